@@ -1,0 +1,115 @@
+//! Python's attribute builtins as free functions: `getattr`, `setattr`,
+//! `delattr`, `hasattr`, `dir`, `vars`, and `sys.getsizeof`.
+//!
+//! Each takes any [`Object`], concrete or `dyn`.
+
+use crate::dict::Dict;
+use crate::error::Error;
+use crate::object::Object;
+use crate::value::Value;
+
+/// `getattr(obj, name)`.
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// #[pyclass_like]
+/// #[slots(x, y)]
+/// struct Point { x: f64, y: f64 }
+///
+/// let p = Point::new(3.0, 4.0);
+/// assert_eq!(getattr(&p, "x")?, Value::Float(3.0));
+/// assert_eq!(getattr(&p, "z").unwrap_err().to_string(), "'Point' object has no attribute 'z'");
+/// # Ok::<(), pyslots::Error>(())
+/// ```
+pub fn getattr<O: Object + ?Sized>(obj: &O, name: &str) -> Result<Value, Error> {
+    obj.getattr(name)
+}
+
+/// `setattr(obj, name, value)`, taking anything that converts into a
+/// [`Value`]. A failed call leaves the object as it was.
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// #[pyclass_like]
+/// struct Config { host: String }
+///
+/// let mut c = Config::new("localhost".into());
+/// setattr(&mut c, "port", 8080)?;           // a regular class takes new names
+/// assert_eq!(vars(&c)?.to_string(), "{'host': 'localhost', 'port': 8080}");
+/// # Ok::<(), pyslots::Error>(())
+/// ```
+pub fn setattr<O: Object + ?Sized>(obj: &mut O, name: &str, value: impl Into<Value>) -> Result<(), Error> {
+    obj.setattr(name, value.into())
+}
+
+/// `delattr(obj, name)`. A failed call leaves the object as it was.
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// #[pyclass_like]
+/// #[slots(x)]
+/// struct P { x: i64 }
+///
+/// let mut p = P::new(1);
+/// delattr(&mut p, "x")?;
+/// let again = delattr(&mut p, "x").unwrap_err();
+/// assert_eq!((again.exception(), again.to_string().as_str()), ("AttributeError", "x"));
+/// # Ok::<(), pyslots::Error>(())
+/// ```
+pub fn delattr<O: Object + ?Sized>(obj: &mut O, name: &str) -> Result<(), Error> {
+    obj.delattr(name)
+}
+
+/// `hasattr(obj, name)`.
+pub fn hasattr<O: Object + ?Sized>(obj: &O, name: &str) -> bool {
+    obj.hasattr(name)
+}
+
+/// `dir(obj)`: the sorted attribute names (see [`Object::dir`]).
+pub fn dir<O: Object + ?Sized>(obj: &O) -> Vec<String> {
+    obj.dir()
+}
+
+/// `vars(obj)`: the instance dict, or CPython's `TypeError` for an
+/// instance without one.
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// #[pyclass_like]
+/// #[slots(x)]
+/// struct P { x: i64 }
+///
+/// let err = vars(&P::new(1)).unwrap_err();
+/// assert_eq!(err.exception(), "TypeError");
+/// assert_eq!(err.to_string(), "vars() argument must have __dict__ attribute");
+/// ```
+pub fn vars<O: Object + ?Sized>(obj: &O) -> Result<&Dict, Error> {
+    obj.dict().ok_or_else(|| Error::type_error("vars() argument must have __dict__ attribute"))
+}
+
+/// `sys.getsizeof(obj)`: the instance's own bytes, without what it points
+/// to (its dict's storage, its strings), as CPython counts.
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// #[pyclass_like]
+/// #[slots(x, y)]
+/// struct Point { x: f64, y: f64 }
+///
+/// assert!(getsizeof(&Point::new(1.0, 2.0)) <= 24);
+/// ```
+pub fn getsizeof<O: Object + ?Sized>(obj: &O) -> usize {
+    std::mem::size_of_val(obj)
+}
+
+/// The instance's own bytes plus every heap byte it owns: its dict, its
+/// strings, the values in its slots. Objects it refers to through handles
+/// are shared, not owned, and are not counted.
+pub fn total_sizeof<O: Object + ?Sized>(obj: &O) -> usize {
+    std::mem::size_of_val(obj) + obj.heap_size()
+}

@@ -1,0 +1,347 @@
+//! The class protocol between generated code and the runtime.
+//!
+//! `#[pyclass_like]` emits, per class, only what differs between classes:
+//! a `match` from slot names to fields ([`ClassImpl`]). Everything that
+//! follows CPython's attribute algorithm (descriptor order, the instance
+//! dict, `__dict__`/`__weakref__`/`__slots__`, error messages) is written
+//! once, here, generic over the class, and monomorphised per class so the
+//! slot `match` inlines into `getattr`.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::dict::Dict;
+use crate::error::Error;
+use crate::object::PyClass;
+use crate::slot::{Mismatch, SetFlags, SlotValue};
+use crate::value::Value;
+
+/// What a slot lookup by name found.
+#[derive(Debug)]
+pub enum SlotGet {
+    /// A set slot and its value.
+    Found(Value),
+    /// A slot of that name that is not set.
+    Unset,
+    /// No slot of that name in the class or its bases.
+    NotSlot,
+}
+
+/// What a slot write by name did.
+#[derive(Debug)]
+pub enum SlotSet {
+    /// The slot was written.
+    Done,
+    /// No slot of that name; the value comes back untouched.
+    NotSlot(Value),
+}
+
+/// What a slot deletion by name did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SlotDel {
+    /// The slot was set and is now unset.
+    Done,
+    /// The slot was not set.
+    Unset,
+    /// No slot of that name.
+    NotSlot,
+}
+
+/// Implemented by `#[pyclass_like]`: name-to-storage glue of one class.
+pub trait ClassImpl: PyClass {
+    /// Reads a slot of this class or its bases. `cls` is the instance's
+    /// class name, for messages.
+    fn slot_get(&self, name: &str) -> SlotGet;
+    /// Writes a slot of this class or its bases; a wrong-typed value is an
+    /// error and leaves the slot as it was.
+    fn slot_set(&mut self, name: &str, value: Value, cls: &'static str) -> Result<SlotSet, Error>;
+    /// Unsets a slot of this class or its bases.
+    fn slot_del(&mut self, name: &str) -> SlotDel;
+    /// The instance dict, wherever in the chain it lives.
+    fn instance_dict(&self) -> Option<&Dict>;
+    /// The instance dict, mutably.
+    fn instance_dict_mut(&mut self) -> Option<&mut Dict>;
+    /// Heap bytes owned by the slots and dict of this class and its bases.
+    fn owned_heap_size(&self) -> usize;
+}
+
+/// `getattr`, CPython's `PyObject_GenericGetAttr` for a slotted or regular
+/// class: data descriptors (slots, `__dict__`, `__weakref__`) first, then
+/// the instance dict, then plain class attributes (`__slots__`).
+#[inline]
+pub fn getattr<T: ClassImpl>(obj: &T, name: &str) -> Result<Value, Error> {
+    match obj.slot_get(name) {
+        SlotGet::Found(v) => Ok(v),
+        SlotGet::Unset => Err(Error::no_attribute(T::LAYOUT.name, name)),
+        SlotGet::NotSlot => lookup_rest(obj, name).ok_or_else(|| Error::no_attribute(T::LAYOUT.name, name)),
+    }
+}
+
+/// `hasattr`: the same walk as [`getattr`], without building an error.
+#[inline]
+pub fn hasattr<T: ClassImpl>(obj: &T, name: &str) -> bool {
+    match obj.slot_get(name) {
+        SlotGet::Found(_) => true,
+        SlotGet::Unset => false,
+        SlotGet::NotSlot => lookup_rest(obj, name).is_some(),
+    }
+}
+
+fn lookup_rest<T: ClassImpl>(obj: &T, name: &str) -> Option<Value> {
+    let dict = obj.instance_dict();
+    if let Some(d) = dict {
+        if name == "__dict__" {
+            return Some(Value::Dict(Arc::new(d.clone())));
+        }
+    }
+    if name == "__weakref__" && T::LAYOUT.has_weakref {
+        // No weak reference is tracked per instance (Arc counts them), so
+        // this reads as CPython's does before any weakref exists.
+        return Some(Value::None);
+    }
+    if let Some(v) = dict.and_then(|d| d.get(name)) {
+        return Some(v.clone());
+    }
+    if name == "__slots__" {
+        let layout: &'static crate::Layout = &T::LAYOUT;
+        if let Some(slots) = static_layout(layout).slots_attr() {
+            return Some(Value::List(slots.iter().map(|s| Value::from(*s)).collect()));
+        }
+    }
+    None
+}
+
+/// `setattr`, CPython's `PyObject_GenericSetAttr`.
+#[inline]
+pub fn setattr<T: ClassImpl>(obj: &mut T, name: &str, value: Value) -> Result<(), Error> {
+    let cls = T::LAYOUT.name;
+    let value = match obj.slot_set(name, value, cls)? {
+        SlotSet::Done => return Ok(()),
+        SlotSet::NotSlot(v) => v,
+    };
+    if name == "__weakref__" && T::LAYOUT.has_weakref {
+        return Err(weakref_not_writable::<T>());
+    }
+    if let Some(d) = obj.instance_dict_mut() {
+        if name == "__dict__" {
+            return match value {
+                Value::Dict(new) => {
+                    *d = Arc::unwrap_or_clone(new);
+                    Ok(())
+                }
+                other => Err(Error::type_error(format!(
+                    "__dict__ must be set to a dictionary, not a '{}'",
+                    other.type_name()
+                ))),
+            };
+        }
+        d.insert(name, value);
+        return Ok(());
+    }
+    Err(missing_for_write::<T>(name))
+}
+
+/// `delattr`, CPython's `PyObject_GenericSetAttr` with no value.
+#[inline]
+pub fn delattr<T: ClassImpl>(obj: &mut T, name: &str) -> Result<(), Error> {
+    match obj.slot_del(name) {
+        SlotDel::Done => return Ok(()),
+        SlotDel::Unset => return Err(Error::unset_slot(name)),
+        SlotDel::NotSlot => {}
+    }
+    if name == "__weakref__" && T::LAYOUT.has_weakref {
+        return Err(weakref_not_writable::<T>());
+    }
+    if let Some(d) = obj.instance_dict_mut() {
+        if name == "__dict__" {
+            // CPython drops the dict; the next access makes a new, empty one.
+            d.clear();
+            return Ok(());
+        }
+        return match d.remove(name) {
+            Some(_) => Ok(()),
+            None => Err(Error::no_attribute(T::LAYOUT.name, name)),
+        };
+    }
+    Err(missing_for_write::<T>(name))
+}
+
+/// The error for writing or deleting a name an instance without a dict
+/// cannot hold: a class attribute is read-only, anything else is missing.
+fn missing_for_write<T: ClassImpl>(name: &str) -> Error {
+    if name == "__slots__" && static_layout(&T::LAYOUT).slots_attr().is_some() {
+        Error::read_only(T::LAYOUT.name, name)
+    } else {
+        Error::no_attribute(T::LAYOUT.name, name)
+    }
+}
+
+fn weakref_not_writable<T: ClassImpl>() -> Error {
+    // CPython names the class whose `__weakref__` descriptor is found:
+    // the first class in the MRO that declared weak-reference support.
+    let owner = static_layout(&T::LAYOUT)
+        .mro()
+        .into_iter()
+        .rev()
+        .find(|l| l.has_weakref)
+        .map_or(T::LAYOUT.name, |l| l.name);
+    Error::attribute_error(format!("attribute '__weakref__' of '{owner}' objects is not writable"))
+}
+
+/// `dir(obj)` over the layout chain and the dict.
+pub fn dir<T: ClassImpl>(obj: &T) -> Vec<String> {
+    let layout = static_layout(&T::LAYOUT);
+    let mut names: Vec<String> = layout.all_slots().into_iter().map(str::to_owned).collect();
+    if let Some(d) = obj.instance_dict() {
+        names.extend(d.keys().map(str::to_owned));
+        names.push("__dict__".to_owned());
+    }
+    if layout.has_weakref {
+        names.push("__weakref__".to_owned());
+    }
+    if layout.slots_attr().is_some() {
+        names.push("__slots__".to_owned());
+    }
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// `Debug` of a class instance: `Point { x: 3.0, y: <unset> }`, then the
+/// dict's entries, if any, under `__dict__`.
+pub fn debug<T: ClassImpl>(obj: &T, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    struct Repr(Option<Value>);
+    impl fmt::Debug for Repr {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            match &self.0 {
+                Some(v) => fmt::Display::fmt(v, f),
+                None => f.write_str("<unset>"),
+            }
+        }
+    }
+    let mut s = f.debug_struct(T::LAYOUT.name);
+    for name in static_layout(&T::LAYOUT).all_slots() {
+        let v = match obj.slot_get(name) {
+            SlotGet::Found(v) => Some(v),
+            _ => None,
+        };
+        s.field(name, &Repr(v));
+    }
+    if let Some(d) = obj.instance_dict() {
+        s.field("__dict__", d);
+    }
+    s.finish()
+}
+
+/// A layout constant promoted to `'static`.
+fn static_layout(layout: &'static crate::Layout) -> &'static crate::Layout {
+    layout
+}
+
+/// Reads a typed slot.
+#[inline]
+pub fn read_typed<T: SlotValue, F: SetFlags>(stored: &T::Stored, flags: &F, bit: u32) -> SlotGet {
+    if flags.get(bit) {
+        SlotGet::Found(T::load(stored))
+    } else {
+        SlotGet::Unset
+    }
+}
+
+/// Writes a typed slot: converts first, so a wrong-typed value leaves the
+/// slot as it was.
+#[inline]
+pub fn write_typed<T: SlotValue, F: SetFlags>(
+    stored: &mut T::Stored,
+    flags: &mut F,
+    bit: u32,
+    value: Value,
+    cls: &'static str,
+    attr: &'static str,
+) -> Result<SlotSet, Error> {
+    match T::convert(value) {
+        Ok(v) => {
+            *stored = v;
+            flags.set(bit);
+            Ok(SlotSet::Done)
+        }
+        Err(Mismatch::Type(v)) => Err(Error::type_error(format!(
+            "'{cls}' object attribute '{attr}' must be {}, not {}",
+            T::expected(),
+            v.type_name()
+        ))),
+        Err(Mismatch::Overflow(i)) => Err(Error::overflow_error(format!(
+            "'{cls}' object attribute '{attr}' must be {} in range of {}, not {i}",
+            T::expected(),
+            std::any::type_name::<T>()
+        ))),
+    }
+}
+
+/// Unsets a typed slot and drops its value.
+#[inline]
+pub fn delete_typed<T: SlotValue, F: SetFlags>(stored: &mut T::Stored, flags: &mut F, bit: u32) -> SlotDel {
+    if flags.get(bit) {
+        *stored = T::vacant();
+        flags.clear(bit);
+        SlotDel::Done
+    } else {
+        SlotDel::Unset
+    }
+}
+
+/// The typed accessor of a slot: a reference, or the `AttributeError` an
+/// unset slot gives.
+#[inline]
+pub fn typed_ref<'a, T: SlotValue, F: SetFlags>(
+    stored: &'a T::Stored,
+    flags: &F,
+    bit: u32,
+    cls: &'static str,
+    attr: &'static str,
+) -> Result<T::Ref<'a>, Error> {
+    if flags.get(bit) {
+        if let Some(r) = T::get(stored) {
+            return Ok(r);
+        }
+    }
+    Err(Error::no_attribute(cls, attr))
+}
+
+/// The typed setter of a slot.
+#[inline]
+pub fn set_typed<T: SlotValue, F: SetFlags>(stored: &mut T::Stored, flags: &mut F, bit: u32, value: T) {
+    *stored = value.store();
+    flags.set(bit);
+}
+
+/// Reads an untyped slot.
+#[inline]
+pub fn read_untyped(stored: &Option<Value>) -> SlotGet {
+    match stored {
+        Some(v) => SlotGet::Found(v.clone()),
+        None => SlotGet::Unset,
+    }
+}
+
+/// Writes an untyped slot.
+#[inline]
+pub fn write_untyped(stored: &mut Option<Value>, value: Value) -> Result<SlotSet, Error> {
+    *stored = Some(value);
+    Ok(SlotSet::Done)
+}
+
+/// Unsets an untyped slot.
+#[inline]
+pub fn delete_untyped(stored: &mut Option<Value>) -> SlotDel {
+    match stored.take() {
+        Some(_) => SlotDel::Done,
+        None => SlotDel::Unset,
+    }
+}
+
+/// Heap bytes of an untyped slot.
+#[inline]
+pub fn untyped_heap_size(stored: &Option<Value>) -> usize {
+    stored.as_ref().map_or(0, Value::heap_size)
+}

@@ -1,0 +1,258 @@
+//! Shared handles: `Py<T>` (one class), `PyObject` (any class) and
+//! `WeakRef<T>`, Python's object references for Rust.
+
+use std::any::Any;
+use std::fmt;
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard, Weak};
+
+use crate::error::Error;
+use crate::layout::Layout;
+use crate::object::{Object, PyClass};
+use crate::value::Value;
+
+/// The shared allocation behind a handle. The layout sits outside the lock
+/// so that a handle's class can be named (in messages, in `Display`)
+/// without locking, even while the object is being written.
+struct Cell<T: ?Sized> {
+    layout: &'static Layout,
+    value: RwLock<T>,
+}
+
+/// The type-erased face of a `Cell<T>`.
+trait ErasedCell: Send + Sync + 'static {
+    fn lock(&self) -> &RwLock<dyn Object>;
+    fn layout(&self) -> &'static Layout;
+    fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
+}
+
+impl<T: PyClass> ErasedCell for Cell<T> {
+    fn lock(&self) -> &RwLock<dyn Object> {
+        &self.value
+    }
+    fn layout(&self) -> &'static Layout {
+        self.layout
+    }
+    fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
+        self
+    }
+}
+
+/// A shared, thread-safe handle to an instance of class `T`: Python's
+/// object reference.
+///
+/// Cloning is a reference-count increment; every clone sees the same
+/// object. Access goes through a read-write lock (`std::sync::RwLock`:
+/// many readers or one writer, futex-based on Linux, no extra dependency).
+/// A panic while a guard is held does not poison the object for good: no
+/// pyslots operation leaves an object half-written, so the next access
+/// proceeds.
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// #[pyclass_like]
+/// #[slots(count)]
+/// struct Counter { count: i64 }
+///
+/// let a = Py::new(Counter::new(0));
+/// let b = a.clone();
+/// b.write().setattr("count", 1.into())?;
+/// assert_eq!(a.read().getattr("count")?, Value::Int(1));
+/// assert!(Py::is(&a, &b));
+/// # Ok::<(), pyslots::Error>(())
+/// ```
+pub struct Py<T: PyClass>(Arc<Cell<T>>);
+
+impl<T: PyClass> Py<T> {
+    /// Moves `obj` into a new shared handle.
+    pub fn new(obj: T) -> Py<T> {
+        Py(Arc::new(Cell { layout: &T::LAYOUT, value: RwLock::new(obj) }))
+    }
+
+    /// Locks the object for reading.
+    pub fn read(&self) -> RwLockReadGuard<'_, T> {
+        self.0.value.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Locks the object for writing.
+    pub fn write(&self) -> RwLockWriteGuard<'_, T> {
+        self.0.value.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Whether two handles are the same object (Python's `is`).
+    pub fn is(a: &Py<T>, b: &Py<T>) -> bool {
+        Arc::ptr_eq(&a.0, &b.0)
+    }
+
+    /// Erases the class: a handle usable with any other object.
+    pub fn into_object(self) -> PyObject {
+        PyObject(self.0)
+    }
+
+    /// A weak reference, or the `TypeError` CPython raises for a class
+    /// whose instances do not support weak references:
+    /// `cannot create weak reference to 'P' object`.
+    pub fn try_downgrade(this: &Py<T>) -> Result<WeakRef<T>, Error> {
+        if T::LAYOUT.has_weakref {
+            Ok(WeakRef(Arc::downgrade(&this.0)))
+        } else {
+            Err(Error::type_error(format!("cannot create weak reference to '{}' object", T::LAYOUT.name)))
+        }
+    }
+
+    /// How many strong handles share the object (Python's
+    /// `sys.getrefcount`, less its own temporary reference).
+    pub fn strong_count(this: &Py<T>) -> usize {
+        Arc::strong_count(&this.0)
+    }
+}
+
+impl<T: PyClass> Clone for Py<T> {
+    fn clone(&self) -> Self {
+        Py(Arc::clone(&self.0))
+    }
+}
+
+/// Python's default `repr`: `<Point object at 0x55d0c8a4b2a0>`.
+impl<T: PyClass> fmt::Display for Py<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} object at {:p}>", T::LAYOUT.name, Arc::as_ptr(&self.0))
+    }
+}
+
+impl<T: PyClass> fmt::Debug for Py<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.value.try_read() {
+            Ok(guard) => fmt::Debug::fmt(&*guard, f),
+            Err(_) => fmt::Display::fmt(self, f),
+        }
+    }
+}
+
+/// A weak reference to an instance of `T` (Python's `weakref.ref`).
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// #[pyclass_like]
+/// #[slots(value, __weakref__)]
+/// struct Node { value: i64 }
+///
+/// let node = Py::new(Node::new(42));
+/// let weak = Py::try_downgrade(&node)?;
+/// assert!(weak.upgrade().is_some());
+/// drop(node);
+/// assert!(weak.upgrade().is_none());
+/// # Ok::<(), pyslots::Error>(())
+/// ```
+pub struct WeakRef<T: PyClass>(Weak<Cell<T>>);
+
+impl<T: PyClass> WeakRef<T> {
+    /// The object, if it is still alive (calling a Python weakref).
+    pub fn upgrade(&self) -> Option<Py<T>> {
+        self.0.upgrade().map(Py)
+    }
+}
+
+impl<T: PyClass> Clone for WeakRef<T> {
+    fn clone(&self) -> Self {
+        WeakRef(Weak::clone(&self.0))
+    }
+}
+
+impl<T: PyClass> fmt::Debug for WeakRef<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.upgrade() {
+            Some(p) => write!(f, "<weakref; to '{}' at {:p}>", T::LAYOUT.name, Arc::as_ptr(&p.0)),
+            None => f.write_str("<weakref; dead>"),
+        }
+    }
+}
+
+/// A shared handle to an object of any class: what [`Value::Object`]
+/// holds, and how objects of different classes are kept together.
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// #[pyclass_like]
+/// struct City { name: String }
+///
+/// #[pyclass_like]
+/// #[slots(name)]
+/// struct Country { name: String }
+///
+/// let things: Vec<PyObject> = vec![
+///     Py::new(City::new("Oslo".into())).into_object(),
+///     Py::new(Country::new("Norway".into())).into_object(),
+/// ];
+/// let names: Vec<String> = things.iter()
+///     .map(|o| o.read().getattr("name").unwrap().to_string())
+///     .collect();
+/// assert_eq!(names, ["'Oslo'", "'Norway'"]);
+/// ```
+#[derive(Clone)]
+pub struct PyObject(Arc<dyn ErasedCell>);
+
+impl PyObject {
+    /// Locks the object for reading.
+    pub fn read(&self) -> RwLockReadGuard<'_, dyn Object> {
+        self.0.lock().read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Locks the object for writing.
+    pub fn write(&self) -> RwLockWriteGuard<'_, dyn Object> {
+        self.0.lock().write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The object's class name, read without locking.
+    pub fn type_name(&self) -> &'static str {
+        self.0.layout().name
+    }
+
+    /// The object's class layout, read without locking.
+    pub fn layout(&self) -> &'static Layout {
+        self.0.layout()
+    }
+
+    /// Whether two handles are the same object (Python's `is`).
+    pub fn is(a: &PyObject, b: &PyObject) -> bool {
+        std::ptr::addr_eq(Arc::as_ptr(&a.0), Arc::as_ptr(&b.0))
+    }
+
+    /// The typed handle, if the object is a `T`; otherwise the handle back.
+    pub fn downcast<T: PyClass>(self) -> Result<Py<T>, PyObject> {
+        if !self.0.layout().same_class(&T::LAYOUT) {
+            return Err(self);
+        }
+        let keep = self.clone();
+        match self.0.into_any().downcast::<Cell<T>>() {
+            Ok(cell) => Ok(Py(cell)),
+            Err(_) => Err(keep),
+        }
+    }
+
+    /// `getattr` on the object, taking the lock for the call.
+    pub fn getattr(&self, name: &str) -> Result<Value, Error> {
+        self.read().getattr(name)
+    }
+
+    /// `setattr` on the object, taking the lock for the call.
+    pub fn setattr(&self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
+        let value = value.into();
+        self.write().setattr(name, value)
+    }
+}
+
+/// Python's default `repr`: `<Point object at 0x55d0c8a4b2a0>`.
+impl fmt::Display for PyObject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} object at {:p}>", self.type_name(), Arc::as_ptr(&self.0) as *const ())
+    }
+}
+
+impl fmt::Debug for PyObject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}

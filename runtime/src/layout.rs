@@ -1,0 +1,124 @@
+//! `Layout`: what a class's instances look like, known at compile time.
+
+use std::fmt;
+
+/// The shape of a class: its name, its own slots, its bases and what its
+/// instances carry. Every [`PyClass`](crate::PyClass) has one as an
+/// associated `const`, so layouts can be compared at compile time.
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// #[pyclass_like]
+/// #[slots(x, y, __weakref__)]
+/// struct Point { x: f64, y: f64 }
+///
+/// let layout = &Point::LAYOUT;
+/// assert_eq!(layout.name, "Point");
+/// assert_eq!(layout.slots, ["x", "y"]);
+/// assert!(!layout.has_dict);
+/// assert!(layout.has_weakref);
+/// assert_eq!(layout.size, std::mem::size_of::<Point>());
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Layout {
+    /// The class name, as Python's `type(obj).__name__`.
+    pub name: &'static str,
+    /// The Rust module the class is defined in; with `name` it identifies
+    /// the class.
+    pub module_path: &'static str,
+    /// The class's own slots, in declaration order, after private-name
+    /// mangling (`__x` in class `P` is `_P__x`); `__dict__` and
+    /// `__weakref__` are not slots.
+    pub slots: &'static [&'static str],
+    /// `__slots__` as the class declares it, `__dict__` and `__weakref__`
+    /// included; `None` for a class without `#[slots]`.
+    pub declared_slots: Option<&'static [&'static str]>,
+    /// The direct bases, in the order of `extends`.
+    pub bases: &'static [&'static Layout],
+    /// Whether instances have a `__dict__` (their own or a base's).
+    pub has_dict: bool,
+    /// Whether instances can be weakly referenced (their own `__weakref__`
+    /// or a base's).
+    pub has_weakref: bool,
+    /// The instance size in bytes, `size_of` the struct.
+    pub size: usize,
+}
+
+impl Layout {
+    /// Whether the class declares `__slots__` (has `#[slots]`).
+    pub const fn declares_slots(&self) -> bool {
+        self.declared_slots.is_some()
+    }
+
+    /// The method resolution order: this class, then its bases, each class
+    /// once, by C3 linearization as Python computes `__mro__` (without
+    /// `object`).
+    pub fn mro(&'static self) -> Vec<&'static Layout> {
+        let mut seqs: Vec<Vec<&'static Layout>> = self.bases.iter().map(|b| b.mro()).collect();
+        seqs.push(self.bases.to_vec());
+        let mut out = vec![self];
+        loop {
+            seqs.retain(|s| !s.is_empty());
+            if seqs.is_empty() {
+                return out;
+            }
+            // The first head that is in no other sequence's tail. Layouts
+            // that compile are consistent; should none qualify, take the
+            // first head rather than loop forever.
+            let head = seqs
+                .iter()
+                .map(|s| s[0])
+                .find(|h| !seqs.iter().any(|s| s[1..].iter().any(|x| x.same_class(h))))
+                .unwrap_or(seqs[0][0]);
+            out.push(head);
+            for s in &mut seqs {
+                if s[0].same_class(head) {
+                    s.remove(0);
+                }
+            }
+        }
+    }
+
+    /// Every slot of the class and its bases, in MRO order.
+    pub fn all_slots(&'static self) -> Vec<&'static str> {
+        self.mro().iter().flat_map(|l| l.slots.iter().copied()).collect()
+    }
+
+    /// What `getattr(obj, "__slots__")` finds: the `__slots__` of the first
+    /// class in the MRO that declares them.
+    pub fn slots_attr(&'static self) -> Option<&'static [&'static str]> {
+        if let Some(s) = self.declared_slots {
+            return Some(s);
+        }
+        self.mro().iter().find_map(|l| l.declared_slots)
+    }
+
+    /// Whether two layouts are the same class (same module path and name).
+    pub const fn same_class(&self, other: &Layout) -> bool {
+        const_str_eq(self.name, other.name) && const_str_eq(self.module_path, other.module_path)
+    }
+}
+
+impl fmt::Display for Layout {
+    /// Python's `repr` of the class: `<class 'Point'>`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<class '{}'>", self.name)
+    }
+}
+
+/// String equality usable in `const` code.
+pub const fn const_str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}

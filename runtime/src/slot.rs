@@ -1,0 +1,433 @@
+//! Typed slots: how a Rust type is stored in a slot, converted from and to a
+//! [`Value`], and the set-flags that say which slots hold a value.
+
+use std::borrow::Cow;
+
+use crate::handle::{Py, PyObject};
+use crate::object::PyClass;
+use crate::pystr::PyStr;
+use crate::value::Value;
+
+/// Why a [`Value`] cannot go into a typed slot.
+#[derive(Debug)]
+pub enum Mismatch {
+    /// The value has the wrong type (the value is given back).
+    Type(Value),
+    /// An integer outside the slot type's range.
+    Overflow(i64),
+}
+
+/// A Rust type that can be the type of a typed slot.
+///
+/// A typed slot stores `Self::Stored` inline in the struct, next to one bit
+/// that says whether the slot is set, so a slot of `f64` costs 8 bytes and a
+/// bit, and an unset slot holds [`vacant`](SlotValue::vacant), which is
+/// never observable.
+///
+/// Implemented for `bool`, the integers up to 32 bits and `i64`, `f32`,
+/// `f64`, `String` (stored as a shared [`PyStr`], so reading it is a
+/// reference-count increment), `PyStr`, [`Value`] (any value), `Option<T>`
+/// (`None` is Python's `None`), [`Py<T>`] and [`PyObject`]. `u64`, `usize`
+/// and 128-bit integers are not: a `Value::Int` is an `i64`, and a slot
+/// whose value could not be read back would break `getattr`.
+///
+/// Implement it for your own types to use them in typed slots:
+///
+/// ```
+/// use std::borrow::Cow;
+/// use pyslots::{Value, slot::{Mismatch, SlotValue}};
+///
+/// #[derive(Clone, Copy, Debug, PartialEq)]
+/// struct Celsius(f64);
+///
+/// impl SlotValue for Celsius {
+///     type Stored = Celsius;
+///     type Ref<'a> = &'a Celsius;
+///     fn expected() -> Cow<'static, str> { "float".into() }
+///     fn vacant() -> Celsius { Celsius(0.0) }
+///     fn store(self) -> Celsius { self }
+///     fn get(stored: &Celsius) -> Option<&Celsius> { Some(stored) }
+///     fn load(stored: &Celsius) -> Value { Value::Float(stored.0) }
+///     fn convert(value: Value) -> Result<Celsius, Mismatch> {
+///         value.as_float().map(Celsius).ok_or(Mismatch::Type(value))
+///     }
+/// }
+/// ```
+pub trait SlotValue: Sized + Send + Sync + 'static {
+    /// What the struct holds for the slot.
+    type Stored: Send + Sync + 'static;
+    /// What the typed accessor returns: `&f64` for `f64`, `&str` for
+    /// `String`, `Option<&str>` for `Option<String>`.
+    type Ref<'a>;
+    /// The Python type the slot accepts, for error messages: `"float"`.
+    fn expected() -> Cow<'static, str>;
+    /// What an unset slot holds. Must not allocate.
+    fn vacant() -> Self::Stored;
+    /// Stores a Rust value.
+    fn store(self) -> Self::Stored;
+    /// The typed view of a set slot; `None` only if the slot is vacant in a
+    /// way the type can tell.
+    fn get(stored: &Self::Stored) -> Option<Self::Ref<'_>>;
+    /// The slot's value as a [`Value`].
+    fn load(stored: &Self::Stored) -> Value;
+    /// Converts a [`Value`] for storing, or says why it cannot be stored.
+    fn convert(value: Value) -> Result<Self::Stored, Mismatch>;
+    /// Heap bytes the stored value owns.
+    fn heap_size(stored: &Self::Stored) -> usize {
+        let _ = stored;
+        0
+    }
+}
+
+macro_rules! small_int_slot {
+    ($($t:ty),*) => {$(
+        impl SlotValue for $t {
+            type Stored = $t;
+            type Ref<'a> = &'a $t;
+            fn expected() -> Cow<'static, str> { "int".into() }
+            fn vacant() -> $t { 0 }
+            fn store(self) -> $t { self }
+            fn get(stored: &$t) -> Option<&$t> { Some(stored) }
+            fn load(stored: &$t) -> Value { Value::Int(i64::from(*stored)) }
+            fn convert(value: Value) -> Result<$t, Mismatch> {
+                let i = value.as_int().ok_or(Mismatch::Type(value))?;
+                <$t>::try_from(i).map_err(|_| Mismatch::Overflow(i))
+            }
+        }
+    )*};
+}
+small_int_slot!(i8, i16, i32, i64, u8, u16, u32);
+
+impl SlotValue for bool {
+    type Stored = bool;
+    type Ref<'a> = &'a bool;
+    fn expected() -> Cow<'static, str> {
+        "bool".into()
+    }
+    fn vacant() -> bool {
+        false
+    }
+    fn store(self) -> bool {
+        self
+    }
+    fn get(stored: &bool) -> Option<&bool> {
+        Some(stored)
+    }
+    fn load(stored: &bool) -> Value {
+        Value::Bool(*stored)
+    }
+    /// Only `True` and `False`, as CPython's `T_BOOL` members.
+    fn convert(value: Value) -> Result<bool, Mismatch> {
+        match value {
+            Value::Bool(b) => Ok(b),
+            other => Err(Mismatch::Type(other)),
+        }
+    }
+}
+
+impl SlotValue for f64 {
+    type Stored = f64;
+    type Ref<'a> = &'a f64;
+    fn expected() -> Cow<'static, str> {
+        "float".into()
+    }
+    fn vacant() -> f64 {
+        0.0
+    }
+    fn store(self) -> f64 {
+        self
+    }
+    fn get(stored: &f64) -> Option<&f64> {
+        Some(stored)
+    }
+    fn load(stored: &f64) -> Value {
+        Value::Float(*stored)
+    }
+    /// Floats, and ints converted as Python's `float(n)`.
+    fn convert(value: Value) -> Result<f64, Mismatch> {
+        value.as_float().ok_or(Mismatch::Type(value))
+    }
+}
+
+impl SlotValue for f32 {
+    type Stored = f32;
+    type Ref<'a> = &'a f32;
+    fn expected() -> Cow<'static, str> {
+        "float".into()
+    }
+    fn vacant() -> f32 {
+        0.0
+    }
+    fn store(self) -> f32 {
+        self
+    }
+    fn get(stored: &f32) -> Option<&f32> {
+        Some(stored)
+    }
+    fn load(stored: &f32) -> Value {
+        Value::Float(f64::from(*stored))
+    }
+    /// Rounds to the nearest `f32`, as ctypes' `c_float` does.
+    fn convert(value: Value) -> Result<f32, Mismatch> {
+        value.as_float().map(|x| x as f32).ok_or(Mismatch::Type(value))
+    }
+}
+
+impl SlotValue for PyStr {
+    type Stored = PyStr;
+    type Ref<'a> = &'a str;
+    fn expected() -> Cow<'static, str> {
+        "str".into()
+    }
+    fn vacant() -> PyStr {
+        PyStr::empty()
+    }
+    fn store(self) -> PyStr {
+        self
+    }
+    fn get(stored: &PyStr) -> Option<&str> {
+        Some(stored)
+    }
+    fn load(stored: &PyStr) -> Value {
+        Value::Str(stored.clone())
+    }
+    fn convert(value: Value) -> Result<PyStr, Mismatch> {
+        match value {
+            Value::Str(s) => Ok(s),
+            other => Err(Mismatch::Type(other)),
+        }
+    }
+    fn heap_size(stored: &PyStr) -> usize {
+        stored.heap_size()
+    }
+}
+
+/// A `String` slot is stored as a shared [`PyStr`]: `getattr` hands out a
+/// reference-count increment, not a copy, and the accessor returns `&str`.
+impl SlotValue for String {
+    type Stored = PyStr;
+    type Ref<'a> = &'a str;
+    fn expected() -> Cow<'static, str> {
+        "str".into()
+    }
+    fn vacant() -> PyStr {
+        PyStr::empty()
+    }
+    fn store(self) -> PyStr {
+        PyStr::from(self)
+    }
+    fn get(stored: &PyStr) -> Option<&str> {
+        Some(stored)
+    }
+    fn load(stored: &PyStr) -> Value {
+        Value::Str(stored.clone())
+    }
+    fn convert(value: Value) -> Result<PyStr, Mismatch> {
+        <PyStr as SlotValue>::convert(value)
+    }
+    fn heap_size(stored: &PyStr) -> usize {
+        stored.heap_size()
+    }
+}
+
+/// A slot typed `Value` takes any value, like a Python slot.
+impl SlotValue for Value {
+    type Stored = Value;
+    type Ref<'a> = &'a Value;
+    fn expected() -> Cow<'static, str> {
+        "object".into()
+    }
+    fn vacant() -> Value {
+        Value::None
+    }
+    fn store(self) -> Value {
+        self
+    }
+    fn get(stored: &Value) -> Option<&Value> {
+        Some(stored)
+    }
+    fn load(stored: &Value) -> Value {
+        stored.clone()
+    }
+    fn convert(value: Value) -> Result<Value, Mismatch> {
+        Ok(value)
+    }
+    fn heap_size(stored: &Value) -> usize {
+        stored.heap_size()
+    }
+}
+
+/// `Option<T>` takes `T`'s values and `None`.
+impl<T: SlotValue> SlotValue for Option<T> {
+    type Stored = Option<T::Stored>;
+    type Ref<'a> = Option<T::Ref<'a>>;
+    fn expected() -> Cow<'static, str> {
+        format!("{} or None", T::expected()).into()
+    }
+    fn vacant() -> Option<T::Stored> {
+        None
+    }
+    fn store(self) -> Option<T::Stored> {
+        self.map(T::store)
+    }
+    fn get(stored: &Option<T::Stored>) -> Option<Self::Ref<'_>> {
+        Some(match stored {
+            Some(s) => Some(T::get(s)?),
+            None => None,
+        })
+    }
+    fn load(stored: &Option<T::Stored>) -> Value {
+        stored.as_ref().map_or(Value::None, T::load)
+    }
+    fn convert(value: Value) -> Result<Option<T::Stored>, Mismatch> {
+        match value {
+            Value::None => Ok(None),
+            other => T::convert(other).map(Some),
+        }
+    }
+    fn heap_size(stored: &Option<T::Stored>) -> usize {
+        stored.as_ref().map_or(0, T::heap_size)
+    }
+}
+
+/// A slot holding another object of class `T`, shared as in Python.
+impl<T: PyClass> SlotValue for Py<T> {
+    type Stored = Option<Py<T>>;
+    type Ref<'a> = &'a Py<T>;
+    fn expected() -> Cow<'static, str> {
+        T::LAYOUT.name.into()
+    }
+    fn vacant() -> Option<Py<T>> {
+        None
+    }
+    fn store(self) -> Option<Py<T>> {
+        Some(self)
+    }
+    fn get(stored: &Option<Py<T>>) -> Option<&Py<T>> {
+        stored.as_ref()
+    }
+    fn load(stored: &Option<Py<T>>) -> Value {
+        stored.as_ref().map_or(Value::None, |p| Value::from(p.clone()))
+    }
+    fn convert(value: Value) -> Result<Option<Py<T>>, Mismatch> {
+        match value {
+            Value::Object(o) => match o.downcast::<T>() {
+                Ok(p) => Ok(Some(p)),
+                Err(o) => Err(Mismatch::Type(Value::Object(o))),
+            },
+            other => Err(Mismatch::Type(other)),
+        }
+    }
+}
+
+/// A slot holding an object of any class.
+impl SlotValue for PyObject {
+    type Stored = Option<PyObject>;
+    type Ref<'a> = &'a PyObject;
+    fn expected() -> Cow<'static, str> {
+        "object".into()
+    }
+    fn vacant() -> Option<PyObject> {
+        None
+    }
+    fn store(self) -> Option<PyObject> {
+        Some(self)
+    }
+    fn get(stored: &Option<PyObject>) -> Option<&PyObject> {
+        stored.as_ref()
+    }
+    fn load(stored: &Option<PyObject>) -> Value {
+        stored.clone().map_or(Value::None, Value::Object)
+    }
+    fn convert(value: Value) -> Result<Option<PyObject>, Mismatch> {
+        match value {
+            Value::Object(o) => Ok(Some(o)),
+            other => Err(Mismatch::Type(other)),
+        }
+    }
+}
+
+/// The set-flags of a class's typed slots: one bit a slot, in the smallest
+/// unsigned integer that fits them (`u8` up to 8 typed slots), or an array
+/// of `u64` past 128.
+pub trait SetFlags: Copy + Default + Send + Sync + 'static {
+    /// Whether slot `i` is set.
+    fn get(&self, i: u32) -> bool;
+    /// Marks slot `i` set.
+    fn set(&mut self, i: u32);
+    /// Marks slot `i` unset.
+    fn clear(&mut self, i: u32);
+    /// All of the first `n` slots set.
+    fn all(n: u32) -> Self;
+}
+
+macro_rules! int_flags {
+    ($($t:ty),*) => {$(
+        impl SetFlags for $t {
+            #[inline]
+            fn get(&self, i: u32) -> bool { *self & (1 << i) != 0 }
+            #[inline]
+            fn set(&mut self, i: u32) { *self |= 1 << i }
+            #[inline]
+            fn clear(&mut self, i: u32) { *self &= !(1 << i) }
+            fn all(n: u32) -> Self {
+                if n >= <$t>::BITS { <$t>::MAX } else { (1 << n) - 1 }
+            }
+        }
+    )*};
+}
+int_flags!(u8, u16, u32, u64, u128);
+
+impl<const N: usize> SetFlags for [u64; N]
+where
+    [u64; N]: Default,
+{
+    #[inline]
+    fn get(&self, i: u32) -> bool {
+        self[(i / 64) as usize] & (1 << (i % 64)) != 0
+    }
+    #[inline]
+    fn set(&mut self, i: u32) {
+        self[(i / 64) as usize] |= 1 << (i % 64)
+    }
+    #[inline]
+    fn clear(&mut self, i: u32) {
+        self[(i / 64) as usize] &= !(1 << (i % 64))
+    }
+    fn all(n: u32) -> Self {
+        let mut flags = [0u64; N];
+        for i in 0..n.min(N as u32 * 64) {
+            flags.set(i);
+        }
+        flags
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags() {
+        let mut f = <u8 as SetFlags>::all(3);
+        assert_eq!(f, 0b111);
+        f.clear(1);
+        assert!(f.get(0) && !f.get(1) && f.get(2));
+        assert_eq!(<u8 as SetFlags>::all(8), 0xff);
+        let mut big = <[u64; 3] as SetFlags>::all(130);
+        assert!(big.get(129) && !big.get(130));
+        big.clear(64);
+        assert!(!big.get(64) && big.get(63) && big.get(65));
+    }
+
+    #[test]
+    fn conversions() {
+        assert!(matches!(<u8 as SlotValue>::convert(Value::Int(300)), Err(Mismatch::Overflow(300))));
+        assert_eq!(<i64 as SlotValue>::convert(Value::Bool(true)).ok(), Some(1));
+        assert_eq!(<f64 as SlotValue>::convert(Value::Int(2)).ok(), Some(2.0));
+        assert!(matches!(<bool as SlotValue>::convert(Value::Int(1)), Err(Mismatch::Type(_))));
+        assert!(matches!(<String as SlotValue>::convert(Value::Int(1)), Err(Mismatch::Type(_))));
+        assert_eq!(<Option<i32> as SlotValue>::convert(Value::None).ok(), Some(None));
+        assert_eq!(<Option<i32> as SlotValue>::expected(), "int or None");
+    }
+}

@@ -1,0 +1,115 @@
+//! # pyslots: Python's `__slots__` object model for Rust
+//!
+//! A Python class keeps each instance's attributes in a per-instance dict;
+//! `__slots__` swaps that dict for a fixed, compact layout: less memory,
+//! faster access, and a typo such as `p.z = 5` fails with
+//! `AttributeError: 'Point' object has no attribute 'z'`.
+//!
+//! pyslots gives Rust structs the same model. `#[pyclass_like]` turns a
+//! struct into a Python-like class whose attributes are read, written,
+//! deleted and listed by name at run time; `#[slots(...)]` stores them as
+//! compact typed fields instead of a dict. The rules and the error messages
+//! are CPython 3.11's, and the layouts CPython refuses at class creation do
+//! not compile.
+//!
+//! ```
+//! use pyslots::prelude::*;
+//!
+//! #[pyclass_like]                 // class RegularPerson: attributes in __dict__
+//! struct RegularPerson { name: String, age: u32 }
+//!
+//! #[pyclass_like]
+//! #[slots(name, age)]             // __slots__ = ['name', 'age']
+//! struct SlottedPerson { name: String, age: u32 }
+//!
+//! let mut r = RegularPerson::new("Alice".to_string(), 30);
+//! r.setattr("height", 170.into())?;             // a dict takes any new name
+//! assert_eq!(vars(&r)?.to_string(), "{'name': 'Alice', 'age': 30, 'height': 170}");
+//!
+//! let mut p = SlottedPerson::new("Alice".to_string(), 30);
+//! assert_eq!(p.getattr("age")?, Value::Int(30));
+//! assert_eq!(p.name()?, "Alice");               // typed accessor
+//! let err = p.setattr("height", 170.into()).unwrap_err();
+//! assert_eq!(err.to_string(), "'SlottedPerson' object has no attribute 'height'");
+//! assert_eq!(err.exception(), "AttributeError");
+//! # Ok::<(), pyslots::Error>(())
+//! ```
+//!
+//! ## Declaring classes
+//!
+//! | Rust | Python |
+//! |---|---|
+//! | `#[pyclass_like] struct A { x: T }` | a regular class: `x` lives in `__dict__` |
+//! | `#[pyclass_like] #[slots(x, y)] struct A { x: T, y: U }` | `__slots__ = ['x', 'y']`, typed slots |
+//! | `#[slots(x, y)] struct A;` | untyped slots: each holds a [`Value`] |
+//! | `#[slots("count")]` | string spelling of a slot name |
+//! | `#[slots()]` | `__slots__ = []`: no attributes at all |
+//! | `#[slots(x, __dict__)]` | slots, plus a dict for other names |
+//! | `#[slots(x, __weakref__)]` | slots, plus weak-reference support |
+//!
+//! A name in `#[slots]` that matches a field is a typed slot of the field's
+//! type ([`SlotValue`] says which types can be); a name without a field is
+//! an untyped slot that holds any [`Value`]. A field missing from `#[slots]`
+//! is a compile error: a slotted class has no other storage.
+//!
+//! ## What each class gets
+//!
+//! - `new(...)`: the fields, in declaration order; every typed slot set,
+//!   untyped slots unset. For a regular class the fields become the first
+//!   dict entries, as `__init__` would set them.
+//! - `Default`: an instance with every slot unset and an empty dict, as
+//!   Python's `Point()` before `__init__` assigns anything.
+//! - For each typed slot `x: T`: `x(&self) -> Result<Ref, Error>` (`&T`,
+//!   or `&str` for a `String` slot; an unset slot is the `AttributeError`)
+//!   and `set_x(&mut self, T)`. An accessor whose name would clash with a
+//!   method pyslots already gives the class (`new`, `default`, the
+//!   [`Object`] methods) or with another accessor is left out; the slot is
+//!   still reachable by name.
+//! - [`Object`] (`getattr`, `setattr`, `delattr`, `hasattr`, `dir`,
+//!   `dict`, ...), [`PyClass`] (its [`Layout`]), and `Debug`.
+//!
+//! The struct's fields become private storage (a slot may be unset, and a
+//! `String` slot is stored as a shared [`PyStr`]); use the accessors.
+//!
+//! ## Semantics
+//!
+//! Attribute lookup follows CPython: the class's slots, then the instance
+//! dict, then class attributes (`__slots__`). Reading an unset slot is
+//! `AttributeError: 'P' object has no attribute 'x'`, deleting it twice is
+//! `AttributeError: x`, writing a wrong-typed value to a typed slot is a
+//! `TypeError` that leaves the object unchanged. No failed call changes the
+//! object.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub use pyslots_macros::{pyclass_like, slots};
+pub use pyslots_runtime::{
+    builtins, delattr, dict, dir, error, getattr, getsizeof, handle, hasattr, layout, object, pystr, setattr, slot,
+    total_sizeof, value, vars, Dict, Error, ErrorKind, Layout, Object, Py, PyClass, PyObject, PyStr, SharedKeys,
+    SlotValue, Value, WeakRef,
+};
+
+/// Everything a user of pyslots needs: `use pyslots::prelude::*;`.
+pub mod prelude {
+    pub use crate::{
+        delattr, dir, getattr, getsizeof, hasattr, pyclass_like, setattr, slots, total_sizeof, vars, Dict, Error,
+        Layout, Object, Py, PyClass, PyObject, PyStr, Value, WeakRef,
+    };
+}
+
+/// What generated code names, by absolute path; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use core::option::Option::{self, None, Some};
+    pub use core::result::Result::{self, Err, Ok};
+    pub use core::{concat, fmt, module_path, stringify};
+    pub use pyslots_runtime::class::*;
+    pub use pyslots_runtime::dict::NO_KEYS;
+    pub use pyslots_runtime::slot::{SetFlags, SlotValue};
+    pub use pyslots_runtime::{Dict, Error, Layout, Object, PyClass, SharedKeys, Value};
+    pub use std::vec::Vec;
+    pub use std::string::String;
+    pub use core::default::Default;
+    pub use core::convert::Into;
+    pub use core::mem::size_of;
+}
