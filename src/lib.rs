@@ -84,22 +84,25 @@
 
 pub use pyslots_macros::{pyclass_like, slots};
 pub use pyslots_runtime::{
-    builtins, delattr, dict, dir, error, getattr, getsizeof, handle, hasattr, layout, object, pystr, setattr, slot,
-    total_sizeof, value, vars, Dict, Error, ErrorKind, Layout, Object, Py, PyClass, PyObject, PyStr, SharedKeys,
-    SlotValue, Value, WeakRef,
+    builtins, delattr, dict, dir, error, getattr, getsizeof, handle, hasattr, layout, object,
+    pystr, setattr, slot, total_sizeof, value, vars, Dict, Error, ErrorKind, Layout, Object, Py,
+    PyClass, PyObject, PyStr, SharedKeys, SlotValue, Value, WeakRef,
 };
 
 /// Everything a user of pyslots needs: `use pyslots::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        delattr, dir, getattr, getsizeof, hasattr, pyclass_like, setattr, slots, total_sizeof, vars, Dict, Error,
-        Layout, Object, Py, PyClass, PyObject, PyStr, Value, WeakRef,
+        delattr, dir, getattr, getsizeof, hasattr, pyclass_like, setattr, slots, total_sizeof,
+        vars, Dict, Error, Layout, Object, Py, PyClass, PyObject, PyStr, Value, WeakRef,
     };
 }
 
 /// What generated code names, by absolute path; not a public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use core::convert::Into;
+    pub use core::default::Default;
+    pub use core::mem::size_of;
     pub use core::option::Option::{self, None, Some};
     pub use core::result::Result::{self, Err, Ok};
     pub use core::{concat, fmt, module_path, stringify};
@@ -107,9 +110,6 @@ pub mod __private {
     pub use pyslots_runtime::dict::NO_KEYS;
     pub use pyslots_runtime::slot::{SetFlags, SlotValue};
     pub use pyslots_runtime::{Dict, Error, Layout, Object, PyClass, SharedKeys, Value};
-    pub use std::vec::Vec;
     pub use std::string::String;
-    pub use core::default::Default;
-    pub use core::convert::Into;
-    pub use core::mem::size_of;
+    pub use std::vec::Vec;
 }

@@ -73,7 +73,9 @@ pub fn getattr<T: ClassImpl>(obj: &T, name: &str) -> Result<Value, Error> {
     match obj.slot_get(name) {
         SlotGet::Found(v) => Ok(v),
         SlotGet::Unset => Err(Error::no_attribute(T::LAYOUT.name, name)),
-        SlotGet::NotSlot => lookup_rest(obj, name).ok_or_else(|| Error::no_attribute(T::LAYOUT.name, name)),
+        SlotGet::NotSlot => {
+            lookup_rest(obj, name).ok_or_else(|| Error::no_attribute(T::LAYOUT.name, name))
+        }
     }
 }
 
@@ -185,7 +187,9 @@ fn weakref_not_writable<T: ClassImpl>() -> Error {
         .rev()
         .find(|l| l.has_weakref)
         .map_or(T::LAYOUT.name, |l| l.name);
-    Error::attribute_error(format!("attribute '__weakref__' of '{owner}' objects is not writable"))
+    Error::attribute_error(format!(
+        "attribute '__weakref__' of '{owner}' objects is not writable"
+    ))
 }
 
 /// `dir(obj)` over the layout chain and the dict.
@@ -280,7 +284,11 @@ pub fn write_typed<T: SlotValue, F: SetFlags>(
 
 /// Unsets a typed slot and drops its value.
 #[inline]
-pub fn delete_typed<T: SlotValue, F: SetFlags>(stored: &mut T::Stored, flags: &mut F, bit: u32) -> SlotDel {
+pub fn delete_typed<T: SlotValue, F: SetFlags>(
+    stored: &mut T::Stored,
+    flags: &mut F,
+    bit: u32,
+) -> SlotDel {
     if flags.get(bit) {
         *stored = T::vacant();
         flags.clear(bit);
@@ -310,7 +318,12 @@ pub fn typed_ref<'a, T: SlotValue, F: SetFlags>(
 
 /// The typed setter of a slot.
 #[inline]
-pub fn set_typed<T: SlotValue, F: SetFlags>(stored: &mut T::Stored, flags: &mut F, bit: u32, value: T) {
+pub fn set_typed<T: SlotValue, F: SetFlags>(
+    stored: &mut T::Stored,
+    flags: &mut F,
+    bit: u32,
+    value: T,
+) {
     *stored = value.store();
     flags.set(bit);
 }

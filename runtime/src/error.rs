@@ -53,11 +53,17 @@ struct Inner {
 #[derive(Clone, PartialEq, Eq)]
 enum Message {
     /// `'P' object has no attribute 'x'`
-    NoAttribute { type_name: &'static str, name: Box<str> },
+    NoAttribute {
+        type_name: &'static str,
+        name: Box<str>,
+    },
     /// The bare name: what CPython says when a slot is deleted twice.
     BareName(Box<str>),
     /// `'P' object attribute '__slots__' is read-only`
-    ReadOnly { type_name: &'static str, name: Box<str> },
+    ReadOnly {
+        type_name: &'static str,
+        name: Box<str>,
+    },
     /// Any other text.
     Text(Cow<'static, str>),
 }
@@ -69,7 +75,13 @@ impl Error {
 
     /// `AttributeError: 'P' object has no attribute 'x'`.
     pub fn no_attribute(type_name: &'static str, name: &str) -> Error {
-        Error::new(ErrorKind::AttributeError, Message::NoAttribute { type_name, name: name.into() })
+        Error::new(
+            ErrorKind::AttributeError,
+            Message::NoAttribute {
+                type_name,
+                name: name.into(),
+            },
+        )
     }
 
     /// `AttributeError: x`: deleting a slot that is not set.
@@ -79,7 +91,13 @@ impl Error {
 
     /// `AttributeError: 'P' object attribute 'x' is read-only`.
     pub fn read_only(type_name: &'static str, name: &str) -> Error {
-        Error::new(ErrorKind::AttributeError, Message::ReadOnly { type_name, name: name.into() })
+        Error::new(
+            ErrorKind::AttributeError,
+            Message::ReadOnly {
+                type_name,
+                name: name.into(),
+            },
+        )
     }
 
     /// An `AttributeError` with any message.
@@ -112,7 +130,9 @@ impl Error {
     /// `AttributeError.name`).
     pub fn name(&self) -> Option<&str> {
         match &self.0.message {
-            Message::NoAttribute { name, .. } | Message::BareName(name) | Message::ReadOnly { name, .. } => Some(name),
+            Message::NoAttribute { name, .. }
+            | Message::BareName(name)
+            | Message::ReadOnly { name, .. } => Some(name),
             Message::Text(_) => None,
         }
     }

@@ -82,7 +82,10 @@ impl Layout {
 
     /// Every slot of the class and its bases, in MRO order.
     pub fn all_slots(&'static self) -> Vec<&'static str> {
-        self.mro().iter().flat_map(|l| l.slots.iter().copied()).collect()
+        self.mro()
+            .iter()
+            .flat_map(|l| l.slots.iter().copied())
+            .collect()
     }
 
     /// What `getattr(obj, "__slots__")` finds: the `__slots__` of the first

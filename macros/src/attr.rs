@@ -1,0 +1,163 @@
+//! Parsing of the attributes: `#[pyclass_like(...)]` and `#[slots(...)]`.
+
+use proc_macro2::{TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::punctuated::Punctuated;
+use syn::{Attribute, Path, Token};
+
+use crate::ctxt::Ctxt;
+
+/// The arguments of `#[pyclass_like(...)]`.
+#[derive(Default)]
+pub struct ClassArgs {
+    /// The bases of `extends = Base` or `extends(A, B)`.
+    pub extends: Vec<Path>,
+    /// The tokens of the `extends` argument, for error spans.
+    pub extends_tokens: Option<TokenStream>,
+}
+
+/// Parses `#[pyclass_like(...)]`'s arguments, recording errors.
+pub fn parse_class_args(cx: &Ctxt, args: TokenStream) -> ClassArgs {
+    let mut out = ClassArgs::default();
+    let parser = syn::meta::parser(|meta| {
+        if meta.path.is_ident("extends") {
+            if out.extends_tokens.is_some() {
+                return Err(meta.error("duplicate `extends` argument"));
+            }
+            let start = meta.path.to_token_stream();
+            if meta.input.peek(Token![=]) {
+                let value = meta.value()?;
+                let path: Path = value.parse()?;
+                out.extends_tokens = Some(quote::quote!(#start = #path));
+                out.extends.push(path);
+            } else if meta.input.peek(syn::token::Paren) {
+                let content;
+                let parens = syn::parenthesized!(content in meta.input);
+                let list: Punctuated<Path, Token![,]> =
+                    content.parse_terminated(Path::parse_mod_style, Token![,])?;
+                if list.is_empty() {
+                    return Err(syn::Error::new(
+                        parens.span.join(),
+                        "`extends()` needs at least one base class",
+                    ));
+                }
+                let mut tokens = start;
+                parens.surround(&mut tokens, |t| list.to_tokens(t));
+                out.extends_tokens = Some(tokens);
+                out.extends.extend(list);
+            } else {
+                return Err(meta.error("expected `extends = Base` or `extends(A, B)`"));
+            }
+            Ok(())
+        } else {
+            Err(meta.error(format!(
+                "unknown #[pyclass_like] argument `{}`: expected `extends = Base` or `extends(A, B)`",
+                meta.path.to_token_stream()
+            )))
+        }
+    });
+    if let Err(err) = syn::parse::Parser::parse2(parser, args) {
+        cx.syn_error(err);
+    }
+    out
+}
+
+/// One entry of `#[slots(...)]`, as written.
+pub struct SlotItem {
+    /// The name as Python sees it before mangling (`r#type` is `type`).
+    pub name: String,
+    /// The entry's tokens, for error spans.
+    pub tokens: TokenStream,
+}
+
+/// Parses the entries of `#[slots(...)]`: identifiers and string literals
+/// separated by commas. Every malformed entry is reported and skipped, so
+/// the other entries are still checked.
+pub fn parse_slot_items(cx: &Ctxt, args: TokenStream) -> Vec<SlotItem> {
+    let mut items = Vec::new();
+    let mut segment: Vec<TokenTree> = Vec::new();
+    let mut tokens = args.into_iter().peekable();
+    loop {
+        let next = tokens.next();
+        match &next {
+            Some(TokenTree::Punct(p)) if p.as_char() == ',' => {
+                if segment.is_empty() {
+                    cx.error_spanned_by(p, "expected a slot name before `,`");
+                } else {
+                    items.extend(parse_slot_item(cx, std::mem::take(&mut segment)));
+                }
+            }
+            Some(tt) => segment.push(tt.clone()),
+            None => {
+                if !segment.is_empty() {
+                    items.extend(parse_slot_item(cx, std::mem::take(&mut segment)));
+                }
+                return items;
+            }
+        }
+    }
+}
+
+fn parse_slot_item(cx: &Ctxt, segment: Vec<TokenTree>) -> Option<SlotItem> {
+    let tokens: TokenStream = segment.iter().cloned().collect();
+    if let [single] = segment.as_slice() {
+        match single {
+            TokenTree::Ident(ident) => {
+                let name = ident.to_string();
+                let name = name.strip_prefix("r#").unwrap_or(&name).to_owned();
+                return Some(SlotItem { name, tokens });
+            }
+            TokenTree::Literal(lit) => {
+                let lit = syn::Lit::new(lit.clone());
+                let kind = match &lit {
+                    syn::Lit::Str(s) => {
+                        return Some(SlotItem {
+                            name: s.value(),
+                            tokens,
+                        })
+                    }
+                    syn::Lit::Int(_) => "int",
+                    syn::Lit::Float(_) => "float",
+                    syn::Lit::Bool(_) => "bool",
+                    syn::Lit::ByteStr(_) | syn::Lit::CStr(_) => "bytes",
+                    syn::Lit::Byte(_) => "int",
+                    syn::Lit::Char(_) => "char",
+                    _ => "literal",
+                };
+                cx.error_spanned_by(
+                    &lit,
+                    format!("__slots__ items must be strings, not '{kind}'"),
+                );
+                return None;
+            }
+            _ => {}
+        }
+    }
+    cx.error_spanned_by(
+        &tokens,
+        "expected a slot name: an identifier such as `x` or a string such as \"x\"",
+    );
+    None
+}
+
+/// Whether `attr` is `#[name]`/`#[name(...)]`, by the path's last segment,
+/// so `#[pyslots::slots(...)]` counts too.
+pub fn is_attr(attr: &Attribute, name: &str) -> bool {
+    attr.path().segments.last().is_some_and(|s| s.ident == name)
+}
+
+/// The arguments of an attribute: what is inside its parentheses, nothing
+/// for a bare path. `#[slots = ...]` is an error.
+pub fn attr_args(cx: &Ctxt, attr: &Attribute) -> TokenStream {
+    match &attr.meta {
+        syn::Meta::Path(_) => TokenStream::new(),
+        syn::Meta::List(list) => list.tokens.clone(),
+        syn::Meta::NameValue(nv) => {
+            cx.error_spanned_by(
+                nv,
+                format!("expected #[{}(...)]", nv.path.to_token_stream()),
+            );
+            TokenStream::new()
+        }
+    }
+}
