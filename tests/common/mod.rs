@@ -26,13 +26,16 @@ pub enum Op {
     Weakref,
 }
 
+/// Runs a scenario's operations in pyslots.
+pub type Runner = Box<dyn Fn(&[Op]) -> Vec<String>>;
+
 /// A scenario: a Python class definition, how to build the instance in
 /// Python, how to build it in pyslots, and the operations.
 pub struct Scenario {
     pub name: &'static str,
     pub python_class: &'static str,
     pub python_new: &'static str,
-    pub rust: Box<dyn Fn(&[Op]) -> Vec<String>>,
+    pub rust: Runner,
     pub ops: Vec<Op>,
 }
 
@@ -44,7 +47,13 @@ impl Scenario {
         make: fn() -> T,
         ops: Vec<Op>,
     ) -> Scenario {
-        Scenario { name, python_class, python_new, rust: Box::new(move |ops| run_rust(make(), ops)), ops }
+        Scenario {
+            name,
+            python_class,
+            python_new,
+            rust: Box::new(move |ops| run_rust(make(), ops)),
+            ops,
+        }
     }
 }
 
@@ -152,7 +161,12 @@ pub fn run_python(scenarios: &[Scenario]) -> Vec<Vec<String>> {
         .stderr(Stdio::piped())
         .spawn()
         .expect("python3 must be installed: the differential tests use CPython as the oracle");
-    child.stdin.take().unwrap().write_all(script.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(
         out.status.success(),
@@ -190,7 +204,12 @@ pub fn check(scenarios: &[Scenario]) {
         for ((op, r), p) in s.ops.iter().zip(&rs).zip(py) {
             compared += 1;
             if r != p {
-                writeln!(report, "[{}] {op:?}\n    pyslots: {r}\n    CPython: {p}", s.name).unwrap();
+                writeln!(
+                    report,
+                    "[{}] {op:?}\n    pyslots: {r}\n    CPython: {p}",
+                    s.name
+                )
+                .unwrap();
             }
         }
     }
