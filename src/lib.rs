@@ -84,16 +84,16 @@
 
 pub use pyslots_macros::{pyclass_like, slots};
 pub use pyslots_runtime::{
-    builtins, delattr, dict, dir, error, getattr, getsizeof, handle, hasattr, layout, object,
-    pystr, setattr, slot, total_sizeof, value, vars, Dict, Error, ErrorKind, Layout, Object, Py,
-    PyClass, PyObject, PyStr, SharedKeys, SlotValue, Value, WeakRef,
+    builtins, delattr, dict, dir, error, getattr, getsizeof, handle, hasattr, layout, object, pystr, setattr, slot,
+    total_sizeof, value, vars, Dict, Error, ErrorKind, Layout, Object, Py, PyClass, PyObject, PyStr, SharedKeys,
+    SlotValue, Value, WeakRef,
 };
 
 /// Everything a user of pyslots needs: `use pyslots::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        delattr, dir, getattr, getsizeof, hasattr, pyclass_like, setattr, slots, total_sizeof,
-        vars, Dict, Error, Layout, Object, Py, PyClass, PyObject, PyStr, Value, WeakRef,
+        delattr, dir, getattr, getsizeof, hasattr, pyclass_like, setattr, slots, total_sizeof, vars, Dict, Error,
+        Layout, Object, Py, PyClass, PyObject, PyStr, Value, WeakRef,
     };
 }
 
@@ -108,6 +108,7 @@ pub mod __private {
     pub use core::{concat, fmt, module_path, stringify};
     pub use pyslots_runtime::class::*;
     pub use pyslots_runtime::dict::NO_KEYS;
+    pub use pyslots_runtime::layout::{any_has_dict, any_has_slot, any_has_weakref, layout_conflict};
     pub use pyslots_runtime::slot::{SetFlags, SlotValue};
     pub use pyslots_runtime::{Dict, Error, Layout, Object, PyClass, SharedKeys, Value};
     pub use std::string::String;

@@ -59,10 +59,7 @@ fn string_slot_accessor_returns_str_and_option_slots_take_none() {
     p.setattr("nickname", Value::None).unwrap();
     assert_eq!(p.getattr("nickname").unwrap(), Value::None);
     let err = p.setattr("nickname", 3.into()).unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "'Person' object attribute 'nickname' must be str or None, not int"
-    );
+    assert_eq!(err.to_string(), "'Person' object attribute 'nickname' must be str or None, not int");
 }
 
 #[test]
@@ -71,30 +68,10 @@ fn wrong_typed_write_is_type_error_and_changes_nothing() {
     p.setattr("extra", 1.into()).unwrap();
     let before = format!("{p:?}");
     for (name, value, exc, msg) in [
-        (
-            "name",
-            Value::Int(1),
-            "TypeError",
-            "'Person' object attribute 'name' must be str, not int",
-        ),
-        (
-            "age",
-            Value::from("x"),
-            "TypeError",
-            "'Person' object attribute 'age' must be int, not str",
-        ),
-        (
-            "age",
-            Value::Float(1.5),
-            "TypeError",
-            "'Person' object attribute 'age' must be int, not float",
-        ),
-        (
-            "age",
-            Value::Int(-1),
-            "OverflowError",
-            "'Person' object attribute 'age' must be int in range of u32, not -1",
-        ),
+        ("name", Value::Int(1), "TypeError", "'Person' object attribute 'name' must be str, not int"),
+        ("age", Value::from("x"), "TypeError", "'Person' object attribute 'age' must be int, not str"),
+        ("age", Value::Float(1.5), "TypeError", "'Person' object attribute 'age' must be int, not float"),
+        ("age", Value::Int(-1), "OverflowError", "'Person' object attribute 'age' must be int in range of u32, not -1"),
         (
             "age",
             Value::Int(1 << 40),
@@ -104,15 +81,10 @@ fn wrong_typed_write_is_type_error_and_changes_nothing() {
     ] {
         let err = p.setattr(name, value).unwrap_err();
         assert_eq!((err.exception(), err.to_string().as_str()), (exc, msg));
-        assert_eq!(
-            format!("{p:?}"),
-            before,
-            "a failed setattr of {name} changed the object"
-        );
+        assert_eq!(format!("{p:?}"), before, "a failed setattr of {name} changed the object");
     }
     // Untyped slots take anything.
-    p.setattr("tags", Value::from(vec![Value::from("a")]))
-        .unwrap();
+    p.setattr("tags", Value::from(vec![Value::from("a")])).unwrap();
     assert_eq!(p.getattr("tags").unwrap().to_string(), "['a']");
 }
 
@@ -169,10 +141,7 @@ fn layout_describes_the_class() {
     const L: Layout = Person::LAYOUT;
     assert_eq!(L.name, "Person");
     assert_eq!(L.slots, ["name", "age", "nickname", "tags"]);
-    assert_eq!(
-        L.declared_slots,
-        Some(&["name", "age", "nickname", "tags", "__dict__"][..])
-    );
+    assert_eq!(L.declared_slots, Some(&["name", "age", "nickname", "tags", "__dict__"][..]));
     const { assert!(L.has_dict && !L.has_weakref) };
     assert_eq!(L.size, std::mem::size_of::<Person>());
     assert!(L.module_path.ends_with("typed_slots"));
@@ -236,16 +205,10 @@ fn objects_in_typed_slots() {
     let mut r = Resident::new(home.clone());
     assert!(Py::is(r.home().unwrap(), &home));
     let got = r.getattr("home").unwrap();
-    assert_eq!(
-        got.as_object().unwrap().getattr("street").unwrap(),
-        Value::from("Main St")
-    );
+    assert_eq!(got.as_object().unwrap().getattr("street").unwrap(), Value::from("Main St"));
     // An object of another class is a TypeError naming both classes.
     let other = Py::new(Resident::default());
     let err = r.setattr("home", other.into()).unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "'Resident' object attribute 'home' must be Address, not Resident"
-    );
+    assert_eq!(err.to_string(), "'Resident' object attribute 'home' must be Address, not Resident");
     r.setattr("anything", home.into()).unwrap();
 }

@@ -53,10 +53,7 @@ pub fn parse(cx: &Ctxt, entry: Entry, entry_args: TokenStream, item: TokenStream
         Err(_) => {
             let first = item.into_iter().next();
             let span = first.map_or_else(Span::call_site, |t| t.span());
-            cx.error_at(
-                span,
-                "#[pyclass_like] applies to a struct with named fields or a unit struct",
-            );
+            cx.error_at(span, "#[pyclass_like] applies to a struct with named fields or a unit struct");
             return None;
         }
     };
@@ -66,11 +63,7 @@ pub fn parse(cx: &Ctxt, entry: Entry, entry_args: TokenStream, item: TokenStream
     let mut slots: Option<SlotsAttr> = None;
     match entry {
         Entry::PyclassLike => class_args = Some((entry_args, Span::call_site())),
-        Entry::Slots => {
-            slots = Some(SlotsAttr {
-                items: attr::parse_slot_items(cx, entry_args),
-            })
-        }
+        Entry::Slots => slots = Some(SlotsAttr { items: attr::parse_slot_items(cx, entry_args) }),
     }
     for a in input.attrs {
         if attr::is_attr(&a, "pyclass_like") {
@@ -81,15 +74,10 @@ pub fn parse(cx: &Ctxt, entry: Entry, entry_args: TokenStream, item: TokenStream
             }
         } else if attr::is_attr(&a, "slots") {
             if slots.is_some() {
-                cx.error_spanned_by(
-                    &a,
-                    "duplicate #[slots]: list every slot in one #[slots(...)]",
-                );
+                cx.error_spanned_by(&a, "duplicate #[slots]: list every slot in one #[slots(...)]");
             } else {
                 let args = attr::attr_args(cx, &a);
-                slots = Some(SlotsAttr {
-                    items: attr::parse_slot_items(cx, args),
-                });
+                slots = Some(SlotsAttr { items: attr::parse_slot_items(cx, args) });
             }
         } else {
             attrs.push(a);
@@ -114,11 +102,7 @@ pub fn parse(cx: &Ctxt, entry: Entry, entry_args: TokenStream, item: TokenStream
 
     let fields = match input.data {
         syn::Data::Struct(data) => match data.fields {
-            syn::Fields::Named(named) => named
-                .named
-                .into_iter()
-                .map(|f| parse_field(cx, f))
-                .collect(),
+            syn::Fields::Named(named) => named.named.into_iter().map(|f| parse_field(cx, f)).collect(),
             syn::Fields::Unit => Vec::new(),
             syn::Fields::Unnamed(unnamed) => {
                 cx.error_spanned_by(
@@ -129,23 +113,22 @@ pub fn parse(cx: &Ctxt, entry: Entry, entry_args: TokenStream, item: TokenStream
             }
         },
         syn::Data::Enum(data) => {
-            cx.error_spanned_by(data.enum_token, "#[pyclass_like] applies to a struct with named fields or a unit struct, not an enum");
+            cx.error_spanned_by(
+                data.enum_token,
+                "#[pyclass_like] applies to a struct with named fields or a unit struct, not an enum",
+            );
             return None;
         }
         syn::Data::Union(data) => {
-            cx.error_spanned_by(data.union_token, "#[pyclass_like] applies to a struct with named fields or a unit struct, not a union");
+            cx.error_spanned_by(
+                data.union_token,
+                "#[pyclass_like] applies to a struct with named fields or a unit struct, not a union",
+            );
             return None;
         }
     };
 
-    Some(Class {
-        attrs,
-        vis: input.vis,
-        ident: input.ident,
-        fields,
-        args,
-        slots,
-    })
+    Some(Class { attrs, vis: input.vis, ident: input.ident, fields, args, slots })
 }
 
 fn parse_field(cx: &Ctxt, field: syn::Field) -> Field {
@@ -161,15 +144,8 @@ fn parse_field(cx: &Ctxt, field: syn::Field) -> Field {
         }
     }
     // Named fields always have an identifier.
-    let ident = field
-        .ident
-        .unwrap_or_else(|| Ident::new("_", Span::call_site()));
-    Field {
-        attrs,
-        vis: field.vis,
-        ident,
-        ty: field.ty,
-    }
+    let ident = field.ident.unwrap_or_else(|| Ident::new("_", Span::call_site()));
+    Field { attrs, vis: field.vis, ident, ty: field.ty }
 }
 
 /// The struct's `derive`d traits that pyslots implements itself.
@@ -178,9 +154,7 @@ pub fn conflicting_derives(cx: &Ctxt, attrs: &[Attribute]) {
         if !a.path().is_ident("derive") {
             continue;
         }
-        let Ok(paths) = a
-            .parse_args_with(syn::punctuated::Punctuated::<Path, syn::Token![,]>::parse_terminated)
-        else {
+        let Ok(paths) = a.parse_args_with(syn::punctuated::Punctuated::<Path, syn::Token![,]>::parse_terminated) else {
             continue;
         };
         for p in paths {
@@ -188,7 +162,10 @@ pub fn conflicting_derives(cx: &Ctxt, attrs: &[Attribute]) {
                 if last.ident == "Debug" || last.ident == "Default" {
                     cx.error_spanned_by(
                         &p,
-                        format!("#[pyclass_like] already implements `{}` for this class; remove it from the derive", last.ident),
+                        format!(
+                            "#[pyclass_like] already implements `{}` for this class; remove it from the derive",
+                            last.ident
+                        ),
                     );
                 }
             }

@@ -33,13 +33,9 @@ pub fn parse_class_args(cx: &Ctxt, args: TokenStream) -> ClassArgs {
             } else if meta.input.peek(syn::token::Paren) {
                 let content;
                 let parens = syn::parenthesized!(content in meta.input);
-                let list: Punctuated<Path, Token![,]> =
-                    content.parse_terminated(Path::parse_mod_style, Token![,])?;
+                let list: Punctuated<Path, Token![,]> = content.parse_terminated(Path::parse_mod_style, Token![,])?;
                 if list.is_empty() {
-                    return Err(syn::Error::new(
-                        parens.span.join(),
-                        "`extends()` needs at least one base class",
-                    ));
+                    return Err(syn::Error::new(parens.span.join(), "`extends()` needs at least one base class"));
                 }
                 let mut tokens = start;
                 parens.surround(&mut tokens, |t| list.to_tokens(t));
@@ -110,12 +106,7 @@ fn parse_slot_item(cx: &Ctxt, segment: Vec<TokenTree>) -> Option<SlotItem> {
             TokenTree::Literal(lit) => {
                 let lit = syn::Lit::new(lit.clone());
                 let kind = match &lit {
-                    syn::Lit::Str(s) => {
-                        return Some(SlotItem {
-                            name: s.value(),
-                            tokens,
-                        })
-                    }
+                    syn::Lit::Str(s) => return Some(SlotItem { name: s.value(), tokens }),
                     syn::Lit::Int(_) => "int",
                     syn::Lit::Float(_) => "float",
                     syn::Lit::Bool(_) => "bool",
@@ -124,19 +115,13 @@ fn parse_slot_item(cx: &Ctxt, segment: Vec<TokenTree>) -> Option<SlotItem> {
                     syn::Lit::Char(_) => "char",
                     _ => "literal",
                 };
-                cx.error_spanned_by(
-                    &lit,
-                    format!("__slots__ items must be strings, not '{kind}'"),
-                );
+                cx.error_spanned_by(&lit, format!("__slots__ items must be strings, not '{kind}'"));
                 return None;
             }
             _ => {}
         }
     }
-    cx.error_spanned_by(
-        &tokens,
-        "expected a slot name: an identifier such as `x` or a string such as \"x\"",
-    );
+    cx.error_spanned_by(&tokens, "expected a slot name: an identifier such as `x` or a string such as \"x\"");
     None
 }
 
@@ -153,10 +138,7 @@ pub fn attr_args(cx: &Ctxt, attr: &Attribute) -> TokenStream {
         syn::Meta::Path(_) => TokenStream::new(),
         syn::Meta::List(list) => list.tokens.clone(),
         syn::Meta::NameValue(nv) => {
-            cx.error_spanned_by(
-                nv,
-                format!("expected #[{}(...)]", nv.path.to_token_stream()),
-            );
+            cx.error_spanned_by(nv, format!("expected #[{}(...)]", nv.path.to_token_stream()));
             TokenStream::new()
         }
     }

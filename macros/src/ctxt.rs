@@ -15,16 +15,12 @@ pub struct Ctxt {
 impl Ctxt {
     /// Records an error spanned on `tokens`.
     pub fn error_spanned_by<T: ToTokens, M: Display>(&self, tokens: T, message: M) {
-        self.errors
-            .borrow_mut()
-            .push(syn::Error::new_spanned(tokens.into_token_stream(), message));
+        self.errors.borrow_mut().push(syn::Error::new_spanned(tokens.into_token_stream(), message));
     }
 
     /// Records an error at `span`.
     pub fn error_at<M: Display>(&self, span: proc_macro2::Span, message: M) {
-        self.errors
-            .borrow_mut()
-            .push(syn::Error::new(span, message));
+        self.errors.borrow_mut().push(syn::Error::new(span, message));
     }
 
     /// Records a parse error.
@@ -38,10 +34,6 @@ impl Ctxt {
 
     /// All recorded errors as `compile_error!` invocations.
     pub fn into_compile_errors(self) -> TokenStream {
-        self.errors
-            .into_inner()
-            .iter()
-            .map(syn::Error::to_compile_error)
-            .collect()
+        self.errors.into_inner().iter().map(syn::Error::to_compile_error).collect()
     }
 }

@@ -2,9 +2,14 @@
 //!
 //! Everything emitted names the runtime through `::pyslots::__private`, so
 //! the user's imports never matter. Per class, only tables are generated: a
-//! `match` from slot names to fields, the layout constant, the constructor
-//! and accessors. The attribute algorithm itself is the runtime's
+//! `match` from slot names to fields, the layout constant, the constructor,
+//! accessors, and the const assertions for rules that depend on the bases.
+//! The attribute algorithm itself is the runtime's
 //! (`pyslots_runtime::class`), written and tested once.
+//!
+//! A subclass embeds its bases, first fields first (CPython's prefix
+//! layout): slot lookups try the class's own slots, then each base's in
+//! order; the instance dict is the class's own, or the first base's.
 
 use std::collections::HashSet;
 
@@ -12,7 +17,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use crate::ast::Class;
+use crate::ast::{Class, Field};
 use crate::valid::{Plan, SlotKind, SlotPlan, Storage};
 
 /// Method names the class already has from pyslots: an accessor of the
@@ -45,90 +50,470 @@ const RESERVED: &[&str] = &[
     "into",
     "from",
     "drop",
+    "deref",
+    "deref_mut",
+    "as_ref",
+    "as_mut",
 ];
 
+/// Everything `expand` needs to know about one class.
+struct Ctx<'a> {
+    class: &'a Class,
+    plan: &'a Plan,
+    pv: TokenStream,
+    /// `&[&<A as PyClass>::LAYOUT, ...]`: the bases' layouts, as a constant.
+    bases_const: TokenStream,
+    base_fields: Vec<Ident>,
+    base_params: Vec<Ident>,
+}
+
 pub fn expand(class: &Class, plan: &Plan) -> TokenStream {
+    let pv = quote!(::pyslots::__private);
+    let bases = &class.args.extends;
+    let bases_const = quote!(&[#(&<#bases as #pv::PyClass>::LAYOUT),*]);
+    let base_fields = (0..bases.len()).map(|i| format_ident!("__pyslots_base{}", i)).collect();
+    let base_params = base_param_names(class);
+    let cx = Ctx { class, plan, pv, bases_const, base_fields, base_params };
     match &plan.storage {
-        Storage::Regular { keys } => expand_regular(class, plan, keys),
-        Storage::Slotted(slots) => expand_slotted(class, plan, slots),
+        Storage::Regular { keys } => expand_regular(&cx, keys),
+        Storage::Slotted(slots) => expand_slotted(&cx, slots),
     }
 }
 
-fn expand_regular(class: &Class, plan: &Plan, keys: &[String]) -> TokenStream {
+/// Constructor parameter names for the bases: `Animal` is `animal`.
+fn base_param_names(class: &Class) -> Vec<Ident> {
+    let mut taken: HashSet<String> = class.fields.iter().map(Field::name).collect();
+    class
+        .args
+        .extends
+        .iter()
+        .enumerate()
+        .map(|(i, path)| {
+            let last = path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+            let mut name = snake_case(&last);
+            if name.is_empty() || syn::parse_str::<Ident>(&name).is_err() || !taken.insert(name.clone()) {
+                name = format!("base{i}");
+                taken.insert(name.clone());
+            }
+            Ident::new(&name, path.span())
+        })
+        .collect()
+}
+
+fn snake_case(s: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if c.is_uppercase() {
+            if i > 0 && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl Ctx<'_> {
+    fn has_bases(&self) -> bool {
+        !self.base_fields.is_empty()
+    }
+
+    /// Struct fields for the bases.
+    fn base_struct_fields(&self) -> Vec<TokenStream> {
+        let bases = &self.class.args.extends;
+        self.base_fields.iter().zip(bases).map(|(f, b)| quote!(#f: #b)).collect()
+    }
+
+    /// Lookups in the bases after the class's own `match` found nothing.
+    fn base_get(&self) -> TokenStream {
+        let pv = &self.pv;
+        let fields = &self.base_fields;
+        quote! {
+            #(
+                match #pv::ClassImpl::slot_get(&self.#fields, name) {
+                    #pv::SlotGet::NotSlot => {}
+                    found => return found,
+                }
+            )*
+            #pv::SlotGet::NotSlot
+        }
+    }
+
+    fn base_set(&self) -> TokenStream {
+        let pv = &self.pv;
+        let fields = &self.base_fields;
+        quote! {
+            #(
+                let value = match #pv::ClassImpl::slot_set(&mut self.#fields, name, value, cls)? {
+                    #pv::SlotSet::NotSlot(value) => value,
+                    done => return #pv::Ok(done),
+                };
+            )*
+            #pv::Ok(#pv::SlotSet::NotSlot(value))
+        }
+    }
+
+    fn base_del(&self) -> TokenStream {
+        let pv = &self.pv;
+        let fields = &self.base_fields;
+        quote! {
+            #(
+                match #pv::ClassImpl::slot_del(&mut self.#fields, name) {
+                    #pv::SlotDel::NotSlot => {}
+                    done => return done,
+                }
+            )*
+            #pv::SlotDel::NotSlot
+        }
+    }
+
+    /// `instance_dict` and `instance_dict_mut`: the class's own dict
+    /// storage (if `own`), else the first base's dict.
+    fn dict_methods(&self, own: bool) -> TokenStream {
+        let pv = &self.pv;
+        let mut get = Vec::new();
+        let mut get_mut = Vec::new();
+        if own {
+            get.push(quote!(#pv::DictStorage::get(&self.__pyslots_dict)));
+            get_mut.push(quote!(#pv::DictStorage::get_mut(&mut self.__pyslots_dict)));
+        }
+        for f in &self.base_fields {
+            get.push(quote!(#pv::ClassImpl::instance_dict(&self.#f)));
+            get_mut.push(quote!(#pv::ClassImpl::instance_dict_mut(&mut self.#f)));
+        }
+        // Test with a shared borrow first: returning a conditional mutable
+        // borrow from a loop of candidates does not pass today's borrow
+        // checker.
+        quote! {
+            #[inline]
+            fn instance_dict(&self) -> #pv::Option<&#pv::Dict> {
+                #( if let #pv::Some(d) = #get { return #pv::Some(d); } )*
+                #pv::None
+            }
+            #[inline]
+            fn instance_dict_mut(&mut self) -> #pv::Option<&mut #pv::Dict> {
+                #( if (#get).is_some() { return #get_mut; } )*
+                #pv::None
+            }
+        }
+    }
+
+    fn base_heap(&self) -> Vec<TokenStream> {
+        let pv = &self.pv;
+        self.base_fields.iter().map(|f| quote!(#pv::ClassImpl::owned_heap_size(&self.#f))).collect()
+    }
+
+    /// `Deref` to the first base and `AsRef`/`AsMut` to each, so the bases'
+    /// typed accessors are at hand: `dog.name()` on a `Dog(Animal)`.
+    fn base_access(&self) -> TokenStream {
+        let ident = &self.class.ident;
+        let bases = &self.class.args.extends;
+        let fields = &self.base_fields;
+        let Some((first_base, first_field)) = bases.first().zip(fields.first()) else {
+            return TokenStream::new();
+        };
+        quote! {
+            impl ::core::ops::Deref for #ident {
+                type Target = #first_base;
+                #[inline]
+                fn deref(&self) -> &#first_base {
+                    &self.#first_field
+                }
+            }
+            impl ::core::ops::DerefMut for #ident {
+                #[inline]
+                fn deref_mut(&mut self) -> &mut #first_base {
+                    &mut self.#first_field
+                }
+            }
+            #(
+                impl ::core::convert::AsRef<#bases> for #ident {
+                    #[inline]
+                    fn as_ref(&self) -> &#bases {
+                        &self.#fields
+                    }
+                }
+                impl ::core::convert::AsMut<#bases> for #ident {
+                    #[inline]
+                    fn as_mut(&mut self) -> &mut #bases {
+                        &mut self.#fields
+                    }
+                }
+            )*
+        }
+    }
+
+    /// Rules that need the bases' layouts, checked by the compiler.
+    fn base_assertions(
+        &self,
+        own_slots: &[(String, TokenStream)],
+        dict: Option<&TokenStream>,
+        weakref: Option<&TokenStream>,
+    ) -> TokenStream {
+        if !self.has_bases() {
+            return TokenStream::new();
+        }
+        let pv = &self.pv;
+        let bases = &self.bases_const;
+        let mut out = TokenStream::new();
+        if self.base_fields.len() > 1 {
+            let span = self.class.args.extends_tokens.as_ref().map_or_else(Span::call_site, Spanned::span);
+            out.extend(quote_spanned! {span=>
+                const _: () = ::core::assert!(
+                    !#pv::layout_conflict(#bases),
+                    "multiple bases have instance lay-out conflict"
+                );
+            });
+        }
+        if let Some(tokens) = dict {
+            out.extend(quote_spanned! {tokens.span()=>
+                const _: () = ::core::assert!(
+                    !#pv::any_has_dict(#bases),
+                    "__dict__ slot disallowed: we already got one"
+                );
+            });
+        }
+        if let Some(tokens) = weakref {
+            out.extend(quote_spanned! {tokens.span()=>
+                const _: () = ::core::assert!(
+                    !#pv::any_has_weakref(#bases),
+                    "__weakref__ slot disallowed: we already got one"
+                );
+            });
+        }
+        for (name, tokens) in own_slots {
+            let message = format!(
+                "'{name}' is already a slot of a base class: don't repeat parent slots (CPython would keep both, \
+                 wasting the parent's); remove it from this class"
+            );
+            out.extend(quote_spanned! {tokens.span()=>
+                const _: () = ::core::assert!(!#pv::any_has_slot(#bases, #name), #message);
+            });
+        }
+        out
+    }
+
+    /// `impl PyClass` (the layout), `impl Object` (forwarders) and `Debug`.
+    fn common_impls(
+        &self,
+        slots: &[&str],
+        declared: TokenStream,
+        has_dict: TokenStream,
+        has_weakref: TokenStream,
+    ) -> TokenStream {
+        let pv = &self.pv;
+        let ident = &self.class.ident;
+        let cls = &self.plan.name;
+        let bases = &self.bases_const;
+        quote! {
+            impl #pv::PyClass for #ident {
+                const LAYOUT: #pv::Layout = #pv::Layout {
+                    name: #cls,
+                    module_path: #pv::module_path!(),
+                    slots: &[#(#slots),*],
+                    declared_slots: #declared,
+                    bases: #bases,
+                    has_dict: #has_dict,
+                    has_weakref: #has_weakref,
+                    size: #pv::size_of::<Self>(),
+                };
+            }
+
+            impl #pv::Object for #ident {
+                #[inline]
+                fn type_name(&self) -> &'static str {
+                    #cls
+                }
+                #[inline]
+                fn getattr(&self, name: &str) -> #pv::Result<#pv::Value, #pv::Error> {
+                    #pv::getattr(self, name)
+                }
+                #[inline]
+                fn setattr(&mut self, name: &str, value: #pv::Value) -> #pv::Result<(), #pv::Error> {
+                    #pv::setattr(self, name, value)
+                }
+                #[inline]
+                fn delattr(&mut self, name: &str) -> #pv::Result<(), #pv::Error> {
+                    #pv::delattr(self, name)
+                }
+                #[inline]
+                fn hasattr(&self, name: &str) -> bool {
+                    #pv::hasattr(self, name)
+                }
+                fn dir(&self) -> #pv::Vec<#pv::String> {
+                    #pv::dir(self)
+                }
+                #[inline]
+                fn dict(&self) -> #pv::Option<&#pv::Dict> {
+                    #pv::ClassImpl::instance_dict(self)
+                }
+                #[inline]
+                fn dict_mut(&mut self) -> #pv::Option<&mut #pv::Dict> {
+                    #pv::ClassImpl::instance_dict_mut(self)
+                }
+                #[inline]
+                fn layout(&self) -> &'static #pv::Layout {
+                    &<Self as #pv::PyClass>::LAYOUT
+                }
+                fn heap_size(&self) -> usize {
+                    #pv::ClassImpl::owned_heap_size(self)
+                }
+            }
+
+            impl #pv::fmt::Debug for #ident {
+                fn fmt(&self, f: &mut #pv::fmt::Formatter<'_>) -> #pv::fmt::Result {
+                    #pv::debug(self, f)
+                }
+            }
+        }
+    }
+
+    /// Statements that make the bases' several dicts one, in `new`.
+    fn merge_dicts(&self, own: bool) -> TokenStream {
+        let pv = &self.pv;
+        let candidates = usize::from(own) + self.base_fields.len();
+        if candidates < 2 {
+            return TokenStream::new();
+        }
+        let own = own.then(|| quote!(#pv::DictStorage::get_mut(&mut this.__pyslots_dict),));
+        let fields = &self.base_fields;
+        quote! {
+            #pv::merge_dicts(&mut [#own #(#pv::ClassImpl::instance_dict_mut(&mut this.#fields)),*]);
+        }
+    }
+}
+
+fn expand_regular(cx: &Ctx, keys: &[String]) -> TokenStream {
+    let Ctx { class, pv, bases_const, base_fields, base_params, .. } = cx;
     let ident = &class.ident;
     let vis = &class.vis;
     let attrs = &class.attrs;
+    let bases = &class.args.extends;
     let params = class.fields.iter().map(|f| {
         let (name, ty) = (&f.ident, &f.ty);
         quote!(#name: #ty)
     });
-    let values = class.fields.iter().map(|f| {
-        let name = &f.ident;
-        quote_spanned!(f.ty.span()=> ::pyslots::__private::Value::from(#name))
-    });
-    let new_doc = format!(
-        "A new instance whose dict holds the fields in declaration order, as `__init__` would set them: `{}`.",
-        keys.join("`, `")
-    );
-    let keys_static = quote!(&::pyslots::__private::SharedKeys { names: &[#(#keys),*] });
-    let common = common_impls(plan, ident, quote!(&[]), true, true);
+    let values: Vec<TokenStream> = class
+        .fields
+        .iter()
+        .map(|f| {
+            let name = &f.ident;
+            quote_spanned!(f.ty.span()=> #pv::Value::from(#name))
+        })
+        .collect();
+    let keys_static = quote!(&#pv::SharedKeys { names: &[#(#keys),*] });
+
+    // Without bases the dict is the class's own, over its shared key
+    // table. With bases it is the first base's, or the class's own when no
+    // base has one; the fields are inserted after what the bases set.
+    let (dict_ty, dict_new, dict_default, init_fields) = if cx.has_bases() {
+        (
+            quote!(<#pv::DictIf<{ !#pv::any_has_dict(#bases_const) }> as #pv::DictSel>::Storage),
+            quote!(#pv::Default::default()),
+            quote!(#pv::Default::default()),
+            quote! {
+                if let #pv::Some(d) = #pv::ClassImpl::instance_dict_mut(&mut this) {
+                    #( d.insert(#keys, #values); )*
+                }
+            },
+        )
+    } else {
+        (
+            quote!(#pv::Dict),
+            quote!(#pv::Dict::from_shared(#keys_static, ::std::vec![#(#values),*])),
+            quote!(#pv::Dict::with_keys(#keys_static)),
+            TokenStream::new(),
+        )
+    };
+    let merge = cx.merge_dicts(true);
+    let new_doc = if keys.is_empty() {
+        "A new instance, its dict holding what the bases set.".to_owned()
+    } else {
+        format!(
+            "A new instance whose dict holds the fields in declaration order, as `__init__` would set them: `{}`.",
+            keys.join("`, `")
+        )
+    };
+    let base_structs = cx.base_struct_fields();
+    let dict_methods = cx.dict_methods(true);
+    let heap = cx.base_heap();
+    let base_get = cx.base_get();
+    let base_set = cx.base_set();
+    let base_del = cx.base_del();
+    let field_slots: Vec<(String, TokenStream)> = class
+        .fields
+        .iter()
+        .zip(keys)
+        .map(|(f, k)| {
+            let id = &f.ident;
+            (k.clone(), quote!(#id))
+        })
+        .collect();
+    let assertions = cx.base_assertions(&field_slots, None, None);
+    let common = cx.common_impls(&[], quote!(#pv::None), quote!(true), quote!(true));
+    let base_access = cx.base_access();
+    let mutability = if init_fields.is_empty() && merge.is_empty() { quote!() } else { quote!(mut) };
+
     quote! {
         #(#attrs)*
         #vis struct #ident {
-            __pyslots_dict: ::pyslots::__private::Dict,
+            #(#base_structs,)*
+            __pyslots_dict: #dict_ty,
         }
 
         impl #ident {
             #[doc = #new_doc]
             #[allow(clippy::too_many_arguments)]
-            #vis fn new(#(#params),*) -> Self {
+            #vis fn new(#(#base_params: #bases,)* #(#params),*) -> Self {
+                let #mutability this = Self {
+                    #(#base_fields: #base_params,)*
+                    __pyslots_dict: #dict_new,
+                };
+                #merge
+                #init_fields
+                this
+            }
+        }
+
+        impl #pv::Default for #ident {
+            /// An instance with an empty dict, as `object.__new__` makes it.
+            fn default() -> Self {
                 Self {
-                    __pyslots_dict: ::pyslots::__private::Dict::from_shared(
-                        #keys_static,
-                        ::std::vec![#(#values),*],
-                    ),
+                    #(#base_fields: #pv::Default::default(),)*
+                    __pyslots_dict: #dict_default,
                 }
             }
         }
 
-        impl ::pyslots::__private::Default for #ident {
-            /// An instance with an empty dict, as `object.__new__` makes it.
-            fn default() -> Self {
-                Self { __pyslots_dict: ::pyslots::__private::Dict::with_keys(#keys_static) }
-            }
-        }
-
-        impl ::pyslots::__private::ClassImpl for #ident {
+        impl #pv::ClassImpl for #ident {
             #[inline]
-            fn slot_get(&self, _name: &str) -> ::pyslots::__private::SlotGet {
-                ::pyslots::__private::SlotGet::NotSlot
+            fn slot_get(&self, name: &str) -> #pv::SlotGet {
+                #base_get
             }
             #[inline]
             fn slot_set(
                 &mut self,
-                _name: &str,
-                value: ::pyslots::__private::Value,
-                _cls: &'static str,
-            ) -> ::pyslots::__private::Result<::pyslots::__private::SlotSet, ::pyslots::__private::Error> {
-                ::pyslots::__private::Ok(::pyslots::__private::SlotSet::NotSlot(value))
+                name: &str,
+                value: #pv::Value,
+                cls: &'static str,
+            ) -> #pv::Result<#pv::SlotSet, #pv::Error> {
+                let _ = (name, cls);
+                #base_set
             }
             #[inline]
-            fn slot_del(&mut self, _name: &str) -> ::pyslots::__private::SlotDel {
-                ::pyslots::__private::SlotDel::NotSlot
+            fn slot_del(&mut self, name: &str) -> #pv::SlotDel {
+                #base_del
             }
-            #[inline]
-            fn instance_dict(&self) -> ::pyslots::__private::Option<&::pyslots::__private::Dict> {
-                ::pyslots::__private::Some(&self.__pyslots_dict)
-            }
-            #[inline]
-            fn instance_dict_mut(&mut self) -> ::pyslots::__private::Option<&mut ::pyslots::__private::Dict> {
-                ::pyslots::__private::Some(&mut self.__pyslots_dict)
-            }
+            #dict_methods
             fn owned_heap_size(&self) -> usize {
-                self.__pyslots_dict.heap_size()
+                #pv::DictStorage::get(&self.__pyslots_dict).map_or(0, #pv::Dict::heap_size) #(+ #heap)*
             }
         }
 
+        #base_access
+        #assertions
         #common
     }
 }
@@ -153,23 +538,22 @@ fn untyped_field(index: usize) -> Ident {
     format_ident!("__pyslots_u{}", index)
 }
 
-fn expand_slotted(class: &Class, plan: &Plan, sp: &SlotPlan) -> TokenStream {
+fn expand_slotted(cx: &Ctx, sp: &SlotPlan) -> TokenStream {
+    let Ctx { class, pv, bases_const, base_fields, base_params, .. } = cx;
     let ident = &class.ident;
     let vis = &class.vis;
     let attrs = &class.attrs;
+    let bases = &class.args.extends;
     let n_typed = sp.typed_count();
-    let has_flags = n_typed > 0;
     let flags_ty = flags_type(n_typed);
-    let pv = quote!(::pyslots::__private);
 
-    // Storage fields.
-    let mut fields = Vec::new();
-    let mut init_new = Vec::new();
-    let mut init_default = Vec::new();
+    let mut fields = cx.base_struct_fields();
+    let mut init_new: Vec<TokenStream> = base_fields.iter().zip(base_params).map(|(f, p)| quote!(#f: #p)).collect();
+    let mut init_default: Vec<TokenStream> = base_fields.iter().map(|f| quote!(#f: #pv::Default::default())).collect();
     let mut get_arms = Vec::new();
     let mut set_arms = Vec::new();
     let mut del_arms = Vec::new();
-    let mut heap = Vec::new();
+    let mut heap = cx.base_heap();
     for slot in &sp.slots {
         let name = &slot.name;
         match slot.kind {
@@ -177,8 +561,7 @@ fn expand_slotted(class: &Class, plan: &Plan, sp: &SlotPlan) -> TokenStream {
                 let f = &class.fields[field];
                 let (fid, ty) = (&f.ident, &f.ty);
                 let fattrs = f.attrs.iter().filter(|a| !a.path().is_ident("doc"));
-                let stored =
-                    quote_spanned!(ty.span()=> <#ty as ::pyslots::__private::SlotValue>::Stored);
+                let stored = quote_spanned!(ty.span()=> <#ty as ::pyslots::__private::SlotValue>::Stored);
                 fields.push(quote!(#(#fattrs)* #fid: #stored));
                 init_new.push(quote!(#fid: <#ty as #pv::SlotValue>::store(#fid)));
                 init_default.push(quote!(#fid: <#ty as #pv::SlotValue>::vacant()));
@@ -186,7 +569,8 @@ fn expand_slotted(class: &Class, plan: &Plan, sp: &SlotPlan) -> TokenStream {
                 set_arms.push(quote!(
                     #name => #pv::write_typed::<#ty, _>(&mut self.#fid, &mut self.__pyslots_set, #bit, value, cls, #name)
                 ));
-                del_arms.push(quote!(#name => #pv::delete_typed::<#ty, _>(&mut self.#fid, &mut self.__pyslots_set, #bit)));
+                del_arms
+                    .push(quote!(#name => #pv::delete_typed::<#ty, _>(&mut self.#fid, &mut self.__pyslots_set, #bit)));
                 heap.push(quote!(<#ty as #pv::SlotValue>::heap_size(&self.#fid)));
             }
             SlotKind::Untyped { index } => {
@@ -201,38 +585,28 @@ fn expand_slotted(class: &Class, plan: &Plan, sp: &SlotPlan) -> TokenStream {
             }
         }
     }
-    if has_flags {
+    if n_typed > 0 {
         fields.push(quote!(__pyslots_set: #flags_ty));
         let n = n_typed as u32;
         init_new.push(quote!(__pyslots_set: <#flags_ty as #pv::SetFlags>::all(#n)));
         init_default.push(quote!(__pyslots_set: <#flags_ty as #pv::Default>::default()));
     }
-    if sp.dict {
+    let own_dict = sp.dict.is_some();
+    if own_dict {
         fields.push(quote!(__pyslots_dict: #pv::Dict));
         init_new.push(quote!(__pyslots_dict: #pv::Dict::new()));
         init_default.push(quote!(__pyslots_dict: #pv::Dict::new()));
         heap.push(quote!(self.__pyslots_dict.heap_size()));
     }
-    let (dict_ref, dict_mut) = if sp.dict {
-        (
-            quote!(#pv::Some(&self.__pyslots_dict)),
-            quote!(#pv::Some(&mut self.__pyslots_dict)),
-        )
-    } else {
-        (quote!(#pv::None), quote!(#pv::None))
-    };
-    let body = if fields.is_empty() {
-        quote!(;)
-    } else {
-        quote!({ #(#fields,)* })
-    };
+    let body = if fields.is_empty() { quote!(;) } else { quote!({ #(#fields,)* }) };
+    let dict_methods = cx.dict_methods(own_dict);
+    let merge = cx.merge_dicts(own_dict);
 
-    // Constructor: the fields, in declaration order.
     let params = class.fields.iter().map(|f| {
         let (name, ty) = (&f.ident, &f.ty);
         quote!(#name: #ty)
     });
-    let new_doc = if class.fields.is_empty() {
+    let new_doc = if class.fields.is_empty() && !cx.has_bases() {
         "A new instance; every slot starts unset.".to_owned()
     } else if sp.slots.len() > class.fields.len() {
         "A new instance with every typed slot set; untyped slots start unset.".to_owned()
@@ -240,20 +614,22 @@ fn expand_slotted(class: &Class, plan: &Plan, sp: &SlotPlan) -> TokenStream {
         "A new instance with every slot set.".to_owned()
     };
 
-    let accessors = accessors(class, plan, sp);
-    let slot_names: Vec<&str> = sp.slots.iter().map(|s| s.name.as_str()).collect();
-    let common = common_impls(
-        plan,
-        ident,
-        quote!(&[#(#slot_names),*]),
-        sp.dict,
-        sp.weakref,
-    );
-    let heap = if heap.is_empty() {
-        quote!(0)
+    let (get_rest, set_rest, del_rest) = if cx.has_bases() {
+        (cx.base_get(), cx.base_set(), cx.base_del())
     } else {
-        quote!(#(#heap)+*)
+        (quote!(#pv::SlotGet::NotSlot), quote!(#pv::Ok(#pv::SlotSet::NotSlot(value))), quote!(#pv::SlotDel::NotSlot))
     };
+    let accessors = accessors(cx, sp);
+    let slot_names: Vec<&str> = sp.slots.iter().map(|s| s.name.as_str()).collect();
+    let declared = &sp.declared;
+    let has_dict = if own_dict { quote!(true) } else { quote!(#pv::any_has_dict(#bases_const)) };
+    let has_weakref = if sp.weakref.is_some() { quote!(true) } else { quote!(#pv::any_has_weakref(#bases_const)) };
+    let common = cx.common_impls(&slot_names, quote!(#pv::Some(&[#(#declared),*])), has_dict, has_weakref);
+    let own_slots: Vec<(String, TokenStream)> = sp.slots.iter().map(|s| (s.name.clone(), s.tokens.clone())).collect();
+    let assertions = cx.base_assertions(&own_slots, sp.dict.as_ref(), sp.weakref.as_ref());
+    let base_access = cx.base_access();
+    let heap = if heap.is_empty() { quote!(0) } else { quote!(#(#heap)+*) };
+    let mutability = if merge.is_empty() { quote!() } else { quote!(mut) };
 
     quote! {
         #(#attrs)*
@@ -262,8 +638,10 @@ fn expand_slotted(class: &Class, plan: &Plan, sp: &SlotPlan) -> TokenStream {
         impl #ident {
             #[doc = #new_doc]
             #[allow(clippy::too_many_arguments)]
-            #vis fn new(#(#params),*) -> Self {
-                Self { #(#init_new,)* }
+            #vis fn new(#(#base_params: #bases,)* #(#params),*) -> Self {
+                let #mutability this = Self { #(#init_new,)* };
+                #merge
+                this
             }
             #accessors
         }
@@ -281,7 +659,7 @@ fn expand_slotted(class: &Class, plan: &Plan, sp: &SlotPlan) -> TokenStream {
             fn slot_get(&self, name: &str) -> #pv::SlotGet {
                 match name {
                     #(#get_arms,)*
-                    _ => #pv::SlotGet::NotSlot,
+                    _ => { #get_rest }
                 }
             }
             #[inline]
@@ -294,37 +672,32 @@ fn expand_slotted(class: &Class, plan: &Plan, sp: &SlotPlan) -> TokenStream {
                 let _ = cls;
                 match name {
                     #(#set_arms,)*
-                    _ => #pv::Ok(#pv::SlotSet::NotSlot(value)),
+                    _ => { #set_rest }
                 }
             }
             #[inline]
             fn slot_del(&mut self, name: &str) -> #pv::SlotDel {
                 match name {
                     #(#del_arms,)*
-                    _ => #pv::SlotDel::NotSlot,
+                    _ => { #del_rest }
                 }
             }
-            #[inline]
-            fn instance_dict(&self) -> #pv::Option<&#pv::Dict> {
-                #dict_ref
-            }
-            #[inline]
-            fn instance_dict_mut(&mut self) -> #pv::Option<&mut #pv::Dict> {
-                #dict_mut
-            }
+            #dict_methods
             fn owned_heap_size(&self) -> usize {
                 #heap
             }
         }
 
+        #base_access
+        #assertions
         #common
     }
 }
 
 /// `x(&self)` and `set_x(&mut self, T)` for each typed slot, except names
 /// that clash with what the class already has.
-fn accessors(class: &Class, plan: &Plan, sp: &SlotPlan) -> TokenStream {
-    let pv = quote!(::pyslots::__private);
+fn accessors(cx: &Ctx, sp: &SlotPlan) -> TokenStream {
+    let Ctx { class, plan, pv, .. } = cx;
     let cls = &plan.name;
     let mut taken: HashSet<String> = RESERVED.iter().map(|s| (*s).to_owned()).collect();
     let mut getters = Vec::new();
@@ -376,84 +749,4 @@ fn accessors(class: &Class, plan: &Plan, sp: &SlotPlan) -> TokenStream {
         });
     }
     quote!(#(#getters)* #(#setters)*)
-}
-
-/// `Object`, `PyClass` and `Debug`: identical glue for every class.
-fn common_impls(
-    plan: &Plan,
-    ident: &Ident,
-    slots: TokenStream,
-    dict: bool,
-    weakref: bool,
-) -> TokenStream {
-    let pv = quote!(::pyslots::__private);
-    let cls = &plan.name;
-    let declared = match &plan.storage {
-        Storage::Regular { .. } => quote!(#pv::None),
-        Storage::Slotted(sp) => {
-            let d = &sp.declared;
-            quote!(#pv::Some(&[#(#d),*]))
-        }
-    };
-    quote! {
-        impl #pv::PyClass for #ident {
-            const LAYOUT: #pv::Layout = #pv::Layout {
-                name: #cls,
-                module_path: #pv::module_path!(),
-                slots: #slots,
-                declared_slots: #declared,
-                bases: &[],
-                has_dict: #dict,
-                has_weakref: #weakref,
-                size: #pv::size_of::<Self>(),
-            };
-        }
-
-        impl #pv::Object for #ident {
-            #[inline]
-            fn type_name(&self) -> &'static str {
-                #cls
-            }
-            #[inline]
-            fn getattr(&self, name: &str) -> #pv::Result<#pv::Value, #pv::Error> {
-                #pv::getattr(self, name)
-            }
-            #[inline]
-            fn setattr(&mut self, name: &str, value: #pv::Value) -> #pv::Result<(), #pv::Error> {
-                #pv::setattr(self, name, value)
-            }
-            #[inline]
-            fn delattr(&mut self, name: &str) -> #pv::Result<(), #pv::Error> {
-                #pv::delattr(self, name)
-            }
-            #[inline]
-            fn hasattr(&self, name: &str) -> bool {
-                #pv::hasattr(self, name)
-            }
-            fn dir(&self) -> #pv::Vec<#pv::String> {
-                #pv::dir(self)
-            }
-            #[inline]
-            fn dict(&self) -> #pv::Option<&#pv::Dict> {
-                #pv::ClassImpl::instance_dict(self)
-            }
-            #[inline]
-            fn dict_mut(&mut self) -> #pv::Option<&mut #pv::Dict> {
-                #pv::ClassImpl::instance_dict_mut(self)
-            }
-            #[inline]
-            fn layout(&self) -> &'static #pv::Layout {
-                &<Self as #pv::PyClass>::LAYOUT
-            }
-            fn heap_size(&self) -> usize {
-                #pv::ClassImpl::owned_heap_size(self)
-            }
-        }
-
-        impl #pv::fmt::Debug for #ident {
-            fn fmt(&self, f: &mut #pv::fmt::Formatter<'_>) -> #pv::fmt::Result {
-                #pv::debug(self, f)
-            }
-        }
-    }
 }

@@ -31,13 +31,18 @@ pub struct SlotPlan {
     pub declared: Vec<String>,
     /// The slots, in declaration order, `__dict__` and `__weakref__` aside.
     pub slots: Vec<Slot>,
-    pub dict: bool,
-    pub weakref: bool,
+    /// The `__dict__` entry, if declared.
+    pub dict: Option<proc_macro2::TokenStream>,
+    /// The `__weakref__` entry, if declared.
+    pub weakref: Option<proc_macro2::TokenStream>,
 }
 
 pub struct Slot {
     /// The attribute name (mangled).
     pub name: String,
+    /// The entry's tokens in `#[slots]`, for spans of errors the compiler
+    /// finds (a slot a base already has).
+    pub tokens: proc_macro2::TokenStream,
     pub kind: SlotKind,
 }
 
@@ -50,10 +55,7 @@ pub enum SlotKind {
 
 impl SlotPlan {
     pub fn typed_count(&self) -> usize {
-        self.slots
-            .iter()
-            .filter(|s| matches!(s.kind, SlotKind::Typed { .. }))
-            .count()
+        self.slots.iter().filter(|s| matches!(s.kind, SlotKind::Typed { .. })).count()
     }
 }
 
@@ -70,10 +72,7 @@ pub fn check(cx: &Ctxt, class: &Class) -> Plan {
             );
         }
         if fname.starts_with("__pyslots") {
-            cx.error_spanned_by(
-                &f.ident,
-                "field names starting with `__pyslots` are reserved for pyslots",
-            );
+            cx.error_spanned_by(&f.ident, "field names starting with `__pyslots` are reserved for pyslots");
         }
     }
 
@@ -86,9 +85,7 @@ pub fn check(cx: &Ctxt, class: &Class) -> Plan {
                 if seen.insert(key.clone(), ()).is_some() {
                     cx.error_spanned_by(
                         &f.ident,
-                        format!(
-                            "two fields are both the attribute '{key}' after private-name mangling"
-                        ),
+                        format!("two fields are both the attribute '{key}' after private-name mangling"),
                     );
                 }
                 keys.push(key);
@@ -96,12 +93,7 @@ pub fn check(cx: &Ctxt, class: &Class) -> Plan {
             Storage::Regular { keys }
         }
         Some(attr) => {
-            let mut plan = SlotPlan {
-                declared: Vec::new(),
-                slots: Vec::new(),
-                dict: false,
-                weakref: false,
-            };
+            let mut plan = SlotPlan { declared: Vec::new(), slots: Vec::new(), dict: None, weakref: None };
             let mut seen: HashMap<String, ()> = HashMap::new();
             let mut untyped = 0;
             let mut bit = 0u32;
@@ -113,23 +105,17 @@ pub fn check(cx: &Ctxt, class: &Class) -> Plan {
                 }
                 match item.name.as_str() {
                     "__dict__" => {
-                        if plan.dict {
-                            cx.error_spanned_by(
-                                &item.tokens,
-                                "__dict__ slot disallowed: we already got one",
-                            );
+                        if plan.dict.is_some() {
+                            cx.error_spanned_by(&item.tokens, "__dict__ slot disallowed: we already got one");
                         }
-                        plan.dict = true;
+                        plan.dict = Some(item.tokens.clone());
                         continue;
                     }
                     "__weakref__" => {
-                        if plan.weakref {
-                            cx.error_spanned_by(
-                                &item.tokens,
-                                "__weakref__ slot disallowed: we already got one",
-                            );
+                        if plan.weakref.is_some() {
+                            cx.error_spanned_by(&item.tokens, "__weakref__ slot disallowed: we already got one");
                         }
-                        plan.weakref = true;
+                        plan.weakref = Some(item.tokens.clone());
                         continue;
                     }
                     _ => {}
@@ -146,20 +132,14 @@ pub fn check(cx: &Ctxt, class: &Class) -> Plan {
                 let kind = match field {
                     Some(field) => {
                         bit += 1;
-                        SlotKind::Typed {
-                            field,
-                            bit: bit - 1,
-                        }
+                        SlotKind::Typed { field, bit: bit - 1 }
                     }
                     None => {
                         untyped += 1;
                         SlotKind::Untyped { index: untyped - 1 }
                     }
                 };
-                plan.slots.push(Slot {
-                    name: slot_name,
-                    kind,
-                });
+                plan.slots.push(Slot { name: slot_name, tokens: item.tokens.clone(), kind });
             }
             for f in &class.fields {
                 let fname = f.name();
@@ -177,8 +157,13 @@ pub fn check(cx: &Ctxt, class: &Class) -> Plan {
         }
     };
 
-    if let Some(tokens) = &class.args.extends_tokens {
-        cx.error_spanned_by(tokens, "`extends` is not supported yet");
+    let mut seen_bases: Vec<String> = Vec::new();
+    for base in &class.args.extends {
+        let text = quote::ToTokens::to_token_stream(base).to_string().replace(' ', "");
+        if seen_bases.contains(&text) {
+            cx.error_spanned_by(base, format!("duplicate base class {text}"));
+        }
+        seen_bases.push(text);
     }
 
     Plan { name, storage }

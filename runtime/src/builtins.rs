@@ -40,11 +40,7 @@ pub fn getattr<O: Object + ?Sized>(obj: &O, name: &str) -> Result<Value, Error> 
 /// assert_eq!(vars(&c)?.to_string(), "{'host': 'localhost', 'port': 8080}");
 /// # Ok::<(), pyslots::Error>(())
 /// ```
-pub fn setattr<O: Object + ?Sized>(
-    obj: &mut O,
-    name: &str,
-    value: impl Into<Value>,
-) -> Result<(), Error> {
+pub fn setattr<O: Object + ?Sized>(obj: &mut O, name: &str, value: impl Into<Value>) -> Result<(), Error> {
     obj.setattr(name, value.into())
 }
 
@@ -92,8 +88,7 @@ pub fn dir<O: Object + ?Sized>(obj: &O) -> Vec<String> {
 /// assert_eq!(err.to_string(), "vars() argument must have __dict__ attribute");
 /// ```
 pub fn vars<O: Object + ?Sized>(obj: &O) -> Result<&Dict, Error> {
-    obj.dict()
-        .ok_or_else(|| Error::type_error("vars() argument must have __dict__ attribute"))
+    obj.dict().ok_or_else(|| Error::type_error("vars() argument must have __dict__ attribute"))
 }
 
 /// `sys.getsizeof(obj)`: the instance's own bytes, without what it points

@@ -73,9 +73,7 @@ pub fn getattr<T: ClassImpl>(obj: &T, name: &str) -> Result<Value, Error> {
     match obj.slot_get(name) {
         SlotGet::Found(v) => Ok(v),
         SlotGet::Unset => Err(Error::no_attribute(T::LAYOUT.name, name)),
-        SlotGet::NotSlot => {
-            lookup_rest(obj, name).ok_or_else(|| Error::no_attribute(T::LAYOUT.name, name))
-        }
+        SlotGet::NotSlot => lookup_rest(obj, name).ok_or_else(|| Error::no_attribute(T::LAYOUT.name, name)),
     }
 }
 
@@ -181,15 +179,9 @@ fn missing_for_write<T: ClassImpl>(name: &str) -> Error {
 fn weakref_not_writable<T: ClassImpl>() -> Error {
     // CPython names the class whose `__weakref__` descriptor is found:
     // the first class in the MRO that declared weak-reference support.
-    let owner = static_layout(&T::LAYOUT)
-        .mro()
-        .into_iter()
-        .rev()
-        .find(|l| l.has_weakref)
-        .map_or(T::LAYOUT.name, |l| l.name);
-    Error::attribute_error(format!(
-        "attribute '__weakref__' of '{owner}' objects is not writable"
-    ))
+    let owner =
+        static_layout(&T::LAYOUT).mro().into_iter().rev().find(|l| l.has_weakref).map_or(T::LAYOUT.name, |l| l.name);
+    Error::attribute_error(format!("attribute '__weakref__' of '{owner}' objects is not writable"))
 }
 
 /// `dir(obj)` over the layout chain and the dict.
@@ -284,11 +276,7 @@ pub fn write_typed<T: SlotValue, F: SetFlags>(
 
 /// Unsets a typed slot and drops its value.
 #[inline]
-pub fn delete_typed<T: SlotValue, F: SetFlags>(
-    stored: &mut T::Stored,
-    flags: &mut F,
-    bit: u32,
-) -> SlotDel {
+pub fn delete_typed<T: SlotValue, F: SetFlags>(stored: &mut T::Stored, flags: &mut F, bit: u32) -> SlotDel {
     if flags.get(bit) {
         *stored = T::vacant();
         flags.clear(bit);
@@ -318,12 +306,7 @@ pub fn typed_ref<'a, T: SlotValue, F: SetFlags>(
 
 /// The typed setter of a slot.
 #[inline]
-pub fn set_typed<T: SlotValue, F: SetFlags>(
-    stored: &mut T::Stored,
-    flags: &mut F,
-    bit: u32,
-    value: T,
-) {
+pub fn set_typed<T: SlotValue, F: SetFlags>(stored: &mut T::Stored, flags: &mut F, bit: u32, value: T) {
     *stored = value.store();
     flags.set(bit);
 }
@@ -357,4 +340,73 @@ pub fn delete_untyped(stored: &mut Option<Value>) -> SlotDel {
 #[inline]
 pub fn untyped_heap_size(stored: &Option<Value>) -> usize {
     stored.as_ref().map_or(0, Value::heap_size)
+}
+
+/// Selects the storage of a subclass's own `__dict__`: a [`Dict`] when the
+/// class needs one and no base has one, nothing otherwise. The condition is
+/// a constant over the bases' layouts, which only the compiler can see.
+#[derive(Debug)]
+pub struct DictIf<const B: bool>;
+
+/// See [`DictIf`].
+pub trait DictSel {
+    /// [`Dict`] or [`NoDict`].
+    type Storage: DictStorage;
+}
+
+impl DictSel for DictIf<true> {
+    type Storage = Dict;
+}
+
+impl DictSel for DictIf<false> {
+    type Storage = NoDict;
+}
+
+/// The storage of a subclass's own dict, if it has one.
+pub trait DictStorage: Default + Send + Sync + 'static {
+    /// The dict, if this storage is one.
+    fn get(&self) -> Option<&Dict>;
+    /// The dict, mutably.
+    fn get_mut(&mut self) -> Option<&mut Dict>;
+}
+
+impl DictStorage for Dict {
+    #[inline]
+    fn get(&self) -> Option<&Dict> {
+        Some(self)
+    }
+    #[inline]
+    fn get_mut(&mut self) -> Option<&mut Dict> {
+        Some(self)
+    }
+}
+
+/// No dict of its own: the instance dict is a base's, or there is none.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoDict;
+
+impl DictStorage for NoDict {
+    #[inline]
+    fn get(&self) -> Option<&Dict> {
+        None
+    }
+    #[inline]
+    fn get_mut(&mut self) -> Option<&mut Dict> {
+        None
+    }
+}
+
+/// Makes one instance dict out of several: the first present dict keeps
+/// its entries and receives the others' in order; the others end empty.
+/// With two regular bases (`class P(Named, Aged)`) CPython has one dict,
+/// holding what both `__init__`s set.
+pub fn merge_dicts(dicts: &mut [Option<&mut Dict>]) {
+    let mut iter = dicts.iter_mut().flatten();
+    let Some(first) = iter.next() else { return };
+    for other in iter {
+        let taken = std::mem::take(&mut **other);
+        for (k, v) in &taken {
+            first.insert(k, v.clone());
+        }
+    }
 }

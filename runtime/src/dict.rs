@@ -64,10 +64,7 @@ pub struct Dict {
 enum Repr {
     /// Values in key-table order. Invariant: the keys whose values are
     /// present, taken in table order, are in insertion order.
-    Shared {
-        keys: &'static SharedKeys,
-        values: Box<[Option<Value>]>,
-    },
+    Shared { keys: &'static SharedKeys, values: Box<[Option<Value>]> },
     /// A private ordered map, once the dict has diverged from its table.
     Owned(Box<IndexMap<PyStr, Value, Hasher>>),
 }
@@ -87,9 +84,7 @@ impl Dict {
     /// An empty dict over a class's shared key table.
     pub fn with_keys(keys: &'static SharedKeys) -> Dict {
         let values = (0..keys.names.len()).map(|_| None).collect();
-        Dict {
-            repr: Repr::Shared { keys, values },
-        }
+        Dict { repr: Repr::Shared { keys, values } }
     }
 
     /// A dict holding `values` for the first `values.len()` names of `keys`,
@@ -98,12 +93,7 @@ impl Dict {
         let mut slots: Vec<Option<Value>> = Vec::with_capacity(keys.names.len());
         slots.extend(values.into_iter().take(keys.names.len()).map(Some));
         slots.resize_with(keys.names.len(), || None);
-        Dict {
-            repr: Repr::Shared {
-                keys,
-                values: slots.into_boxed_slice(),
-            },
-        }
+        Dict { repr: Repr::Shared { keys, values: slots.into_boxed_slice() } }
     }
 
     /// The number of entries.
@@ -190,10 +180,7 @@ impl Dict {
     pub fn iter(&self) -> Iter<'_> {
         Iter {
             inner: match &self.repr {
-                Repr::Shared { keys, values } => IterRepr::Shared {
-                    names: keys.names.iter(),
-                    values: values.iter(),
-                },
+                Repr::Shared { keys, values } => IterRepr::Shared { names: keys.names.iter(), values: values.iter() },
                 Repr::Owned(map) => IterRepr::Owned(map.iter()),
             },
         }
@@ -221,8 +208,7 @@ impl Dict {
     pub fn heap_size(&self) -> usize {
         match &self.repr {
             Repr::Shared { values, .. } => {
-                size_of::<Option<Value>>() * values.len()
-                    + values.iter().flatten().map(Value::heap_size).sum::<usize>()
+                size_of::<Option<Value>>() * values.len() + values.iter().flatten().map(Value::heap_size).sum::<usize>()
             }
             Repr::Owned(map) => {
                 // IndexMap: the map itself (boxed), a Vec of (hash, key,
@@ -231,14 +217,10 @@ impl Dict {
                 let buckets = map.capacity().next_power_of_two().max(4) * 8 / 7 + 1;
                 let table_buckets = buckets.next_power_of_two();
                 size_of::<IndexMap<PyStr, Value, Hasher>>()
-                    + map.capacity()
-                        * (size_of::<usize>() + size_of::<PyStr>() + size_of::<Value>())
+                    + map.capacity() * (size_of::<usize>() + size_of::<PyStr>() + size_of::<Value>())
                     + table_buckets * (size_of::<usize>() + 1)
                     + 16
-                    + map
-                        .iter()
-                        .map(|(k, v)| k.heap_size() + v.heap_size())
-                        .sum::<usize>()
+                    + map.iter().map(|(k, v)| k.heap_size() + v.heap_size()).sum::<usize>()
             }
         }
     }
@@ -268,10 +250,7 @@ pub struct Iter<'a> {
 }
 
 enum IterRepr<'a> {
-    Shared {
-        names: std::slice::Iter<'a, &'static str>,
-        values: std::slice::Iter<'a, Option<Value>>,
-    },
+    Shared { names: std::slice::Iter<'a, &'static str>, values: std::slice::Iter<'a, Option<Value>> },
     Owned(indexmap::map::Iter<'a, PyStr, Value>),
 }
 
@@ -354,9 +333,7 @@ impl fmt::Debug for Dict {
 mod tests {
     use super::*;
 
-    static PERSON: SharedKeys = SharedKeys {
-        names: &["name", "age"],
-    };
+    static PERSON: SharedKeys = SharedKeys { names: &["name", "age"] };
 
     #[test]
     fn shared_dict_is_small_and_stays_shared() {

@@ -53,17 +53,11 @@ struct Inner {
 #[derive(Clone, PartialEq, Eq)]
 enum Message {
     /// `'P' object has no attribute 'x'`
-    NoAttribute {
-        type_name: &'static str,
-        name: Box<str>,
-    },
+    NoAttribute { type_name: &'static str, name: Box<str> },
     /// The bare name: what CPython says when a slot is deleted twice.
     BareName(Box<str>),
     /// `'P' object attribute '__slots__' is read-only`
-    ReadOnly {
-        type_name: &'static str,
-        name: Box<str>,
-    },
+    ReadOnly { type_name: &'static str, name: Box<str> },
     /// Any other text.
     Text(Cow<'static, str>),
 }
@@ -75,13 +69,7 @@ impl Error {
 
     /// `AttributeError: 'P' object has no attribute 'x'`.
     pub fn no_attribute(type_name: &'static str, name: &str) -> Error {
-        Error::new(
-            ErrorKind::AttributeError,
-            Message::NoAttribute {
-                type_name,
-                name: name.into(),
-            },
-        )
+        Error::new(ErrorKind::AttributeError, Message::NoAttribute { type_name, name: name.into() })
     }
 
     /// `AttributeError: x`: deleting a slot that is not set.
@@ -91,13 +79,7 @@ impl Error {
 
     /// `AttributeError: 'P' object attribute 'x' is read-only`.
     pub fn read_only(type_name: &'static str, name: &str) -> Error {
-        Error::new(
-            ErrorKind::AttributeError,
-            Message::ReadOnly {
-                type_name,
-                name: name.into(),
-            },
-        )
+        Error::new(ErrorKind::AttributeError, Message::ReadOnly { type_name, name: name.into() })
     }
 
     /// An `AttributeError` with any message.
@@ -130,9 +112,7 @@ impl Error {
     /// `AttributeError.name`).
     pub fn name(&self) -> Option<&str> {
         match &self.0.message {
-            Message::NoAttribute { name, .. }
-            | Message::BareName(name)
-            | Message::ReadOnly { name, .. } => Some(name),
+            Message::NoAttribute { name, .. } | Message::BareName(name) | Message::ReadOnly { name, .. } => Some(name),
             Message::Text(_) => None,
         }
     }
@@ -176,10 +156,7 @@ mod tests {
     fn messages() {
         assert_eq!(Error::unset_slot("x").to_string(), "x");
         assert_eq!(format!("{:?}", Error::unset_slot("x")), "AttributeError: x");
-        assert_eq!(
-            Error::read_only("P", "__slots__").to_string(),
-            "'P' object attribute '__slots__' is read-only"
-        );
+        assert_eq!(Error::read_only("P", "__slots__").to_string(), "'P' object attribute '__slots__' is read-only");
         assert_eq!(Error::type_error("t").exception(), "TypeError");
     }
 }

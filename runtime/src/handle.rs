@@ -66,10 +66,7 @@ pub struct Py<T: PyClass>(Arc<Cell<T>>);
 impl<T: PyClass> Py<T> {
     /// Moves `obj` into a new shared handle.
     pub fn new(obj: T) -> Py<T> {
-        Py(Arc::new(Cell {
-            layout: &T::LAYOUT,
-            value: RwLock::new(obj),
-        }))
+        Py(Arc::new(Cell { layout: &T::LAYOUT, value: RwLock::new(obj) }))
     }
 
     /// Locks the object for reading.
@@ -99,10 +96,7 @@ impl<T: PyClass> Py<T> {
         if T::LAYOUT.has_weakref {
             Ok(WeakRef(Arc::downgrade(&this.0)))
         } else {
-            Err(Error::type_error(format!(
-                "cannot create weak reference to '{}' object",
-                T::LAYOUT.name
-            )))
+            Err(Error::type_error(format!("cannot create weak reference to '{}' object", T::LAYOUT.name)))
         }
     }
 
@@ -122,12 +116,7 @@ impl<T: PyClass> Clone for Py<T> {
 /// Python's default `repr`: `<Point object at 0x55d0c8a4b2a0>`.
 impl<T: PyClass> fmt::Display for Py<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "<{} object at {:p}>",
-            T::LAYOUT.name,
-            Arc::as_ptr(&self.0)
-        )
+        write!(f, "<{} object at {:p}>", T::LAYOUT.name, Arc::as_ptr(&self.0))
     }
 }
 
@@ -174,12 +163,7 @@ impl<T: PyClass> Clone for WeakRef<T> {
 impl<T: PyClass> fmt::Debug for WeakRef<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.upgrade() {
-            Some(p) => write!(
-                f,
-                "<weakref; to '{}' at {:p}>",
-                T::LAYOUT.name,
-                Arc::as_ptr(&p.0)
-            ),
+            Some(p) => write!(f, "<weakref; to '{}' at {:p}>", T::LAYOUT.name, Arc::as_ptr(&p.0)),
             None => f.write_str("<weakref; dead>"),
         }
     }
@@ -218,10 +202,7 @@ impl PyObject {
 
     /// Locks the object for writing.
     pub fn write(&self) -> RwLockWriteGuard<'_, dyn Object> {
-        self.0
-            .lock()
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
+        self.0.lock().write().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The object's class name, read without locking.
@@ -266,12 +247,7 @@ impl PyObject {
 /// Python's default `repr`: `<Point object at 0x55d0c8a4b2a0>`.
 impl fmt::Display for PyObject {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "<{} object at {:p}>",
-            self.type_name(),
-            Arc::as_ptr(&self.0) as *const ()
-        )
+        write!(f, "<{} object at {:p}>", self.type_name(), Arc::as_ptr(&self.0) as *const ())
     }
 }
 

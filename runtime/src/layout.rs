@@ -82,10 +82,7 @@ impl Layout {
 
     /// Every slot of the class and its bases, in MRO order.
     pub fn all_slots(&'static self) -> Vec<&'static str> {
-        self.mro()
-            .iter()
-            .flat_map(|l| l.slots.iter().copied())
-            .collect()
+        self.mro().iter().flat_map(|l| l.slots.iter().copied()).collect()
     }
 
     /// What `getattr(obj, "__slots__")` finds: the `__slots__` of the first
@@ -124,4 +121,109 @@ pub const fn const_str_eq(a: &str, b: &str) -> bool {
         i += 1;
     }
     true
+}
+
+/// The class whose slots lay out an instance (CPython's `solid_base`):
+/// the nearest class in the chain that declares slots of its own;
+/// `__dict__` and `__weakref__` do not count. `None` is `object`.
+pub const fn solid_base(layout: &'static Layout) -> Option<&'static Layout> {
+    if !layout.slots.is_empty() {
+        return Some(layout);
+    }
+    match merge_solid_bases(layout.bases) {
+        Ok(solid) => solid,
+        // A conflicting class does not compile, so this is not reached.
+        Err(()) => None,
+    }
+}
+
+/// Whether `sub` is `sup` or inherits from it.
+pub const fn is_subclass(sub: &'static Layout, sup: &'static Layout) -> bool {
+    if sub.same_class(sup) {
+        return true;
+    }
+    let mut i = 0;
+    while i < sub.bases.len() {
+        if is_subclass(sub.bases[i], sup) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// The solid base of a class with these bases, or `Err` when the bases'
+/// layouts do not form one line of descent: CPython's `TypeError: multiple
+/// bases have instance lay-out conflict`.
+pub const fn merge_solid_bases(bases: &'static [&'static Layout]) -> Result<Option<&'static Layout>, ()> {
+    let mut winner: Option<&'static Layout> = None;
+    let mut i = 0;
+    while i < bases.len() {
+        if let Some(s) = solid_base(bases[i]) {
+            winner = match winner {
+                None => Some(s),
+                Some(w) => {
+                    if is_subclass(w, s) {
+                        Some(w)
+                    } else if is_subclass(s, w) {
+                        Some(s)
+                    } else {
+                        return Err(());
+                    }
+                }
+            };
+        }
+        i += 1;
+    }
+    Ok(winner)
+}
+
+/// Whether the bases' layouts conflict (see [`merge_solid_bases`]).
+pub const fn layout_conflict(bases: &'static [&'static Layout]) -> bool {
+    merge_solid_bases(bases).is_err()
+}
+
+/// Whether any of these classes, or a class they inherit from, has a slot
+/// named `name`.
+pub const fn any_has_slot(bases: &'static [&'static Layout], name: &str) -> bool {
+    let mut i = 0;
+    while i < bases.len() {
+        let l = bases[i];
+        let mut j = 0;
+        while j < l.slots.len() {
+            if const_str_eq(l.slots[j], name) {
+                return true;
+            }
+            j += 1;
+        }
+        if any_has_slot(l.bases, name) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Whether any of these classes' instances have a `__dict__`.
+pub const fn any_has_dict(bases: &'static [&'static Layout]) -> bool {
+    let mut i = 0;
+    while i < bases.len() {
+        if bases[i].has_dict {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Whether any of these classes' instances support weak references.
+pub const fn any_has_weakref(bases: &'static [&'static Layout]) -> bool {
+    let mut i = 0;
+    while i < bases.len() {
+        if bases[i].has_weakref {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }

@@ -57,8 +57,7 @@ impl PyStr {
         if Arc::ptr_eq(&self.0, &EMPTY) {
             0
         } else {
-            (2 * std::mem::size_of::<usize>() + self.0.len())
-                .next_multiple_of(std::mem::align_of::<usize>())
+            (2 * std::mem::size_of::<usize>() + self.0.len()).next_multiple_of(std::mem::align_of::<usize>())
         }
     }
 }
@@ -152,11 +151,7 @@ impl fmt::Debug for PyStr {
 /// `\r`, `\t`, and `\x`/`\u`/`\U` escapes for characters Python does not
 /// print (see [`is_printable`]).
 pub fn write_repr(f: &mut impl fmt::Write, s: &str) -> fmt::Result {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
+    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
     f.write_char(quote)?;
     for c in s.chars() {
         match c {

@@ -169,10 +169,7 @@ impl SlotValue for f32 {
     }
     /// Rounds to the nearest `f32`, as ctypes' `c_float` does.
     fn convert(value: Value) -> Result<f32, Mismatch> {
-        value
-            .as_float()
-            .map(|x| x as f32)
-            .ok_or(Mismatch::Type(value))
+        value.as_float().map(|x| x as f32).ok_or(Mismatch::Type(value))
     }
 }
 
@@ -310,9 +307,7 @@ impl<T: PyClass> SlotValue for Py<T> {
         stored.as_ref()
     }
     fn load(stored: &Option<Py<T>>) -> Value {
-        stored
-            .as_ref()
-            .map_or(Value::None, |p| Value::from(p.clone()))
+        stored.as_ref().map_or(Value::None, |p| Value::from(p.clone()))
     }
     fn convert(value: Value) -> Result<Option<Py<T>>, Mismatch> {
         match value {
@@ -427,24 +422,12 @@ mod tests {
 
     #[test]
     fn conversions() {
-        assert!(matches!(
-            <u8 as SlotValue>::convert(Value::Int(300)),
-            Err(Mismatch::Overflow(300))
-        ));
+        assert!(matches!(<u8 as SlotValue>::convert(Value::Int(300)), Err(Mismatch::Overflow(300))));
         assert_eq!(<i64 as SlotValue>::convert(Value::Bool(true)).ok(), Some(1));
         assert_eq!(<f64 as SlotValue>::convert(Value::Int(2)).ok(), Some(2.0));
-        assert!(matches!(
-            <bool as SlotValue>::convert(Value::Int(1)),
-            Err(Mismatch::Type(_))
-        ));
-        assert!(matches!(
-            <String as SlotValue>::convert(Value::Int(1)),
-            Err(Mismatch::Type(_))
-        ));
-        assert_eq!(
-            <Option<i32> as SlotValue>::convert(Value::None).ok(),
-            Some(None)
-        );
+        assert!(matches!(<bool as SlotValue>::convert(Value::Int(1)), Err(Mismatch::Type(_))));
+        assert!(matches!(<String as SlotValue>::convert(Value::Int(1)), Err(Mismatch::Type(_))));
+        assert_eq!(<Option<i32> as SlotValue>::convert(Value::None).ok(), Some(None));
         assert_eq!(<Option<i32> as SlotValue>::expected(), "int or None");
     }
 }

@@ -115,9 +115,7 @@ impl Value {
                     + std::mem::size_of_val::<[Value]>(items)
                     + items.iter().map(Value::heap_size).sum::<usize>()
             }
-            Value::Dict(d) => {
-                2 * std::mem::size_of::<usize>() + std::mem::size_of::<Dict>() + d.heap_size()
-            }
+            Value::Dict(d) => 2 * std::mem::size_of::<usize>() + std::mem::size_of::<Dict>() + d.heap_size(),
             _ => 0,
         }
     }
@@ -184,9 +182,7 @@ pub(crate) fn write_float_repr(f: &mut impl fmt::Write, x: f64) -> fmt::Result {
     }
     // `{:e}` gives the shortest round-trip digits: "-1.2345e-7", "3e0".
     let sci = format!("{x:e}");
-    let (mantissa, exp) = sci
-        .split_once('e')
-        .expect("`{:e}` always writes an exponent");
+    let (mantissa, exp) = sci.split_once('e').expect("`{:e}` always writes an exponent");
     let exp: i32 = exp.parse().expect("`{:e}` writes a decimal exponent");
     let (sign, mantissa) = match mantissa.strip_prefix('-') {
         Some(m) => ("-", m),

@@ -47,13 +47,7 @@ impl Scenario {
         make: fn() -> T,
         ops: Vec<Op>,
     ) -> Scenario {
-        Scenario {
-            name,
-            python_class,
-            python_new,
-            rust: Box::new(move |ops| run_rust(make(), ops)),
-            ops,
-        }
+        Scenario { name, python_class, python_new, rust: Box::new(move |ops| run_rust(make(), ops)), ops }
     }
 }
 
@@ -161,12 +155,7 @@ pub fn run_python(scenarios: &[Scenario]) -> Vec<Vec<String>> {
         .stderr(Stdio::piped())
         .spawn()
         .expect("python3 must be installed: the differential tests use CPython as the oracle");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(script.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(script.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(
         out.status.success(),
@@ -204,12 +193,7 @@ pub fn check(scenarios: &[Scenario]) {
         for ((op, r), p) in s.ops.iter().zip(&rs).zip(py) {
             compared += 1;
             if r != p {
-                writeln!(
-                    report,
-                    "[{}] {op:?}\n    pyslots: {r}\n    CPython: {p}",
-                    s.name
-                )
-                .unwrap();
+                writeln!(report, "[{}] {op:?}\n    pyslots: {r}\n    CPython: {p}", s.name).unwrap();
             }
         }
     }

@@ -1,0 +1,381 @@
+//! Inheritance against CPython 3.11: the tutorial's cases, chains of three,
+//! and multiple bases whose layouts CPython accepts.
+
+mod common;
+
+use common::{check, Op::*, Scenario};
+use pyslots::prelude::*;
+
+// Case 1: parent has slots, child adds more.
+#[pyclass_like]
+#[slots(name, species)]
+struct Animal {
+    name: String,
+    species: String,
+}
+
+#[pyclass_like(extends = Animal)]
+#[slots(breed)]
+struct Dog {
+    breed: String,
+}
+
+const DOG: &str = "
+class Animal:
+    __slots__ = ['name', 'species']
+    def __init__(self, name, species):
+        self.name = name
+        self.species = species
+class Dog(Animal):
+    __slots__ = ['breed']
+    def __init__(self, name, breed):
+        super().__init__(name, 'Canine')
+        self.breed = breed
+";
+
+// Case 2: parent is a regular class, child has slots.
+#[pyclass_like]
+struct RegularAnimal {
+    name: String,
+}
+
+#[pyclass_like(extends = RegularAnimal)]
+#[slots(breed)]
+struct SlottedDog {
+    breed: String,
+}
+
+const SLOTTED_DOG: &str = "
+class RegularAnimal:
+    def __init__(self, name):
+        self.name = name
+class SlottedDog(RegularAnimal):
+    __slots__ = ['breed']
+    def __init__(self, name, breed):
+        super().__init__(name)
+        self.breed = breed
+";
+
+// Case 3: child declares no slots: it gets __dict__ and __weakref__.
+#[pyclass_like(extends = Animal)]
+struct Pet {
+    owner: String,
+}
+
+const PET: &str = "
+class Animal:
+    __slots__ = ['name', 'species']
+    def __init__(self, name, species):
+        self.name = name
+        self.species = species
+class Pet(Animal):
+    def __init__(self, name, species, owner):
+        super().__init__(name, species)
+        self.owner = owner
+";
+
+// A chain of three.
+#[pyclass_like]
+#[slots(x)]
+struct Base {
+    x: i64,
+}
+
+#[pyclass_like(extends = Base)]
+#[slots(y)]
+struct Derived {
+    y: i64,
+}
+
+#[pyclass_like(extends = Derived)]
+#[slots(z, __weakref__)]
+struct Leaf {
+    z: i64,
+}
+
+const CHAIN: &str = "
+class Base:
+    __slots__ = ['x']
+class Derived(Base):
+    __slots__ = ['y']
+class Leaf(Derived):
+    __slots__ = ['z', '__weakref__']
+";
+
+// Multiple bases that form one line of descent: C(A2, A) with A2(A).
+#[pyclass_like]
+#[slots(a)]
+struct A {
+    a: i64,
+}
+
+#[pyclass_like(extends = A)]
+#[slots(a2)]
+struct A2 {
+    a2: i64,
+}
+
+#[pyclass_like(extends(A2, A))]
+#[slots(c)]
+struct C {
+    c: i64,
+}
+
+const DESCENT: &str = "
+class A:
+    __slots__ = ['a']
+class A2(A):
+    __slots__ = ['a2']
+class C(A2, A):
+    __slots__ = ['c']
+";
+
+// Two regular bases: one dict holding what both set.
+#[pyclass_like]
+struct Named {
+    name: String,
+}
+
+#[pyclass_like]
+struct Aged {
+    age: i64,
+}
+
+#[pyclass_like(extends(Named, Aged))]
+struct NamedAged {
+    city: String,
+}
+
+const TWO_REGULAR: &str = "
+class Named:
+    def __init__(self, name):
+        self.name = name
+class Aged:
+    def __init__(self, age):
+        self.age = age
+class NamedAged(Named, Aged):
+    def __init__(self, name, age, city):
+        Named.__init__(self, name)
+        Aged.__init__(self, age)
+        self.city = city
+";
+
+// A base with a dict and a base with weak references: the child has both.
+#[pyclass_like]
+#[slots(__dict__)]
+struct WithDict;
+
+#[pyclass_like]
+#[slots(__weakref__)]
+struct WithWeak;
+
+#[pyclass_like(extends(WithDict, WithWeak))]
+#[slots(v)]
+struct Both;
+
+const DICT_AND_WEAK: &str = "
+class WithDict:
+    __slots__ = ['__dict__']
+class WithWeak:
+    __slots__ = ['__weakref__']
+class Both(WithDict, WithWeak):
+    __slots__ = ['v']
+";
+
+// A slotted base and a regular base.
+#[pyclass_like(extends(A, Named))]
+#[slots(k)]
+struct SlotsAndDict;
+
+const SLOTS_AND_DICT: &str = "
+class A:
+    __slots__ = ['a']
+class Named:
+    def __init__(self, name):
+        self.name = name
+class SlotsAndDict(A, Named):
+    __slots__ = ['k']
+";
+
+fn v(x: impl Into<Value>) -> Value {
+    x.into()
+}
+
+fn scenarios() -> Vec<Scenario> {
+    vec![
+        Scenario::new(
+            "parent has slots, child adds more",
+            DOG,
+            "Dog('Buddy', 'Golden Retriever')",
+            || Dog::new(Animal::new("Buddy".into(), "Canine".into()), "Golden Retriever".into()),
+            vec![
+                Get("name"),
+                Get("species"),
+                Get("breed"),
+                Set("z", v(30)),
+                Get("__dict__"),
+                Vars,
+                Dir,
+                Set("name", v("Rex")),
+                Get("name"),
+                Del("species"),
+                Del("species"),
+                Get("species"),
+                Get("__slots__"),
+                Weakref,
+            ],
+        ),
+        Scenario::new(
+            "parent is regular, child has slots",
+            SLOTTED_DOG,
+            "SlottedDog('Max', 'Labrador')",
+            || SlottedDog::new(RegularAnimal::new("Max".into()), "Labrador".into()),
+            vec![
+                Get("name"),
+                Get("breed"),
+                Vars,
+                Set("color", v("brown")),
+                Vars,
+                Dir,
+                Del("breed"),
+                Get("breed"),
+                Get("__slots__"),
+                Weakref,
+            ],
+        ),
+        Scenario::new(
+            "child without slots gets __dict__ and __weakref__",
+            PET,
+            "Pet('Tom', 'Feline', 'Ann')",
+            || Pet::new(Animal::new("Tom".into(), "Feline".into()), "Ann".into()),
+            vec![
+                Get("name"),
+                Get("owner"),
+                Vars,
+                Set("age", v(3)),
+                Vars,
+                Dir,
+                Weakref,
+                Get("__weakref__"),
+                Get("__slots__"),
+                Set("__slots__", v(1)),
+                Get("__slots__"),
+            ],
+        ),
+        Scenario::new(
+            "a chain of three",
+            CHAIN,
+            "Leaf()",
+            Leaf::default,
+            vec![
+                Set("x", v(1)),
+                Set("y", v(2)),
+                Set("z", v(3)),
+                Get("x"),
+                Get("y"),
+                Get("z"),
+                Set("w", v(4)),
+                Dir,
+                Del("x"),
+                Get("x"),
+                Weakref,
+                Get("__slots__"),
+                Set("__weakref__", v(1)),
+                Vars,
+            ],
+        ),
+        Scenario::new(
+            "the tutorial's Base and Derived",
+            CHAIN,
+            "Derived()",
+            Derived::default,
+            vec![Set("x", v(10)), Set("y", v(20)), Set("z", v(30)), Get("x"), Get("y"), Dir, Weakref],
+        ),
+        Scenario::new(
+            "multiple bases in one line of descent",
+            DESCENT,
+            "C()",
+            C::default,
+            vec![
+                Set("a", v(1)),
+                Set("a2", v(2)),
+                Set("c", v(3)),
+                Get("a"),
+                Get("a2"),
+                Get("c"),
+                Dir,
+                Set("d", v(4)),
+                Del("a"),
+                Get("a"),
+            ],
+        ),
+        Scenario::new(
+            "two regular bases share one dict",
+            TWO_REGULAR,
+            "NamedAged('Alice', 30, 'Paris')",
+            || NamedAged::new(Named::new("Alice".into()), Aged::new(30), "Paris".into()),
+            vec![Vars, Get("name"), Get("age"), Get("city"), Set("x", v(1)), Vars, Dir, Weakref],
+        ),
+        Scenario::new(
+            "a base with __dict__ and a base with __weakref__",
+            DICT_AND_WEAK,
+            "Both()",
+            Both::default,
+            vec![Set("v", v(1)), Set("other", v(2)), Vars, Dir, Weakref, Get("__slots__")],
+        ),
+        Scenario::new(
+            "a slotted base and a regular base",
+            SLOTS_AND_DICT,
+            "SlotsAndDict.__new__(SlotsAndDict)",
+            SlotsAndDict::default,
+            vec![Set("a", v(1)), Set("k", v(2)), Set("name", v("n")), Vars, Dir, Weakref, Del("a"), Del("a")],
+        ),
+    ]
+}
+
+#[test]
+fn inheritance_matches_cpython() {
+    check(&scenarios());
+}
+
+#[test]
+fn the_child_reaches_the_base_typed_api() {
+    let mut dog = Dog::new(Animal::new("Buddy".into(), "Canine".into()), "Golden Retriever".into());
+    assert_eq!(dog.name().unwrap(), "Buddy"); // through Deref
+    assert_eq!(dog.breed().unwrap(), "Golden Retriever");
+    dog.set_name("Rex".into()); // through DerefMut
+    assert_eq!(dog.getattr("name").unwrap(), Value::from("Rex"));
+    let animal: &Animal = dog.as_ref();
+    assert_eq!(animal.species().unwrap(), "Canine");
+    let err = dog.setattr("species", 3.into()).unwrap_err();
+    assert_eq!(err.to_string(), "'Dog' object attribute 'species' must be str, not int");
+}
+
+#[test]
+fn layouts_walk_the_chain() {
+    let l: &'static Layout = &Leaf::LAYOUT;
+    let mro: Vec<&str> = l.mro().iter().map(|l| l.name).collect();
+    assert_eq!(mro, ["Leaf", "Derived", "Base"]);
+    assert_eq!(l.all_slots(), ["z", "y", "x"]);
+    assert!(!l.has_dict && l.has_weakref);
+    assert!(!Derived::LAYOUT.has_weakref);
+    let c: &'static Layout = &C::LAYOUT;
+    let mro: Vec<&str> = c.mro().iter().map(|l| l.name).collect();
+    assert_eq!(mro, ["C", "A2", "A"]);
+    assert!(Both::LAYOUT.has_dict && Both::LAYOUT.has_weakref);
+    assert!(Pet::LAYOUT.has_dict && Pet::LAYOUT.has_weakref && !Pet::LAYOUT.declares_slots());
+    // Embedded bases: a Dog is an Animal plus a breed and its flags.
+    assert!(std::mem::size_of::<Dog>() <= std::mem::size_of::<Animal>() + 24);
+}
+
+#[test]
+fn subclass_without_slots_shares_a_regular_base_dict() {
+    #[pyclass_like(extends = RegularAnimal)]
+    struct Puppy {
+        toy: String,
+    }
+    let p = Puppy::new(RegularAnimal::new("Bit".into()), "ball".into());
+    assert_eq!(vars(&p).unwrap().to_string(), "{'name': 'Bit', 'toy': 'ball'}");
+    // No second dict: the base's is the instance dict.
+    assert_eq!(std::mem::size_of::<Puppy>(), std::mem::size_of::<RegularAnimal>());
+}
