@@ -86,7 +86,7 @@ pub use pyslots_macros::{pyclass_like, slots};
 pub use pyslots_runtime::{
     builtins, delattr, dict, dir, error, getattr, getsizeof, handle, hasattr, layout, object, pystr, setattr, slot,
     total_sizeof, value, vars, Dict, Error, ErrorKind, Layout, Object, Py, PyClass, PyObject, PyStr, SharedKeys,
-    SlotValue, Value, WeakRef,
+    SlotValue, Value, WeakRef, WeakReferenceable,
 };
 
 /// Everything a user of pyslots needs: `use pyslots::prelude::*;`.
@@ -110,7 +110,7 @@ pub mod __private {
     pub use pyslots_runtime::dict::NO_KEYS;
     pub use pyslots_runtime::layout::{any_has_dict, any_has_slot, any_has_weakref, layout_conflict};
     pub use pyslots_runtime::slot::{SetFlags, SlotValue};
-    pub use pyslots_runtime::{Dict, Error, Layout, Object, PyClass, SharedKeys, Value};
+    pub use pyslots_runtime::{Dict, Error, Layout, Object, PyClass, SharedKeys, Value, WeakRefs};
     pub use std::string::String;
     pub use std::vec::Vec;
 }

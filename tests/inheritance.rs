@@ -379,3 +379,19 @@ fn subclass_without_slots_shares_a_regular_base_dict() {
     // No second dict: the base's is the instance dict.
     assert_eq!(std::mem::size_of::<Puppy>(), std::mem::size_of::<RegularAnimal>());
 }
+
+#[test]
+fn downgrade_compiles_where_weak_references_are_supported() {
+    // `__weakref__` inherited from a base counts; so does a regular class
+    // and a subclass without #[slots].
+    let leaf = Py::new(Leaf::default());
+    let weak = Py::downgrade(&leaf);
+    assert!(Py::is(&weak.upgrade().unwrap(), &leaf));
+    let pet = Py::new(Pet::default());
+    assert!(Py::downgrade(&pet).upgrade().is_some());
+    let named = Py::new(Named::default());
+    drop(Py::downgrade(&named));
+    // Without support, only the run-time variant is callable.
+    let err = Py::try_downgrade(&Py::new(Dog::default())).unwrap_err();
+    assert_eq!(err.to_string(), "cannot create weak reference to 'Dog' object");
+}

@@ -53,7 +53,8 @@ pub fn parse(cx: &Ctxt, entry: Entry, entry_args: TokenStream, item: TokenStream
         Err(_) => {
             let first = item.into_iter().next();
             let span = first.map_or_else(Span::call_site, |t| t.span());
-            cx.error_at(span, "#[pyclass_like] applies to a struct with named fields or a unit struct");
+            let attr = if entry == Entry::Slots { "#[slots]" } else { "#[pyclass_like]" };
+            cx.error_at(span, format!("{attr} applies to a struct with named fields or a unit struct"));
             return None;
         }
     };
@@ -92,7 +93,14 @@ pub fn parse(cx: &Ctxt, entry: Entry, entry_args: TokenStream, item: TokenStream
     };
     let args = attr::parse_class_args(cx, class_args);
 
-    if !input.generics.params.is_empty() || input.generics.where_clause.is_some() {
+    if input.generics.params.is_empty() {
+        if let Some(where_clause) = &input.generics.where_clause {
+            cx.error_spanned_by(
+                where_clause,
+                "a #[pyclass_like] class takes no where clause: it has no generic parameters to bound",
+            );
+        }
+    } else {
         cx.error_spanned_by(
             &input.generics,
             "generic classes are not supported: a #[pyclass_like] class has one layout, known at compile time; \

@@ -27,13 +27,16 @@ pub fn parse_class_args(cx: &Ctxt, args: TokenStream) -> ClassArgs {
             let start = meta.path.to_token_stream();
             if meta.input.peek(Token![=]) {
                 let value = meta.value()?;
-                let path: Path = value.parse()?;
+                let path: Path =
+                    value.parse().map_err(|e| syn::Error::new(e.span(), "expected a base class: `extends = Base`"))?;
                 out.extends_tokens = Some(quote::quote!(#start = #path));
                 out.extends.push(path);
             } else if meta.input.peek(syn::token::Paren) {
                 let content;
                 let parens = syn::parenthesized!(content in meta.input);
-                let list: Punctuated<Path, Token![,]> = content.parse_terminated(Path::parse_mod_style, Token![,])?;
+                let list: Punctuated<Path, Token![,]> = content
+                    .parse_terminated(Path::parse_mod_style, Token![,])
+                    .map_err(|e| syn::Error::new(e.span(), "expected base classes: `extends(A, B)`"))?;
                 if list.is_empty() {
                     return Err(syn::Error::new(parens.span.join(), "`extends()` needs at least one base class"));
                 }
@@ -98,6 +101,10 @@ fn parse_slot_item(cx: &Ctxt, segment: Vec<TokenTree>) -> Option<SlotItem> {
     let tokens: TokenStream = segment.iter().cloned().collect();
     if let [single] = segment.as_slice() {
         match single {
+            TokenTree::Ident(ident) if ident == "true" || ident == "false" => {
+                cx.error_spanned_by(ident, "__slots__ items must be strings, not 'bool'");
+                return None;
+            }
             TokenTree::Ident(ident) => {
                 let name = ident.to_string();
                 let name = name.strip_prefix("r#").unwrap_or(&name).to_owned();
@@ -106,7 +113,11 @@ fn parse_slot_item(cx: &Ctxt, segment: Vec<TokenTree>) -> Option<SlotItem> {
             TokenTree::Literal(lit) => {
                 let lit = syn::Lit::new(lit.clone());
                 let kind = match &lit {
-                    syn::Lit::Str(s) => return Some(SlotItem { name: s.value(), tokens }),
+                    syn::Lit::Str(s) if s.suffix().is_empty() => return Some(SlotItem { name: s.value(), tokens }),
+                    syn::Lit::Str(_) => {
+                        cx.error_spanned_by(&lit, "a slot name takes no literal suffix: write \"x\"");
+                        return None;
+                    }
                     syn::Lit::Int(_) => "int",
                     syn::Lit::Float(_) => "float",
                     syn::Lit::Bool(_) => "bool",
@@ -115,7 +126,8 @@ fn parse_slot_item(cx: &Ctxt, segment: Vec<TokenTree>) -> Option<SlotItem> {
                     syn::Lit::Char(_) => "char",
                     _ => "literal",
                 };
-                cx.error_spanned_by(&lit, format!("__slots__ items must be strings, not '{kind}'"));
+                let hint = if kind == "char" { ": write the name in double quotes, \"x\"" } else { "" };
+                cx.error_spanned_by(&lit, format!("__slots__ items must be strings, not '{kind}'{hint}"));
                 return None;
             }
             _ => {}

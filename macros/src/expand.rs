@@ -319,6 +319,7 @@ impl Ctx<'_> {
                     has_weakref: #has_weakref,
                     size: #pv::size_of::<Self>(),
                 };
+                type WeakRefs = #pv::WeakRefs<{ #has_weakref }>;
             }
 
             impl #pv::Object for #ident {

@@ -66,10 +66,12 @@ pub fn check(cx: &Ctxt, class: &Class) -> Plan {
     for f in &class.fields {
         let fname = f.name();
         if fname == "__dict__" || fname == "__weakref__" {
-            cx.error_spanned_by(
-                &f.ident,
-                format!("a field cannot be named `{fname}`: list `{fname}` in #[slots] instead"),
-            );
+            let hint = if class.slots.is_some() {
+                format!("list `{fname}` in #[slots] instead")
+            } else {
+                format!("a class without #[slots] already has `{fname}`")
+            };
+            cx.error_spanned_by(&f.ident, format!("a field cannot be named `{fname}`: {hint}"));
         }
         if fname.starts_with("__pyslots") {
             cx.error_spanned_by(&f.ident, "field names starting with `__pyslots` are reserved for pyslots");
@@ -101,6 +103,10 @@ pub fn check(cx: &Ctxt, class: &Class) -> Plan {
                 plan.declared.push(item.name.clone());
                 if !is_identifier(&item.name) {
                     cx.error_spanned_by(&item.tokens, "__slots__ must be identifiers");
+                    continue;
+                }
+                if item.name == "__slots__" {
+                    cx.error_spanned_by(&item.tokens, "'__slots__' in __slots__ conflicts with class variable");
                     continue;
                 }
                 match item.name.as_str() {

@@ -7,7 +7,7 @@ use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard, Wea
 
 use crate::error::Error;
 use crate::layout::Layout;
-use crate::object::{Object, PyClass};
+use crate::object::{Object, PyClass, WeakReferenceable};
 use crate::value::Value;
 
 /// The shared allocation behind a handle. The layout sits outside the lock
@@ -87,6 +87,27 @@ impl<T: PyClass> Py<T> {
     /// Erases the class: a handle usable with any other object.
     pub fn into_object(self) -> PyObject {
         PyObject(self.0)
+    }
+
+    /// A weak reference (Python's `weakref.ref(obj)`). Compiles only for
+    /// classes whose instances support weak references; see
+    /// [`try_downgrade`](Py::try_downgrade) for the run-time check.
+    ///
+    /// ```compile_fail
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(value)]                 // no __weakref__
+    /// struct SlottedClass { value: i64 }
+    ///
+    /// let obj = Py::new(SlottedClass::new(42));
+    /// let weak = Py::downgrade(&obj); // error: cannot create weak reference ...
+    /// ```
+    pub fn downgrade(this: &Py<T>) -> WeakRef<T>
+    where
+        T: WeakReferenceable,
+    {
+        WeakRef(Arc::downgrade(&this.0))
     }
 
     /// A weak reference, or the `TypeError` CPython raises for a class

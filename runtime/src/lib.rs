@@ -23,7 +23,7 @@ pub use dict::{Dict, SharedKeys};
 pub use error::{Error, ErrorKind};
 pub use handle::{Py, PyObject, WeakRef};
 pub use layout::Layout;
-pub use object::{Object, PyClass};
+pub use object::{Object, PyClass, WeakReferenceable, WeakRefs};
 pub use pystr::PyStr;
 pub use slot::SlotValue;
 pub use value::Value;

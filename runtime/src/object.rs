@@ -82,7 +82,39 @@ pub trait Object: fmt::Debug + Send + Sync + 'static {
 /// const SLOTS: &[&str] = Person::LAYOUT.slots;
 /// assert_eq!(SLOTS, ["name", "age"]);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a #[pyclass_like] class",
+    label = "not a pyslots class",
+    note = "`extends` and `Py<T>` take classes made with #[pyclass_like]"
+)]
 pub trait PyClass: Object + Sized {
     /// The class's layout.
     const LAYOUT: Layout;
+
+    /// Whether instances support weak references, as a type:
+    /// `WeakRefs<true>` or `WeakRefs<false>`. It lets
+    /// [`Py::downgrade`](crate::Py::downgrade) compile only where CPython
+    /// would allow `weakref.ref(obj)`.
+    type WeakRefs;
 }
+
+/// Weak-reference support as a type; see [`PyClass::WeakRefs`].
+#[derive(Debug)]
+pub struct WeakRefs<const ON: bool>;
+
+/// Implemented by `WeakRefs<true>` only.
+#[diagnostic::on_unimplemented(
+    message = "cannot create weak reference to instances of a class without `__weakref__`",
+    label = "this class's instances do not support weak references",
+    note = "add `__weakref__` to the class's #[slots(...)], or to a base's; or call `Py::try_downgrade`, which \
+            returns CPython's TypeError at run time"
+)]
+pub trait WeakRefsOn {}
+
+impl WeakRefsOn for WeakRefs<true> {}
+
+/// A class whose instances support weak references (`__weakref__` in its
+/// slots or a base's, or a class without `#[slots]`).
+pub trait WeakReferenceable: PyClass {}
+
+impl<T: PyClass> WeakReferenceable for T where T::WeakRefs: WeakRefsOn {}

@@ -53,6 +53,13 @@ pub enum Mismatch {
 ///     }
 /// }
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the type of a typed slot",
+    label = "not a pyslots::SlotValue",
+    note = "typed slots hold bool, i8..i64, u8..u32, f32, f64, String, PyStr, Value, Option<T>, Py<T> or PyObject; \
+            u64, usize and i128 do not fit Python's `int` as pyslots stores it (an i64)",
+    note = "leave the field out of the struct to make the slot untyped (any Value), or implement SlotValue for the type"
+)]
 pub trait SlotValue: Sized + Send + Sync + 'static {
     /// What the struct holds for the slot.
     type Stored: Send + Sync + 'static;

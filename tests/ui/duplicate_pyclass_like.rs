@@ -1,0 +1,8 @@
+use pyslots::prelude::*;
+
+#[pyclass_like]
+#[pyclass_like]
+#[slots(x)]
+struct Point;
+
+fn main() {}

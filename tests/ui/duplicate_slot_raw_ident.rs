@@ -1,0 +1,7 @@
+use pyslots::prelude::*;
+
+#[pyclass_like]
+#[slots(r#type, "type")]
+struct Token;
+
+fn main() {}

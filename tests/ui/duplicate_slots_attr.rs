@@ -1,0 +1,8 @@
+use pyslots::prelude::*;
+
+#[pyclass_like]
+#[slots(x)]
+#[slots(y)]
+struct Point;
+
+fn main() {}

@@ -1,0 +1,9 @@
+use pyslots::prelude::*;
+
+#[pyclass_like]
+enum Shape {
+    Circle,
+    Square,
+}
+
+fn main() {}

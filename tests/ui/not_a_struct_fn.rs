@@ -1,0 +1,6 @@
+use pyslots::prelude::*;
+
+#[pyclass_like]
+fn point() {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use pyslots::prelude::*;
+
+#[slots(x)]
+fn point() {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use pyslots::prelude::*;
+
+#[pyclass_like(extends = 1)]
+struct C;
+
+fn main() {}

@@ -1,0 +1,7 @@
+use pyslots::prelude::*;
+
+#[slots(x)]
+#[pyclass_like = "Base"]
+struct Point;
+
+fn main() {}

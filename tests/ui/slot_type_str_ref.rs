@@ -1,0 +1,9 @@
+use pyslots::prelude::*;
+
+#[pyclass_like]
+#[slots(name)]
+struct Person {
+    name: &'static str,
+}
+
+fn main() {}

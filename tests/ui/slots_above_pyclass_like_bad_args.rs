@@ -1,0 +1,7 @@
+use pyslots::prelude::*;
+
+#[slots(x)]
+#[pyclass_like(foo)]
+struct Point;
+
+fn main() {}

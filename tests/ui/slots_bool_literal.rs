@@ -1,0 +1,7 @@
+use pyslots::prelude::*;
+
+#[pyclass_like]
+#[slots(true)]
+struct Point;
+
+fn main() {}

@@ -1,0 +1,7 @@
+use pyslots::prelude::*;
+
+#[pyclass_like]
+#[slots(b"x")]
+struct Point;
+
+fn main() {}

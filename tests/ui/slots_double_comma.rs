@@ -1,0 +1,7 @@
+use pyslots::prelude::*;
+
+#[pyclass_like]
+#[slots(x,, y)]
+struct Point;
+
+fn main() {}

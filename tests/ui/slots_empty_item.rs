@@ -1,0 +1,7 @@
+use pyslots::prelude::*;
+
+#[pyclass_like]
+#[slots(,)]
+struct Point;
+
+fn main() {}

@@ -1,0 +1,7 @@
+use pyslots::prelude::*;
+
+#[slots = "x"]
+#[pyclass_like]
+struct Point;
+
+fn main() {}

@@ -1,0 +1,7 @@
+use pyslots::prelude::*;
+
+#[pyclass_like]
+#[slots(x = 1)]
+struct Point;
+
+fn main() {}

@@ -1,0 +1,6 @@
+use pyslots::prelude::*;
+
+#[slots(x, y)]
+struct Point;
+
+fn main() {}

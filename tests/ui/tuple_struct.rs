@@ -1,0 +1,6 @@
+use pyslots::prelude::*;
+
+#[pyclass_like]
+struct Point(f64, f64);
+
+fn main() {}
