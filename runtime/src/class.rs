@@ -48,10 +48,7 @@ pub enum SlotDel {
 }
 
 /// Implemented by `#[pyclass_like]`: name-to-storage glue of one class.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a #[pyclass_like] class",
-    label = "not a pyslots class"
-)]
+#[diagnostic::on_unimplemented(message = "`{Self}` is not a #[pyclass_like] class", label = "not a pyslots class")]
 pub trait ClassImpl: PyClass {
     /// Reads a slot of this class or its bases. `cls` is the instance's
     /// class name, for messages.

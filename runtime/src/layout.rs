@@ -133,7 +133,7 @@ pub const fn solid_base(layout: &'static Layout) -> Option<&'static Layout> {
     match merge_solid_bases(layout.bases) {
         Ok(solid) => solid,
         // A conflicting class does not compile, so this is not reached.
-        Err(()) => None,
+        Err(LayoutConflict) => None,
     }
 }
 
@@ -155,7 +155,7 @@ pub const fn is_subclass(sub: &'static Layout, sup: &'static Layout) -> bool {
 /// The solid base of a class with these bases, or `Err` when the bases'
 /// layouts do not form one line of descent: CPython's `TypeError: multiple
 /// bases have instance lay-out conflict`.
-pub const fn merge_solid_bases(bases: &'static [&'static Layout]) -> Result<Option<&'static Layout>, ()> {
+pub const fn merge_solid_bases(bases: &'static [&'static Layout]) -> Result<Option<&'static Layout>, LayoutConflict> {
     let mut winner: Option<&'static Layout> = None;
     let mut i = 0;
     while i < bases.len() {
@@ -168,7 +168,7 @@ pub const fn merge_solid_bases(bases: &'static [&'static Layout]) -> Result<Opti
                     } else if is_subclass(s, w) {
                         Some(s)
                     } else {
-                        return Err(());
+                        return Err(LayoutConflict);
                     }
                 }
             };
@@ -177,6 +177,10 @@ pub const fn merge_solid_bases(bases: &'static [&'static Layout]) -> Result<Opti
     }
     Ok(winner)
 }
+
+/// Bases whose slot layouts do not form one line of descent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LayoutConflict;
 
 /// Whether the bases' layouts conflict (see [`merge_solid_bases`]).
 pub const fn layout_conflict(bases: &'static [&'static Layout]) -> bool {

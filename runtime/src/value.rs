@@ -139,6 +139,23 @@ impl PartialEq for Value {
 
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if f.width().is_some() || f.precision().is_some() {
+            // Honour `{:<14}` and friends: format, then pad as a str.
+            return f.pad(&self.repr());
+        }
+        self.write_repr(f)
+    }
+}
+
+impl Value {
+    /// Python's `repr()` of the value, as a `String`.
+    pub fn repr(&self) -> String {
+        let mut out = String::new();
+        let _ = self.write_repr(&mut out);
+        out
+    }
+
+    fn write_repr(&self, f: &mut impl fmt::Write) -> fmt::Result {
         match self {
             Value::None => f.write_str("None"),
             Value::Bool(true) => f.write_str("True"),
@@ -152,12 +169,12 @@ impl fmt::Display for Value {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
-                    fmt::Display::fmt(item, f)?;
+                    item.write_repr(f)?;
                 }
                 f.write_str("]")
             }
-            Value::Dict(d) => fmt::Display::fmt(&**d, f),
-            Value::Object(o) => fmt::Display::fmt(o, f),
+            Value::Dict(d) => write!(f, "{d}"),
+            Value::Object(o) => write!(f, "{o}"),
         }
     }
 }
@@ -351,6 +368,12 @@ mod tests {
         for &(x, want) in cases {
             assert_eq!(repr(x), want, "repr({x:?})");
         }
+    }
+
+    #[test]
+    fn display_pads_like_a_str() {
+        assert_eq!(format!("[{:<6}]", Value::from(true)), "[True  ]");
+        assert_eq!(format!("[{:>5}]", Value::from("a")), "[  'a']");
     }
 
     #[test]
