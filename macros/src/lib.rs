@@ -1,9 +1,9 @@
 //! Procedural macros of [pyslots](https://docs.rs/pyslots): `#[pyclass_like]`
 //! and `#[slots]`. Use them through the `pyslots` crate.
 //!
-//! The expansion is a straight pipeline: [`ast`] parses the struct and its
-//! attributes into a small model, [`valid`] checks it and plans the storage,
-//! [`expand`] emits the code. Errors are collected in a [`ctxt::Ctxt`] and
+//! The expansion is a straight pipeline: `ast` parses the struct and its
+//! attributes into a small model, `valid` checks it and plans the storage,
+//! `expand` emits the code. Errors are collected in a `ctxt::Ctxt` and
 //! reported together, each at its token; the macro never panics.
 #![forbid(unsafe_code)]
 
