@@ -46,6 +46,9 @@
 //! | `#[slots()]` | `__slots__ = []`: no attributes at all |
 //! | `#[slots(x, __dict__)]` | slots, plus a dict for other names |
 //! | `#[slots(x, __weakref__)]` | slots, plus weak-reference support |
+//! | `#[pyclass_like(extends = Base)] #[slots(y)]` | `class A(Base): __slots__ = ['y']` |
+//! | `#[pyclass_like(extends = Base)]` | `class A(Base): pass`: gets `__dict__` and `__weakref__` |
+//! | `#[pyclass_like(extends(A, B))]` | `class C(A, B)`; a layout conflict does not compile |
 //!
 //! A name in `#[slots]` that matches a field is a typed slot of the field's
 //! type ([`SlotValue`] says which types can be); a name without a field is
@@ -67,6 +70,36 @@
 //!   still reachable by name.
 //! - [`Object`] (`getattr`, `setattr`, `delattr`, `hasattr`, `dir`,
 //!   `dict`, ...), [`PyClass`] (its [`Layout`]), and `Debug`.
+//!
+//! ## Inheritance
+//!
+//! A subclass embeds its bases (CPython's prefix layout): `new` takes the
+//! base instances first, in the order of `extends`, and the class
+//! `Deref`s to its first base and `AsRef`s to each, so `dog.name()` reaches
+//! `Animal`'s accessor. Lookups go through the class's own slots, then each
+//! base's, then the one instance dict. What needs the bases' layouts is
+//! checked by the compiler: `multiple bases have instance lay-out conflict`,
+//! `__dict__`/`__weakref__ slot disallowed: we already got one`, and, where
+//! CPython would silently keep both, a slot that repeats a base's slot.
+//!
+//! ```
+//! use pyslots::prelude::*;
+//!
+//! #[pyclass_like]
+//! #[slots(name, species)]
+//! struct Animal { name: String, species: String }
+//!
+//! #[pyclass_like(extends = Animal)]
+//! #[slots(breed)]                  // class Dog(Animal): __slots__ = ['breed']
+//! struct Dog { breed: String }
+//!
+//! let mut dog = Dog::new(Animal::new("Buddy".into(), "Canine".into()), "Lab".into());
+//! assert_eq!(dog.getattr("species")?, Value::from("Canine"));
+//! assert_eq!(dog.name()?, "Buddy");
+//! let err = dog.setattr("color", "gold".into()).unwrap_err();
+//! assert_eq!(err.to_string(), "'Dog' object has no attribute 'color'");
+//! # Ok::<(), pyslots::Error>(())
+//! ```
 //!
 //! The struct's fields become private storage (a slot may be unset, and a
 //! `String` slot is stored as a shared [`PyStr`]); use the accessors.
