@@ -5,9 +5,11 @@
 //! cargo run --example empty_and_single_slots
 //! ```
 
-use std::fmt::Display;
+mod common;
 
 use pyslots::prelude::*;
+
+use common::*;
 
 /// ```python
 /// class NoAttributeClass:
@@ -173,42 +175,4 @@ fn main() -> Result<(), Error> {
     out(raised(&err));
     assert_eq!(raised(&err), "AttributeError: 'Person' object has no attribute 'city'");
     Ok(())
-}
-
-/// A section heading.
-fn heading(title: &str) {
-    println!();
-    println!("== {title}");
-    println!();
-    println!("  {:<42}pyslots", "Python");
-}
-
-/// A Python line, as typed at the `>>>` prompt, beside the pyslots code that
-/// does the same.
-fn py(python: &str, rust: &str) {
-    if python.is_empty() {
-        println!("  {:<42}{rust}", "");
-    } else {
-        println!("  >>> {python:<38}{rust}");
-    }
-}
-
-/// What the line gives, as Python's prompt would echo it.
-fn out(result: impl Display) {
-    println!("  {result}");
-}
-
-/// A comment line in the Python column.
-fn note(text: &str) {
-    println!("  {text}");
-}
-
-/// A list of names as Python prints it: `['a', 'b']`.
-fn py_list(names: &[String]) -> Value {
-    names.iter().map(|n| Value::from(n.as_str())).collect::<Vec<_>>().into()
-}
-
-/// An exception as Python prints its last traceback line.
-fn raised(err: &Error) -> String {
-    format!("{}: {}", err.exception(), err)
 }

@@ -15,12 +15,15 @@
 //! If `python3` is on the `PATH`, the same four classes are built in CPython
 //! and measured with `tracemalloc`; otherwise that part is skipped.
 
+mod common;
+
 use std::alloc::{GlobalAlloc, Layout as AllocLayout, System};
-use std::collections::HashMap;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use pyslots::prelude::*;
+
+use common::{plain_heading, python3, reduction, thousands, CPython};
 
 // ---------------------------------------------------------------------------
 // A counting allocator: the system allocator plus a counter of live bytes.
@@ -204,7 +207,7 @@ fn main() {
     // meanwhile, and print everything once both are done.
     println!("Measuring 1,000 and 1,000,000 instances of four classes, in pyslots and, in a");
     println!("python3 subprocess, in CPython (tracemalloc makes that take several seconds)...");
-    let cpython = CPython::spawn(&[1_000, 1_000_000]);
+    let cpython = spawn_cpython(&[1_000, 1_000_000]);
     let rounds: Vec<Round> = [1_000, 1_000_000]
         .into_iter()
         .map(|n| Round {
@@ -217,10 +220,14 @@ fn main() {
             ],
         })
         .collect();
-    let cpython = cpython.and_then(CPython::wait);
-    let cp = |key: &str| cpython.as_ref().and_then(|c| c.values.get(key).copied());
+    let cpython = cpython.and_then(|child| {
+        CPython::wait(child)
+            .map_err(|why| println!("note: python3 failed ({why}); skipping the CPython comparison"))
+            .ok()
+    });
+    let cp = |key: &str| cpython.as_ref().and_then(|c| c.get(key));
 
-    heading("One instance: the tutorial's sys.getsizeof comparison");
+    plain_heading("One instance: the tutorial's sys.getsizeof comparison");
     let regular = RegularPerson::new("Alice".to_string(), 30);
     let slotted = SlottedPerson::new("Alice".to_string(), 30);
     let alice = PyStr::new("Alice").heap_size();
@@ -250,7 +257,10 @@ fn main() {
 
     for round in &rounds {
         let n = round.n;
-        heading(&format!("{} instances: Person(f\"Person{{i}}\", i) and Point(float(i), float(i * 2))", thousands(n)));
+        plain_heading(&format!(
+            "{} instances: Person(f\"Person{{i}}\", i) and Point(float(i), float(i * 2))",
+            thousands(n)
+        ));
         let key = |class: &str| format!("alloc/{n}/{class}");
         println!(
             "  {:<20}{:>10}{:>14}{:>11}{:>10}{:>14}",
@@ -304,79 +314,14 @@ fn main() {
     }
 }
 
-/// How much smaller `slotted` is than `regular`, in percent.
-fn reduction(regular: f64, slotted: f64) -> f64 {
-    100.0 * (1.0 - slotted / regular)
-}
-
-/// The CPython run: a `python3` child process, then its measurements.
-struct CPython {
-    version: String,
-    values: HashMap<String, f64>,
-}
-
-impl CPython {
-    /// Starts the CPython script for the given instance counts; `None`
-    /// (with a note) when `python3` cannot be started.
-    fn spawn(counts: &[usize]) -> Option<Child> {
-        let child = Command::new("python3")
-            .arg("-c")
-            .arg(CPYTHON_SCRIPT)
-            .args(counts.iter().map(usize::to_string))
-            .stdout(Stdio::piped())
-            .spawn();
-        match child {
-            Ok(child) => Some(child),
-            Err(e) => {
-                println!("note: python3 is not available ({e}); skipping the CPython comparison");
-                None
-            }
+/// Starts the CPython script for the given instance counts; `None` (with a
+/// note) when `python3` cannot be started.
+fn spawn_cpython(counts: &[usize]) -> Option<Child> {
+    match python3(CPYTHON_SCRIPT).args(counts.iter().map(usize::to_string)).spawn() {
+        Ok(child) => Some(child),
+        Err(e) => {
+            println!("note: python3 is not available ({e}); skipping the CPython comparison");
+            None
         }
     }
-
-    /// Waits for the script and parses its `key value` lines.
-    fn wait(child: Child) -> Option<CPython> {
-        let output = match child.wait_with_output() {
-            Ok(o) if o.status.success() => o,
-            Ok(o) => {
-                println!("note: python3 failed ({}); skipping the CPython comparison", o.status);
-                return None;
-            }
-            Err(e) => {
-                println!("note: python3 failed ({e}); skipping the CPython comparison");
-                return None;
-            }
-        };
-        let mut cpython = CPython { version: String::new(), values: HashMap::new() };
-        for line in String::from_utf8_lossy(&output.stdout).lines() {
-            let Some((key, value)) = line.split_once(' ') else {
-                continue;
-            };
-            if key == "version" {
-                cpython.version = value.to_string();
-            } else if let Ok(v) = value.trim().parse::<f64>() {
-                cpython.values.insert(key.to_string(), v);
-            }
-        }
-        Some(cpython)
-    }
-}
-
-fn heading(title: &str) {
-    println!();
-    println!("== {title}");
-    println!();
-}
-
-/// `1000000` as `1,000,000`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

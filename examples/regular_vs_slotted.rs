@@ -9,9 +9,11 @@
 //! takes any new name; `__slots__` replaces the dict with a fixed set of
 //! attributes, so a new name (or a typo) is an `AttributeError`.
 
-use std::fmt::Display;
+mod common;
 
 use pyslots::prelude::*;
+
+use common::*;
 
 /// `class RegularPerson:` with `__init__` setting `name` and `age`.
 #[pyclass_like]
@@ -141,42 +143,4 @@ fn main() -> Result<(), Error> {
     println!("A slotted class trades the open-ended dict for a fixed layout: a typo in an");
     println!("attribute name is an error instead of a silently created new attribute.");
     Ok(())
-}
-
-/// A section heading.
-fn heading(title: &str) {
-    println!();
-    println!("== {title}");
-    println!();
-    println!("  {:<42}pyslots", "Python");
-}
-
-/// A Python line, as typed at the `>>>` prompt, beside the pyslots code that
-/// does the same.
-fn py(python: &str, rust: &str) {
-    if python.is_empty() {
-        println!("  {:<42}{rust}", "");
-    } else {
-        println!("  >>> {python:<38}{rust}");
-    }
-}
-
-/// What the line gives, as Python's prompt would echo it.
-fn out(result: impl Display) {
-    println!("  {result}");
-}
-
-/// A comment line in the Python column.
-fn note(text: &str) {
-    println!("  {text}");
-}
-
-/// A list of names as Python prints it: `['a', 'b']`.
-fn py_list(names: &[String]) -> Value {
-    names.iter().map(|n| Value::from(n.as_str())).collect::<Vec<_>>().into()
-}
-
-/// An exception as Python prints its last traceback line.
-fn raised(err: &Error) -> String {
-    format!("{}: {}", err.exception(), err)
 }

@@ -9,9 +9,11 @@
 //! and deleted; and one restriction of pyslots' own: a typed slot takes
 //! only values of its type.
 
-use std::fmt::Display;
+mod common;
 
 use pyslots::prelude::*;
+
+use common::*;
 
 /// `class SlottedPerson: __slots__ = ['name', 'age']`.
 #[pyclass_like]
@@ -157,45 +159,7 @@ fn main() -> Result<(), Error> {
     Ok(())
 }
 
-/// A section heading.
-fn heading(title: &str) {
-    println!();
-    println!("== {title}");
-    println!();
-    println!("  {:<42}pyslots", "Python");
-}
-
-/// A Python line, as typed at the `>>>` prompt, beside the pyslots code that
-/// does the same.
-fn py(python: &str, rust: &str) {
-    if python.is_empty() {
-        println!("  {:<42}{rust}", "");
-    } else {
-        println!("  >>> {python:<38}{rust}");
-    }
-}
-
-/// What the line gives, as Python's prompt would echo it.
-fn out(result: impl Display) {
-    println!("  {result}");
-}
-
-/// A comment line in the Python column.
-fn note(text: &str) {
-    println!("  {text}");
-}
-
 /// `True` / `False`.
 fn py_bool(b: bool) -> Value {
     Value::Bool(b)
-}
-
-/// A list of names as Python prints it: `['a', 'b']`.
-fn py_list(names: &[String]) -> Value {
-    names.iter().map(|n| Value::from(n.as_str())).collect::<Vec<_>>().into()
-}
-
-/// An exception as Python prints its last traceback line.
-fn raised(err: &Error) -> String {
-    format!("{}: {}", err.exception(), err)
 }

@@ -14,12 +14,15 @@
 //! If `python3` is on the `PATH`, the memory and speed sections also show
 //! CPython doing the same work; otherwise those columns are left out.
 
-use std::fmt::Display;
+mod common;
+
 use std::hint::black_box;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Instant;
 
 use pyslots::prelude::*;
+
+use common::{column_heads, note, out, py_in_column, py_list, python3, raised, reduction, thousands, CPython};
 
 // ---------------------------------------------------------------------------
 // The tutorial's classes.
@@ -144,7 +147,7 @@ const READS: usize = 1_000_000;
 fn main() -> Result<(), Error> {
     // CPython, when present, does the memory and speed sections' work in a
     // subprocess while the tour runs.
-    let cpython = CPython::spawn();
+    let cpython = spawn_cpython();
 
     println!("pyslots: Python's __slots__ object model for Rust structs");
     println!();
@@ -153,7 +156,7 @@ fn main() -> Result<(), Error> {
     println!("the same values and the same exception messages as CPython 3.11.");
 
     regular_vs_slotted()?;
-    let cpython = cpython.and_then(CPython::wait);
+    let cpython = cpython.and_then(|child| CPython::wait(child).ok());
     memory(cpython.as_ref());
     speed(cpython.as_ref())?;
     restrictions()?;
@@ -479,42 +482,9 @@ print("time/regular", read_x(RegularPoint(1.0, 2.0)))
 print("time/slotted", read_x(SlottedPoint(1.0, 2.0)))
 "#;
 
-/// CPython's figures: its version and `key value` pairs.
-struct CPython {
-    version: String,
-    values: Vec<(String, f64)>,
-}
-
-impl CPython {
-    /// Starts the script; `None` when `python3` cannot be started.
-    fn spawn() -> Option<Child> {
-        Command::new("python3")
-            .arg("-c")
-            .arg(CPYTHON_SCRIPT)
-            .arg(INSTANCES.to_string())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .ok()
-    }
-
-    /// Waits for the script and reads its output; `None` if it failed.
-    fn wait(child: Child) -> Option<CPython> {
-        let output = child.wait_with_output().ok().filter(|o| o.status.success())?;
-        let mut cpython = CPython { version: String::new(), values: Vec::new() };
-        for line in String::from_utf8_lossy(&output.stdout).lines() {
-            match line.split_once(' ') {
-                Some(("version", v)) => cpython.version = v.to_string(),
-                Some((key, v)) => cpython.values.extend(v.parse().ok().map(|v| (key.to_string(), v))),
-                None => {}
-            }
-        }
-        Some(cpython)
-    }
-
-    fn get(&self, key: &str) -> Option<f64> {
-        self.values.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
-    }
+/// Starts the script; `None` when `python3` cannot be started.
+fn spawn_cpython() -> Option<Child> {
+    python3(CPYTHON_SCRIPT).arg(INSTANCES.to_string()).stderr(Stdio::null()).spawn().ok()
 }
 
 // ---------------------------------------------------------------------------
@@ -534,57 +504,18 @@ fn explain(text: &str) {
     println!("  {text}");
 }
 
+/// How wide the tour's Python column is.
+const PYTHON_COLUMN: usize = 44;
+
 /// The column headings of a Python / pyslots walk-through.
 fn columns() {
     println!();
-    println!("  {:<44}pyslots", "Python");
-    println!("  {:<44}{}", "-".repeat(6), "-".repeat(7));
+    column_heads(PYTHON_COLUMN);
+    println!("  {:<PYTHON_COLUMN$}{}", "-".repeat(6), "-".repeat(7));
 }
 
 /// A Python line, as typed at the `>>>` prompt, beside the pyslots code that
 /// does the same.
 fn py(python: &str, rust: &str) {
-    if python.is_empty() {
-        println!("  {:<44}{rust}", "");
-    } else {
-        println!("  >>> {python:<40}{rust}");
-    }
-}
-
-/// What the line gives, as Python's prompt would echo it.
-fn out(result: impl Display) {
-    println!("  {result}");
-}
-
-/// A comment line in the Python column.
-fn note(text: &str) {
-    println!("  {text}");
-}
-
-/// A list of names as Python prints it: `['a', 'b']`.
-fn py_list(names: &[String]) -> Value {
-    names.iter().map(|n| Value::from(n.as_str())).collect::<Vec<_>>().into()
-}
-
-/// An exception as Python prints its last traceback line.
-fn raised(err: &Error) -> String {
-    format!("{}: {}", err.exception(), err)
-}
-
-/// How much smaller `slotted` is than `regular`, in percent.
-fn reduction(regular: f64, slotted: f64) -> f64 {
-    100.0 * (1.0 - slotted / regular)
-}
-
-/// `10000` as `10,000`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    py_in_column(PYTHON_COLUMN, python, rust);
 }

@@ -17,9 +17,11 @@
 //! error[E0277]: cannot create weak reference to instances of a class without `__weakref__`
 //! ```
 
-use std::fmt::Display;
+mod common;
 
 use pyslots::prelude::*;
+
+use common::*;
 
 /// `class SlottedClass: __slots__ = ['value']`: an untyped slot, set after
 /// construction as in the tutorial.
@@ -95,9 +97,7 @@ fn main() -> Result<(), Error> {
     out(Value::Bool(weak_ref.upgrade().is_none()));
     assert!(weak_ref.upgrade().is_none());
 
-    println!();
-    println!("== Which classes support weak references");
-    println!();
+    plain_heading("Which classes support weak references");
     println!("  {:<48}{:<14}Py::try_downgrade", "class", "has_weakref");
     let regular = Py::new(RegularClass::new(1));
     let with_dict = Py::new(DictSlottedClass::new(1));
@@ -129,42 +129,4 @@ fn support_row<T: PyClass>(class: &str, has_weakref: bool, result: Result<WeakRe
         Err(e) => e.exception().to_string(),
     };
     println!("  {class:<48}{:<14}{outcome}", Value::Bool(has_weakref).to_string());
-}
-
-/// A section heading.
-fn heading(title: &str) {
-    println!();
-    println!("== {title}");
-    println!();
-    println!("  {:<42}pyslots", "Python");
-}
-
-/// A Python line, as typed at the `>>>` prompt, beside the pyslots code that
-/// does the same.
-fn py(python: &str, rust: &str) {
-    if python.is_empty() {
-        println!("  {:<42}{rust}", "");
-    } else {
-        println!("  >>> {python:<38}{rust}");
-    }
-}
-
-/// What the line gives, as Python's prompt would echo it.
-fn out(result: impl Display) {
-    println!("  {result}");
-}
-
-/// A comment line in the Python column.
-fn note(text: &str) {
-    println!("  {text}");
-}
-
-/// A list of names as Python prints it: `['a', 'b']`.
-fn py_list(names: &[String]) -> Value {
-    names.iter().map(|n| Value::from(n.as_str())).collect::<Vec<_>>().into()
-}
-
-/// An exception as Python prints its last traceback line.
-fn raised(err: &Error) -> String {
-    format!("{}: {}", err.exception(), err)
 }

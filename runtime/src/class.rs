@@ -178,10 +178,8 @@ fn missing_for_write<T: ClassImpl>(name: &str) -> Error {
 }
 
 fn weakref_not_writable<T: ClassImpl>() -> Error {
-    // CPython names the class whose `__weakref__` descriptor is found:
-    // the first class in the MRO that declared weak-reference support.
-    let owner =
-        static_layout(&T::LAYOUT).mro().into_iter().rev().find(|l| l.has_weakref).map_or(T::LAYOUT.name, |l| l.name);
+    // CPython names the class whose `__weakref__` descriptor is found.
+    let owner = static_layout(&T::LAYOUT).weakref_owner().map_or(T::LAYOUT.name, |l| l.name);
     Error::attribute_error(format!("attribute '__weakref__' of '{owner}' objects is not writable"))
 }
 

@@ -94,6 +94,35 @@ impl Layout {
         self.mro().iter().find_map(|l| l.declared_slots)
     }
 
+    /// The base CPython builds the instance on (`tp_base`): the first base
+    /// whose solid base is the most derived among the bases' solid bases.
+    pub fn best_base(&'static self) -> Option<&'static Layout> {
+        let winner = match merge_solid_bases(self.bases) {
+            Ok(w) => w,
+            Err(LayoutConflict) => return self.bases.first().copied(),
+        };
+        self.bases.iter().copied().find(|b| match (solid_base(b), winner) {
+            (Some(s), Some(w)) => s.same_class(w),
+            (None, None) => true,
+            _ => false,
+        })
+    }
+
+    /// The class whose `__weakref__` descriptor an instance finds (it is
+    /// named in CPython's "not writable" message): the class itself, unless
+    /// its best base already supports weak references. A class gets its own
+    /// descriptor when it declares `__weakref__`, has no `__slots__`, or
+    /// inherits weak references only from a secondary base.
+    pub fn weakref_owner(&'static self) -> Option<&'static Layout> {
+        if !self.has_weakref {
+            return None;
+        }
+        match self.best_base() {
+            Some(base) if base.has_weakref => base.weakref_owner(),
+            _ => Some(self),
+        }
+    }
+
     /// Whether two layouts are the same class (same module path and name).
     pub const fn same_class(&self, other: &Layout) -> bool {
         const_str_eq(self.name, other.name) && const_str_eq(self.module_path, other.module_path)

@@ -197,8 +197,15 @@ pub(crate) fn write_float_repr(f: &mut impl fmt::Write, x: f64) -> fmt::Result {
     if x.is_infinite() {
         return f.write_str(if x > 0.0 { "inf" } else { "-inf" });
     }
-    // `{:e}` gives the shortest round-trip digits: "-1.2345e-7", "3e0".
-    let sci = format!("{x:e}");
+    // `{:e}` finds how many digits the shortest round-trip repr needs;
+    // where two such reprs tie (the value is exactly halfway, as
+    // 1319486788176819.25), it rounds half up while CPython rounds half to
+    // even. Formatting again with exactly that many digits rounds half to
+    // even, and the correctly rounded n-digit decimal round-trips whenever
+    // any n-digit decimal does.
+    let shortest = format!("{x:e}");
+    let digits = shortest.split('e').next().unwrap_or("").bytes().filter(u8::is_ascii_digit).count();
+    let sci = format!("{x:.*e}", digits.saturating_sub(1));
     let (mantissa, exp) = sci.split_once('e').expect("`{:e}` always writes an exponent");
     let exp: i32 = exp.parse().expect("`{:e}` writes a decimal exponent");
     let (sign, mantissa) = match mantissa.strip_prefix('-') {
@@ -364,6 +371,10 @@ mod tests {
             (f64::NEG_INFINITY, "-inf"),
             (f64::NAN, "nan"),
             (1.0 / 3.0, "0.3333333333333333"),
+            // Exactly halfway between two shortest reprs: half to even.
+            (1319486788176819.25, "1319486788176819.2"),
+            (2139457444440924.25, "2139457444440924.2"),
+            (1741346481323156.25, "1741346481323156.2"),
         ];
         for &(x, want) in cases {
             assert_eq!(repr(x), want, "repr({x:?})");
