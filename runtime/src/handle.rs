@@ -13,9 +13,76 @@ use crate::value::Value;
 /// The shared allocation behind a handle. The layout sits outside the lock
 /// so that a handle's class can be named (in messages, in `Display`)
 /// without locking, even while the object is being written.
-struct Cell<T: ?Sized> {
+struct Cell<T: PyClass> {
     layout: &'static Layout,
     value: RwLock<T>,
+    /// Dropped after `value`: closes the depth count `Cell::drop` opened.
+    _depth: trashcan::Exit,
+}
+
+/// Dropping the last handle to an object drops the handles it holds, and
+/// so on: a linked list of a million nodes would recurse a million frames
+/// deep and overflow the stack. Like CPython's "trashcan", past a fixed
+/// depth an object is moved out of its cell and queued, and the outermost
+/// drop empties the queue in a loop.
+impl<T: PyClass> Drop for Cell<T> {
+    fn drop(&mut self) {
+        if trashcan::enter() {
+            // Too deep: leave an empty instance (Python's `__new__`) in the
+            // cell and drop the real one later, from the outermost frame.
+            let value = std::mem::take(self.value.get_mut().unwrap_or_else(PoisonError::into_inner));
+            trashcan::defer(Box::new(value));
+        }
+    }
+}
+
+mod trashcan {
+    use std::any::Any;
+    use std::cell::{Cell, RefCell};
+
+    /// How deep drops may nest before objects are queued instead.
+    const MAX_DEPTH: u32 = 64;
+
+    thread_local! {
+        static DEPTH: Cell<u32> = const { Cell::new(0) };
+        static DRAINING: Cell<bool> = const { Cell::new(false) };
+        static QUEUE: RefCell<Vec<Box<dyn Any>>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// Opens one level of nesting; true when the object must be deferred.
+    pub(super) fn enter() -> bool {
+        DEPTH.with(|d| {
+            d.set(d.get() + 1);
+            d.get() > MAX_DEPTH
+        })
+    }
+
+    pub(super) fn defer(value: Box<dyn Any>) {
+        QUEUE.with(|q| q.borrow_mut().push(value));
+    }
+
+    /// The last field of a cell: its drop closes the level `enter` opened,
+    /// after the object itself is gone, and the outermost one drains the
+    /// queue.
+    #[derive(Default)]
+    pub(super) struct Exit;
+
+    impl Drop for Exit {
+        fn drop(&mut self) {
+            let depth = DEPTH.with(|d| {
+                d.set(d.get().saturating_sub(1));
+                d.get()
+            });
+            if depth > 0 || DRAINING.with(Cell::get) {
+                return;
+            }
+            DRAINING.with(|f| f.set(true));
+            while let Some(value) = QUEUE.with(|q| q.borrow_mut().pop()) {
+                drop(value);
+            }
+            DRAINING.with(|f| f.set(false));
+        }
+    }
 }
 
 /// The type-erased face of a `Cell<T>`.
@@ -66,7 +133,7 @@ pub struct Py<T: PyClass>(Arc<Cell<T>>);
 impl<T: PyClass> Py<T> {
     /// Moves `obj` into a new shared handle.
     pub fn new(obj: T) -> Py<T> {
-        Py(Arc::new(Cell { layout: &T::LAYOUT, value: RwLock::new(obj) }))
+        Py(Arc::new(Cell { layout: &T::LAYOUT, value: RwLock::new(obj), _depth: trashcan::Exit }))
     }
 
     /// Locks the object for reading.

@@ -70,7 +70,8 @@ pub trait Object: fmt::Debug + Send + Sync + 'static {
 }
 
 /// A class made by `#[pyclass_like]`: an [`Object`] whose [`Layout`] is
-/// known at compile time.
+/// known at compile time. `Default` is Python's `object.__new__`: an
+/// instance with every slot unset, which every class has.
 ///
 /// ```
 /// use pyslots::prelude::*;
@@ -87,7 +88,7 @@ pub trait Object: fmt::Debug + Send + Sync + 'static {
     label = "not a pyslots class",
     note = "`extends` and `Py<T>` take classes made with #[pyclass_like]"
 )]
-pub trait PyClass: Object + Sized {
+pub trait PyClass: Object + Sized + Default {
     /// The class's layout.
     const LAYOUT: Layout;
 
