@@ -69,7 +69,7 @@ pub trait ClassImpl: PyClass {
 /// `getattr`, CPython's `PyObject_GenericGetAttr` for a slotted or regular
 /// class: data descriptors (slots, `__dict__`, `__weakref__`) first, then
 /// the instance dict, then plain class attributes (`__slots__`).
-#[inline]
+#[inline(always)]
 pub fn getattr<T: ClassImpl>(obj: &T, name: &str) -> Result<Value, Error> {
     match obj.slot_get(name) {
         SlotGet::Found(v) => Ok(v),
@@ -79,7 +79,7 @@ pub fn getattr<T: ClassImpl>(obj: &T, name: &str) -> Result<Value, Error> {
 }
 
 /// `hasattr`: the same walk as [`getattr`], without building an error.
-#[inline]
+#[inline(always)]
 pub fn hasattr<T: ClassImpl>(obj: &T, name: &str) -> bool {
     match obj.slot_get(name) {
         SlotGet::Found(_) => true,
@@ -113,7 +113,7 @@ fn lookup_rest<T: ClassImpl>(obj: &T, name: &str) -> Option<Value> {
 }
 
 /// `setattr`, CPython's `PyObject_GenericSetAttr`.
-#[inline]
+#[inline(always)]
 pub fn setattr<T: ClassImpl>(obj: &mut T, name: &str, value: Value) -> Result<(), Error> {
     let cls = T::LAYOUT.name;
     let value = match obj.slot_set(name, value, cls)? {
@@ -136,14 +136,14 @@ pub fn setattr<T: ClassImpl>(obj: &mut T, name: &str, value: Value) -> Result<()
                 ))),
             };
         }
-        d.insert(name, value);
+        d.set_str(name, value);
         return Ok(());
     }
     Err(missing_for_write::<T>(name))
 }
 
 /// `delattr`, CPython's `PyObject_GenericSetAttr` with no value.
-#[inline]
+#[inline(always)]
 pub fn delattr<T: ClassImpl>(obj: &mut T, name: &str) -> Result<(), Error> {
     match obj.slot_del(name) {
         SlotDel::Done => return Ok(()),
@@ -234,7 +234,7 @@ fn static_layout(layout: &'static crate::Layout) -> &'static crate::Layout {
 }
 
 /// Reads a typed slot.
-#[inline]
+#[inline(always)]
 pub fn read_typed<T: SlotValue, F: SetFlags>(stored: &T::Stored, flags: &F, bit: u32) -> SlotGet {
     if flags.get(bit) {
         SlotGet::Found(T::load(stored))
@@ -245,7 +245,7 @@ pub fn read_typed<T: SlotValue, F: SetFlags>(stored: &T::Stored, flags: &F, bit:
 
 /// Writes a typed slot: converts first, so a wrong-typed value leaves the
 /// slot as it was.
-#[inline]
+#[inline(always)]
 pub fn write_typed<T: SlotValue, F: SetFlags>(
     stored: &mut T::Stored,
     flags: &mut F,
@@ -274,7 +274,7 @@ pub fn write_typed<T: SlotValue, F: SetFlags>(
 }
 
 /// Unsets a typed slot and drops its value.
-#[inline]
+#[inline(always)]
 pub fn delete_typed<T: SlotValue, F: SetFlags>(stored: &mut T::Stored, flags: &mut F, bit: u32) -> SlotDel {
     if flags.get(bit) {
         *stored = T::vacant();
@@ -287,7 +287,7 @@ pub fn delete_typed<T: SlotValue, F: SetFlags>(stored: &mut T::Stored, flags: &m
 
 /// The typed accessor of a slot: a reference, or the `AttributeError` an
 /// unset slot gives.
-#[inline]
+#[inline(always)]
 pub fn typed_ref<'a, T: SlotValue, F: SetFlags>(
     stored: &'a T::Stored,
     flags: &F,
@@ -304,14 +304,14 @@ pub fn typed_ref<'a, T: SlotValue, F: SetFlags>(
 }
 
 /// The typed setter of a slot.
-#[inline]
+#[inline(always)]
 pub fn set_typed<T: SlotValue, F: SetFlags>(stored: &mut T::Stored, flags: &mut F, bit: u32, value: T) {
     *stored = value.store();
     flags.set(bit);
 }
 
 /// Reads an untyped slot.
-#[inline]
+#[inline(always)]
 pub fn read_untyped(stored: &Option<Value>) -> SlotGet {
     match stored {
         Some(v) => SlotGet::Found(v.clone()),
@@ -320,14 +320,14 @@ pub fn read_untyped(stored: &Option<Value>) -> SlotGet {
 }
 
 /// Writes an untyped slot.
-#[inline]
+#[inline(always)]
 pub fn write_untyped(stored: &mut Option<Value>, value: Value) -> Result<SlotSet, Error> {
     *stored = Some(value);
     Ok(SlotSet::Done)
 }
 
 /// Unsets an untyped slot.
-#[inline]
+#[inline(always)]
 pub fn delete_untyped(stored: &mut Option<Value>) -> SlotDel {
     match stored.take() {
         Some(_) => SlotDel::Done,

@@ -96,6 +96,33 @@ impl Dict {
         Dict { repr: Repr::Shared { keys, values: slots.into_boxed_slice() } }
     }
 
+    /// A dict over a class's key table holding exactly these values, one
+    /// for each name in table order: what a regular class's constructor
+    /// builds, in one allocation. Missing values are left unset; extra
+    /// ones are dropped.
+    #[inline]
+    pub fn from_shared_array<const N: usize>(keys: &'static SharedKeys, values: [Value; N]) -> Dict {
+        let values: Box<[Option<Value>]> = if N == keys.names.len() {
+            Box::new(values.map(Some))
+        } else {
+            let mut v: Vec<Option<Value>> = values.into_iter().map(Some).collect();
+            v.resize_with(keys.names.len(), || None);
+            v.into_boxed_slice()
+        };
+        Dict { repr: Repr::Shared { keys, values } }
+    }
+
+    /// The value at position `index` of the shared key table, when the
+    /// caller already knows where `key` sits there (generated code matches
+    /// the name against the class's keys at compile time).
+    #[inline]
+    pub fn get_known(&self, index: usize, key: &str) -> Option<&Value> {
+        match &self.repr {
+            Repr::Shared { values, .. } => values.get(index)?.as_ref(),
+            Repr::Owned(map) => map.get(key),
+        }
+    }
+
     /// The number of entries.
     pub fn len(&self) -> usize {
         match &self.repr {
@@ -141,19 +168,37 @@ impl Dict {
     /// an existing key keeps its place, as in Python.
     pub fn insert(&mut self, key: impl Into<PyStr>, value: impl Into<Value>) -> Option<Value> {
         let key = key.into();
-        let value = value.into();
-        if let Repr::Shared { keys, values } = &mut self.repr {
-            if let Some(i) = keys.names.iter().position(|k| *k == &*key) {
-                if values[i].is_some() {
-                    return values[i].replace(value);
+        self.set(&key, value.into(), || key.clone())
+    }
+
+    /// Sets `key` to `value`, making a `PyStr` for the key only if the dict
+    /// must store one: writing an existing attribute allocates nothing.
+    #[inline]
+    pub fn set_str(&mut self, key: &str, value: Value) -> Option<Value> {
+        self.set(key, value, || PyStr::new(key))
+    }
+
+    #[inline]
+    fn set(&mut self, key: &str, value: Value, owned_key: impl FnOnce() -> PyStr) -> Option<Value> {
+        match &mut self.repr {
+            Repr::Shared { keys, values } => {
+                if let Some(i) = keys.names.iter().position(|k| *k == key) {
+                    if values[i].is_some() {
+                        return values[i].replace(value);
+                    }
+                    if values[i + 1..].iter().all(Option::is_none) {
+                        values[i] = Some(value);
+                        return None;
+                    }
                 }
-                if values[i + 1..].iter().all(Option::is_none) {
-                    values[i] = Some(value);
-                    return None;
+            }
+            Repr::Owned(map) => {
+                if let Some(slot) = map.get_mut(key) {
+                    return Some(std::mem::replace(slot, value));
                 }
             }
         }
-        self.owned_map().insert(key, value)
+        self.owned_map().insert(owned_key(), value)
     }
 
     /// Removes `key`, returning its value. The other entries keep their

@@ -95,9 +95,17 @@ macro_rules! small_int_slot {
             fn vacant() -> $t { 0 }
             fn store(self) -> $t { self }
             fn get(stored: &$t) -> Option<&$t> { Some(stored) }
+            #[inline]
             fn load(stored: &$t) -> Value { Value::Int(i64::from(*stored)) }
+            #[inline]
             fn convert(value: Value) -> Result<$t, Mismatch> {
-                let i = value.as_int().ok_or(Mismatch::Type(value))?;
+                // A match, not `ok_or(Mismatch::Type(value))`: that moves the
+                // value into the error eagerly, a copy on the hot path.
+                let i = match value {
+                    Value::Int(i) => i,
+                    Value::Bool(b) => i64::from(b),
+                    other => return Err(Mismatch::Type(other)),
+                };
                 <$t>::try_from(i).map_err(|_| Mismatch::Overflow(i))
             }
         }
@@ -120,6 +128,7 @@ impl SlotValue for bool {
     fn get(stored: &bool) -> Option<&bool> {
         Some(stored)
     }
+    #[inline]
     fn load(stored: &bool) -> Value {
         Value::Bool(*stored)
     }
@@ -147,12 +156,19 @@ impl SlotValue for f64 {
     fn get(stored: &f64) -> Option<&f64> {
         Some(stored)
     }
+    #[inline]
     fn load(stored: &f64) -> Value {
         Value::Float(*stored)
     }
     /// Floats, and ints converted as Python's `float(n)`.
+    #[inline]
     fn convert(value: Value) -> Result<f64, Mismatch> {
-        value.as_float().ok_or(Mismatch::Type(value))
+        match value {
+            Value::Float(x) => Ok(x),
+            Value::Int(i) => Ok(i as f64),
+            Value::Bool(b) => Ok(f64::from(u8::from(b))),
+            other => Err(Mismatch::Type(other)),
+        }
     }
 }
 
@@ -171,12 +187,14 @@ impl SlotValue for f32 {
     fn get(stored: &f32) -> Option<&f32> {
         Some(stored)
     }
+    #[inline]
     fn load(stored: &f32) -> Value {
         Value::Float(f64::from(*stored))
     }
     /// Rounds to the nearest `f32`, as ctypes' `c_float` does.
+    #[inline]
     fn convert(value: Value) -> Result<f32, Mismatch> {
-        value.as_float().map(|x| x as f32).ok_or(Mismatch::Type(value))
+        <f64 as SlotValue>::convert(value).map(|x| x as f32)
     }
 }
 
@@ -195,6 +213,7 @@ impl SlotValue for PyStr {
     fn get(stored: &PyStr) -> Option<&str> {
         Some(stored)
     }
+    #[inline]
     fn load(stored: &PyStr) -> Value {
         Value::Str(stored.clone())
     }
@@ -226,6 +245,7 @@ impl SlotValue for String {
     fn get(stored: &PyStr) -> Option<&str> {
         Some(stored)
     }
+    #[inline]
     fn load(stored: &PyStr) -> Value {
         Value::Str(stored.clone())
     }
@@ -253,6 +273,7 @@ impl SlotValue for Value {
     fn get(stored: &Value) -> Option<&Value> {
         Some(stored)
     }
+    #[inline]
     fn load(stored: &Value) -> Value {
         stored.clone()
     }
@@ -283,6 +304,7 @@ impl<T: SlotValue> SlotValue for Option<T> {
             None => None,
         })
     }
+    #[inline]
     fn load(stored: &Option<T::Stored>) -> Value {
         stored.as_ref().map_or(Value::None, T::load)
     }
@@ -313,6 +335,7 @@ impl<T: PyClass> SlotValue for Py<T> {
     fn get(stored: &Option<Py<T>>) -> Option<&Py<T>> {
         stored.as_ref()
     }
+    #[inline]
     fn load(stored: &Option<Py<T>>) -> Value {
         stored.as_ref().map_or(Value::None, |p| Value::from(p.clone()))
     }
@@ -343,6 +366,7 @@ impl SlotValue for PyObject {
     fn get(stored: &Option<PyObject>) -> Option<&PyObject> {
         stored.as_ref()
     }
+    #[inline]
     fn load(stored: &Option<PyObject>) -> Value {
         stored.clone().map_or(Value::None, Value::Object)
     }

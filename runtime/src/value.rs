@@ -71,6 +71,7 @@ impl Value {
 
     /// The integer, if this is an `Int` (or a `Bool`: Python's `bool` is an
     /// `int`).
+    #[inline]
     pub fn as_int(&self) -> Option<i64> {
         match *self {
             Value::Int(i) => Some(i),
@@ -80,6 +81,7 @@ impl Value {
     }
 
     /// The number as a float, if this is a `Float`, `Int` or `Bool`.
+    #[inline]
     pub fn as_float(&self) -> Option<f64> {
         match *self {
             Value::Float(x) => Some(x),
@@ -90,6 +92,7 @@ impl Value {
     }
 
     /// The text, if this is a `Str`.
+    #[inline]
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::Str(s) => Some(s),
