@@ -1,0 +1,457 @@
+//! The classes and operations that the criterion benches (`benches/access.rs`)
+//! and the report binary (`src/bin/report.rs`) both time, so that the two
+//! measure exactly the same code.
+//!
+//! Every operation is registered once, in [`register_all`], under a stable
+//! name (`pyslots/getattr/slot_f64`, `baseline/match/f64`, ...). A
+//! [`Runner`] decides how to time it: criterion's `bench_function`, or the
+//! report's own calibrated loop. Each operation is a closure handed to a
+//! generic method, so the timing loop is monomorphised around it and inlines
+//! it; names and objects go through [`black_box`] so nothing is constant
+//! folded.
+//!
+//! The fixtures mirror `cpython_baseline.py`: an 8-slot class
+//! `x, y, z, count, name, flag, ratio, total` (floats, an int, a str, a
+//! bool), slotted and regular, and the tutorial's `Point` and `Person`.
+
+use std::collections::HashMap;
+use std::hint::black_box;
+
+use bevy_reflect::structs::Struct;
+use bevy_reflect::{PartialReflect, Reflect};
+use facet::Facet;
+use facet_reflect::Peek;
+use pyslots::prelude::*;
+
+/// The eight attribute names, in declaration order (the same in every
+/// fixture and in the CPython script).
+pub const NAMES8: [&str; 8] = ["x", "y", "z", "count", "name", "flag", "ratio", "total"];
+
+/// `class Slotted8: __slots__ = ('x', 'y', 'z', 'count', 'name', 'flag', 'ratio', 'total')`.
+#[pyclass_like]
+#[slots(x, y, z, count, name, flag, ratio, total)]
+pub struct Slotted8 {
+    x: f64,
+    y: f64,
+    z: f64,
+    count: i64,
+    name: String,
+    flag: bool,
+    ratio: f64,
+    total: f64,
+}
+
+/// `class Regular8:` whose `__init__` sets the same eight attributes.
+#[pyclass_like]
+pub struct Regular8 {
+    x: f64,
+    y: f64,
+    z: f64,
+    count: i64,
+    name: String,
+    flag: bool,
+    ratio: f64,
+    total: f64,
+}
+
+/// `class SlottedPoint: __slots__ = ['x', 'y']`.
+#[pyclass_like]
+#[slots(x, y)]
+pub struct SlottedPoint {
+    x: f64,
+    y: f64,
+}
+
+/// `class RegularPoint:` (`__init__` sets `x` and `y`).
+#[pyclass_like]
+pub struct RegularPoint {
+    x: f64,
+    y: f64,
+}
+
+/// `class SlottedPerson: __slots__ = ['name', 'age']`.
+#[pyclass_like]
+#[slots(name, age)]
+pub struct SlottedPerson {
+    name: String,
+    age: u32,
+}
+
+/// `class RegularPerson:` (`__init__` sets `name` and `age`).
+#[pyclass_like]
+pub struct RegularPerson {
+    name: String,
+    age: u32,
+}
+
+/// The same eight fields as a plain Rust struct, for direct field access,
+/// bevy_reflect's `Struct::field` and facet's `Peek::field_by_name`.
+#[derive(Reflect, Facet, Debug, Clone)]
+pub struct Plain8 {
+    /// `x`
+    pub x: f64,
+    /// `y`
+    pub y: f64,
+    /// `z`
+    pub z: f64,
+    /// `count`
+    pub count: i64,
+    /// `name`
+    pub name: String,
+    /// `flag`
+    pub flag: bool,
+    /// `ratio`
+    pub ratio: f64,
+    /// `total`
+    pub total: f64,
+}
+
+/// The limit for access by name: the same eight fields and a hand-written
+/// `match name { ... }` returning a [`Value`]. The string is a [`PyStr`],
+/// as in a pyslots slot, so reading it is a reference-count increment
+/// rather than a copy; there are no set-flags and no error values.
+#[derive(Debug, Clone)]
+pub struct Handwritten8 {
+    /// `x`
+    pub x: f64,
+    /// `y`
+    pub y: f64,
+    /// `z`
+    pub z: f64,
+    /// `count`
+    pub count: i64,
+    /// `name`
+    pub name: PyStr,
+    /// `flag`
+    pub flag: bool,
+    /// `ratio`
+    pub ratio: f64,
+    /// `total`
+    pub total: f64,
+}
+
+impl Handwritten8 {
+    /// Reads an attribute by name: a hand-written `match`, inlined into
+    /// the caller (the best a hand-written match can do).
+    #[inline(always)]
+    pub fn get(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "x" => Value::Float(self.x),
+            "y" => Value::Float(self.y),
+            "z" => Value::Float(self.z),
+            "count" => Value::Int(self.count),
+            "name" => Value::Str(self.name.clone()),
+            "flag" => Value::Bool(self.flag),
+            "ratio" => Value::Float(self.ratio),
+            "total" => Value::Float(self.total),
+            _ => return None,
+        })
+    }
+
+    /// Writes an attribute by name, converting the value as a typed slot
+    /// does; gives the value back if the name or the type does not fit.
+    /// Inlined into the caller, as `get`.
+    #[inline(always)]
+    pub fn set(&mut self, name: &str, value: Value) -> Result<(), Value> {
+        let done = match name {
+            "x" => value.as_float().map(|v| self.x = v),
+            "y" => value.as_float().map(|v| self.y = v),
+            "z" => value.as_float().map(|v| self.z = v),
+            "count" => value.as_int().map(|v| self.count = v),
+            "name" => {
+                return match value {
+                    Value::Str(s) => {
+                        self.name = s;
+                        Ok(())
+                    }
+                    other => Err(other),
+                }
+            }
+            "flag" => match value {
+                Value::Bool(b) => {
+                    self.flag = b;
+                    Some(())
+                }
+                _ => None,
+            },
+            "ratio" => value.as_float().map(|v| self.ratio = v),
+            "total" => value.as_float().map(|v| self.total = v),
+            _ => None,
+        };
+        match done {
+            Some(()) => Ok(()),
+            None => Err(value),
+        }
+    }
+}
+
+/// The values every fixture starts with (`S8(1.0, 2.0, 3.0, 7, 'Alice', True, 0.5, 8.0)`).
+pub fn slotted8() -> Slotted8 {
+    Slotted8::new(1.0, 2.0, 3.0, 7, "Alice".to_string(), true, 0.5, 8.0)
+}
+
+/// See [`slotted8`].
+pub fn regular8() -> Regular8 {
+    Regular8::new(1.0, 2.0, 3.0, 7, "Alice".to_string(), true, 0.5, 8.0)
+}
+
+/// See [`slotted8`].
+pub fn plain8() -> Plain8 {
+    Plain8 { x: 1.0, y: 2.0, z: 3.0, count: 7, name: "Alice".to_string(), flag: true, ratio: 0.5, total: 8.0 }
+}
+
+/// See [`slotted8`].
+pub fn handwritten8() -> Handwritten8 {
+    Handwritten8 { x: 1.0, y: 2.0, z: 3.0, count: 7, name: PyStr::new("Alice"), flag: true, ratio: 0.5, total: 8.0 }
+}
+
+/// See [`slotted8`]: `{name: value}` in a std `HashMap` (SipHash).
+pub fn hashmap8() -> HashMap<String, Value> {
+    let h = handwritten8();
+    NAMES8.iter().map(|n| (n.to_string(), h.get(n).expect("every name is a field"))).collect()
+}
+
+/// Something that times operations: criterion, or the report's loop.
+pub trait Runner {
+    /// Times `f` under `name`. `f` is called many times; its result is
+    /// passed through `black_box` and dropped inside the timed region.
+    fn run<R, F: FnMut() -> R>(&mut self, name: &'static str, f: F);
+}
+
+/// Consumes an operation's result inside the timed region: the result is
+/// made observable through a reference (so it must be computed and stored)
+/// and then dropped, as a caller would drop it.
+///
+/// Not `black_box(result)`: that copies the result, and for a 24-byte
+/// `Value` returned through memory the copy is a 16-byte load over the
+/// narrower stores that wrote it, which the CPU cannot forward; the stall
+/// (10-12 ns per call on this machine, measured) would swamp the few
+/// nanoseconds being measured and is no part of any real caller's cost.
+#[inline(always)]
+pub fn consume<R>(result: R) {
+    black_box(&result);
+    drop(result);
+}
+
+/// The name a benchmark reads, through `black_box` so that the `match`
+/// on it cannot be resolved at compile time.
+#[inline(always)]
+fn n(name: &'static str) -> &'static str {
+    black_box(name)
+}
+
+/// Registers every operation, pyslots and baselines, in report order.
+pub fn register_all(r: &mut impl Runner) {
+    register_loop(r);
+    register_slotted(r);
+    register_dict(r);
+    register_other(r);
+    register_baselines(r);
+}
+
+fn register_loop(r: &mut impl Runner) {
+    // The timing loop alone (not subtracted from anything).
+    r.run("baseline/empty_loop", || ());
+}
+
+fn register_slotted(r: &mut impl Runner) {
+    let mut s = slotted8();
+    r.run("pyslots/getattr/slot_f64", || black_box(&s).getattr(n("x")));
+    r.run("pyslots/getattr/slot_i64", || black_box(&s).getattr(n("count")));
+    r.run("pyslots/getattr/slot_str", || black_box(&s).getattr(n("name")));
+    r.run("pyslots/getattr/slot_last", || black_box(&s).getattr(n("total")));
+    r.run("pyslots/getattr/slot_missing", || black_box(&s).getattr(n("missing")));
+    r.run("pyslots/hasattr/slot_missing", || black_box(&s).hasattr(n("missing")));
+    r.run("pyslots/getattr_dyn/slot_f64", || {
+        let o: &dyn Object = black_box(&s as &dyn Object);
+        o.getattr(n("x"))
+    });
+    r.run("pyslots/getattr_dyn/slot_last", || {
+        let o: &dyn Object = black_box(&s as &dyn Object);
+        o.getattr(n("total"))
+    });
+    r.run("pyslots/accessor/f64", || black_box(&s).x().copied());
+
+    r.run("pyslots/setattr/slot_f64", || black_box(&mut s).setattr(n("x"), Value::Float(black_box(2.5))));
+    r.run("pyslots/setattr/slot_i64", || black_box(&mut s).setattr(n("count"), Value::Int(black_box(9))));
+    let name = Value::from("Bob");
+    r.run("pyslots/setattr/slot_str", || black_box(&mut s).setattr(n("name"), black_box(&name).clone()));
+    r.run("pyslots/setattr/slot_last", || black_box(&mut s).setattr(n("total"), Value::Float(black_box(2.5))));
+    r.run("pyslots/setattr/slot_missing", || black_box(&mut s).setattr(n("missing"), Value::Int(black_box(1))));
+}
+
+fn register_dict(r: &mut impl Runner) {
+    let mut d = regular8();
+    r.run("pyslots/getattr/dict_f64", || black_box(&d).getattr(n("x")));
+    r.run("pyslots/getattr/dict_str", || black_box(&d).getattr(n("name")));
+    r.run("pyslots/getattr/dict_last", || black_box(&d).getattr(n("total")));
+    r.run("pyslots/getattr/dict_missing", || black_box(&d).getattr(n("missing")));
+    r.run("pyslots/setattr/dict_f64", || black_box(&mut d).setattr(n("x"), Value::Float(black_box(2.5))));
+    r.run("pyslots/setattr/dict_last", || black_box(&mut d).setattr(n("total"), Value::Float(black_box(2.5))));
+    assert!(d.dict().is_some_and(Dict::is_shared), "setting existing keys keeps the shared-key dict");
+}
+
+fn register_other(r: &mut impl Runner) {
+    let s = slotted8();
+    let d = regular8();
+    r.run("pyslots/dir/slotted", || black_box(&s).dir());
+    r.run("pyslots/dir/dict", || black_box(&d).dir());
+    r.run("pyslots/new/slotted_point", || SlottedPoint::new(black_box(1.0), black_box(2.0)));
+    r.run("pyslots/new/regular_point", || RegularPoint::new(black_box(1.0), black_box(2.0)));
+    r.run("pyslots/new/slotted8", || {
+        use black_box as b;
+        Slotted8::new(b(1.0), b(2.0), b(3.0), b(7), b("Alice").to_string(), b(true), b(0.5), b(8.0))
+    });
+    r.run("pyslots/new/regular8", || {
+        use black_box as b;
+        Regular8::new(b(1.0), b(2.0), b(3.0), b(7), b("Alice").to_string(), b(true), b(0.5), b(8.0))
+    });
+}
+
+fn register_baselines(r: &mut impl Runner) {
+    // Direct field access on a plain struct.
+    let mut p = plain8();
+    r.run("baseline/direct/f64", || black_box(&p).x);
+    r.run("baseline/direct/set_f64", || black_box(&mut p).x = black_box(2.5));
+
+    // The hand-written match.
+    let mut h = handwritten8();
+    r.run("baseline/match/f64", || black_box(&h).get(n("x")));
+    r.run("baseline/match/i64", || black_box(&h).get(n("count")));
+    r.run("baseline/match/str", || black_box(&h).get(n("name")));
+    r.run("baseline/match/last", || black_box(&h).get(n("total")));
+    r.run("baseline/match/missing", || black_box(&h).get(n("missing")));
+    r.run("baseline/match/set_f64", || black_box(&mut h).set(n("x"), Value::Float(black_box(2.5))));
+    r.run("baseline/match/set_i64", || black_box(&mut h).set(n("count"), Value::Int(black_box(9))));
+    let name = Value::from("Bob");
+    r.run("baseline/match/set_str", || black_box(&mut h).set(n("name"), black_box(&name).clone()));
+    r.run("baseline/match/set_last", || black_box(&mut h).set(n("total"), Value::Float(black_box(2.5))));
+    r.run("baseline/match/set_missing", || black_box(&mut h).set(n("missing"), Value::Int(black_box(1))));
+
+    // std HashMap<String, Value> (SipHash): get clones the value, as
+    // getattr does; set overwrites an existing key in place (get_mut);
+    // insert is `insert(name.to_owned(), value)`, a new key allocation.
+    let mut m = hashmap8();
+    r.run("baseline/hashmap/f64", || black_box(&m).get(n("x")).cloned());
+    r.run("baseline/hashmap/str", || black_box(&m).get(n("name")).cloned());
+    r.run("baseline/hashmap/last", || black_box(&m).get(n("total")).cloned());
+    r.run("baseline/hashmap/missing", || black_box(&m).get(n("missing")).cloned());
+    r.run("baseline/hashmap/set_f64", || {
+        if let Some(v) = black_box(&mut m).get_mut(n("x")) {
+            *v = Value::Float(black_box(2.5));
+        }
+    });
+    r.run("baseline/hashmap/set_last", || {
+        if let Some(v) = black_box(&mut m).get_mut(n("total")) {
+            *v = Value::Float(black_box(2.5));
+        }
+    });
+    r.run("baseline/hashmap/insert_f64", || black_box(&mut m).insert(n("x").to_owned(), Value::Float(black_box(2.5))));
+
+    // bevy_reflect: `Struct::field(name)` through `&dyn Struct`. Two
+    // figures: the lookup alone (`f64`, ...: the `&dyn PartialReflect` is
+    // returned and not read), and the lookup plus reading the value out as
+    // its type (`read_f64`, ...: a downcast, then the f64/i64 copied or the
+    // `&String` borrowed), which is what getattr's `Value` gives. Writes go
+    // through `field_mut`, a downcast and an assignment.
+    let mut b = plain8();
+    r.run("baseline/bevy_reflect/f64", || bevy_field(&b, n("x")));
+    r.run("baseline/bevy_reflect/i64", || bevy_field(&b, n("count")));
+    r.run("baseline/bevy_reflect/str", || bevy_field(&b, n("name")));
+    r.run("baseline/bevy_reflect/last", || bevy_field(&b, n("total")));
+    r.run("baseline/bevy_reflect/missing", || bevy_field(&b, n("missing")));
+    r.run("baseline/bevy_reflect/read_f64", || {
+        bevy_field(&b, n("x")).and_then(|f| f.try_downcast_ref::<f64>()).copied()
+    });
+    r.run("baseline/bevy_reflect/read_i64", || {
+        bevy_field(&b, n("count")).and_then(|f| f.try_downcast_ref::<i64>()).copied()
+    });
+    r.run("baseline/bevy_reflect/read_str", || {
+        bevy_field(&b, n("name")).and_then(|f| f.try_downcast_ref::<String>()).map(String::as_str)
+    });
+    r.run("baseline/bevy_reflect/read_last", || {
+        bevy_field(&b, n("total")).and_then(|f| f.try_downcast_ref::<f64>()).copied()
+    });
+    r.run("baseline/bevy_reflect/set_f64", || {
+        let s: &mut dyn Struct = black_box(&mut b as &mut dyn Struct);
+        if let Some(x) = s.field_mut(n("x")).and_then(|f| f.try_downcast_mut::<f64>()) {
+            *x = black_box(2.5);
+        }
+    });
+    r.run("baseline/bevy_reflect/set_last", || {
+        let s: &mut dyn Struct = black_box(&mut b as &mut dyn Struct);
+        if let Some(x) = s.field_mut(n("total")).and_then(|f| f.try_downcast_mut::<f64>()) {
+            *x = black_box(2.5);
+        }
+    });
+
+    // facet: `Peek::new(&obj).into_struct()?.field_by_name(name)`: the
+    // `Peek` alone, and (`read_*`) the value read out with `Peek::get`.
+    let f = plain8();
+    r.run("baseline/facet/f64", || facet_field(black_box(&f), n("x")));
+    r.run("baseline/facet/i64", || facet_field(black_box(&f), n("count")));
+    r.run("baseline/facet/str", || facet_field(black_box(&f), n("name")));
+    r.run("baseline/facet/last", || facet_field(black_box(&f), n("total")));
+    r.run("baseline/facet/missing", || facet_field(black_box(&f), n("missing")));
+    r.run("baseline/facet/read_f64", || facet_field(black_box(&f), n("x")).and_then(|p| p.get::<f64>().ok()).copied());
+    r.run("baseline/facet/read_i64", || {
+        facet_field(black_box(&f), n("count")).and_then(|p| p.get::<i64>().ok()).copied()
+    });
+    r.run("baseline/facet/read_str", || {
+        facet_field(black_box(&f), n("name")).and_then(|p| p.get::<String>().ok()).map(String::as_str)
+    });
+    r.run("baseline/facet/read_last", || {
+        facet_field(black_box(&f), n("total")).and_then(|p| p.get::<f64>().ok()).copied()
+    });
+}
+
+/// bevy_reflect's lookup of a field by name, through `&dyn Struct`: the
+/// trait object goes through `black_box`, so the call is dynamically
+/// dispatched, as it is for a caller that holds only a `&dyn Struct`.
+#[inline(always)]
+fn bevy_field<'a>(obj: &'a Plain8, name: &str) -> Option<&'a dyn PartialReflect> {
+    let s: &dyn Struct = black_box(obj as &dyn Struct);
+    s.field(name)
+}
+
+/// facet's lookup of a field by name.
+#[inline(always)]
+fn facet_field<'a>(obj: &'a Plain8, name: &str) -> Option<Peek<'a, 'static>> {
+    Peek::new(obj).into_struct().ok()?.field_by_name(name).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every fixture answers the same names with the same values.
+    #[test]
+    fn fixtures_agree() {
+        let (s, d, h, m, p) = (slotted8(), regular8(), handwritten8(), hashmap8(), plain8());
+        for name in NAMES8 {
+            let want = h.get(name).unwrap();
+            assert_eq!(s.getattr(name).unwrap(), want, "{name}");
+            assert_eq!(d.getattr(name).unwrap(), want, "{name}");
+            assert_eq!(m[name], want, "{name}");
+            assert!(Struct::field(&p, name).is_some(), "{name}");
+            assert!(facet_field(&p, name).is_some(), "{name}");
+        }
+        assert!(s.getattr("missing").is_err() && h.get("missing").is_none());
+    }
+
+    /// Every registered operation runs.
+    #[test]
+    fn every_operation_runs() {
+        struct Once(Vec<&'static str>);
+        impl Runner for Once {
+            fn run<R, F: FnMut() -> R>(&mut self, name: &'static str, mut f: F) {
+                black_box(f());
+                assert!(!self.0.contains(&name), "{name} registered twice");
+                self.0.push(name);
+            }
+        }
+        let mut once = Once(Vec::new());
+        register_all(&mut once);
+        assert!(once.0.len() > 50);
+    }
+}
