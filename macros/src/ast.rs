@@ -95,10 +95,13 @@ pub fn parse(cx: &Ctxt, entry: Entry, entry_args: TokenStream, item: TokenStream
 
     if input.generics.params.is_empty() {
         if let Some(where_clause) = &input.generics.where_clause {
-            cx.error_spanned_by(
-                where_clause,
-                "a #[pyclass_like] class takes no where clause: it has no generic parameters to bound",
-            );
+            let message = "a #[pyclass_like] class takes no where clause: it has no generic parameters to bound";
+            if where_clause.predicates.is_empty() {
+                // An empty `where` prints as no tokens at all.
+                cx.error_spanned_by(where_clause.where_token, message);
+            } else {
+                cx.error_spanned_by(where_clause, message);
+            }
         }
     } else {
         cx.error_spanned_by(

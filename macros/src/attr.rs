@@ -1,6 +1,6 @@
 //! Parsing of the attributes: `#[pyclass_like(...)]` and `#[slots(...)]`.
 
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Path, Token};
@@ -55,7 +55,15 @@ pub fn parse_class_args(cx: &Ctxt, args: TokenStream) -> ClassArgs {
             )))
         }
     });
-    if let Err(err) = syn::parse::Parser::parse2(parser, args) {
+    // Parsed as a list closed at the arguments' last token, so an error at
+    // their end (`extends =`) points there rather than at the call site.
+    let end = args.clone().into_iter().last().map_or_else(Span::call_site, |t| t.span());
+    let list = syn::MetaList {
+        path: syn::Ident::new("pyclass_like", end).into(),
+        delimiter: syn::MacroDelimiter::Paren(syn::token::Paren(end)),
+        tokens: args,
+    };
+    if let Err(err) = list.parse_args_with(parser) {
         cx.syn_error(err);
     }
     out
@@ -97,7 +105,15 @@ pub fn parse_slot_items(cx: &Ctxt, args: TokenStream) -> Vec<SlotItem> {
     }
 }
 
-fn parse_slot_item(cx: &Ctxt, segment: Vec<TokenTree>) -> Option<SlotItem> {
+fn parse_slot_item(cx: &Ctxt, mut segment: Vec<TokenTree>) -> Option<SlotItem> {
+    // A name that came through `macro_rules!` (`$name:literal`) arrives in
+    // an invisible group.
+    while let [TokenTree::Group(g)] = segment.as_slice() {
+        if g.delimiter() != Delimiter::None || g.stream().is_empty() {
+            break;
+        }
+        segment = g.stream().into_iter().collect();
+    }
     let tokens: TokenStream = segment.iter().cloned().collect();
     if let [single] = segment.as_slice() {
         match single {

@@ -89,9 +89,15 @@ fn base_param_names(class: &Class) -> Vec<Ident> {
         .iter()
         .enumerate()
         .map(|(i, path)| {
-            let last = path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+            let last =
+                path.segments.last().map(|s| syn::ext::IdentExt::unraw(&s.ident).to_string()).unwrap_or_default();
             let mut name = snake_case(&last);
-            if name.is_empty() || syn::parse_str::<Ident>(&name).is_err() || !taken.insert(name.clone()) {
+            // `gen` is reserved from edition 2024 on, which syn does not know.
+            if name.is_empty()
+                || name == "gen"
+                || syn::parse_str::<Ident>(&name).is_err()
+                || !taken.insert(name.clone())
+            {
                 name = format!("base{i}");
                 taken.insert(name.clone());
             }
@@ -194,7 +200,7 @@ impl Ctx<'_> {
             }
             #[inline]
             fn instance_dict_mut(&mut self) -> #pv::Option<&mut #pv::Dict> {
-                #( if (#get).is_some() { return #get_mut; } )*
+                #( if #pv::Option::is_some(&#get) { return #get_mut; } )*
                 #pv::None
             }
         }
@@ -401,7 +407,7 @@ fn expand_regular(cx: &Ctx, keys: &[String]) -> TokenStream {
         .iter()
         .map(|f| {
             let name = &f.ident;
-            quote_spanned!(f.ty.span()=> #pv::Value::from(#name))
+            quote_spanned!(f.ty.span()=> <#pv::Value as ::core::convert::From<_>>::from(#name))
         })
         .collect();
     let keys_static = quote!(&#pv::SharedKeys { names: &[#(#keys),*] });
@@ -416,7 +422,7 @@ fn expand_regular(cx: &Ctx, keys: &[String]) -> TokenStream {
             quote!(#pv::Default::default()),
             quote! {
                 if let #pv::Some(d) = #pv::ClassImpl::instance_dict_mut(&mut this) {
-                    #( d.insert(#keys, #values); )*
+                    #( #pv::Dict::insert(d, #keys, #values); )*
                 }
             },
         )
@@ -509,7 +515,7 @@ fn expand_regular(cx: &Ctx, keys: &[String]) -> TokenStream {
             }
             #dict_methods
             fn owned_heap_size(&self) -> usize {
-                #pv::DictStorage::get(&self.__pyslots_dict).map_or(0, #pv::Dict::heap_size) #(+ #heap)*
+                #pv::Option::map_or(#pv::DictStorage::get(&self.__pyslots_dict), 0, #pv::Dict::heap_size) #(+ #heap)*
             }
         }
 
@@ -597,7 +603,7 @@ fn expand_slotted(cx: &Ctx, sp: &SlotPlan) -> TokenStream {
         fields.push(quote!(__pyslots_dict: #pv::Dict));
         init_new.push(quote!(__pyslots_dict: #pv::Dict::new()));
         init_default.push(quote!(__pyslots_dict: #pv::Dict::new()));
-        heap.push(quote!(self.__pyslots_dict.heap_size()));
+        heap.push(quote!(#pv::Dict::heap_size(&self.__pyslots_dict)));
     }
     let body = if fields.is_empty() { quote!(;) } else { quote!({ #(#fields,)* }) };
     let dict_methods = cx.dict_methods(own_dict);

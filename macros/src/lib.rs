@@ -12,6 +12,8 @@ mod attr;
 mod ctxt;
 mod expand;
 mod names;
+#[cfg(test)]
+mod robustness;
 mod valid;
 
 use proc_macro::TokenStream;
