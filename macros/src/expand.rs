@@ -98,8 +98,12 @@ fn base_param_names(class: &Class) -> Vec<Ident> {
                 || syn::parse_str::<Ident>(&name).is_err()
                 || !taken.insert(name.clone())
             {
+                // A field may be named `base0` too; no field may start
+                // with `__pyslots`.
                 name = format!("base{i}");
-                taken.insert(name.clone());
+                if !taken.insert(name.clone()) {
+                    name = format!("__pyslots_base{i}");
+                }
             }
             Ident::new(&name, path.span())
         })
@@ -384,10 +388,10 @@ impl Ctx<'_> {
         if candidates < 2 {
             return TokenStream::new();
         }
-        let own = own.then(|| quote!(#pv::DictStorage::get_mut(&mut this.__pyslots_dict),));
+        let own = own.then(|| quote!(#pv::DictStorage::get_mut(&mut __pyslots_this.__pyslots_dict),));
         let fields = &self.base_fields;
         quote! {
-            #pv::merge_dicts(&mut [#own #(#pv::ClassImpl::instance_dict_mut(&mut this.#fields)),*]);
+            #pv::merge_dicts(&mut [#own #(#pv::ClassImpl::instance_dict_mut(&mut __pyslots_this.#fields)),*]);
         }
     }
 }
@@ -406,11 +410,11 @@ fn expand_regular(cx: &Ctx, keys: &[String]) -> TokenStream {
         .fields
         .iter()
         .map(|f| {
-            let name = &f.ident;
-            quote_spanned!(f.ty.span()=> <#pv::Value as ::core::convert::From<_>>::from(#name))
+            let (name, ty) = (&f.ident, &f.ty);
+            quote_spanned!(ty.span()=> <::pyslots::__private::Value as ::core::convert::From<#ty>>::from(#name))
         })
         .collect();
-    let keys_static = quote!(&#pv::SharedKeys { names: &[#(#keys),*] });
+    let keys_static = quote!(<Self as #pv::ClassImpl>::shared_keys());
 
     // Without bases the dict is the class's own, over its shared key
     // table. With bases it is the first base's, or the class's own when no
@@ -421,20 +425,41 @@ fn expand_regular(cx: &Ctx, keys: &[String]) -> TokenStream {
             quote!(#pv::Default::default()),
             quote!(#pv::Default::default()),
             quote! {
-                if let #pv::Some(d) = #pv::ClassImpl::instance_dict_mut(&mut this) {
-                    #( #pv::Dict::insert(d, #keys, #values); )*
+                if let #pv::Some(__pyslots_d) = #pv::ClassImpl::instance_dict_mut(&mut __pyslots_this) {
+                    #( #pv::Dict::insert(__pyslots_d, #keys, #values); )*
                 }
             },
         )
     } else {
         (
             quote!(#pv::Dict),
-            quote!(#pv::Dict::from_shared(#keys_static, ::std::vec![#(#values),*])),
+            quote!(#pv::Dict::from_shared_array(#keys_static, [#(#values),*])),
             quote!(#pv::Dict::with_keys(#keys_static)),
             TokenStream::new(),
         )
     };
     let merge = cx.merge_dicts(true);
+    // The class's own key table: one static, and a `match` from names to
+    // positions in it. A subclass's dict is a base's or grows from empty.
+    let key_table = if cx.has_bases() {
+        TokenStream::new()
+    } else {
+        let indices = 0..keys.len();
+        quote! {
+            #[inline(always)]
+            fn shared_keys() -> &'static #pv::SharedKeys {
+                static KEYS: #pv::SharedKeys = #pv::SharedKeys { names: &[#(#keys),*] };
+                &KEYS
+            }
+            #[inline(always)]
+            fn dict_key(name: &str) -> #pv::Option<(&'static #pv::SharedKeys, usize)> {
+                match name {
+                    #(#keys => #pv::Some((<Self as #pv::ClassImpl>::shared_keys(), #indices)),)*
+                    _ => #pv::None,
+                }
+            }
+        }
+    };
     let new_doc = if keys.is_empty() {
         "A new instance, its dict holding what the bases set.".to_owned()
     } else {
@@ -474,13 +499,13 @@ fn expand_regular(cx: &Ctx, keys: &[String]) -> TokenStream {
             #[doc = #new_doc]
             #[allow(clippy::too_many_arguments)]
             #vis fn new(#(#base_params: #bases,)* #(#params),*) -> Self {
-                let #mutability this = Self {
+                let #mutability __pyslots_this = Self {
                     #(#base_fields: #base_params,)*
                     __pyslots_dict: #dict_new,
                 };
                 #merge
                 #init_fields
-                this
+                __pyslots_this
             }
         }
 
@@ -495,11 +520,11 @@ fn expand_regular(cx: &Ctx, keys: &[String]) -> TokenStream {
         }
 
         impl #pv::ClassImpl for #ident {
-            #[inline]
+            #[inline(always)]
             fn slot_get(&self, name: &str) -> #pv::SlotGet {
                 #base_get
             }
-            #[inline]
+            #[inline(always)]
             fn slot_set(
                 &mut self,
                 name: &str,
@@ -509,7 +534,7 @@ fn expand_regular(cx: &Ctx, keys: &[String]) -> TokenStream {
                 let _ = (name, cls);
                 #base_set
             }
-            #[inline]
+            #[inline(always)]
             fn slot_del(&mut self, name: &str) -> #pv::SlotDel {
                 #base_del
             }
@@ -517,6 +542,7 @@ fn expand_regular(cx: &Ctx, keys: &[String]) -> TokenStream {
             fn owned_heap_size(&self) -> usize {
                 #pv::Option::map_or(#pv::DictStorage::get(&self.__pyslots_dict), 0, #pv::Dict::heap_size) #(+ #heap)*
             }
+            #key_table
         }
 
         #base_access
@@ -646,9 +672,9 @@ fn expand_slotted(cx: &Ctx, sp: &SlotPlan) -> TokenStream {
             #[doc = #new_doc]
             #[allow(clippy::too_many_arguments)]
             #vis fn new(#(#base_params: #bases,)* #(#params),*) -> Self {
-                let #mutability this = Self { #(#init_new,)* };
+                let #mutability __pyslots_this = Self { #(#init_new,)* };
                 #merge
-                this
+                __pyslots_this
             }
             #accessors
         }
@@ -662,14 +688,14 @@ fn expand_slotted(cx: &Ctx, sp: &SlotPlan) -> TokenStream {
         }
 
         impl #pv::ClassImpl for #ident {
-            #[inline]
+            #[inline(always)]
             fn slot_get(&self, name: &str) -> #pv::SlotGet {
                 match name {
                     #(#get_arms,)*
                     _ => { #get_rest }
                 }
             }
-            #[inline]
+            #[inline(always)]
             fn slot_set(
                 &mut self,
                 name: &str,
@@ -682,7 +708,7 @@ fn expand_slotted(cx: &Ctx, sp: &SlotPlan) -> TokenStream {
                     _ => { #set_rest }
                 }
             }
-            #[inline]
+            #[inline(always)]
             fn slot_del(&mut self, name: &str) -> #pv::SlotDel {
                 match name {
                     #(#del_arms,)*

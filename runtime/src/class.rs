@@ -10,7 +10,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::dict::Dict;
+use crate::dict::{Dict, SharedKeys};
 use crate::error::Error;
 use crate::object::PyClass;
 use crate::slot::{Mismatch, SetFlags, SlotValue};
@@ -64,6 +64,19 @@ pub trait ClassImpl: PyClass {
     fn instance_dict_mut(&mut self) -> Option<&mut Dict>;
     /// Heap bytes owned by the slots and dict of this class and its bases.
     fn owned_heap_size(&self) -> usize;
+    /// The key table a regular class's dicts share: one `static`, so dicts
+    /// can tell whether they are still over it by address.
+    #[inline(always)]
+    fn shared_keys() -> &'static SharedKeys {
+        &crate::dict::NO_KEYS
+    }
+    /// Where `name` sits in the class's shared dict key table, found by a
+    /// generated `match`, so a regular class's dict reads without scanning.
+    #[inline(always)]
+    fn dict_key(name: &str) -> Option<(&'static SharedKeys, usize)> {
+        let _ = name;
+        None
+    }
 }
 
 /// `getattr`, CPython's `PyObject_GenericGetAttr` for a slotted or regular
@@ -100,8 +113,14 @@ fn lookup_rest<T: ClassImpl>(obj: &T, name: &str) -> Option<Value> {
         // this reads as CPython's does before any weakref exists.
         return Some(Value::None);
     }
-    if let Some(v) = dict.and_then(|d| d.get(name)) {
-        return Some(v.clone());
+    if let Some(d) = dict {
+        let found = match T::dict_key(name) {
+            Some((keys, index)) => d.get_known(keys, index, name),
+            None => d.get(name),
+        };
+        if let Some(v) = found {
+            return Some(v.clone());
+        }
     }
     if name == "__slots__" {
         let layout: &'static crate::Layout = &T::LAYOUT;
@@ -136,7 +155,10 @@ pub fn setattr<T: ClassImpl>(obj: &mut T, name: &str, value: Value) -> Result<()
                 ))),
             };
         }
-        d.set_str(name, value);
+        match T::dict_key(name) {
+            Some((keys, index)) => d.set_known(keys, index, name, value),
+            None => d.set_str(name, value),
+        };
         return Ok(());
     }
     Err(missing_for_write::<T>(name))

@@ -112,15 +112,30 @@ impl Dict {
         Dict { repr: Repr::Shared { keys, values } }
     }
 
-    /// The value at position `index` of the shared key table, when the
-    /// caller already knows where `key` sits there (generated code matches
-    /// the name against the class's keys at compile time).
+    /// The value for `key`, which sits at position `index` of the key
+    /// table `keys` (generated code finds it with a `match` at compile
+    /// time). The position is used only while this dict is still over that
+    /// very table; otherwise this is [`get`](Dict::get).
     #[inline]
-    pub fn get_known(&self, index: usize, key: &str) -> Option<&Value> {
+    pub fn get_known(&self, keys: &'static SharedKeys, index: usize, key: &str) -> Option<&Value> {
         match &self.repr {
-            Repr::Shared { values, .. } => values.get(index)?.as_ref(),
-            Repr::Owned(map) => map.get(key),
+            Repr::Shared { keys: own, values } if std::ptr::eq(*own, keys) => values.get(index)?.as_ref(),
+            _ => self.get(key),
         }
+    }
+
+    /// [`set_str`](Dict::set_str) for a key at a known position of `keys`
+    /// (see [`get_known`](Dict::get_known)).
+    #[inline]
+    pub fn set_known(&mut self, keys: &'static SharedKeys, index: usize, key: &str, value: Value) -> Option<Value> {
+        if let Repr::Shared { keys: own, values } = &mut self.repr {
+            if std::ptr::eq(*own, keys) {
+                if let Some(slot @ Some(_)) = values.get_mut(index) {
+                    return slot.replace(value);
+                }
+            }
+        }
+        self.set_str(key, value)
     }
 
     /// The number of entries.
