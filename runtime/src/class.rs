@@ -87,8 +87,25 @@ pub fn getattr<T: ClassImpl>(obj: &T, name: &str) -> Result<Value, Error> {
     match obj.slot_get(name) {
         SlotGet::Found(v) => Ok(v),
         SlotGet::Unset => Err(Error::no_attribute(T::LAYOUT.name, name)),
-        SlotGet::NotSlot => lookup_rest(obj, name).ok_or_else(|| Error::no_attribute(T::LAYOUT.name, name)),
+        SlotGet::NotSlot => {
+            // A regular class's declared attribute: the generated match has
+            // its position in the shared key table. No declared key is a
+            // special name, so this may come before `__dict__`/`__weakref__`.
+            if let (Some((keys, index)), Some(d)) = (T::dict_key(name), obj.instance_dict()) {
+                if let Some(v) = d.get_known(keys, index, name) {
+                    return Ok(v.clone());
+                }
+            }
+            getattr_slow(obj, name)
+        }
     }
+}
+
+/// The rest of [`getattr`]'s walk, out of line so the hot paths above stay
+/// small.
+#[inline(never)]
+fn getattr_slow<T: ClassImpl>(obj: &T, name: &str) -> Result<Value, Error> {
+    lookup_rest(obj, name).ok_or_else(|| Error::no_attribute(T::LAYOUT.name, name))
 }
 
 /// `hasattr`: the same walk as [`getattr`], without building an error.
