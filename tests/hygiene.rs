@@ -239,3 +239,43 @@ mod names_that_could_collide {
         assert_eq!(pyslots::vars(&s).unwrap().to_string(), "{'a': 1, 'this': 2, 'd': 3, 'animal': 4, 'base0': 5}");
     }
 }
+
+/// User types that shadow primitive names do not reach generated code.
+#[allow(non_camel_case_types, dead_code)]
+mod shadowed_primitives {
+    struct str;
+    struct bool;
+    struct usize;
+    struct u8;
+    struct u16;
+    struct u32;
+
+    use pyslots::{pyclass_like, Object};
+
+    #[pyclass_like]
+    #[slots(a, b, tag, __dict__, __weakref__)]
+    struct Slotted {
+        a: f64,
+        b: i64,
+    }
+
+    #[pyclass_like]
+    struct Regular {
+        a: i64,
+    }
+
+    #[pyclass_like(extends = Regular)]
+    #[slots(c)]
+    struct Child {
+        c: f64,
+    }
+
+    #[test]
+    fn classes_compile_and_work_beside_shadowing_types() {
+        let mut s = Slotted::new(1.5, 2);
+        s.setattr("tag", pyslots::Value::from(3)).unwrap();
+        assert!(s.hasattr("tag"));
+        let c = Child::new(Regular::new(1), 2.5);
+        assert_eq!(c.getattr("a").unwrap(), pyslots::Value::Int(1));
+    }
+}

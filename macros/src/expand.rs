@@ -334,23 +334,23 @@ impl Ctx<'_> {
 
             impl #pv::Object for #ident {
                 #[inline]
-                fn type_name(&self) -> &'static str {
+                fn type_name(&self) -> &'static ::core::primitive::str {
                     #cls
                 }
                 #[inline]
-                fn getattr(&self, name: &str) -> #pv::Result<#pv::Value, #pv::Error> {
+                fn getattr(&self, name: &::core::primitive::str) -> #pv::Result<#pv::Value, #pv::Error> {
                     #pv::getattr(self, name)
                 }
                 #[inline]
-                fn setattr(&mut self, name: &str, value: #pv::Value) -> #pv::Result<(), #pv::Error> {
+                fn setattr(&mut self, name: &::core::primitive::str, value: #pv::Value) -> #pv::Result<(), #pv::Error> {
                     #pv::setattr(self, name, value)
                 }
                 #[inline]
-                fn delattr(&mut self, name: &str) -> #pv::Result<(), #pv::Error> {
+                fn delattr(&mut self, name: &::core::primitive::str) -> #pv::Result<(), #pv::Error> {
                     #pv::delattr(self, name)
                 }
                 #[inline]
-                fn hasattr(&self, name: &str) -> bool {
+                fn hasattr(&self, name: &::core::primitive::str) -> ::core::primitive::bool {
                     #pv::hasattr(self, name)
                 }
                 fn dir(&self) -> #pv::Vec<#pv::String> {
@@ -368,7 +368,7 @@ impl Ctx<'_> {
                 fn layout(&self) -> &'static #pv::Layout {
                     &<Self as #pv::PyClass>::LAYOUT
                 }
-                fn heap_size(&self) -> usize {
+                fn heap_size(&self) -> ::core::primitive::usize {
                     #pv::ClassImpl::owned_heap_size(self)
                 }
             }
@@ -452,7 +452,7 @@ fn expand_regular(cx: &Ctx, keys: &[String]) -> TokenStream {
                 &KEYS
             }
             #[inline(always)]
-            fn dict_key(name: &str) -> #pv::Option<(&'static #pv::SharedKeys, usize)> {
+            fn dict_key(name: &::core::primitive::str) -> #pv::Option<(&'static #pv::SharedKeys, ::core::primitive::usize)> {
                 match name {
                     #(#keys => #pv::Some((<Self as #pv::ClassImpl>::shared_keys(), #indices)),)*
                     _ => #pv::None,
@@ -521,25 +521,25 @@ fn expand_regular(cx: &Ctx, keys: &[String]) -> TokenStream {
 
         impl #pv::ClassImpl for #ident {
             #[inline(always)]
-            fn slot_get(&self, name: &str) -> #pv::SlotGet {
+            fn slot_get(&self, name: &::core::primitive::str) -> #pv::SlotGet {
                 #base_get
             }
             #[inline(always)]
             fn slot_set(
                 &mut self,
-                name: &str,
+                name: &::core::primitive::str,
                 value: #pv::Value,
-                cls: &'static str,
+                cls: &'static ::core::primitive::str,
             ) -> #pv::Result<#pv::SlotSet, #pv::Error> {
                 let _ = (name, cls);
                 #base_set
             }
             #[inline(always)]
-            fn slot_del(&mut self, name: &str) -> #pv::SlotDel {
+            fn slot_del(&mut self, name: &::core::primitive::str) -> #pv::SlotDel {
                 #base_del
             }
             #dict_methods
-            fn owned_heap_size(&self) -> usize {
+            fn owned_heap_size(&self) -> ::core::primitive::usize {
                 #pv::Option::map_or(#pv::DictStorage::get(&self.__pyslots_dict), 0, #pv::Dict::heap_size) #(+ #heap)*
             }
             #key_table
@@ -555,14 +555,14 @@ fn expand_regular(cx: &Ctx, keys: &[String]) -> TokenStream {
 /// bit for each, an array of `u64` past 128.
 fn flags_type(n: usize) -> TokenStream {
     match n {
-        0..=8 => quote!(u8),
-        9..=16 => quote!(u16),
-        17..=32 => quote!(u32),
-        33..=64 => quote!(u64),
-        65..=128 => quote!(u128),
+        0..=8 => quote!(::core::primitive::u8),
+        9..=16 => quote!(::core::primitive::u16),
+        17..=32 => quote!(::core::primitive::u32),
+        33..=64 => quote!(::core::primitive::u64),
+        65..=128 => quote!(::core::primitive::u128),
         _ => {
             let words = n.div_ceil(64);
-            quote!([u64; #words])
+            quote!([::core::primitive::u64; #words])
         }
     }
 }
@@ -689,7 +689,7 @@ fn expand_slotted(cx: &Ctx, sp: &SlotPlan) -> TokenStream {
 
         impl #pv::ClassImpl for #ident {
             #[inline(always)]
-            fn slot_get(&self, name: &str) -> #pv::SlotGet {
+            fn slot_get(&self, name: &::core::primitive::str) -> #pv::SlotGet {
                 match name {
                     #(#get_arms,)*
                     _ => { #get_rest }
@@ -698,9 +698,9 @@ fn expand_slotted(cx: &Ctx, sp: &SlotPlan) -> TokenStream {
             #[inline(always)]
             fn slot_set(
                 &mut self,
-                name: &str,
+                name: &::core::primitive::str,
                 value: #pv::Value,
-                cls: &'static str,
+                cls: &'static ::core::primitive::str,
             ) -> #pv::Result<#pv::SlotSet, #pv::Error> {
                 let _ = cls;
                 match name {
@@ -709,14 +709,14 @@ fn expand_slotted(cx: &Ctx, sp: &SlotPlan) -> TokenStream {
                 }
             }
             #[inline(always)]
-            fn slot_del(&mut self, name: &str) -> #pv::SlotDel {
+            fn slot_del(&mut self, name: &::core::primitive::str) -> #pv::SlotDel {
                 match name {
                     #(#del_arms,)*
                     _ => { #del_rest }
                 }
             }
             #dict_methods
-            fn owned_heap_size(&self) -> usize {
+            fn owned_heap_size(&self) -> ::core::primitive::usize {
                 #heap
             }
         }
