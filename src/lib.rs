@@ -141,7 +141,7 @@ pub mod __private {
     pub use core::{concat, fmt, module_path, stringify};
     pub use pyslots_runtime::class::*;
     pub use pyslots_runtime::dict::NO_KEYS;
-    pub use pyslots_runtime::layout::{any_has_dict, any_has_slot, any_has_weakref, layout_conflict};
+    pub use pyslots_runtime::layout::{any_has_dict, any_has_slot, any_has_weakref, layout_conflict, mro_conflict};
     pub use pyslots_runtime::slot::{SetFlags, SlotValue};
     pub use pyslots_runtime::{Dict, Error, Layout, Object, PyClass, SharedKeys, Value, WeakRefs};
     pub use std::string::String;

@@ -270,6 +270,18 @@ impl Ctx<'_> {
         let mut out = TokenStream::new();
         if self.base_fields.len() > 1 {
             let span = self.class.args.extends_tokens.as_ref().map_or_else(Span::call_site, Spanned::span);
+            let names: Vec<String> = self
+                .class
+                .args
+                .extends
+                .iter()
+                .map(|p| p.segments.last().map(|s| syn::ext::IdentExt::unraw(&s.ident).to_string()).unwrap_or_default())
+                .collect();
+            let mro_message =
+                format!("Cannot create a consistent method resolution order (MRO) for bases {}", names.join(", "));
+            out.extend(quote_spanned! {span=>
+                const _: () = ::core::assert!(!#pv::mro_conflict(#bases), #mro_message);
+            });
             out.extend(quote_spanned! {span=>
                 const _: () = ::core::assert!(
                     !#pv::layout_conflict(#bases),

@@ -216,6 +216,25 @@ pub const fn layout_conflict(bases: &'static [&'static Layout]) -> bool {
     merge_solid_bases(bases).is_err()
 }
 
+/// Whether listing these bases in this order makes Python's C3
+/// linearization fail: a base listed before one of its own subclasses
+/// (`class C(A, A2)` with `A2(A)`), CPython's `TypeError: Cannot create a
+/// consistent method resolution order (MRO)`.
+pub const fn mro_conflict(bases: &'static [&'static Layout]) -> bool {
+    let mut i = 0;
+    while i < bases.len() {
+        let mut j = i + 1;
+        while j < bases.len() {
+            if is_subclass(bases[j], bases[i]) && !bases[j].same_class(bases[i]) {
+                return true;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    false
+}
+
 /// Whether any of these classes, or a class they inherit from, has a slot
 /// named `name`.
 pub const fn any_has_slot(bases: &'static [&'static Layout], name: &str) -> bool {
