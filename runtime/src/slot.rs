@@ -91,9 +91,13 @@ macro_rules! small_int_slot {
         impl SlotValue for $t {
             type Stored = $t;
             type Ref<'a> = &'a $t;
+            #[inline]
             fn expected() -> Cow<'static, str> { "int".into() }
+            #[inline]
             fn vacant() -> $t { 0 }
+            #[inline]
             fn store(self) -> $t { self }
+            #[inline]
             fn get(stored: &$t) -> Option<&$t> { Some(stored) }
             #[inline]
             fn load(stored: &$t) -> Value { Value::Int(i64::from(*stored)) }
@@ -116,15 +120,19 @@ small_int_slot!(i8, i16, i32, i64, u8, u16, u32);
 impl SlotValue for bool {
     type Stored = bool;
     type Ref<'a> = &'a bool;
+    #[inline]
     fn expected() -> Cow<'static, str> {
         "bool".into()
     }
+    #[inline]
     fn vacant() -> bool {
         false
     }
+    #[inline]
     fn store(self) -> bool {
         self
     }
+    #[inline]
     fn get(stored: &bool) -> Option<&bool> {
         Some(stored)
     }
@@ -133,6 +141,7 @@ impl SlotValue for bool {
         Value::Bool(*stored)
     }
     /// Only `True` and `False`, as CPython's `T_BOOL` members.
+    #[inline]
     fn convert(value: Value) -> Result<bool, Mismatch> {
         match value {
             Value::Bool(b) => Ok(b),
@@ -144,15 +153,19 @@ impl SlotValue for bool {
 impl SlotValue for f64 {
     type Stored = f64;
     type Ref<'a> = &'a f64;
+    #[inline]
     fn expected() -> Cow<'static, str> {
         "float".into()
     }
+    #[inline]
     fn vacant() -> f64 {
         0.0
     }
+    #[inline]
     fn store(self) -> f64 {
         self
     }
+    #[inline]
     fn get(stored: &f64) -> Option<&f64> {
         Some(stored)
     }
@@ -175,15 +188,19 @@ impl SlotValue for f64 {
 impl SlotValue for f32 {
     type Stored = f32;
     type Ref<'a> = &'a f32;
+    #[inline]
     fn expected() -> Cow<'static, str> {
         "float".into()
     }
+    #[inline]
     fn vacant() -> f32 {
         0.0
     }
+    #[inline]
     fn store(self) -> f32 {
         self
     }
+    #[inline]
     fn get(stored: &f32) -> Option<&f32> {
         Some(stored)
     }
@@ -201,15 +218,19 @@ impl SlotValue for f32 {
 impl SlotValue for PyStr {
     type Stored = PyStr;
     type Ref<'a> = &'a str;
+    #[inline]
     fn expected() -> Cow<'static, str> {
         "str".into()
     }
+    #[inline]
     fn vacant() -> PyStr {
         PyStr::empty()
     }
+    #[inline]
     fn store(self) -> PyStr {
         self
     }
+    #[inline]
     fn get(stored: &PyStr) -> Option<&str> {
         Some(stored)
     }
@@ -217,12 +238,14 @@ impl SlotValue for PyStr {
     fn load(stored: &PyStr) -> Value {
         Value::Str(stored.clone())
     }
+    #[inline]
     fn convert(value: Value) -> Result<PyStr, Mismatch> {
         match value {
             Value::Str(s) => Ok(s),
             other => Err(Mismatch::Type(other)),
         }
     }
+    #[inline]
     fn heap_size(stored: &PyStr) -> usize {
         stored.heap_size()
     }
@@ -233,15 +256,19 @@ impl SlotValue for PyStr {
 impl SlotValue for String {
     type Stored = PyStr;
     type Ref<'a> = &'a str;
+    #[inline]
     fn expected() -> Cow<'static, str> {
         "str".into()
     }
+    #[inline]
     fn vacant() -> PyStr {
         PyStr::empty()
     }
+    #[inline]
     fn store(self) -> PyStr {
         PyStr::from(self)
     }
+    #[inline]
     fn get(stored: &PyStr) -> Option<&str> {
         Some(stored)
     }
@@ -249,9 +276,11 @@ impl SlotValue for String {
     fn load(stored: &PyStr) -> Value {
         Value::Str(stored.clone())
     }
+    #[inline]
     fn convert(value: Value) -> Result<PyStr, Mismatch> {
         <PyStr as SlotValue>::convert(value)
     }
+    #[inline]
     fn heap_size(stored: &PyStr) -> usize {
         stored.heap_size()
     }
@@ -261,15 +290,19 @@ impl SlotValue for String {
 impl SlotValue for Value {
     type Stored = Value;
     type Ref<'a> = &'a Value;
+    #[inline]
     fn expected() -> Cow<'static, str> {
         "object".into()
     }
+    #[inline]
     fn vacant() -> Value {
         Value::None
     }
+    #[inline]
     fn store(self) -> Value {
         self
     }
+    #[inline]
     fn get(stored: &Value) -> Option<&Value> {
         Some(stored)
     }
@@ -277,9 +310,11 @@ impl SlotValue for Value {
     fn load(stored: &Value) -> Value {
         stored.clone()
     }
+    #[inline]
     fn convert(value: Value) -> Result<Value, Mismatch> {
         Ok(value)
     }
+    #[inline]
     fn heap_size(stored: &Value) -> usize {
         stored.heap_size()
     }
@@ -289,15 +324,19 @@ impl SlotValue for Value {
 impl<T: SlotValue> SlotValue for Option<T> {
     type Stored = Option<T::Stored>;
     type Ref<'a> = Option<T::Ref<'a>>;
+    #[inline]
     fn expected() -> Cow<'static, str> {
         format!("{} or None", T::expected()).into()
     }
+    #[inline]
     fn vacant() -> Option<T::Stored> {
         None
     }
+    #[inline]
     fn store(self) -> Option<T::Stored> {
         self.map(T::store)
     }
+    #[inline]
     fn get(stored: &Option<T::Stored>) -> Option<Self::Ref<'_>> {
         Some(match stored {
             Some(s) => Some(T::get(s)?),
@@ -308,12 +347,14 @@ impl<T: SlotValue> SlotValue for Option<T> {
     fn load(stored: &Option<T::Stored>) -> Value {
         stored.as_ref().map_or(Value::None, T::load)
     }
+    #[inline]
     fn convert(value: Value) -> Result<Option<T::Stored>, Mismatch> {
         match value {
             Value::None => Ok(None),
             other => T::convert(other).map(Some),
         }
     }
+    #[inline]
     fn heap_size(stored: &Option<T::Stored>) -> usize {
         stored.as_ref().map_or(0, T::heap_size)
     }
@@ -323,15 +364,19 @@ impl<T: SlotValue> SlotValue for Option<T> {
 impl<T: PyClass> SlotValue for Py<T> {
     type Stored = Option<Py<T>>;
     type Ref<'a> = &'a Py<T>;
+    #[inline]
     fn expected() -> Cow<'static, str> {
         T::LAYOUT.name.into()
     }
+    #[inline]
     fn vacant() -> Option<Py<T>> {
         None
     }
+    #[inline]
     fn store(self) -> Option<Py<T>> {
         Some(self)
     }
+    #[inline]
     fn get(stored: &Option<Py<T>>) -> Option<&Py<T>> {
         stored.as_ref()
     }
@@ -339,6 +384,7 @@ impl<T: PyClass> SlotValue for Py<T> {
     fn load(stored: &Option<Py<T>>) -> Value {
         stored.as_ref().map_or(Value::None, |p| Value::from(p.clone()))
     }
+    #[inline]
     fn convert(value: Value) -> Result<Option<Py<T>>, Mismatch> {
         match value {
             Value::Object(o) => match o.downcast::<T>() {
@@ -354,15 +400,19 @@ impl<T: PyClass> SlotValue for Py<T> {
 impl SlotValue for PyObject {
     type Stored = Option<PyObject>;
     type Ref<'a> = &'a PyObject;
+    #[inline]
     fn expected() -> Cow<'static, str> {
         "object".into()
     }
+    #[inline]
     fn vacant() -> Option<PyObject> {
         None
     }
+    #[inline]
     fn store(self) -> Option<PyObject> {
         Some(self)
     }
+    #[inline]
     fn get(stored: &Option<PyObject>) -> Option<&PyObject> {
         stored.as_ref()
     }
@@ -370,6 +420,7 @@ impl SlotValue for PyObject {
     fn load(stored: &Option<PyObject>) -> Value {
         stored.clone().map_or(Value::None, Value::Object)
     }
+    #[inline]
     fn convert(value: Value) -> Result<Option<PyObject>, Mismatch> {
         match value {
             Value::Object(o) => Ok(Some(o)),
