@@ -72,3 +72,21 @@ fn handles_cross_threads_through_values() {
     assert!(Py::is(&joined, &counter));
     assert_eq!(*counter.read().count().unwrap(), 41);
 }
+
+#[test]
+// The hash is the object's address, which writes through the lock cannot
+// change: clippy's interior-mutability warning does not apply.
+#[allow(clippy::mutable_key_type)]
+fn handles_compare_and_hash_by_identity() {
+    use std::collections::HashSet;
+    let a = Py::new(Counter::new(1));
+    let b = Py::new(Counter::new(1)); // equal contents, another object
+    assert_eq!(a, a.clone());
+    assert_ne!(a, b);
+    let set: HashSet<Py<Counter>> = [a.clone(), a.clone(), b.clone()].into_iter().collect();
+    assert_eq!(set.len(), 2);
+    let (oa, ob) = (a.clone().into_object(), b.into_object());
+    assert_eq!(oa, a.into_object());
+    assert_ne!(oa, ob);
+    assert_eq!(Value::from(oa.clone()), Value::from(oa));
+}

@@ -195,6 +195,23 @@ impl<T: PyClass> Py<T> {
     }
 }
 
+/// `==` is identity, as Python's default `__eq__`: two handles are equal
+/// when they are the same object.
+impl<T: PyClass> PartialEq for Py<T> {
+    fn eq(&self, other: &Py<T>) -> bool {
+        Py::is(self, other)
+    }
+}
+
+impl<T: PyClass> Eq for Py<T> {}
+
+/// Hashes the object's identity, as Python's default `__hash__`.
+impl<T: PyClass> std::hash::Hash for Py<T> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        std::ptr::hash(Arc::as_ptr(&self.0), state);
+    }
+}
+
 impl<T: PyClass> Clone for Py<T> {
     fn clone(&self) -> Self {
         Py(Arc::clone(&self.0))
@@ -329,6 +346,22 @@ impl PyObject {
     pub fn setattr(&self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let value = value.into();
         self.write().setattr(name, value)
+    }
+}
+
+/// `==` is identity, as Python's default `__eq__`.
+impl PartialEq for PyObject {
+    fn eq(&self, other: &PyObject) -> bool {
+        PyObject::is(self, other)
+    }
+}
+
+impl Eq for PyObject {}
+
+/// Hashes the object's identity, as Python's default `__hash__`.
+impl std::hash::Hash for PyObject {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        std::ptr::hash(Arc::as_ptr(&self.0) as *const (), state);
     }
 }
 
