@@ -1000,6 +1000,7 @@ fn main() {
 
     eprintln!("timing the Rust operations...");
     let only: Vec<String> = args.iter().filter_map(|a| a.strip_prefix("--only=")).map(str::to_string).collect();
+    let partial = quick || !only.is_empty() || args.iter().any(|a| a == "--no-python");
     let mut timer = Timer {
         only,
         batch: Duration::from_millis(if quick { 2 } else { 10 }),
@@ -1040,10 +1041,16 @@ fn main() {
     let checks = targets(&report);
     print_targets(&checks);
 
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("report.svg");
-    match std::fs::write(&path, svg(&report)) {
-        Ok(()) => println!("\n  chart: {}", path.display()),
-        Err(e) => eprintln!("cannot write {}: {e}", path.display()),
+    // The chart in the README is the full report's: a partial or quick run
+    // (`--only`, `--quick`, `--no-python`) must not overwrite it.
+    if partial {
+        println!("\n  chart: not written (a partial run: --only, --quick or --no-python)");
+    } else {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("report.svg");
+        match std::fs::write(&path, svg(&report)) {
+            Ok(()) => println!("\n  chart: {}", path.display()),
+            Err(e) => eprintln!("cannot write {}: {e}", path.display()),
+        }
     }
     println!("  total time: {:.1} s", started.elapsed().as_secs_f64());
 }
