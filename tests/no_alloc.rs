@@ -1,6 +1,7 @@
 //! `getattr` of a numeric slot allocates nothing; `getattr` of a string
-//! slot allocates nothing either (it shares the string). Counted by a
-//! global allocator wrapper, in a test binary of its own.
+//! slot allocates nothing either (it shares the string). The heap sizes
+//! pyslots reports are the bytes the allocator handed out. Counted by a global
+//! allocator wrapper, in a test binary of its own.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -11,6 +12,7 @@ struct Counting;
 
 thread_local! {
     static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+    static LIVE_BYTES: Cell<isize> = const { Cell::new(0) };
 }
 
 // SAFETY: every method forwards to `System` unchanged; the only addition is
@@ -18,10 +20,12 @@ thread_local! {
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         ALLOCATIONS.with(|c| c.set(c.get() + 1));
+        LIVE_BYTES.with(|c| c.set(c.get() + layout.size() as isize));
         // SAFETY: the caller's contract for `alloc` is passed on as is.
         unsafe { System.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE_BYTES.with(|c| c.set(c.get() - layout.size() as isize));
         // SAFETY: `ptr` came from `System.alloc` with this `layout`.
         unsafe { System.dealloc(ptr, layout) }
     }
@@ -34,6 +38,14 @@ fn allocations_in(f: impl FnOnce()) -> usize {
     let before = ALLOCATIONS.with(Cell::get);
     f();
     ALLOCATIONS.with(Cell::get) - before
+}
+
+/// The net bytes `f` left allocated, with what it returns kept alive
+/// (negative if it freed more than it kept).
+fn live_bytes_of<T>(f: impl FnOnce() -> T) -> (T, isize) {
+    let before = LIVE_BYTES.with(Cell::get);
+    let kept = f();
+    (kept, LIVE_BYTES.with(Cell::get) - before)
 }
 
 #[pyclass_like]
@@ -70,4 +82,24 @@ fn writing_numeric_slots_does_not_allocate() {
         }
     });
     assert_eq!(n, 0);
+}
+
+#[test]
+fn heap_sizes_are_what_the_allocator_gave() {
+    // The one shared empty string is allocated on first use, once per process.
+    drop(PyStr::empty());
+    for len in [0, 1, 15, 16, 17, 23, 24, 25, 40, 1000] {
+        let text = "é".repeat(len / 2) + &"x".repeat(len % 2);
+        assert_eq!(text.len(), len);
+        let (s, bytes) = live_bytes_of(|| PyStr::new(&text));
+        assert_eq!(s.heap_size() as isize, bytes, "PyStr::new of {len} bytes");
+        let owned = text.clone();
+        let freed = owned.capacity() as isize;
+        let (s, bytes) = live_bytes_of(|| PyStr::from(owned));
+        assert_eq!(s.heap_size() as isize, bytes + freed, "PyStr::from(String) of {len} bytes");
+
+        let name = text.clone();
+        let (p, bytes) = live_bytes_of(|| Box::new(P::new(1.0, name, 2)));
+        assert_eq!(total_sizeof(&*p) as isize, bytes + len as isize, "slotted instance with a {len}-byte name, boxed");
+    }
 }
