@@ -14,6 +14,8 @@ mod expand;
 mod names;
 #[cfg(test)]
 mod robustness;
+#[cfg(test)]
+mod snapshots;
 mod valid;
 
 use proc_macro::TokenStream;

@@ -1,0 +1,215 @@
+// The expansion of:
+// # [slots (breed)] pub struct Dog { breed : String , }
+
+pub struct Dog {
+    __pyslots_base0: Animal,
+    breed: <String as ::pyslots::__private::SlotValue>::Stored,
+    __pyslots_set: ::core::primitive::u8,
+}
+impl Dog {
+    #[doc = "A new instance with every slot set."]
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(animal: Animal, breed: String) -> Self {
+        let __pyslots_this = Self {
+            __pyslots_base0: animal,
+            breed: <String as ::pyslots::__private::SlotValue>::store(breed),
+            __pyslots_set: <::core::primitive::u8 as ::pyslots::__private::SetFlags>::all(1u32),
+        };
+        __pyslots_this
+    }
+    #[doc = ""]
+    #[doc = "Slot `breed`, typed. An unset slot (deleted, or never set on a `Default` instance) is `AttributeError: 'Dog' object has no attribute 'breed'`."]
+    #[inline]
+    fn breed(
+        &self,
+    ) -> ::pyslots::__private::Result<<String as ::pyslots::__private::SlotValue>::Ref<'_>, ::pyslots::__private::Error>
+    {
+        ::pyslots::__private::typed_ref::<String, _>(&self.breed, &self.__pyslots_set, 0u32, "Dog", "breed")
+    }
+    #[doc = "Sets slot `breed`."]
+    #[inline]
+    fn set_breed(&mut self, value: String) {
+        ::pyslots::__private::set_typed::<String, _>(&mut self.breed, &mut self.__pyslots_set, 0u32, value)
+    }
+}
+impl ::pyslots::__private::Default for Dog {
+    #[doc = r" An instance with every slot unset, as `object.__new__` makes it"]
+    #[doc = r" before `__init__` assigns anything."]
+    fn default() -> Self {
+        Self {
+            __pyslots_base0: ::pyslots::__private::Default::default(),
+            breed: <String as ::pyslots::__private::SlotValue>::vacant(),
+            __pyslots_set: <::core::primitive::u8 as ::pyslots::__private::Default>::default(),
+        }
+    }
+}
+impl ::pyslots::__private::ClassImpl for Dog {
+    #[inline(always)]
+    fn slot_get(&self, name: &::core::primitive::str) -> ::pyslots::__private::SlotGet {
+        match name {
+            "breed" => ::pyslots::__private::read_typed::<String, _>(&self.breed, &self.__pyslots_set, 0u32),
+            _ => {
+                match ::pyslots::__private::ClassImpl::slot_get(&self.__pyslots_base0, name) {
+                    ::pyslots::__private::SlotGet::NotSlot => {}
+                    found => return found,
+                }
+                ::pyslots::__private::SlotGet::NotSlot
+            }
+        }
+    }
+    #[inline(always)]
+    fn slot_set(
+        &mut self,
+        name: &::core::primitive::str,
+        value: ::pyslots::__private::Value,
+        cls: &'static ::core::primitive::str,
+    ) -> ::pyslots::__private::Result<::pyslots::__private::SlotSet, ::pyslots::__private::Error> {
+        let _ = cls;
+        match name {
+            "breed" => ::pyslots::__private::write_typed::<String, _>(
+                &mut self.breed,
+                &mut self.__pyslots_set,
+                0u32,
+                value,
+                cls,
+                "breed",
+            ),
+            _ => {
+                let value =
+                    match ::pyslots::__private::ClassImpl::slot_set(&mut self.__pyslots_base0, name, value, cls)? {
+                        ::pyslots::__private::SlotSet::NotSlot(value) => value,
+                        done => return ::pyslots::__private::Ok(done),
+                    };
+                ::pyslots::__private::Ok(::pyslots::__private::SlotSet::NotSlot(value))
+            }
+        }
+    }
+    #[inline(always)]
+    fn slot_del(&mut self, name: &::core::primitive::str) -> ::pyslots::__private::SlotDel {
+        match name {
+            "breed" => ::pyslots::__private::delete_typed::<String, _>(&mut self.breed, &mut self.__pyslots_set, 0u32),
+            _ => {
+                match ::pyslots::__private::ClassImpl::slot_del(&mut self.__pyslots_base0, name) {
+                    ::pyslots::__private::SlotDel::NotSlot => {}
+                    done => return done,
+                }
+                ::pyslots::__private::SlotDel::NotSlot
+            }
+        }
+    }
+    #[inline]
+    fn instance_dict(&self) -> ::pyslots::__private::Option<&::pyslots::__private::Dict> {
+        if let ::pyslots::__private::Some(d) = ::pyslots::__private::ClassImpl::instance_dict(&self.__pyslots_base0) {
+            return ::pyslots::__private::Some(d);
+        }
+        ::pyslots::__private::None
+    }
+    #[inline]
+    fn instance_dict_mut(&mut self) -> ::pyslots::__private::Option<&mut ::pyslots::__private::Dict> {
+        if ::pyslots::__private::Option::is_some(&::pyslots::__private::ClassImpl::instance_dict(&self.__pyslots_base0))
+        {
+            return ::pyslots::__private::ClassImpl::instance_dict_mut(&mut self.__pyslots_base0);
+        }
+        ::pyslots::__private::None
+    }
+    fn owned_heap_size(&self) -> ::core::primitive::usize {
+        ::pyslots::__private::ClassImpl::owned_heap_size(&self.__pyslots_base0)
+            + <String as ::pyslots::__private::SlotValue>::heap_size(&self.breed)
+    }
+}
+impl ::core::ops::Deref for Dog {
+    type Target = Animal;
+    #[inline]
+    fn deref(&self) -> &Animal {
+        &self.__pyslots_base0
+    }
+}
+impl ::core::ops::DerefMut for Dog {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut Animal {
+        &mut self.__pyslots_base0
+    }
+}
+impl ::core::convert::AsRef<Animal> for Dog {
+    #[inline]
+    fn as_ref(&self) -> &Animal {
+        &self.__pyslots_base0
+    }
+}
+impl ::core::convert::AsMut<Animal> for Dog {
+    #[inline]
+    fn as_mut(&mut self) -> &mut Animal {
+        &mut self.__pyslots_base0
+    }
+}
+const _ : () = :: core :: assert ! (! :: pyslots :: __private :: any_has_slot (& [& < Animal as :: pyslots :: __private :: PyClass > :: LAYOUT] , "breed") , "'breed' is already a slot of a base class: don't repeat parent slots (CPython would keep both, wasting the parent's); remove it from this class") ;
+impl ::pyslots::__private::PyClass for Dog {
+    const LAYOUT: ::pyslots::__private::Layout = ::pyslots::__private::Layout {
+        name: "Dog",
+        module_path: ::pyslots::__private::module_path!(),
+        slots: &["breed"],
+        declared_slots: ::pyslots::__private::Some(&["breed"]),
+        bases: &[&<Animal as ::pyslots::__private::PyClass>::LAYOUT],
+        has_dict: ::pyslots::__private::any_has_dict(&[&<Animal as ::pyslots::__private::PyClass>::LAYOUT]),
+        has_weakref: ::pyslots::__private::any_has_weakref(&[&<Animal as ::pyslots::__private::PyClass>::LAYOUT]),
+        size: ::pyslots::__private::size_of::<Self>(),
+    };
+    type WeakRefs = ::pyslots::__private::WeakRefs<
+        { ::pyslots::__private::any_has_weakref(&[&<Animal as ::pyslots::__private::PyClass>::LAYOUT]) },
+    >;
+}
+impl ::pyslots::__private::Object for Dog {
+    #[inline]
+    fn type_name(&self) -> &'static ::core::primitive::str {
+        "Dog"
+    }
+    #[inline]
+    fn getattr(
+        &self,
+        name: &::core::primitive::str,
+    ) -> ::pyslots::__private::Result<::pyslots::__private::Value, ::pyslots::__private::Error> {
+        ::pyslots::__private::getattr(self, name)
+    }
+    #[inline]
+    fn setattr(
+        &mut self,
+        name: &::core::primitive::str,
+        value: ::pyslots::__private::Value,
+    ) -> ::pyslots::__private::Result<(), ::pyslots::__private::Error> {
+        ::pyslots::__private::setattr(self, name, value)
+    }
+    #[inline]
+    fn delattr(
+        &mut self,
+        name: &::core::primitive::str,
+    ) -> ::pyslots::__private::Result<(), ::pyslots::__private::Error> {
+        ::pyslots::__private::delattr(self, name)
+    }
+    #[inline]
+    fn hasattr(&self, name: &::core::primitive::str) -> ::core::primitive::bool {
+        ::pyslots::__private::hasattr(self, name)
+    }
+    fn dir(&self) -> ::pyslots::__private::Vec<::pyslots::__private::String> {
+        ::pyslots::__private::dir(self)
+    }
+    #[inline]
+    fn dict(&self) -> ::pyslots::__private::Option<&::pyslots::__private::Dict> {
+        ::pyslots::__private::ClassImpl::instance_dict(self)
+    }
+    #[inline]
+    fn dict_mut(&mut self) -> ::pyslots::__private::Option<&mut ::pyslots::__private::Dict> {
+        ::pyslots::__private::ClassImpl::instance_dict_mut(self)
+    }
+    #[inline]
+    fn layout(&self) -> &'static ::pyslots::__private::Layout {
+        &<Self as ::pyslots::__private::PyClass>::LAYOUT
+    }
+    fn heap_size(&self) -> ::core::primitive::usize {
+        ::pyslots::__private::ClassImpl::owned_heap_size(self)
+    }
+}
+impl ::pyslots::__private::fmt::Debug for Dog {
+    fn fmt(&self, f: &mut ::pyslots::__private::fmt::Formatter<'_>) -> ::pyslots::__private::fmt::Result {
+        ::pyslots::__private::debug(self, f)
+    }
+}

@@ -1,0 +1,175 @@
+// The expansion of:
+// # [slots (x , y)] pub struct Point { x : f64 , y : f64 , }
+
+pub struct Point {
+    x: <f64 as ::pyslots::__private::SlotValue>::Stored,
+    y: <f64 as ::pyslots::__private::SlotValue>::Stored,
+    __pyslots_set: ::core::primitive::u8,
+}
+impl Point {
+    #[doc = "A new instance with every slot set."]
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(x: f64, y: f64) -> Self {
+        let __pyslots_this = Self {
+            x: <f64 as ::pyslots::__private::SlotValue>::store(x),
+            y: <f64 as ::pyslots::__private::SlotValue>::store(y),
+            __pyslots_set: <::core::primitive::u8 as ::pyslots::__private::SetFlags>::all(2u32),
+        };
+        __pyslots_this
+    }
+    #[doc = ""]
+    #[doc = "Slot `x`, typed. An unset slot (deleted, or never set on a `Default` instance) is `AttributeError: 'Point' object has no attribute 'x'`."]
+    #[inline]
+    fn x(
+        &self,
+    ) -> ::pyslots::__private::Result<<f64 as ::pyslots::__private::SlotValue>::Ref<'_>, ::pyslots::__private::Error>
+    {
+        ::pyslots::__private::typed_ref::<f64, _>(&self.x, &self.__pyslots_set, 0u32, "Point", "x")
+    }
+    #[doc = ""]
+    #[doc = "Slot `y`, typed. An unset slot (deleted, or never set on a `Default` instance) is `AttributeError: 'Point' object has no attribute 'y'`."]
+    #[inline]
+    fn y(
+        &self,
+    ) -> ::pyslots::__private::Result<<f64 as ::pyslots::__private::SlotValue>::Ref<'_>, ::pyslots::__private::Error>
+    {
+        ::pyslots::__private::typed_ref::<f64, _>(&self.y, &self.__pyslots_set, 1u32, "Point", "y")
+    }
+    #[doc = "Sets slot `x`."]
+    #[inline]
+    fn set_x(&mut self, value: f64) {
+        ::pyslots::__private::set_typed::<f64, _>(&mut self.x, &mut self.__pyslots_set, 0u32, value)
+    }
+    #[doc = "Sets slot `y`."]
+    #[inline]
+    fn set_y(&mut self, value: f64) {
+        ::pyslots::__private::set_typed::<f64, _>(&mut self.y, &mut self.__pyslots_set, 1u32, value)
+    }
+}
+impl ::pyslots::__private::Default for Point {
+    #[doc = r" An instance with every slot unset, as `object.__new__` makes it"]
+    #[doc = r" before `__init__` assigns anything."]
+    fn default() -> Self {
+        Self {
+            x: <f64 as ::pyslots::__private::SlotValue>::vacant(),
+            y: <f64 as ::pyslots::__private::SlotValue>::vacant(),
+            __pyslots_set: <::core::primitive::u8 as ::pyslots::__private::Default>::default(),
+        }
+    }
+}
+impl ::pyslots::__private::ClassImpl for Point {
+    #[inline(always)]
+    fn slot_get(&self, name: &::core::primitive::str) -> ::pyslots::__private::SlotGet {
+        match name {
+            "x" => ::pyslots::__private::read_typed::<f64, _>(&self.x, &self.__pyslots_set, 0u32),
+            "y" => ::pyslots::__private::read_typed::<f64, _>(&self.y, &self.__pyslots_set, 1u32),
+            _ => ::pyslots::__private::SlotGet::NotSlot,
+        }
+    }
+    #[inline(always)]
+    fn slot_set(
+        &mut self,
+        name: &::core::primitive::str,
+        value: ::pyslots::__private::Value,
+        cls: &'static ::core::primitive::str,
+    ) -> ::pyslots::__private::Result<::pyslots::__private::SlotSet, ::pyslots::__private::Error> {
+        let _ = cls;
+        match name {
+            "x" => {
+                ::pyslots::__private::write_typed::<f64, _>(&mut self.x, &mut self.__pyslots_set, 0u32, value, cls, "x")
+            }
+            "y" => {
+                ::pyslots::__private::write_typed::<f64, _>(&mut self.y, &mut self.__pyslots_set, 1u32, value, cls, "y")
+            }
+            _ => ::pyslots::__private::Ok(::pyslots::__private::SlotSet::NotSlot(value)),
+        }
+    }
+    #[inline(always)]
+    fn slot_del(&mut self, name: &::core::primitive::str) -> ::pyslots::__private::SlotDel {
+        match name {
+            "x" => ::pyslots::__private::delete_typed::<f64, _>(&mut self.x, &mut self.__pyslots_set, 0u32),
+            "y" => ::pyslots::__private::delete_typed::<f64, _>(&mut self.y, &mut self.__pyslots_set, 1u32),
+            _ => ::pyslots::__private::SlotDel::NotSlot,
+        }
+    }
+    #[inline]
+    fn instance_dict(&self) -> ::pyslots::__private::Option<&::pyslots::__private::Dict> {
+        ::pyslots::__private::None
+    }
+    #[inline]
+    fn instance_dict_mut(&mut self) -> ::pyslots::__private::Option<&mut ::pyslots::__private::Dict> {
+        ::pyslots::__private::None
+    }
+    fn owned_heap_size(&self) -> ::core::primitive::usize {
+        <f64 as ::pyslots::__private::SlotValue>::heap_size(&self.x)
+            + <f64 as ::pyslots::__private::SlotValue>::heap_size(&self.y)
+    }
+}
+impl ::pyslots::__private::PyClass for Point {
+    const LAYOUT: ::pyslots::__private::Layout = ::pyslots::__private::Layout {
+        name: "Point",
+        module_path: ::pyslots::__private::module_path!(),
+        slots: &["x", "y"],
+        declared_slots: ::pyslots::__private::Some(&["x", "y"]),
+        bases: &[],
+        has_dict: ::pyslots::__private::any_has_dict(&[]),
+        has_weakref: ::pyslots::__private::any_has_weakref(&[]),
+        size: ::pyslots::__private::size_of::<Self>(),
+    };
+    type WeakRefs = ::pyslots::__private::WeakRefs<{ ::pyslots::__private::any_has_weakref(&[]) }>;
+}
+impl ::pyslots::__private::Object for Point {
+    #[inline]
+    fn type_name(&self) -> &'static ::core::primitive::str {
+        "Point"
+    }
+    #[inline]
+    fn getattr(
+        &self,
+        name: &::core::primitive::str,
+    ) -> ::pyslots::__private::Result<::pyslots::__private::Value, ::pyslots::__private::Error> {
+        ::pyslots::__private::getattr(self, name)
+    }
+    #[inline]
+    fn setattr(
+        &mut self,
+        name: &::core::primitive::str,
+        value: ::pyslots::__private::Value,
+    ) -> ::pyslots::__private::Result<(), ::pyslots::__private::Error> {
+        ::pyslots::__private::setattr(self, name, value)
+    }
+    #[inline]
+    fn delattr(
+        &mut self,
+        name: &::core::primitive::str,
+    ) -> ::pyslots::__private::Result<(), ::pyslots::__private::Error> {
+        ::pyslots::__private::delattr(self, name)
+    }
+    #[inline]
+    fn hasattr(&self, name: &::core::primitive::str) -> ::core::primitive::bool {
+        ::pyslots::__private::hasattr(self, name)
+    }
+    fn dir(&self) -> ::pyslots::__private::Vec<::pyslots::__private::String> {
+        ::pyslots::__private::dir(self)
+    }
+    #[inline]
+    fn dict(&self) -> ::pyslots::__private::Option<&::pyslots::__private::Dict> {
+        ::pyslots::__private::ClassImpl::instance_dict(self)
+    }
+    #[inline]
+    fn dict_mut(&mut self) -> ::pyslots::__private::Option<&mut ::pyslots::__private::Dict> {
+        ::pyslots::__private::ClassImpl::instance_dict_mut(self)
+    }
+    #[inline]
+    fn layout(&self) -> &'static ::pyslots::__private::Layout {
+        &<Self as ::pyslots::__private::PyClass>::LAYOUT
+    }
+    fn heap_size(&self) -> ::core::primitive::usize {
+        ::pyslots::__private::ClassImpl::owned_heap_size(self)
+    }
+}
+impl ::pyslots::__private::fmt::Debug for Point {
+    fn fmt(&self, f: &mut ::pyslots::__private::fmt::Formatter<'_>) -> ::pyslots::__private::fmt::Result {
+        ::pyslots::__private::debug(self, f)
+    }
+}

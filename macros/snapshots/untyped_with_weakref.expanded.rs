@@ -1,0 +1,135 @@
+// The expansion of:
+// # [slots (a , b , __weakref__)] pub struct Node ;
+
+pub struct Node {
+    __pyslots_u0: ::pyslots::__private::Option<::pyslots::__private::Value>,
+    __pyslots_u1: ::pyslots::__private::Option<::pyslots::__private::Value>,
+}
+impl Node {
+    #[doc = "A new instance; every slot starts unset."]
+    #[allow(clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        let __pyslots_this =
+            Self { __pyslots_u0: ::pyslots::__private::None, __pyslots_u1: ::pyslots::__private::None };
+        __pyslots_this
+    }
+}
+impl ::pyslots::__private::Default for Node {
+    #[doc = r" An instance with every slot unset, as `object.__new__` makes it"]
+    #[doc = r" before `__init__` assigns anything."]
+    fn default() -> Self {
+        Self { __pyslots_u0: ::pyslots::__private::None, __pyslots_u1: ::pyslots::__private::None }
+    }
+}
+impl ::pyslots::__private::ClassImpl for Node {
+    #[inline(always)]
+    fn slot_get(&self, name: &::core::primitive::str) -> ::pyslots::__private::SlotGet {
+        match name {
+            "a" => ::pyslots::__private::read_untyped(&self.__pyslots_u0),
+            "b" => ::pyslots::__private::read_untyped(&self.__pyslots_u1),
+            _ => ::pyslots::__private::SlotGet::NotSlot,
+        }
+    }
+    #[inline(always)]
+    fn slot_set(
+        &mut self,
+        name: &::core::primitive::str,
+        value: ::pyslots::__private::Value,
+        cls: &'static ::core::primitive::str,
+    ) -> ::pyslots::__private::Result<::pyslots::__private::SlotSet, ::pyslots::__private::Error> {
+        let _ = cls;
+        match name {
+            "a" => ::pyslots::__private::write_untyped(&mut self.__pyslots_u0, value),
+            "b" => ::pyslots::__private::write_untyped(&mut self.__pyslots_u1, value),
+            _ => ::pyslots::__private::Ok(::pyslots::__private::SlotSet::NotSlot(value)),
+        }
+    }
+    #[inline(always)]
+    fn slot_del(&mut self, name: &::core::primitive::str) -> ::pyslots::__private::SlotDel {
+        match name {
+            "a" => ::pyslots::__private::delete_untyped(&mut self.__pyslots_u0),
+            "b" => ::pyslots::__private::delete_untyped(&mut self.__pyslots_u1),
+            _ => ::pyslots::__private::SlotDel::NotSlot,
+        }
+    }
+    #[inline]
+    fn instance_dict(&self) -> ::pyslots::__private::Option<&::pyslots::__private::Dict> {
+        ::pyslots::__private::None
+    }
+    #[inline]
+    fn instance_dict_mut(&mut self) -> ::pyslots::__private::Option<&mut ::pyslots::__private::Dict> {
+        ::pyslots::__private::None
+    }
+    fn owned_heap_size(&self) -> ::core::primitive::usize {
+        ::pyslots::__private::untyped_heap_size(&self.__pyslots_u0)
+            + ::pyslots::__private::untyped_heap_size(&self.__pyslots_u1)
+    }
+}
+impl ::pyslots::__private::PyClass for Node {
+    const LAYOUT: ::pyslots::__private::Layout = ::pyslots::__private::Layout {
+        name: "Node",
+        module_path: ::pyslots::__private::module_path!(),
+        slots: &["a", "b"],
+        declared_slots: ::pyslots::__private::Some(&["a", "b", "__weakref__"]),
+        bases: &[],
+        has_dict: ::pyslots::__private::any_has_dict(&[]),
+        has_weakref: true,
+        size: ::pyslots::__private::size_of::<Self>(),
+    };
+    type WeakRefs = ::pyslots::__private::WeakRefs<{ true }>;
+}
+impl ::pyslots::__private::Object for Node {
+    #[inline]
+    fn type_name(&self) -> &'static ::core::primitive::str {
+        "Node"
+    }
+    #[inline]
+    fn getattr(
+        &self,
+        name: &::core::primitive::str,
+    ) -> ::pyslots::__private::Result<::pyslots::__private::Value, ::pyslots::__private::Error> {
+        ::pyslots::__private::getattr(self, name)
+    }
+    #[inline]
+    fn setattr(
+        &mut self,
+        name: &::core::primitive::str,
+        value: ::pyslots::__private::Value,
+    ) -> ::pyslots::__private::Result<(), ::pyslots::__private::Error> {
+        ::pyslots::__private::setattr(self, name, value)
+    }
+    #[inline]
+    fn delattr(
+        &mut self,
+        name: &::core::primitive::str,
+    ) -> ::pyslots::__private::Result<(), ::pyslots::__private::Error> {
+        ::pyslots::__private::delattr(self, name)
+    }
+    #[inline]
+    fn hasattr(&self, name: &::core::primitive::str) -> ::core::primitive::bool {
+        ::pyslots::__private::hasattr(self, name)
+    }
+    fn dir(&self) -> ::pyslots::__private::Vec<::pyslots::__private::String> {
+        ::pyslots::__private::dir(self)
+    }
+    #[inline]
+    fn dict(&self) -> ::pyslots::__private::Option<&::pyslots::__private::Dict> {
+        ::pyslots::__private::ClassImpl::instance_dict(self)
+    }
+    #[inline]
+    fn dict_mut(&mut self) -> ::pyslots::__private::Option<&mut ::pyslots::__private::Dict> {
+        ::pyslots::__private::ClassImpl::instance_dict_mut(self)
+    }
+    #[inline]
+    fn layout(&self) -> &'static ::pyslots::__private::Layout {
+        &<Self as ::pyslots::__private::PyClass>::LAYOUT
+    }
+    fn heap_size(&self) -> ::core::primitive::usize {
+        ::pyslots::__private::ClassImpl::owned_heap_size(self)
+    }
+}
+impl ::pyslots::__private::fmt::Debug for Node {
+    fn fmt(&self, f: &mut ::pyslots::__private::fmt::Formatter<'_>) -> ::pyslots::__private::fmt::Result {
+        ::pyslots::__private::debug(self, f)
+    }
+}
