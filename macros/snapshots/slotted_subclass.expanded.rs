@@ -17,7 +17,6 @@ impl Dog {
         };
         __pyslots_this
     }
-    #[doc = ""]
     #[doc = "Slot `breed`, typed. An unset slot (deleted, or never set on a `Default` instance) is `AttributeError: 'Dog' object has no attribute 'breed'`."]
     #[inline]
     fn breed(

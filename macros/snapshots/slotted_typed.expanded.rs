@@ -17,7 +17,6 @@ impl Point {
         };
         __pyslots_this
     }
-    #[doc = ""]
     #[doc = "Slot `x`, typed. An unset slot (deleted, or never set on a `Default` instance) is `AttributeError: 'Point' object has no attribute 'x'`."]
     #[inline]
     fn x(
@@ -26,7 +25,6 @@ impl Point {
     {
         ::pyslots::__private::typed_ref::<f64, _>(&self.x, &self.__pyslots_set, 0u32, "Point", "x")
     }
-    #[doc = ""]
     #[doc = "Slot `y`, typed. An unset slot (deleted, or never set on a `Default` instance) is `AttributeError: 'Point' object has no attribute 'y'`."]
     #[inline]
     fn y(

@@ -761,7 +761,9 @@ fn accessors(cx: &Ctx, sp: &SlotPlan) -> TokenStream {
             continue;
         }
         let (fid, ty, vis) = (&f.ident, &f.ty, &f.vis);
-        let docs = f.attrs.iter().filter(|a| a.path().is_ident("doc"));
+        let docs: Vec<_> = f.attrs.iter().filter(|a| a.path().is_ident("doc")).collect();
+        // A blank line between the field's own docs and ours, when it has any.
+        let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
         let attr = &slot.name;
         let doc = format!(
             "Slot `{attr}`, typed. An unset slot (deleted, or never set on a `Default` instance) is \
@@ -769,7 +771,7 @@ fn accessors(cx: &Ctx, sp: &SlotPlan) -> TokenStream {
         );
         getters.push(quote! {
             #(#docs)*
-            #[doc = ""]
+            #separator
             #[doc = #doc]
             #[inline]
             #vis fn #fid(&self) -> #pv::Result<<#ty as #pv::SlotValue>::Ref<'_>, #pv::Error> {
