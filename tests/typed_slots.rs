@@ -212,3 +212,31 @@ fn objects_in_typed_slots() {
     assert_eq!(err.to_string(), "'Resident' object attribute 'home' must be Address, not Resident");
     r.setattr("anything", home.into()).unwrap();
 }
+
+/// Names that share lengths and bytes: the generated lookup (by length,
+/// then by the byte that best tells names apart, then the whole name) must
+/// find each slot and no near miss.
+#[pyclass_like]
+#[slots(ab, ba, aa, bb, abc, abd, é, ñx, a, xyzw, xyzv)]
+struct Similar;
+
+#[test]
+fn name_dispatch_tells_similar_names_apart() {
+    let names = ["ab", "ba", "aa", "bb", "abc", "abd", "é", "ñx", "a", "xyzw", "xyzv"];
+    let mut s = Similar::default();
+    for (i, n) in names.iter().enumerate() {
+        s.setattr(n, Value::Int(i as i64)).unwrap();
+    }
+    for (i, n) in names.iter().enumerate() {
+        assert_eq!(s.getattr(n).unwrap(), Value::Int(i as i64), "{n}");
+    }
+    for miss in ["", "b", "c", "ac", "ca", "abe", "bbc", "è", "ñy", "xyzx", "xyzwv", "é\0", "\u{e9}x"] {
+        let err = s.getattr(miss).unwrap_err();
+        assert_eq!(err.to_string(), format!("'Similar' object has no attribute '{miss}'"));
+        assert!(s.setattr(miss, Value::Int(0)).is_err(), "{miss:?}");
+        assert!(s.delattr(miss).is_err(), "{miss:?}");
+    }
+    s.delattr("abd").unwrap();
+    assert!(s.getattr("abd").is_err());
+    assert_eq!(s.getattr("abc").unwrap(), Value::Int(4));
+}

@@ -30,6 +30,20 @@ impl Dog {
     fn set_breed(&mut self, value: String) {
         ::pyslots::__private::set_typed::<String, _>(&mut self.breed, &mut self.__pyslots_set, 0u32, value)
     }
+    #[doc = r" The position of slot `name` among this class's own slots,"]
+    #[doc = r" `u32::MAX` if it is not one of them."]
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __pyslots_slot_index(name: &::core::primitive::str) -> ::core::primitive::u32 {
+        let bytes = ::core::primitive::str::as_bytes(name);
+        match bytes.len() {
+            5usize => match bytes[0usize] {
+                98u8 if bytes == b"breed" => 0u32,
+                _ => ::core::primitive::u32::MAX,
+            },
+            _ => ::core::primitive::u32::MAX,
+        }
+    }
 }
 impl ::pyslots::__private::Default for Dog {
     #[doc = r" An instance with every slot unset, as `object.__new__` makes it"]
@@ -45,8 +59,8 @@ impl ::pyslots::__private::Default for Dog {
 impl ::pyslots::__private::ClassImpl for Dog {
     #[inline(always)]
     fn slot_get(&self, name: &::core::primitive::str) -> ::pyslots::__private::SlotGet {
-        match name {
-            "breed" => ::pyslots::__private::read_typed::<String, _>(&self.breed, &self.__pyslots_set, 0u32),
+        match Self::__pyslots_slot_index(name) {
+            0u32 => ::pyslots::__private::read_typed::<String, _>(&self.breed, &self.__pyslots_set, 0u32),
             _ => {
                 match ::pyslots::__private::ClassImpl::slot_get(&self.__pyslots_base0, name) {
                     ::pyslots::__private::SlotGet::NotSlot => {}
@@ -64,8 +78,8 @@ impl ::pyslots::__private::ClassImpl for Dog {
         cls: &'static ::core::primitive::str,
     ) -> ::pyslots::__private::Result<::pyslots::__private::SlotSet, ::pyslots::__private::Error> {
         let _ = cls;
-        match name {
-            "breed" => ::pyslots::__private::write_typed::<String, _>(
+        match Self::__pyslots_slot_index(name) {
+            0u32 => ::pyslots::__private::write_typed::<String, _>(
                 &mut self.breed,
                 &mut self.__pyslots_set,
                 0u32,
@@ -85,8 +99,8 @@ impl ::pyslots::__private::ClassImpl for Dog {
     }
     #[inline(always)]
     fn slot_del(&mut self, name: &::core::primitive::str) -> ::pyslots::__private::SlotDel {
-        match name {
-            "breed" => ::pyslots::__private::delete_typed::<String, _>(&mut self.breed, &mut self.__pyslots_set, 0u32),
+        match Self::__pyslots_slot_index(name) {
+            0u32 => ::pyslots::__private::delete_typed::<String, _>(&mut self.breed, &mut self.__pyslots_set, 0u32),
             _ => {
                 match ::pyslots::__private::ClassImpl::slot_del(&mut self.__pyslots_base0, name) {
                     ::pyslots::__private::SlotDel::NotSlot => {}

@@ -43,6 +43,21 @@ impl Point {
     fn set_y(&mut self, value: f64) {
         ::pyslots::__private::set_typed::<f64, _>(&mut self.y, &mut self.__pyslots_set, 1u32, value)
     }
+    #[doc = r" The position of slot `name` among this class's own slots,"]
+    #[doc = r" `u32::MAX` if it is not one of them."]
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __pyslots_slot_index(name: &::core::primitive::str) -> ::core::primitive::u32 {
+        let bytes = ::core::primitive::str::as_bytes(name);
+        match bytes.len() {
+            1usize => match bytes[0usize] {
+                120u8 => 0u32,
+                121u8 => 1u32,
+                _ => ::core::primitive::u32::MAX,
+            },
+            _ => ::core::primitive::u32::MAX,
+        }
+    }
 }
 impl ::pyslots::__private::Default for Point {
     #[doc = r" An instance with every slot unset, as `object.__new__` makes it"]
@@ -58,9 +73,9 @@ impl ::pyslots::__private::Default for Point {
 impl ::pyslots::__private::ClassImpl for Point {
     #[inline(always)]
     fn slot_get(&self, name: &::core::primitive::str) -> ::pyslots::__private::SlotGet {
-        match name {
-            "x" => ::pyslots::__private::read_typed::<f64, _>(&self.x, &self.__pyslots_set, 0u32),
-            "y" => ::pyslots::__private::read_typed::<f64, _>(&self.y, &self.__pyslots_set, 1u32),
+        match Self::__pyslots_slot_index(name) {
+            0u32 => ::pyslots::__private::read_typed::<f64, _>(&self.x, &self.__pyslots_set, 0u32),
+            1u32 => ::pyslots::__private::read_typed::<f64, _>(&self.y, &self.__pyslots_set, 1u32),
             _ => ::pyslots::__private::SlotGet::NotSlot,
         }
     }
@@ -72,11 +87,11 @@ impl ::pyslots::__private::ClassImpl for Point {
         cls: &'static ::core::primitive::str,
     ) -> ::pyslots::__private::Result<::pyslots::__private::SlotSet, ::pyslots::__private::Error> {
         let _ = cls;
-        match name {
-            "x" => {
+        match Self::__pyslots_slot_index(name) {
+            0u32 => {
                 ::pyslots::__private::write_typed::<f64, _>(&mut self.x, &mut self.__pyslots_set, 0u32, value, cls, "x")
             }
-            "y" => {
+            1u32 => {
                 ::pyslots::__private::write_typed::<f64, _>(&mut self.y, &mut self.__pyslots_set, 1u32, value, cls, "y")
             }
             _ => ::pyslots::__private::Ok(::pyslots::__private::SlotSet::NotSlot(value)),
@@ -84,9 +99,9 @@ impl ::pyslots::__private::ClassImpl for Point {
     }
     #[inline(always)]
     fn slot_del(&mut self, name: &::core::primitive::str) -> ::pyslots::__private::SlotDel {
-        match name {
-            "x" => ::pyslots::__private::delete_typed::<f64, _>(&mut self.x, &mut self.__pyslots_set, 0u32),
-            "y" => ::pyslots::__private::delete_typed::<f64, _>(&mut self.y, &mut self.__pyslots_set, 1u32),
+        match Self::__pyslots_slot_index(name) {
+            0u32 => ::pyslots::__private::delete_typed::<f64, _>(&mut self.x, &mut self.__pyslots_set, 0u32),
+            1u32 => ::pyslots::__private::delete_typed::<f64, _>(&mut self.y, &mut self.__pyslots_set, 1u32),
             _ => ::pyslots::__private::SlotDel::NotSlot,
         }
     }

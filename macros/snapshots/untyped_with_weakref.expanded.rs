@@ -13,6 +13,21 @@ impl Node {
             Self { __pyslots_u0: ::pyslots::__private::None, __pyslots_u1: ::pyslots::__private::None };
         __pyslots_this
     }
+    #[doc = r" The position of slot `name` among this class's own slots,"]
+    #[doc = r" `u32::MAX` if it is not one of them."]
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __pyslots_slot_index(name: &::core::primitive::str) -> ::core::primitive::u32 {
+        let bytes = ::core::primitive::str::as_bytes(name);
+        match bytes.len() {
+            1usize => match bytes[0usize] {
+                97u8 => 0u32,
+                98u8 => 1u32,
+                _ => ::core::primitive::u32::MAX,
+            },
+            _ => ::core::primitive::u32::MAX,
+        }
+    }
 }
 impl ::pyslots::__private::Default for Node {
     #[doc = r" An instance with every slot unset, as `object.__new__` makes it"]
@@ -24,9 +39,9 @@ impl ::pyslots::__private::Default for Node {
 impl ::pyslots::__private::ClassImpl for Node {
     #[inline(always)]
     fn slot_get(&self, name: &::core::primitive::str) -> ::pyslots::__private::SlotGet {
-        match name {
-            "a" => ::pyslots::__private::read_untyped(&self.__pyslots_u0),
-            "b" => ::pyslots::__private::read_untyped(&self.__pyslots_u1),
+        match Self::__pyslots_slot_index(name) {
+            0u32 => ::pyslots::__private::read_untyped(&self.__pyslots_u0),
+            1u32 => ::pyslots::__private::read_untyped(&self.__pyslots_u1),
             _ => ::pyslots::__private::SlotGet::NotSlot,
         }
     }
@@ -38,17 +53,17 @@ impl ::pyslots::__private::ClassImpl for Node {
         cls: &'static ::core::primitive::str,
     ) -> ::pyslots::__private::Result<::pyslots::__private::SlotSet, ::pyslots::__private::Error> {
         let _ = cls;
-        match name {
-            "a" => ::pyslots::__private::write_untyped(&mut self.__pyslots_u0, value),
-            "b" => ::pyslots::__private::write_untyped(&mut self.__pyslots_u1, value),
+        match Self::__pyslots_slot_index(name) {
+            0u32 => ::pyslots::__private::write_untyped(&mut self.__pyslots_u0, value),
+            1u32 => ::pyslots::__private::write_untyped(&mut self.__pyslots_u1, value),
             _ => ::pyslots::__private::Ok(::pyslots::__private::SlotSet::NotSlot(value)),
         }
     }
     #[inline(always)]
     fn slot_del(&mut self, name: &::core::primitive::str) -> ::pyslots::__private::SlotDel {
-        match name {
-            "a" => ::pyslots::__private::delete_untyped(&mut self.__pyslots_u0),
-            "b" => ::pyslots::__private::delete_untyped(&mut self.__pyslots_u1),
+        match Self::__pyslots_slot_index(name) {
+            0u32 => ::pyslots::__private::delete_untyped(&mut self.__pyslots_u0),
+            1u32 => ::pyslots::__private::delete_untyped(&mut self.__pyslots_u1),
             _ => ::pyslots::__private::SlotDel::NotSlot,
         }
     }

@@ -11,9 +11,9 @@
 //! layout): slot lookups try the class's own slots, then each base's in
 //! order; the instance dict is the class's own, or the first base's.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
@@ -579,6 +579,57 @@ fn flags_type(n: usize) -> TokenStream {
     }
 }
 
+/// `0u32`, `1u32`, ...: a slot's position, as a pattern and a value.
+fn index_literal(index: usize) -> Literal {
+    Literal::u32_suffixed(u32::try_from(index).expect("fewer than 2^32 slots"))
+}
+
+/// The body of a function from a name to its position in `names`
+/// (`u32::MAX` if absent): a `match` on the length, then on the byte that
+/// best tells that length's names apart, then one comparison of the whole
+/// name. A plain `match name` compares the name against each candidate in
+/// turn; this reaches any slot in two branches and one comparison.
+fn name_index(names: &[&str]) -> TokenStream {
+    let mut by_len: BTreeMap<usize, Vec<(usize, &[u8])>> = BTreeMap::new();
+    for (i, n) in names.iter().enumerate() {
+        by_len.entry(n.len()).or_default().push((i, n.as_bytes()));
+    }
+    let groups = by_len.into_iter().map(|(len, group)| {
+        // The position whose byte differs most among names of this length.
+        let pos = (0..len)
+            .max_by_key(|&p| {
+                let distinct: BTreeSet<u8> = group.iter().map(|(_, b)| b[p]).collect();
+                (distinct.len(), std::cmp::Reverse(p))
+            })
+            .unwrap_or(0);
+        let arms = group.iter().map(|&(i, bytes)| {
+            let index = index_literal(i);
+            let whole = Literal::byte_string(bytes);
+            if len == 1 {
+                let byte = Literal::u8_suffixed(bytes[0]);
+                quote!(#byte => #index)
+            } else {
+                let byte = Literal::u8_suffixed(bytes[pos]);
+                quote!(#byte if bytes == #whole => #index)
+            }
+        });
+        let len_lit = Literal::usize_suffixed(len);
+        if len == 0 {
+            let index = index_literal(group[0].0);
+            quote!(0usize => #index)
+        } else {
+            quote!(#len_lit => match bytes[#pos] { #(#arms,)* _ => ::core::primitive::u32::MAX })
+        }
+    });
+    quote! {
+        let bytes = ::core::primitive::str::as_bytes(name);
+        match bytes.len() {
+            #(#groups,)*
+            _ => ::core::primitive::u32::MAX,
+        }
+    }
+}
+
 fn untyped_field(index: usize) -> Ident {
     format_ident!("__pyslots_u{}", index)
 }
@@ -599,8 +650,9 @@ fn expand_slotted(cx: &Ctx, sp: &SlotPlan) -> TokenStream {
     let mut set_arms = Vec::new();
     let mut del_arms = Vec::new();
     let mut heap = cx.base_heap();
-    for slot in &sp.slots {
+    for (index, slot) in sp.slots.iter().enumerate() {
         let name = &slot.name;
+        let key = index_literal(index);
         match slot.kind {
             SlotKind::Typed { field, bit } => {
                 let f = &class.fields[field];
@@ -610,12 +662,12 @@ fn expand_slotted(cx: &Ctx, sp: &SlotPlan) -> TokenStream {
                 fields.push(quote!(#(#fattrs)* #fid: #stored));
                 init_new.push(quote!(#fid: <#ty as #pv::SlotValue>::store(#fid)));
                 init_default.push(quote!(#fid: <#ty as #pv::SlotValue>::vacant()));
-                get_arms.push(quote!(#name => #pv::read_typed::<#ty, _>(&self.#fid, &self.__pyslots_set, #bit)));
+                get_arms.push(quote!(#key => #pv::read_typed::<#ty, _>(&self.#fid, &self.__pyslots_set, #bit)));
                 set_arms.push(quote!(
-                    #name => #pv::write_typed::<#ty, _>(&mut self.#fid, &mut self.__pyslots_set, #bit, value, cls, #name)
+                    #key => #pv::write_typed::<#ty, _>(&mut self.#fid, &mut self.__pyslots_set, #bit, value, cls, #name)
                 ));
                 del_arms
-                    .push(quote!(#name => #pv::delete_typed::<#ty, _>(&mut self.#fid, &mut self.__pyslots_set, #bit)));
+                    .push(quote!(#key => #pv::delete_typed::<#ty, _>(&mut self.#fid, &mut self.__pyslots_set, #bit)));
                 heap.push(quote!(<#ty as #pv::SlotValue>::heap_size(&self.#fid)));
             }
             SlotKind::Untyped { index } => {
@@ -623,9 +675,9 @@ fn expand_slotted(cx: &Ctx, sp: &SlotPlan) -> TokenStream {
                 fields.push(quote!(#fid: #pv::Option<#pv::Value>));
                 init_new.push(quote!(#fid: #pv::None));
                 init_default.push(quote!(#fid: #pv::None));
-                get_arms.push(quote!(#name => #pv::read_untyped(&self.#fid)));
-                set_arms.push(quote!(#name => #pv::write_untyped(&mut self.#fid, value)));
-                del_arms.push(quote!(#name => #pv::delete_untyped(&mut self.#fid)));
+                get_arms.push(quote!(#key => #pv::read_untyped(&self.#fid)));
+                set_arms.push(quote!(#key => #pv::write_untyped(&mut self.#fid, value)));
+                del_arms.push(quote!(#key => #pv::delete_untyped(&mut self.#fid)));
                 heap.push(quote!(#pv::untyped_heap_size(&self.#fid)));
             }
         }
@@ -666,6 +718,7 @@ fn expand_slotted(cx: &Ctx, sp: &SlotPlan) -> TokenStream {
     };
     let accessors = accessors(cx, sp);
     let slot_names: Vec<&str> = sp.slots.iter().map(|s| s.name.as_str()).collect();
+    let slot_index = name_index(&slot_names);
     let declared = &sp.declared;
     let has_dict = if own_dict { quote!(true) } else { quote!(#pv::any_has_dict(#bases_const)) };
     let has_weakref = if sp.weakref.is_some() { quote!(true) } else { quote!(#pv::any_has_weakref(#bases_const)) };
@@ -689,6 +742,13 @@ fn expand_slotted(cx: &Ctx, sp: &SlotPlan) -> TokenStream {
                 __pyslots_this
             }
             #accessors
+            /// The position of slot `name` among this class's own slots,
+            /// `u32::MAX` if it is not one of them.
+            #[doc(hidden)]
+            #[inline(always)]
+            fn __pyslots_slot_index(name: &::core::primitive::str) -> ::core::primitive::u32 {
+                #slot_index
+            }
         }
 
         impl #pv::Default for #ident {
@@ -702,7 +762,7 @@ fn expand_slotted(cx: &Ctx, sp: &SlotPlan) -> TokenStream {
         impl #pv::ClassImpl for #ident {
             #[inline(always)]
             fn slot_get(&self, name: &::core::primitive::str) -> #pv::SlotGet {
-                match name {
+                match Self::__pyslots_slot_index(name) {
                     #(#get_arms,)*
                     _ => { #get_rest }
                 }
@@ -715,14 +775,14 @@ fn expand_slotted(cx: &Ctx, sp: &SlotPlan) -> TokenStream {
                 cls: &'static ::core::primitive::str,
             ) -> #pv::Result<#pv::SlotSet, #pv::Error> {
                 let _ = cls;
-                match name {
+                match Self::__pyslots_slot_index(name) {
                     #(#set_arms,)*
                     _ => { #set_rest }
                 }
             }
             #[inline(always)]
             fn slot_del(&mut self, name: &::core::primitive::str) -> #pv::SlotDel {
-                match name {
+                match Self::__pyslots_slot_index(name) {
                     #(#del_arms,)*
                     _ => { #del_rest }
                 }
