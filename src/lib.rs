@@ -70,6 +70,9 @@
 //!   still reachable by name.
 //! - [`Object`] (`getattr`, `setattr`, `delattr`, `hasattr`, `dir`,
 //!   `dict`, ...), [`PyClass`] (its [`Layout`]), and `Debug`.
+//! - Hidden items whose names start with `__pyslots_` (the storage fields
+//!   and a name-to-slot index function): names with that prefix are
+//!   reserved.
 //!
 //! ## Inheritance
 //!
