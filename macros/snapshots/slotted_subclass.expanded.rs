@@ -35,10 +35,10 @@ impl Dog {
     #[doc(hidden)]
     #[inline(always)]
     fn __pyslots_slot_index(name: &::core::primitive::str) -> ::core::primitive::u32 {
-        let bytes = ::core::primitive::str::as_bytes(name);
-        match bytes.len() {
-            5usize => match bytes[0usize] {
-                98u8 if bytes == b"breed" => 0u32,
+        let __pyslots_bytes = ::core::primitive::str::as_bytes(name);
+        match __pyslots_bytes.len() {
+            5usize => match __pyslots_bytes[0usize] {
+                98u8 if __pyslots_bytes == b"breed" => 0u32,
                 _ => ::core::primitive::u32::MAX,
             },
             _ => ::core::primitive::u32::MAX,

@@ -48,9 +48,9 @@ impl Point {
     #[doc(hidden)]
     #[inline(always)]
     fn __pyslots_slot_index(name: &::core::primitive::str) -> ::core::primitive::u32 {
-        let bytes = ::core::primitive::str::as_bytes(name);
-        match bytes.len() {
-            1usize => match bytes[0usize] {
+        let __pyslots_bytes = ::core::primitive::str::as_bytes(name);
+        match __pyslots_bytes.len() {
+            1usize => match __pyslots_bytes[0usize] {
                 120u8 => 0u32,
                 121u8 => 1u32,
                 _ => ::core::primitive::u32::MAX,

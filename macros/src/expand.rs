@@ -610,7 +610,7 @@ fn name_index(names: &[&str]) -> TokenStream {
                 quote!(#byte => #index)
             } else {
                 let byte = Literal::u8_suffixed(bytes[pos]);
-                quote!(#byte if bytes == #whole => #index)
+                quote!(#byte if __pyslots_bytes == #whole => #index)
             }
         });
         let len_lit = Literal::usize_suffixed(len);
@@ -618,12 +618,12 @@ fn name_index(names: &[&str]) -> TokenStream {
             let index = index_literal(group[0].0);
             quote!(0usize => #index)
         } else {
-            quote!(#len_lit => match bytes[#pos] { #(#arms,)* _ => ::core::primitive::u32::MAX })
+            quote!(#len_lit => match __pyslots_bytes[#pos] { #(#arms,)* _ => ::core::primitive::u32::MAX })
         }
     });
     quote! {
-        let bytes = ::core::primitive::str::as_bytes(name);
-        match bytes.len() {
+        let __pyslots_bytes = ::core::primitive::str::as_bytes(name);
+        match __pyslots_bytes.len() {
             #(#groups,)*
             _ => ::core::primitive::u32::MAX,
         }
