@@ -279,3 +279,68 @@ mod shadowed_primitives {
         assert_eq!(c.getattr("a").unwrap(), pyslots::Value::Int(1));
     }
 }
+
+/// Lowercase unit structs and consts named like the generated code's
+/// parameters and bindings. A binding named like a unit struct or const in
+/// scope is a pattern, not a new name, so every parameter and binding the
+/// expansion introduces must be spelled `__pyslots_...`.
+#[allow(non_camel_case_types, non_upper_case_globals, dead_code)]
+mod lowercase_items_in_scope {
+    struct name;
+    struct value;
+    struct cls;
+    struct f;
+    struct found;
+    struct done;
+    struct d;
+    struct this;
+    struct bytes;
+    const index: u32 = 7;
+    const other: u8 = 0;
+    const n: u8 = 0;
+
+    use pyslots::{pyclass_like, Object};
+
+    #[pyclass_like]
+    #[slots(a, b, tag, __dict__, __weakref__)]
+    struct Slotted {
+        a: f64,
+        b: i64,
+    }
+
+    #[pyclass_like]
+    struct Regular {
+        a: i64,
+    }
+
+    #[pyclass_like(extends = Regular)]
+    #[slots(c)]
+    struct Child {
+        c: f64,
+    }
+
+    #[pyclass_like(extends(Child, Regular2))]
+    struct Both {
+        e: i64,
+    }
+
+    #[pyclass_like]
+    struct Regular2 {
+        s: ::std::string::String,
+    }
+
+    #[test]
+    fn classes_work_beside_lowercase_items() {
+        let mut s = Slotted::new(1.5, 2);
+        s.setattr("tag", pyslots::Value::from(3)).unwrap();
+        s.set_a(2.5);
+        assert!(s.hasattr("tag"));
+        s.delattr("tag").unwrap();
+        assert_eq!(format!("{s:?}"), "Slotted { a: 2.5, b: 2, tag: <unset>, __dict__: {} }");
+        let mut both = Both::new(Child::new(Regular::new(1), 2.5), Regular2::new("x".to_owned()), 4);
+        both.setattr("c", pyslots::Value::from(1.0)).unwrap();
+        both.delattr("a").unwrap();
+        assert_eq!(both.getattr("s").unwrap(), pyslots::Value::from("x"));
+        assert_eq!(pyslots::vars(&both).unwrap().to_string(), "{'s': 'x', 'e': 4}");
+    }
+}

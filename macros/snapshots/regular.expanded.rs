@@ -32,27 +32,27 @@ impl ::pyslots::__private::Default for Person {
 }
 impl ::pyslots::__private::ClassImpl for Person {
     #[inline(always)]
-    fn slot_get(&self, name: &::core::primitive::str) -> ::pyslots::__private::SlotGet {
+    fn slot_get(&self, __pyslots_name: &::core::primitive::str) -> ::pyslots::__private::SlotGet {
         ::pyslots::__private::SlotGet::NotSlot
     }
     #[inline(always)]
     fn slot_set(
         &mut self,
-        name: &::core::primitive::str,
-        value: ::pyslots::__private::Value,
-        cls: &'static ::core::primitive::str,
+        __pyslots_name: &::core::primitive::str,
+        __pyslots_value: ::pyslots::__private::Value,
+        __pyslots_cls: &'static ::core::primitive::str,
     ) -> ::pyslots::__private::Result<::pyslots::__private::SlotSet, ::pyslots::__private::Error> {
-        let _ = (name, cls);
-        ::pyslots::__private::Ok(::pyslots::__private::SlotSet::NotSlot(value))
+        let _ = (__pyslots_name, __pyslots_cls);
+        ::pyslots::__private::Ok(::pyslots::__private::SlotSet::NotSlot(__pyslots_value))
     }
     #[inline(always)]
-    fn slot_del(&mut self, name: &::core::primitive::str) -> ::pyslots::__private::SlotDel {
+    fn slot_del(&mut self, __pyslots_name: &::core::primitive::str) -> ::pyslots::__private::SlotDel {
         ::pyslots::__private::SlotDel::NotSlot
     }
     #[inline]
     fn instance_dict(&self) -> ::pyslots::__private::Option<&::pyslots::__private::Dict> {
-        if let ::pyslots::__private::Some(d) = ::pyslots::__private::DictStorage::get(&self.__pyslots_dict) {
-            return ::pyslots::__private::Some(d);
+        if let ::pyslots::__private::Some(__pyslots_d) = ::pyslots::__private::DictStorage::get(&self.__pyslots_dict) {
+            return ::pyslots::__private::Some(__pyslots_d);
         }
         ::pyslots::__private::None
     }
@@ -77,9 +77,9 @@ impl ::pyslots::__private::ClassImpl for Person {
     }
     #[inline(always)]
     fn dict_key(
-        name: &::core::primitive::str,
+        __pyslots_name: &::core::primitive::str,
     ) -> ::pyslots::__private::Option<(&'static ::pyslots::__private::SharedKeys, ::core::primitive::usize)> {
-        match name {
+        match __pyslots_name {
             "name" => ::pyslots::__private::Some((<Self as ::pyslots::__private::ClassImpl>::shared_keys(), 0usize)),
             "age" => ::pyslots::__private::Some((<Self as ::pyslots::__private::ClassImpl>::shared_keys(), 1usize)),
             _ => ::pyslots::__private::None,
@@ -107,28 +107,28 @@ impl ::pyslots::__private::Object for Person {
     #[inline]
     fn getattr(
         &self,
-        name: &::core::primitive::str,
+        __pyslots_name: &::core::primitive::str,
     ) -> ::pyslots::__private::Result<::pyslots::__private::Value, ::pyslots::__private::Error> {
-        ::pyslots::__private::getattr(self, name)
+        ::pyslots::__private::getattr(self, __pyslots_name)
     }
     #[inline]
     fn setattr(
         &mut self,
-        name: &::core::primitive::str,
-        value: ::pyslots::__private::Value,
+        __pyslots_name: &::core::primitive::str,
+        __pyslots_value: ::pyslots::__private::Value,
     ) -> ::pyslots::__private::Result<(), ::pyslots::__private::Error> {
-        ::pyslots::__private::setattr(self, name, value)
+        ::pyslots::__private::setattr(self, __pyslots_name, __pyslots_value)
     }
     #[inline]
     fn delattr(
         &mut self,
-        name: &::core::primitive::str,
+        __pyslots_name: &::core::primitive::str,
     ) -> ::pyslots::__private::Result<(), ::pyslots::__private::Error> {
-        ::pyslots::__private::delattr(self, name)
+        ::pyslots::__private::delattr(self, __pyslots_name)
     }
     #[inline]
-    fn hasattr(&self, name: &::core::primitive::str) -> ::core::primitive::bool {
-        ::pyslots::__private::hasattr(self, name)
+    fn hasattr(&self, __pyslots_name: &::core::primitive::str) -> ::core::primitive::bool {
+        ::pyslots::__private::hasattr(self, __pyslots_name)
     }
     fn dir(&self) -> ::pyslots::__private::Vec<::pyslots::__private::String> {
         ::pyslots::__private::dir(self)
@@ -150,7 +150,7 @@ impl ::pyslots::__private::Object for Person {
     }
 }
 impl ::pyslots::__private::fmt::Debug for Person {
-    fn fmt(&self, f: &mut ::pyslots::__private::fmt::Formatter<'_>) -> ::pyslots::__private::fmt::Result {
-        ::pyslots::__private::debug(self, f)
+    fn fmt(&self, __pyslots_f: &mut ::pyslots::__private::fmt::Formatter<'_>) -> ::pyslots::__private::fmt::Result {
+        ::pyslots::__private::debug(self, __pyslots_f)
     }
 }

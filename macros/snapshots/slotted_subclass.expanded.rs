@@ -27,15 +27,15 @@ impl Dog {
     }
     #[doc = "Sets slot `breed`."]
     #[inline]
-    fn set_breed(&mut self, value: String) {
-        ::pyslots::__private::set_typed::<String, _>(&mut self.breed, &mut self.__pyslots_set, 0u32, value)
+    fn set_breed(&mut self, __pyslots_value: String) {
+        ::pyslots::__private::set_typed::<String, _>(&mut self.breed, &mut self.__pyslots_set, 0u32, __pyslots_value)
     }
     #[doc = r" The position of slot `name` among this class's own slots,"]
     #[doc = r" `u32::MAX` if it is not one of them."]
     #[doc(hidden)]
     #[inline(always)]
-    fn __pyslots_slot_index(name: &::core::primitive::str) -> ::core::primitive::u32 {
-        let __pyslots_bytes = ::core::primitive::str::as_bytes(name);
+    fn __pyslots_slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
+        let __pyslots_bytes = ::core::primitive::str::as_bytes(__pyslots_name);
         match __pyslots_bytes.len() {
             5usize => match __pyslots_bytes[0usize] {
                 98u8 if __pyslots_bytes == b"breed" => 0u32,
@@ -58,13 +58,13 @@ impl ::pyslots::__private::Default for Dog {
 }
 impl ::pyslots::__private::ClassImpl for Dog {
     #[inline(always)]
-    fn slot_get(&self, name: &::core::primitive::str) -> ::pyslots::__private::SlotGet {
-        match Self::__pyslots_slot_index(name) {
+    fn slot_get(&self, __pyslots_name: &::core::primitive::str) -> ::pyslots::__private::SlotGet {
+        match Self::__pyslots_slot_index(__pyslots_name) {
             0u32 => ::pyslots::__private::read_typed::<String, _>(&self.breed, &self.__pyslots_set, 0u32),
             _ => {
-                match ::pyslots::__private::ClassImpl::slot_get(&self.__pyslots_base0, name) {
+                match ::pyslots::__private::ClassImpl::slot_get(&self.__pyslots_base0, __pyslots_name) {
                     ::pyslots::__private::SlotGet::NotSlot => {}
-                    found => return found,
+                    __pyslots_found => return __pyslots_found,
                 }
                 ::pyslots::__private::SlotGet::NotSlot
             }
@@ -73,38 +73,42 @@ impl ::pyslots::__private::ClassImpl for Dog {
     #[inline(always)]
     fn slot_set(
         &mut self,
-        name: &::core::primitive::str,
-        value: ::pyslots::__private::Value,
-        cls: &'static ::core::primitive::str,
+        __pyslots_name: &::core::primitive::str,
+        __pyslots_value: ::pyslots::__private::Value,
+        __pyslots_cls: &'static ::core::primitive::str,
     ) -> ::pyslots::__private::Result<::pyslots::__private::SlotSet, ::pyslots::__private::Error> {
-        let _ = cls;
-        match Self::__pyslots_slot_index(name) {
+        let _ = __pyslots_cls;
+        match Self::__pyslots_slot_index(__pyslots_name) {
             0u32 => ::pyslots::__private::write_typed::<String, _>(
                 &mut self.breed,
                 &mut self.__pyslots_set,
                 0u32,
-                value,
-                cls,
+                __pyslots_value,
+                __pyslots_cls,
                 "breed",
             ),
             _ => {
-                let value =
-                    match ::pyslots::__private::ClassImpl::slot_set(&mut self.__pyslots_base0, name, value, cls)? {
-                        ::pyslots::__private::SlotSet::NotSlot(value) => value,
-                        done => return ::pyslots::__private::Ok(done),
-                    };
-                ::pyslots::__private::Ok(::pyslots::__private::SlotSet::NotSlot(value))
+                let __pyslots_value = match ::pyslots::__private::ClassImpl::slot_set(
+                    &mut self.__pyslots_base0,
+                    __pyslots_name,
+                    __pyslots_value,
+                    __pyslots_cls,
+                )? {
+                    ::pyslots::__private::SlotSet::NotSlot(__pyslots_value) => __pyslots_value,
+                    __pyslots_done => return ::pyslots::__private::Ok(__pyslots_done),
+                };
+                ::pyslots::__private::Ok(::pyslots::__private::SlotSet::NotSlot(__pyslots_value))
             }
         }
     }
     #[inline(always)]
-    fn slot_del(&mut self, name: &::core::primitive::str) -> ::pyslots::__private::SlotDel {
-        match Self::__pyslots_slot_index(name) {
+    fn slot_del(&mut self, __pyslots_name: &::core::primitive::str) -> ::pyslots::__private::SlotDel {
+        match Self::__pyslots_slot_index(__pyslots_name) {
             0u32 => ::pyslots::__private::delete_typed::<String, _>(&mut self.breed, &mut self.__pyslots_set, 0u32),
             _ => {
-                match ::pyslots::__private::ClassImpl::slot_del(&mut self.__pyslots_base0, name) {
+                match ::pyslots::__private::ClassImpl::slot_del(&mut self.__pyslots_base0, __pyslots_name) {
                     ::pyslots::__private::SlotDel::NotSlot => {}
-                    done => return done,
+                    __pyslots_done => return __pyslots_done,
                 }
                 ::pyslots::__private::SlotDel::NotSlot
             }
@@ -112,8 +116,10 @@ impl ::pyslots::__private::ClassImpl for Dog {
     }
     #[inline]
     fn instance_dict(&self) -> ::pyslots::__private::Option<&::pyslots::__private::Dict> {
-        if let ::pyslots::__private::Some(d) = ::pyslots::__private::ClassImpl::instance_dict(&self.__pyslots_base0) {
-            return ::pyslots::__private::Some(d);
+        if let ::pyslots::__private::Some(__pyslots_d) =
+            ::pyslots::__private::ClassImpl::instance_dict(&self.__pyslots_base0)
+        {
+            return ::pyslots::__private::Some(__pyslots_d);
         }
         ::pyslots::__private::None
     }
@@ -179,28 +185,28 @@ impl ::pyslots::__private::Object for Dog {
     #[inline]
     fn getattr(
         &self,
-        name: &::core::primitive::str,
+        __pyslots_name: &::core::primitive::str,
     ) -> ::pyslots::__private::Result<::pyslots::__private::Value, ::pyslots::__private::Error> {
-        ::pyslots::__private::getattr(self, name)
+        ::pyslots::__private::getattr(self, __pyslots_name)
     }
     #[inline]
     fn setattr(
         &mut self,
-        name: &::core::primitive::str,
-        value: ::pyslots::__private::Value,
+        __pyslots_name: &::core::primitive::str,
+        __pyslots_value: ::pyslots::__private::Value,
     ) -> ::pyslots::__private::Result<(), ::pyslots::__private::Error> {
-        ::pyslots::__private::setattr(self, name, value)
+        ::pyslots::__private::setattr(self, __pyslots_name, __pyslots_value)
     }
     #[inline]
     fn delattr(
         &mut self,
-        name: &::core::primitive::str,
+        __pyslots_name: &::core::primitive::str,
     ) -> ::pyslots::__private::Result<(), ::pyslots::__private::Error> {
-        ::pyslots::__private::delattr(self, name)
+        ::pyslots::__private::delattr(self, __pyslots_name)
     }
     #[inline]
-    fn hasattr(&self, name: &::core::primitive::str) -> ::core::primitive::bool {
-        ::pyslots::__private::hasattr(self, name)
+    fn hasattr(&self, __pyslots_name: &::core::primitive::str) -> ::core::primitive::bool {
+        ::pyslots::__private::hasattr(self, __pyslots_name)
     }
     fn dir(&self) -> ::pyslots::__private::Vec<::pyslots::__private::String> {
         ::pyslots::__private::dir(self)
@@ -222,7 +228,7 @@ impl ::pyslots::__private::Object for Dog {
     }
 }
 impl ::pyslots::__private::fmt::Debug for Dog {
-    fn fmt(&self, f: &mut ::pyslots::__private::fmt::Formatter<'_>) -> ::pyslots::__private::fmt::Result {
-        ::pyslots::__private::debug(self, f)
+    fn fmt(&self, __pyslots_f: &mut ::pyslots::__private::fmt::Formatter<'_>) -> ::pyslots::__private::fmt::Result {
+        ::pyslots::__private::debug(self, __pyslots_f)
     }
 }

@@ -17,8 +17,8 @@ impl Node {
     #[doc = r" `u32::MAX` if it is not one of them."]
     #[doc(hidden)]
     #[inline(always)]
-    fn __pyslots_slot_index(name: &::core::primitive::str) -> ::core::primitive::u32 {
-        let __pyslots_bytes = ::core::primitive::str::as_bytes(name);
+    fn __pyslots_slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
+        let __pyslots_bytes = ::core::primitive::str::as_bytes(__pyslots_name);
         match __pyslots_bytes.len() {
             1usize => match __pyslots_bytes[0usize] {
                 97u8 => 0u32,
@@ -38,8 +38,8 @@ impl ::pyslots::__private::Default for Node {
 }
 impl ::pyslots::__private::ClassImpl for Node {
     #[inline(always)]
-    fn slot_get(&self, name: &::core::primitive::str) -> ::pyslots::__private::SlotGet {
-        match Self::__pyslots_slot_index(name) {
+    fn slot_get(&self, __pyslots_name: &::core::primitive::str) -> ::pyslots::__private::SlotGet {
+        match Self::__pyslots_slot_index(__pyslots_name) {
             0u32 => ::pyslots::__private::read_untyped(&self.__pyslots_u0),
             1u32 => ::pyslots::__private::read_untyped(&self.__pyslots_u1),
             _ => ::pyslots::__private::SlotGet::NotSlot,
@@ -48,20 +48,20 @@ impl ::pyslots::__private::ClassImpl for Node {
     #[inline(always)]
     fn slot_set(
         &mut self,
-        name: &::core::primitive::str,
-        value: ::pyslots::__private::Value,
-        cls: &'static ::core::primitive::str,
+        __pyslots_name: &::core::primitive::str,
+        __pyslots_value: ::pyslots::__private::Value,
+        __pyslots_cls: &'static ::core::primitive::str,
     ) -> ::pyslots::__private::Result<::pyslots::__private::SlotSet, ::pyslots::__private::Error> {
-        let _ = cls;
-        match Self::__pyslots_slot_index(name) {
-            0u32 => ::pyslots::__private::write_untyped(&mut self.__pyslots_u0, value),
-            1u32 => ::pyslots::__private::write_untyped(&mut self.__pyslots_u1, value),
-            _ => ::pyslots::__private::Ok(::pyslots::__private::SlotSet::NotSlot(value)),
+        let _ = __pyslots_cls;
+        match Self::__pyslots_slot_index(__pyslots_name) {
+            0u32 => ::pyslots::__private::write_untyped(&mut self.__pyslots_u0, __pyslots_value),
+            1u32 => ::pyslots::__private::write_untyped(&mut self.__pyslots_u1, __pyslots_value),
+            _ => ::pyslots::__private::Ok(::pyslots::__private::SlotSet::NotSlot(__pyslots_value)),
         }
     }
     #[inline(always)]
-    fn slot_del(&mut self, name: &::core::primitive::str) -> ::pyslots::__private::SlotDel {
-        match Self::__pyslots_slot_index(name) {
+    fn slot_del(&mut self, __pyslots_name: &::core::primitive::str) -> ::pyslots::__private::SlotDel {
+        match Self::__pyslots_slot_index(__pyslots_name) {
             0u32 => ::pyslots::__private::delete_untyped(&mut self.__pyslots_u0),
             1u32 => ::pyslots::__private::delete_untyped(&mut self.__pyslots_u1),
             _ => ::pyslots::__private::SlotDel::NotSlot,
@@ -101,28 +101,28 @@ impl ::pyslots::__private::Object for Node {
     #[inline]
     fn getattr(
         &self,
-        name: &::core::primitive::str,
+        __pyslots_name: &::core::primitive::str,
     ) -> ::pyslots::__private::Result<::pyslots::__private::Value, ::pyslots::__private::Error> {
-        ::pyslots::__private::getattr(self, name)
+        ::pyslots::__private::getattr(self, __pyslots_name)
     }
     #[inline]
     fn setattr(
         &mut self,
-        name: &::core::primitive::str,
-        value: ::pyslots::__private::Value,
+        __pyslots_name: &::core::primitive::str,
+        __pyslots_value: ::pyslots::__private::Value,
     ) -> ::pyslots::__private::Result<(), ::pyslots::__private::Error> {
-        ::pyslots::__private::setattr(self, name, value)
+        ::pyslots::__private::setattr(self, __pyslots_name, __pyslots_value)
     }
     #[inline]
     fn delattr(
         &mut self,
-        name: &::core::primitive::str,
+        __pyslots_name: &::core::primitive::str,
     ) -> ::pyslots::__private::Result<(), ::pyslots::__private::Error> {
-        ::pyslots::__private::delattr(self, name)
+        ::pyslots::__private::delattr(self, __pyslots_name)
     }
     #[inline]
-    fn hasattr(&self, name: &::core::primitive::str) -> ::core::primitive::bool {
-        ::pyslots::__private::hasattr(self, name)
+    fn hasattr(&self, __pyslots_name: &::core::primitive::str) -> ::core::primitive::bool {
+        ::pyslots::__private::hasattr(self, __pyslots_name)
     }
     fn dir(&self) -> ::pyslots::__private::Vec<::pyslots::__private::String> {
         ::pyslots::__private::dir(self)
@@ -144,7 +144,7 @@ impl ::pyslots::__private::Object for Node {
     }
 }
 impl ::pyslots::__private::fmt::Debug for Node {
-    fn fmt(&self, f: &mut ::pyslots::__private::fmt::Formatter<'_>) -> ::pyslots::__private::fmt::Result {
-        ::pyslots::__private::debug(self, f)
+    fn fmt(&self, __pyslots_f: &mut ::pyslots::__private::fmt::Formatter<'_>) -> ::pyslots::__private::fmt::Result {
+        ::pyslots::__private::debug(self, __pyslots_f)
     }
 }

@@ -142,9 +142,9 @@ impl Ctx<'_> {
         let fields = &self.base_fields;
         quote! {
             #(
-                match #pv::ClassImpl::slot_get(&self.#fields, name) {
+                match #pv::ClassImpl::slot_get(&self.#fields, __pyslots_name) {
                     #pv::SlotGet::NotSlot => {}
-                    found => return found,
+                    __pyslots_found => return __pyslots_found,
                 }
             )*
             #pv::SlotGet::NotSlot
@@ -156,12 +156,12 @@ impl Ctx<'_> {
         let fields = &self.base_fields;
         quote! {
             #(
-                let value = match #pv::ClassImpl::slot_set(&mut self.#fields, name, value, cls)? {
-                    #pv::SlotSet::NotSlot(value) => value,
-                    done => return #pv::Ok(done),
+                let __pyslots_value = match #pv::ClassImpl::slot_set(&mut self.#fields, __pyslots_name, __pyslots_value, __pyslots_cls)? {
+                    #pv::SlotSet::NotSlot(__pyslots_value) => __pyslots_value,
+                    __pyslots_done => return #pv::Ok(__pyslots_done),
                 };
             )*
-            #pv::Ok(#pv::SlotSet::NotSlot(value))
+            #pv::Ok(#pv::SlotSet::NotSlot(__pyslots_value))
         }
     }
 
@@ -170,9 +170,9 @@ impl Ctx<'_> {
         let fields = &self.base_fields;
         quote! {
             #(
-                match #pv::ClassImpl::slot_del(&mut self.#fields, name) {
+                match #pv::ClassImpl::slot_del(&mut self.#fields, __pyslots_name) {
                     #pv::SlotDel::NotSlot => {}
-                    done => return done,
+                    __pyslots_done => return __pyslots_done,
                 }
             )*
             #pv::SlotDel::NotSlot
@@ -199,7 +199,7 @@ impl Ctx<'_> {
         quote! {
             #[inline]
             fn instance_dict(&self) -> #pv::Option<&#pv::Dict> {
-                #( if let #pv::Some(d) = #get { return #pv::Some(d); } )*
+                #( if let #pv::Some(__pyslots_d) = #get { return #pv::Some(__pyslots_d); } )*
                 #pv::None
             }
             #[inline]
@@ -350,20 +350,24 @@ impl Ctx<'_> {
                     #cls
                 }
                 #[inline]
-                fn getattr(&self, name: &::core::primitive::str) -> #pv::Result<#pv::Value, #pv::Error> {
-                    #pv::getattr(self, name)
+                fn getattr(&self, __pyslots_name: &::core::primitive::str) -> #pv::Result<#pv::Value, #pv::Error> {
+                    #pv::getattr(self, __pyslots_name)
                 }
                 #[inline]
-                fn setattr(&mut self, name: &::core::primitive::str, value: #pv::Value) -> #pv::Result<(), #pv::Error> {
-                    #pv::setattr(self, name, value)
+                fn setattr(
+                    &mut self,
+                    __pyslots_name: &::core::primitive::str,
+                    __pyslots_value: #pv::Value,
+                ) -> #pv::Result<(), #pv::Error> {
+                    #pv::setattr(self, __pyslots_name, __pyslots_value)
                 }
                 #[inline]
-                fn delattr(&mut self, name: &::core::primitive::str) -> #pv::Result<(), #pv::Error> {
-                    #pv::delattr(self, name)
+                fn delattr(&mut self, __pyslots_name: &::core::primitive::str) -> #pv::Result<(), #pv::Error> {
+                    #pv::delattr(self, __pyslots_name)
                 }
                 #[inline]
-                fn hasattr(&self, name: &::core::primitive::str) -> ::core::primitive::bool {
-                    #pv::hasattr(self, name)
+                fn hasattr(&self, __pyslots_name: &::core::primitive::str) -> ::core::primitive::bool {
+                    #pv::hasattr(self, __pyslots_name)
                 }
                 fn dir(&self) -> #pv::Vec<#pv::String> {
                     #pv::dir(self)
@@ -386,8 +390,8 @@ impl Ctx<'_> {
             }
 
             impl #pv::fmt::Debug for #ident {
-                fn fmt(&self, f: &mut #pv::fmt::Formatter<'_>) -> #pv::fmt::Result {
-                    #pv::debug(self, f)
+                fn fmt(&self, __pyslots_f: &mut #pv::fmt::Formatter<'_>) -> #pv::fmt::Result {
+                    #pv::debug(self, __pyslots_f)
                 }
             }
         }
@@ -464,8 +468,8 @@ fn expand_regular(cx: &Ctx, keys: &[String]) -> TokenStream {
                 &KEYS
             }
             #[inline(always)]
-            fn dict_key(name: &::core::primitive::str) -> #pv::Option<(&'static #pv::SharedKeys, ::core::primitive::usize)> {
-                match name {
+            fn dict_key(__pyslots_name: &::core::primitive::str) -> #pv::Option<(&'static #pv::SharedKeys, ::core::primitive::usize)> {
+                match __pyslots_name {
                     #(#keys => #pv::Some((<Self as #pv::ClassImpl>::shared_keys(), #indices)),)*
                     _ => #pv::None,
                 }
@@ -533,21 +537,21 @@ fn expand_regular(cx: &Ctx, keys: &[String]) -> TokenStream {
 
         impl #pv::ClassImpl for #ident {
             #[inline(always)]
-            fn slot_get(&self, name: &::core::primitive::str) -> #pv::SlotGet {
+            fn slot_get(&self, __pyslots_name: &::core::primitive::str) -> #pv::SlotGet {
                 #base_get
             }
             #[inline(always)]
             fn slot_set(
                 &mut self,
-                name: &::core::primitive::str,
-                value: #pv::Value,
-                cls: &'static ::core::primitive::str,
+                __pyslots_name: &::core::primitive::str,
+                __pyslots_value: #pv::Value,
+                __pyslots_cls: &'static ::core::primitive::str,
             ) -> #pv::Result<#pv::SlotSet, #pv::Error> {
-                let _ = (name, cls);
+                let _ = (__pyslots_name, __pyslots_cls);
                 #base_set
             }
             #[inline(always)]
-            fn slot_del(&mut self, name: &::core::primitive::str) -> #pv::SlotDel {
+            fn slot_del(&mut self, __pyslots_name: &::core::primitive::str) -> #pv::SlotDel {
                 #base_del
             }
             #dict_methods
@@ -622,7 +626,7 @@ fn name_index(names: &[&str]) -> TokenStream {
         }
     });
     quote! {
-        let __pyslots_bytes = ::core::primitive::str::as_bytes(name);
+        let __pyslots_bytes = ::core::primitive::str::as_bytes(__pyslots_name);
         match __pyslots_bytes.len() {
             #(#groups,)*
             _ => ::core::primitive::u32::MAX,
@@ -664,7 +668,7 @@ fn expand_slotted(cx: &Ctx, sp: &SlotPlan) -> TokenStream {
                 init_default.push(quote!(#fid: <#ty as #pv::SlotValue>::vacant()));
                 get_arms.push(quote!(#key => #pv::read_typed::<#ty, _>(&self.#fid, &self.__pyslots_set, #bit)));
                 set_arms.push(quote!(
-                    #key => #pv::write_typed::<#ty, _>(&mut self.#fid, &mut self.__pyslots_set, #bit, value, cls, #name)
+                    #key => #pv::write_typed::<#ty, _>(&mut self.#fid, &mut self.__pyslots_set, #bit, __pyslots_value, __pyslots_cls, #name)
                 ));
                 del_arms
                     .push(quote!(#key => #pv::delete_typed::<#ty, _>(&mut self.#fid, &mut self.__pyslots_set, #bit)));
@@ -676,7 +680,7 @@ fn expand_slotted(cx: &Ctx, sp: &SlotPlan) -> TokenStream {
                 init_new.push(quote!(#fid: #pv::None));
                 init_default.push(quote!(#fid: #pv::None));
                 get_arms.push(quote!(#key => #pv::read_untyped(&self.#fid)));
-                set_arms.push(quote!(#key => #pv::write_untyped(&mut self.#fid, value)));
+                set_arms.push(quote!(#key => #pv::write_untyped(&mut self.#fid, __pyslots_value)));
                 del_arms.push(quote!(#key => #pv::delete_untyped(&mut self.#fid)));
                 heap.push(quote!(#pv::untyped_heap_size(&self.#fid)));
             }
@@ -714,7 +718,11 @@ fn expand_slotted(cx: &Ctx, sp: &SlotPlan) -> TokenStream {
     let (get_rest, set_rest, del_rest) = if cx.has_bases() {
         (cx.base_get(), cx.base_set(), cx.base_del())
     } else {
-        (quote!(#pv::SlotGet::NotSlot), quote!(#pv::Ok(#pv::SlotSet::NotSlot(value))), quote!(#pv::SlotDel::NotSlot))
+        (
+            quote!(#pv::SlotGet::NotSlot),
+            quote!(#pv::Ok(#pv::SlotSet::NotSlot(__pyslots_value))),
+            quote!(#pv::SlotDel::NotSlot),
+        )
     };
     let accessors = accessors(cx, sp);
     let slot_names: Vec<&str> = sp.slots.iter().map(|s| s.name.as_str()).collect();
@@ -746,7 +754,7 @@ fn expand_slotted(cx: &Ctx, sp: &SlotPlan) -> TokenStream {
             /// `u32::MAX` if it is not one of them.
             #[doc(hidden)]
             #[inline(always)]
-            fn __pyslots_slot_index(name: &::core::primitive::str) -> ::core::primitive::u32 {
+            fn __pyslots_slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
                 #slot_index
             }
         }
@@ -761,8 +769,8 @@ fn expand_slotted(cx: &Ctx, sp: &SlotPlan) -> TokenStream {
 
         impl #pv::ClassImpl for #ident {
             #[inline(always)]
-            fn slot_get(&self, name: &::core::primitive::str) -> #pv::SlotGet {
-                match Self::__pyslots_slot_index(name) {
+            fn slot_get(&self, __pyslots_name: &::core::primitive::str) -> #pv::SlotGet {
+                match Self::__pyslots_slot_index(__pyslots_name) {
                     #(#get_arms,)*
                     _ => { #get_rest }
                 }
@@ -770,19 +778,19 @@ fn expand_slotted(cx: &Ctx, sp: &SlotPlan) -> TokenStream {
             #[inline(always)]
             fn slot_set(
                 &mut self,
-                name: &::core::primitive::str,
-                value: #pv::Value,
-                cls: &'static ::core::primitive::str,
+                __pyslots_name: &::core::primitive::str,
+                __pyslots_value: #pv::Value,
+                __pyslots_cls: &'static ::core::primitive::str,
             ) -> #pv::Result<#pv::SlotSet, #pv::Error> {
-                let _ = cls;
-                match Self::__pyslots_slot_index(name) {
+                let _ = __pyslots_cls;
+                match Self::__pyslots_slot_index(__pyslots_name) {
                     #(#set_arms,)*
                     _ => { #set_rest }
                 }
             }
             #[inline(always)]
-            fn slot_del(&mut self, name: &::core::primitive::str) -> #pv::SlotDel {
-                match Self::__pyslots_slot_index(name) {
+            fn slot_del(&mut self, __pyslots_name: &::core::primitive::str) -> #pv::SlotDel {
+                match Self::__pyslots_slot_index(__pyslots_name) {
                     #(#del_arms,)*
                     _ => { #del_rest }
                 }
@@ -850,8 +858,8 @@ fn accessors(cx: &Ctx, sp: &SlotPlan) -> TokenStream {
         setters.push(quote! {
             #[doc = #doc]
             #[inline]
-            #vis fn #set_ident(&mut self, value: #ty) {
-                #pv::set_typed::<#ty, _>(&mut self.#fid, &mut self.__pyslots_set, #bit, value)
+            #vis fn #set_ident(&mut self, __pyslots_value: #ty) {
+                #pv::set_typed::<#ty, _>(&mut self.#fid, &mut self.__pyslots_set, #bit, __pyslots_value)
             }
         });
     }
