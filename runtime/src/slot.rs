@@ -86,6 +86,20 @@ pub trait SlotValue: Sized + Send + Sync + 'static {
     }
 }
 
+/// Ends a `Value` that a conversion has matched as a scalar (`Int`,
+/// `Float`, `Bool`), so that it has nothing to drop.
+///
+/// Letting it go out of scope instead calls `Value`'s drop glue, an
+/// out-of-line function LLVM does not inline (it handles every heap
+/// variant), even where the variant is known. The call then forces the
+/// converted number to be spilled around it. In `setattr` of an `f64`
+/// slot this was 0.3-0.5 ns of 3.2 (measured with the report).
+#[inline(always)]
+fn scalar_consumed(value: Value) {
+    debug_assert!(matches!(value, Value::Int(_) | Value::Float(_) | Value::Bool(_)));
+    std::mem::forget(value);
+}
+
 macro_rules! small_int_slot {
     ($($t:ty),*) => {$(
         impl SlotValue for $t {
@@ -110,6 +124,7 @@ macro_rules! small_int_slot {
                     Value::Bool(b) => i64::from(b),
                     other => return Err(Mismatch::Type(other)),
                 };
+                scalar_consumed(value);
                 <$t>::try_from(i).map_err(|_| Mismatch::Overflow(i))
             }
         }
@@ -143,10 +158,12 @@ impl SlotValue for bool {
     /// Only `True` and `False`, as CPython's `T_BOOL` members.
     #[inline]
     fn convert(value: Value) -> Result<bool, Mismatch> {
-        match value {
-            Value::Bool(b) => Ok(b),
-            other => Err(Mismatch::Type(other)),
-        }
+        let b = match value {
+            Value::Bool(b) => b,
+            other => return Err(Mismatch::Type(other)),
+        };
+        scalar_consumed(value);
+        Ok(b)
     }
 }
 
@@ -176,12 +193,14 @@ impl SlotValue for f64 {
     /// Floats, and ints converted as Python's `float(n)`.
     #[inline]
     fn convert(value: Value) -> Result<f64, Mismatch> {
-        match value {
-            Value::Float(x) => Ok(x),
-            Value::Int(i) => Ok(i as f64),
-            Value::Bool(b) => Ok(f64::from(u8::from(b))),
-            other => Err(Mismatch::Type(other)),
-        }
+        let x = match value {
+            Value::Float(x) => x,
+            Value::Int(i) => i as f64,
+            Value::Bool(b) => f64::from(u8::from(b)),
+            other => return Err(Mismatch::Type(other)),
+        };
+        scalar_consumed(value);
+        Ok(x)
     }
 }
 
