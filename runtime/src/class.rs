@@ -179,10 +179,25 @@ pub fn setattr<T: ClassImpl>(obj: &mut T, name: &str, value: Value) -> Result<()
                 ))),
             };
         }
-        match T::dict_key(name) {
-            Some((keys, index)) => d.set_known(keys, index, name, value),
-            None => d.set_str(name, value),
-        };
+        // The value goes to exactly one place. Handed to one function with
+        // fast and slow paths, LLVM copied it first (a 16-byte load over
+        // the two 8-byte stores that built it, which the CPU cannot
+        // forward); rebuilding scalars from their parts lets it keep them
+        // in registers. Dict setattr 8.6 -> 4.4-4.8 ns (benches report).
+        let known = T::dict_key(name).and_then(|(keys, index)| d.known_value_mut(keys, index));
+        match known {
+            Some(slot) => {
+                *slot = match value {
+                    Value::Float(x) => Value::Float(x),
+                    Value::Int(i) => Value::Int(i),
+                    Value::Bool(b) => Value::Bool(b),
+                    other => other,
+                }
+            }
+            None => {
+                d.set_str(name, value);
+            }
+        }
         return Ok(());
     }
     Err(missing_for_write::<T>(name))

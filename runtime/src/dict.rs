@@ -124,18 +124,17 @@ impl Dict {
         }
     }
 
-    /// [`set_str`](Dict::set_str) for a key at a known position of `keys`
-    /// (see [`get_known`](Dict::get_known)).
+    /// The value present at position `index` of the key table `keys`, to
+    /// overwrite in place, while this dict is still over that very table
+    /// (see [`get_known`](Dict::get_known)); `None` if the dict has
+    /// diverged or the key has no value, where [`set_str`](Dict::set_str)
+    /// applies.
     #[inline]
-    pub fn set_known(&mut self, keys: &'static SharedKeys, index: usize, key: &str, value: Value) -> Option<Value> {
-        if let Repr::Shared { keys: own, values } = &mut self.repr {
-            if std::ptr::eq(*own, keys) {
-                if let Some(slot @ Some(_)) = values.get_mut(index) {
-                    return slot.replace(value);
-                }
-            }
+    pub fn known_value_mut(&mut self, keys: &'static SharedKeys, index: usize) -> Option<&mut Value> {
+        match &mut self.repr {
+            Repr::Shared { keys: own, values } if std::ptr::eq(*own, keys) => values.get_mut(index)?.as_mut(),
+            _ => None,
         }
-        self.set_str(key, value)
     }
 
     /// The number of entries.
@@ -404,6 +403,25 @@ mod tests {
         assert!(d.is_shared());
         assert_eq!(d.to_string(), "{'name': 'Alice', 'age': 31}");
         assert_eq!(d.heap_size(), 2 * 24 + 24);
+    }
+
+    #[test]
+    fn known_value_mut_only_over_its_own_table_and_present_values() {
+        static OTHER: SharedKeys = SharedKeys { names: &["name", "age"] };
+        let mut d = Dict::from_shared(&PERSON, vec!["Alice".into(), 30.into()]);
+        *d.known_value_mut(&PERSON, 1).unwrap() = Value::Int(31);
+        assert_eq!(d.to_string(), "{'name': 'Alice', 'age': 31}");
+        // Another table with the same names is another class's: no shortcut.
+        assert!(d.known_value_mut(&OTHER, 1).is_none());
+        assert!(d.known_value_mut(&PERSON, 2).is_none());
+        // A deleted value has no slot to overwrite: re-inserting it must go
+        // last, which only `set_str` knows how to do.
+        d.remove("name");
+        assert!(d.known_value_mut(&PERSON, 0).is_none());
+        d.insert("name", "Bob");
+        assert!(!d.is_shared());
+        assert!(d.known_value_mut(&PERSON, 1).is_none());
+        assert_eq!(d.get_known(&PERSON, 1, "age"), Some(&Value::Int(31)));
     }
 
     #[test]
