@@ -283,7 +283,9 @@ mod shadowed_primitives {
 /// Lowercase unit structs and consts named like the generated code's
 /// parameters and bindings. A binding named like a unit struct or const in
 /// scope is a pattern, not a new name, so every parameter and binding the
-/// expansion introduces must be spelled `__pyslots_...`.
+/// expansion introduces must be spelled `__pyslots_...`. The exception is
+/// `new`, whose parameters are the fields' and the bases' names, as a
+/// hand-written constructor's would be.
 #[allow(non_camel_case_types, non_upper_case_globals, dead_code)]
 mod lowercase_items_in_scope {
     struct name;
