@@ -136,17 +136,13 @@ pub mod prelude {
 /// What generated code names, by absolute path; not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use core::convert::Into;
     pub use core::default::Default;
     pub use core::mem::size_of;
     pub use core::option::Option::{self, None, Some};
     pub use core::result::Result::{self, Err, Ok};
-    pub use core::{concat, fmt, module_path, stringify};
+    pub use core::{fmt, module_path};
     pub use pyslots_runtime::class::*;
-    pub use pyslots_runtime::dict::NO_KEYS;
     pub use pyslots_runtime::layout::{any_has_dict, any_has_slot, any_has_weakref, layout_conflict, mro_conflict};
     pub use pyslots_runtime::slot::{SetFlags, SlotValue};
-    pub use pyslots_runtime::{Dict, Error, Layout, Object, PyClass, SharedKeys, Value, WeakRefs};
-    pub use std::string::String;
-    pub use std::vec::Vec;
+    pub use pyslots_runtime::{Dict, Error, Layout, PyClass, SharedKeys, Value, WeakRefs};
 }

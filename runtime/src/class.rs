@@ -12,7 +12,8 @@ use std::sync::Arc;
 
 use crate::dict::{Dict, SharedKeys};
 use crate::error::Error;
-use crate::object::PyClass;
+use crate::layout::Layout;
+use crate::object::{Object, PyClass};
 use crate::slot::{Mismatch, SetFlags, SlotValue};
 use crate::value::Value;
 
@@ -54,23 +55,51 @@ pub enum SlotDel {
     NotSlot,
 }
 
-/// Implemented by `#[pyclass_like]`: name-to-storage glue of one class.
+/// Implemented by `#[pyclass_like]`: the name-to-storage glue of one class.
+/// What a class has none of (slots, a dict, heap bytes) it leaves to the
+/// defaults.
+///
+/// Every `ClassImpl` is an [`Object`] by the blanket implementation below:
+/// the attribute algorithm is generic code here, monomorphised per class
+/// so the generated slot `match` inlines into it.
 #[diagnostic::on_unimplemented(message = "`{Self}` is not a #[pyclass_like] class", label = "not a pyslots class")]
 pub trait ClassImpl: PyClass {
-    /// Reads a slot of this class or its bases. `cls` is the instance's
-    /// class name, for messages.
-    fn slot_get(&self, name: &str) -> SlotGet;
+    /// Reads a slot of this class or its bases.
+    #[inline(always)]
+    fn slot_get(&self, name: &str) -> SlotGet {
+        let _ = name;
+        SlotGet::NotSlot
+    }
     /// Writes a slot of this class or its bases; a wrong-typed value is an
-    /// error and leaves the slot as it was.
-    fn slot_set(&mut self, name: &str, value: Value, cls: &'static str) -> Result<SlotSet, Error>;
+    /// error and leaves the slot as it was. `cls` is the instance's class
+    /// name, for messages.
+    #[inline(always)]
+    fn slot_set(&mut self, name: &str, value: Value, cls: &'static str) -> Result<SlotSet, Error> {
+        let _ = (name, cls);
+        Ok(SlotSet::NotSlot(value))
+    }
     /// Unsets a slot of this class or its bases.
-    fn slot_del(&mut self, name: &str) -> SlotDel;
-    /// The instance dict, wherever in the chain it lives.
-    fn instance_dict(&self) -> Option<&Dict>;
-    /// The instance dict, mutably.
-    fn instance_dict_mut(&mut self) -> Option<&mut Dict>;
-    /// Heap bytes owned by the slots and dict of this class and its bases.
-    fn owned_heap_size(&self) -> usize;
+    #[inline(always)]
+    fn slot_del(&mut self, name: &str) -> SlotDel {
+        let _ = name;
+        SlotDel::NotSlot
+    }
+    /// The instance dict, wherever in the chain it lives: [`Object::dict`].
+    #[inline(always)]
+    fn dict(&self) -> Option<&Dict> {
+        None
+    }
+    /// The instance dict, mutably: [`Object::dict_mut`].
+    #[inline(always)]
+    fn dict_mut(&mut self) -> Option<&mut Dict> {
+        None
+    }
+    /// Heap bytes owned by the slots and dict of this class and its bases:
+    /// [`Object::heap_size`].
+    #[inline]
+    fn heap_size(&self) -> usize {
+        0
+    }
     /// The key table a regular class's dicts share: one `static`, so dicts
     /// can tell whether they are still over it by address.
     #[inline(always)]
@@ -86,11 +115,54 @@ pub trait ClassImpl: PyClass {
     }
 }
 
+/// Every class is an [`Object`] through the one attribute algorithm below;
+/// generated code emits none of this.
+impl<T: ClassImpl> Object for T {
+    #[inline]
+    fn type_name(&self) -> &'static str {
+        T::LAYOUT.name
+    }
+    #[inline]
+    fn getattr(&self, name: &str) -> Result<Value, Error> {
+        generic_getattr(self, name)
+    }
+    #[inline]
+    fn setattr(&mut self, name: &str, value: Value) -> Result<(), Error> {
+        generic_setattr(self, name, value)
+    }
+    #[inline]
+    fn delattr(&mut self, name: &str) -> Result<(), Error> {
+        generic_delattr(self, name)
+    }
+    #[inline]
+    fn hasattr(&self, name: &str) -> bool {
+        generic_hasattr(self, name)
+    }
+    fn dir(&self) -> Vec<String> {
+        generic_dir(self)
+    }
+    #[inline]
+    fn dict(&self) -> Option<&Dict> {
+        ClassImpl::dict(self)
+    }
+    #[inline]
+    fn dict_mut(&mut self) -> Option<&mut Dict> {
+        ClassImpl::dict_mut(self)
+    }
+    #[inline]
+    fn layout(&self) -> &'static Layout {
+        &T::LAYOUT
+    }
+    fn heap_size(&self) -> usize {
+        ClassImpl::heap_size(self)
+    }
+}
+
 /// `getattr`, CPython's `PyObject_GenericGetAttr` for a slotted or regular
 /// class: data descriptors (slots, `__dict__`, `__weakref__`) first, then
 /// the instance dict, then plain class attributes (`__slots__`).
 #[inline(always)]
-pub fn getattr<T: ClassImpl>(obj: &T, name: &str) -> Result<Value, Error> {
+pub fn generic_getattr<T: ClassImpl>(obj: &T, name: &str) -> Result<Value, Error> {
     match obj.slot_get(name) {
         SlotGet::Found(v) => Ok(v),
         SlotGet::Unset => Err(Error::no_attribute(T::LAYOUT.name, name)),
@@ -98,7 +170,7 @@ pub fn getattr<T: ClassImpl>(obj: &T, name: &str) -> Result<Value, Error> {
             // A regular class's declared attribute: the generated match has
             // its position in the shared key table. No declared key is a
             // special name, so this may come before `__dict__`/`__weakref__`.
-            if let (Some((keys, index)), Some(d)) = (T::dict_key(name), obj.instance_dict()) {
+            if let (Some((keys, index)), Some(d)) = (T::dict_key(name), ClassImpl::dict(obj)) {
                 if let Some(v) = d.get_known(keys, index, name) {
                     return Ok(v.clone());
                 }
@@ -108,16 +180,16 @@ pub fn getattr<T: ClassImpl>(obj: &T, name: &str) -> Result<Value, Error> {
     }
 }
 
-/// The rest of [`getattr`]'s walk, out of line so the hot paths above stay
+/// The rest of [`generic_getattr`]'s walk, out of line so the hot paths above stay
 /// small.
 #[inline(never)]
 fn getattr_slow<T: ClassImpl>(obj: &T, name: &str) -> Result<Value, Error> {
     lookup_rest(obj, name).ok_or_else(|| Error::no_attribute(T::LAYOUT.name, name))
 }
 
-/// `hasattr`: the same walk as [`getattr`], without building an error.
+/// `hasattr`: the same walk as [`generic_getattr`], without building an error.
 #[inline(always)]
-pub fn hasattr<T: ClassImpl>(obj: &T, name: &str) -> bool {
+pub fn generic_hasattr<T: ClassImpl>(obj: &T, name: &str) -> bool {
     match obj.slot_get(name) {
         SlotGet::Found(_) => true,
         SlotGet::Unset => false,
@@ -126,7 +198,7 @@ pub fn hasattr<T: ClassImpl>(obj: &T, name: &str) -> bool {
 }
 
 fn lookup_rest<T: ClassImpl>(obj: &T, name: &str) -> Option<Value> {
-    let dict = obj.instance_dict();
+    let dict = ClassImpl::dict(obj);
     if let Some(d) = dict {
         if name == "__dict__" {
             return Some(Value::Dict(Arc::new(d.clone())));
@@ -147,8 +219,7 @@ fn lookup_rest<T: ClassImpl>(obj: &T, name: &str) -> Option<Value> {
         }
     }
     if name == "__slots__" {
-        let layout: &'static crate::Layout = &T::LAYOUT;
-        if let Some(slots) = static_layout(layout).slots_attr() {
+        if let Some(slots) = T::LAYOUT.slots_attr() {
             return Some(Value::List(slots.iter().map(|s| Value::from(*s)).collect()));
         }
     }
@@ -157,7 +228,7 @@ fn lookup_rest<T: ClassImpl>(obj: &T, name: &str) -> Option<Value> {
 
 /// `setattr`, CPython's `PyObject_GenericSetAttr`.
 #[inline(always)]
-pub fn setattr<T: ClassImpl>(obj: &mut T, name: &str, value: Value) -> Result<(), Error> {
+pub fn generic_setattr<T: ClassImpl>(obj: &mut T, name: &str, value: Value) -> Result<(), Error> {
     let cls = T::LAYOUT.name;
     let value = match obj.slot_set(name, value, cls)? {
         SlotSet::Done => return Ok(()),
@@ -166,7 +237,7 @@ pub fn setattr<T: ClassImpl>(obj: &mut T, name: &str, value: Value) -> Result<()
     if name == "__weakref__" && T::LAYOUT.has_weakref {
         return Err(weakref_not_writable::<T>());
     }
-    if let Some(d) = obj.instance_dict_mut() {
+    if let Some(d) = ClassImpl::dict_mut(obj) {
         if name == "__dict__" {
             return match value {
                 Value::Dict(new) => {
@@ -205,7 +276,7 @@ pub fn setattr<T: ClassImpl>(obj: &mut T, name: &str, value: Value) -> Result<()
 
 /// `delattr`, CPython's `PyObject_GenericSetAttr` with no value.
 #[inline(always)]
-pub fn delattr<T: ClassImpl>(obj: &mut T, name: &str) -> Result<(), Error> {
+pub fn generic_delattr<T: ClassImpl>(obj: &mut T, name: &str) -> Result<(), Error> {
     match obj.slot_del(name) {
         SlotDel::Done => return Ok(()),
         SlotDel::Unset => return Err(Error::unset_slot(name)),
@@ -214,7 +285,7 @@ pub fn delattr<T: ClassImpl>(obj: &mut T, name: &str) -> Result<(), Error> {
     if name == "__weakref__" && T::LAYOUT.has_weakref {
         return Err(weakref_not_writable::<T>());
     }
-    if let Some(d) = obj.instance_dict_mut() {
+    if let Some(d) = ClassImpl::dict_mut(obj) {
         if name == "__dict__" {
             // CPython drops the dict; the next access makes a new, empty one.
             d.clear();
@@ -231,7 +302,7 @@ pub fn delattr<T: ClassImpl>(obj: &mut T, name: &str) -> Result<(), Error> {
 /// The error for writing or deleting a name an instance without a dict
 /// cannot hold: a class attribute is read-only, anything else is missing.
 fn missing_for_write<T: ClassImpl>(name: &str) -> Error {
-    if name == "__slots__" && static_layout(&T::LAYOUT).slots_attr().is_some() {
+    if name == "__slots__" && T::LAYOUT.slots_attr().is_some() {
         Error::read_only(T::LAYOUT.name, name)
     } else {
         Error::no_attribute(T::LAYOUT.name, name)
@@ -240,15 +311,15 @@ fn missing_for_write<T: ClassImpl>(name: &str) -> Error {
 
 fn weakref_not_writable<T: ClassImpl>() -> Error {
     // CPython names the class whose `__weakref__` descriptor is found.
-    let owner = static_layout(&T::LAYOUT).weakref_owner().map_or(T::LAYOUT.name, |l| l.name);
+    let owner = T::LAYOUT.weakref_owner().map_or(T::LAYOUT.name, |l| l.name);
     Error::attribute_error(format!("attribute '__weakref__' of '{owner}' objects is not writable"))
 }
 
 /// `dir(obj)` over the layout chain and the dict.
-pub fn dir<T: ClassImpl>(obj: &T) -> Vec<String> {
-    let layout = static_layout(&T::LAYOUT);
+pub fn generic_dir<T: ClassImpl>(obj: &T) -> Vec<String> {
+    let layout: &'static Layout = &T::LAYOUT;
     let mut names: Vec<String> = layout.all_slots().into_iter().map(str::to_owned).collect();
-    if let Some(d) = obj.instance_dict() {
+    if let Some(d) = ClassImpl::dict(obj) {
         names.extend(d.keys().map(str::to_owned));
         names.push("__dict__".to_owned());
     }
@@ -265,7 +336,7 @@ pub fn dir<T: ClassImpl>(obj: &T) -> Vec<String> {
 
 /// `Debug` of a class instance: `Point { x: 3.0, y: <unset> }`, then the
 /// dict's entries, if any, under `__dict__`.
-pub fn debug<T: ClassImpl>(obj: &T, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+pub fn fmt_debug<T: ClassImpl>(obj: &T, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     struct Repr(Option<Value>);
     impl fmt::Debug for Repr {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -276,22 +347,17 @@ pub fn debug<T: ClassImpl>(obj: &T, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         }
     }
     let mut s = f.debug_struct(T::LAYOUT.name);
-    for name in static_layout(&T::LAYOUT).all_slots() {
+    for name in T::LAYOUT.all_slots() {
         let v = match obj.slot_get(name) {
             SlotGet::Found(v) => Some(v),
             _ => None,
         };
         s.field(name, &Repr(v));
     }
-    if let Some(d) = obj.instance_dict() {
+    if let Some(d) = ClassImpl::dict(obj) {
         s.field("__dict__", d);
     }
     s.finish()
-}
-
-/// A layout constant promoted to `'static`.
-fn static_layout(layout: &'static crate::Layout) -> &'static crate::Layout {
-    layout
 }
 
 /// Reads a typed slot.
@@ -411,7 +477,7 @@ pub struct DictIf<const B: bool>;
 /// See [`DictIf`].
 pub trait DictSel {
     /// [`Dict`] or [`NoDict`].
-    type Storage: DictStorage;
+    type Storage: DictSlot;
 }
 
 impl DictSel for DictIf<true> {
@@ -422,21 +488,22 @@ impl DictSel for DictIf<false> {
     type Storage = NoDict;
 }
 
-/// The storage of a subclass's own dict, if it has one.
-pub trait DictStorage: Default + Send + Sync + 'static {
-    /// The dict, if this storage is one.
-    fn get(&self) -> Option<&Dict>;
+/// The field that holds a class's own dict, if it has one: a [`Dict`], or
+/// [`NoDict`] where the instance dict is a base's or there is none.
+pub trait DictSlot: Default + Send + Sync + 'static {
+    /// The dict, if this field holds one.
+    fn dict(&self) -> Option<&Dict>;
     /// The dict, mutably.
-    fn get_mut(&mut self) -> Option<&mut Dict>;
+    fn dict_mut(&mut self) -> Option<&mut Dict>;
 }
 
-impl DictStorage for Dict {
+impl DictSlot for Dict {
     #[inline]
-    fn get(&self) -> Option<&Dict> {
+    fn dict(&self) -> Option<&Dict> {
         Some(self)
     }
     #[inline]
-    fn get_mut(&mut self) -> Option<&mut Dict> {
+    fn dict_mut(&mut self) -> Option<&mut Dict> {
         Some(self)
     }
 }
@@ -445,13 +512,13 @@ impl DictStorage for Dict {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct NoDict;
 
-impl DictStorage for NoDict {
+impl DictSlot for NoDict {
     #[inline]
-    fn get(&self) -> Option<&Dict> {
+    fn dict(&self) -> Option<&Dict> {
         None
     }
     #[inline]
-    fn get_mut(&mut self) -> Option<&mut Dict> {
+    fn dict_mut(&mut self) -> Option<&mut Dict> {
         None
     }
 }

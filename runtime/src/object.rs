@@ -29,6 +29,11 @@ use crate::value::Value;
 /// assert_eq!(obj.dir(), ["__slots__", "x", "y"]);
 /// # Ok::<(), pyslots::Error>(())
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a #[pyclass_like] class",
+    label = "not a pyslots class",
+    note = "`extends` and `Py<T>` take classes made with #[pyclass_like]"
+)]
 pub trait Object: fmt::Debug + Send + Sync + 'static {
     /// The class name, as `type(obj).__name__`.
     fn type_name(&self) -> &'static str {

@@ -2,16 +2,18 @@
 
 use proc_macro2::{Span, TokenStream};
 use syn::spanned::Spanned;
-use syn::{Attribute, Ident, Path, Type, Visibility};
+use syn::{Attribute, Ident, Type, Visibility};
 
 use crate::attr::{self, ClassArgs, SlotItem};
 use crate::ctxt::Ctxt;
 
-/// Which attribute macro runs first: the other one is found among the
-/// struct's attributes and taken out.
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// Which attribute macro is being expanded: it runs first, and the other
+/// one is found among the struct's attributes and taken out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Entry {
+    /// `#[pyclass_like(...)]`, its arguments the class arguments.
     PyclassLike,
+    /// `#[slots(...)]`, its arguments the slot names.
     Slots,
 }
 
@@ -20,6 +22,8 @@ pub struct Class {
     pub attrs: Vec<Attribute>,
     pub vis: Visibility,
     pub ident: Ident,
+    /// The struct's generics, which `valid` rejects.
+    pub generics: syn::Generics,
     pub fields: Vec<Field>,
     pub args: ClassArgs,
     /// `None` for a regular class (no `#[slots]`).
@@ -27,6 +31,7 @@ pub struct Class {
 }
 
 pub struct Field {
+    /// Every attribute written on the field; `valid` accepts docs and lints.
     pub attrs: Vec<Attribute>,
     pub vis: Visibility,
     pub ident: Ident,
@@ -35,6 +40,14 @@ pub struct Field {
 
 impl Field {
     /// The field's name as Python sees it (`r#type` is `type`).
+    pub fn name(&self) -> String {
+        let s = self.ident.to_string();
+        s.strip_prefix("r#").unwrap_or(&s).to_owned()
+    }
+}
+
+impl Class {
+    /// The class name, as Python's `__name__` (`r#type` is `type`).
     pub fn name(&self) -> String {
         let s = self.ident.to_string();
         s.strip_prefix("r#").unwrap_or(&s).to_owned()
@@ -93,27 +106,9 @@ pub fn parse(cx: &Ctxt, entry: Entry, entry_args: TokenStream, item: TokenStream
     };
     let args = attr::parse_class_args(cx, class_args);
 
-    if input.generics.params.is_empty() {
-        if let Some(where_clause) = &input.generics.where_clause {
-            let message = "a #[pyclass_like] class takes no where clause: it has no generic parameters to bound";
-            if where_clause.predicates.is_empty() {
-                // An empty `where` prints as no tokens at all.
-                cx.error_spanned_by(where_clause.where_token, message);
-            } else {
-                cx.error_spanned_by(where_clause, message);
-            }
-        }
-    } else {
-        cx.error_spanned_by(
-            &input.generics,
-            "generic classes are not supported: a #[pyclass_like] class has one layout, known at compile time; \
-             use a concrete type for each field",
-        );
-    }
-
     let fields = match input.data {
         syn::Data::Struct(data) => match data.fields {
-            syn::Fields::Named(named) => named.named.into_iter().map(|f| parse_field(cx, f)).collect(),
+            syn::Fields::Named(named) => named.named.into_iter().map(parse_field).collect(),
             syn::Fields::Unit => Vec::new(),
             syn::Fields::Unnamed(unnamed) => {
                 cx.error_spanned_by(
@@ -139,47 +134,11 @@ pub fn parse(cx: &Ctxt, entry: Entry, entry_args: TokenStream, item: TokenStream
         }
     };
 
-    Some(Class { attrs, vis: input.vis, ident: input.ident, fields, args, slots })
+    Some(Class { attrs, vis: input.vis, ident: input.ident, generics: input.generics, fields, args, slots })
 }
 
-fn parse_field(cx: &Ctxt, field: syn::Field) -> Field {
-    let mut attrs = Vec::new();
-    for a in field.attrs {
-        if a.path().is_ident("doc") || a.path().is_ident("allow") || a.path().is_ident("expect") {
-            attrs.push(a);
-        } else {
-            cx.error_spanned_by(
-                &a,
-                "pyslots supports only doc comments and lint attributes on fields: a slot is always present in the layout",
-            );
-        }
-    }
+fn parse_field(field: syn::Field) -> Field {
     // Named fields always have an identifier.
     let ident = field.ident.unwrap_or_else(|| Ident::new("_", Span::call_site()));
-    Field { attrs, vis: field.vis, ident, ty: field.ty }
-}
-
-/// The struct's `derive`d traits that pyslots implements itself.
-pub fn conflicting_derives(cx: &Ctxt, attrs: &[Attribute]) {
-    for a in attrs {
-        if !a.path().is_ident("derive") {
-            continue;
-        }
-        let Ok(paths) = a.parse_args_with(syn::punctuated::Punctuated::<Path, syn::Token![,]>::parse_terminated) else {
-            continue;
-        };
-        for p in paths {
-            if let Some(last) = p.segments.last() {
-                if last.ident == "Debug" || last.ident == "Default" {
-                    cx.error_spanned_by(
-                        &p,
-                        format!(
-                            "#[pyclass_like] already implements `{}` for this class; remove it from the derive",
-                            last.ident
-                        ),
-                    );
-                }
-            }
-        }
-    }
+    Field { attrs: field.attrs, vis: field.vis, ident, ty: field.ty }
 }

@@ -1,7 +1,7 @@
 //! Expansion snapshots: what the macro emits for a few representative
-//! classes, formatted by `rustfmt`, compared with `macros/snapshots/*.rs`.
+//! classes, formatted by `rustfmt`, compared with `tests/snapshots/*.rs`.
 //! They exist for review: a change to the generated code shows up as a diff
-//! of readable Rust. `UPDATE_SNAPSHOTS=1 cargo test -p pyslots-macros`
+//! of readable Rust. `UPDATE_SNAPSHOTS=1 cargo test -p pyslots-macros-backend`
 //! rewrites them; read the diff before committing it.
 
 use std::io::Write;
@@ -11,11 +11,11 @@ use std::process::{Command, Stdio};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ast::Entry;
+use pyslots_macros_backend::{expand, Entry};
 
 /// The expansion of `#[pyclass_like(args)]` on `item`, through rustfmt.
 fn expand_formatted(args: TokenStream, item: TokenStream) -> String {
-    let code = crate::expand_class(Entry::PyclassLike, args, item).to_string();
+    let code = expand(Entry::PyclassLike, args, item).to_string();
     let mut child = Command::new("rustfmt")
         .args(["--edition", "2021", "--emit", "stdout", "--quiet"])
         .stdin(Stdio::piped())
@@ -31,7 +31,8 @@ fn expand_formatted(args: TokenStream, item: TokenStream) -> String {
 fn check(name: &str, args: TokenStream, item: TokenStream) {
     let header = format!("// The expansion of:\n// {}\n\n", item.to_string().replace('\n', " "));
     let actual = header + &expand_formatted(args, item);
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("snapshots").join(format!("{name}.expanded.rs"));
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests").join("snapshots").join(format!("{name}.expanded.rs"));
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::write(&path, &actual).expect("snapshot written");
         return;
@@ -39,7 +40,7 @@ fn check(name: &str, args: TokenStream, item: TokenStream) {
     let expected = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         expected == actual,
-        "the expansion of {name} changed; run UPDATE_SNAPSHOTS=1 cargo test -p pyslots-macros and review \
+        "the expansion of {name} changed; run UPDATE_SNAPSHOTS=1 cargo test -p pyslots-macros-backend and review \
          the diff of {}",
         path.display()
     );

@@ -10,12 +10,11 @@ impl Point {
     #[doc = "A new instance with every slot set."]
     #[allow(clippy::too_many_arguments)]
     pub fn new(x: f64, y: f64) -> Self {
-        let __pyslots_this = Self {
+        Self {
             x: <f64 as ::pyslots::__private::SlotValue>::store(x),
             y: <f64 as ::pyslots::__private::SlotValue>::store(y),
             __pyslots_set: <::core::primitive::u8 as ::pyslots::__private::SetFlags>::all(2u32),
-        };
-        __pyslots_this
+        }
     }
     #[doc = "Slot `x`, typed. An unset slot (deleted, or never set on a `Default` instance) is `AttributeError: 'Point' object has no attribute 'x'`."]
     #[inline]
@@ -60,8 +59,8 @@ impl Point {
     }
 }
 impl ::pyslots::__private::Default for Point {
-    #[doc = r" An instance with every slot unset, as `object.__new__` makes it"]
-    #[doc = r" before `__init__` assigns anything."]
+    #[doc = r" An instance with every slot unset and an empty dict, as"]
+    #[doc = r" `object.__new__` makes it before `__init__` assigns anything."]
     fn default() -> Self {
         Self {
             x: <f64 as ::pyslots::__private::SlotValue>::vacant(),
@@ -115,15 +114,7 @@ impl ::pyslots::__private::ClassImpl for Point {
             _ => ::pyslots::__private::SlotDel::NotSlot,
         }
     }
-    #[inline]
-    fn instance_dict(&self) -> ::pyslots::__private::Option<&::pyslots::__private::Dict> {
-        ::pyslots::__private::None
-    }
-    #[inline]
-    fn instance_dict_mut(&mut self) -> ::pyslots::__private::Option<&mut ::pyslots::__private::Dict> {
-        ::pyslots::__private::None
-    }
-    fn owned_heap_size(&self) -> ::core::primitive::usize {
+    fn heap_size(&self) -> ::core::primitive::usize {
         <f64 as ::pyslots::__private::SlotValue>::heap_size(&self.x)
             + <f64 as ::pyslots::__private::SlotValue>::heap_size(&self.y)
     }
@@ -141,58 +132,8 @@ impl ::pyslots::__private::PyClass for Point {
     };
     type WeakRefs = ::pyslots::__private::WeakRefs<{ ::pyslots::__private::any_has_weakref(&[]) }>;
 }
-impl ::pyslots::__private::Object for Point {
-    #[inline]
-    fn type_name(&self) -> &'static ::core::primitive::str {
-        "Point"
-    }
-    #[inline]
-    fn getattr(
-        &self,
-        __pyslots_name: &::core::primitive::str,
-    ) -> ::pyslots::__private::Result<::pyslots::__private::Value, ::pyslots::__private::Error> {
-        ::pyslots::__private::getattr(self, __pyslots_name)
-    }
-    #[inline]
-    fn setattr(
-        &mut self,
-        __pyslots_name: &::core::primitive::str,
-        __pyslots_value: ::pyslots::__private::Value,
-    ) -> ::pyslots::__private::Result<(), ::pyslots::__private::Error> {
-        ::pyslots::__private::setattr(self, __pyslots_name, __pyslots_value)
-    }
-    #[inline]
-    fn delattr(
-        &mut self,
-        __pyslots_name: &::core::primitive::str,
-    ) -> ::pyslots::__private::Result<(), ::pyslots::__private::Error> {
-        ::pyslots::__private::delattr(self, __pyslots_name)
-    }
-    #[inline]
-    fn hasattr(&self, __pyslots_name: &::core::primitive::str) -> ::core::primitive::bool {
-        ::pyslots::__private::hasattr(self, __pyslots_name)
-    }
-    fn dir(&self) -> ::pyslots::__private::Vec<::pyslots::__private::String> {
-        ::pyslots::__private::dir(self)
-    }
-    #[inline]
-    fn dict(&self) -> ::pyslots::__private::Option<&::pyslots::__private::Dict> {
-        ::pyslots::__private::ClassImpl::instance_dict(self)
-    }
-    #[inline]
-    fn dict_mut(&mut self) -> ::pyslots::__private::Option<&mut ::pyslots::__private::Dict> {
-        ::pyslots::__private::ClassImpl::instance_dict_mut(self)
-    }
-    #[inline]
-    fn layout(&self) -> &'static ::pyslots::__private::Layout {
-        &<Self as ::pyslots::__private::PyClass>::LAYOUT
-    }
-    fn heap_size(&self) -> ::core::primitive::usize {
-        ::pyslots::__private::ClassImpl::owned_heap_size(self)
-    }
-}
 impl ::pyslots::__private::fmt::Debug for Point {
     fn fmt(&self, __pyslots_f: &mut ::pyslots::__private::fmt::Formatter<'_>) -> ::pyslots::__private::fmt::Result {
-        ::pyslots::__private::debug(self, __pyslots_f)
+        ::pyslots::__private::fmt_debug(self, __pyslots_f)
     }
 }

@@ -9,9 +9,7 @@ impl Node {
     #[doc = "A new instance; every slot starts unset."]
     #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
-        let __pyslots_this =
-            Self { __pyslots_u0: ::pyslots::__private::None, __pyslots_u1: ::pyslots::__private::None };
-        __pyslots_this
+        Self { __pyslots_u0: ::pyslots::__private::None, __pyslots_u1: ::pyslots::__private::None }
     }
     #[doc = r" The position of slot `name` among this class's own slots,"]
     #[doc = r" `u32::MAX` if it is not one of them."]
@@ -30,8 +28,8 @@ impl Node {
     }
 }
 impl ::pyslots::__private::Default for Node {
-    #[doc = r" An instance with every slot unset, as `object.__new__` makes it"]
-    #[doc = r" before `__init__` assigns anything."]
+    #[doc = r" An instance with every slot unset and an empty dict, as"]
+    #[doc = r" `object.__new__` makes it before `__init__` assigns anything."]
     fn default() -> Self {
         Self { __pyslots_u0: ::pyslots::__private::None, __pyslots_u1: ::pyslots::__private::None }
     }
@@ -67,15 +65,7 @@ impl ::pyslots::__private::ClassImpl for Node {
             _ => ::pyslots::__private::SlotDel::NotSlot,
         }
     }
-    #[inline]
-    fn instance_dict(&self) -> ::pyslots::__private::Option<&::pyslots::__private::Dict> {
-        ::pyslots::__private::None
-    }
-    #[inline]
-    fn instance_dict_mut(&mut self) -> ::pyslots::__private::Option<&mut ::pyslots::__private::Dict> {
-        ::pyslots::__private::None
-    }
-    fn owned_heap_size(&self) -> ::core::primitive::usize {
+    fn heap_size(&self) -> ::core::primitive::usize {
         ::pyslots::__private::untyped_heap_size(&self.__pyslots_u0)
             + ::pyslots::__private::untyped_heap_size(&self.__pyslots_u1)
     }
@@ -93,58 +83,8 @@ impl ::pyslots::__private::PyClass for Node {
     };
     type WeakRefs = ::pyslots::__private::WeakRefs<{ true }>;
 }
-impl ::pyslots::__private::Object for Node {
-    #[inline]
-    fn type_name(&self) -> &'static ::core::primitive::str {
-        "Node"
-    }
-    #[inline]
-    fn getattr(
-        &self,
-        __pyslots_name: &::core::primitive::str,
-    ) -> ::pyslots::__private::Result<::pyslots::__private::Value, ::pyslots::__private::Error> {
-        ::pyslots::__private::getattr(self, __pyslots_name)
-    }
-    #[inline]
-    fn setattr(
-        &mut self,
-        __pyslots_name: &::core::primitive::str,
-        __pyslots_value: ::pyslots::__private::Value,
-    ) -> ::pyslots::__private::Result<(), ::pyslots::__private::Error> {
-        ::pyslots::__private::setattr(self, __pyslots_name, __pyslots_value)
-    }
-    #[inline]
-    fn delattr(
-        &mut self,
-        __pyslots_name: &::core::primitive::str,
-    ) -> ::pyslots::__private::Result<(), ::pyslots::__private::Error> {
-        ::pyslots::__private::delattr(self, __pyslots_name)
-    }
-    #[inline]
-    fn hasattr(&self, __pyslots_name: &::core::primitive::str) -> ::core::primitive::bool {
-        ::pyslots::__private::hasattr(self, __pyslots_name)
-    }
-    fn dir(&self) -> ::pyslots::__private::Vec<::pyslots::__private::String> {
-        ::pyslots::__private::dir(self)
-    }
-    #[inline]
-    fn dict(&self) -> ::pyslots::__private::Option<&::pyslots::__private::Dict> {
-        ::pyslots::__private::ClassImpl::instance_dict(self)
-    }
-    #[inline]
-    fn dict_mut(&mut self) -> ::pyslots::__private::Option<&mut ::pyslots::__private::Dict> {
-        ::pyslots::__private::ClassImpl::instance_dict_mut(self)
-    }
-    #[inline]
-    fn layout(&self) -> &'static ::pyslots::__private::Layout {
-        &<Self as ::pyslots::__private::PyClass>::LAYOUT
-    }
-    fn heap_size(&self) -> ::core::primitive::usize {
-        ::pyslots::__private::ClassImpl::owned_heap_size(self)
-    }
-}
 impl ::pyslots::__private::fmt::Debug for Node {
     fn fmt(&self, __pyslots_f: &mut ::pyslots::__private::fmt::Formatter<'_>) -> ::pyslots::__private::fmt::Result {
-        ::pyslots::__private::debug(self, __pyslots_f)
+        ::pyslots::__private::fmt_debug(self, __pyslots_f)
     }
 }

@@ -1,0 +1,862 @@
+//! Code generation: one [`ClassBuilder`] per class, one method per emitted
+//! item, fed a [`Storage`] that says what the class's kind of storage
+//! (regular or slotted) contributes, as PyO3's `PyClassImplsBuilder`.
+//!
+//! Only what differs between classes is emitted: the struct, its
+//! constructor and accessors, a `match` from slot names to fields
+//! (`ClassImpl`), the layout constant, and const assertions for rules that
+//! depend on the bases. `Object` and the attribute algorithm are the
+//! runtime's (`pyslots_runtime::class`), written and tested once; generated
+//! code reaches it by absolute paths through `::pyslots::__private`.
+//!
+//! A subclass embeds its bases, first fields first (CPython's prefix
+//! layout): slot lookups try the class's own slots, then each base's in
+//! order; the instance dict is the class's own, or the first base's.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use crate::ast::{Class, Field};
+use crate::plan::{Plan, SlotKind, SlotPlan, Storage as PlannedStorage};
+
+/// Method names the class already has from pyslots (its constructor,
+/// `Default`, `Object`, the std traits it implements): an accessor of the
+/// same name would shadow them, so it is left out.
+const RESERVED: &[&str] = &[
+    "new",
+    "default",
+    "type_name",
+    "getattr",
+    "setattr",
+    "delattr",
+    "hasattr",
+    "dir",
+    "dict",
+    "dict_mut",
+    "layout",
+    "heap_size",
+    "slot_get",
+    "slot_set",
+    "slot_del",
+    "shared_keys",
+    "dict_key",
+    "fmt",
+    "clone",
+    "eq",
+    "ne",
+    "hash",
+    "to_string",
+    "into",
+    "from",
+    "drop",
+    "deref",
+    "deref_mut",
+    "as_ref",
+    "as_mut",
+];
+
+pub fn expand(class: &Class, plan: &Plan) -> TokenStream {
+    ClassBuilder::new(class, plan).build()
+}
+
+/// What a kind of storage contributes to the class's items.
+#[derive(Default)]
+struct Storage {
+    /// Struct fields after the bases.
+    fields: Vec<TokenStream>,
+    /// `field: value` in `new`, after the bases.
+    init_new: Vec<TokenStream>,
+    /// `field: value` in `default`, after the bases.
+    init_default: Vec<TokenStream>,
+    /// Statements in `new` after the instance is built (`__pyslots_this`).
+    after_new: TokenStream,
+    /// The class's own slots: names and the `index => ...` arms of
+    /// `slot_get`, `slot_set` and `slot_del`.
+    slot_names: Vec<String>,
+    get_arms: Vec<TokenStream>,
+    set_arms: Vec<TokenStream>,
+    del_arms: Vec<TokenStream>,
+    /// Whether the class has a `__pyslots_dict` field (a [`DictSlot`]).
+    own_dict: bool,
+    /// Terms of `heap_size`, the bases' aside.
+    heap: Vec<TokenStream>,
+    /// Further `ClassImpl` items (a regular class's key table).
+    class_impl_extra: TokenStream,
+    /// Typed accessors.
+    accessors: TokenStream,
+    /// `Layout` fields.
+    declared_slots: TokenStream,
+    has_dict: TokenStream,
+    has_weakref: TokenStream,
+    /// Names the class adds that no base may have as a slot, with the
+    /// tokens to blame.
+    own_names: Vec<(String, TokenStream)>,
+    /// The `__dict__` / `__weakref__` entries, for the assertions that no
+    /// base has one already.
+    dict_entry: Option<TokenStream>,
+    weakref_entry: Option<TokenStream>,
+    /// The doc of `new`.
+    new_doc: String,
+}
+
+/// Everything the items of one class are built from.
+struct ClassBuilder<'a> {
+    class: &'a Class,
+    /// `__name__`.
+    name: &'a str,
+    pv: TokenStream,
+    /// `&[&<A as PyClass>::LAYOUT, ...]`: the bases' layouts, as a constant.
+    bases_const: TokenStream,
+    /// The struct fields holding the bases, and `new`'s parameters for them.
+    base_fields: Vec<Ident>,
+    base_params: Vec<Ident>,
+    storage: Storage,
+}
+
+impl<'a> ClassBuilder<'a> {
+    fn new(class: &'a Class, plan: &'a Plan) -> Self {
+        let pv = quote!(::pyslots::__private);
+        let bases = &class.args.extends;
+        let mut builder = ClassBuilder {
+            class,
+            name: &plan.name,
+            bases_const: quote!(&[#(&<#bases as #pv::PyClass>::LAYOUT),*]),
+            pv,
+            base_fields: (0..bases.len()).map(|i| format_ident!("__pyslots_base{}", i)).collect(),
+            base_params: base_param_names(class),
+            storage: Storage::default(),
+        };
+        builder.storage = match &plan.storage {
+            PlannedStorage::Regular { keys } => builder.regular_storage(keys),
+            PlannedStorage::Slotted(slots) => builder.slotted_storage(slots),
+        };
+        builder
+    }
+
+    fn build(&self) -> TokenStream {
+        let items = [
+            self.struct_item(),
+            self.inherent_impl(),
+            self.default_impl(),
+            self.class_impl(),
+            self.py_class_impl(),
+            self.debug_impl(),
+            self.base_access(),
+            self.base_assertions(),
+        ];
+        items.into_iter().collect()
+    }
+
+    fn has_bases(&self) -> bool {
+        !self.base_fields.is_empty()
+    }
+
+    // -----------------------------------------------------------------------
+    // The two kinds of storage.
+
+    /// A regular class: every field is a dict entry. Without bases the dict
+    /// is the class's own, over its shared key table; with bases it is the
+    /// first base's, or the class's own when no base has one, and the fields
+    /// are inserted after what the bases set.
+    fn regular_storage(&self, keys: &[String]) -> Storage {
+        let (pv, class) = (&self.pv, self.class);
+        let values: Vec<TokenStream> = class
+            .fields
+            .iter()
+            .map(|f| {
+                let (name, ty) = (&f.ident, &f.ty);
+                quote_spanned!(ty.span()=> <::pyslots::__private::Value as ::core::convert::From<#ty>>::from(#name))
+            })
+            .collect();
+        let mut s = Storage { own_dict: true, ..Storage::default() };
+        if self.has_bases() {
+            let bases = &self.bases_const;
+            s.fields
+                .push(quote!(__pyslots_dict: <#pv::DictIf<{ !#pv::any_has_dict(#bases) }> as #pv::DictSel>::Storage));
+            s.init_new.push(quote!(__pyslots_dict: #pv::Default::default()));
+            s.init_default.push(quote!(__pyslots_dict: #pv::Default::default()));
+            let merge = self.merge_dicts(true);
+            s.after_new = if keys.is_empty() {
+                merge
+            } else {
+                quote! {
+                    #merge
+                    if let #pv::Some(__pyslots_d) = #pv::ClassImpl::dict_mut(&mut __pyslots_this) {
+                        #( #pv::Dict::insert(__pyslots_d, #keys, #values); )*
+                    }
+                }
+            };
+        } else {
+            let keys_static = quote!(<Self as #pv::ClassImpl>::shared_keys());
+            s.fields.push(quote!(__pyslots_dict: #pv::Dict));
+            s.init_new.push(quote!(__pyslots_dict: #pv::Dict::from_shared_array(#keys_static, [#(#values),*])));
+            s.init_default.push(quote!(__pyslots_dict: #pv::Dict::with_keys(#keys_static)));
+            // The class's own key table: one static, and a `match` from
+            // names to positions in it.
+            let indices = 0..keys.len();
+            s.class_impl_extra = quote! {
+                #[inline(always)]
+                fn shared_keys() -> &'static #pv::SharedKeys {
+                    static KEYS: #pv::SharedKeys = #pv::SharedKeys { names: &[#(#keys),*] };
+                    &KEYS
+                }
+                #[inline(always)]
+                fn dict_key(__pyslots_name: &::core::primitive::str) -> #pv::Option<(&'static #pv::SharedKeys, ::core::primitive::usize)> {
+                    match __pyslots_name {
+                        #(#keys => #pv::Some((<Self as #pv::ClassImpl>::shared_keys(), #indices)),)*
+                        _ => #pv::None,
+                    }
+                }
+            };
+        }
+        s.heap.push(quote!(#pv::Option::map_or(#pv::DictSlot::dict(&self.__pyslots_dict), 0, #pv::Dict::heap_size)));
+        s.declared_slots = quote!(#pv::None);
+        s.has_dict = quote!(true);
+        s.has_weakref = quote!(true);
+        s.own_names = class
+            .fields
+            .iter()
+            .zip(keys)
+            .map(|(f, k)| {
+                let id = &f.ident;
+                (k.clone(), quote!(#id))
+            })
+            .collect();
+        s.new_doc = if keys.is_empty() {
+            "A new instance, its dict holding what the bases set.".to_owned()
+        } else {
+            format!(
+                "A new instance whose dict holds the fields in declaration order, as `__init__` would set them: `{}`.",
+                keys.join("`, `")
+            )
+        };
+        s
+    }
+
+    /// A slotted class: typed slots in their fields with one set-flag bit
+    /// each, untyped slots as `Option<Value>`, and a dict if `__dict__` is
+    /// declared.
+    fn slotted_storage(&self, sp: &SlotPlan) -> Storage {
+        let (pv, class) = (&self.pv, self.class);
+        let mut s = Storage::default();
+        for (index, slot) in sp.slots.iter().enumerate() {
+            let name = &slot.name;
+            let key = index_literal(index);
+            s.slot_names.push(name.clone());
+            match slot.kind {
+                SlotKind::Typed { field, bit } => {
+                    let f = &class.fields[field];
+                    let (fid, ty) = (&f.ident, &f.ty);
+                    let lints = f.attrs.iter().filter(|a| !a.path().is_ident("doc"));
+                    let stored = quote_spanned!(ty.span()=> <#ty as ::pyslots::__private::SlotValue>::Stored);
+                    s.fields.push(quote!(#(#lints)* #fid: #stored));
+                    s.init_new.push(quote!(#fid: <#ty as #pv::SlotValue>::store(#fid)));
+                    s.init_default.push(quote!(#fid: <#ty as #pv::SlotValue>::vacant()));
+                    s.get_arms.push(quote!(#key => #pv::read_typed::<#ty, _>(&self.#fid, &self.__pyslots_set, #bit)));
+                    s.set_arms.push(quote!(
+                        #key => #pv::write_typed::<#ty, _>(&mut self.#fid, &mut self.__pyslots_set, #bit, __pyslots_value, __pyslots_cls, #name)
+                    ));
+                    s.del_arms.push(
+                        quote!(#key => #pv::delete_typed::<#ty, _>(&mut self.#fid, &mut self.__pyslots_set, #bit)),
+                    );
+                    s.heap.push(quote!(<#ty as #pv::SlotValue>::heap_size(&self.#fid)));
+                }
+                SlotKind::Untyped { index } => {
+                    let fid = format_ident!("__pyslots_u{}", index);
+                    s.fields.push(quote!(#fid: #pv::Option<#pv::Value>));
+                    s.init_new.push(quote!(#fid: #pv::None));
+                    s.init_default.push(quote!(#fid: #pv::None));
+                    s.get_arms.push(quote!(#key => #pv::read_untyped(&self.#fid)));
+                    s.set_arms.push(quote!(#key => #pv::write_untyped(&mut self.#fid, __pyslots_value)));
+                    s.del_arms.push(quote!(#key => #pv::delete_untyped(&mut self.#fid)));
+                    s.heap.push(quote!(#pv::untyped_heap_size(&self.#fid)));
+                }
+            }
+            s.own_names.push((name.clone(), slot.tokens.clone()));
+        }
+        let n_typed = sp.typed_count();
+        if n_typed > 0 {
+            let flags_ty = flags_type(n_typed);
+            let n = n_typed as u32;
+            s.fields.push(quote!(__pyslots_set: #flags_ty));
+            s.init_new.push(quote!(__pyslots_set: <#flags_ty as #pv::SetFlags>::all(#n)));
+            s.init_default.push(quote!(__pyslots_set: <#flags_ty as #pv::Default>::default()));
+        }
+        s.own_dict = sp.dict.is_some();
+        if s.own_dict {
+            s.fields.push(quote!(__pyslots_dict: #pv::Dict));
+            s.init_new.push(quote!(__pyslots_dict: #pv::Dict::new()));
+            s.init_default.push(quote!(__pyslots_dict: #pv::Dict::new()));
+            s.heap.push(quote!(#pv::Dict::heap_size(&self.__pyslots_dict)));
+        }
+        s.after_new = self.merge_dicts(s.own_dict);
+        s.accessors = self.accessors(sp);
+        let declared = &sp.declared;
+        let bases = &self.bases_const;
+        s.declared_slots = quote!(#pv::Some(&[#(#declared),*]));
+        s.has_dict = if s.own_dict { quote!(true) } else { quote!(#pv::any_has_dict(#bases)) };
+        s.has_weakref = if sp.weakref.is_some() { quote!(true) } else { quote!(#pv::any_has_weakref(#bases)) };
+        s.dict_entry = sp.dict.clone();
+        s.weakref_entry = sp.weakref.clone();
+        s.new_doc = if class.fields.is_empty() && !self.has_bases() {
+            "A new instance; every slot starts unset.".to_owned()
+        } else if sp.slots.len() > class.fields.len() {
+            "A new instance with every typed slot set; untyped slots start unset.".to_owned()
+        } else {
+            "A new instance with every slot set.".to_owned()
+        };
+        s
+    }
+
+    /// Statements that make the bases' several dicts one, in `new`. With
+    /// two regular bases (`class P(Named, Aged)`) CPython has one dict,
+    /// holding what both `__init__`s set.
+    fn merge_dicts(&self, own: bool) -> TokenStream {
+        let pv = &self.pv;
+        if usize::from(own) + self.base_fields.len() < 2 {
+            return TokenStream::new();
+        }
+        let own = own.then(|| quote!(#pv::DictSlot::dict_mut(&mut __pyslots_this.__pyslots_dict),));
+        let fields = &self.base_fields;
+        quote! {
+            #pv::merge_dicts(&mut [#own #(#pv::ClassImpl::dict_mut(&mut __pyslots_this.#fields)),*]);
+        }
+    }
+
+    // -----------------------------------------------------------------------
+    // The items.
+
+    fn struct_item(&self) -> TokenStream {
+        let Class { attrs, vis, ident, args, .. } = self.class;
+        let bases = &args.extends;
+        let base_fields = &self.base_fields;
+        let fields = &self.storage.fields;
+        if base_fields.is_empty() && fields.is_empty() {
+            return quote!(#(#attrs)* #vis struct #ident;);
+        }
+        quote! {
+            #(#attrs)*
+            #vis struct #ident {
+                #(#base_fields: #bases,)*
+                #(#fields,)*
+            }
+        }
+    }
+
+    /// `new`, the typed accessors, and the slot index.
+    fn inherent_impl(&self) -> TokenStream {
+        let Class { vis, ident, args, fields, .. } = self.class;
+        let bases = &args.extends;
+        let (base_fields, base_params) = (&self.base_fields, &self.base_params);
+        let s = &self.storage;
+        let (init, after, doc) = (&s.init_new, &s.after_new, &s.new_doc);
+        let params = fields.iter().map(|f| {
+            let (name, ty) = (&f.ident, &f.ty);
+            quote!(#name: #ty)
+        });
+        let construct = quote!(Self { #(#base_fields: #base_params,)* #(#init,)* });
+        let body = if after.is_empty() {
+            construct
+        } else {
+            quote! {
+                let mut __pyslots_this = #construct;
+                #after
+                __pyslots_this
+            }
+        };
+        let slot_index = (!s.slot_names.is_empty()).then(|| {
+            let index = name_index(&s.slot_names);
+            quote! {
+                /// The position of slot `name` among this class's own slots,
+                /// `u32::MAX` if it is not one of them.
+                #[doc(hidden)]
+                #[inline(always)]
+                fn __pyslots_slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
+                    #index
+                }
+            }
+        });
+        let accessors = &s.accessors;
+        quote! {
+            impl #ident {
+                #[doc = #doc]
+                #[allow(clippy::too_many_arguments)]
+                #vis fn new(#(#base_params: #bases,)* #(#params),*) -> Self {
+                    #body
+                }
+                #accessors
+                #slot_index
+            }
+        }
+    }
+
+    fn default_impl(&self) -> TokenStream {
+        let pv = &self.pv;
+        let ident = &self.class.ident;
+        let base_fields = &self.base_fields;
+        let init = &self.storage.init_default;
+        quote! {
+            impl #pv::Default for #ident {
+                /// An instance with every slot unset and an empty dict, as
+                /// `object.__new__` makes it before `__init__` assigns anything.
+                fn default() -> Self {
+                    Self { #(#base_fields: #pv::Default::default(),)* #(#init,)* }
+                }
+            }
+        }
+    }
+
+    /// `ClassImpl`: the name-to-storage glue. What a class has none of
+    /// (slots, a dict, heap bytes) is left to the trait's defaults.
+    fn class_impl(&self) -> TokenStream {
+        let pv = &self.pv;
+        let ident = &self.class.ident;
+        let s = &self.storage;
+        let has_slots = !s.slot_names.is_empty();
+        let slot_methods = (has_slots || self.has_bases()).then(|| {
+            let dispatch = |arms: &[TokenStream], rest: TokenStream| {
+                if has_slots {
+                    quote!(match Self::__pyslots_slot_index(__pyslots_name) { #(#arms,)* _ => { #rest } })
+                } else {
+                    rest
+                }
+            };
+            // Each base but the last is asked in turn; the last one's answer
+            // is the class's.
+            let (first, last) = match self.base_fields.split_last() {
+                Some((last, first)) => (first, Some(last)),
+                None => (&[][..], None),
+            };
+            let get = dispatch(
+                &s.get_arms,
+                match last {
+                    Some(last) => quote! {
+                        #(
+                            match #pv::ClassImpl::slot_get(&self.#first, __pyslots_name) {
+                                #pv::SlotGet::NotSlot => {}
+                                __pyslots_found => return __pyslots_found,
+                            }
+                        )*
+                        #pv::ClassImpl::slot_get(&self.#last, __pyslots_name)
+                    },
+                    None => quote!(#pv::SlotGet::NotSlot),
+                },
+            );
+            let set = dispatch(
+                &s.set_arms,
+                match last {
+                    Some(last) => quote! {
+                        #(
+                            let __pyslots_value = match #pv::ClassImpl::slot_set(&mut self.#first, __pyslots_name, __pyslots_value, __pyslots_cls)? {
+                                #pv::SlotSet::NotSlot(__pyslots_value) => __pyslots_value,
+                                __pyslots_done => return #pv::Ok(__pyslots_done),
+                            };
+                        )*
+                        #pv::ClassImpl::slot_set(&mut self.#last, __pyslots_name, __pyslots_value, __pyslots_cls)
+                    },
+                    None => quote!(#pv::Ok(#pv::SlotSet::NotSlot(__pyslots_value))),
+                },
+            );
+            let del = dispatch(
+                &s.del_arms,
+                match last {
+                    Some(last) => quote! {
+                        #(
+                            match #pv::ClassImpl::slot_del(&mut self.#first, __pyslots_name) {
+                                #pv::SlotDel::NotSlot => {}
+                                __pyslots_done => return __pyslots_done,
+                            }
+                        )*
+                        #pv::ClassImpl::slot_del(&mut self.#last, __pyslots_name)
+                    },
+                    None => quote!(#pv::SlotDel::NotSlot),
+                },
+            );
+            quote! {
+                #[inline(always)]
+                fn slot_get(&self, __pyslots_name: &::core::primitive::str) -> #pv::SlotGet {
+                    #get
+                }
+                #[inline(always)]
+                fn slot_set(
+                    &mut self,
+                    __pyslots_name: &::core::primitive::str,
+                    __pyslots_value: #pv::Value,
+                    __pyslots_cls: &'static ::core::primitive::str,
+                ) -> #pv::Result<#pv::SlotSet, #pv::Error> {
+                    let _ = __pyslots_cls;
+                    #set
+                }
+                #[inline(always)]
+                fn slot_del(&mut self, __pyslots_name: &::core::primitive::str) -> #pv::SlotDel {
+                    #del
+                }
+            }
+        });
+        let dict_methods = self.dict_methods();
+        let base_heap = self.base_fields.iter().map(|f| quote!(#pv::ClassImpl::heap_size(&self.#f)));
+        let heap: Vec<TokenStream> = s.heap.iter().cloned().chain(base_heap).collect();
+        let heap = (!heap.is_empty()).then(|| {
+            quote! {
+                fn heap_size(&self) -> ::core::primitive::usize {
+                    #(#heap)+*
+                }
+            }
+        });
+        let extra = &s.class_impl_extra;
+        quote! {
+            impl #pv::ClassImpl for #ident {
+                #slot_methods
+                #dict_methods
+                #heap
+                #extra
+            }
+        }
+    }
+
+    /// `dict` and `dict_mut`: the class's own dict storage, else the first
+    /// base's dict; nothing (the trait's `None`) without either.
+    fn dict_methods(&self) -> TokenStream {
+        let pv = &self.pv;
+        let mut get = Vec::new();
+        let mut get_mut = Vec::new();
+        if self.storage.own_dict {
+            get.push(quote!(#pv::DictSlot::dict(&self.__pyslots_dict)));
+            get_mut.push(quote!(#pv::DictSlot::dict_mut(&mut self.__pyslots_dict)));
+        }
+        for f in &self.base_fields {
+            get.push(quote!(#pv::ClassImpl::dict(&self.#f)));
+            get_mut.push(quote!(#pv::ClassImpl::dict_mut(&mut self.#f)));
+        }
+        let (get_body, get_mut_body) = match (get.as_slice(), get_mut.as_slice()) {
+            ([], _) => return TokenStream::new(),
+            ([one], [one_mut]) => (one.clone(), one_mut.clone()),
+            // Test with a shared borrow first: returning a conditional
+            // mutable borrow from a loop of candidates does not pass
+            // today's borrow checker.
+            _ => (
+                quote! {
+                    #( if let #pv::Some(__pyslots_d) = #get { return #pv::Some(__pyslots_d); } )*
+                    #pv::None
+                },
+                quote! {
+                    #( if #pv::Option::is_some(&#get) { return #get_mut; } )*
+                    #pv::None
+                },
+            ),
+        };
+        quote! {
+            #[inline]
+            fn dict(&self) -> #pv::Option<&#pv::Dict> {
+                #get_body
+            }
+            #[inline]
+            fn dict_mut(&mut self) -> #pv::Option<&mut #pv::Dict> {
+                #get_mut_body
+            }
+        }
+    }
+
+    fn py_class_impl(&self) -> TokenStream {
+        let pv = &self.pv;
+        let ident = &self.class.ident;
+        let name = self.name;
+        let bases = &self.bases_const;
+        let s = &self.storage;
+        let (slots, declared, has_dict, has_weakref) = (&s.slot_names, &s.declared_slots, &s.has_dict, &s.has_weakref);
+        quote! {
+            impl #pv::PyClass for #ident {
+                const LAYOUT: #pv::Layout = #pv::Layout {
+                    name: #name,
+                    module_path: #pv::module_path!(),
+                    slots: &[#(#slots),*],
+                    declared_slots: #declared,
+                    bases: #bases,
+                    has_dict: #has_dict,
+                    has_weakref: #has_weakref,
+                    size: #pv::size_of::<Self>(),
+                };
+                type WeakRefs = #pv::WeakRefs<{ #has_weakref }>;
+            }
+        }
+    }
+
+    fn debug_impl(&self) -> TokenStream {
+        let pv = &self.pv;
+        let ident = &self.class.ident;
+        quote! {
+            impl #pv::fmt::Debug for #ident {
+                fn fmt(&self, __pyslots_f: &mut #pv::fmt::Formatter<'_>) -> #pv::fmt::Result {
+                    #pv::fmt_debug(self, __pyslots_f)
+                }
+            }
+        }
+    }
+
+    /// `Deref` to the first base and `AsRef`/`AsMut` to each, so the bases'
+    /// typed accessors are at hand: `dog.name()` on a `Dog(Animal)`.
+    fn base_access(&self) -> TokenStream {
+        let ident = &self.class.ident;
+        let bases = &self.class.args.extends;
+        let fields = &self.base_fields;
+        let Some((first_base, first_field)) = bases.first().zip(fields.first()) else {
+            return TokenStream::new();
+        };
+        quote! {
+            impl ::core::ops::Deref for #ident {
+                type Target = #first_base;
+                #[inline]
+                fn deref(&self) -> &#first_base {
+                    &self.#first_field
+                }
+            }
+            impl ::core::ops::DerefMut for #ident {
+                #[inline]
+                fn deref_mut(&mut self) -> &mut #first_base {
+                    &mut self.#first_field
+                }
+            }
+            #(
+                impl ::core::convert::AsRef<#bases> for #ident {
+                    #[inline]
+                    fn as_ref(&self) -> &#bases {
+                        &self.#fields
+                    }
+                }
+                impl ::core::convert::AsMut<#bases> for #ident {
+                    #[inline]
+                    fn as_mut(&mut self) -> &mut #bases {
+                        &mut self.#fields
+                    }
+                }
+            )*
+        }
+    }
+
+    /// Rules that need the bases' layouts, checked by the compiler, each
+    /// spanned on the tokens to blame.
+    fn base_assertions(&self) -> TokenStream {
+        if !self.has_bases() {
+            return TokenStream::new();
+        }
+        let pv = &self.pv;
+        let bases = &self.bases_const;
+        let s = &self.storage;
+        let mut out = TokenStream::new();
+        if self.base_fields.len() > 1 {
+            let span = self.class.args.extends_tokens.as_ref().map_or_else(Span::call_site, Spanned::span);
+            let names: Vec<String> = self.class.args.extends.iter().map(last_segment).collect();
+            let mro_message =
+                format!("Cannot create a consistent method resolution order (MRO) for bases {}", names.join(", "));
+            out.extend(quote_spanned! {span=>
+                const _: () = ::core::assert!(!#pv::mro_conflict(#bases), #mro_message);
+                const _: () = ::core::assert!(
+                    !#pv::layout_conflict(#bases),
+                    "multiple bases have instance lay-out conflict"
+                );
+            });
+        }
+        if let Some(tokens) = &s.dict_entry {
+            out.extend(quote_spanned! {tokens.span()=>
+                const _: () = ::core::assert!(
+                    !#pv::any_has_dict(#bases),
+                    "__dict__ slot disallowed: we already got one"
+                );
+            });
+        }
+        if let Some(tokens) = &s.weakref_entry {
+            out.extend(quote_spanned! {tokens.span()=>
+                const _: () = ::core::assert!(
+                    !#pv::any_has_weakref(#bases),
+                    "__weakref__ slot disallowed: we already got one"
+                );
+            });
+        }
+        for (name, tokens) in &s.own_names {
+            let message = format!(
+                "'{name}' is already a slot of a base class: don't repeat parent slots (CPython would keep both, \
+                 wasting the parent's); remove it from this class"
+            );
+            out.extend(quote_spanned! {tokens.span()=>
+                const _: () = ::core::assert!(!#pv::any_has_slot(#bases, #name), #message);
+            });
+        }
+        out
+    }
+
+    /// `x(&self)` and `set_x(&mut self, T)` for each typed slot, except names
+    /// that clash with what the class already has.
+    fn accessors(&self, sp: &SlotPlan) -> TokenStream {
+        let (pv, class, cls) = (&self.pv, self.class, self.name);
+        let mut taken: HashSet<String> = RESERVED.iter().map(|s| (*s).to_owned()).collect();
+        let typed: Vec<_> = sp
+            .slots
+            .iter()
+            .filter_map(|s| match s.kind {
+                SlotKind::Typed { field, bit } => Some((s, &class.fields[field], bit)),
+                SlotKind::Untyped { .. } => None,
+            })
+            .collect();
+        let mut getters = Vec::new();
+        for (slot, f, bit) in &typed {
+            if !taken.insert(f.name()) {
+                continue;
+            }
+            let (fid, ty, vis) = (&f.ident, &f.ty, &f.vis);
+            let docs: Vec<_> = f.attrs.iter().filter(|a| a.path().is_ident("doc")).collect();
+            // A blank line between the field's own docs and ours, when it has any.
+            let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
+            let attr = &slot.name;
+            let doc = format!(
+                "Slot `{attr}`, typed. An unset slot (deleted, or never set on a `Default` instance) is \
+                 `AttributeError: '{cls}' object has no attribute '{attr}'`."
+            );
+            getters.push(quote! {
+                #(#docs)*
+                #separator
+                #[doc = #doc]
+                #[inline]
+                #vis fn #fid(&self) -> #pv::Result<<#ty as #pv::SlotValue>::Ref<'_>, #pv::Error> {
+                    #pv::typed_ref::<#ty, _>(&self.#fid, &self.__pyslots_set, #bit, #cls, #attr)
+                }
+            });
+        }
+        let mut setters = Vec::new();
+        for (slot, f, bit) in &typed {
+            let setter = format!("set_{}", f.name());
+            if !taken.insert(setter.clone()) {
+                continue;
+            }
+            let (fid, ty, vis) = (&f.ident, &f.ty, &f.vis);
+            let set_ident = Ident::new(&setter, Span::call_site());
+            let doc = format!("Sets slot `{}`.", slot.name);
+            setters.push(quote! {
+                #[doc = #doc]
+                #[inline]
+                #vis fn #set_ident(&mut self, __pyslots_value: #ty) {
+                    #pv::set_typed::<#ty, _>(&mut self.#fid, &mut self.__pyslots_set, #bit, __pyslots_value)
+                }
+            });
+        }
+        quote!(#(#getters)* #(#setters)*)
+    }
+}
+
+/// The last segment of a base's path, unraw: `m::Animal` is `Animal`.
+fn last_segment(path: &syn::Path) -> String {
+    path.segments.last().map(|s| syn::ext::IdentExt::unraw(&s.ident).to_string()).unwrap_or_default()
+}
+
+/// Constructor parameter names for the bases: `Animal` is `animal`.
+fn base_param_names(class: &Class) -> Vec<Ident> {
+    let mut taken: HashSet<String> = class.fields.iter().map(Field::name).collect();
+    class
+        .args
+        .extends
+        .iter()
+        .enumerate()
+        .map(|(i, path)| {
+            let mut name = snake_case(&last_segment(path));
+            // `gen` is reserved from edition 2024 on, which syn does not know.
+            if name.is_empty()
+                || name == "gen"
+                || syn::parse_str::<Ident>(&name).is_err()
+                || !taken.insert(name.clone())
+            {
+                // A field may be named `base0` too; no field may start
+                // with `__pyslots`.
+                name = format!("base{i}");
+                if !taken.insert(name.clone()) {
+                    name = format!("__pyslots_base{i}");
+                }
+            }
+            Ident::new(&name, path.span())
+        })
+        .collect()
+}
+
+fn snake_case(s: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if c.is_uppercase() {
+            if i > 0 && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The flag type for `n` typed slots: the smallest unsigned integer with a
+/// bit for each, an array of `u64` past 128.
+fn flags_type(n: usize) -> TokenStream {
+    match n {
+        0..=8 => quote!(::core::primitive::u8),
+        9..=16 => quote!(::core::primitive::u16),
+        17..=32 => quote!(::core::primitive::u32),
+        33..=64 => quote!(::core::primitive::u64),
+        65..=128 => quote!(::core::primitive::u128),
+        _ => {
+            let words = n.div_ceil(64);
+            quote!([::core::primitive::u64; #words])
+        }
+    }
+}
+
+/// `0u32`, `1u32`, ...: a slot's position, as a pattern and a value.
+fn index_literal(index: usize) -> Literal {
+    // A class cannot have 2^32 slots: rustc would not hold the struct.
+    Literal::u32_suffixed(u32::try_from(index).unwrap_or(u32::MAX))
+}
+
+/// The body of a function from a name to its position in `names`
+/// (`u32::MAX` if absent): a `match` on the length, then on the byte that
+/// best tells that length's names apart, then one comparison of the whole
+/// name. A plain `match name` compares the name against each candidate in
+/// turn; this reaches any slot in two branches and one comparison.
+fn name_index(names: &[String]) -> TokenStream {
+    let mut by_len: BTreeMap<usize, Vec<(usize, &[u8])>> = BTreeMap::new();
+    for (i, n) in names.iter().enumerate() {
+        by_len.entry(n.len()).or_default().push((i, n.as_bytes()));
+    }
+    let groups = by_len.into_iter().map(|(len, group)| {
+        // The position whose byte differs most among names of this length.
+        let pos = (0..len)
+            .max_by_key(|&p| {
+                let distinct: BTreeSet<u8> = group.iter().map(|(_, b)| b[p]).collect();
+                (distinct.len(), std::cmp::Reverse(p))
+            })
+            .unwrap_or(0);
+        let arms = group.iter().map(|&(i, bytes)| {
+            let index = index_literal(i);
+            let whole = Literal::byte_string(bytes);
+            if len == 1 {
+                let byte = Literal::u8_suffixed(bytes[0]);
+                quote!(#byte => #index)
+            } else {
+                let byte = Literal::u8_suffixed(bytes[pos]);
+                quote!(#byte if __pyslots_bytes == #whole => #index)
+            }
+        });
+        let len_lit = Literal::usize_suffixed(len);
+        if len == 0 {
+            let index = index_literal(group[0].0);
+            quote!(0usize => #index)
+        } else {
+            quote!(#len_lit => match __pyslots_bytes[#pos] { #(#arms,)* _ => ::core::primitive::u32::MAX })
+        }
+    });
+    quote! {
+        let __pyslots_bytes = ::core::primitive::str::as_bytes(__pyslots_name);
+        match __pyslots_bytes.len() {
+            #(#groups,)*
+            _ => ::core::primitive::u32::MAX,
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! The rules one class must follow, one function each, as serde_derive's
+//! `check.rs`. Each records its errors in the [`Ctxt`] and goes on, so one
+//! compile reports every mistake. Nothing here decides the layout: that is
+//! `plan`, which runs only on a class that passed every rule.
+//!
+//! Rules that need other items (a base's slots, dict or weak references)
+//! cannot be decided here; `expand` hands them to the compiler as const
+//! assertions.
+
+use std::collections::HashSet;
+
+use syn::Path;
+
+use crate::ast::{Class, Field};
+use crate::attr::SlotItem;
+use crate::ctxt::Ctxt;
+use crate::names::{is_identifier, mangle};
+
+/// Checks every rule, in the order their errors read best.
+pub fn check(cx: &Ctxt, class: &Class) {
+    no_generics(cx, class);
+    no_where_clause(cx, class);
+    field_attrs_supported(cx, class);
+    no_derive_of_generated_traits(cx, class);
+    no_field_named_like_special_slot(cx, class);
+    no_field_named_reserved(cx, class);
+    match &class.slots {
+        None => regular_keys_distinct(cx, class),
+        Some(slots) => {
+            slots_are_identifiers(cx, &slots.items);
+            slots_exclude_slots_attr(cx, &slots.items);
+            slots_distinct(cx, class, &slots.items);
+            special_slots_once(cx, &slots.items);
+            fields_listed_in_slots(cx, class, &slots.items);
+        }
+    }
+    bases_distinct(cx, class);
+}
+
+/// A class has one layout, known at compile time: no type or lifetime
+/// parameters.
+fn no_generics(cx: &Ctxt, class: &Class) {
+    if !class.generics.params.is_empty() {
+        cx.error_spanned_by(
+            &class.generics,
+            "generic classes are not supported: a #[pyclass_like] class has one layout, known at compile time; \
+             use a concrete type for each field",
+        );
+    }
+}
+
+/// Without generic parameters a where clause has nothing to bound.
+fn no_where_clause(cx: &Ctxt, class: &Class) {
+    if !class.generics.params.is_empty() {
+        return;
+    }
+    if let Some(where_clause) = &class.generics.where_clause {
+        let message = "a #[pyclass_like] class takes no where clause: it has no generic parameters to bound";
+        if where_clause.predicates.is_empty() {
+            // An empty `where` prints as no tokens at all.
+            cx.error_spanned_by(where_clause.where_token, message);
+        } else {
+            cx.error_spanned_by(where_clause, message);
+        }
+    }
+}
+
+/// A slot is always present in the layout, so attributes that remove or
+/// rename a field (`cfg`, serde's) cannot apply; docs and lints can.
+fn field_attrs_supported(cx: &Ctxt, class: &Class) {
+    for field in &class.fields {
+        for a in &field.attrs {
+            if !is_supported_field_attr(a) {
+                cx.error_spanned_by(
+                    a,
+                    "pyslots supports only doc comments and lint attributes on fields: a slot is always present in the layout",
+                );
+            }
+        }
+    }
+}
+
+/// Doc comments and lint attributes: what a field may carry.
+pub fn is_supported_field_attr(attr: &syn::Attribute) -> bool {
+    let path = attr.path();
+    path.is_ident("doc") || path.is_ident("allow") || path.is_ident("expect")
+}
+
+/// pyslots implements `Debug` and `Default` itself; a derive of either
+/// would conflict.
+fn no_derive_of_generated_traits(cx: &Ctxt, class: &Class) {
+    for a in &class.attrs {
+        if !a.path().is_ident("derive") {
+            continue;
+        }
+        let Ok(paths) = a.parse_args_with(syn::punctuated::Punctuated::<Path, syn::Token![,]>::parse_terminated) else {
+            continue;
+        };
+        for p in paths {
+            if let Some(last) = p.segments.last() {
+                if last.ident == "Debug" || last.ident == "Default" {
+                    cx.error_spanned_by(
+                        &p,
+                        format!(
+                            "#[pyclass_like] already implements `{}` for this class; remove it from the derive",
+                            last.ident
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// `__dict__` and `__weakref__` are the class's descriptors, not fields.
+fn no_field_named_like_special_slot(cx: &Ctxt, class: &Class) {
+    for f in &class.fields {
+        let name = f.name();
+        if name == "__dict__" || name == "__weakref__" {
+            let hint = if class.slots.is_some() {
+                format!("list `{name}` in #[slots] instead")
+            } else {
+                format!("a class without #[slots] already has `{name}`")
+            };
+            cx.error_spanned_by(&f.ident, format!("a field cannot be named `{name}`: {hint}"));
+        }
+    }
+}
+
+/// The generated storage fields are named `__pyslots_*`.
+fn no_field_named_reserved(cx: &Ctxt, class: &Class) {
+    for f in &class.fields {
+        if f.name().starts_with("__pyslots") {
+            cx.error_spanned_by(&f.ident, "field names starting with `__pyslots` are reserved for pyslots");
+        }
+    }
+}
+
+/// A regular class's fields are dict keys: two may not become one key by
+/// private-name mangling (`__m` and `_P__m` in class `P`).
+fn regular_keys_distinct(cx: &Ctxt, class: &Class) {
+    let name = class.name();
+    let mut seen = HashSet::new();
+    for f in &class.fields {
+        let key = mangle(&name, &f.name());
+        if !seen.insert(key.clone()) {
+            cx.error_spanned_by(
+                &f.ident,
+                format!("two fields are both the attribute '{key}' after private-name mangling"),
+            );
+        }
+    }
+}
+
+/// CPython's `__slots__ must be identifiers`.
+fn slots_are_identifiers(cx: &Ctxt, items: &[SlotItem]) {
+    for item in items.iter().filter(|i| !is_identifier(&i.name)) {
+        cx.error_spanned_by(&item.tokens, "__slots__ must be identifiers");
+    }
+}
+
+/// `__slots__` itself is a class attribute, so a slot of that name
+/// conflicts with it, as CPython says.
+fn slots_exclude_slots_attr(cx: &Ctxt, items: &[SlotItem]) {
+    for item in items.iter().filter(|i| i.name == "__slots__") {
+        cx.error_spanned_by(&item.tokens, "'__slots__' in __slots__ conflicts with class variable");
+    }
+}
+
+/// CPython's `__dict__ slot disallowed: we already got one`, and the same
+/// for `__weakref__` (3.12's wording: 3.11 says nothing and keeps one).
+fn special_slots_once(cx: &Ctxt, items: &[SlotItem]) {
+    for special in ["__dict__", "__weakref__"] {
+        for item in items.iter().filter(|i| i.name == special).skip(1) {
+            cx.error_spanned_by(&item.tokens, format!("{special} slot disallowed: we already got one"));
+        }
+    }
+}
+
+/// Each slot once, after mangling: CPython would silently keep both, and
+/// the first would be unreachable.
+fn slots_distinct(cx: &Ctxt, class: &Class, items: &[SlotItem]) {
+    let name = class.name();
+    let mut seen = HashSet::new();
+    for item in items.iter().filter(|i| is_plain_slot(i)) {
+        let slot = mangle(&name, &item.name);
+        if !seen.insert(slot.clone()) {
+            cx.error_spanned_by(
+                &item.tokens,
+                format!("duplicate slot '{slot}': list each name once (CPython would silently keep both)"),
+            );
+        }
+    }
+}
+
+/// A slotted class stores nothing but its slots.
+fn fields_listed_in_slots(cx: &Ctxt, class: &Class, items: &[SlotItem]) {
+    for f in &class.fields {
+        let name = f.name();
+        if !items.iter().any(|i| i.name == name) {
+            cx.error_spanned_by(&f.ident, not_listed_message(f));
+        }
+    }
+}
+
+fn not_listed_message(f: &Field) -> String {
+    let name = f.name();
+    format!(
+        "field `{name}` is not listed in #[slots(...)]: a slotted class stores nothing but its slots; \
+         add `{name}` to #[slots] or remove the field"
+    )
+}
+
+/// CPython's `duplicate base class A`.
+fn bases_distinct(cx: &Ctxt, class: &Class) {
+    let mut seen = HashSet::new();
+    for base in &class.args.extends {
+        let text = quote::ToTokens::to_token_stream(base).to_string().replace(' ', "");
+        if !seen.insert(text.clone()) {
+            cx.error_spanned_by(base, format!("duplicate base class {text}"));
+        }
+    }
+}
+
+/// An entry of `#[slots]` that is an ordinary slot: an identifier, and not
+/// one of the names with a meaning of their own.
+pub fn is_plain_slot(item: &SlotItem) -> bool {
+    is_identifier(&item.name) && !matches!(item.name.as_str(), "__slots__" | "__dict__" | "__weakref__")
+}

@@ -1,0 +1,82 @@
+// The expansion of:
+// pub struct Person { name : String , age : u32 , }
+
+pub struct Person {
+    __pyslots_dict: ::pyslots::__private::Dict,
+}
+impl Person {
+    #[doc = "A new instance whose dict holds the fields in declaration order, as `__init__` would set them: `name`, `age`."]
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(name: String, age: u32) -> Self {
+        Self {
+            __pyslots_dict: ::pyslots::__private::Dict::from_shared_array(
+                <Self as ::pyslots::__private::ClassImpl>::shared_keys(),
+                [
+                    <::pyslots::__private::Value as ::core::convert::From<String>>::from(name),
+                    <::pyslots::__private::Value as ::core::convert::From<u32>>::from(age),
+                ],
+            ),
+        }
+    }
+}
+impl ::pyslots::__private::Default for Person {
+    #[doc = r" An instance with every slot unset and an empty dict, as"]
+    #[doc = r" `object.__new__` makes it before `__init__` assigns anything."]
+    fn default() -> Self {
+        Self {
+            __pyslots_dict: ::pyslots::__private::Dict::with_keys(
+                <Self as ::pyslots::__private::ClassImpl>::shared_keys(),
+            ),
+        }
+    }
+}
+impl ::pyslots::__private::ClassImpl for Person {
+    #[inline]
+    fn dict(&self) -> ::pyslots::__private::Option<&::pyslots::__private::Dict> {
+        ::pyslots::__private::DictSlot::dict(&self.__pyslots_dict)
+    }
+    #[inline]
+    fn dict_mut(&mut self) -> ::pyslots::__private::Option<&mut ::pyslots::__private::Dict> {
+        ::pyslots::__private::DictSlot::dict_mut(&mut self.__pyslots_dict)
+    }
+    fn heap_size(&self) -> ::core::primitive::usize {
+        ::pyslots::__private::Option::map_or(
+            ::pyslots::__private::DictSlot::dict(&self.__pyslots_dict),
+            0,
+            ::pyslots::__private::Dict::heap_size,
+        )
+    }
+    #[inline(always)]
+    fn shared_keys() -> &'static ::pyslots::__private::SharedKeys {
+        static KEYS: ::pyslots::__private::SharedKeys = ::pyslots::__private::SharedKeys { names: &["name", "age"] };
+        &KEYS
+    }
+    #[inline(always)]
+    fn dict_key(
+        __pyslots_name: &::core::primitive::str,
+    ) -> ::pyslots::__private::Option<(&'static ::pyslots::__private::SharedKeys, ::core::primitive::usize)> {
+        match __pyslots_name {
+            "name" => ::pyslots::__private::Some((<Self as ::pyslots::__private::ClassImpl>::shared_keys(), 0usize)),
+            "age" => ::pyslots::__private::Some((<Self as ::pyslots::__private::ClassImpl>::shared_keys(), 1usize)),
+            _ => ::pyslots::__private::None,
+        }
+    }
+}
+impl ::pyslots::__private::PyClass for Person {
+    const LAYOUT: ::pyslots::__private::Layout = ::pyslots::__private::Layout {
+        name: "Person",
+        module_path: ::pyslots::__private::module_path!(),
+        slots: &[],
+        declared_slots: ::pyslots::__private::None,
+        bases: &[],
+        has_dict: true,
+        has_weakref: true,
+        size: ::pyslots::__private::size_of::<Self>(),
+    };
+    type WeakRefs = ::pyslots::__private::WeakRefs<{ true }>;
+}
+impl ::pyslots::__private::fmt::Debug for Person {
+    fn fmt(&self, __pyslots_f: &mut ::pyslots::__private::fmt::Formatter<'_>) -> ::pyslots::__private::fmt::Result {
+        ::pyslots::__private::fmt_debug(self, __pyslots_f)
+    }
+}

@@ -1,0 +1,156 @@
+// The expansion of:
+// # [slots (breed)] pub struct Dog { breed : String , }
+
+pub struct Dog {
+    __pyslots_base0: Animal,
+    breed: <String as ::pyslots::__private::SlotValue>::Stored,
+    __pyslots_set: ::core::primitive::u8,
+}
+impl Dog {
+    #[doc = "A new instance with every slot set."]
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(animal: Animal, breed: String) -> Self {
+        Self {
+            __pyslots_base0: animal,
+            breed: <String as ::pyslots::__private::SlotValue>::store(breed),
+            __pyslots_set: <::core::primitive::u8 as ::pyslots::__private::SetFlags>::all(1u32),
+        }
+    }
+    #[doc = "Slot `breed`, typed. An unset slot (deleted, or never set on a `Default` instance) is `AttributeError: 'Dog' object has no attribute 'breed'`."]
+    #[inline]
+    fn breed(
+        &self,
+    ) -> ::pyslots::__private::Result<<String as ::pyslots::__private::SlotValue>::Ref<'_>, ::pyslots::__private::Error>
+    {
+        ::pyslots::__private::typed_ref::<String, _>(&self.breed, &self.__pyslots_set, 0u32, "Dog", "breed")
+    }
+    #[doc = "Sets slot `breed`."]
+    #[inline]
+    fn set_breed(&mut self, __pyslots_value: String) {
+        ::pyslots::__private::set_typed::<String, _>(&mut self.breed, &mut self.__pyslots_set, 0u32, __pyslots_value)
+    }
+    #[doc = r" The position of slot `name` among this class's own slots,"]
+    #[doc = r" `u32::MAX` if it is not one of them."]
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __pyslots_slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
+        let __pyslots_bytes = ::core::primitive::str::as_bytes(__pyslots_name);
+        match __pyslots_bytes.len() {
+            5usize => match __pyslots_bytes[0usize] {
+                98u8 if __pyslots_bytes == b"breed" => 0u32,
+                _ => ::core::primitive::u32::MAX,
+            },
+            _ => ::core::primitive::u32::MAX,
+        }
+    }
+}
+impl ::pyslots::__private::Default for Dog {
+    #[doc = r" An instance with every slot unset and an empty dict, as"]
+    #[doc = r" `object.__new__` makes it before `__init__` assigns anything."]
+    fn default() -> Self {
+        Self {
+            __pyslots_base0: ::pyslots::__private::Default::default(),
+            breed: <String as ::pyslots::__private::SlotValue>::vacant(),
+            __pyslots_set: <::core::primitive::u8 as ::pyslots::__private::Default>::default(),
+        }
+    }
+}
+impl ::pyslots::__private::ClassImpl for Dog {
+    #[inline(always)]
+    fn slot_get(&self, __pyslots_name: &::core::primitive::str) -> ::pyslots::__private::SlotGet {
+        match Self::__pyslots_slot_index(__pyslots_name) {
+            0u32 => ::pyslots::__private::read_typed::<String, _>(&self.breed, &self.__pyslots_set, 0u32),
+            _ => ::pyslots::__private::ClassImpl::slot_get(&self.__pyslots_base0, __pyslots_name),
+        }
+    }
+    #[inline(always)]
+    fn slot_set(
+        &mut self,
+        __pyslots_name: &::core::primitive::str,
+        __pyslots_value: ::pyslots::__private::Value,
+        __pyslots_cls: &'static ::core::primitive::str,
+    ) -> ::pyslots::__private::Result<::pyslots::__private::SlotSet, ::pyslots::__private::Error> {
+        let _ = __pyslots_cls;
+        match Self::__pyslots_slot_index(__pyslots_name) {
+            0u32 => ::pyslots::__private::write_typed::<String, _>(
+                &mut self.breed,
+                &mut self.__pyslots_set,
+                0u32,
+                __pyslots_value,
+                __pyslots_cls,
+                "breed",
+            ),
+            _ => ::pyslots::__private::ClassImpl::slot_set(
+                &mut self.__pyslots_base0,
+                __pyslots_name,
+                __pyslots_value,
+                __pyslots_cls,
+            ),
+        }
+    }
+    #[inline(always)]
+    fn slot_del(&mut self, __pyslots_name: &::core::primitive::str) -> ::pyslots::__private::SlotDel {
+        match Self::__pyslots_slot_index(__pyslots_name) {
+            0u32 => ::pyslots::__private::delete_typed::<String, _>(&mut self.breed, &mut self.__pyslots_set, 0u32),
+            _ => ::pyslots::__private::ClassImpl::slot_del(&mut self.__pyslots_base0, __pyslots_name),
+        }
+    }
+    #[inline]
+    fn dict(&self) -> ::pyslots::__private::Option<&::pyslots::__private::Dict> {
+        ::pyslots::__private::ClassImpl::dict(&self.__pyslots_base0)
+    }
+    #[inline]
+    fn dict_mut(&mut self) -> ::pyslots::__private::Option<&mut ::pyslots::__private::Dict> {
+        ::pyslots::__private::ClassImpl::dict_mut(&mut self.__pyslots_base0)
+    }
+    fn heap_size(&self) -> ::core::primitive::usize {
+        <String as ::pyslots::__private::SlotValue>::heap_size(&self.breed)
+            + ::pyslots::__private::ClassImpl::heap_size(&self.__pyslots_base0)
+    }
+}
+impl ::pyslots::__private::PyClass for Dog {
+    const LAYOUT: ::pyslots::__private::Layout = ::pyslots::__private::Layout {
+        name: "Dog",
+        module_path: ::pyslots::__private::module_path!(),
+        slots: &["breed"],
+        declared_slots: ::pyslots::__private::Some(&["breed"]),
+        bases: &[&<Animal as ::pyslots::__private::PyClass>::LAYOUT],
+        has_dict: ::pyslots::__private::any_has_dict(&[&<Animal as ::pyslots::__private::PyClass>::LAYOUT]),
+        has_weakref: ::pyslots::__private::any_has_weakref(&[&<Animal as ::pyslots::__private::PyClass>::LAYOUT]),
+        size: ::pyslots::__private::size_of::<Self>(),
+    };
+    type WeakRefs = ::pyslots::__private::WeakRefs<
+        { ::pyslots::__private::any_has_weakref(&[&<Animal as ::pyslots::__private::PyClass>::LAYOUT]) },
+    >;
+}
+impl ::pyslots::__private::fmt::Debug for Dog {
+    fn fmt(&self, __pyslots_f: &mut ::pyslots::__private::fmt::Formatter<'_>) -> ::pyslots::__private::fmt::Result {
+        ::pyslots::__private::fmt_debug(self, __pyslots_f)
+    }
+}
+impl ::core::ops::Deref for Dog {
+    type Target = Animal;
+    #[inline]
+    fn deref(&self) -> &Animal {
+        &self.__pyslots_base0
+    }
+}
+impl ::core::ops::DerefMut for Dog {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut Animal {
+        &mut self.__pyslots_base0
+    }
+}
+impl ::core::convert::AsRef<Animal> for Dog {
+    #[inline]
+    fn as_ref(&self) -> &Animal {
+        &self.__pyslots_base0
+    }
+}
+impl ::core::convert::AsMut<Animal> for Dog {
+    #[inline]
+    fn as_mut(&mut self) -> &mut Animal {
+        &mut self.__pyslots_base0
+    }
+}
+const _ : () = :: core :: assert ! (! :: pyslots :: __private :: any_has_slot (& [& < Animal as :: pyslots :: __private :: PyClass > :: LAYOUT] , "breed") , "'breed' is already a slot of a base class: don't repeat parent slots (CPython would keep both, wasting the parent's); remove it from this class") ;
