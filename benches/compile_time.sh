@@ -1,19 +1,29 @@
 #!/usr/bin/env bash
-# Compile-time cost of #[pyclass_like] (issue 5, item 6).
+# Compile-time cost of #[pyclass_like] (issue 5, item 6), beside serde's
+# two derives on the same types (issue 11, item 8).
 #
 #   bash benches/compile_time.sh            # 200 classes, 3 timed builds each
 #   CLASSES=500 RUNS=5 bash benches/compile_time.sh
 #   KEEP=1 bash benches/compile_time.sh     # keep the generated crates
 #
-# Generates, in a temporary directory, two library crates with the same 200
+# Generates, in a temporary directory, three library crates with the same 200
 # types: one declares them with #[pyclass_like] (a mix of slotted typed,
 # untyped with __weakref__, regular, and subclasses of slotted and regular
-# bases via `extends`), the other as plain structs with
-# #[derive(Debug, Default)] (a subclass embeds its base as a field). Each is
-# built once (so the dependencies are built and not timed), then rebuilt
-# RUNS times after touching src/lib.rs, with incremental compilation off so
-# each rebuild compiles the whole crate. Prints the median times of
-# `cargo build` (debug) and `cargo check`, and the ratios.
+# bases via `extends`), one as plain structs with #[derive(Debug, Default)]
+# (a subclass embeds its base as a field), and one as the same plain structs
+# that also derive serde::Serialize and serde::Deserialize. Each is built
+# once (so the dependencies are built and not timed), then rebuilt RUNS
+# times after touching src/lib.rs, with incremental compilation off so each
+# rebuild compiles the whole crate; the three crates' rebuilds alternate, so
+# a load that comes and goes weighs on all three alike. Prints the median
+# times of `cargo build` (debug) and `cargo check`, the ratios, and the cost
+# per class above the plain structs of #[pyclass_like] and of serde's two
+# derives (Debug and Default are in all three: pyslots generates them too).
+#
+# The pyslots and serde crates start from a copy of the repository's
+# Cargo.lock, so they build the repository's proc-macro2, quote and syn, and
+# the serde the repository's lock holds (trybuild depends on it); were there
+# none, cargo would resolve the newest serde 1.x. The versions are printed.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -89,25 +99,47 @@ EOF
   } >"$dir/src/lib.rs"
 }
 
+# The plain structs, each also deriving serde's Serialize and Deserialize.
+gen_serde() {
+  local dir="$WORK/with_serde"
+  mkdir -p "$dir/src"
+  cat >"$dir/Cargo.toml" <<EOF
+[package]
+name = "with_serde"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+serde = { version = "1", features = ["derive"] }
+
+[workspace]
+EOF
+  cp "$ROOT/Cargo.lock" "$dir/Cargo.lock"
+  sed -e "1s/plain structs/plain structs deriving serde's Serialize and Deserialize/" \
+    -e 's/^#\[derive(Debug, Default)\]$/#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]/' \
+    "$WORK/plain/src/lib.rs" >"$dir/src/lib.rs"
+}
+
 now() { date +%s.%N; }
 
-# Median wall time, in seconds, of RUNS rebuilds of the crate in $1 with
-# `cargo $2` after touching its source.
-median_rebuild() {
-  local dir="$1" cmd="$2" times=() t0 t1
-  for ((r = 0; r < RUNS; r++)); do
-    touch "$dir/src/lib.rs"
-    t0=$(now)
-    CARGO_INCREMENTAL=0 cargo "$cmd" --quiet --manifest-path "$dir/Cargo.toml"
-    t1=$(now)
-    times+=("$(echo "$t1 - $t0" | bc -l)")
-  done
-  printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+# Wall time, in seconds, of one rebuild of the crate in $1 with `cargo $2`
+# after touching its source.
+rebuild() {
+  local dir="$1" cmd="$2" t0 t1
+  touch "$dir/src/lib.rs"
+  t0=$(now)
+  CARGO_INCREMENTAL=0 cargo "$cmd" --quiet --manifest-path "$dir/Cargo.toml"
+  t1=$(now)
+  echo "$t1 - $t0" | bc -l
 }
+
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 gen_pyslots
 gen_plain
-echo "generated $N classes in $WORK ($(wc -l <"$WORK/with_pyslots/src/lib.rs") and $(wc -l <"$WORK/plain/src/lib.rs") lines)"
+gen_serde
+echo "generated $N classes in $WORK ($(wc -l <"$WORK/with_pyslots/src/lib.rs"), $(wc -l <"$WORK/plain/src/lib.rs") and $(wc -l <"$WORK/with_serde/src/lib.rs") lines)"
 
 echo "building the dependencies (pyslots, pyslots-macros, syn, ...) once, from scratch..."
 t0=$(now)
@@ -117,12 +149,32 @@ deps_build=$(echo "$t1 - $t0" | bc -l)
 CARGO_INCREMENTAL=0 cargo check --quiet --manifest-path "$WORK/with_pyslots/Cargo.toml"
 CARGO_INCREMENTAL=0 cargo build --quiet --manifest-path "$WORK/plain/Cargo.toml"
 CARGO_INCREMENTAL=0 cargo check --quiet --manifest-path "$WORK/plain/Cargo.toml"
+CARGO_INCREMENTAL=0 cargo build --quiet --manifest-path "$WORK/with_serde/Cargo.toml"
+CARGO_INCREMENTAL=0 cargo check --quiet --manifest-path "$WORK/with_serde/Cargo.toml"
+serde_versions=$(cargo tree --quiet --manifest-path "$WORK/with_serde/Cargo.toml" --prefix none -e normal |
+  cut -d' ' -f1-2 | sort -u | grep -E '^(serde[a-z_]*|syn|quote|proc-macro2) ' | tr '\n' ',' | sed 's/,$//; s/,/, /g')
+if grep -q '^name = "serde_derive"$' "$ROOT/Cargo.lock"; then
+  serde_from="the versions of the repository's Cargo.lock"
+else
+  serde_from="the repository's Cargo.lock has no serde_derive: resolved by cargo for this run"
+fi
 
-echo "timing $RUNS rebuilds of each crate (only the crate itself compiles)..."
-py_build=$(median_rebuild "$WORK/with_pyslots" build)
-plain_build=$(median_rebuild "$WORK/plain" build)
-py_check=$(median_rebuild "$WORK/with_pyslots" check)
-plain_check=$(median_rebuild "$WORK/plain" check)
+echo "timing $RUNS rebuilds of each crate, alternating (only the crate itself compiles)..."
+pb=() lb=() sb=() pc=() lc=() sc=()
+for ((r = 0; r < RUNS; r++)); do
+  pb+=("$(rebuild "$WORK/with_pyslots" build)")
+  lb+=("$(rebuild "$WORK/plain" build)")
+  sb+=("$(rebuild "$WORK/with_serde" build)")
+  pc+=("$(rebuild "$WORK/with_pyslots" check)")
+  lc+=("$(rebuild "$WORK/plain" check)")
+  sc+=("$(rebuild "$WORK/with_serde" check)")
+done
+py_build=$(median "${pb[@]}")
+plain_build=$(median "${lb[@]}")
+serde_build=$(median "${sb[@]}")
+py_check=$(median "${pc[@]}")
+plain_check=$(median "${lc[@]}")
+serde_check=$(median "${sc[@]}")
 
 echo
 echo "== Compile time, $N types, debug, median of $RUNS (rustc $(rustc --version | cut -d' ' -f2))"
@@ -137,3 +189,29 @@ echo "  pyslots: $((N / 5 * 2)) slotted (half of them subclasses), $((N / 5)) un
 echo "  $((N / 5 * 2)) regular (half of them subclasses); plain: the same types as structs with"
 echo "  #[derive(Debug, Default)]. The first build compiles pyslots' own dependencies from scratch:"
 echo "  $(cargo tree --quiet --manifest-path "$WORK/with_pyslots/Cargo.toml" --prefix none -e normal | cut -d' ' -f1-2 | sort -u | grep -v '^with_pyslots' | tr '\n' ',' | sed 's/,$//; s/,/, /g')."
+
+# Cost per class above the plain structs, in ms, from two medians.
+per_class() { echo "($1 - $2) * 1000 / $N" | bc -l; }
+py_pc_build=$(per_class "$py_build" "$plain_build")
+serde_pc_build=$(per_class "$serde_build" "$plain_build")
+py_pc_check=$(per_class "$py_check" "$plain_check")
+serde_pc_check=$(per_class "$serde_check" "$plain_check")
+
+echo
+echo "== Beside serde: the same $N types as plain structs that also derive Serialize and Deserialize"
+echo
+printf '%-34s %12s %12s %8s\n' "" "serde" "plain" "ratio"
+printf '%-34s %11.2fs %11.2fs %7.1fx\n' "cargo build (the crate alone)" "$serde_build" "$plain_build" "$(echo "$serde_build / $plain_build" | bc -l)"
+printf '%-34s %11.2fs %11.2fs %7.1fx\n' "cargo check (the crate alone)" "$serde_check" "$plain_check" "$(echo "$serde_check / $plain_check" | bc -l)"
+echo
+printf '%-34s %12s %12s %14s\n' "ms per class above plain" "pyslots" "serde" "pyslots/serde"
+printf '%-34s %10.1fms %10.1fms %13.2fx\n' "cargo build" "$py_pc_build" "$serde_pc_build" "$(echo "$py_pc_build / $serde_pc_build" | bc -l)"
+printf '%-34s %10.1fms %10.1fms %13.2fx\n' "cargo check" "$py_pc_check" "$serde_pc_check" "$(echo "$py_pc_check / $serde_pc_check" | bc -l)"
+echo
+if (($(echo "$py_pc_build <= $serde_pc_build / 2" | bc -l))); then verdict=PASS; else verdict=FAIL; fi
+echo "  target (issue 11): pyslots' cost per class at most half of serde's, cargo build: $verdict"
+echo "  serde: the plain structs deriving Debug, Default, Serialize and Deserialize, built with"
+echo "  $serde_versions"
+echo "  ($serde_from)."
+echo "  Wall-clock medians, taken while the machine may be running other builds: rough figures;"
+echo "  only the ratios within one run count."
