@@ -151,7 +151,12 @@ pub fn py_str(s: &str) -> String {
 fn lines(output: std::io::Result<Output>) -> Result<Vec<String>, String> {
     let output = output.map_err(|e| e.to_string())?;
     if !output.status.success() {
-        return Err(format!("{}\n{}", output.status, String::from_utf8_lossy(&output.stderr)));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(if stderr.trim().is_empty() {
+            output.status.to_string()
+        } else {
+            format!("{}\n{stderr}", output.status)
+        });
     }
     let stdout = String::from_utf8(output.stdout).map_err(|e| format!("its output is not UTF-8: {e}"))?;
     Ok(stdout.lines().map(str::to_owned).collect())
