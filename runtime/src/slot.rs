@@ -101,8 +101,9 @@ fn scalar_consumed(value: Value) {
 }
 
 /// The `SlotValue` methods that are one expression each (`expected`,
-/// `vacant`, `store`, `get`, `load`), from one line a method; `convert` and
-/// `heap_size` follow as written.
+/// `vacant`, `store`, `get`, `load`, and `heap_size` where the type owns heap
+/// memory), from one line a method, each `#[inline]`; then `convert`, as
+/// written.
 macro_rules! slot_value {
     (
         $(#[$attr:meta])*
@@ -114,7 +115,9 @@ macro_rules! slot_value {
             store($this:ident): $store:expr,
             get($get_arg:ident): $get:expr,
             load($load_arg:ident): $load:expr,
-            $($methods:tt)*
+            $(heap_size($heap_arg:ident): $heap:expr,)?
+            $(#[$convert_attr:meta])*
+            fn convert($value:ident: Value) -> Result<$converted:ty, Mismatch> $convert:block
         }
     ) => {
         $(#[$attr])*
@@ -141,7 +144,14 @@ macro_rules! slot_value {
             fn load($load_arg: &$stored) -> Value {
                 $load
             }
-            $($methods)*
+            $(
+                #[inline]
+                fn heap_size($heap_arg: &$stored) -> usize {
+                    $heap
+                }
+            )?
+            $(#[$convert_attr])*
+            fn convert($value: Value) -> Result<$converted, Mismatch> $convert
         }
     };
 }
@@ -247,16 +257,13 @@ slot_value! {
         store(self): self,
         get(stored): Some(stored),
         load(stored): Value::Str(stored.clone()),
+        heap_size(stored): stored.heap_size(),
         #[inline]
         fn convert(value: Value) -> Result<PyStr, Mismatch> {
             match value {
                 Value::Str(s) => Ok(s),
                 other => Err(Mismatch::Type(other)),
             }
-        }
-        #[inline]
-        fn heap_size(stored: &PyStr) -> usize {
-            stored.heap_size()
         }
     }
 }
@@ -272,13 +279,10 @@ slot_value! {
         store(self): PyStr::from(self),
         get(stored): Some(stored),
         load(stored): Value::Str(stored.clone()),
+        heap_size(stored): stored.heap_size(),
         #[inline]
         fn convert(value: Value) -> Result<PyStr, Mismatch> {
             <PyStr as SlotValue>::convert(value)
-        }
-        #[inline]
-        fn heap_size(stored: &PyStr) -> usize {
-            stored.heap_size()
         }
     }
 }
@@ -293,13 +297,10 @@ slot_value! {
         store(self): self,
         get(stored): Some(stored),
         load(stored): stored.clone(),
+        heap_size(stored): stored.heap_size(),
         #[inline]
         fn convert(value: Value) -> Result<Value, Mismatch> {
             Ok(value)
-        }
-        #[inline]
-        fn heap_size(stored: &Value) -> usize {
-            stored.heap_size()
         }
     }
 }
