@@ -268,22 +268,43 @@ slot_value! {
     }
 }
 
-slot_value! {
-    /// A `String` slot is stored as a shared [`PyStr`]: `getattr` hands out a
-    /// reference-count increment, not a copy, and the accessor returns `&str`.
-    impl SlotValue for String {
-        type Stored = PyStr;
-        type Ref<'a> = &'a str;
-        expected: "str",
-        vacant: PyStr::empty(),
-        store(self): PyStr::from(self),
-        get(stored): Some(stored),
-        load(stored): Value::Str(stored.clone()),
-        heap_size(stored): stored.heap_size(),
-        #[inline]
-        fn convert(value: Value) -> Result<PyStr, Mismatch> {
-            <PyStr as SlotValue>::convert(value)
-        }
+/// A `String` slot is stored as a shared [`PyStr`]: `getattr` hands out a
+/// reference-count increment, not a copy, and the accessor returns `&str`.
+//
+// Written out, not through `slot_value!`: rustc's hint for a `&str` field
+// ("the trait `SlotValue` is implemented for `String`") quotes this impl's
+// header, and from a macro it would quote the macro's insides instead
+// (tests/ui/slot_type_str_ref.stderr).
+impl SlotValue for String {
+    type Stored = PyStr;
+    type Ref<'a> = &'a str;
+    #[inline]
+    fn expected() -> Cow<'static, str> {
+        "str".into()
+    }
+    #[inline]
+    fn vacant() -> PyStr {
+        PyStr::empty()
+    }
+    #[inline]
+    fn store(self) -> PyStr {
+        PyStr::from(self)
+    }
+    #[inline]
+    fn get(stored: &PyStr) -> Option<&str> {
+        Some(stored)
+    }
+    #[inline]
+    fn load(stored: &PyStr) -> Value {
+        Value::Str(stored.clone())
+    }
+    #[inline]
+    fn convert(value: Value) -> Result<PyStr, Mismatch> {
+        <PyStr as SlotValue>::convert(value)
+    }
+    #[inline]
+    fn heap_size(stored: &PyStr) -> usize {
+        stored.heap_size()
     }
 }
 
