@@ -16,10 +16,11 @@
 //! for comparison.
 
 use std::hint::black_box;
-use std::process::Command;
+use std::process::Stdio;
 use std::time::Instant;
 
 use pyslots::prelude::*;
+use pyslots_testkit::oracle;
 
 /// `class RegularPoint:` (`__init__` sets `x` and `y`).
 #[pyclass_like]
@@ -160,8 +161,8 @@ fn seconds(s: f64) -> String {
 
 /// Runs the tutorial's Python loop; its version and the two best times.
 fn run_cpython() -> Option<(String, f64, f64)> {
-    let output = Command::new("python3").arg("-c").arg(CPYTHON_SCRIPT).output().ok().filter(|o| o.status.success())?;
-    let text = String::from_utf8_lossy(&output.stdout);
+    let child = oracle::command(CPYTHON_SCRIPT).stderr(Stdio::null()).spawn().ok()?;
+    let text = oracle::wait(child).ok()?.join("\n");
     let mut words = text.split_whitespace();
     let version = words.next()?.to_string();
     let regular = words.next()?.parse().ok()?;

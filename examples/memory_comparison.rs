@@ -22,8 +22,9 @@ use std::process::Child;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use pyslots::prelude::*;
+use pyslots_testkit::oracle;
 
-use common::{plain_heading, python3, reduction, thousands, CPython};
+use common::{plain_heading, reduction, thousands, CPython};
 
 // ---------------------------------------------------------------------------
 // A counting allocator: the system allocator plus a counter of live bytes.
@@ -317,7 +318,7 @@ fn main() {
 /// Starts the CPython script for the given instance counts; `None` (with a
 /// note) when `python3` cannot be started.
 fn spawn_cpython(counts: &[usize]) -> Option<Child> {
-    match python3(CPYTHON_SCRIPT).args(counts.iter().map(usize::to_string)).spawn() {
+    match oracle::command(CPYTHON_SCRIPT).args(counts.iter().map(usize::to_string)).spawn() {
         Ok(child) => Some(child),
         Err(e) => {
             println!("note: python3 is not available ({e}); skipping the CPython comparison");

@@ -21,8 +21,9 @@ use std::process::{Child, Stdio};
 use std::time::Instant;
 
 use pyslots::prelude::*;
+use pyslots_testkit::oracle;
 
-use common::{column_heads, note, out, py_in_column, py_list, python3, raised, reduction, thousands, CPython};
+use common::{column_heads, note, out, py_in_column, py_list, raised, reduction, thousands, CPython};
 
 // ---------------------------------------------------------------------------
 // The tutorial's classes.
@@ -484,7 +485,7 @@ print("time/slotted", read_x(SlottedPoint(1.0, 2.0)))
 
 /// Starts the script; `None` when `python3` cannot be started.
 fn spawn_cpython() -> Option<Child> {
-    python3(CPYTHON_SCRIPT).arg(INSTANCES.to_string()).stderr(Stdio::null()).spawn().ok()
+    oracle::command(CPYTHON_SCRIPT).arg(INSTANCES.to_string()).stderr(Stdio::null()).spawn().ok()
 }
 
 // ---------------------------------------------------------------------------

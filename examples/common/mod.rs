@@ -1,6 +1,6 @@
 //! Helpers shared by the examples: printing a Python line beside the pyslots
 //! code that does the same, echoing results the way Python's prompt does,
-//! and running CPython for comparison.
+//! and reading what a CPython script (`pyslots_testkit::oracle`) printed.
 //!
 //! Each example includes this file with `mod common;`. Cargo builds only the
 //! files directly in `examples/` as examples, so this one is not an example
@@ -11,9 +11,10 @@
 
 use std::collections::HashMap;
 use std::fmt::Display;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 
 use pyslots::prelude::*;
+use pyslots_testkit::oracle;
 
 // ---------------------------------------------------------------------------
 // Python / pyslots walk-throughs.
@@ -100,14 +101,6 @@ pub fn thousands(n: usize) -> String {
 // ---------------------------------------------------------------------------
 // CPython, for comparison.
 
-/// `python3 -c script`, its standard output piped; the caller adds the
-/// script's arguments and runs it.
-pub fn python3(script: &str) -> Command {
-    let mut command = Command::new("python3");
-    command.arg("-c").arg(script).stdout(Stdio::piped());
-    command
-}
-
 /// What a CPython script printed: a `version X.Y.Z` line and `key value`
 /// lines of figures.
 pub struct CPython {
@@ -116,16 +109,11 @@ pub struct CPython {
 }
 
 impl CPython {
-    /// Waits for a script started from [`python3`] and parses its output;
-    /// why it failed, if it did.
+    /// Waits for a script started from `oracle::command` and parses its
+    /// output; why it failed, if it did.
     pub fn wait(child: Child) -> Result<CPython, String> {
-        let output = match child.wait_with_output() {
-            Ok(o) if o.status.success() => o,
-            Ok(o) => return Err(o.status.to_string()),
-            Err(e) => return Err(e.to_string()),
-        };
         let mut cpython = CPython { version: String::new(), values: HashMap::new() };
-        for line in String::from_utf8_lossy(&output.stdout).lines() {
+        for line in oracle::wait(child)? {
             let Some((key, value)) = line.split_once(' ') else {
                 continue;
             };

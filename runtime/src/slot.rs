@@ -100,178 +100,181 @@ fn scalar_consumed(value: Value) {
     std::mem::forget(value);
 }
 
+/// The `SlotValue` methods that are one expression each (`expected`,
+/// `vacant`, `store`, `get`, `load`, and `heap_size` where the type owns heap
+/// memory), from one line a method, each `#[inline]`; then `convert`, as
+/// written.
+macro_rules! slot_value {
+    (
+        $(#[$attr:meta])*
+        impl $(<$g:ident: $bound:path>)? SlotValue for $t:ty {
+            type Stored = $stored:ty;
+            type Ref<$a:lifetime> = $ref:ty;
+            expected: $expected:expr,
+            vacant: $vacant:expr,
+            store($this:ident): $store:expr,
+            get($get_arg:ident): $get:expr,
+            load($load_arg:ident): $load:expr,
+            $(heap_size($heap_arg:ident): $heap:expr,)?
+            $(#[$convert_attr:meta])*
+            fn convert($value:ident: Value) -> Result<$converted:ty, Mismatch> $convert:block
+        }
+    ) => {
+        $(#[$attr])*
+        impl $(<$g: $bound>)? SlotValue for $t {
+            type Stored = $stored;
+            type Ref<$a> = $ref;
+            #[inline]
+            fn expected() -> Cow<'static, str> {
+                $expected.into()
+            }
+            #[inline]
+            fn vacant() -> $stored {
+                $vacant
+            }
+            #[inline]
+            fn store($this) -> $stored {
+                $store
+            }
+            #[inline]
+            fn get($get_arg: &$stored) -> Option<Self::Ref<'_>> {
+                $get
+            }
+            #[inline]
+            fn load($load_arg: &$stored) -> Value {
+                $load
+            }
+            $(
+                #[inline]
+                fn heap_size($heap_arg: &$stored) -> usize {
+                    $heap
+                }
+            )?
+            $(#[$convert_attr])*
+            fn convert($value: Value) -> Result<$converted, Mismatch> $convert
+        }
+    };
+}
+
 macro_rules! small_int_slot {
     ($($t:ty),*) => {$(
-        impl SlotValue for $t {
-            type Stored = $t;
-            type Ref<'a> = &'a $t;
-            #[inline]
-            fn expected() -> Cow<'static, str> { "int".into() }
-            #[inline]
-            fn vacant() -> $t { 0 }
-            #[inline]
-            fn store(self) -> $t { self }
-            #[inline]
-            fn get(stored: &$t) -> Option<&$t> { Some(stored) }
-            #[inline]
-            fn load(stored: &$t) -> Value { Value::Int(i64::from(*stored)) }
-            #[inline]
-            fn convert(value: Value) -> Result<$t, Mismatch> {
-                // A match, not `ok_or(Mismatch::Type(value))`: that moves the
-                // value into the error eagerly, a copy on the hot path.
-                let i = match value {
-                    Value::Int(i) => i,
-                    Value::Bool(b) => i64::from(b),
-                    other => return Err(Mismatch::Type(other)),
-                };
-                scalar_consumed(value);
-                <$t>::try_from(i).map_err(|_| Mismatch::Overflow(i))
+        slot_value! {
+            impl SlotValue for $t {
+                type Stored = $t;
+                type Ref<'a> = &'a $t;
+                expected: "int",
+                vacant: 0,
+                store(self): self,
+                get(stored): Some(stored),
+                load(stored): Value::Int(i64::from(*stored)),
+                #[inline]
+                fn convert(value: Value) -> Result<$t, Mismatch> {
+                    // A match, not `ok_or(Mismatch::Type(value))`: that moves
+                    // the value into the error eagerly, a copy on the hot path.
+                    let i = match value {
+                        Value::Int(i) => i,
+                        Value::Bool(b) => i64::from(b),
+                        other => return Err(Mismatch::Type(other)),
+                    };
+                    scalar_consumed(value);
+                    <$t>::try_from(i).map_err(|_| Mismatch::Overflow(i))
+                }
             }
         }
     )*};
 }
 small_int_slot!(i8, i16, i32, i64, u8, u16, u32);
 
-impl SlotValue for bool {
-    type Stored = bool;
-    type Ref<'a> = &'a bool;
-    #[inline]
-    fn expected() -> Cow<'static, str> {
-        "bool".into()
-    }
-    #[inline]
-    fn vacant() -> bool {
-        false
-    }
-    #[inline]
-    fn store(self) -> bool {
-        self
-    }
-    #[inline]
-    fn get(stored: &bool) -> Option<&bool> {
-        Some(stored)
-    }
-    #[inline]
-    fn load(stored: &bool) -> Value {
-        Value::Bool(*stored)
-    }
-    /// Only `True` and `False`, as CPython's `T_BOOL` members.
-    #[inline]
-    fn convert(value: Value) -> Result<bool, Mismatch> {
-        let b = match value {
-            Value::Bool(b) => b,
-            other => return Err(Mismatch::Type(other)),
-        };
-        scalar_consumed(value);
-        Ok(b)
-    }
-}
-
-impl SlotValue for f64 {
-    type Stored = f64;
-    type Ref<'a> = &'a f64;
-    #[inline]
-    fn expected() -> Cow<'static, str> {
-        "float".into()
-    }
-    #[inline]
-    fn vacant() -> f64 {
-        0.0
-    }
-    #[inline]
-    fn store(self) -> f64 {
-        self
-    }
-    #[inline]
-    fn get(stored: &f64) -> Option<&f64> {
-        Some(stored)
-    }
-    #[inline]
-    fn load(stored: &f64) -> Value {
-        Value::Float(*stored)
-    }
-    /// Floats, and ints converted as Python's `float(n)`.
-    #[inline]
-    fn convert(value: Value) -> Result<f64, Mismatch> {
-        let x = match value {
-            Value::Float(x) => x,
-            Value::Int(i) => i as f64,
-            Value::Bool(b) => f64::from(u8::from(b)),
-            other => return Err(Mismatch::Type(other)),
-        };
-        scalar_consumed(value);
-        Ok(x)
-    }
-}
-
-impl SlotValue for f32 {
-    type Stored = f32;
-    type Ref<'a> = &'a f32;
-    #[inline]
-    fn expected() -> Cow<'static, str> {
-        "float".into()
-    }
-    #[inline]
-    fn vacant() -> f32 {
-        0.0
-    }
-    #[inline]
-    fn store(self) -> f32 {
-        self
-    }
-    #[inline]
-    fn get(stored: &f32) -> Option<&f32> {
-        Some(stored)
-    }
-    #[inline]
-    fn load(stored: &f32) -> Value {
-        Value::Float(f64::from(*stored))
-    }
-    /// Rounds to the nearest `f32`, as ctypes' `c_float` does.
-    #[inline]
-    fn convert(value: Value) -> Result<f32, Mismatch> {
-        <f64 as SlotValue>::convert(value).map(|x| x as f32)
-    }
-}
-
-impl SlotValue for PyStr {
-    type Stored = PyStr;
-    type Ref<'a> = &'a str;
-    #[inline]
-    fn expected() -> Cow<'static, str> {
-        "str".into()
-    }
-    #[inline]
-    fn vacant() -> PyStr {
-        PyStr::empty()
-    }
-    #[inline]
-    fn store(self) -> PyStr {
-        self
-    }
-    #[inline]
-    fn get(stored: &PyStr) -> Option<&str> {
-        Some(stored)
-    }
-    #[inline]
-    fn load(stored: &PyStr) -> Value {
-        Value::Str(stored.clone())
-    }
-    #[inline]
-    fn convert(value: Value) -> Result<PyStr, Mismatch> {
-        match value {
-            Value::Str(s) => Ok(s),
-            other => Err(Mismatch::Type(other)),
+slot_value! {
+    impl SlotValue for bool {
+        type Stored = bool;
+        type Ref<'a> = &'a bool;
+        expected: "bool",
+        vacant: false,
+        store(self): self,
+        get(stored): Some(stored),
+        load(stored): Value::Bool(*stored),
+        /// Only `True` and `False`, as CPython's `T_BOOL` members.
+        #[inline]
+        fn convert(value: Value) -> Result<bool, Mismatch> {
+            let b = match value {
+                Value::Bool(b) => b,
+                other => return Err(Mismatch::Type(other)),
+            };
+            scalar_consumed(value);
+            Ok(b)
         }
     }
-    #[inline]
-    fn heap_size(stored: &PyStr) -> usize {
-        stored.heap_size()
+}
+
+slot_value! {
+    impl SlotValue for f64 {
+        type Stored = f64;
+        type Ref<'a> = &'a f64;
+        expected: "float",
+        vacant: 0.0,
+        store(self): self,
+        get(stored): Some(stored),
+        load(stored): Value::Float(*stored),
+        /// Floats, and ints converted as Python's `float(n)`.
+        #[inline]
+        fn convert(value: Value) -> Result<f64, Mismatch> {
+            let x = match value {
+                Value::Float(x) => x,
+                Value::Int(i) => i as f64,
+                Value::Bool(b) => f64::from(u8::from(b)),
+                other => return Err(Mismatch::Type(other)),
+            };
+            scalar_consumed(value);
+            Ok(x)
+        }
+    }
+}
+
+slot_value! {
+    impl SlotValue for f32 {
+        type Stored = f32;
+        type Ref<'a> = &'a f32;
+        expected: "float",
+        vacant: 0.0,
+        store(self): self,
+        get(stored): Some(stored),
+        load(stored): Value::Float(f64::from(*stored)),
+        /// Rounds to the nearest `f32`, as ctypes' `c_float` does.
+        #[inline]
+        fn convert(value: Value) -> Result<f32, Mismatch> {
+            <f64 as SlotValue>::convert(value).map(|x| x as f32)
+        }
+    }
+}
+
+slot_value! {
+    impl SlotValue for PyStr {
+        type Stored = PyStr;
+        type Ref<'a> = &'a str;
+        expected: "str",
+        vacant: PyStr::empty(),
+        store(self): self,
+        get(stored): Some(stored),
+        load(stored): Value::Str(stored.clone()),
+        heap_size(stored): stored.heap_size(),
+        #[inline]
+        fn convert(value: Value) -> Result<PyStr, Mismatch> {
+            match value {
+                Value::Str(s) => Ok(s),
+                other => Err(Mismatch::Type(other)),
+            }
+        }
     }
 }
 
 /// A `String` slot is stored as a shared [`PyStr`]: `getattr` hands out a
 /// reference-count increment, not a copy, and the accessor returns `&str`.
+//
+// Written out, not through `slot_value!`: rustc's hint for a `&str` field
+// ("the trait `SlotValue` is implemented for `String`") quotes this impl's
+// header, and from a macro it would quote the macro's insides instead
+// (tests/ui/slot_type_str_ref.stderr).
 impl SlotValue for String {
     type Stored = PyStr;
     type Ref<'a> = &'a str;
@@ -305,37 +308,21 @@ impl SlotValue for String {
     }
 }
 
-/// A slot typed `Value` takes any value, like a Python slot.
-impl SlotValue for Value {
-    type Stored = Value;
-    type Ref<'a> = &'a Value;
-    #[inline]
-    fn expected() -> Cow<'static, str> {
-        "object".into()
-    }
-    #[inline]
-    fn vacant() -> Value {
-        Value::None
-    }
-    #[inline]
-    fn store(self) -> Value {
-        self
-    }
-    #[inline]
-    fn get(stored: &Value) -> Option<&Value> {
-        Some(stored)
-    }
-    #[inline]
-    fn load(stored: &Value) -> Value {
-        stored.clone()
-    }
-    #[inline]
-    fn convert(value: Value) -> Result<Value, Mismatch> {
-        Ok(value)
-    }
-    #[inline]
-    fn heap_size(stored: &Value) -> usize {
-        stored.heap_size()
+slot_value! {
+    /// A slot typed `Value` takes any value, like a Python slot.
+    impl SlotValue for Value {
+        type Stored = Value;
+        type Ref<'a> = &'a Value;
+        expected: "object",
+        vacant: Value::None,
+        store(self): self,
+        get(stored): Some(stored),
+        load(stored): stored.clone(),
+        heap_size(stored): stored.heap_size(),
+        #[inline]
+        fn convert(value: Value) -> Result<Value, Mismatch> {
+            Ok(value)
+        }
     }
 }
 
@@ -382,71 +369,45 @@ impl<T: SlotValue> SlotValue for Option<T> {
     }
 }
 
-/// A slot holding another object of class `T`, shared as in Python.
-impl<T: PyClass> SlotValue for Py<T> {
-    type Stored = Option<Py<T>>;
-    type Ref<'a> = &'a Py<T>;
-    #[inline]
-    fn expected() -> Cow<'static, str> {
-        T::LAYOUT.name.into()
-    }
-    #[inline]
-    fn vacant() -> Option<Py<T>> {
-        None
-    }
-    #[inline]
-    fn store(self) -> Option<Py<T>> {
-        Some(self)
-    }
-    #[inline]
-    fn get(stored: &Option<Py<T>>) -> Option<&Py<T>> {
-        stored.as_ref()
-    }
-    #[inline]
-    fn load(stored: &Option<Py<T>>) -> Value {
-        stored.as_ref().map_or(Value::None, |p| Value::from(p.clone()))
-    }
-    #[inline]
-    fn convert(value: Value) -> Result<Option<Py<T>>, Mismatch> {
-        match value {
-            Value::Object(o) => match o.downcast::<T>() {
-                Ok(p) => Ok(Some(p)),
-                Err(o) => Err(Mismatch::Type(Value::Object(o))),
-            },
-            other => Err(Mismatch::Type(other)),
+slot_value! {
+    /// A slot holding another object of class `T`, shared as in Python.
+    impl<T: PyClass> SlotValue for Py<T> {
+        type Stored = Option<Py<T>>;
+        type Ref<'a> = &'a Py<T>;
+        expected: T::LAYOUT.name,
+        vacant: None,
+        store(self): Some(self),
+        get(stored): stored.as_ref(),
+        load(stored): stored.as_ref().map_or(Value::None, |p| Value::from(p.clone())),
+        #[inline]
+        fn convert(value: Value) -> Result<Option<Py<T>>, Mismatch> {
+            match value {
+                Value::Object(o) => match o.downcast::<T>() {
+                    Ok(p) => Ok(Some(p)),
+                    Err(o) => Err(Mismatch::Type(Value::Object(o))),
+                },
+                other => Err(Mismatch::Type(other)),
+            }
         }
     }
 }
 
-/// A slot holding an object of any class.
-impl SlotValue for PyObject {
-    type Stored = Option<PyObject>;
-    type Ref<'a> = &'a PyObject;
-    #[inline]
-    fn expected() -> Cow<'static, str> {
-        "object".into()
-    }
-    #[inline]
-    fn vacant() -> Option<PyObject> {
-        None
-    }
-    #[inline]
-    fn store(self) -> Option<PyObject> {
-        Some(self)
-    }
-    #[inline]
-    fn get(stored: &Option<PyObject>) -> Option<&PyObject> {
-        stored.as_ref()
-    }
-    #[inline]
-    fn load(stored: &Option<PyObject>) -> Value {
-        stored.clone().map_or(Value::None, Value::Object)
-    }
-    #[inline]
-    fn convert(value: Value) -> Result<Option<PyObject>, Mismatch> {
-        match value {
-            Value::Object(o) => Ok(Some(o)),
-            other => Err(Mismatch::Type(other)),
+slot_value! {
+    /// A slot holding an object of any class.
+    impl SlotValue for PyObject {
+        type Stored = Option<PyObject>;
+        type Ref<'a> = &'a PyObject;
+        expected: "object",
+        vacant: None,
+        store(self): Some(self),
+        get(stored): stored.as_ref(),
+        load(stored): stored.clone().map_or(Value::None, Value::Object),
+        #[inline]
+        fn convert(value: Value) -> Result<Option<PyObject>, Mismatch> {
+            match value {
+                Value::Object(o) => Ok(Some(o)),
+                other => Err(Mismatch::Type(other)),
+            }
         }
     }
 }

@@ -1,30 +1,201 @@
-//! The differential harness: runs one scenario (a class and a list of
-//! operations) in pyslots and in CPython, and compares every line.
+//! The differential harness, shared by the scenario tests (`differential`,
+//! `inheritance`) and the fuzzer (`fuzz_differential`): runs operations on
+//! an object in pyslots and in CPython and returns one line per operation
+//! from each, to compare.
 //!
 //! Each operation prints one line in both worlds: `ok <repr>` for a result,
 //! `ok` for a write or delete that succeeded, `<Exception>: <message>` for a
-//! failure. CPython is the oracle: no expected output is written by hand.
+//! failure. CPython is the oracle (`pyslots_testkit::oracle`): no expected
+//! output is written by hand. The operations go to Python as a list of
+//! tuples in the script, `[('get', 'x'), ('set', 'x', 1.5), ('dir',)]`.
 
 #![allow(dead_code)]
 
-use std::fmt::Write as _;
-use std::io::Write as _;
-use std::process::{Command, Stdio};
+use std::collections::HashMap;
+use std::fmt::{Debug, Write as _};
 
 use pyslots::prelude::*;
+use pyslots_testkit::oracle::{self, py_str};
 
-/// One operation on the object under test.
+/// One operation on the object under test. Names are `&'static str` in the
+/// scenarios, `String` in the fuzzer.
 #[derive(Clone, Debug)]
-pub enum Op {
-    Get(&'static str),
-    Set(&'static str, Value),
-    Del(&'static str),
-    Has(&'static str),
+pub enum Op<N = &'static str> {
+    Get(N),
+    Set(N, Value),
+    Del(N),
+    Has(N),
     Dir,
     Vars,
     /// A weak reference to a fresh instance of the class.
     Weakref,
 }
+
+// ---- pyslots ----------------------------------------------------------------
+
+fn err_line(e: &Error) -> String {
+    format!("{}: {}", e.exception(), e)
+}
+
+/// Runs the operations on `obj` in pyslots, one line each. `weak` takes a
+/// weak reference to a fresh instance of the class ([`weak_of`]). A failed
+/// write or delete must leave the object exactly as it was (its `Debug`
+/// shows every slot and the dict in order): where it does not, a report
+/// naming `class` goes to `partial_writes`.
+pub fn run_rust<N: AsRef<str> + Debug>(
+    class: &str,
+    obj: &mut dyn Object,
+    weak: fn() -> Result<(), Error>,
+    ops: &[Op<N>],
+    partial_writes: &mut Vec<String>,
+) -> Vec<String> {
+    ops.iter()
+        .map(|op| match op {
+            Op::Get(n) => getattr(obj, n.as_ref()).map_or_else(|e| err_line(&e), |v| format!("ok {v}")),
+            Op::Set(n, v) => checked_write(class, op, obj, partial_writes, |o| setattr(o, n.as_ref(), v.clone())),
+            Op::Del(n) => checked_write(class, op, obj, partial_writes, |o| delattr(o, n.as_ref())),
+            Op::Has(n) => format!("ok {}", Value::from(hasattr(obj, n.as_ref()))),
+            Op::Dir => {
+                let names: Vec<Value> = dir(obj).into_iter().map(Value::from).collect();
+                format!("ok {}", Value::from(names))
+            }
+            Op::Vars => vars(obj).map_or_else(|e| err_line(&e), |d| format!("ok {d}")),
+            Op::Weakref => weak().map_or_else(|e| err_line(&e), |()| "ok".to_owned()),
+        })
+        .collect()
+}
+
+/// A write or delete; if it fails, the object must be as it was.
+fn checked_write<N: Debug>(
+    class: &str,
+    op: &Op<N>,
+    obj: &mut dyn Object,
+    partial_writes: &mut Vec<String>,
+    write: impl FnOnce(&mut dyn Object) -> Result<(), Error>,
+) -> String {
+    let before = format!("{obj:?}");
+    match write(obj) {
+        Ok(()) => "ok".to_owned(),
+        Err(e) => {
+            let after = format!("{obj:?}");
+            if after != before {
+                partial_writes.push(format!("{class}: {op:?} failed but changed\n  {before}\n  {after}"));
+            }
+            err_line(&e)
+        }
+    }
+}
+
+/// Takes a weak reference to a fresh `T`, drops the only strong handle, and
+/// checks that the reference is dead.
+pub fn weak_of<T: PyClass + Default>() -> Result<(), Error> {
+    let strong = Py::new(T::default());
+    let weak = Py::try_downgrade(&strong)?;
+    drop(strong);
+    assert!(weak.upgrade().is_none(), "the only strong handle is gone");
+    Ok(())
+}
+
+// ---- CPython ----------------------------------------------------------------
+
+/// `_run(o, ops)`: runs the operations on `o`, one line each (the oracle's
+/// `_line`), then closes the group.
+const PYTHON_RUNNER: &str = r#"
+import weakref
+
+def _dir(o):
+    own = set(o.__dict__) if isinstance(getattr(o, '__dict__', None), dict) else set()
+    keep = lambda n: not (n.startswith('__') and n.endswith('__')) or n in ('__dict__', '__weakref__', '__slots__') or n in own
+    return sorted(n for n in dir(o) if keep(n))
+
+def _weak(cls):
+    weakref.ref(cls.__new__(cls))
+
+def _op(o, op):
+    kind = op[0]
+    if kind == 'get':
+        return _line(lambda: getattr(o, op[1]))
+    if kind == 'set':
+        return _line(lambda: setattr(o, op[1], op[2]), False)
+    if kind == 'del':
+        return _line(lambda: delattr(o, op[1]), False)
+    if kind == 'has':
+        return _line(lambda: hasattr(o, op[1]))
+    if kind == 'dir':
+        return _line(lambda: _dir(o))
+    if kind == 'vars':
+        return _line(lambda: vars(o))
+    if kind == 'weakref':
+        return _line(lambda: _weak(type(o)), False)
+    raise ValueError(kind)
+
+def _run(o, ops):
+    for op in ops:
+        print(_op(o, op))
+    _end()
+"#;
+
+/// The names the operations use, each written once into the script as
+/// `_N[i]` (a hostile name can be a mebibyte long, and Python compiles a
+/// long literal slowly).
+#[derive(Default)]
+struct Names {
+    index: HashMap<String, usize>,
+    table: String,
+}
+
+impl Names {
+    fn of(&mut self, name: &str) -> String {
+        let next = self.index.len();
+        let i = *self.index.entry(name.to_owned()).or_insert_with(|| {
+            writeln!(self.table, "    {},", py_str(name)).unwrap();
+            next
+        });
+        format!("_N[{i}]")
+    }
+}
+
+/// The operations as a Python list of tuples; a value goes as its repr,
+/// which is a Python literal.
+fn python_ops<N: AsRef<str>>(ops: &[Op<N>], names: &mut Names) -> String {
+    let tuples: Vec<String> = ops
+        .iter()
+        .map(|op| match op {
+            Op::Get(n) => format!("('get', {})", names.of(n.as_ref())),
+            Op::Set(n, v) => format!("('set', {}, {v})", names.of(n.as_ref())),
+            Op::Del(n) => format!("('del', {})", names.of(n.as_ref())),
+            Op::Has(n) => format!("('has', {})", names.of(n.as_ref())),
+            Op::Dir => "('dir',)".to_owned(),
+            Op::Vars => "('vars',)".to_owned(),
+            Op::Weakref => "('weakref',)".to_owned(),
+        })
+        .collect();
+    format!("[{}]", tuples.join(", "))
+}
+
+/// Runs `definitions` (Python source: the classes), then each run's
+/// operations on the instance its Python expression builds, all in one
+/// `python3` process; returns, per run, the lines CPython printed.
+pub fn run_in_python<'a, N: AsRef<str> + 'a>(
+    definitions: &str,
+    runs: impl IntoIterator<Item = (String, &'a [Op<N>])>,
+) -> Vec<Vec<String>> {
+    let mut names = Names::default();
+    let mut calls = String::new();
+    let mut counts = Vec::new();
+    for (instance, ops) in runs {
+        writeln!(calls, "_run({instance}, {})", python_ops(ops, &mut names)).unwrap();
+        counts.push(ops.len());
+    }
+    let script = format!("{}{PYTHON_RUNNER}\n{definitions}\n_N = [\n{}]\n{calls}", oracle::PRELUDE, names.table);
+    let python = oracle::run_groups(&script, counts.len());
+    for (i, (lines, count)) in python.iter().zip(counts).enumerate() {
+        assert_eq!(lines.len(), count, "run {i}: CPython printed {} lines for {count} operations", lines.len());
+    }
+    python
+}
+
+// ---- scenarios --------------------------------------------------------------
 
 /// Runs a scenario's operations in pyslots.
 pub type Runner = Box<dyn Fn(&[Op]) -> Vec<String>>;
@@ -47,138 +218,30 @@ impl Scenario {
         make: fn() -> T,
         ops: Vec<Op>,
     ) -> Scenario {
-        Scenario { name, python_class, python_new, rust: Box::new(move |ops| run_rust(make(), ops)), ops }
-    }
-}
-
-fn repr_str(s: &str) -> String {
-    Value::from(s).to_string()
-}
-
-fn err_line(e: &Error) -> String {
-    format!("{}: {}", e.exception(), e)
-}
-
-/// Runs the operations in pyslots, one line each.
-pub fn run_rust<T: PyClass + Default>(mut obj: T, ops: &[Op]) -> Vec<String> {
-    ops.iter()
-        .map(|op| match op {
-            Op::Get(n) => match getattr(&obj, n) {
-                Ok(v) => format!("ok {v}"),
-                Err(e) => err_line(&e),
-            },
-            Op::Set(n, v) => match setattr(&mut obj, n, v.clone()) {
-                Ok(()) => "ok".to_owned(),
-                Err(e) => err_line(&e),
-            },
-            Op::Del(n) => match delattr(&mut obj, n) {
-                Ok(()) => "ok".to_owned(),
-                Err(e) => err_line(&e),
-            },
-            Op::Has(n) => format!("ok {}", Value::from(hasattr(&obj, n))),
-            Op::Dir => {
-                let names: Vec<String> = dir(&obj).iter().map(|n| repr_str(n)).collect();
-                format!("ok [{}]", names.join(", "))
-            }
-            Op::Vars => match vars(&obj) {
-                Ok(d) => format!("ok {d}"),
-                Err(e) => err_line(&e),
-            },
-            Op::Weakref => {
-                let strong = Py::new(T::default());
-                let weak = Py::try_downgrade(&strong);
-                drop(strong);
-                match weak {
-                    Ok(w) => {
-                        assert!(w.upgrade().is_none(), "the only strong handle is gone");
-                        "ok".to_owned()
-                    }
-                    Err(e) => err_line(&e),
-                }
-            }
-        })
-        .collect()
-}
-
-const PRELUDE: &str = r#"
-import weakref
-
-def _line(f, show=True):
-    try:
-        r = f()
-    except Exception as e:
-        return f"{type(e).__name__}: {e}"
-    return "ok " + repr(r) if show else "ok"
-
-def _dir(o):
-    own = set(vars(o)) if hasattr(type(o), '__dict__') and '__dict__' in dir(o) and isinstance(getattr(o, '__dict__', None), dict) else set()
-    keep = lambda n: not (n.startswith('__') and n.endswith('__')) or n in ('__dict__', '__weakref__', '__slots__') or n in own
-    return sorted(n for n in dir(o) if keep(n))
-
-def _weak(cls):
-    o = cls.__new__(cls)
-    weakref.ref(o)
-"#;
-
-fn python_op(op: &Op) -> String {
-    match op {
-        Op::Get(n) => format!("_line(lambda: getattr(o, {}))", repr_str(n)),
-        Op::Set(n, v) => format!("_line(lambda: setattr(o, {}, {v}), False)", repr_str(n)),
-        Op::Del(n) => format!("_line(lambda: delattr(o, {}), False)", repr_str(n)),
-        Op::Has(n) => format!("_line(lambda: hasattr(o, {}))", repr_str(n)),
-        Op::Dir => "_line(lambda: _dir(o))".to_owned(),
-        Op::Vars => "_line(lambda: vars(o))".to_owned(),
-        Op::Weakref => "_line(lambda: _weak(type(o)), False)".to_owned(),
+        let rust: Runner = Box::new(move |ops| {
+            let mut partial_writes = Vec::new();
+            let lines = run_rust(name, &mut make(), weak_of::<T>, ops, &mut partial_writes);
+            assert!(partial_writes.is_empty(), "failed calls changed objects:\n{}", partial_writes.join("\n"));
+            lines
+        });
+        Scenario { name, python_class, python_new, rust, ops }
     }
 }
 
 /// Runs every scenario's operations in one `python3` process and returns,
-/// per scenario, the lines CPython printed.
+/// per scenario, the lines CPython printed. Each scenario's class is
+/// defined in a function of its own, `_scenario_<i>()`, which returns the
+/// instance.
 pub fn run_python(scenarios: &[Scenario]) -> Vec<Vec<String>> {
-    let mut script = String::from(PRELUDE);
+    let mut definitions = String::new();
     for (i, s) in scenarios.iter().enumerate() {
-        writeln!(script, "\ndef _scenario_{i}():").unwrap();
+        writeln!(definitions, "\ndef _scenario_{i}():").unwrap();
         for line in s.python_class.trim_matches('\n').lines() {
-            writeln!(script, "    {line}").unwrap();
+            writeln!(definitions, "    {line}").unwrap();
         }
-        writeln!(script, "    o = {}", s.python_new).unwrap();
-        for op in &s.ops {
-            writeln!(script, "    print({})", python_op(op)).unwrap();
-        }
-        writeln!(script, "    print('=== end')").unwrap();
-        writeln!(script, "_scenario_{i}()").unwrap();
+        writeln!(definitions, "    return {}", s.python_new).unwrap();
     }
-    let mut child = Command::new(python())
-        .arg("-")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python3 must be installed: the differential tests use CPython as the oracle");
-    child.stdin.take().unwrap().write_all(script.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "python3 failed:\n{}\n--- script ---\n{script}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let mut result = vec![Vec::new()];
-    for line in stdout.lines() {
-        if line == "=== end" {
-            result.push(Vec::new());
-        } else {
-            result.last_mut().unwrap().push(line.to_owned());
-        }
-    }
-    result.pop();
-    assert_eq!(result.len(), scenarios.len(), "python3 printed {stdout}");
-    result
-}
-
-/// The CPython interpreter: `$PYTHON`, or `python3`.
-pub fn python() -> String {
-    std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned())
+    run_in_python(&definitions, scenarios.iter().enumerate().map(|(i, s)| (format!("_scenario_{i}()"), &s.ops[..])))
 }
 
 /// Runs every scenario in both worlds and fails with a readable report of

@@ -40,51 +40,7 @@ mod table;
 
 use harness::{Case, Expect, Stats};
 
-// Until the shared test kit lands here: the same xorshift64*.
-mod rng {
-
-    /// xorshift64* (Vigna): small, fast, and good enough to pick tokens.
-    pub struct Rng(u64);
-
-    impl Rng {
-        pub fn new(seed: u64) -> Rng {
-            Rng(seed.max(1))
-        }
-
-        pub fn next(&mut self) -> u64 {
-            let mut x = self.0;
-            x ^= x >> 12;
-            x ^= x << 25;
-            x ^= x >> 27;
-            self.0 = x;
-            x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-        }
-
-        pub fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-
-        pub fn chance(&mut self, percent: u64) -> bool {
-            self.next() % 100 < percent
-        }
-
-        pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-            &items[self.below(items.len())]
-        }
-
-        pub fn shuffle<T>(&mut self, items: &mut [T]) {
-            for i in (1..items.len()).rev() {
-                let j = self.below(i + 1);
-                items.swap(i, j);
-            }
-        }
-    }
-
-    pub fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-        std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-    }
-}
-use rng::{env_or, Rng};
+use pyslots_testkit::rng::{env_or, Rng};
 
 /// `PYSLOTS_ROBUSTNESS_CASES=N`: N thousand cases per generator instead of
 /// `default`.

@@ -1,0 +1,17 @@
+//! Test infrastructure shared by pyslots' tests, examples and the macro
+//! backend's tests, written once:
+//!
+//! - [`rng`]: the xorshift64* generator every randomised test draws from,
+//!   and the environment variables that change its seed and case counts;
+//! - [`oracle`]: CPython as the oracle: finding the interpreter, running a
+//!   script, quoting Rust strings as Python literals, and the one-line-per-
+//!   result protocol the differential tests read back.
+//!
+//! It depends on nothing, pyslots included, so that any crate of the
+//! workspace can use it as a dev-dependency. It is never published.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod oracle;
+pub mod rng;
