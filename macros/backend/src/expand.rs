@@ -383,6 +383,7 @@ impl<'a> ClassBuilder<'a> {
         quote! {
             impl #ident {
                 #[doc = #doc]
+                #[inline]
                 #[allow(clippy::too_many_arguments)]
                 #vis fn new(#(#base_params: #bases,)* #(#params),*) -> Self {
                     #body
@@ -402,6 +403,7 @@ impl<'a> ClassBuilder<'a> {
             impl #pv::Default for #ident {
                 /// An instance with every slot unset and an empty dict, as
                 /// `object.__new__` makes it before `__init__` assigns anything.
+                #[inline]
                 fn default() -> Self {
                     Self { #(#base_fields: #pv::Default::default(),)* #(#init,)* }
                 }
@@ -501,6 +503,7 @@ impl<'a> ClassBuilder<'a> {
         let heap: Vec<TokenStream> = s.heap.iter().cloned().chain(base_heap).collect();
         let heap = (!heap.is_empty()).then(|| {
             quote! {
+                #[inline]
                 fn heap_size(&self) -> ::core::primitive::usize {
                     #(#heap)+*
                 }
@@ -589,6 +592,7 @@ impl<'a> ClassBuilder<'a> {
         let ident = &self.class.ident;
         quote! {
             impl #pv::fmt::Debug for #ident {
+                #[inline]
                 fn fmt(&self, __pyslots_f: &mut #pv::fmt::Formatter<'_>) -> #pv::fmt::Result {
                     #pv::fmt_debug(self, __pyslots_f)
                 }

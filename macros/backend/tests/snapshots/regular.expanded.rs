@@ -6,6 +6,7 @@ pub struct Person {
 }
 impl Person {
     #[doc = "A new instance whose dict holds the fields in declaration order, as `__init__` would set them: `name`, `age`."]
+    #[inline]
     #[allow(clippy::too_many_arguments)]
     pub fn new(name: String, age: u32) -> Self {
         Self {
@@ -22,6 +23,7 @@ impl Person {
 impl ::pyslots::__private::Default for Person {
     #[doc = r" An instance with every slot unset and an empty dict, as"]
     #[doc = r" `object.__new__` makes it before `__init__` assigns anything."]
+    #[inline]
     fn default() -> Self {
         Self {
             __pyslots_dict: ::pyslots::__private::Dict::with_keys(
@@ -39,6 +41,7 @@ impl ::pyslots::__private::ClassImpl for Person {
     fn dict_mut(&mut self) -> ::pyslots::__private::Option<&mut ::pyslots::__private::Dict> {
         ::pyslots::__private::DictSlot::dict_mut(&mut self.__pyslots_dict)
     }
+    #[inline]
     fn heap_size(&self) -> ::core::primitive::usize {
         ::pyslots::__private::Option::map_or(
             ::pyslots::__private::DictSlot::dict(&self.__pyslots_dict),
@@ -76,6 +79,7 @@ impl ::pyslots::__private::PyClass for Person {
     type WeakRefs = ::pyslots::__private::WeakRefs<{ true }>;
 }
 impl ::pyslots::__private::fmt::Debug for Person {
+    #[inline]
     fn fmt(&self, __pyslots_f: &mut ::pyslots::__private::fmt::Formatter<'_>) -> ::pyslots::__private::fmt::Result {
         ::pyslots::__private::fmt_debug(self, __pyslots_f)
     }

@@ -8,6 +8,7 @@ pub struct Dog {
 }
 impl Dog {
     #[doc = "A new instance with every slot set."]
+    #[inline]
     #[allow(clippy::too_many_arguments)]
     pub fn new(animal: Animal, breed: String) -> Self {
         Self {
@@ -47,6 +48,7 @@ impl Dog {
 impl ::pyslots::__private::Default for Dog {
     #[doc = r" An instance with every slot unset and an empty dict, as"]
     #[doc = r" `object.__new__` makes it before `__init__` assigns anything."]
+    #[inline]
     fn default() -> Self {
         Self {
             __pyslots_base0: ::pyslots::__private::Default::default(),
@@ -103,6 +105,7 @@ impl ::pyslots::__private::ClassImpl for Dog {
     fn dict_mut(&mut self) -> ::pyslots::__private::Option<&mut ::pyslots::__private::Dict> {
         ::pyslots::__private::ClassImpl::dict_mut(&mut self.__pyslots_base0)
     }
+    #[inline]
     fn heap_size(&self) -> ::core::primitive::usize {
         <String as ::pyslots::__private::SlotValue>::heap_size(&self.breed)
             + ::pyslots::__private::ClassImpl::heap_size(&self.__pyslots_base0)
@@ -124,6 +127,7 @@ impl ::pyslots::__private::PyClass for Dog {
     >;
 }
 impl ::pyslots::__private::fmt::Debug for Dog {
+    #[inline]
     fn fmt(&self, __pyslots_f: &mut ::pyslots::__private::fmt::Formatter<'_>) -> ::pyslots::__private::fmt::Result {
         ::pyslots::__private::fmt_debug(self, __pyslots_f)
     }

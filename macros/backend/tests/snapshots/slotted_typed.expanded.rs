@@ -8,6 +8,7 @@ pub struct Point {
 }
 impl Point {
     #[doc = "A new instance with every slot set."]
+    #[inline]
     #[allow(clippy::too_many_arguments)]
     pub fn new(x: f64, y: f64) -> Self {
         Self {
@@ -61,6 +62,7 @@ impl Point {
 impl ::pyslots::__private::Default for Point {
     #[doc = r" An instance with every slot unset and an empty dict, as"]
     #[doc = r" `object.__new__` makes it before `__init__` assigns anything."]
+    #[inline]
     fn default() -> Self {
         Self {
             x: <f64 as ::pyslots::__private::SlotValue>::vacant(),
@@ -114,6 +116,7 @@ impl ::pyslots::__private::ClassImpl for Point {
             _ => ::pyslots::__private::SlotDel::NotSlot,
         }
     }
+    #[inline]
     fn heap_size(&self) -> ::core::primitive::usize {
         <f64 as ::pyslots::__private::SlotValue>::heap_size(&self.x)
             + <f64 as ::pyslots::__private::SlotValue>::heap_size(&self.y)
@@ -133,6 +136,7 @@ impl ::pyslots::__private::PyClass for Point {
     type WeakRefs = ::pyslots::__private::WeakRefs<{ ::pyslots::__private::any_has_weakref(&[]) }>;
 }
 impl ::pyslots::__private::fmt::Debug for Point {
+    #[inline]
     fn fmt(&self, __pyslots_f: &mut ::pyslots::__private::fmt::Formatter<'_>) -> ::pyslots::__private::fmt::Result {
         ::pyslots::__private::fmt_debug(self, __pyslots_f)
     }

@@ -7,6 +7,7 @@ pub struct Node {
 }
 impl Node {
     #[doc = "A new instance; every slot starts unset."]
+    #[inline]
     #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self { __pyslots_u0: ::pyslots::__private::None, __pyslots_u1: ::pyslots::__private::None }
@@ -30,6 +31,7 @@ impl Node {
 impl ::pyslots::__private::Default for Node {
     #[doc = r" An instance with every slot unset and an empty dict, as"]
     #[doc = r" `object.__new__` makes it before `__init__` assigns anything."]
+    #[inline]
     fn default() -> Self {
         Self { __pyslots_u0: ::pyslots::__private::None, __pyslots_u1: ::pyslots::__private::None }
     }
@@ -65,6 +67,7 @@ impl ::pyslots::__private::ClassImpl for Node {
             _ => ::pyslots::__private::SlotDel::NotSlot,
         }
     }
+    #[inline]
     fn heap_size(&self) -> ::core::primitive::usize {
         ::pyslots::__private::untyped_heap_size(&self.__pyslots_u0)
             + ::pyslots::__private::untyped_heap_size(&self.__pyslots_u1)
@@ -84,6 +87,7 @@ impl ::pyslots::__private::PyClass for Node {
     type WeakRefs = ::pyslots::__private::WeakRefs<{ true }>;
 }
 impl ::pyslots::__private::fmt::Debug for Node {
+    #[inline]
     fn fmt(&self, __pyslots_f: &mut ::pyslots::__private::fmt::Formatter<'_>) -> ::pyslots::__private::fmt::Result {
         ::pyslots::__private::fmt_debug(self, __pyslots_f)
     }
