@@ -5,12 +5,11 @@
     python3 benches/cpython_baseline.py --speed      # speed only
     python3 benches/cpython_baseline.py --memory 1000 1000000
 
-Prints one JSON object:
+Prints one fact per line:
 
-    {"python": "3.11.7",
-     "ns": {"getattr/slot_f64": 24.1, ...},          # ns per operation
-     "memory": {"1000": {"SlottedPoint": 96.0, ...}, # bytes per instance
-                "1000000": {...}}}
+    python 3.11.7
+    ns getattr/slot_f64 24.1              # ns per operation
+    memory 1000 SlottedPoint 96.0         # bytes per instance
 
 Speed: each statement runs under `timeit` (garbage collector off, as
 timeit does) in batches of about 20 ms, 3 rounds over all statements of 3
@@ -25,7 +24,6 @@ n. The figures include the str, int and float objects each instance refers
 to.
 """
 
-import json
 import statistics
 import sys
 import timeit
@@ -210,8 +208,13 @@ def main(argv):
         result["ns"] = speed()
     if do_memory:
         result["memory"] = memory(counts)
-    json.dump(result, sys.stdout, indent=1, sort_keys=True)
-    print()
+    # One fact per line, read by report.rs: no data format to parse.
+    print("python", result["python"])
+    for key, ns in sorted(result.get("ns", {}).items()):
+        print("ns", key, ns)
+    for count, classes in sorted(result.get("memory", {}).items()):
+        for cls, nbytes in sorted(classes.items()):
+            print("memory", count, cls, nbytes)
 
 
 if __name__ == "__main__":

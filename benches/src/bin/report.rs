@@ -26,11 +26,12 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use pyslots::prelude::*;
+use pyslots_testkit::oracle;
 use pyslots_bench::{register_all, RegularPerson, RegularPoint, Runner, SlottedPerson, SlottedPoint};
 
 // ---------------------------------------------------------------------------
@@ -178,174 +179,31 @@ struct CPython {
 
 fn run_cpython(args: &[&str]) -> Result<CPython, String> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("cpython_baseline.py");
-    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_string());
-    let out =
-        Command::new(&python).arg(&script).args(args).output().map_err(|e| format!("cannot run {python}: {e}"))?;
-    if !out.status.success() {
-        return Err(format!("{python} {} failed: {}", script.display(), String::from_utf8_lossy(&out.stderr)));
-    }
-    let text = String::from_utf8_lossy(&out.stdout);
-    let json = json::parse(&text).map_err(|e| format!("cannot read the script's JSON: {e}"))?;
+    let python = oracle::interpreter();
+    let mut command = Command::new(&python);
+    command.arg(&script).args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let child = command.spawn().map_err(|e| format!("cannot run {python}: {e}"))?;
+    let lines = oracle::wait(child).map_err(|e| format!("{python} {} failed: {e}", script.display()))?;
+    // One fact per line: `python 3.11.7`, `ns KEY NS`, `memory COUNT CLASS BYTES`.
     let mut cp = CPython::default();
-    if let Some(v) = json.get("python").and_then(json::Json::as_str) {
-        cp.version = v.to_string();
-    }
-    for (k, v) in json.get("ns").map(json::Json::entries).unwrap_or_default() {
-        if let Some(x) = v.as_f64() {
-            cp.ns.insert(k.clone(), x);
-        }
-    }
-    for (count, classes) in json.get("memory").map(json::Json::entries).unwrap_or_default() {
-        let row = cp.memory.entry(count.clone()).or_default();
-        for (class, v) in classes.entries() {
-            if let Some(x) = v.as_f64() {
-                row.insert(class.clone(), x);
+    for line in &lines {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["python", version] => cp.version = (*version).to_owned(),
+            ["ns", key, ns] => {
+                let ns = ns.parse().map_err(|e| format!("bad figure in {line:?}: {e}"))?;
+                cp.ns.insert((*key).to_owned(), ns);
             }
+            ["memory", count, class, bytes] => {
+                let bytes = bytes.parse().map_err(|e| format!("bad figure in {line:?}: {e}"))?;
+                cp.memory.entry((*count).to_owned()).or_default().insert((*class).to_owned(), bytes);
+            }
+            _ => return Err(format!("unexpected line from the script: {line:?}")),
         }
     }
     Ok(cp)
 }
 
-/// Just enough JSON for the script's output: objects, strings, numbers.
-mod json {
-    #[derive(Debug)]
-    pub enum Json {
-        Num(f64),
-        Str(String),
-        Obj(Vec<(String, Json)>),
-        Other,
-    }
-
-    impl Json {
-        pub fn get(&self, key: &str) -> Option<&Json> {
-            match self {
-                Json::Obj(items) => items.iter().find(|(k, _)| k == key).map(|(_, v)| v),
-                _ => None,
-            }
-        }
-        pub fn entries(&self) -> Vec<&(String, Json)> {
-            match self {
-                Json::Obj(items) => items.iter().collect(),
-                _ => Vec::new(),
-            }
-        }
-        pub fn as_f64(&self) -> Option<f64> {
-            match self {
-                Json::Num(x) => Some(*x),
-                _ => None,
-            }
-        }
-        pub fn as_str(&self) -> Option<&str> {
-            match self {
-                Json::Str(s) => Some(s),
-                _ => None,
-            }
-        }
-    }
-
-    pub fn parse(text: &str) -> Result<Json, String> {
-        let mut p = Parser { s: text.as_bytes(), i: 0 };
-        let v = p.value()?;
-        p.ws();
-        if p.i != p.s.len() {
-            return Err(format!("trailing text at byte {}", p.i));
-        }
-        Ok(v)
-    }
-
-    struct Parser<'a> {
-        s: &'a [u8],
-        i: usize,
-    }
-
-    impl Parser<'_> {
-        fn ws(&mut self) {
-            while self.i < self.s.len() && self.s[self.i].is_ascii_whitespace() {
-                self.i += 1;
-            }
-        }
-        fn eat(&mut self, c: u8) -> Result<(), String> {
-            self.ws();
-            if self.s.get(self.i) == Some(&c) {
-                self.i += 1;
-                Ok(())
-            } else {
-                Err(format!("expected '{}' at byte {}", c as char, self.i))
-            }
-        }
-        fn value(&mut self) -> Result<Json, String> {
-            self.ws();
-            match self.s.get(self.i) {
-                Some(b'{') => self.object(),
-                Some(b'"') => self.string().map(Json::Str),
-                Some(c) if c.is_ascii_digit() || *c == b'-' => self.number(),
-                Some(_) => {
-                    for word in ["true", "false", "null", "NaN", "Infinity"] {
-                        if self.s[self.i..].starts_with(word.as_bytes()) {
-                            self.i += word.len();
-                            return Ok(Json::Other);
-                        }
-                    }
-                    Err(format!("unexpected byte at {}", self.i))
-                }
-                None => Err("unexpected end".to_string()),
-            }
-        }
-        fn object(&mut self) -> Result<Json, String> {
-            self.eat(b'{')?;
-            let mut items = Vec::new();
-            self.ws();
-            if self.s.get(self.i) == Some(&b'}') {
-                self.i += 1;
-                return Ok(Json::Obj(items));
-            }
-            loop {
-                self.ws();
-                let key = self.string()?;
-                self.eat(b':')?;
-                items.push((key, self.value()?));
-                self.ws();
-                match self.s.get(self.i) {
-                    Some(b',') => self.i += 1,
-                    Some(b'}') => {
-                        self.i += 1;
-                        return Ok(Json::Obj(items));
-                    }
-                    _ => return Err(format!("expected ',' or '}}' at byte {}", self.i)),
-                }
-            }
-        }
-        fn string(&mut self) -> Result<String, String> {
-            self.eat(b'"')?;
-            let mut out = String::new();
-            while let Some(&c) = self.s.get(self.i) {
-                self.i += 1;
-                match c {
-                    b'"' => return Ok(out),
-                    b'\\' => {
-                        let e = *self.s.get(self.i).ok_or("unterminated escape")?;
-                        self.i += 1;
-                        out.push(match e {
-                            b'n' => '\n',
-                            b't' => '\t',
-                            other => other as char,
-                        });
-                    }
-                    _ => out.push(c as char),
-                }
-            }
-            Err("unterminated string".to_string())
-        }
-        fn number(&mut self) -> Result<Json, String> {
-            let start = self.i;
-            while self.i < self.s.len() && matches!(self.s[self.i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
-                self.i += 1;
-            }
-            let text = std::str::from_utf8(&self.s[start..self.i]).map_err(|e| e.to_string())?;
-            text.parse().map(Json::Num).map_err(|e| format!("bad number {text:?}: {e}"))
-        }
-    }
-}
 
 // ---------------------------------------------------------------------------
 // Memory.

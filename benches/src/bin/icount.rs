@@ -1,0 +1,48 @@
+//! Instructions per operation, counted by callgrind: the figure that does
+//! not move with code placement, for telling a real change between two
+//! builds from the cycle or two that alignment moves a timing.
+//!
+//! ```text
+//! cargo build --release --manifest-path benches/Cargo.toml --bin icount
+//! bash benches/icount.sh            # every operation, this build
+//! bash benches/icount.sh OTHER_BIN  # and the same for another build's icount
+//! ```
+//!
+//! `icount NAME N` runs the operation `NAME` of `register_all` (the names
+//! the report times, `pyslots/getattr/slot_f64`, ...) `N` times; `icount
+//! --list` prints the names. The count per operation is the difference
+//! between two runs of different `N`, divided by the difference of `N`, so
+//! the program's start and the registration of the other operations cancel.
+
+use pyslots_bench::{consume, register_all, Runner};
+
+struct Only {
+    name: String,
+    times: u64,
+    list: bool,
+}
+
+impl Runner for Only {
+    fn run<R, F: FnMut() -> R>(&mut self, name: &'static str, mut f: F) {
+        if self.list {
+            println!("{name}");
+        } else if name == self.name {
+            for _ in 0..self.times {
+                consume(f());
+            }
+        }
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut only = match args.as_slice() {
+        [flag] if flag == "--list" => Only { name: String::new(), times: 0, list: true },
+        [name, times] => Only { name: name.clone(), times: times.parse().expect("N is a count"), list: false },
+        _ => {
+            eprintln!("usage: icount NAME N | icount --list");
+            std::process::exit(2);
+        }
+    };
+    register_all(&mut only);
+}
