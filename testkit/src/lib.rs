@@ -1,17 +1,23 @@
-//! Test infrastructure shared by pyslots' tests, examples and the macro
-//! backend's tests, written once:
+//! Test infrastructure shared by pyslots' tests, examples, benchmarks and
+//! the macro backend's tests, written once:
 //!
 //! - [`rng`]: the xorshift64* generator every randomised test draws from,
 //!   and the environment variables that change its seed and case counts;
 //! - [`oracle`]: CPython as the oracle: finding the interpreter, running a
 //!   script, quoting Rust strings as Python literals, and the one-line-per-
-//!   result protocol the differential tests read back.
+//!   result protocol the differential tests read back;
+//! - [`alloc`]: a counting global allocator (allocations and live bytes, per
+//!   thread), for tests that something allocates nothing and for measuring
+//!   the bytes a value owns.
 //!
 //! It depends on nothing, pyslots included, so that any crate of the
 //! workspace can use it as a dev-dependency. It is never published.
 
-#![forbid(unsafe_code)]
+// Unsafe code only where a global allocator needs it: the `alloc` module.
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+#[allow(unsafe_code)]
+pub mod alloc;
 pub mod oracle;
 pub mod rng;
