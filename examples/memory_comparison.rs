@@ -10,75 +10,24 @@
 //! - `total_sizeof`: that plus every heap byte the instance owns (its dict,
 //!   its strings).
 //! - allocator: what the program actually allocated while building the
-//!   objects, counted by a global allocator wrapped around the system one.
+//!   objects, counted by a global allocator wrapped around the system one
+//!   (`pyslots_testkit::alloc`, shared with the tests).
 //!
 //! If `python3` is on the `PATH`, the same four classes are built in CPython
 //! and measured with `tracemalloc`; otherwise that part is skipped.
 
 mod common;
 
-use std::alloc::{GlobalAlloc, Layout as AllocLayout, System};
 use std::process::Child;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use pyslots::prelude::*;
+use pyslots_testkit::alloc::{live_bytes_of, CountingAllocator};
 use pyslots_testkit::oracle;
 
 use common::{plain_heading, reduction, thousands, CPython};
 
-// ---------------------------------------------------------------------------
-// A counting allocator: the system allocator plus a counter of live bytes.
-
-/// Forwards every call to [`System`] and keeps a running total of the bytes
-/// currently allocated (as requested, like Python's `tracemalloc`).
-struct CountingAllocator;
-
-static LIVE_BYTES: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: every method forwards to `System` with the caller's arguments
-// unchanged, so `System`'s guarantees are the caller's guarantees; the only
-// addition is an atomic counter, which never touches the memory.
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: AllocLayout) -> *mut u8 {
-        // SAFETY: forwards to `System.alloc` with the caller's layout; the
-        // caller upholds `GlobalAlloc::alloc`'s contract.
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            LIVE_BYTES.fetch_add(layout.size(), Ordering::Relaxed);
-        }
-        ptr
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: AllocLayout) -> *mut u8 {
-        // SAFETY: forwards to `System.alloc_zeroed` with the caller's layout;
-        // the caller upholds `GlobalAlloc::alloc_zeroed`'s contract.
-        let ptr = unsafe { System.alloc_zeroed(layout) };
-        if !ptr.is_null() {
-            LIVE_BYTES.fetch_add(layout.size(), Ordering::Relaxed);
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: AllocLayout) {
-        // SAFETY: forwards to `System.dealloc`; the caller guarantees `ptr`
-        // came from this allocator (hence from `System`) with this layout.
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE_BYTES.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: AllocLayout, new_size: usize) -> *mut u8 {
-        // SAFETY: forwards to `System.realloc`; the caller guarantees `ptr`
-        // came from this allocator (hence from `System`) with this layout,
-        // and that `new_size` is valid for it.
-        let new = unsafe { System.realloc(ptr, layout, new_size) };
-        if !new.is_null() {
-            LIVE_BYTES.fetch_add(new_size, Ordering::Relaxed);
-            LIVE_BYTES.fetch_sub(layout.size(), Ordering::Relaxed);
-        }
-        new
-    }
-}
-
+// The counting allocator: the system allocator plus a count of live bytes
+// (as requested, like Python's `tracemalloc`), shared with the tests.
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
 
@@ -177,18 +126,16 @@ struct PerInstance {
 /// Builds `n` instances with `make`, the way the tutorial's loop does, and
 /// measures them.
 fn measure<T: Object>(n: usize, make: impl Fn(usize) -> T) -> PerInstance {
-    let before = LIVE_BYTES.load(Ordering::Relaxed);
     // An exact-size iterator: the Vec allocates room for exactly `n`
     // instances, so the allocator figure holds the instances' own bytes
     // plus what they own on the heap, as `total_sizeof` counts.
-    let objects: Vec<T> = (0..n).map(make).collect();
-    let after = LIVE_BYTES.load(Ordering::Relaxed);
+    let (objects, bytes): (Vec<T>, isize) = live_bytes_of(|| (0..n).map(make).collect());
     assert_eq!(objects.capacity(), n);
     let sum = |f: fn(&T) -> usize| objects.iter().map(f).sum::<usize>() as f64 / n as f64;
     PerInstance {
         getsizeof: sum(|o| getsizeof(o)),
         total_sizeof: sum(|o| total_sizeof(o)),
-        allocator: after.saturating_sub(before) as f64 / n as f64,
+        allocator: bytes as f64 / n as f64,
     }
 }
 

@@ -1,52 +1,13 @@
 //! `getattr` of a numeric slot allocates nothing; `getattr` of a string
 //! slot allocates nothing either (it shares the string). The heap sizes
-//! pyslots reports are the bytes the allocator handed out. Counted by a global
-//! allocator wrapper, in a test binary of its own.
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+//! pyslots reports are the bytes the allocator handed out. Counted by
+//! `pyslots_testkit`'s counting global allocator, in a test binary of its own.
 
 use pyslots::prelude::*;
-
-struct Counting;
-
-thread_local! {
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-    static LIVE_BYTES: Cell<isize> = const { Cell::new(0) };
-}
-
-// SAFETY: every method forwards to `System` unchanged; the only addition is
-// a thread-local counter, which does not allocate.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.with(|c| c.set(c.get() + 1));
-        LIVE_BYTES.with(|c| c.set(c.get() + layout.size() as isize));
-        // SAFETY: the caller's contract for `alloc` is passed on as is.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE_BYTES.with(|c| c.set(c.get() - layout.size() as isize));
-        // SAFETY: `ptr` came from `System.alloc` with this `layout`.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
+use pyslots_testkit::alloc::{allocations_in, is_counting, live_bytes_of, CountingAllocator};
 
 #[global_allocator]
-static GLOBAL: Counting = Counting;
-
-fn allocations_in(f: impl FnOnce()) -> usize {
-    let before = ALLOCATIONS.with(Cell::get);
-    f();
-    ALLOCATIONS.with(Cell::get) - before
-}
-
-/// The net bytes `f` left allocated, with what it returns kept alive
-/// (negative if it freed more than it kept).
-fn live_bytes_of<T>(f: impl FnOnce() -> T) -> (T, isize) {
-    let before = LIVE_BYTES.with(Cell::get);
-    let kept = f();
-    (kept, LIVE_BYTES.with(Cell::get) - before)
-}
+static ALLOCATOR: CountingAllocator = CountingAllocator;
 
 #[pyclass_like]
 #[slots(x, name, count, __dict__)]
@@ -54,6 +15,12 @@ struct P {
     x: f64,
     name: String,
     count: i64,
+}
+
+#[test]
+fn the_counting_allocator_is_installed() {
+    // Without it every count below would be 0 and every test would pass.
+    assert!(is_counting());
 }
 
 #[test]

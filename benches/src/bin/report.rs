@@ -21,75 +21,23 @@
 //! operations whose name contains PATTERN, for quick iterations:
 //! `report --no-python --only=getattr/slot --only=baseline/match`.
 
-use std::alloc::{GlobalAlloc, Layout as AllocLayout, System};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use pyslots::prelude::*;
-use pyslots_testkit::oracle;
 use pyslots_bench::{register_all, RegularPerson, RegularPoint, Runner, SlottedPerson, SlottedPoint};
+use pyslots_testkit::alloc::{live_bytes_of, CountingAllocator};
+use pyslots_testkit::oracle;
 
-// ---------------------------------------------------------------------------
-// A counting allocator, switched on only while memory is measured, so the
-// timed operations pay one relaxed load per allocation and nothing more.
-
-struct Counting;
-
-static COUNTING: AtomicBool = AtomicBool::new(false);
-static LIVE_BYTES: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: every method forwards to `System` with the caller's arguments
-// unchanged, so `System`'s guarantees are the caller's; the additions are
-// atomic counters, which neither allocate nor touch the memory handed out.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: AllocLayout) -> *mut u8 {
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which
-        // is `System.alloc`'s.
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() && COUNTING.load(Ordering::Relaxed) {
-            LIVE_BYTES.fetch_add(layout.size(), Ordering::Relaxed);
-        }
-        ptr
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: AllocLayout) -> *mut u8 {
-        // SAFETY: the caller upholds `GlobalAlloc::alloc_zeroed`'s contract,
-        // which is `System.alloc_zeroed`'s.
-        let ptr = unsafe { System.alloc_zeroed(layout) };
-        if !ptr.is_null() && COUNTING.load(Ordering::Relaxed) {
-            LIVE_BYTES.fetch_add(layout.size(), Ordering::Relaxed);
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: AllocLayout) {
-        // SAFETY: the caller guarantees `ptr` came from this allocator, hence
-        // from `System`, with this layout.
-        unsafe { System.dealloc(ptr, layout) };
-        if COUNTING.load(Ordering::Relaxed) {
-            LIVE_BYTES.fetch_sub(layout.size(), Ordering::Relaxed);
-        }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: AllocLayout, new_size: usize) -> *mut u8 {
-        // SAFETY: the caller guarantees `ptr` came from this allocator (hence
-        // from `System`) with this layout and that `new_size` is valid.
-        let new = unsafe { System.realloc(ptr, layout, new_size) };
-        if !new.is_null() && COUNTING.load(Ordering::Relaxed) {
-            LIVE_BYTES.fetch_add(new_size, Ordering::Relaxed);
-            LIVE_BYTES.fetch_sub(layout.size(), Ordering::Relaxed);
-        }
-        new
-    }
-}
-
+// The counting allocator (`pyslots_testkit::alloc`): per-thread counters,
+// a plain load and store per allocation with no atomic, so it stays on while
+// the operations are timed.
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: CountingAllocator = CountingAllocator;
 
 // ---------------------------------------------------------------------------
 // Timing.
@@ -204,7 +152,6 @@ fn run_cpython(args: &[&str]) -> Result<CPython, String> {
     Ok(cp)
 }
 
-
 // ---------------------------------------------------------------------------
 // Memory.
 
@@ -220,23 +167,14 @@ struct PerInstance {
 /// what the allocator hands out; the `Vec` has room for exactly `n`, so the
 /// count is the instances' own bytes plus what they own on the heap.
 fn measure<T: Object>(n: usize, make: impl Fn(usize) -> T) -> PerInstance {
-    COUNTING.store(true, Ordering::SeqCst);
-    let before = LIVE_BYTES.load(Ordering::SeqCst);
-    let objects: Vec<T> = (0..n).map(make).collect();
-    let after = LIVE_BYTES.load(Ordering::SeqCst);
-    COUNTING.store(false, Ordering::SeqCst);
+    let (objects, bytes): (Vec<T>, isize) = live_bytes_of(|| (0..n).map(make).collect());
     assert_eq!(objects.capacity(), n);
     let avg = |f: fn(&T) -> usize| objects.iter().map(f).sum::<usize>() as f64 / n as f64;
-    let m = PerInstance {
+    PerInstance {
         getsizeof: avg(|o| getsizeof(o)),
         total_sizeof: avg(|o| total_sizeof(o)),
-        allocator: (after - before) as f64 / n as f64,
-    };
-    // Drop while counting so the live count returns to where it was.
-    COUNTING.store(true, Ordering::SeqCst);
-    drop(objects);
-    COUNTING.store(false, Ordering::SeqCst);
-    m
+        allocator: bytes as f64 / n as f64,
+    }
 }
 
 const CLASSES: [&str; 4] = ["SlottedPoint", "RegularPoint", "SlottedPerson", "RegularPerson"];
