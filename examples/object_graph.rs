@@ -58,7 +58,7 @@ fn main() -> Result<(), Error> {
     let mut directory = Directory::new("Neighbours".into());
     directory.setattr("alice", Value::from(&alice))?;
     directory.setattr("home", Value::from(&home))?;
-    println!("vars(directory) has keys        -> {:?}", vars(&directory)?.keys().collect::<Vec<_>>());
+    println!("vars(directory) has keys        -> {:?}", vars(&directory)?.keys());
     let everyone: Vec<PyObject> = vec![alice.clone().into_object(), home.clone().into_object()];
     for obj in &everyone {
         println!("  {:<28} type {}", obj.to_string().split(" at ").next().unwrap_or_default(), obj.type_name());

@@ -72,7 +72,7 @@ fn main() -> Result<(), Error> {
 
     py("person.__dict__", "vars(&person)?");
     let dict = vars(&person)?;
-    out(dict);
+    out(&dict);
     assert_eq!(dict.to_string(), "{'name': 'Alice', 'age': 30, 'height': 170, 'city': 'New York'}");
 
     heading("With __slots__ = ['name', 'age']: no __dict__, a fixed set of names");

@@ -120,16 +120,18 @@
 
 pub use pyslots_macros::{pyclass_like, slots};
 pub use pyslots_runtime::{
-    builtins, delattr, dict, dir, error, getattr, getsizeof, handle, hasattr, layout, object, pystr, setattr, slot,
-    total_sizeof, value, vars, Dict, Error, ErrorKind, Layout, Object, Py, PyClass, PyObject, PyStr, SharedKeys,
-    SlotValue, Value, WeakRef, WeakReferenceable,
+    builtins, bytes, delattr, dict, dir, error, getattr, getattr_ref, getsizeof, handle, hasattr, int, layout, list,
+    object, pystr, setattr, slot, total_sizeof, tuple, value, value_ref, vars, BigInt, Dict, Error, ErrorKind, Layout,
+    Object, Py, PyBytes, PyClass, PyDict, PyList, PyObject, PyStr, PyTuple, SlotValue, Value, ValueRef, WeakRef,
+    WeakReferenceable,
 };
 
 /// Everything a user of pyslots needs: `use pyslots::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        delattr, dir, getattr, getsizeof, hasattr, pyclass_like, setattr, slots, total_sizeof, vars, Dict, Error,
-        Layout, Object, Py, PyClass, PyObject, PyStr, Value, WeakRef,
+        delattr, dir, getattr, getattr_ref, getsizeof, hasattr, pyclass_like, setattr, slots, total_sizeof, vars, Dict,
+        Error, Layout, Object, Py, PyBytes, PyClass, PyDict, PyList, PyObject, PyStr, PyTuple, Value, ValueRef,
+        WeakRef,
     };
 }
 
@@ -144,5 +146,5 @@ pub mod __private {
     pub use pyslots_runtime::class::*;
     pub use pyslots_runtime::layout::{any_has_dict, any_has_slot, any_has_weakref, layout_conflict, mro_conflict};
     pub use pyslots_runtime::slot::{SetFlags, SlotValue};
-    pub use pyslots_runtime::{Dict, Error, Layout, PyClass, SharedKeys, Value, WeakRefs};
+    pub use pyslots_runtime::{Error, Layout, PyClass, Value, WeakRefs};
 }

@@ -54,7 +54,7 @@ fn concurrent_increments_lose_nothing() {
     let d = reg.dict().unwrap();
     assert_eq!(d.len(), THREADS + 1);
     for t in 0..THREADS {
-        assert_eq!(d.get(&format!("t{t}")), Some(&Value::Int(ROUNDS - 1)));
+        assert_eq!(d.get(&format!("t{t}")), Some(Value::Int(ROUNDS - 1)));
     }
 }
 

@@ -407,7 +407,7 @@ fn run(input: &Input) {
                     // `del obj.__dict__` empties the dict, which stays
                     // readable (CPython makes a new empty one on access).
                     Ok(()) if name == "__dict__" => {
-                        assert_eq!(guard.dict().map(Dict::len), Some(0), "del obj.__dict__ left entries");
+                        assert_eq!(guard.dict().map(|d| d.len()), Some(0), "del obj.__dict__ left entries");
                     }
                     // An instance's `__slots__` entry (in its dict) may hide
                     // the class's, which reads again once it is deleted.
@@ -448,16 +448,16 @@ fn run(input: &Input) {
             }
             Op::DictInsert { obj, name, value } => {
                 let o = pool[usize::from(*obj) % n].object();
-                let mut guard = o.write();
+                let guard = o.write();
                 let value = value.value(&last);
-                if let Some(d) = guard.dict_mut() {
+                if let Some(d) = guard.dict() {
                     d.insert(name.text(), value);
                 }
             }
             Op::DictRemove { obj, name } => {
                 let o = pool[usize::from(*obj) % n].object();
-                let mut guard = o.write();
-                if let Some(d) = guard.dict_mut() {
+                let guard = o.write();
+                if let Some(d) = guard.dict() {
                     d.remove(&name.text());
                 }
             }

@@ -3,10 +3,11 @@
 //!
 //! Each takes any [`Object`], concrete or `dyn`.
 
-use crate::dict::Dict;
+use crate::dict::PyDict;
 use crate::error::Error;
 use crate::object::Object;
 use crate::value::Value;
+use crate::value_ref::ValueRef;
 
 /// `getattr(obj, name)`.
 ///
@@ -24,6 +25,23 @@ use crate::value::Value;
 /// ```
 pub fn getattr<O: Object + ?Sized>(obj: &O, name: &str) -> Result<Value, Error> {
     obj.getattr(name)
+}
+
+/// `getattr(obj, name)`, lending the value: see [`Object::getattr_ref`].
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// #[pyclass_like]
+/// #[slots(title)]
+/// struct Book { title: String }
+///
+/// let b = Book::new("The Left Hand of Darkness".into());
+/// assert_eq!(getattr_ref(&b, "title")?.as_str(), Some("The Left Hand of Darkness"));
+/// # Ok::<(), pyslots::Error>(())
+/// ```
+pub fn getattr_ref<'a, O: Object + ?Sized>(obj: &'a O, name: &str) -> Result<ValueRef<'a>, Error> {
+    obj.getattr_ref(name)
 }
 
 /// `setattr(obj, name, value)`, taking anything that converts into a
@@ -73,8 +91,9 @@ pub fn dir<O: Object + ?Sized>(obj: &O) -> Vec<String> {
     obj.dir()
 }
 
-/// `vars(obj)`: the instance dict, or CPython's `TypeError` for an
-/// instance without one.
+/// `vars(obj)`: the instance dict, live and shared as
+/// [`Object::dict`]'s, or CPython's `TypeError` for an instance without
+/// one.
 ///
 /// ```
 /// use pyslots::prelude::*;
@@ -87,7 +106,7 @@ pub fn dir<O: Object + ?Sized>(obj: &O) -> Vec<String> {
 /// assert_eq!(err.exception(), "TypeError");
 /// assert_eq!(err.to_string(), "vars() argument must have __dict__ attribute");
 /// ```
-pub fn vars<O: Object + ?Sized>(obj: &O) -> Result<&Dict, Error> {
+pub fn vars<O: Object + ?Sized>(obj: &O) -> Result<PyDict, Error> {
     obj.dict().ok_or_else(|| Error::type_error("vars() argument must have __dict__ attribute"))
 }
 

@@ -1,21 +1,28 @@
-//! The class protocol between generated code and the runtime.
+//! The class protocol between generated code and the runtime, and the
+//! attribute algorithm.
 //!
 //! `#[pyclass_like]` emits, per class, only what differs between classes:
-//! a `match` from slot names to fields ([`ClassImpl`]). Everything that
-//! follows CPython's attribute algorithm (descriptor order, the instance
-//! dict, `__dict__`/`__weakref__`/`__slots__`, error messages) is written
-//! once, here, generic over the class, and monomorphised per class so the
-//! slot `match` inlines into `getattr`.
+//! a `match` from slot names to fields and where the instance dict lives
+//! ([`ClassImpl`]). Everything that follows CPython's attribute algorithm
+//! (descriptor order, the instance dict, `__dict__`/`__weakref__`/
+//! `__slots__`, error messages) is written once, here, generic over the
+//! class, and monomorphised per class so the slot `match` inlines into
+//! `getattr`.
 
 use std::fmt;
-use std::sync::Arc;
 
-use crate::dict::{Dict, SharedKeys};
+use crate::dict::PyDict;
 use crate::error::Error;
 use crate::layout::Layout;
 use crate::object::{Object, PyClass};
 use crate::slot::{Mismatch, SetFlags, SlotValue};
 use crate::value::Value;
+use crate::value_ref::ValueRef;
+
+pub use crate::instance_dict::{
+    dict_heap_size, merge_dicts, DictIf, DictSel, DictSlot, DictView, DictViewMut, InlineValues, LazyDict, NoDict,
+    SharedKeys, NO_KEYS,
+};
 
 /// What a slot lookup by name found.
 ///
@@ -29,6 +36,17 @@ use crate::value::Value;
 pub enum SlotGet {
     /// A set slot and its value.
     Found(Value),
+    /// A slot of that name that is not set.
+    Unset,
+    /// No slot of that name in the class or its bases.
+    NotSlot,
+}
+
+/// What a borrowed slot lookup by name found.
+#[derive(Debug)]
+pub enum SlotGetRef<'a> {
+    /// A set slot and its value, borrowed.
+    Found(ValueRef<'a>),
     /// A slot of that name that is not set.
     Unset,
     /// No slot of that name in the class or its bases.
@@ -70,6 +88,12 @@ pub trait ClassImpl: PyClass {
         let _ = name;
         SlotGet::NotSlot
     }
+    /// Reads a slot of this class or its bases, borrowed.
+    #[inline(always)]
+    fn slot_get_ref(&self, name: &str) -> SlotGetRef<'_> {
+        let _ = name;
+        SlotGetRef::NotSlot
+    }
     /// Writes a slot of this class or its bases; a wrong-typed value is an
     /// error and leaves the slot as it was. `cls` is the instance's class
     /// name, for messages.
@@ -84,14 +108,14 @@ pub trait ClassImpl: PyClass {
         let _ = name;
         SlotDel::NotSlot
     }
-    /// The instance dict, wherever in the chain it lives: [`Object::dict`].
+    /// The instance dict, wherever in the chain it lives.
     #[inline(always)]
-    fn dict(&self) -> Option<&Dict> {
+    fn dict(&self) -> Option<DictView<'_>> {
         None
     }
-    /// The instance dict, mutably: [`Object::dict_mut`].
+    /// The instance dict, to write.
     #[inline(always)]
-    fn dict_mut(&mut self) -> Option<&mut Dict> {
+    fn dict_mut(&mut self) -> Option<DictViewMut<'_>> {
         None
     }
     /// Heap bytes owned by the slots and dict of this class and its bases:
@@ -104,7 +128,7 @@ pub trait ClassImpl: PyClass {
     /// can tell whether they are still over it by address.
     #[inline(always)]
     fn shared_keys() -> &'static SharedKeys {
-        &crate::dict::NO_KEYS
+        &crate::instance_dict::NO_KEYS
     }
     /// Where `name` sits in the class's shared dict key table, found by a
     /// generated `match`, so a regular class's dict reads without scanning.
@@ -127,6 +151,10 @@ impl<T: ClassImpl> Object for T {
         generic_getattr(self, name)
     }
     #[inline]
+    fn getattr_ref(&self, name: &str) -> Result<ValueRef<'_>, Error> {
+        generic_getattr_ref(self, name)
+    }
+    #[inline]
     fn setattr(&mut self, name: &str, value: Value) -> Result<(), Error> {
         generic_setattr(self, name, value)
     }
@@ -141,13 +169,8 @@ impl<T: ClassImpl> Object for T {
     fn dir(&self) -> Vec<String> {
         generic_dir(self)
     }
-    #[inline]
-    fn dict(&self) -> Option<&Dict> {
-        ClassImpl::dict(self)
-    }
-    #[inline]
-    fn dict_mut(&mut self) -> Option<&mut Dict> {
-        ClassImpl::dict_mut(self)
+    fn dict(&self) -> Option<PyDict> {
+        ClassImpl::dict(self).map(|d| d.materialize())
     }
     #[inline]
     fn layout(&self) -> &'static Layout {
@@ -172,7 +195,7 @@ pub fn generic_getattr<T: ClassImpl>(obj: &T, name: &str) -> Result<Value, Error
             // special name, so this may come before `__dict__`/`__weakref__`.
             if let (Some((keys, index)), Some(d)) = (T::dict_key(name), ClassImpl::dict(obj)) {
                 if let Some(v) = d.get_known(keys, index, name) {
-                    return Ok(v.clone());
+                    return Ok(v);
                 }
             }
             getattr_slow(obj, name)
@@ -180,47 +203,81 @@ pub fn generic_getattr<T: ClassImpl>(obj: &T, name: &str) -> Result<Value, Error
     }
 }
 
-/// The rest of [`generic_getattr`]'s walk, out of line so the hot paths above stay
-/// small.
+/// The rest of [`generic_getattr`]'s walk, out of line so the hot paths
+/// above stay small.
 #[inline(never)]
 fn getattr_slow<T: ClassImpl>(obj: &T, name: &str) -> Result<Value, Error> {
+    if name == "__dict__" {
+        if let Some(d) = ClassImpl::dict(obj) {
+            return Ok(Value::Dict(d.materialize()));
+        }
+    }
     lookup_rest(obj, name).ok_or_else(|| Error::no_attribute(T::LAYOUT.name, name))
 }
 
-/// `hasattr`: the same walk as [`generic_getattr`], without building an error.
+/// `getattr` lending the value: the same walk as [`generic_getattr`],
+/// borrowing from the slot or the inline dict values instead of cloning.
+#[inline(always)]
+pub fn generic_getattr_ref<'a, T: ClassImpl>(obj: &'a T, name: &str) -> Result<ValueRef<'a>, Error> {
+    match obj.slot_get_ref(name) {
+        SlotGetRef::Found(v) => Ok(v),
+        SlotGetRef::Unset => Err(Error::no_attribute(T::LAYOUT.name, name)),
+        SlotGetRef::NotSlot => getattr_ref_slow(obj, name),
+    }
+}
+
+#[inline(never)]
+fn getattr_ref_slow<'a, T: ClassImpl>(obj: &'a T, name: &str) -> Result<ValueRef<'a>, Error> {
+    if let Some(d) = ClassImpl::dict(obj) {
+        if !is_special(name) {
+            if let Some(v) = d.get_ref(name, T::dict_key(name)) {
+                return Ok(v);
+            }
+        }
+    }
+    getattr_slow(obj, name).map(ValueRef::Owned)
+}
+
+/// The names the instance's class answers before its dict: `__dict__`,
+/// `__weakref__` (data descriptors), and what falls through to the class.
+fn is_special(name: &str) -> bool {
+    name == "__dict__" || name == "__weakref__"
+}
+
+/// `hasattr`: the same walk as [`generic_getattr`], without building an
+/// error, and without making the dict live for `__dict__`.
 #[inline(always)]
 pub fn generic_hasattr<T: ClassImpl>(obj: &T, name: &str) -> bool {
     match obj.slot_get(name) {
         SlotGet::Found(_) => true,
         SlotGet::Unset => false,
-        SlotGet::NotSlot => lookup_rest(obj, name).is_some(),
+        SlotGet::NotSlot => (name == "__dict__" && ClassImpl::dict(obj).is_some()) || lookup_rest(obj, name).is_some(),
     }
 }
 
+/// After the slots, and `__dict__` itself: `__weakref__`, the instance
+/// dict, the class's `__slots__`.
 fn lookup_rest<T: ClassImpl>(obj: &T, name: &str) -> Option<Value> {
     let dict = ClassImpl::dict(obj);
-    if let Some(d) = dict {
-        if name == "__dict__" {
-            return Some(Value::Dict(Arc::new(d.clone())));
-        }
-    }
     if name == "__weakref__" && T::LAYOUT.has_weakref {
         // No weak reference is tracked per instance (Arc counts them), so
         // this reads as CPython's does before any weakref exists.
         return Some(Value::None);
     }
     if let Some(d) = dict {
-        let found = match T::dict_key(name) {
-            Some((keys, index)) => d.get_known(keys, index, name),
-            None => d.get(name),
-        };
-        if let Some(v) = found {
-            return Some(v.clone());
+        if name != "__dict__" {
+            let found = match T::dict_key(name) {
+                Some((keys, index)) => d.get_known(keys, index, name),
+                None => d.get(name),
+            };
+            if found.is_some() {
+                return found;
+            }
         }
     }
     if name == "__slots__" {
         if let Some(slots) = T::LAYOUT.slots_attr() {
-            return Some(Value::List(slots.iter().map(|s| Value::from(*s)).collect()));
+            return Some(Value::list(slots.iter().copied()));
         }
     }
     None
@@ -237,11 +294,11 @@ pub fn generic_setattr<T: ClassImpl>(obj: &mut T, name: &str, value: Value) -> R
     if name == "__weakref__" && T::LAYOUT.has_weakref {
         return Err(weakref_not_writable::<T>());
     }
-    if let Some(d) = ClassImpl::dict_mut(obj) {
+    if let Some(mut d) = ClassImpl::dict_mut(obj) {
         if name == "__dict__" {
             return match value {
                 Value::Dict(new) => {
-                    *d = Arc::unwrap_or_clone(new);
+                    d.replace(new);
                     Ok(())
                 }
                 other => Err(Error::type_error(format!(
@@ -265,9 +322,7 @@ pub fn generic_setattr<T: ClassImpl>(obj: &mut T, name: &str, value: Value) -> R
                     other => other,
                 }
             }
-            None => {
-                d.set_str(name, value);
-            }
+            None => d.set(name, value),
         }
         return Ok(());
     }
@@ -285,10 +340,11 @@ pub fn generic_delattr<T: ClassImpl>(obj: &mut T, name: &str) -> Result<(), Erro
     if name == "__weakref__" && T::LAYOUT.has_weakref {
         return Err(weakref_not_writable::<T>());
     }
-    if let Some(d) = ClassImpl::dict_mut(obj) {
+    if let Some(mut d) = ClassImpl::dict_mut(obj) {
         if name == "__dict__" {
-            // CPython drops the dict; the next access makes a new, empty one.
-            d.clear();
+            // CPython lets go of the dict; the next access makes a new,
+            // empty one, and whoever holds the old one keeps it.
+            d.reset();
             return Ok(());
         }
         return match d.remove(name) {
@@ -320,7 +376,7 @@ pub fn generic_dir<T: ClassImpl>(obj: &T) -> Vec<String> {
     let layout: &'static Layout = &T::LAYOUT;
     let mut names: Vec<String> = layout.all_slots().into_iter().map(str::to_owned).collect();
     if let Some(d) = ClassImpl::dict(obj) {
-        names.extend(d.keys().map(str::to_owned));
+        names.extend(d.entries().into_iter().map(|(k, _)| String::from(k)));
         names.push("__dict__".to_owned());
     }
     if layout.has_weakref {
@@ -355,7 +411,7 @@ pub fn fmt_debug<T: ClassImpl>(obj: &T, f: &mut fmt::Formatter<'_>) -> fmt::Resu
         s.field(name, &Repr(v));
     }
     if let Some(d) = ClassImpl::dict(obj) {
-        s.field("__dict__", d);
+        s.field("__dict__", &Value::dict(d.entries()));
     }
     s.finish()
 }
@@ -367,6 +423,16 @@ pub fn read_typed<T: SlotValue, F: SetFlags>(stored: &T::Stored, flags: &F, bit:
         SlotGet::Found(T::load(stored))
     } else {
         SlotGet::Unset
+    }
+}
+
+/// Reads a typed slot, borrowed.
+#[inline(always)]
+pub fn read_typed_ref<'a, T: SlotValue, F: SetFlags>(stored: &'a T::Stored, flags: &F, bit: u32) -> SlotGetRef<'a> {
+    if flags.get(bit) {
+        SlotGetRef::Found(T::borrow(stored))
+    } else {
+        SlotGetRef::Unset
     }
 }
 
@@ -446,6 +512,15 @@ pub fn read_untyped(stored: &Option<Value>) -> SlotGet {
     }
 }
 
+/// Reads an untyped slot, borrowed.
+#[inline(always)]
+pub fn read_untyped_ref(stored: &Option<Value>) -> SlotGetRef<'_> {
+    match stored {
+        Some(v) => SlotGetRef::Found(ValueRef::Value(v)),
+        None => SlotGetRef::Unset,
+    }
+}
+
 /// Writes an untyped slot.
 #[inline(always)]
 pub fn write_untyped(stored: &mut Option<Value>, value: Value) -> Result<SlotSet, Error> {
@@ -466,74 +541,4 @@ pub fn delete_untyped(stored: &mut Option<Value>) -> SlotDel {
 #[inline]
 pub fn untyped_heap_size(stored: &Option<Value>) -> usize {
     stored.as_ref().map_or(0, Value::heap_size)
-}
-
-/// Selects the storage of a subclass's own `__dict__`: a [`Dict`] when the
-/// class needs one and no base has one, nothing otherwise. The condition is
-/// a constant over the bases' layouts, which only the compiler can see.
-#[derive(Debug)]
-pub struct DictIf<const B: bool>;
-
-/// See [`DictIf`].
-pub trait DictSel {
-    /// [`Dict`] or [`NoDict`].
-    type Storage: DictSlot;
-}
-
-impl DictSel for DictIf<true> {
-    type Storage = Dict;
-}
-
-impl DictSel for DictIf<false> {
-    type Storage = NoDict;
-}
-
-/// The field that holds a class's own dict, if it has one: a [`Dict`], or
-/// [`NoDict`] where the instance dict is a base's or there is none.
-pub trait DictSlot: Default + Send + Sync + 'static {
-    /// The dict, if this field holds one.
-    fn dict(&self) -> Option<&Dict>;
-    /// The dict, mutably.
-    fn dict_mut(&mut self) -> Option<&mut Dict>;
-}
-
-impl DictSlot for Dict {
-    #[inline]
-    fn dict(&self) -> Option<&Dict> {
-        Some(self)
-    }
-    #[inline]
-    fn dict_mut(&mut self) -> Option<&mut Dict> {
-        Some(self)
-    }
-}
-
-/// No dict of its own: the instance dict is a base's, or there is none.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct NoDict;
-
-impl DictSlot for NoDict {
-    #[inline]
-    fn dict(&self) -> Option<&Dict> {
-        None
-    }
-    #[inline]
-    fn dict_mut(&mut self) -> Option<&mut Dict> {
-        None
-    }
-}
-
-/// Makes one instance dict out of several: the first present dict keeps
-/// its entries and receives the others' in order; the others end empty.
-/// With two regular bases (`class P(Named, Aged)`) CPython has one dict,
-/// holding what both `__init__`s set.
-pub fn merge_dicts(dicts: &mut [Option<&mut Dict>]) {
-    let mut iter = dicts.iter_mut().flatten();
-    let Some(first) = iter.next() else { return };
-    for other in iter {
-        let taken = std::mem::take(&mut **other);
-        for (k, v) in &taken {
-            first.insert(k, v.clone());
-        }
-    }
 }

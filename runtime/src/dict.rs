@@ -1,27 +1,18 @@
-//! `Dict`: an instance's `__dict__`, insertion ordered, with keys shared per
-//! class the way CPython shares them.
+//! `Dict`, an insertion-ordered map from names to values, and `PyDict`,
+//! Python's shared, mutable `dict` built on it.
 
 use std::fmt;
 use std::mem::size_of;
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use indexmap::IndexMap;
 
-use crate::pystr::{self, PyStr};
-use crate::value::Value;
+use crate::error::Error;
+use crate::pystr::PyStr;
+use crate::trashcan;
+use crate::value::{self, Value};
 
-/// The key table a class shares among its instances' dicts: the attribute
-/// names its constructor sets, in order. Generated code keeps one per
-/// regular class in a `static`.
-#[derive(Debug)]
-pub struct SharedKeys {
-    /// The names, in the order the constructor sets them.
-    pub names: &'static [&'static str],
-}
-
-/// The key table of a dict that starts empty.
-pub static NO_KEYS: SharedKeys = SharedKeys { names: &[] };
-
-/// The hasher of a diverged dict's map.
+/// The hasher of a dict's map.
 ///
 /// foldhash is the hasher hashbrown itself defaults to: among the fastest
 /// for short string keys such as attribute names, and seeded per process,
@@ -31,18 +22,13 @@ pub static NO_KEYS: SharedKeys = SharedKeys { names: &[] };
 /// slower on short keys.
 type Hasher = foldhash::fast::RandomState;
 
-/// An insertion-ordered map from attribute names to values: Python's `dict`
-/// as `__dict__` uses it.
+/// An insertion-ordered map from string keys to values: the contents of a
+/// Python `dict` whose keys are strings (attribute names, JSON objects).
 ///
-/// Like CPython's split-table dicts, a class's instances share one key table
-/// ([`SharedKeys`]) and each instance stores only its values: a regular
-/// `Person` with `name` and `age` holds a 24-byte `Dict` and one array of two
-/// values, not a hash map of its own. A dict turns into a private
-/// insertion-ordered hash map the first time it must: when it gains a name
-/// the table does not have, or when names would otherwise come out of
-/// insertion order.
-///
-/// `Display` is Python's dict repr; equality ignores order, as Python's does.
+/// A new key goes last, an existing key keeps its place, a removed key's
+/// followers keep their order, as in Python. `Display` is Python's dict
+/// repr; equality ignores order, as Python's does. [`PyDict`] is the
+/// shared, mutable handle a [`Value`] holds.
 ///
 /// ```
 /// use pyslots::{Dict, Value};
@@ -55,277 +41,115 @@ type Hasher = foldhash::fast::RandomState;
 /// let keys: Vec<&str> = d.keys().collect();
 /// assert_eq!(keys, ["name", "age"]);
 /// ```
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct Dict {
-    repr: Repr,
-}
-
-#[derive(Clone)]
-enum Repr {
-    /// Values in key-table order. Invariant: the keys whose values are
-    /// present, taken in table order, are in insertion order.
-    Shared { keys: &'static SharedKeys, values: Box<[Option<Value>]> },
-    /// A private ordered map, once the dict has diverged from its table.
-    Owned(Box<IndexMap<PyStr, Value, Hasher>>),
-}
-
-impl Default for Dict {
-    fn default() -> Self {
-        Dict::new()
-    }
+    map: IndexMap<PyStr, Value, Hasher>,
 }
 
 impl Dict {
     /// An empty dict. Allocates nothing until the first insertion.
     pub fn new() -> Dict {
-        Dict::with_keys(&NO_KEYS)
+        Dict::default()
     }
 
-    /// An empty dict over a class's shared key table.
-    pub fn with_keys(keys: &'static SharedKeys) -> Dict {
-        let values = (0..keys.names.len()).map(|_| None).collect();
-        Dict { repr: Repr::Shared { keys, values } }
-    }
-
-    /// A dict holding `values` for the first `values.len()` names of `keys`,
-    /// in table order: what a regular class's constructor builds.
-    pub fn from_shared(keys: &'static SharedKeys, values: Vec<Value>) -> Dict {
-        let mut slots: Vec<Option<Value>> = Vec::with_capacity(keys.names.len());
-        slots.extend(values.into_iter().take(keys.names.len()).map(Some));
-        slots.resize_with(keys.names.len(), || None);
-        Dict { repr: Repr::Shared { keys, values: slots.into_boxed_slice() } }
-    }
-
-    /// A dict over a class's key table holding exactly these values, one
-    /// for each name in table order: what a regular class's constructor
-    /// builds, in one allocation. Missing values are left unset; extra
-    /// ones are dropped.
-    #[inline]
-    pub fn from_shared_array<const N: usize>(keys: &'static SharedKeys, values: [Value; N]) -> Dict {
-        let values: Box<[Option<Value>]> = if N == keys.names.len() {
-            Box::new(values.map(Some))
-        } else {
-            let mut v: Vec<Option<Value>> = values.into_iter().map(Some).collect();
-            v.resize_with(keys.names.len(), || None);
-            v.into_boxed_slice()
-        };
-        Dict { repr: Repr::Shared { keys, values } }
-    }
-
-    /// The value for `key`, which sits at position `index` of the key
-    /// table `keys` (generated code finds it with a `match` at compile
-    /// time). The position is used only while this dict is still over that
-    /// very table; otherwise this is [`get`](Dict::get).
-    #[inline]
-    pub fn get_known(&self, keys: &'static SharedKeys, index: usize, key: &str) -> Option<&Value> {
-        match &self.repr {
-            Repr::Shared { keys: own, values } if std::ptr::eq(*own, keys) => values.get(index)?.as_ref(),
-            _ => self.get(key),
-        }
-    }
-
-    /// The value present at position `index` of the key table `keys`, to
-    /// overwrite in place, while this dict is still over that very table
-    /// (see [`get_known`](Dict::get_known)); `None` if the dict has
-    /// diverged or the key has no value, where [`set_str`](Dict::set_str)
-    /// applies.
-    #[inline]
-    pub fn known_value_mut(&mut self, keys: &'static SharedKeys, index: usize) -> Option<&mut Value> {
-        match &mut self.repr {
-            Repr::Shared { keys: own, values } if std::ptr::eq(*own, keys) => values.get_mut(index)?.as_mut(),
-            _ => None,
-        }
+    /// An empty dict with room for `capacity` entries.
+    pub fn with_capacity(capacity: usize) -> Dict {
+        Dict { map: IndexMap::with_capacity_and_hasher(capacity, Hasher::default()) }
     }
 
     /// The number of entries.
     pub fn len(&self) -> usize {
-        match &self.repr {
-            Repr::Shared { values, .. } => values.iter().filter(|v| v.is_some()).count(),
-            Repr::Owned(map) => map.len(),
-        }
+        self.map.len()
     }
 
     /// Whether the dict has no entries.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.map.is_empty()
     }
 
     /// The value for `key`.
     #[inline]
     pub fn get(&self, key: &str) -> Option<&Value> {
-        match &self.repr {
-            Repr::Shared { keys, values } => {
-                let i = keys.names.iter().position(|k| *k == key)?;
-                values.get(i)?.as_ref()
-            }
-            Repr::Owned(map) => map.get(key),
-        }
+        self.map.get(key)
     }
 
     /// The value for `key`, mutably.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        match &mut self.repr {
-            Repr::Shared { keys, values } => {
-                let i = keys.names.iter().position(|k| *k == key)?;
-                values.get_mut(i)?.as_mut()
-            }
-            Repr::Owned(map) => map.get_mut(key),
-        }
+        self.map.get_mut(key)
     }
 
     /// Whether `key` has an entry.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.get(key).is_some()
+        self.map.contains_key(key)
     }
 
     /// Sets `key` to `value`, returning the old value. A new key goes last;
     /// an existing key keeps its place, as in Python.
     pub fn insert(&mut self, key: impl Into<PyStr>, value: impl Into<Value>) -> Option<Value> {
-        let key = key.into();
-        self.set(&key, value.into(), || key.clone())
+        self.map.insert(key.into(), value.into())
     }
 
     /// Sets `key` to `value`, making a `PyStr` for the key only if the dict
-    /// must store one: writing an existing attribute allocates nothing.
+    /// must store a new one: writing an existing key allocates nothing.
     #[inline]
     pub fn set_str(&mut self, key: &str, value: Value) -> Option<Value> {
-        self.set(key, value, || PyStr::new(key))
-    }
-
-    #[inline]
-    fn set(&mut self, key: &str, value: Value, owned_key: impl FnOnce() -> PyStr) -> Option<Value> {
-        match &mut self.repr {
-            Repr::Shared { keys, values } => {
-                if let Some(i) = keys.names.iter().position(|k| *k == key) {
-                    if values[i].is_some() {
-                        return values[i].replace(value);
-                    }
-                    if values[i + 1..].iter().all(Option::is_none) {
-                        values[i] = Some(value);
-                        return None;
-                    }
-                }
-            }
-            Repr::Owned(map) => {
-                if let Some(slot) = map.get_mut(key) {
-                    return Some(std::mem::replace(slot, value));
-                }
-            }
+        match self.map.get_mut(key) {
+            Some(slot) => Some(std::mem::replace(slot, value)),
+            None => self.map.insert(PyStr::new(key), value),
         }
-        self.owned_map().insert(owned_key(), value)
     }
 
     /// Removes `key`, returning its value. The other entries keep their
     /// order.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
-        match &mut self.repr {
-            Repr::Shared { keys, values } => {
-                let i = keys.names.iter().position(|k| *k == key)?;
-                values.get_mut(i)?.take()
-            }
-            Repr::Owned(map) => map.shift_remove(key),
-        }
+        self.map.shift_remove(key)
     }
 
     /// Removes every entry.
     pub fn clear(&mut self) {
-        match &mut self.repr {
-            Repr::Shared { values, .. } => values.iter_mut().for_each(|v| *v = None),
-            Repr::Owned(map) => map.clear(),
-        }
+        self.map.clear();
     }
 
     /// The entries, in insertion order.
     pub fn iter(&self) -> Iter<'_> {
-        Iter {
-            inner: match &self.repr {
-                Repr::Shared { keys, values } => IterRepr::Shared { names: keys.names.iter(), values: values.iter() },
-                Repr::Owned(map) => IterRepr::Owned(map.iter()),
-            },
-        }
+        Iter { inner: self.map.iter() }
     }
 
     /// The keys, in insertion order.
     pub fn keys(&self) -> impl Iterator<Item = &str> + '_ {
-        self.iter().map(|(k, _)| k)
+        self.map.keys().map(PyStr::as_str)
     }
 
     /// The values, in insertion order.
     pub fn values(&self) -> impl Iterator<Item = &Value> + '_ {
-        self.iter().map(|(_, v)| v)
+        self.map.values()
     }
 
-    /// Whether this dict still stores only values over its class's shared
-    /// key table (CPython's split table), rather than a private map.
-    pub fn is_shared(&self) -> bool {
-        matches!(self.repr, Repr::Shared { .. })
-    }
-
-    /// Heap bytes this dict owns: its value array or its map, and what
-    /// the values own in turn. The shared key table is the class's, not
-    /// the instance's, and counts nothing.
+    /// Heap bytes this dict owns: its map (an `IndexMap`: a vector of
+    /// (hash, key, value) entries and a table of indices with one control
+    /// byte each) and what its keys and values own.
     pub fn heap_size(&self) -> usize {
-        match &self.repr {
-            Repr::Shared { values, .. } => {
-                size_of::<Option<Value>>() * values.len() + values.iter().flatten().map(Value::heap_size).sum::<usize>()
-            }
-            Repr::Owned(map) => {
-                // IndexMap: the map itself (boxed), a Vec of (hash, key,
-                // value) buckets and a hashbrown table of indices with one
-                // control byte per bucket plus one group of trailing bytes.
-                let buckets = map.capacity().next_power_of_two().max(4) * 8 / 7 + 1;
-                let table_buckets = buckets.next_power_of_two();
-                size_of::<IndexMap<PyStr, Value, Hasher>>()
-                    + map.capacity() * (size_of::<usize>() + size_of::<PyStr>() + size_of::<Value>())
-                    + table_buckets * (size_of::<usize>() + 1)
-                    + 16
-                    + map.iter().map(|(k, v)| k.heap_size() + v.heap_size()).sum::<usize>()
-            }
+        if self.map.capacity() == 0 {
+            return 0;
         }
-    }
-
-    /// Turns the dict into its private-map form (if it is not already) and
-    /// returns the map.
-    fn owned_map(&mut self) -> &mut IndexMap<PyStr, Value, Hasher> {
-        if let Repr::Shared { keys, values } = &mut self.repr {
-            let mut map = IndexMap::with_capacity_and_hasher(values.len() + 1, Hasher::default());
-            for (name, value) in keys.names.iter().zip(values.iter_mut()) {
-                if let Some(value) = value.take() {
-                    map.insert(PyStr::new(name), value);
-                }
-            }
-            self.repr = Repr::Owned(Box::new(map));
-        }
-        match &mut self.repr {
-            Repr::Owned(map) => map,
-            Repr::Shared { .. } => unreachable!("converted to the owned form just above"),
-        }
+        let buckets = (self.map.capacity() * 8 / 7).next_power_of_two().max(4);
+        self.map.capacity() * (size_of::<usize>() + size_of::<PyStr>() + size_of::<Value>())
+            + buckets * (size_of::<usize>() + 1)
+            + 16
+            + self.map.iter().map(|(k, v)| k.heap_size() + v.heap_size()).sum::<usize>()
     }
 }
 
 /// The entries of a [`Dict`], in insertion order.
 pub struct Iter<'a> {
-    inner: IterRepr<'a>,
-}
-
-enum IterRepr<'a> {
-    Shared { names: std::slice::Iter<'a, &'static str>, values: std::slice::Iter<'a, Option<Value>> },
-    Owned(indexmap::map::Iter<'a, PyStr, Value>),
+    inner: indexmap::map::Iter<'a, PyStr, Value>,
 }
 
 impl<'a> Iterator for Iter<'a> {
     type Item = (&'a str, &'a Value);
 
     fn next(&mut self) -> Option<Self::Item> {
-        match &mut self.inner {
-            IterRepr::Shared { names, values } => loop {
-                let name = names.next()?;
-                if let Some(value) = values.next()? {
-                    return Some((name, value));
-                }
-            },
-            IterRepr::Owned(it) => it.next().map(|(k, v)| (k.as_str(), v)),
-        }
+        self.inner.next().map(|(k, v)| (k.as_str(), v))
     }
 }
 
@@ -362,23 +186,14 @@ impl<K: Into<PyStr>, V: Into<Value>> Extend<(K, V)> for Dict {
 /// Equality as Python's: the same keys with equal values, in any order.
 impl PartialEq for Dict {
     fn eq(&self, other: &Dict) -> bool {
-        self.len() == other.len() && self.iter().all(|(k, v)| other.get(k) == Some(v))
+        Value::Dict(PyDict::from(self.clone())) == Value::Dict(PyDict::from(other.clone()))
     }
 }
 
 /// Python's dict repr: `{'name': 'Alice', 'age': 30}`.
 impl fmt::Display for Dict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("{")?;
-        for (i, (k, v)) in self.iter().enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
-            pystr::write_repr(f, k)?;
-            f.write_str(": ")?;
-            fmt::Display::fmt(v, f)?;
-        }
-        f.write_str("}")
+        value::write_entries_repr(f, self.iter())
     }
 }
 
@@ -388,72 +203,207 @@ impl fmt::Debug for Dict {
     }
 }
 
+/// A shared, mutable dict with string keys, like Python's `dict`: cloning
+/// the handle gives another reference to the same dict. An instance's live
+/// `__dict__` is one.
+///
+/// Access goes through a read-write lock, held only inside each method
+/// (never while user code runs; a replaced value is dropped after it is
+/// released). `Display` is Python's `repr`, `{...}` where the dict contains
+/// itself.
+///
+/// ```
+/// use pyslots::{PyDict, Value};
+/// let d = PyDict::new();
+/// d.insert("k", 2);
+/// let alias = d.clone();
+/// alias.insert("j", "x");
+/// assert_eq!(d.to_string(), "{'k': 2, 'j': 'x'}");
+/// assert_eq!(d.get("k"), Some(Value::Int(2)));
+/// assert_eq!(d.len(), 2);
+/// ```
+#[derive(Clone, Default)]
+pub struct PyDict(Arc<DictCell>);
+
+#[derive(Default)]
+struct DictCell {
+    map: RwLock<Dict>,
+}
+
+/// A dict nested a million deep drops in a loop, not a million frames.
+impl Drop for DictCell {
+    fn drop(&mut self) {
+        let map = std::mem::take(self.map.get_mut().unwrap_or_else(PoisonError::into_inner));
+        if !map.is_empty() {
+            trashcan::drop_nested(map);
+        }
+    }
+}
+
+impl PyDict {
+    /// A new, empty dict.
+    pub fn new() -> PyDict {
+        PyDict::default()
+    }
+
+    pub(crate) fn read(&self) -> RwLockReadGuard<'_, Dict> {
+        self.0.map.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, Dict> {
+        self.0.map.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.read().len()
+    }
+
+    /// Whether the dict has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.read().is_empty()
+    }
+
+    /// The value for `key` (a clone: the dict may change afterwards).
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.read().get(key).cloned()
+    }
+
+    /// `d[key]`: the value, or CPython's `KeyError`.
+    pub fn get_item(&self, key: &str) -> Result<Value, Error> {
+        self.get(key).ok_or_else(|| Error::key_error(key))
+    }
+
+    /// Whether `key` has an entry.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.read().contains_key(key)
+    }
+
+    /// `d[key] = value`, returning the old value. A new key goes last.
+    pub fn insert(&self, key: impl Into<PyStr>, value: impl Into<Value>) -> Option<Value> {
+        let (key, value) = (key.into(), value.into());
+        let old = self.write().insert(key, value);
+        old
+    }
+
+    /// `d[key] = value` for a borrowed key: the key is copied only if new.
+    pub fn set_str(&self, key: &str, value: Value) -> Option<Value> {
+        let old = self.write().set_str(key, value);
+        old
+    }
+
+    /// `d.pop(key, None)`: removes `key`, returning its value.
+    pub fn remove(&self, key: &str) -> Option<Value> {
+        let old = self.write().remove(key);
+        old
+    }
+
+    /// `d.clear()`.
+    pub fn clear(&self) {
+        let old = std::mem::take(&mut *self.write());
+        drop(old);
+    }
+
+    /// The keys, in insertion order.
+    pub fn keys(&self) -> Vec<PyStr> {
+        self.read().map.keys().cloned().collect()
+    }
+
+    /// The entries, in insertion order (clones: the dict is not copied).
+    pub fn items(&self) -> Vec<(PyStr, Value)> {
+        self.read().map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
+
+    /// A copy of the contents, as a [`Dict`].
+    pub fn to_dict(&self) -> Dict {
+        self.read().clone()
+    }
+
+    /// Replaces the contents with `contents` (`d.clear(); d.update(...)`).
+    pub fn replace(&self, contents: Dict) {
+        let old = std::mem::replace(&mut *self.write(), contents);
+        drop(old);
+    }
+
+    /// Whether two handles are the same dict (Python's `is`).
+    pub fn is(a: &PyDict, b: &PyDict) -> bool {
+        Arc::ptr_eq(&a.0, &b.0)
+    }
+
+    /// The dict's identity, for cycle detection.
+    pub(crate) fn id(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
+    }
+
+    /// Heap bytes of the dict: the shared cell, the map and what its keys
+    /// and values own.
+    pub fn heap_size(&self) -> usize {
+        2 * size_of::<usize>() + size_of::<DictCell>() + self.read().heap_size()
+    }
+}
+
+impl From<Dict> for PyDict {
+    fn from(contents: Dict) -> PyDict {
+        PyDict(Arc::new(DictCell { map: RwLock::new(contents) }))
+    }
+}
+
+impl<K: Into<PyStr>, V: Into<Value>> FromIterator<(K, V)> for PyDict {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> PyDict {
+        PyDict::from(iter.into_iter().collect::<Dict>())
+    }
+}
+
+impl PartialEq for PyDict {
+    fn eq(&self, other: &PyDict) -> bool {
+        Value::Dict(self.clone()) == Value::Dict(other.clone())
+    }
+}
+
+impl fmt::Display for PyDict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        value::write_dict_repr(f, self)
+    }
+}
+
+impl fmt::Debug for PyDict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    static PERSON: SharedKeys = SharedKeys { names: &["name", "age"] };
-
     #[test]
-    fn shared_dict_is_small_and_stays_shared() {
-        assert_eq!(size_of::<Dict>(), 24);
-        let mut d = Dict::from_shared(&PERSON, vec!["Alice".into(), 30.into()]);
-        assert!(d.is_shared());
-        d.insert("age", 31);
-        assert!(d.is_shared());
-        assert_eq!(d.to_string(), "{'name': 'Alice', 'age': 31}");
-        assert_eq!(d.heap_size(), 2 * 24 + 24);
-    }
-
-    #[test]
-    fn known_value_mut_only_over_its_own_table_and_present_values() {
-        static OTHER: SharedKeys = SharedKeys { names: &["name", "age"] };
-        let mut d = Dict::from_shared(&PERSON, vec!["Alice".into(), 30.into()]);
-        *d.known_value_mut(&PERSON, 1).unwrap() = Value::Int(31);
-        assert_eq!(d.to_string(), "{'name': 'Alice', 'age': 31}");
-        // Another table with the same names is another class's: no shortcut.
-        assert!(d.known_value_mut(&OTHER, 1).is_none());
-        assert!(d.known_value_mut(&PERSON, 2).is_none());
-        // A deleted value has no slot to overwrite: re-inserting it must go
-        // last, which only `set_str` knows how to do.
-        d.remove("name");
-        assert!(d.known_value_mut(&PERSON, 0).is_none());
-        d.insert("name", "Bob");
-        assert!(!d.is_shared());
-        assert!(d.known_value_mut(&PERSON, 1).is_none());
-        assert_eq!(d.get_known(&PERSON, 1, "age"), Some(&Value::Int(31)));
-    }
-
-    #[test]
-    fn reinsertion_after_delete_goes_last_like_python() {
-        let mut d = Dict::from_shared(&PERSON, vec!["Alice".into(), 30.into()]);
+    fn order_is_insertion_order_like_python() {
+        let mut d = Dict::new();
+        d.insert("name", "Alice");
+        d.insert("age", 30);
         assert_eq!(d.remove("name"), Some(Value::from("Alice")));
-        assert!(d.is_shared());
         d.insert("name", "Bob");
-        assert!(!d.is_shared());
         assert_eq!(d.to_string(), "{'age': 30, 'name': 'Bob'}");
+        d.insert("age", 31);
+        assert_eq!(d.to_string(), "{'age': 31, 'name': 'Bob'}");
     }
 
     #[test]
-    fn new_name_diverges_and_keeps_order() {
-        let mut d = Dict::from_shared(&PERSON, vec!["Alice".into(), 30.into()]);
-        d.insert("height", 170);
-        assert!(!d.is_shared());
-        assert_eq!(d.to_string(), "{'name': 'Alice', 'age': 30, 'height': 170}");
-        d.remove("age");
-        assert_eq!(d.to_string(), "{'name': 'Alice', 'height': 170}");
+    fn equality_ignores_order() {
+        let a: Dict = [("a", 1), ("b", 2)].into_iter().collect();
+        let b: Dict = [("b", 2), ("a", 1)].into_iter().collect();
+        assert_eq!(a, b);
+        let c: Dict = [("b", 2), ("a", 3)].into_iter().collect();
+        assert_ne!(a, c);
     }
 
     #[test]
-    fn partial_shared_fill_in_table_order_stays_shared() {
-        let mut d = Dict::with_keys(&PERSON);
-        d.insert("name", "A");
-        d.insert("age", 1);
-        assert!(d.is_shared());
-        let mut e = Dict::with_keys(&PERSON);
-        e.insert("age", 1);
-        e.insert("name", "A");
-        assert_eq!(e.keys().collect::<Vec<_>>(), ["age", "name"]);
-        assert_eq!(d, e);
+    fn handles_share_one_dict() {
+        let d = PyDict::new();
+        let e = d.clone();
+        e.insert("x", 1);
+        assert_eq!(d.get("x"), Some(Value::Int(1)));
+        assert!(PyDict::is(&d, &e));
+        assert_eq!(d.get_item("y").unwrap_err().to_string(), "'y'");
     }
 }

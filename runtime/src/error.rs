@@ -15,6 +15,13 @@ pub enum ErrorKind {
     TypeError,
     /// `OverflowError`: an integer too large for a typed slot.
     OverflowError,
+    /// `ValueError`: a value of the right type that is not acceptable
+    /// (`int("x")`).
+    ValueError,
+    /// `IndexError`: a list position out of range.
+    IndexError,
+    /// `KeyError`: a dict key that is not there.
+    KeyError,
 }
 
 impl ErrorKind {
@@ -24,6 +31,9 @@ impl ErrorKind {
             ErrorKind::AttributeError => "AttributeError",
             ErrorKind::TypeError => "TypeError",
             ErrorKind::OverflowError => "OverflowError",
+            ErrorKind::ValueError => "ValueError",
+            ErrorKind::IndexError => "IndexError",
+            ErrorKind::KeyError => "KeyError",
         }
     }
 }
@@ -95,6 +105,23 @@ impl Error {
     /// An `OverflowError` with any message.
     pub fn overflow_error(message: impl Into<Cow<'static, str>>) -> Error {
         Error::new(ErrorKind::OverflowError, Message::Text(message.into()))
+    }
+
+    /// A `ValueError` with any message.
+    pub fn value_error(message: impl Into<Cow<'static, str>>) -> Error {
+        Error::new(ErrorKind::ValueError, Message::Text(message.into()))
+    }
+
+    /// An `IndexError` with any message.
+    pub fn index_error(message: impl Into<Cow<'static, str>>) -> Error {
+        Error::new(ErrorKind::IndexError, Message::Text(message.into()))
+    }
+
+    /// A `KeyError`: CPython's message is the key's `repr`.
+    pub fn key_error(key: &str) -> Error {
+        let mut repr = String::new();
+        let _ = crate::pystr::write_repr(&mut repr, key);
+        Error::new(ErrorKind::KeyError, Message::Text(repr.into()))
     }
 
     /// The exception's type.

@@ -8,6 +8,7 @@ use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard, Wea
 use crate::error::Error;
 use crate::layout::Layout;
 use crate::object::{Object, PyClass, WeakReferenceable};
+use crate::trashcan;
 use crate::value::Value;
 
 /// The shared allocation behind a handle. The layout sits outside the lock
@@ -31,56 +32,7 @@ impl<T: PyClass> Drop for Cell<T> {
             // Too deep: leave an empty instance (Python's `__new__`) in the
             // cell and drop the real one later, from the outermost frame.
             let value = std::mem::take(self.value.get_mut().unwrap_or_else(PoisonError::into_inner));
-            trashcan::defer(Box::new(value));
-        }
-    }
-}
-
-mod trashcan {
-    use std::any::Any;
-    use std::cell::{Cell, RefCell};
-
-    /// How deep drops may nest before objects are queued instead.
-    const MAX_DEPTH: u32 = 64;
-
-    thread_local! {
-        static DEPTH: Cell<u32> = const { Cell::new(0) };
-        static DRAINING: Cell<bool> = const { Cell::new(false) };
-        static QUEUE: RefCell<Vec<Box<dyn Any>>> = const { RefCell::new(Vec::new()) };
-    }
-
-    /// Opens one level of nesting; true when the object must be deferred.
-    pub(super) fn enter() -> bool {
-        DEPTH.with(|d| {
-            d.set(d.get() + 1);
-            d.get() > MAX_DEPTH
-        })
-    }
-
-    pub(super) fn defer(value: Box<dyn Any>) {
-        QUEUE.with(|q| q.borrow_mut().push(value));
-    }
-
-    /// The last field of a cell: its drop closes the level `enter` opened,
-    /// after the object itself is gone, and the outermost one drains the
-    /// queue.
-    #[derive(Default)]
-    pub(super) struct Exit;
-
-    impl Drop for Exit {
-        fn drop(&mut self) {
-            let depth = DEPTH.with(|d| {
-                d.set(d.get().saturating_sub(1));
-                d.get()
-            });
-            if depth > 0 || DRAINING.with(Cell::get) {
-                return;
-            }
-            DRAINING.with(|f| f.set(true));
-            while let Some(value) = QUEUE.with(|q| q.borrow_mut().pop()) {
-                drop(value);
-            }
-            DRAINING.with(|f| f.set(false));
+            trashcan::defer(value);
         }
     }
 }

@@ -1,5 +1,6 @@
-//! Run-time object model of [pyslots](https://docs.rs/pyslots): values,
-//! dicts, errors, the `Object`/`PyClass` traits, layouts and handles.
+//! Run-time object model of [pyslots](https://docs.rs/pyslots): values
+//! (Python's built-in types), errors, the `Object`/`PyClass` traits,
+//! layouts, handles, and the attribute algorithm generated code runs.
 //!
 //! Use it through the `pyslots` crate, which re-exports everything here and
 //! adds the `#[pyclass_like]` and `#[slots]` macros.
@@ -7,23 +8,36 @@
 #![warn(missing_docs, missing_debug_implementations)]
 
 pub mod builtins;
+pub mod bytes;
 #[doc(hidden)]
 pub mod class;
 pub mod dict;
 pub mod error;
 pub mod handle;
+#[doc(hidden)]
+pub mod instance_dict;
+pub mod int;
 pub mod layout;
+pub mod list;
 pub mod object;
 pub mod pystr;
 pub mod slot;
+mod trashcan;
+pub mod tuple;
 pub mod value;
+pub mod value_ref;
 
-pub use builtins::{delattr, dir, getattr, getsizeof, hasattr, setattr, total_sizeof, vars};
-pub use dict::{Dict, SharedKeys};
+pub use builtins::{delattr, dir, getattr, getattr_ref, getsizeof, hasattr, setattr, total_sizeof, vars};
+pub use bytes::PyBytes;
+pub use dict::{Dict, PyDict};
 pub use error::{Error, ErrorKind};
 pub use handle::{Py, PyObject, WeakRef};
+pub use int::BigInt;
 pub use layout::Layout;
+pub use list::PyList;
 pub use object::{Object, PyClass, WeakReferenceable, WeakRefs};
 pub use pystr::PyStr;
 pub use slot::SlotValue;
+pub use tuple::PyTuple;
 pub use value::Value;
+pub use value_ref::ValueRef;

@@ -3,10 +3,11 @@
 
 use std::fmt;
 
-use crate::dict::Dict;
+use crate::dict::PyDict;
 use crate::error::Error;
 use crate::layout::Layout;
 use crate::value::Value;
+use crate::value_ref::ValueRef;
 
 /// A Python-like object: attributes read, written, deleted and listed by
 /// name, with CPython's rules and messages.
@@ -44,6 +45,11 @@ pub trait Object: fmt::Debug + Send + Sync + 'static {
     /// then the instance dict, then class attributes (`__slots__`).
     fn getattr(&self, name: &str) -> Result<Value, Error>;
 
+    /// `getattr(obj, name)`, lending the value instead of cloning it: no
+    /// reference count is touched for a string, a list or an object held
+    /// in a slot or in the dict's inline values (see [`ValueRef`]).
+    fn getattr_ref(&self, name: &str) -> Result<ValueRef<'_>, Error>;
+
     /// `setattr(obj, name, value)`. A failed call changes nothing.
     fn setattr(&mut self, name: &str, value: Value) -> Result<(), Error>;
 
@@ -60,11 +66,12 @@ pub trait Object: fmt::Debug + Send + Sync + 'static {
     /// CPython it leaves out the dunder methods every Python object has.
     fn dir(&self) -> Vec<String>;
 
-    /// The instance dict, if the class has one (Python's `__dict__`).
-    fn dict(&self) -> Option<&Dict>;
-
-    /// The instance dict, mutably.
-    fn dict_mut(&mut self) -> Option<&mut Dict>;
+    /// The instance dict (`obj.__dict__`), if the class has one: a live,
+    /// shared dict, as CPython's. What is set through it is an attribute,
+    /// and attributes set later show in it. The first call makes it (until
+    /// then a regular instance keeps its values inline, as CPython 3.11
+    /// does); attribute access then goes through the dict.
+    fn dict(&self) -> Option<PyDict>;
 
     /// The class's layout.
     fn layout(&self) -> &'static Layout;

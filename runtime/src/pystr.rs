@@ -1,63 +1,78 @@
-//! `PyStr`: the immutable, shared string that attribute values and dict keys use.
+//! `PyStr`: the immutable string that attribute values and dict keys use.
 
 use std::borrow::Borrow;
 use std::fmt;
 use std::ops::Deref;
-use std::sync::{Arc, LazyLock};
 
-/// An immutable, reference-counted string, like Python's `str`.
+use ecow::EcoString;
+
+/// An immutable string, like Python's `str`, in 16 bytes: up to
+/// [`PyStr::INLINE_LIMIT`] (15) bytes of UTF-8 inline, longer text behind
+/// one shared reference count.
 ///
-/// Cloning a `PyStr` is a reference-count increment, never a copy, which is
-/// why reading a string slot (`getattr(&p, "name")`) costs no allocation:
-/// CPython's `getattr` of a `str` is an incref too.
+/// Cloning a short string copies 16 bytes and touches no reference count,
+/// which is why reading a name or a word from a slot
+/// (`getattr(&p, "name")`) costs no atomic operation; cloning a longer one
+/// is a reference-count increment, never a copy of the text (CPython's
+/// `getattr` of a `str` is an incref).
 ///
 /// ```
 /// use pyslots::PyStr;
 /// let s = PyStr::from("Alice");
-/// let t = s.clone();                 // no copy of the bytes
+/// assert!(s.is_inline());                // 5 bytes: no allocation
+/// let t = s.clone();                     // a copy of 16 bytes
 /// assert_eq!(&*t, "Alice");
 /// assert_eq!(format!("{s}"), "Alice");    // Display: the text itself
 /// assert_eq!(format!("{s:?}"), "'Alice'"); // Debug: Python's repr
+/// assert!(!PyStr::from("a longer sentence than that").is_inline());
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct PyStr(Arc<str>);
-
-/// One shared empty string, so that vacant string slots never allocate.
-static EMPTY: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from(""));
+pub struct PyStr(EcoString);
 
 impl PyStr {
+    /// The longest text, in bytes, kept inline.
+    pub const INLINE_LIMIT: usize = 15;
+
     /// Makes a `PyStr` holding a copy of `s`.
+    #[inline]
     pub fn new(s: &str) -> Self {
-        if s.is_empty() {
-            Self::empty()
-        } else {
-            PyStr(Arc::from(s))
-        }
+        PyStr(EcoString::from(s))
     }
 
-    /// The empty string; shares one allocation across the whole program.
-    pub fn empty() -> Self {
-        PyStr(EMPTY.clone())
+    /// The empty string; allocates nothing.
+    #[inline]
+    pub const fn empty() -> Self {
+        PyStr(EcoString::new())
     }
 
     /// The text as a `&str`.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
-    /// Whether two `PyStr`s share one allocation (Python's `is`).
-    pub fn ptr_eq(a: &PyStr, b: &PyStr) -> bool {
-        Arc::ptr_eq(&a.0, &b.0)
+    /// Whether the text is stored inline (at most
+    /// [`INLINE_LIMIT`](PyStr::INLINE_LIMIT) bytes): cloning it then copies
+    /// 16 bytes and touches no reference count.
+    #[inline]
+    pub fn is_inline(&self) -> bool {
+        self.0.is_inline()
     }
 
-    /// Heap bytes this handle's allocation takes: two reference counts plus
-    /// the text, padded to the allocation's alignment. The shared empty
-    /// string counts as zero: no instance owns it.
+    /// Whether two `PyStr`s share one allocation (Python's `is` for long
+    /// strings). Inline strings are copies and never share one.
+    pub fn ptr_eq(a: &PyStr, b: &PyStr) -> bool {
+        !a.is_inline() && a.0.as_ptr() == b.0.as_ptr() && a.len() == b.len()
+    }
+
+    /// Heap bytes this string's allocation takes: none for inline text; for
+    /// longer text, the shared buffer's header (a reference count and a
+    /// capacity) and its capacity.
     pub fn heap_size(&self) -> usize {
-        if Arc::ptr_eq(&self.0, &EMPTY) {
+        if self.is_inline() {
             0
         } else {
-            (2 * std::mem::size_of::<usize>() + self.0.len()).next_multiple_of(std::mem::align_of::<usize>())
+            2 * std::mem::size_of::<usize>() + self.0.capacity()
         }
     }
 }
@@ -101,17 +116,13 @@ impl From<&String> for PyStr {
 
 impl From<String> for PyStr {
     fn from(s: String) -> Self {
-        if s.is_empty() {
-            Self::empty()
-        } else {
-            PyStr(Arc::from(s))
-        }
+        PyStr(EcoString::from(s.as_str()))
     }
 }
 
 impl From<Box<str>> for PyStr {
     fn from(s: Box<str>) -> Self {
-        PyStr::from(String::from(s))
+        PyStr::new(&s)
     }
 }
 
@@ -123,13 +134,13 @@ impl From<PyStr> for String {
 
 impl PartialEq<str> for PyStr {
     fn eq(&self, other: &str) -> bool {
-        &*self.0 == other
+        self.0 == other
     }
 }
 
 impl PartialEq<&str> for PyStr {
     fn eq(&self, other: &&str) -> bool {
-        &*self.0 == *other
+        self.0 == *other
     }
 }
 
@@ -150,7 +161,7 @@ impl fmt::Debug for PyStr {
 /// single quote and no double quote, backslash escapes for `\\`, `\n`,
 /// `\r`, `\t`, and `\x`/`\u`/`\U` escapes for characters Python does not
 /// print (see [`is_printable`]).
-pub fn write_repr(f: &mut impl fmt::Write, s: &str) -> fmt::Result {
+pub fn write_repr(f: &mut (impl fmt::Write + ?Sized), s: &str) -> fmt::Result {
     let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
     f.write_char(quote)?;
     for c in s.chars() {
@@ -224,11 +235,19 @@ mod tests {
     }
 
     #[test]
-    fn empty_strings_share_one_allocation() {
-        let a = PyStr::new("");
-        let b = PyStr::from(String::new());
-        assert!(PyStr::ptr_eq(&a, &b));
-        assert_eq!(a.heap_size(), 0);
-        assert_eq!(PyStr::new("Alice").heap_size(), 24);
+    fn short_strings_are_inline_and_long_ones_shared() {
+        assert_eq!(std::mem::size_of::<PyStr>(), 16);
+        for n in 0..=PyStr::INLINE_LIMIT {
+            let s = PyStr::new(&"x".repeat(n));
+            assert!(s.is_inline());
+            assert_eq!(s.heap_size(), 0);
+        }
+        let long = PyStr::new(&"y".repeat(16));
+        assert!(!long.is_inline());
+        assert!(PyStr::ptr_eq(&long, &long.clone()));
+        assert!(!PyStr::ptr_eq(&long, &PyStr::new(&"y".repeat(16))));
+        let short = PyStr::new("Alice");
+        assert!(!PyStr::ptr_eq(&short, &short.clone()));
+        assert_eq!(short, short.clone());
     }
 }

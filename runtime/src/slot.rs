@@ -7,14 +7,16 @@ use crate::handle::{Py, PyObject};
 use crate::object::PyClass;
 use crate::pystr::PyStr;
 use crate::value::Value;
+use crate::value_ref::ValueRef;
 
 /// Why a [`Value`] cannot go into a typed slot.
 #[derive(Debug)]
 pub enum Mismatch {
     /// The value has the wrong type (the value is given back).
     Type(Value),
-    /// An integer outside the slot type's range.
-    Overflow(i64),
+    /// An integer outside the slot type's range (the integer is given
+    /// back).
+    Overflow(Value),
 }
 
 /// A Rust type that can be the type of a typed slot.
@@ -77,6 +79,13 @@ pub trait SlotValue: Sized + Send + Sync + 'static {
     fn get(stored: &Self::Stored) -> Option<Self::Ref<'_>>;
     /// The slot's value as a [`Value`].
     fn load(stored: &Self::Stored) -> Value;
+    /// The slot's value, borrowed where the slot stores something a
+    /// [`ValueRef`] can lend (a number, a string, a `Value`, an object
+    /// handle): what [`getattr_ref`](crate::Object::getattr_ref) returns.
+    /// By default the [`load`](SlotValue::load)ed value.
+    fn borrow(stored: &Self::Stored) -> ValueRef<'_> {
+        ValueRef::Owned(Self::load(stored))
+    }
     /// Converts a [`Value`] for storing, or says why it cannot be stored.
     fn convert(value: Value) -> Result<Self::Stored, Mismatch>;
     /// Heap bytes the stored value owns.
@@ -85,6 +94,9 @@ pub trait SlotValue: Sized + Send + Sync + 'static {
         0
     }
 }
+
+/// `None`, to lend.
+static NONE: Value = Value::None;
 
 /// Ends a `Value` that a conversion has matched as `None` or a scalar
 /// (`Int`, `Float`, `Bool`), which own nothing to drop.
@@ -101,7 +113,7 @@ fn scalar_consumed(value: Value) {
 }
 
 /// The `SlotValue` methods that are one expression each (`expected`,
-/// `vacant`, `store`, `get`, `load`, and `heap_size` where the type owns heap
+/// `vacant`, `store`, `get`, `load`, `borrow`, and `heap_size` where the type owns heap
 /// memory), from one line a method, each `#[inline]`; then `convert`, as
 /// written.
 macro_rules! slot_value {
@@ -115,6 +127,7 @@ macro_rules! slot_value {
             store($this:ident): $store:expr,
             get($get_arg:ident): $get:expr,
             load($load_arg:ident): $load:expr,
+            borrow($borrow_arg:ident): $borrow:expr,
             $(heap_size($heap_arg:ident): $heap:expr,)?
             $(#[$convert_attr:meta])*
             fn convert($value:ident: Value) -> Result<$converted:ty, Mismatch> $convert:block
@@ -144,6 +157,10 @@ macro_rules! slot_value {
             fn load($load_arg: &$stored) -> Value {
                 $load
             }
+            #[inline]
+            fn borrow($borrow_arg: &$stored) -> ValueRef<'_> {
+                $borrow
+            }
             $(
                 #[inline]
                 fn heap_size($heap_arg: &$stored) -> usize {
@@ -167,6 +184,7 @@ macro_rules! small_int_slot {
                 store(self): self,
                 get(stored): Some(stored),
                 load(stored): Value::Int(i64::from(*stored)),
+                borrow(stored): ValueRef::Int(i64::from(*stored)),
                 #[inline]
                 fn convert(value: Value) -> Result<$t, Mismatch> {
                     // A match, not `ok_or(Mismatch::Type(value))`: that moves
@@ -177,7 +195,7 @@ macro_rules! small_int_slot {
                         other => return Err(Mismatch::Type(other)),
                     };
                     scalar_consumed(value);
-                    <$t>::try_from(i).map_err(|_| Mismatch::Overflow(i))
+                    <$t>::try_from(i).map_err(|_| Mismatch::Overflow(Value::Int(i)))
                 }
             }
         }
@@ -194,6 +212,7 @@ slot_value! {
         store(self): self,
         get(stored): Some(stored),
         load(stored): Value::Bool(*stored),
+        borrow(stored): ValueRef::Bool(*stored),
         /// Only `True` and `False`, as CPython's `T_BOOL` members.
         #[inline]
         fn convert(value: Value) -> Result<bool, Mismatch> {
@@ -216,6 +235,7 @@ slot_value! {
         store(self): self,
         get(stored): Some(stored),
         load(stored): Value::Float(*stored),
+        borrow(stored): ValueRef::Float(*stored),
         /// Floats, and ints converted as Python's `float(n)`.
         #[inline]
         fn convert(value: Value) -> Result<f64, Mismatch> {
@@ -240,6 +260,7 @@ slot_value! {
         store(self): self,
         get(stored): Some(stored),
         load(stored): Value::Float(f64::from(*stored)),
+        borrow(stored): ValueRef::Float(f64::from(*stored)),
         /// Rounds to the nearest `f32`, as ctypes' `c_float` does.
         #[inline]
         fn convert(value: Value) -> Result<f32, Mismatch> {
@@ -257,6 +278,7 @@ slot_value! {
         store(self): self,
         get(stored): Some(stored),
         load(stored): Value::Str(stored.clone()),
+        borrow(stored): ValueRef::Str(stored),
         heap_size(stored): stored.heap_size(),
         #[inline]
         fn convert(value: Value) -> Result<PyStr, Mismatch> {
@@ -299,6 +321,10 @@ impl SlotValue for String {
         Value::Str(stored.clone())
     }
     #[inline]
+    fn borrow(stored: &PyStr) -> ValueRef<'_> {
+        ValueRef::Str(stored)
+    }
+    #[inline]
     fn convert(value: Value) -> Result<PyStr, Mismatch> {
         <PyStr as SlotValue>::convert(value)
     }
@@ -318,6 +344,7 @@ slot_value! {
         store(self): self,
         get(stored): Some(stored),
         load(stored): stored.clone(),
+        borrow(stored): ValueRef::Value(stored),
         heap_size(stored): stored.heap_size(),
         #[inline]
         fn convert(value: Value) -> Result<Value, Mismatch> {
@@ -354,6 +381,10 @@ impl<T: SlotValue> SlotValue for Option<T> {
         stored.as_ref().map_or(Value::None, T::load)
     }
     #[inline]
+    fn borrow(stored: &Option<T::Stored>) -> ValueRef<'_> {
+        stored.as_ref().map_or(ValueRef::Value(&NONE), T::borrow)
+    }
+    #[inline]
     fn convert(value: Value) -> Result<Option<T::Stored>, Mismatch> {
         match value {
             Value::None => {
@@ -379,6 +410,7 @@ slot_value! {
         store(self): Some(self),
         get(stored): stored.as_ref(),
         load(stored): stored.as_ref().map_or(Value::None, |p| Value::from(p.clone())),
+        borrow(stored): ValueRef::Owned(Self::load(stored)),
         #[inline]
         fn convert(value: Value) -> Result<Option<Py<T>>, Mismatch> {
             match value {
@@ -402,6 +434,7 @@ slot_value! {
         store(self): Some(self),
         get(stored): stored.as_ref(),
         load(stored): stored.clone().map_or(Value::None, Value::Object),
+        borrow(stored): stored.as_ref().map_or(ValueRef::Value(&NONE), ValueRef::Object),
         #[inline]
         fn convert(value: Value) -> Result<Option<PyObject>, Mismatch> {
             match value {
@@ -487,7 +520,7 @@ mod tests {
 
     #[test]
     fn conversions() {
-        assert!(matches!(<u8 as SlotValue>::convert(Value::Int(300)), Err(Mismatch::Overflow(300))));
+        assert!(matches!(<u8 as SlotValue>::convert(Value::Int(300)), Err(Mismatch::Overflow(Value::Int(300)))));
         assert_eq!(<i64 as SlotValue>::convert(Value::Bool(true)).ok(), Some(1));
         assert_eq!(<f64 as SlotValue>::convert(Value::Int(2)).ok(), Some(2.0));
         assert!(matches!(<bool as SlotValue>::convert(Value::Int(1)), Err(Mismatch::Type(_))));

@@ -1,20 +1,47 @@
-//! `Value`: a dynamically typed attribute value, with Python's `repr`.
+//! `Value`: a dynamically typed attribute value, Python's built-in types,
+//! with Python's `repr`, structural equality, and Python's `==` and `hash()`.
 
+use std::cell::RefCell;
+use std::collections::HashSet;
 use std::fmt;
-use std::sync::Arc;
 
-use crate::dict::Dict;
+use num_traits::FromPrimitive;
+
+use crate::bytes::{self, PyBytes};
+use crate::dict::{Dict, PyDict};
+use crate::error::Error;
 use crate::handle::{Py, PyObject};
+use crate::int::BigInt;
+use crate::list::PyList;
 use crate::object::PyClass;
 use crate::pystr::{self, PyStr};
+use crate::tuple::PyTuple;
 
 /// A dynamically typed value, as held by an untyped slot or a dict entry and
-/// as returned by [`getattr`](crate::getattr).
+/// as returned by [`getattr`](crate::getattr): Python's built-in types.
 ///
-/// `Display` is Python's `repr`: `'Alice'`, `30`, `3.0`, `None`, `True`.
-/// Equality is structural: `Int(1) != Float(1.0)` (Python's `==` would say
-/// equal), objects are equal when they are the same object (Python's
-/// default `==` is identity).
+/// | Python | `Value` | shared? |
+/// |---|---|---|
+/// | `None`, `True` | `None`, `Bool(true)` | |
+/// | `int` | `Int(i64)`; beyond 64 bits `BigInt` | |
+/// | `float` | `Float(f64)` | |
+/// | `str` | `Str(PyStr)`: 15 bytes inline, longer shared | immutable |
+/// | `bytes` | `Bytes(PyBytes)`: likewise | immutable |
+/// | `tuple` | `Tuple(PyTuple)` | immutable |
+/// | `list` | `List(PyList)` | shared and mutable |
+/// | `dict` (str keys) | `Dict(PyDict)` | shared and mutable |
+/// | an instance | `Object(PyObject)` | shared |
+///
+/// `Display` is Python's `repr`, recursive containers included (`[...]`).
+/// Cloning a list, dict or object clones the reference, as Python's
+/// assignment does: both values then see the same list.
+///
+/// Equality (`==`) is structural: the same variant with equal contents
+/// (`Int(1) != Float(1.0)`, `NaN != NaN`); lists, tuples and dicts compare
+/// their items, objects compare by identity (Python's default `__eq__`),
+/// and cyclic containers compare without recursing forever.
+/// [`py_eq`](Value::py_eq) is Python's `==` (`1 == 1.0 == True`) and
+/// [`py_hash`](Value::py_hash) Python's `hash()`.
 ///
 /// ```
 /// use pyslots::Value;
@@ -24,7 +51,13 @@ use crate::pystr::{self, PyStr};
 /// assert_eq!(Value::None.to_string(), "None");
 /// assert_eq!(Value::from(true).to_string(), "True");
 /// assert_eq!(Value::from(1e16).to_string(), "1e+16");
+/// assert_eq!(Value::bytes(b"a\x00").to_string(), r"b'a\x00'");
+/// assert_eq!(Value::tuple([1]).to_string(), "(1,)");
+/// assert_eq!(Value::list([Value::from(1), Value::from("a")]).to_string(), "[1, 'a']");
+/// assert_eq!(Value::from(2u128.pow(70)).to_string(), "1180591620717411303424");
 /// assert_eq!(Value::from(30).type_name(), "int");
+/// assert!(Value::from(1).py_eq(&Value::from(1.0)) && Value::from(1.0).py_eq(&Value::from(true)));
+/// assert_ne!(Value::from(1), Value::from(1.0));
 /// ```
 // `repr(u64)` widens the tag to a word, so every payload (`Bool`'s too)
 // starts at byte 8. With the default layout `Bool` sits at byte 1, and
@@ -44,29 +77,65 @@ pub enum Value {
     Bool(bool),
     /// An `int` that fits in 64 bits.
     Int(i64),
+    /// An `int` that does not fit in 64 bits (never one that does: equal
+    /// numbers always have the same variant).
+    BigInt(BigInt),
     /// A `float`.
     Float(f64),
-    /// A `str`; cloning it is a reference-count increment.
+    /// A `str`.
     Str(PyStr),
-    /// An immutable list snapshot, as `getattr(obj, "__slots__")` returns.
-    List(Arc<[Value]>),
-    /// A dict snapshot, as `getattr(obj, "__dict__")` returns. The live
-    /// dict is [`Object::dict`](crate::Object::dict).
-    Dict(Arc<Dict>),
+    /// A `bytes`.
+    Bytes(PyBytes),
+    /// A `tuple`.
+    Tuple(PyTuple),
+    /// A `list`, shared and mutable.
+    List(PyList),
+    /// A `dict` with string keys, shared and mutable.
+    Dict(PyDict),
     /// Another object, shared by reference as in Python.
     Object(PyObject),
 }
 
 impl Value {
+    /// A list of `items`: Python's `[a, b]`.
+    pub fn list<V: Into<Value>>(items: impl IntoIterator<Item = V>) -> Value {
+        Value::List(items.into_iter().collect())
+    }
+
+    /// A tuple of `items`: Python's `(a, b)`.
+    pub fn tuple<V: Into<Value>>(items: impl IntoIterator<Item = V>) -> Value {
+        Value::Tuple(items.into_iter().collect())
+    }
+
+    /// A `bytes` holding a copy of `bytes`: Python's `b'...'`.
+    pub fn bytes(bytes: &[u8]) -> Value {
+        Value::Bytes(PyBytes::new(bytes))
+    }
+
+    /// A dict of `entries`: Python's `{'k': v}`.
+    pub fn dict<K: Into<PyStr>, V: Into<Value>>(entries: impl IntoIterator<Item = (K, V)>) -> Value {
+        Value::Dict(entries.into_iter().collect())
+    }
+
+    /// The integer `n`: `Int` if it fits in 64 bits, `BigInt` otherwise.
+    pub fn int(n: i128) -> Value {
+        match i64::try_from(n) {
+            Ok(i) => Value::Int(i),
+            Err(_) => Value::BigInt(BigInt::from(n)),
+        }
+    }
+
     /// The Python type name: `NoneType`, `bool`, `int`, `float`, `str`,
-    /// `list`, `dict`, or the class name of an object.
+    /// `bytes`, `tuple`, `list`, `dict`, or the class name of an object.
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::None => "NoneType",
             Value::Bool(_) => "bool",
-            Value::Int(_) => "int",
+            Value::Int(_) | Value::BigInt(_) => "int",
             Value::Float(_) => "float",
             Value::Str(_) => "str",
+            Value::Bytes(_) => "bytes",
+            Value::Tuple(_) => "tuple",
             Value::List(_) => "list",
             Value::Dict(_) => "dict",
             Value::Object(o) => o.type_name(),
@@ -79,7 +148,7 @@ impl Value {
     }
 
     /// The integer, if this is an `Int` (or a `Bool`: Python's `bool` is an
-    /// `int`).
+    /// `int`). A `BigInt` does not fit and gives `None`.
     #[inline]
     pub fn as_int(&self) -> Option<i64> {
         match *self {
@@ -89,13 +158,24 @@ impl Value {
         }
     }
 
-    /// The number as a float, if this is a `Float`, `Int` or `Bool`.
+    /// The integer as an `i128`, if this is an integer (`Bool`, `Int` or
+    /// `BigInt`) that fits.
+    pub fn as_i128(&self) -> Option<i128> {
+        match self {
+            Value::BigInt(n) => n.to_i128(),
+            other => other.as_int().map(i128::from),
+        }
+    }
+
+    /// The number as a float, if this is a `Float`, `Int`, `Bool` or a
+    /// `BigInt` within a float's range.
     #[inline]
     pub fn as_float(&self) -> Option<f64> {
-        match *self {
-            Value::Float(x) => Some(x),
-            Value::Int(i) => Some(i as f64),
-            Value::Bool(b) => Some(b as i64 as f64),
+        match self {
+            Value::Float(x) => Some(*x),
+            Value::Int(i) => Some(*i as f64),
+            Value::Bool(b) => Some(*b as i64 as f64),
+            Value::BigInt(n) => n.to_f64(),
             _ => None,
         }
     }
@@ -109,6 +189,40 @@ impl Value {
         }
     }
 
+    /// The contents, if this is a `Bytes`.
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Value::Bytes(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// The items, if this is a `Tuple`.
+    pub fn as_tuple(&self) -> Option<&PyTuple> {
+        match self {
+            Value::Tuple(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The list handle, if this is a `List`: [`len`](PyList::len),
+    /// [`get`](PyList::get), [`push`](PyList::push), [`set`](PyList::set).
+    pub fn as_list(&self) -> Option<&PyList> {
+        match self {
+            Value::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// The dict handle, if this is a `Dict`: [`get`](PyDict::get),
+    /// [`insert`](PyDict::insert), [`len`](PyDict::len).
+    pub fn as_dict(&self) -> Option<&PyDict> {
+        match self {
+            Value::Dict(d) => Some(d),
+            _ => None,
+        }
+    }
+
     /// The object handle, if this is an `Object`.
     pub fn as_object(&self) -> Option<&PyObject> {
         match self {
@@ -117,34 +231,174 @@ impl Value {
         }
     }
 
-    /// Heap bytes this value owns: a string's allocation, a list's or
-    /// dict's contents. An `Object` is shared, not owned: it counts nothing.
+    /// Python's `is`: the same object for lists, dicts, tuples and objects;
+    /// for the immutable scalars (numbers, strings, bytes), which Python
+    /// may or may not share, equality.
+    pub fn is(a: &Value, b: &Value) -> bool {
+        match (a, b) {
+            (Value::List(p), Value::List(q)) => PyList::is(p, q),
+            (Value::Dict(p), Value::Dict(q)) => PyDict::is(p, q),
+            (Value::Tuple(p), Value::Tuple(q)) => PyTuple::is(p, q),
+            (Value::Object(p), Value::Object(q)) => PyObject::is(p, q),
+            (Value::List(_) | Value::Dict(_) | Value::Tuple(_) | Value::Object(_), _) => false,
+            _ => a == b,
+        }
+    }
+
+    /// Heap bytes this value owns: a long string's or bytes' buffer, a big
+    /// integer, a list's, tuple's or dict's contents. An `Object` is a
+    /// separately sized object and counts nothing.
     pub fn heap_size(&self) -> usize {
         match self {
             Value::Str(s) => s.heap_size(),
-            Value::List(items) => {
-                2 * std::mem::size_of::<usize>()
-                    + std::mem::size_of_val::<[Value]>(items)
-                    + items.iter().map(Value::heap_size).sum::<usize>()
-            }
-            Value::Dict(d) => 2 * std::mem::size_of::<usize>() + std::mem::size_of::<Dict>() + d.heap_size(),
-            _ => 0,
+            Value::Bytes(b) => b.heap_size(),
+            Value::BigInt(n) => n.heap_size(),
+            Value::Tuple(t) => t.heap_size(),
+            Value::List(l) => l.heap_size(),
+            Value::Dict(d) => d.heap_size(),
+            Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Object(_) => 0,
         }
+    }
+
+    /// Python's `==`: numbers compare by value across `bool`, `int` and
+    /// `float` (`1 == 1.0 == True`), containers compare their items with
+    /// `==`, objects by identity. Unlike CPython, two distinct cyclic
+    /// containers compare without raising `RecursionError` (as equal where
+    /// their structure is), and a NaN is never equal to itself (a float has
+    /// no identity here).
+    pub fn py_eq(&self, other: &Value) -> bool {
+        equal(self, other, Equality::Python)
+    }
+
+    /// Python's `hash()`: CPython's exactly for `None`-free numbers
+    /// (`hash(2**61) == 1`, `hash(1.5) == hash(3/2)`, `hash(-1) == -2`) and
+    /// for tuples of them; a stable hash of the contents for strings and
+    /// bytes (CPython randomizes those per process); identity for objects;
+    /// CPython's `TypeError` for lists and dicts (`unhashable type:
+    /// 'list'`). Values that are [`py_eq`](Value::py_eq) hash alike.
+    pub fn py_hash(&self) -> Result<i64, Error> {
+        hash::py_hash(self)
+    }
+}
+
+/// Which `==`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Equality {
+    /// The same variants with equal contents.
+    Structural,
+    /// Python's `==`.
+    Python,
+}
+
+/// Compares two values without recursion: containers push their item
+/// pairs on a work list, and a pair of containers already being compared
+/// is taken as equal (which is what it is, if everything else is), so
+/// cyclic containers terminate and deep ones cannot overflow the stack.
+fn equal(a: &Value, b: &Value, kind: Equality) -> bool {
+    let mut work: Vec<(Value, Value)> = Vec::new();
+    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    if !equal_step(a, b, kind, &mut work, &mut seen) {
+        return false;
+    }
+    while let Some((x, y)) = work.pop() {
+        if !equal_step(&x, &y, kind, &mut work, &mut seen) {
+            return false;
+        }
+    }
+    true
+}
+
+fn equal_step(
+    a: &Value,
+    b: &Value,
+    kind: Equality,
+    work: &mut Vec<(Value, Value)>,
+    seen: &mut HashSet<(usize, usize)>,
+) -> bool {
+    match (a, b) {
+        (Value::List(p), Value::List(q)) => {
+            if PyList::is(p, q) || !seen.insert((p.id(), q.id())) {
+                return true;
+            }
+            let (p, q) = (p.to_vec(), q.to_vec());
+            p.len() == q.len() && {
+                work.extend(p.into_iter().zip(q));
+                true
+            }
+        }
+        (Value::Tuple(p), Value::Tuple(q)) => {
+            if PyTuple::is(p, q) || !seen.insert((p.id(), q.id())) {
+                return true;
+            }
+            p.len() == q.len() && {
+                work.extend(p.iter().cloned().zip(q.iter().cloned()));
+                true
+            }
+        }
+        (Value::Dict(p), Value::Dict(q)) => {
+            if PyDict::is(p, q) || !seen.insert((p.id(), q.id())) {
+                return true;
+            }
+            let (p, q) = (p.to_dict(), q.to_dict());
+            p.len() == q.len()
+                && p.iter().all(|(k, v)| match q.get(k) {
+                    Some(w) => {
+                        work.push((v.clone(), w.clone()));
+                        true
+                    }
+                    None => false,
+                })
+        }
+        (Value::Object(p), Value::Object(q)) => PyObject::is(p, q),
+        (Value::None, Value::None) => true,
+        (Value::Str(p), Value::Str(q)) => p == q,
+        (Value::Bytes(p), Value::Bytes(q)) => p == q,
+        _ if kind == Equality::Python => numbers_equal(a, b),
+        (Value::Bool(p), Value::Bool(q)) => p == q,
+        (Value::Int(p), Value::Int(q)) => p == q,
+        (Value::BigInt(p), Value::BigInt(q)) => p == q,
+        (Value::Float(p), Value::Float(q)) => p == q,
+        _ => false,
+    }
+}
+
+/// Python's `==` between two numbers (`bool`, `int`, `float`), exactly:
+/// `2**53 + 1 != 2.0**53`. Anything else is unequal.
+fn numbers_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Float(x), Value::Float(y)) => x == y,
+        (Value::Float(x), n) | (n, Value::Float(x)) => match n {
+            Value::Bool(_) | Value::Int(_) => {
+                // Every i64 is within a float's range; the float must be an
+                // integer equal to it. 2**63 is exact as a float.
+                const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+                let i = n.as_int().unwrap_or_default();
+                x.fract() == 0.0 && (-TWO_63..TWO_63).contains(x) && *x as i64 == i
+            }
+            Value::BigInt(big) => {
+                num_bigint::BigInt::from_f64(*x).is_some_and(|f| x.fract() == 0.0 && &f == big.as_num())
+            }
+            _ => false,
+        },
+        (Value::BigInt(p), Value::BigInt(q)) => p == q,
+        (Value::BigInt(_), _) | (_, Value::BigInt(_)) => false,
+        _ => match (a.as_int(), b.as_int()) {
+            (Some(p), Some(q)) => p == q,
+            _ => false,
+        },
     }
 }
 
 impl PartialEq for Value {
     fn eq(&self, other: &Value) -> bool {
         match (self, other) {
+            // Scalars first, without the work list.
             (Value::None, Value::None) => true,
             (Value::Bool(a), Value::Bool(b)) => a == b,
             (Value::Int(a), Value::Int(b)) => a == b,
             (Value::Float(a), Value::Float(b)) => a == b,
             (Value::Str(a), Value::Str(b)) => a == b,
-            (Value::List(a), Value::List(b)) => a == b,
-            (Value::Dict(a), Value::Dict(b)) => a == b,
-            (Value::Object(a), Value::Object(b)) => PyObject::is(a, b),
-            _ => false,
+            _ => equal(self, other, Equality::Structural),
         }
     }
 }
@@ -167,28 +421,116 @@ impl Value {
         out
     }
 
-    fn write_repr(&self, f: &mut impl fmt::Write) -> fmt::Result {
+    fn write_repr(&self, f: &mut dyn fmt::Write) -> fmt::Result {
         match self {
             Value::None => f.write_str("None"),
             Value::Bool(true) => f.write_str("True"),
             Value::Bool(false) => f.write_str("False"),
             Value::Int(i) => write!(f, "{i}"),
+            Value::BigInt(n) => write!(f, "{n}"),
             Value::Float(x) => write_float_repr(f, *x),
             Value::Str(s) => pystr::write_repr(f, s),
-            Value::List(items) => {
-                f.write_str("[")?;
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    item.write_repr(f)?;
-                }
-                f.write_str("]")
-            }
-            Value::Dict(d) => write!(f, "{d}"),
+            Value::Bytes(b) => bytes::write_repr(f, b),
+            Value::Tuple(t) => write_tuple_repr(f, t),
+            Value::List(l) => write_list_repr(f, l),
+            Value::Dict(d) => write_dict_repr(f, d),
             Value::Object(o) => write!(f, "{o}"),
         }
     }
+}
+
+/// How deep container reprs nest before `...` stands for the rest (CPython
+/// raises `RecursionError` near its recursion limit, 1000).
+const MAX_REPR_DEPTH: usize = 800;
+
+thread_local! {
+    /// The containers whose repr is being written on this thread, as
+    /// CPython's `Py_ReprEnter`.
+    static REPR_STACK: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Writes a container's repr with `body`, or `placeholder` if that very
+/// container is already being written further up (or the nesting is too
+/// deep).
+fn with_repr_guard(
+    f: &mut dyn fmt::Write,
+    id: usize,
+    placeholder: &str,
+    body: impl FnOnce(&mut dyn fmt::Write) -> fmt::Result,
+) -> fmt::Result {
+    let entered = REPR_STACK.with(|s| {
+        let mut stack = s.borrow_mut();
+        if stack.contains(&id) || stack.len() >= MAX_REPR_DEPTH {
+            false
+        } else {
+            stack.push(id);
+            true
+        }
+    });
+    if !entered {
+        return f.write_str(placeholder);
+    }
+    struct Leave;
+    impl Drop for Leave {
+        fn drop(&mut self) {
+            REPR_STACK.with(|s| s.borrow_mut().pop());
+        }
+    }
+    let _leave = Leave;
+    body(f)
+}
+
+fn write_items(f: &mut dyn fmt::Write, items: &[Value]) -> fmt::Result {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        item.write_repr(f)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn write_list_repr(f: &mut dyn fmt::Write, list: &PyList) -> fmt::Result {
+    with_repr_guard(f, list.id(), "[...]", |f| {
+        // A snapshot: no lock is held while the items (which may be this
+        // list's neighbours, or objects) write themselves.
+        let items = list.to_vec();
+        f.write_str("[")?;
+        write_items(f, &items)?;
+        f.write_str("]")
+    })
+}
+
+pub(crate) fn write_tuple_repr(f: &mut dyn fmt::Write, tuple: &PyTuple) -> fmt::Result {
+    with_repr_guard(f, tuple.id(), "(...)", |f| {
+        f.write_str("(")?;
+        write_items(f, tuple)?;
+        f.write_str(if tuple.len() == 1 { ",)" } else { ")" })
+    })
+}
+
+pub(crate) fn write_dict_repr(f: &mut dyn fmt::Write, dict: &PyDict) -> fmt::Result {
+    with_repr_guard(f, dict.id(), "{...}", |f| {
+        let entries = dict.items();
+        write_entries_repr(f, entries.iter().map(|(k, v)| (k.as_str(), v)))
+    })
+}
+
+/// `{'k': v, ...}`.
+pub(crate) fn write_entries_repr<'a>(
+    f: &mut dyn fmt::Write,
+    entries: impl Iterator<Item = (&'a str, &'a Value)>,
+) -> fmt::Result {
+    f.write_str("{")?;
+    for (i, (k, v)) in entries.enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        pystr::write_repr(f, k)?;
+        f.write_str(": ")?;
+        v.write_repr(f)?;
+    }
+    f.write_str("}")
 }
 
 /// `Debug` is the same Python `repr` as `Display`, so that `{:?}` of a
@@ -202,7 +544,7 @@ impl fmt::Debug for Value {
 /// Writes Python's `repr()` of a float: the shortest digits that round-trip
 /// (Rust's formatter finds the same ones), in fixed notation when the
 /// decimal exponent is in `-4..16` and in `1e+16` style otherwise.
-pub(crate) fn write_float_repr(f: &mut impl fmt::Write, x: f64) -> fmt::Result {
+pub(crate) fn write_float_repr(f: &mut (impl fmt::Write + ?Sized), x: f64) -> fmt::Result {
     if x.is_nan() {
         return f.write_str("nan");
     }
@@ -258,7 +600,142 @@ pub(crate) fn write_float_repr(f: &mut impl fmt::Write, x: f64) -> fmt::Result {
     }
 }
 
-macro_rules! from_int {
+/// Python's `hash()`, CPython's algorithms for numbers and tuples.
+mod hash {
+    use std::hash::{Hash, Hasher};
+
+    use num_traits::ToPrimitive;
+
+    use super::Value;
+    use crate::error::Error;
+
+    /// `sys.hash_info.modulus`: the Mersenne prime 2**61 - 1.
+    const MODULUS: u64 = (1 << 61) - 1;
+    /// `sys.hash_info.width - 3`: the bits of the modulus.
+    const BITS: u32 = 61;
+    /// `sys.hash_info.inf`.
+    const INF: i64 = 314_159;
+
+    pub(super) fn py_hash(value: &Value) -> Result<i64, Error> {
+        Ok(match value {
+            // CPython 3.11 hashes None by address; any constant serves.
+            Value::None => 0x5f3e_a9d1,
+            Value::Bool(b) => i64::from(*b),
+            Value::Int(i) => signed(i.unsigned_abs() % MODULUS, *i < 0),
+            Value::BigInt(n) => {
+                let m = n.as_num().magnitude() % MODULUS;
+                signed(m.to_u64().unwrap_or_default(), n.is_negative())
+            }
+            Value::Float(x) => float(*x),
+            Value::Str(s) => stable(s.as_str()),
+            Value::Bytes(b) => stable(b.as_bytes()),
+            Value::Tuple(t) => {
+                // CPython 3.11's tuplehash: xxHash's round over the items'
+                // hashes.
+                const PRIME_1: u64 = 11_400_714_785_074_694_791;
+                const PRIME_2: u64 = 14_029_467_366_897_019_727;
+                const PRIME_5: u64 = 2_870_177_450_012_600_261;
+                let mut acc = PRIME_5;
+                for item in t.iter() {
+                    let lane = py_hash(item)? as u64;
+                    acc = acc.wrapping_add(lane.wrapping_mul(PRIME_2));
+                    acc = acc.rotate_left(31);
+                    acc = acc.wrapping_mul(PRIME_1);
+                }
+                acc = acc.wrapping_add((t.len() as u64) ^ (PRIME_5 ^ 3_527_539));
+                if acc == u64::MAX {
+                    1_546_275_796
+                } else {
+                    acc as i64
+                }
+            }
+            Value::List(_) | Value::Dict(_) => {
+                return Err(Error::type_error(format!("unhashable type: '{}'", value.type_name())));
+            }
+            Value::Object(o) => {
+                // CPython's default: the address, rotated by 4 bits.
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                o.hash(&mut h);
+                minus_one_is_minus_two(h.finish() as i64)
+            }
+        })
+    }
+
+    /// `-m` or `m` (already reduced modulo 2**61 - 1), with -1 made -2:
+    /// CPython reserves -1 for errors.
+    fn signed(m: u64, negative: bool) -> i64 {
+        let h = m as i64;
+        minus_one_is_minus_two(if negative { -h } else { h })
+    }
+
+    fn minus_one_is_minus_two(h: i64) -> i64 {
+        if h == -1 {
+            -2
+        } else {
+            h
+        }
+    }
+
+    /// CPython's `_Py_HashDouble`: the float's exact rational value reduced
+    /// modulo 2**61 - 1, so that `hash(2.0) == hash(2)`.
+    fn float(v: f64) -> i64 {
+        if v.is_nan() {
+            // CPython 3.10+ hashes a NaN by address; 3.9's constant serves.
+            return 0;
+        }
+        if v.is_infinite() {
+            return if v > 0.0 { INF } else { -INF };
+        }
+        let (mut m, mut e) = frexp(v);
+        let negative = m < 0.0;
+        if negative {
+            m = -m;
+        }
+        // Process 28 bits at a time: the mantissa times 2**e, reduced.
+        let mut x: u64 = 0;
+        while m != 0.0 {
+            x = ((x << 28) & MODULUS) | (x >> (BITS - 28));
+            m *= 268_435_456.0;
+            e -= 28;
+            let y = m as u64;
+            m -= y as f64;
+            x += y;
+            if x >= MODULUS {
+                x -= MODULUS;
+            }
+        }
+        let e = if e >= 0 { (e as u32) % BITS } else { BITS - 1 - ((-1 - e) as u32 % BITS) };
+        x = ((x << e) & MODULUS) | (x >> (BITS - e));
+        signed(x, negative)
+    }
+
+    /// C's `frexp`: `v == m * 2**e` with `0.5 <= |m| < 1` (for finite,
+    /// nonzero `v`; `(v, 0)` otherwise).
+    fn frexp(v: f64) -> (f64, i32) {
+        if v == 0.0 || !v.is_finite() {
+            return (v, 0);
+        }
+        let bits = v.to_bits();
+        let exponent = ((bits >> 52) & 0x7ff) as i32;
+        if exponent == 0 {
+            // Subnormal: scale into the normal range first.
+            let (m, e) = frexp(v * 2f64.powi(64));
+            return (m, e - 64);
+        }
+        let mantissa = f64::from_bits((bits & !(0x7ff << 52)) | (1022 << 52));
+        (mantissa, exponent - 1022)
+    }
+
+    /// A hash of a string's or bytes' contents that is the same in every
+    /// run (CPython's is randomized per process, so none could match it).
+    fn stable<T: Hash + ?Sized>(contents: &T) -> i64 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        contents.hash(&mut h);
+        minus_one_is_minus_two(h.finish() as i64)
+    }
+}
+
+macro_rules! from_small_int {
     ($($t:ty),*) => {$(
         impl From<$t> for Value {
             fn from(v: $t) -> Value {
@@ -267,7 +744,31 @@ macro_rules! from_int {
         }
     )*};
 }
-from_int!(i8, i16, i32, i64, u8, u16, u32);
+from_small_int!(i8, i16, i32, i64, u8, u16, u32);
+
+macro_rules! from_wide_int {
+    ($($t:ty),*) => {$(
+        /// An `Int` where it fits in 64 bits, a `BigInt` beyond.
+        impl From<$t> for Value {
+            fn from(v: $t) -> Value {
+                match i64::try_from(v) {
+                    Ok(i) => Value::Int(i),
+                    Err(_) => Value::BigInt(BigInt::from_num(v.into())),
+                }
+            }
+        }
+    )*};
+}
+from_wide_int!(u64, usize, i128, u128, isize);
+
+impl From<BigInt> for Value {
+    fn from(v: BigInt) -> Value {
+        match v.to_i64() {
+            Some(i) => Value::Int(i),
+            None => Value::BigInt(v),
+        }
+    }
+}
 
 impl From<bool> for Value {
     fn from(v: bool) -> Value {
@@ -311,23 +812,63 @@ impl From<PyStr> for Value {
     }
 }
 
+impl From<PyBytes> for Value {
+    fn from(v: PyBytes) -> Value {
+        Value::Bytes(v)
+    }
+}
+
 impl From<()> for Value {
     fn from((): ()) -> Value {
         Value::None
     }
 }
 
+/// A new shared dict holding `v`'s entries.
 impl From<Dict> for Value {
     fn from(v: Dict) -> Value {
-        Value::Dict(Arc::new(v))
+        Value::Dict(PyDict::from(v))
     }
 }
 
-impl From<Vec<Value>> for Value {
-    fn from(v: Vec<Value>) -> Value {
-        Value::List(v.into())
+impl From<PyDict> for Value {
+    fn from(v: PyDict) -> Value {
+        Value::Dict(v)
     }
 }
+
+impl From<PyList> for Value {
+    fn from(v: PyList) -> Value {
+        Value::List(v)
+    }
+}
+
+impl From<PyTuple> for Value {
+    fn from(v: PyTuple) -> Value {
+        Value::Tuple(v)
+    }
+}
+
+/// A new list: Python's `[...]`. (`Vec<u8>` too is a list of ints; a
+/// `bytes` is [`Value::bytes`].)
+impl<T: Into<Value>> From<Vec<T>> for Value {
+    fn from(v: Vec<T>) -> Value {
+        Value::list(v)
+    }
+}
+
+macro_rules! from_tuple {
+    ($(($($t:ident),+))*) => {$(
+        /// A tuple: Python's `(a, b)`.
+        #[allow(non_snake_case)]
+        impl<$($t: Into<Value>),+> From<($($t,)+)> for Value {
+            fn from(($($t,)+): ($($t,)+)) -> Value {
+                Value::Tuple(PyTuple::new(vec![$($t.into()),+]))
+            }
+        }
+    )*};
+}
+from_tuple!((A)(A, B)(A, B, C)(A, B, C, D)(A, B, C, D, E)(A, B, C, D, E, F));
 
 impl From<PyObject> for Value {
     fn from(v: PyObject) -> Value {

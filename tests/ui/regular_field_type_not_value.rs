@@ -2,7 +2,7 @@ use pyslots::prelude::*;
 
 #[pyclass_like]
 struct Buffer {
-    data: Vec<u8>,
+    timeout: std::time::Duration,
 }
 
 fn main() {}

@@ -77,9 +77,10 @@ struct Storage {
     /// `slot_get`, `slot_set` and `slot_del`.
     slot_names: Vec<String>,
     get_arms: Vec<TokenStream>,
+    get_ref_arms: Vec<TokenStream>,
     set_arms: Vec<TokenStream>,
     del_arms: Vec<TokenStream>,
-    /// Whether the class has a `__pyslots_dict` field (a [`DictSlot`]).
+    /// Whether the class has a `__pyslots_dict` field (a `DictSlot`).
     own_dict: bool,
     /// Terms of `heap_size`, the bases' aside.
     heap: Vec<TokenStream>,
@@ -184,16 +185,16 @@ impl<'a> ClassBuilder<'a> {
             } else {
                 quote! {
                     #merge
-                    if let #pv::Some(__pyslots_d) = #pv::ClassImpl::dict_mut(&mut __pyslots_this) {
-                        #( #pv::Dict::insert(__pyslots_d, #keys, #values); )*
+                    if let #pv::Some(mut __pyslots_d) = #pv::ClassImpl::dict_mut(&mut __pyslots_this) {
+                        #( #pv::DictViewMut::set(&mut __pyslots_d, #keys, #values); )*
                     }
                 }
             };
         } else {
-            let keys_static = quote!(<Self as #pv::ClassImpl>::shared_keys());
-            s.fields.push(quote!(__pyslots_dict: #pv::Dict));
-            s.init_new.push(quote!(__pyslots_dict: #pv::Dict::from_shared_array(#keys_static, [#(#values),*])));
-            s.init_default.push(quote!(__pyslots_dict: #pv::Dict::with_keys(#keys_static)));
+            let n = keys.len();
+            s.fields.push(quote!(__pyslots_dict: #pv::InlineValues<#n>));
+            s.init_new.push(quote!(__pyslots_dict: #pv::InlineValues::new([#(#values),*])));
+            s.init_default.push(quote!(__pyslots_dict: #pv::Default::default()));
             // The class's own key table: one static, and a `match` from
             // names to positions in it.
             let indices = 0..keys.len();
@@ -212,7 +213,7 @@ impl<'a> ClassBuilder<'a> {
                 }
             };
         }
-        s.heap.push(quote!(#pv::Option::map_or(#pv::DictSlot::dict(&self.__pyslots_dict), 0, #pv::Dict::heap_size)));
+        s.heap.push(self.own_dict_heap());
         s.declared_slots = quote!(#pv::None);
         s.has_dict = quote!(true);
         s.has_weakref = quote!(true);
@@ -256,6 +257,8 @@ impl<'a> ClassBuilder<'a> {
                     s.init_new.push(quote!(#fid: <#ty as #pv::SlotValue>::store(#fid)));
                     s.init_default.push(quote!(#fid: <#ty as #pv::SlotValue>::vacant()));
                     s.get_arms.push(quote!(#key => #pv::read_typed::<#ty, _>(&self.#fid, &self.__pyslots_set, #bit)));
+                    s.get_ref_arms
+                        .push(quote!(#key => #pv::read_typed_ref::<#ty, _>(&self.#fid, &self.__pyslots_set, #bit)));
                     s.set_arms.push(quote!(
                         #key => #pv::write_typed::<#ty, _>(&mut self.#fid, &mut self.__pyslots_set, #bit, __pyslots_value, __pyslots_cls, #name)
                     ));
@@ -270,6 +273,7 @@ impl<'a> ClassBuilder<'a> {
                     s.init_new.push(quote!(#fid: #pv::None));
                     s.init_default.push(quote!(#fid: #pv::None));
                     s.get_arms.push(quote!(#key => #pv::read_untyped(&self.#fid)));
+                    s.get_ref_arms.push(quote!(#key => #pv::read_untyped_ref(&self.#fid)));
                     s.set_arms.push(quote!(#key => #pv::write_untyped(&mut self.#fid, __pyslots_value)));
                     s.del_arms.push(quote!(#key => #pv::delete_untyped(&mut self.#fid)));
                     s.heap.push(quote!(#pv::untyped_heap_size(&self.#fid)));
@@ -287,10 +291,10 @@ impl<'a> ClassBuilder<'a> {
         }
         s.own_dict = sp.dict.is_some();
         if s.own_dict {
-            s.fields.push(quote!(__pyslots_dict: #pv::Dict));
-            s.init_new.push(quote!(__pyslots_dict: #pv::Dict::new()));
-            s.init_default.push(quote!(__pyslots_dict: #pv::Dict::new()));
-            s.heap.push(quote!(#pv::Dict::heap_size(&self.__pyslots_dict)));
+            s.fields.push(quote!(__pyslots_dict: #pv::LazyDict));
+            s.init_new.push(quote!(__pyslots_dict: #pv::Default::default()));
+            s.init_default.push(quote!(__pyslots_dict: #pv::Default::default()));
+            s.heap.push(self.own_dict_heap());
         }
         s.after_new = self.merge_dicts(s.own_dict);
         s.accessors = self.accessors(sp);
@@ -319,11 +323,19 @@ impl<'a> ClassBuilder<'a> {
         if usize::from(own) + self.base_fields.len() < 2 {
             return TokenStream::new();
         }
-        let own = own.then(|| quote!(#pv::DictSlot::dict_mut(&mut __pyslots_this.__pyslots_dict),));
+        let own = own.then(|| {
+            quote!(#pv::DictSlot::view_mut(&mut __pyslots_this.__pyslots_dict, <Self as #pv::ClassImpl>::shared_keys()),)
+        });
         let fields = &self.base_fields;
         quote! {
             #pv::merge_dicts(&mut [#own #(#pv::ClassImpl::dict_mut(&mut __pyslots_this.#fields)),*]);
         }
+    }
+
+    /// The heap bytes of the class's own dict storage.
+    fn own_dict_heap(&self) -> TokenStream {
+        let pv = &self.pv;
+        quote!(#pv::dict_heap_size(#pv::DictSlot::view(&self.__pyslots_dict, <Self as #pv::ClassImpl>::shared_keys())))
     }
 
     // -----------------------------------------------------------------------
@@ -447,6 +459,21 @@ impl<'a> ClassBuilder<'a> {
                     None => quote!(#pv::SlotGet::NotSlot),
                 },
             );
+            let get_ref = dispatch(
+                &s.get_ref_arms,
+                match last {
+                    Some(last) => quote! {
+                        #(
+                            match #pv::ClassImpl::slot_get_ref(&self.#first, __pyslots_name) {
+                                #pv::SlotGetRef::NotSlot => {}
+                                __pyslots_found => return __pyslots_found,
+                            }
+                        )*
+                        #pv::ClassImpl::slot_get_ref(&self.#last, __pyslots_name)
+                    },
+                    None => quote!(#pv::SlotGetRef::NotSlot),
+                },
+            );
             let set = dispatch(
                 &s.set_arms,
                 match last {
@@ -481,6 +508,10 @@ impl<'a> ClassBuilder<'a> {
                 #[inline(always)]
                 fn slot_get(&self, __pyslots_name: &::core::primitive::str) -> #pv::SlotGet {
                     #get
+                }
+                #[inline(always)]
+                fn slot_get_ref(&self, __pyslots_name: &::core::primitive::str) -> #pv::SlotGetRef<'_> {
+                    #get_ref
                 }
                 #[inline(always)]
                 fn slot_set(
@@ -527,8 +558,9 @@ impl<'a> ClassBuilder<'a> {
         let mut get = Vec::new();
         let mut get_mut = Vec::new();
         if self.storage.own_dict {
-            get.push(quote!(#pv::DictSlot::dict(&self.__pyslots_dict)));
-            get_mut.push(quote!(#pv::DictSlot::dict_mut(&mut self.__pyslots_dict)));
+            let keys = quote!(<Self as #pv::ClassImpl>::shared_keys());
+            get.push(quote!(#pv::DictSlot::view(&self.__pyslots_dict, #keys)));
+            get_mut.push(quote!(#pv::DictSlot::view_mut(&mut self.__pyslots_dict, #keys)));
         }
         for f in &self.base_fields {
             get.push(quote!(#pv::ClassImpl::dict(&self.#f)));
@@ -553,11 +585,11 @@ impl<'a> ClassBuilder<'a> {
         };
         quote! {
             #[inline]
-            fn dict(&self) -> #pv::Option<&#pv::Dict> {
+            fn dict(&self) -> #pv::Option<#pv::DictView<'_>> {
                 #get_body
             }
             #[inline]
-            fn dict_mut(&mut self) -> #pv::Option<&mut #pv::Dict> {
+            fn dict_mut(&mut self) -> #pv::Option<#pv::DictViewMut<'_>> {
                 #get_mut_body
             }
         }

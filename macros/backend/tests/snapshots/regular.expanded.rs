@@ -2,7 +2,7 @@
 // pub struct Person { name : String , age : u32 , }
 
 pub struct Person {
-    __pyslots_dict: ::pyslots::__private::Dict,
+    __pyslots_dict: ::pyslots::__private::InlineValues<2usize>,
 }
 impl Person {
     #[doc = "A new instance whose dict holds the fields in declaration order, as `__init__` would set them: `name`, `age`."]
@@ -10,13 +10,10 @@ impl Person {
     #[allow(clippy::too_many_arguments)]
     pub fn new(name: String, age: u32) -> Self {
         Self {
-            __pyslots_dict: ::pyslots::__private::Dict::from_shared_array(
-                <Self as ::pyslots::__private::ClassImpl>::shared_keys(),
-                [
-                    <::pyslots::__private::Value as ::core::convert::From<String>>::from(name),
-                    <::pyslots::__private::Value as ::core::convert::From<u32>>::from(age),
-                ],
-            ),
+            __pyslots_dict: ::pyslots::__private::InlineValues::new([
+                <::pyslots::__private::Value as ::core::convert::From<String>>::from(name),
+                <::pyslots::__private::Value as ::core::convert::From<u32>>::from(age),
+            ]),
         }
     }
 }
@@ -25,29 +22,30 @@ impl ::pyslots::__private::Default for Person {
     #[doc = r" `object.__new__` makes it before `__init__` assigns anything."]
     #[inline]
     fn default() -> Self {
-        Self {
-            __pyslots_dict: ::pyslots::__private::Dict::with_keys(
-                <Self as ::pyslots::__private::ClassImpl>::shared_keys(),
-            ),
-        }
+        Self { __pyslots_dict: ::pyslots::__private::Default::default() }
     }
 }
 impl ::pyslots::__private::ClassImpl for Person {
     #[inline]
-    fn dict(&self) -> ::pyslots::__private::Option<&::pyslots::__private::Dict> {
-        ::pyslots::__private::DictSlot::dict(&self.__pyslots_dict)
+    fn dict(&self) -> ::pyslots::__private::Option<::pyslots::__private::DictView<'_>> {
+        ::pyslots::__private::DictSlot::view(
+            &self.__pyslots_dict,
+            <Self as ::pyslots::__private::ClassImpl>::shared_keys(),
+        )
     }
     #[inline]
-    fn dict_mut(&mut self) -> ::pyslots::__private::Option<&mut ::pyslots::__private::Dict> {
-        ::pyslots::__private::DictSlot::dict_mut(&mut self.__pyslots_dict)
+    fn dict_mut(&mut self) -> ::pyslots::__private::Option<::pyslots::__private::DictViewMut<'_>> {
+        ::pyslots::__private::DictSlot::view_mut(
+            &mut self.__pyslots_dict,
+            <Self as ::pyslots::__private::ClassImpl>::shared_keys(),
+        )
     }
     #[inline]
     fn heap_size(&self) -> ::core::primitive::usize {
-        ::pyslots::__private::Option::map_or(
-            ::pyslots::__private::DictSlot::dict(&self.__pyslots_dict),
-            0,
-            ::pyslots::__private::Dict::heap_size,
-        )
+        ::pyslots::__private::dict_heap_size(::pyslots::__private::DictSlot::view(
+            &self.__pyslots_dict,
+            <Self as ::pyslots::__private::ClassImpl>::shared_keys(),
+        ))
     }
     #[inline(always)]
     fn shared_keys() -> &'static ::pyslots::__private::SharedKeys {

@@ -66,6 +66,13 @@ impl ::pyslots::__private::ClassImpl for Dog {
         }
     }
     #[inline(always)]
+    fn slot_get_ref(&self, __pyslots_name: &::core::primitive::str) -> ::pyslots::__private::SlotGetRef<'_> {
+        match Self::__pyslots_slot_index(__pyslots_name) {
+            0u32 => ::pyslots::__private::read_typed_ref::<String, _>(&self.breed, &self.__pyslots_set, 0u32),
+            _ => ::pyslots::__private::ClassImpl::slot_get_ref(&self.__pyslots_base0, __pyslots_name),
+        }
+    }
+    #[inline(always)]
     fn slot_set(
         &mut self,
         __pyslots_name: &::core::primitive::str,
@@ -98,11 +105,11 @@ impl ::pyslots::__private::ClassImpl for Dog {
         }
     }
     #[inline]
-    fn dict(&self) -> ::pyslots::__private::Option<&::pyslots::__private::Dict> {
+    fn dict(&self) -> ::pyslots::__private::Option<::pyslots::__private::DictView<'_>> {
         ::pyslots::__private::ClassImpl::dict(&self.__pyslots_base0)
     }
     #[inline]
-    fn dict_mut(&mut self) -> ::pyslots::__private::Option<&mut ::pyslots::__private::Dict> {
+    fn dict_mut(&mut self) -> ::pyslots::__private::Option<::pyslots::__private::DictViewMut<'_>> {
         ::pyslots::__private::ClassImpl::dict_mut(&mut self.__pyslots_base0)
     }
     #[inline]

@@ -81,6 +81,14 @@ impl ::pyslots::__private::ClassImpl for Point {
         }
     }
     #[inline(always)]
+    fn slot_get_ref(&self, __pyslots_name: &::core::primitive::str) -> ::pyslots::__private::SlotGetRef<'_> {
+        match Self::__pyslots_slot_index(__pyslots_name) {
+            0u32 => ::pyslots::__private::read_typed_ref::<f64, _>(&self.x, &self.__pyslots_set, 0u32),
+            1u32 => ::pyslots::__private::read_typed_ref::<f64, _>(&self.y, &self.__pyslots_set, 1u32),
+            _ => ::pyslots::__private::SlotGetRef::NotSlot,
+        }
+    }
+    #[inline(always)]
     fn slot_set(
         &mut self,
         __pyslots_name: &::core::primitive::str,

@@ -46,6 +46,14 @@ impl ::pyslots::__private::ClassImpl for Node {
         }
     }
     #[inline(always)]
+    fn slot_get_ref(&self, __pyslots_name: &::core::primitive::str) -> ::pyslots::__private::SlotGetRef<'_> {
+        match Self::__pyslots_slot_index(__pyslots_name) {
+            0u32 => ::pyslots::__private::read_untyped_ref(&self.__pyslots_u0),
+            1u32 => ::pyslots::__private::read_untyped_ref(&self.__pyslots_u1),
+            _ => ::pyslots::__private::SlotGetRef::NotSlot,
+        }
+    }
+    #[inline(always)]
     fn slot_set(
         &mut self,
         __pyslots_name: &::core::primitive::str,

@@ -1,0 +1,442 @@
+//! An instance's `__dict__` storage, as CPython 3.11 keeps it: the values
+//! for the class's shared key table inline in the instance's own
+//! allocation, until `__dict__` is asked for or the instance gains a name
+//! the table does not have; from then on a live [`PyDict`], shared with
+//! whoever asked, so that what is set through either shows in the other.
+//!
+//! Generated code holds one of three storages ([`DictSlot`]):
+//! [`InlineValues`] for a regular class with its key table,
+//! [`LazyDict`] for a dict that starts empty (`#[slots(x, __dict__)]`, a
+//! subclass whose bases have no dict), [`NoDict`] where there is none of
+//! its own. The attribute algorithm sees them through [`DictView`] and
+//! [`DictViewMut`], which are the same for all.
+
+use std::sync::OnceLock;
+
+use crate::dict::{Dict, PyDict};
+use crate::pystr::PyStr;
+use crate::value::Value;
+use crate::value_ref::ValueRef;
+
+/// The key table a class shares among its instances' dicts: the attribute
+/// names its constructor sets, in order. Generated code keeps one per
+/// regular class in a `static`, so a view can tell by address whether it
+/// is still over a class's table.
+#[derive(Debug)]
+pub struct SharedKeys {
+    /// The names, in the order the constructor sets them.
+    pub names: &'static [&'static str],
+}
+
+/// The key table of a dict that starts empty.
+pub static NO_KEYS: SharedKeys = SharedKeys { names: &[] };
+
+/// The storage of a class's own dict: where its values live, and the live
+/// dict once there is one.
+pub trait DictSlot: Default + Send + Sync + 'static {
+    /// The dict, if this storage is one; `keys` is the class's key table.
+    fn view(&self, keys: &'static SharedKeys) -> Option<DictView<'_>>;
+    /// The dict, mutably.
+    fn view_mut(&mut self, keys: &'static SharedKeys) -> Option<DictViewMut<'_>>;
+}
+
+/// A regular class's dict: the values for its `N` shared keys and the live
+/// dict's place, in one allocation behind one pointer. A regular `Point`
+/// with `x` and `y` is 8 bytes inline and 16 + 2 × 24 on the heap: 72,
+/// CPython's 3.11 inline values take 96 with their floats.
+#[derive(Debug)]
+pub struct InlineValues<const N: usize>(Box<Block<N>>);
+
+#[derive(Debug)]
+struct Block<const N: usize> {
+    live: OnceLock<PyDict>,
+    values: [Option<Value>; N],
+}
+
+impl<const N: usize> InlineValues<N> {
+    /// Every key set, in table order: what the constructor builds.
+    #[inline]
+    pub fn new(values: [Value; N]) -> Self {
+        InlineValues(Box::new(Block { live: OnceLock::new(), values: values.map(Some) }))
+    }
+
+    /// Heap bytes of the allocation itself (what the values own aside).
+    pub fn block_size(&self) -> usize {
+        std::mem::size_of::<Block<N>>()
+    }
+}
+
+/// Every key unset, as `object.__new__` makes an instance.
+impl<const N: usize> Default for InlineValues<N> {
+    fn default() -> Self {
+        InlineValues(Box::new(Block { live: OnceLock::new(), values: std::array::from_fn(|_| None) }))
+    }
+}
+
+impl<const N: usize> DictSlot for InlineValues<N> {
+    #[inline]
+    fn view(&self, keys: &'static SharedKeys) -> Option<DictView<'_>> {
+        Some(DictView { keys, values: &self.0.values, live: &self.0.live, block: self.block_size() })
+    }
+    #[inline]
+    fn view_mut(&mut self, keys: &'static SharedKeys) -> Option<DictViewMut<'_>> {
+        let block = self.block_size();
+        let Block { live, values } = &mut *self.0;
+        Some(DictViewMut { keys, values, live, block })
+    }
+}
+
+/// A dict that starts empty: nothing is allocated until the first name is
+/// set or `__dict__` is asked for.
+#[derive(Debug, Default)]
+pub struct LazyDict {
+    live: OnceLock<PyDict>,
+}
+
+impl DictSlot for LazyDict {
+    #[inline]
+    fn view(&self, _: &'static SharedKeys) -> Option<DictView<'_>> {
+        Some(DictView { keys: &NO_KEYS, values: &[], live: &self.live, block: 0 })
+    }
+    #[inline]
+    fn view_mut(&mut self, _: &'static SharedKeys) -> Option<DictViewMut<'_>> {
+        Some(DictViewMut { keys: &NO_KEYS, values: &mut [], live: &mut self.live, block: 0 })
+    }
+}
+
+/// No dict of its own: the instance dict is a base's, or there is none.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoDict;
+
+impl DictSlot for NoDict {
+    #[inline]
+    fn view(&self, _: &'static SharedKeys) -> Option<DictView<'_>> {
+        None
+    }
+    #[inline]
+    fn view_mut(&mut self, _: &'static SharedKeys) -> Option<DictViewMut<'_>> {
+        None
+    }
+}
+
+/// Selects the storage of a subclass's own `__dict__`: a [`LazyDict`] when
+/// the class needs one and no base has one, [`NoDict`] otherwise. The
+/// condition is a constant over the bases' layouts, which only the
+/// compiler can see.
+#[derive(Debug)]
+pub struct DictIf<const B: bool>;
+
+/// See [`DictIf`].
+pub trait DictSel {
+    /// [`LazyDict`] or [`NoDict`].
+    type Storage: DictSlot;
+}
+
+impl DictSel for DictIf<true> {
+    type Storage = LazyDict;
+}
+
+impl DictSel for DictIf<false> {
+    type Storage = NoDict;
+}
+
+/// An instance dict, read: inline values over a key table, or the live
+/// dict once there is one (the inline values are then stale and ignored).
+#[derive(Clone, Copy, Debug)]
+pub struct DictView<'a> {
+    keys: &'static SharedKeys,
+    values: &'a [Option<Value>],
+    live: &'a OnceLock<PyDict>,
+    /// The bytes of the storage's own allocation.
+    block: usize,
+}
+
+impl<'a> DictView<'a> {
+    /// The live dict, if `__dict__` was asked for or the instance diverged
+    /// from its key table.
+    #[inline]
+    pub fn live(&self) -> Option<&'a PyDict> {
+        self.live.get()
+    }
+
+    /// The value of `name`, which sits at `index` of the key table `keys`
+    /// (generated code finds it with a `match` at compile time): a direct
+    /// read while the values are still inline over that very table.
+    #[inline]
+    pub fn get_known(&self, keys: &'static SharedKeys, index: usize, name: &str) -> Option<Value> {
+        if self.live.get().is_none() && std::ptr::eq(self.keys, keys) {
+            return self.values.get(index)?.clone();
+        }
+        self.get(name)
+    }
+
+    /// The value of `name`.
+    pub fn get(&self, name: &str) -> Option<Value> {
+        match self.live.get() {
+            Some(d) => d.get(name),
+            None => self.inline_index(name).and_then(|i| self.values[i].clone()),
+        }
+    }
+
+    /// The value of `name`, borrowed while the values are inline; cloned
+    /// out of the live dict's lock otherwise.
+    pub fn get_ref(&self, name: &str, known: Option<(&'static SharedKeys, usize)>) -> Option<ValueRef<'a>> {
+        if let Some(d) = self.live.get() {
+            return d.get(name).map(ValueRef::Owned);
+        }
+        let index = match known {
+            Some((keys, index)) if std::ptr::eq(self.keys, keys) => index,
+            _ => self.inline_index(name)?,
+        };
+        self.values.get(index)?.as_ref().map(ValueRef::Value)
+    }
+
+    /// Whether `name` has an entry.
+    pub fn contains(&self, name: &str) -> bool {
+        match self.live.get() {
+            Some(d) => d.contains_key(name),
+            None => self.inline_index(name).is_some_and(|i| self.values[i].is_some()),
+        }
+    }
+
+    fn inline_index(&self, name: &str) -> Option<usize> {
+        self.keys.names.iter().position(|k| *k == name)
+    }
+
+    /// The entries, in insertion order.
+    pub fn entries(&self) -> Vec<(PyStr, Value)> {
+        match self.live.get() {
+            Some(d) => d.items(),
+            None => self.inline_entries().collect(),
+        }
+    }
+
+    fn inline_entries(&self) -> impl Iterator<Item = (PyStr, Value)> + 'a {
+        let (names, values) = (self.keys.names, self.values);
+        names.iter().zip(values).filter_map(|(k, v)| Some((PyStr::new(k), v.clone()?)))
+    }
+
+    /// The live dict, made now if there is none yet (`obj.__dict__`): it
+    /// starts with copies of the inline values, which from then on are
+    /// ignored (and dropped at the next write to the instance).
+    pub fn materialize(&self) -> PyDict {
+        self.live.get_or_init(|| self.inline_entries().collect()).clone()
+    }
+
+    /// Heap bytes: the storage's allocation, the inline values' contents
+    /// and the live dict's.
+    pub fn heap_size(&self) -> usize {
+        self.block
+            + self.values.iter().flatten().map(Value::heap_size).sum::<usize>()
+            + self.live.get().map_or(0, PyDict::heap_size)
+    }
+}
+
+/// An instance dict, to write.
+#[derive(Debug)]
+pub struct DictViewMut<'a> {
+    keys: &'static SharedKeys,
+    values: &'a mut [Option<Value>],
+    live: &'a mut OnceLock<PyDict>,
+    block: usize,
+}
+
+impl<'a> DictViewMut<'a> {
+    /// The same dict, read.
+    #[inline]
+    pub fn as_view(&self) -> DictView<'_> {
+        DictView { keys: self.keys, values: self.values, live: self.live, block: self.block }
+    }
+
+    /// The live dict, with the stale inline values (copies left by a
+    /// `materialize` through a shared borrow) dropped; `None` while the
+    /// values are inline.
+    fn live_dict(&mut self) -> Option<&PyDict> {
+        let d = self.live.get_mut()?;
+        for stale in self.values.iter_mut() {
+            *stale = None;
+        }
+        Some(d)
+    }
+
+    /// The value present at `index` of the key table `keys`, to overwrite
+    /// in place, while the values are still inline over that very table;
+    /// `None` where [`set`](DictViewMut::set) applies.
+    #[inline]
+    pub fn known_value_mut(&mut self, keys: &'static SharedKeys, index: usize) -> Option<&mut Value> {
+        if self.live.get_mut().is_none() && std::ptr::eq(self.keys, keys) {
+            return self.values.get_mut(index)?.as_mut();
+        }
+        None
+    }
+
+    /// Sets `name`. While the values are inline, a key of the table that is
+    /// set, or unset with nothing set after it, is written in place;
+    /// anything else (a new name, or a name that must now go last to keep
+    /// insertion order) makes the dict live first.
+    pub fn set(&mut self, name: &str, value: Value) {
+        if self.live.get_mut().is_none() {
+            if let Some(i) = self.keys.names.iter().position(|k| *k == name) {
+                if self.values[i].is_some() || self.values[i + 1..].iter().all(Option::is_none) {
+                    self.values[i] = Some(value);
+                    return;
+                }
+            }
+        }
+        let old = self.materialize().set_str(name, value);
+        drop(old);
+    }
+
+    /// Removes `name`, returning its value.
+    pub fn remove(&mut self, name: &str) -> Option<Value> {
+        if let Some(d) = self.live_dict() {
+            return d.remove(name);
+        }
+        let i = self.keys.names.iter().position(|k| *k == name)?;
+        self.values[i].take()
+    }
+
+    /// `del obj.__dict__`: the instance lets go of its dict (whoever else
+    /// holds it keeps it, contents and all) and starts a new, empty one.
+    pub fn reset(&mut self) {
+        *self.live = OnceLock::new();
+        for v in self.values.iter_mut() {
+            *v = None;
+        }
+    }
+
+    /// `obj.__dict__ = d`: `d` itself becomes the instance's dict.
+    pub fn replace(&mut self, dict: PyDict) {
+        self.reset();
+        *self.live = OnceLock::from(dict);
+    }
+
+    /// The live dict, made now from the inline values (moved, not copied)
+    /// if there is none yet.
+    pub fn materialize(&mut self) -> &PyDict {
+        if self.live.get_mut().is_none() {
+            let mut contents = Dict::with_capacity(self.values.len());
+            for (name, value) in self.keys.names.iter().zip(self.values.iter_mut()) {
+                if let Some(value) = value.take() {
+                    contents.insert(*name, value);
+                }
+            }
+            *self.live = OnceLock::from(PyDict::from(contents));
+        }
+        self.live_dict().expect("made live just above")
+    }
+
+    /// Removes and returns every entry, in insertion order.
+    pub fn take_entries(&mut self) -> Vec<(PyStr, Value)> {
+        if let Some(d) = self.live_dict() {
+            let entries = d.items();
+            d.clear();
+            return entries;
+        }
+        let names = self.keys.names;
+        names.iter().zip(self.values.iter_mut()).filter_map(|(k, v)| Some((PyStr::new(k), v.take()?))).collect()
+    }
+}
+
+/// Heap bytes of a class's own dict storage, if it has one.
+#[inline]
+pub fn dict_heap_size(view: Option<DictView<'_>>) -> usize {
+    view.map_or(0, |d| d.heap_size())
+}
+
+/// Makes one instance dict out of several: the first present dict keeps
+/// its entries and receives the others' in order; the others end empty.
+/// With two regular bases (`class P(Named, Aged)`) CPython has one dict,
+/// holding what both `__init__`s set.
+pub fn merge_dicts(dicts: &mut [Option<DictViewMut<'_>>]) {
+    let mut iter = dicts.iter_mut().flatten();
+    let Some(first) = iter.next() else { return };
+    for other in iter {
+        for (k, v) in other.take_entries() {
+            first.set(&k, v);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static PERSON: SharedKeys = SharedKeys { names: &["name", "age"] };
+
+    fn person() -> InlineValues<2> {
+        InlineValues::new([Value::from("Alice"), Value::from(30)])
+    }
+
+    fn repr(d: &InlineValues<2>) -> String {
+        let entries = d.view(&PERSON).unwrap().entries();
+        Value::dict(entries).to_string()
+    }
+
+    #[test]
+    fn inline_values_are_one_pointer_and_stay_inline() {
+        assert_eq!(std::mem::size_of::<InlineValues<2>>(), 8);
+        assert_eq!(person().block_size(), 16 + 2 * 24);
+        let mut d = person();
+        d.view_mut(&PERSON).unwrap().set("age", Value::from(31));
+        assert!(d.view(&PERSON).unwrap().live().is_none());
+        assert_eq!(repr(&d), "{'name': 'Alice', 'age': 31}");
+    }
+
+    #[test]
+    fn known_value_mut_only_over_its_own_table_and_present_values() {
+        static OTHER: SharedKeys = SharedKeys { names: &["name", "age"] };
+        let mut d = person();
+        let mut v = d.view_mut(&PERSON).unwrap();
+        *v.known_value_mut(&PERSON, 1).unwrap() = Value::Int(31);
+        // Another table with the same names is another class's: no shortcut.
+        assert!(v.known_value_mut(&OTHER, 1).is_none());
+        assert!(v.known_value_mut(&PERSON, 2).is_none());
+        v.remove("name");
+        assert!(v.known_value_mut(&PERSON, 0).is_none());
+        // Re-inserting a deleted name puts it last: the dict goes live.
+        v.set("name", Value::from("Bob"));
+        assert!(v.known_value_mut(&PERSON, 1).is_none());
+        assert_eq!(repr(&d), "{'age': 31, 'name': 'Bob'}");
+        assert_eq!(d.view(&PERSON).unwrap().get_known(&PERSON, 1, "age"), Some(Value::Int(31)));
+    }
+
+    #[test]
+    fn a_new_name_makes_the_dict_live_in_order() {
+        let mut d = person();
+        d.view_mut(&PERSON).unwrap().set("height", Value::from(170));
+        assert!(d.view(&PERSON).unwrap().live().is_some());
+        assert_eq!(repr(&d), "{'name': 'Alice', 'age': 30, 'height': 170}");
+        d.view_mut(&PERSON).unwrap().remove("age");
+        assert_eq!(repr(&d), "{'name': 'Alice', 'height': 170}");
+    }
+
+    #[test]
+    fn materialized_dict_is_shared_both_ways() {
+        let mut d = person();
+        let live = d.view(&PERSON).unwrap().materialize();
+        live.insert("x", 1);
+        assert_eq!(d.view(&PERSON).unwrap().get("x"), Some(Value::Int(1)));
+        d.view_mut(&PERSON).unwrap().set("y", Value::from(2));
+        d.view_mut(&PERSON).unwrap().remove("name");
+        assert_eq!(live.to_string(), "{'age': 30, 'x': 1, 'y': 2}");
+        // The stale inline copies are gone after the first write.
+        assert!(d.0.values.iter().all(Option::is_none));
+        // `del obj.__dict__`: the old dict keeps its contents.
+        d.view_mut(&PERSON).unwrap().reset();
+        assert_eq!(repr(&d), "{}");
+        assert_eq!(live.len(), 3);
+    }
+
+    #[test]
+    fn unset_keys_fill_in_table_order_and_stay_inline() {
+        let mut d = InlineValues::<2>::default();
+        d.view_mut(&PERSON).unwrap().set("name", Value::from("A"));
+        d.view_mut(&PERSON).unwrap().set("age", Value::from(1));
+        assert!(d.view(&PERSON).unwrap().live().is_none());
+        let mut e = InlineValues::<2>::default();
+        e.view_mut(&PERSON).unwrap().set("age", Value::from(1));
+        e.view_mut(&PERSON).unwrap().set("name", Value::from("A"));
+        assert_eq!(repr(&e), "{'age': 1, 'name': 'A'}");
+    }
+}

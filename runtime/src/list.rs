@@ -1,0 +1,161 @@
+//! `PyList`: Python's `list`, shared and mutable.
+
+use std::fmt;
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use crate::error::Error;
+use crate::trashcan;
+use crate::value::{self, Value};
+
+/// A shared, mutable list, like Python's `list`: cloning the handle gives
+/// another reference to the same list, so two attributes holding it see
+/// each other's changes.
+///
+/// Access goes through a read-write lock, held only inside each method
+/// (never while user code runs, and a replaced item is dropped after it is
+/// released). `Display` is Python's `repr`, `[...]` where the list contains
+/// itself; `==` compares contents (see [`Value`]'s equality).
+///
+/// ```
+/// use pyslots::{PyList, Value};
+/// let a = PyList::from(vec![Value::from(1), Value::from("a")]);
+/// let b = a.clone();                         // the same list
+/// b.push(Value::from(2.5));
+/// assert_eq!(a.to_string(), "[1, 'a', 2.5]");
+/// assert_eq!(a.get(1), Some(Value::from("a")));
+/// a.push(Value::List(a.clone()));            // a list that holds itself
+/// assert_eq!(b.to_string(), "[1, 'a', 2.5, [...]]");
+/// ```
+#[derive(Clone, Default)]
+pub struct PyList(Arc<ListCell>);
+
+#[derive(Default)]
+struct ListCell {
+    items: RwLock<Vec<Value>>,
+}
+
+/// A list nested a million deep drops in a loop, not a million frames.
+impl Drop for ListCell {
+    fn drop(&mut self) {
+        let items = std::mem::take(self.items.get_mut().unwrap_or_else(PoisonError::into_inner));
+        if !items.is_empty() {
+            trashcan::drop_nested(items);
+        }
+    }
+}
+
+impl PyList {
+    /// A new, empty list.
+    pub fn new() -> PyList {
+        PyList::default()
+    }
+
+    fn read(&self) -> RwLockReadGuard<'_, Vec<Value>> {
+        self.0.items.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, Vec<Value>> {
+        self.0.items.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The number of items.
+    pub fn len(&self) -> usize {
+        self.read().len()
+    }
+
+    /// Whether the list has no items.
+    pub fn is_empty(&self) -> bool {
+        self.read().is_empty()
+    }
+
+    /// The item at `index` (a clone: the list may change afterwards).
+    pub fn get(&self, index: usize) -> Option<Value> {
+        self.read().get(index).cloned()
+    }
+
+    /// `list[index] = value`; CPython's `IndexError` past the end.
+    pub fn set(&self, index: usize, value: impl Into<Value>) -> Result<(), Error> {
+        let value = value.into();
+        let old = {
+            let mut items = self.write();
+            match items.get_mut(index) {
+                Some(slot) => std::mem::replace(slot, value),
+                None => return Err(Error::index_error("list assignment index out of range")),
+            }
+        };
+        drop(old);
+        Ok(())
+    }
+
+    /// `list.append(value)`.
+    pub fn push(&self, value: impl Into<Value>) {
+        let value = value.into();
+        self.write().push(value);
+    }
+
+    /// `list.pop()`: the last item, removed; `None` if the list is empty.
+    pub fn pop(&self) -> Option<Value> {
+        self.write().pop()
+    }
+
+    /// `list.clear()`.
+    pub fn clear(&self) {
+        let old = std::mem::take(&mut *self.write());
+        drop(old);
+    }
+
+    /// A copy of the items (cloning each: the list itself is not copied).
+    pub fn to_vec(&self) -> Vec<Value> {
+        self.read().clone()
+    }
+
+    /// Whether two handles are the same list (Python's `is`).
+    pub fn is(a: &PyList, b: &PyList) -> bool {
+        Arc::ptr_eq(&a.0, &b.0)
+    }
+
+    /// The list's identity, for cycle detection.
+    pub(crate) fn id(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
+    }
+
+    /// Heap bytes of the list: the shared cell, the item buffer and what
+    /// the items own.
+    pub fn heap_size(&self) -> usize {
+        let items = self.read();
+        2 * std::mem::size_of::<usize>()
+            + std::mem::size_of::<ListCell>()
+            + items.capacity() * std::mem::size_of::<Value>()
+            + items.iter().map(Value::heap_size).sum::<usize>()
+    }
+}
+
+impl From<Vec<Value>> for PyList {
+    fn from(items: Vec<Value>) -> PyList {
+        PyList(Arc::new(ListCell { items: RwLock::new(items) }))
+    }
+}
+
+impl<V: Into<Value>> FromIterator<V> for PyList {
+    fn from_iter<I: IntoIterator<Item = V>>(iter: I) -> PyList {
+        PyList::from(iter.into_iter().map(Into::into).collect::<Vec<Value>>())
+    }
+}
+
+impl PartialEq for PyList {
+    fn eq(&self, other: &PyList) -> bool {
+        Value::List(self.clone()) == Value::List(other.clone())
+    }
+}
+
+impl fmt::Display for PyList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        value::write_list_repr(f, self)
+    }
+}
+
+impl fmt::Debug for PyList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}

@@ -1,0 +1,101 @@
+//! `PyTuple`: Python's immutable `tuple`.
+
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use crate::trashcan;
+use crate::value::{self, Value};
+
+/// An immutable, shared sequence, like Python's `tuple`. Being immutable,
+/// it lends its items by reference; cloning the handle is a reference-count
+/// increment.
+///
+/// `Display` is Python's `repr`: `()`, `(1,)`, `(1, 'a')`.
+///
+/// ```
+/// use pyslots::{PyTuple, Value};
+/// let t = PyTuple::new(vec![Value::from(1), Value::from("a")]);
+/// assert_eq!(t.to_string(), "(1, 'a')");
+/// assert_eq!(t[1], Value::from("a"));
+/// assert_eq!(PyTuple::new(vec![Value::from(1)]).to_string(), "(1,)");
+/// assert_eq!(PyTuple::default().to_string(), "()");
+/// ```
+#[derive(Clone, Default)]
+pub struct PyTuple(Arc<TupleCell>);
+
+#[derive(Default)]
+struct TupleCell {
+    items: Box<[Value]>,
+}
+
+/// A tuple nested a million deep drops in a loop, not a million frames.
+impl Drop for TupleCell {
+    fn drop(&mut self) {
+        let items = std::mem::take(&mut self.items);
+        if !items.is_empty() {
+            trashcan::drop_nested(items);
+        }
+    }
+}
+
+impl PyTuple {
+    /// A tuple of `items`.
+    pub fn new(items: Vec<Value>) -> PyTuple {
+        PyTuple(Arc::new(TupleCell { items: items.into_boxed_slice() }))
+    }
+
+    /// The items.
+    pub fn as_slice(&self) -> &[Value] {
+        &self.0.items
+    }
+
+    /// Whether two handles are the same tuple (Python's `is`).
+    pub fn is(a: &PyTuple, b: &PyTuple) -> bool {
+        Arc::ptr_eq(&a.0, &b.0)
+    }
+
+    /// The tuple's identity, for cycle detection.
+    pub(crate) fn id(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
+    }
+
+    /// Heap bytes of the tuple: the shared cell, the items and what they own.
+    pub fn heap_size(&self) -> usize {
+        2 * std::mem::size_of::<usize>()
+            + std::mem::size_of::<TupleCell>()
+            + std::mem::size_of_val::<[Value]>(&self.0.items)
+            + self.0.items.iter().map(Value::heap_size).sum::<usize>()
+    }
+}
+
+impl Deref for PyTuple {
+    type Target = [Value];
+    fn deref(&self) -> &[Value] {
+        &self.0.items
+    }
+}
+
+impl<V: Into<Value>> FromIterator<V> for PyTuple {
+    fn from_iter<I: IntoIterator<Item = V>>(iter: I) -> PyTuple {
+        PyTuple::new(iter.into_iter().map(Into::into).collect())
+    }
+}
+
+impl PartialEq for PyTuple {
+    fn eq(&self, other: &PyTuple) -> bool {
+        Value::Tuple(self.clone()) == Value::Tuple(other.clone())
+    }
+}
+
+impl fmt::Display for PyTuple {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        value::write_tuple_repr(f, self)
+    }
+}
+
+impl fmt::Debug for PyTuple {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
