@@ -1,6 +1,7 @@
 //! `PyBytes`: Python's immutable `bytes`.
 
 use std::fmt;
+use std::mem::ManuallyDrop;
 use std::ops::Deref;
 
 use ecow::EcoBytes;
@@ -19,7 +20,27 @@ use ecow::EcoBytes;
 /// assert_eq!(PyBytes::from(&b"\xff\n"[..]).to_string(), r"b'\xff\n'");
 /// ```
 #[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct PyBytes(EcoBytes);
+pub struct PyBytes(ManuallyDrop<EcoBytes>);
+
+/// Gives a shared buffer back out of line, as [`PyStr`](crate::PyStr)'s
+/// drop does, so `Value`'s drop glue stays small.
+impl Drop for PyBytes {
+    #[inline]
+    fn drop(&mut self) {
+        if !self.0.is_inline() {
+            release(&mut self.0);
+        }
+    }
+}
+
+/// Takes the contents by reference, so the caller passes one pointer and
+/// needs no stack of its own. What stays behind is empty and inline:
+/// nothing is left to drop (the field is `ManuallyDrop`, so the compiler's
+/// own glue for it is empty too).
+#[inline(never)]
+fn release(b: &mut ManuallyDrop<EcoBytes>) {
+    drop(std::mem::take(&mut **b));
+}
 
 impl PyBytes {
     /// The longest contents, in bytes, kept inline.
@@ -27,7 +48,7 @@ impl PyBytes {
 
     /// A `PyBytes` holding a copy of `bytes`.
     pub fn new(bytes: &[u8]) -> PyBytes {
-        PyBytes(EcoBytes::from(bytes))
+        PyBytes(ManuallyDrop::new(EcoBytes::from(bytes)))
     }
 
     /// The contents.
@@ -79,7 +100,7 @@ impl<const N: usize> From<&[u8; N]> for PyBytes {
 
 impl From<Vec<u8>> for PyBytes {
     fn from(bytes: Vec<u8>) -> PyBytes {
-        PyBytes(EcoBytes::from(bytes))
+        PyBytes(ManuallyDrop::new(EcoBytes::from(bytes)))
     }
 }
 

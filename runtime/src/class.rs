@@ -194,8 +194,8 @@ pub fn generic_getattr<T: ClassImpl>(obj: &T, name: &str) -> Result<Value, Error
             // its position in the shared key table. No declared key is a
             // special name, so this may come before `__dict__`/`__weakref__`.
             if let (Some((keys, index)), Some(d)) = (T::dict_key(name), ClassImpl::dict(obj)) {
-                if let Some(v) = d.get_known(keys, index, name) {
-                    return Ok(v);
+                if let Some(v) = d.get_known(keys, index) {
+                    return Ok(v.clone());
                 }
             }
             getattr_slow(obj, name)
@@ -266,10 +266,7 @@ fn lookup_rest<T: ClassImpl>(obj: &T, name: &str) -> Option<Value> {
     }
     if let Some(d) = dict {
         if name != "__dict__" {
-            let found = match T::dict_key(name) {
-                Some((keys, index)) => d.get_known(keys, index, name),
-                None => d.get(name),
-            };
+            let found = d.get(name);
             if found.is_some() {
                 return found;
             }

@@ -2,6 +2,7 @@
 
 use std::borrow::Borrow;
 use std::fmt;
+use std::mem::ManuallyDrop;
 use std::ops::Deref;
 
 use ecow::EcoString;
@@ -27,7 +28,29 @@ use ecow::EcoString;
 /// assert!(!PyStr::from("a longer sentence than that").is_inline());
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct PyStr(EcoString);
+pub struct PyStr(ManuallyDrop<EcoString>);
+
+/// Gives a shared buffer back out of line. Inlined, its release path
+/// (an atomic decrement, then a deallocation through a guard on the stack)
+/// gave `Value`'s drop glue, which every caller of `getattr` runs, a stack
+/// frame even for a number.
+impl Drop for PyStr {
+    #[inline]
+    fn drop(&mut self) {
+        if !self.0.is_inline() {
+            release(&mut self.0);
+        }
+    }
+}
+
+/// Takes the contents by reference, so the caller passes one pointer and
+/// needs no stack of its own. What stays behind is empty and inline:
+/// nothing is left to drop (the field is `ManuallyDrop`, so the compiler's
+/// own glue for it is empty too).
+#[inline(never)]
+fn release(s: &mut ManuallyDrop<EcoString>) {
+    drop(std::mem::take(&mut **s));
+}
 
 impl PyStr {
     /// The longest text, in bytes, kept inline.
@@ -36,13 +59,13 @@ impl PyStr {
     /// Makes a `PyStr` holding a copy of `s`.
     #[inline]
     pub fn new(s: &str) -> Self {
-        PyStr(EcoString::from(s))
+        PyStr(ManuallyDrop::new(EcoString::from(s)))
     }
 
     /// The empty string; allocates nothing.
     #[inline]
     pub const fn empty() -> Self {
-        PyStr(EcoString::new())
+        PyStr(ManuallyDrop::new(EcoString::new()))
     }
 
     /// The text as a `&str`.
@@ -116,7 +139,7 @@ impl From<&String> for PyStr {
 
 impl From<String> for PyStr {
     fn from(s: String) -> Self {
-        PyStr(EcoString::from(s.as_str()))
+        PyStr(ManuallyDrop::new(EcoString::from(s.as_str())))
     }
 }
 
@@ -134,13 +157,13 @@ impl From<PyStr> for String {
 
 impl PartialEq<str> for PyStr {
     fn eq(&self, other: &str) -> bool {
-        self.0 == other
+        *self.0 == other
     }
 }
 
 impl PartialEq<&str> for PyStr {
     fn eq(&self, other: &&str) -> bool {
-        self.0 == *other
+        *self.0 == *other
     }
 }
 

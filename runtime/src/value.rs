@@ -67,6 +67,12 @@ use crate::tuple::PyTuple;
 // went from 7.8 to 3.6 ns (benches report, `dict getattr x`). The size stays
 // 24 bytes and the tag still leaves a niche: `Option<Value>` and
 // `Result<Value, Error>` are 24 bytes too (asserted in the tests below).
+//
+// The variants that own nothing come first (tags 0 to 3), so the drop glue
+// every caller of `getattr` runs starts with one range test that returns
+// at once for a number; with `BigInt` among them LLVM dispatched every
+// drop through a jump table (10 instructions for a float, 6 before the
+// heap variants; `benches/icount.sh`).
 #[derive(Clone, Default)]
 #[repr(u64)]
 pub enum Value {
@@ -77,13 +83,13 @@ pub enum Value {
     Bool(bool),
     /// An `int` that fits in 64 bits.
     Int(i64),
-    /// An `int` that does not fit in 64 bits (never one that does: equal
-    /// numbers always have the same variant).
-    BigInt(BigInt),
     /// A `float`.
     Float(f64),
     /// A `str`.
     Str(PyStr),
+    /// An `int` that does not fit in 64 bits (never one that does: equal
+    /// numbers always have the same variant).
+    BigInt(BigInt),
     /// A `bytes`.
     Bytes(PyBytes),
     /// A `tuple`.
