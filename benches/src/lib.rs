@@ -190,6 +190,22 @@ pub fn slotted8() -> Slotted8 {
     Slotted8::new(1.0, 2.0, 3.0, 7, "Alice".to_string(), true, 0.5, 8.0)
 }
 
+/// What `getattr_ref` lends without a count: a float, a string too long to
+/// be inline, and another object, each in a slot.
+#[pyclass_like]
+#[slots(x, text, other)]
+pub struct Lender {
+    x: f64,
+    text: String,
+}
+
+/// A `Lender` with a 41-byte text and an object in `other`.
+pub fn lender() -> Lender {
+    let mut l = Lender::new(1.5, "a text longer than fifteen bytes, shared".to_string());
+    l.setattr("other", Value::from(Py::new(SlottedPoint::new(1.0, 2.0)))).expect("an untyped slot takes any value");
+    l
+}
+
 /// See [`slotted8`].
 pub fn regular8() -> Regular8 {
     Regular8::new(1.0, 2.0, 3.0, 7, "Alice".to_string(), true, 0.5, 8.0)
@@ -245,6 +261,7 @@ pub fn register_all(r: &mut impl Runner) {
     register_loop(r);
     register_slotted(r);
     register_dict(r);
+    register_borrowed(r);
     register_other(r);
     register_baselines(r);
 }
@@ -290,6 +307,16 @@ fn register_dict(r: &mut impl Runner) {
     r.run("pyslots/setattr/dict_last", || black_box(&mut d).setattr(n("total"), Value::Float(black_box(2.5))));
     // Writing existing keys keeps the values inline: no dict was made.
     assert_eq!(total_sizeof(&d), total_sizeof(&regular8()), "setting existing keys keeps the values inline");
+}
+
+fn register_borrowed(r: &mut impl Runner) {
+    let l = lender();
+    r.run("pyslots/getattr_ref/slot_f64", || black_box(&l).getattr_ref(n("x")).map(|v| v.as_float()));
+    r.run("pyslots/getattr_ref/long_str", || black_box(&l).getattr_ref(n("text")).map(|v| v.as_str().map(str::len)));
+    r.run("pyslots/getattr_ref/object", || {
+        black_box(&l).getattr_ref(n("other")).map(|v| matches!(v, ValueRef::Value(Value::Object(_))))
+    });
+    r.run("pyslots/getattr/long_str", || black_box(&l).getattr(n("text")));
 }
 
 fn register_other(r: &mut impl Runner) {

@@ -42,8 +42,10 @@ pub enum SlotGet {
     NotSlot,
 }
 
-/// What a borrowed slot lookup by name found.
+/// What a borrowed slot lookup by name found; a tag of its own, as
+/// [`SlotGet`]'s.
 #[derive(Debug)]
+#[repr(u8)]
 pub enum SlotGetRef<'a> {
     /// A set slot and its value, borrowed.
     Found(ValueRef<'a>),
@@ -373,7 +375,7 @@ pub fn generic_dir<T: ClassImpl>(obj: &T) -> Vec<String> {
     let layout: &'static Layout = &T::LAYOUT;
     let mut names: Vec<String> = layout.all_slots().into_iter().map(str::to_owned).collect();
     if let Some(d) = ClassImpl::dict(obj) {
-        names.extend(d.entries().into_iter().map(|(k, _)| String::from(k)));
+        names.extend(d.keys());
         names.push("__dict__".to_owned());
     }
     if layout.has_weakref {

@@ -218,6 +218,17 @@ impl<'a> DictView<'a> {
         }
     }
 
+    /// The keys, in insertion order, for `dir()`.
+    pub fn keys(&self) -> Vec<String> {
+        match self.live.get() {
+            Some(d) => d.keys().into_iter().map(String::from).collect(),
+            None => {
+                let present = self.keys.names.iter().zip(self.values).filter(|(_, v)| v.is_some());
+                present.map(|(k, _)| (*k).to_owned()).collect()
+            }
+        }
+    }
+
     fn inline_entries(&self) -> impl Iterator<Item = (PyStr, Value)> + 'a {
         let (names, values) = (self.keys.names, self.values);
         names.iter().zip(values).filter_map(|(k, v)| Some((PyStr::new(k), v.clone()?)))

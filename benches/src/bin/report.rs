@@ -263,6 +263,10 @@ const ROW_KEYS: &[[&str; 9]] = &[
     ["dict getattr missing", "getattr/dict_missing", "getattr/dict_missing", "", "missing", "", "", "", ""],
     ["dict setattr x", "setattr/dict_f64", "setattr/dict_f64", "", "set_f64", "", "", "", ""],
     ["dict setattr total (8th key)", "setattr/dict_last", "setattr/dict_last", "", "set_last", "", "", "", ""],
+    ["getattr_ref f64 slot", "getattr_ref/slot_f64", "getattr/slot_f64", "", "", "", "", "", ""],
+    ["getattr_ref long str slot", "getattr_ref/long_str", "getattr/slot_str", "", "", "", "", "", ""],
+    ["getattr_ref object slot", "getattr_ref/object", "", "", "", "", "", "", ""],
+    ["getattr long str slot", "getattr/long_str", "getattr/slot_str", "", "", "", "", "", ""],
     ["dir, slotted (8 slots)", "dir/slotted", "dir/slotted", "", "", "", "", "", ""],
     ["dir, regular (8 keys)", "dir/dict", "dir/dict", "", "", "", "", "", ""],
     ["new slotted Point", "new/slotted_point", "new/slotted_point", "", "", "", "", "", ""],
@@ -549,6 +553,33 @@ fn targets(r: &Report) -> Vec<Check> {
         let c = r.cpython(&format!("getattr/{key}"));
         out.push(check(format!("dict getattr {what} >= 5x faster than CPython"), div(c, p), "x", |x| x >= 5.0));
     }
+    // Issue 12: reading strings and objects costs no reference count.
+    let p = r.rust("pyslots/getattr/slot_str");
+    out.push(check(
+        "short String getattr >= 10x faster than CPython's str getattr",
+        div(r.cpython("getattr/slot_str"), p),
+        "x",
+        |x| x >= 10.0,
+    ));
+    out.push(check(
+        "short String getattr faster than bevy_reflect's read",
+        div(r.rust("baseline/bevy_reflect/read_str"), p),
+        "x",
+        |x| x > 1.0,
+    ));
+    out.push(check(
+        "short String getattr faster than facet's read",
+        div(r.rust("baseline/facet/read_str"), p),
+        "x",
+        |x| x > 1.0,
+    ));
+    let f = r.rust("pyslots/getattr_ref/slot_f64");
+    for (what, key) in [("long string", "long_str"), ("object", "object")] {
+        let g = r.rust(&format!("pyslots/getattr_ref/{key}"));
+        out.push(check(format!("getattr_ref of a {what} slot <= 1.5x getattr_ref of f64"), div(g, f), "x", |x| {
+            x <= 1.5
+        }));
+    }
     let n = 1_000_000;
     let mem = r.memory_at(n);
     let ours = |i: usize| mem.map(|m| m[i].allocator);
@@ -575,7 +606,7 @@ fn targets(r: &Report) -> Vec<Check> {
 
 fn print_targets(checks: &[Check]) {
     println!();
-    println!("== Targets of issue 5 (ratios from this run)");
+    println!("== Targets of issues 5 and 12 (ratios from this run)");
     println!();
     for c in checks {
         let verdict = match c.pass {
