@@ -649,11 +649,8 @@ fn convert_entries<T: SlotValue, M: FromIterator<(PyStr, T::Stored)>>(value: Val
 /// one in eight left free, each an entry and a control byte, and a group
 /// of control bytes more.
 fn hash_table_size(capacity: usize, entry: usize) -> usize {
-    const GROUP: usize = if cfg!(all(target_feature = "sse2", any(target_arch = "x86", target_arch = "x86_64"))) {
-        16
-    } else {
-        8
-    };
+    const GROUP: usize =
+        if cfg!(all(target_feature = "sse2", any(target_arch = "x86", target_arch = "x86_64"))) { 16 } else { 8 };
     if capacity == 0 {
         return 0;
     }
