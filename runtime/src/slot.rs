@@ -865,5 +865,23 @@ mod tests {
         assert!(matches!(<String as SlotValue>::convert(Value::Int(1)), Err(Mismatch::Type(_))));
         assert_eq!(<Option<i32> as SlotValue>::convert(Value::None).ok(), Some(None));
         assert_eq!(<Option<i32> as SlotValue>::expected(), "int or None");
+        assert_eq!(<u64 as SlotValue>::convert(Value::from(u64::MAX)).ok(), Some(u64::MAX));
+        assert!(matches!(
+            <i64 as SlotValue>::convert(Value::from(u64::MAX)),
+            Err(Mismatch::Overflow(Value::BigInt(_)))
+        ));
+        assert_eq!(<Vec<Option<u8>> as SlotValue>::expected(), "list[int or None]");
+        assert_eq!(<BTreeMap<String, (f64, bool)> as SlotValue>::expected(), "dict[str, tuple[float, bool]]");
+        assert_eq!(<(PyBytes,) as SlotValue>::expected(), "tuple[bytes]");
+        let Err(Mismatch::Item(item)) = <HashMap<String, u8> as SlotValue>::convert(Value::dict([("k", -1)])) else {
+            panic!("not an item mismatch");
+        };
+        assert_eq!((&item.at, item.item_type), (&ItemAt::Key(PyStr::new("k")), "u8"));
+        assert!(matches!(item.cause, Mismatch::Overflow(Value::Int(-1))) && item.value.as_dict().is_some());
+    }
+
+    #[test]
+    fn a_mismatch_is_a_value_and_a_tag() {
+        assert_eq!(std::mem::size_of::<Mismatch>(), std::mem::size_of::<Value>() + 8);
     }
 }
