@@ -373,25 +373,41 @@ slot_value! {
     }
 }
 
-slot_value! {
-    impl SlotValue for PyStr {
-        type Stored = PyStr;
-        type Ref<'a> = &'a str;
-        expected: "str",
-        vacant: PyStr::empty(),
-        store(self): self,
-        get(stored): Some(stored),
-        load(stored): Value::Str(stored.clone()),
-        borrow(stored): ValueRef::Str(stored),
-        heap_size(stored): stored.heap_size(),
-        #[inline]
-        fn convert(value: Value) -> Result<PyStr, Mismatch> {
-            match value {
-                Value::Str(s) => Ok(s),
-                other => Err(Mismatch::Type(other)),
+/// The immutable shared types, [`PyStr`] and [`PyBytes`]: taken only from
+/// their own variant, lent by reference.
+macro_rules! shared_slot {
+    ($($(#[$attr:meta])* $t:ident: $variant:ident, $ref:ty, $expected:literal, $vacant:expr;)*) => {$(
+        slot_value! {
+            $(#[$attr])*
+            impl SlotValue for $t {
+                type Stored = $t;
+                type Ref<'a> = $ref;
+                expected: $expected,
+                vacant: $vacant,
+                store(self): self,
+                get(stored): Some(stored),
+                load(stored): Value::$variant(stored.clone()),
+                borrow(stored): ValueRef::$variant(stored),
+                heap_size(stored): stored.heap_size(),
+                #[inline]
+                fn convert(value: Value) -> Result<$t, Mismatch> {
+                    match value {
+                        Value::$variant(s) => Ok(s),
+                        other => Err(Mismatch::Type(other)),
+                    }
+                }
             }
         }
-    }
+    )*};
+}
+shared_slot! {
+    /// Python's `str`; the accessor returns `&str`.
+    PyStr: Str, &'a str, "str", PyStr::empty();
+    /// Python's `bytes`, and only `bytes`: a `str` or a list of ints is a
+    /// `TypeError`. Up to 15 bytes inline, longer contents shared, so a read
+    /// copies nothing; [`getattr_ref`](crate::Object::getattr_ref) lends
+    /// them ([`ValueRef::Bytes`]) and the accessor returns `&[u8]`.
+    PyBytes: Bytes, &'a [u8], "bytes", PyBytes::default();
 }
 
 /// A `String` slot is stored as a shared [`PyStr`]: `getattr` hands out a
@@ -543,31 +559,6 @@ slot_value! {
         fn convert(value: Value) -> Result<Option<PyObject>, Mismatch> {
             match value {
                 Value::Object(o) => Ok(Some(o)),
-                other => Err(Mismatch::Type(other)),
-            }
-        }
-    }
-}
-
-slot_value! {
-    /// Python's `bytes`, and only `bytes`: a `str` or a list of ints is a
-    /// `TypeError`. Up to 15 bytes inline, longer contents shared, so a read
-    /// copies nothing; [`getattr_ref`](crate::Object::getattr_ref) lends
-    /// them ([`ValueRef::Bytes`]) and the accessor returns `&[u8]`.
-    impl SlotValue for PyBytes {
-        type Stored = PyBytes;
-        type Ref<'a> = &'a [u8];
-        expected: "bytes",
-        vacant: PyBytes::default(),
-        store(self): self,
-        get(stored): Some(stored),
-        load(stored): Value::Bytes(stored.clone()),
-        borrow(stored): ValueRef::Bytes(stored),
-        heap_size(stored): stored.heap_size(),
-        #[inline]
-        fn convert(value: Value) -> Result<PyBytes, Mismatch> {
-            match value {
-                Value::Bytes(b) => Ok(b),
                 other => Err(Mismatch::Type(other)),
             }
         }
