@@ -70,3 +70,33 @@ fn heap_sizes_are_what_the_allocator_gave() {
         assert_eq!(total_sizeof(&*p) as isize, bytes + len as isize, "slotted instance with a {len}-byte name, boxed");
     }
 }
+
+#[test]
+fn heap_sizes_of_typed_collections_are_what_the_allocator_gave() {
+    use pyslots::SlotValue;
+    use std::collections::{BTreeMap, HashMap};
+
+    /// Makes a value and converts it for a slot of `T`, then drops the
+    /// value: what stays allocated is what the stored value keeps (the
+    /// collection, and the long strings it shares with nobody now), which
+    /// must be its `heap_size`.
+    fn check<T: SlotValue>(make: impl Fn() -> Value) {
+        let (stored, bytes) = live_bytes_of(|| T::convert(make()).ok().unwrap());
+        assert_eq!(T::heap_size(&stored) as isize, bytes, "{} of {}", std::any::type_name::<T>(), T::load(&stored));
+    }
+    let long = |i: usize| format!("a string longer than fifteen bytes, number {i}");
+    for n in [0, 1, 3, 4, 7, 8, 11, 12, 13, 23, 24, 100, 144, 145, 1000] {
+        let ints = move || Value::list((0..n).map(|i| i as i64));
+        check::<Vec<i64>>(ints);
+        check::<Vec<u8>>(|| Value::list((0..n).map(|i| (i % 256) as i64)));
+        check::<Vec<String>>(|| Value::list((0..n).map(long)));
+        check::<Vec<(i64, String)>>(|| Value::list((0..n).map(|i| (i as i64, long(i)))));
+        let dict = move || Value::dict((0..n).map(|i| (format!("k{i}"), i as i64)));
+        check::<HashMap<String, i64>>(dict);
+        check::<BTreeMap<String, i64>>(dict);
+        check::<BTreeMap<String, u8>>(|| Value::dict((0..n).map(|i| (long(i), (i % 256) as i64))));
+        check::<HashMap<String, Vec<i64>>>(|| Value::dict((0..n.min(20)).map(|i| (long(i), ints()))));
+    }
+    check::<PyBytes>(|| Value::bytes(&[1; 100]));
+    check::<(i64, Vec<i64>)>(|| Value::tuple([Value::Int(1), Value::list([1, 2, 3])]));
+}

@@ -2,6 +2,8 @@
 //! for: typed slots (their accessors, their `TypeError`s), constructors,
 //! `Default`, layouts and sizes. Failed calls must leave objects unchanged.
 
+use std::collections::{BTreeMap, HashMap};
+
 use pyslots::prelude::*;
 
 #[pyclass_like]
@@ -238,4 +240,310 @@ fn name_dispatch_tells_similar_names_apart() {
     s.delattr("abd").unwrap();
     assert!(s.getattr("abd").is_err());
     assert_eq!(s.getattr("abc").unwrap(), Value::Int(4));
+}
+
+/// The wider integers, bytes, and the typed collections.
+#[pyclass_like]
+#[slots(big, size, wide, uwide, offset, data, xs, names, scores, ranks, pair, six, nested)]
+struct Wide {
+    big: u64,
+    size: usize,
+    wide: i128,
+    uwide: u128,
+    offset: isize,
+    data: PyBytes,
+    xs: Vec<u8>,
+    names: Vec<String>,
+    scores: HashMap<String, i64>,
+    ranks: BTreeMap<String, u8>,
+    pair: (i64, String),
+    six: (bool, i8, u16, f64, String, Option<i64>),
+    nested: Vec<(u8, String)>,
+}
+
+fn wide() -> Wide {
+    Wide::new(
+        1,
+        2,
+        3,
+        4,
+        5,
+        PyBytes::from(b"ab"),
+        vec![1, 2],
+        vec!["a".into()],
+        HashMap::from([("a".into(), 1)]),
+        BTreeMap::from([("a".into(), 1)]),
+        (1, "x".into()),
+        (true, -1, 2, 3.5, "s".into(), None),
+        vec![(1, "a".into())],
+    )
+}
+
+/// The `int` written in decimal.
+fn int(decimal: &str) -> Value {
+    Value::from(decimal.parse::<pyslots::BigInt>().unwrap())
+}
+
+#[test]
+fn wide_integers_round_trip() {
+    let mut w = wide();
+    for (name, value) in [
+        ("big", Value::from(u64::MAX)),
+        ("big", Value::Int(0)),
+        ("size", Value::from(usize::MAX)),
+        ("wide", Value::from(i128::MIN)),
+        ("wide", Value::from(i128::MAX)),
+        ("uwide", Value::from(u128::MAX)),
+        ("offset", Value::from(isize::MIN)),
+    ] {
+        w.setattr(name, value.clone()).unwrap();
+        assert_eq!(w.getattr(name).unwrap(), value, "{name}");
+        assert_eq!(w.getattr_ref(name).unwrap(), value, "{name}");
+    }
+    assert!(matches!(w.getattr("uwide").unwrap(), Value::BigInt(_)));
+    assert_eq!((*w.size().unwrap(), *w.wide().unwrap()), (usize::MAX, i128::MAX));
+    assert_eq!((*w.uwide().unwrap(), *w.offset().unwrap()), (u128::MAX, isize::MIN));
+    w.setattr("big", Value::Bool(true)).unwrap(); // bool is an int
+    assert_eq!(*w.big().unwrap(), 1);
+    assert_eq!(w.getattr("big").unwrap(), Value::Int(1));
+    w.set_big(u64::MAX);
+    assert_eq!(w.getattr("big").unwrap().to_string(), "18446744073709551615");
+    w.setattr("big", Value::Int(7)).unwrap();
+    assert!(matches!(w.getattr_ref("big").unwrap(), ValueRef::Int(7)));
+}
+
+#[test]
+fn bytes_slot_takes_bytes_and_lends_them() {
+    let mut w = wide();
+    for contents in [&b""[..], b"a\x00'", &[7; 40]] {
+        w.setattr("data", Value::bytes(contents)).unwrap();
+        assert_eq!(w.data().unwrap(), contents);
+        assert_eq!(w.getattr("data").unwrap(), Value::bytes(contents));
+        let lent = w.getattr_ref("data").unwrap();
+        assert!(matches!(lent, ValueRef::Bytes(_)));
+        assert_eq!(lent, Value::bytes(contents));
+        assert_eq!((lent.as_bytes(), lent.type_name()), (Some(contents), "bytes"));
+        assert_eq!(lent.to_value(), Value::bytes(contents));
+        assert_eq!(lent.to_string(), Value::bytes(contents).to_string());
+    }
+    w.set_data(PyBytes::from(b"xy"));
+    assert_eq!(w.getattr("data").unwrap().to_string(), "b'xy'");
+}
+
+#[test]
+fn vec_slots_convert_lists_and_tuples_on_each_read_and_write() {
+    let mut w = wide();
+    let list = PyList::from(vec![Value::from(1), Value::from(2), Value::Bool(true)]);
+    w.setattr("xs", Value::List(list.clone())).unwrap();
+    assert_eq!(w.xs().unwrap(), [1, 2, 1]);
+    // The slot holds the items, not the list: changing the list changes
+    // nothing, and each read is a new list.
+    list.push(3);
+    assert_eq!(w.getattr("xs").unwrap().to_string(), "[1, 2, 1]");
+    let (a, b) = (w.getattr("xs").unwrap(), w.getattr("xs").unwrap());
+    assert!(a == b && !Value::is(&a, &b));
+    a.as_list().unwrap().push(9);
+    assert_eq!(w.getattr("xs").unwrap().to_string(), "[1, 2, 1]");
+    // A tuple converts as well; it reads back as a list.
+    w.setattr("xs", Value::tuple([4, 5])).unwrap();
+    assert_eq!(w.getattr("xs").unwrap(), Value::list([4, 5]));
+    w.setattr("xs", Value::list(Vec::<Value>::new())).unwrap();
+    assert_eq!(w.xs().unwrap(), []);
+
+    let long = "a string longer than fifteen bytes";
+    w.setattr("names", Value::list(["a", long])).unwrap();
+    let names: Vec<&str> = w.names().unwrap().iter().map(|s| &**s).collect();
+    assert_eq!(names, ["a", long]);
+    assert_eq!(w.getattr("names").unwrap().to_string(), format!("['a', '{long}']"));
+    w.set_names(vec!["b".into()]);
+    assert_eq!(w.getattr_ref("names").unwrap().to_string(), "['b']");
+
+    w.setattr("nested", Value::list([Value::tuple([Value::from(1), Value::from("a")])])).unwrap();
+    assert_eq!(w.nested().unwrap()[0].1.as_str(), "a");
+    assert_eq!(w.getattr("nested").unwrap().to_string(), "[(1, 'a')]");
+}
+
+#[test]
+fn map_slots_convert_dicts() {
+    let mut w = wide();
+    let dict = Value::dict([("b", 2), ("a", 1), ("c", 3)]);
+    w.setattr("scores", dict.clone()).unwrap();
+    assert_eq!(w.scores().unwrap().get("b"), Some(&2));
+    assert_eq!(w.getattr("scores").unwrap(), dict); // == ignores order
+    w.setattr("ranks", dict.clone()).unwrap();
+    assert_eq!(w.ranks().unwrap().keys().map(|k| k.as_str()).collect::<Vec<_>>(), ["a", "b", "c"]);
+    // A BTreeMap reads back in its (sorted) order.
+    assert_eq!(w.getattr("ranks").unwrap().to_string(), "{'a': 1, 'b': 2, 'c': 3}");
+    // A new dict each read; changing one changes nothing.
+    let read = w.getattr("ranks").unwrap();
+    read.as_dict().unwrap().insert("d", 4);
+    dict.as_dict().unwrap().insert("e", 5);
+    assert_eq!(w.getattr("ranks").unwrap().to_string(), "{'a': 1, 'b': 2, 'c': 3}");
+    w.setattr("scores", Value::dict(Vec::<(&str, Value)>::new())).unwrap();
+    assert!(w.scores().unwrap().is_empty());
+    w.set_ranks(BTreeMap::from([("z".into(), 26)]));
+    assert_eq!(w.getattr_ref("ranks").unwrap().to_string(), "{'z': 26}");
+}
+
+#[test]
+fn tuple_slots_convert_tuples_of_their_length() {
+    let mut w = wide();
+    w.setattr("pair", Value::from((2, "two"))).unwrap();
+    let (n, s): (&i64, &str) = w.pair().unwrap();
+    assert_eq!((*n, s), (2, "two"));
+    assert_eq!(w.getattr("pair").unwrap().to_string(), "(2, 'two')");
+    let six = Value::tuple([
+        Value::Bool(false),
+        Value::Int(-128),
+        Value::Int(65535),
+        Value::Int(2),
+        Value::from("s"),
+        Value::Int(9),
+    ]);
+    w.setattr("six", six.clone()).unwrap();
+    assert_eq!(w.getattr("six").unwrap().to_string(), "(False, -128, 65535, 2.0, 's', 9)");
+    assert_eq!(w.six().unwrap().5, Some(&9));
+    w.set_pair((3, "three".into()));
+    assert_eq!(w.getattr_ref("pair").unwrap().to_string(), "(3, 'three')");
+}
+
+#[test]
+fn collection_and_wide_integer_errors_name_the_item_and_change_nothing() {
+    let mut w = wide();
+    let before = format!("{w:?}");
+    let tuple = |items: Vec<Value>| Value::Tuple(PyTuple::new(items));
+    let (s, i) = (|t: &str| Value::from(t), Value::Int);
+    let type_error = "TypeError";
+    let overflow = "OverflowError";
+    let attr = |name: &str, rest: &str| format!("'Wide' object attribute '{name}' must be {rest}");
+    let cases: Vec<(&str, Value, &str, String)> = vec![
+        ("big", s("1"), type_error, attr("big", "int, not str")),
+        ("big", i(-1), overflow, attr("big", "int in range of u64, not -1")),
+        ("big", int("18446744073709551616"), overflow, attr("big", "int in range of u64, not 18446744073709551616")),
+        ("size", i(-1), overflow, attr("size", "int in range of usize, not -1")),
+        (
+            "wide",
+            int("170141183460469231731687303715884105728"),
+            overflow,
+            attr("wide", "int in range of i128, not 170141183460469231731687303715884105728"),
+        ),
+        (
+            "wide",
+            int("-170141183460469231731687303715884105729"),
+            overflow,
+            attr("wide", "int in range of i128, not -170141183460469231731687303715884105729"),
+        ),
+        ("uwide", i(-1), overflow, attr("uwide", "int in range of u128, not -1")),
+        (
+            "uwide",
+            int("340282366920938463463374607431768211456"),
+            overflow,
+            attr("uwide", "int in range of u128, not 340282366920938463463374607431768211456"),
+        ),
+        (
+            "uwide",
+            int("-1180591620717411303424"),
+            overflow,
+            attr("uwide", "int in range of u128, not -1180591620717411303424"),
+        ),
+        (
+            "offset",
+            int("9223372036854775808"),
+            overflow,
+            attr("offset", "int in range of isize, not 9223372036854775808"),
+        ),
+        ("offset", Value::Float(1.0), type_error, attr("offset", "int, not float")),
+        ("data", s("ab"), type_error, attr("data", "bytes, not str")),
+        ("data", Value::list([1, 2]), type_error, attr("data", "bytes, not list")),
+        ("xs", s("ab"), type_error, attr("xs", "list[int], not str")),
+        ("xs", Value::bytes(b"ab"), type_error, attr("xs", "list[int], not bytes")),
+        ("xs", Value::dict([("a", 1)]), type_error, attr("xs", "list[int], not dict")),
+        ("xs", Value::list([i(1), i(2), s("a")]), type_error, attr("xs", "list[int], not list (item 2 is str)")),
+        (
+            "xs",
+            Value::list([i(1), i(300)]),
+            overflow,
+            attr("xs", "list[int], not list (item 1 is 300, out of range of u8)"),
+        ),
+        (
+            "xs",
+            tuple(vec![i(0), i(-1)]),
+            overflow,
+            attr("xs", "list[int], not tuple (item 1 is -1, out of range of u8)"),
+        ),
+        ("names", Value::list([1]), type_error, attr("names", "list[str], not list (item 0 is int)")),
+        ("scores", Value::list([1]), type_error, attr("scores", "dict[str, int], not list")),
+        (
+            "scores",
+            Value::dict([("a", i(1)), ("b", s("x"))]),
+            type_error,
+            attr("scores", "dict[str, int], not dict (item 'b' is str)"),
+        ),
+        (
+            "scores",
+            Value::dict([("a", int("1180591620717411303424"))]),
+            overflow,
+            attr("scores", "dict[str, int], not dict (item 'a' is 1180591620717411303424, out of range of i64)"),
+        ),
+        (
+            "ranks",
+            Value::dict([("it's", 256)]),
+            overflow,
+            attr("ranks", "dict[str, int], not dict (item \"it's\" is 256, out of range of u8)"),
+        ),
+        ("pair", Value::tuple([1]), type_error, attr("pair", "tuple[int, str], not tuple (length 1)")),
+        ("pair", tuple(vec![i(1), s("x"), i(2)]), type_error, attr("pair", "tuple[int, str], not tuple (length 3)")),
+        ("pair", Value::list([i(1), s("x")]), type_error, attr("pair", "tuple[int, str], not list")),
+        ("pair", tuple(vec![s("x"), s("x")]), type_error, attr("pair", "tuple[int, str], not tuple (item 0 is str)")),
+        (
+            "six",
+            tuple(vec![Value::Bool(true), i(128), i(0), i(0), s(""), Value::None]),
+            overflow,
+            attr(
+                "six",
+                "tuple[bool, int, int, float, str, int or None], not tuple (item 1 is 128, out of range of i8)",
+            ),
+        ),
+        (
+            "six",
+            tuple(vec![Value::Bool(true), i(0), i(0), i(0), s(""), s("x")]),
+            type_error,
+            attr("six", "tuple[bool, int, int, float, str, int or None], not tuple (item 5 is str)"),
+        ),
+        (
+            "nested",
+            Value::list([tuple(vec![i(1), s("a")]), tuple(vec![i(2), i(3)])]),
+            type_error,
+            attr("nested", "list[tuple[int, str]], not list (item 1 is tuple (item 1 is int))"),
+        ),
+        (
+            "nested",
+            Value::list([tuple(vec![i(1)])]),
+            type_error,
+            attr("nested", "list[tuple[int, str]], not list (item 0 is tuple (length 1))"),
+        ),
+        (
+            "nested",
+            Value::list([tuple(vec![i(300), s("a")])]),
+            overflow,
+            attr("nested", "list[tuple[int, str]], not list (item 0 is tuple (item 0 is 300, out of range of u8))"),
+        ),
+    ];
+    for (name, value, exc, msg) in cases {
+        let err = w.setattr(name, value).unwrap_err();
+        assert_eq!((err.exception(), err.to_string()), (exc, msg));
+        assert_eq!(format!("{w:?}"), before, "a failed setattr of {name} changed the object");
+    }
+}
+
+#[test]
+fn a_big_int_into_a_narrow_slot_is_an_overflow() {
+    let mut p = Person::new("Alice".into(), 30, None);
+    let before = format!("{p:?}");
+    let err = p.setattr("age", int("1180591620717411303424")).unwrap_err();
+    assert_eq!(
+        (err.exception(), err.to_string().as_str()),
+        ("OverflowError", "'Person' object attribute 'age' must be int in range of u32, not 1180591620717411303424")
+    );
+    assert_eq!(format!("{p:?}"), before);
 }

@@ -15,7 +15,7 @@ use crate::dict::PyDict;
 use crate::error::Error;
 use crate::layout::Layout;
 use crate::object::{Object, PyClass};
-use crate::slot::{Mismatch, SetFlags, SlotValue};
+use crate::slot::{ItemAt, Mismatch, SetFlags, SlotValue};
 use crate::value::Value;
 use crate::value_ref::ValueRef;
 
@@ -452,16 +452,57 @@ pub fn write_typed<T: SlotValue, F: SetFlags>(
             flags.set(bit);
             Ok(SlotSet::Done)
         }
-        Err(Mismatch::Type(v)) => Err(Error::type_error(format!(
-            "'{cls}' object attribute '{attr}' must be {}, not {}",
-            T::expected(),
-            v.type_name()
-        ))),
-        Err(Mismatch::Overflow(i)) => Err(Error::overflow_error(format!(
-            "'{cls}' object attribute '{attr}' must be {} in range of {}, not {i}",
-            T::expected(),
+        Err(mismatch) => Err(mismatch_error::<T>(mismatch, cls, attr)),
+    }
+}
+
+/// The exception of a failed write to a typed slot of `T` (see
+/// [`Mismatch`] for the messages). Out of line: only the error path pays
+/// for the formatting.
+#[cold]
+#[inline(never)]
+fn mismatch_error<T: SlotValue>(mismatch: Mismatch, cls: &str, attr: &str) -> Error {
+    let expected = T::expected();
+    match mismatch {
+        Mismatch::Overflow(i) => Error::overflow_error(format!(
+            "'{cls}' object attribute '{attr}' must be {expected} in range of {}, not {i}",
             std::any::type_name::<T>()
-        ))),
+        )),
+        mismatch => {
+            let message = format!("'{cls}' object attribute '{attr}' must be {expected}, not {}", found(&mismatch, ""));
+            if mismatch.is_overflow() {
+                Error::overflow_error(message)
+            } else {
+                Error::type_error(message)
+            }
+        }
+    }
+}
+
+/// What a mismatched write gave instead of what the slot expects: `str`,
+/// `tuple (length 3)`, `list (item 2 is str)`, `dict (item 'k' is 300, out
+/// of range of u8)`. `item_type` is the Rust type an `Overflow` item was
+/// converted to.
+fn found(mismatch: &Mismatch, item_type: &str) -> String {
+    match mismatch {
+        Mismatch::Type(v) => v.type_name().to_owned(),
+        Mismatch::Overflow(i) => format!("{i}, out of range of {item_type}"),
+        Mismatch::Length(v) => {
+            let len = match v {
+                Value::Tuple(t) => t.len(),
+                Value::List(l) => l.len(),
+                Value::Dict(d) => d.len(),
+                other => return other.type_name().to_owned(),
+            };
+            format!("{} (length {len})", v.type_name())
+        }
+        Mismatch::Item(item) => {
+            let at = match &item.at {
+                ItemAt::Index(i) => i.to_string(),
+                ItemAt::Key(k) => format!("{k:?}"),
+            };
+            format!("{} (item {at} is {})", item.value.type_name(), found(&item.cause, item.item_type))
+        }
     }
 }
 

@@ -2,14 +2,28 @@
 //! [`Value`], and the set-flags that say which slots hold a value.
 
 use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 
+use crate::bytes::PyBytes;
 use crate::handle::{Py, PyObject};
 use crate::object::PyClass;
 use crate::pystr::PyStr;
+use crate::tuple::PyTuple;
 use crate::value::Value;
 use crate::value_ref::ValueRef;
 
-/// Why a [`Value`] cannot go into a typed slot.
+/// Why a [`Value`] cannot go into a typed slot: what
+/// [`SlotValue::convert`] returns on failure. Writing the slot turns it into
+/// the exception: an `OverflowError` if the value (or, for an `Item`, the
+/// innermost item) is an integer out of range, a `TypeError` otherwise.
+/// Each variant gives the rejected value back.
+///
+/// | variant | the message's end |
+/// |---|---|
+/// | `Type(v)` | `must be int, not str` |
+/// | `Overflow(v)` | `must be int in range of u8, not 300` |
+/// | `Length(v)` | `must be tuple[int, str], not tuple (length 3)` |
+/// | `Item(..)` | `must be list[int], not list (item 2 is str)`; an item out of range: `not list (item 2 is 300, out of range of u8)`; a dict's: `(item 'bob' is str)`; nested: `not list (item 1 is tuple (item 0 is str))` |
 #[derive(Debug)]
 pub enum Mismatch {
     /// The value has the wrong type (the value is given back).
@@ -17,6 +31,64 @@ pub enum Mismatch {
     /// An integer outside the slot type's range (the integer is given
     /// back).
     Overflow(Value),
+    /// A tuple whose length is not the tuple slot's (the tuple is given
+    /// back).
+    Length(Value),
+    /// A list, tuple or dict of the right type holding an item that cannot
+    /// be stored: which item and why. Boxed, so that a `Mismatch` stays the
+    /// size of a [`Value`] and a tag.
+    Item(Box<ItemMismatch>),
+}
+
+/// An item of a list, tuple or dict that cannot go into a typed
+/// collection slot ([`Mismatch::Item`]).
+#[derive(Debug)]
+pub struct ItemMismatch {
+    /// The whole list, tuple or dict, given back.
+    pub value: Value,
+    /// Which item.
+    pub at: ItemAt,
+    /// The item's Rust type as [`std::any::type_name`] spells it (`u8`):
+    /// the range an out-of-range item is reported against.
+    pub item_type: &'static str,
+    /// Why the item cannot be stored; itself an `Item` where the item is a
+    /// collection.
+    pub cause: Mismatch,
+}
+
+/// Where an item sits in its collection: an index of a list or tuple, a key
+/// of a dict (whose keys are always `str` in pyslots, so a key itself is
+/// never of the wrong type).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ItemAt {
+    /// `value[i]` of a list or tuple.
+    Index(usize),
+    /// `value['key']` of a dict.
+    Key(PyStr),
+}
+
+impl Mismatch {
+    /// The mismatch of the item `at` of the collection `value`, converted
+    /// to a `T`.
+    #[cold]
+    fn item<T>(value: &Value, at: ItemAt, cause: Mismatch) -> Mismatch {
+        Mismatch::Item(Box::new(ItemMismatch {
+            value: value.clone(),
+            at,
+            item_type: std::any::type_name::<T>(),
+            cause,
+        }))
+    }
+
+    /// Whether the innermost cause is an integer out of range: an
+    /// `OverflowError` rather than a `TypeError`.
+    pub fn is_overflow(&self) -> bool {
+        match self {
+            Mismatch::Overflow(_) => true,
+            Mismatch::Item(item) => item.cause.is_overflow(),
+            Mismatch::Type(_) | Mismatch::Length(_) => false,
+        }
+    }
 }
 
 /// A Rust type that can be the type of a typed slot.
@@ -26,12 +98,25 @@ pub enum Mismatch {
 /// bit, and an unset slot holds [`vacant`](SlotValue::vacant), which is
 /// never observable.
 ///
-/// Implemented for `bool`, the integers up to 32 bits and `i64`, `f32`,
-/// `f64`, `String` (stored as a shared [`PyStr`], so reading it is a
-/// reference-count increment), `PyStr`, [`Value`] (any value), `Option<T>`
-/// (`None` is Python's `None`), [`Py<T>`] and [`PyObject`]. `u64`, `usize`
-/// and 128-bit integers are not: a `Value::Int` is an `i64`, and a slot
-/// whose value could not be read back would break `getattr`.
+/// Implemented for
+///
+/// | Rust | Python | read back |
+/// |---|---|---|
+/// | `bool` | `bool` | |
+/// | `i8` ..= `i128`, `u8` ..= `u128`, `isize`, `usize` | `int` in the type's range | `int` |
+/// | `f32`, `f64` | `float` (or `int`) | `float` |
+/// | `String` (stored as a shared [`PyStr`]), `PyStr` | `str` | the same string |
+/// | [`PyBytes`] | `bytes` | the same bytes |
+/// | `Vec<T>` | `list[T]` (a list or a tuple) | a new list |
+/// | `HashMap<String, T>`, `BTreeMap<String, T>` | `dict[str, T]` | a new dict |
+/// | `(A,)` ..= `(A, B, C, D, E, F)` | `tuple[A, B]` | a new tuple |
+/// | `Option<T>` | `T` or `None` | |
+/// | [`Py<T>`], [`PyObject`] | an object of class `T`, any object | the same object |
+/// | [`Value`] | anything | the same value |
+///
+/// A collection slot (`Vec`, the maps, the tuples) converts every item on
+/// each write and makes a new Python value on each read; an untyped slot
+/// holds the shared Python list or dict itself.
 ///
 /// Implement it for your own types to use them in typed slots:
 ///
@@ -58,8 +143,9 @@ pub enum Mismatch {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be the type of a typed slot",
     label = "not a pyslots::SlotValue",
-    note = "typed slots hold bool, i8..i64, u8..u32, f32, f64, String, PyStr, Value, Option<T>, Py<T> or PyObject; \
-            u64, usize and i128 do not fit Python's `int` as pyslots stores it (an i64)",
+    note = "typed slots hold bool, i8..i128, u8..u128, isize, usize, f32, f64, String, PyStr, PyBytes, Value, \
+            Py<T>, PyObject, and Option<T>, Vec<T>, HashMap<String, T>, BTreeMap<String, T> and tuples (A, B) \
+            of up to 6 of those",
     note = "leave the field out of the struct to make the slot untyped (any Value), or implement SlotValue for the type"
 )]
 pub trait SlotValue: Sized + Send + Sync + 'static {
@@ -80,7 +166,7 @@ pub trait SlotValue: Sized + Send + Sync + 'static {
     /// The slot's value as a [`Value`].
     fn load(stored: &Self::Stored) -> Value;
     /// The slot's value, borrowed where the slot stores something a
-    /// [`ValueRef`] can lend (a number, a string, a `Value`, an object
+    /// [`ValueRef`] can lend (a number, a string, bytes, a `Value`, an object
     /// handle): what [`getattr_ref`](crate::Object::getattr_ref) returns.
     /// By default the [`load`](SlotValue::load)ed value.
     fn borrow(stored: &Self::Stored) -> ValueRef<'_> {
@@ -173,9 +259,21 @@ macro_rules! slot_value {
     };
 }
 
-macro_rules! small_int_slot {
+/// An integer as [`ValueRef`] lends it: `Int` where it fits in 64 bits.
+#[inline(always)]
+fn int_ref(value: Value) -> ValueRef<'static> {
+    match value {
+        Value::Int(i) => ValueRef::Int(i),
+        other => ValueRef::Owned(other),
+    }
+}
+
+macro_rules! int_slot {
     ($($t:ty),*) => {$(
         slot_value! {
+            /// Python's `int` (`True` and `False` are `1` and `0`); one
+            /// outside the type's range is an `OverflowError`. Read back as
+            /// `Value::Int` where it fits in 64 bits, `Value::BigInt` beyond.
             impl SlotValue for $t {
                 type Stored = $t;
                 type Ref<'a> = &'a $t;
@@ -183,8 +281,8 @@ macro_rules! small_int_slot {
                 vacant: 0,
                 store(self): self,
                 get(stored): Some(stored),
-                load(stored): Value::Int(i64::from(*stored)),
-                borrow(stored): ValueRef::Int(i64::from(*stored)),
+                load(stored): Value::from(*stored),
+                borrow(stored): int_ref(Value::from(*stored)),
                 #[inline]
                 fn convert(value: Value) -> Result<$t, Mismatch> {
                     // A match, not `ok_or(Mismatch::Type(value))`: that moves
@@ -192,6 +290,12 @@ macro_rules! small_int_slot {
                     let i = match value {
                         Value::Int(i) => i,
                         Value::Bool(b) => i64::from(b),
+                        Value::BigInt(n) => {
+                            return match <$t>::try_from(n.as_num()) {
+                                Ok(x) => Ok(x),
+                                Err(_) => Err(Mismatch::Overflow(Value::BigInt(n))),
+                            };
+                        }
                         other => return Err(Mismatch::Type(other)),
                     };
                     scalar_consumed(value);
@@ -201,7 +305,7 @@ macro_rules! small_int_slot {
         }
     )*};
 }
-small_int_slot!(i8, i16, i32, i64, u8, u16, u32);
+int_slot!(i8, i16, i32, i64, isize, i128, u8, u16, u32, u64, usize, u128);
 
 slot_value! {
     impl SlotValue for bool {
@@ -269,25 +373,41 @@ slot_value! {
     }
 }
 
-slot_value! {
-    impl SlotValue for PyStr {
-        type Stored = PyStr;
-        type Ref<'a> = &'a str;
-        expected: "str",
-        vacant: PyStr::empty(),
-        store(self): self,
-        get(stored): Some(stored),
-        load(stored): Value::Str(stored.clone()),
-        borrow(stored): ValueRef::Str(stored),
-        heap_size(stored): stored.heap_size(),
-        #[inline]
-        fn convert(value: Value) -> Result<PyStr, Mismatch> {
-            match value {
-                Value::Str(s) => Ok(s),
-                other => Err(Mismatch::Type(other)),
+/// The immutable shared types, [`PyStr`] and [`PyBytes`]: taken only from
+/// their own variant, lent by reference.
+macro_rules! shared_slot {
+    ($($(#[$attr:meta])* $t:ident: $variant:ident, $ref:ty, $expected:literal, $vacant:expr;)*) => {$(
+        slot_value! {
+            $(#[$attr])*
+            impl SlotValue for $t {
+                type Stored = $t;
+                type Ref<'a> = $ref;
+                expected: $expected,
+                vacant: $vacant,
+                store(self): self,
+                get(stored): Some(stored),
+                load(stored): Value::$variant(stored.clone()),
+                borrow(stored): ValueRef::$variant(stored),
+                heap_size(stored): stored.heap_size(),
+                #[inline]
+                fn convert(value: Value) -> Result<$t, Mismatch> {
+                    match value {
+                        Value::$variant(s) => Ok(s),
+                        other => Err(Mismatch::Type(other)),
+                    }
+                }
             }
         }
-    }
+    )*};
+}
+shared_slot! {
+    /// Python's `str`; the accessor returns `&str`.
+    PyStr: Str, &'a str, "str", PyStr::empty();
+    /// Python's `bytes`, and only `bytes`: a `str` or a list of ints is a
+    /// `TypeError`. Up to 15 bytes inline, longer contents shared, so a read
+    /// copies nothing; [`getattr_ref`](crate::Object::getattr_ref) lends
+    /// them ([`ValueRef::Bytes`]) and the accessor returns `&[u8]`.
+    PyBytes: Bytes, &'a [u8], "bytes", PyBytes::default();
 }
 
 /// A `String` slot is stored as a shared [`PyStr`]: `getattr` hands out a
@@ -445,6 +565,215 @@ slot_value! {
     }
 }
 
+/// Converts the item `at` of the collection `value` to a `T`, or says
+/// which item could not be.
+#[inline]
+fn convert_item<T: SlotValue>(value: &Value, at: impl FnOnce() -> ItemAt, item: Value) -> Result<T::Stored, Mismatch> {
+    T::convert(item).map_err(|cause| Mismatch::item::<T>(value, at(), cause))
+}
+
+/// Converts the items of a list or a tuple, each to a `T`. Works on a copy
+/// of the list's items, so no lock is held while a conversion runs.
+fn convert_items<T: SlotValue>(value: Value) -> Result<Vec<T::Stored>, Mismatch> {
+    let items = match &value {
+        Value::List(l) => l.to_vec(),
+        Value::Tuple(t) => t.to_vec(),
+        _ => return Err(Mismatch::Type(value)),
+    };
+    let mut stored = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        stored.push(convert_item::<T>(&value, || ItemAt::Index(i), item)?);
+    }
+    Ok(stored)
+}
+
+slot_value! {
+    /// A list of `T`s: Python's `list[int]` for `Vec<i64>`. Takes a `list`
+    /// or a `tuple` (as PyO3's `Vec<T>` takes a sequence), each item
+    /// converted as a slot of `T` converts it; a `bytes` is not a list of
+    /// ints here (a [`PyBytes`] slot takes it). An item of the wrong type is
+    /// a `TypeError` and one out of range an `OverflowError`, both saying
+    /// which item ([`Mismatch::Item`]).
+    ///
+    /// The slot holds the converted items, not the list: a write copies the
+    /// items in and every read makes a new list, as PyO3's `Vec<T>`
+    /// converts, so changing a list read or written changes nothing in the
+    /// slot. An untyped slot, by contrast, holds the Python list itself,
+    /// shared with whoever else holds it.
+    ///
+    /// The accessor lends the stored items, `&[T::Stored]`: `&[i64]` for
+    /// `Vec<i64>`, `&[PyStr]` for `Vec<String>` (each derefs to `&str`),
+    /// `&[Option<Py<U>>]` for `Vec<Py<U>>` (each `Some`).
+    impl<T: SlotValue> SlotValue for Vec<T> {
+        type Stored = Vec<T::Stored>;
+        type Ref<'a> = &'a [T::Stored];
+        expected: format!("list[{}]", T::expected()),
+        vacant: Vec::new(),
+        store(self): self.into_iter().map(T::store).collect(),
+        get(stored): Some(stored),
+        load(stored): Value::List(stored.iter().map(T::load).collect()),
+        borrow(stored): ValueRef::Owned(Self::load(stored)),
+        heap_size(stored): stored.capacity() * std::mem::size_of::<T::Stored>() + stored.iter().map(T::heap_size).sum::<usize>(),
+        fn convert(value: Value) -> Result<Vec<T::Stored>, Mismatch> {
+            convert_items::<T>(value)
+        }
+    }
+}
+
+/// Converts a dict's values, each to a `T`, into a map with its keys. Works
+/// on a copy of the entries, so no lock is held while a conversion runs.
+fn convert_entries<T: SlotValue, M: FromIterator<(PyStr, T::Stored)>>(value: Value) -> Result<M, Mismatch> {
+    let Value::Dict(d) = &value else {
+        return Err(Mismatch::Type(value));
+    };
+    let entries = d.items();
+    let mut stored = Vec::with_capacity(entries.len());
+    for (key, item) in entries {
+        let item = convert_item::<T>(&value, || ItemAt::Key(key.clone()), item)?;
+        stored.push((key, item));
+    }
+    Ok(stored.into_iter().collect())
+}
+
+/// Heap bytes of a std `HashMap`'s table of `capacity` (as the map reports
+/// it) entries of `entry` bytes: hashbrown's buckets, a power of two with
+/// one in eight left free, each an entry and a control byte, and a group
+/// of control bytes more.
+fn hash_table_size(capacity: usize, entry: usize) -> usize {
+    const GROUP: usize =
+        if cfg!(all(target_feature = "sse2", any(target_arch = "x86", target_arch = "x86_64"))) { 16 } else { 8 };
+    if capacity == 0 {
+        return 0;
+    }
+    let buckets = (capacity * 8 / 7).next_power_of_two().max(4);
+    (buckets * entry).next_multiple_of(GROUP) + buckets + GROUP
+}
+
+/// Heap bytes of a std `BTreeMap` of `len` entries of `K` and `V` built
+/// from sorted entries, as `collect` builds one: leaves of 11 entries and
+/// one that moves up into the parent for each (internal nodes, with 12
+/// edges, likewise), the layout of `alloc::collections::btree::node`.
+fn btree_size<K, V>(len: usize) -> usize {
+    use std::mem::{align_of, size_of};
+    const CAPACITY: usize = 11;
+    if len == 0 {
+        return 0;
+    }
+    let align = align_of::<K>().max(align_of::<V>()).max(align_of::<usize>());
+    let leaf = (size_of::<usize>() + 4 + CAPACITY * (size_of::<K>() + size_of::<V>())).next_multiple_of(align);
+    let internal = (leaf + (CAPACITY + 1) * size_of::<usize>()).next_multiple_of(align);
+    let mut nodes = len / (CAPACITY + 1) + 1;
+    let mut bytes = nodes * leaf;
+    while nodes > 1 {
+        nodes = (nodes - 1) / (CAPACITY + 1) + 1;
+        bytes += nodes * internal;
+    }
+    bytes
+}
+
+macro_rules! map_slot {
+    ($($map:ident ($order:literal): $size:expr;)*) => {$(
+        #[doc = concat!(
+            "A `dict` with `str` keys and values of `T`: Python's `dict[str, int]` for `",
+            stringify!($map), "<String, i64>`. Each value is converted as a slot of `T` converts it; ",
+            "one of the wrong type is a `TypeError` and one out of range an `OverflowError`, both naming ",
+            "its key ([`Mismatch::Item`]). (A dict's keys are always `str` in pyslots.)\n\n",
+            "Stored as a `", stringify!($map), "<PyStr, T::Stored>`, which the accessor lends ",
+            "(look keys up by `&str`). Like `Vec<T>`, the slot holds the converted entries, not the dict: ",
+            "every read makes a new dict, ", $order, ", and changing it changes nothing in the slot; ",
+            "an untyped slot holds the shared dict itself."
+        )]
+        impl<T: SlotValue> SlotValue for $map<String, T> {
+            type Stored = $map<PyStr, T::Stored>;
+            type Ref<'a> = &'a $map<PyStr, T::Stored>;
+            #[inline]
+            fn expected() -> Cow<'static, str> {
+                format!("dict[str, {}]", T::expected()).into()
+            }
+            #[inline]
+            fn vacant() -> Self::Stored {
+                $map::new()
+            }
+            fn store(self) -> Self::Stored {
+                self.into_iter().map(|(k, v)| (PyStr::from(k), v.store())).collect()
+            }
+            #[inline]
+            fn get(stored: &Self::Stored) -> Option<Self::Ref<'_>> {
+                Some(stored)
+            }
+            fn load(stored: &Self::Stored) -> Value {
+                Value::Dict(stored.iter().map(|(k, v)| (k.clone(), T::load(v))).collect())
+            }
+            fn convert(value: Value) -> Result<Self::Stored, Mismatch> {
+                convert_entries::<T, Self::Stored>(value)
+            }
+            fn heap_size(stored: &Self::Stored) -> usize {
+                let size: fn(&Self::Stored) -> usize = $size;
+                size(stored) + stored.iter().map(|(k, v)| k.heap_size() + T::heap_size(v)).sum::<usize>()
+            }
+        }
+    )*};
+}
+map_slot! {
+    HashMap ("in the map's iteration order (arbitrary, but the same for every read of an unchanged slot)"):
+        |m| hash_table_size(m.capacity(), std::mem::size_of::<(PyStr, T::Stored)>());
+    BTreeMap ("in the map's order (sorted by key)"): |m| btree_size::<PyStr, T::Stored>(m.len());
+}
+
+macro_rules! tuple_slot {
+    ($($len:literal: ($($t:ident $i:tt),+);)*) => {$(
+        /// A tuple of slot types: Python's `tuple[int, str]` for
+        /// `(i64, String)`. Takes a `tuple` of exactly this length, each item
+        /// converted as a slot of its type converts it; as PyO3's tuples, not
+        /// a list (a `TypeError`, as is a tuple of another length). Every
+        /// read makes a new tuple. The accessor gives a tuple of the items'
+        /// typed views: `(&i64, &str)`.
+        impl<$($t: SlotValue),+> SlotValue for ($($t,)+) {
+            type Stored = ($($t::Stored,)+);
+            type Ref<'a> = ($($t::Ref<'a>,)+);
+            fn expected() -> Cow<'static, str> {
+                format!("tuple[{}]", [$($t::expected()),+].join(", ")).into()
+            }
+            #[inline]
+            fn vacant() -> Self::Stored {
+                ($($t::vacant(),)+)
+            }
+            #[inline]
+            fn store(self) -> Self::Stored {
+                ($(self.$i.store(),)+)
+            }
+            #[inline]
+            fn get(stored: &Self::Stored) -> Option<Self::Ref<'_>> {
+                Some(($($t::get(&stored.$i)?,)+))
+            }
+            fn load(stored: &Self::Stored) -> Value {
+                Value::Tuple(PyTuple::new(vec![$($t::load(&stored.$i)),+]))
+            }
+            fn convert(value: Value) -> Result<Self::Stored, Mismatch> {
+                let Value::Tuple(t) = &value else {
+                    return Err(Mismatch::Type(value));
+                };
+                if t.len() != $len {
+                    return Err(Mismatch::Length(value));
+                }
+                Ok(($(convert_item::<$t>(&value, || ItemAt::Index($i), t[$i].clone())?,)+))
+            }
+            #[inline]
+            fn heap_size(stored: &Self::Stored) -> usize {
+                0 $(+ $t::heap_size(&stored.$i))+
+            }
+        }
+    )*};
+}
+tuple_slot! {
+    1: (A 0);
+    2: (A 0, B 1);
+    3: (A 0, B 1, C 2);
+    4: (A 0, B 1, C 2, D 3);
+    5: (A 0, B 1, C 2, D 3, E 4);
+    6: (A 0, B 1, C 2, D 3, E 4, F 5);
+}
+
 /// The set-flags of a class's typed slots: one bit a slot, in the smallest
 /// unsigned integer that fits them (`u8` up to 8 typed slots), or an array
 /// of `u64` past 128.
@@ -527,5 +856,23 @@ mod tests {
         assert!(matches!(<String as SlotValue>::convert(Value::Int(1)), Err(Mismatch::Type(_))));
         assert_eq!(<Option<i32> as SlotValue>::convert(Value::None).ok(), Some(None));
         assert_eq!(<Option<i32> as SlotValue>::expected(), "int or None");
+        assert_eq!(<u64 as SlotValue>::convert(Value::from(u64::MAX)).ok(), Some(u64::MAX));
+        assert!(matches!(
+            <i64 as SlotValue>::convert(Value::from(u64::MAX)),
+            Err(Mismatch::Overflow(Value::BigInt(_)))
+        ));
+        assert_eq!(<Vec<Option<u8>> as SlotValue>::expected(), "list[int or None]");
+        assert_eq!(<BTreeMap<String, (f64, bool)> as SlotValue>::expected(), "dict[str, tuple[float, bool]]");
+        assert_eq!(<(PyBytes,) as SlotValue>::expected(), "tuple[bytes]");
+        let Err(Mismatch::Item(item)) = <HashMap<String, u8> as SlotValue>::convert(Value::dict([("k", -1)])) else {
+            panic!("not an item mismatch");
+        };
+        assert_eq!((&item.at, item.item_type), (&ItemAt::Key(PyStr::new("k")), "u8"));
+        assert!(matches!(item.cause, Mismatch::Overflow(Value::Int(-1))) && item.value.as_dict().is_some());
+    }
+
+    #[test]
+    fn a_mismatch_is_a_value_and_a_tag() {
+        assert_eq!(std::mem::size_of::<Mismatch>(), std::mem::size_of::<Value>() + 8);
     }
 }

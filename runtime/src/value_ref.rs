@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::bytes::PyBytes;
 use crate::handle::PyObject;
 use crate::pystr::PyStr;
 use crate::value::Value;
@@ -41,6 +42,8 @@ pub enum ValueRef<'a> {
     Value(&'a Value),
     /// A string slot's text, borrowed.
     Str(&'a PyStr),
+    /// A bytes slot's contents, borrowed.
+    Bytes(&'a PyBytes),
     /// An object slot's handle, borrowed.
     Object(&'a PyObject),
     /// A `float` slot's number, copied (a copy costs nothing).
@@ -63,6 +66,7 @@ impl ValueRef<'_> {
         match self {
             ValueRef::Value(v) => (*v).clone(),
             ValueRef::Str(s) => Value::Str((*s).clone()),
+            ValueRef::Bytes(b) => Value::Bytes((*b).clone()),
             ValueRef::Object(o) => Value::Object((*o).clone()),
             ValueRef::Float(x) => Value::Float(*x),
             ValueRef::Int(i) => Value::Int(*i),
@@ -82,6 +86,16 @@ impl ValueRef<'_> {
         }
     }
 
+    /// The contents, if the value is a `bytes`.
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match self {
+            ValueRef::Value(v) => v.as_bytes(),
+            ValueRef::Bytes(b) => Some(b.as_bytes()),
+            ValueRef::Owned(v) => v.as_bytes(),
+            _ => None,
+        }
+    }
+
     /// The number as a float, if the value is a number (as
     /// [`Value::as_float`]).
     #[inline]
@@ -92,7 +106,7 @@ impl ValueRef<'_> {
             ValueRef::Float(x) => Some(*x),
             ValueRef::Int(i) => Some(*i as f64),
             ValueRef::Bool(b) => Some(f64::from(u8::from(*b))),
-            ValueRef::Str(_) | ValueRef::Object(_) => None,
+            ValueRef::Str(_) | ValueRef::Bytes(_) | ValueRef::Object(_) => None,
         }
     }
 
@@ -105,7 +119,7 @@ impl ValueRef<'_> {
             ValueRef::Owned(v) => v.as_int(),
             ValueRef::Int(i) => Some(*i),
             ValueRef::Bool(b) => Some(i64::from(*b)),
-            ValueRef::Float(_) | ValueRef::Str(_) | ValueRef::Object(_) => None,
+            ValueRef::Float(_) | ValueRef::Str(_) | ValueRef::Bytes(_) | ValueRef::Object(_) => None,
         }
     }
 
@@ -115,6 +129,7 @@ impl ValueRef<'_> {
             ValueRef::Value(v) => v.type_name(),
             ValueRef::Owned(v) => v.type_name(),
             ValueRef::Str(_) => "str",
+            ValueRef::Bytes(_) => "bytes",
             ValueRef::Object(o) => o.type_name(),
             ValueRef::Float(_) => "float",
             ValueRef::Int(_) => "int",
@@ -129,6 +144,7 @@ impl PartialEq<Value> for ValueRef<'_> {
             (ValueRef::Value(v), o) => *v == o,
             (ValueRef::Owned(v), o) => v == o,
             (ValueRef::Str(s), Value::Str(o)) => *s == o,
+            (ValueRef::Bytes(b), Value::Bytes(o)) => *b == o,
             (ValueRef::Object(p), Value::Object(o)) => PyObject::is(p, o),
             (ValueRef::Float(x), Value::Float(o)) => x == o,
             (ValueRef::Int(i), Value::Int(o)) => i == o,
@@ -143,6 +159,7 @@ impl fmt::Display for ValueRef<'_> {
         match self {
             ValueRef::Value(v) => fmt::Display::fmt(v, f),
             ValueRef::Owned(v) => fmt::Display::fmt(v, f),
+            ValueRef::Bytes(b) => fmt::Display::fmt(*b, f),
             other => fmt::Display::fmt(&other.to_value(), f),
         }
     }

@@ -1,9 +1,11 @@
+use std::collections::HashSet;
+
 use pyslots::prelude::*;
 
 #[pyclass_like]
 #[slots(data)]
 struct Buffer {
-    data: Vec<u8>,
+    data: Vec<HashSet<u8>>,
 }
 
 fn main() {}
