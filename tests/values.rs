@@ -635,3 +635,284 @@ fn exact_integer_of_a_float() {
     assert_eq!(exact_integer(2f64.powi(64)), "18446744073709551616");
     assert_eq!(exact_integer(1e22), "10000000000000000000000");
 }
+
+// ---- aliasing: shared lists and the live __dict__ -----------------------------
+
+#[pyclass_like]
+#[slots(items)]
+struct Holder;
+
+#[pyclass_like]
+struct Reg {
+    name: String,
+}
+
+#[pyclass_like]
+#[slots(x, __dict__)]
+struct SlotDict {
+    x: i64,
+}
+
+#[pyclass_like(extends = Holder)]
+struct Sub;
+
+const ALIAS_CLASSES: &str = "
+class Holder:
+    __slots__ = ['items']
+class Reg:
+    def __init__(self, name):
+        self.name = name
+class SlotDict:
+    __slots__ = ['x', '__dict__']
+    def __init__(self, x):
+        self.x = x
+class Sub(Holder):
+    pass
+";
+
+/// Runs each scenario's steps in one namespace: `? expr` prints the
+/// expression's line, a statement prints `ok` or its exception.
+const STEPS_RUNNER: &str = r#"
+def _steps(steps):
+    ns = {}
+    exec(_CLASSES, ns)
+    for s in steps:
+        if s.startswith('? '):
+            print(_line(lambda: eval(s[2:], ns)))
+        else:
+            print(_line(lambda: exec(s, ns), False))
+    _end()
+"#;
+
+/// A scenario of aliasing: the Python steps, and pyslots doing the same,
+/// one line per step.
+struct Steps {
+    name: &'static str,
+    python: &'static [&'static str],
+    rust: fn() -> Result<Vec<String>, Error>,
+}
+
+fn done(result: Result<(), Error>) -> String {
+    line(result.map(|()| Value::None)).replace("ok None", "ok")
+}
+
+fn list_of(v: Result<Value, Error>) -> Result<PyList, Error> {
+    Ok(v?.as_list().expect("a list").clone())
+}
+
+fn shared_list() -> Result<Vec<String>, Error> {
+    let (mut a, mut b) = (Holder::new(), Reg::new("b".into()));
+    let mut out = Vec::new();
+    out.push(done(setattr(&mut a, "items", Value::list([1]))));
+    out.push(done(setattr(&mut b, "items", getattr(&a, "items")?)));
+    list_of(getattr(&a, "items"))?.push(2);
+    out.push(done(Ok(())));
+    out.push(line(getattr(&b, "items")));
+    list_of(getattr(&b, "items"))?.push("x");
+    out.push(done(Ok(())));
+    out.push(line(getattr(&a, "items")));
+    out.push(line(Ok(Value::from(Value::is(&getattr(&a, "items")?, &getattr(&b, "items")?)))));
+    let mut rebound = list_of(getattr(&b, "items"))?.to_vec();
+    rebound.push(Value::from(3));
+    out.push(done(setattr(&mut b, "items", Value::list(rebound))));
+    out.push(line(getattr(&a, "items")));
+    out.push(line(getattr(&b, "items")));
+    out.push(line(Ok(Value::from(Value::is(&getattr(&a, "items")?, &getattr(&b, "items")?)))));
+    Ok(out)
+}
+
+const SHARED_LIST: &[&str] = &[
+    "a = Holder(); b = Reg('b'); a.items = [1]",
+    "b.items = a.items",
+    "a.items.append(2)",
+    "? b.items",
+    "b.items.append('x')",
+    "? a.items",
+    "? a.items is b.items",
+    "b.items = b.items + [3]",
+    "? a.items",
+    "? b.items",
+    "? a.items is b.items",
+];
+
+fn live_dict() -> Result<Vec<String>, Error> {
+    let mut o = Reg::new("n".into());
+    let mut out = Vec::new();
+    let d = vars(&o)?;
+    out.push(done(Ok(())));
+    d.insert("x", 1);
+    out.push(done(Ok(())));
+    out.push(line(getattr(&o, "x")));
+    out.push(done(setattr(&mut o, "y", 2)));
+    out.push(line(Ok(Value::Dict(d.clone()))));
+    let same = |a: &PyDict, b: Value| Value::from(PyDict::is(a, b.as_dict().expect("a dict")));
+    out.push(line(Ok(same(&vars(&o)?, getattr(&o, "__dict__")?))));
+    out.push(line(Ok(same(&d, getattr(&o, "__dict__")?))));
+    d.remove("name");
+    out.push(done(Ok(())));
+    out.push(line(getattr(&o, "name")));
+    out.push(line(Ok(Value::from(hasattr(&o, "x")))));
+    out.push(done(delattr(&mut o, "__dict__")));
+    out.push(line(Ok(Value::Dict(d.clone()))));
+    out.push(line(getattr(&o, "__dict__")));
+    out.push(line(getattr(&o, "x")));
+    out.push(done(setattr(&mut o, "z", 3)));
+    out.push(line(Ok(Value::Dict(d.clone()))));
+    out.push(line(vars(&o).map(Value::Dict)));
+    let e = PyDict::from_iter([("k", Value::list([1]))]);
+    out.push(done(setattr(&mut o, "__dict__", Value::Dict(e.clone()))));
+    e.insert("w", 4);
+    out.push(done(Ok(())));
+    out.push(line(getattr(&o, "w")));
+    out.push(done(setattr(&mut o, "v", 5)));
+    out.push(line(Ok(Value::Dict(e.clone()))));
+    out.push(line(Ok(same(&e, getattr(&o, "__dict__")?))));
+    out.push(done(setattr(&mut o, "__dict__", 5)));
+    list_of(getattr(&o, "k"))?.push(2);
+    out.push(done(Ok(())));
+    out.push(line(Ok(Value::Dict(e.clone()))));
+    out.push(line(Ok(Value::list(dir(&o)))));
+    Ok(out)
+}
+
+const LIVE_DICT: &[&str] = &[
+    "o = Reg('n'); d = vars(o)",
+    "d['x'] = 1",
+    "? o.x",
+    "o.y = 2",
+    "? d",
+    "? vars(o) is o.__dict__",
+    "? d is o.__dict__",
+    "del d['name']",
+    "? o.name",
+    "? hasattr(o, 'x')",
+    "del o.__dict__",
+    "? d",
+    "? o.__dict__",
+    "? o.x",
+    "o.z = 3",
+    "? d",
+    "? vars(o)",
+    "e = {'k': [1]}; o.__dict__ = e",
+    "e['w'] = 4",
+    "? o.w",
+    "o.v = 5",
+    "? e",
+    "? o.__dict__ is e",
+    "o.__dict__ = 5",
+    "o.k.append(2)",
+    "? e",
+    "? [n for n in dir(o) if not n.startswith('__') or n in ('__dict__', '__weakref__')]",
+];
+
+fn slots_and_dict() -> Result<Vec<String>, Error> {
+    let mut s = SlotDict::new(1);
+    let mut out = Vec::new();
+    let d = vars(&s)?;
+    out.push(done(Ok(())));
+    out.push(line(Ok(Value::Dict(d.clone()))));
+    out.push(done(setattr(&mut s, "y", 2)));
+    out.push(line(Ok(Value::Dict(d.clone()))));
+    d.insert("x", 9);
+    out.push(done(Ok(())));
+    out.push(line(getattr(&s, "x")));
+    out.push(done(setattr(&mut s, "x", 3)));
+    out.push(line(Ok(Value::Dict(d.clone()))));
+    out.push(done(delattr(&mut s, "__dict__")));
+    out.push(line(Ok(Value::Dict(d.clone()))));
+    out.push(line(getattr(&s, "__dict__")));
+    out.push(line(getattr(&s, "x")));
+    out.push(line(getattr(&s, "y")));
+    out.push(done(setattr(&mut s, "__dict__", Value::Dict(d.clone()))));
+    out.push(line(getattr(&s, "y")));
+    out.push(line(Ok(Value::from(PyDict::is(&vars(&s)?, &d)))));
+    Ok(out)
+}
+
+const SLOTS_AND_DICT: &[&str] = &[
+    "s = SlotDict(1); d = s.__dict__",
+    "? d",
+    "s.y = 2",
+    "? d",
+    "d['x'] = 9",
+    "? s.x",
+    "s.x = 3",
+    "? d",
+    "del s.__dict__",
+    "? d",
+    "? s.__dict__",
+    "? s.x",
+    "? s.y",
+    "s.__dict__ = d",
+    "? s.y",
+    "? vars(s) is d",
+];
+
+fn subclass_dict() -> Result<Vec<String>, Error> {
+    let mut c = Sub::new(Holder::new());
+    let mut out = Vec::new();
+    out.push(done(setattr(&mut c, "items", Value::list(Vec::<Value>::new()))));
+    let items = getattr(&c, "items")?;
+    out.push(done(setattr(&mut c, "other", items)));
+    list_of(getattr(&c, "items"))?.push(1);
+    out.push(done(Ok(())));
+    out.push(line(getattr(&c, "other")));
+    let d = vars(&c)?;
+    out.push(done(Ok(())));
+    out.push(line(Ok(Value::Dict(d.clone()))));
+    d.insert("items", "shadow");
+    out.push(done(Ok(())));
+    out.push(line(getattr(&c, "items")));
+    out.push(line(Ok(Value::from(PyDict::is(&vars(&c)?, &d)))));
+    out.push(done(delattr(&mut c, "items")));
+    out.push(line(getattr(&c, "items")));
+    out.push(line(Ok(Value::Dict(d.clone()))));
+    list_of(getattr(&c, "other"))?.push(Value::Dict(d.clone()));
+    out.push(done(Ok(())));
+    out.push(line(vars(&c).map(Value::Dict)));
+    Ok(out)
+}
+
+const SUBCLASS_DICT: &[&str] = &[
+    "c = Sub(); c.items = []",
+    "c.other = c.items",
+    "c.items.append(1)",
+    "? c.other",
+    "d = vars(c)",
+    "? d",
+    "d['items'] = 'shadow'",
+    "? c.items",
+    "? vars(c) is d",
+    "del c.items",
+    "? c.items",
+    "? d",
+    "c.other.append(d)",
+    "? vars(c)",
+];
+
+#[test]
+fn aliasing_matches_cpython() {
+    let scenarios = [
+        Steps { name: "a list in a slot and in a dict", python: SHARED_LIST, rust: shared_list },
+        Steps { name: "the live __dict__ of a regular class", python: LIVE_DICT, rust: live_dict },
+        Steps { name: "slots with __dict__", python: SLOTS_AND_DICT, rust: slots_and_dict },
+        Steps { name: "a subclass's dict", python: SUBCLASS_DICT, rust: subclass_dict },
+    ];
+    let mut script = format!("{PRELUDE}{STEPS_RUNNER}\n_CLASSES = {}\n", py_str(ALIAS_CLASSES));
+    for s in &scenarios {
+        let steps: Vec<String> = s.python.iter().map(|step| py_str(step)).collect();
+        writeln!(script, "_steps([{}])", steps.join(", ")).unwrap();
+    }
+    let python = oracle::run_groups(&script, scenarios.len());
+    let mut report = String::new();
+    for (s, py) in scenarios.iter().zip(&python) {
+        let rust = (s.rust)().unwrap_or_else(|e| panic!("{}: {e}", s.name));
+        assert_eq!((rust.len(), py.len()), (s.python.len(), s.python.len()), "{}: one line per step", s.name);
+        for ((step, r), p) in s.python.iter().zip(&rust).zip(py) {
+            if r != p {
+                writeln!(report, "[{}] {step}\n    pyslots: {r}\n    CPython: {p}", s.name).unwrap();
+            }
+        }
+    }
+    assert!(report.is_empty(), "pyslots differs from CPython:\n{report}");
+}
