@@ -1,7 +1,8 @@
 //! The `__dict__` escape hatch: `'__dict__'` in `__slots__` keeps the
 //! declared names in compact slots and lets any other name into a dict
 //! (the tutorial's "Pitfall 1: Forgetting `__dict__` in slots", and the
-//! short tutorial's `Point` with `__dict__`).
+//! short tutorial's `Point` with `__dict__`), and the dict as CPython has
+//! it: live, shared between `p.__dict__` and the instance.
 //!
 //! ```text
 //! cargo run --example dict_escape_hatch
@@ -120,6 +121,26 @@ fn main() -> Result<(), Error> {
     let xyz = Value::from(vec![getattr(&p, "x")?, getattr(&p, "y")?, getattr(&p, "z")?]);
     out(format!("({}, {}, {})", p.x()?, p.y()?, getattr(&p, "z")?));
     assert_eq!(xyz.to_string(), "[3, 4, 5]");
+
+    heading("__dict__ is live, as in CPython");
+    py("d = p.__dict__", "let d = vars(&p)?;        // a shared PyDict");
+    let d = vars(&p)?;
+    py("d[\"w\"] = 6", "d.insert(\"w\", 6);");
+    d.insert("w", 6);
+    py("p.w", "getattr(&p, \"w\")?");
+    out(getattr(&p, "w")?);
+    assert_eq!(getattr(&p, "w")?, Value::Int(6));
+    py("p.z = 7", "setattr(&mut p, \"z\", 7)?;");
+    setattr(&mut p, "z", 7)?;
+    py("d", "d");
+    out(&d);
+    assert_eq!(d.to_string(), "{'z': 7, 'w': 6}");
+    py("d[\"x\"] = 0", "d.insert(\"x\", 0);");
+    d.insert("x", 0);
+    note("# x is a slot: the slot wins over a dict entry of the same name.");
+    py("p.x", "getattr(&p, \"x\")?");
+    out(getattr(&p, "x")?);
+    assert_eq!(getattr(&p, "x")?, Value::Int(3));
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! A tour of pyslots: every topic of the Python `__slots__` tutorial, in
 //! order, each Python line beside the pyslots code that does the same and
-//! the result pyslots gives.
+//! the result pyslots gives; last, Python's shared lists and the live
+//! `__dict__`.
 //!
 //! ```text
 //! cargo run --example tour
@@ -165,8 +166,9 @@ fn main() -> Result<(), Error> {
     dict_escape_hatch()?;
     weak_references()?;
     inheritance()?;
+    shared_values()?;
 
-    section(9, "Where next");
+    section(10, "Where next");
     println!("  Every section has a longer example: cargo run --example <name>");
     println!("    regular_vs_slotted  memory_comparison  attribute_access_speed  restrictions");
     println!("    empty_and_single_slots  dict_escape_hatch  weak_references");
@@ -426,6 +428,40 @@ fn inheritance() -> Result<(), Error> {
     py("c.a, c.b = 1, 2; dir(c)", "dir(&c)");
     out(py_list(&dir(&c)));
     assert_eq!(dir(&c), ["__slots__", "a", "b"]);
+    Ok(())
+}
+
+fn shared_values() -> Result<(), Error> {
+    section(9, "Lists and the live __dict__");
+    explain("Attributes hold Python's values, and a list is shared, not copied: two");
+    explain("objects holding it see each other's appends. __dict__ is the live dict.");
+    columns();
+    py("a, b = SlottedClass(), SlottedClass()", "let (mut a, mut b) = (SlottedClass::new(), ..);");
+    let (mut a, mut b) = (SlottedClass::new(), SlottedClass::new());
+    py("a.value = [1, 2]", "setattr(&mut a, \"value\", Value::list([1, 2]))?;");
+    setattr(&mut a, "value", Value::list([1, 2]))?;
+    py("b.value = a.value", "setattr(&mut b, \"value\", getattr(&a, \"value\")?)?;");
+    setattr(&mut b, "value", getattr(&a, "value")?)?;
+    py("b.value.append(3)", "getattr(&b, \"value\")?.as_list().unwrap().push(3);");
+    getattr(&b, "value")?.as_list().expect("a list").push(3);
+    py("a.value", "getattr(&a, \"value\")?");
+    out(getattr(&a, "value")?);
+    assert_eq!(getattr(&a, "value")?.to_string(), "[1, 2, 3]");
+
+    py("person = RegularPerson(\"Alice\", 30)", "let mut person = RegularPerson::new(..);");
+    let mut person = RegularPerson::new("Alice".to_string(), 30);
+    py("d = vars(person)", "let d = vars(&person)?;       // a PyDict");
+    let d = vars(&person)?;
+    py("d[\"city\"] = \"Paris\"", "d.insert(\"city\", \"Paris\");");
+    d.insert("city", "Paris");
+    py("person.city", "getattr(&person, \"city\")?");
+    out(getattr(&person, "city")?);
+    assert_eq!(getattr(&person, "city")?, Value::from("Paris"));
+    py("person.age = 31", "setattr(&mut person, \"age\", 31)?;");
+    setattr(&mut person, "age", 31)?;
+    py("d", "d");
+    out(&d);
+    assert_eq!(d.to_string(), "{'name': 'Alice', 'age': 31, 'city': 'Paris'}");
     Ok(())
 }
 

@@ -2,7 +2,9 @@
 //! fixed set of class shapes that covers every feature (typed and untyped
 //! slots, `__dict__`, `__weakref__`, empty slots, regular classes, chains,
 //! multiple bases), run in pyslots and in one `python3` process, every
-//! result and every exception type and message compared.
+//! result and every exception type and message compared. Untyped slots and
+//! dict attributes take every kind of value: ints beyond 64 bits, bytes,
+//! and nested tuples, lists and dicts (sent to Python as their reprs).
 //!
 //! After every failed `setattr`/`delattr` the object must be exactly as it
 //! was (its `Debug`, which shows every slot and the dict in order).
@@ -20,6 +22,7 @@ mod common;
 
 use common::weak_of;
 use pyslots::prelude::*;
+use pyslots::BigInt;
 use pyslots_testkit::oracle::py_str;
 use pyslots_testkit::rng::{env_or, Rng};
 
@@ -255,12 +258,39 @@ fn random_int(rng: &mut Rng) -> i64 {
     }
 }
 
+/// An int beyond 64 bits: 20 to 60 digits.
+fn random_big_int(rng: &mut Rng) -> Value {
+    let sign = if rng.chance(50) { "-" } else { "" };
+    let digits: String = (0..19 + rng.below(41)).map(|_| char::from(b'0' + rng.below(10) as u8)).collect();
+    Value::from(format!("{sign}9{digits}").parse::<BigInt>().expect("decimal digits"))
+}
+
+/// A tuple, list or dict (string keys) of up to three values, nested up to
+/// `depth` more levels. Its repr is the Python literal the script builds it
+/// with; nothing is cyclic (a cycle's repr, `[...]`, is no literal).
+fn random_container(rng: &mut Rng, depth: usize) -> Value {
+    let item = |rng: &mut Rng| match depth {
+        0 => {
+            let kind = *rng.pick(&[F64, Str, Int]);
+            random_value(rng, Some(kind))
+        }
+        _ if rng.chance(30) => random_container(rng, depth - 1),
+        _ => random_value(rng, None),
+    };
+    let len = rng.below(4);
+    match rng.below(3) {
+        0 => Value::tuple((0..len).map(|_| item(rng)).collect::<Vec<_>>()),
+        1 => Value::list((0..len).map(|_| item(rng)).collect::<Vec<_>>()),
+        _ => Value::dict((0..len).map(|_| (random_str(rng), item(rng))).collect::<Vec<_>>()),
+    }
+}
+
 fn random_value(rng: &mut Rng, kind: Option<Kind>) -> Value {
     match kind {
         Some(F64) => Value::Float(random_float(rng)),
         Some(Str) => Value::from(random_str(rng)),
         Some(Int) => Value::Int(random_int(rng)),
-        None => match rng.below(7) {
+        None => match rng.below(10) {
             0 => Value::None,
             1 => Value::Bool(rng.below(2) == 1),
             2 => Value::Int(random_int(rng)),
@@ -271,6 +301,9 @@ fn random_value(rng: &mut Rng, kind: Option<Kind>) -> Value {
                 d.insert(random_str(rng), random_int(rng));
                 Value::from(d)
             }
+            6 => random_big_int(rng),
+            7 => Value::bytes(&(0..rng.below(20)).map(|_| rng.below(256) as u8).collect::<Vec<u8>>()),
+            8 => random_container(rng, 1),
             _ => Value::from(random_str(rng)),
         },
     }

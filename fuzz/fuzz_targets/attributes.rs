@@ -1,6 +1,6 @@
 //! Fuzzes pyslots' run-time API: the input is a sequence of operations
-//! (getattr, setattr, delattr, hasattr, dir, vars, writes through
-//! `dict_mut`, weak references, sizes) on a pool of instances of fixed
+//! (getattr, setattr, delattr, hasattr, dir, vars, writes through the
+//! live `__dict__`, weak references, sizes) on a pool of instances of fixed
 //! classes covering every shape (typed slots of every kind, untyped,
 //! `__dict__`, `__weakref__`, regular, subclasses, multiple bases, two
 //! bases with a dict each, mangled and empty slots), with

@@ -7,6 +7,8 @@ use std::ops::Deref;
 
 use ecow::EcoString;
 
+mod unprintable;
+
 /// An immutable string, like Python's `str`, in 16 bytes: up to
 /// [`PyStr::INLINE_LIMIT`] (15) bytes of UTF-8 inline, longer text behind
 /// one shared reference count.
@@ -206,33 +208,20 @@ pub fn write_repr(f: &mut (impl fmt::Write + ?Sized), s: &str) -> fmt::Result {
     f.write_char(quote)
 }
 
-/// Python's `str.isprintable()` for one character, for `repr`.
-///
-/// Python escapes the Unicode categories Cc, Cf, Cs, Co, Cn, Zl, Zp and Zs
-/// (except the space). Rust's standard library has no category tables, so
-/// this covers every character of Cc, Zl, Zp, Zs and Co, and the Cf
-/// characters in use; unassigned code points (Cn) print as themselves.
+/// Python's `str.isprintable()` for one character, for `repr`: false for
+/// the Unicode categories Cc, Cf, Cs, Co, Cn (unassigned), Zl, Zp and Zs
+/// other than the space, exactly as CPython 3.11 (Unicode 14.0) has them.
+/// Rust's standard library has no category tables, and a crate's would
+/// follow another Unicode version; the table is CPython's own answer
+/// (see `pystr/unprintable.rs`).
 pub fn is_printable(c: char) -> bool {
     let u = c as u32;
-    if c == ' ' {
+    if (0x20..0x7f).contains(&u) {
         return true;
     }
-    if c.is_control() {
-        return false; // Cc
-    }
-    !matches!(u,
-        // Zs (space separators other than ' '), Zl, Zp
-        0xA0 | 0x1680 | 0x2000..=0x200A | 0x2028 | 0x2029 | 0x202F | 0x205F | 0x3000
-        // Cf (format characters)
-        | 0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x890 | 0x891 | 0x8E2 | 0x180E
-        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F
-        | 0xFEFF | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F
-        | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F
-        // Co (private use)
-        | 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD
-        // Cn: noncharacters
-        | 0xFDD0..=0xFDEF | 0xFFFE | 0xFFFF
-    )
+    // The last range starting at or before `u`.
+    let i = unprintable::NOT_PRINTABLE.partition_point(|&(first, _)| first <= u);
+    i == 0 || unprintable::NOT_PRINTABLE[i - 1].1 < u
 }
 
 #[cfg(test)]
@@ -255,6 +244,9 @@ mod tests {
         assert_eq!(repr("é中😀"), "'é中😀'");
         assert_eq!(repr("\u{200b}"), "'\\u200b'");
         assert_eq!(repr("\u{7f}"), "'\\x7f'");
+        // Unassigned in Unicode 14.0 (CPython 3.11), astral, private use.
+        assert_eq!(repr("\u{378}\u{30000}\u{8b371}\u{e000}"), "'\\u0378\u{30000}\\U0008b371\\ue000'");
+        assert_eq!(repr("\u{1f3fb}\u{2e80}\u{10ffff}"), "'\u{1f3fb}\u{2e80}\\U0010ffff'");
     }
 
     #[test]
