@@ -122,8 +122,8 @@ pub use pyslots_macros::{pyclass_like, slots};
 pub use pyslots_runtime::{
     builtins, bytes, delattr, dict, dir, error, getattr, getattr_ref, getsizeof, handle, hasattr, int, layout, list,
     object, pystr, setattr, slot, total_sizeof, tuple, value, value_ref, vars, BigInt, Dict, Error, ErrorKind, Layout,
-    Object, Py, PyBytes, PyClass, PyDict, PyList, PyObject, PyStr, PyTuple, SlotValue, Value, ValueRef, WeakRef,
-    WeakReferenceable,
+    Literal, Member, Object, Py, PyBytes, PyClass, PyDict, PyList, PyObject, PyStr, PyTuple, SlotValue, Value,
+    ValueRef, WeakRef, WeakReferenceable,
 };
 
 /// Everything a user of pyslots needs: `use pyslots::prelude::*;`.
@@ -144,7 +144,9 @@ pub mod __private {
     pub use core::result::Result::{self, Err, Ok};
     pub use core::{fmt, module_path};
     pub use pyslots_runtime::class::*;
-    pub use pyslots_runtime::layout::{any_has_dict, any_has_slot, any_has_weakref, layout_conflict, mro_conflict};
+    pub use pyslots_runtime::layout::{
+        any_has_dict, any_has_slot, any_has_weakref, layout_conflict, mro_conflict, Literal,
+    };
     pub use pyslots_runtime::slot::{SetFlags, SlotValue};
     pub use pyslots_runtime::{Error, Layout, PyClass, Value, WeakRefs};
 }

@@ -24,6 +24,9 @@ pub use crate::instance_dict::{
     SharedKeys, NO_KEYS,
 };
 
+/// [`ClassImpl::slot_index`] of a name that a class attribute hides.
+pub const HIDDEN: u32 = u32::MAX - 1;
+
 /// What a slot lookup by name found.
 ///
 /// `repr(u8)` gives it a tag of its own instead of one carved out of
@@ -84,31 +87,62 @@ pub enum SlotDel {
 /// so the generated slot `match` inlines into it.
 #[diagnostic::on_unimplemented(message = "`{Self}` is not a #[pyclass_like] class", label = "not a pyslots class")]
 pub trait ClassImpl: PyClass {
-    /// Reads a slot of this class or its bases.
+    /// How many slots an instance carries: the class's own, then each
+    /// base's (depth first). The index space of the `slot_*_at` methods;
+    /// the same as [`Layout::slot_count`].
+    const SLOT_COUNT: u32 = 0;
+    /// Where slot `name` sits among [`SLOT_COUNT`](ClassImpl::SLOT_COUNT):
+    /// `u32::MAX` if it is no slot, [`HIDDEN`] if a class attribute found
+    /// first hides it. The same walk as [`Layout::slot_index`].
     #[inline(always)]
-    fn slot_get(&self, name: &str) -> SlotGet {
+    fn slot_index(name: &str) -> u32 {
         let _ = name;
+        u32::MAX
+    }
+    /// Reads slot `index`.
+    #[inline(always)]
+    fn slot_get_at(&self, index: u32) -> SlotGet {
+        let _ = index;
         SlotGet::NotSlot
     }
-    /// Reads a slot of this class or its bases, borrowed.
+    /// Reads slot `index`, borrowed.
     #[inline(always)]
-    fn slot_get_ref(&self, name: &str) -> SlotGetRef<'_> {
-        let _ = name;
+    fn slot_get_ref_at(&self, index: u32) -> SlotGetRef<'_> {
+        let _ = index;
         SlotGetRef::NotSlot
     }
-    /// Writes a slot of this class or its bases; a wrong-typed value is an
-    /// error and leaves the slot as it was. `cls` is the instance's class
-    /// name, for messages.
+    /// Writes slot `index`; a wrong-typed value is an error and leaves the
+    /// slot as it was. `cls` is the instance's class name, for messages.
     #[inline(always)]
-    fn slot_set(&mut self, name: &str, value: Value, cls: &'static str) -> Result<SlotSet, Error> {
-        let _ = (name, cls);
+    fn slot_set_at(&mut self, index: u32, value: Value, cls: &'static str) -> Result<SlotSet, Error> {
+        let _ = (index, cls);
         Ok(SlotSet::NotSlot(value))
     }
-    /// Unsets a slot of this class or its bases.
+    /// Unsets slot `index`.
+    #[inline(always)]
+    fn slot_del_at(&mut self, index: u32) -> SlotDel {
+        let _ = index;
+        SlotDel::NotSlot
+    }
+    /// Reads slot `name` of this class or its bases.
+    #[inline(always)]
+    fn slot_get(&self, name: &str) -> SlotGet {
+        ClassImpl::slot_get_at(self, Self::slot_index(name))
+    }
+    /// Reads slot `name`, borrowed.
+    #[inline(always)]
+    fn slot_get_ref(&self, name: &str) -> SlotGetRef<'_> {
+        self.slot_get_ref_at(Self::slot_index(name))
+    }
+    /// Writes slot `name`.
+    #[inline(always)]
+    fn slot_set(&mut self, name: &str, value: Value, cls: &'static str) -> Result<SlotSet, Error> {
+        self.slot_set_at(Self::slot_index(name), value, cls)
+    }
+    /// Unsets slot `name`.
     #[inline(always)]
     fn slot_del(&mut self, name: &str) -> SlotDel {
-        let _ = name;
-        SlotDel::NotSlot
+        self.slot_del_at(Self::slot_index(name))
     }
     /// The instance dict, wherever in the chain it lives.
     #[inline(always)]
@@ -177,6 +211,10 @@ impl<T: ClassImpl> Object for T {
     #[inline]
     fn layout(&self) -> &'static Layout {
         &T::LAYOUT
+    }
+    #[inline]
+    fn slot_get_at(&self, index: u32) -> SlotGet {
+        ClassImpl::slot_get_at(self, index)
     }
     fn heap_size(&self) -> usize {
         ClassImpl::heap_size(self)
@@ -274,8 +312,14 @@ fn lookup_rest<T: ClassImpl>(obj: &T, name: &str) -> Option<Value> {
             }
         }
     }
+    // Plain class attributes come after the instance dict (they are no
+    // data descriptors); `__slots__` is one of them.
+    let layout: &'static Layout = &T::LAYOUT;
+    if let Some(value) = layout.class_attr(name) {
+        return Some(value.to_value());
+    }
     if name == "__slots__" {
-        if let Some(slots) = T::LAYOUT.slots_attr() {
+        if let Some(slots) = layout.slots_attr() {
             return Some(Value::list(slots.iter().copied()));
         }
     }
@@ -357,7 +401,8 @@ pub fn generic_delattr<T: ClassImpl>(obj: &mut T, name: &str) -> Result<(), Erro
 /// The error for writing or deleting a name an instance without a dict
 /// cannot hold: a class attribute is read-only, anything else is missing.
 fn missing_for_write<T: ClassImpl>(name: &str) -> Error {
-    if name == "__slots__" && T::LAYOUT.slots_attr().is_some() {
+    let layout: &'static Layout = &T::LAYOUT;
+    if (name == "__slots__" && layout.slots_attr().is_some()) || layout.class_attr(name).is_some() {
         Error::read_only(T::LAYOUT.name, name)
     } else {
         Error::no_attribute(T::LAYOUT.name, name)
@@ -384,6 +429,7 @@ pub fn generic_dir<T: ClassImpl>(obj: &T) -> Vec<String> {
     if layout.slots_attr().is_some() {
         names.push("__slots__".to_owned());
     }
+    names.extend(layout.all_class_attrs().into_iter().map(|(n, _)| n.to_owned()));
     names.sort_unstable();
     names.dedup();
     names

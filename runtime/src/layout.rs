@@ -16,6 +16,7 @@ use std::fmt;
 /// let layout = &Point::LAYOUT;
 /// assert_eq!(layout.name, "Point");
 /// assert_eq!(layout.slots, ["x", "y"]);
+/// assert_eq!(layout.class_attrs, []);
 /// assert!(!layout.has_dict);
 /// assert!(layout.has_weakref);
 /// assert_eq!(layout.size, std::mem::size_of::<Point>());
@@ -34,6 +35,13 @@ pub struct Layout {
     /// `__slots__` as the class declares it, `__dict__` and `__weakref__`
     /// included; `None` for a class without `#[slots]`.
     pub declared_slots: Option<&'static [&'static str]>,
+    /// The doc comment of each of `slots` (a typed slot's field's doc
+    /// comment; Python's `__slots__ = {'x': 'doc'}`), `None` where there
+    /// is none.
+    pub slot_docs: &'static [Option<&'static str>],
+    /// The class's own class attributes (`#[pyclass_like(class_attrs(...))]`),
+    /// after private-name mangling, in declaration order.
+    pub class_attrs: &'static [(&'static str, Literal)],
     /// The direct bases, in the order of `extends`.
     pub bases: &'static [&'static Layout],
     /// Whether instances have a `__dict__` (their own or a base's).
@@ -78,6 +86,107 @@ impl Layout {
                 }
             }
         }
+    }
+
+    /// The class attribute `name` that an instance finds: the first class
+    /// along the MRO that defines it, as Python's type lookup.
+    pub fn class_attr(&'static self, name: &str) -> Option<Literal> {
+        // Most classes have none: no MRO to build (it allocates) for them.
+        if !self.has_class_attrs() {
+            return None;
+        }
+        self.mro().iter().find_map(|l| l.class_attrs.iter().find(|(n, _)| *n == name).map(|(_, v)| *v))
+    }
+
+    /// Whether the class or a base has a class attribute.
+    pub const fn has_class_attrs(&self) -> bool {
+        if !self.class_attrs.is_empty() {
+            return true;
+        }
+        let mut i = 0;
+        while i < self.bases.len() {
+            if self.bases[i].has_class_attrs() {
+                return true;
+            }
+            i += 1;
+        }
+        false
+    }
+
+    /// Every class attribute of the class and its bases, names once, the
+    /// first along the MRO winning.
+    pub fn all_class_attrs(&'static self) -> Vec<(&'static str, Literal)> {
+        let mut out: Vec<(&'static str, Literal)> = Vec::new();
+        for l in self.mro() {
+            for (n, v) in l.class_attrs {
+                if !out.iter().any(|(m, _)| m == n) {
+                    out.push((n, *v));
+                }
+            }
+        }
+        out
+    }
+
+    /// How many slots an instance carries, bases' included, counting a
+    /// base reached twice twice: the size of the index space of
+    /// [`slot_index`](Layout::slot_index). Generated code has the same
+    /// figure as `ClassImpl::SLOT_COUNT`.
+    pub const fn slot_count(&self) -> u32 {
+        let mut n = self.slots.len() as u32;
+        let mut i = 0;
+        while i < self.bases.len() {
+            n += self.bases[i].slot_count();
+            i += 1;
+        }
+        n
+    }
+
+    /// Where slot `name` sits in the instance: its index (the class's own
+    /// slots first, then each base's, depth first), the class that declares
+    /// it, and its position among that class's own slots. `None` if the name
+    /// is no slot, or a class attribute of a class searched before the
+    /// slot's hides it (Python's type lookup finds that first). The same
+    /// walk as the generated `ClassImpl::slot_index`.
+    pub fn slot_index(&'static self, name: &str) -> Option<(u32, &'static Layout, usize)> {
+        match self.find_slot(name) {
+            SlotSearch::Found(index, owner, local) => Some((index, owner, local)),
+            SlotSearch::Hidden | SlotSearch::Missing => None,
+        }
+    }
+
+    fn find_slot(&'static self, name: &str) -> SlotSearch {
+        if let Some(local) = self.slots.iter().position(|s| *s == name) {
+            return SlotSearch::Found(local as u32, self, local);
+        }
+        if self.class_attrs.iter().any(|(n, _)| *n == name) {
+            return SlotSearch::Hidden;
+        }
+        let mut offset = self.slots.len() as u32;
+        for base in self.bases {
+            match base.find_slot(name) {
+                SlotSearch::Found(index, owner, local) => return SlotSearch::Found(offset + index, owner, local),
+                SlotSearch::Hidden => return SlotSearch::Hidden,
+                SlotSearch::Missing => offset += base.slot_count(),
+            }
+        }
+        SlotSearch::Missing
+    }
+
+    /// Where the part of an instance that is a `class` starts in this
+    /// class's slot index space (0 for the class itself), if this class is
+    /// `class` or inherits from it.
+    pub fn base_offset(&'static self, class: &Layout) -> Option<u32> {
+        if self.same_class(class) {
+            return Some(0);
+        }
+        let mut offset = self.slots.len() as u32;
+        for base in self.bases {
+            if let Some(o) = base.base_offset(class) {
+                return Some(offset + o);
+            }
+            offset += base.slot_count();
+        }
+        None
     }
 
     /// Every slot of the class and its bases, in MRO order.
@@ -126,6 +235,41 @@ impl Layout {
     /// Whether two layouts are the same class (same module path and name).
     pub const fn same_class(&self, other: &Layout) -> bool {
         const_str_eq(self.name, other.name) && const_str_eq(self.module_path, other.module_path)
+    }
+}
+
+enum SlotSearch {
+    Found(u32, &'static Layout, usize),
+    Hidden,
+    Missing,
+}
+
+/// A class attribute's value, as `#[pyclass_like(class_attrs(...))]`
+/// declares it: a literal, known at compile time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Literal {
+    /// `None`.
+    None,
+    /// `True` / `False` (`true` / `false` in Rust).
+    Bool(bool),
+    /// An `int`.
+    Int(i64),
+    /// A `float`.
+    Float(f64),
+    /// A `str`.
+    Str(&'static str),
+}
+
+impl Literal {
+    /// The literal as a [`Value`](crate::Value).
+    pub fn to_value(self) -> crate::Value {
+        match self {
+            Literal::None => crate::Value::None,
+            Literal::Bool(b) => crate::Value::Bool(b),
+            Literal::Int(i) => crate::Value::Int(i),
+            Literal::Float(x) => crate::Value::Float(x),
+            Literal::Str(s) => crate::Value::from(s),
+        }
     }
 }
 

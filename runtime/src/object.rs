@@ -6,6 +6,7 @@ use std::fmt;
 use crate::dict::PyDict;
 use crate::error::Error;
 use crate::layout::Layout;
+use crate::member::Member;
 use crate::value::Value;
 use crate::value_ref::ValueRef;
 
@@ -76,6 +77,15 @@ pub trait Object: fmt::Debug + Send + Sync + 'static {
     /// The class's layout.
     fn layout(&self) -> &'static Layout;
 
+    /// Reads slot `index` of the class's slot index space (see
+    /// [`Layout::slot_index`]); what [`Member::get_dyn`](crate::Member::get_dyn)
+    /// uses. Not a slot: `SlotGet::NotSlot`.
+    #[doc(hidden)]
+    fn slot_get_at(&self, index: u32) -> crate::class::SlotGet {
+        let _ = index;
+        crate::class::SlotGet::NotSlot
+    }
+
     /// Heap bytes the instance owns (its dict, strings, values), not
     /// counting the instance itself; see [`total_sizeof`](crate::total_sizeof).
     fn heap_size(&self) -> usize;
@@ -103,6 +113,12 @@ pub trait Object: fmt::Debug + Send + Sync + 'static {
 pub trait PyClass: Object + Sized + Default {
     /// The class's layout.
     const LAYOUT: Layout;
+
+    /// The member descriptor of slot `name` (the class's own or a base's),
+    /// CPython's `Point.x`; `None` if `name` is no slot.
+    fn member(name: &str) -> Option<Member<Self>> {
+        Member::resolve(name)
+    }
 
     /// Whether instances support weak references, as a type:
     /// `WeakRefs<true>` or `WeakRefs<false>`. It lets

@@ -268,6 +268,19 @@ fn int_ref(value: Value) -> ValueRef<'static> {
     }
 }
 
+/// A big integer for an integer slot: out of line and cold, so the common
+/// `Int` conversion stays a few instructions (inlined, this arm's
+/// arithmetic and drop cost `setattr` of an `i64` slot 24 instructions).
+#[cold]
+#[inline(never)]
+fn big_int_to<T>(n: crate::int::BigInt) -> Result<T, Mismatch>
+where
+    T: for<'a> TryFrom<&'a num_bigint::BigInt>,
+{
+    let fits = T::try_from(n.as_num()).ok();
+    fits.ok_or(Mismatch::Overflow(Value::BigInt(n)))
+}
+
 macro_rules! int_slot {
     ($($t:ty),*) => {$(
         slot_value! {
@@ -290,12 +303,7 @@ macro_rules! int_slot {
                     let i = match value {
                         Value::Int(i) => i,
                         Value::Bool(b) => i64::from(b),
-                        Value::BigInt(n) => {
-                            return match <$t>::try_from(n.as_num()) {
-                                Ok(x) => Ok(x),
-                                Err(_) => Err(Mismatch::Overflow(Value::BigInt(n))),
-                            };
-                        }
+                        Value::BigInt(n) => return big_int_to::<$t>(n),
                         other => return Err(Mismatch::Type(other)),
                     };
                     scalar_consumed(value);

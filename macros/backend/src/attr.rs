@@ -14,6 +14,80 @@ pub struct ClassArgs {
     pub extends: Vec<Path>,
     /// The tokens of the `extends` argument, for error spans.
     pub extends_tokens: Option<TokenStream>,
+    /// `class_attrs(name = literal, ...)`, in order.
+    pub class_attrs: Vec<ClassAttr>,
+    /// Whether `class_attrs(...)` was given (it may be empty).
+    pub has_class_attrs: bool,
+}
+
+/// One class attribute: `species = "Canine"`.
+pub struct ClassAttr {
+    /// The name as written, unraw (`r#type` is `type`), before mangling.
+    pub name: String,
+    /// The name's token, for error spans.
+    pub ident: syn::Ident,
+    pub value: Literal,
+}
+
+/// A class attribute's value.
+#[derive(Clone)]
+pub enum Literal {
+    None,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+}
+
+const CLASS_ATTR_VALUE: &str =
+    "a class attribute is a literal: a string, an integer, a float, `true`, `false` or `None`";
+
+/// Parses `name = literal`.
+fn parse_class_attr(input: syn::parse::ParseStream) -> syn::Result<ClassAttr> {
+    let ident: syn::Ident = syn::ext::IdentExt::parse_any(input)
+        .map_err(|e| syn::Error::new(e.span(), "expected a class attribute: `name = literal`"))?;
+    input.parse::<Token![=]>()?;
+    let expr: syn::Expr = input.parse().map_err(|e| syn::Error::new(e.span(), CLASS_ATTR_VALUE))?;
+    let value = literal(&expr).ok_or_else(|| syn::Error::new_spanned(&expr, CLASS_ATTR_VALUE))??;
+    let name = syn::ext::IdentExt::unraw(&ident).to_string();
+    Ok(ClassAttr { name, ident, value })
+}
+
+/// The literal an expression spells, `None` if it spells none, an error if
+/// it spells one that does not fit (an int beyond 64 bits).
+fn literal(expr: &syn::Expr) -> Option<syn::Result<Literal>> {
+    let (negative, inner) = match expr {
+        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => (true, &*u.expr),
+        other => (false, other),
+    };
+    let syn::Expr::Lit(lit) = inner else {
+        return match inner {
+            syn::Expr::Path(p) if !negative && p.path.is_ident("None") => Some(Ok(Literal::None)),
+            _ => None,
+        };
+    };
+    let value = match &lit.lit {
+        syn::Lit::Str(s) if !negative && s.suffix().is_empty() => Literal::Str(s.value()),
+        syn::Lit::Bool(b) if !negative => Literal::Bool(b.value),
+        syn::Lit::Int(i) if i.suffix().is_empty() => {
+            let digits = if negative { format!("-{}", i.base10_digits()) } else { i.base10_digits().to_owned() };
+            match digits.parse::<i64>() {
+                Ok(n) => Literal::Int(n),
+                Err(_) => {
+                    return Some(Err(syn::Error::new_spanned(
+                        expr,
+                        "a class attribute's integer must fit in 64 bits (an i64)",
+                    )))
+                }
+            }
+        }
+        syn::Lit::Float(f) if f.suffix().is_empty() => {
+            let x: f64 = f.base10_parse().ok()?;
+            Literal::Float(if negative { -x } else { x })
+        }
+        _ => return None,
+    };
+    Some(Ok(value))
 }
 
 /// Parses `#[pyclass_like(...)]`'s arguments, recording errors.
@@ -48,9 +122,23 @@ pub fn parse_class_args(cx: &Ctxt, args: TokenStream) -> ClassArgs {
                 return Err(meta.error("expected `extends = Base` or `extends(A, B)`"));
             }
             Ok(())
+        } else if meta.path.is_ident("class_attrs") {
+            if out.has_class_attrs {
+                return Err(meta.error("duplicate `class_attrs` argument: list every class attribute in one"));
+            }
+            if !meta.input.peek(syn::token::Paren) {
+                return Err(meta.error("expected `class_attrs(name = literal, ...)`"));
+            }
+            let content;
+            syn::parenthesized!(content in meta.input);
+            let list: Punctuated<ClassAttr, Token![,]> = content.parse_terminated(parse_class_attr, Token![,])?;
+            out.has_class_attrs = true;
+            out.class_attrs.extend(list);
+            Ok(())
         } else {
             Err(meta.error(format!(
-                "unknown #[pyclass_like] argument `{}`: expected `extends = Base` or `extends(A, B)`",
+                "unknown #[pyclass_like] argument `{}`: expected `extends = Base`, `extends(A, B)` or \
+                 `class_attrs(name = literal, ...)`",
                 meta.path.to_token_stream()
             )))
         }

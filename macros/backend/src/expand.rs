@@ -20,6 +20,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use crate::ast::{Class, Field};
+use crate::attr::Literal as AttrLiteral;
 use crate::plan::{Plan, SlotKind, SlotPlan, Storage as PlannedStorage};
 
 /// Method names the class already has from pyslots (its constructor,
@@ -73,6 +74,8 @@ struct Storage {
     init_default: Vec<TokenStream>,
     /// Statements in `new` after the instance is built (`__pyslots_this`).
     after_new: TokenStream,
+    /// The doc comment of each own slot.
+    slot_docs: Vec<Option<String>>,
     /// The class's own slots: names and the `index => ...` arms of
     /// `slot_get`, `slot_set` and `slot_del`.
     slot_names: Vec<String>,
@@ -108,6 +111,8 @@ struct ClassBuilder<'a> {
     class: &'a Class,
     /// `__name__`.
     name: &'a str,
+    /// The class attributes, mangled names and values.
+    class_attrs: &'a [(String, AttrLiteral)],
     pv: TokenStream,
     /// `&[&<A as PyClass>::LAYOUT, ...]`: the bases' layouts, as a constant.
     bases_const: TokenStream,
@@ -124,6 +129,7 @@ impl<'a> ClassBuilder<'a> {
         let mut builder = ClassBuilder {
             class,
             name: &plan.name,
+            class_attrs: &plan.class_attrs,
             bases_const: quote!(&[#(&<#bases as #pv::PyClass>::LAYOUT),*]),
             pv,
             base_fields: (0..bases.len()).map(|i| format_ident!("__pyslots_base{}", i)).collect(),
@@ -247,6 +253,7 @@ impl<'a> ClassBuilder<'a> {
             let name = &slot.name;
             let key = index_literal(index);
             s.slot_names.push(name.clone());
+            s.slot_docs.push(slot.doc.clone());
             match slot.kind {
                 SlotKind::Typed { field, bit } => {
                     let f = &class.fields[field];
@@ -379,18 +386,6 @@ impl<'a> ClassBuilder<'a> {
                 __pyslots_this
             }
         };
-        let slot_index = (!s.slot_names.is_empty()).then(|| {
-            let index = name_index(&s.slot_names);
-            quote! {
-                /// The position of slot `name` among this class's own slots,
-                /// `u32::MAX` if it is not one of them.
-                #[doc(hidden)]
-                #[inline(always)]
-                fn __pyslots_slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
-                    #index
-                }
-            }
-        });
         let accessors = &s.accessors;
         quote! {
             impl #ident {
@@ -401,7 +396,6 @@ impl<'a> ClassBuilder<'a> {
                     #body
                 }
                 #accessors
-                #slot_index
             }
         }
     }
@@ -429,106 +423,7 @@ impl<'a> ClassBuilder<'a> {
         let pv = &self.pv;
         let ident = &self.class.ident;
         let s = &self.storage;
-        let has_slots = !s.slot_names.is_empty();
-        let slot_methods = (has_slots || self.has_bases()).then(|| {
-            let dispatch = |arms: &[TokenStream], rest: TokenStream| {
-                if has_slots {
-                    quote!(match Self::__pyslots_slot_index(__pyslots_name) { #(#arms,)* _ => { #rest } })
-                } else {
-                    rest
-                }
-            };
-            // Each base but the last is asked in turn; the last one's answer
-            // is the class's.
-            let (first, last) = match self.base_fields.split_last() {
-                Some((last, first)) => (first, Some(last)),
-                None => (&[][..], None),
-            };
-            let get = dispatch(
-                &s.get_arms,
-                match last {
-                    Some(last) => quote! {
-                        #(
-                            match #pv::ClassImpl::slot_get(&self.#first, __pyslots_name) {
-                                #pv::SlotGet::NotSlot => {}
-                                __pyslots_found => return __pyslots_found,
-                            }
-                        )*
-                        #pv::ClassImpl::slot_get(&self.#last, __pyslots_name)
-                    },
-                    None => quote!(#pv::SlotGet::NotSlot),
-                },
-            );
-            let get_ref = dispatch(
-                &s.get_ref_arms,
-                match last {
-                    Some(last) => quote! {
-                        #(
-                            match #pv::ClassImpl::slot_get_ref(&self.#first, __pyslots_name) {
-                                #pv::SlotGetRef::NotSlot => {}
-                                __pyslots_found => return __pyslots_found,
-                            }
-                        )*
-                        #pv::ClassImpl::slot_get_ref(&self.#last, __pyslots_name)
-                    },
-                    None => quote!(#pv::SlotGetRef::NotSlot),
-                },
-            );
-            let set = dispatch(
-                &s.set_arms,
-                match last {
-                    Some(last) => quote! {
-                        #(
-                            let __pyslots_value = match #pv::ClassImpl::slot_set(&mut self.#first, __pyslots_name, __pyslots_value, __pyslots_cls)? {
-                                #pv::SlotSet::NotSlot(__pyslots_value) => __pyslots_value,
-                                __pyslots_done => return #pv::Ok(__pyslots_done),
-                            };
-                        )*
-                        #pv::ClassImpl::slot_set(&mut self.#last, __pyslots_name, __pyslots_value, __pyslots_cls)
-                    },
-                    None => quote!(#pv::Ok(#pv::SlotSet::NotSlot(__pyslots_value))),
-                },
-            );
-            let del = dispatch(
-                &s.del_arms,
-                match last {
-                    Some(last) => quote! {
-                        #(
-                            match #pv::ClassImpl::slot_del(&mut self.#first, __pyslots_name) {
-                                #pv::SlotDel::NotSlot => {}
-                                __pyslots_done => return __pyslots_done,
-                            }
-                        )*
-                        #pv::ClassImpl::slot_del(&mut self.#last, __pyslots_name)
-                    },
-                    None => quote!(#pv::SlotDel::NotSlot),
-                },
-            );
-            quote! {
-                #[inline(always)]
-                fn slot_get(&self, __pyslots_name: &::core::primitive::str) -> #pv::SlotGet {
-                    #get
-                }
-                #[inline(always)]
-                fn slot_get_ref(&self, __pyslots_name: &::core::primitive::str) -> #pv::SlotGetRef<'_> {
-                    #get_ref
-                }
-                #[inline(always)]
-                fn slot_set(
-                    &mut self,
-                    __pyslots_name: &::core::primitive::str,
-                    __pyslots_value: #pv::Value,
-                    __pyslots_cls: &'static ::core::primitive::str,
-                ) -> #pv::Result<#pv::SlotSet, #pv::Error> {
-                    let _ = __pyslots_cls;
-                    #set
-                }
-                #[inline(always)]
-                fn slot_del(&mut self, __pyslots_name: &::core::primitive::str) -> #pv::SlotDel {
-                    #del
-                }
-            }
-        });
+        let slot_methods = (!s.slot_names.is_empty() || self.has_bases()).then(|| self.slot_methods());
         let dict_methods = self.dict_methods();
         let base_heap = self.base_fields.iter().map(|f| quote!(#pv::ClassImpl::heap_size(&self.#f)));
         let heap: Vec<TokenStream> = s.heap.iter().cloned().chain(base_heap).collect();
@@ -549,6 +444,141 @@ impl<'a> ClassBuilder<'a> {
                 #extra
             }
         }
+    }
+
+    /// The slots by index: the class's own first, then each base's, depth
+    /// first (`SLOT_COUNT` of them), and `slot_index` from names to that
+    /// index. A name that is a class attribute of this class hides the
+    /// bases' slots of that name (Python's type lookup finds it first).
+    fn slot_methods(&self) -> TokenStream {
+        let pv = &self.pv;
+        let s = &self.storage;
+        let own = s.slot_names.len() as u32;
+        let bases = &self.class.args.extends;
+        let fields = &self.base_fields;
+        let count = quote!(#own #(+ <#bases as #pv::ClassImpl>::SLOT_COUNT)*);
+        let own_index = (own > 0).then(|| {
+            let index = name_index(&s.slot_names);
+            if self.has_bases() {
+                quote! {
+                    let __pyslots_i = { #index };
+                    if __pyslots_i != ::core::primitive::u32::MAX {
+                        return __pyslots_i;
+                    }
+                }
+            } else {
+                index
+            }
+        });
+        let hidden: Vec<&str> = if self.has_bases() { self.class_attr_names() } else { Vec::new() };
+        let hide = (!hidden.is_empty()).then(|| {
+            quote! {
+                if ::core::matches!(__pyslots_name, #(#hidden)|*) {
+                    return #pv::HIDDEN;
+                }
+            }
+        });
+        // Base k's indices start after the own slots and bases 0..k.
+        let base_index = bases.iter().enumerate().map(|(k, base)| {
+            let before = &bases[..k];
+            quote! {
+                let __pyslots_i = <#base as #pv::ClassImpl>::slot_index(__pyslots_name);
+                if __pyslots_i != ::core::primitive::u32::MAX {
+                    return if __pyslots_i == #pv::HIDDEN {
+                        #pv::HIDDEN
+                    } else {
+                        #own #(+ <#before as #pv::ClassImpl>::SLOT_COUNT)* + __pyslots_i
+                    };
+                }
+            }
+        });
+        // `slot_*_at`: a `match` on the own slots, then each base's range,
+        // `call(field)` asking the base that holds the index.
+        let at = |arms: &[TokenStream], call: &dyn Fn(&Ident) -> TokenStream, not_slot: TokenStream| {
+            let to_bases = fields.iter().zip(bases).map(|(f, base)| {
+                let call = call(f);
+                quote! {
+                    if __pyslots_i < <#base as #pv::ClassImpl>::SLOT_COUNT {
+                        return #call;
+                    }
+                    let __pyslots_i = __pyslots_i - <#base as #pv::ClassImpl>::SLOT_COUNT;
+                }
+            });
+            let rest = quote!(#(#to_bases)* #not_slot);
+            if own == 0 {
+                rest
+            } else if fields.is_empty() {
+                quote!(match __pyslots_i { #(#arms,)* _ => #not_slot })
+            } else {
+                quote! {
+                    match __pyslots_i {
+                        #(#arms,)*
+                        _ => {
+                            let __pyslots_i = __pyslots_i - #own;
+                            #rest
+                        }
+                    }
+                }
+            }
+        };
+        let get = at(
+            &s.get_arms,
+            &|f| quote!(#pv::ClassImpl::slot_get_at(&self.#f, __pyslots_i)),
+            quote!(#pv::SlotGet::NotSlot),
+        );
+        let get_ref = at(
+            &s.get_ref_arms,
+            &|f| quote!(#pv::ClassImpl::slot_get_ref_at(&self.#f, __pyslots_i)),
+            quote!(#pv::SlotGetRef::NotSlot),
+        );
+        let set = at(
+            &s.set_arms,
+            &|f| quote!(#pv::ClassImpl::slot_set_at(&mut self.#f, __pyslots_i, __pyslots_value, __pyslots_cls)),
+            quote!(#pv::Ok(#pv::SlotSet::NotSlot(__pyslots_value))),
+        );
+        let del = at(
+            &s.del_arms,
+            &|f| quote!(#pv::ClassImpl::slot_del_at(&mut self.#f, __pyslots_i)),
+            quote!(#pv::SlotDel::NotSlot),
+        );
+        // Without bases, the own names' `match` is the whole answer.
+        let tail = (own == 0 || self.has_bases()).then(|| quote!(::core::primitive::u32::MAX));
+        quote! {
+            const SLOT_COUNT: ::core::primitive::u32 = #count;
+            #[inline(always)]
+            fn slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
+                #own_index
+                #hide
+                #(#base_index)*
+                #tail
+            }
+            #[inline(always)]
+            fn slot_get_at(&self, __pyslots_i: ::core::primitive::u32) -> #pv::SlotGet {
+                #get
+            }
+            #[inline(always)]
+            fn slot_get_ref_at(&self, __pyslots_i: ::core::primitive::u32) -> #pv::SlotGetRef<'_> {
+                #get_ref
+            }
+            #[inline(always)]
+            fn slot_set_at(
+                &mut self,
+                __pyslots_i: ::core::primitive::u32,
+                __pyslots_value: #pv::Value,
+                __pyslots_cls: &'static ::core::primitive::str,
+            ) -> #pv::Result<#pv::SlotSet, #pv::Error> {
+                #set
+            }
+            #[inline(always)]
+            fn slot_del_at(&mut self, __pyslots_i: ::core::primitive::u32) -> #pv::SlotDel {
+                #del
+            }
+        }
+    }
+
+    /// The class attributes' names (mangled).
+    fn class_attr_names(&self) -> Vec<&str> {
+        self.class_attrs.iter().map(|(n, _)| n.as_str()).collect()
     }
 
     /// `dict` and `dict_mut`: the class's own dict storage, else the first
@@ -602,12 +632,34 @@ impl<'a> ClassBuilder<'a> {
         let bases = &self.bases_const;
         let s = &self.storage;
         let (slots, declared, has_dict, has_weakref) = (&s.slot_names, &s.declared_slots, &s.has_dict, &s.has_weakref);
+        let docs = s.slot_docs.iter().map(|d| match d {
+            Some(doc) => quote!(#pv::Some(#doc)),
+            None => quote!(#pv::None),
+        });
+        let class_attrs = self.class_attrs.iter().map(|(attr, value)| {
+            let value = match value {
+                AttrLiteral::None => quote!(#pv::Literal::None),
+                AttrLiteral::Bool(b) => quote!(#pv::Literal::Bool(#b)),
+                AttrLiteral::Int(i) => {
+                    let i = Literal::i64_suffixed(*i);
+                    quote!(#pv::Literal::Int(#i))
+                }
+                AttrLiteral::Float(x) => {
+                    let x = Literal::f64_suffixed(*x);
+                    quote!(#pv::Literal::Float(#x))
+                }
+                AttrLiteral::Str(text) => quote!(#pv::Literal::Str(#text)),
+            };
+            quote!((#attr, #value))
+        });
         quote! {
             impl #pv::PyClass for #ident {
                 const LAYOUT: #pv::Layout = #pv::Layout {
                     name: #name,
                     module_path: #pv::module_path!(),
                     slots: &[#(#slots),*],
+                    slot_docs: &[#(#docs),*],
+                    class_attrs: &[#(#class_attrs),*],
                     declared_slots: #declared,
                     bases: #bases,
                     has_dict: #has_dict,

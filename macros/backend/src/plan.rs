@@ -5,7 +5,8 @@
 
 use proc_macro2::TokenStream;
 
-use crate::ast::Class;
+use crate::ast::{Class, Field};
+use crate::attr::Literal;
 use crate::names::mangle;
 use crate::valid::is_plain_slot;
 
@@ -13,6 +14,8 @@ pub struct Plan {
     /// The class name, as Python's `__name__`.
     pub name: String,
     pub storage: Storage,
+    /// The class attributes: mangled names and values, in order.
+    pub class_attrs: Vec<(String, Literal)>,
 }
 
 pub enum Storage {
@@ -42,6 +45,9 @@ pub struct Slot {
     /// finds (a slot a base already has).
     pub tokens: TokenStream,
     pub kind: SlotKind,
+    /// The field's doc comment (a typed slot's), Python's dict-form
+    /// `__slots__` value.
+    pub doc: Option<String>,
 }
 
 pub enum SlotKind {
@@ -66,7 +72,9 @@ pub fn plan(class: &Class) -> Plan {
             let mut slots = Vec::new();
             let (mut typed, mut untyped) = (0u32, 0usize);
             for item in attr.items.iter().filter(|i| is_plain_slot(i)) {
-                let kind = match class.fields.iter().position(|f| f.name() == item.name) {
+                let field = class.fields.iter().position(|f| f.name() == item.name);
+                let doc = field.and_then(|f| doc_comment(&class.fields[f]));
+                let kind = match field {
                     Some(field) => {
                         typed += 1;
                         SlotKind::Typed { field, bit: typed - 1 }
@@ -76,7 +84,7 @@ pub fn plan(class: &Class) -> Plan {
                         SlotKind::Untyped { index: untyped - 1 }
                     }
                 };
-                slots.push(Slot { name: mangle(&name, &item.name), tokens: item.tokens.clone(), kind });
+                slots.push(Slot { name: mangle(&name, &item.name), tokens: item.tokens.clone(), kind, doc });
             }
             Storage::Slotted(SlotPlan {
                 declared: attr.items.iter().map(|i| i.name.clone()).collect(),
@@ -86,5 +94,26 @@ pub fn plan(class: &Class) -> Plan {
             })
         }
     };
-    Plan { name, storage }
+    let class_attrs = class.args.class_attrs.iter().map(|a| (mangle(&name, &a.name), a.value.clone())).collect();
+    Plan { name, storage, class_attrs }
+}
+
+/// A field's doc comment as rustdoc shows it: the `#[doc]` lines joined,
+/// the one space `///` leaves stripped; `None` if there is none.
+fn doc_comment(field: &Field) -> Option<String> {
+    let lines: Vec<String> = field
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .flat_map(|text| text.lines().map(|l| l.strip_prefix(' ').unwrap_or(l).to_owned()).collect::<Vec<_>>())
+        .collect();
+    let doc = lines.join("\n").trim().to_owned();
+    (!doc.is_empty()).then_some(doc)
 }

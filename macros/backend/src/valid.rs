@@ -32,8 +32,11 @@ pub fn check(cx: &Ctxt, class: &Class) {
             slots_distinct(cx, class, &slots.items);
             special_slots_once(cx, &slots.items);
             fields_listed_in_slots(cx, class, &slots.items);
+            slots_exclude_class_attrs(cx, class, &slots.items);
         }
     }
+    class_attrs_distinct(cx, class);
+    class_attrs_not_special(cx, class);
     bases_distinct(cx, class);
 }
 
@@ -209,6 +212,44 @@ fn not_listed_message(f: &Field) -> String {
         "field `{name}` is not listed in #[slots(...)]: a slotted class stores nothing but its slots; \
          add `{name}` to #[slots] or remove the field"
     )
+}
+
+/// CPython's `ValueError: 'x' in __slots__ conflicts with class variable`:
+/// a name is a slot (a data descriptor) or a class attribute of one class,
+/// not both.
+fn slots_exclude_class_attrs(cx: &Ctxt, class: &Class, items: &[SlotItem]) {
+    let name = class.name();
+    for item in items.iter().filter(|i| is_plain_slot(i)) {
+        let slot = mangle(&name, &item.name);
+        if class.args.class_attrs.iter().any(|a| mangle(&name, &a.name) == slot) {
+            cx.error_spanned_by(&item.tokens, format!("'{slot}' in __slots__ conflicts with class variable"));
+        }
+    }
+}
+
+/// Each class attribute once (a Python class body would keep the last).
+fn class_attrs_distinct(cx: &Ctxt, class: &Class) {
+    let name = class.name();
+    let mut seen = HashSet::new();
+    for attr in &class.args.class_attrs {
+        let key = mangle(&name, &attr.name);
+        if !seen.insert(key.clone()) {
+            cx.error_spanned_by(&attr.ident, format!("duplicate class attribute '{key}'"));
+        }
+    }
+}
+
+/// Dunder names (`__slots__`, `__dict__`, `__doc__`, ...) mean something to
+/// the class itself; pyslots models none of them as a class attribute.
+fn class_attrs_not_special(cx: &Ctxt, class: &Class) {
+    for attr in &class.args.class_attrs {
+        if attr.name.len() > 4 && attr.name.starts_with("__") && attr.name.ends_with("__") {
+            cx.error_spanned_by(
+                &attr.ident,
+                format!("`{}` is a special name: class_attrs takes ordinary attributes only", attr.name),
+            );
+        }
+    }
 }
 
 /// CPython's `duplicate base class A`.

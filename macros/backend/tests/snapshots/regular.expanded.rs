@@ -68,6 +68,8 @@ impl ::pyslots::__private::PyClass for Person {
         name: "Person",
         module_path: ::pyslots::__private::module_path!(),
         slots: &[],
+        slot_docs: &[],
+        class_attrs: &[],
         declared_slots: ::pyslots::__private::None,
         bases: &[],
         has_dict: true,

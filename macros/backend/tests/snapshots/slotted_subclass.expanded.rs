@@ -30,20 +30,6 @@ impl Dog {
     fn set_breed(&mut self, __pyslots_value: String) {
         ::pyslots::__private::set_typed::<String, _>(&mut self.breed, &mut self.__pyslots_set, 0u32, __pyslots_value)
     }
-    #[doc = r" The position of slot `name` among this class's own slots,"]
-    #[doc = r" `u32::MAX` if it is not one of them."]
-    #[doc(hidden)]
-    #[inline(always)]
-    fn __pyslots_slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
-        let __pyslots_bytes = ::core::primitive::str::as_bytes(__pyslots_name);
-        match __pyslots_bytes.len() {
-            5usize => match __pyslots_bytes[0usize] {
-                98u8 if __pyslots_bytes == b"breed" => 0u32,
-                _ => ::core::primitive::u32::MAX,
-            },
-            _ => ::core::primitive::u32::MAX,
-        }
-    }
 }
 impl ::pyslots::__private::Default for Dog {
     #[doc = r" An instance with every slot unset and an empty dict, as"]
@@ -58,29 +44,68 @@ impl ::pyslots::__private::Default for Dog {
     }
 }
 impl ::pyslots::__private::ClassImpl for Dog {
+    const SLOT_COUNT: ::core::primitive::u32 = 1u32 + <Animal as ::pyslots::__private::ClassImpl>::SLOT_COUNT;
     #[inline(always)]
-    fn slot_get(&self, __pyslots_name: &::core::primitive::str) -> ::pyslots::__private::SlotGet {
-        match Self::__pyslots_slot_index(__pyslots_name) {
+    fn slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
+        let __pyslots_i = {
+            let __pyslots_bytes = ::core::primitive::str::as_bytes(__pyslots_name);
+            match __pyslots_bytes.len() {
+                5usize => match __pyslots_bytes[0usize] {
+                    98u8 if __pyslots_bytes == b"breed" => 0u32,
+                    _ => ::core::primitive::u32::MAX,
+                },
+                _ => ::core::primitive::u32::MAX,
+            }
+        };
+        if __pyslots_i != ::core::primitive::u32::MAX {
+            return __pyslots_i;
+        }
+        let __pyslots_i = <Animal as ::pyslots::__private::ClassImpl>::slot_index(__pyslots_name);
+        if __pyslots_i != ::core::primitive::u32::MAX {
+            return if __pyslots_i == ::pyslots::__private::HIDDEN {
+                ::pyslots::__private::HIDDEN
+            } else {
+                1u32 + __pyslots_i
+            };
+        }
+        ::core::primitive::u32::MAX
+    }
+    #[inline(always)]
+    fn slot_get_at(&self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotGet {
+        match __pyslots_i {
             0u32 => ::pyslots::__private::read_typed::<String, _>(&self.breed, &self.__pyslots_set, 0u32),
-            _ => ::pyslots::__private::ClassImpl::slot_get(&self.__pyslots_base0, __pyslots_name),
+            _ => {
+                let __pyslots_i = __pyslots_i - 1u32;
+                if __pyslots_i < <Animal as ::pyslots::__private::ClassImpl>::SLOT_COUNT {
+                    return ::pyslots::__private::ClassImpl::slot_get_at(&self.__pyslots_base0, __pyslots_i);
+                }
+                let __pyslots_i = __pyslots_i - <Animal as ::pyslots::__private::ClassImpl>::SLOT_COUNT;
+                ::pyslots::__private::SlotGet::NotSlot
+            }
         }
     }
     #[inline(always)]
-    fn slot_get_ref(&self, __pyslots_name: &::core::primitive::str) -> ::pyslots::__private::SlotGetRef<'_> {
-        match Self::__pyslots_slot_index(__pyslots_name) {
+    fn slot_get_ref_at(&self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotGetRef<'_> {
+        match __pyslots_i {
             0u32 => ::pyslots::__private::read_typed_ref::<String, _>(&self.breed, &self.__pyslots_set, 0u32),
-            _ => ::pyslots::__private::ClassImpl::slot_get_ref(&self.__pyslots_base0, __pyslots_name),
+            _ => {
+                let __pyslots_i = __pyslots_i - 1u32;
+                if __pyslots_i < <Animal as ::pyslots::__private::ClassImpl>::SLOT_COUNT {
+                    return ::pyslots::__private::ClassImpl::slot_get_ref_at(&self.__pyslots_base0, __pyslots_i);
+                }
+                let __pyslots_i = __pyslots_i - <Animal as ::pyslots::__private::ClassImpl>::SLOT_COUNT;
+                ::pyslots::__private::SlotGetRef::NotSlot
+            }
         }
     }
     #[inline(always)]
-    fn slot_set(
+    fn slot_set_at(
         &mut self,
-        __pyslots_name: &::core::primitive::str,
+        __pyslots_i: ::core::primitive::u32,
         __pyslots_value: ::pyslots::__private::Value,
         __pyslots_cls: &'static ::core::primitive::str,
     ) -> ::pyslots::__private::Result<::pyslots::__private::SlotSet, ::pyslots::__private::Error> {
-        let _ = __pyslots_cls;
-        match Self::__pyslots_slot_index(__pyslots_name) {
+        match __pyslots_i {
             0u32 => ::pyslots::__private::write_typed::<String, _>(
                 &mut self.breed,
                 &mut self.__pyslots_set,
@@ -89,19 +114,33 @@ impl ::pyslots::__private::ClassImpl for Dog {
                 __pyslots_cls,
                 "breed",
             ),
-            _ => ::pyslots::__private::ClassImpl::slot_set(
-                &mut self.__pyslots_base0,
-                __pyslots_name,
-                __pyslots_value,
-                __pyslots_cls,
-            ),
+            _ => {
+                let __pyslots_i = __pyslots_i - 1u32;
+                if __pyslots_i < <Animal as ::pyslots::__private::ClassImpl>::SLOT_COUNT {
+                    return ::pyslots::__private::ClassImpl::slot_set_at(
+                        &mut self.__pyslots_base0,
+                        __pyslots_i,
+                        __pyslots_value,
+                        __pyslots_cls,
+                    );
+                }
+                let __pyslots_i = __pyslots_i - <Animal as ::pyslots::__private::ClassImpl>::SLOT_COUNT;
+                ::pyslots::__private::Ok(::pyslots::__private::SlotSet::NotSlot(__pyslots_value))
+            }
         }
     }
     #[inline(always)]
-    fn slot_del(&mut self, __pyslots_name: &::core::primitive::str) -> ::pyslots::__private::SlotDel {
-        match Self::__pyslots_slot_index(__pyslots_name) {
+    fn slot_del_at(&mut self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotDel {
+        match __pyslots_i {
             0u32 => ::pyslots::__private::delete_typed::<String, _>(&mut self.breed, &mut self.__pyslots_set, 0u32),
-            _ => ::pyslots::__private::ClassImpl::slot_del(&mut self.__pyslots_base0, __pyslots_name),
+            _ => {
+                let __pyslots_i = __pyslots_i - 1u32;
+                if __pyslots_i < <Animal as ::pyslots::__private::ClassImpl>::SLOT_COUNT {
+                    return ::pyslots::__private::ClassImpl::slot_del_at(&mut self.__pyslots_base0, __pyslots_i);
+                }
+                let __pyslots_i = __pyslots_i - <Animal as ::pyslots::__private::ClassImpl>::SLOT_COUNT;
+                ::pyslots::__private::SlotDel::NotSlot
+            }
         }
     }
     #[inline]
@@ -123,6 +162,8 @@ impl ::pyslots::__private::PyClass for Dog {
         name: "Dog",
         module_path: ::pyslots::__private::module_path!(),
         slots: &["breed"],
+        slot_docs: &[::pyslots::__private::None],
+        class_attrs: &[],
         declared_slots: ::pyslots::__private::Some(&["breed"]),
         bases: &[&<Animal as ::pyslots::__private::PyClass>::LAYOUT],
         has_dict: ::pyslots::__private::any_has_dict(&[&<Animal as ::pyslots::__private::PyClass>::LAYOUT]),

@@ -43,21 +43,6 @@ impl Point {
     fn set_y(&mut self, __pyslots_value: f64) {
         ::pyslots::__private::set_typed::<f64, _>(&mut self.y, &mut self.__pyslots_set, 1u32, __pyslots_value)
     }
-    #[doc = r" The position of slot `name` among this class's own slots,"]
-    #[doc = r" `u32::MAX` if it is not one of them."]
-    #[doc(hidden)]
-    #[inline(always)]
-    fn __pyslots_slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
-        let __pyslots_bytes = ::core::primitive::str::as_bytes(__pyslots_name);
-        match __pyslots_bytes.len() {
-            1usize => match __pyslots_bytes[0usize] {
-                120u8 => 0u32,
-                121u8 => 1u32,
-                _ => ::core::primitive::u32::MAX,
-            },
-            _ => ::core::primitive::u32::MAX,
-        }
-    }
 }
 impl ::pyslots::__private::Default for Point {
     #[doc = r" An instance with every slot unset and an empty dict, as"]
@@ -72,31 +57,43 @@ impl ::pyslots::__private::Default for Point {
     }
 }
 impl ::pyslots::__private::ClassImpl for Point {
+    const SLOT_COUNT: ::core::primitive::u32 = 2u32;
     #[inline(always)]
-    fn slot_get(&self, __pyslots_name: &::core::primitive::str) -> ::pyslots::__private::SlotGet {
-        match Self::__pyslots_slot_index(__pyslots_name) {
+    fn slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
+        let __pyslots_bytes = ::core::primitive::str::as_bytes(__pyslots_name);
+        match __pyslots_bytes.len() {
+            1usize => match __pyslots_bytes[0usize] {
+                120u8 => 0u32,
+                121u8 => 1u32,
+                _ => ::core::primitive::u32::MAX,
+            },
+            _ => ::core::primitive::u32::MAX,
+        }
+    }
+    #[inline(always)]
+    fn slot_get_at(&self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotGet {
+        match __pyslots_i {
             0u32 => ::pyslots::__private::read_typed::<f64, _>(&self.x, &self.__pyslots_set, 0u32),
             1u32 => ::pyslots::__private::read_typed::<f64, _>(&self.y, &self.__pyslots_set, 1u32),
             _ => ::pyslots::__private::SlotGet::NotSlot,
         }
     }
     #[inline(always)]
-    fn slot_get_ref(&self, __pyslots_name: &::core::primitive::str) -> ::pyslots::__private::SlotGetRef<'_> {
-        match Self::__pyslots_slot_index(__pyslots_name) {
+    fn slot_get_ref_at(&self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotGetRef<'_> {
+        match __pyslots_i {
             0u32 => ::pyslots::__private::read_typed_ref::<f64, _>(&self.x, &self.__pyslots_set, 0u32),
             1u32 => ::pyslots::__private::read_typed_ref::<f64, _>(&self.y, &self.__pyslots_set, 1u32),
             _ => ::pyslots::__private::SlotGetRef::NotSlot,
         }
     }
     #[inline(always)]
-    fn slot_set(
+    fn slot_set_at(
         &mut self,
-        __pyslots_name: &::core::primitive::str,
+        __pyslots_i: ::core::primitive::u32,
         __pyslots_value: ::pyslots::__private::Value,
         __pyslots_cls: &'static ::core::primitive::str,
     ) -> ::pyslots::__private::Result<::pyslots::__private::SlotSet, ::pyslots::__private::Error> {
-        let _ = __pyslots_cls;
-        match Self::__pyslots_slot_index(__pyslots_name) {
+        match __pyslots_i {
             0u32 => ::pyslots::__private::write_typed::<f64, _>(
                 &mut self.x,
                 &mut self.__pyslots_set,
@@ -117,8 +114,8 @@ impl ::pyslots::__private::ClassImpl for Point {
         }
     }
     #[inline(always)]
-    fn slot_del(&mut self, __pyslots_name: &::core::primitive::str) -> ::pyslots::__private::SlotDel {
-        match Self::__pyslots_slot_index(__pyslots_name) {
+    fn slot_del_at(&mut self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotDel {
+        match __pyslots_i {
             0u32 => ::pyslots::__private::delete_typed::<f64, _>(&mut self.x, &mut self.__pyslots_set, 0u32),
             1u32 => ::pyslots::__private::delete_typed::<f64, _>(&mut self.y, &mut self.__pyslots_set, 1u32),
             _ => ::pyslots::__private::SlotDel::NotSlot,
@@ -135,6 +132,8 @@ impl ::pyslots::__private::PyClass for Point {
         name: "Point",
         module_path: ::pyslots::__private::module_path!(),
         slots: &["x", "y"],
+        slot_docs: &[::pyslots::__private::None, ::pyslots::__private::None],
+        class_attrs: &[],
         declared_slots: ::pyslots::__private::Some(&["x", "y"]),
         bases: &[],
         has_dict: ::pyslots::__private::any_has_dict(&[]),

@@ -12,21 +12,6 @@ impl Node {
     pub fn new() -> Self {
         Self { __pyslots_u0: ::pyslots::__private::None, __pyslots_u1: ::pyslots::__private::None }
     }
-    #[doc = r" The position of slot `name` among this class's own slots,"]
-    #[doc = r" `u32::MAX` if it is not one of them."]
-    #[doc(hidden)]
-    #[inline(always)]
-    fn __pyslots_slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
-        let __pyslots_bytes = ::core::primitive::str::as_bytes(__pyslots_name);
-        match __pyslots_bytes.len() {
-            1usize => match __pyslots_bytes[0usize] {
-                97u8 => 0u32,
-                98u8 => 1u32,
-                _ => ::core::primitive::u32::MAX,
-            },
-            _ => ::core::primitive::u32::MAX,
-        }
-    }
 }
 impl ::pyslots::__private::Default for Node {
     #[doc = r" An instance with every slot unset and an empty dict, as"]
@@ -37,39 +22,51 @@ impl ::pyslots::__private::Default for Node {
     }
 }
 impl ::pyslots::__private::ClassImpl for Node {
+    const SLOT_COUNT: ::core::primitive::u32 = 2u32;
     #[inline(always)]
-    fn slot_get(&self, __pyslots_name: &::core::primitive::str) -> ::pyslots::__private::SlotGet {
-        match Self::__pyslots_slot_index(__pyslots_name) {
+    fn slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
+        let __pyslots_bytes = ::core::primitive::str::as_bytes(__pyslots_name);
+        match __pyslots_bytes.len() {
+            1usize => match __pyslots_bytes[0usize] {
+                97u8 => 0u32,
+                98u8 => 1u32,
+                _ => ::core::primitive::u32::MAX,
+            },
+            _ => ::core::primitive::u32::MAX,
+        }
+    }
+    #[inline(always)]
+    fn slot_get_at(&self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotGet {
+        match __pyslots_i {
             0u32 => ::pyslots::__private::read_untyped(&self.__pyslots_u0),
             1u32 => ::pyslots::__private::read_untyped(&self.__pyslots_u1),
             _ => ::pyslots::__private::SlotGet::NotSlot,
         }
     }
     #[inline(always)]
-    fn slot_get_ref(&self, __pyslots_name: &::core::primitive::str) -> ::pyslots::__private::SlotGetRef<'_> {
-        match Self::__pyslots_slot_index(__pyslots_name) {
+    fn slot_get_ref_at(&self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotGetRef<'_> {
+        match __pyslots_i {
             0u32 => ::pyslots::__private::read_untyped_ref(&self.__pyslots_u0),
             1u32 => ::pyslots::__private::read_untyped_ref(&self.__pyslots_u1),
             _ => ::pyslots::__private::SlotGetRef::NotSlot,
         }
     }
     #[inline(always)]
-    fn slot_set(
+    fn slot_set_at(
         &mut self,
-        __pyslots_name: &::core::primitive::str,
+        __pyslots_i: ::core::primitive::u32,
         __pyslots_value: ::pyslots::__private::Value,
         __pyslots_cls: &'static ::core::primitive::str,
     ) -> ::pyslots::__private::Result<::pyslots::__private::SlotSet, ::pyslots::__private::Error> {
-        let _ = __pyslots_cls;
-        match Self::__pyslots_slot_index(__pyslots_name) {
+        match __pyslots_i {
             0u32 => ::pyslots::__private::write_untyped(&mut self.__pyslots_u0, __pyslots_value),
             1u32 => ::pyslots::__private::write_untyped(&mut self.__pyslots_u1, __pyslots_value),
             _ => ::pyslots::__private::Ok(::pyslots::__private::SlotSet::NotSlot(__pyslots_value)),
         }
     }
     #[inline(always)]
-    fn slot_del(&mut self, __pyslots_name: &::core::primitive::str) -> ::pyslots::__private::SlotDel {
-        match Self::__pyslots_slot_index(__pyslots_name) {
+    fn slot_del_at(&mut self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotDel {
+        match __pyslots_i {
             0u32 => ::pyslots::__private::delete_untyped(&mut self.__pyslots_u0),
             1u32 => ::pyslots::__private::delete_untyped(&mut self.__pyslots_u1),
             _ => ::pyslots::__private::SlotDel::NotSlot,
@@ -86,6 +83,8 @@ impl ::pyslots::__private::PyClass for Node {
         name: "Node",
         module_path: ::pyslots::__private::module_path!(),
         slots: &["a", "b"],
+        slot_docs: &[::pyslots::__private::None, ::pyslots::__private::None],
+        class_attrs: &[],
         declared_slots: ::pyslots::__private::Some(&["a", "b", "__weakref__"]),
         bases: &[],
         has_dict: ::pyslots::__private::any_has_dict(&[]),
