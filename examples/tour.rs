@@ -415,6 +415,11 @@ fn inheritance() -> Result<(), Error> {
     let pair = format!("({}, {})", getattr(&dog, "species")?, getattr(&dog, "breed")?);
     out(&pair);
     assert_eq!(pair, "('Canine', 'Golden Retriever')");
+    py("dog.specis", "format!(\"{err:#}\")   // getattr(&dog, \"specis\")");
+    let err = getattr(&dog, "specis").unwrap_err();
+    let line = format!("{}: {err:#}", err.exception());
+    out(&line);
+    assert_eq!(line, "AttributeError: 'Dog' object has no attribute 'specis'. Did you mean: 'species'?");
     py("dir(dog)", "dir(&dog)");
     out(py_list(&dir(&dog)));
     assert_eq!(dir(&dog), ["__slots__", "breed", "name", "species"]);

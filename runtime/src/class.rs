@@ -15,6 +15,7 @@ use crate::dict::PyDict;
 use crate::error::Error;
 use crate::layout::Layout;
 use crate::object::{Object, PyClass};
+use crate::pystr::PyStr;
 use crate::slot::{ItemAt, Mismatch, SetFlags, SlotValue};
 use crate::value::Value;
 use crate::value_ref::ValueRef;
@@ -228,7 +229,7 @@ impl<T: ClassImpl> Object for T {
 pub fn generic_getattr<T: ClassImpl>(obj: &T, name: &str) -> Result<Value, Error> {
     match obj.slot_get(name) {
         SlotGet::Found(v) => Ok(v),
-        SlotGet::Unset => Err(Error::no_attribute(T::LAYOUT.name, name)),
+        SlotGet::Unset => Err(getattr_missing(obj, name)),
         SlotGet::NotSlot => {
             // A regular class's declared attribute: the generated match has
             // its position in the shared key table. No declared key is a
@@ -252,7 +253,20 @@ fn getattr_slow<T: ClassImpl>(obj: &T, name: &str) -> Result<Value, Error> {
             return Ok(Value::Dict(d.materialize()));
         }
     }
-    lookup_rest(obj, name).ok_or_else(|| Error::no_attribute(T::LAYOUT.name, name))
+    lookup_rest(obj, name).ok_or_else(|| getattr_missing(obj, name))
+}
+
+/// The `AttributeError` of a `getattr` that found nothing. It keeps what
+/// [`Error::suggestion`] needs to compute CPython's "Did you mean" when
+/// asked: the class's layout and, if the instance has a dict, its keys as
+/// they are now (CPython reads `dir(obj)` when it prints the error; a
+/// snapshot cannot see later writes). A slotted class without a dict pays
+/// one pointer for it.
+#[cold]
+#[inline(never)]
+fn getattr_missing<T: ClassImpl>(obj: &T, name: &str) -> Error {
+    let dict_keys = ClassImpl::dict(obj).map(|d| d.keys().into_boxed_slice());
+    Error::getattr_missing(&T::LAYOUT, name, dict_keys)
 }
 
 /// `getattr` lending the value: the same walk as [`generic_getattr`],
@@ -261,7 +275,7 @@ fn getattr_slow<T: ClassImpl>(obj: &T, name: &str) -> Result<Value, Error> {
 pub fn generic_getattr_ref<'a, T: ClassImpl>(obj: &'a T, name: &str) -> Result<ValueRef<'a>, Error> {
     match obj.slot_get_ref(name) {
         SlotGetRef::Found(v) => Ok(v),
-        SlotGetRef::Unset => Err(Error::no_attribute(T::LAYOUT.name, name)),
+        SlotGetRef::Unset => Err(getattr_missing(obj, name)),
         SlotGetRef::NotSlot => getattr_ref_slow(obj, name),
     }
 }
@@ -418,18 +432,9 @@ fn weakref_not_writable<T: ClassImpl>() -> Error {
 /// `dir(obj)` over the layout chain and the dict.
 pub fn generic_dir<T: ClassImpl>(obj: &T) -> Vec<String> {
     let layout: &'static Layout = &T::LAYOUT;
-    let mut names: Vec<String> = layout.all_slots().into_iter().map(str::to_owned).collect();
-    if let Some(d) = ClassImpl::dict(obj) {
-        names.extend(d.keys());
-        names.push("__dict__".to_owned());
-    }
-    if layout.has_weakref {
-        names.push("__weakref__".to_owned());
-    }
-    if layout.slots_attr().is_some() {
-        names.push("__slots__".to_owned());
-    }
-    names.extend(layout.all_class_attrs().into_iter().map(|(n, _)| n.to_owned()));
+    let keys = ClassImpl::dict(obj).map(|d| d.keys());
+    let mut names: Vec<String> =
+        layout.dir_names(keys.as_deref().map(|k| k.iter().map(PyStr::as_str))).into_iter().map(str::to_owned).collect();
     names.sort_unstable();
     names.dedup();
     names

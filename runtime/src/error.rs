@@ -3,6 +3,9 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use crate::layout::Layout;
+use crate::pystr::{self, PyStr};
+
 /// The Python exception types pyslots raises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -49,8 +52,14 @@ impl ErrorKind {
 /// assert_eq!(e.name(), Some("z"));
 /// ```
 ///
+/// The alternate form, `{:#}`, is the whole line CPython 3.11's traceback
+/// prints after the exception's name: for a failed `getattr`, the message
+/// and the [`suggestion`](Error::suggestion), if there is one.
+///
 /// An `Error` is one pointer wide, so `Result<Value, Error>` stays small on
-/// the success path; the message is formatted only when displayed.
+/// the success path; the message is formatted, and a suggestion computed,
+/// only when displayed or asked for. Errors compare by exception type and
+/// message.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Error(Box<Inner>);
 
@@ -62,8 +71,9 @@ struct Inner {
 
 #[derive(Clone, PartialEq, Eq)]
 enum Message {
-    /// `'P' object has no attribute 'x'`
-    NoAttribute { type_name: &'static str, name: Box<str> },
+    /// `'P' object has no attribute 'x'`; from `getattr`, with what its
+    /// suggestion is computed from.
+    NoAttribute { type_name: &'static str, name: Box<str>, lookup: Lookup },
     /// The bare name: what CPython says when a slot is deleted twice.
     BareName(Box<str>),
     /// `'P' object attribute '__slots__' is read-only`
@@ -79,7 +89,21 @@ impl Error {
 
     /// `AttributeError: 'P' object has no attribute 'x'`.
     pub fn no_attribute(type_name: &'static str, name: &str) -> Error {
-        Error::new(ErrorKind::AttributeError, Message::NoAttribute { type_name, name: name.into() })
+        Error::new(
+            ErrorKind::AttributeError,
+            Message::NoAttribute { type_name, name: name.into(), lookup: Lookup::NONE },
+        )
+    }
+
+    /// `AttributeError: 'P' object has no attribute 'x'` from `getattr` on
+    /// an instance of `layout`'s class whose dict has `dict_keys` (`None`:
+    /// no dict): it has a [`suggestion`](Error::suggestion).
+    pub(crate) fn getattr_missing(layout: &'static Layout, name: &str, dict_keys: Option<Box<[PyStr]>>) -> Error {
+        let lookup = Lookup { layout: Some(layout), dict_keys };
+        Error::new(
+            ErrorKind::AttributeError,
+            Message::NoAttribute { type_name: layout.name, name: name.into(), lookup },
+        )
     }
 
     /// `AttributeError: x`: deleting a slot that is not set.
@@ -120,7 +144,7 @@ impl Error {
     /// A `KeyError`: CPython's message is the key's `repr`.
     pub fn key_error(key: &str) -> Error {
         let mut repr = String::new();
-        let _ = crate::pystr::write_repr(&mut repr, key);
+        let _ = pystr::write_repr(&mut repr, key);
         Error::new(ErrorKind::KeyError, Message::Text(repr.into()))
     }
 
@@ -143,13 +167,127 @@ impl Error {
             Message::Text(_) => None,
         }
     }
+
+    /// The name CPython 3.11 suggests for this error, as its traceback
+    /// prints it: `Did you mean: 'species'?`. Only an `AttributeError` of
+    /// `getattr` has one, and only if a name of `dir(obj)` is near enough
+    /// (CPython's `Python/suggestions.c`: an edit distance of at most a
+    /// third of the characters involved, the first of the nearest in
+    /// sorted order, fewer than 750 names); `setattr` and `delattr` errors
+    /// have none, as in 3.11.
+    ///
+    /// The candidates are Python's whole `dir(obj)`: pyslots' [`dir`]
+    /// (slots, dict keys, `__dict__`, `__weakref__`, `__slots__`) and the
+    /// methods every Python object has (`__class__`, `__eq__`, ...). For an
+    /// instance with a dict, its keys are those it had when `getattr`
+    /// failed. The suggestion is computed at each call, not when the error
+    /// is made, so a failed `getattr` stays cheap.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(name, species)]
+    /// struct Animal { name: String, species: String }
+    ///
+    /// let dog = Animal::new("Rex".into(), "Canine".into());
+    /// let err = getattr(&dog, "specis").unwrap_err();
+    /// assert_eq!(err.suggestion(), Some("species"));
+    /// assert_eq!(err.to_string(), "'Animal' object has no attribute 'specis'");
+    /// assert_eq!(format!("{err:#}"), "'Animal' object has no attribute 'specis'. Did you mean: 'species'?");
+    ///
+    /// assert_eq!(getattr(&dog, "colour").unwrap_err().suggestion(), None);
+    /// let mut dog = dog;
+    /// assert_eq!(setattr(&mut dog, "specis", Value::None).unwrap_err().suggestion(), None);
+    /// ```
+    ///
+    /// [`dir`]: crate::dir
+    pub fn suggestion(&self) -> Option<&str> {
+        match &self.0.message {
+            Message::NoAttribute { name, lookup, .. } => lookup.suggest(name),
+            _ => None,
+        }
+    }
 }
+
+/// What the suggestion of a failed `getattr` is computed from: the class
+/// (`None`: an error made otherwise, which has no suggestion), and the
+/// instance dict's keys when it failed (`None`: no dict). Not compared:
+/// errors are equal by exception type and message.
+#[derive(Clone)]
+struct Lookup {
+    layout: Option<&'static Layout>,
+    dict_keys: Option<Box<[PyStr]>>,
+}
+
+/// What Python's `dir()` lists for an instance of any class beyond what
+/// pyslots' `dir()` does: the attributes it has from `object` and from its
+/// class (CPython 3.11's `dir(P())`, for `class P: __slots__ = ()`, less
+/// `__slots__`), sorted.
+const OBJECT_DIR: [&str; 25] = [
+    "__class__",
+    "__delattr__",
+    "__dir__",
+    "__doc__",
+    "__eq__",
+    "__format__",
+    "__ge__",
+    "__getattribute__",
+    "__getstate__",
+    "__gt__",
+    "__hash__",
+    "__init__",
+    "__init_subclass__",
+    "__le__",
+    "__lt__",
+    "__module__",
+    "__ne__",
+    "__new__",
+    "__reduce__",
+    "__reduce_ex__",
+    "__repr__",
+    "__setattr__",
+    "__sizeof__",
+    "__str__",
+    "__subclasshook__",
+];
+
+impl Lookup {
+    const NONE: Lookup = Lookup { layout: None, dict_keys: None };
+
+    /// CPython's suggestion for `name` among the instance's `dir()`.
+    fn suggest(&self, name: &str) -> Option<&str> {
+        let keys = self.dict_keys.as_deref().map(|k| k.iter().map(PyStr::as_str));
+        let mut dir = self.layout?.dir_names(keys);
+        dir.extend(OBJECT_DIR);
+        dir.sort_unstable();
+        dir.dedup();
+        pyslots_suggest::suggest(name, &dir)
+    }
+}
+
+impl PartialEq for Lookup {
+    fn eq(&self, _: &Lookup) -> bool {
+        true
+    }
+}
+
+impl Eq for Lookup {}
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0.message {
-            Message::NoAttribute { type_name, name } => {
-                write!(f, "'{type_name}' object has no attribute '{name}'")
+            Message::NoAttribute { type_name, name, .. } => {
+                write!(f, "'{type_name}' object has no attribute '{name}'")?;
+                if f.alternate() {
+                    if let Some(suggestion) = self.suggestion() {
+                        // CPython formats it with `%R`: the name's repr.
+                        f.write_str(". Did you mean: ")?;
+                        pystr::write_repr(f, suggestion)?;
+                        f.write_str("?")?;
+                    }
+                }
+                Ok(())
             }
             Message::BareName(name) => f.write_str(name),
             Message::ReadOnly { type_name, name } => {
@@ -177,6 +315,18 @@ mod tests {
     fn error_is_one_pointer() {
         assert_eq!(std::mem::size_of::<Error>(), 8);
         assert_eq!(std::mem::size_of::<Result<crate::Value, Error>>(), 24);
+    }
+
+    #[test]
+    fn a_hand_made_error_has_no_suggestion() {
+        let e = Error::no_attribute("P", "__clas__");
+        assert_eq!(e.suggestion(), None);
+        assert_eq!(format!("{e:#}"), "'P' object has no attribute '__clas__'");
+    }
+
+    #[test]
+    fn object_dir_is_sorted() {
+        assert!(OBJECT_DIR.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]

@@ -218,13 +218,14 @@ impl<'a> DictView<'a> {
         }
     }
 
-    /// The keys, in insertion order, for `dir()`.
-    pub fn keys(&self) -> Vec<String> {
+    /// The keys, in insertion order, for `dir()` and for the suggestion of
+    /// a failed `getattr`.
+    pub fn keys(&self) -> Vec<PyStr> {
         match self.live.get() {
-            Some(d) => d.keys().into_iter().map(String::from).collect(),
+            Some(d) => d.keys(),
             None => {
                 let present = self.keys.names.iter().zip(self.values).filter(|(_, v)| v.is_some());
-                present.map(|(k, _)| (*k).to_owned()).collect()
+                present.map(|(k, _)| PyStr::new(k)).collect()
             }
         }
     }

@@ -194,6 +194,28 @@ impl Layout {
         self.mro().iter().flat_map(|l| l.slots.iter().copied()).collect()
     }
 
+    /// What `dir()` lists for an instance of this class whose dict has
+    /// `dict_keys` (`None`: the instance has no dict), unsorted and perhaps
+    /// repeating a name: every slot of the class and its bases, the dict's
+    /// keys and `__dict__`, `__weakref__` where instances have it,
+    /// `__slots__` where a class declares them. Not the dunder methods
+    /// every Python object has.
+    pub fn dir_names<'a>(&'static self, dict_keys: Option<impl IntoIterator<Item = &'a str>>) -> Vec<&'a str> {
+        let mut names = self.all_slots();
+        if let Some(keys) = dict_keys {
+            names.extend(keys);
+            names.push("__dict__");
+        }
+        if self.has_weakref {
+            names.push("__weakref__");
+        }
+        if self.slots_attr().is_some() {
+            names.push("__slots__");
+        }
+        names.extend(self.all_class_attrs().into_iter().map(|(n, _)| n));
+        names
+    }
+
     /// What `getattr(obj, "__slots__")` finds: the `__slots__` of the first
     /// class in the MRO that declares them.
     pub fn slots_attr(&'static self) -> Option<&'static [&'static str]> {

@@ -196,12 +196,30 @@ fn slots_distinct(cx: &Ctxt, class: &Class, items: &[SlotItem]) {
     }
 }
 
-/// A slotted class stores nothing but its slots.
+/// A slotted class stores nothing but its slots. A slot that names no
+/// field and is near the name of a field that is not listed (CPython's
+/// "Did you mean" rule, `pyslots_suggest`) is most likely that field
+/// misspelt: the slot gets a hint of its own.
 fn fields_listed_in_slots(cx: &Ctxt, class: &Class, items: &[SlotItem]) {
+    let mut unlisted = Vec::new();
     for f in &class.fields {
         let name = f.name();
         if !items.iter().any(|i| i.name == name) {
             cx.error_spanned_by(&f.ident, not_listed_message(f));
+            unlisted.push(name);
+        }
+    }
+    // Sorted, as CPython's candidates are: a tie goes to the first name.
+    unlisted.sort_unstable();
+    let unlisted: Vec<&str> = unlisted.iter().map(String::as_str).collect();
+    let fieldless = items.iter().filter(|i| is_plain_slot(i) && !class.fields.iter().any(|f| f.name() == i.name));
+    for item in fieldless {
+        if let Some(field) = pyslots_suggest::suggest(&item.name, &unlisted) {
+            let slot = &item.name;
+            cx.error_spanned_by(
+                &item.tokens,
+                format!("`{slot}` names no field; did you mean `{field}`? (the field `{field}` is not listed in #[slots(...)])"),
+            );
         }
     }
 }
