@@ -288,6 +288,11 @@ fn register_slotted(r: &mut impl Runner) {
         o.getattr(n("total"))
     });
     r.run("pyslots/accessor/f64", || black_box(&s).x().copied());
+    // A member descriptor, resolved once: no name comparison per read.
+    let x = Slotted8::member("x").expect("x is a slot");
+    let total = Slotted8::member("total").expect("total is a slot");
+    r.run("pyslots/member/get_f64", || black_box(&x).get(black_box(&s)));
+    r.run("pyslots/member/get_last", || black_box(&total).get(black_box(&s)));
 
     r.run("pyslots/setattr/slot_f64", || black_box(&mut s).setattr(n("x"), Value::Float(black_box(2.5))));
     r.run("pyslots/setattr/slot_i64", || black_box(&mut s).setattr(n("count"), Value::Int(black_box(9))));

@@ -98,7 +98,7 @@ impl<T> Member<T> {
 impl<T: ClassImpl> Member<T> {
     /// `Point.x.__get__(p)`: the slot's value, or CPython's
     /// `AttributeError` if it is unset.
-    #[inline]
+    #[inline(always)]
     pub fn get(&self, obj: &T) -> Result<Value, Error> {
         match ClassImpl::slot_get_at(obj, self.index) {
             SlotGet::Found(v) => Ok(v),
@@ -107,7 +107,7 @@ impl<T: ClassImpl> Member<T> {
     }
 
     /// The slot's value, lent as [`Object::getattr_ref`] lends it.
-    #[inline]
+    #[inline(always)]
     pub fn get_ref<'a>(&self, obj: &'a T) -> Result<ValueRef<'a>, Error> {
         match obj.slot_get_ref_at(self.index) {
             SlotGetRef::Found(v) => Ok(v),
@@ -116,7 +116,7 @@ impl<T: ClassImpl> Member<T> {
     }
 
     /// `Point.x.__set__(p, value)`; a failed write changes nothing.
-    #[inline]
+    #[inline(always)]
     pub fn set(&self, obj: &mut T, value: impl Into<Value>) -> Result<(), Error> {
         match obj.slot_set_at(self.index, value.into(), T::LAYOUT.name)? {
             SlotSet::Done => Ok(()),
@@ -126,7 +126,7 @@ impl<T: ClassImpl> Member<T> {
 
     /// `Point.x.__delete__(p)`: unsets the slot; CPython's bare-name
     /// `AttributeError` if it is unset already.
-    #[inline]
+    #[inline(always)]
     pub fn delete(&self, obj: &mut T) -> Result<(), Error> {
         match obj.slot_del_at(self.index) {
             SlotDel::Done => Ok(()),

@@ -242,6 +242,8 @@ const ROW_KEYS: &[[&str; 9]] = &[
     ["getattr f64 via &dyn Object", "getattr_dyn/slot_f64", "getattr/slot_f64", "", "", "", "", "", ""],
     ["getattr 8th via &dyn Object", "getattr_dyn/slot_last", "getattr/slot_last", "", "", "", "", "", ""],
     ["p.x() / p.x / a field", "accessor/f64", "attr/slot_f64", "baseline/direct/f64", "", "", "", "", ""],
+    ["member get f64 / P.x.__get__", "member/get_f64", "attr/slot_f64", "baseline/direct/f64", "", "", "", "", ""],
+    ["member get 8th of 8", "member/get_last", "attr/slot_f64", "baseline/direct/f64", "", "", "", "", ""],
     ["setattr f64 slot", "setattr/slot_f64", "setattr/slot_f64", "set_f64", "set_f64", "set_f64", "", "", ""],
     ["setattr i64 slot", "setattr/slot_i64", "setattr/slot_i64", "set_i64", "", "", "", "", ""],
     ["setattr str slot", "setattr/slot_str", "setattr/slot_str", "set_str", "", "", "", "", ""],
@@ -580,6 +582,14 @@ fn targets(r: &Report) -> Vec<Check> {
             x <= 1.5
         }));
     }
+    // Issue 13: a resolved member reads a slot with no name comparison.
+    let m = r.rust("pyslots/member/get_f64");
+    out.push(check("member get f64 <= 1.5x a direct field read", div(m, r.rust("baseline/direct/f64")), "x", |x| {
+        x <= 1.5
+    }));
+    out.push(check("member get f64 >= 5x faster than CPython's p.x", div(r.cpython("attr/slot_f64"), m), "x", |x| {
+        x >= 5.0
+    }));
     let n = 1_000_000;
     let mem = r.memory_at(n);
     let ours = |i: usize| mem.map(|m| m[i].allocator);
@@ -606,7 +616,7 @@ fn targets(r: &Report) -> Vec<Check> {
 
 fn print_targets(checks: &[Check]) {
     println!();
-    println!("== Targets of issues 5 and 12 (ratios from this run)");
+    println!("== Targets of issues 5, 12 and 13 (ratios from this run)");
     println!();
     for c in checks {
         let verdict = match c.pass {
