@@ -145,7 +145,7 @@ pub mod __private {
     pub use core::{fmt, module_path};
     pub use pyslots_runtime::class::*;
     pub use pyslots_runtime::layout::{
-        any_has_dict, any_has_slot, any_has_weakref, layout_conflict, mro_conflict, Literal,
+        any_has_dict, any_has_slot, any_has_weakref, depth_first_is_mro, layout_conflict, mro_conflict, Literal,
     };
     pub use pyslots_runtime::slot::{SetFlags, SlotValue};
     pub use pyslots_runtime::{Error, Layout, PyClass, Value, WeakRefs};
