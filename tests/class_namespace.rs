@@ -698,3 +698,22 @@ fn random_operations_match_cpython() {
     let compared = check(&scenarios);
     println!("{count} scenarios, {compared} lines, 0 mismatches");
 }
+
+// ---- through macro_rules! ---------------------------------------------------
+
+/// `$v:literal` reaches the macro in an invisible group.
+macro_rules! class_with {
+    ($name:ident = $v:literal, $other:ident = $w:literal) => {
+        #[pyclass_like(class_attrs($name = $v, $other = $w))]
+        #[slots()]
+        struct Via;
+    };
+}
+
+class_with!(count = -7, label = "via");
+
+#[test]
+fn a_literal_through_macro_rules() {
+    assert_eq!(getattr(&Via::default(), "count").unwrap(), v(-7));
+    assert_eq!(getattr(&Via::default(), "label").unwrap(), v("via"));
+}
