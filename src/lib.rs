@@ -109,8 +109,10 @@
 //!
 //! ## Semantics
 //!
-//! Attribute lookup follows CPython: the class's slots, then the instance
-//! dict, then class attributes (`__slots__`). Reading an unset slot is
+//! Attribute lookup follows CPython: slots and the other data descriptors
+//! (`__dict__`, `__weakref__`), then the instance dict, then class
+//! attributes (`class_attrs(...)`, `__slots__`), the first class along the
+//! MRO that defines a name deciding. Reading an unset slot is
 //! `AttributeError: 'P' object has no attribute 'x'`, deleting it twice is
 //! `AttributeError: x`, writing a wrong-typed value to a typed slot is a
 //! `TypeError` that leaves the object unchanged. No failed call changes the
