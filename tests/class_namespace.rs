@@ -714,6 +714,6 @@ class_with!(count = -7, label = "via");
 
 #[test]
 fn a_literal_through_macro_rules() {
-    assert_eq!(getattr(&Via::default(), "count").unwrap(), v(-7));
-    assert_eq!(getattr(&Via::default(), "label").unwrap(), v("via"));
+    assert_eq!(getattr(&Via::new(), "count").unwrap(), v(-7));
+    assert_eq!(getattr(&Via::new(), "label").unwrap(), v("via"));
 }
