@@ -115,6 +115,14 @@ struct SlottedClass;
 struct WeakRefSlottedClass;
 
 /// `class Animal: __slots__ = ['name', 'species']`.
+/// `class Pixel: __slots__ = ['x', 'y']; depth = 8`.
+#[pyclass_like(class_attrs(depth = 8))]
+#[slots(x, y)]
+struct Pixel {
+    x: f64,
+    y: f64,
+}
+
 #[pyclass_like]
 #[slots(name, species)]
 struct Animal {
@@ -167,12 +175,13 @@ fn main() -> Result<(), Error> {
     weak_references()?;
     inheritance()?;
     shared_values()?;
+    class_namespace()?;
 
-    section(10, "Where next");
+    section(11, "Where next");
     println!("  Every section has a longer example: cargo run --example <name>");
     println!("    regular_vs_slotted  memory_comparison  attribute_access_speed  restrictions");
     println!("    empty_and_single_slots  dict_escape_hatch  weak_references");
-    println!("    inheritance  multiple_inheritance");
+    println!("    inheritance  multiple_inheritance  class_attributes");
     println!("  cargo test --workspace checks all of it against CPython itself.");
     Ok(())
 }
@@ -433,6 +442,43 @@ fn inheritance() -> Result<(), Error> {
     py("c.a, c.b = 1, 2; dir(c)", "dir(&c)");
     out(py_list(&dir(&c)));
     assert_eq!(dir(&c), ["__slots__", "a", "b"]);
+    Ok(())
+}
+
+fn class_namespace() -> Result<(), Error> {
+    section(10, "Class attributes and member descriptors");
+    explain("A class attribute is found after the slots and the instance dict. Without a");
+    explain("dict it cannot be shadowed, so writing it through an instance is an error;");
+    explain("and it cannot share a name with a slot (CPython: ValueError, pyslots: a");
+    explain("compile error). Each slot is a member descriptor on its class.");
+    columns();
+    py("class Pixel:", "#[pyclass_like(class_attrs(depth = 8))]");
+    // Continuation lines, at Python's `...` prompt.
+    println!("  ... {:<w$}#[slots(x, y)]", "    __slots__ = ['x', 'y']", w = PYTHON_COLUMN - 4);
+    println!("  ... {:<w$}struct Pixel {{ x: f64, y: f64 }}", "    depth = 8", w = PYTHON_COLUMN - 4);
+    let mut px = Pixel::new(1.0, 2.0);
+    py("px = Pixel(1.0, 2.0); px.depth", "getattr(&px, \"depth\")?");
+    out(getattr(&px, "depth")?);
+    assert_eq!(getattr(&px, "depth")?, Value::Int(8));
+    py("px.depth = 16", "setattr(&mut px, \"depth\", 16)");
+    let err = setattr(&mut px, "depth", 16).unwrap_err();
+    let line = format!("{}: {err}", err.exception());
+    out(&line);
+    assert_eq!(line, "AttributeError: 'Pixel' object attribute 'depth' is read-only");
+    py("px.dpeth", "format!(\"{err:#}\")   // getattr(&px, \"dpeth\")");
+    let err = getattr(&px, "dpeth").unwrap_err();
+    let line = format!("{}: {err:#}", err.exception());
+    out(&line);
+    assert_eq!(line, "AttributeError: 'Pixel' object has no attribute 'dpeth'. Did you mean: 'depth'?");
+    py("Pixel.x", "let x = Pixel::member(\"x\").unwrap();");
+    let x = Pixel::member("x").expect("x is a slot");
+    out(x);
+    assert_eq!(x.to_string(), "<member 'x' of 'Pixel' objects>");
+    py("Pixel.x.__set__(px, 4.0)", "x.set(&mut px, 4.0)?;");
+    x.set(&mut px, 4.0)?;
+    py("Pixel.x.__get__(px)", "x.get(&px)?");
+    out(x.get(&px)?);
+    assert_eq!(x.get(&px)?, Value::Float(4.0));
     Ok(())
 }
 

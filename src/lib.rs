@@ -109,8 +109,10 @@
 //!
 //! ## Semantics
 //!
-//! Attribute lookup follows CPython: the class's slots, then the instance
-//! dict, then class attributes (`__slots__`). Reading an unset slot is
+//! Attribute lookup follows CPython: slots and the other data descriptors
+//! (`__dict__`, `__weakref__`), then the instance dict, then class
+//! attributes (`class_attrs(...)`, `__slots__`), the first class along the
+//! MRO that defines a name deciding. Reading an unset slot is
 //! `AttributeError: 'P' object has no attribute 'x'`, deleting it twice is
 //! `AttributeError: x`, writing a wrong-typed value to a typed slot is a
 //! `TypeError` that leaves the object unchanged. No failed call changes the
@@ -145,7 +147,7 @@ pub mod __private {
     pub use core::{fmt, module_path};
     pub use pyslots_runtime::class::*;
     pub use pyslots_runtime::layout::{
-        any_has_dict, any_has_slot, any_has_weakref, layout_conflict, mro_conflict, Literal,
+        any_has_dict, any_has_slot, any_has_weakref, depth_first_is_mro, layout_conflict, mro_conflict, Literal,
     };
     pub use pyslots_runtime::slot::{SetFlags, SlotValue};
     pub use pyslots_runtime::{Error, Layout, PyClass, Value, WeakRefs};

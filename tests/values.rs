@@ -14,8 +14,11 @@
 //!
 //! It prints `N values, K mismatches`.
 
+mod common;
+
 use std::fmt::Write as _;
 
+use common::{done, line, Steps};
 use pyslots::prelude::*;
 use pyslots::BigInt;
 use pyslots_testkit::oracle::{self, py_str, PRELUDE};
@@ -505,13 +508,6 @@ fn fixed_number_pairs() -> Vec<(Spec, Spec)> {
 
 // ---- running ----------------------------------------------------------------
 
-fn line(result: Result<Value, Error>) -> String {
-    match result {
-        Ok(v) => format!("ok {v}"),
-        Err(e) => format!("{}: {e}", e.exception()),
-    }
-}
-
 /// One value's three lines in pyslots: its repr, `==` with an
 /// independently built copy, `hash()` (just `ok` where CPython's is not
 /// reproducible).
@@ -669,32 +665,6 @@ class SlotDict:
 class Sub(Holder):
     pass
 ";
-
-/// Runs each scenario's steps in one namespace: `? expr` prints the
-/// expression's line, a statement prints `ok` or its exception.
-const STEPS_RUNNER: &str = r#"
-def _steps(steps):
-    ns = {}
-    exec(_CLASSES, ns)
-    for s in steps:
-        if s.startswith('? '):
-            print(_line(lambda: eval(s[2:], ns)))
-        else:
-            print(_line(lambda: exec(s, ns), False))
-    _end()
-"#;
-
-/// A scenario of aliasing: the Python steps, and pyslots doing the same,
-/// one line per step.
-struct Steps {
-    name: &'static str,
-    python: &'static [&'static str],
-    rust: fn() -> Result<Vec<String>, Error>,
-}
-
-fn done(result: Result<(), Error>) -> String {
-    line(result.map(|()| Value::None)).replace("ok None", "ok")
-}
 
 fn list_of(v: Result<Value, Error>) -> Result<PyList, Error> {
     Ok(v?.as_list().expect("a list").clone())
@@ -898,21 +868,5 @@ fn aliasing_matches_cpython() {
         Steps { name: "slots with __dict__", python: SLOTS_AND_DICT, rust: slots_and_dict },
         Steps { name: "a subclass's dict", python: SUBCLASS_DICT, rust: subclass_dict },
     ];
-    let mut script = format!("{PRELUDE}{STEPS_RUNNER}\n_CLASSES = {}\n", py_str(ALIAS_CLASSES));
-    for s in &scenarios {
-        let steps: Vec<String> = s.python.iter().map(|step| py_str(step)).collect();
-        writeln!(script, "_steps([{}])", steps.join(", ")).unwrap();
-    }
-    let python = oracle::run_groups(&script, scenarios.len());
-    let mut report = String::new();
-    for (s, py) in scenarios.iter().zip(&python) {
-        let rust = (s.rust)().unwrap_or_else(|e| panic!("{}: {e}", s.name));
-        assert_eq!((rust.len(), py.len()), (s.python.len(), s.python.len()), "{}: one line per step", s.name);
-        for ((step, r), p) in s.python.iter().zip(&rust).zip(py) {
-            if r != p {
-                writeln!(report, "[{}] {step}\n    pyslots: {r}\n    CPython: {p}", s.name).unwrap();
-            }
-        }
-    }
-    assert!(report.is_empty(), "pyslots differs from CPython:\n{report}");
+    common::check_steps(ALIAS_CLASSES, &scenarios);
 }

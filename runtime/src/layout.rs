@@ -142,34 +142,28 @@ impl Layout {
     }
 
     /// Where slot `name` sits in the instance: its index (the class's own
-    /// slots first, then each base's, depth first), the class that declares
-    /// it, and its position among that class's own slots. `None` if the name
-    /// is no slot, or a class attribute of a class searched before the
-    /// slot's hides it (Python's type lookup finds that first). The same
-    /// walk as the generated `ClassImpl::slot_index`.
+    /// slots first, then each base's, depth first, a base reached twice
+    /// counted where it is first reached), the class that declares it, and
+    /// its position among that class's own slots. `None` if the name is no
+    /// slot, or if a class attribute comes before the slot along the MRO
+    /// (Python's type lookup finds that first). The generated
+    /// `ClassImpl::slot_index` gives the same index.
     pub fn slot_index(&'static self, name: &str) -> Option<(u32, &'static Layout, usize)> {
-        match self.find_slot(name) {
-            SlotSearch::Found(index, owner, local) => Some((index, owner, local)),
-            SlotSearch::Hidden | SlotSearch::Missing => None,
-        }
-    }
-
-    fn find_slot(&'static self, name: &str) -> SlotSearch {
         if let Some(local) = self.slots.iter().position(|s| *s == name) {
-            return SlotSearch::Found(local as u32, self, local);
+            return Some((local as u32, self, local));
         }
-        if self.class_attrs.iter().any(|(n, _)| *n == name) {
-            return SlotSearch::Hidden;
+        if self.bases.is_empty() {
+            return None;
         }
-        let mut offset = self.slots.len() as u32;
-        for base in self.bases {
-            match base.find_slot(name) {
-                SlotSearch::Found(index, owner, local) => return SlotSearch::Found(offset + index, owner, local),
-                SlotSearch::Hidden => return SlotSearch::Hidden,
-                SlotSearch::Missing => offset += base.slot_count(),
+        for class in self.mro() {
+            if let Some(local) = class.slots.iter().position(|s| *s == name) {
+                return Some((self.base_offset(class)? + local as u32, class, local));
+            }
+            if class.class_attrs.iter().any(|(n, _)| *n == name) {
+                return None;
             }
         }
-        SlotSearch::Missing
+        None
     }
 
     /// Where the part of an instance that is a `class` starts in this
@@ -260,12 +254,6 @@ impl Layout {
     }
 }
 
-enum SlotSearch {
-    Found(u32, &'static Layout, usize),
-    Hidden,
-    Missing,
-}
-
 /// A class attribute's value, as `#[pyclass_like(class_attrs(...))]`
 /// declares it: a literal, known at compile time.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -345,6 +333,74 @@ pub const fn is_subclass(sub: &'static Layout, sup: &'static Layout) -> bool {
         i += 1;
     }
     false
+}
+
+/// Whether Python's MRO of `layout` is its classes in depth-first order,
+/// each class where it is first reached: true unless a class reached twice
+/// (a diamond's top) is first reached before one of its subclasses. Then
+/// a lookup may walk the bases depth first, as the generated
+/// `ClassImpl::slot_index` does, and find what the MRO finds.
+pub const fn depth_first_is_mro(layout: &'static Layout) -> bool {
+    let len = depth_first_len(layout);
+    let mut i = 0;
+    while i < len {
+        let class = depth_first_nth(layout, i);
+        if first_reached_at(layout, class, i) {
+            let mut j = i + 1;
+            while j < len {
+                let later = depth_first_nth(layout, j);
+                if !later.same_class(class) && is_subclass(later, class) {
+                    return false;
+                }
+                j += 1;
+            }
+        }
+        i += 1;
+    }
+    true
+}
+
+/// How many classes a depth-first walk from `layout` visits, counting a
+/// class reached twice twice.
+const fn depth_first_len(layout: &'static Layout) -> usize {
+    let mut n = 1;
+    let mut i = 0;
+    while i < layout.bases.len() {
+        n += depth_first_len(layout.bases[i]);
+        i += 1;
+    }
+    n
+}
+
+/// The `n`th class a depth-first walk from `layout` visits (`n` below
+/// [`depth_first_len`]).
+const fn depth_first_nth(layout: &'static Layout, n: usize) -> &'static Layout {
+    if n == 0 {
+        return layout;
+    }
+    let mut n = n - 1;
+    let mut i = 0;
+    while i < layout.bases.len() {
+        let len = depth_first_len(layout.bases[i]);
+        if n < len {
+            return depth_first_nth(layout.bases[i], n);
+        }
+        n -= len;
+        i += 1;
+    }
+    layout
+}
+
+/// Whether the walk first reaches `class` at step `n`.
+const fn first_reached_at(layout: &'static Layout, class: &'static Layout, n: usize) -> bool {
+    let mut k = 0;
+    while k < n {
+        if depth_first_nth(layout, k).same_class(class) {
+            return false;
+        }
+        k += 1;
+    }
+    true
 }
 
 /// The solid base of a class with these bases, or `Err` when the bases'

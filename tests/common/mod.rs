@@ -245,8 +245,8 @@ pub fn run_python(scenarios: &[Scenario]) -> Vec<Vec<String>> {
 }
 
 /// Runs every scenario in both worlds and fails with a readable report of
-/// every line that differs.
-pub fn check(scenarios: &[Scenario]) {
+/// every line that differs; returns how many lines were compared.
+pub fn check(scenarios: &[Scenario]) -> usize {
     let python = run_python(scenarios);
     let mut report = String::new();
     let mut compared = 0;
@@ -262,4 +262,70 @@ pub fn check(scenarios: &[Scenario]) {
     }
     assert!(report.is_empty(), "pyslots differs from CPython:\n{report}");
     assert!(compared > 0);
+    compared
+}
+
+// ---- steps ------------------------------------------------------------------
+
+/// Runs each scenario's steps in one namespace of its own, made by running
+/// `_CLASSES`: `? expr` prints the expression's line, a statement prints
+/// `ok` or its exception.
+const STEPS_RUNNER: &str = r#"
+def _steps(steps):
+    ns = {}
+    exec(_CLASSES, ns)
+    for s in steps:
+        if s.startswith('? '):
+            print(_line(lambda: eval(s[2:], ns)))
+        else:
+            print(_line(lambda: exec(s, ns), False))
+    _end()
+"#;
+
+/// A scenario written as Python steps (statements, and `? expr` for a
+/// result), and pyslots doing the same, one line per step.
+pub struct Steps {
+    pub name: &'static str,
+    pub python: &'static [&'static str],
+    pub rust: fn() -> Result<Vec<String>, Error>,
+}
+
+/// The line of a result, as the oracle's `_line` prints it.
+pub fn line(result: Result<Value, Error>) -> String {
+    match result {
+        Ok(v) => format!("ok {v}"),
+        Err(e) => err_line(&e),
+    }
+}
+
+/// The line of a statement: `ok`, or its exception.
+pub fn done(result: Result<(), Error>) -> String {
+    result.map_or_else(|e| err_line(&e), |()| "ok".to_owned())
+}
+
+/// Runs every scenario's steps in both worlds, the Python ones after
+/// `classes` (Python source), all in one `python3` process, and fails with
+/// a readable report of every line that differs; returns how many lines
+/// were compared.
+pub fn check_steps(classes: &str, scenarios: &[Steps]) -> usize {
+    let mut script = format!("{}{STEPS_RUNNER}\n_CLASSES = {}\n", oracle::PRELUDE, py_str(classes));
+    for s in scenarios {
+        let steps: Vec<String> = s.python.iter().map(|step| py_str(step)).collect();
+        writeln!(script, "_steps([{}])", steps.join(", ")).unwrap();
+    }
+    let python = oracle::run_groups(&script, scenarios.len());
+    let mut report = String::new();
+    let mut compared = 0;
+    for (s, py) in scenarios.iter().zip(&python) {
+        let rust = (s.rust)().unwrap_or_else(|e| panic!("{}: {e}", s.name));
+        assert_eq!((rust.len(), py.len()), (s.python.len(), s.python.len()), "{}: one line per step", s.name);
+        for ((step, r), p) in s.python.iter().zip(&rust).zip(py) {
+            compared += 1;
+            if r != p {
+                writeln!(report, "[{}] {step}\n    pyslots: {r}\n    CPython: {p}", s.name).unwrap();
+            }
+        }
+    }
+    assert!(report.is_empty(), "pyslots differs from CPython:\n{report}");
+    compared
 }

@@ -42,22 +42,42 @@ pub enum Literal {
 const CLASS_ATTR_VALUE: &str =
     "a class attribute is a literal: a string, an integer, a float, `true`, `false` or `None`";
 
-/// Parses `name = literal`.
-fn parse_class_attr(input: syn::parse::ParseStream) -> syn::Result<ClassAttr> {
+/// Parses `name = literal`. A value that is no literal, or an int beyond
+/// 64 bits, is recorded in `cx` and the attribute left out (`Ok(None)`),
+/// so the attributes after it are still checked; only broken syntax stops
+/// the list.
+fn parse_class_attr(cx: &Ctxt, input: syn::parse::ParseStream) -> syn::Result<Option<ClassAttr>> {
     let ident: syn::Ident = syn::ext::IdentExt::parse_any(input)
         .map_err(|e| syn::Error::new(e.span(), "expected a class attribute: `name = literal`"))?;
     input.parse::<Token![=]>()?;
     let expr: syn::Expr = input.parse().map_err(|e| syn::Error::new(e.span(), CLASS_ATTR_VALUE))?;
-    let value = literal(&expr).ok_or_else(|| syn::Error::new_spanned(&expr, CLASS_ATTR_VALUE))??;
+    let value = match literal(&expr) {
+        Some(Ok(value)) => value,
+        Some(Err(err)) => {
+            cx.syn_error(err);
+            return Ok(None);
+        }
+        None => {
+            cx.error_spanned_by(&expr, CLASS_ATTR_VALUE);
+            return Ok(None);
+        }
+    };
     let name = syn::ext::IdentExt::unraw(&ident).to_string();
-    Ok(ClassAttr { name, ident, value })
+    Ok(Some(ClassAttr { name, ident, value }))
 }
 
 /// The literal an expression spells, `None` if it spells none, an error if
 /// it spells one that does not fit (an int beyond 64 bits).
 fn literal(expr: &syn::Expr) -> Option<syn::Result<Literal>> {
-    let (negative, inner) = match expr {
-        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => (true, &*u.expr),
+    // `macro_rules!` passes `$v:literal` in an invisible group.
+    fn ungroup(mut expr: &syn::Expr) -> &syn::Expr {
+        while let syn::Expr::Group(g) = expr {
+            expr = &g.expr;
+        }
+        expr
+    }
+    let (negative, inner) = match ungroup(expr) {
+        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => (true, ungroup(&u.expr)),
         other => (false, other),
     };
     let syn::Expr::Lit(lit) = inner else {
@@ -131,9 +151,14 @@ pub fn parse_class_args(cx: &Ctxt, args: TokenStream) -> ClassArgs {
             }
             let content;
             syn::parenthesized!(content in meta.input);
-            let list: Punctuated<ClassAttr, Token![,]> = content.parse_terminated(parse_class_attr, Token![,])?;
             out.has_class_attrs = true;
-            out.class_attrs.extend(list);
+            while !content.is_empty() {
+                out.class_attrs.extend(parse_class_attr(cx, &content)?);
+                if content.is_empty() {
+                    break;
+                }
+                content.parse::<Token![,]>()?;
+            }
             Ok(())
         } else {
             Err(meta.error(format!(

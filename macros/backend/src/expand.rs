@@ -423,7 +423,9 @@ impl<'a> ClassBuilder<'a> {
         let pv = &self.pv;
         let ident = &self.class.ident;
         let s = &self.storage;
-        let slot_methods = (!s.slot_names.is_empty() || self.has_bases()).then(|| self.slot_methods());
+        // A class attribute must be there to hide a later base's slot.
+        let has_slot_methods = !s.slot_names.is_empty() || self.has_bases() || !self.class_attrs.is_empty();
+        let slot_methods = has_slot_methods.then(|| self.slot_methods());
         let dict_methods = self.dict_methods();
         let base_heap = self.base_fields.iter().map(|f| quote!(#pv::ClassImpl::heap_size(&self.#f)));
         let heap: Vec<TokenStream> = s.heap.iter().cloned().chain(base_heap).collect();
@@ -449,7 +451,9 @@ impl<'a> ClassBuilder<'a> {
     /// The slots by index: the class's own first, then each base's, depth
     /// first (`SLOT_COUNT` of them), and `slot_index` from names to that
     /// index. A name that is a class attribute of this class hides the
-    /// bases' slots of that name (Python's type lookup finds it first).
+    /// slots of that name of the classes after it along the MRO (Python's
+    /// type lookup finds it first): its bases', and a later base's where
+    /// it is a base itself.
     fn slot_methods(&self) -> TokenStream {
         let pv = &self.pv;
         let s = &self.storage;
@@ -457,9 +461,12 @@ impl<'a> ClassBuilder<'a> {
         let bases = &self.class.args.extends;
         let fields = &self.base_fields;
         let count = quote!(#own #(+ <#bases as #pv::ClassImpl>::SLOT_COUNT)*);
+        // Without bases or class attributes, the own names' `match` is the
+        // whole answer; otherwise a miss goes on to what follows.
+        let more = self.has_bases() || !self.class_attrs.is_empty();
         let own_index = (own > 0).then(|| {
             let index = name_index(&s.slot_names);
-            if self.has_bases() {
+            if more {
                 quote! {
                     let __pyslots_i = { #index };
                     if __pyslots_i != ::core::primitive::u32::MAX {
@@ -470,7 +477,11 @@ impl<'a> ClassBuilder<'a> {
                 index
             }
         });
-        let hidden: Vec<&str> = if self.has_bases() { self.class_attr_names() } else { Vec::new() };
+        // A class attribute hides a slot of the same name that a class
+        // after it along the MRO declares: a base's, or (for a base that
+        // has class attributes) a later base's. The class's own slots it
+        // cannot meet (`slots_exclude_class_attrs`).
+        let hidden = self.class_attr_names();
         let hide = (!hidden.is_empty()).then(|| {
             quote! {
                 if ::core::matches!(__pyslots_name, #(#hidden)|*) {
@@ -541,12 +552,34 @@ impl<'a> ClassBuilder<'a> {
             &|f| quote!(#pv::ClassImpl::slot_del_at(&mut self.#f, __pyslots_i)),
             quote!(#pv::SlotDel::NotSlot),
         );
-        // Without bases, the own names' `match` is the whole answer.
-        let tail = (own == 0 || self.has_bases()).then(|| quote!(::core::primitive::u32::MAX));
+        let tail = (own == 0 || more).then(|| quote!(::core::primitive::u32::MAX));
+        // Bases walked depth first find what the MRO finds unless the
+        // class is (or inherits) a diamond; then the layout walks the MRO.
+        // The test is a constant: one of the two paths compiles away.
+        let (depth_first, by_mro) = if self.has_bases() {
+            (
+                Some(quote! {
+                    const DEPTH_FIRST_IS_MRO: ::core::primitive::bool =
+                        #pv::depth_first_is_mro(&<Self as #pv::PyClass>::LAYOUT);
+                }),
+                Some(quote! {
+                    if !<Self as #pv::ClassImpl>::DEPTH_FIRST_IS_MRO {
+                        return match #pv::Layout::slot_index(&<Self as #pv::PyClass>::LAYOUT, __pyslots_name) {
+                            #pv::Some((__pyslots_i, _, _)) => __pyslots_i,
+                            #pv::None => ::core::primitive::u32::MAX,
+                        };
+                    }
+                }),
+            )
+        } else {
+            (None, None)
+        };
         quote! {
             const SLOT_COUNT: ::core::primitive::u32 = #count;
+            #depth_first
             #[inline(always)]
             fn slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
+                #by_mro
                 #own_index
                 #hide
                 #(#base_index)*
@@ -643,6 +676,11 @@ impl<'a> ClassBuilder<'a> {
                 AttrLiteral::Int(i) => {
                     let i = Literal::i64_suffixed(*i);
                     quote!(#pv::Literal::Int(#i))
+                }
+                // `1e999` is Python's `inf`; a token cannot spell it.
+                AttrLiteral::Float(x) if x.is_infinite() => {
+                    let inf = if *x > 0.0 { quote!(INFINITY) } else { quote!(NEG_INFINITY) };
+                    quote!(#pv::Literal::Float(::core::primitive::f64::#inf))
                 }
                 AttrLiteral::Float(x) => {
                     let x = Literal::f64_suffixed(*x);

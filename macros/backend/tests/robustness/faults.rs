@@ -68,7 +68,33 @@ const BAD_CLASS_ARGS: &[(&str, &str)] = &[
     ("extends(A, \u{1}A)", "duplicate base class A"),
     ("extends(m::A, B, \u{1}m::A)", "duplicate base class m::A"),
     ("extends = A \u{1}B", "expected `,`"),
+    ("\u{1}class_attrs", "expected `class_attrs(name = literal, ...)`"),
+    ("\u{1}class_attrs = 1", "expected `class_attrs(name = literal, ...)`"),
+    ("class_attrs(x = 1), \u{1}class_attrs(y = 2)", "duplicate `class_attrs` argument"),
+    ("class_attrs(\u{1}1 = 2)", "expected a class attribute: `name = literal`"),
+    ("class_attrs(x = \u{1}, y = 1)", "a class attribute is a literal"),
 ];
+
+/// Class attribute values that are refused, and the message of each.
+const BAD_CLASS_ATTR_VALUES: &[(&str, &str)] = &[
+    ("foo()", "a class attribute is a literal"),
+    ("[1, 2]", "a class attribute is a literal"),
+    ("b\"x\"", "a class attribute is a literal"),
+    ("'c'", "a class attribute is a literal"),
+    ("4u8", "a class attribute is a literal"),
+    ("1.5f32", "a class attribute is a literal"),
+    ("x", "a class attribute is a literal"),
+    ("-true", "a class attribute is a literal"),
+    ("-\"s\"", "a class attribute is a literal"),
+    ("-None", "a class attribute is a literal"),
+    ("9223372036854775808", "must fit in 64 bits"),
+    ("-9223372036854775809", "must fit in 64 bits"),
+    ("0xFFFF_FFFF_FFFF_FFFF", "must fit in 64 bits"),
+    ("100000000000000000000000", "must fit in 64 bits"),
+];
+
+/// Special names refused as class attributes.
+const DUNDER_CLASS_ATTRS: &[&str] = &["__doc__", "__module__", "__init__", "__slots__", "__dict__", "__x__"];
 
 /// Field names that are refused, and the message of each.
 const BAD_FIELD_NAMES: &[(&str, &str)] = &[
@@ -105,6 +131,10 @@ const FAULTS: &[Fault] = &[
     Fault { weight: 4, applies: always, inject: bad_class_args },
     Fault { weight: 1, applies: regular_with_two_fields, inject: fields_equal_after_mangling },
     Fault { weight: 1, applies: slotted, inject: slots_equal_after_mangling },
+    Fault { weight: 2, applies: has_plain_slot, inject: class_attr_named_like_slot },
+    Fault { weight: 1, applies: always, inject: duplicate_class_attr },
+    Fault { weight: 1, applies: always, inject: dunder_class_attr },
+    Fault { weight: 2, applies: always, inject: bad_class_attr_value },
 ];
 
 pub fn fault_case(rng: &mut Rng) -> Case {
@@ -150,6 +180,11 @@ fn has_fields(spec: &ClassSpec) -> bool {
 
 fn slotted_with_fields(spec: &ClassSpec) -> bool {
     slotted(spec) && has_fields(spec)
+}
+
+/// A slot entry other than `__dict__` and `__weakref__`.
+fn has_plain_slot(spec: &ClassSpec) -> bool {
+    spec.slots.as_ref().is_some_and(|s| s.iter().any(|e| !matches!(bare(e).as_str(), "__dict__" | "__weakref__")))
 }
 
 fn regular_with_two_fields(spec: &ClassSpec) -> bool {
@@ -318,6 +353,7 @@ fn name_value_attribute(_: &mut Rng, spec: &mut ClassSpec) -> Option<&'static st
         Entry::Slots => {
             spec.other_path = format!("{BLAME}pyclass_like = \"Base\"");
             spec.class_args.clear();
+            spec.class_attrs = None;
             Some("expected #[pyclass_like(...)]")
         }
     }
@@ -326,6 +362,51 @@ fn name_value_attribute(_: &mut Rng, spec: &mut ClassSpec) -> Option<&'static st
 fn bad_class_args(rng: &mut Rng, spec: &mut ClassSpec) -> Option<&'static str> {
     let (args, message) = *rng.pick(BAD_CLASS_ARGS);
     spec.class_args = args.to_owned();
+    spec.class_attrs = None;
+    Some(message)
+}
+
+fn class_attrs_mut<'a>(rng: &mut Rng, spec: &'a mut ClassSpec) -> &'a mut Vec<(String, String)> {
+    let at = rng.below(spec.class_attrs.as_ref().map_or(0, Vec::len) + 1);
+    let attrs = spec.class_attrs.get_or_insert_with(Vec::new);
+    // Something to keep before and after the fault.
+    attrs.truncate(at);
+    attrs
+}
+
+/// CPython's `'x' in __slots__ conflicts with class variable`, blamed on
+/// the slot.
+fn class_attr_named_like_slot(rng: &mut Rng, spec: &mut ClassSpec) -> Option<&'static str> {
+    let slots = slots_mut(spec);
+    let plain: Vec<usize> =
+        (0..slots.len()).filter(|&i| !matches!(bare(&slots[i]).as_str(), "__dict__" | "__weakref__")).collect();
+    let i = *rng.pick(&plain);
+    let name = bare(&slots[i]);
+    slots[i] = format!("{BLAME}{}", slots[i]);
+    let value = if rng.chance(50) { "1" } else { "\"v\"" };
+    class_attrs_mut(rng, spec).push((name, value.to_owned()));
+    Some("in __slots__ conflicts with class variable")
+}
+
+/// The same class attribute twice, the second blamed; `r#kind` is `kind`.
+fn duplicate_class_attr(rng: &mut Rng, spec: &mut ClassSpec) -> Option<&'static str> {
+    let attrs = class_attrs_mut(rng, spec);
+    let (first, second) = *rng.pick(&[("species", "species"), ("r#kind", "kind"), ("legs", "r#legs")]);
+    attrs.retain(|(n, _)| bare(n) != bare(first));
+    attrs.push((first.to_owned(), "1".to_owned()));
+    attrs.push((format!("{BLAME}{second}"), "2".to_owned()));
+    Some("duplicate class attribute")
+}
+
+fn dunder_class_attr(rng: &mut Rng, spec: &mut ClassSpec) -> Option<&'static str> {
+    let name = rng.pick(DUNDER_CLASS_ATTRS);
+    class_attrs_mut(rng, spec).push((format!("{BLAME}{name}"), "None".to_owned()));
+    Some("is a special name: class_attrs takes ordinary attributes only")
+}
+
+fn bad_class_attr_value(rng: &mut Rng, spec: &mut ClassSpec) -> Option<&'static str> {
+    let (value, message) = *rng.pick(BAD_CLASS_ATTR_VALUES);
+    class_attrs_mut(rng, spec).push(("bad".to_owned(), format!("{BLAME}{value}")));
     Some(message)
 }
 

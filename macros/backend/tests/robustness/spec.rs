@@ -40,8 +40,10 @@ pub struct ClassSpec {
     /// `None` for a regular class; else the entries as written.
     pub slots: Option<Vec<String>>,
     pub slots_trailing_comma: bool,
-    /// `#[pyclass_like(...)]`'s arguments.
+    /// `#[pyclass_like(...)]`'s arguments, but for `class_attrs`.
     pub class_args: String,
+    /// `class_attrs(name = value, ...)` as written, if given.
+    pub class_attrs: Option<Vec<(String, String)>>,
     /// Instead of `struct Name ... { fields }`, this item body.
     pub shape: Option<String>,
     /// Blame the item's first token.
@@ -75,6 +77,33 @@ const VALID_TYPES: &[&str] = &[
     "crate::m::T",
     "<u8 as Tr>::Assoc",
     "fn(u8) -> u8",
+];
+/// Class attribute names: none is (after mangling) a name of
+/// `FIELD_NAMES` or `UNTYPED_NAMES`, none is special.
+pub const CLASS_ATTR_NAMES: &[&str] =
+    &["species", "legs", "r#kind", "label", "_hidden", "__cache", "ratio", "flag", "r#loop", "étiquette", "名"];
+/// Every kind of literal a class attribute takes, in every spelling.
+const CLASS_ATTR_VALUES: &[&str] = &[
+    "\"Canine\"",
+    "\"\"",
+    "r\"raw\\n\"",
+    "\"é 😀\"",
+    "4",
+    "-3",
+    "0",
+    "0x1F",
+    "0b101",
+    "1_000",
+    "9223372036854775807",
+    "-9223372036854775808",
+    "0.5",
+    "-2.5e-3",
+    "1e999",
+    "-1e999",
+    "1e-400",
+    "true",
+    "false",
+    "None",
 ];
 pub const CLASS_NAMES: &[&str] = &["Point", "Person", "r#Point", "r#type", "P", "_Private", "__Dunder", "Café", "A1"];
 
@@ -138,6 +167,20 @@ pub fn valid_spec(rng: &mut Rng) -> ClassSpec {
         5 => "extends = Base,".to_owned(),
         _ => String::new(),
     };
+    let class_attrs = rng.chance(30).then(|| {
+        let mut names: Vec<&str> = CLASS_ATTR_NAMES.to_vec();
+        rng.shuffle(&mut names);
+        let n = rng.below(4);
+        names[..n]
+            .iter()
+            .map(|n| {
+                let value = rng.pick(CLASS_ATTR_VALUES);
+                // A value passed through `macro_rules!` as `$v:literal`.
+                let value = if rng.chance(10) { format!("{OPEN_NONE}{value}{CLOSE_NONE}") } else { value.to_string() };
+                (n.to_string(), value)
+            })
+            .collect()
+    });
     let mut attrs = Vec::new();
     for _ in 0..rng.below(4) {
         attrs.push(rng.pick(STRUCT_ATTRS_OK).to_string());
@@ -162,6 +205,7 @@ pub fn valid_spec(rng: &mut Rng) -> ClassSpec {
         slots,
         slots_trailing_comma: rng.chance(30),
         class_args,
+        class_attrs,
         shape: None,
         blame_first: false,
     }
@@ -176,17 +220,28 @@ impl ClassSpec {
         s
     }
 
+    /// `#[pyclass_like(...)]`'s arguments, `class_attrs` included.
+    fn all_class_args(&self) -> String {
+        let Some(attrs) = &self.class_attrs else {
+            return self.class_args.clone();
+        };
+        let list: Vec<String> = attrs.iter().map(|(n, v)| format!("{n} = {v}")).collect();
+        let sep = if self.class_args.is_empty() || self.class_args.ends_with(',') { " " } else { ", " };
+        format!("{}{sep}class_attrs({})", self.class_args, list.join(", "))
+    }
+
     fn render(&self) -> (String, String) {
+        let class_args = self.all_class_args();
         let (args, other) = match self.entry {
             Entry::PyclassLike => {
                 let other = self.slots.as_ref().map(|_| format!("#[{}({})]", self.other_path, self.slot_list()));
-                (self.class_args.clone(), other)
+                (class_args, other)
             }
             Entry::Slots => {
-                let other = if self.class_args.is_empty() {
+                let other = if class_args.trim().is_empty() {
                     format!("#[{}]", self.other_path)
                 } else {
-                    format!("#[{}({})]", self.other_path, self.class_args)
+                    format!("#[{}({})]", self.other_path, class_args)
                 };
                 (self.slot_list(), Some(other))
             }
