@@ -265,14 +265,14 @@ fn getattr_slow<T: ClassImpl>(obj: &T, name: &str) -> Result<Value, Error> {
 
 /// The `AttributeError` of a `getattr` that found nothing. It keeps what
 /// [`Error::suggestion`] needs to compute CPython's "Did you mean" when
-/// asked: the class's layout and, if the instance has a dict, its keys as
-/// they are now (CPython reads `dir(obj)` when it prints the error; a
-/// snapshot cannot see later writes). A slotted class without a dict pays
-/// one pointer for it.
+/// asked: the class's layout and, if the instance has a dict, where its
+/// keys can be read back from (the key table and a bit per present value,
+/// or the live dict itself, which CPython too reads when it prints the
+/// error). Nothing is copied or allocated beyond the error itself.
 #[cold]
 #[inline(never)]
 fn getattr_missing<T: ClassImpl>(obj: &T, name: &str) -> Error {
-    let dict_keys = ClassImpl::dict(obj).map(|d| d.keys().into_boxed_slice());
+    let dict_keys = ClassImpl::dict(obj).map(|d| d.key_source());
     Error::getattr_missing(&T::LAYOUT, name, dict_keys)
 }
 
@@ -336,8 +336,10 @@ fn lookup_rest<T: ClassImpl>(obj: &T, name: &str) -> Option<Value> {
     // Plain class attributes come after the instance dict (they are no
     // data descriptors); `__slots__` is one of them.
     let layout: &'static Layout = &T::LAYOUT;
-    if let Some(value) = layout.class_attr(name) {
-        return Some(value.to_value());
+    if const { T::LAYOUT.has_class_attrs() } {
+        if let Some(value) = layout.class_attr(name) {
+            return Some(value.to_value());
+        }
     }
     if name == "__slots__" {
         if let Some(slots) = layout.slots_attr() {

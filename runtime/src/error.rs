@@ -2,7 +2,9 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::OnceLock;
 
+use crate::instance_dict::KeySource;
 use crate::layout::Layout;
 use crate::pystr::{self, PyStr};
 
@@ -98,8 +100,8 @@ impl Error {
     /// `AttributeError: 'P' object has no attribute 'x'` from `getattr` on
     /// an instance of `layout`'s class whose dict has `dict_keys` (`None`:
     /// no dict): it has a [`suggestion`](Error::suggestion).
-    pub(crate) fn getattr_missing(layout: &'static Layout, name: &str, dict_keys: Option<Box<[PyStr]>>) -> Error {
-        let lookup = Lookup { layout: Some(layout), dict_keys };
+    pub(crate) fn getattr_missing(layout: &'static Layout, name: &str, dict_keys: Option<KeySource>) -> Error {
+        let lookup = Lookup::new(layout, dict_keys);
         Error::new(
             ErrorKind::AttributeError,
             Message::NoAttribute { type_name: layout.name, name: name.into(), lookup },
@@ -217,7 +219,9 @@ impl Error {
 #[derive(Clone)]
 struct Lookup {
     layout: Option<&'static Layout>,
-    dict_keys: Option<Box<[PyStr]>>,
+    dict_keys: Option<KeySource>,
+    /// The suggestion, once computed.
+    suggestion: OnceLock<Option<Box<str>>>,
 }
 
 /// What Python's `dir()` lists for an instance of any class beyond what
@@ -253,16 +257,25 @@ const OBJECT_DIR: [&str; 25] = [
 ];
 
 impl Lookup {
-    const NONE: Lookup = Lookup { layout: None, dict_keys: None };
+    const NONE: Lookup = Lookup { layout: None, dict_keys: None, suggestion: OnceLock::new() };
 
-    /// CPython's suggestion for `name` among the instance's `dir()`.
+    fn new(layout: &'static Layout, dict_keys: Option<KeySource>) -> Lookup {
+        Lookup { layout: Some(layout), dict_keys, suggestion: OnceLock::new() }
+    }
+
+    /// CPython's suggestion for `name` among the instance's `dir()`,
+    /// computed the first time it is asked for.
     fn suggest(&self, name: &str) -> Option<&str> {
-        let keys = self.dict_keys.as_deref().map(|k| k.iter().map(PyStr::as_str));
-        let mut dir = self.layout?.dir_names(keys);
-        dir.extend(OBJECT_DIR);
-        dir.sort_unstable();
-        dir.dedup();
-        pyslots_suggest::suggest(name, &dir)
+        let layout = self.layout?;
+        let found = self.suggestion.get_or_init(|| {
+            let keys = self.dict_keys.as_ref().map(KeySource::keys);
+            let mut dir = layout.dir_names(keys.as_deref().map(|k| k.iter().map(PyStr::as_str)));
+            dir.extend(OBJECT_DIR);
+            dir.sort_unstable();
+            dir.dedup();
+            pyslots_suggest::suggest(name, &dir).map(Box::from)
+        });
+        found.as_deref()
     }
 }
 

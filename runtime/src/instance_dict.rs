@@ -230,6 +230,21 @@ impl<'a> DictView<'a> {
         }
     }
 
+    /// What the keys can be read back from later, cheaply: the key table
+    /// and which of its values are present (no allocation), or the live
+    /// dict itself (one reference count: CPython too reads the live dict
+    /// when it prints a suggestion), or, past 64 keys, a copy.
+    pub fn key_source(&self) -> KeySource {
+        match self.live.get() {
+            Some(d) => KeySource::Live(d.clone()),
+            None if self.values.len() <= 64 => {
+                let present = self.values.iter().enumerate().filter(|(_, v)| v.is_some());
+                KeySource::Inline(self.keys, present.fold(0u64, |m, (i, _)| m | 1 << i))
+            }
+            None => KeySource::Listed(self.keys().into_boxed_slice()),
+        }
+    }
+
     fn inline_entries(&self) -> impl Iterator<Item = (PyStr, Value)> + 'a {
         let (names, values) = (self.keys.names, self.values);
         names.iter().zip(values).filter_map(|(k, v)| Some((PyStr::new(k), v.clone()?)))
@@ -248,6 +263,36 @@ impl<'a> DictView<'a> {
         self.block
             + self.values.iter().flatten().map(Value::heap_size).sum::<usize>()
             + self.live.get().map_or(0, PyDict::heap_size)
+    }
+}
+
+/// Where the keys of an instance dict can be read back from after the
+/// borrow of the instance has ended (for the suggestion of a failed
+/// `getattr`).
+#[derive(Clone, Debug)]
+pub enum KeySource {
+    /// A key table, and a bit for each of its keys that had a value.
+    Inline(&'static SharedKeys, u64),
+    /// The live dict.
+    Live(PyDict),
+    /// The keys, copied.
+    Listed(Box<[PyStr]>),
+}
+
+impl KeySource {
+    /// The keys, in insertion order.
+    pub fn keys(&self) -> Vec<PyStr> {
+        match self {
+            KeySource::Inline(keys, present) => keys
+                .names
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| present & (1 << i) != 0)
+                .map(|(_, k)| PyStr::new(k))
+                .collect(),
+            KeySource::Live(d) => d.keys(),
+            KeySource::Listed(keys) => keys.to_vec(),
+        }
     }
 }
 
