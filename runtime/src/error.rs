@@ -93,7 +93,7 @@ impl Error {
     pub fn no_attribute(type_name: &'static str, name: &str) -> Error {
         Error::new(
             ErrorKind::AttributeError,
-            Message::NoAttribute { type_name, name: name.into(), lookup: Lookup::NONE },
+            Message::NoAttribute { type_name, name: name.into(), lookup: Lookup::none() },
         )
     }
 
@@ -257,7 +257,10 @@ const OBJECT_DIR: [&str; 25] = [
 ];
 
 impl Lookup {
-    const NONE: Lookup = Lookup { layout: None, dict_keys: None, suggestion: OnceLock::new() };
+    /// An error made otherwise than by `getattr`: no suggestion.
+    fn none() -> Lookup {
+        Lookup { layout: None, dict_keys: None, suggestion: OnceLock::new() }
+    }
 
     fn new(layout: &'static Layout, dict_keys: Option<KeySource>) -> Lookup {
         Lookup { layout: Some(layout), dict_keys, suggestion: OnceLock::new() }
