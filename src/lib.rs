@@ -121,10 +121,11 @@
 pub use pyslots_macros::{pyclass_like, slots};
 pub use pyslots_runtime::{
     builtins, bytes, delattr, dict, dir, error, getattr, getattr_ref, getsizeof, handle, hasattr, int, layout, list,
-    object, pystr, setattr, slot, total_sizeof, tuple, value, value_ref, vars, BigInt, Dict, Error, ErrorKind, Layout,
-    Literal, Member, Object, Py, PyBytes, PyClass, PyDict, PyList, PyObject, PyStr, PyTuple, SlotValue, Value,
+    object, pystr, setattr, slot, state, total_sizeof, tuple, value, value_ref, vars, BigInt, Dict, Error, ErrorKind,
+    Layout, Literal, Member, Object, Py, PyBytes, PyClass, PyDict, PyList, PyObject, PyStr, PyTuple, SlotValue, Value,
     ValueRef, WeakRef, WeakReferenceable,
 };
+pub use pyslots_runtime::{copy, deepcopy, getstate, setstate, slotnames, try_copy, try_deepcopy};
 
 /// Everything a user of pyslots needs: `use pyslots::prelude::*;`.
 pub mod prelude {
