@@ -22,6 +22,8 @@ pub mod list;
 pub mod member;
 pub mod object;
 pub mod pystr;
+#[cfg(feature = "serde")]
+pub mod serde_impl;
 pub mod slot;
 pub mod state;
 mod trashcan;
@@ -45,3 +47,8 @@ pub use state::{copy, deepcopy, getstate, setstate, slotnames, try_copy, try_dee
 pub use tuple::PyTuple;
 pub use value::Value;
 pub use value_ref::ValueRef;
+
+/// The `serde` crate, for the implementations `#[pyclass_like]` emits.
+#[cfg(feature = "serde")]
+#[doc(hidden)]
+pub use serde;
