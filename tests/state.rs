@@ -123,7 +123,7 @@ fn random_case(rng: &mut Rng, shapes: &[Shape]) -> Case {
                 let o = rng.below(case.shapes.len());
                 let names = shapes[case.shapes[o]].names;
                 match (rng.below(4), names) {
-                    (0, _) | (_, []) => Step::Set(o, *rng.pick(KEYS), random_ref(rng, &case, tuples)),
+                    (0, _) | (_, []) => Step::Set(o, KEYS[rng.below(KEYS.len())], random_ref(rng, &case, tuples)),
                     _ => match *rng.pick(names) {
                         (name, Some(kind)) => Step::Set(o, name, Ref::Val(random_value(rng, Some(kind)))),
                         (name, None) => Step::Set(o, name, random_ref(rng, &case, tuples)),
@@ -131,7 +131,9 @@ fn random_case(rng: &mut Rng, shapes: &[Shape]) -> Case {
                 }
             }
             6 if case.lists > 0 => Step::Append(rng.below(case.lists), random_ref(rng, &case, tuples)),
-            7 if case.dicts > 0 => Step::Item(rng.below(case.dicts), *rng.pick(KEYS), random_ref(rng, &case, tuples)),
+            7 if case.dicts > 0 => {
+                Step::Item(rng.below(case.dicts), KEYS[rng.below(KEYS.len())], random_ref(rng, &case, tuples))
+            }
             8 => {
                 tuples += 1;
                 Step::Tuple((0..rng.below(3)).map(|_| random_ref(rng, &case, tuples - 1)).collect())

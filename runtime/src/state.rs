@@ -253,9 +253,7 @@ pub fn try_copy(value: &Value) -> Result<Value, Error> {
 fn restore(y: &PyObject, entries: Vec<(PyStr, Value)>, slots: Vec<(&'static str, Value)>) -> Result<(), Error> {
     let mut y = y.write();
     if let Some(mut d) = y.dict_view_mut() {
-        for (k, v) in entries {
-            d.set(&k, v);
-        }
+        d.update(entries.into_iter().collect());
     }
     slots.into_iter().try_for_each(|(k, v)| y.setattr(k, v))
 }
@@ -294,46 +292,61 @@ pub fn deepcopy(value: &Value) -> Value {
 /// nesting: a chain of objects some hundred thousand long can exhaust the
 /// stack (CPython stops at its recursion limit first).
 pub fn try_deepcopy(value: &Value) -> Result<Value, Error> {
-    Memo::default().deep(value)
+    Memo::default().deep(value.clone())
 }
 
 /// `copy.deepcopy`'s memo: original's identity -> (original, copy). The
 /// original is kept so that its address cannot be reused while the memo
 /// lives (CPython's `_keep_alive`).
-#[derive(Default)]
 struct Memo(HashMap<usize, (Value, Value), foldhash::fast::FixedState>);
+
+impl Default for Memo {
+    fn default() -> Memo {
+        Memo(HashMap::with_capacity_and_hasher(64, Default::default()))
+    }
+}
 
 impl Memo {
     fn get(&self, id: usize) -> Option<Value> {
         self.0.get(&id).map(|(_, copy)| copy.clone())
     }
 
-    fn put(&mut self, id: usize, original: &Value, copy: &Value) {
-        self.0.insert(id, (original.clone(), copy.clone()));
+    /// Records `original`'s copy; takes the original (a handle it keeps)
+    /// and a handle to the copy.
+    fn put(&mut self, id: usize, original: Value, copy: Value) {
+        self.0.insert(id, (original, copy));
     }
 
-    fn deep(&mut self, value: &Value) -> Result<Value, Error> {
-        match value {
-            Value::Tuple(t) => self.deep_tuple(value, t),
+    /// Deep-copies `value`, taking it (the handle moves into the memo).
+    fn deep(&mut self, value: Value) -> Result<Value, Error> {
+        match &value {
+            Value::Tuple(t) => {
+                let t = t.clone();
+                self.deep_tuple(value, &t)
+            }
             Value::List(l) => {
-                if let Some(y) = self.get(l.id()) {
+                let id = l.id();
+                if let Some(y) = self.get(id) {
                     return Ok(y);
                 }
+                let items = l.to_vec();
                 let y = PyList::new();
-                self.put(l.id(), value, &Value::List(y.clone()));
-                for item in l.to_vec() {
-                    y.push(self.deep(&item)?);
+                self.put(id, value, Value::List(y.clone()));
+                for item in items {
+                    y.push(self.deep(item)?);
                 }
                 Ok(Value::List(y))
             }
             Value::Dict(d) => {
-                if let Some(y) = self.get(d.id()) {
+                let id = d.id();
+                if let Some(y) = self.get(id) {
                     return Ok(y);
                 }
+                let items = d.items();
                 let y = PyDict::new();
-                self.put(d.id(), value, &Value::Dict(y.clone()));
-                for (k, v) in d.items() {
-                    y.insert(k, self.deep(&v)?);
+                self.put(id, value, Value::Dict(y.clone()));
+                for (k, v) in items {
+                    y.insert(k, self.deep(v)?);
                 }
                 Ok(Value::Dict(y))
             }
@@ -341,44 +354,48 @@ impl Memo {
                 if let Some(y) = self.get(o.id()) {
                     return Ok(y);
                 }
-                self.deep_object(value, o)
+                let o = o.clone();
+                self.deep_object(value, &o)
             }
-            other => Ok(other.clone()),
+            _ => Ok(value),
         }
     }
 
     /// `_deepcopy_tuple`: the items first; the tuple itself if every item
     /// is its own copy; the copy made through a cycle, if any.
-    fn deep_tuple(&mut self, value: &Value, t: &PyTuple) -> Result<Value, Error> {
+    fn deep_tuple(&mut self, value: Value, t: &PyTuple) -> Result<Value, Error> {
         if let Some(y) = self.get(t.id()) {
             return Ok(y);
         }
-        let items = t.iter().map(|v| self.deep(v)).collect::<Result<Vec<Value>, Error>>()?;
+        let items = t.iter().map(|v| self.deep(v.clone())).collect::<Result<Vec<Value>, Error>>()?;
         if let Some(y) = self.get(t.id()) {
             return Ok(y);
         }
-        if items.iter().zip(t.iter()).all(|(a, b)| same(a, b)) {
-            return Ok(value.clone());
+        if items.iter().zip(t.iter()).all(|(a, b)| same(b, a)) {
+            return Ok(value);
         }
         let y = Value::Tuple(PyTuple::new(items));
-        self.put(t.id(), value, &y);
+        self.put(t.id(), value, y.clone());
         Ok(y)
     }
 
     /// `_reconstruct` with a memo: a new instance, in the memo before its
     /// state is copied; the state as `__getstate__` gives it, deep-copied,
     /// then restored.
-    fn deep_object(&mut self, value: &Value, o: &PyObject) -> Result<Value, Error> {
+    fn deep_object(&mut self, value: Value, o: &PyObject) -> Result<Value, Error> {
         let y = o.instantiate();
         let copy = Value::Object(y.clone());
-        self.put(o.id(), value, &copy);
+        self.put(o.id(), value, copy.clone());
         let layout = o.layout();
         // Read under the lock, copy without it: the copy reaches other
         // objects, perhaps this one.
         let (entries, live, slots) = {
             let x = o.read();
+            // Only a dict that a value elsewhere may hold (one with another
+            // handle than the instance's) can be met again in the copy: it
+            // alone needs CPython's memo entry.
             let (entries, live) = match x.dict_view() {
-                Some(d) => (d.entries(), d.live().cloned()),
+                Some(d) => (d.entries(), d.live().filter(|l| l.is_shared()).cloned()),
                 None => (Vec::new(), None),
             };
             let slots: Vec<(u32, Value)> = if layout.has_class_attrs() {
@@ -396,22 +413,22 @@ impl Memo {
         // The dict goes into the state only if it has entries; deep-copied,
         // it is a dict of its own (the memo's), whose entries then update
         // the new instance's dict.
-        let mut dict_copy = Vec::with_capacity(entries.len());
+        let mut dict_copy = Dict::with_capacity(entries.len());
         if !entries.is_empty() {
             let temp = match &live {
                 Some(d) => {
                     let temp = PyDict::new();
-                    self.put(d.id(), &Value::Dict(d.clone()), &Value::Dict(temp.clone()));
+                    self.put(d.id(), Value::Dict(d.clone()), Value::Dict(temp.clone()));
                     Some(temp)
                 }
                 None => None,
             };
             for (k, v) in entries {
-                let v = self.deep(&v)?;
+                let v = self.deep(v)?;
                 if let Some(t) = &temp {
                     t.insert(k.clone(), v.clone());
                 }
-                dict_copy.push((k, v));
+                dict_copy.insert(k, v);
             }
         }
         if layout.has_class_attrs() {
@@ -419,16 +436,14 @@ impl Memo {
             // name, as CPython does, with its error.
             let by_name = slot_values(&*o.read());
             let by_name =
-                by_name.into_iter().map(|(k, v)| Ok((k, self.deep(&v)?))).collect::<Result<Vec<_>, Error>>()?;
-            restore(&y, dict_copy, by_name)?;
+                by_name.into_iter().map(|(k, v)| Ok((k, self.deep(v)?))).collect::<Result<Vec<_>, Error>>()?;
+            restore(&y, dict_copy.iter().map(|(k, v)| (PyStr::new(k), v.clone())).collect(), by_name)?;
             return Ok(copy);
         }
-        let slots = slots.into_iter().map(|(i, v)| Ok((i, self.deep(&v)?))).collect::<Result<Vec<_>, Error>>()?;
+        let slots = slots.into_iter().map(|(i, v)| Ok((i, self.deep(v)?))).collect::<Result<Vec<_>, Error>>()?;
         let mut w = y.write();
         if let Some(mut d) = w.dict_view_mut() {
-            for (k, v) in dict_copy {
-                d.set(&k, v);
-            }
+            d.update(dict_copy);
         }
         for (i, v) in slots {
             // A slot takes a copy of what it held (a typed slot's value
