@@ -24,6 +24,7 @@ n. The figures include the str, int and float objects each instance refers
 to.
 """
 
+import copy
 import statistics
 import sys
 import timeit
@@ -88,6 +89,32 @@ class RegularPerson:
 
 ARGS8 = "1.0, 2.0, 3.0, 7, 'Alice', True, 0.5, 8.0"
 
+
+class GraphNode:
+    __slots__ = ("id", "label", "next", "peers", "__dict__")
+
+    def __init__(self, id, label):
+        self.id = id
+        self.label = label
+
+
+# copy.deepcopy recurses along `next`, several frames per node: the ring of
+# 1,000 nodes goes deeper than the default limit of 1,000.
+sys.setrecursionlimit(100_000)
+
+
+def graph(n=1000):
+    """pyslots_bench::graph: a ring through 1,000 nodes, 100 peer lists each
+    shared by 10 nodes, a weight in each node's dict."""
+    nodes = [GraphNode(i, f"node{i}") for i in range(n)]
+    groups = [[] for _ in range(100)]
+    for i, node in enumerate(nodes):
+        node.next = nodes[(i + 1) % n]
+        node.peers = groups[i % 100]
+        groups[i % 100].append(nodes[(i * 7) % n])
+        node.weight = i * 0.5
+    return nodes
+
 # (key, statement). `s` is a Slotted8, `r` a Regular8, `bob` a str;
 # `getattr(o, 'x')` is the by-name access pyslots' getattr corresponds to,
 # `o.x` the attribute syntax. A failed lookup is the exception, raised
@@ -121,6 +148,7 @@ STATEMENTS = [
     ("new/regular_point", "RegularPoint(1.0, 2.0)"),
     ("new/slotted8", f"Slotted8({ARGS8})"),
     ("new/regular8", f"Regular8({ARGS8})"),
+    ("deepcopy/graph1000", "deepcopy(graph)"),
 ]
 
 
@@ -133,6 +161,8 @@ def namespace():
         "Regular8": Regular8,
         "SlottedPoint": SlottedPoint,
         "RegularPoint": RegularPoint,
+        "deepcopy": copy.deepcopy,
+        "graph": graph(),
     }
 
 

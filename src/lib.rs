@@ -123,10 +123,11 @@
 pub use pyslots_macros::{pyclass_like, slots};
 pub use pyslots_runtime::{
     builtins, bytes, delattr, dict, dir, error, getattr, getattr_ref, getsizeof, handle, hasattr, int, layout, list,
-    object, pystr, setattr, slot, total_sizeof, tuple, value, value_ref, vars, BigInt, Dict, Error, ErrorKind, Layout,
-    Literal, Member, Object, Py, PyBytes, PyClass, PyDict, PyList, PyObject, PyStr, PyTuple, SlotValue, Value,
+    object, pystr, setattr, slot, state, total_sizeof, tuple, value, value_ref, vars, BigInt, Dict, Error, ErrorKind,
+    Layout, Literal, Member, Object, Py, PyBytes, PyClass, PyDict, PyList, PyObject, PyStr, PyTuple, SlotValue, Value,
     ValueRef, WeakRef, WeakReferenceable,
 };
+pub use pyslots_runtime::{copy, deepcopy, getstate, setstate, slotnames, try_copy, try_deepcopy};
 
 /// Everything a user of pyslots needs: `use pyslots::prelude::*;`.
 pub mod prelude {
@@ -151,4 +152,45 @@ pub mod __private {
     };
     pub use pyslots_runtime::slot::{SetFlags, SlotValue};
     pub use pyslots_runtime::{Error, Layout, PyClass, Value, WeakRefs};
+
+    pub use crate::__pyslots_impl_serde as impl_serde;
+    #[cfg(feature = "serde")]
+    pub use pyslots_runtime::serde;
+    #[cfg(feature = "serde")]
+    pub use pyslots_runtime::serde_impl::{deserialize_object, serialize_object};
+}
+
+/// `Serialize` and `Deserialize` for a class, with the `serde` feature:
+/// `#[pyclass_like]` emits `::pyslots::__private::impl_serde!(Class);`,
+/// and whether this crate has the feature decides what it expands to (a
+/// `#[cfg]` in the expansion would test the user's crate instead).
+#[cfg(feature = "serde")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __pyslots_impl_serde {
+    ($class:ident) => {
+        impl ::pyslots::__private::serde::Serialize for $class {
+            fn serialize<__PyslotsS: ::pyslots::__private::serde::Serializer>(
+                &self,
+                __pyslots_s: __PyslotsS,
+            ) -> ::core::result::Result<__PyslotsS::Ok, __PyslotsS::Error> {
+                ::pyslots::__private::serialize_object(self, __pyslots_s)
+            }
+        }
+        impl<'__pyslots_de> ::pyslots::__private::serde::Deserialize<'__pyslots_de> for $class {
+            fn deserialize<__PyslotsD: ::pyslots::__private::serde::Deserializer<'__pyslots_de>>(
+                __pyslots_d: __PyslotsD,
+            ) -> ::core::result::Result<Self, __PyslotsD::Error> {
+                ::pyslots::__private::deserialize_object(__pyslots_d)
+            }
+        }
+    };
+}
+
+/// Without the `serde` feature: nothing.
+#[cfg(not(feature = "serde"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __pyslots_impl_serde {
+    ($class:ident) => {};
 }

@@ -186,6 +186,53 @@ impl Handwritten8 {
 }
 
 /// The values every fixture starts with (`S8(1.0, 2.0, 3.0, 7, 'Alice', True, 0.5, 8.0)`).
+/// A node of the deep-copy graph: `class GraphNode: __slots__ = ('id',
+/// 'label', 'next', 'peers', '__dict__')`.
+#[pyclass_like]
+#[slots(id, label, next, peers, __dict__)]
+pub struct GraphNode {
+    id: i64,
+    label: String,
+}
+
+/// Nodes in [`graph`].
+pub const GRAPH_NODES: usize = 1_000;
+
+/// The graph `cpython_baseline.py` deep-copies, built the same way: 1,000
+/// nodes in a list; `next` makes one ring through all of them (a cycle),
+/// `peers` is one of 100 lists, each shared by 10 nodes and holding 10
+/// other nodes; `weight` sits in each node's dict.
+pub fn graph() -> Value {
+    let n = GRAPH_NODES;
+    let nodes: Vec<PyObject> =
+        (0..n).map(|i| Py::new(GraphNode::new(i as i64, format!("node{i}"))).into_object()).collect();
+    let groups: Vec<PyList> = (0..100).map(|_| PyList::new()).collect();
+    for (i, node) in nodes.iter().enumerate() {
+        let mut w = node.write();
+        w.setattr("next", Value::Object(nodes[(i + 1) % n].clone())).expect("an untyped slot");
+        w.setattr("peers", Value::List(groups[i % 100].clone())).expect("an untyped slot");
+        groups[i % 100].push(Value::Object(nodes[(i * 7) % n].clone()));
+        w.setattr("weight", Value::Float(i as f64 * 0.5)).expect("a dict");
+    }
+    Value::list(nodes.into_iter().map(Value::Object).collect::<Vec<_>>())
+}
+
+/// Cuts the cycles of a copy of [`graph`] (`next`, and `peers`, whose
+/// lists hold nodes), so that dropping it frees it: pyslots has no cycle
+/// collector yet (CPython's `timeit` turns its own off, and frees the
+/// copies later).
+pub fn cut_cycles(copy: &Value) {
+    if let Some(nodes) = copy.as_list() {
+        for node in nodes.to_vec() {
+            if let Value::Object(o) = node {
+                let mut w = o.write();
+                let _ = w.delattr("next");
+                let _ = w.delattr("peers");
+            }
+        }
+    }
+}
+
 pub fn slotted8() -> Slotted8 {
     Slotted8::new(1.0, 2.0, 3.0, 7, "Alice".to_string(), true, 0.5, 8.0)
 }
@@ -339,6 +386,10 @@ fn register_other(r: &mut impl Runner) {
         use black_box as b;
         Regular8::new(b(1.0), b(2.0), b(3.0), b(7), b("Alice").to_string(), b(true), b(0.5), b(8.0))
     });
+    // Issue 14: a deep copy of 1,000 objects with shared and cyclic
+    // references; cutting the copy's cycles (so it is freed) is timed too.
+    let g = graph();
+    r.run("pyslots/deepcopy/graph1000", || cut_cycles(&pyslots::deepcopy(black_box(&g))));
 }
 
 fn register_baselines(r: &mut impl Runner) {

@@ -145,12 +145,12 @@ pub trait ClassImpl: PyClass {
     /// Writes slot `name`.
     #[inline(always)]
     fn slot_set(&mut self, name: &str, value: Value, cls: &'static str) -> Result<SlotSet, Error> {
-        self.slot_set_at(Self::slot_index(name), value, cls)
+        ClassImpl::slot_set_at(self, Self::slot_index(name), value, cls)
     }
     /// Unsets slot `name`.
     #[inline(always)]
     fn slot_del(&mut self, name: &str) -> SlotDel {
-        self.slot_del_at(Self::slot_index(name))
+        ClassImpl::slot_del_at(self, Self::slot_index(name))
     }
     /// The instance dict, wherever in the chain it lives.
     #[inline(always)]
@@ -223,6 +223,22 @@ impl<T: ClassImpl> Object for T {
     #[inline]
     fn slot_get_at(&self, index: u32) -> SlotGet {
         ClassImpl::slot_get_at(self, index)
+    }
+    #[inline]
+    fn slot_set_at(&mut self, index: u32, value: Value) -> Result<SlotSet, Error> {
+        ClassImpl::slot_set_at(self, index, value, T::LAYOUT.name)
+    }
+    #[inline]
+    fn slot_del_at(&mut self, index: u32) -> SlotDel {
+        ClassImpl::slot_del_at(self, index)
+    }
+    #[inline]
+    fn dict_view(&self) -> Option<DictView<'_>> {
+        ClassImpl::dict(self)
+    }
+    #[inline]
+    fn dict_view_mut(&mut self) -> Option<DictViewMut<'_>> {
+        ClassImpl::dict_mut(self)
     }
     fn heap_size(&self) -> usize {
         ClassImpl::heap_size(self)

@@ -335,6 +335,12 @@ impl PyDict {
         Arc::as_ptr(&self.0) as usize
     }
 
+    /// Whether another handle than this one exists: if not, no value
+    /// anywhere can reach the dict.
+    pub(crate) fn is_shared(&self) -> bool {
+        Arc::strong_count(&self.0) > 1
+    }
+
     /// Heap bytes of the dict: the shared cell, the map and what its keys
     /// and values own.
     pub fn heap_size(&self) -> usize {

@@ -170,6 +170,12 @@ impl Error {
         }
     }
 
+    /// Whether this is `'P' object has no attribute 'x'`.
+    #[cfg(feature = "serde")]
+    pub(crate) fn is_no_attribute(&self) -> bool {
+        matches!(self.0.message, Message::NoAttribute { .. })
+    }
+
     /// The name CPython 3.11 suggests for this error, as its traceback
     /// prints it: `Did you mean: 'species'?`. Only an `AttributeError` of
     /// `getattr` has one, and only if a name of `dir(obj)` is near enough

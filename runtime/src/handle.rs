@@ -42,6 +42,9 @@ trait ErasedCell: Send + Sync + 'static {
     fn lock(&self) -> &RwLock<dyn Object>;
     fn layout(&self) -> &'static Layout;
     fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
+    /// A new instance of the same class, every slot unset: Python's
+    /// `object.__new__(type(obj))`, which `copy` needs from an erased handle.
+    fn instantiate(&self) -> PyObject;
 }
 
 impl<T: PyClass> ErasedCell for Cell<T> {
@@ -53,6 +56,9 @@ impl<T: PyClass> ErasedCell for Cell<T> {
     }
     fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
         self
+    }
+    fn instantiate(&self) -> PyObject {
+        Py::new(T::default()).into_object()
     }
 }
 
@@ -144,6 +150,68 @@ impl<T: PyClass> Py<T> {
     /// `sys.getrefcount`, less its own temporary reference).
     pub fn strong_count(this: &Py<T>) -> usize {
         Arc::strong_count(&this.0)
+    }
+
+    /// `copy.copy(obj)`: a new object of the same class whose slots and
+    /// dict hold the same values (lists, dicts and objects shared with this
+    /// one); see [`copy`](crate::copy).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(tags)]
+    /// struct Post;
+    ///
+    /// let a = Py::new(Post::default());
+    /// a.write().setattr("tags", Value::list(["rust"]))?;
+    /// let b = a.copy();
+    /// assert!(!Py::is(&a, &b));
+    /// assert!(Value::is(&a.read().getattr("tags")?, &b.read().getattr("tags")?));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// Where `copy.copy` raises: see [`try_copy`](crate::try_copy).
+    pub fn copy(&self) -> Py<T> {
+        let copied = crate::state::copy(&Value::Object(self.clone().into_object()));
+        Self::typed(copied)
+    }
+
+    /// `copy.deepcopy(obj)`: a new object whose values are deep copies,
+    /// every object, list and dict reached copied once (shared references
+    /// stay shared, cycles stay cycles); see [`deepcopy`](crate::deepcopy).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(next)]
+    /// struct Node;
+    ///
+    /// let a = Py::new(Node::default());
+    /// a.write().setattr("next", Value::Object(a.clone().into_object()))?; // a.next = a
+    /// let b = a.deepcopy();
+    /// let next = b.read().getattr("next")?;
+    /// assert!(Value::is(&next, &Value::Object(b.clone().into_object())));     // b.next is b
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// Where `copy.deepcopy` raises: see [`try_deepcopy`](crate::try_deepcopy).
+    pub fn deepcopy(&self) -> Py<T> {
+        let copied = crate::state::deepcopy(&Value::Object(self.clone().into_object()));
+        Self::typed(copied)
+    }
+
+    /// The typed handle of a copy of one of `T`'s objects.
+    fn typed(copied: Value) -> Py<T> {
+        match copied {
+            Value::Object(o) => o.downcast().unwrap_or_else(|_| unreachable!("a copy has its original's class")),
+            _ => unreachable!("a copy of an object is an object"),
+        }
     }
 }
 
@@ -275,6 +343,17 @@ impl PyObject {
     /// Whether two handles are the same object (Python's `is`).
     pub fn is(a: &PyObject, b: &PyObject) -> bool {
         std::ptr::addr_eq(Arc::as_ptr(&a.0), Arc::as_ptr(&b.0))
+    }
+
+    /// A new instance of the object's class with every slot unset and an
+    /// empty dict: Python's `object.__new__(type(obj))`.
+    pub fn instantiate(&self) -> PyObject {
+        self.0.instantiate()
+    }
+
+    /// The object's address, its identity (Python's `id()`).
+    pub(crate) fn id(&self) -> usize {
+        Arc::as_ptr(&self.0) as *const () as usize
     }
 
     /// The typed handle, if the object is a `T`; otherwise the handle back.

@@ -390,6 +390,22 @@ impl<'a> DictViewMut<'a> {
         self.live_dict().expect("made live just above")
     }
 
+    /// Adds `entries` in order (`dict.update`). An empty dict without a
+    /// key table becomes them in one allocation; otherwise each is
+    /// [`set`](DictViewMut::set).
+    pub fn update(&mut self, entries: Dict) {
+        if entries.is_empty() {
+            return;
+        }
+        if self.live.get_mut().is_none() && self.keys.names.is_empty() && self.values.iter().all(Option::is_none) {
+            *self.live = OnceLock::from(PyDict::from(entries));
+            return;
+        }
+        for (k, v) in &entries {
+            self.set(k, v.clone());
+        }
+    }
+
     /// Removes and returns every entry, in insertion order.
     pub fn take_entries(&mut self) -> Vec<(PyStr, Value)> {
         if let Some(d) = self.live_dict() {

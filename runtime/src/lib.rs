@@ -22,7 +22,10 @@ pub mod list;
 pub mod member;
 pub mod object;
 pub mod pystr;
+#[cfg(feature = "serde")]
+pub mod serde_impl;
 pub mod slot;
+pub mod state;
 mod trashcan;
 pub mod tuple;
 pub mod value;
@@ -40,6 +43,12 @@ pub use member::Member;
 pub use object::{Object, PyClass, WeakReferenceable, WeakRefs};
 pub use pystr::PyStr;
 pub use slot::SlotValue;
+pub use state::{copy, deepcopy, getstate, setstate, slotnames, try_copy, try_deepcopy};
 pub use tuple::PyTuple;
 pub use value::Value;
 pub use value_ref::ValueRef;
+
+/// The `serde` crate, for the implementations `#[pyclass_like]` emits.
+#[cfg(feature = "serde")]
+#[doc(hidden)]
+pub use serde;

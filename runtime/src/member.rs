@@ -118,7 +118,7 @@ impl<T: ClassImpl> Member<T> {
     /// `Point.x.__set__(p, value)`; a failed write changes nothing.
     #[inline(always)]
     pub fn set(&self, obj: &mut T, value: impl Into<Value>) -> Result<(), Error> {
-        match obj.slot_set_at(self.index, value.into(), T::LAYOUT.name)? {
+        match ClassImpl::slot_set_at(obj, self.index, value.into(), T::LAYOUT.name)? {
             SlotSet::Done => Ok(()),
             SlotSet::NotSlot(_) => Err(Error::no_attribute(T::LAYOUT.name, self.name)),
         }
@@ -128,7 +128,7 @@ impl<T: ClassImpl> Member<T> {
     /// `AttributeError` if it is unset already.
     #[inline(always)]
     pub fn delete(&self, obj: &mut T) -> Result<(), Error> {
-        match obj.slot_del_at(self.index) {
+        match ClassImpl::slot_del_at(obj, self.index) {
             SlotDel::Done => Ok(()),
             SlotDel::Unset => Err(Error::unset_slot(self.name)),
             SlotDel::NotSlot => Err(Error::no_attribute(T::LAYOUT.name, self.name)),

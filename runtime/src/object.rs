@@ -86,6 +86,34 @@ pub trait Object: fmt::Debug + Send + Sync + 'static {
         crate::class::SlotGet::NotSlot
     }
 
+    /// Writes slot `index` of the class's slot index space; what
+    /// [`deepcopy`](crate::deepcopy) uses. Not a slot: the value comes back.
+    #[doc(hidden)]
+    fn slot_set_at(&mut self, index: u32, value: Value) -> Result<crate::class::SlotSet, Error> {
+        let _ = index;
+        Ok(crate::class::SlotSet::NotSlot(value))
+    }
+
+    /// Unsets slot `index` of the class's slot index space.
+    #[doc(hidden)]
+    fn slot_del_at(&mut self, index: u32) -> crate::class::SlotDel {
+        let _ = index;
+        crate::class::SlotDel::NotSlot
+    }
+
+    /// The instance dict as it is stored, without making it live (unlike
+    /// [`dict`](Object::dict)); `None` without a dict.
+    #[doc(hidden)]
+    fn dict_view(&self) -> Option<crate::class::DictView<'_>> {
+        None
+    }
+
+    /// The instance dict as it is stored, to write.
+    #[doc(hidden)]
+    fn dict_view_mut(&mut self) -> Option<crate::class::DictViewMut<'_>> {
+        None
+    }
+
     /// Heap bytes the instance owns (its dict, strings, values), not
     /// counting the instance itself; see [`total_sizeof`](crate::total_sizeof).
     fn heap_size(&self) -> usize;

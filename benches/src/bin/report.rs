@@ -275,6 +275,7 @@ const ROW_KEYS: &[[&str; 9]] = &[
     ["new regular Point", "new/regular_point", "new/regular_point", "", "", "", "", "", ""],
     ["new slotted, 8 slots", "new/slotted8", "new/slotted8", "", "", "", "", "", ""],
     ["new regular, 8 attrs", "new/regular8", "new/regular8", "", "", "", "", "", ""],
+    ["deepcopy, graph of 1,000 objects", "deepcopy/graph1000", "deepcopy/graph1000", "", "", "", "", "", ""],
 ];
 
 /// The rows, keys in full.
@@ -590,6 +591,13 @@ fn targets(r: &Report) -> Vec<Check> {
     out.push(check("member get f64 >= 5x faster than CPython's p.x", div(r.cpython("attr/slot_f64"), m), "x", |x| {
         x >= 5.0
     }));
+    // Issue 14: copy.deepcopy of a graph of 1,000 objects.
+    out.push(check(
+        "deepcopy of 1,000 objects >= 20x faster than CPython's",
+        div(r.cpython("deepcopy/graph1000"), r.rust("pyslots/deepcopy/graph1000")),
+        "x",
+        |x| x >= 20.0,
+    ));
     let n = 1_000_000;
     let mem = r.memory_at(n);
     let ours = |i: usize| mem.map(|m| m[i].allocator);

@@ -151,6 +151,7 @@ impl<'a> ClassBuilder<'a> {
             self.class_impl(),
             self.py_class_impl(),
             self.debug_impl(),
+            self.serde_impls(),
             self.base_access(),
             self.base_assertions(),
         ];
@@ -719,6 +720,19 @@ impl<'a> ClassBuilder<'a> {
                     #pv::fmt_debug(self, __pyslots_f)
                 }
             }
+        }
+    }
+
+    /// `Serialize` and `Deserialize` when the *facade* has its `serde`
+    /// feature: a `#[cfg(feature = "serde")]` here would test the user's
+    /// crate, so the facade's `impl_serde!` decides (it expands to nothing
+    /// without the feature). One line per class; the logic is generic
+    /// runtime code.
+    fn serde_impls(&self) -> TokenStream {
+        let pv = &self.pv;
+        let ident = &self.class.ident;
+        quote! {
+            #pv::impl_serde!(#ident);
         }
     }
 

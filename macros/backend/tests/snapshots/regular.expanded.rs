@@ -84,3 +84,4 @@ impl ::pyslots::__private::fmt::Debug for Person {
         ::pyslots::__private::fmt_debug(self, __pyslots_f)
     }
 }
+::pyslots::__private::impl_serde!(Person);

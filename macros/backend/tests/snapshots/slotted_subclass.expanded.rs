@@ -191,6 +191,7 @@ impl ::pyslots::__private::fmt::Debug for Dog {
         ::pyslots::__private::fmt_debug(self, __pyslots_f)
     }
 }
+::pyslots::__private::impl_serde!(Dog);
 impl ::core::ops::Deref for Dog {
     type Target = Animal;
     #[inline]

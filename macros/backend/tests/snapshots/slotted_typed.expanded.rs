@@ -148,3 +148,4 @@ impl ::pyslots::__private::fmt::Debug for Point {
         ::pyslots::__private::fmt_debug(self, __pyslots_f)
     }
 }
+::pyslots::__private::impl_serde!(Point);

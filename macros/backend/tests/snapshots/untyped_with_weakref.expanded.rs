@@ -99,3 +99,4 @@ impl ::pyslots::__private::fmt::Debug for Node {
         ::pyslots::__private::fmt_debug(self, __pyslots_f)
     }
 }
+::pyslots::__private::impl_serde!(Node);

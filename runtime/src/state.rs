@@ -1,0 +1,467 @@
+//! An object's state and copies: `__getstate__`, the restoring half of
+//! `copy`'s `_reconstruct` (3.11 has no `object.__setstate__`), and
+//! `copy.copy` / `copy.deepcopy`, as CPython 3.11 does them
+//! (`Objects/typeobject.c`'s `object_getstate_default`, `Lib/copyreg.py`'s
+//! `_slotnames`, `Lib/copy.py`).
+
+use std::collections::HashMap;
+
+use crate::class::{SlotGet, SlotSet};
+use crate::dict::{Dict, PyDict};
+use crate::error::Error;
+use crate::handle::PyObject;
+use crate::layout::Layout;
+use crate::list::PyList;
+use crate::object::Object;
+use crate::pystr::PyStr;
+use crate::tuple::PyTuple;
+use crate::value::Value;
+
+/// `copyreg._slotnames(type(obj))`: every slot of the class and its bases,
+/// class by class along the MRO, each class's in declaration order, names
+/// mangled (`__x` of class `P` is `_P__x`); `__dict__` and `__weakref__`
+/// are not slots.
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// #[pyclass_like]
+/// #[slots(__x, y)]
+/// struct Base;
+///
+/// #[pyclass_like(extends = Base)]
+/// #[slots(z, __dict__)]
+/// struct Derived;
+///
+/// assert_eq!(pyslots::slotnames(&Derived::LAYOUT), ["z", "_Base__x", "y"]);
+/// ```
+pub fn slotnames(layout: &'static Layout) -> Vec<&'static str> {
+    layout.all_slots()
+}
+
+/// `obj.__getstate__()` of CPython 3.11 (`object.__getstate__`):
+///
+/// - `None` when the instance has no dict, or an empty one, and no slot is
+///   set;
+/// - the instance dict itself (the live `__dict__`, not a copy) when only
+///   the dict holds something;
+/// - `(dict or None, {slot: value})` when a slot is set: the set slots in
+///   [`slotnames`] order, unset ones left out.
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// #[pyclass_like]
+/// #[slots(x, y, __dict__)]
+/// struct Point { x: f64 }
+///
+/// let mut p = Point::default();
+/// assert_eq!(pyslots::getstate(&p).to_string(), "None");
+/// p.setattr("x", 1.5.into())?;
+/// assert_eq!(pyslots::getstate(&p).to_string(), "(None, {'x': 1.5})");
+/// p.setattr("label", "a".into())?;
+/// assert_eq!(pyslots::getstate(&p).to_string(), "({'label': 'a'}, {'x': 1.5})");
+/// # Ok::<(), pyslots::Error>(())
+/// ```
+pub fn getstate<O: Object + ?Sized>(obj: &O) -> Value {
+    let has_entries = obj.dict_view().is_some_and(|d| !d.keys().is_empty());
+    let dict = match obj.dict() {
+        Some(d) if has_entries => Value::Dict(d),
+        _ => Value::None,
+    };
+    let slots = slot_values(obj);
+    if slots.is_empty() {
+        return dict;
+    }
+    Value::tuple([dict, Value::Dict(PyDict::from(slots.into_iter().collect::<Dict>()))])
+}
+
+/// The set slots by name, in [`slotnames`] order, each read with `getattr`
+/// as CPython does (a class attribute that hides a base's slot is what it
+/// reads).
+fn slot_values<O: Object + ?Sized>(obj: &O) -> Vec<(&'static str, Value)> {
+    slotnames(obj.layout()).into_iter().filter_map(|name| Some((name, obj.getattr(name).ok()?))).collect()
+}
+
+/// Restores a state such as [`getstate`] returns, as `copy` and `pickle`
+/// do (`copy._reconstruct`; 3.11 has no `object.__setstate__`): a
+/// `(state, slotstate)` pair is split, anything else is `state`; a `state`
+/// other than `None` updates the instance dict (`obj.__dict__.update(state)`),
+/// then each `slotstate` item is set with `setattr`. The errors are
+/// CPython's: `'P' object has no attribute '__dict__'` for a dict state
+/// without a dict, `'int' object is not iterable`, `'list' object has no
+/// attribute 'items'`, and whatever `setattr` raises (a missing slot, a
+/// wrong type). All or nothing: on an error the object is as it was.
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// #[pyclass_like]
+/// #[slots(x, y)]
+/// struct Point { x: f64, y: f64 }
+///
+/// let p = Point::new(1.0, 2.0);
+/// let mut q = Point::default();
+/// pyslots::setstate(&mut q, pyslots::getstate(&p))?;
+/// assert_eq!(q.getattr("y")?, Value::Float(2.0));
+///
+/// let bad = Value::tuple([Value::None, Value::dict([("x", Value::from(5.0)), ("z", Value::from(1))])]);
+/// let err = pyslots::setstate(&mut q, bad).unwrap_err();
+/// assert_eq!(err.to_string(), "'Point' object has no attribute 'z'");
+/// assert_eq!(q.getattr("x")?, Value::Float(1.0));          // unchanged
+/// # Ok::<(), pyslots::Error>(())
+/// ```
+pub fn setstate<O: Object + ?Sized>(obj: &mut O, state: Value) -> Result<(), Error> {
+    // What the object holds now, to put back if a step fails: every slot by
+    // index and the dict's entries.
+    let slots: Vec<SlotGet> = (0..obj.layout().slot_count()).map(|i| obj.slot_get_at(i)).collect();
+    let dict = obj.dict_view().map(|d| d.entries());
+    let result = apply_state(obj, state);
+    if result.is_err() {
+        for (i, slot) in slots.into_iter().enumerate() {
+            let restored = match slot {
+                SlotGet::Found(v) => obj.slot_set_at(i as u32, v).is_ok(),
+                _ => {
+                    obj.slot_del_at(i as u32);
+                    true
+                }
+            };
+            debug_assert!(restored, "a slot takes back the value it held");
+        }
+        if let (Some(entries), Some(mut d)) = (dict, obj.dict_view_mut()) {
+            drop(d.take_entries());
+            for (k, v) in entries {
+                d.set(&k, v);
+            }
+        }
+    }
+    result
+}
+
+/// The restoring half of `copy._reconstruct`, stopping at the first error.
+fn apply_state<O: Object + ?Sized>(obj: &mut O, state: Value) -> Result<(), Error> {
+    let (state, slotstate) = match state {
+        Value::Tuple(t) if t.len() == 2 => (t[0].clone(), t[1].clone()),
+        other => (other, Value::None),
+    };
+    if !state.is_none() {
+        let Some(mut d) = obj.dict_view_mut() else {
+            return Err(Error::no_attribute(obj.layout().name, "__dict__"));
+        };
+        for (k, v) in update_items(&state)? {
+            d.set(&k, v);
+        }
+    }
+    match slotstate {
+        Value::None => Ok(()),
+        Value::Dict(items) => items.items().into_iter().try_for_each(|(k, v)| obj.setattr(&k, v)),
+        other => Err(Error::attribute_error(format!("'{}' object has no attribute 'items'", other.type_name()))),
+    }
+}
+
+/// The entries `dict.update(arg)` adds: a dict's items, or an iterable of
+/// pairs, with CPython's errors for anything else. A key must be a `str`
+/// (an instance dict here has string keys only; CPython would take any
+/// hashable key into `__dict__`).
+fn update_items(arg: &Value) -> Result<Vec<(PyStr, Value)>, Error> {
+    let elements: Vec<Value> = match arg {
+        Value::Dict(d) => return Ok(d.items()),
+        other => iterate(other).ok_or_else(|| not_iterable(other))?,
+    };
+    elements
+        .iter()
+        .enumerate()
+        .map(|(i, element)| {
+            let pair = iterate(element).ok_or_else(|| {
+                Error::type_error(format!("cannot convert dictionary update sequence element #{i} to a sequence"))
+            })?;
+            match <[Value; 2]>::try_from(pair) {
+                Ok([Value::Str(k), v]) => Ok((k, v)),
+                Ok([k, _]) => Err(Error::type_error(format!("attribute name must be string, not '{}'", k.type_name()))),
+                Err(pair) => Err(Error::value_error(format!(
+                    "dictionary update sequence element #{i} has length {}; 2 is required",
+                    pair.len()
+                ))),
+            }
+        })
+        .collect()
+}
+
+/// What `iter(v)` yields, for the built-in iterables; `None` for the rest.
+fn iterate(v: &Value) -> Option<Vec<Value>> {
+    Some(match v {
+        Value::Tuple(t) => t.to_vec(),
+        Value::List(l) => l.to_vec(),
+        Value::Dict(d) => d.keys().into_iter().map(Value::Str).collect(),
+        Value::Str(s) => s.chars().map(|c| Value::from(c.encode_utf8(&mut [0; 4]) as &str)).collect(),
+        Value::Bytes(b) => b.iter().map(|&x| Value::Int(x.into())).collect(),
+        _ => return None,
+    })
+}
+
+fn not_iterable(v: &Value) -> Error {
+    Error::type_error(format!("'{}' object is not iterable", v.type_name()))
+}
+
+/// `copy.copy(value)`: numbers, strings, bytes, tuples and `None` are
+/// themselves (immutable, shared as CPython shares them); a list or dict is
+/// a new one holding the same items; an object is a new instance of its
+/// class (`object.__new__`) given the original's state: its dict entries
+/// and set slots, the values themselves shared.
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// let inner = Value::list([1, 2]);
+/// let outer = Value::list([inner.clone()]);
+/// let copied = pyslots::copy(&outer);
+/// assert!(!Value::is(&copied, &outer));
+/// assert!(Value::is(&copied.as_list().unwrap().get(0).unwrap(), &inner));
+/// ```
+///
+/// # Panics
+///
+/// Where `copy.copy` raises, which only a class attribute that hides a
+/// base's slot can make it do (the state holds the class attribute's value,
+/// which cannot be set back): see [`try_copy`].
+pub fn copy(value: &Value) -> Value {
+    try_copy(value).unwrap_or_else(|e| panic!("copy.copy raised {}: {e}", e.exception()))
+}
+
+/// [`copy`], returning the exception CPython raises where it raises: a
+/// class attribute that hides a base's slot is read back by `getattr` and
+/// cannot be set on the copy (`'P' object attribute 'x' is read-only`).
+pub fn try_copy(value: &Value) -> Result<Value, Error> {
+    Ok(match value {
+        Value::List(l) => Value::List(PyList::from(l.to_vec())),
+        Value::Dict(d) => Value::Dict(PyDict::from(d.to_dict())),
+        Value::Object(o) => {
+            let (entries, slots) = {
+                let x = o.read();
+                (x.dict_view().map(|d| d.entries()).unwrap_or_default(), slot_values(&*x))
+            };
+            let y = o.instantiate();
+            restore(&y, entries, slots)?;
+            Value::Object(y)
+        }
+        other => other.clone(),
+    })
+}
+
+/// Gives the fresh instance `y` dict entries (`y.__dict__.update`) and
+/// slots by name (`setattr`).
+fn restore(y: &PyObject, entries: Vec<(PyStr, Value)>, slots: Vec<(&'static str, Value)>) -> Result<(), Error> {
+    let mut y = y.write();
+    if let Some(mut d) = y.dict_view_mut() {
+        d.update(entries.into_iter().collect());
+    }
+    slots.into_iter().try_for_each(|(k, v)| y.setattr(k, v))
+}
+
+/// `copy.deepcopy(value)`: a copy in which every list, dict and object
+/// reached is copied exactly once (a memo keyed by identity), so what the
+/// original shares the copy shares and cycles stay cycles. Numbers,
+/// strings and bytes are themselves; a tuple is itself unless an item's
+/// copy differs (a tuple holding a list is copied, one of numbers is not),
+/// as in CPython.
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// let shared = Value::list([1]);
+/// let pair = Value::list([shared.clone(), shared.clone()]);
+/// let copied = pyslots::deepcopy(&pair);
+/// let (a, b) = (copied.as_list().unwrap().get(0).unwrap(), copied.as_list().unwrap().get(1).unwrap());
+/// assert!(Value::is(&a, &b) && !Value::is(&a, &shared));
+///
+/// let t = Value::tuple([1, 2]);
+/// assert!(Value::is(&pyslots::deepcopy(&t), &t));
+/// ```
+///
+/// # Panics
+///
+/// Where `copy.deepcopy` raises: see [`try_deepcopy`].
+pub fn deepcopy(value: &Value) -> Value {
+    try_deepcopy(value).unwrap_or_else(|e| panic!("copy.deepcopy raised {}: {e}", e.exception()))
+}
+
+/// [`deepcopy`], returning the exception CPython raises where it raises
+/// (as [`try_copy`]: a class attribute that hides a base's slot).
+///
+/// The copy recurses as CPython's does, one native frame per level of
+/// nesting: a chain of objects some hundred thousand long can exhaust the
+/// stack (CPython stops at its recursion limit first).
+pub fn try_deepcopy(value: &Value) -> Result<Value, Error> {
+    Memo::default().deep(value.clone())
+}
+
+/// `copy.deepcopy`'s memo: original's identity -> (original, copy). The
+/// original is kept so that its address cannot be reused while the memo
+/// lives (CPython's `_keep_alive`).
+struct Memo(HashMap<usize, (Value, Value), foldhash::fast::FixedState>);
+
+impl Default for Memo {
+    fn default() -> Memo {
+        Memo(HashMap::with_capacity_and_hasher(64, Default::default()))
+    }
+}
+
+impl Memo {
+    fn get(&self, id: usize) -> Option<Value> {
+        self.0.get(&id).map(|(_, copy)| copy.clone())
+    }
+
+    /// Records `original`'s copy; takes the original (a handle it keeps)
+    /// and a handle to the copy.
+    fn put(&mut self, id: usize, original: Value, copy: Value) {
+        self.0.insert(id, (original, copy));
+    }
+
+    /// Deep-copies `value`, taking it (the handle moves into the memo).
+    fn deep(&mut self, value: Value) -> Result<Value, Error> {
+        match &value {
+            Value::Tuple(t) => {
+                let t = t.clone();
+                self.deep_tuple(value, &t)
+            }
+            Value::List(l) => {
+                let id = l.id();
+                if let Some(y) = self.get(id) {
+                    return Ok(y);
+                }
+                let items = l.to_vec();
+                let y = PyList::new();
+                self.put(id, value, Value::List(y.clone()));
+                for item in items {
+                    y.push(self.deep(item)?);
+                }
+                Ok(Value::List(y))
+            }
+            Value::Dict(d) => {
+                let id = d.id();
+                if let Some(y) = self.get(id) {
+                    return Ok(y);
+                }
+                let items = d.items();
+                let y = PyDict::new();
+                self.put(id, value, Value::Dict(y.clone()));
+                for (k, v) in items {
+                    y.insert(k, self.deep(v)?);
+                }
+                Ok(Value::Dict(y))
+            }
+            Value::Object(o) => {
+                if let Some(y) = self.get(o.id()) {
+                    return Ok(y);
+                }
+                let o = o.clone();
+                self.deep_object(value, &o)
+            }
+            _ => Ok(value),
+        }
+    }
+
+    /// `_deepcopy_tuple`: the items first; the tuple itself if every item
+    /// is its own copy; the copy made through a cycle, if any.
+    fn deep_tuple(&mut self, value: Value, t: &PyTuple) -> Result<Value, Error> {
+        if let Some(y) = self.get(t.id()) {
+            return Ok(y);
+        }
+        let items = t.iter().map(|v| self.deep(v.clone())).collect::<Result<Vec<Value>, Error>>()?;
+        if let Some(y) = self.get(t.id()) {
+            return Ok(y);
+        }
+        if items.iter().zip(t.iter()).all(|(a, b)| same(b, a)) {
+            return Ok(value);
+        }
+        let y = Value::Tuple(PyTuple::new(items));
+        self.put(t.id(), value, y.clone());
+        Ok(y)
+    }
+
+    /// `_reconstruct` with a memo: a new instance, in the memo before its
+    /// state is copied; the state as `__getstate__` gives it, deep-copied,
+    /// then restored.
+    fn deep_object(&mut self, value: Value, o: &PyObject) -> Result<Value, Error> {
+        let y = o.instantiate();
+        let copy = Value::Object(y.clone());
+        self.put(o.id(), value, copy.clone());
+        let layout = o.layout();
+        // Read under the lock, copy without it: the copy reaches other
+        // objects, perhaps this one.
+        let (entries, live, slots) = {
+            let x = o.read();
+            // Only a dict that a value elsewhere may hold (one with another
+            // handle than the instance's) can be met again in the copy: it
+            // alone needs CPython's memo entry.
+            let (entries, live) = match x.dict_view() {
+                Some(d) => (d.entries(), d.live().filter(|l| l.is_shared()).cloned()),
+                None => (Vec::new(), None),
+            };
+            let slots: Vec<(u32, Value)> = if layout.has_class_attrs() {
+                Vec::new()
+            } else {
+                (0..layout.slot_count())
+                    .filter_map(|i| match x.slot_get_at(i) {
+                        SlotGet::Found(v) => Some((i, v)),
+                        _ => None,
+                    })
+                    .collect()
+            };
+            (entries, live, slots)
+        };
+        // The dict goes into the state only if it has entries; deep-copied,
+        // it is a dict of its own (the memo's), whose entries then update
+        // the new instance's dict.
+        let mut dict_copy = Dict::with_capacity(entries.len());
+        if !entries.is_empty() {
+            let temp = match &live {
+                Some(d) => {
+                    let temp = PyDict::new();
+                    self.put(d.id(), Value::Dict(d.clone()), Value::Dict(temp.clone()));
+                    Some(temp)
+                }
+                None => None,
+            };
+            for (k, v) in entries {
+                let v = self.deep(v)?;
+                if let Some(t) = &temp {
+                    t.insert(k.clone(), v.clone());
+                }
+                dict_copy.insert(k, v);
+            }
+        }
+        if layout.has_class_attrs() {
+            // A class attribute may hide a base's slot: read and write by
+            // name, as CPython does, with its error.
+            let by_name = slot_values(&*o.read());
+            let by_name =
+                by_name.into_iter().map(|(k, v)| Ok((k, self.deep(v)?))).collect::<Result<Vec<_>, Error>>()?;
+            restore(&y, dict_copy.iter().map(|(k, v)| (PyStr::new(k), v.clone())).collect(), by_name)?;
+            return Ok(copy);
+        }
+        let slots = slots.into_iter().map(|(i, v)| Ok((i, self.deep(v)?))).collect::<Result<Vec<_>, Error>>()?;
+        let mut w = y.write();
+        if let Some(mut d) = w.dict_view_mut() {
+            d.update(dict_copy);
+        }
+        for (i, v) in slots {
+            // A slot takes a copy of what it held (a typed slot's value
+            // converts back); the index space may hold a base reached twice.
+            if let Ok(SlotSet::NotSlot(_)) | Err(_) = w.slot_set_at(i, v) {
+                debug_assert!(false, "slot {i} of '{}' takes back its own value", layout.name);
+            }
+        }
+        drop(w);
+        Ok(copy)
+    }
+}
+
+/// Python's `is` between an item and its deep copy: a scalar (a number, a
+/// string, bytes, `None`) is its own copy, even a NaN.
+fn same(item: &Value, copy: &Value) -> bool {
+    match item {
+        Value::Tuple(_) | Value::List(_) | Value::Dict(_) | Value::Object(_) => Value::is(item, copy),
+        _ => true,
+    }
+}
