@@ -49,16 +49,33 @@ const CLASS_ATTR_VALUE: &str =
 fn parse_class_attr(cx: &Ctxt, input: syn::parse::ParseStream) -> syn::Result<Option<ClassAttr>> {
     let ident: syn::Ident = syn::ext::IdentExt::parse_any(input)
         .map_err(|e| syn::Error::new(e.span(), "expected a class attribute: `name = literal`"))?;
-    input.parse::<Token![=]>()?;
-    let expr: syn::Expr = input.parse().map_err(|e| syn::Error::new(e.span(), CLASS_ATTR_VALUE))?;
-    let value = match literal(&expr) {
+    let eq = input.parse::<Token![=]>()?;
+    // The value's tokens, up to the next comma: errors are spanned on all of
+    // them, whatever syn's features make of the expression (with `full`
+    // on, as another crate in the build may turn it, `[1, 2]` parses as an
+    // array, without it as a bare `[`).
+    let tokens: TokenStream = input.step(|cursor| {
+        let (mut out, mut rest) = (TokenStream::new(), *cursor);
+        while let Some((tt, next)) = rest.token_tree() {
+            if matches!(&tt, TokenTree::Punct(p) if p.as_char() == ',') {
+                break;
+            }
+            out.extend([tt]);
+            rest = next;
+        }
+        Ok((out, rest))
+    })?;
+    if tokens.is_empty() {
+        return Err(syn::Error::new_spanned(eq, CLASS_ATTR_VALUE));
+    }
+    let value = match syn::parse2::<syn::Expr>(tokens.clone()).ok().and_then(|expr| literal(&expr)) {
         Some(Ok(value)) => value,
-        Some(Err(err)) => {
-            cx.syn_error(err);
+        Some(Err(message)) => {
+            cx.error_spanned_by(&tokens, message);
             return Ok(None);
         }
         None => {
-            cx.error_spanned_by(&expr, CLASS_ATTR_VALUE);
+            cx.error_spanned_by(&tokens, CLASS_ATTR_VALUE);
             return Ok(None);
         }
     };
@@ -68,7 +85,7 @@ fn parse_class_attr(cx: &Ctxt, input: syn::parse::ParseStream) -> syn::Result<Op
 
 /// The literal an expression spells, `None` if it spells none, an error if
 /// it spells one that does not fit (an int beyond 64 bits).
-fn literal(expr: &syn::Expr) -> Option<syn::Result<Literal>> {
+fn literal(expr: &syn::Expr) -> Option<Result<Literal, &'static str>> {
     // `macro_rules!` passes `$v:literal` in an invisible group.
     fn ungroup(mut expr: &syn::Expr) -> &syn::Expr {
         while let syn::Expr::Group(g) = expr {
@@ -93,12 +110,7 @@ fn literal(expr: &syn::Expr) -> Option<syn::Result<Literal>> {
             let digits = if negative { format!("-{}", i.base10_digits()) } else { i.base10_digits().to_owned() };
             match digits.parse::<i64>() {
                 Ok(n) => Literal::Int(n),
-                Err(_) => {
-                    return Some(Err(syn::Error::new_spanned(
-                        expr,
-                        "a class attribute's integer must fit in 64 bits (an i64)",
-                    )))
-                }
+                Err(_) => return Some(Err("a class attribute's integer must fit in 64 bits (an i64)")),
             }
         }
         syn::Lit::Float(f) if f.suffix().is_empty() => {
