@@ -66,7 +66,9 @@ fn parse_class_attr(cx: &Ctxt, input: syn::parse::ParseStream) -> syn::Result<Op
         Ok((out, rest))
     })?;
     if tokens.is_empty() {
-        return Err(syn::Error::new_spanned(eq, CLASS_ATTR_VALUE));
+        // At what stands where the value should: the comma, or past `=`.
+        let span = if input.is_empty() { eq.span } else { input.span() };
+        return Err(syn::Error::new(span, CLASS_ATTR_VALUE));
     }
     let value = match syn::parse2::<syn::Expr>(tokens.clone()).ok().and_then(|expr| literal(&expr)) {
         Some(Ok(value)) => value,
