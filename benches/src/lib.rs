@@ -263,6 +263,7 @@ pub fn register_all(r: &mut impl Runner) {
     register_dict(r);
     register_borrowed(r);
     register_other(r);
+    register_handles(r);
     register_baselines(r);
 }
 
@@ -339,6 +340,14 @@ fn register_other(r: &mut impl Runner) {
         use black_box as b;
         Regular8::new(b(1.0), b(2.0), b(3.0), b(7), b("Alice").to_string(), b(true), b(0.5), b(8.0))
     });
+}
+
+fn register_handles(r: &mut impl Runner) {
+    // Through a shared handle: the lock (and the borrow check) around the
+    // same slot access as `getattr/slot_f64` and `setattr/slot_f64`.
+    let p = Py::new(slotted8());
+    r.run("pyslots/handle/read_getattr", || black_box(&p).read().getattr(n("x")));
+    r.run("pyslots/handle/write_setattr", || black_box(&p).write().setattr(n("x"), Value::Float(black_box(2.5))));
 }
 
 fn register_baselines(r: &mut impl Runner) {

@@ -271,6 +271,8 @@ const ROW_KEYS: &[[&str; 9]] = &[
     ["getattr long str slot", "getattr/long_str", "getattr/slot_str", "", "", "", "", "", ""],
     ["dir, slotted (8 slots)", "dir/slotted", "dir/slotted", "", "", "", "", "", ""],
     ["dir, regular (8 keys)", "dir/dict", "dir/dict", "", "", "", "", "", ""],
+    ["Py read+getattr", "handle/read_getattr", "getattr/slot_f64", "f64", "", "", "", "", ""],
+    ["Py write+setattr", "handle/write_setattr", "setattr/slot_f64", "set_f64", "", "", "", "", ""],
     ["new slotted Point", "new/slotted_point", "new/slotted_point", "", "", "", "", "", ""],
     ["new regular Point", "new/regular_point", "new/regular_point", "", "", "", "", "", ""],
     ["new slotted, 8 slots", "new/slotted8", "new/slotted8", "", "", "", "", "", ""],
