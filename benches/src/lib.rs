@@ -264,6 +264,7 @@ pub fn register_all(r: &mut impl Runner) {
     register_borrowed(r);
     register_other(r);
     register_handles(r);
+    register_gc(r);
     register_baselines(r);
 }
 
@@ -348,6 +349,24 @@ fn register_handles(r: &mut impl Runner) {
     let p = Py::new(slotted8());
     r.run("pyslots/handle/read_getattr", || black_box(&p).read().getattr(n("x")));
     r.run("pyslots/handle/write_setattr", || black_box(&p).write().setattr(n("x"), Value::Float(black_box(2.5))));
+}
+
+/// How many objects `pyslots/gc/collect_1m` collects over.
+pub const GC_OBJECTS: usize = 1_000_000;
+
+fn register_gc(r: &mut impl Runner) {
+    // A full collection over a million tracked objects (slotted Points in
+    // handles), none garbage: CPython's `gc.collect()` over a list of a
+    // million of them. Built on the first call, so that the other
+    // operations (and icount's runs of them) do not pay for it.
+    let mut objects: Vec<Py<SlottedPoint>> = Vec::new();
+    r.run("pyslots/gc/collect_1m", || {
+        if objects.is_empty() {
+            objects = (0..GC_OBJECTS).map(|i| Py::new(SlottedPoint::new(i as f64, 1.0))).collect();
+            pyslots::gc::collect();
+        }
+        pyslots::gc::collect()
+    });
 }
 
 fn register_baselines(r: &mut impl Runner) {

@@ -15,7 +15,7 @@
 //!
 //! Across threads, access waits as a read-write lock's does.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 
@@ -31,33 +31,95 @@ pub(crate) const ALREADY_MUTABLY_BORROWED: &str = "Already mutably borrowed";
 /// How this thread holds an object: a count of reads, or this.
 const WRITING: u32 = u32::MAX;
 
+/// Borrows a thread records without allocating; more go to [`MORE`].
+const INLINE: usize = 8;
+
 thread_local! {
     /// The locks this thread holds a guard of: the lock's address and how
-    /// (a count of reads, or [`WRITING`]). Short: a thread rarely holds
-    /// more than a few guards at once.
-    static HELD: RefCell<Vec<(usize, u32)>> = const { RefCell::new(Vec::new()) };
+    /// (a count of reads, or [`WRITING`]), the first [`INLINE`] of them in
+    /// `Cell`s (const-initialised, no destructor: an access is an offset
+    /// from the thread pointer, nothing to check), `LEN` of them in use.
+    static HELD: [Cell<(usize, u32)>; INLINE] = const { [const { Cell::new((0, 0)) }; INLINE] };
+    static LEN: Cell<usize> = const { Cell::new(0) };
+    /// The rest, rarely used: a thread seldom holds more than a few.
+    static MORE: RefCell<Vec<(usize, u32)>> = const { RefCell::new(Vec::new()) };
 }
 
 fn address<T: ?Sized>(lock: &RwLock<T>) -> usize {
     (lock as *const RwLock<T>).cast::<()>() as usize
 }
 
-/// What this thread already holds of the lock at `addr`, recorded as the
-/// borrow it now takes: `Ok(true)` if it already reads it.
+/// Records the borrow of the lock at `addr` this thread now takes, given
+/// what it already holds: `Ok(true)` if it already reads it.
 #[inline]
 fn enter(addr: usize, write: bool) -> Result<bool, Error> {
-    HELD.with(|held| {
-        let mut held = held.borrow_mut();
-        match held.iter_mut().rev().find(|(a, _)| *a == addr) {
-            None => {
-                held.push((addr, if write { WRITING } else { 1 }));
+    // The common case, a thread that borrows nothing else, in a few
+    // instructions.
+    if LEN.with(Cell::get) == 0 {
+        HELD.with(|held| held[0].set((addr, if write { WRITING } else { 1 })));
+        LEN.with(|l| l.set(1));
+        return Ok(false);
+    }
+    enter_held(addr, write)
+}
+
+/// [`enter`] on a thread that holds other borrows.
+#[inline(never)]
+fn enter_held(addr: usize, write: bool) -> Result<bool, Error> {
+    let state = if write { WRITING } else { 1 };
+    let len = LEN.with(Cell::get);
+    if len <= INLINE {
+        let found = HELD.with(|held| {
+            let held = &held[..len];
+            let i = held.iter().position(|e| e.get().0 == addr)?;
+            Some(update(&held[i], write))
+        });
+        return match found {
+            Some(again) => again,
+            None if len < INLINE => {
+                HELD.with(|held| held[len].set((addr, state)));
+                LEN.with(|l| l.set(len + 1));
                 Ok(false)
             }
-            Some((_, WRITING)) => Err(conflict(ALREADY_MUTABLY_BORROWED)),
-            Some(_) if write => Err(conflict(ALREADY_BORROWED)),
-            Some((_, readers)) => {
-                *readers += 1;
-                Ok(true)
+            None => enter_more(addr, write),
+        };
+    }
+    enter_more(addr, write)
+}
+
+/// A borrow of a lock this thread already holds as `entry` says.
+#[inline]
+fn update(entry: &Cell<(usize, u32)>, write: bool) -> Result<bool, Error> {
+    match entry.get() {
+        (_, WRITING) => Err(conflict(ALREADY_MUTABLY_BORROWED)),
+        _ if write => Err(conflict(ALREADY_BORROWED)),
+        (addr, readers) => {
+            entry.set((addr, readers + 1));
+            Ok(true)
+        }
+    }
+}
+
+/// [`enter`] once the inline record is full.
+#[cold]
+fn enter_more(addr: usize, write: bool) -> Result<bool, Error> {
+    let inline = HELD.with(|held| held.iter().position(|e| e.get().0 == addr).map(|i| update(&held[i], write)));
+    if let Some(again) = inline {
+        return again;
+    }
+    MORE.with(|more| {
+        let mut more = more.borrow_mut();
+        match more.iter().position(|e| e.0 == addr) {
+            Some(i) => {
+                let entry = Cell::new(more[i]);
+                let again = update(&entry, write);
+                more[i] = entry.get();
+                again
+            }
+            None => {
+                more.push((addr, if write { WRITING } else { 1 }));
+                LEN.with(|l| l.set(l.get() + 1));
+                Ok(false)
             }
         }
     })
@@ -68,21 +130,70 @@ fn conflict(message: &'static str) -> Error {
     Error::runtime_error(message)
 }
 
+/// The entry after one borrow of it ends; `None` when none is left.
+#[inline]
+fn released((addr, state): (usize, u32)) -> Option<(usize, u32)> {
+    match state {
+        WRITING | 1 => None,
+        readers => Some((addr, readers - 1)),
+    }
+}
+
 /// Removes one borrow of the lock at `addr` from this thread's record.
 #[inline]
 fn leave(addr: usize) {
-    // `try_with`: a guard may be dropped by another thread-local's
-    // destructor, after this one's.
-    let _ = HELD.try_with(|held| {
-        let mut held = held.borrow_mut();
-        if let Some(i) = held.iter().rposition(|(a, _)| *a == addr) {
-            match held[i].1 {
-                WRITING | 1 => {
-                    held.swap_remove(i);
+    // The common case: the thread's only borrow, taken once, ends.
+    if LEN.with(Cell::get) == 1 && HELD.with(|held| matches!(held[0].get(), (a, WRITING | 1) if a == addr)) {
+        LEN.with(|l| l.set(0));
+        return;
+    }
+    leave_held(addr);
+}
+
+/// [`leave`] on a thread that holds other borrows.
+#[inline(never)]
+fn leave_held(addr: usize) {
+    let len = LEN.with(Cell::get);
+    let done = len <= INLINE
+        && HELD.with(|held| {
+            let Some(i) = held[..len].iter().rposition(|e| e.get().0 == addr) else { return false };
+            match released(held[i].get()) {
+                Some(entry) => held[i].set(entry),
+                None => {
+                    held[i].set(held[len - 1].get());
+                    LEN.with(|l| l.set(len - 1));
                 }
-                _ => held[i].1 -= 1,
             }
+            true
+        });
+    if !done {
+        leave_more(addr, len);
+    }
+}
+
+/// [`leave`] once the inline record is full.
+#[cold]
+fn leave_more(addr: usize, len: usize) {
+    let _ = MORE.try_with(|more| {
+        let mut more = more.borrow_mut();
+        if let Some(i) = more.iter().rposition(|e| e.0 == addr) {
+            match released(more[i]) {
+                Some(entry) => more[i] = entry,
+                None => {
+                    more.swap_remove(i);
+                    LEN.with(|l| l.set(len - 1));
+                }
+            }
+            return;
         }
+        drop(more);
+        // Inline, with the overflow in use: no entry moves into the gap, so
+        // it becomes a free entry (address 0) that `enter` skips over.
+        HELD.with(|held| {
+            if let Some(i) = held.iter().rposition(|e| e.get().0 == addr) {
+                held[i].set(released(held[i].get()).unwrap_or((0, 0)));
+            }
+        });
     });
 }
 

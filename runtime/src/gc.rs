@@ -313,8 +313,67 @@ impl Drop for Collecting {
     }
 }
 
-/// A node's outside references: "alive" when it could not be traversed.
+/// A node's strong count when it is unknown (a node met only as what
+/// another holds) or it could not be traversed: it is alive.
 const ALIVE: u32 = u32::MAX;
+/// No registry entry.
+const NONE: u32 = u32::MAX;
+
+/// What one pass over the registry learns, by node index (the order nodes
+/// are first met: as a registry entry, or as what one holds).
+struct Census {
+    tag: u64,
+    /// Strong count less the collector's own, or [`ALIVE`].
+    count: Vec<u32>,
+    /// References from the traversed nodes.
+    internal: Vec<u32>,
+    /// Position in the registry snapshot, or [`NONE`].
+    pos: Vec<u32>,
+    /// The node's edges: `edges[spans[i].0..spans[i].1]`.
+    spans: Vec<(u32, u32)>,
+    edges: Vec<u32>,
+}
+
+impl Census {
+    /// The index of the node with header `h`, given one if it has none in
+    /// this collection; `None` for a node already found garbage.
+    #[inline]
+    fn index(&mut self, h: &Header) -> Option<usize> {
+        let word = h.0.load(Relaxed);
+        if word & !0xffff_ffff == self.tag {
+            return Some(word as u32 as usize);
+        }
+        if word == DEAD {
+            return None;
+        }
+        let i = self.count.len();
+        h.0.store(self.tag | i as u64, Relaxed);
+        self.count.push(ALIVE);
+        self.internal.push(0);
+        self.pos.push(NONE);
+        self.spans.push((0, 0));
+        Some(i)
+    }
+
+    fn children(&self, i: usize) -> &[u32] {
+        let (a, b) = self.spans[i];
+        &self.edges[a as usize..b as usize]
+    }
+
+    /// Marks `i` and all it reaches alive; `stack` is scratch space.
+    fn mark_alive(&self, i: usize, alive: &mut [bool], stack: &mut Vec<u32>) {
+        alive[i] = true;
+        stack.push(i as u32);
+        while let Some(i) = stack.pop() {
+            for &j in self.children(i as usize) {
+                if !alive[j as usize] {
+                    alive[j as usize] = true;
+                    stack.push(j);
+                }
+            }
+        }
+    }
+}
 
 /// One collection; `epoch` numbers it. The caller holds [`COLLECTOR`].
 fn run(epoch: &mut u32) -> usize {
@@ -323,71 +382,73 @@ fn run(epoch: &mut u32) -> usize {
         flush(batch, false);
     }
     *epoch = if *epoch >= u32::MAX - 1 { 1 } else { *epoch + 1 };
-    let tag = u64::from(*epoch) << 32;
     let mut weaks = {
         let mut r = lock(&REGISTRY);
         r.added = 0;
         std::mem::take(&mut r.nodes)
     };
 
-    // 1. Every live node, its strong count (less the collector's own).
-    let mut strong: Vec<Arc<dyn Node>> = Vec::with_capacity(weaks.len());
-    let mut refs: Vec<u32> = Vec::with_capacity(weaks.len());
-    weaks.retain(|w| match w.upgrade() {
-        Some(node) => {
-            node.header().0.store(tag | strong.len() as u64, Relaxed);
-            refs.push(u32::try_from(Arc::strong_count(&node) - 1).unwrap_or(ALIVE));
-            strong.push(node);
-            true
-        }
-        None => false,
-    });
-
-    // 2. Less the references tracked nodes hold to each other; the edges
-    // are kept for step 3.
-    let n = strong.len();
-    let mut starts: Vec<usize> = Vec::with_capacity(n + 1);
-    let mut edges: Vec<u32> = Vec::with_capacity(n);
-    for (i, node) in strong.iter().enumerate() {
-        starts.push(edges.len());
+    // 1-2. In one pass over the registry (each node's memory touched once):
+    // each live node's strong count, less the references the nodes
+    // traversed hold to it; the edges, for step 3. Dead entries are pruned.
+    let n = weaks.len();
+    let mut census = Census {
+        tag: u64::from(*epoch) << 32,
+        count: Vec::with_capacity(n),
+        internal: Vec::with_capacity(n),
+        pos: Vec::with_capacity(n),
+        spans: Vec::with_capacity(n),
+        edges: Vec::with_capacity(n),
+    };
+    let mut live = 0;
+    for p in 0..n {
+        let Some(node) = weaks[p].upgrade() else { continue };
+        weaks.swap(live, p);
+        let Some(i) = census.index(node.header()) else { continue };
+        census.pos[i] = live as u32;
+        census.count[i] = u32::try_from(Arc::strong_count(&node) - 1).unwrap_or(ALIVE);
+        live += 1;
+        let start = census.edges.len() as u32;
         let traversed = node.try_traverse(&mut Visit {
             f: &mut |h: &Header| {
-                let word = h.0.load(Relaxed);
-                if word & !0xffff_ffff == tag {
-                    let j = word as u32;
-                    refs[j as usize] = refs[j as usize].saturating_sub(1);
-                    edges.push(j);
+                if let Some(j) = census.index(h) {
+                    census.internal[j] += 1;
+                    census.edges.push(j as u32);
                 }
             },
         });
-        if !traversed {
-            refs[i] = ALIVE;
+        if traversed {
+            census.spans[i] = (start, census.edges.len() as u32);
+        } else {
+            census.count[i] = ALIVE;
+            census.edges.truncate(start as usize);
         }
     }
-    starts.push(edges.len());
-    let graph = Graph { starts, edges };
+    weaks.truncate(live);
 
     // 3. What outside references reach is alive.
-    let mut alive = vec![false; n];
-    for i in 0..n {
-        if refs[i] > 0 && !alive[i] {
-            graph.mark_alive(i, &mut alive);
+    let m = census.count.len();
+    let mut alive = vec![false; m];
+    let mut stack = Vec::new();
+    for i in 0..m {
+        if !alive[i] && census.count[i] > census.internal[i] {
+            census.mark_alive(i, &mut alive, &mut stack);
         }
     }
-    let garbage: Vec<usize> = (0..n).filter(|&i| !alive[i]).collect();
+    let garbage: Vec<usize> = (0..m).filter(|&i| !alive[i]).collect();
 
     // 4. Confirmed, then cleared, objects first.
-    let garbage =
-        if garbage.is_empty() { garbage } else { confirm(&strong, &graph, &mut alive, &mut refs, garbage, tag) };
+    let garbage = if garbage.is_empty() { Vec::new() } else { confirm(&weaks, &mut census, &mut alive, garbage) };
     let freed = garbage.len();
-    let (objects, containers): (Vec<usize>, Vec<usize>) = garbage.into_iter().partition(|&g| strong[g].is_object());
-    let garbage: Vec<Weak<dyn Node>> =
-        objects.into_iter().chain(containers).map(|g| Arc::downgrade(&strong[g])).collect();
     if freed > 0 {
-        let mut i = 0;
+        let mut keep = vec![true; weaks.len()];
+        for (_, p, _) in &garbage {
+            keep[*p] = false;
+        }
+        let mut p = 0;
         weaks.retain(|_| {
-            i += 1;
-            alive[i - 1]
+            p += 1;
+            keep[p - 1]
         });
     }
     {
@@ -396,7 +457,9 @@ fn run(epoch: &mut u32) -> usize {
         r.nodes = weaks;
         r.survivors = r.nodes.len();
     }
-    drop(strong);
+    let (objects, containers): (Vec<_>, Vec<_>) = garbage.into_iter().partition(|(_, _, node)| node.is_object());
+    let garbage: Vec<Weak<dyn Node>> =
+        objects.into_iter().chain(containers).map(|(_, _, node)| Arc::downgrade(&node)).collect();
     for node in garbage {
         // Gone already if clearing another node freed it.
         if let Some(node) = node.upgrade() {
@@ -406,31 +469,8 @@ fn run(epoch: &mut u32) -> usize {
     freed
 }
 
-/// The references between the nodes of one collection, by index.
-struct Graph {
-    starts: Vec<usize>,
-    edges: Vec<u32>,
-}
-
-impl Graph {
-    fn children(&self, i: usize) -> &[u32] {
-        &self.edges[self.starts[i]..self.starts[i + 1]]
-    }
-
-    /// Marks `i` and all it reaches alive.
-    fn mark_alive(&self, i: usize, alive: &mut [bool]) {
-        alive[i] = true;
-        let mut stack = vec![i];
-        while let Some(i) = stack.pop() {
-            for &j in self.children(i) {
-                if !alive[j as usize] {
-                    alive[j as usize] = true;
-                    stack.push(j as usize);
-                }
-            }
-        }
-    }
-}
+/// A garbage node: its index, its registry position, and a handle.
+type Candidate = (usize, usize, Arc<dyn Node>);
 
 /// Confirms `garbage` (nodes no outside reference reached in the counts of
 /// steps 1-2, which other threads may have changed since): locks every
@@ -438,27 +478,30 @@ impl Graph {
 /// others hold to it. A node that fails, and what it reaches, is alive;
 /// the rest are tried again. Returns the garbage, marked dead: nothing
 /// reaches it any more but itself.
-fn confirm(
-    strong: &[Arc<dyn Node>],
-    graph: &Graph,
-    alive: &mut [bool],
-    internal: &mut [u32],
-    mut garbage: Vec<usize>,
-    tag: u64,
-) -> Vec<usize> {
+fn confirm(weaks: &[Weak<dyn Node>], census: &mut Census, alive: &mut [bool], garbage: Vec<usize>) -> Vec<Candidate> {
+    let mut garbage: Vec<Candidate> = garbage
+        .into_iter()
+        .filter_map(|i| {
+            let p = census.pos[i] as usize;
+            Some((i, p, weaks.get(p)?.upgrade()?))
+        })
+        .collect();
     let _no_upgrades = UPGRADES.write();
+    let mut stack = Vec::new();
+    let tag = census.tag;
     while !garbage.is_empty() {
         let mut locks = Vec::with_capacity(garbage.len());
         let mut busy = Vec::new();
-        for &g in &garbage {
-            match strong[g].try_lock() {
+        for (i, _, node) in &garbage {
+            match node.try_lock() {
                 Some(l) => locks.push(l),
-                None => busy.push(g),
+                None => busy.push(*i),
             }
         }
         if busy.is_empty() {
-            for &g in &garbage {
-                internal[g] = 0;
+            let internal = &mut census.internal;
+            for (i, _, _) in &garbage {
+                internal[*i] = 0;
             }
             for l in &locks {
                 l.traverse(&mut Visit {
@@ -473,56 +516,64 @@ fn confirm(
             // Immutable nodes first, each before what it holds, then the
             // locked ones: an outside handle can only move along what the
             // nodes not yet checked hold, so it is seen.
-            busy = check_order(strong, graph, alive, &garbage)
-                .filter(|&g| Arc::strong_count(&strong[g]) - 1 > internal[g] as usize)
+            busy = check_order(census, alive, &garbage)
+                .filter(|&k| Arc::strong_count(&garbage[k].2) - 1 > census.internal[garbage[k].0] as usize)
+                .map(|k| garbage[k].0)
                 .collect();
             if busy.is_empty() {
-                for &g in &garbage {
-                    strong[g].header().0.store(DEAD, Relaxed);
+                for (_, _, node) in &garbage {
+                    node.header().0.store(DEAD, Relaxed);
                 }
+                drop(locks);
                 return garbage;
             }
         }
         drop(locks);
-        for g in busy {
-            graph.mark_alive(g, alive);
+        for i in busy {
+            census.mark_alive(i, alive, &mut stack);
         }
-        garbage.retain(|&g| !alive[g]);
+        garbage.retain(|(i, _, _)| !alive[*i]);
     }
     garbage
 }
 
-/// The garbage nodes in the order their counts are checked: immutable
-/// ones (tuples) each before the tuples it holds, then the others.
+/// Positions in `garbage` in the order their counts are checked:
+/// immutable nodes (tuples) each before the tuples it holds, then the
+/// others.
 fn check_order<'a>(
-    strong: &'a [Arc<dyn Node>],
-    graph: &'a Graph,
+    census: &'a Census,
     alive: &'a [bool],
-    garbage: &'a [usize],
+    garbage: &'a [Candidate],
 ) -> impl Iterator<Item = usize> + 'a {
-    let tuple = |i: usize| !alive[i] && strong[i].immutable();
+    let mut at = vec![NONE; census.count.len()];
+    for (k, (i, _, node)) in garbage.iter().enumerate() {
+        if node.immutable() {
+            at[*i] = k as u32;
+        }
+    }
     // Reverse post-order of a depth-first walk over tuples: holders first.
-    let mut seen = vec![false; strong.len()];
+    let mut seen = vec![false; census.count.len()];
     let mut post = Vec::new();
-    for &root in garbage.iter().filter(|&&g| tuple(g)) {
+    for &(root, _, _) in garbage.iter().filter(|(i, _, _)| at[*i] != NONE) {
         if seen[root] {
             continue;
         }
         seen[root] = true;
         let mut stack = vec![(root, 0usize)];
         while let Some((i, k)) = stack.pop() {
-            match graph.children(i).get(k) {
+            match census.children(i).get(k) {
                 Some(&j) => {
                     stack.push((i, k + 1));
                     let j = j as usize;
-                    if tuple(j) && !seen[j] {
+                    if !alive[j] && at[j] != NONE && !seen[j] {
                         seen[j] = true;
                         stack.push((j, 0));
                     }
                 }
-                None => post.push(i),
+                None => post.push(at[i] as usize),
             }
         }
     }
-    post.into_iter().rev().chain(garbage.iter().copied().filter(move |&g| !strong[g].immutable()))
+    let locked = (0..garbage.len()).filter(move |&k| !garbage[k].2.immutable());
+    post.into_iter().rev().chain(locked)
 }

@@ -76,7 +76,7 @@ impl<T: PyClass> ErasedCell for Cell<T> {
 /// an object half-written, so the next access proceeds.
 ///
 /// The object is freed when its last handle drops, or, if it is part of a
-/// reference cycle, by the cycle collector ([`gc`](crate::gc)).
+/// reference cycle, by [the cycle collector](crate::gc).
 ///
 /// ```
 /// use pyslots::prelude::*;

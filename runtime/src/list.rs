@@ -18,8 +18,9 @@ use crate::value::{self, Value};
 /// (never while user code runs, and a replaced item is dropped after it is
 /// released; a read inside a read, as `repr` of a list that holds itself
 /// takes, does not wait for a writer). The cycle collector tracks every
-/// list: `a.children = [a]` is freed by [`gc::collect`](crate::gc::collect). `Display` is Python's `repr`, `[...]` where the list contains
-/// itself; `==` compares contents (see [`Value`]'s equality).
+/// list: `a.children = [a]` is freed by [`gc::collect`]. `Display` is
+/// Python's `repr`, `[...]` where the list contains itself; `==` compares
+/// contents (see [`Value`]'s equality).
 ///
 /// ```
 /// use pyslots::{PyList, Value};

@@ -15,7 +15,7 @@ use crate::value_ref::ValueRef;
 /// reading or writing through it compares no names, only jumps to the
 /// slot, like CPython's member descriptor (`Point.x.__get__(p)`).
 ///
-/// Get one with [`PyClass::member`](crate::PyClass::member).
+/// Get one with [`PyClass::member`].
 ///
 /// ```
 /// use pyslots::prelude::*;
