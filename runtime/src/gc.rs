@@ -337,7 +337,7 @@ struct Census {
 impl Census {
     /// The index of the node with header `h`, given one if it has none in
     /// this collection; `None` for a node already found garbage.
-    #[inline]
+    #[inline(always)]
     fn index(&mut self, h: &Header) -> Option<usize> {
         let word = h.0.load(Relaxed);
         if word & !0xffff_ffff == self.tag {
@@ -403,7 +403,9 @@ fn run(epoch: &mut u32) -> usize {
     let mut live = 0;
     for p in 0..n {
         let Some(node) = weaks[p].upgrade() else { continue };
-        weaks.swap(live, p);
+        if live != p {
+            weaks.swap(live, p);
+        }
         let Some(i) = census.index(node.header()) else { continue };
         census.pos[i] = live as u32;
         census.count[i] = u32::try_from(Arc::strong_count(&node) - 1).unwrap_or(ALIVE);
