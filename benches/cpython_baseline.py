@@ -27,6 +27,7 @@ to.
 import copy
 import statistics
 import sys
+import time
 import timeit
 import tracemalloc
 
@@ -201,6 +202,25 @@ def speed(rounds=3, per_round=3, target_s=0.02):
     }
 
 
+GC_OBJECTS = 1_000_000
+
+
+def gc_speed(rounds=7):
+    """ns of one `gc.collect()` over GC_OBJECTS tracked instances (slotted
+    Points held in a list), none garbage: the median of `rounds`."""
+    import gc
+
+    objs = [SlottedPoint(1.0, 2.0) for _ in range(GC_OBJECTS)]
+    gc.collect()
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        gc.collect()
+        times.append(time.perf_counter() - start)
+    del objs
+    return round(statistics.median(times) * 1e9, 3)
+
+
 def per_instance(make, n):
     # Bytes allocated while building the objects, less the list holding them.
     # CPython keeps up to 100 freed floats for reuse; a float taken from that
@@ -236,6 +256,7 @@ def main(argv):
     result = {"python": "%d.%d.%d" % sys.version_info[:3]}
     if do_speed:
         result["ns"] = speed()
+        result["ns"]["gc/collect_1m"] = gc_speed()
     if do_memory:
         result["memory"] = memory(counts)
     # One fact per line, read by report.rs: no data format to parse.

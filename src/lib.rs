@@ -122,10 +122,10 @@
 
 pub use pyslots_macros::{pyclass_like, slots};
 pub use pyslots_runtime::{
-    builtins, bytes, delattr, dict, dir, error, getattr, getattr_ref, getsizeof, handle, hasattr, int, layout, list,
-    object, pystr, setattr, slot, state, total_sizeof, tuple, value, value_ref, vars, BigInt, Dict, Error, ErrorKind,
-    Layout, Literal, Member, Object, Py, PyBytes, PyClass, PyDict, PyList, PyObject, PyStr, PyTuple, SlotValue, Value,
-    ValueRef, WeakRef, WeakReferenceable,
+    borrow, builtins, bytes, delattr, dict, dir, error, gc, getattr, getattr_ref, getsizeof, handle, hasattr, int,
+    layout, list, object, pystr, setattr, slot, state, total_sizeof, tuple, value, value_ref, vars, BigInt, Dict,
+    Error, ErrorKind, Layout, Literal, Member, Object, Py, PyBytes, PyClass, PyDict, PyList, PyObject, PyRef, PyRefMut,
+    PyStr, PyTuple, SlotValue, Value, ValueRef, WeakRef, WeakReferenceable,
 };
 pub use pyslots_runtime::{copy, deepcopy, getstate, setstate, slotnames, try_copy, try_deepcopy};
 
@@ -147,6 +147,7 @@ pub mod __private {
     pub use core::result::Result::{self, Err, Ok};
     pub use core::{fmt, module_path};
     pub use pyslots_runtime::class::*;
+    pub use pyslots_runtime::gc::Visit;
     pub use pyslots_runtime::layout::{
         any_has_dict, any_has_slot, any_has_weakref, depth_first_is_mro, layout_conflict, mro_conflict, Literal,
     };

@@ -310,6 +310,8 @@ pub fn register_all(r: &mut impl Runner) {
     register_dict(r);
     register_borrowed(r);
     register_other(r);
+    register_handles(r);
+    register_gc(r);
     register_baselines(r);
 }
 
@@ -390,6 +392,32 @@ fn register_other(r: &mut impl Runner) {
     // references; cutting the copy's cycles (so it is freed) is timed too.
     let g = graph();
     r.run("pyslots/deepcopy/graph1000", || cut_cycles(&pyslots::deepcopy(black_box(&g))));
+}
+
+fn register_handles(r: &mut impl Runner) {
+    // Through a shared handle: the lock (and the borrow check) around the
+    // same slot access as `getattr/slot_f64` and `setattr/slot_f64`.
+    let p = Py::new(slotted8());
+    r.run("pyslots/handle/read_getattr", || black_box(&p).read().getattr(n("x")));
+    r.run("pyslots/handle/write_setattr", || black_box(&p).write().setattr(n("x"), Value::Float(black_box(2.5))));
+}
+
+/// How many objects `pyslots/gc/collect_1m` collects over.
+pub const GC_OBJECTS: usize = 1_000_000;
+
+fn register_gc(r: &mut impl Runner) {
+    // A full collection over a million tracked objects (slotted Points in
+    // handles), none garbage: CPython's `gc.collect()` over a list of a
+    // million of them. Built on the first call, so that the other
+    // operations (and icount's runs of them) do not pay for it.
+    let mut objects: Vec<Py<SlottedPoint>> = Vec::new();
+    r.run("pyslots/gc/collect_1m", || {
+        if objects.is_empty() {
+            objects = (0..GC_OBJECTS).map(|i| Py::new(SlottedPoint::new(i as f64, 1.0))).collect();
+            pyslots::gc::collect();
+        }
+        pyslots::gc::collect()
+    });
 }
 
 fn register_baselines(r: &mut impl Runner) {

@@ -21,8 +21,8 @@ use crate::value::Value;
 use crate::value_ref::ValueRef;
 
 pub use crate::instance_dict::{
-    dict_heap_size, merge_dicts, DictIf, DictSel, DictSlot, DictView, DictViewMut, InlineValues, LazyDict, NoDict,
-    SharedKeys, NO_KEYS,
+    dict_heap_size, dict_traverse, merge_dicts, DictIf, DictSel, DictSlot, DictView, DictViewMut, InlineValues,
+    LazyDict, NoDict, SharedKeys, NO_KEYS,
 };
 
 /// [`ClassImpl::slot_index`] of a name that a class attribute hides.
@@ -168,6 +168,15 @@ pub trait ClassImpl: PyClass {
     fn heap_size(&self) -> usize {
         0
     }
+    /// Reports every handle the slots and dict of this class and its bases
+    /// hold to the cycle collector ([`crate::gc`]): typed slots through
+    /// [`SlotValue::traverse`], untyped slots and the dict's values through
+    /// [`Value::traverse`]. Generated as [`heap_size`](ClassImpl::heap_size)
+    /// is, one term a field.
+    #[inline]
+    fn traverse(&self, visit: &mut crate::gc::Visit<'_>) {
+        let _ = visit;
+    }
     /// The key table a regular class's dicts share: one `static`, so dicts
     /// can tell whether they are still over it by address.
     #[inline(always)]
@@ -242,6 +251,9 @@ impl<T: ClassImpl> Object for T {
     }
     fn heap_size(&self) -> usize {
         ClassImpl::heap_size(self)
+    }
+    fn traverse(&self, visit: &mut crate::gc::Visit<'_>) {
+        ClassImpl::traverse(self, visit)
     }
 }
 
@@ -650,6 +662,14 @@ pub fn delete_untyped(stored: &mut Option<Value>) -> SlotDel {
     match stored.take() {
         Some(_) => SlotDel::Done,
         None => SlotDel::Unset,
+    }
+}
+
+/// Reports what an untyped slot holds to the cycle collector.
+#[inline]
+pub fn untyped_traverse(stored: &Option<Value>, visit: &mut crate::gc::Visit<'_>) {
+    if let Some(v) = stored {
+        v.traverse(visit);
     }
 }
 

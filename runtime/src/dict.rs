@@ -3,11 +3,13 @@
 
 use std::fmt;
 use std::mem::size_of;
-use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Weak};
 
 use indexmap::IndexMap;
+use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::error::Error;
+use crate::gc;
 use crate::pystr::PyStr;
 use crate::trashcan;
 use crate::value::{self, Value};
@@ -209,7 +211,8 @@ impl fmt::Debug for Dict {
 ///
 /// Access goes through a read-write lock, held only inside each method
 /// (never while user code runs; a replaced value is dropped after it is
-/// released). `Display` is Python's `repr`, `{...}` where the dict contains
+/// released; a read inside a read does not wait for a writer). The cycle
+/// collector tracks every dict. `Display` is Python's `repr`, `{...}` where the dict contains
 /// itself.
 ///
 /// ```
@@ -222,18 +225,18 @@ impl fmt::Debug for Dict {
 /// assert_eq!(d.get("k"), Some(Value::Int(2)));
 /// assert_eq!(d.len(), 2);
 /// ```
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct PyDict(Arc<DictCell>);
 
-#[derive(Default)]
 struct DictCell {
+    gc: gc::Header,
     map: RwLock<Dict>,
 }
 
 /// A dict nested a million deep drops in a loop, not a million frames.
 impl Drop for DictCell {
     fn drop(&mut self) {
-        let map = std::mem::take(self.map.get_mut().unwrap_or_else(PoisonError::into_inner));
+        let map = std::mem::take(self.map.get_mut());
         if !map.is_empty() {
             trashcan::drop_nested(map);
         }
@@ -247,11 +250,17 @@ impl PyDict {
     }
 
     pub(crate) fn read(&self) -> RwLockReadGuard<'_, Dict> {
-        self.0.map.read().unwrap_or_else(PoisonError::into_inner)
+        self.0.map.read_recursive()
     }
 
     fn write(&self) -> RwLockWriteGuard<'_, Dict> {
-        self.0.map.write().unwrap_or_else(PoisonError::into_inner)
+        self.0.map.write()
+    }
+
+    /// Reports this handle to the cycle collector (see [`Value::traverse`]).
+    #[inline]
+    pub fn traverse(&self, visit: &mut gc::Visit<'_>) {
+        visit.node(&self.0.gc);
     }
 
     /// The number of entries.
@@ -350,7 +359,34 @@ impl PyDict {
 
 impl From<Dict> for PyDict {
     fn from(contents: Dict) -> PyDict {
-        PyDict(Arc::new(DictCell { map: RwLock::new(contents) }))
+        let cell = Arc::new(DictCell { gc: gc::Header::new(), map: RwLock::new(contents) });
+        gc::track(Arc::downgrade(&cell) as Weak<dyn gc::Node>);
+        PyDict(cell)
+    }
+}
+
+impl Default for PyDict {
+    fn default() -> PyDict {
+        PyDict::from(Dict::new())
+    }
+}
+
+impl gc::Node for DictCell {
+    fn header(&self) -> &gc::Header {
+        &self.gc
+    }
+    fn try_traverse(&self, visit: &mut gc::Visit<'_>) -> bool {
+        let Some(map) = self.map.try_read_recursive() else { return false };
+        map.values().for_each(|v| v.traverse(visit));
+        true
+    }
+    fn try_lock(&self) -> Option<Box<dyn gc::Locked + '_>> {
+        let guard = self.map.try_write()?;
+        let traverse = |map: &Dict, visit: &mut gc::Visit<'_>| map.values().for_each(|v| v.traverse(visit));
+        Some(Box::new(gc::WriteLocked { guard, traverse }))
+    }
+    fn clear(&self) {
+        gc::clear(&self.map);
     }
 }
 

@@ -27,6 +27,10 @@ pub enum ErrorKind {
     IndexError,
     /// `KeyError`: a dict key that is not there.
     KeyError,
+    /// `RuntimeError`: an object borrowed in a way that conflicts with a
+    /// borrow this thread already holds (`Already borrowed`), as PyO3
+    /// raises it.
+    RuntimeError,
 }
 
 impl ErrorKind {
@@ -39,6 +43,7 @@ impl ErrorKind {
             ErrorKind::ValueError => "ValueError",
             ErrorKind::IndexError => "IndexError",
             ErrorKind::KeyError => "KeyError",
+            ErrorKind::RuntimeError => "RuntimeError",
         }
     }
 }
@@ -141,6 +146,11 @@ impl Error {
     /// An `IndexError` with any message.
     pub fn index_error(message: impl Into<Cow<'static, str>>) -> Error {
         Error::new(ErrorKind::IndexError, Message::Text(message.into()))
+    }
+
+    /// A `RuntimeError` with any message.
+    pub fn runtime_error(message: impl Into<Cow<'static, str>>) -> Error {
+        Error::new(ErrorKind::RuntimeError, Message::Text(message.into()))
     }
 
     /// A `KeyError`: CPython's message is the key's `repr`.

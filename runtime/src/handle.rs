@@ -3,19 +3,25 @@
 
 use std::any::Any;
 use std::fmt;
-use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard, Weak};
+use std::sync::{Arc, Weak};
 
+use parking_lot::RwLock;
+
+use crate::borrow::{self, PyRef, PyRefMut};
 use crate::error::Error;
+use crate::gc;
 use crate::layout::Layout;
 use crate::object::{Object, PyClass, WeakReferenceable};
 use crate::trashcan;
 use crate::value::Value;
 
-/// The shared allocation behind a handle. The layout sits outside the lock
-/// so that a handle's class can be named (in messages, in `Display`)
-/// without locking, even while the object is being written.
+/// The shared allocation behind a handle. The class's layout is the
+/// vtable's ([`ErasedCell::layout`]), so a handle's class can be named (in
+/// messages, in `Display`) without locking, even while the object is being
+/// written.
 struct Cell<T: PyClass> {
-    layout: &'static Layout,
+    /// The cycle collector's word.
+    gc: gc::Header,
     value: RwLock<T>,
     /// Dropped after `value`: closes the depth count `Cell::drop` opened.
     _depth: trashcan::Exit,
@@ -31,14 +37,15 @@ impl<T: PyClass> Drop for Cell<T> {
         if trashcan::enter() {
             // Too deep: leave an empty instance (Python's `__new__`) in the
             // cell and drop the real one later, from the outermost frame.
-            let value = std::mem::take(self.value.get_mut().unwrap_or_else(PoisonError::into_inner));
+            let value = std::mem::take(self.value.get_mut());
             trashcan::defer(value);
         }
     }
 }
 
-/// The type-erased face of a `Cell<T>`.
-trait ErasedCell: Send + Sync + 'static {
+/// The type-erased face of a `Cell<T>`; what the collector sees of it is
+/// its [`gc::Node`] face, at the end of this file.
+trait ErasedCell: gc::Node + Send + Sync + 'static {
     fn lock(&self) -> &RwLock<dyn Object>;
     fn layout(&self) -> &'static Layout;
     fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
@@ -52,7 +59,7 @@ impl<T: PyClass> ErasedCell for Cell<T> {
         &self.value
     }
     fn layout(&self) -> &'static Layout {
-        self.layout
+        &T::LAYOUT
     }
     fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
         self
@@ -66,11 +73,16 @@ impl<T: PyClass> ErasedCell for Cell<T> {
 /// object reference.
 ///
 /// Cloning is a reference-count increment; every clone sees the same
-/// object. Access goes through a read-write lock (`std::sync::RwLock`:
-/// many readers or one writer, futex-based on Linux, no extra dependency).
-/// A panic while a guard is held does not poison the object for good: no
-/// pyslots operation leaves an object half-written, so the next access
-/// proceeds.
+/// object. Access goes through a read-write lock: many readers or one
+/// writer across threads. On one thread, borrowing an object in a way that
+/// conflicts with a borrow the thread already holds is an error, never a
+/// hang (see [`try_read`](Py::try_read)); reading it again while reading
+/// it is fine, even while another thread waits to write. A panic while a
+/// guard is held does not poison the object: no pyslots operation leaves
+/// an object half-written, so the next access proceeds.
+///
+/// The object is freed when its last handle drops, or, if it is part of a
+/// reference cycle, by [the cycle collector](crate::gc).
 ///
 /// ```
 /// use pyslots::prelude::*;
@@ -90,18 +102,69 @@ pub struct Py<T: PyClass>(Arc<Cell<T>>);
 
 impl<T: PyClass> Py<T> {
     /// Moves `obj` into a new shared handle.
+    /// The cycle collector tracks it from now on.
     pub fn new(obj: T) -> Py<T> {
-        Py(Arc::new(Cell { layout: &T::LAYOUT, value: RwLock::new(obj), _depth: trashcan::Exit }))
+        let cell = Arc::new(Cell { gc: gc::Header::new(), value: RwLock::new(obj), _depth: trashcan::Exit });
+        gc::track(Arc::downgrade(&cell) as Weak<dyn gc::Node>);
+        Py(cell)
     }
 
-    /// Locks the object for reading.
-    pub fn read(&self) -> RwLockReadGuard<'_, T> {
-        self.0.value.read().unwrap_or_else(PoisonError::into_inner)
+    /// Borrows the object for reading, waiting while another thread writes
+    /// it.
+    ///
+    /// # Panics
+    ///
+    /// With `Already mutably borrowed` if this thread writes it (see
+    /// [`try_read`](Py::try_read)).
+    #[inline]
+    #[track_caller]
+    pub fn read(&self) -> PyRef<'_, T> {
+        self.try_read().unwrap_or_else(|e| borrow::panic_conflict(e))
     }
 
-    /// Locks the object for writing.
-    pub fn write(&self) -> RwLockWriteGuard<'_, T> {
-        self.0.value.write().unwrap_or_else(PoisonError::into_inner)
+    /// Borrows the object for writing, waiting while other threads use it.
+    ///
+    /// # Panics
+    ///
+    /// With `Already borrowed` if this thread reads it, `Already mutably
+    /// borrowed` if it writes it (see [`try_write`](Py::try_write)).
+    #[inline]
+    #[track_caller]
+    pub fn write(&self) -> PyRefMut<'_, T> {
+        self.try_write().unwrap_or_else(|e| borrow::panic_conflict(e))
+    }
+
+    /// Borrows the object for reading; a `RuntimeError`, `Already mutably
+    /// borrowed`, if this thread writes it (PyO3's `try_borrow`). Reading
+    /// it again while this thread reads it is fine.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(count)]
+    /// struct Counter { count: i64 }
+    ///
+    /// let a = Py::new(Counter::new(0));
+    /// let w = a.write();
+    /// let e = a.try_read().unwrap_err();
+    /// assert_eq!((e.exception(), e.to_string().as_str()), ("RuntimeError", "Already mutably borrowed"));
+    /// drop(w);
+    /// let (r1, r2) = (a.read(), a.read());               // re-entrant reads
+    /// assert_eq!(a.try_write().unwrap_err().to_string(), "Already borrowed");
+    /// # drop((r1, r2));
+    /// ```
+    #[inline]
+    pub fn try_read(&self) -> Result<PyRef<'_, T>, Error> {
+        borrow::try_read(&self.0.value)
+    }
+
+    /// Borrows the object for writing; a `RuntimeError` if this thread
+    /// borrows it already: `Already borrowed` while it reads it, `Already
+    /// mutably borrowed` while it writes it (PyO3's `try_borrow_mut`).
+    #[inline]
+    pub fn try_write(&self) -> Result<PyRefMut<'_, T>, Error> {
+        borrow::try_write(&self.0.value)
     }
 
     /// Whether two handles are the same object (Python's `is`).
@@ -247,9 +310,9 @@ impl<T: PyClass> fmt::Display for Py<T> {
 
 impl<T: PyClass> fmt::Debug for Py<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.value.try_read() {
-            Ok(guard) => fmt::Debug::fmt(&*guard, f),
-            Err(_) => fmt::Display::fmt(self, f),
+        match self.0.value.try_read_recursive() {
+            Some(guard) => fmt::Debug::fmt(&*guard, f),
+            None => fmt::Display::fmt(self, f),
         }
     }
 }
@@ -273,9 +336,15 @@ impl<T: PyClass> fmt::Debug for Py<T> {
 pub struct WeakRef<T: PyClass>(Weak<Cell<T>>);
 
 impl<T: PyClass> WeakRef<T> {
-    /// The object, if it is still alive (calling a Python weakref).
+    /// The object, if it is still alive (calling a Python weakref): `None`
+    /// once its last handle dropped, or once the cycle collector found it
+    /// garbage (even before its memory is freed).
     pub fn upgrade(&self) -> Option<Py<T>> {
-        self.0.upgrade().map(Py)
+        let cell = {
+            let _no_collection = gc::upgrading();
+            self.0.upgrade()?
+        };
+        (!cell.gc.is_dead()).then_some(Py(cell))
     }
 }
 
@@ -320,14 +389,41 @@ impl<T: PyClass> fmt::Debug for WeakRef<T> {
 pub struct PyObject(Arc<dyn ErasedCell>);
 
 impl PyObject {
-    /// Locks the object for reading.
-    pub fn read(&self) -> RwLockReadGuard<'_, dyn Object> {
-        self.0.lock().read().unwrap_or_else(PoisonError::into_inner)
+    /// Borrows the object for reading, as [`Py::read`].
+    ///
+    /// # Panics
+    ///
+    /// With `Already mutably borrowed` if this thread writes it.
+    #[inline]
+    #[track_caller]
+    pub fn read(&self) -> PyRef<'_, dyn Object> {
+        self.try_read().unwrap_or_else(|e| borrow::panic_conflict(e))
     }
 
-    /// Locks the object for writing.
-    pub fn write(&self) -> RwLockWriteGuard<'_, dyn Object> {
-        self.0.lock().write().unwrap_or_else(PoisonError::into_inner)
+    /// Borrows the object for writing, as [`Py::write`].
+    ///
+    /// # Panics
+    ///
+    /// With `Already borrowed` or `Already mutably borrowed` if this
+    /// thread borrows it already.
+    #[inline]
+    #[track_caller]
+    pub fn write(&self) -> PyRefMut<'_, dyn Object> {
+        self.try_write().unwrap_or_else(|e| borrow::panic_conflict(e))
+    }
+
+    /// Borrows the object for reading, or the `RuntimeError` of
+    /// [`Py::try_read`].
+    #[inline]
+    pub fn try_read(&self) -> Result<PyRef<'_, dyn Object>, Error> {
+        borrow::try_read(self.0.lock())
+    }
+
+    /// Borrows the object for writing, or the `RuntimeError` of
+    /// [`Py::try_write`].
+    #[inline]
+    pub fn try_write(&self) -> Result<PyRefMut<'_, dyn Object>, Error> {
+        borrow::try_write(self.0.lock())
     }
 
     /// The object's class name, read without locking.
@@ -368,15 +464,18 @@ impl PyObject {
         }
     }
 
-    /// `getattr` on the object, taking the lock for the call.
+    /// `getattr` on the object, borrowing it for the call: the
+    /// `RuntimeError` `Already mutably borrowed` if this thread writes it.
     pub fn getattr(&self, name: &str) -> Result<Value, Error> {
-        self.read().getattr(name)
+        self.try_read()?.getattr(name)
     }
 
-    /// `setattr` on the object, taking the lock for the call.
+    /// `setattr` on the object, borrowing it for the call: the
+    /// `RuntimeError` `Already borrowed` (or `Already mutably borrowed`) if
+    /// this thread reads (or writes) it.
     pub fn setattr(&self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let value = value.into();
-        self.write().setattr(name, value)
+        self.try_write()?.setattr(name, value)
     }
 }
 
@@ -406,5 +505,45 @@ impl fmt::Display for PyObject {
 impl fmt::Debug for PyObject {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// What the cycle collector sees of a cell.
+
+impl<T: PyClass> gc::Node for Cell<T> {
+    fn header(&self) -> &gc::Header {
+        &self.gc
+    }
+    fn try_traverse(&self, visit: &mut gc::Visit<'_>) -> bool {
+        let Some(obj) = self.value.try_read_recursive() else { return false };
+        obj.traverse(visit);
+        true
+    }
+    fn try_lock(&self) -> Option<Box<dyn gc::Locked + '_>> {
+        let guard = self.value.try_write()?;
+        Some(Box::new(gc::WriteLocked { guard, traverse: |obj: &T, visit: &mut gc::Visit<'_>| obj.traverse(visit) }))
+    }
+    fn clear(&self) {
+        gc::clear(&self.value);
+    }
+    fn is_object(&self) -> bool {
+        true
+    }
+}
+
+impl<T: PyClass> Py<T> {
+    /// Reports this handle to the collector (see [`Value::traverse`]).
+    #[inline]
+    pub fn traverse(&self, visit: &mut gc::Visit<'_>) {
+        visit.node(&self.0.gc);
+    }
+}
+
+impl PyObject {
+    /// Reports this handle to the collector (see [`Value::traverse`]).
+    #[inline]
+    pub fn traverse(&self, visit: &mut gc::Visit<'_>) {
+        visit.node(self.0.header());
     }
 }

@@ -257,6 +257,16 @@ impl<'a> DictView<'a> {
         self.live.get_or_init(|| self.inline_entries().collect()).clone()
     }
 
+    /// Reports what the dict holds to the cycle collector: the inline
+    /// values (stale or not, they hold their references) and the live
+    /// dict.
+    pub fn traverse(&self, visit: &mut crate::gc::Visit<'_>) {
+        self.values.iter().flatten().for_each(|v| v.traverse(visit));
+        if let Some(d) = self.live.get() {
+            d.traverse(visit);
+        }
+    }
+
     /// Heap bytes: the storage's allocation, the inline values' contents
     /// and the live dict's.
     pub fn heap_size(&self) -> usize {
@@ -422,6 +432,14 @@ impl<'a> DictViewMut<'a> {
 #[inline]
 pub fn dict_heap_size(view: Option<DictView<'_>>) -> usize {
     view.map_or(0, |d| d.heap_size())
+}
+
+/// Reports what a class's own dict storage holds to the cycle collector.
+#[inline]
+pub fn dict_traverse(view: Option<DictView<'_>>, visit: &mut crate::gc::Visit<'_>) {
+    if let Some(d) = view {
+        d.traverse(visit);
+    }
 }
 
 /// Makes one instance dict out of several: the first present dict keeps

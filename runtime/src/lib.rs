@@ -7,12 +7,14 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
+pub mod borrow;
 pub mod builtins;
 pub mod bytes;
 #[doc(hidden)]
 pub mod class;
 pub mod dict;
 pub mod error;
+pub mod gc;
 pub mod handle;
 #[doc(hidden)]
 pub mod instance_dict;
@@ -31,6 +33,7 @@ pub mod tuple;
 pub mod value;
 pub mod value_ref;
 
+pub use borrow::{PyRef, PyRefMut};
 pub use builtins::{delattr, dir, getattr, getattr_ref, getsizeof, hasattr, setattr, total_sizeof, vars};
 pub use bytes::PyBytes;
 pub use dict::{Dict, PyDict};

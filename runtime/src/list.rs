@@ -1,9 +1,12 @@
 //! `PyList`: Python's `list`, shared and mutable.
 
 use std::fmt;
-use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Weak};
+
+use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::error::Error;
+use crate::gc;
 use crate::trashcan;
 use crate::value::{self, Value};
 
@@ -13,8 +16,11 @@ use crate::value::{self, Value};
 ///
 /// Access goes through a read-write lock, held only inside each method
 /// (never while user code runs, and a replaced item is dropped after it is
-/// released). `Display` is Python's `repr`, `[...]` where the list contains
-/// itself; `==` compares contents (see [`Value`]'s equality).
+/// released; a read inside a read, as `repr` of a list that holds itself
+/// takes, does not wait for a writer). The cycle collector tracks every
+/// list: `a.children = [a]` is freed by [`gc::collect`]. `Display` is
+/// Python's `repr`, `[...]` where the list contains itself; `==` compares
+/// contents (see [`Value`]'s equality).
 ///
 /// ```
 /// use pyslots::{PyList, Value};
@@ -26,18 +32,18 @@ use crate::value::{self, Value};
 /// a.push(Value::List(a.clone()));            // a list that holds itself
 /// assert_eq!(b.to_string(), "[1, 'a', 2.5, [...]]");
 /// ```
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct PyList(Arc<ListCell>);
 
-#[derive(Default)]
 struct ListCell {
+    gc: gc::Header,
     items: RwLock<Vec<Value>>,
 }
 
 /// A list nested a million deep drops in a loop, not a million frames.
 impl Drop for ListCell {
     fn drop(&mut self) {
-        let items = std::mem::take(self.items.get_mut().unwrap_or_else(PoisonError::into_inner));
+        let items = std::mem::take(self.items.get_mut());
         if !items.is_empty() {
             trashcan::drop_nested(items);
         }
@@ -51,11 +57,17 @@ impl PyList {
     }
 
     fn read(&self) -> RwLockReadGuard<'_, Vec<Value>> {
-        self.0.items.read().unwrap_or_else(PoisonError::into_inner)
+        self.0.items.read_recursive()
     }
 
     fn write(&self) -> RwLockWriteGuard<'_, Vec<Value>> {
-        self.0.items.write().unwrap_or_else(PoisonError::into_inner)
+        self.0.items.write()
+    }
+
+    /// Reports this handle to the cycle collector (see [`Value::traverse`]).
+    #[inline]
+    pub fn traverse(&self, visit: &mut gc::Visit<'_>) {
+        visit.node(&self.0.gc);
     }
 
     /// The number of items.
@@ -132,7 +144,34 @@ impl PyList {
 
 impl From<Vec<Value>> for PyList {
     fn from(items: Vec<Value>) -> PyList {
-        PyList(Arc::new(ListCell { items: RwLock::new(items) }))
+        let cell = Arc::new(ListCell { gc: gc::Header::new(), items: RwLock::new(items) });
+        gc::track(Arc::downgrade(&cell) as Weak<dyn gc::Node>);
+        PyList(cell)
+    }
+}
+
+impl Default for PyList {
+    fn default() -> PyList {
+        PyList::from(Vec::new())
+    }
+}
+
+impl gc::Node for ListCell {
+    fn header(&self) -> &gc::Header {
+        &self.gc
+    }
+    fn try_traverse(&self, visit: &mut gc::Visit<'_>) -> bool {
+        let Some(items) = self.items.try_read_recursive() else { return false };
+        items.iter().for_each(|v| v.traverse(visit));
+        true
+    }
+    fn try_lock(&self) -> Option<Box<dyn gc::Locked + '_>> {
+        let guard = self.items.try_write()?;
+        let traverse = |items: &Vec<Value>, visit: &mut gc::Visit<'_>| items.iter().for_each(|v| v.traverse(visit));
+        Some(Box::new(gc::WriteLocked { guard, traverse }))
+    }
+    fn clear(&self) {
+        gc::clear(&self.items);
     }
 }
 

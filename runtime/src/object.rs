@@ -117,6 +117,13 @@ pub trait Object: fmt::Debug + Send + Sync + 'static {
     /// Heap bytes the instance owns (its dict, strings, values), not
     /// counting the instance itself; see [`total_sizeof`](crate::total_sizeof).
     fn heap_size(&self) -> usize;
+
+    /// Reports every handle the instance holds to the cycle collector;
+    /// [`ClassImpl::traverse`](crate::class::ClassImpl::traverse).
+    #[doc(hidden)]
+    fn traverse(&self, visit: &mut crate::gc::Visit<'_>) {
+        let _ = visit;
+    }
 }
 
 /// A class made by `#[pyclass_like]`: an [`Object`] whose [`Layout`] is

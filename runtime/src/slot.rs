@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::bytes::PyBytes;
+use crate::gc::Visit;
 use crate::handle::{Py, PyObject};
 use crate::object::PyClass;
 use crate::pystr::PyStr;
@@ -179,6 +180,14 @@ pub trait SlotValue: Sized + Send + Sync + 'static {
         let _ = stored;
         0
     }
+    /// Reports every handle the stored value holds (objects, lists, dicts,
+    /// tuples) to the cycle collector, through [`Value::traverse`] or a
+    /// handle's `traverse`. The default reports nothing: right for a type
+    /// that holds no handle. A type that holds one and does not report it
+    /// is never part of a collected cycle: what it holds stays alive.
+    fn traverse(stored: &Self::Stored, visit: &mut Visit<'_>) {
+        let _ = (stored, visit);
+    }
 }
 
 /// `None`, to lend.
@@ -215,6 +224,7 @@ macro_rules! slot_value {
             load($load_arg:ident): $load:expr,
             borrow($borrow_arg:ident): $borrow:expr,
             $(heap_size($heap_arg:ident): $heap:expr,)?
+            $(traverse($traverse_arg:ident, $visit:ident): $traverse:expr,)?
             $(#[$convert_attr:meta])*
             fn convert($value:ident: Value) -> Result<$converted:ty, Mismatch> $convert:block
         }
@@ -251,6 +261,12 @@ macro_rules! slot_value {
                 #[inline]
                 fn heap_size($heap_arg: &$stored) -> usize {
                     $heap
+                }
+            )?
+            $(
+                #[inline]
+                fn traverse($traverse_arg: &$stored, $visit: &mut Visit<'_>) {
+                    $traverse
                 }
             )?
             $(#[$convert_attr])*
@@ -474,6 +490,7 @@ slot_value! {
         load(stored): stored.clone(),
         borrow(stored): ValueRef::Value(stored),
         heap_size(stored): stored.heap_size(),
+        traverse(stored, visit): stored.traverse(visit),
         #[inline]
         fn convert(value: Value) -> Result<Value, Mismatch> {
             Ok(value)
@@ -526,6 +543,12 @@ impl<T: SlotValue> SlotValue for Option<T> {
     fn heap_size(stored: &Option<T::Stored>) -> usize {
         stored.as_ref().map_or(0, T::heap_size)
     }
+    #[inline]
+    fn traverse(stored: &Option<T::Stored>, visit: &mut Visit<'_>) {
+        if let Some(s) = stored {
+            T::traverse(s, visit);
+        }
+    }
 }
 
 slot_value! {
@@ -539,6 +562,7 @@ slot_value! {
         get(stored): stored.as_ref(),
         load(stored): stored.as_ref().map_or(Value::None, |p| Value::from(p.clone())),
         borrow(stored): ValueRef::Owned(Self::load(stored)),
+        traverse(stored, visit): if let Some(p) = stored { p.traverse(visit) },
         #[inline]
         fn convert(value: Value) -> Result<Option<Py<T>>, Mismatch> {
             match value {
@@ -563,6 +587,7 @@ slot_value! {
         get(stored): stored.as_ref(),
         load(stored): stored.clone().map_or(Value::None, Value::Object),
         borrow(stored): stored.as_ref().map_or(ValueRef::Value(&NONE), ValueRef::Object),
+        traverse(stored, visit): if let Some(o) = stored { o.traverse(visit) },
         #[inline]
         fn convert(value: Value) -> Result<Option<PyObject>, Mismatch> {
             match value {
@@ -622,6 +647,7 @@ slot_value! {
         load(stored): Value::List(stored.iter().map(T::load).collect()),
         borrow(stored): ValueRef::Owned(Self::load(stored)),
         heap_size(stored): stored.capacity() * std::mem::size_of::<T::Stored>() + stored.iter().map(T::heap_size).sum::<usize>(),
+        traverse(stored, visit): stored.iter().for_each(|s| T::traverse(s, visit)),
         fn convert(value: Value) -> Result<Vec<T::Stored>, Mismatch> {
             convert_items::<T>(value)
         }
@@ -719,6 +745,9 @@ macro_rules! map_slot {
                 let size: fn(&Self::Stored) -> usize = $size;
                 size(stored) + stored.iter().map(|(k, v)| k.heap_size() + T::heap_size(v)).sum::<usize>()
             }
+            fn traverse(stored: &Self::Stored, visit: &mut Visit<'_>) {
+                stored.values().for_each(|v| T::traverse(v, visit));
+            }
         }
     )*};
 }
@@ -769,6 +798,10 @@ macro_rules! tuple_slot {
             #[inline]
             fn heap_size(stored: &Self::Stored) -> usize {
                 0 $(+ $t::heap_size(&stored.$i))+
+            }
+            #[inline]
+            fn traverse(stored: &Self::Stored, visit: &mut Visit<'_>) {
+                $($t::traverse(&stored.$i, visit);)+
             }
         }
     )*};

@@ -2,8 +2,9 @@
 
 use std::fmt;
 use std::ops::Deref;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
+use crate::gc;
 use crate::trashcan;
 use crate::value::{self, Value};
 
@@ -26,6 +27,7 @@ pub struct PyTuple(Arc<TupleCell>);
 
 #[derive(Default)]
 struct TupleCell {
+    gc: gc::Header,
     items: Box<[Value]>,
 }
 
@@ -40,9 +42,20 @@ impl Drop for TupleCell {
 }
 
 impl PyTuple {
-    /// A tuple of `items`.
+    /// A tuple of `items`. The cycle collector tracks it if an item can
+    /// hold references (an object, a list, a dict, a tracked tuple).
     pub fn new(items: Vec<Value>) -> PyTuple {
-        PyTuple(Arc::new(TupleCell { items: items.into_boxed_slice() }))
+        let cell = Arc::new(TupleCell { gc: gc::Header::new(), items: items.into_boxed_slice() });
+        if cell.items.iter().any(Value::may_hold_references) {
+            gc::track(Arc::downgrade(&cell) as Weak<dyn gc::Node>);
+        }
+        PyTuple(cell)
+    }
+
+    /// Reports this handle to the cycle collector (see [`Value::traverse`]).
+    #[inline]
+    pub fn traverse(&self, visit: &mut gc::Visit<'_>) {
+        visit.node(&self.0.gc);
     }
 
     /// The items.
@@ -66,6 +79,23 @@ impl PyTuple {
             + std::mem::size_of::<TupleCell>()
             + std::mem::size_of_val::<[Value]>(&self.0.items)
             + self.0.items.iter().map(Value::heap_size).sum::<usize>()
+    }
+}
+
+impl gc::Node for TupleCell {
+    fn header(&self) -> &gc::Header {
+        &self.gc
+    }
+    fn try_traverse(&self, visit: &mut gc::Visit<'_>) -> bool {
+        self.items.iter().for_each(|v| v.traverse(visit));
+        true
+    }
+    fn try_lock(&self) -> Option<Box<dyn gc::Locked + '_>> {
+        Some(Box::new(gc::Unlocked(self)))
+    }
+    fn clear(&self) {}
+    fn immutable(&self) -> bool {
+        true
     }
 }
 

@@ -252,6 +252,31 @@ impl Value {
         }
     }
 
+    /// Reports the handle this value is, if it is one (an object, a list,
+    /// a dict, a tuple), to the cycle collector: what a
+    /// [`SlotValue::traverse`](crate::SlotValue::traverse) of a type that
+    /// holds values calls for each.
+    #[inline]
+    pub fn traverse(&self, visit: &mut crate::gc::Visit<'_>) {
+        match self {
+            Value::Object(o) => o.traverse(visit),
+            Value::List(l) => l.traverse(visit),
+            Value::Dict(d) => d.traverse(visit),
+            Value::Tuple(t) => t.traverse(visit),
+            _ => {}
+        }
+    }
+
+    /// Whether the value can take part in a reference cycle: an object, a
+    /// list, a dict, or a tuple holding one.
+    pub(crate) fn may_hold_references(&self) -> bool {
+        match self {
+            Value::Object(_) | Value::List(_) | Value::Dict(_) => true,
+            Value::Tuple(t) => t.iter().any(Value::may_hold_references),
+            _ => false,
+        }
+    }
+
     /// Heap bytes this value owns: a long string's or bytes' buffer, a big
     /// integer, a list's, tuple's or dict's contents. An `Object` is a
     /// separately sized object and counts nothing.

@@ -39,6 +39,7 @@ const RESERVED: &[&str] = &[
     "dict_mut",
     "layout",
     "heap_size",
+    "traverse",
     "slot_get",
     "slot_set",
     "slot_del",
@@ -85,8 +86,9 @@ struct Storage {
     del_arms: Vec<TokenStream>,
     /// Whether the class has a `__pyslots_dict` field (a `DictSlot`).
     own_dict: bool,
-    /// Terms of `heap_size`, the bases' aside.
-    heap: Vec<TokenStream>,
+    /// What the instance owns, the bases' aside: one term of `heap_size`
+    /// and of `traverse` each.
+    owned: Vec<Owned>,
     /// Further `ClassImpl` items (a regular class's key table).
     class_impl_extra: TokenStream,
     /// Typed accessors.
@@ -104,6 +106,20 @@ struct Storage {
     weakref_entry: Option<TokenStream>,
     /// The doc of `new`.
     new_doc: String,
+}
+
+/// A field the instance owns: `heap_size` sums `#heap(#arg)` over them,
+/// `traverse` calls `#traverse(#arg, visit)` on each.
+struct Owned {
+    heap: TokenStream,
+    traverse: TokenStream,
+    arg: TokenStream,
+}
+
+impl Owned {
+    fn new(heap: TokenStream, traverse: TokenStream, arg: TokenStream) -> Owned {
+        Owned { heap, traverse, arg }
+    }
 }
 
 /// Everything the items of one class are built from.
@@ -220,7 +236,7 @@ impl<'a> ClassBuilder<'a> {
                 }
             };
         }
-        s.heap.push(self.own_dict_heap());
+        s.owned.push(self.own_dict());
         s.declared_slots = quote!(#pv::None);
         s.has_dict = quote!(true);
         s.has_weakref = quote!(true);
@@ -273,7 +289,8 @@ impl<'a> ClassBuilder<'a> {
                     s.del_arms.push(
                         quote!(#key => #pv::delete_typed::<#ty, _>(&mut self.#fid, &mut self.__pyslots_set, #bit)),
                     );
-                    s.heap.push(quote!(<#ty as #pv::SlotValue>::heap_size(&self.#fid)));
+                    let slot = quote!(<#ty as #pv::SlotValue>);
+                    s.owned.push(Owned::new(quote!(#slot::heap_size), quote!(#slot::traverse), quote!(&self.#fid)));
                 }
                 SlotKind::Untyped { index } => {
                     let fid = format_ident!("__pyslots_u{}", index);
@@ -284,7 +301,11 @@ impl<'a> ClassBuilder<'a> {
                     s.get_ref_arms.push(quote!(#key => #pv::read_untyped_ref(&self.#fid)));
                     s.set_arms.push(quote!(#key => #pv::write_untyped(&mut self.#fid, __pyslots_value)));
                     s.del_arms.push(quote!(#key => #pv::delete_untyped(&mut self.#fid)));
-                    s.heap.push(quote!(#pv::untyped_heap_size(&self.#fid)));
+                    s.owned.push(Owned::new(
+                        quote!(#pv::untyped_heap_size),
+                        quote!(#pv::untyped_traverse),
+                        quote!(&self.#fid),
+                    ));
                 }
             }
             s.own_names.push((name.clone(), slot.tokens.clone()));
@@ -302,7 +323,7 @@ impl<'a> ClassBuilder<'a> {
             s.fields.push(quote!(__pyslots_dict: #pv::LazyDict));
             s.init_new.push(quote!(__pyslots_dict: #pv::Default::default()));
             s.init_default.push(quote!(__pyslots_dict: #pv::Default::default()));
-            s.heap.push(self.own_dict_heap());
+            s.owned.push(self.own_dict());
         }
         s.after_new = self.merge_dicts(s.own_dict);
         s.accessors = self.accessors(sp);
@@ -340,10 +361,14 @@ impl<'a> ClassBuilder<'a> {
         }
     }
 
-    /// The heap bytes of the class's own dict storage.
-    fn own_dict_heap(&self) -> TokenStream {
+    /// The class's own dict storage.
+    fn own_dict(&self) -> Owned {
         let pv = &self.pv;
-        quote!(#pv::dict_heap_size(#pv::DictSlot::view(&self.__pyslots_dict, <Self as #pv::ClassImpl>::shared_keys())))
+        Owned::new(
+            quote!(#pv::dict_heap_size),
+            quote!(#pv::dict_traverse),
+            quote!(#pv::DictSlot::view(&self.__pyslots_dict, <Self as #pv::ClassImpl>::shared_keys())),
+        )
     }
 
     // -----------------------------------------------------------------------
@@ -428,13 +453,24 @@ impl<'a> ClassBuilder<'a> {
         let has_slot_methods = !s.slot_names.is_empty() || self.has_bases() || !self.class_attrs.is_empty();
         let slot_methods = has_slot_methods.then(|| self.slot_methods());
         let dict_methods = self.dict_methods();
-        let base_heap = self.base_fields.iter().map(|f| quote!(#pv::ClassImpl::heap_size(&self.#f)));
-        let heap: Vec<TokenStream> = s.heap.iter().cloned().chain(base_heap).collect();
-        let heap = (!heap.is_empty()).then(|| {
+        let bases: Vec<Owned> = self
+            .base_fields
+            .iter()
+            .map(|f| Owned::new(quote!(#pv::ClassImpl::heap_size), quote!(#pv::ClassImpl::traverse), quote!(&self.#f)))
+            .collect();
+        let owned: Vec<&Owned> = s.owned.iter().chain(&bases).collect();
+        let heap = (!owned.is_empty()).then(|| {
+            let heap = owned.iter().map(|o| &o.heap);
+            let traverse = owned.iter().map(|o| &o.traverse);
+            let (arg, arg2) = (owned.iter().map(|o| &o.arg), owned.iter().map(|o| &o.arg));
             quote! {
                 #[inline]
                 fn heap_size(&self) -> ::core::primitive::usize {
-                    #(#heap)+*
+                    #(#heap(#arg))+*
+                }
+                #[inline]
+                fn traverse(&self, __pyslots_visit: &mut #pv::Visit<'_>) {
+                    #(#traverse(#arg2, __pyslots_visit);)*
                 }
             }
         });

@@ -47,6 +47,16 @@ impl ::pyslots::__private::ClassImpl for Person {
             <Self as ::pyslots::__private::ClassImpl>::shared_keys(),
         ))
     }
+    #[inline]
+    fn traverse(&self, __pyslots_visit: &mut ::pyslots::__private::Visit<'_>) {
+        ::pyslots::__private::dict_traverse(
+            ::pyslots::__private::DictSlot::view(
+                &self.__pyslots_dict,
+                <Self as ::pyslots::__private::ClassImpl>::shared_keys(),
+            ),
+            __pyslots_visit,
+        );
+    }
     #[inline(always)]
     fn shared_keys() -> &'static ::pyslots::__private::SharedKeys {
         static KEYS: ::pyslots::__private::SharedKeys = ::pyslots::__private::SharedKeys { names: &["name", "age"] };

@@ -167,6 +167,11 @@ impl ::pyslots::__private::ClassImpl for Dog {
         <String as ::pyslots::__private::SlotValue>::heap_size(&self.breed)
             + ::pyslots::__private::ClassImpl::heap_size(&self.__pyslots_base0)
     }
+    #[inline]
+    fn traverse(&self, __pyslots_visit: &mut ::pyslots::__private::Visit<'_>) {
+        <String as ::pyslots::__private::SlotValue>::traverse(&self.breed, __pyslots_visit);
+        ::pyslots::__private::ClassImpl::traverse(&self.__pyslots_base0, __pyslots_visit);
+    }
 }
 impl ::pyslots::__private::PyClass for Dog {
     const LAYOUT: ::pyslots::__private::Layout = ::pyslots::__private::Layout {

@@ -126,6 +126,11 @@ impl ::pyslots::__private::ClassImpl for Point {
         <f64 as ::pyslots::__private::SlotValue>::heap_size(&self.x)
             + <f64 as ::pyslots::__private::SlotValue>::heap_size(&self.y)
     }
+    #[inline]
+    fn traverse(&self, __pyslots_visit: &mut ::pyslots::__private::Visit<'_>) {
+        <f64 as ::pyslots::__private::SlotValue>::traverse(&self.x, __pyslots_visit);
+        <f64 as ::pyslots::__private::SlotValue>::traverse(&self.y, __pyslots_visit);
+    }
 }
 impl ::pyslots::__private::PyClass for Point {
     const LAYOUT: ::pyslots::__private::Layout = ::pyslots::__private::Layout {

@@ -77,6 +77,11 @@ impl ::pyslots::__private::ClassImpl for Node {
         ::pyslots::__private::untyped_heap_size(&self.__pyslots_u0)
             + ::pyslots::__private::untyped_heap_size(&self.__pyslots_u1)
     }
+    #[inline]
+    fn traverse(&self, __pyslots_visit: &mut ::pyslots::__private::Visit<'_>) {
+        ::pyslots::__private::untyped_traverse(&self.__pyslots_u0, __pyslots_visit);
+        ::pyslots::__private::untyped_traverse(&self.__pyslots_u1, __pyslots_visit);
+    }
 }
 impl ::pyslots::__private::PyClass for Node {
     const LAYOUT: ::pyslots::__private::Layout = ::pyslots::__private::Layout {

@@ -1,0 +1,560 @@
+//! The cycle collector (`pyslots::gc`) and borrow conflicts on one thread.
+//!
+//! Random object graphs (cycles, self-references, shared subgraphs, lists,
+//! dicts and tuples in the graph, some nodes held from outside, weak
+//! references) are built in pyslots and in CPython; after `collect()`
+//! exactly the objects nothing outside reaches must have been dropped, as
+//! CPython's `gc.collect()` frees them.
+
+use std::collections::{BTreeSet, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Barrier, Mutex};
+use std::time::Duration;
+
+use pyslots::gc;
+use pyslots::prelude::*;
+use pyslots_testkit::oracle;
+use pyslots_testkit::rng::{env_or, Rng};
+
+/// Ids of the instances whose `Drop` ran (every test's: ids are unique).
+static FREED: Mutex<BTreeSet<i64>> = Mutex::new(BTreeSet::new());
+
+fn freed(id: i64) -> bool {
+    FREED.lock().unwrap().contains(&id)
+}
+
+/// A slotted node: `id`, two untyped slots and weak references.
+#[pyclass_like]
+#[slots(id, a, b, __weakref__)]
+struct GS {
+    id: i64,
+}
+
+/// A regular node: `id` and whatever else in its dict.
+#[pyclass_like]
+struct GR {
+    id: i64,
+}
+
+// A cleared instance (its contents taken out) and an emptied cell leave
+// `object.__new__`'s instance behind, with no id: only real drops count.
+impl Drop for GS {
+    fn drop(&mut self) {
+        if let Ok(id) = self.id() {
+            assert!(FREED.lock().unwrap().insert(*id), "node {id} dropped twice");
+        }
+    }
+}
+
+impl Drop for GR {
+    fn drop(&mut self) {
+        if let Ok(Value::Int(id)) = self.getattr("id") {
+            assert!(FREED.lock().unwrap().insert(id), "node {id} dropped twice");
+        }
+    }
+}
+
+#[pyclass_like]
+#[slots(other, items, __weakref__)]
+struct Link {
+    other: Option<Py<Link>>,
+}
+
+// ---------------------------------------------------------------------------
+// Simple cases.
+
+#[test]
+fn a_self_reference_is_freed_at_the_next_collection() {
+    let a = Py::new(GS::new(1_000_001));
+    a.write().setattr("a", Value::from(&a)).unwrap(); // a.a = a
+    let weak = Py::downgrade(&a);
+    drop(a);
+    assert!(weak.upgrade().is_some(), "reference counting alone keeps a cycle");
+    gc::collect();
+    assert!(freed(1_000_001));
+    assert!(weak.upgrade().is_none());
+}
+
+#[test]
+fn a_cycle_through_a_list_is_freed() {
+    let a = Py::new(GS::new(1_000_002));
+    let children = PyList::new();
+    children.push(Value::from(&a));
+    a.write().setattr("b", Value::List(children.clone())).unwrap(); // a.b = [a]
+    drop(a);
+    // The list held from outside keeps its items alive.
+    gc::collect();
+    assert!(!freed(1_000_002));
+    drop(children);
+    gc::collect();
+    assert!(freed(1_000_002));
+}
+
+#[test]
+fn a_typed_cycle_and_what_it_holds_are_freed() {
+    let a = Py::new(Link::new(None));
+    let b = Py::new(Link::new(Some(a.clone())));
+    let kept = Py::new(GS::new(1_000_003));
+    let lost = Py::new(GS::new(1_000_004));
+    a.write().set_other(Some(b.clone()));
+    a.write().setattr("items", Value::tuple([Value::from(&kept), Value::from(&lost)])).unwrap();
+    let (wa, wb) = (Py::downgrade(&a), Py::downgrade(&b));
+    drop((a, b, lost));
+    assert!(gc::collect() >= 3, "a, b and the tuple");
+    assert!(wa.upgrade().is_none() && wb.upgrade().is_none());
+    assert!(freed(1_000_004) && !freed(1_000_003));
+    assert_eq!(*kept.read().id().unwrap(), 1_000_003);
+}
+
+#[test]
+fn disabled_collection_frees_cycles_only_when_asked() {
+    // Automatic collection is global: this only checks the switch.
+    gc::disable();
+    assert!(!gc::is_enabled());
+    gc::enable();
+    assert!(gc::is_enabled());
+}
+
+// ---------------------------------------------------------------------------
+// Random graphs against CPython.
+
+/// Where a reference points: a node or a container, by index.
+#[derive(Clone, Copy, Debug)]
+enum Ref {
+    Node(usize),
+    Cont(usize),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Kind {
+    List,
+    Dict,
+    Tuple,
+}
+
+#[derive(Debug)]
+struct Graph {
+    /// `true` for a slotted node, `false` for a regular one.
+    slotted: Vec<bool>,
+    /// Containers and their items (a tuple's: nodes, lists, dicts, earlier
+    /// tuples; a list's or dict's: anything, itself included).
+    conts: Vec<(Kind, Vec<Ref>)>,
+    /// `node.name = ref`, in order.
+    attrs: Vec<(usize, &'static str, Ref)>,
+    held: Vec<Ref>,
+    weak: Vec<usize>,
+}
+
+fn random_graph(rng: &mut Rng) -> Graph {
+    let n = 1 + rng.below(8);
+    let slotted = (0..n).map(|_| rng.chance(60)).collect();
+    let n_conts = rng.below(5);
+    let kinds: Vec<Kind> = (0..n_conts).map(|_| *rng.pick(&[Kind::List, Kind::Dict, Kind::Tuple])).collect();
+    let mut conts = Vec::new();
+    for (i, &kind) in kinds.iter().enumerate() {
+        let items = (0..rng.below(4))
+            .map(|_| loop {
+                if rng.chance(65) {
+                    break Ref::Node(rng.below(n));
+                }
+                let j = rng.below(n_conts);
+                // A tuple holds only what exists before it.
+                if kind != Kind::Tuple || kinds[j] != Kind::Tuple || j < i {
+                    break Ref::Cont(j);
+                }
+            })
+            .collect();
+        conts.push((kind, items));
+    }
+    let any = |rng: &mut Rng| {
+        if n_conts == 0 || rng.chance(70) {
+            Ref::Node(rng.below(n))
+        } else {
+            Ref::Cont(rng.below(n_conts))
+        }
+    };
+    let attrs = (0..rng.below(2 * n + 1)).map(|_| (rng.below(n), *rng.pick(&["a", "b"]), any(rng))).collect();
+    let held = (0..rng.below(3)).map(|_| any(rng)).collect();
+    let weak = (0..n).filter(|_| rng.chance(30)).collect();
+    Graph { slotted, conts, attrs, held, weak }
+}
+
+impl Graph {
+    /// The nodes reachable from what is held, by the graph's last state.
+    fn reachable(&self) -> HashSet<usize> {
+        let n = self.slotted.len();
+        let mut out: Vec<Vec<Ref>> = vec![Vec::new(); n + self.conts.len()];
+        let mut last = std::collections::HashMap::new();
+        for &(node, name, r) in &self.attrs {
+            last.insert((node, name), r);
+        }
+        for (&(node, _), &r) in &last {
+            out[node].push(r);
+        }
+        for (i, (_, items)) in self.conts.iter().enumerate() {
+            out[n + i].extend(items);
+        }
+        let id = |r: Ref| match r {
+            Ref::Node(i) => i,
+            Ref::Cont(i) => n + i,
+        };
+        let mut seen: HashSet<usize> = self.held.iter().map(|&r| id(r)).collect();
+        let mut stack: Vec<usize> = seen.iter().copied().collect();
+        while let Some(i) = stack.pop() {
+            for &r in &out[i] {
+                if seen.insert(id(r)) {
+                    stack.push(id(r));
+                }
+            }
+        }
+        seen.into_iter().filter(|&i| i < n).collect()
+    }
+
+    fn python(&self, gid: usize) -> String {
+        let r = |r: &Ref| match r {
+            Ref::Node(i) => format!("('n',{i})"),
+            Ref::Cont(i) => format!("('c',{i})"),
+        };
+        let kinds: String = self.slotted.iter().map(|&s| if s { 's' } else { 'r' }).collect();
+        let conts: Vec<String> = self
+            .conts
+            .iter()
+            .map(|(k, items)| {
+                let k = match k {
+                    Kind::List => 'l',
+                    Kind::Dict => 'd',
+                    Kind::Tuple => 't',
+                };
+                format!("('{k}',[{}])", items.iter().map(r).collect::<Vec<_>>().join(","))
+            })
+            .collect();
+        let attrs: Vec<String> = self.attrs.iter().map(|(n, a, x)| format!("({n},'{a}',{})", r(x))).collect();
+        let held: Vec<String> = self.held.iter().map(r).collect();
+        format!("({gid},'{kinds}',[{}],[{}],[{}],{:?})", conts.join(","), attrs.join(","), held.join(","), self.weak)
+    }
+}
+
+enum Weak {
+    S(WeakRef<GS>),
+    R(WeakRef<GR>),
+}
+
+impl Weak {
+    fn alive(&self) -> bool {
+        match self {
+            Weak::S(w) => w.upgrade().is_some(),
+            Weak::R(w) => w.upgrade().is_some(),
+        }
+    }
+}
+
+fn node_id(gid: usize, i: usize) -> i64 {
+    (gid * 100 + i) as i64
+}
+
+/// Builds the graph; returns what is held and the weak references.
+fn build(gid: usize, g: &Graph) -> (Vec<Value>, Vec<Weak>) {
+    let nodes: Vec<Value> = g
+        .slotted
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| {
+            let id = node_id(gid, i);
+            if s {
+                Value::from(Py::new(GS::new(id)))
+            } else {
+                Value::from(Py::new(GR::new(id)))
+            }
+        })
+        .collect();
+    let mut conts: Vec<Value> = g
+        .conts
+        .iter()
+        .map(|(k, _)| match k {
+            Kind::List => Value::List(PyList::new()),
+            Kind::Dict => Value::Dict(PyDict::new()),
+            Kind::Tuple => Value::None,
+        })
+        .collect();
+    let get = |conts: &[Value], r: Ref| match r {
+        Ref::Node(i) => nodes[i].clone(),
+        Ref::Cont(i) => conts[i].clone(),
+    };
+    for (i, (k, items)) in g.conts.iter().enumerate() {
+        if *k == Kind::Tuple {
+            conts[i] = Value::tuple(items.iter().map(|&r| get(&conts, r)).collect::<Vec<_>>());
+        }
+    }
+    for (i, (k, items)) in g.conts.iter().enumerate() {
+        for (j, &r) in items.iter().enumerate() {
+            match (k, &conts[i]) {
+                (Kind::List, Value::List(l)) => l.push(get(&conts, r)),
+                (Kind::Dict, Value::Dict(d)) => {
+                    d.insert(format!("k{j}"), get(&conts, r));
+                }
+                _ => {}
+            }
+        }
+    }
+    for &(n, name, r) in &g.attrs {
+        nodes[n].as_object().unwrap().setattr(name, get(&conts, r)).unwrap();
+    }
+    let held = g.held.iter().map(|&r| get(&conts, r)).collect();
+    let weak = g
+        .weak
+        .iter()
+        .map(|&i| {
+            let o = nodes[i].as_object().unwrap().clone();
+            match o.downcast::<GS>() {
+                Ok(p) => Weak::S(Py::downgrade(&p)),
+                Err(o) => Weak::R(Py::downgrade(&o.downcast::<GR>().unwrap())),
+            }
+        })
+        .collect();
+    (held, weak)
+}
+
+const PYTHON_GRAPHS: &str = r#"
+import gc, weakref
+freed = []
+class S:
+    __slots__ = ('id', 'a', 'b', '__weakref__')
+    def __init__(self, id): self.id = id
+    def __del__(self): freed.append(self.id)
+class R:
+    def __init__(self, id): self.id = id
+    def __del__(self): freed.append(self.id)
+def build(gid, kinds, conts, attrs, held, weak):
+    nodes = [(S if k == 's' else R)(gid * 100 + i) for i, k in enumerate(kinds)]
+    cs = [[] if k == 'l' else {} if k == 'd' else None for k, _ in conts]
+    ref = lambda r: nodes[r[1]] if r[0] == 'n' else cs[r[1]]
+    for i, (k, items) in enumerate(conts):
+        if k == 't':
+            cs[i] = tuple(ref(r) for r in items)
+    for i, (k, items) in enumerate(conts):
+        if k == 'l':
+            cs[i].extend(ref(r) for r in items)
+        elif k == 'd':
+            cs[i].update((f'k{j}', ref(r)) for j, r in enumerate(items))
+    for n, name, r in attrs:
+        setattr(nodes[n], name, ref(r))
+    return [ref(r) for r in held], [weakref.ref(nodes[i]) for i in weak]
+gc.disable()
+gc.freeze()  # GRAPHS itself: not scanned by every collection
+for g in GRAPHS:
+    held, weak = build(*g)
+    gc.collect()
+    print(' '.join(map(str, sorted(freed))), '|', ' '.join('1' if w() is not None else '0' for w in weak))
+    freed.clear()
+    del held, weak
+    gc.collect()
+    freed.clear()
+"#;
+
+#[test]
+fn random_graphs_free_what_cpython_frees() {
+    let count = env_or("PYSLOTS_GC_GRAPHS", 10_000usize);
+    let seed = env_or("PYSLOTS_GC_SEED", 0x9c_5eed_u64);
+    let mut rng = Rng::new(seed);
+    let graphs: Vec<Graph> = (0..count).map(|_| random_graph(&mut rng)).collect();
+    // Ids from 10^7 on: clear of the other tests' ids.
+    let base = 100_000;
+    let script = format!(
+        "GRAPHS = [\n{}\n]\n{PYTHON_GRAPHS}",
+        graphs.iter().enumerate().map(|(i, g)| g.python(base + i) + ",").collect::<Vec<_>>().join("\n")
+    );
+    let cpython = oracle::run(&script);
+    assert_eq!(cpython.len(), count);
+    let (mut leaked, mut wrongly_freed, mut unlike_cpython) = (0, 0, 0);
+    for (i, g) in graphs.iter().enumerate() {
+        let gid = base + i;
+        let (held, weak) = build(gid, g);
+        gc::collect();
+        let reachable = g.reachable();
+        let ours: Vec<i64> = (0..g.slotted.len()).map(|n| node_id(gid, n)).filter(|&id| freed(id)).collect();
+        for n in 0..g.slotted.len() {
+            match (reachable.contains(&n), freed(node_id(gid, n))) {
+                (false, false) => leaked += 1,
+                (true, true) => wrongly_freed += 1,
+                _ => {}
+            }
+        }
+        let ours_line = format!(
+            "{} | {}",
+            ours.iter().map(i64::to_string).collect::<Vec<_>>().join(" "),
+            weak.iter().map(|w| if w.alive() { "1" } else { "0" }).collect::<Vec<_>>().join(" ")
+        );
+        if ours_line != cpython[i] {
+            unlike_cpython += 1;
+            if unlike_cpython <= 5 {
+                eprintln!("graph {i}: pyslots `{ours_line}`, CPython `{}`\n  {g:?}", cpython[i]);
+            }
+        }
+        drop((held, weak));
+        gc::collect();
+        for n in 0..g.slotted.len() {
+            assert!(freed(node_id(gid, n)), "graph {i}: node {n} outlives everything that held it");
+        }
+    }
+    println!("{count} graphs, {leaked} leaked, {wrongly_freed} wrongly freed, {unlike_cpython} unlike CPython");
+    assert_eq!((leaked, wrongly_freed, unlike_cpython), (0, 0, 0));
+}
+
+// ---------------------------------------------------------------------------
+// Deep rings and threads.
+
+#[test]
+fn a_collected_ring_of_a_million_nodes_drops_without_overflow() {
+    std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(|| {
+            let first = Py::new(Link::new(None));
+            let mut head = first.clone();
+            for _ in 1..1_000_000 {
+                head = Py::new(Link::new(Some(head)));
+            }
+            first.write().set_other(Some(head)); // closes the ring
+            let weak = Py::downgrade(&first);
+            drop(first);
+            assert!(weak.upgrade().is_some());
+            gc::collect();
+            assert!(weak.upgrade().is_none());
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+#[pyclass_like]
+#[slots(count, peer, __weakref__)]
+struct Counter {
+    count: i64,
+}
+
+#[test]
+fn threads_run_while_another_collects() {
+    const THREADS: usize = 3;
+    const ROUNDS: i64 = 3_000;
+    let counter = Py::new(Counter::new(0));
+    let done = AtomicBool::new(false);
+    let barrier = Barrier::new(THREADS + 1);
+    std::thread::scope(|s| {
+        for t in 0..THREADS {
+            let (counter, barrier) = (&counter, &barrier);
+            s.spawn(move || {
+                barrier.wait();
+                for i in 0..ROUNDS {
+                    {
+                        let mut c = counter.write();
+                        let n = *c.count().unwrap();
+                        c.set_count(n + 1);
+                    }
+                    // Garbage cycles for the collector, and a live object
+                    // reached only through a weak reference and a cycle.
+                    let a = Py::new(Counter::new(i));
+                    a.write().setattr("peer", Value::from(&a)).unwrap();
+                    let w = Py::downgrade(&a);
+                    let id = (t as i64) << 32 | i;
+                    let kept = Py::new(GS::new(-1 - id));
+                    kept.write().setattr("a", Value::from(&kept)).unwrap();
+                    drop(a);
+                    if let Some(a) = w.upgrade() {
+                        assert_eq!(*a.read().count().unwrap(), i, "a weak reference upgraded to a cleared object");
+                    }
+                    assert_eq!(*kept.read().id().unwrap(), -1 - id, "a live object was cleared");
+                    assert!(!freed(-1 - id), "a live object was freed");
+                    kept.write().delattr("a").unwrap();
+                }
+            });
+        }
+        let (done, barrier) = (&done, &barrier);
+        s.spawn(move || {
+            barrier.wait();
+            while !done.load(Ordering::Relaxed) {
+                gc::collect();
+            }
+        });
+        while *counter.read().count().unwrap() < THREADS as i64 * ROUNDS {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        done.store(true, Ordering::Relaxed);
+    });
+    assert_eq!(*counter.read().count().unwrap(), THREADS as i64 * ROUNDS);
+}
+
+// ---------------------------------------------------------------------------
+// Borrow conflicts on one thread.
+
+#[test]
+fn same_thread_conflicts_are_errors() {
+    let a = Py::new(Counter::new(1));
+    let o = a.clone().into_object();
+    {
+        let _r = a.read();
+        let e = a.try_write().unwrap_err();
+        assert_eq!((e.exception(), e.to_string()), ("RuntimeError", "Already borrowed".to_string()));
+        assert_eq!(e.kind(), pyslots::ErrorKind::RuntimeError);
+        assert_eq!(o.setattr("count", 2).unwrap_err().to_string(), "Already borrowed");
+        assert_eq!(o.getattr("count").unwrap(), Value::Int(1)); // reading again is fine
+        let _r2 = a.read();
+    }
+    {
+        let _w = a.write();
+        assert_eq!(a.try_read().unwrap_err().to_string(), "Already mutably borrowed");
+        assert_eq!(a.try_write().unwrap_err().to_string(), "Already mutably borrowed");
+        assert_eq!(o.getattr("count").unwrap_err().to_string(), "Already mutably borrowed");
+        assert_eq!(o.setattr("count", 2).unwrap_err().exception(), "RuntimeError");
+    }
+    // A getattr chain that comes back to the object being written.
+    let b = Py::new(Counter::new(2));
+    b.write().setattr("peer", Value::from(&a)).unwrap();
+    a.write().setattr("peer", Value::from(&b)).unwrap();
+    {
+        let mut w = a.write();
+        let peer = w.getattr("peer").unwrap();
+        let back = peer.as_object().unwrap().getattr("peer").unwrap();
+        let e = back.as_object().unwrap().getattr("count").unwrap_err();
+        assert_eq!(e.to_string(), "Already mutably borrowed");
+        w.set_count(3);
+    }
+    assert_eq!(o.getattr("count").unwrap(), Value::Int(3));
+    // Released borrows leave nothing behind.
+    drop(a.write());
+    drop(a.read());
+    a.write().delattr("peer").unwrap();
+}
+
+#[test]
+#[should_panic(expected = "Already borrowed")]
+fn write_while_reading_panics() {
+    let a = Py::new(Counter::new(1));
+    let _r = a.read();
+    let _w = a.write();
+}
+
+#[test]
+fn reentrant_reads_do_not_wait_for_a_waiting_writer() {
+    let a = Py::new(Counter::new(1));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = {
+        let a = a.clone();
+        std::thread::spawn(move || {
+            let first = a.read();
+            let writer = {
+                let a = a.clone();
+                std::thread::spawn(move || a.write().set_count(2))
+            };
+            // Give the writer time to queue behind our read.
+            std::thread::sleep(Duration::from_millis(100));
+            let again = a.read(); // std's RwLock would deadlock here
+            let n = *again.count().unwrap();
+            drop((again, first));
+            writer.join().unwrap();
+            tx.send(n).unwrap();
+        })
+    };
+    let n = rx.recv_timeout(Duration::from_secs(10)).expect("a re-entrant read hung behind a waiting writer");
+    assert_eq!(n, 1);
+    reader.join().unwrap();
+    assert_eq!(*a.read().count().unwrap(), 2);
+}
