@@ -591,9 +591,11 @@ impl<'a> ClassBuilder<'a> {
         );
         let tail = (own == 0 || more).then(|| quote!(::core::primitive::u32::MAX));
         // Bases walked depth first find what the MRO finds unless the
-        // class is (or inherits) a diamond; then the layout walks the MRO.
-        // The test is a constant: one of the two paths compiles away.
-        let (depth_first, by_mro) = if self.has_bases() {
+        // class joins a diamond; then the layout walks the MRO. The test is
+        // a constant: one of the two paths compiles away. A class with one
+        // base needs neither: the MRO is the class, then the base's MRO,
+        // which the base's own `slot_index` follows.
+        let (depth_first, by_mro) = if self.base_fields.len() > 1 {
             (
                 Some(quote! {
                     const DEPTH_FIRST_IS_MRO: ::core::primitive::bool =

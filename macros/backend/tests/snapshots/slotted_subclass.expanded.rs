@@ -45,19 +45,8 @@ impl ::pyslots::__private::Default for Dog {
 }
 impl ::pyslots::__private::ClassImpl for Dog {
     const SLOT_COUNT: ::core::primitive::u32 = 1u32 + <Animal as ::pyslots::__private::ClassImpl>::SLOT_COUNT;
-    const DEPTH_FIRST_IS_MRO: ::core::primitive::bool =
-        ::pyslots::__private::depth_first_is_mro(&<Self as ::pyslots::__private::PyClass>::LAYOUT);
     #[inline(always)]
     fn slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
-        if !<Self as ::pyslots::__private::ClassImpl>::DEPTH_FIRST_IS_MRO {
-            return match ::pyslots::__private::Layout::slot_index(
-                &<Self as ::pyslots::__private::PyClass>::LAYOUT,
-                __pyslots_name,
-            ) {
-                ::pyslots::__private::Some((__pyslots_i, _, _)) => __pyslots_i,
-                ::pyslots::__private::None => ::core::primitive::u32::MAX,
-            };
-        }
         let __pyslots_i = {
             let __pyslots_bytes = ::core::primitive::str::as_bytes(__pyslots_name);
             match __pyslots_bytes.len() {
