@@ -526,8 +526,14 @@ impl<'a> ClassBuilder<'a> {
                 }
             }
         });
-        // Base k's indices start after the own slots and bases 0..k.
-        let base_index = bases.iter().enumerate().map(|(k, base)| {
+        // Base k's indices start after the own slots and bases 0..k; with
+        // one base and nothing of its own, the base's answer is the class's.
+        let only_base = (own == 0 && hide.is_none() && bases.len() == 1).then(|| {
+            let base = &bases[0];
+            quote!(<#base as #pv::ClassImpl>::slot_index(__pyslots_name))
+        });
+        let delegate_all = only_base.is_some();
+        let base_index = bases.iter().enumerate().filter(|_| !delegate_all).map(|(k, base)| {
             let before = &bases[..k];
             quote! {
                 let __pyslots_i = <#base as #pv::ClassImpl>::slot_index(__pyslots_name);
@@ -543,17 +549,24 @@ impl<'a> ClassBuilder<'a> {
         // `slot_*_at`: a `match` on the own slots, then each base's range,
         // `call(field)` asking the base that holds the index.
         let at = |arms: &[TokenStream], call: &dyn Fn(&Ident) -> TokenStream, not_slot: TokenStream| {
-            let to_bases = fields.iter().zip(bases).map(|(f, base)| {
+            let last = fields.len().saturating_sub(1);
+            let to_bases = fields.iter().zip(bases).enumerate().map(|(k, (f, base))| {
                 let call = call(f);
+                // After the last base nothing reads the index again.
+                let next =
+                    (k < last).then(|| quote!(let __pyslots_i = __pyslots_i - <#base as #pv::ClassImpl>::SLOT_COUNT;));
                 quote! {
                     if __pyslots_i < <#base as #pv::ClassImpl>::SLOT_COUNT {
                         return #call;
                     }
-                    let __pyslots_i = __pyslots_i - <#base as #pv::ClassImpl>::SLOT_COUNT;
+                    #next
                 }
             });
             let rest = quote!(#(#to_bases)* #not_slot);
-            if own == 0 {
+            if own == 0 && fields.len() == 1 {
+                // One base and no slots of its own: the same index space.
+                call(&fields[0])
+            } else if own == 0 {
                 rest
             } else if fields.is_empty() {
                 quote!(match __pyslots_i { #(#arms,)* _ => #not_slot })
@@ -589,7 +602,10 @@ impl<'a> ClassBuilder<'a> {
             &|f| quote!(#pv::ClassImpl::slot_del_at(&mut self.#f, __pyslots_i)),
             quote!(#pv::SlotDel::NotSlot),
         );
-        let tail = (own == 0 || more).then(|| quote!(::core::primitive::u32::MAX));
+        let tail = match only_base {
+            Some(only) => Some(only),
+            None => (own == 0 || more).then(|| quote!(::core::primitive::u32::MAX)),
+        };
         // Bases walked depth first find what the MRO finds unless the
         // class joins a diamond; then the layout walks the MRO. The test is
         // a constant: one of the two paths compiles away. A class with one

@@ -79,7 +79,6 @@ impl ::pyslots::__private::ClassImpl for Dog {
                 if __pyslots_i < <Animal as ::pyslots::__private::ClassImpl>::SLOT_COUNT {
                     return ::pyslots::__private::ClassImpl::slot_get_at(&self.__pyslots_base0, __pyslots_i);
                 }
-                let __pyslots_i = __pyslots_i - <Animal as ::pyslots::__private::ClassImpl>::SLOT_COUNT;
                 ::pyslots::__private::SlotGet::NotSlot
             }
         }
@@ -93,7 +92,6 @@ impl ::pyslots::__private::ClassImpl for Dog {
                 if __pyslots_i < <Animal as ::pyslots::__private::ClassImpl>::SLOT_COUNT {
                     return ::pyslots::__private::ClassImpl::slot_get_ref_at(&self.__pyslots_base0, __pyslots_i);
                 }
-                let __pyslots_i = __pyslots_i - <Animal as ::pyslots::__private::ClassImpl>::SLOT_COUNT;
                 ::pyslots::__private::SlotGetRef::NotSlot
             }
         }
@@ -124,7 +122,6 @@ impl ::pyslots::__private::ClassImpl for Dog {
                         __pyslots_cls,
                     );
                 }
-                let __pyslots_i = __pyslots_i - <Animal as ::pyslots::__private::ClassImpl>::SLOT_COUNT;
                 ::pyslots::__private::Ok(::pyslots::__private::SlotSet::NotSlot(__pyslots_value))
             }
         }
@@ -138,7 +135,6 @@ impl ::pyslots::__private::ClassImpl for Dog {
                 if __pyslots_i < <Animal as ::pyslots::__private::ClassImpl>::SLOT_COUNT {
                     return ::pyslots::__private::ClassImpl::slot_del_at(&mut self.__pyslots_base0, __pyslots_i);
                 }
-                let __pyslots_i = __pyslots_i - <Animal as ::pyslots::__private::ClassImpl>::SLOT_COUNT;
                 ::pyslots::__private::SlotDel::NotSlot
             }
         }
