@@ -17,14 +17,25 @@ struct P {
     count: i64,
 }
 
+/// Held by every test here: a cycle collection in one prunes the registry
+/// entries of the cells another test's thread dropped, freeing their memory
+/// on its own thread, where the counts are kept. One test at a time.
+static TRACKED_CELLS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    TRACKED_CELLS.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 #[test]
 fn the_counting_allocator_is_installed() {
+    let _serial = one_at_a_time();
     // Without it every count below would be 0 and every test would pass.
     assert!(is_counting());
 }
 
 #[test]
 fn reading_slots_does_not_allocate() {
+    let _serial = one_at_a_time();
     let mut p = P::new(1.5, "a name longer than any inline buffer".into(), 7);
     p.setattr("extra", 1.into()).unwrap();
     let n = allocations_in(|| {
@@ -41,6 +52,7 @@ fn reading_slots_does_not_allocate() {
 
 #[test]
 fn writing_numeric_slots_does_not_allocate() {
+    let _serial = one_at_a_time();
     let mut p = P::new(1.5, "n".into(), 7);
     let n = allocations_in(|| {
         for i in 0..1000 {
@@ -51,14 +63,9 @@ fn writing_numeric_slots_does_not_allocate() {
     assert_eq!(n, 0);
 }
 
-/// Held by the tests that count heap bytes while they make and drop
-/// lists and dicts: a cycle collection in one prunes the registry entries
-/// of the cells the other dropped, freeing their memory on its thread.
-static TRACKED_CELLS: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
 #[test]
 fn heap_sizes_are_what_the_allocator_gave() {
-    let _serial = TRACKED_CELLS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _serial = one_at_a_time();
     // The one shared empty string is allocated on first use, once per process.
     drop(PyStr::empty());
     for len in [0, 1, 15, 16, 17, 23, 24, 25, 40, 1000] {
@@ -79,7 +86,7 @@ fn heap_sizes_are_what_the_allocator_gave() {
 
 #[test]
 fn heap_sizes_of_typed_collections_are_what_the_allocator_gave() {
-    let _serial = TRACKED_CELLS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _serial = one_at_a_time();
     use pyslots::SlotValue;
     use std::collections::{BTreeMap, HashMap};
 
