@@ -122,19 +122,20 @@
 
 pub use pyslots_macros::{pyclass_like, slots};
 pub use pyslots_runtime::{
-    borrow, builtins, bytes, delattr, dict, dir, error, gc, getattr, getattr_ref, getsizeof, handle, hasattr, int,
-    layout, list, object, pystr, setattr, slot, state, total_sizeof, tuple, value, value_ref, vars, BigInt, Dict,
-    Error, ErrorKind, Layout, Literal, Member, Object, Py, PyBytes, PyClass, PyDict, PyList, PyObject, PyRef, PyRefMut,
-    PyStr, PyTuple, SlotValue, Value, ValueRef, WeakRef, WeakReferenceable,
+    borrow, builtins, bytes, delattr, dict, dir, error, gc, getattr, getattr_ref, getsizeof, handle, hasattr, instance,
+    int, layout, list, object, pystr, setattr, slot, state, total_sizeof, tuple, typeobject, value, value_ref, vars,
+    Attr, BigInt, Dict, Error, ErrorKind, Instance, Layout, Literal, Member, Object, Py, PyBytes, PyClass, PyDict,
+    PyList, PyObject, PyRef, PyRefMut, PyStr, PyTuple, SlotValue, Type, Value, ValueRef, WeakObject, WeakRef,
+    WeakReferenceable,
 };
 pub use pyslots_runtime::{copy, deepcopy, getstate, setstate, slotnames, try_copy, try_deepcopy};
 
 /// Everything a user of pyslots needs: `use pyslots::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        delattr, dir, getattr, getattr_ref, getsizeof, hasattr, pyclass_like, setattr, slots, total_sizeof, vars, Dict,
-        Error, Layout, Object, Py, PyBytes, PyClass, PyDict, PyList, PyObject, PyStr, PyTuple, Value, ValueRef,
-        WeakRef,
+        delattr, dir, getattr, getattr_ref, getsizeof, hasattr, pyclass_like, setattr, slots, total_sizeof, vars, Attr,
+        Dict, Error, Instance, Layout, Object, Py, PyBytes, PyClass, PyDict, PyList, PyObject, PyStr, PyTuple, Type,
+        Value, ValueRef, WeakRef,
     };
 }
 

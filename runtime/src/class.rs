@@ -192,6 +192,80 @@ pub trait ClassImpl: PyClass {
     }
 }
 
+/// What the attribute algorithm needs of an instance: its class's layout,
+/// its slots by name, its dict. The one algorithm below
+/// ([`generic_getattr`] and the rest) runs over these hooks for both kinds
+/// of class: a `#[pyclass_like]` class reaches them through [`ClassImpl`]
+/// (the blanket implementation below, all constants and a generated
+/// `match`, inlined), an instance of a class made at run time
+/// ([`Instance`](crate::Instance)) through its class's tables.
+pub trait Hooks {
+    /// The instance's class.
+    fn class_layout(&self) -> &'static Layout;
+    /// Whether the class or a base has class attributes (most have none:
+    /// the lookup then skips the walk along the MRO).
+    fn has_class_attrs(&self) -> bool;
+    /// Reads slot `name` of the class or its bases.
+    fn find_slot(&self, name: &str) -> SlotGet;
+    /// Reads slot `name`, borrowed.
+    fn find_slot_ref(&self, name: &str) -> SlotGetRef<'_>;
+    /// Writes slot `name`; a wrong-typed value is an error and leaves the
+    /// slot as it was.
+    fn store_slot(&mut self, name: &str, value: Value) -> Result<SlotSet, Error>;
+    /// Unsets slot `name`.
+    fn remove_slot(&mut self, name: &str) -> SlotDel;
+    /// The instance dict, if the instance has one.
+    fn instance_dict(&self) -> Option<DictView<'_>>;
+    /// The instance dict, to write.
+    fn instance_dict_mut(&mut self) -> Option<DictViewMut<'_>>;
+    /// Where `name` sits in the class's shared dict key table, if it has
+    /// one that holds it.
+    fn known_key(&self, name: &str) -> Option<(&'static SharedKeys, usize)> {
+        let _ = name;
+        None
+    }
+}
+
+/// A `#[pyclass_like]` class's hooks: its constants and generated code.
+impl<T: ClassImpl> Hooks for T {
+    #[inline(always)]
+    fn class_layout(&self) -> &'static Layout {
+        &T::LAYOUT
+    }
+    #[inline(always)]
+    fn has_class_attrs(&self) -> bool {
+        const { T::LAYOUT.has_class_attrs() }
+    }
+    #[inline(always)]
+    fn find_slot(&self, name: &str) -> SlotGet {
+        ClassImpl::slot_get(self, name)
+    }
+    #[inline(always)]
+    fn find_slot_ref(&self, name: &str) -> SlotGetRef<'_> {
+        ClassImpl::slot_get_ref(self, name)
+    }
+    #[inline(always)]
+    fn store_slot(&mut self, name: &str, value: Value) -> Result<SlotSet, Error> {
+        ClassImpl::slot_set(self, name, value, T::LAYOUT.name)
+    }
+    #[inline(always)]
+    fn remove_slot(&mut self, name: &str) -> SlotDel {
+        ClassImpl::slot_del(self, name)
+    }
+    #[inline(always)]
+    fn instance_dict(&self) -> Option<DictView<'_>> {
+        ClassImpl::dict(self)
+    }
+    #[inline(always)]
+    fn instance_dict_mut(&mut self) -> Option<DictViewMut<'_>> {
+        ClassImpl::dict_mut(self)
+    }
+    #[inline(always)]
+    fn known_key(&self, name: &str) -> Option<(&'static SharedKeys, usize)> {
+        T::dict_key(name)
+    }
+}
+
 /// Every class is an [`Object`] through the one attribute algorithm below;
 /// generated code emits none of this.
 impl<T: ClassImpl> Object for T {
@@ -255,21 +329,27 @@ impl<T: ClassImpl> Object for T {
     fn traverse(&self, visit: &mut crate::gc::Visit<'_>) {
         ClassImpl::traverse(self, visit)
     }
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        Some(self)
+    }
+    fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
+        Some(self)
+    }
 }
 
 /// `getattr`, CPython's `PyObject_GenericGetAttr` for a slotted or regular
 /// class: data descriptors (slots, `__dict__`, `__weakref__`) first, then
 /// the instance dict, then plain class attributes (`__slots__`).
 #[inline(always)]
-pub fn generic_getattr<T: ClassImpl>(obj: &T, name: &str) -> Result<Value, Error> {
-    match obj.slot_get(name) {
+pub fn generic_getattr<T: Hooks + ?Sized>(obj: &T, name: &str) -> Result<Value, Error> {
+    match obj.find_slot(name) {
         SlotGet::Found(v) => Ok(v),
         SlotGet::Unset => Err(getattr_missing(obj, name)),
         SlotGet::NotSlot => {
             // A regular class's declared attribute: the generated match has
             // its position in the shared key table. No declared key is a
             // special name, so this may come before `__dict__`/`__weakref__`.
-            if let (Some((keys, index)), Some(d)) = (T::dict_key(name), ClassImpl::dict(obj)) {
+            if let (Some((keys, index)), Some(d)) = (obj.known_key(name), obj.instance_dict()) {
                 if let Some(v) = d.get_known(keys, index) {
                     return Ok(v.clone());
                 }
@@ -282,9 +362,9 @@ pub fn generic_getattr<T: ClassImpl>(obj: &T, name: &str) -> Result<Value, Error
 /// The rest of [`generic_getattr`]'s walk, out of line so the hot paths
 /// above stay small.
 #[inline(never)]
-fn getattr_slow<T: ClassImpl>(obj: &T, name: &str) -> Result<Value, Error> {
+fn getattr_slow<T: Hooks + ?Sized>(obj: &T, name: &str) -> Result<Value, Error> {
     if name == "__dict__" {
-        if let Some(d) = ClassImpl::dict(obj) {
+        if let Some(d) = obj.instance_dict() {
             return Ok(Value::Dict(d.materialize()));
         }
     }
@@ -299,16 +379,16 @@ fn getattr_slow<T: ClassImpl>(obj: &T, name: &str) -> Result<Value, Error> {
 /// error). Nothing is copied or allocated beyond the error itself.
 #[cold]
 #[inline(never)]
-fn getattr_missing<T: ClassImpl>(obj: &T, name: &str) -> Error {
-    let dict_keys = ClassImpl::dict(obj).map(|d| d.key_source());
-    Error::getattr_missing(&T::LAYOUT, name, dict_keys)
+fn getattr_missing<T: Hooks + ?Sized>(obj: &T, name: &str) -> Error {
+    let dict_keys = obj.instance_dict().map(|d| d.key_source());
+    Error::getattr_missing(obj.class_layout(), name, dict_keys)
 }
 
 /// `getattr` lending the value: the same walk as [`generic_getattr`],
 /// borrowing from the slot or the inline dict values instead of cloning.
 #[inline(always)]
-pub fn generic_getattr_ref<'a, T: ClassImpl>(obj: &'a T, name: &str) -> Result<ValueRef<'a>, Error> {
-    match obj.slot_get_ref(name) {
+pub fn generic_getattr_ref<'a, T: Hooks + ?Sized>(obj: &'a T, name: &str) -> Result<ValueRef<'a>, Error> {
+    match obj.find_slot_ref(name) {
         SlotGetRef::Found(v) => Ok(v),
         SlotGetRef::Unset => Err(getattr_missing(obj, name)),
         SlotGetRef::NotSlot => getattr_ref_slow(obj, name),
@@ -316,10 +396,10 @@ pub fn generic_getattr_ref<'a, T: ClassImpl>(obj: &'a T, name: &str) -> Result<V
 }
 
 #[inline(never)]
-fn getattr_ref_slow<'a, T: ClassImpl>(obj: &'a T, name: &str) -> Result<ValueRef<'a>, Error> {
-    if let Some(d) = ClassImpl::dict(obj) {
+fn getattr_ref_slow<'a, T: Hooks + ?Sized>(obj: &'a T, name: &str) -> Result<ValueRef<'a>, Error> {
+    if let Some(d) = obj.instance_dict() {
         if !is_special(name) {
-            if let Some(v) = d.get_ref(name, T::dict_key(name)) {
+            if let Some(v) = d.get_ref(name, obj.known_key(name)) {
                 return Ok(v);
             }
         }
@@ -336,19 +416,19 @@ fn is_special(name: &str) -> bool {
 /// `hasattr`: the same walk as [`generic_getattr`], without building an
 /// error, and without making the dict live for `__dict__`.
 #[inline(always)]
-pub fn generic_hasattr<T: ClassImpl>(obj: &T, name: &str) -> bool {
-    match obj.slot_get(name) {
+pub fn generic_hasattr<T: Hooks + ?Sized>(obj: &T, name: &str) -> bool {
+    match obj.find_slot(name) {
         SlotGet::Found(_) => true,
         SlotGet::Unset => false,
-        SlotGet::NotSlot => (name == "__dict__" && ClassImpl::dict(obj).is_some()) || lookup_rest(obj, name).is_some(),
+        SlotGet::NotSlot => (name == "__dict__" && obj.instance_dict().is_some()) || lookup_rest(obj, name).is_some(),
     }
 }
 
 /// After the slots, and `__dict__` itself: `__weakref__`, the instance
 /// dict, the class's `__slots__`.
-fn lookup_rest<T: ClassImpl>(obj: &T, name: &str) -> Option<Value> {
-    let dict = ClassImpl::dict(obj);
-    if name == "__weakref__" && T::LAYOUT.has_weakref {
+fn lookup_rest<T: Hooks + ?Sized>(obj: &T, name: &str) -> Option<Value> {
+    let dict = obj.instance_dict();
+    if name == "__weakref__" && obj.class_layout().has_weakref {
         // No weak reference is tracked per instance (Arc counts them), so
         // this reads as CPython's does before any weakref exists.
         return Some(Value::None);
@@ -363,8 +443,8 @@ fn lookup_rest<T: ClassImpl>(obj: &T, name: &str) -> Option<Value> {
     }
     // Plain class attributes come after the instance dict (they are no
     // data descriptors); `__slots__` is one of them.
-    let layout: &'static Layout = &T::LAYOUT;
-    if const { T::LAYOUT.has_class_attrs() } {
+    let layout: &'static Layout = obj.class_layout();
+    if obj.has_class_attrs() {
         if let Some(value) = layout.class_attr(name) {
             return Some(value.to_value());
         }
@@ -379,16 +459,17 @@ fn lookup_rest<T: ClassImpl>(obj: &T, name: &str) -> Option<Value> {
 
 /// `setattr`, CPython's `PyObject_GenericSetAttr`.
 #[inline(always)]
-pub fn generic_setattr<T: ClassImpl>(obj: &mut T, name: &str, value: Value) -> Result<(), Error> {
-    let cls = T::LAYOUT.name;
-    let value = match obj.slot_set(name, value, cls)? {
+pub fn generic_setattr<T: Hooks + ?Sized>(obj: &mut T, name: &str, value: Value) -> Result<(), Error> {
+    let value = match obj.store_slot(name, value)? {
         SlotSet::Done => return Ok(()),
         SlotSet::NotSlot(v) => v,
     };
-    if name == "__weakref__" && T::LAYOUT.has_weakref {
-        return Err(weakref_not_writable::<T>());
+    if name == "__weakref__" && obj.class_layout().has_weakref {
+        return Err(weakref_not_writable(obj.class_layout()));
     }
-    if let Some(mut d) = ClassImpl::dict_mut(obj) {
+    let layout = obj.class_layout();
+    let known_key = obj.known_key(name);
+    if let Some(mut d) = obj.instance_dict_mut() {
         if name == "__dict__" {
             return match value {
                 Value::Dict(new) => {
@@ -406,7 +487,7 @@ pub fn generic_setattr<T: ClassImpl>(obj: &mut T, name: &str, value: Value) -> R
         // the two 8-byte stores that built it, which the CPU cannot
         // forward); rebuilding scalars from their parts lets it keep them
         // in registers. Dict setattr 8.6 -> 4.4-4.8 ns (benches report).
-        let known = T::dict_key(name).and_then(|(keys, index)| d.known_value_mut(keys, index));
+        let known = known_key.and_then(|(keys, index)| d.known_value_mut(keys, index));
         match known {
             Some(slot) => {
                 *slot = match value {
@@ -420,21 +501,21 @@ pub fn generic_setattr<T: ClassImpl>(obj: &mut T, name: &str, value: Value) -> R
         }
         return Ok(());
     }
-    Err(missing_for_write::<T>(name))
+    Err(missing_for_write(layout, name))
 }
 
 /// `delattr`, CPython's `PyObject_GenericSetAttr` with no value.
 #[inline(always)]
-pub fn generic_delattr<T: ClassImpl>(obj: &mut T, name: &str) -> Result<(), Error> {
-    match obj.slot_del(name) {
+pub fn generic_delattr<T: Hooks + ?Sized>(obj: &mut T, name: &str) -> Result<(), Error> {
+    match obj.remove_slot(name) {
         SlotDel::Done => return Ok(()),
         SlotDel::Unset => return Err(Error::unset_slot(name)),
         SlotDel::NotSlot => {}
     }
-    if name == "__weakref__" && T::LAYOUT.has_weakref {
-        return Err(weakref_not_writable::<T>());
+    if name == "__weakref__" && obj.class_layout().has_weakref {
+        return Err(weakref_not_writable(obj.class_layout()));
     }
-    if let Some(mut d) = ClassImpl::dict_mut(obj) {
+    if let Some(mut d) = obj.instance_dict_mut() {
         if name == "__dict__" {
             // CPython lets go of the dict; the next access makes a new,
             // empty one, and whoever holds the old one keeps it.
@@ -443,33 +524,32 @@ pub fn generic_delattr<T: ClassImpl>(obj: &mut T, name: &str) -> Result<(), Erro
         }
         return match d.remove(name) {
             Some(_) => Ok(()),
-            None => Err(Error::no_attribute(T::LAYOUT.name, name)),
+            None => Err(Error::no_attribute(obj.class_layout().name, name)),
         };
     }
-    Err(missing_for_write::<T>(name))
+    Err(missing_for_write(obj.class_layout(), name))
 }
 
 /// The error for writing or deleting a name an instance without a dict
 /// cannot hold: a class attribute is read-only, anything else is missing.
-fn missing_for_write<T: ClassImpl>(name: &str) -> Error {
-    let layout: &'static Layout = &T::LAYOUT;
+fn missing_for_write(layout: &'static Layout, name: &str) -> Error {
     if (name == "__slots__" && layout.slots_attr().is_some()) || layout.class_attr(name).is_some() {
-        Error::read_only(T::LAYOUT.name, name)
+        Error::read_only(layout.name, name)
     } else {
-        Error::no_attribute(T::LAYOUT.name, name)
+        Error::no_attribute(layout.name, name)
     }
 }
 
-fn weakref_not_writable<T: ClassImpl>() -> Error {
+fn weakref_not_writable(layout: &'static Layout) -> Error {
     // CPython names the class whose `__weakref__` descriptor is found.
-    let owner = T::LAYOUT.weakref_owner().map_or(T::LAYOUT.name, |l| l.name);
+    let owner = layout.weakref_owner().map_or(layout.name, |l| l.name);
     Error::attribute_error(format!("attribute '__weakref__' of '{owner}' objects is not writable"))
 }
 
 /// `dir(obj)` over the layout chain and the dict.
-pub fn generic_dir<T: ClassImpl>(obj: &T) -> Vec<String> {
-    let layout: &'static Layout = &T::LAYOUT;
-    let keys = ClassImpl::dict(obj).map(|d| d.keys());
+pub fn generic_dir<T: Hooks + ?Sized>(obj: &T) -> Vec<String> {
+    let layout: &'static Layout = obj.class_layout();
+    let keys = obj.instance_dict().map(|d| d.keys());
     let mut names: Vec<String> =
         layout.dir_names(keys.as_deref().map(|k| k.iter().map(PyStr::as_str))).into_iter().map(str::to_owned).collect();
     names.sort_unstable();
@@ -479,7 +559,7 @@ pub fn generic_dir<T: ClassImpl>(obj: &T) -> Vec<String> {
 
 /// `Debug` of a class instance: `Point { x: 3.0, y: <unset> }`, then the
 /// dict's entries, if any, under `__dict__`.
-pub fn fmt_debug<T: ClassImpl>(obj: &T, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+pub fn fmt_debug<T: Hooks + ?Sized>(obj: &T, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     struct Repr(Option<Value>);
     impl fmt::Debug for Repr {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -489,15 +569,15 @@ pub fn fmt_debug<T: ClassImpl>(obj: &T, f: &mut fmt::Formatter<'_>) -> fmt::Resu
             }
         }
     }
-    let mut s = f.debug_struct(T::LAYOUT.name);
-    for name in T::LAYOUT.all_slots() {
-        let v = match obj.slot_get(name) {
+    let mut s = f.debug_struct(obj.class_layout().name);
+    for name in obj.class_layout().all_slots() {
+        let v = match obj.find_slot(name) {
             SlotGet::Found(v) => Some(v),
             _ => None,
         };
         s.field(name, &Repr(v));
     }
-    if let Some(d) = ClassImpl::dict(obj) {
+    if let Some(d) = obj.instance_dict() {
         s.field("__dict__", &Value::dict(d.entries()));
     }
     s.finish()

@@ -10,18 +10,22 @@ use parking_lot::RwLock;
 use crate::borrow::{self, PyRef, PyRefMut};
 use crate::error::Error;
 use crate::gc;
+use crate::instance::Instance;
 use crate::layout::Layout;
 use crate::object::{Object, PyClass, WeakReferenceable};
 use crate::trashcan;
+use crate::typeobject::Type;
 use crate::value::Value;
 
 /// The shared allocation behind a handle. The class's layout is the
 /// vtable's ([`ErasedCell::layout`]), so a handle's class can be named (in
 /// messages, in `Display`) without locking, even while the object is being
 /// written.
-struct Cell<T: PyClass> {
+struct Cell<T: CellValue> {
     /// The cycle collector's word.
     gc: gc::Header,
+    /// The class, beside the lock so that it is read without locking.
+    class: T::Class,
     value: RwLock<T>,
     /// Dropped after `value`: closes the depth count `Cell::drop` opened.
     _depth: trashcan::Exit,
@@ -32,7 +36,7 @@ struct Cell<T: PyClass> {
 /// deep and overflow the stack. Like CPython's "trashcan", past a fixed
 /// depth an object is moved out of its cell and queued, and the outermost
 /// drop empties the queue in a loop.
-impl<T: PyClass> Drop for Cell<T> {
+impl<T: CellValue> Drop for Cell<T> {
     fn drop(&mut self) {
         if trashcan::enter() {
             // Too deep: leave an empty instance (Python's `__new__`) in the
@@ -40,6 +44,63 @@ impl<T: PyClass> Drop for Cell<T> {
             let value = std::mem::take(self.value.get_mut());
             trashcan::defer(value);
         }
+    }
+}
+
+/// What a cell can hold: a `#[pyclass_like]` struct (its class is its
+/// type) or an [`Instance`] of a class made at run time (its class is a
+/// value, kept in the cell). `Default` is what a cell holds once the
+/// collector or a deep drop took its contents.
+trait CellValue: Object + Default + Sized {
+    /// The class as the cell keeps it.
+    type Class: Copy + Send + Sync + 'static;
+    fn class_of(&self) -> Self::Class;
+    fn layout_of(class: Self::Class) -> &'static Layout;
+    /// A new instance of `class`, every slot unset.
+    fn instantiate(class: Self::Class) -> PyObject;
+    fn type_of(class: Self::Class) -> Type;
+}
+
+impl<T: PyClass> CellValue for T {
+    type Class = ();
+    fn class_of(&self) {}
+    fn layout_of((): ()) -> &'static Layout {
+        &T::LAYOUT
+    }
+    fn instantiate((): ()) -> PyObject {
+        Py::new(T::default()).into_object()
+    }
+    fn type_of((): ()) -> Type {
+        Type::of::<T>()
+    }
+}
+
+impl CellValue for Instance {
+    type Class = Type;
+    fn class_of(&self) -> Type {
+        self.class()
+    }
+    fn layout_of(class: Type) -> &'static Layout {
+        class.layout()
+    }
+    fn instantiate(class: Type) -> PyObject {
+        class.instantiate()
+    }
+    fn type_of(class: Type) -> Type {
+        class
+    }
+}
+
+impl<T: CellValue> Cell<T> {
+    fn new(obj: T) -> Arc<Cell<T>> {
+        let cell = Arc::new(Cell {
+            gc: gc::Header::new(),
+            class: obj.class_of(),
+            value: RwLock::new(obj),
+            _depth: trashcan::Exit,
+        });
+        gc::track(Arc::downgrade(&cell) as Weak<dyn gc::Node>);
+        cell
     }
 }
 
@@ -52,20 +113,24 @@ trait ErasedCell: gc::Node + Send + Sync + 'static {
     /// A new instance of the same class, every slot unset: Python's
     /// `object.__new__(type(obj))`, which `copy` needs from an erased handle.
     fn instantiate(&self) -> PyObject;
+    fn class(&self) -> Type;
 }
 
-impl<T: PyClass> ErasedCell for Cell<T> {
+impl<T: CellValue> ErasedCell for Cell<T> {
     fn lock(&self) -> &RwLock<dyn Object> {
         &self.value
     }
     fn layout(&self) -> &'static Layout {
-        &T::LAYOUT
+        T::layout_of(self.class)
     }
     fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
         self
     }
     fn instantiate(&self) -> PyObject {
-        Py::new(T::default()).into_object()
+        T::instantiate(self.class)
+    }
+    fn class(&self) -> Type {
+        T::type_of(self.class)
     }
 }
 
@@ -104,9 +169,7 @@ impl<T: PyClass> Py<T> {
     /// Moves `obj` into a new shared handle.
     /// The cycle collector tracks it from now on.
     pub fn new(obj: T) -> Py<T> {
-        let cell = Arc::new(Cell { gc: gc::Header::new(), value: RwLock::new(obj), _depth: trashcan::Exit });
-        gc::track(Arc::downgrade(&cell) as Weak<dyn gc::Node>);
-        Py(cell)
+        Py(Cell::new(obj))
     }
 
     /// Borrows the object for reading, waiting while another thread writes
@@ -447,6 +510,35 @@ impl PyObject {
         self.0.instantiate()
     }
 
+    /// A weak reference (Python's `weakref.ref(obj)`), or CPython's
+    /// `TypeError: cannot create weak reference to 'P' object` for a class
+    /// whose instances do not support them.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x", "__weakref__"]));
+    /// let node = Type::new("Node", &[], ns)?.instantiate();
+    /// let weak = node.try_downgrade()?;
+    /// assert!(weak.upgrade().is_some());
+    /// drop(node);
+    /// assert!(weak.upgrade().is_none());
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
+    pub fn try_downgrade(&self) -> Result<WeakObject, Error> {
+        if self.layout().has_weakref {
+            Ok(WeakObject(Arc::downgrade(&self.0)))
+        } else {
+            Err(Error::type_error(format!("cannot create weak reference to '{}' object", self.type_name())))
+        }
+    }
+
+    /// The object's class, `type(obj)`, read without locking.
+    pub fn class(&self) -> Type {
+        self.0.class()
+    }
+
     /// The object's address, its identity (Python's `id()`).
     pub(crate) fn id(&self) -> usize {
         Arc::as_ptr(&self.0) as *const () as usize
@@ -476,6 +568,40 @@ impl PyObject {
     pub fn setattr(&self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let value = value.into();
         self.try_write()?.setattr(name, value)
+    }
+}
+
+/// An instance of a class made at run time, behind a new handle; the
+/// cycle collector tracks it from now on.
+impl From<Instance> for PyObject {
+    fn from(obj: Instance) -> PyObject {
+        PyObject(Cell::new(obj))
+    }
+}
+
+/// A weak reference to an object of any class (Python's `weakref.ref`);
+/// see [`PyObject::try_downgrade`].
+#[derive(Clone)]
+pub struct WeakObject(Weak<dyn ErasedCell>);
+
+impl WeakObject {
+    /// The object, if it is still alive: `None` once its last handle
+    /// dropped, or once the cycle collector found it garbage.
+    pub fn upgrade(&self) -> Option<PyObject> {
+        let cell = {
+            let _no_collection = gc::upgrading();
+            self.0.upgrade()?
+        };
+        (!cell.header().is_dead()).then_some(PyObject(cell))
+    }
+}
+
+impl fmt::Debug for WeakObject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.upgrade() {
+            Some(p) => write!(f, "<weakref; to '{}' at {:p}>", p.type_name(), Arc::as_ptr(&p.0) as *const ()),
+            None => f.write_str("<weakref; dead>"),
+        }
     }
 }
 
@@ -511,7 +637,7 @@ impl fmt::Debug for PyObject {
 // ---------------------------------------------------------------------------
 // What the cycle collector sees of a cell.
 
-impl<T: PyClass> gc::Node for Cell<T> {
+impl<T: CellValue> gc::Node for Cell<T> {
     fn header(&self) -> &gc::Header {
         &self.gc
     }

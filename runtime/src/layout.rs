@@ -95,7 +95,17 @@ impl Layout {
         if !self.has_class_attrs() {
             return None;
         }
-        self.mro().iter().find_map(|l| l.class_attrs.iter().find(|(n, _)| *n == name).map(|(_, v)| *v))
+        for l in self.mro() {
+            if let Some((_, v)) = l.class_attrs.iter().find(|(n, _)| *n == name) {
+                return Some(*v);
+            }
+            // A class that declares `__slots__` answers `__slots__` itself
+            // (see `slots_attr`), before any class after it in the MRO.
+            if name == "__slots__" && l.declared_slots.is_some() {
+                return None;
+            }
+        }
+        None
     }
 
     /// Whether the class or a base has a class attribute.
@@ -268,6 +278,9 @@ pub enum Literal {
     Float(f64),
     /// A `str`.
     Str(&'static str),
+    /// Any value: a class attribute of a class made at run time
+    /// ([`Type::new`](crate::Type::new)), which lives as long as its class.
+    Value(&'static crate::Value),
 }
 
 impl Literal {
@@ -279,6 +292,7 @@ impl Literal {
             Literal::Int(i) => crate::Value::Int(i),
             Literal::Float(x) => crate::Value::Float(x),
             Literal::Str(s) => crate::Value::from(s),
+            Literal::Value(v) => v.clone(),
         }
     }
 }
@@ -406,7 +420,7 @@ const fn first_reached_at(layout: &'static Layout, class: &'static Layout, n: us
 /// The solid base of a class with these bases, or `Err` when the bases'
 /// layouts do not form one line of descent: CPython's `TypeError: multiple
 /// bases have instance lay-out conflict`.
-pub const fn merge_solid_bases(bases: &'static [&'static Layout]) -> Result<Option<&'static Layout>, LayoutConflict> {
+pub const fn merge_solid_bases(bases: &[&'static Layout]) -> Result<Option<&'static Layout>, LayoutConflict> {
     let mut winner: Option<&'static Layout> = None;
     let mut i = 0;
     while i < bases.len() {

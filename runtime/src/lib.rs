@@ -16,6 +16,7 @@ pub mod dict;
 pub mod error;
 pub mod gc;
 pub mod handle;
+pub mod instance;
 #[doc(hidden)]
 pub mod instance_dict;
 pub mod int;
@@ -30,6 +31,7 @@ pub mod slot;
 pub mod state;
 mod trashcan;
 pub mod tuple;
+pub mod typeobject;
 pub mod value;
 pub mod value_ref;
 
@@ -38,7 +40,8 @@ pub use builtins::{delattr, dir, getattr, getattr_ref, getsizeof, hasattr, setat
 pub use bytes::PyBytes;
 pub use dict::{Dict, PyDict};
 pub use error::{Error, ErrorKind};
-pub use handle::{Py, PyObject, WeakRef};
+pub use handle::{Py, PyObject, WeakObject, WeakRef};
+pub use instance::Instance;
 pub use int::BigInt;
 pub use layout::{Layout, Literal};
 pub use list::PyList;
@@ -48,6 +51,7 @@ pub use pystr::PyStr;
 pub use slot::SlotValue;
 pub use state::{copy, deepcopy, getstate, setstate, slotnames, try_copy, try_deepcopy};
 pub use tuple::PyTuple;
+pub use typeobject::{Attr, Type};
 pub use value::Value;
 pub use value_ref::ValueRef;
 

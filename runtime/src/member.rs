@@ -40,7 +40,7 @@ use crate::value_ref::ValueRef;
 /// assert!(Point::member("z").is_none());
 /// # Ok::<(), pyslots::Error>(())
 /// ```
-pub struct Member<T> {
+pub struct Member<T: ?Sized> {
     /// The slot's index in `T`'s slot index space.
     index: u32,
     /// The slot's position among its owner's own slots.
@@ -52,13 +52,13 @@ pub struct Member<T> {
     class: PhantomData<fn(&T)>,
 }
 
-impl<T> Clone for Member<T> {
+impl<T: ?Sized> Clone for Member<T> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<T> Copy for Member<T> {}
+impl<T: ?Sized> Copy for Member<T> {}
 
 impl<T: PyClass> Member<T> {
     /// The member `name` of class `T`, if `name` is a slot of `T` or of a
@@ -77,7 +77,23 @@ impl<T: PyClass> Member<T> {
     }
 }
 
-impl<T> Member<T> {
+impl Member<dyn Object> {
+    /// The member of slot `local` of `owner`'s own slots, for objects of
+    /// any class ([`Type::attr`](crate::Type::attr)); use it through
+    /// [`get_dyn`](Member::get_dyn) and the other `_dyn` methods.
+    pub(crate) fn of_layout(owner: &'static Layout, local: usize) -> Member<dyn Object> {
+        Member {
+            index: local as u32,
+            local: local as u32,
+            name: owner.slots[local],
+            doc: owner.slot_docs.get(local).copied().flatten(),
+            owner,
+            class: PhantomData,
+        }
+    }
+}
+
+impl<T: ?Sized> Member<T> {
     /// The slot's name (after private-name mangling).
     pub fn name(&self) -> &'static str {
         self.name
@@ -134,35 +150,66 @@ impl<T: ClassImpl> Member<T> {
             SlotDel::NotSlot => Err(Error::no_attribute(T::LAYOUT.name, self.name)),
         }
     }
+}
 
+/// Any object, checked at run time: what a member found through
+/// [`Type::attr`](crate::Type::attr) offers.
+impl<T: ?Sized> Member<T> {
     /// The slot's value on any object that is an instance of the slot's
     /// class or of a subclass; for any other, CPython's `TypeError:
     /// descriptor 'x' for 'Point' objects doesn't apply to a 'Other'
     /// object`.
     pub fn get_dyn(&self, obj: &dyn Object) -> Result<Value, Error> {
-        let Some(offset) = obj.layout().base_offset(self.owner) else {
-            return Err(Error::type_error(format!(
+        match obj.slot_get_at(self.index_in(obj)?) {
+            SlotGet::Found(v) => Ok(v),
+            SlotGet::Unset | SlotGet::NotSlot => Err(Error::no_attribute(obj.type_name(), self.name)),
+        }
+    }
+
+    /// Where the slot sits in `obj`, or CPython's `TypeError` for an object
+    /// that is no instance of the slot's class.
+    fn index_in(&self, obj: &dyn Object) -> Result<u32, Error> {
+        match obj.layout().base_offset(self.owner) {
+            Some(offset) => Ok(offset + self.local),
+            None => Err(Error::type_error(format!(
                 "descriptor '{}' for '{}' objects doesn't apply to a '{}' object",
                 self.name,
                 self.owner.name,
                 obj.type_name()
-            )));
-        };
-        match obj.slot_get_at(offset + self.local) {
-            SlotGet::Found(v) => Ok(v),
-            SlotGet::Unset | SlotGet::NotSlot => Err(Error::no_attribute(obj.type_name(), self.name)),
+            ))),
+        }
+    }
+
+    /// `Point.x.__set__(obj, value)` on any object, checked as
+    /// [`get_dyn`](Member::get_dyn) is; a failed write changes nothing.
+    pub fn set_dyn(&self, obj: &mut dyn Object, value: impl Into<Value>) -> Result<(), Error> {
+        let index = self.index_in(obj)?;
+        match obj.slot_set_at(index, value.into())? {
+            SlotSet::Done => Ok(()),
+            SlotSet::NotSlot(_) => Err(Error::no_attribute(obj.type_name(), self.name)),
+        }
+    }
+
+    /// `Point.x.__delete__(obj)` on any object, checked as
+    /// [`get_dyn`](Member::get_dyn) is.
+    pub fn delete_dyn(&self, obj: &mut dyn Object) -> Result<(), Error> {
+        let index = self.index_in(obj)?;
+        match obj.slot_del_at(index) {
+            SlotDel::Done => Ok(()),
+            SlotDel::Unset => Err(Error::unset_slot(self.name)),
+            SlotDel::NotSlot => Err(Error::no_attribute(obj.type_name(), self.name)),
         }
     }
 }
 
 /// CPython's repr: `<member 'x' of 'Point' objects>`.
-impl<T> fmt::Display for Member<T> {
+impl<T: ?Sized> fmt::Display for Member<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "<member '{}' of '{}' objects>", self.name, self.owner.name)
     }
 }
 
-impl<T> fmt::Debug for Member<T> {
+impl<T: ?Sized> fmt::Debug for Member<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
     }

@@ -118,6 +118,19 @@ pub trait Object: fmt::Debug + Send + Sync + 'static {
     /// counting the instance itself; see [`total_sizeof`](crate::total_sizeof).
     fn heap_size(&self) -> usize;
 
+    /// The instance as `Any`, to reach its Rust type
+    /// ([`Instance::base_as`](crate::Instance::base_as)); `None` by default.
+    #[doc(hidden)]
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        None
+    }
+
+    /// The instance as `Any`, to write.
+    #[doc(hidden)]
+    fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
+        None
+    }
+
     /// Reports every handle the instance holds to the cycle collector;
     /// [`ClassImpl::traverse`](crate::class::ClassImpl::traverse).
     #[doc(hidden)]

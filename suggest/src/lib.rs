@@ -3,11 +3,16 @@
 //! ([`levenshtein_distance`]) and the choice among candidates
 //! ([`suggest`]).
 //!
-//! It is a crate of its own, without dependencies, because two crates need
-//! the same function and neither may depend on the other: the runtime
-//! (`Error::suggestion`, over the names `dir(obj)` lists) and the macro
-//! backend (a name in `#[slots(...)]` one edit from a field that is not
-//! listed). Users depend on `pyslots`.
+//! It also holds Python's rules for the names in `__slots__`
+//! ([`names::is_identifier`], [`names::mangle`]).
+//!
+//! It is a crate of its own, with one small dependency (`unicode-ident`,
+//! for `str.isidentifier`), because two crates need the same functions and
+//! neither may depend on the other: the runtime (`Error::suggestion`, over
+//! the names `dir(obj)` lists; `Type::new`, checking `__slots__`) and the
+//! macro backend (a name in `#[slots(...)]` one edit from a field that is
+//! not listed; the same `__slots__` rules at compile time). Users depend on
+//! `pyslots`.
 //!
 //! ```
 //! use pyslots_suggest::suggest;
@@ -17,6 +22,8 @@
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+pub mod names;
 
 /// The cost of inserting or deleting a byte, and of replacing one by
 /// another that is not the same letter in the other case.

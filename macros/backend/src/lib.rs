@@ -34,7 +34,7 @@ mod ast;
 mod attr;
 mod ctxt;
 mod expand;
-mod names;
+
 mod plan;
 mod valid;
 

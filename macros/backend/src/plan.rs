@@ -7,8 +7,8 @@ use proc_macro2::TokenStream;
 
 use crate::ast::{Class, Field};
 use crate::attr::Literal;
-use crate::names::mangle;
 use crate::valid::is_plain_slot;
+use pyslots_suggest::names::mangle;
 
 pub struct Plan {
     /// The class name, as Python's `__name__`.

@@ -14,7 +14,7 @@ use syn::Path;
 use crate::ast::{Class, Field};
 use crate::attr::SlotItem;
 use crate::ctxt::Ctxt;
-use crate::names::{is_identifier, mangle};
+use pyslots_suggest::names::{is_identifier, mangle};
 
 /// Checks every rule, in the order their errors read best.
 pub fn check(cx: &Ctxt, class: &Class) {

@@ -1,4 +1,5 @@
-//! Python names: identifiers and private-name mangling.
+//! Python names: identifiers and private-name mangling, as `type_new` and
+//! the compiler apply them to `__slots__`.
 
 /// Whether `s` is a Python identifier (`str.isidentifier()`): a letter or
 /// underscore, then letters, digits and underscores, by Unicode's XID

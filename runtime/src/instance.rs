@@ -1,0 +1,443 @@
+//! `Instance`: an instance of a class made at run time
+//! ([`Type::new`](crate::Type::new)), as compact as a compile-time one.
+//!
+//! A slot is a [`Packed`] value, 16 bytes: `None`, a bool, an int or a
+//! float inline (with "unset" as one more state, so no set-flags are
+//! needed), anything else boxed. An instance of a class with at most two
+//! slots, no dict and no `#[pyclass_like]` base is its class and those two
+//! slots: 40 bytes, with no allocation at all (CPython's slotted `Point`
+//! with two floats takes 96). Any other instance is its class and one
+//! pointer to the rest (the slots, the dict, the embedded instance).
+//!
+//! It reads and writes through the same attribute algorithm as every
+//! `#[pyclass_like]` class (`class.rs`), through [`Hooks`]: the slot name
+//! table of its class replaces the generated `match`.
+
+use std::fmt;
+
+use crate::class::{
+    dict_heap_size, dict_traverse, fmt_debug, generic_delattr, generic_dir, generic_getattr, generic_getattr_ref,
+    generic_hasattr, generic_setattr, DictSlot, DictView, DictViewMut, Hooks, LazyDict, SlotDel, SlotGet, SlotGetRef,
+    SlotSet, NO_KEYS,
+};
+use crate::dict::PyDict;
+use crate::error::Error;
+use crate::layout::Layout;
+use crate::object::{Object, PyClass};
+use crate::typeobject::{object_class, DictAt, Loc, RtClass, Type};
+use crate::value::Value;
+use crate::value_ref::ValueRef;
+
+/// How many slot values an instance keeps inline.
+const INLINE: usize = 2;
+
+/// An instance of a class made at run time: what
+/// [`Type::instantiate`](crate::Type::instantiate) puts behind a
+/// [`PyObject`](crate::PyObject), or [`Type::new_instance`] hands over
+/// owned. It is an [`Object`] like any `#[pyclass_like]` struct.
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// let mut ns = Dict::new();
+/// ns.insert("__slots__", Value::tuple(["x", "y"]));
+/// let point = Type::new("Point", &[], ns)?;
+/// let mut p = point.new_instance().unwrap();
+/// p.setattr("x", Value::Float(3.0))?;
+/// assert_eq!(p.getattr("x")?, Value::Float(3.0));
+/// assert_eq!(p.getattr("y").unwrap_err().to_string(), "'Point' object has no attribute 'y'");
+/// assert_eq!(p.dir(), ["__slots__", "x", "y"]);
+/// assert_eq!(p.class(), point);
+/// # Ok::<(), pyslots::Error>(())
+/// ```
+pub struct Instance {
+    class: &'static RtClass,
+    storage: Storage,
+}
+
+/// `Large`'s pointer fits beside `Small`'s first tag, so the enum needs no
+/// tag of its own: 32 bytes.
+enum Storage {
+    /// At most two slots and nothing else.
+    Small([Packed; INLINE]),
+    /// Anything else.
+    Large(Box<Large>),
+}
+
+struct Large {
+    values: Box<[Packed]>,
+    dict: LazyDict,
+    base: Option<Box<dyn Object>>,
+}
+
+/// A slot's value as an instance of a run-time class stores it: 16 bytes
+/// where a [`Value`] takes 24, with room for "unset".
+#[derive(Default)]
+enum Packed {
+    #[default]
+    Unset,
+    None,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    /// Any other value.
+    Boxed(Box<Value>),
+}
+
+impl Packed {
+    #[inline(always)]
+    fn pack(value: Value) -> Packed {
+        match value {
+            Value::Float(x) => Packed::Float(x),
+            Value::Int(i) => Packed::Int(i),
+            Value::Bool(b) => Packed::Bool(b),
+            Value::None => Packed::None,
+            other => Packed::Boxed(Box::new(other)),
+        }
+    }
+
+    #[inline(always)]
+    fn unpack(self) -> Option<Value> {
+        Some(match self {
+            Packed::Unset => return None,
+            Packed::None => Value::None,
+            Packed::Bool(b) => Value::Bool(b),
+            Packed::Int(i) => Value::Int(i),
+            Packed::Float(x) => Value::Float(x),
+            Packed::Boxed(v) => *v,
+        })
+    }
+
+    #[inline(always)]
+    fn get(&self) -> SlotGet {
+        match self {
+            Packed::Unset => SlotGet::Unset,
+            Packed::None => SlotGet::Found(Value::None),
+            Packed::Bool(b) => SlotGet::Found(Value::Bool(*b)),
+            Packed::Int(i) => SlotGet::Found(Value::Int(*i)),
+            Packed::Float(x) => SlotGet::Found(Value::Float(*x)),
+            Packed::Boxed(v) => SlotGet::Found((**v).clone()),
+        }
+    }
+
+    #[inline(always)]
+    fn get_ref(&self) -> SlotGetRef<'_> {
+        match self {
+            Packed::Unset => SlotGetRef::Unset,
+            Packed::None => SlotGetRef::Found(ValueRef::Owned(Value::None)),
+            Packed::Bool(b) => SlotGetRef::Found(ValueRef::Bool(*b)),
+            Packed::Int(i) => SlotGetRef::Found(ValueRef::Int(*i)),
+            Packed::Float(x) => SlotGetRef::Found(ValueRef::Float(*x)),
+            Packed::Boxed(v) => SlotGetRef::Found(ValueRef::Value(v)),
+        }
+    }
+
+    fn as_value(&self) -> Option<&Value> {
+        match self {
+            Packed::Boxed(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Heap bytes: the box and what its value owns.
+    fn heap_size(&self) -> usize {
+        self.as_value().map_or(0, |v| std::mem::size_of::<Value>() + v.heap_size())
+    }
+}
+
+impl Instance {
+    /// A new instance of `class`, every slot unset.
+    pub(crate) fn new(class: &'static RtClass) -> Instance {
+        let n = class.value_count as usize;
+        let storage = if n <= INLINE && class.dict != DictAt::Own && class.embedded.is_none() {
+            Storage::Small([Packed::Unset, Packed::Unset])
+        } else {
+            Storage::Large(Box::new(Large {
+                values: (0..n).map(|_| Packed::Unset).collect(),
+                dict: LazyDict::default(),
+                base: class.embedded.map(|make| make()),
+            }))
+        };
+        Instance { class, storage }
+    }
+
+    fn large(&self) -> Option<&Large> {
+        match &self.storage {
+            Storage::Large(l) => Some(l),
+            Storage::Small(_) => None,
+        }
+    }
+
+    fn large_mut(&mut self) -> Option<&mut Large> {
+        match &mut self.storage {
+            Storage::Large(l) => Some(l),
+            Storage::Small(_) => None,
+        }
+    }
+
+    #[inline(always)]
+    fn values(&self) -> &[Packed] {
+        match &self.storage {
+            Storage::Small(v) => v,
+            Storage::Large(l) => &l.values,
+        }
+    }
+
+    #[inline(always)]
+    fn values_mut(&mut self) -> &mut [Packed] {
+        match &mut self.storage {
+            Storage::Small(v) => v,
+            Storage::Large(l) => &mut l.values,
+        }
+    }
+
+    /// The instance's class, `type(obj)`.
+    pub fn class(&self) -> Type {
+        Type::runtime(self.class)
+    }
+
+    /// The embedded instance of the `#[pyclass_like]` class the class
+    /// extends, if it extends one.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(name)]
+    /// struct Named { name: String }
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["age"]));
+    /// let person = Type::new("Person", &[Type::of::<Named>()], ns)?;
+    /// let mut p = person.new_instance().unwrap();
+    /// p.setattr("name", "Ada".into())?;
+    /// p.setattr("age", 36.into())?;
+    /// let named: &Named = p.base_as().unwrap();
+    /// assert_eq!(named.name()?, "Ada");
+    /// assert_eq!(p.base().unwrap().type_name(), "Named");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
+    pub fn base(&self) -> Option<&dyn Object> {
+        self.large()?.base.as_deref()
+    }
+
+    /// The embedded instance as its Rust type, if it is a `T`.
+    pub fn base_as<T: PyClass>(&self) -> Option<&T> {
+        self.base()?.as_any()?.downcast_ref()
+    }
+
+    /// The embedded instance as its Rust type, to write.
+    pub fn base_as_mut<T: PyClass>(&mut self) -> Option<&mut T> {
+        self.base_mut()?.as_any_mut()?.downcast_mut()
+    }
+
+    /// The embedded `#[pyclass_like]` instance, to write.
+    pub fn base_mut(&mut self) -> Option<&mut dyn Object> {
+        match self.large_mut()?.base.as_mut() {
+            Some(b) => Some(&mut **b),
+            None => None,
+        }
+    }
+
+    #[inline(always)]
+    fn read(&self, loc: Option<Loc>) -> SlotGet {
+        match loc {
+            Some(Loc::Value(i)) => match self.values().get(i as usize) {
+                Some(p) => p.get(),
+                None => SlotGet::NotSlot,
+            },
+            Some(Loc::Embedded(i)) => match self.base() {
+                Some(b) => b.slot_get_at(i),
+                None => SlotGet::NotSlot,
+            },
+            None => SlotGet::NotSlot,
+        }
+    }
+
+    #[inline(always)]
+    fn read_ref(&self, loc: Option<Loc>) -> SlotGetRef<'_> {
+        match loc {
+            Some(Loc::Value(i)) => match self.values().get(i as usize) {
+                Some(p) => p.get_ref(),
+                None => SlotGetRef::NotSlot,
+            },
+            other => match self.read(other) {
+                SlotGet::Found(v) => SlotGetRef::Found(ValueRef::Owned(v)),
+                SlotGet::Unset => SlotGetRef::Unset,
+                SlotGet::NotSlot => SlotGetRef::NotSlot,
+            },
+        }
+    }
+
+    #[inline(always)]
+    fn write(&mut self, loc: Option<Loc>, value: Value) -> Result<SlotSet, Error> {
+        match loc {
+            Some(Loc::Value(i)) => match self.values_mut().get_mut(i as usize) {
+                Some(slot) => {
+                    *slot = Packed::pack(value);
+                    Ok(SlotSet::Done)
+                }
+                None => Ok(SlotSet::NotSlot(value)),
+            },
+            Some(Loc::Embedded(i)) => match self.base_mut() {
+                Some(b) => b.slot_set_at(i, value),
+                None => Ok(SlotSet::NotSlot(value)),
+            },
+            None => Ok(SlotSet::NotSlot(value)),
+        }
+    }
+
+    #[inline(always)]
+    fn delete(&mut self, loc: Option<Loc>) -> SlotDel {
+        match loc {
+            Some(Loc::Value(i)) => match self.values_mut().get_mut(i as usize) {
+                Some(slot) => match std::mem::take(slot).unpack() {
+                    Some(_) => SlotDel::Done,
+                    None => SlotDel::Unset,
+                },
+                None => SlotDel::NotSlot,
+            },
+            Some(Loc::Embedded(i)) => match self.base_mut() {
+                Some(b) => b.slot_del_at(i),
+                None => SlotDel::NotSlot,
+            },
+            None => SlotDel::NotSlot,
+        }
+    }
+}
+
+/// An instance of `object`: what a cell holds once the cycle collector
+/// or a deep drop took its contents.
+impl Default for Instance {
+    fn default() -> Self {
+        Instance::new(object_class())
+    }
+}
+
+impl Hooks for Instance {
+    #[inline(always)]
+    fn class_layout(&self) -> &'static Layout {
+        &self.class.layout
+    }
+    #[inline(always)]
+    fn has_class_attrs(&self) -> bool {
+        self.class.has_class_attrs
+    }
+    #[inline(always)]
+    fn find_slot(&self, name: &str) -> SlotGet {
+        self.read(self.class.find(name))
+    }
+    #[inline(always)]
+    fn find_slot_ref(&self, name: &str) -> SlotGetRef<'_> {
+        self.read_ref(self.class.find(name))
+    }
+    #[inline(always)]
+    fn store_slot(&mut self, name: &str, value: Value) -> Result<SlotSet, Error> {
+        let loc = self.class.find(name);
+        self.write(loc, value)
+    }
+    #[inline(always)]
+    fn remove_slot(&mut self, name: &str) -> SlotDel {
+        let loc = self.class.find(name);
+        self.delete(loc)
+    }
+    #[inline]
+    fn instance_dict(&self) -> Option<DictView<'_>> {
+        match self.class.dict {
+            DictAt::None => None,
+            DictAt::Own => self.large()?.dict.view(&NO_KEYS),
+            DictAt::Embedded => self.base()?.dict_view(),
+        }
+    }
+    #[inline]
+    fn instance_dict_mut(&mut self) -> Option<DictViewMut<'_>> {
+        match self.class.dict {
+            DictAt::None => None,
+            DictAt::Own => self.large_mut()?.dict.view_mut(&NO_KEYS),
+            DictAt::Embedded => self.base_mut()?.dict_view_mut(),
+        }
+    }
+}
+
+impl Object for Instance {
+    #[inline]
+    fn type_name(&self) -> &'static str {
+        self.class.layout.name
+    }
+    #[inline]
+    fn getattr(&self, name: &str) -> Result<Value, Error> {
+        generic_getattr(self, name)
+    }
+    #[inline]
+    fn getattr_ref(&self, name: &str) -> Result<ValueRef<'_>, Error> {
+        generic_getattr_ref(self, name)
+    }
+    #[inline]
+    fn setattr(&mut self, name: &str, value: Value) -> Result<(), Error> {
+        generic_setattr(self, name, value)
+    }
+    #[inline]
+    fn delattr(&mut self, name: &str) -> Result<(), Error> {
+        generic_delattr(self, name)
+    }
+    #[inline]
+    fn hasattr(&self, name: &str) -> bool {
+        generic_hasattr(self, name)
+    }
+    fn dir(&self) -> Vec<String> {
+        generic_dir(self)
+    }
+    fn dict(&self) -> Option<PyDict> {
+        self.instance_dict().map(|d| d.materialize())
+    }
+    #[inline]
+    fn layout(&self) -> &'static Layout {
+        &self.class.layout
+    }
+    fn slot_get_at(&self, index: u32) -> SlotGet {
+        self.read(self.class.at(index))
+    }
+    fn slot_set_at(&mut self, index: u32, value: Value) -> Result<SlotSet, Error> {
+        let loc = self.class.at(index);
+        self.write(loc, value)
+    }
+    fn slot_del_at(&mut self, index: u32) -> SlotDel {
+        let loc = self.class.at(index);
+        self.delete(loc)
+    }
+    fn dict_view(&self) -> Option<DictView<'_>> {
+        self.instance_dict()
+    }
+    fn dict_view_mut(&mut self) -> Option<DictViewMut<'_>> {
+        self.instance_dict_mut()
+    }
+    fn heap_size(&self) -> usize {
+        let held: usize = self.values().iter().map(Packed::heap_size).sum();
+        let large = self.large().map_or(0, |e| {
+            let dict = if self.class.dict == DictAt::Own { dict_heap_size(e.dict.view(&NO_KEYS)) } else { 0 };
+            let base = e.base.as_ref().map_or(0, |b| std::mem::size_of_val(&**b) + b.heap_size());
+            std::mem::size_of::<Large>() + std::mem::size_of_val(&*e.values) + dict + base
+        });
+        held + large
+    }
+    fn traverse(&self, visit: &mut crate::gc::Visit<'_>) {
+        for v in self.values().iter().filter_map(Packed::as_value) {
+            v.traverse(visit);
+        }
+        if let Some(e) = self.large() {
+            if self.class.dict == DictAt::Own {
+                dict_traverse(e.dict.view(&NO_KEYS), visit);
+            }
+            if let Some(b) = &e.base {
+                b.traverse(visit);
+            }
+        }
+    }
+}
+
+/// `Point { x: 3.0, y: <unset> }`, as a `#[pyclass_like]` struct's.
+impl fmt::Debug for Instance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt_debug(self, f)
+    }
+}

@@ -1,0 +1,804 @@
+//! `Type`: a class as a value, and classes made at run time by CPython
+//! 3.11's `type(name, bases, namespace)` with every rule its `type_new`
+//! applies to the layout and the namespace (`Objects/typeobject.c`).
+//!
+//! A class made at run time is a [`Layout`] like a compile-time class's,
+//! built and leaked once, plus the tables its instances
+//! ([`Instance`](crate::Instance)) are read through: where each slot name
+//! is stored, and how the layout's slot index space maps onto that storage.
+//! The attribute algorithm is the one in `class.rs`, reached through
+//! [`Hooks`](crate::class::Hooks).
+
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+
+use pyslots_suggest::names::{is_identifier, mangle};
+
+use crate::dict::Dict;
+use crate::error::Error;
+use crate::handle::{Py, PyObject};
+use crate::instance::Instance;
+use crate::layout::{is_subclass, merge_solid_bases, solid_base, Layout, Literal};
+use crate::member::Member;
+use crate::object::{Object, PyClass};
+use crate::value::Value;
+
+/// A class as a value: a `#[pyclass_like]` class ([`Type::of`]) or a class
+/// made at run time ([`Type::new`], Python's `type(name, bases, ns)`).
+/// Cloning copies two words; two `Type`s are equal when they are the same
+/// class.
+///
+/// A class made at run time lives until the program ends, as most classes
+/// do in CPython: its layout and tables are allocated once and never freed,
+/// so that its instances reach them without a reference count (a program
+/// that makes classes in an unbounded loop grows by their size each time).
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// let mut ns = Dict::new();
+/// ns.insert("__slots__", Value::tuple(["x", "y"]));
+/// ns.insert("dims", 2);
+/// let point = Type::new("Point", &[], ns)?;
+/// assert_eq!(point.to_string(), "<class 'Point'>");
+///
+/// let p = point.instantiate();
+/// p.setattr("x", 1.5)?;
+/// assert_eq!(p.getattr("x")?, Value::Float(1.5));
+/// assert_eq!(p.getattr("dims")?, Value::Int(2));
+/// let err = p.setattr("z", 0).unwrap_err();
+/// assert_eq!(err.to_string(), "'Point' object has no attribute 'z'");
+///
+/// let mut bad = Dict::new();
+/// bad.insert("__slots__", Value::list(["x", "x y"]));
+/// let err = Type::new("Bad", &[], bad).unwrap_err();
+/// assert_eq!((err.exception(), err.to_string().as_str()), ("TypeError", "__slots__ must be identifiers"));
+/// # Ok::<(), pyslots::Error>(())
+/// ```
+#[derive(Clone, Copy)]
+pub struct Type(Repr);
+
+#[derive(Clone, Copy)]
+enum Repr {
+    /// A `#[pyclass_like]` class; `make` is there when the class came from
+    /// [`Type::of`] (a base reached through [`Type::mro`] has only its
+    /// layout).
+    Static { layout: &'static Layout, make: Option<&'static Make> },
+    /// A class made at run time, or `object`.
+    Runtime(&'static RtClass),
+}
+
+/// How to make an instance of a `#[pyclass_like]` class from its `Type`.
+pub(crate) struct Make {
+    new_object: fn() -> PyObject,
+    new_embedded: fn() -> Box<dyn Object>,
+}
+
+fn new_object<T: PyClass>() -> PyObject {
+    Py::new(T::default()).into_object()
+}
+
+fn new_embedded<T: PyClass>() -> Box<dyn Object> {
+    Box::new(T::default())
+}
+
+/// What a class made at run time adds to its layout: the tables its
+/// instances are read through.
+pub(crate) struct RtClass {
+    pub(crate) layout: Layout,
+    bases: Box<[Type]>,
+    /// The MRO after the class itself, `object` last.
+    mro: Box<[Type]>,
+    /// Every slot name an instance finds, with where it is stored: the
+    /// first class along the MRO that has the name as a slot, unless a
+    /// class attribute comes first.
+    slot_names: Box<[(&'static str, Loc)]>,
+    /// The layout's slot index space ([`Layout::slot_index`]) onto storage.
+    index_map: Box<[Loc]>,
+    /// How many values an instance stores itself.
+    pub(crate) value_count: u32,
+    pub(crate) dict: DictAt,
+    /// The `#[pyclass_like]` class whose instance is embedded, if any.
+    pub(crate) embedded: Option<fn() -> Box<dyn Object>>,
+    pub(crate) has_class_attrs: bool,
+}
+
+/// Where a slot of a run-time class's instance is stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Loc {
+    /// The instance's own value `i`.
+    Value(u32),
+    /// Slot `i` of the embedded `#[pyclass_like]` instance's index space.
+    Embedded(u32),
+}
+
+/// Where an instance's `__dict__` is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DictAt {
+    /// It has none.
+    None,
+    /// Its own.
+    Own,
+    /// The embedded `#[pyclass_like]` instance's.
+    Embedded,
+}
+
+impl RtClass {
+    /// Where slot `name` is stored, if it is one.
+    #[inline(always)]
+    pub(crate) fn find(&self, name: &str) -> Option<Loc> {
+        let name = name.as_bytes();
+        for (n, loc) in self.slot_names.iter() {
+            if n.len() == name.len() && n.as_bytes() == name {
+                return Some(*loc);
+            }
+        }
+        None
+    }
+
+    /// Where slot `index` of the layout's index space is stored.
+    #[inline]
+    pub(crate) fn at(&self, index: u32) -> Option<Loc> {
+        self.index_map.get(index as usize).copied()
+    }
+}
+
+impl fmt::Debug for RtClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.layout)
+    }
+}
+
+/// The class `object`: no slots, no dict, no weak references.
+pub(crate) fn object_class() -> &'static RtClass {
+    static OBJECT: OnceLock<&'static RtClass> = OnceLock::new();
+    OBJECT.get_or_init(|| {
+        Box::leak(Box::new(RtClass {
+            layout: Layout {
+                name: "object",
+                module_path: "builtins",
+                slots: &[],
+                declared_slots: None,
+                slot_docs: &[],
+                class_attrs: &[],
+                bases: &[],
+                has_dict: false,
+                has_weakref: false,
+                size: std::mem::size_of::<Instance>(),
+            },
+            bases: Box::new([]),
+            mro: Box::new([]),
+            slot_names: Box::new([]),
+            index_map: Box::new([]),
+            value_count: 0,
+            dict: DictAt::None,
+            embedded: None,
+            has_class_attrs: false,
+        }))
+    })
+}
+
+/// What an item of `__slots__` or an attribute can be made of: the value
+/// leaked for as long as the class lives.
+fn leak_str(s: &str) -> &'static str {
+    Box::leak(s.to_owned().into_boxed_str())
+}
+
+fn leak_slice<T>(v: Vec<T>) -> &'static [T] {
+    Box::leak(v.into_boxed_slice())
+}
+
+impl Type {
+    /// The class of a `#[pyclass_like]` type.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    ///
+    /// let t = Type::of::<Point>();
+    /// assert_eq!(t.name(), "Point");
+    /// assert_eq!(t.to_string(), "<class 'Point'>");
+    /// assert_eq!(t.instantiate().type_name(), "Point");
+    /// ```
+    pub fn of<T: PyClass>() -> Type {
+        Type(Repr::Static {
+            layout: &T::LAYOUT,
+            make: Some(const { &Make { new_object: new_object::<T>, new_embedded: new_embedded::<T> } }),
+        })
+    }
+
+    /// The class `object`, every class's last base.
+    pub fn object() -> Type {
+        Type(Repr::Runtime(object_class()))
+    }
+
+    /// `type(name, bases, namespace)`: a new class. `__slots__` in the
+    /// namespace may be any value (a `str`, a list, a tuple, a dict whose
+    /// `str` values document the slots, or something else, which is an
+    /// error); every other entry is a class attribute. An empty `bases` is
+    /// `(object,)`. Every rule of CPython 3.11's `type_new` about the
+    /// instance layout and the namespace is applied, in its order and with
+    /// its exception and message:
+    ///
+    /// - `TypeError: multiple bases have instance lay-out conflict`;
+    /// - `ValueError: type name must not contain null characters`;
+    /// - `TypeError: 'int' object is not iterable` (`__slots__` that is no
+    ///   iterable), `__slots__ items must be strings, not 'int'`,
+    ///   `__slots__ must be identifiers`;
+    /// - `TypeError: __dict__ slot disallowed: we already got one`, and its
+    ///   `__weakref__` counterpart;
+    /// - `ValueError: 'x' in __slots__ conflicts with class variable`,
+    ///   after private-name mangling (`__x` in class `P` is `_P__x`);
+    /// - `TypeError: type __qualname__ must be a str, not int`;
+    /// - `TypeError: duplicate base class P`, and the MRO error
+    ///   (`Cannot create a consistent method resolution\norder (MRO) for
+    ///   bases A, B`).
+    ///
+    /// One limit of pyslots' own: an instance embeds the Rust instance of
+    /// at most one `#[pyclass_like]` class, so the compile-time classes
+    /// among the bases (and theirs) must form one line of descent (a
+    /// `TypeError` otherwise). A compile-time base must come from
+    /// [`Type::of`], which knows how to make its instances.
+    pub fn new(name: &str, bases: &[Type], namespace: Dict) -> Result<Type, Error> {
+        Builder::new(name, bases, namespace)?.build()
+    }
+
+    /// The class name, `__name__`.
+    pub fn name(&self) -> &'static str {
+        self.layout().name
+    }
+
+    /// The class's layout: its own slots, its bases, whether instances
+    /// have a `__dict__` and weak references.
+    pub fn layout(&self) -> &'static Layout {
+        match self.0 {
+            Repr::Static { layout, .. } => layout,
+            Repr::Runtime(c) => &c.layout,
+        }
+    }
+
+    /// The direct bases, `__bases__` (`(object,)` for a class without).
+    pub fn bases(&self) -> Vec<Type> {
+        let bases: Vec<Type> = match self.0 {
+            Repr::Static { layout, .. } => layout.bases.iter().map(|l| Type::from_layout(l)).collect(),
+            Repr::Runtime(c) => c.bases.to_vec(),
+        };
+        if bases.is_empty() && !self.is_object() {
+            return vec![Type::object()];
+        }
+        bases
+    }
+
+    /// The method resolution order, `__mro__`: the class, its bases by C3
+    /// linearization, `object` last.
+    pub fn mro(&self) -> Vec<Type> {
+        let mut out = vec![*self];
+        match self.0 {
+            Repr::Static { layout, .. } => {
+                out.extend(layout.mro().into_iter().skip(1).map(Type::from_layout));
+                out.push(Type::object());
+            }
+            Repr::Runtime(c) => out.extend(c.mro.iter().copied()),
+        }
+        out
+    }
+
+    /// A class attribute (its own or a base's, along the MRO) or a member
+    /// descriptor, as `Point.x` finds it; CPython's `AttributeError:
+    /// type object 'Point' has no attribute 'z'` for neither.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::dict([("x", "the abscissa")]));
+    /// ns.insert("origin", 0);
+    /// let point = Type::new("Point", &[], ns)?;
+    /// let Attr::Member(x) = point.attr("x")? else { unreachable!() };
+    /// assert_eq!(x.to_string(), "<member 'x' of 'Point' objects>");
+    /// assert_eq!(x.doc(), Some("the abscissa"));
+    /// assert!(matches!(point.attr("origin")?, Attr::Value(Value::Int(0))));
+    /// assert_eq!(point.attr("z").unwrap_err().to_string(), "type object 'Point' has no attribute 'z'");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
+    pub fn attr(&self, name: &str) -> Result<Attr, Error> {
+        let layout = self.layout();
+        for class in self.mro() {
+            let l = class.layout();
+            if let Some((_, v)) = l.class_attrs.iter().find(|(n, _)| *n == name) {
+                return Ok(Attr::Value(v.to_value()));
+            }
+            if let Some(local) = l.slots.iter().position(|s| *s == name) {
+                return Ok(Attr::Member(Member::of_layout(l, local)));
+            }
+            if name == "__slots__" {
+                if let Some(slots) = l.declared_slots {
+                    return Ok(Attr::Value(Value::list(slots.iter().copied())));
+                }
+            }
+        }
+        Err(Error::attribute_error(format!("type object '{}' has no attribute '{name}'", layout.name)))
+    }
+
+    /// A new instance, every slot unset and the dict empty: Python's
+    /// `object.__new__(cls)`.
+    pub fn instantiate(&self) -> PyObject {
+        match self.0 {
+            Repr::Static { make: Some(make), .. } => (make.new_object)(),
+            Repr::Static { layout, make: None } => {
+                panic!("{layout} came from a layout, not Type::of, and cannot make instances")
+            }
+            Repr::Runtime(c) => PyObject::from(Instance::new(c)),
+        }
+    }
+
+    /// A new instance of a class made at run time, owned rather than
+    /// behind a handle (as a `#[pyclass_like]` struct is before
+    /// [`Py::new`]); `None` for a `#[pyclass_like]` class, whose instances
+    /// are its Rust type.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x", "y"]));
+    /// let point = Type::new("Point", &[], ns)?;
+    /// let mut p = point.new_instance().expect("a run-time class");
+    /// p.setattr("x", Value::Float(1.0))?;
+    /// assert_eq!(p.getattr("x")?, Value::Float(1.0));
+    /// assert_eq!(std::mem::size_of_val(&p), 40);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
+    pub fn new_instance(&self) -> Option<Instance> {
+        match self.0 {
+            Repr::Runtime(c) => Some(Instance::new(c)),
+            Repr::Static { .. } => None,
+        }
+    }
+
+    /// Whether instances of `self` are instances of `other`
+    /// (`issubclass(self, other)`).
+    pub fn is_subclass(&self, other: &Type) -> bool {
+        self.mro().iter().any(|t| t == other)
+    }
+
+    fn is_object(&self) -> bool {
+        matches!(self.0, Repr::Runtime(c) if std::ptr::eq(c, object_class()))
+    }
+
+    fn from_layout(layout: &'static Layout) -> Type {
+        Type(Repr::Static { layout, make: None })
+    }
+
+    /// The type of a class's instance from its layout and the class data
+    /// behind it, if it is a run-time class's.
+    pub(crate) fn runtime(class: &'static RtClass) -> Type {
+        Type(Repr::Runtime(class))
+    }
+
+    /// The C3 linearization of this class's MRO, as `to_merge` takes it
+    /// (the class first, `object` last).
+    fn full_mro(&self) -> Vec<Type> {
+        self.mro()
+    }
+}
+
+impl PartialEq for Type {
+    fn eq(&self, other: &Type) -> bool {
+        match (self.0, other.0) {
+            (Repr::Runtime(a), Repr::Runtime(b)) => std::ptr::eq(a, b),
+            (Repr::Static { layout: a, .. }, Repr::Static { layout: b, .. }) => a.same_class(b),
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Type {}
+
+/// Python's `repr` of a class: `<class 'Point'>`.
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<class '{}'>", self.name())
+    }
+}
+
+impl fmt::Debug for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// What [`Type::attr`] finds: a class attribute's value, or a member
+/// descriptor (a slot).
+#[derive(Debug, Clone)]
+pub enum Attr {
+    /// A class attribute.
+    Value(Value),
+    /// A slot's member descriptor, `<member 'x' of 'Point' objects>`; read
+    /// and write instances through [`Member::get_dyn`] and the like.
+    Member(Member<dyn Object>),
+}
+
+// ---------------------------------------------------------------------------
+// `type_new`.
+
+/// A class being made: the rules run in `type_new`'s order as fields fill.
+struct Builder<'a> {
+    name: &'a str,
+    bases: &'a [Type],
+    namespace: Dict,
+    best: Type,
+}
+
+/// What `__slots__` declared, checked.
+struct Slots {
+    /// The slots after mangling, `__dict__` and `__weakref__` left out.
+    names: Vec<String>,
+    /// `__slots__` as declared, `None` without.
+    declared: Option<Vec<String>>,
+    /// The doc of each of `names` (dict-form `__slots__` with a `str` value).
+    docs: Vec<Option<String>>,
+    has_dict: bool,
+    has_weakref: bool,
+}
+
+static NEXT_CLASS: AtomicU64 = AtomicU64::new(1);
+
+impl<'a> Builder<'a> {
+    /// `type_new_get_bases`: the best base, or the lay-out conflict.
+    fn new(name: &'a str, bases: &'a [Type], namespace: Dict) -> Result<Builder<'a>, Error> {
+        let layouts: Vec<&'static Layout> = bases.iter().map(Type::layout).collect();
+        let winner = merge_solid_bases(&layouts)
+            .map_err(|_| Error::type_error("multiple bases have instance lay-out conflict"))?;
+        // CPython's `best_base`: the first base whose solid base is the
+        // winner's.
+        let best = bases
+            .iter()
+            .copied()
+            .find(|b| match (solid_base(b.layout()), winner) {
+                (Some(s), Some(w)) => s.same_class(w),
+                (None, None) => true,
+                _ => false,
+            })
+            .unwrap_or_else(Type::object);
+        Ok(Builder { name, bases, namespace, best })
+    }
+
+    fn build(self) -> Result<Type, Error> {
+        if self.name.contains('\0') {
+            return Err(Error::value_error("type name must not contain null characters"));
+        }
+        let slots = self.slots()?;
+        if let Some(q) = self.namespace.get("__qualname__") {
+            if !matches!(q, Value::Str(_)) {
+                return Err(Error::type_error(format!("type __qualname__ must be a str, not {}", q.type_name())));
+            }
+        }
+        let mro = self.mro()?;
+        let embedded = self.embedded(&mro)?;
+        Ok(self.finish(slots, mro, embedded))
+    }
+
+    /// `type_new_slots`: what `__slots__` declares, and whether instances
+    /// get a dict and weak references.
+    fn slots(&self) -> Result<Slots, Error> {
+        let best = self.best.layout();
+        let may_add_dict = !best.has_dict;
+        let may_add_weak = !best.has_weakref;
+        let Some(declared) = self.namespace.get("__slots__") else {
+            return Ok(Slots {
+                names: Vec::new(),
+                declared: None,
+                docs: Vec::new(),
+                has_dict: true,
+                has_weakref: true,
+            });
+        };
+        let items = slot_items(declared)?;
+        let (mut add_dict, mut add_weak) = (false, false);
+        let mut strings = Vec::with_capacity(items.len());
+        for item in &items {
+            let Value::Str(s) = item else {
+                return Err(Error::type_error(format!("__slots__ items must be strings, not '{}'", item.type_name())));
+            };
+            if !is_identifier(s.as_str()) {
+                return Err(Error::type_error("__slots__ must be identifiers"));
+            }
+            if s.as_str() == "__dict__" {
+                if !may_add_dict || add_dict {
+                    return Err(Error::type_error("__dict__ slot disallowed: we already got one"));
+                }
+                add_dict = true;
+            }
+            if s.as_str() == "__weakref__" {
+                if !may_add_weak || add_weak {
+                    return Err(Error::type_error(
+                        "__weakref__ slot disallowed: either we already got one, or __itemsize__ != 0",
+                    ));
+                }
+                add_weak = true;
+            }
+            strings.push(s.as_str().to_owned());
+        }
+        let mut names = Vec::new();
+        let mut docs = Vec::new();
+        for s in &strings {
+            if (add_dict && s == "__dict__") || (add_weak && s == "__weakref__") {
+                continue;
+            }
+            let mangled = mangle(self.name, s);
+            if self.namespace.contains_key(&mangled) && mangled != "__qualname__" && mangled != "__classcell__" {
+                return Err(Error::value_error(format!(
+                    "{} in __slots__ conflicts with class variable",
+                    Value::from(mangled.as_str()).repr()
+                )));
+            }
+            docs.push(match declared {
+                Value::Dict(d) => match d.get(s) {
+                    Some(Value::Str(doc)) => Some(doc.as_str().to_owned()),
+                    _ => None,
+                },
+                _ => None,
+            });
+            names.push(mangled);
+        }
+        // Secondary bases may provide weak references or a dict.
+        if self.bases.len() > 1 && ((may_add_dict && !add_dict) || (may_add_weak && !add_weak)) {
+            for base in self.bases.iter().filter(|b| **b != self.best) {
+                let l = base.layout();
+                add_dict |= may_add_dict && l.has_dict;
+                add_weak |= may_add_weak && l.has_weakref;
+            }
+        }
+        Ok(Slots {
+            names,
+            declared: Some(strings),
+            docs,
+            has_dict: best.has_dict || add_dict,
+            has_weakref: best.has_weakref || add_weak,
+        })
+    }
+
+    /// `mro_implementation`: the class's MRO after itself, `object` last.
+    fn mro(&self) -> Result<Vec<Type>, Error> {
+        match self.bases {
+            [] => return Ok(vec![Type::object()]),
+            [base] => return Ok(base.full_mro()),
+            _ => {}
+        }
+        for (i, b) in self.bases.iter().enumerate() {
+            if self.bases[..i].contains(b) {
+                return Err(Error::type_error(format!("duplicate base class {}", b.name())));
+            }
+        }
+        let mut to_merge: Vec<Vec<Type>> = self.bases.iter().map(Type::full_mro).collect();
+        to_merge.push(self.bases.to_vec());
+        c3_merge(&to_merge)
+    }
+
+    /// The `#[pyclass_like]` class whose Rust instance an instance embeds:
+    /// the most derived compile-time class along the MRO.
+    fn embedded(&self, mro: &[Type]) -> Result<Option<&'static Make>, Error> {
+        let mut found: Option<(&'static Layout, Option<&'static Make>)> = None;
+        for t in mro {
+            let Repr::Static { layout, make } = t.0 else { continue };
+            match found {
+                None => found = Some((layout, make)),
+                Some((f, _)) if is_subclass(f, layout) => {}
+                Some((f, _)) => {
+                    return Err(Error::type_error(format!(
+                        "a class cannot extend both '{}' and '{}': pyslots embeds the Rust instance of one \
+                         #[pyclass_like] class, and neither derives from the other",
+                        f.name, layout.name
+                    )))
+                }
+            }
+        }
+        match found {
+            None => Ok(None),
+            Some((_, Some(make))) => Ok(Some(make)),
+            Some((layout, None)) => {
+                Err(Error::type_error(format!("cannot make instances of {layout}: pass Type::of::<{}>()", layout.name)))
+            }
+        }
+    }
+
+    /// The class, its layout and its tables, leaked for the program's life.
+    fn finish(self, slots: Slots, mro: Vec<Type>, embedded: Option<&'static Make>) -> Type {
+        let name = leak_str(self.name);
+        let id = NEXT_CLASS.fetch_add(1, Ordering::Relaxed);
+        let module_path = leak_str(&format!("<run time #{id}>"));
+        let own: &'static [&'static str] = leak_slice(slots.names.iter().map(|s| leak_str(s)).collect());
+        let declared = slots.declared.map(|d| leak_slice(d.iter().map(|s| leak_str(s)).collect()));
+        let slot_docs = leak_slice(slots.docs.iter().map(|d| d.as_deref().map(leak_str)).collect());
+        let class_attrs: Vec<(&'static str, Literal)> = self
+            .namespace
+            .iter()
+            .filter(|(k, _)| *k != "__qualname__" && *k != "__classcell__")
+            .map(|(k, v)| (leak_str(k), Literal::Value(Box::leak(Box::new(v.clone())))))
+            .collect();
+        let has_class_attrs = !class_attrs.is_empty() || mro.iter().any(|t| t.layout().has_class_attrs());
+        let bases: Vec<&'static Layout> = self.bases.iter().filter(|b| !b.is_object()).map(Type::layout).collect();
+        let layout = Layout {
+            name,
+            module_path,
+            slots: own,
+            declared_slots: declared,
+            slot_docs,
+            class_attrs: leak_slice(class_attrs),
+            bases: leak_slice(bases),
+            has_dict: slots.has_dict,
+            has_weakref: slots.has_weakref,
+            size: std::mem::size_of::<Instance>(),
+        };
+        let embedded_layout = mro.iter().find_map(|t| match t.0 {
+            Repr::Static { layout, .. } if embedded.is_some() => Some(layout),
+            _ => None,
+        });
+        let tables = Tables::new(own, layout.class_attrs, self.bases, &mro, embedded_layout);
+        let dict = if !slots.has_dict {
+            DictAt::None
+        } else if embedded_layout.is_some_and(|l| l.has_dict) {
+            DictAt::Embedded
+        } else {
+            DictAt::Own
+        };
+        let class: &'static RtClass = Box::leak(Box::new(RtClass {
+            layout,
+            bases: self.bases.to_vec().into_boxed_slice(),
+            mro: mro.into_boxed_slice(),
+            slot_names: tables.slot_names.into_boxed_slice(),
+            index_map: tables.index_map.into_boxed_slice(),
+            value_count: tables.value_count,
+            dict,
+            embedded: embedded.map(|m| m.new_embedded),
+            has_class_attrs,
+        }));
+        Type::runtime(class)
+    }
+}
+
+/// The items of a `__slots__` value, as `PySequence_Tuple` iterates it: a
+/// `str` is one name, a dict its keys, `bytes` its byte values.
+fn slot_items(declared: &Value) -> Result<Vec<Value>, Error> {
+    Ok(match declared {
+        Value::Str(_) => vec![declared.clone()],
+        Value::List(l) => l.to_vec(),
+        Value::Tuple(t) => t.as_slice().to_vec(),
+        Value::Dict(d) => d.keys().into_iter().map(Value::Str).collect(),
+        Value::Bytes(b) => b.as_bytes().iter().map(|&x| Value::Int(i64::from(x))).collect(),
+        other => return Err(Error::type_error(format!("'{}' object is not iterable", other.type_name()))),
+    })
+}
+
+/// CPython's `pmerge`: the C3 merge of the bases' MROs and the bases, or
+/// the error naming the heads left when no head can come next.
+fn c3_merge(to_merge: &[Vec<Type>]) -> Result<Vec<Type>, Error> {
+    let mut remain = vec![0usize; to_merge.len()];
+    let mut out = Vec::new();
+    'again: loop {
+        let mut empty = 0;
+        for (i, list) in to_merge.iter().enumerate() {
+            let Some(candidate) = list.get(remain[i]) else {
+                empty += 1;
+                continue;
+            };
+            let in_a_tail = to_merge.iter().zip(&remain).any(|(l, &r)| l.iter().skip(r + 1).any(|t| t == candidate));
+            if in_a_tail {
+                continue;
+            }
+            out.push(*candidate);
+            for (l, r) in to_merge.iter().zip(remain.iter_mut()) {
+                if l.get(*r) == Some(candidate) {
+                    *r += 1;
+                }
+            }
+            continue 'again;
+        }
+        if empty == to_merge.len() {
+            return Ok(out);
+        }
+        let mut heads: Vec<Type> = Vec::new();
+        for (l, &r) in to_merge.iter().zip(&remain) {
+            if let Some(h) = l.get(r) {
+                if !heads.contains(h) {
+                    heads.push(*h);
+                }
+            }
+        }
+        let names: Vec<&str> = heads.iter().map(Type::name).collect();
+        return Err(Error::type_error(format!(
+            "Cannot create a consistent method resolution\norder (MRO) for bases {}",
+            names.join(", ")
+        )));
+    }
+}
+
+/// A run-time class's slot tables, built from its bases'.
+struct Tables {
+    slot_names: Vec<(&'static str, Loc)>,
+    index_map: Vec<Loc>,
+    value_count: u32,
+}
+
+impl Tables {
+    fn new(
+        own: &'static [&'static str],
+        own_attrs: &'static [(&'static str, Literal)],
+        bases: &[Type],
+        mro: &[Type],
+        embedded: Option<&'static Layout>,
+    ) -> Tables {
+        // Storage: each run-time class's own slots once, in MRO order (the
+        // class itself first); the embedded instance holds the rest.
+        let mut starts: Vec<(Option<&'static RtClass>, u32)> = vec![(None, 0)];
+        let mut value_count = own.len() as u32;
+        for t in mro {
+            if let Repr::Runtime(c) = t.0 {
+                starts.push((Some(c), value_count));
+                value_count += c.layout.slots.len() as u32;
+            }
+        }
+        let start_of = |c: &'static RtClass| {
+            starts.iter().find(|(k, _)| k.is_some_and(|k| std::ptr::eq(k, c))).map_or(0, |(_, s)| *s)
+        };
+        let embedded_at = |l: &'static Layout| embedded.and_then(|e| e.base_offset(l)).unwrap_or(0);
+
+        // The layout's index space: own slots, then each base's space.
+        let mut index_map: Vec<Loc> = (0..own.len() as u32).map(Loc::Value).collect();
+        fn walk(
+            t: Type,
+            out: &mut Vec<Loc>,
+            start_of: &dyn Fn(&'static RtClass) -> u32,
+            embedded_at: &dyn Fn(&'static Layout) -> u32,
+        ) {
+            match t.0 {
+                Repr::Runtime(c) => {
+                    let start = start_of(c);
+                    out.extend((0..c.layout.slots.len() as u32).map(|i| Loc::Value(start + i)));
+                    for b in c.bases.iter() {
+                        walk(*b, out, start_of, embedded_at);
+                    }
+                }
+                Repr::Static { layout, .. } => {
+                    let start = embedded_at(layout);
+                    out.extend((0..layout.slot_count()).map(|i| Loc::Embedded(start + i)));
+                }
+            }
+        }
+        for b in bases {
+            walk(*b, &mut index_map, &start_of, &embedded_at);
+        }
+
+        // Names: the first class along the MRO that has the name as a slot
+        // or a class attribute decides.
+        let mut slot_names: Vec<(&'static str, Loc)> = Vec::new();
+        let mut decided: Vec<&'static str> = Vec::new();
+        let classes = std::iter::once((None, own, own_attrs))
+            .chain(mro.iter().map(|t| (Some(*t), t.layout().slots, t.layout().class_attrs)));
+        for (t, slots, attrs) in classes {
+            for (local, name) in slots.iter().enumerate() {
+                if decided.contains(name) {
+                    continue;
+                }
+                decided.push(name);
+                let loc = match t.map(|t| t.0) {
+                    None => Loc::Value(local as u32),
+                    Some(Repr::Runtime(c)) => Loc::Value(start_of(c) + local as u32),
+                    Some(Repr::Static { layout, .. }) => Loc::Embedded(embedded_at(layout) + local as u32),
+                };
+                slot_names.push((name, loc));
+            }
+            for (name, _) in attrs {
+                if !decided.contains(name) {
+                    decided.push(name);
+                }
+            }
+        }
+        Tables { slot_names, index_map, value_count }
+    }
+}
