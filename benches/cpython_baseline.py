@@ -237,6 +237,18 @@ def per_instance(make, n):
     return (after - before - sys.getsizeof(objs)) / n
 
 
+# `type('RuntimePoint', (), {'__slots__': ('x', 'y')})`: what pyslots'
+# `Type::new` makes; its instances are set as pyslots' are, by setattr.
+RuntimePoint = type("RuntimePoint", (), {"__slots__": ("x", "y")})
+
+
+def make_runtime_point(x, y):
+    p = RuntimePoint()
+    p.x = x
+    p.y = y
+    return p
+
+
 def memory(counts):
     out = {}
     for n in counts:
@@ -245,6 +257,7 @@ def memory(counts):
             "SlottedPerson": per_instance(lambda i: SlottedPerson(f"Person{i}", i), n),
             "RegularPoint": per_instance(lambda i: RegularPoint(float(i), float(i * 2)), n),
             "SlottedPoint": per_instance(lambda i: SlottedPoint(float(i), float(i * 2)), n),
+            "RuntimePoint": per_instance(lambda i: make_runtime_point(float(i), float(i * 2)), n),
         }
     return out
 

@@ -311,6 +311,7 @@ pub fn register_all(r: &mut impl Runner) {
     register_borrowed(r);
     register_other(r);
     register_handles(r);
+    register_runtime_class(r);
     register_gc(r);
     register_baselines(r);
 }
@@ -397,6 +398,39 @@ fn register_other(r: &mut impl Runner) {
     pyslots::gc::disable();
     r.run("pyslots/deepcopy/graph1000", || cut_cycles(&pyslots::deepcopy(black_box(&g))));
     pyslots::gc::enable();
+}
+
+/// A class made at run time with the eight slots of [`Slotted8`], as
+/// `type('Runtime8', (), {'__slots__': NAMES8})`, every slot set as
+/// [`slotted8`] sets them.
+pub fn runtime8() -> Instance {
+    let mut ns = Dict::new();
+    ns.insert("__slots__", Value::tuple(NAMES8));
+    let class = Type::new("Runtime8", &[], ns).expect("a valid class");
+    let mut obj = class.new_instance().expect("a run-time class");
+    let h = handwritten8();
+    for name in NAMES8 {
+        obj.setattr(name, h.get(name).expect("every name is a field")).expect("every name is a slot");
+    }
+    obj
+}
+
+/// `type('RuntimePoint', (), {'__slots__': ('x', 'y')})`.
+pub fn runtime_point() -> Type {
+    let mut ns = Dict::new();
+    ns.insert("__slots__", Value::tuple(["x", "y"]));
+    Type::new("RuntimePoint", &[], ns).expect("a valid class")
+}
+
+fn register_runtime_class(r: &mut impl Runner) {
+    let mut s = runtime8();
+    r.run("pyslots/type/getattr_f64", || black_box(&s).getattr(n("x")));
+    r.run("pyslots/type/getattr_last", || black_box(&s).getattr(n("total")));
+    r.run("pyslots/type/getattr_str", || black_box(&s).getattr(n("name")));
+    r.run("pyslots/type/setattr_f64", || black_box(&mut s).setattr(n("x"), Value::Float(black_box(2.5))));
+    r.run("pyslots/type/setattr_last", || black_box(&mut s).setattr(n("total"), Value::Float(black_box(2.5))));
+    let p = PyObject::from(runtime8());
+    r.run("pyslots/type/handle_getattr", || black_box(&p).read().getattr(n("x")));
 }
 
 fn register_handles(r: &mut impl Runner) {

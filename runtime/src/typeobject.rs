@@ -93,7 +93,7 @@ pub(crate) struct RtClass {
     /// Every slot name an instance finds, with where it is stored: the
     /// first class along the MRO that has the name as a slot, unless a
     /// class attribute comes first.
-    slot_names: Box<[(&'static str, Loc)]>,
+    slot_names: Box<[SlotName]>,
     /// The layout's slot index space ([`Layout::slot_index`]) onto storage.
     index_map: Box<[Loc]>,
     /// How many values an instance stores itself.
@@ -102,6 +102,38 @@ pub(crate) struct RtClass {
     /// The `#[pyclass_like]` class whose instance is embedded, if any.
     pub(crate) embedded: Option<fn() -> Box<dyn Object>>,
     pub(crate) has_class_attrs: bool,
+}
+
+/// One entry of a class's slot name table.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SlotName {
+    len: usize,
+    /// The first eight bytes of the name, zero-padded ([`head_word`]).
+    head: u64,
+    name: &'static str,
+    loc: Loc,
+}
+
+impl SlotName {
+    fn new(name: &'static str, loc: Loc) -> SlotName {
+        SlotName { len: name.len(), head: head_word(name.as_bytes()), name, loc }
+    }
+}
+
+/// The first eight bytes of `s` as one little-endian word, zero-padded.
+/// Shifted in byte by byte rather than copied into a buffer: the copy was
+/// a `memcpy` call whose byte stores the word's load then waited for
+/// (run-time class setattr 3.3 -> 8.3 ns that way, benches report).
+#[inline(always)]
+fn head_word(s: &[u8]) -> u64 {
+    if let Some(head) = s.first_chunk::<8>() {
+        return u64::from_le_bytes(*head);
+    }
+    let mut word = 0u64;
+    for (i, &b) in s.iter().enumerate() {
+        word |= u64::from(b) << (8 * i);
+    }
+    word
 }
 
 /// Where a slot of a run-time class's instance is stored.
@@ -125,13 +157,18 @@ pub(crate) enum DictAt {
 }
 
 impl RtClass {
-    /// Where slot `name` is stored, if it is one.
+    /// Where slot `name` is stored, if it is one: a scan that compares
+    /// each entry's length and first eight bytes as two integers, and the
+    /// rest of the bytes (names over eight bytes) only where those agree.
     #[inline(always)]
     pub(crate) fn find(&self, name: &str) -> Option<Loc> {
-        let name = name.as_bytes();
-        for (n, loc) in self.slot_names.iter() {
-            if n.len() == name.len() && n.as_bytes() == name {
-                return Some(*loc);
+        let (len, head) = (name.len(), head_word(name.as_bytes()));
+        for entry in self.slot_names.iter() {
+            if entry.len == len
+                && entry.head == head
+                && (len <= 8 || entry.name.as_bytes()[8..] == name.as_bytes()[8..])
+            {
+                return Some(entry.loc);
             }
         }
         None
@@ -720,7 +757,7 @@ fn c3_merge(to_merge: &[Vec<Type>]) -> Result<Vec<Type>, Error> {
 
 /// A run-time class's slot tables, built from its bases'.
 struct Tables {
-    slot_names: Vec<(&'static str, Loc)>,
+    slot_names: Vec<SlotName>,
     index_map: Vec<Loc>,
     value_count: u32,
 }
@@ -776,7 +813,7 @@ impl Tables {
 
         // Names: the first class along the MRO that has the name as a slot
         // or a class attribute decides.
-        let mut slot_names: Vec<(&'static str, Loc)> = Vec::new();
+        let mut slot_names: Vec<SlotName> = Vec::new();
         let mut decided: Vec<&'static str> = Vec::new();
         let classes = std::iter::once((None, own, own_attrs))
             .chain(mro.iter().map(|t| (Some(*t), t.layout().slots, t.layout().class_attrs)));
@@ -791,7 +828,7 @@ impl Tables {
                     Some(Repr::Runtime(c)) => Loc::Value(start_of(c) + local as u32),
                     Some(Repr::Static { layout, .. }) => Loc::Embedded(embedded_at(layout) + local as u32),
                 };
-                slot_names.push((name, loc));
+                slot_names.push(SlotName::new(name, loc));
             }
             for (name, _) in attrs {
                 if !decided.contains(name) {

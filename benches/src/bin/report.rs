@@ -177,14 +177,21 @@ fn measure<T: Object>(n: usize, make: impl Fn(usize) -> T) -> PerInstance {
     }
 }
 
-const CLASSES: [&str; 4] = ["SlottedPoint", "RegularPoint", "SlottedPerson", "RegularPerson"];
+const CLASSES: [&str; 5] = ["SlottedPoint", "RegularPoint", "SlottedPerson", "RegularPerson", "RuntimePoint"];
 
-fn measure_memory(n: usize) -> [PerInstance; 4] {
+fn measure_memory(n: usize) -> [PerInstance; 5] {
+    let point = pyslots_bench::runtime_point();
     [
         measure(n, |i| SlottedPoint::new(i as f64, (i * 2) as f64)),
         measure(n, |i| RegularPoint::new(i as f64, (i * 2) as f64)),
         measure(n, |i| SlottedPerson::new(format!("Person{i}"), i as u32)),
         measure(n, |i| RegularPerson::new(format!("Person{i}"), i as u32)),
+        measure(n, |i| {
+            let mut p = point.new_instance().expect("a run-time class");
+            p.setattr("x", Value::Float(i as f64)).expect("x is a slot");
+            p.setattr("y", Value::Float((i * 2) as f64)).expect("y is a slot");
+            p
+        }),
     ]
 }
 
@@ -279,6 +286,12 @@ const ROW_KEYS: &[[&str; 9]] = &[
     ["new slotted, 8 slots", "new/slotted8", "new/slotted8", "", "", "", "", "", ""],
     ["new regular, 8 attrs", "new/regular8", "new/regular8", "", "", "", "", "", ""],
     ["deepcopy, graph of 1,000 objects", "deepcopy/graph1000", "deepcopy/graph1000", "", "", "", "", "", ""],
+    ["run-time class getattr f64", "type/getattr_f64", "getattr/slot_f64", "f64", "f64", "", "", "", ""],
+    ["run-time class getattr 8th of 8", "type/getattr_last", "getattr/slot_last", "last", "last", "", "", "", ""],
+    ["run-time class getattr str", "type/getattr_str", "getattr/slot_str", "str", "str", "", "", "", ""],
+    ["run-time class setattr f64", "type/setattr_f64", "setattr/slot_f64", "set_f64", "set_f64", "", "", "", ""],
+    ["run-time class setattr 8th of 8", "type/setattr_last", "setattr/slot_last", "set_last", "set_last", "", "", "", ""],
+    ["run-time class via PyObject", "type/handle_getattr", "getattr/slot_f64", "f64", "", "", "", "", ""],
 ];
 
 /// The rows, keys in full.
@@ -314,7 +327,7 @@ struct Report {
     rust: BTreeMap<&'static str, f64>,
     spread: BTreeMap<&'static str, f64>,
     cpython: Option<CPython>,
-    memory: Vec<(usize, [PerInstance; 4])>,
+    memory: Vec<(usize, [PerInstance; 5])>,
 }
 
 impl Report {
@@ -331,7 +344,7 @@ impl Report {
     fn cpython_memory(&self, n: usize, class: &str) -> Option<f64> {
         self.cpython.as_ref()?.memory.get(&n.to_string())?.get(class).copied()
     }
-    fn memory_at(&self, n: usize) -> Option<&[PerInstance; 4]> {
+    fn memory_at(&self, n: usize) -> Option<&[PerInstance; 5]> {
         self.memory.iter().find(|(m, _)| *m == n).map(|(_, p)| p)
     }
 }
@@ -609,6 +622,20 @@ fn targets(r: &Report) -> Vec<Check> {
         "x",
         |x| x >= 1.0,
     ));
+    // Issue 16: a class made at run time.
+    for (what, key, cpython) in [
+        ("getattr f64", "getattr_f64", "getattr/slot_f64"),
+        ("getattr 8th of 8", "getattr_last", "getattr/slot_last"),
+        ("setattr f64", "setattr_f64", "setattr/slot_f64"),
+        ("setattr 8th of 8", "setattr_last", "setattr/slot_last"),
+    ] {
+        out.push(check(
+            format!("run-time class {what} >= 10x faster than CPython"),
+            div(r.cpython(cpython), r.rust(&format!("pyslots/type/{key}"))),
+            "x",
+            |x| x >= 10.0,
+        ));
+    }
     let n = 1_000_000;
     let mem = r.memory_at(n);
     let ours = |i: usize| mem.map(|m| m[i].allocator);
@@ -622,6 +649,7 @@ fn targets(r: &Report) -> Vec<Check> {
     out.push(check("slotted Person >= 1.5x less than CPython's", div(theirs(2), ours(2)), "x", at_least(1.5)));
     out.push(check("regular Point no larger than CPython's (CPy/ours)", div(theirs(1), ours(1)), "x", at_least(1.0)));
     out.push(check("regular Person no larger than CPython's (CPy/ours)", div(theirs(3), ours(3)), "x", at_least(1.0)));
+    out.push(check("run-time Point (2 float slots) <= 48 bytes per instance", ours(4), " B", |x| x <= 48.0));
     let agree = r.memory.iter().all(|(_, m)| m.iter().all(|p| p.total_sizeof == p.allocator));
     out.push(Check {
         target: "getsizeof/total_sizeof agree with the allocator".to_string(),
@@ -826,7 +854,7 @@ fn svg(r: &Report) -> String {
             .flatten()
             .fold(1.0, f64::max);
         let xm = |v: f64| v / max * plot_w;
-        let labels = ["slotted Point", "regular Point", "slotted Person", "regular Person"];
+        let labels = ["slotted Point", "regular Point", "slotted Person", "regular Person", "run-time Point"];
         for (i, label) in labels.iter().enumerate() {
             let vals = [(0usize, Some(mem[i].allocator)), (1, r.cpython_memory(1_000_000, CLASSES[i]))];
             let _ = writeln!(
@@ -916,7 +944,7 @@ fn main() {
     let (rust, spread) = timer.summary();
 
     eprintln!("measuring memory (1,000 and 1,000,000 instances)...");
-    let memory: Vec<(usize, [PerInstance; 4])> =
+    let memory: Vec<(usize, [PerInstance; 5])> =
         [1_000, 1_000_000].into_iter().map(|n| (n, measure_memory(n))).collect();
 
     let cpython = if python {
