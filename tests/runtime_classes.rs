@@ -1,0 +1,136 @@
+//! Classes made at run time beyond what the random-shape fuzzer compares:
+//! extending a `#[pyclass_like]` class (its Rust instance embedded), weak
+//! references, copies and state, the cycle collector, member descriptors,
+//! `Type`'s own API.
+
+use pyslots::prelude::*;
+
+fn class(name: &str, bases: &[Type], entries: &[(&str, Value)]) -> Type {
+    let mut ns = Dict::new();
+    for (k, v) in entries {
+        ns.insert(*k, v.clone());
+    }
+    Type::new(name, bases, ns).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+#[pyclass_like]
+#[slots(name, __weakref__)]
+struct Named {
+    name: String,
+}
+
+#[pyclass_like]
+struct Config {
+    path: String,
+}
+
+#[test]
+fn a_run_time_class_extends_a_compile_time_class() {
+    let person = class("Person", &[Type::of::<Named>()], &[("__slots__", Value::tuple(["age"]))]);
+    assert_eq!(person.mro().iter().map(Type::name).collect::<Vec<_>>(), ["Person", "Named", "object"]);
+    let mut p = person.new_instance().expect("a run-time class");
+    p.setattr("name", "Ada".into()).unwrap();
+    p.setattr("age", 36.into()).unwrap();
+    assert_eq!(p.base_as::<Named>().unwrap().name().unwrap(), "Ada");
+    assert_eq!(p.dir(), ["__slots__", "__weakref__", "age", "name"]);
+    // The embedded instance's typed slot keeps its type.
+    let err = p.setattr("name", 5.into()).unwrap_err();
+    assert_eq!(err.exception(), "TypeError");
+    assert_eq!(p.getattr("name").unwrap(), Value::from("Ada"));
+    // A member of the compile-time base reads the run-time instance.
+    let Attr::Member(name) = person.attr("name").unwrap() else { panic!("name is a member") };
+    assert_eq!(name.to_string(), "<member 'name' of 'Named' objects>");
+    assert_eq!(name.get_dyn(&p).unwrap(), Value::from("Ada"));
+    // Weak references come from the base.
+    let handle = PyObject::from(p);
+    let weak = handle.try_downgrade().unwrap();
+    assert!(weak.upgrade().is_some());
+    drop(handle);
+    assert!(weak.upgrade().is_none());
+}
+
+#[test]
+fn the_dict_of_a_compile_time_base_is_the_instance_dict() {
+    let sub = class("Sub", &[Type::of::<Config>()], &[("__slots__", Value::tuple(["x"]))]);
+    let obj = sub.instantiate();
+    obj.setattr("path", "/etc").unwrap();
+    obj.setattr("x", 1).unwrap();
+    obj.setattr("extra", true).unwrap();
+    let dict = obj.read().dict().expect("Config has a dict");
+    assert_eq!(dict.to_dict().to_string(), "{'path': '/etc', 'extra': True}");
+    // `__dict__` cannot be declared again.
+    let mut ns = Dict::new();
+    ns.insert("__slots__", Value::tuple(["__dict__"]));
+    let err = Type::new("Again", &[Type::of::<Config>()], ns).unwrap_err();
+    assert_eq!(err.to_string(), "__dict__ slot disallowed: we already got one");
+}
+
+#[test]
+fn two_unrelated_compile_time_bases_are_refused() {
+    let err = Type::new("Both", &[Type::of::<Config>(), Type::of::<Named>()], Dict::new()).unwrap_err();
+    assert_eq!(err.exception(), "TypeError");
+    assert!(err.to_string().contains("'Config' and 'Named'"), "{err}");
+}
+
+#[test]
+fn copies_state_and_weak_references() {
+    let node = class("Node", &[], &[("__slots__", Value::tuple(["value", "next", "__weakref__"]))]);
+    let a = node.instantiate();
+    a.setattr("value", Value::list([1, 2])).unwrap();
+    a.setattr("next", Value::Object(a.clone())).unwrap(); // a.next = a
+    let state = pyslots::getstate(&*a.read());
+    assert_eq!(state.to_string().matches("'value': [1, 2]").count(), 1, "{state}");
+    let shallow = pyslots::copy(&Value::Object(a.clone()));
+    let Value::Object(b) = &shallow else { panic!("an object") };
+    assert!(!PyObject::is(&a, b));
+    assert_eq!(b.class(), node);
+    assert!(Value::is(&b.getattr("value").unwrap(), &a.getattr("value").unwrap()));
+    let deep = pyslots::deepcopy(&Value::Object(a.clone()));
+    let Value::Object(c) = &deep else { panic!("an object") };
+    assert!(!Value::is(&c.getattr("value").unwrap(), &a.getattr("value").unwrap()));
+    assert!(Value::is(&c.getattr("next").unwrap(), &deep), "the cycle is kept");
+    // The cycles are garbage once the handles go: the collector frees them.
+    let weak = a.try_downgrade().unwrap();
+    let weak_c = c.try_downgrade().unwrap();
+    drop((a, shallow, deep, state));
+    pyslots::gc::collect();
+    assert!(weak.upgrade().is_none() && weak_c.upgrade().is_none(), "a cycle of run-time instances is collected");
+    // Without `__weakref__`, CPython's TypeError.
+    let plain = class("Plain", &[], &[("__slots__", Value::tuple(["x"]))]).instantiate();
+    let err = plain.try_downgrade().unwrap_err();
+    assert_eq!(err.to_string(), "cannot create weak reference to 'Plain' object");
+}
+
+#[test]
+fn type_api() {
+    let base = class("Base", &[], &[("__slots__", Value::dict([("x", "the x")])), ("kind", "base".into())]);
+    let sub = class("Sub", &[base], &[("__slots__", Value::tuple(["__y"]))]);
+    assert_eq!(sub.to_string(), "<class 'Sub'>");
+    assert_eq!(sub.layout().slots, ["_Sub__y"]);
+    assert_eq!(sub.bases(), [base]);
+    assert!(sub.is_subclass(&base) && !base.is_subclass(&sub));
+    assert!(matches!(sub.attr("kind").unwrap(), Attr::Value(v) if v == Value::from("base")));
+    let Attr::Member(x) = sub.attr("x").unwrap() else { panic!("x is a member") };
+    assert_eq!(x.doc(), Some("the x"));
+    let mut obj = sub.new_instance().unwrap();
+    x.set_dyn(&mut obj, 2.5).unwrap();
+    assert_eq!(obj.getattr("x").unwrap(), Value::Float(2.5));
+    x.delete_dyn(&mut obj).unwrap();
+    assert_eq!(x.delete_dyn(&mut obj).unwrap_err().to_string(), "x");
+    let other = class("Other", &[], &[]).new_instance().unwrap();
+    assert_eq!(
+        x.get_dyn(&other).unwrap_err().to_string(),
+        "descriptor 'x' for 'Base' objects doesn't apply to a 'Other' object"
+    );
+    assert_eq!(Type::of::<Named>().instantiate().type_name(), "Named");
+    assert_eq!(Type::object().mro(), [Type::object()]);
+    // Sizes: a two-slot instance is its class and two 16-byte values.
+    assert_eq!(std::mem::size_of::<Instance>(), 40);
+    let point = class("Point", &[], &[("__slots__", Value::tuple(["x", "y"]))]);
+    let mut p = point.new_instance().unwrap();
+    p.setattr("x", Value::Float(1.0)).unwrap();
+    p.setattr("y", Value::Float(2.0)).unwrap();
+    assert_eq!(total_sizeof(&p), 40);
+    p.setattr("x", "a string longer than fifteen bytes".into()).unwrap();
+    assert!(total_sizeof(&p) > 40 + 24, "a boxed value and its text count");
+}
