@@ -245,7 +245,7 @@ impl<'a> Literal<'a> {
             let body = &self.rest[1..];
             let end = body.find(quote).ok_or_else(|| syntax(self.rest))?;
             self.rest = &body[end + 1..];
-            return Ok(if bytes { Value::bytes(body[..end].as_bytes()) } else { Value::from(&body[..end]) });
+            return Ok(if bytes { Value::bytes(&body.as_bytes()[..end]) } else { Value::from(&body[..end]) });
         }
         let end = self.rest.find([',', ')', ']', '}', ':']).unwrap_or(self.rest.len());
         let number = self.rest[..end].trim();
