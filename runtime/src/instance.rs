@@ -1,7 +1,7 @@
 //! `Instance`: an instance of a class made at run time
 //! ([`Type::new`](crate::Type::new)), as compact as a compile-time one.
 //!
-//! A slot is a [`Packed`] value, 16 bytes: `None`, a bool, an int or a
+//! A slot is a packed value, 16 bytes: `None`, a bool, an int or a
 //! float inline (with "unset" as one more state, so no set-flags are
 //! needed), anything else boxed. An instance of a class with at most two
 //! slots, no dict and no `#[pyclass_like]` base is its class and those two

@@ -4,7 +4,7 @@
 //!
 //! A class made at run time is a [`Layout`] like a compile-time class's,
 //! built and leaked once, plus the tables its instances
-//! ([`Instance`](crate::Instance)) are read through: where each slot name
+//! ([`Instance`]) are read through: where each slot name
 //! is stored, and how the layout's slot index space maps onto that storage.
 //! The attribute algorithm is the one in `class.rs`, reached through
 //! [`Hooks`](crate::class::Hooks).
