@@ -558,3 +558,15 @@ fn reentrant_reads_do_not_wait_for_a_waiting_writer() {
     reader.join().unwrap();
     assert_eq!(*a.read().count().unwrap(), 2);
 }
+
+#[test]
+fn total_sizeof_of_a_handle_counts_the_collector_registry_entry() {
+    let p = Py::new(Link::default());
+    p.write().setattr("items", Value::list(["a text longer than fifteen bytes"])).unwrap();
+    let instance = total_sizeof(&*p.read());
+    // The reference counts, the collector's header word and the lock, then
+    // the instance and what it owns, then the registry entry.
+    assert_eq!(p.total_sizeof(), 16 + 8 + 8 + instance + gc::BYTES_PER_TRACKED);
+    assert_eq!(gc::BYTES_PER_TRACKED, 16, "tracking costs at most 16 bytes per object");
+    assert_eq!(p.clone().into_object().total_sizeof(), p.total_sizeof());
+}

@@ -114,6 +114,8 @@ trait ErasedCell: gc::Node + Send + Sync + 'static {
     /// `object.__new__(type(obj))`, which `copy` needs from an erased handle.
     fn instantiate(&self) -> PyObject;
     fn class(&self) -> Type;
+    /// The cell's own bytes (reference counts aside).
+    fn cell_size(&self) -> usize;
 }
 
 impl<T: CellValue> ErasedCell for Cell<T> {
@@ -132,6 +134,19 @@ impl<T: CellValue> ErasedCell for Cell<T> {
     fn class(&self) -> Type {
         T::type_of(self.class)
     }
+    fn cell_size(&self) -> usize {
+        std::mem::size_of::<Self>()
+    }
+}
+
+/// An `Arc`'s strong and weak counts, in front of the cell.
+const COUNTS: usize = 2 * std::mem::size_of::<usize>();
+
+/// What an object behind a handle costs: its allocation (the counts, the
+/// cell, the instance), the heap bytes the instance owns, and its entry in
+/// the collector's registry.
+fn object_total(cell_size: usize, heap: usize) -> usize {
+    COUNTS + cell_size + heap + gc::BYTES_PER_TRACKED
 }
 
 /// A shared, thread-safe handle to an instance of class `T`: Python's
@@ -228,6 +243,34 @@ impl<T: PyClass> Py<T> {
     #[inline]
     pub fn try_write(&self) -> Result<PyRefMut<'_, T>, Error> {
         borrow::try_write(&self.0.value)
+    }
+
+    /// Every byte the object costs: its shared allocation (the reference
+    /// counts, the collector's header word, the lock, the instance), every
+    /// heap byte the instance owns ([`total_sizeof`](crate::total_sizeof)
+    /// less the instance itself), and its entry in the cycle collector's
+    /// registry, [`gc::BYTES_PER_TRACKED`] (16): tracking costs that, and
+    /// the header word, which takes the place of what std's lock needed
+    /// beyond parking_lot's.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    ///
+    /// let p = Py::new(Point::new(1.0, 2.0));
+    /// // 16 counts + 8 header + 8 lock + 24 instance + 16 registry entry
+    /// assert_eq!(p.total_sizeof(), 72);
+    /// assert_eq!(pyslots::gc::BYTES_PER_TRACKED, 16);
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// As [`read`](Py::read), if this thread writes the object.
+    pub fn total_sizeof(&self) -> usize {
+        object_total(self.0.cell_size(), self.read().heap_size())
     }
 
     /// Whether two handles are the same object (Python's `is`).
@@ -497,6 +540,15 @@ impl PyObject {
     /// The object's class layout, read without locking.
     pub fn layout(&self) -> &'static Layout {
         self.0.layout()
+    }
+
+    /// Every byte the object costs, as [`Py::total_sizeof`] counts them.
+    ///
+    /// # Panics
+    ///
+    /// As [`read`](PyObject::read), if this thread writes the object.
+    pub fn total_sizeof(&self) -> usize {
+        object_total(self.0.cell_size(), self.read().heap_size())
     }
 
     /// Whether two handles are the same object (Python's `is`).

@@ -434,6 +434,29 @@ fn print_speed(r: &Report) {
     }
 }
 
+/// A slotted `Point` behind a `Py` handle: what `Py::total_sizeof` reports
+/// (the cell, the instance and the collector's registry entry) beside the
+/// allocator's count over 1,000,000 of them, which includes the registry's
+/// growth (a `Vec` doubling, so 16 to 32 bytes per entry).
+fn handle_memory() {
+    let n = 1_000_000;
+    pyslots::gc::disable();
+    let (handles, bytes): (Vec<Py<SlottedPoint>>, isize) =
+        live_bytes_of(|| (0..n).map(|i| Py::new(SlottedPoint::new(i as f64, 1.0))).collect());
+    let total = handles.iter().map(Py::total_sizeof).sum::<usize>() as f64 / n as f64;
+    // The Vec of handles is not part of the objects.
+    let per_object = (bytes as f64 - (n * std::mem::size_of::<Py<SlottedPoint>>()) as f64) / n as f64;
+    drop(handles);
+    pyslots::gc::collect();
+    pyslots::gc::enable();
+    println!();
+    println!(
+        "  Py<SlottedPoint>: Py::total_sizeof {total:.1} B (16 counts, 8 collector header, 8 lock, 24 instance, {} \
+         registry entry); allocator {per_object:.1} B per object over 1,000,000 (the registry's growth included)",
+        pyslots::gc::BYTES_PER_TRACKED
+    );
+}
+
 fn print_memory(r: &Report) {
     for (n, m) in &r.memory {
         println!();
@@ -467,6 +490,8 @@ fn print_memory(r: &Report) {
             println!("  {what}: slots save {ours:.1}% in pyslots, {theirs} in CPython");
         }
     }
+    println!();
+    handle_memory();
     println!();
     println!("  allocator: bytes allocated while building the instances (the Vec's slot for each included),");
     println!("  counted by a global allocator; agree: total_sizeof equals that count exactly. CPython: bytes");
@@ -650,6 +675,13 @@ fn targets(r: &Report) -> Vec<Check> {
     out.push(check("regular Point no larger than CPython's (CPy/ours)", div(theirs(1), ours(1)), "x", at_least(1.0)));
     out.push(check("regular Person no larger than CPython's (CPy/ours)", div(theirs(3), ours(3)), "x", at_least(1.0)));
     out.push(check("run-time Point (2 float slots) <= 48 bytes per instance", ours(4), " B", |x| x <= 48.0));
+    // Issue 15: what tracking adds to an object, in `Py::total_sizeof`.
+    out.push(check(
+        "collector tracking <= 16 bytes per object, in Py::total_sizeof",
+        Some(pyslots::gc::BYTES_PER_TRACKED as f64),
+        " B",
+        |x| x <= 16.0,
+    ));
     let agree = r.memory.iter().all(|(_, m)| m.iter().all(|p| p.total_sizeof == p.allocator));
     out.push(Check {
         target: "getsizeof/total_sizeof agree with the allocator".to_string(),
