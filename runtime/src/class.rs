@@ -11,7 +11,6 @@
 
 use std::fmt;
 
-use crate::dict::PyDict;
 use crate::error::Error;
 use crate::layout::Layout;
 use crate::object::{Object, PyClass};
@@ -266,6 +265,34 @@ impl<T: ClassImpl> Hooks for T {
     }
 }
 
+/// The [`Object`] methods that are the attribute algorithm over [`Hooks`]
+/// unchanged, written once for both implementations of `Object`: the
+/// blanket one below and [`Instance`](crate::Instance)'s (which adds fast
+/// paths to `getattr` and `setattr` only).
+macro_rules! object_methods_over_hooks {
+    () => {
+        #[inline]
+        fn getattr_ref(&self, name: &str) -> Result<$crate::value_ref::ValueRef<'_>, $crate::error::Error> {
+            $crate::class::generic_getattr_ref(self, name)
+        }
+        #[inline]
+        fn delattr(&mut self, name: &str) -> Result<(), $crate::error::Error> {
+            $crate::class::generic_delattr(self, name)
+        }
+        #[inline]
+        fn hasattr(&self, name: &str) -> bool {
+            $crate::class::generic_hasattr(self, name)
+        }
+        fn dir(&self) -> Vec<String> {
+            $crate::class::generic_dir(self)
+        }
+        fn dict(&self) -> Option<$crate::dict::PyDict> {
+            $crate::class::Hooks::instance_dict(self).map(|d| d.materialize())
+        }
+    };
+}
+pub(crate) use object_methods_over_hooks;
+
 /// Every class is an [`Object`] through the one attribute algorithm below;
 /// generated code emits none of this.
 impl<T: ClassImpl> Object for T {
@@ -278,27 +305,10 @@ impl<T: ClassImpl> Object for T {
         generic_getattr(self, name)
     }
     #[inline]
-    fn getattr_ref(&self, name: &str) -> Result<ValueRef<'_>, Error> {
-        generic_getattr_ref(self, name)
-    }
-    #[inline]
     fn setattr(&mut self, name: &str, value: Value) -> Result<(), Error> {
         generic_setattr(self, name, value)
     }
-    #[inline]
-    fn delattr(&mut self, name: &str) -> Result<(), Error> {
-        generic_delattr(self, name)
-    }
-    #[inline]
-    fn hasattr(&self, name: &str) -> bool {
-        generic_hasattr(self, name)
-    }
-    fn dir(&self) -> Vec<String> {
-        generic_dir(self)
-    }
-    fn dict(&self) -> Option<PyDict> {
-        ClassImpl::dict(self).map(|d| d.materialize())
-    }
+    object_methods_over_hooks!();
     #[inline]
     fn layout(&self) -> &'static Layout {
         &T::LAYOUT

@@ -16,11 +16,9 @@
 use std::fmt;
 
 use crate::class::{
-    dict_heap_size, dict_traverse, fmt_debug, generic_delattr, generic_dir, generic_getattr, generic_getattr_ref,
-    generic_hasattr, generic_setattr, DictSlot, DictView, DictViewMut, Hooks, LazyDict, SlotDel, SlotGet, SlotGetRef,
-    SlotSet, NO_KEYS,
+    dict_heap_size, dict_traverse, fmt_debug, generic_getattr, generic_setattr, object_methods_over_hooks, DictSlot,
+    DictView, DictViewMut, Hooks, LazyDict, SlotDel, SlotGet, SlotGetRef, SlotSet, NO_KEYS,
 };
-use crate::dict::PyDict;
 use crate::error::Error;
 use crate::layout::Layout;
 use crate::object::{Object, PyClass};
@@ -391,10 +389,6 @@ impl Object for Instance {
         }
         getattr_slow(self, name)
     }
-    #[inline]
-    fn getattr_ref(&self, name: &str) -> Result<ValueRef<'_>, Error> {
-        generic_getattr_ref(self, name)
-    }
     #[inline(always)]
     fn setattr(&mut self, name: &str, value: Value) -> Result<(), Error> {
         // A slot of the instance's own storage takes the value first, as in
@@ -416,20 +410,7 @@ impl Object for Instance {
         }
         setattr_slow(self, name, value)
     }
-    #[inline]
-    fn delattr(&mut self, name: &str) -> Result<(), Error> {
-        generic_delattr(self, name)
-    }
-    #[inline]
-    fn hasattr(&self, name: &str) -> bool {
-        generic_hasattr(self, name)
-    }
-    fn dir(&self) -> Vec<String> {
-        generic_dir(self)
-    }
-    fn dict(&self) -> Option<PyDict> {
-        self.instance_dict().map(|d| d.materialize())
-    }
+    object_methods_over_hooks!();
     #[inline]
     fn layout(&self) -> &'static Layout {
         &self.class.layout
