@@ -190,3 +190,26 @@ fn random_values_round_trip() {
     println!("{checked} round trips, {} mismatches", mismatches.len());
     assert!(mismatches.is_empty(), "{}", mismatches[..mismatches.len().min(5)].join("\n"));
 }
+
+#[test]
+fn a_class_made_at_run_time_round_trips_through_its_type() {
+    use serde::de::DeserializeSeed;
+    let mut ns = Dict::new();
+    ns.insert("__slots__", Value::tuple(["x", "tags", "__dict__"]));
+    let class = Type::new("Tagged", &[], ns).unwrap();
+    let obj = class.instantiate();
+    obj.setattr("x", 1.5).unwrap();
+    obj.setattr("tags", Value::list(["a", "b"])).unwrap();
+    obj.setattr("extra", Value::None).unwrap();
+    let json = serde_json::to_string(&Value::Object(obj.clone())).unwrap();
+    assert_eq!(json, r#"{"x":1.5,"tags":["a","b"],"extra":null}"#);
+    let back = (&class).deserialize(&mut serde_json::Deserializer::from_str(&json)).unwrap();
+    assert_eq!(back.class(), class);
+    assert_eq!(serde_json::to_string(&Value::Object(back)).unwrap(), json);
+    // Without a dict, a misspelt key is CPython's error, with its suggestion.
+    let mut ns = Dict::new();
+    ns.insert("__slots__", Value::tuple(["x", "tags"]));
+    let slotted = Type::new("Slotted", &[], ns).unwrap();
+    let err = (&slotted).deserialize(&mut serde_json::Deserializer::from_str(r#"{"tag": 1}"#)).unwrap_err();
+    assert!(err.to_string().starts_with("'Slotted' object has no attribute 'tag'. Did you mean: 'tags'?"), "{err}");
+}

@@ -33,10 +33,12 @@ use serde::ser::{self, Serialize, SerializeMap, SerializeSeq, Serializer};
 use crate::bytes::PyBytes;
 use crate::dict::{Dict, PyDict};
 use crate::error::Error;
+use crate::handle::PyObject;
 use crate::list::PyList;
 use crate::object::{Object, PyClass};
 use crate::pystr::PyStr;
 use crate::state::slotnames;
+use crate::typeobject::Type;
 use crate::value::Value;
 
 thread_local! {
@@ -171,19 +173,69 @@ pub fn deserialize_object<'de, T: PyClass, D: Deserializer<'de>>(d: D) -> Result
             write!(f, "a map of '{}' attributes", T::LAYOUT.name)
         }
 
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
             let mut obj = T::default();
-            while let Some(key) = map.next_key::<String>()? {
-                let value: Value = map.next_value()?;
-                if let Err(e) = obj.setattr(&key, value) {
-                    return Err(de::Error::custom(format_args!("{:#}", with_suggestion(&obj, &key, e))));
-                }
-            }
+            set_from_map(map, &mut obj)?;
             Ok(obj)
         }
     }
 
     d.deserialize_map(ObjectVisitor(PhantomData))
+}
+
+/// Sets each key of `map` on `obj` with `setattr`, in order; the first
+/// failure is the error, with CPython's suggestion.
+fn set_from_map<'de, A: MapAccess<'de>>(mut map: A, obj: &mut dyn Object) -> Result<(), A::Error> {
+    while let Some(key) = map.next_key::<String>()? {
+        let value: Value = map.next_value()?;
+        if let Err(e) = obj.setattr(&key, value) {
+            return Err(de::Error::custom(format_args!("{:#}", with_suggestion(obj, &key, e))));
+        }
+    }
+    Ok(())
+}
+
+/// `Deserialize` of an instance of any class, a class made at run time
+/// among them: [`Type::instantiate`], then each key set with `setattr`, as
+/// [`deserialize_object`] does for a `#[pyclass_like]` type.
+///
+/// ```
+/// use pyslots::prelude::*;
+/// use serde::de::value::{Error, MapDeserializer};
+/// use serde::de::DeserializeSeed;
+///
+/// let mut ns = Dict::new();
+/// ns.insert("__slots__", Value::tuple(["x", "y"]));
+/// let point = Type::new("Point", &[], ns)?;
+/// let map = |entries: Vec<(&'static str, f64)>| MapDeserializer::<_, Error>::new(entries.into_iter());
+/// let p = (&point).deserialize(map(vec![("x", 1.5), ("y", 2.0)])).unwrap();
+/// assert_eq!(p.getattr("y")?, Value::Float(2.0));
+/// let err = (&point).deserialize(map(vec![("z", 1.0)])).unwrap_err();
+/// assert!(err.to_string().starts_with("'Point' object has no attribute 'z'"));
+/// # Ok::<(), pyslots::Error>(())
+/// ```
+impl<'de> de::DeserializeSeed<'de> for &Type {
+    type Value = PyObject;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<PyObject, D::Error> {
+        struct TypeVisitor<'t>(&'t Type);
+
+        impl<'de> Visitor<'de> for TypeVisitor<'_> {
+            type Value = PyObject;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "a map of '{}' attributes", self.0.name())
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<PyObject, A::Error> {
+                let obj = self.0.instantiate();
+                set_from_map(map, &mut *obj.write())?;
+                Ok(obj)
+            }
+        }
+
+        d.deserialize_map(TypeVisitor(self))
+    }
 }
 
 /// A `setattr` error for a name the object has nowhere, as `getattr` makes
