@@ -225,7 +225,6 @@ impl Type {
     /// its exception and message:
     ///
     /// - `TypeError: multiple bases have instance lay-out conflict`;
-    /// - `ValueError: type name must not contain null characters`;
     /// - `TypeError: 'int' object is not iterable` (`__slots__` that is no
     ///   iterable), `__slots__ items must be strings, not 'int'`,
     ///   `__slots__ must be identifiers`;
@@ -233,6 +232,7 @@ impl Type {
     ///   `__weakref__` counterpart;
     /// - `ValueError: 'x' in __slots__ conflicts with class variable`,
     ///   after private-name mangling (`__x` in class `P` is `_P__x`);
+    /// - `ValueError: type name must not contain null characters`;
     /// - `TypeError: type __qualname__ must be a str, not int`;
     /// - `TypeError: duplicate base class P`, and the MRO error
     ///   (`Cannot create a consistent method resolution\norder (MRO) for
@@ -469,10 +469,12 @@ impl<'a> Builder<'a> {
     }
 
     fn build(self) -> Result<Type, Error> {
+        // `type_new_init` checks `__slots__` before `type_new_set_attrs`
+        // checks the name.
+        let slots = self.slots()?;
         if self.name.contains('\0') {
             return Err(Error::value_error("type name must not contain null characters"));
         }
-        let slots = self.slots()?;
         if let Some(q) = self.namespace.get("__qualname__") {
             if !matches!(q, Value::Str(_)) {
                 return Err(Error::type_error(format!("type __qualname__ must be a str, not {}", q.type_name())));
