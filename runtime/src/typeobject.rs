@@ -234,6 +234,8 @@ impl Type {
     ///   after private-name mangling (`__x` in class `P` is `_P__x`);
     /// - `ValueError: type name must not contain null characters`;
     /// - `TypeError: type __qualname__ must be a str, not int`;
+    /// - `TypeError: __classcell__ must be a nonlocal cell, not <class
+    ///   'int'>` (no value is a cell);
     /// - `TypeError: duplicate base class P`, and the MRO error
     ///   (`Cannot create a consistent method resolution\norder (MRO) for
     ///   bases A, B`).
@@ -479,6 +481,14 @@ impl<'a> Builder<'a> {
             if !matches!(q, Value::Str(_)) {
                 return Err(Error::type_error(format!("type __qualname__ must be a str, not {}", q.type_name())));
             }
+        }
+        // `type_new_set_classcell`: the compiler puts a cell there for a
+        // class body whose methods use `super()`; no value is one.
+        if let Some(cell) = self.namespace.get("__classcell__") {
+            return Err(Error::type_error(format!(
+                "__classcell__ must be a nonlocal cell, not <class '{}'>",
+                cell.type_name()
+            )));
         }
         let mro = self.mro()?;
         let embedded = self.embedded(&mro)?;
