@@ -126,6 +126,25 @@ SHAPES = {
 }
 "#;
 
+/// Every compile-time class above as a [`Type`], by its Python name, for
+/// tests that make classes at run time on top of them.
+pub fn types() -> Vec<(&'static str, Type)> {
+    vec![
+        ("Reg", Type::of::<Reg>()),
+        ("Slot", Type::of::<Slot>()),
+        ("SlotDict", Type::of::<SlotDict>()),
+        ("SlotWeak", Type::of::<SlotWeak>()),
+        ("Empty", Type::of::<Empty>()),
+        ("Child", Type::of::<Child>()),
+        ("RegChild", Type::of::<RegChild>()),
+        ("SlotOnReg", Type::of::<SlotOnReg>()),
+        ("WithDict", Type::of::<WithDict>()),
+        ("WithWeak", Type::of::<WithWeak>()),
+        ("Both", Type::of::<Both>()),
+        ("GrandChild", Type::of::<GrandChild>()),
+    ]
+}
+
 #[derive(Clone, Copy, Debug)]
 pub enum Kind {
     F64,
