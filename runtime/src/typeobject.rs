@@ -582,8 +582,10 @@ impl<'a> Builder<'a> {
             [base] => return Ok(base.full_mro()),
             _ => {}
         }
+        // `check_duplicates`: the first base that occurs again later is
+        // named (in `(A, B, B, A)`, `A`).
         for (i, b) in self.bases.iter().enumerate() {
-            if self.bases[..i].contains(b) {
+            if self.bases[i + 1..].contains(b) {
                 return Err(Error::type_error(format!("duplicate base class {}", b.name())));
             }
         }
