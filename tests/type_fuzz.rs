@@ -91,6 +91,7 @@ const FAMILIES: &[&[&str]] = &[
     &[],
     &[],
     &["Slot", "Child", "GrandChild"],
+    &["Slot", "SlotAttrs"],
     &["Reg", "RegChild"],
     &["Reg", "SlotOnReg"],
     &["WithDict", "Both"],
