@@ -244,18 +244,18 @@ impl Layout {
     }
 
     /// The class whose `__weakref__` descriptor an instance finds (it is
-    /// named in CPython's "not writable" message): the class itself, unless
-    /// its best base already supports weak references. A class gets its own
-    /// descriptor when it declares `__weakref__`, has no `__slots__`, or
-    /// inherits weak references only from a secondary base.
+    /// named in CPython's "not writable" message): the first class along
+    /// the MRO that has a descriptor of its own, which need not be on the
+    /// line of best bases (in `class C(A, B)` where `B` is the best base,
+    /// `A`'s comes first). A class gets its own descriptor when it adds
+    /// weak references, which its best base does not support: it declares
+    /// `__weakref__`, has no `__slots__`, or inherits weak references only
+    /// from a secondary base.
     pub fn weakref_owner(&'static self) -> Option<&'static Layout> {
         if !self.has_weakref {
             return None;
         }
-        match self.best_base() {
-            Some(base) if base.has_weakref => base.weakref_owner(),
-            _ => Some(self),
-        }
+        self.mro().into_iter().find(|l| l.has_weakref && !l.best_base().is_some_and(|b| b.has_weakref))
     }
 
     /// Whether two layouts are the same class (same module path and name).

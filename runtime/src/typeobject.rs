@@ -262,7 +262,6 @@ impl Type {
     /// its exception and message:
     ///
     /// - `TypeError: multiple bases have instance lay-out conflict`;
-    /// - `ValueError: type name must not contain null characters`;
     /// - `TypeError: 'int' object is not iterable` (`__slots__` that is no
     ///   iterable), `__slots__ items must be strings, not 'int'`,
     ///   `__slots__ must be identifiers`;
@@ -270,7 +269,10 @@ impl Type {
     ///   `__weakref__` counterpart;
     /// - `ValueError: 'x' in __slots__ conflicts with class variable`,
     ///   after private-name mangling (`__x` in class `P` is `_P__x`);
+    /// - `ValueError: type name must not contain null characters`;
     /// - `TypeError: type __qualname__ must be a str, not int`;
+    /// - `TypeError: __classcell__ must be a nonlocal cell, not <class
+    ///   'int'>` (no value is a cell);
     /// - `TypeError: duplicate base class P`, and the MRO error
     ///   (`Cannot create a consistent method resolution\norder (MRO) for
     ///   bases A, B`).
@@ -506,14 +508,24 @@ impl<'a> Builder<'a> {
     }
 
     fn build(self) -> Result<Type, Error> {
+        // `type_new_init` checks `__slots__` before `type_new_set_attrs`
+        // checks the name.
+        let slots = self.slots()?;
         if self.name.contains('\0') {
             return Err(Error::value_error("type name must not contain null characters"));
         }
-        let slots = self.slots()?;
         if let Some(q) = self.namespace.get("__qualname__") {
             if !matches!(q, Value::Str(_)) {
                 return Err(Error::type_error(format!("type __qualname__ must be a str, not {}", q.type_name())));
             }
+        }
+        // `type_new_set_classcell`: the compiler puts a cell there for a
+        // class body whose methods use `super()`; no value is one.
+        if let Some(cell) = self.namespace.get("__classcell__") {
+            return Err(Error::type_error(format!(
+                "__classcell__ must be a nonlocal cell, not <class '{}'>",
+                cell.type_name()
+            )));
         }
         let mro = self.mro()?;
         let embedded = self.embedded(&mro)?;
@@ -607,8 +619,10 @@ impl<'a> Builder<'a> {
             [base] => return Ok(base.full_mro()),
             _ => {}
         }
+        // `check_duplicates`: the first base that occurs again later is
+        // named (in `(A, B, B, A)`, `A`).
         for (i, b) in self.bases.iter().enumerate() {
-            if self.bases[..i].contains(b) {
+            if self.bases[i + 1..].contains(b) {
                 return Err(Error::type_error(format!("duplicate base class {}", b.name())));
             }
         }

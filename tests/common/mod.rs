@@ -38,14 +38,15 @@ fn err_line(e: &Error) -> String {
 }
 
 /// Runs the operations on `obj` in pyslots, one line each. `weak` takes a
-/// weak reference to a fresh instance of the class ([`weak_of`]). A failed
+/// weak reference to a fresh instance of the class ([`weak_of`], or a
+/// closure over a class made at run time). A failed
 /// write or delete must leave the object exactly as it was (its `Debug`
 /// shows every slot and the dict in order): where it does not, a report
 /// naming `class` goes to `partial_writes`.
 pub fn run_rust<N: AsRef<str> + Debug>(
     class: &str,
     obj: &mut dyn Object,
-    weak: fn() -> Result<(), Error>,
+    weak: impl Fn() -> Result<(), Error>,
     ops: &[Op<N>],
     partial_writes: &mut Vec<String>,
 ) -> Vec<String> {
@@ -103,9 +104,16 @@ pub fn weak_of<T: PyClass + Default>() -> Result<(), Error> {
 const PYTHON_RUNNER: &str = r#"
 import weakref
 
+# The dunder names a test gave the class or its bases itself (slots, class
+# attributes), which dir() keeps like any other: none here; a test that
+# makes classes with such names redefines it.
+def _given(cls):
+    return ()
+
 def _dir(o):
     own = set(o.__dict__) if isinstance(getattr(o, '__dict__', None), dict) else set()
-    keep = lambda n: not (n.startswith('__') and n.endswith('__')) or n in ('__dict__', '__weakref__', '__slots__') or n in own
+    given = _given(type(o))
+    keep = lambda n: not (n.startswith('__') and n.endswith('__')) or n in ('__dict__', '__weakref__', '__slots__') or n in own or n in given
     return sorted(n for n in dir(o) if keep(n))
 
 def _weak(cls):
@@ -139,13 +147,14 @@ def _run(o, ops):
 /// `_N[i]` (a hostile name can be a mebibyte long, and Python compiles a
 /// long literal slowly).
 #[derive(Default)]
-struct Names {
+pub struct Names {
     index: HashMap<String, usize>,
     table: String,
 }
 
 impl Names {
-    fn of(&mut self, name: &str) -> String {
+    /// `_N[i]`, the script's expression for `name`.
+    pub fn of(&mut self, name: &str) -> String {
         let next = self.index.len();
         let i = *self.index.entry(name.to_owned()).or_insert_with(|| {
             writeln!(self.table, "    {},", py_str(name)).unwrap();
@@ -157,20 +166,22 @@ impl Names {
 
 /// The operations as a Python list of tuples; a value goes as its repr,
 /// which is a Python literal.
-fn python_ops<N: AsRef<str>>(ops: &[Op<N>], names: &mut Names) -> String {
-    let tuples: Vec<String> = ops
-        .iter()
-        .map(|op| match op {
-            Op::Get(n) => format!("('get', {})", names.of(n.as_ref())),
-            Op::Set(n, v) => format!("('set', {}, {v})", names.of(n.as_ref())),
-            Op::Del(n) => format!("('del', {})", names.of(n.as_ref())),
-            Op::Has(n) => format!("('has', {})", names.of(n.as_ref())),
-            Op::Dir => "('dir',)".to_owned(),
-            Op::Vars => "('vars',)".to_owned(),
-            Op::Weakref => "('weakref',)".to_owned(),
-        })
-        .collect();
+pub fn python_ops<N: AsRef<str>>(ops: &[Op<N>], names: &mut Names) -> String {
+    let tuples: Vec<String> = ops.iter().map(|op| python_op(op, names)).collect();
     format!("[{}]", tuples.join(", "))
+}
+
+/// One operation as the tuple `_op` takes: `('set', _N[0], 1.5)`.
+pub fn python_op<N: AsRef<str>>(op: &Op<N>, names: &mut Names) -> String {
+    match op {
+        Op::Get(n) => format!("('get', {})", names.of(n.as_ref())),
+        Op::Set(n, v) => format!("('set', {}, {v})", names.of(n.as_ref())),
+        Op::Del(n) => format!("('del', {})", names.of(n.as_ref())),
+        Op::Has(n) => format!("('has', {})", names.of(n.as_ref())),
+        Op::Dir => "('dir',)".to_owned(),
+        Op::Vars => "('vars',)".to_owned(),
+        Op::Weakref => "('weakref',)".to_owned(),
+    }
 }
 
 /// Runs `definitions` (Python source: the classes), then each run's
@@ -180,19 +191,30 @@ pub fn run_in_python<'a, N: AsRef<str> + 'a>(
     definitions: &str,
     runs: impl IntoIterator<Item = (String, &'a [Op<N>])>,
 ) -> Vec<Vec<String>> {
-    let mut names = Names::default();
-    let mut calls = String::new();
     let mut counts = Vec::new();
-    for (instance, ops) in runs {
-        writeln!(calls, "_run({instance}, {})", python_ops(ops, &mut names)).unwrap();
-        counts.push(ops.len());
-    }
-    let script = format!("{}{PYTHON_RUNNER}\n{definitions}\n_N = [\n{}]\n{calls}", oracle::PRELUDE, names.table);
-    let python = oracle::run_groups(&script, counts.len());
+    let python = run_script(definitions, |names| {
+        let mut calls = String::new();
+        for (instance, ops) in runs {
+            writeln!(calls, "_run({instance}, {})", python_ops(ops, names)).unwrap();
+            counts.push(ops.len());
+        }
+        (calls, counts.len())
+    });
     for (i, (lines, count)) in python.iter().zip(counts).enumerate() {
         assert_eq!(lines.len(), count, "run {i}: CPython printed {} lines for {count} operations", lines.len());
     }
     python
+}
+
+/// Runs `definitions` and the calls `calls` writes (Python statements over
+/// the runner's helpers, `_op` and `_run`, naming names through the table
+/// it is given), all in one `python3` process; `calls` also says how many
+/// groups of lines they print. Returns the groups.
+pub fn run_script(definitions: &str, calls: impl FnOnce(&mut Names) -> (String, usize)) -> Vec<Vec<String>> {
+    let mut names = Names::default();
+    let (calls, groups) = calls(&mut names);
+    let script = format!("{}{PYTHON_RUNNER}\n{definitions}\n_N = [\n{}]\n{calls}", oracle::PRELUDE, names.table);
+    oracle::run_groups(&script, groups)
 }
 
 // ---- scenarios --------------------------------------------------------------

@@ -72,6 +72,12 @@ struct Both;
 #[slots(__weakref__)]
 struct GrandChild;
 
+/// Class attributes, one of which hides a base's slot (`u`); not among
+/// [`shapes`], only [`types`].
+#[pyclass_like(extends = Slot, class_attrs(u = 5, k = "shape", none = None))]
+#[slots(z)]
+struct SlotAttrs;
+
 pub const PYTHON_CLASSES: &str = r#"
 class Reg:
     def __init__(self, a, b):
@@ -109,6 +115,11 @@ class Both(WithDict, WithWeak):
     __slots__ = ['v']
 class GrandChild(Child):
     __slots__ = ['__weakref__']
+class SlotAttrs(Slot):
+    __slots__ = ['z']
+    u = 5
+    k = 'shape'
+    none = None
 
 SHAPES = {
     'Reg': lambda: Reg(1, 'b'),
@@ -125,6 +136,26 @@ SHAPES = {
     'GrandChild': lambda: GrandChild.__new__(GrandChild),
 }
 "#;
+
+/// Every compile-time class above as a [`Type`], by its Python name, for
+/// tests that make classes at run time on top of them.
+pub fn types() -> Vec<(&'static str, Type)> {
+    vec![
+        ("Reg", Type::of::<Reg>()),
+        ("Slot", Type::of::<Slot>()),
+        ("SlotDict", Type::of::<SlotDict>()),
+        ("SlotWeak", Type::of::<SlotWeak>()),
+        ("Empty", Type::of::<Empty>()),
+        ("Child", Type::of::<Child>()),
+        ("RegChild", Type::of::<RegChild>()),
+        ("SlotOnReg", Type::of::<SlotOnReg>()),
+        ("WithDict", Type::of::<WithDict>()),
+        ("WithWeak", Type::of::<WithWeak>()),
+        ("Both", Type::of::<Both>()),
+        ("GrandChild", Type::of::<GrandChild>()),
+        ("SlotAttrs", Type::of::<SlotAttrs>()),
+    ]
+}
 
 #[derive(Clone, Copy, Debug)]
 pub enum Kind {
