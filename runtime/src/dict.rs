@@ -127,6 +127,30 @@ impl Dict {
         self.map.values()
     }
 
+    /// The entries, in insertion order, keys as stored (a clone of one is
+    /// a copy or a reference count, never a new string).
+    pub(crate) fn entries(&self) -> indexmap::map::Iter<'_, PyStr, Value> {
+        self.map.iter()
+    }
+
+    /// Adds an entry and returns its position; the key must be new (as a
+    /// copy of another dict's keys is).
+    pub(crate) fn push(&mut self, key: PyStr, value: Value) -> usize {
+        let (index, old) = self.map.insert_full(key, value);
+        debug_assert!(old.is_none(), "a new key");
+        index
+    }
+
+    /// The value at `index`, to write.
+    pub(crate) fn value_at_mut(&mut self, index: usize) -> Option<&mut Value> {
+        self.map.get_index_mut(index).map(|(_, v)| v)
+    }
+
+    /// The entries, in insertion order, moved out.
+    pub(crate) fn into_entries(self) -> indexmap::map::IntoIter<PyStr, Value> {
+        self.map.into_iter()
+    }
+
     /// Heap bytes this dict owns: its map (an `IndexMap`: a vector of
     /// (hash, key, value) entries and a table of indices with one control
     /// byte each) and what its keys and values own.

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use crate::class::{SlotGet, SlotSet};
+use crate::class::{SlotGet, SlotGetRef, SlotSet};
 use crate::dict::{Dict, PyDict};
 use crate::error::Error;
 use crate::handle::PyObject;
@@ -16,6 +16,7 @@ use crate::object::Object;
 use crate::pystr::PyStr;
 use crate::tuple::PyTuple;
 use crate::value::Value;
+use crate::value_ref::ValueRef;
 
 /// `copyreg._slotnames(type(obj))`: every slot of the class and its bases,
 /// class by class along the MRO, each class's in declaration order, names
@@ -298,23 +299,140 @@ pub fn try_deepcopy(value: &Value) -> Result<Value, Error> {
 /// `copy.deepcopy`'s memo: original's identity -> (original, copy). The
 /// original is kept so that its address cannot be reused while the memo
 /// lives (CPython's `_keep_alive`).
-struct Memo(HashMap<usize, (Value, Value), foldhash::fast::FixedState>);
+struct Memo {
+    map: HashMap<usize, (Value, Value), foldhash::fast::FixedState>,
+    /// What the containers and objects being copied hold, one stack for
+    /// every level of the recursion: a level pushes what it reads above
+    /// the levels below and pops it before it returns, so no level
+    /// allocates a vector of its own.
+    todo: Vec<Todo>,
+}
+
+/// A value read from an original, under its lock: its copy when that
+/// needs no recursion (a scalar, or a handle the memo had a copy of when
+/// it was read: the original is then not cloned, only the copy), else the
+/// original, to copy once the lock is released.
+struct Todo {
+    value: Value,
+    pending: bool,
+    at: At,
+}
+
+/// Where a [`Todo`]'s copy goes.
+#[derive(Clone, Copy)]
+enum At {
+    /// The next item of a list.
+    Item,
+    /// The value at this position of the copied dict.
+    Entry(usize),
+    /// The slot of this index.
+    Slot(u32),
+    /// The attribute of this name, by `setattr`.
+    Name(&'static str),
+}
 
 impl Default for Memo {
     fn default() -> Memo {
-        Memo(HashMap::with_capacity_and_hasher(64, Default::default()))
+        Memo { map: HashMap::with_capacity_and_hasher(64, Default::default()), todo: Vec::new() }
     }
 }
 
 impl Memo {
     fn get(&self, id: usize) -> Option<Value> {
-        self.0.get(&id).map(|(_, copy)| copy.clone())
+        self.map.get(&id).map(|(_, copy)| copy.clone())
     }
 
     /// Records `original`'s copy; takes the original (a handle it keeps)
     /// and a handle to the copy.
     fn put(&mut self, id: usize, original: Value, copy: Value) {
-        self.0.insert(id, (original, copy));
+        self.map.insert(id, (original, copy));
+    }
+
+    /// The copy of `v` if it needs no recursion: a scalar is its own, a
+    /// handle's is the memo's.
+    fn known(&self, v: &Value) -> Option<Value> {
+        match v {
+            Value::Tuple(t) => self.get(t.id()),
+            Value::List(l) => self.get(l.id()),
+            Value::Dict(d) => self.get(d.id()),
+            Value::Object(o) => self.get(o.id()),
+            scalar => Some(scalar.clone()),
+        }
+    }
+
+    /// Pushes `v`'s [`Todo`]; whether it is pending.
+    fn take(&mut self, at: At, v: &Value) -> bool {
+        let (value, pending) = match self.known(v) {
+            Some(copy) => (copy, false),
+            None => (v.clone(), true),
+        };
+        self.todo.push(Todo { value, pending, at });
+        pending
+    }
+
+    /// [`take`](Memo::take) of an owned value.
+    fn take_owned(&mut self, at: At, v: Value) {
+        let (value, pending) = match self.known(&v) {
+            Some(copy) => (copy, false),
+            None => (v, true),
+        };
+        self.todo.push(Todo { value, pending, at });
+    }
+
+    /// [`take`](Memo::take) of a slot's value as the object lends it.
+    fn take_ref(&mut self, at: At, v: ValueRef<'_>) {
+        match v {
+            ValueRef::Value(v) => {
+                self.take(at, v);
+            }
+            ValueRef::Object(o) => match self.get(o.id()) {
+                Some(copy) => self.todo.push(Todo { value: copy, pending: false, at }),
+                None => self.todo.push(Todo { value: Value::Object(o.clone()), pending: true, at }),
+            },
+            ValueRef::Owned(v) => self.take_owned(at, v),
+            scalar => self.todo.push(Todo { value: scalar.to_value(), pending: false, at }),
+        }
+    }
+
+    /// A dict's entries, copied where their copies are known; the others
+    /// hold a placeholder and are pending on the stack.
+    fn take_entries<'a>(&mut self, n: usize, entries: impl Iterator<Item = (PyStr, &'a Value)>) -> Dict {
+        let mut copy = Dict::with_capacity(n);
+        for (k, v) in entries {
+            match self.known(v) {
+                Some(c) => {
+                    copy.push(k, c);
+                }
+                None => {
+                    let at = At::Entry(copy.push(k, Value::None));
+                    self.todo.push(Todo { value: v.clone(), pending: true, at });
+                }
+            }
+        }
+        copy
+    }
+
+    /// Deep-copies the pending values the stack holds from `base` up, in
+    /// order; an entry's copy goes into `dict`, the others' stay on the
+    /// stack.
+    fn copy_pending(&mut self, base: usize, mut dict: Option<&mut Dict>) -> Result<(), Error> {
+        for k in base..self.todo.len() {
+            if !self.todo[k].pending {
+                continue;
+            }
+            let original = std::mem::take(&mut self.todo[k].value);
+            let copy = self.deep(original)?;
+            match (self.todo[k].at, dict.as_deref_mut()) {
+                (At::Entry(i), Some(d)) => *d.value_at_mut(i).expect("an entry of the copy") = copy,
+                _ => self.todo[k].value = copy,
+            }
+        }
+        Ok(())
+    }
+
+    /// The stack's values from `base` up, popped.
+    fn pop_values(&mut self, base: usize) -> Vec<Value> {
+        self.todo.drain(base..).map(|t| t.value).collect()
     }
 
     /// Deep-copies `value`, taking it (the handle moves into the memo).
@@ -329,12 +447,22 @@ impl Memo {
                 if let Some(y) = self.get(id) {
                     return Ok(y);
                 }
-                let items = l.to_vec();
+                let base = self.todo.len();
+                let mut pending = false;
+                for item in l.read().iter() {
+                    pending |= self.take(At::Item, item);
+                }
+                // Without a pending item nothing can meet the copy before
+                // it is whole: it is made with its items.
+                if !pending {
+                    let y = PyList::from(self.pop_values(base));
+                    self.put(id, value, Value::List(y.clone()));
+                    return Ok(Value::List(y));
+                }
                 let y = PyList::new();
                 self.put(id, value, Value::List(y.clone()));
-                for item in items {
-                    y.push(self.deep(item)?);
-                }
+                self.copy_pending(base, None)?;
+                y.replace(self.pop_values(base));
                 Ok(Value::List(y))
             }
             Value::Dict(d) => {
@@ -342,21 +470,27 @@ impl Memo {
                 if let Some(y) = self.get(id) {
                     return Ok(y);
                 }
-                let items = d.items();
+                let base = self.todo.len();
+                let mut copy = {
+                    let map = d.read();
+                    self.take_entries(map.len(), map.entries().map(|(k, v)| (k.clone(), v)))
+                };
+                if self.todo.len() == base {
+                    let y = PyDict::from(copy);
+                    self.put(id, value, Value::Dict(y.clone()));
+                    return Ok(Value::Dict(y));
+                }
                 let y = PyDict::new();
                 self.put(id, value, Value::Dict(y.clone()));
-                for (k, v) in items {
-                    y.insert(k, self.deep(v)?);
-                }
+                self.copy_pending(base, Some(&mut copy))?;
+                self.todo.truncate(base);
+                y.replace(copy);
                 Ok(Value::Dict(y))
             }
-            Value::Object(o) => {
-                if let Some(y) = self.get(o.id()) {
-                    return Ok(y);
-                }
-                let o = o.clone();
-                self.deep_object(value, &o)
-            }
+            Value::Object(o) => match self.get(o.id()) {
+                Some(y) => Ok(y),
+                None => self.deep_object(value),
+            },
             _ => Ok(value),
         }
     }
@@ -367,7 +501,13 @@ impl Memo {
         if let Some(y) = self.get(t.id()) {
             return Ok(y);
         }
-        let items = t.iter().map(|v| self.deep(v.clone())).collect::<Result<Vec<Value>, Error>>()?;
+        let items = t
+            .iter()
+            .map(|v| match self.known(v) {
+                Some(copy) => Ok(copy),
+                None => self.deep(v.clone()),
+            })
+            .collect::<Result<Vec<Value>, Error>>()?;
         if let Some(y) = self.get(t.id()) {
             return Ok(y);
         }
@@ -380,80 +520,77 @@ impl Memo {
     }
 
     /// `_reconstruct` with a memo: a new instance, in the memo before its
-    /// state is copied; the state as `__getstate__` gives it, deep-copied,
-    /// then restored.
-    fn deep_object(&mut self, value: Value, o: &PyObject) -> Result<Value, Error> {
-        let y = o.instantiate();
-        let copy = Value::Object(y.clone());
-        self.put(o.id(), value, copy.clone());
-        let layout = o.layout();
+    /// state is copied; the state as `__getstate__` gives it (the dict's
+    /// entries, then the set slots), deep-copied, then restored.
+    fn deep_object(&mut self, value: Value) -> Result<Value, Error> {
+        let Value::Object(o) = &value else { unreachable!("deep_object copies an object") };
+        let (id, layout) = (o.id(), o.layout());
+        let by_name = layout.has_class_attrs();
+        let base = self.todo.len();
         // Read under the lock, copy without it: the copy reaches other
         // objects, perhaps this one.
-        let (entries, live, slots) = {
+        let (mut dict, live) = {
             let x = o.read();
-            // Only a dict that a value elsewhere may hold (one with another
-            // handle than the instance's) can be met again in the copy: it
-            // alone needs CPython's memo entry.
-            let (entries, live) = match x.dict_view() {
-                Some(d) => (d.entries(), d.live().filter(|l| l.is_shared()).cloned()),
-                None => (Vec::new(), None),
+            let (dict, live) = match x.dict_view() {
+                Some(view) => (
+                    view.with_entries(|n, entries| self.take_entries(n, entries)),
+                    view.live().filter(|d| d.is_shared()).cloned(),
+                ),
+                None => (Dict::new(), None),
             };
-            let slots: Vec<(u32, Value)> = if layout.has_class_attrs() {
-                Vec::new()
+            if by_name {
+                // A class attribute may hide a base's slot: read and write
+                // by name, as CPython does, with its error.
+                for (name, v) in slot_values(&*x) {
+                    self.take_owned(At::Name(name), v);
+                }
             } else {
-                (0..layout.slot_count())
-                    .filter_map(|i| match x.slot_get_at(i) {
-                        SlotGet::Found(v) => Some((i, v)),
-                        _ => None,
-                    })
-                    .collect()
-            };
-            (entries, live, slots)
-        };
-        // The dict goes into the state only if it has entries; deep-copied,
-        // it is a dict of its own (the memo's), whose entries then update
-        // the new instance's dict.
-        let mut dict_copy = Dict::with_capacity(entries.len());
-        if !entries.is_empty() {
-            let temp = match &live {
-                Some(d) => {
-                    let temp = PyDict::new();
-                    self.put(d.id(), Value::Dict(d.clone()), Value::Dict(temp.clone()));
-                    Some(temp)
+                for i in 0..layout.slot_count() {
+                    if let SlotGetRef::Found(v) = x.slot_get_ref_at(i) {
+                        self.take_ref(At::Slot(i), v);
+                    }
                 }
-                None => None,
-            };
-            for (k, v) in entries {
-                let v = self.deep(v)?;
-                if let Some(t) = &temp {
-                    t.insert(k.clone(), v.clone());
-                }
-                dict_copy.insert(k, v);
             }
+            (dict, live)
+        };
+        let y = o.instantiate();
+        self.put(id, value, Value::Object(y.clone()));
+        // Only a dict that a value elsewhere may hold (one with another
+        // handle than the instance's) can be met again in the copy: it
+        // alone needs CPython's memo entry. An empty one is no part of
+        // the state.
+        let temp = match live {
+            Some(d) if !dict.is_empty() => {
+                let temp = PyDict::new();
+                self.put(d.id(), Value::Dict(d), Value::Dict(temp.clone()));
+                Some(temp)
+            }
+            _ => None,
+        };
+        self.copy_pending(base, Some(&mut dict))?;
+        if let Some(temp) = temp {
+            temp.replace(dict.clone());
         }
-        if layout.has_class_attrs() {
-            // A class attribute may hide a base's slot: read and write by
-            // name, as CPython does, with its error.
-            let by_name = slot_values(&*o.read());
-            let by_name =
-                by_name.into_iter().map(|(k, v)| Ok((k, self.deep(v)?))).collect::<Result<Vec<_>, Error>>()?;
-            restore(&y, dict_copy.iter().map(|(k, v)| (PyStr::new(k), v.clone())).collect(), by_name)?;
-            return Ok(copy);
-        }
-        let slots = slots.into_iter().map(|(i, v)| Ok((i, self.deep(v)?))).collect::<Result<Vec<_>, Error>>()?;
         let mut w = y.write();
         if let Some(mut d) = w.dict_view_mut() {
-            d.update(dict_copy);
+            d.update(dict);
         }
-        for (i, v) in slots {
-            // A slot takes a copy of what it held (a typed slot's value
-            // converts back); the index space may hold a base reached twice.
-            if let Ok(SlotSet::NotSlot(_)) | Err(_) = w.slot_set_at(i, v) {
-                debug_assert!(false, "slot {i} of '{}' takes back its own value", layout.name);
+        for t in self.todo.drain(base..) {
+            match t.at {
+                // A slot takes a copy of what it held (a typed slot's value
+                // converts back); the index space may hold a base reached
+                // twice.
+                At::Slot(i) => {
+                    if let Ok(SlotSet::NotSlot(_)) | Err(_) = w.slot_set_at(i, t.value) {
+                        debug_assert!(false, "slot {i} of '{}' takes back its own value", layout.name);
+                    }
+                }
+                At::Name(name) => w.setattr(name, t.value)?,
+                At::Item | At::Entry(_) => {}
             }
         }
         drop(w);
-        Ok(copy)
+        Ok(Value::Object(y))
     }
 }
 
