@@ -315,7 +315,31 @@ struct Memo {
 struct Todo {
     value: Value,
     pending: bool,
-    at: At,
+    // `At`, taken apart so that the whole is 32 bytes: the stack is as
+    // deep as the recursion, and it grows by copying.
+    kind: u8,
+    index: u32,
+}
+
+impl Todo {
+    fn new(at: At, value: Value, pending: bool) -> Todo {
+        let (kind, index) = match at {
+            At::Item => (0, 0),
+            At::Entry(i) => (1, i),
+            At::Slot(i) => (2, i),
+            At::Name(i) => (3, i),
+        };
+        Todo { value, pending, kind, index }
+    }
+
+    fn at(&self) -> At {
+        match self.kind {
+            0 => At::Item,
+            1 => At::Entry(self.index),
+            2 => At::Slot(self.index),
+            _ => At::Name(self.index),
+        }
+    }
 }
 
 /// Where a [`Todo`]'s copy goes.
@@ -324,11 +348,12 @@ enum At {
     /// The next item of a list.
     Item,
     /// The value at this position of the copied dict.
-    Entry(usize),
+    Entry(u32),
     /// The slot of this index.
     Slot(u32),
-    /// The attribute of this name, by `setattr`.
-    Name(&'static str),
+    /// The attribute of this name (by its position in `slotnames`), by
+    /// `setattr`.
+    Name(u32),
 }
 
 impl Default for Memo {
@@ -366,7 +391,7 @@ impl Memo {
             Some(copy) => (copy, false),
             None => (v.clone(), true),
         };
-        self.todo.push(Todo { value, pending, at });
+        self.todo.push(Todo::new(at, value, pending));
         pending
     }
 
@@ -376,7 +401,7 @@ impl Memo {
             Some(copy) => (copy, false),
             None => (v, true),
         };
-        self.todo.push(Todo { value, pending, at });
+        self.todo.push(Todo::new(at, value, pending));
     }
 
     /// [`take`](Memo::take) of a slot's value as the object lends it.
@@ -386,11 +411,11 @@ impl Memo {
                 self.take(at, v);
             }
             ValueRef::Object(o) => match self.get(o.id()) {
-                Some(copy) => self.todo.push(Todo { value: copy, pending: false, at }),
-                None => self.todo.push(Todo { value: Value::Object(o.clone()), pending: true, at }),
+                Some(copy) => self.todo.push(Todo::new(at, copy, false)),
+                None => self.todo.push(Todo::new(at, Value::Object(o.clone()), true)),
             },
             ValueRef::Owned(v) => self.take_owned(at, v),
-            scalar => self.todo.push(Todo { value: scalar.to_value(), pending: false, at }),
+            scalar => self.todo.push(Todo::new(at, scalar.to_value(), false)),
         }
     }
 
@@ -404,8 +429,9 @@ impl Memo {
                     copy.push(k, c);
                 }
                 None => {
-                    let at = At::Entry(copy.push(k, Value::None));
-                    self.todo.push(Todo { value: v.clone(), pending: true, at });
+                    let i = copy.push(k, Value::None);
+                    let at = At::Entry(u32::try_from(i).expect("a dict of fewer than 2^32 entries"));
+                    self.todo.push(Todo::new(at, v.clone(), true));
                 }
             }
         }
@@ -422,8 +448,8 @@ impl Memo {
             }
             let original = std::mem::take(&mut self.todo[k].value);
             let copy = self.deep(original)?;
-            match (self.todo[k].at, dict.as_deref_mut()) {
-                (At::Entry(i), Some(d)) => *d.value_at_mut(i).expect("an entry of the copy") = copy,
+            match (self.todo[k].at(), dict.as_deref_mut()) {
+                (At::Entry(i), Some(d)) => *d.value_at_mut(i as usize).expect("an entry of the copy") = copy,
                 _ => self.todo[k].value = copy,
             }
         }
@@ -526,6 +552,7 @@ impl Memo {
         let Value::Object(o) = &value else { unreachable!("deep_object copies an object") };
         let (id, layout) = (o.id(), o.layout());
         let by_name = layout.has_class_attrs();
+        let names = if by_name { slotnames(layout) } else { Vec::new() };
         let base = self.todo.len();
         // Read under the lock, copy without it: the copy reaches other
         // objects, perhaps this one.
@@ -541,8 +568,10 @@ impl Memo {
             if by_name {
                 // A class attribute may hide a base's slot: read and write
                 // by name, as CPython does, with its error.
-                for (name, v) in slot_values(&*x) {
-                    self.take_owned(At::Name(name), v);
+                for (k, name) in names.iter().enumerate() {
+                    if let Ok(v) = x.getattr(name) {
+                        self.take_owned(At::Name(k as u32), v);
+                    }
                 }
             } else {
                 for i in 0..layout.slot_count() {
@@ -576,7 +605,7 @@ impl Memo {
             d.update(dict);
         }
         for t in self.todo.drain(base..) {
-            match t.at {
+            match t.at() {
                 // A slot takes a copy of what it held (a typed slot's value
                 // converts back); the index space may hold a base reached
                 // twice.
@@ -585,7 +614,7 @@ impl Memo {
                         debug_assert!(false, "slot {i} of '{}' takes back its own value", layout.name);
                     }
                 }
-                At::Name(name) => w.setattr(name, t.value)?,
+                At::Name(k) => w.setattr(names[k as usize], t.value)?,
                 At::Item | At::Entry(_) => {}
             }
         }
