@@ -425,7 +425,8 @@ impl<'a> DictViewMut<'a> {
             return;
         }
         if self.live.get_mut().is_none() && self.keys.names.is_empty() && self.values.iter().all(Option::is_none) {
-            *self.live = OnceLock::from(PyDict::from(entries));
+            let made = self.live.set(PyDict::from(entries));
+            debug_assert!(made.is_ok(), "no live dict yet");
             return;
         }
         for (k, v) in entries.into_entries() {
