@@ -58,6 +58,10 @@ const SMALL: usize = 8;
 /// table of positions in a vector of entries) once there were more.
 #[derive(Clone)]
 enum Map {
+    /// A single entry, in the room the `IndexMap` takes anyway: a dict of
+    /// one entry (an object's only attribute beyond its slots) allocates
+    /// nothing.
+    One((PyStr, Value)),
     Small(Vec<(PyStr, Value)>),
     Large(IndexMap<PyStr, Value, Hasher>),
 }
@@ -68,15 +72,33 @@ impl Default for Map {
     }
 }
 
-impl Map {
-    fn large(capacity: usize) -> Map {
-        Map::Large(IndexMap::with_capacity_and_hasher(capacity, Hasher::default()))
+type Entry = (PyStr, Value);
+
+impl Dict {
+    /// The entries while they are few, else the `IndexMap`.
+    #[inline]
+    fn parts(&self) -> Result<&[Entry], &IndexMap<PyStr, Value, Hasher>> {
+        match &self.map {
+            Map::One(e) => Ok(std::slice::from_ref(e)),
+            Map::Small(v) => Ok(v),
+            Map::Large(m) => Err(m),
+        }
+    }
+
+    /// [`parts`](Dict::parts), to write.
+    #[inline]
+    fn parts_mut(&mut self) -> Result<&mut [Entry], &mut IndexMap<PyStr, Value, Hasher>> {
+        match &mut self.map {
+            Map::One(e) => Ok(std::slice::from_mut(e)),
+            Map::Small(v) => Ok(v),
+            Map::Large(m) => Err(m),
+        }
     }
 }
 
 /// The position of `key` among a small dict's entries.
 #[inline]
-fn position(entries: &[(PyStr, Value)], key: &str) -> Option<usize> {
+fn position(entries: &[Entry], key: &str) -> Option<usize> {
     entries.iter().position(|(k, _)| k.as_str() == key)
 }
 
@@ -88,15 +110,19 @@ impl Dict {
 
     /// An empty dict with room for `capacity` entries.
     pub fn with_capacity(capacity: usize) -> Dict {
-        let map = if capacity <= SMALL { Map::Small(Vec::with_capacity(capacity)) } else { Map::large(capacity) };
+        let map = match capacity {
+            0 | 1 => Map::default(),
+            2..=SMALL => Map::Small(Vec::with_capacity(capacity)),
+            _ => Map::Large(IndexMap::with_capacity_and_hasher(capacity, Hasher::default())),
+        };
         Dict { map }
     }
 
     /// The number of entries.
     pub fn len(&self) -> usize {
-        match &self.map {
-            Map::Small(v) => v.len(),
-            Map::Large(m) => m.len(),
+        match self.parts() {
+            Ok(entries) => entries.len(),
+            Err(m) => m.len(),
         }
     }
 
@@ -108,17 +134,17 @@ impl Dict {
     /// The value for `key`.
     #[inline]
     pub fn get(&self, key: &str) -> Option<&Value> {
-        match &self.map {
-            Map::Small(v) => v.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v),
-            Map::Large(m) => m.get(key),
+        match self.parts() {
+            Ok(entries) => entries.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v),
+            Err(m) => m.get(key),
         }
     }
 
     /// The value for `key`, mutably.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        match &mut self.map {
-            Map::Small(v) => v.iter_mut().find(|(k, _)| k.as_str() == key).map(|(_, v)| v),
-            Map::Large(m) => m.get_mut(key),
+        match self.parts_mut() {
+            Ok(entries) => entries.iter_mut().find(|(k, _)| k.as_str() == key).map(|(_, v)| v),
+            Err(m) => m.get_mut(key),
         }
     }
 
@@ -131,13 +157,13 @@ impl Dict {
     /// an existing key keeps its place, as in Python.
     pub fn insert(&mut self, key: impl Into<PyStr>, value: impl Into<Value>) -> Option<Value> {
         let (key, value) = (key.into(), value.into());
-        match &mut self.map {
-            Map::Small(v) => {
-                if let Some(i) = position(v, &key) {
-                    return Some(std::mem::replace(&mut v[i].1, value));
+        match self.parts_mut() {
+            Ok(entries) => {
+                if let Some(i) = position(entries, &key) {
+                    return Some(std::mem::replace(&mut entries[i].1, value));
                 }
             }
-            Map::Large(m) => return m.insert(key, value),
+            Err(m) => return m.insert(key, value),
         }
         self.push(key, value);
         None
@@ -160,6 +186,11 @@ impl Dict {
     /// order.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
         match &mut self.map {
+            Map::One((k, _)) if k.as_str() == key => match std::mem::take(&mut self.map) {
+                Map::One((_, v)) => Some(v),
+                _ => unreachable!("matched one entry above"),
+            },
+            Map::One(_) => None,
             Map::Small(v) => position(v, key).map(|i| v.remove(i).1),
             Map::Large(m) => m.shift_remove(key),
         }
@@ -168,6 +199,7 @@ impl Dict {
     /// Removes every entry.
     pub fn clear(&mut self) {
         match &mut self.map {
+            Map::One(_) => self.map = Map::default(),
             Map::Small(v) => v.clear(),
             Map::Large(m) => m.clear(),
         }
@@ -191,56 +223,69 @@ impl Dict {
     /// The entries, in insertion order, keys as stored (a clone of one is
     /// a copy or a reference count, never a new string).
     pub(crate) fn entries(&self) -> Entries<'_> {
-        match &self.map {
-            Map::Small(v) => Entries::Small(v.iter()),
-            Map::Large(m) => Entries::Large(m.iter()),
+        match self.parts() {
+            Ok(entries) => Entries::Small(entries.iter()),
+            Err(m) => Entries::Large(m.iter()),
         }
     }
 
     /// Adds an entry whose key is not in the dict (as a copy of another
     /// dict's keys is not) and returns its position.
     pub(crate) fn push(&mut self, key: PyStr, value: Value) -> usize {
-        if let Map::Small(v) = &mut self.map {
-            if v.len() < SMALL {
-                debug_assert!(position(v, &key).is_none(), "a new key");
+        debug_assert!(self.get(&key).is_none(), "a new key");
+        match &mut self.map {
+            Map::Small(v) if v.capacity() == 0 => {
+                self.map = Map::One((key, value));
+                return 0;
+            }
+            Map::Small(v) if v.len() < SMALL => {
                 v.push((key, value));
                 return v.len() - 1;
             }
-            let entries = std::mem::take(v);
-            let mut m = IndexMap::with_capacity_and_hasher(2 * SMALL, Hasher::default());
-            m.extend(entries);
-            self.map = Map::Large(m);
+            Map::One(_) => {
+                let Map::One(first) = std::mem::take(&mut self.map) else { unreachable!("matched one entry above") };
+                let mut v = Vec::with_capacity(4);
+                v.extend([first, (key, value)]);
+                self.map = Map::Small(v);
+                return 1;
+            }
+            Map::Small(v) => {
+                let mut m = IndexMap::with_capacity_and_hasher(2 * SMALL, Hasher::default());
+                m.extend(v.drain(..));
+                self.map = Map::Large(m);
+            }
+            Map::Large(_) => {}
         }
-        let Map::Large(m) = &mut self.map else { unreachable!("made large above") };
-        let (index, old) = m.insert_full(key, value);
-        debug_assert!(old.is_none(), "a new key");
-        index
+        let Map::Large(m) = &mut self.map else { unreachable!("large from here on") };
+        m.insert_full(key, value).0
     }
 
     /// The value at `index`, to write.
     pub(crate) fn value_at_mut(&mut self, index: usize) -> Option<&mut Value> {
-        match &mut self.map {
-            Map::Small(v) => v.get_mut(index).map(|(_, v)| v),
-            Map::Large(m) => m.get_index_mut(index).map(|(_, v)| v),
+        match self.parts_mut() {
+            Ok(entries) => entries.get_mut(index).map(|(_, v)| v),
+            Err(m) => m.get_index_mut(index).map(|(_, v)| v),
         }
     }
 
     /// The entries, in insertion order, moved out.
     pub(crate) fn into_entries(self) -> IntoEntries {
         match self.map {
+            Map::One(e) => IntoEntries::One(Some(e).into_iter()),
             Map::Small(v) => IntoEntries::Small(v.into_iter()),
             Map::Large(m) => IntoEntries::Large(m.into_iter()),
         }
     }
 
-    /// Heap bytes this dict owns: its entries (a vector of (key, value)
-    /// pairs while small; an `IndexMap`'s vector of (hash, key, value)
-    /// entries and table of indices with one control byte each once
-    /// large) and what its keys and values own.
+    /// Heap bytes this dict owns: its entries (none for one entry; a
+    /// vector of (key, value) pairs while few; an `IndexMap`'s vector of
+    /// (hash, key, value) entries and table of indices with one control
+    /// byte each once more) and what its keys and values own.
     pub fn heap_size(&self) -> usize {
         let contents = self.entries().map(|(k, v)| k.heap_size() + v.heap_size()).sum::<usize>();
         let map = match &self.map {
-            Map::Small(v) => v.capacity() * size_of::<(PyStr, Value)>(),
+            Map::One(_) => 0,
+            Map::Small(v) => v.capacity() * size_of::<Entry>(),
             Map::Large(m) if m.capacity() == 0 => 0,
             Map::Large(m) => {
                 let buckets = (m.capacity() * 8 / 7).next_power_of_two().max(4);
@@ -256,7 +301,7 @@ impl Dict {
 /// A [`Dict`]'s entries, borrowed, in insertion order.
 #[derive(Clone)]
 pub(crate) enum Entries<'a> {
-    Small(std::slice::Iter<'a, (PyStr, Value)>),
+    Small(std::slice::Iter<'a, Entry>),
     Large(indexmap::map::Iter<'a, PyStr, Value>),
 }
 
@@ -281,7 +326,8 @@ impl<'a> Iterator for Entries<'a> {
 
 /// A [`Dict`]'s entries, moved out, in insertion order.
 pub(crate) enum IntoEntries {
-    Small(std::vec::IntoIter<(PyStr, Value)>),
+    One(std::option::IntoIter<Entry>),
+    Small(std::vec::IntoIter<Entry>),
     Large(indexmap::map::IntoIter<PyStr, Value>),
 }
 
@@ -291,6 +337,7 @@ impl Iterator for IntoEntries {
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         match self {
+            IntoEntries::One(i) => i.next(),
             IntoEntries::Small(i) => i.next(),
             IntoEntries::Large(i) => i.next(),
         }
@@ -622,15 +669,25 @@ mod tests {
     }
 
     #[test]
-    fn a_small_dict_is_one_vector() {
+    fn one_entry_is_kept_inline_and_a_few_in_one_vector() {
         let mut d = Dict::with_capacity(1);
         assert_eq!(d.push(PyStr::new("weight"), Value::Float(0.5)), 0);
+        assert!(matches!(d.map, Map::One(_)));
+        assert_eq!(d.heap_size(), 0);
+        assert_eq!(d.insert("weight", 1.5), Some(Value::Float(0.5)));
+        assert_eq!(d.remove("height"), None);
+        assert_eq!(d.remove("weight"), Some(Value::Float(1.5)));
+        assert!(d.is_empty() && matches!(d.map, Map::Small(_)));
+        d.insert("weight", 0.5);
         assert_eq!(d.push(PyStr::new("height"), Value::Float(1.5)), 1);
         assert!(matches!(d.map, Map::Small(_)));
-        let mut same: Vec<(PyStr, Value)> = Vec::with_capacity(1);
-        same.extend([(PyStr::new("weight"), Value::Float(0.5)), (PyStr::new("height"), Value::Float(1.5))]);
-        assert_eq!(d.heap_size(), same.capacity() * size_of::<(PyStr, Value)>());
+        assert_eq!(d.heap_size(), 4 * size_of::<Entry>());
         assert_eq!(d.to_string(), "{'weight': 0.5, 'height': 1.5}");
+        let mut one: Dict = [("k", 1)].into_iter().collect();
+        *one.value_at_mut(0).unwrap() = Value::Int(2);
+        assert_eq!(one.clone().into_entries().collect::<Vec<_>>(), [(PyStr::new("k"), Value::Int(2))]);
+        one.clear();
+        assert!(one.is_empty() && one.get("k").is_none());
     }
 
     #[test]
