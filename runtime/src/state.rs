@@ -5,6 +5,7 @@
 //! `_slotnames`, `Lib/copy.py`).
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::class::{SlotGet, SlotGetRef, SlotSet};
 use crate::dict::{Dict, PyDict};
@@ -300,12 +301,38 @@ pub fn try_deepcopy(value: &Value) -> Result<Value, Error> {
 /// original is kept so that its address cannot be reused while the memo
 /// lives (CPython's `_keep_alive`).
 struct Memo {
-    map: HashMap<usize, (Value, Value), foldhash::fast::FixedState>,
+    map: HashMap<usize, (Value, Value), BuildHasherDefault<IdHasher>>,
     /// What the containers and objects being copied hold, one stack for
     /// every level of the recursion: a level pushes what it reads above
     /// the levels below and pops it before it returns, so no level
     /// allocates a vector of its own.
     todo: Vec<Todo>,
+}
+
+/// Hashes an identity (an address) for the memo: one multiplication by an
+/// odd constant, rotated so that the table's bucket index (the low bits)
+/// comes from the well-mixed middle of the product, not from its low bits,
+/// which are zero for aligned addresses. Addresses are not chosen by an
+/// adversary, so no seed is needed.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+
+    #[inline]
+    fn write_usize(&mut self, id: usize) {
+        self.0 = (id as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(26);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// A value read from an original, under its lock: its copy when that
