@@ -351,19 +351,17 @@ struct Todo {
 impl Todo {
     fn new(at: At, value: Value, pending: bool) -> Todo {
         let (kind, index) = match at {
-            At::Item => (0, 0),
-            At::Entry(i) => (1, i),
-            At::Slot(i) => (2, i),
-            At::Name(i) => (3, i),
+            At::Entry(i) => (0, i),
+            At::Slot(i) => (1, i),
+            At::Name(i) => (2, i),
         };
         Todo { value, pending, kind, index }
     }
 
     fn at(&self) -> At {
         match self.kind {
-            0 => At::Item,
-            1 => At::Entry(self.index),
-            2 => At::Slot(self.index),
+            0 => At::Entry(self.index),
+            1 => At::Slot(self.index),
             _ => At::Name(self.index),
         }
     }
@@ -372,8 +370,6 @@ impl Todo {
 /// Where a [`Todo`]'s copy goes.
 #[derive(Clone, Copy)]
 enum At {
-    /// The next item of a list.
-    Item,
     /// The value at this position of the copied dict.
     Entry(u32),
     /// The slot of this index.
@@ -422,14 +418,13 @@ impl Memo {
         }
     }
 
-    /// Pushes `v`'s [`Todo`]; whether it is pending.
-    fn take(&mut self, at: At, v: &Value) -> bool {
+    /// Pushes `v`'s [`Todo`].
+    fn take(&mut self, at: At, v: &Value) {
         let (value, pending) = match self.known(v) {
             Some(copy) => (copy, false),
             None => (v.clone(), true),
         };
         self.todo.push(Todo::new(at, value, pending));
-        pending
     }
 
     /// [`take`](Memo::take) of an owned value.
@@ -444,9 +439,7 @@ impl Memo {
     /// [`take`](Memo::take) of a slot's value as the object lends it.
     fn take_ref(&mut self, at: At, v: ValueRef<'_>) {
         match v {
-            ValueRef::Value(v) => {
-                self.take(at, v);
-            }
+            ValueRef::Value(v) => self.take(at, v),
             ValueRef::Object(o) => match self.get(o.id()) {
                 Some(copy) => self.todo.push(Todo::new(at, copy, false)),
                 None => self.todo.push(Todo::new(at, Value::Object(o.clone()), true)),
@@ -478,24 +471,19 @@ impl Memo {
     /// Deep-copies the pending values the stack holds from `base` up, in
     /// order; an entry's copy goes into `dict`, the others' stay on the
     /// stack.
-    fn copy_pending(&mut self, base: usize, mut dict: Option<&mut Dict>) -> Result<(), Error> {
+    fn copy_pending(&mut self, base: usize, dict: &mut Dict) -> Result<(), Error> {
         for k in base..self.todo.len() {
             if !self.todo[k].pending {
                 continue;
             }
             let original = std::mem::take(&mut self.todo[k].value);
             let copy = self.deep(original)?;
-            match (self.todo[k].at(), dict.as_deref_mut()) {
-                (At::Entry(i), Some(d)) => *d.value_at_mut(i as usize).expect("an entry of the copy") = copy,
+            match self.todo[k].at() {
+                At::Entry(i) => *dict.value_at_mut(i as usize).expect("an entry of the copy") = copy,
                 _ => self.todo[k].value = copy,
             }
         }
         Ok(())
-    }
-
-    /// The stack's values from `base` up, popped.
-    fn pop_values(&mut self, base: usize) -> Vec<Value> {
-        self.todo.drain(base..).map(|t| t.value).collect()
     }
 
     /// Deep-copies `value`, taking it (the handle moves into the memo).
@@ -510,23 +498,43 @@ impl Memo {
                 if let Some(y) = self.get(id) {
                     return Ok(y);
                 }
-                let base = self.todo.len();
-                let mut pending = 0;
-                for item in l.read().iter() {
-                    pending += usize::from(self.take(At::Item, item));
-                }
+                // The copy's items are made in the vector the copy will
+                // hold, the originals still to copy in their places, listed
+                // by position: the stack, as deep as the recursion, does
+                // not carry a long list's items through it.
+                let mut pending: Vec<u32> = Vec::new();
+                let mut items = {
+                    let originals = l.read();
+                    let mut items = Vec::with_capacity(originals.len());
+                    for (i, item) in originals.iter().enumerate() {
+                        items.push(match self.known(item) {
+                            Some(copy) => copy,
+                            None => {
+                                if pending.is_empty() {
+                                    pending.reserve_exact(originals.len() - i);
+                                }
+                                pending.push(u32::try_from(i).expect("a list of fewer than 2^32 items"));
+                                item.clone()
+                            }
+                        });
+                    }
+                    items
+                };
                 // Without a pending item nothing can meet the copy before
                 // it is whole: it is made with its items.
-                if pending == 0 {
-                    let y = PyList::from(self.pop_values(base));
+                if pending.is_empty() {
+                    let y = PyList::from(items);
                     self.put(id, value, Value::List(y.clone()));
                     return Ok(Value::List(y));
                 }
-                self.reserve(pending);
+                self.reserve(pending.len());
                 let y = PyList::new();
                 self.put(id, value, Value::List(y.clone()));
-                self.copy_pending(base, None)?;
-                y.replace(self.pop_values(base));
+                for i in pending {
+                    let original = std::mem::take(&mut items[i as usize]);
+                    items[i as usize] = self.deep(original)?;
+                }
+                y.replace(items);
                 Ok(Value::List(y))
             }
             Value::Dict(d) => {
@@ -547,7 +555,7 @@ impl Memo {
                 self.reserve(self.todo.len() - base);
                 let y = PyDict::new();
                 self.put(id, value, Value::Dict(y.clone()));
-                self.copy_pending(base, Some(&mut copy))?;
+                self.copy_pending(base, &mut copy)?;
                 self.todo.truncate(base);
                 y.replace(copy);
                 Ok(Value::Dict(y))
@@ -635,7 +643,7 @@ impl Memo {
             }
             _ => None,
         };
-        self.copy_pending(base, Some(&mut dict))?;
+        self.copy_pending(base, &mut dict)?;
         if let Some(temp) = temp {
             temp.replace(dict.clone());
         }
@@ -654,7 +662,7 @@ impl Memo {
                     }
                 }
                 At::Name(k) => w.setattr(names[k as usize], t.value)?,
-                At::Item | At::Entry(_) => {}
+                At::Entry(_) => {}
             }
         }
         drop(w);
