@@ -325,7 +325,7 @@ thread_local! {
 /// original is kept so that its address cannot be reused while the memo
 /// lives (CPython's `_keep_alive`).
 struct Memo {
-    map: HashMap<usize, (Value, Value), BuildHasherDefault<IdHasher>>,
+    map: Table,
     /// What the containers and objects being copied hold, one stack for
     /// every level of the recursion: a level pushes what it reads above
     /// the levels below and pops it before it returns, so no level
@@ -416,17 +416,42 @@ impl Default for Memo {
 /// the CPU cannot forward from them (a stall of some 5 ns a value).
 #[inline(always)]
 fn dup(v: &Value) -> Value {
+    dup_into(v, |v| v)
+}
+
+/// Calls `f` with a clone of `v`, in one call site per kind of value: where
+/// `f` stores it (a push), each kind goes straight from registers into
+/// place, while one value merged from all the kinds is assembled on the
+/// stack first and copied from there with the loads [`dup`] avoids.
+#[inline(always)]
+fn dup_into<R>(v: &Value, f: impl FnOnce(Value) -> R) -> R {
     match v {
-        Value::Object(o) => Value::Object(o.clone()),
-        Value::List(l) => Value::List(l.clone()),
-        Value::Dict(d) => Value::Dict(d.clone()),
-        Value::Tuple(t) => Value::Tuple(t.clone()),
-        Value::Float(x) => Value::Float(*x),
-        Value::Int(i) => Value::Int(*i),
-        Value::Bool(b) => Value::Bool(*b),
-        Value::None => Value::None,
-        other => other.clone(),
+        Value::Object(o) => f(Value::Object(o.clone())),
+        Value::List(l) => f(Value::List(l.clone())),
+        Value::Dict(d) => f(Value::Dict(d.clone())),
+        Value::Tuple(t) => f(Value::Tuple(t.clone())),
+        Value::Float(x) => f(Value::Float(*x)),
+        Value::Int(i) => f(Value::Int(*i)),
+        Value::Bool(b) => f(Value::Bool(*b)),
+        Value::None => f(Value::None),
+        other => f(other.clone()),
     }
+}
+
+type Table = HashMap<usize, (Value, Value), BuildHasherDefault<IdHasher>>;
+
+/// What the copy of `v` is if it needs no recursion: a scalar is its own,
+/// a handle's is the memo's.
+#[inline(always)]
+fn known<'a>(map: &'a Table, v: &'a Value) -> Option<&'a Value> {
+    let id = match v {
+        Value::Tuple(t) => t.id(),
+        Value::List(l) => l.id(),
+        Value::Dict(d) => d.id(),
+        Value::Object(o) => o.id(),
+        scalar => return Some(scalar),
+    };
+    map.get(&id).map(|(_, copy)| copy)
 }
 
 impl Memo {
@@ -458,27 +483,21 @@ impl Memo {
         self.map.reserve(pending.min(4096) + 1);
     }
 
-    /// The copy of `v` if it needs no recursion: a scalar is its own, a
-    /// handle's is the memo's.
+    /// The copy of `v` if it needs no recursion.
     #[inline(always)]
     fn known(&self, v: &Value) -> Option<Value> {
-        match v {
-            Value::Tuple(t) => self.get(t.id()),
-            Value::List(l) => self.get(l.id()),
-            Value::Dict(d) => self.get(d.id()),
-            Value::Object(o) => self.get(o.id()),
-            scalar => Some(dup(scalar)),
-        }
+        known(&self.map, v).map(dup)
     }
 
     /// Pushes `v`'s [`Todo`].
     #[inline(always)]
     fn take(&mut self, at: At, v: &Value) {
-        let (value, pending) = match self.known(v) {
+        let (value, pending) = match known(&self.map, v) {
             Some(copy) => (copy, false),
-            None => (dup(v), true),
+            None => (v, true),
         };
-        self.todo.push(Todo::new(at, value, pending));
+        let todo = &mut self.todo;
+        dup_into(value, |value| todo.push(Todo::new(at, value, pending)));
     }
 
     /// [`take`](Memo::take) of an owned value.
@@ -497,8 +516,11 @@ impl Memo {
     fn take_ref(&mut self, at: At, v: &ValueRef<'_>) {
         match v {
             ValueRef::Value(v) => self.take(at, v),
-            ValueRef::Object(o) => match self.get(o.id()) {
-                Some(copy) => self.todo.push(Todo::new(at, copy, false)),
+            ValueRef::Object(o) => match self.map.get(&o.id()) {
+                Some((_, copy)) => {
+                    let todo = &mut self.todo;
+                    dup_into(copy, |copy| todo.push(Todo::new(at, copy, false)));
+                }
                 None => self.todo.push(Todo::new(at, Value::Object((*o).clone()), true)),
             },
             ValueRef::Str(s) => self.todo.push(Todo::new(at, Value::Str((*s).clone()), false)),
@@ -568,16 +590,17 @@ impl Memo {
                     let originals = l.read();
                     let mut items = Vec::with_capacity(originals.len());
                     for (i, item) in originals.iter().enumerate() {
-                        items.push(match self.known(item) {
+                        let copy = match known(&self.map, item) {
                             Some(copy) => copy,
                             None => {
                                 if pending.is_empty() {
                                     pending.reserve_exact(originals.len() - i);
                                 }
                                 pending.push(u32::try_from(i).expect("a list of fewer than 2^32 items"));
-                                item.clone()
+                                item
                             }
-                        });
+                        };
+                        dup_into(copy, |copy| items.push(copy));
                     }
                     items
                 };
