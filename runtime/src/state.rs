@@ -296,12 +296,13 @@ pub fn deepcopy(value: &Value) -> Value {
 /// stack (CPython stops at its recursion limit first).
 ///
 /// A thread keeps the storage of its last deep copy's memo, emptied, for
-/// the next one, if it takes at most 256 KiB (a copy of 1,000 objects
-/// needs about 230): allocated anew for each copy, its blocks were freed
-/// at the end of each, leaving the top of the heap free past glibc's trim
-/// threshold, so the heap shrank and the next copy faulted its pages back
-/// in, and the stack grew through a dozen reallocations each time.
+/// the next one, if it takes at most 256 KiB (a ring of 1,000 objects
+/// needs about 240).
 pub fn try_deepcopy(value: &Value) -> Result<Value, Error> {
+    // Allocated anew for each copy, the memo's blocks were freed at the end
+    // of each, leaving the top of the heap free past glibc's trim
+    // threshold: the heap shrank and the next copy faulted its pages back
+    // in; and the stack grew through a dozen reallocations each time.
     let mut memo = SPARE.try_with(Cell::take).ok().flatten().unwrap_or_default();
     let result = memo.deep(value.clone());
     memo.map.clear();
@@ -461,9 +462,11 @@ impl Memo {
     }
 
     /// The bytes of the memo's own storage (what it holds aside): the
-    /// table's entries and control bytes, the stack.
+    /// table's buckets (an entry and a control byte each; a table holds
+    /// 7/8 of its buckets) and the stack.
     fn bytes(&self) -> usize {
-        self.map.capacity() * (std::mem::size_of::<(usize, (Value, Value))>() + 1)
+        let buckets = (self.map.capacity() * 8 / 7).next_power_of_two();
+        buckets * (std::mem::size_of::<(usize, (Value, Value))>() + 1)
             + self.todo.capacity() * std::mem::size_of::<Todo>()
     }
 
