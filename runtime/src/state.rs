@@ -563,10 +563,15 @@ impl Memo {
                 continue;
             }
             let original = std::mem::take(&mut self.todo[k].value);
-            let copy = self.deep(original)?;
             match self.todo[k].at() {
-                At::Entry(i) => *dict.value_at_mut(i as usize).expect("an entry of the copy") = copy,
-                _ => self.todo[k].value = copy,
+                At::Entry(i) => {
+                    self.deep_into(original, dict.value_at_mut(i as usize).expect("an entry of the copy"))?
+                }
+                _ if matches!(original, Value::Object(_)) => {
+                    let y = self.deep_handle(original)?;
+                    self.todo[k].value = Value::Object(y);
+                }
+                _ => self.todo[k].value = self.deep(original)?,
             }
         }
         Ok(())
@@ -619,7 +624,7 @@ impl Memo {
                 self.put(id, value, Value::List(y.clone()));
                 for i in pending {
                     let original = std::mem::take(&mut items[i as usize]);
-                    items[i as usize] = self.deep(original)?;
+                    self.deep_into(original, &mut items[i as usize])?;
                 }
                 y.replace(items);
                 Ok(Value::List(y))
@@ -647,10 +652,7 @@ impl Memo {
                 y.replace(copy);
                 Ok(Value::Dict(y))
             }
-            Value::Object(o) => match self.get(o.id()) {
-                Some(y) => Ok(y),
-                None => self.deep_object(value),
-            },
+            Value::Object(_) => self.deep_handle(value).map(Value::Object),
             _ => Ok(value),
         }
     }
@@ -682,7 +684,7 @@ impl Memo {
     /// `_reconstruct` with a memo: a new instance, in the memo before its
     /// state is copied; the state as `__getstate__` gives it (the dict's
     /// entries, then the set slots), deep-copied, then restored.
-    fn deep_object(&mut self, value: Value) -> Result<Value, Error> {
+    fn deep_object(&mut self, value: Value) -> Result<PyObject, Error> {
         let Value::Object(o) = &value else { unreachable!("deep_object copies an object") };
         let (id, layout) = (o.id(), o.layout());
         let by_name = layout.has_class_attrs();
@@ -753,7 +755,32 @@ impl Memo {
             }
         }
         drop(w);
-        Ok(Value::Object(y))
+        Ok(y)
+    }
+
+    /// [`deep`](Memo::deep) of an object: the copy's handle alone, which
+    /// comes back in two registers where a `Value` comes back through
+    /// memory; its caller stores it where it goes, and does not copy a
+    /// just-written `Value` with loads the CPU cannot forward.
+    fn deep_handle(&mut self, value: Value) -> Result<PyObject, Error> {
+        let Value::Object(o) = &value else { unreachable!("deep_handle copies an object") };
+        match self.map.get(&o.id()) {
+            Some((_, Value::Object(y))) => Ok(y.clone()),
+            Some((_, other)) => unreachable!("an object's copy is an object, not {}", other.type_name()),
+            None => self.deep_object(value),
+        }
+    }
+
+    /// Deep-copies `original` into `slot`: an object's copy is stored as
+    /// it comes back (see [`deep_handle`](Memo::deep_handle)).
+    #[inline(always)]
+    fn deep_into(&mut self, original: Value, slot: &mut Value) -> Result<(), Error> {
+        if let Value::Object(_) = original {
+            *slot = Value::Object(self.deep_handle(original)?);
+        } else {
+            *slot = self.deep(original)?;
+        }
+        Ok(())
     }
 }
 
