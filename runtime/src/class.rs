@@ -139,7 +139,7 @@ pub trait ClassImpl: PyClass {
     /// Reads slot `name`, borrowed.
     #[inline(always)]
     fn slot_get_ref(&self, name: &str) -> SlotGetRef<'_> {
-        self.slot_get_ref_at(Self::slot_index(name))
+        ClassImpl::slot_get_ref_at(self, Self::slot_index(name))
     }
     /// Writes slot `name`.
     #[inline(always)]
@@ -316,6 +316,10 @@ impl<T: ClassImpl> Object for T {
     #[inline]
     fn slot_get_at(&self, index: u32) -> SlotGet {
         ClassImpl::slot_get_at(self, index)
+    }
+    #[inline]
+    fn slot_get_ref_at(&self, index: u32) -> SlotGetRef<'_> {
+        ClassImpl::slot_get_ref_at(self, index)
     }
     #[inline]
     fn slot_set_at(&mut self, index: u32, value: Value) -> Result<SlotSet, Error> {

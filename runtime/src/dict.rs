@@ -45,7 +45,61 @@ type Hasher = foldhash::fast::RandomState;
 /// ```
 #[derive(Clone, Default)]
 pub struct Dict {
-    map: IndexMap<PyStr, Value, Hasher>,
+    map: Map,
+}
+
+/// Up to this many entries a dict is a vector searched in order: making
+/// one allocates only the vector, not also the hash table of an
+/// `IndexMap` (a deep copy makes a dict per object), and comparing a few
+/// short keys costs about what hashing one does.
+const SMALL: usize = 8;
+
+/// A dict's entries: a vector while they are few, an `IndexMap` (a hash
+/// table of positions in a vector of entries) once there were more.
+#[derive(Clone)]
+enum Map {
+    /// A single entry, in the room the `IndexMap` takes anyway: a dict of
+    /// one entry (an object's only attribute beyond its slots) allocates
+    /// nothing.
+    One((PyStr, Value)),
+    Small(Vec<(PyStr, Value)>),
+    Large(IndexMap<PyStr, Value, Hasher>),
+}
+
+impl Default for Map {
+    fn default() -> Map {
+        Map::Small(Vec::new())
+    }
+}
+
+type Entry = (PyStr, Value);
+
+impl Dict {
+    /// The entries while they are few, else the `IndexMap`.
+    #[inline]
+    fn parts(&self) -> Result<&[Entry], &IndexMap<PyStr, Value, Hasher>> {
+        match &self.map {
+            Map::One(e) => Ok(std::slice::from_ref(e)),
+            Map::Small(v) => Ok(v),
+            Map::Large(m) => Err(m),
+        }
+    }
+
+    /// [`parts`](Dict::parts), to write.
+    #[inline]
+    fn parts_mut(&mut self) -> Result<&mut [Entry], &mut IndexMap<PyStr, Value, Hasher>> {
+        match &mut self.map {
+            Map::One(e) => Ok(std::slice::from_mut(e)),
+            Map::Small(v) => Ok(v),
+            Map::Large(m) => Err(m),
+        }
+    }
+}
+
+/// The position of `key` among a small dict's entries.
+#[inline]
+fn position(entries: &[Entry], key: &str) -> Option<usize> {
+    entries.iter().position(|(k, _)| k.as_str() == key)
 }
 
 impl Dict {
@@ -56,95 +110,243 @@ impl Dict {
 
     /// An empty dict with room for `capacity` entries.
     pub fn with_capacity(capacity: usize) -> Dict {
-        Dict { map: IndexMap::with_capacity_and_hasher(capacity, Hasher::default()) }
+        let map = match capacity {
+            0 | 1 => Map::default(),
+            2..=SMALL => Map::Small(Vec::with_capacity(capacity)),
+            _ => Map::Large(IndexMap::with_capacity_and_hasher(capacity, Hasher::default())),
+        };
+        Dict { map }
     }
 
     /// The number of entries.
     pub fn len(&self) -> usize {
-        self.map.len()
+        match self.parts() {
+            Ok(entries) => entries.len(),
+            Err(m) => m.len(),
+        }
     }
 
     /// Whether the dict has no entries.
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.len() == 0
     }
 
     /// The value for `key`.
     #[inline]
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.map.get(key)
+        match self.parts() {
+            Ok(entries) => entries.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v),
+            Err(m) => m.get(key),
+        }
     }
 
     /// The value for `key`, mutably.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        self.map.get_mut(key)
+        match self.parts_mut() {
+            Ok(entries) => entries.iter_mut().find(|(k, _)| k.as_str() == key).map(|(_, v)| v),
+            Err(m) => m.get_mut(key),
+        }
     }
 
     /// Whether `key` has an entry.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.map.contains_key(key)
+        self.get(key).is_some()
     }
 
     /// Sets `key` to `value`, returning the old value. A new key goes last;
     /// an existing key keeps its place, as in Python.
     pub fn insert(&mut self, key: impl Into<PyStr>, value: impl Into<Value>) -> Option<Value> {
-        self.map.insert(key.into(), value.into())
+        let (key, value) = (key.into(), value.into());
+        match self.parts_mut() {
+            Ok(entries) => {
+                if let Some(i) = position(entries, &key) {
+                    return Some(std::mem::replace(&mut entries[i].1, value));
+                }
+            }
+            Err(m) => return m.insert(key, value),
+        }
+        self.push(key, value);
+        None
     }
 
     /// Sets `key` to `value`, making a `PyStr` for the key only if the dict
     /// must store a new one: writing an existing key allocates nothing.
     #[inline]
     pub fn set_str(&mut self, key: &str, value: Value) -> Option<Value> {
-        match self.map.get_mut(key) {
+        match self.get_mut(key) {
             Some(slot) => Some(std::mem::replace(slot, value)),
-            None => self.map.insert(PyStr::new(key), value),
+            None => {
+                self.push(PyStr::new(key), value);
+                None
+            }
         }
     }
 
     /// Removes `key`, returning its value. The other entries keep their
     /// order.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
-        self.map.shift_remove(key)
+        match &mut self.map {
+            Map::One((k, _)) if k.as_str() == key => match std::mem::take(&mut self.map) {
+                Map::One((_, v)) => Some(v),
+                _ => unreachable!("matched one entry above"),
+            },
+            Map::One(_) => None,
+            Map::Small(v) => position(v, key).map(|i| v.remove(i).1),
+            Map::Large(m) => m.shift_remove(key),
+        }
     }
 
     /// Removes every entry.
     pub fn clear(&mut self) {
-        self.map.clear();
+        match &mut self.map {
+            Map::One(_) => self.map = Map::default(),
+            Map::Small(v) => v.clear(),
+            Map::Large(m) => m.clear(),
+        }
     }
 
     /// The entries, in insertion order.
     pub fn iter(&self) -> Iter<'_> {
-        Iter { inner: self.map.iter() }
+        Iter { inner: self.entries() }
     }
 
     /// The keys, in insertion order.
     pub fn keys(&self) -> impl Iterator<Item = &str> + '_ {
-        self.map.keys().map(PyStr::as_str)
+        self.entries().map(|(k, _)| k.as_str())
     }
 
     /// The values, in insertion order.
     pub fn values(&self) -> impl Iterator<Item = &Value> + '_ {
-        self.map.values()
+        self.entries().map(|(_, v)| v)
     }
 
-    /// Heap bytes this dict owns: its map (an `IndexMap`: a vector of
-    /// (hash, key, value) entries and a table of indices with one control
-    /// byte each) and what its keys and values own.
-    pub fn heap_size(&self) -> usize {
-        if self.map.capacity() == 0 {
-            return 0;
+    /// The entries, in insertion order, keys as stored (a clone of one is
+    /// a copy or a reference count, never a new string).
+    pub(crate) fn entries(&self) -> Entries<'_> {
+        match self.parts() {
+            Ok(entries) => Entries::Small(entries.iter()),
+            Err(m) => Entries::Large(m.iter()),
         }
-        let buckets = (self.map.capacity() * 8 / 7).next_power_of_two().max(4);
-        self.map.capacity() * (size_of::<usize>() + size_of::<PyStr>() + size_of::<Value>())
-            + buckets * (size_of::<usize>() + 1)
-            + 16
-            + self.map.iter().map(|(k, v)| k.heap_size() + v.heap_size()).sum::<usize>()
+    }
+
+    /// Adds an entry whose key is not in the dict (as a copy of another
+    /// dict's keys is not) and returns its position.
+    pub(crate) fn push(&mut self, key: PyStr, value: Value) -> usize {
+        debug_assert!(self.get(&key).is_none(), "a new key");
+        match &mut self.map {
+            Map::Small(v) if v.capacity() == 0 => {
+                self.map = Map::One((key, value));
+                return 0;
+            }
+            Map::Small(v) if v.len() < SMALL => {
+                v.push((key, value));
+                return v.len() - 1;
+            }
+            Map::One(_) => {
+                let Map::One(first) = std::mem::take(&mut self.map) else { unreachable!("matched one entry above") };
+                let mut v = Vec::with_capacity(4);
+                v.extend([first, (key, value)]);
+                self.map = Map::Small(v);
+                return 1;
+            }
+            Map::Small(v) => {
+                let mut m = IndexMap::with_capacity_and_hasher(2 * SMALL, Hasher::default());
+                m.extend(v.drain(..));
+                self.map = Map::Large(m);
+            }
+            Map::Large(_) => {}
+        }
+        let Map::Large(m) = &mut self.map else { unreachable!("large from here on") };
+        m.insert_full(key, value).0
+    }
+
+    /// The value at `index`, to write.
+    pub(crate) fn value_at_mut(&mut self, index: usize) -> Option<&mut Value> {
+        match self.parts_mut() {
+            Ok(entries) => entries.get_mut(index).map(|(_, v)| v),
+            Err(m) => m.get_index_mut(index).map(|(_, v)| v),
+        }
+    }
+
+    /// The entries, in insertion order, moved out.
+    pub(crate) fn into_entries(self) -> IntoEntries {
+        match self.map {
+            Map::One(e) => IntoEntries::One(Some(e).into_iter()),
+            Map::Small(v) => IntoEntries::Small(v.into_iter()),
+            Map::Large(m) => IntoEntries::Large(m.into_iter()),
+        }
+    }
+
+    /// Heap bytes this dict owns: its entries (none for one entry; a
+    /// vector of (key, value) pairs while few; an `IndexMap`'s vector of
+    /// (hash, key, value) entries and table of indices with one control
+    /// byte each once more) and what its keys and values own.
+    pub fn heap_size(&self) -> usize {
+        let contents = self.entries().map(|(k, v)| k.heap_size() + v.heap_size()).sum::<usize>();
+        let map = match &self.map {
+            Map::One(_) => 0,
+            Map::Small(v) => v.capacity() * size_of::<Entry>(),
+            Map::Large(m) if m.capacity() == 0 => 0,
+            Map::Large(m) => {
+                let buckets = (m.capacity() * 8 / 7).next_power_of_two().max(4);
+                m.capacity() * (size_of::<usize>() + size_of::<PyStr>() + size_of::<Value>())
+                    + buckets * (size_of::<usize>() + 1)
+                    + 16
+            }
+        };
+        map + contents
+    }
+}
+
+/// A [`Dict`]'s entries, borrowed, in insertion order.
+#[derive(Clone)]
+pub(crate) enum Entries<'a> {
+    Small(std::slice::Iter<'a, Entry>),
+    Large(indexmap::map::Iter<'a, PyStr, Value>),
+}
+
+impl<'a> Iterator for Entries<'a> {
+    type Item = (&'a PyStr, &'a Value);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Entries::Small(i) => i.next().map(|(k, v)| (k, v)),
+            Entries::Large(i) => i.next(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            Entries::Small(i) => i.size_hint(),
+            Entries::Large(i) => i.size_hint(),
+        }
+    }
+}
+
+/// A [`Dict`]'s entries, moved out, in insertion order.
+pub(crate) enum IntoEntries {
+    One(std::option::IntoIter<Entry>),
+    Small(std::vec::IntoIter<Entry>),
+    Large(indexmap::map::IntoIter<PyStr, Value>),
+}
+
+impl Iterator for IntoEntries {
+    type Item = (PyStr, Value);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            IntoEntries::One(i) => i.next(),
+            IntoEntries::Small(i) => i.next(),
+            IntoEntries::Large(i) => i.next(),
+        }
     }
 }
 
 /// The entries of a [`Dict`], in insertion order.
 pub struct Iter<'a> {
-    inner: indexmap::map::Iter<'a, PyStr, Value>,
+    inner: Entries<'a>,
 }
 
 impl<'a> Iterator for Iter<'a> {
@@ -315,12 +517,12 @@ impl PyDict {
 
     /// The keys, in insertion order.
     pub fn keys(&self) -> Vec<PyStr> {
-        self.read().map.keys().cloned().collect()
+        self.read().entries().map(|(k, _)| k.clone()).collect()
     }
 
     /// The entries, in insertion order (clones: the dict is not copied).
     pub fn items(&self) -> Vec<(PyStr, Value)> {
-        self.read().map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+        self.read().entries().map(|(k, v)| (k.clone(), v.clone())).collect()
     }
 
     /// A copy of the contents, as a [`Dict`].
@@ -428,6 +630,64 @@ mod tests {
         assert_eq!(d.to_string(), "{'age': 30, 'name': 'Bob'}");
         d.insert("age", 31);
         assert_eq!(d.to_string(), "{'age': 31, 'name': 'Bob'}");
+    }
+
+    #[test]
+    fn order_and_values_survive_growing_past_small() {
+        let mut d = Dict::with_capacity(2);
+        let mut want: Vec<(String, i64)> = Vec::new();
+        for i in 0..3 * SMALL as i64 {
+            let key = format!("k{}", (i * 7) % 40);
+            let old = d.insert(key.as_str(), i);
+            match want.iter_mut().find(|(k, _)| *k == key) {
+                Some(e) => assert_eq!(old, Some(Value::Int(std::mem::replace(&mut e.1, i)))),
+                None => {
+                    assert_eq!(old, None);
+                    want.push((key, i));
+                }
+            }
+            if i % 5 == 4 {
+                let gone = want.remove(1);
+                assert_eq!(d.remove(&gone.0), Some(Value::Int(gone.1)));
+                assert_eq!(d.remove(&gone.0), None);
+            }
+            let got: Vec<(String, Value)> = d.iter().map(|(k, v)| (k.to_owned(), v.clone())).collect();
+            let expect: Vec<(String, Value)> = want.iter().map(|(k, v)| (k.clone(), Value::Int(*v))).collect();
+            assert_eq!(got, expect);
+            assert_eq!(d.len(), want.len());
+            assert!(want.iter().all(|(k, v)| d.get(k) == Some(&Value::Int(*v)) && d.contains_key(k)));
+            assert!(d.get("absent").is_none());
+        }
+        assert!(matches!(d.map, Map::Large(_)));
+        assert_eq!(d.set_str("k0", Value::None), Some(Value::Int(want[0].1)));
+        *d.value_at_mut(0).unwrap() = Value::Int(-1);
+        assert_eq!(d.get("k0"), Some(&Value::Int(-1)));
+        let moved: Vec<(PyStr, Value)> = d.clone().into_entries().collect();
+        assert_eq!(moved.len(), d.len());
+        d.clear();
+        assert!(d.is_empty() && d.iter().next().is_none());
+    }
+
+    #[test]
+    fn one_entry_is_kept_inline_and_a_few_in_one_vector() {
+        let mut d = Dict::with_capacity(1);
+        assert_eq!(d.push(PyStr::new("weight"), Value::Float(0.5)), 0);
+        assert!(matches!(d.map, Map::One(_)));
+        assert_eq!(d.heap_size(), 0);
+        assert_eq!(d.insert("weight", 1.5), Some(Value::Float(0.5)));
+        assert_eq!(d.remove("height"), None);
+        assert_eq!(d.remove("weight"), Some(Value::Float(1.5)));
+        assert!(d.is_empty() && matches!(d.map, Map::Small(_)));
+        d.insert("weight", 0.5);
+        assert_eq!(d.push(PyStr::new("height"), Value::Float(1.5)), 1);
+        assert!(matches!(d.map, Map::Small(_)));
+        assert_eq!(d.heap_size(), 4 * size_of::<Entry>());
+        assert_eq!(d.to_string(), "{'weight': 0.5, 'height': 1.5}");
+        let mut one: Dict = [("k", 1)].into_iter().collect();
+        *one.value_at_mut(0).unwrap() = Value::Int(2);
+        assert_eq!(one.clone().into_entries().collect::<Vec<_>>(), [(PyStr::new("k"), Value::Int(2))]);
+        one.clear();
+        assert!(one.is_empty() && one.get("k").is_none());
     }
 
     #[test]

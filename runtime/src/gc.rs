@@ -181,7 +181,7 @@ struct Pending(Vec<Weak<dyn Node>>);
 
 impl Drop for Pending {
     fn drop(&mut self) {
-        flush(std::mem::take(&mut self.0), false);
+        flush(&mut self.0, false);
     }
 }
 
@@ -199,19 +199,29 @@ pub(crate) fn track(node: Weak<dyn Node>) {
         (p.0.len() >= BATCH).then(|| std::mem::take(&mut p.0))
     });
     match (full, node) {
-        (Ok(Some(batch)), _) => flush(batch, true),
-        (Err(_), Some(node)) => flush(vec![node], false),
+        (Ok(Some(mut batch)), _) => {
+            flush(&mut batch, true);
+            // The emptied batch holds the next one: a new vector would
+            // grow through five reallocations per batch.
+            let _ = PENDING.try_with(|p| {
+                let mut p = p.borrow_mut();
+                if p.0.capacity() == 0 {
+                    p.0 = batch;
+                }
+            });
+        }
+        (Err(_), Some(node)) => flush(&mut vec![node], false),
         _ => {}
     }
 }
 
-/// Adds a batch to the registry, then collects (or, disabled, prunes dead
-/// entries) if the threshold is passed and `may_collect`.
-fn flush(batch: Vec<Weak<dyn Node>>, may_collect: bool) {
+/// Moves a batch into the registry, then collects (or, disabled, prunes
+/// dead entries) if the threshold is passed and `may_collect`.
+fn flush(batch: &mut Vec<Weak<dyn Node>>, may_collect: bool) {
     let due = {
         let mut r = lock(&REGISTRY);
         r.added += batch.len();
-        r.nodes.extend(batch);
+        r.nodes.append(batch);
         r.added > THRESHOLD.max(r.survivors / 4)
     };
     if !(due && may_collect) || COLLECTING.with(Cell::get) {
@@ -378,8 +388,8 @@ impl Census {
 /// One collection; `epoch` numbers it. The caller holds [`COLLECTOR`].
 fn run(epoch: &mut u32) -> usize {
     let _collecting = Collecting::enter();
-    if let Ok(batch) = PENDING.try_with(|p| std::mem::take(&mut p.borrow_mut().0)) {
-        flush(batch, false);
+    if let Ok(mut batch) = PENDING.try_with(|p| std::mem::take(&mut p.borrow_mut().0)) {
+        flush(&mut batch, false);
     }
     *epoch = if *epoch >= u32::MAX - 1 { 1 } else { *epoch + 1 };
     let mut weaks = {

@@ -266,11 +266,11 @@ impl Instance {
                 Some(p) => p.get_ref(),
                 None => SlotGetRef::NotSlot,
             },
-            other => match self.read(other) {
-                SlotGet::Found(v) => SlotGetRef::Found(ValueRef::Owned(v)),
-                SlotGet::Unset => SlotGetRef::Unset,
-                SlotGet::NotSlot => SlotGetRef::NotSlot,
+            Some(Loc::Embedded(i)) => match self.base() {
+                Some(b) => b.slot_get_ref_at(i),
+                None => SlotGetRef::NotSlot,
             },
+            None => SlotGetRef::NotSlot,
         }
     }
 
@@ -417,6 +417,9 @@ impl Object for Instance {
     }
     fn slot_get_at(&self, index: u32) -> SlotGet {
         self.read(self.class.at(index))
+    }
+    fn slot_get_ref_at(&self, index: u32) -> SlotGetRef<'_> {
+        self.read_ref(self.class.at(index))
     }
     fn slot_set_at(&mut self, index: u32, value: Value) -> Result<SlotSet, Error> {
         let loc = self.class.at(index);

@@ -218,6 +218,23 @@ impl<'a> DictView<'a> {
         }
     }
 
+    /// Calls `f` with the number of entries and the entries, in insertion
+    /// order, the values borrowed where they are stored: a live dict's
+    /// stay locked for the call, so `f` must not reach other objects.
+    pub(crate) fn with_entries<R>(&self, f: impl FnOnce(usize, &mut dyn Iterator<Item = (PyStr, &Value)>) -> R) -> R {
+        match self.live.get() {
+            Some(d) => {
+                let map = d.read();
+                f(map.len(), &mut map.entries().map(|(k, v)| (k.clone(), v)))
+            }
+            None => {
+                let present = self.values.iter().filter(|v| v.is_some()).count();
+                let names = self.keys.names.iter().zip(self.values);
+                f(present, &mut names.filter_map(|(k, v)| Some((PyStr::new(k), v.as_ref()?))))
+            }
+        }
+    }
+
     /// The keys, in insertion order, for `dir()` and for the suggestion of
     /// a failed `getattr`.
     pub fn keys(&self) -> Vec<PyStr> {
@@ -408,11 +425,12 @@ impl<'a> DictViewMut<'a> {
             return;
         }
         if self.live.get_mut().is_none() && self.keys.names.is_empty() && self.values.iter().all(Option::is_none) {
-            *self.live = OnceLock::from(PyDict::from(entries));
+            let made = self.live.set(PyDict::from(entries));
+            debug_assert!(made.is_ok(), "no live dict yet");
             return;
         }
-        for (k, v) in &entries {
-            self.set(k, v.clone());
+        for (k, v) in entries.into_entries() {
+            self.set(&k, v);
         }
     }
 

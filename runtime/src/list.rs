@@ -56,7 +56,7 @@ impl PyList {
         PyList::default()
     }
 
-    fn read(&self) -> RwLockReadGuard<'_, Vec<Value>> {
+    pub(crate) fn read(&self) -> RwLockReadGuard<'_, Vec<Value>> {
         self.0.items.read_recursive()
     }
 
@@ -113,6 +113,12 @@ impl PyList {
     /// `list.clear()`.
     pub fn clear(&self) {
         let old = std::mem::take(&mut *self.write());
+        drop(old);
+    }
+
+    /// Replaces the items with `items`, under one lock.
+    pub(crate) fn replace(&self, items: Vec<Value>) {
+        let old = std::mem::replace(&mut *self.write(), items);
         drop(old);
     }
 

@@ -125,7 +125,7 @@ impl<T: ClassImpl> Member<T> {
     /// The slot's value, lent as [`Object::getattr_ref`] lends it.
     #[inline(always)]
     pub fn get_ref<'a>(&self, obj: &'a T) -> Result<ValueRef<'a>, Error> {
-        match obj.slot_get_ref_at(self.index) {
+        match ClassImpl::slot_get_ref_at(obj, self.index) {
             SlotGetRef::Found(v) => Ok(v),
             SlotGetRef::Unset | SlotGetRef::NotSlot => Err(Error::no_attribute(T::LAYOUT.name, self.name)),
         }

@@ -86,6 +86,15 @@ pub trait Object: fmt::Debug + Send + Sync + 'static {
         crate::class::SlotGet::NotSlot
     }
 
+    /// Reads slot `index`, borrowed: what [`deepcopy`](crate::deepcopy)
+    /// reads, so that a value whose copy is already known costs no clone of
+    /// the original.
+    #[doc(hidden)]
+    fn slot_get_ref_at(&self, index: u32) -> crate::class::SlotGetRef<'_> {
+        let _ = index;
+        crate::class::SlotGetRef::NotSlot
+    }
+
     /// Writes slot `index` of the class's slot index space; what
     /// [`deepcopy`](crate::deepcopy) uses. Not a slot: the value comes back.
     #[doc(hidden)]

@@ -4,9 +4,11 @@
 //! (`Objects/typeobject.c`'s `object_getstate_default`, `Lib/copyreg.py`'s
 //! `_slotnames`, `Lib/copy.py`).
 
+use std::cell::Cell;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::class::{SlotGet, SlotSet};
+use crate::class::{SlotGet, SlotGetRef, SlotSet};
 use crate::dict::{Dict, PyDict};
 use crate::error::Error;
 use crate::handle::PyObject;
@@ -16,6 +18,7 @@ use crate::object::Object;
 use crate::pystr::PyStr;
 use crate::tuple::PyTuple;
 use crate::value::Value;
+use crate::value_ref::ValueRef;
 
 /// `copyreg._slotnames(type(obj))`: every slot of the class and its bases,
 /// class by class along the MRO, each class's in declaration order, names
@@ -291,30 +294,287 @@ pub fn deepcopy(value: &Value) -> Value {
 /// The copy recurses as CPython's does, one native frame per level of
 /// nesting: a chain of objects some hundred thousand long can exhaust the
 /// stack (CPython stops at its recursion limit first).
+///
+/// A thread keeps the storage of its last deep copy's memo, emptied, for
+/// the next one, if it takes at most 256 KiB (a ring of 1,000 objects
+/// needs about 240).
 pub fn try_deepcopy(value: &Value) -> Result<Value, Error> {
-    Memo::default().deep(value.clone())
+    // Allocated anew for each copy, the memo's blocks were freed at the end
+    // of each, leaving the top of the heap free past glibc's trim
+    // threshold: the heap shrank and the next copy faulted its pages back
+    // in; and the stack grew through a dozen reallocations each time.
+    let mut memo = SPARE.try_with(Cell::take).ok().flatten().unwrap_or_default();
+    let result = memo.deep(value.clone());
+    memo.map.clear();
+    memo.todo.clear();
+    if memo.bytes() <= SPARE_BYTES {
+        let _ = SPARE.try_with(|s| s.set(Some(memo)));
+    }
+    result
+}
+
+/// The most memo storage a thread keeps between deep copies.
+const SPARE_BYTES: usize = 256 << 10;
+
+thread_local! {
+    /// Taken while a copy runs: a deep copy started during another (from
+    /// a `Drop` that a collection runs) makes a memo of its own.
+    static SPARE: Cell<Option<Memo>> = const { Cell::new(None) };
 }
 
 /// `copy.deepcopy`'s memo: original's identity -> (original, copy). The
 /// original is kept so that its address cannot be reused while the memo
 /// lives (CPython's `_keep_alive`).
-struct Memo(HashMap<usize, (Value, Value), foldhash::fast::FixedState>);
+struct Memo {
+    map: Table,
+    /// What the containers and objects being copied hold, one stack for
+    /// every level of the recursion: a level pushes what it reads above
+    /// the levels below and pops it before it returns, so no level
+    /// allocates a vector of its own.
+    todo: Vec<Todo>,
+}
 
-impl Default for Memo {
-    fn default() -> Memo {
-        Memo(HashMap::with_capacity_and_hasher(64, Default::default()))
+/// Hashes an identity (an address) for the memo: one multiplication by an
+/// odd constant, rotated so that the table's bucket index (the low bits)
+/// comes from the well-mixed middle of the product, not from its low bits,
+/// which are zero for aligned addresses. Addresses are not chosen by an
+/// adversary, so no seed is needed.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+
+    #[inline]
+    fn write_usize(&mut self, id: usize) {
+        self.0 = (id as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(26);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
+/// A value read from an original, under its lock: its copy when that
+/// needs no recursion (a scalar, or a handle the memo had a copy of when
+/// it was read: the original is then not cloned, only the copy), else the
+/// original, to copy once the lock is released.
+struct Todo {
+    value: Value,
+    pending: bool,
+    // `At`, taken apart so that the whole is 32 bytes: the stack is as
+    // deep as the recursion, and it grows by copying.
+    kind: u8,
+    index: u32,
+}
+
+impl Todo {
+    fn new(at: At, value: Value, pending: bool) -> Todo {
+        let (kind, index) = match at {
+            At::Entry(i) => (0, i),
+            At::Slot(i) => (1, i),
+            At::Name(i) => (2, i),
+        };
+        Todo { value, pending, kind, index }
+    }
+
+    fn at(&self) -> At {
+        match self.kind {
+            0 => At::Entry(self.index),
+            1 => At::Slot(self.index),
+            _ => At::Name(self.index),
+        }
+    }
+}
+
+/// Where a [`Todo`]'s copy goes.
+#[derive(Clone, Copy)]
+enum At {
+    /// The value at this position of the copied dict.
+    Entry(u32),
+    /// The slot of this index.
+    Slot(u32),
+    /// The attribute of this name (by its position in `slotnames`), by
+    /// `setattr`.
+    Name(u32),
+}
+
+impl Default for Memo {
+    fn default() -> Memo {
+        Memo { map: HashMap::with_capacity_and_hasher(64, Default::default()), todo: Vec::new() }
+    }
+}
+
+/// `v.clone()`, inlined for the handles and numbers a copy meets most, so
+/// that the value stays in registers on its way into the stack or a
+/// vector: `Value::clone` (out of line) returns it through memory written
+/// in 8-byte stores, which the caller then moved with 16-byte loads that
+/// the CPU cannot forward from them (a stall of some 5 ns a value).
+#[inline(always)]
+fn dup(v: &Value) -> Value {
+    dup_into(v, |v| v)
+}
+
+/// Calls `f` with a clone of `v`, in one call site per kind of value: where
+/// `f` stores it (a push), each kind goes straight from registers into
+/// place, while one value merged from all the kinds is assembled on the
+/// stack first and copied from there with the loads [`dup`] avoids.
+#[inline(always)]
+fn dup_into<R>(v: &Value, f: impl FnOnce(Value) -> R) -> R {
+    match v {
+        Value::Object(o) => f(Value::Object(o.clone())),
+        Value::List(l) => f(Value::List(l.clone())),
+        Value::Dict(d) => f(Value::Dict(d.clone())),
+        Value::Tuple(t) => f(Value::Tuple(t.clone())),
+        Value::Float(x) => f(Value::Float(*x)),
+        Value::Int(i) => f(Value::Int(*i)),
+        Value::Bool(b) => f(Value::Bool(*b)),
+        Value::None => f(Value::None),
+        other => f(other.clone()),
+    }
+}
+
+type Table = HashMap<usize, (Value, Value), BuildHasherDefault<IdHasher>>;
+
+/// What the copy of `v` is if it needs no recursion: a scalar is its own,
+/// a handle's is the memo's.
+#[inline(always)]
+fn known<'a>(map: &'a Table, v: &'a Value) -> Option<&'a Value> {
+    let id = match v {
+        Value::Tuple(t) => t.id(),
+        Value::List(l) => l.id(),
+        Value::Dict(d) => d.id(),
+        Value::Object(o) => o.id(),
+        scalar => return Some(scalar),
+    };
+    map.get(&id).map(|(_, copy)| copy)
+}
+
 impl Memo {
+    #[inline(always)]
     fn get(&self, id: usize) -> Option<Value> {
-        self.0.get(&id).map(|(_, copy)| copy.clone())
+        self.map.get(&id).map(|(_, copy)| dup(copy))
+    }
+
+    /// The bytes of the memo's own storage (what it holds aside): the
+    /// table's buckets (an entry and a control byte each; a table holds
+    /// 7/8 of its buckets) and the stack.
+    fn bytes(&self) -> usize {
+        let buckets = (self.map.capacity() * 8 / 7).next_power_of_two();
+        buckets * (std::mem::size_of::<(usize, (Value, Value))>() + 1)
+            + self.todo.capacity() * std::mem::size_of::<Todo>()
     }
 
     /// Records `original`'s copy; takes the original (a handle it keeps)
     /// and a handle to the copy.
     fn put(&mut self, id: usize, original: Value, copy: Value) {
-        self.0.insert(id, (original, copy));
+        self.map.insert(id, (original, copy));
+    }
+
+    /// Room for the copies of a container's `pending` items and its own:
+    /// each is a handle the memo had not seen when it was read, so most
+    /// will have entries soon. Growing the memo through each doubling on
+    /// the way instead costs a rehash each, and blocks large enough that
+    /// malloc consolidates its fast bins first (graph1000: 5% of the
+    /// instructions). Capped, as the items may be one handle many times.
+    fn reserve(&mut self, pending: usize) {
+        self.map.reserve(pending.min(4096) + 1);
+    }
+
+    /// The copy of `v` if it needs no recursion.
+    #[inline(always)]
+    fn known(&self, v: &Value) -> Option<Value> {
+        known(&self.map, v).map(dup)
+    }
+
+    /// Pushes `v`'s [`Todo`].
+    #[inline(always)]
+    fn take(&mut self, at: At, v: &Value) {
+        let (value, pending) = match known(&self.map, v) {
+            Some(copy) => (copy, false),
+            None => (v, true),
+        };
+        let todo = &mut self.todo;
+        dup_into(value, |value| todo.push(Todo::new(at, value, pending)));
+    }
+
+    /// [`take`](Memo::take) of an owned value.
+    fn take_owned(&mut self, at: At, v: Value) {
+        let (value, pending) = match self.known(&v) {
+            Some(copy) => (copy, false),
+            None => (v, true),
+        };
+        self.todo.push(Todo::new(at, value, pending));
+    }
+
+    /// [`take`](Memo::take) of a slot's value as the object lends it.
+    /// Taken by reference and matched field by field: moving the lent
+    /// value whole copied it with wide loads over the narrower stores that
+    /// had just made it (see [`dup`]).
+    fn take_ref(&mut self, at: At, v: &ValueRef<'_>) {
+        match v {
+            ValueRef::Value(v) => self.take(at, v),
+            ValueRef::Object(o) => match self.map.get(&o.id()) {
+                Some((_, copy)) => {
+                    let todo = &mut self.todo;
+                    dup_into(copy, |copy| todo.push(Todo::new(at, copy, false)));
+                }
+                None => self.todo.push(Todo::new(at, Value::Object((*o).clone()), true)),
+            },
+            ValueRef::Str(s) => self.todo.push(Todo::new(at, Value::Str((*s).clone()), false)),
+            ValueRef::Float(x) => self.todo.push(Todo::new(at, Value::Float(*x), false)),
+            ValueRef::Int(i) => self.todo.push(Todo::new(at, Value::Int(*i), false)),
+            ValueRef::Bool(b) => self.todo.push(Todo::new(at, Value::Bool(*b), false)),
+            ValueRef::Owned(v) => self.take(at, v),
+            other => self.todo.push(Todo::new(at, other.to_value(), false)),
+        }
+    }
+
+    /// A dict's entries, copied where their copies are known; the others
+    /// hold a placeholder and are pending on the stack.
+    fn take_entries<'a>(&mut self, n: usize, entries: impl Iterator<Item = (PyStr, &'a Value)>) -> Dict {
+        let mut copy = Dict::with_capacity(n);
+        for (k, v) in entries {
+            match self.known(v) {
+                Some(c) => {
+                    copy.push(k, c);
+                }
+                None => {
+                    let i = copy.push(k, Value::None);
+                    let at = At::Entry(u32::try_from(i).expect("a dict of fewer than 2^32 entries"));
+                    self.todo.push(Todo::new(at, v.clone(), true));
+                }
+            }
+        }
+        copy
+    }
+
+    /// Deep-copies the pending values the stack holds from `base` up, in
+    /// order; an entry's copy goes into `dict`, the others' stay on the
+    /// stack.
+    fn copy_pending(&mut self, base: usize, dict: &mut Dict) -> Result<(), Error> {
+        for k in base..self.todo.len() {
+            if !self.todo[k].pending {
+                continue;
+            }
+            let original = std::mem::take(&mut self.todo[k].value);
+            match self.todo[k].at() {
+                At::Entry(i) => {
+                    self.deep_into(original, dict.value_at_mut(i as usize).expect("an entry of the copy"))?
+                }
+                _ if matches!(original, Value::Object(_)) => {
+                    let y = self.deep_handle(original)?;
+                    self.todo[k].value = Value::Object(y);
+                }
+                _ => self.todo[k].value = self.deep(original)?,
+            }
+        }
+        Ok(())
     }
 
     /// Deep-copies `value`, taking it (the handle moves into the memo).
@@ -329,12 +589,44 @@ impl Memo {
                 if let Some(y) = self.get(id) {
                     return Ok(y);
                 }
-                let items = l.to_vec();
+                // The copy's items are made in the vector the copy will
+                // hold, the originals still to copy in their places, listed
+                // by position: the stack, as deep as the recursion, does
+                // not carry a long list's items through it.
+                let mut pending: Vec<u32> = Vec::new();
+                let mut items = {
+                    let originals = l.read();
+                    let mut items = Vec::with_capacity(originals.len());
+                    for (i, item) in originals.iter().enumerate() {
+                        let copy = match known(&self.map, item) {
+                            Some(copy) => copy,
+                            None => {
+                                if pending.is_empty() {
+                                    pending.reserve_exact(originals.len() - i);
+                                }
+                                pending.push(u32::try_from(i).expect("a list of fewer than 2^32 items"));
+                                item
+                            }
+                        };
+                        dup_into(copy, |copy| items.push(copy));
+                    }
+                    items
+                };
+                // Without a pending item nothing can meet the copy before
+                // it is whole: it is made with its items.
+                if pending.is_empty() {
+                    let y = PyList::from(items);
+                    self.put(id, value, Value::List(y.clone()));
+                    return Ok(Value::List(y));
+                }
+                self.reserve(pending.len());
                 let y = PyList::new();
                 self.put(id, value, Value::List(y.clone()));
-                for item in items {
-                    y.push(self.deep(item)?);
+                for i in pending {
+                    let original = std::mem::take(&mut items[i as usize]);
+                    self.deep_into(original, &mut items[i as usize])?;
                 }
+                y.replace(items);
                 Ok(Value::List(y))
             }
             Value::Dict(d) => {
@@ -342,21 +634,25 @@ impl Memo {
                 if let Some(y) = self.get(id) {
                     return Ok(y);
                 }
-                let items = d.items();
+                let base = self.todo.len();
+                let mut copy = {
+                    let map = d.read();
+                    self.take_entries(map.len(), map.entries().map(|(k, v)| (k.clone(), v)))
+                };
+                if self.todo.len() == base {
+                    let y = PyDict::from(copy);
+                    self.put(id, value, Value::Dict(y.clone()));
+                    return Ok(Value::Dict(y));
+                }
+                self.reserve(self.todo.len() - base);
                 let y = PyDict::new();
                 self.put(id, value, Value::Dict(y.clone()));
-                for (k, v) in items {
-                    y.insert(k, self.deep(v)?);
-                }
+                self.copy_pending(base, &mut copy)?;
+                self.todo.truncate(base);
+                y.replace(copy);
                 Ok(Value::Dict(y))
             }
-            Value::Object(o) => {
-                if let Some(y) = self.get(o.id()) {
-                    return Ok(y);
-                }
-                let o = o.clone();
-                self.deep_object(value, &o)
-            }
+            Value::Object(_) => self.deep_handle(value).map(Value::Object),
             _ => Ok(value),
         }
     }
@@ -367,7 +663,13 @@ impl Memo {
         if let Some(y) = self.get(t.id()) {
             return Ok(y);
         }
-        let items = t.iter().map(|v| self.deep(v.clone())).collect::<Result<Vec<Value>, Error>>()?;
+        let items = t
+            .iter()
+            .map(|v| match self.known(v) {
+                Some(copy) => Ok(copy),
+                None => self.deep(v.clone()),
+            })
+            .collect::<Result<Vec<Value>, Error>>()?;
         if let Some(y) = self.get(t.id()) {
             return Ok(y);
         }
@@ -380,80 +682,105 @@ impl Memo {
     }
 
     /// `_reconstruct` with a memo: a new instance, in the memo before its
-    /// state is copied; the state as `__getstate__` gives it, deep-copied,
-    /// then restored.
-    fn deep_object(&mut self, value: Value, o: &PyObject) -> Result<Value, Error> {
-        let y = o.instantiate();
-        let copy = Value::Object(y.clone());
-        self.put(o.id(), value, copy.clone());
-        let layout = o.layout();
+    /// state is copied; the state as `__getstate__` gives it (the dict's
+    /// entries, then the set slots), deep-copied, then restored.
+    fn deep_object(&mut self, value: Value) -> Result<PyObject, Error> {
+        let Value::Object(o) = &value else { unreachable!("deep_object copies an object") };
+        let (id, layout) = (o.id(), o.layout());
+        let by_name = layout.has_class_attrs();
+        let names = if by_name { slotnames(layout) } else { Vec::new() };
+        let base = self.todo.len();
         // Read under the lock, copy without it: the copy reaches other
         // objects, perhaps this one.
-        let (entries, live, slots) = {
+        let (mut dict, live) = {
             let x = o.read();
-            // Only a dict that a value elsewhere may hold (one with another
-            // handle than the instance's) can be met again in the copy: it
-            // alone needs CPython's memo entry.
-            let (entries, live) = match x.dict_view() {
-                Some(d) => (d.entries(), d.live().filter(|l| l.is_shared()).cloned()),
-                None => (Vec::new(), None),
+            let (dict, live) = match x.dict_view() {
+                Some(view) => (
+                    view.with_entries(|n, entries| self.take_entries(n, entries)),
+                    view.live().filter(|d| d.is_shared()).cloned(),
+                ),
+                None => (Dict::new(), None),
             };
-            let slots: Vec<(u32, Value)> = if layout.has_class_attrs() {
-                Vec::new()
+            if by_name {
+                // A class attribute may hide a base's slot: read and write
+                // by name, as CPython does, with its error.
+                for (k, name) in names.iter().enumerate() {
+                    if let Ok(v) = x.getattr(name) {
+                        self.take_owned(At::Name(k as u32), v);
+                    }
+                }
             } else {
-                (0..layout.slot_count())
-                    .filter_map(|i| match x.slot_get_at(i) {
-                        SlotGet::Found(v) => Some((i, v)),
-                        _ => None,
-                    })
-                    .collect()
-            };
-            (entries, live, slots)
-        };
-        // The dict goes into the state only if it has entries; deep-copied,
-        // it is a dict of its own (the memo's), whose entries then update
-        // the new instance's dict.
-        let mut dict_copy = Dict::with_capacity(entries.len());
-        if !entries.is_empty() {
-            let temp = match &live {
-                Some(d) => {
-                    let temp = PyDict::new();
-                    self.put(d.id(), Value::Dict(d.clone()), Value::Dict(temp.clone()));
-                    Some(temp)
+                for i in 0..layout.slot_count() {
+                    if let SlotGetRef::Found(v) = &x.slot_get_ref_at(i) {
+                        self.take_ref(At::Slot(i), v);
+                    }
                 }
-                None => None,
-            };
-            for (k, v) in entries {
-                let v = self.deep(v)?;
-                if let Some(t) = &temp {
-                    t.insert(k.clone(), v.clone());
-                }
-                dict_copy.insert(k, v);
             }
+            (dict, live)
+        };
+        let y = o.instantiate();
+        self.put(id, value, Value::Object(y.clone()));
+        // Only a dict that a value elsewhere may hold (one with another
+        // handle than the instance's) can be met again in the copy: it
+        // alone needs CPython's memo entry. An empty one is no part of
+        // the state.
+        let temp = match live {
+            Some(d) if !dict.is_empty() => {
+                let temp = PyDict::new();
+                self.put(d.id(), Value::Dict(d), Value::Dict(temp.clone()));
+                Some(temp)
+            }
+            _ => None,
+        };
+        self.copy_pending(base, &mut dict)?;
+        if let Some(temp) = temp {
+            temp.replace(dict.clone());
         }
-        if layout.has_class_attrs() {
-            // A class attribute may hide a base's slot: read and write by
-            // name, as CPython does, with its error.
-            let by_name = slot_values(&*o.read());
-            let by_name =
-                by_name.into_iter().map(|(k, v)| Ok((k, self.deep(v)?))).collect::<Result<Vec<_>, Error>>()?;
-            restore(&y, dict_copy.iter().map(|(k, v)| (PyStr::new(k), v.clone())).collect(), by_name)?;
-            return Ok(copy);
-        }
-        let slots = slots.into_iter().map(|(i, v)| Ok((i, self.deep(v)?))).collect::<Result<Vec<_>, Error>>()?;
         let mut w = y.write();
         if let Some(mut d) = w.dict_view_mut() {
-            d.update(dict_copy);
+            d.update(dict);
         }
-        for (i, v) in slots {
-            // A slot takes a copy of what it held (a typed slot's value
-            // converts back); the index space may hold a base reached twice.
-            if let Ok(SlotSet::NotSlot(_)) | Err(_) = w.slot_set_at(i, v) {
-                debug_assert!(false, "slot {i} of '{}' takes back its own value", layout.name);
+        for t in self.todo.drain(base..) {
+            match t.at() {
+                // A slot takes a copy of what it held (a typed slot's value
+                // converts back); the index space may hold a base reached
+                // twice.
+                At::Slot(i) => {
+                    if let Ok(SlotSet::NotSlot(_)) | Err(_) = w.slot_set_at(i, t.value) {
+                        debug_assert!(false, "slot {i} of '{}' takes back its own value", layout.name);
+                    }
+                }
+                At::Name(k) => w.setattr(names[k as usize], t.value)?,
+                At::Entry(_) => {}
             }
         }
         drop(w);
-        Ok(copy)
+        Ok(y)
+    }
+
+    /// [`deep`](Memo::deep) of an object: the copy's handle alone, which
+    /// comes back in two registers where a `Value` comes back through
+    /// memory; its caller stores it where it goes, and does not copy a
+    /// just-written `Value` with loads the CPU cannot forward.
+    fn deep_handle(&mut self, value: Value) -> Result<PyObject, Error> {
+        let Value::Object(o) = &value else { unreachable!("deep_handle copies an object") };
+        match self.map.get(&o.id()) {
+            Some((_, Value::Object(y))) => Ok(y.clone()),
+            Some((_, other)) => unreachable!("an object's copy is an object, not {}", other.type_name()),
+            None => self.deep_object(value),
+        }
+    }
+
+    /// Deep-copies `original` into `slot`: an object's copy is stored as
+    /// it comes back (see [`deep_handle`](Memo::deep_handle)).
+    #[inline(always)]
+    fn deep_into(&mut self, original: Value, slot: &mut Value) -> Result<(), Error> {
+        if let Value::Object(_) = original {
+            *slot = Value::Object(self.deep_handle(original)?);
+        } else {
+            *slot = self.deep(original)?;
+        }
+        Ok(())
     }
 }
 
