@@ -439,6 +439,11 @@ fn register_handles(r: &mut impl Runner) {
     let p = Py::new(slotted8());
     r.run("pyslots/handle/read_getattr", || black_box(&p).read().getattr(n("x")));
     r.run("pyslots/handle/write_setattr", || black_box(&p).write().setattr(n("x"), Value::Float(black_box(2.5))));
+    // The same lock, bare (no borrow record): what `Py` costs beyond it is
+    // the record that makes a same-thread conflict an error, not a hang.
+    let bare = std::sync::Arc::new(parking_lot::RwLock::new(slotted8()));
+    r.run("baseline/rwlock/read_getattr", || black_box(&bare).read().getattr(n("x")));
+    r.run("baseline/rwlock/write_setattr", || black_box(&bare).write().setattr(n("x"), Value::Float(black_box(2.5))));
 }
 
 /// How many objects `pyslots/gc/collect_1m` collects over.
