@@ -458,7 +458,8 @@ fn handle_memory() {
     println!();
     println!(
         "  Py<SlottedPoint>: Py::total_sizeof {total:.1} B (16 counts, 8 collector header, 8 lock, 24 instance, {} \
-         registry entry); allocator {per_object:.1} B per object over 1,000,000 (the registry's growth included)",
+         registry entry); allocator {per_object:.1} B per object over 1,000,000 (the cells; the registry's \
+         entries go into capacity earlier rows left, or count 16 to 32 B more where it grows)",
         pyslots::gc::BYTES_PER_TRACKED
     );
 }
@@ -667,16 +668,18 @@ fn targets(r: &Report) -> Vec<Check> {
         |x| x >= 1.0,
     ));
     // Issue 16: a class made at run time.
-    for (what, key, cpython) in [
-        ("getattr f64", "getattr_f64", "getattr/slot_f64"),
-        ("getattr 8th of 8", "getattr_last", "getattr/slot_last"),
-        ("setattr f64", "setattr_f64", "setattr/slot_f64"),
-        ("setattr 8th of 8", "setattr_last", "setattr/slot_last"),
+    // The limit column: the hand-written match on a compile-time struct.
+    for (what, key, op, slot) in [
+        ("getattr f64", "getattr_f64", "getattr", "slot_f64"),
+        ("getattr 8th of 8", "getattr_last", "getattr", "slot_last"),
+        ("setattr f64", "setattr_f64", "setattr", "slot_f64"),
+        ("setattr 8th of 8", "setattr_last", "setattr", "slot_last"),
     ] {
-        out.push(check(
+        let c = r.cpython(&format!("{op}/{slot}"));
+        out.push(check_vs_limit(
             format!("run-time class {what} >= 10x faster than CPython"),
-            div(r.cpython(cpython), r.rust(&format!("pyslots/type/{key}"))),
-            "x",
+            div(c, r.rust(&format!("pyslots/type/{key}"))),
+            div(c, match_for(r, op, slot)),
             |x| x >= 10.0,
         ));
     }
