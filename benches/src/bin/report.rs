@@ -292,7 +292,17 @@ const ROW_KEYS: &[[&str; 9]] = &[
     ["run-time class getattr 8th of 8", "type/getattr_last", "getattr/slot_last", "last", "last", "", "", "", ""],
     ["run-time class getattr str", "type/getattr_str", "getattr/slot_str", "str", "str", "", "", "", ""],
     ["run-time class setattr f64", "type/setattr_f64", "setattr/slot_f64", "set_f64", "set_f64", "", "", "", ""],
-    ["run-time class setattr 8th of 8", "type/setattr_last", "setattr/slot_last", "set_last", "set_last", "", "", "", ""],
+    [
+        "run-time class setattr 8th of 8",
+        "type/setattr_last",
+        "setattr/slot_last",
+        "set_last",
+        "set_last",
+        "",
+        "",
+        "",
+        "",
+    ],
     ["run-time class via PyObject", "type/handle_getattr", "getattr/slot_f64", "f64", "", "", "", "", ""],
 ];
 
@@ -649,9 +659,9 @@ fn targets(r: &Report) -> Vec<Check> {
     // Issue 15: the borrow record on the uncontended path, against the
     // same lock without it, in this run. A cycle or two (0.5 ns) is the
     // noise between two such rows.
-    for (what, ours, bare) in [("read+getattr", "read_getattr", "read_getattr"), ("write+setattr", "write_setattr", "write_setattr")] {
-        let p = r.rust(&format!("pyslots/handle/{ours}"));
-        let b = r.rust(&format!("baseline/rwlock/{bare}"));
+    for (what, key) in [("read+getattr", "read_getattr"), ("write+setattr", "write_setattr")] {
+        let p = r.rust(&format!("pyslots/handle/{key}"));
+        let b = r.rust(&format!("baseline/rwlock/{key}"));
         out.push(check(
             format!("Py {what}: the borrow record adds <= 0.5 ns to the bare lock"),
             p.zip(b).map(|(p, b)| p - b),
