@@ -249,6 +249,18 @@ def make_runtime_point(x, y):
     return p
 
 
+# `type('RuntimeRegularPoint', (), {})`: instances with a `__dict__`, set by
+# setattr as pyslots' are.
+RuntimeRegularPoint = type("RuntimeRegularPoint", (), {})
+
+
+def make_runtime_regular_point(x, y):
+    p = RuntimeRegularPoint()
+    p.x = x
+    p.y = y
+    return p
+
+
 def memory(counts):
     out = {}
     for n in counts:
@@ -258,6 +270,7 @@ def memory(counts):
             "RegularPoint": per_instance(lambda i: RegularPoint(float(i), float(i * 2)), n),
             "SlottedPoint": per_instance(lambda i: SlottedPoint(float(i), float(i * 2)), n),
             "RuntimePoint": per_instance(lambda i: make_runtime_point(float(i), float(i * 2)), n),
+            "RuntimeRegularPoint": per_instance(lambda i: make_runtime_regular_point(float(i), float(i * 2)), n),
         }
     return out
 

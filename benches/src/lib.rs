@@ -422,6 +422,11 @@ pub fn runtime_point() -> Type {
     Type::new("RuntimePoint", &[], ns).expect("a valid class")
 }
 
+/// `type('RuntimeRegularPoint', (), {})`: instances with a `__dict__`.
+pub fn runtime_regular_point() -> Type {
+    Type::new("RuntimeRegularPoint", &[], Dict::new()).expect("a valid class")
+}
+
 fn register_runtime_class(r: &mut impl Runner) {
     let mut s = runtime8();
     r.run("pyslots/type/getattr_f64", || black_box(&s).getattr(n("x")));

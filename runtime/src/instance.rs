@@ -6,8 +6,11 @@
 //! needed), anything else boxed. An instance of a class with at most two
 //! slots, no dict and no `#[pyclass_like]` base is its class and those two
 //! slots: 40 bytes, with no allocation at all (CPython's slotted `Point`
-//! with two floats takes 96). Any other instance is its class and one
-//! pointer to the rest (the slots, the dict, the embedded instance).
+//! with two floats takes 96). An instance with a dict and nothing else is
+//! its class and one allocation of the values for the keys its class has
+//! learned ([`LearnedValues`]): a regular `Point` takes 128 bytes, CPython's
+//! 136. Any other instance is its class and one pointer to the rest (the
+//! slots, the dict, the embedded instance).
 //!
 //! It reads and writes through the same attribute algorithm as every
 //! `#[pyclass_like]` class (`class.rs`), through [`Hooks`]: the slot name
@@ -16,10 +19,11 @@
 use std::fmt;
 
 use crate::class::{
-    dict_heap_size, dict_traverse, fmt_debug, generic_getattr, generic_setattr, object_methods_over_hooks, DictSlot,
-    DictView, DictViewMut, Hooks, LazyDict, SlotDel, SlotGet, SlotGetRef, SlotSet, NO_KEYS,
+    dict_heap_size, dict_traverse, fmt_debug, generic_getattr, generic_setattr, object_methods_over_hooks, DictView,
+    DictViewMut, Hooks, SlotDel, SlotGet, SlotGetRef, SlotSet,
 };
 use crate::error::Error;
+use crate::instance_dict::LearnedValues;
 use crate::layout::Layout;
 use crate::object::{Object, PyClass};
 use crate::typeobject::{object_class, DictAt, Loc, RtClass, Type};
@@ -60,13 +64,16 @@ enum Storage {
     Small([Packed; INLINE]),
     /// More slots and nothing else: one allocation, one pointer to follow.
     Slots(Box<[Packed]>),
-    /// A dict or an embedded `#[pyclass_like]` instance.
+    /// A dict and nothing else: one allocation.
+    Dict(LearnedValues),
+    /// Slots and a dict, or an embedded `#[pyclass_like]` instance.
     Large(Box<Large>),
 }
 
 struct Large {
     values: Box<[Packed]>,
-    dict: LazyDict,
+    /// The instance's own dict, where its class gives it one.
+    dict: Option<LearnedValues>,
     base: Option<Box<dyn Object>>,
 }
 
@@ -149,17 +156,16 @@ impl Instance {
     /// A new instance of `class`, every slot unset.
     pub(crate) fn new(class: &'static RtClass) -> Instance {
         let n = class.value_count as usize;
-        let plain = class.dict != DictAt::Own && class.embedded.is_none();
-        let storage = if plain && n <= INLINE {
-            Storage::Small([Packed::Unset, Packed::Unset])
-        } else if plain {
-            Storage::Slots((0..n).map(|_| Packed::Unset).collect())
-        } else {
-            Storage::Large(Box::new(Large {
+        let own_dict = class.dict == DictAt::Own;
+        let storage = match (own_dict, class.embedded.is_some(), n) {
+            (false, false, 0..=INLINE) => Storage::Small([Packed::Unset, Packed::Unset]),
+            (false, false, _) => Storage::Slots((0..n).map(|_| Packed::Unset).collect()),
+            (true, false, 0) => Storage::Dict(LearnedValues::new(&class.keys)),
+            _ => Storage::Large(Box::new(Large {
                 values: (0..n).map(|_| Packed::Unset).collect(),
-                dict: LazyDict::default(),
+                dict: own_dict.then(|| LearnedValues::new(&class.keys)),
                 base: class.embedded.map(|make| make()),
-            }))
+            })),
         };
         Instance { class, storage }
     }
@@ -167,13 +173,30 @@ impl Instance {
     fn large(&self) -> Option<&Large> {
         match &self.storage {
             Storage::Large(l) => Some(l),
-            Storage::Small(_) | Storage::Slots(_) => None,
+            Storage::Small(_) | Storage::Slots(_) | Storage::Dict(_) => None,
         }
     }
 
     fn large_mut(&mut self) -> Option<&mut Large> {
         match &mut self.storage {
             Storage::Large(l) => Some(l),
+            Storage::Small(_) | Storage::Slots(_) | Storage::Dict(_) => None,
+        }
+    }
+
+    /// The instance's own dict storage, if its class gives it one.
+    fn own_dict(&self) -> Option<&LearnedValues> {
+        match &self.storage {
+            Storage::Dict(d) => Some(d),
+            Storage::Large(l) => l.dict.as_ref(),
+            Storage::Small(_) | Storage::Slots(_) => None,
+        }
+    }
+
+    fn own_dict_mut(&mut self) -> Option<&mut LearnedValues> {
+        match &mut self.storage {
+            Storage::Dict(d) => Some(d),
+            Storage::Large(l) => l.dict.as_mut(),
             Storage::Small(_) | Storage::Slots(_) => None,
         }
     }
@@ -183,6 +206,7 @@ impl Instance {
         match &self.storage {
             Storage::Small(v) => v,
             Storage::Slots(v) => v,
+            Storage::Dict(_) => &[],
             Storage::Large(l) => &l.values,
         }
     }
@@ -192,6 +216,7 @@ impl Instance {
         match &mut self.storage {
             Storage::Small(v) => v,
             Storage::Slots(v) => v,
+            Storage::Dict(_) => &mut [],
             Storage::Large(l) => &mut l.values,
         }
     }
@@ -350,7 +375,7 @@ impl Hooks for Instance {
     fn instance_dict(&self) -> Option<DictView<'_>> {
         match self.class.dict {
             DictAt::None => None,
-            DictAt::Own => self.large()?.dict.view(&NO_KEYS),
+            DictAt::Own => Some(self.own_dict()?.view(&self.class.keys)),
             DictAt::Embedded => self.base()?.dict_view(),
         }
     }
@@ -358,7 +383,10 @@ impl Hooks for Instance {
     fn instance_dict_mut(&mut self) -> Option<DictViewMut<'_>> {
         match self.class.dict {
             DictAt::None => None,
-            DictAt::Own => self.large_mut()?.dict.view_mut(&NO_KEYS),
+            DictAt::Own => {
+                let keys = &self.class.keys;
+                Some(self.own_dict_mut()?.view_mut(keys))
+            }
             DictAt::Embedded => self.base_mut()?.dict_view_mut(),
         }
     }
@@ -442,23 +470,19 @@ impl Object for Instance {
             _ => 0,
         };
         let large = self.large().map_or(0, |e| {
-            let dict = if self.class.dict == DictAt::Own { dict_heap_size(e.dict.view(&NO_KEYS)) } else { 0 };
             let base = e.base.as_ref().map_or(0, |b| std::mem::size_of_val(&**b) + b.heap_size());
-            std::mem::size_of::<Large>() + std::mem::size_of_val(&*e.values) + dict + base
+            std::mem::size_of::<Large>() + std::mem::size_of_val(&*e.values) + base
         });
-        held + slots + large
+        let dict = dict_heap_size(self.own_dict().map(|d| d.view(&self.class.keys)));
+        held + slots + large + dict
     }
     fn traverse(&self, visit: &mut crate::gc::Visit<'_>) {
         for v in self.values().iter().filter_map(Packed::as_value) {
             v.traverse(visit);
         }
-        if let Some(e) = self.large() {
-            if self.class.dict == DictAt::Own {
-                dict_traverse(e.dict.view(&NO_KEYS), visit);
-            }
-            if let Some(b) = &e.base {
-                b.traverse(visit);
-            }
+        dict_traverse(self.own_dict().map(|d| d.view(&self.class.keys)), visit);
+        if let Some(b) = self.large().and_then(|e| e.base.as_ref()) {
+            b.traverse(visit);
         }
     }
 }

@@ -8,10 +8,16 @@
 //! [`InlineValues`] for a regular class with its key table,
 //! [`LazyDict`] for a dict that starts empty (`#[slots(x, __dict__)]`, a
 //! subclass whose bases have no dict), [`NoDict`] where there is none of
-//! its own. The attribute algorithm sees them through [`DictView`] and
+//! its own. An instance of a class made at run time holds
+//! [`LearnedValues`], over the key table its class learns from what its
+//! instances set ([`LearnedKeys`]), as CPython's heap types do. The
+//! attribute algorithm sees them all through [`DictView`] and
 //! [`DictViewMut`], which are the same for all.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
+
+use parking_lot::Mutex;
 
 use crate::dict::{Dict, PyDict};
 use crate::pystr::PyStr;
@@ -45,12 +51,15 @@ pub trait DictSlot: Default + Send + Sync + 'static {
 /// with `x` and `y` is 8 bytes inline and 16 + 2 × 24 on the heap: 72,
 /// CPython's 3.11 inline values take 96 with their floats.
 #[derive(Debug)]
-pub struct InlineValues<const N: usize>(Box<Block<N>>);
+pub struct InlineValues<const N: usize>(Box<Block<[Option<Value>; N]>>);
 
+/// The live dict's place and the values, in one allocation: `V` is an
+/// array, or a slice for [`LearnedValues`], whose length is known only at
+/// run time.
 #[derive(Debug)]
-struct Block<const N: usize> {
+struct Block<V: ?Sized> {
     live: OnceLock<PyDict>,
-    values: [Option<Value>; N],
+    values: V,
 }
 
 impl<const N: usize> InlineValues<N> {
@@ -62,7 +71,7 @@ impl<const N: usize> InlineValues<N> {
 
     /// Heap bytes of the allocation itself (what the values own aside).
     pub fn block_size(&self) -> usize {
-        std::mem::size_of::<Block<N>>()
+        std::mem::size_of::<Block<[Option<Value>; N]>>()
     }
 }
 
@@ -82,7 +91,7 @@ impl<const N: usize> DictSlot for InlineValues<N> {
     fn view_mut(&mut self, keys: &'static SharedKeys) -> Option<DictViewMut<'_>> {
         let block = self.block_size();
         let Block { live, values } = &mut *self.0;
-        Some(DictViewMut { keys, values, live, block })
+        Some(DictViewMut { keys, values, live, block, learn: None })
     }
 }
 
@@ -100,7 +109,7 @@ impl DictSlot for LazyDict {
     }
     #[inline]
     fn view_mut(&mut self, _: &'static SharedKeys) -> Option<DictViewMut<'_>> {
-        Some(DictViewMut { keys: &NO_KEYS, values: &mut [], live: &mut self.live, block: 0 })
+        Some(DictViewMut { keys: &NO_KEYS, values: &mut [], live: &mut self.live, block: 0, learn: None })
     }
 }
 
@@ -116,6 +125,141 @@ impl DictSlot for NoDict {
     #[inline]
     fn view_mut(&mut self, _: &'static SharedKeys) -> Option<DictViewMut<'_>> {
         None
+    }
+}
+
+/// The most keys a class made at run time learns (CPython 3.11's
+/// `SHARED_KEYS_MAX_SIZE`); an instance that sets a name beyond them gets
+/// a live dict.
+pub(crate) const LEARNED_KEYS_MAX: usize = 30;
+
+/// The key table of a class made at run time, learned as CPython 3.11
+/// learns a heap type's cached keys: a name an instance sets that the
+/// table does not have yet is appended, while there is room, so the
+/// class's later instances store its value inline too.
+///
+/// The table only grows, and a key keeps its index, so each of its
+/// versions is a prefix of the next: a version is an immutable
+/// [`SharedKeys`] allocated once (the class lives until the program ends;
+/// at most 30 versions, 7 KiB), and a reader loads the newest without a
+/// lock. A value stored at index `i` was stored after key `i` was
+/// published, and the instance's own lock orders that store before any
+/// later read, so every version a reader can load covers it.
+#[derive(Debug)]
+pub(crate) struct LearnedKeys {
+    /// `versions[n - 1]`: the table of the first `n` keys learned.
+    versions: [OnceLock<&'static SharedKeys>; LEARNED_KEYS_MAX],
+    /// How many keys are learned, published after their version.
+    len: AtomicUsize,
+    /// Room left: how many more keys the table may learn. Each new
+    /// instance takes one while more than one is left (CPython's
+    /// `dk_usable`), so that once a class has settled, its instances hold
+    /// values for its keys and one more, not for 30.
+    spare: AtomicUsize,
+    /// Held while a key is learned, so two threads do not append at once.
+    learning: Mutex<()>,
+}
+
+impl Default for LearnedKeys {
+    fn default() -> Self {
+        LearnedKeys {
+            versions: [const { OnceLock::new() }; LEARNED_KEYS_MAX],
+            len: AtomicUsize::new(0),
+            spare: AtomicUsize::new(LEARNED_KEYS_MAX),
+            learning: Mutex::new(()),
+        }
+    }
+}
+
+impl LearnedKeys {
+    /// The newest version of the table.
+    #[inline]
+    pub fn current(&self) -> &'static SharedKeys {
+        match self.len.load(Ordering::Acquire) {
+            0 => &NO_KEYS,
+            n => self.versions[n - 1].get().copied().unwrap_or(&NO_KEYS),
+        }
+    }
+
+    /// How many values a new instance has room for: the keys learned and
+    /// the room left, which this instance narrows.
+    fn new_capacity(&self) -> usize {
+        // Relaxed, and not one atomic read-modify-write: two instances
+        // made at once may both take the same unit of room, which only
+        // makes the room shrink more slowly.
+        let mut spare = self.spare.load(Ordering::Relaxed);
+        if spare > 1 {
+            spare -= 1;
+            self.spare.store(spare, Ordering::Relaxed);
+        }
+        (self.len.load(Ordering::Relaxed) + spare).clamp(1, LEARNED_KEYS_MAX)
+    }
+
+    /// The version of the table that has `name` and its index, learning it
+    /// if needed; `None` when it is new and there is no room, or when its
+    /// index would not be below `capacity` (an instance that could not
+    /// store it inline does not spend the class's room).
+    fn learn(&self, name: &str, capacity: usize) -> Option<(&'static SharedKeys, usize)> {
+        let _learning = self.learning.lock();
+        let keys = self.current();
+        if let Some(i) = keys.names.iter().position(|k| *k == name) {
+            return Some((keys, i));
+        }
+        let n = keys.names.len();
+        let spare = self.spare.load(Ordering::Relaxed);
+        if n >= capacity || n >= LEARNED_KEYS_MAX || spare == 0 {
+            return None;
+        }
+        let mut names = keys.names.to_vec();
+        names.push(Box::leak(name.to_owned().into_boxed_str()));
+        let keys: &'static SharedKeys = Box::leak(Box::new(SharedKeys { names: Box::leak(names.into_boxed_slice()) }));
+        let _ = self.versions[n].set(keys);
+        self.spare.store(spare - 1, Ordering::Relaxed);
+        self.len.store(n + 1, Ordering::Release);
+        Some((keys, n))
+    }
+}
+
+/// The instance dict of a class made at run time: the live dict's place
+/// and the values for its class's [`LearnedKeys`], in one allocation
+/// sized when the instance is made. A `Point` whose instances set `x` and
+/// `y` is 16 bytes inline and 16 + 3 × 24 on the heap, once the class has
+/// settled.
+#[derive(Debug)]
+pub(crate) struct LearnedValues(Box<Block<[Option<Value>]>>);
+
+/// One allocation of `N` values, unsized to a slice.
+fn learned_block<const N: usize>() -> Box<Block<[Option<Value>]>> {
+    Box::new(Block { live: OnceLock::new(), values: std::array::from_fn::<_, N, _>(|_| None) })
+}
+
+impl LearnedValues {
+    /// Every key unset, with room for the keys `keys` has learned and as
+    /// much more as its room left allows.
+    pub fn new(keys: &LearnedKeys) -> LearnedValues {
+        macro_rules! sized {
+            ($capacity:expr; $($n:literal)*) => {
+                match $capacity { $($n => learned_block::<$n>(),)* _ => learned_block::<LEARNED_KEYS_MAX>() }
+            };
+        }
+        let block = sized!(keys.new_capacity();
+            1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29);
+        LearnedValues(block)
+    }
+
+    /// The dict, over the newest version of `keys`.
+    #[inline]
+    pub fn view(&self, keys: &'static LearnedKeys) -> DictView<'_> {
+        let block = std::mem::size_of_val(&*self.0);
+        DictView { keys: keys.current(), values: &self.0.values, live: &self.0.live, block }
+    }
+
+    /// The dict, to write: a name the table does not have is learned.
+    #[inline]
+    pub fn view_mut(&mut self, keys: &'static LearnedKeys) -> DictViewMut<'_> {
+        let block = std::mem::size_of_val(&*self.0);
+        let Block { live, values } = &mut *self.0;
+        DictViewMut { keys: keys.current(), values, live, block, learn: Some(keys) }
     }
 }
 
@@ -181,7 +325,7 @@ impl<'a> DictView<'a> {
     pub fn get(&self, name: &str) -> Option<Value> {
         match self.live.get() {
             Some(d) => d.get(name),
-            None => self.inline_index(name).and_then(|i| self.values[i].clone()),
+            None => self.values.get(self.inline_index(name)?)?.clone(),
         }
     }
 
@@ -202,7 +346,7 @@ impl<'a> DictView<'a> {
     pub fn contains(&self, name: &str) -> bool {
         match self.live.get() {
             Some(d) => d.contains_key(name),
-            None => self.inline_index(name).is_some_and(|i| self.values[i].is_some()),
+            None => self.inline_index(name).is_some_and(|i| self.values.get(i).is_some_and(Option::is_some)),
         }
     }
 
@@ -330,6 +474,8 @@ pub struct DictViewMut<'a> {
     values: &'a mut [Option<Value>],
     live: &'a mut OnceLock<PyDict>,
     block: usize,
+    /// The table that learns the names set, for a class made at run time.
+    learn: Option<&'static LearnedKeys>,
 }
 
 impl<'a> DictViewMut<'a> {
@@ -367,7 +513,7 @@ impl<'a> DictViewMut<'a> {
     /// insertion order) makes the dict live first.
     pub fn set(&mut self, name: &str, value: Value) {
         if self.live.get_mut().is_none() {
-            if let Some(i) = self.keys.names.iter().position(|k| *k == name) {
+            if let Some(i) = self.inline_index(name) {
                 if self.values[i].is_some() || self.values[i + 1..].iter().all(Option::is_none) {
                     self.values[i] = Some(value);
                     return;
@@ -378,13 +524,27 @@ impl<'a> DictViewMut<'a> {
         drop(old);
     }
 
+    /// Where `name`'s value is stored inline, if it can be: its index in
+    /// the key table, learning it where the table learns.
+    fn inline_index(&mut self, name: &str) -> Option<usize> {
+        let i = match self.keys.names.iter().position(|k| *k == name) {
+            Some(i) => i,
+            None => {
+                let (keys, i) = self.learn?.learn(name, self.values.len())?;
+                self.keys = keys;
+                i
+            }
+        };
+        (i < self.values.len()).then_some(i)
+    }
+
     /// Removes `name`, returning its value.
     pub fn remove(&mut self, name: &str) -> Option<Value> {
         if let Some(d) = self.live_dict() {
             return d.remove(name);
         }
         let i = self.keys.names.iter().position(|k| *k == name)?;
-        self.values[i].take()
+        self.values.get_mut(i)?.take()
     }
 
     /// `del obj.__dict__`: the instance lets go of its dict (whoever else
@@ -417,14 +577,14 @@ impl<'a> DictViewMut<'a> {
         self.live_dict().expect("made live just above")
     }
 
-    /// Adds `entries` in order (`dict.update`). An empty dict without a
-    /// key table becomes them in one allocation; otherwise each is
+    /// Adds `entries` in order (`dict.update`). An empty dict with no room
+    /// for inline values becomes them in one allocation; otherwise each is
     /// [`set`](DictViewMut::set).
     pub fn update(&mut self, entries: Dict) {
         if entries.is_empty() {
             return;
         }
-        if self.live.get_mut().is_none() && self.keys.names.is_empty() && self.values.iter().all(Option::is_none) {
+        if self.live.get_mut().is_none() && self.values.is_empty() {
             let made = self.live.set(PyDict::from(entries));
             debug_assert!(made.is_ok(), "no live dict yet");
             return;
@@ -543,6 +703,64 @@ mod tests {
         d.view_mut(&PERSON).unwrap().reset();
         assert_eq!(repr(&d), "{}");
         assert_eq!(live.len(), 3);
+    }
+
+    #[test]
+    fn learned_keys_grow_by_versions_each_a_prefix_of_the_next() {
+        let keys: &'static LearnedKeys = Box::leak(Box::default());
+        let mut a = LearnedValues::new(keys);
+        assert_eq!(a.0.values.len(), LEARNED_KEYS_MAX - 1, "a learning class gives room");
+        a.view_mut(keys).set("x", Value::from(1));
+        let v1 = keys.current();
+        a.view_mut(keys).set("y", Value::from(2));
+        let v2 = keys.current();
+        assert_eq!((v1.names, v2.names), (&["x"][..], &["x", "y"][..]));
+        // Known names take no new version.
+        a.view_mut(keys).set("x", Value::from(3));
+        assert!(std::ptr::eq(keys.current(), v2));
+        assert!(a.view(keys).live().is_none());
+        assert_eq!(Value::dict(a.view(keys).entries()).to_string(), "{'x': 3, 'y': 2}");
+    }
+
+    #[test]
+    fn settled_classes_size_instances_for_their_keys_and_one_more() {
+        let keys: &'static LearnedKeys = Box::leak(Box::default());
+        let sizes: Vec<usize> = (0..40)
+            .map(|_| {
+                let mut v = LearnedValues::new(keys);
+                v.view_mut(keys).set("x", Value::from(1));
+                v.view_mut(keys).set("y", Value::from(2));
+                v.0.values.len()
+            })
+            .collect();
+        assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");
+        assert_eq!(*sizes.last().unwrap(), 3);
+        // One instance too small for a name another learns goes live and
+        // keeps every value.
+        let mut small = LearnedValues::new(keys);
+        let mut other = LearnedValues::new(keys);
+        other.view_mut(keys).set("z", Value::from(0));
+        for (i, name) in ["x", "y", "z", "w"].into_iter().enumerate() {
+            small.view_mut(keys).set(name, Value::from(i as i64));
+        }
+        assert!(small.view(keys).live().is_some());
+        assert_eq!(Value::dict(small.view(keys).entries()).to_string(), "{'x': 0, 'y': 1, 'z': 2, 'w': 3}");
+        assert_eq!(small.view(keys).get("w"), Some(Value::Int(3)));
+    }
+
+    #[test]
+    fn a_full_table_learns_no_more() {
+        let keys: &'static LearnedKeys = Box::leak(Box::default());
+        let mut v = LearnedValues::new(keys);
+        for i in 0..LEARNED_KEYS_MAX + 5 {
+            v.view_mut(keys).set(&format!("k{i}"), Value::from(i as i64));
+        }
+        assert!(keys.current().names.len() < LEARNED_KEYS_MAX);
+        assert_eq!(v.view(keys).keys().len(), LEARNED_KEYS_MAX + 5);
+        let mut w = LearnedValues::new(keys);
+        w.view_mut(keys).set("k0", Value::from(0));
+        assert_eq!(w.view(keys).get("k1"), None);
+        assert!(!w.view(keys).contains("k40"));
     }
 
     #[test]

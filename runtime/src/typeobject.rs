@@ -19,6 +19,7 @@ use crate::dict::Dict;
 use crate::error::Error;
 use crate::handle::{Py, PyObject};
 use crate::instance::Instance;
+use crate::instance_dict::LearnedKeys;
 use crate::layout::{is_subclass, merge_solid_bases, solid_base, Layout, Literal};
 use crate::member::Member;
 use crate::object::{Object, PyClass};
@@ -99,6 +100,8 @@ pub(crate) struct RtClass {
     /// How many values an instance stores itself.
     pub(crate) value_count: u32,
     pub(crate) dict: DictAt,
+    /// The keys its instances' own dicts share, learned from what they set.
+    pub(crate) keys: LearnedKeys,
     /// The `#[pyclass_like]` class whose instance is embedded, if any.
     pub(crate) embedded: Option<fn() -> Box<dyn Object>>,
     pub(crate) has_class_attrs: bool,
@@ -210,6 +213,7 @@ pub(crate) fn object_class() -> &'static RtClass {
             index_map: Box::new([]),
             value_count: 0,
             dict: DictAt::None,
+            keys: LearnedKeys::default(),
             embedded: None,
             has_class_attrs: false,
         }))
@@ -706,6 +710,7 @@ impl<'a> Builder<'a> {
             index_map: tables.index_map.into_boxed_slice(),
             value_count: tables.value_count,
             dict,
+            keys: LearnedKeys::default(),
             embedded: embedded.map(|m| m.new_embedded),
             has_class_attrs,
         }));
