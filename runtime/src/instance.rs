@@ -426,10 +426,22 @@ impl Object for Instance {
         // CPU cannot forward (a float 8.4 -> 3.x ns, benches report).
         if let Some(Loc::Value(i)) = self.class.find(name) {
             if let Some(slot) = self.values_mut().get_mut(i as usize) {
+                // The numbers are copied out, and `value` is forgotten
+                // rather than left to its drop glue: LLVM called the
+                // out-of-line `drop_in_place::<Value>` after each of them.
                 *slot = match value {
-                    Value::Float(x) => Packed::Float(x),
-                    Value::Int(i) => Packed::Int(i),
-                    Value::Bool(b) => Packed::Bool(b),
+                    Value::Float(x) => {
+                        std::mem::forget(value);
+                        Packed::Float(x)
+                    }
+                    Value::Int(i) => {
+                        std::mem::forget(value);
+                        Packed::Int(i)
+                    }
+                    Value::Bool(b) => {
+                        std::mem::forget(value);
+                        Packed::Bool(b)
+                    }
                     Value::None => Packed::None,
                     other => Packed::Boxed(Box::new(other)),
                 };
