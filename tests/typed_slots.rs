@@ -547,3 +547,21 @@ fn a_big_int_into_a_narrow_slot_is_an_overflow() {
     );
     assert_eq!(format!("{p:?}"), before);
 }
+
+/// A typed slot of `Option<u8>`: `None` or an integer in `u8`'s range.
+#[pyclass_like]
+#[slots(stars)]
+struct Rating {
+    stars: Option<u8>,
+}
+
+#[test]
+fn an_optional_integer_slot_reports_the_inner_range() {
+    let mut r = Rating::new(Some(3));
+    let err = r.setattr("stars", Value::Int(300)).unwrap_err();
+    assert_eq!(err.kind(), pyslots::ErrorKind::OverflowError);
+    assert_eq!(err.to_string(), "'Rating' object attribute 'stars' must be int or None in range of u8, not 300");
+    assert_eq!(r.getattr("stars").unwrap(), Value::Int(3), "nothing changed");
+    r.setattr("stars", Value::None).unwrap();
+    assert_eq!(r.getattr("stars").unwrap(), Value::None);
+}

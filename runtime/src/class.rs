@@ -648,7 +648,7 @@ fn mismatch_error<T: SlotValue>(mismatch: Mismatch, cls: &str, attr: &str) -> Er
     match mismatch {
         Mismatch::Overflow(i) => Error::overflow_error(format!(
             "'{cls}' object attribute '{attr}' must be {expected} in range of {}, not {i}",
-            std::any::type_name::<T>()
+            crate::slot::range_type_name::<T>()
         )),
         mismatch => {
             let message = format!("'{cls}' object attribute '{attr}' must be {expected}, not {}", found(&mismatch, ""));

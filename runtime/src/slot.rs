@@ -57,6 +57,17 @@ pub struct ItemMismatch {
     pub cause: Mismatch,
 }
 
+/// The Rust type an integer out of range is reported against: `u8` for a
+/// slot of `u8` and of `Option<u8>` alike (`None` is no integer, so the
+/// range is the inner type's), as [`std::any::type_name`] spells it.
+pub fn range_type_name<T: ?Sized>() -> &'static str {
+    let mut name = std::any::type_name::<T>();
+    while let Some(inner) = name.strip_prefix("core::option::Option<").and_then(|n| n.strip_suffix('>')) {
+        name = inner;
+    }
+    name
+}
+
 /// Where an item sits in its collection: an index of a list or tuple, a key
 /// of a dict (whose keys are always `str` in pyslots, so a key itself is
 /// never of the wrong type).
@@ -73,12 +84,7 @@ impl Mismatch {
     /// to a `T`.
     #[cold]
     fn item<T>(value: &Value, at: ItemAt, cause: Mismatch) -> Mismatch {
-        Mismatch::Item(Box::new(ItemMismatch {
-            value: value.clone(),
-            at,
-            item_type: std::any::type_name::<T>(),
-            cause,
-        }))
+        Mismatch::Item(Box::new(ItemMismatch { value: value.clone(), at, item_type: range_type_name::<T>(), cause }))
     }
 
     /// Whether the innermost cause is an integer out of range: an
@@ -909,6 +915,13 @@ mod tests {
             panic!("not an item mismatch");
         };
         assert_eq!((&item.at, item.item_type), (&ItemAt::Key(PyStr::new("k")), "u8"));
+    }
+
+    #[test]
+    fn an_optional_integer_is_in_range_of_its_inner_type() {
+        assert_eq!(range_type_name::<Option<u8>>(), "u8");
+        assert_eq!(range_type_name::<Option<Option<i16>>>(), "i16");
+        assert_eq!(range_type_name::<u64>(), "u64");
         assert!(matches!(item.cause, Mismatch::Overflow(Value::Int(-1))) && item.value.as_dict().is_some());
     }
 
