@@ -915,6 +915,7 @@ mod tests {
             panic!("not an item mismatch");
         };
         assert_eq!((&item.at, item.item_type), (&ItemAt::Key(PyStr::new("k")), "u8"));
+        assert!(matches!(item.cause, Mismatch::Overflow(Value::Int(-1))) && item.value.as_dict().is_some());
     }
 
     #[test]
@@ -922,7 +923,10 @@ mod tests {
         assert_eq!(range_type_name::<Option<u8>>(), "u8");
         assert_eq!(range_type_name::<Option<Option<i16>>>(), "i16");
         assert_eq!(range_type_name::<u64>(), "u64");
-        assert!(matches!(item.cause, Mismatch::Overflow(Value::Int(-1))) && item.value.as_dict().is_some());
+        let Err(Mismatch::Item(item)) = <Vec<Option<u8>> as SlotValue>::convert(Value::list([Value::Int(300)])) else {
+            panic!("not an item mismatch");
+        };
+        assert_eq!(item.item_type, "u8");
     }
 
     #[test]
