@@ -415,6 +415,23 @@ pub fn runtime8() -> Instance {
     obj
 }
 
+/// `type('RuntimeRegular8', (), {})` after a few instances have set the
+/// names of [`NAMES8`] (the class has learned them), one more set as
+/// [`slotted8`] sets them.
+pub fn runtime_regular8() -> Instance {
+    let class = Type::new("RuntimeRegular8", &[], Dict::new()).expect("a valid class");
+    let h = handwritten8();
+    let make = || {
+        let mut obj = class.new_instance().expect("a run-time class");
+        for name in NAMES8 {
+            obj.setattr(name, h.get(name).expect("every name is a field")).expect("a dict takes any name");
+        }
+        obj
+    };
+    (0..40).for_each(|_| drop(make()));
+    make()
+}
+
 /// `type('RuntimePoint', (), {'__slots__': ('x', 'y')})`.
 pub fn runtime_point() -> Type {
     let mut ns = Dict::new();
@@ -436,6 +453,12 @@ fn register_runtime_class(r: &mut impl Runner) {
     r.run("pyslots/type/setattr_last", || black_box(&mut s).setattr(n("total"), Value::Float(black_box(2.5))));
     let p = PyObject::from(runtime8());
     r.run("pyslots/type/handle_getattr", || black_box(&p).read().getattr(n("x")));
+    // The same eight names in the instance dict of a class without
+    // `__slots__`, whose instances share the keys it learned.
+    let mut d = runtime_regular8();
+    r.run("pyslots/type/dict_getattr_f64", || black_box(&d).getattr(n("x")));
+    r.run("pyslots/type/dict_getattr_last", || black_box(&d).getattr(n("total")));
+    r.run("pyslots/type/dict_setattr_f64", || black_box(&mut d).setattr(n("x"), Value::Float(black_box(2.5))));
 }
 
 fn register_handles(r: &mut impl Runner) {

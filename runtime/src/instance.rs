@@ -20,11 +20,12 @@ use std::fmt;
 
 use crate::class::{
     dict_heap_size, dict_traverse, fmt_debug, generic_getattr, generic_setattr, object_methods_over_hooks, DictView,
-    DictViewMut, Hooks, SlotDel, SlotGet, SlotGetRef, SlotSet,
+    DictViewMut, Hooks, SharedKeys, SlotDel, SlotGet, SlotGetRef, SlotSet,
 };
 use crate::error::Error;
 use crate::instance_dict::LearnedValues;
 use crate::layout::Layout;
+use crate::name_key::NameKey;
 use crate::object::{Object, PyClass};
 use crate::typeobject::{object_class, DictAt, Loc, RtClass, Type};
 use crate::value::Value;
@@ -182,6 +183,27 @@ impl Instance {
             Storage::Large(l) => Some(l),
             Storage::Small(_) | Storage::Slots(_) | Storage::Dict(_) => None,
         }
+    }
+
+    /// The inline value of `name` in the instance's own dict, if the class
+    /// has learned the name and the value is there.
+    #[inline(always)]
+    fn learned_value(&self, probe: NameKey, name: &str) -> Option<&Value> {
+        let dict = self.own_dict()?;
+        let (_, index) = self.class.keys.find_key(probe, name)?;
+        dict.inline_value(index)
+    }
+
+    #[inline(always)]
+    fn learned_value_mut(&mut self, probe: NameKey, name: &str) -> Option<&mut Value> {
+        let keys = &self.class.keys;
+        let dict = match &mut self.storage {
+            Storage::Dict(d) => d,
+            Storage::Large(l) => l.dict.as_mut()?,
+            Storage::Small(_) | Storage::Slots(_) => return None,
+        };
+        let (_, index) = keys.find_key(probe, name)?;
+        dict.inline_value_mut(index)
     }
 
     /// The instance's own dict storage, if its class gives it one.
@@ -371,6 +393,16 @@ impl Hooks for Instance {
         let loc = self.class.find(name);
         self.delete(loc)
     }
+    /// A key the class's instances' dicts have learned, and its index:
+    /// the attribute algorithm reads and overwrites its inline value
+    /// directly, as for a compile-time class's declared keys.
+    #[inline]
+    fn known_key(&self, name: &str) -> Option<(&'static SharedKeys, usize)> {
+        match self.class.dict {
+            DictAt::Own => self.class.keys.find(name),
+            DictAt::None | DictAt::Embedded => None,
+        }
+    }
     #[inline]
     fn instance_dict(&self) -> Option<DictView<'_>> {
         match self.class.dict {
@@ -405,15 +437,26 @@ impl Object for Instance {
         // and copied it out with a 16-byte load over the two 8-byte stores
         // that wrote a float, which the CPU cannot forward (getattr of a
         // float slot 7.8 -> 2.x ns, benches report).
-        if let Some(Loc::Value(i)) = self.class.find(name) {
-            match self.values().get(i as usize) {
+        let probe = NameKey::of(name);
+        match self.class.find_key(probe, name) {
+            Some(Loc::Value(i)) => match self.values().get(i as usize) {
                 Some(Packed::Float(x)) => return Ok(Value::Float(*x)),
                 Some(Packed::Int(x)) => return Ok(Value::Int(*x)),
                 Some(Packed::Bool(b)) => return Ok(Value::Bool(*b)),
                 Some(Packed::None) => return Ok(Value::None),
                 Some(Packed::Boxed(v)) => return Ok((**v).clone()),
                 Some(Packed::Unset) | None => {}
-            }
+            },
+            // Not a slot: an inline value of the instance dict comes next
+            // (no learned key is `__dict__` or `__weakref__`, the other
+            // data descriptors).
+            None => match self.learned_value(probe, name) {
+                Some(Value::Float(x)) => return Ok(Value::Float(*x)),
+                Some(Value::Int(x)) => return Ok(Value::Int(*x)),
+                Some(v) => return Ok(v.clone()),
+                None => {}
+            },
+            Some(Loc::Embedded(_)) => {}
         }
         getattr_slow(self, name)
     }
@@ -424,7 +467,21 @@ impl Object for Instance {
         // into `Packed::pack`: moved, it was copied with a 16-byte load
         // over the two 8-byte stores the caller built it with, which the
         // CPU cannot forward (a float 8.4 -> 3.x ns, benches report).
-        if let Some(Loc::Value(i)) = self.class.find(name) {
+        let probe = NameKey::of(name);
+        let loc = self.class.find_key(probe, name);
+        if loc.is_none() {
+            // An inline value of the instance dict, present: overwritten
+            // in place (anything else may reorder or learn: the algorithm).
+            if let Some(slot) = self.learned_value_mut(probe, name) {
+                *slot = match value {
+                    Value::Float(x) => Value::Float(x),
+                    Value::Int(i) => Value::Int(i),
+                    other => other,
+                };
+                return Ok(());
+            }
+        }
+        if let Some(Loc::Value(i)) = loc {
             if let Some(slot) = self.values_mut().get_mut(i as usize) {
                 // The numbers are copied out, and `value` is forgotten
                 // rather than left to its drop glue: LLVM called the

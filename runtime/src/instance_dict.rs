@@ -20,6 +20,7 @@ use std::sync::OnceLock;
 use parking_lot::Mutex;
 
 use crate::dict::{Dict, PyDict};
+use crate::name_key::NameKey;
 use crate::pystr::PyStr;
 use crate::value::Value;
 use crate::value_ref::ValueRef;
@@ -140,15 +141,20 @@ pub(crate) const LEARNED_KEYS_MAX: usize = 30;
 ///
 /// The table only grows, and a key keeps its index, so each of its
 /// versions is a prefix of the next: a version is an immutable
-/// [`SharedKeys`] allocated once (the class lives until the program ends;
-/// at most 30 versions, 7 KiB), and a reader loads the newest without a
-/// lock. A value stored at index `i` was stored after key `i` was
+/// [`SharedKeys`] and its names' [`NameKey`]s, allocated once (the class
+/// lives until the program ends; at most 30 versions, 22 KiB), and a
+/// reader loads the newest without a lock.
+///
+/// No key is `__dict__` or `__weakref__`: those names are descriptors'
+/// where the class has them, and the attribute algorithm reads a learned
+/// key before it looks for descriptors (a state that sets them makes the
+/// dict live instead). A value stored at index `i` was stored after key `i` was
 /// published, and the instance's own lock orders that store before any
 /// later read, so every version a reader can load covers it.
 #[derive(Debug)]
 pub(crate) struct LearnedKeys {
     /// `versions[n - 1]`: the table of the first `n` keys learned.
-    versions: [OnceLock<&'static SharedKeys>; LEARNED_KEYS_MAX],
+    versions: [OnceLock<&'static KeysVersion>; LEARNED_KEYS_MAX],
     /// How many keys are learned, published after their version.
     len: AtomicUsize,
     /// Room left: how many more keys the table may learn. Each new
@@ -171,14 +177,47 @@ impl Default for LearnedKeys {
     }
 }
 
+/// One version of a [`LearnedKeys`] table.
+#[derive(Debug)]
+struct KeysVersion {
+    keys: SharedKeys,
+    /// The names' keys, in the same order, for [`LearnedKeys::find`].
+    index: Box<[NameKey]>,
+}
+
 impl LearnedKeys {
+    /// The newest version of the table, if it has learned any key.
+    #[inline(always)]
+    fn newest(&self) -> Option<&'static KeysVersion> {
+        match self.len.load(Ordering::Acquire) {
+            0 => None,
+            n => self.versions[n - 1].get().copied(),
+        }
+    }
+
     /// The newest version of the table.
     #[inline]
     pub fn current(&self) -> &'static SharedKeys {
-        match self.len.load(Ordering::Acquire) {
-            0 => &NO_KEYS,
-            n => self.versions[n - 1].get().copied().unwrap_or(&NO_KEYS),
-        }
+        self.newest().map_or(&NO_KEYS, |v| &v.keys)
+    }
+
+    /// The newest version that has `name`, and its index there, comparing
+    /// names by [`NameKey`]: what the attribute algorithm reads an inline
+    /// value by, as a compile-time class's generated `match` gives it.
+    #[inline]
+    pub fn find(&self, name: &str) -> Option<(&'static SharedKeys, usize)> {
+        self.find_key(NameKey::of(name), name)
+    }
+
+    /// [`find`](Self::find), given the name's key. Not forced inline:
+    /// inlined into `Instance::getattr`, its loop took registers the slot
+    /// path then spilled (dict getattr 144 -> 175 instructions).
+    #[inline]
+    pub(crate) fn find_key(&self, probe: NameKey, name: &str) -> Option<(&'static SharedKeys, usize)> {
+        let version = self.newest()?;
+        let names = version.keys.names.iter();
+        let i = version.index.iter().zip(names).position(|(key, stored)| key.matches(stored, probe, name))?;
+        Some((&version.keys, i))
     }
 
     /// How many values a new instance has room for: the keys learned and
@@ -207,16 +246,19 @@ impl LearnedKeys {
         }
         let n = keys.names.len();
         let spare = self.spare.load(Ordering::Relaxed);
-        if n >= capacity || n >= LEARNED_KEYS_MAX || spare == 0 {
+        let special = name == "__dict__" || name == "__weakref__";
+        if n >= capacity || n >= LEARNED_KEYS_MAX || spare == 0 || special {
             return None;
         }
         let mut names = keys.names.to_vec();
         names.push(Box::leak(name.to_owned().into_boxed_str()));
-        let keys: &'static SharedKeys = Box::leak(Box::new(SharedKeys { names: Box::leak(names.into_boxed_slice()) }));
-        let _ = self.versions[n].set(keys);
+        let index = names.iter().map(|n| NameKey::of(n)).collect();
+        let keys = SharedKeys { names: Box::leak(names.into_boxed_slice()) };
+        let version: &'static KeysVersion = Box::leak(Box::new(KeysVersion { keys, index }));
+        let _ = self.versions[n].set(version);
         self.spare.store(spare - 1, Ordering::Relaxed);
         self.len.store(n + 1, Ordering::Release);
-        Some((keys, n))
+        Some((&version.keys, n))
     }
 }
 
@@ -245,6 +287,27 @@ impl LearnedValues {
         let block = sized!(keys.new_capacity();
             1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29);
         LearnedValues(block)
+    }
+
+    /// The value at `index` of the class's table, while the values are
+    /// inline. A learned key keeps its index in every later version of the
+    /// table, so no version needs comparing.
+    #[inline(always)]
+    pub fn inline_value(&self, index: usize) -> Option<&Value> {
+        if self.0.live.get().is_some() {
+            return None;
+        }
+        self.0.values.get(index)?.as_ref()
+    }
+
+    /// The value at `index`, to overwrite in place, while the values are
+    /// inline and it is present (see [`inline_value`](Self::inline_value)).
+    #[inline(always)]
+    pub fn inline_value_mut(&mut self, index: usize) -> Option<&mut Value> {
+        if self.0.live.get_mut().is_some() {
+            return None;
+        }
+        self.0.values.get_mut(index)?.as_mut()
     }
 
     /// The dict, over the newest version of `keys`.

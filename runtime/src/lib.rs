@@ -23,6 +23,7 @@ pub mod int;
 pub mod layout;
 pub mod list;
 pub mod member;
+mod name_key;
 pub mod object;
 pub mod pystr;
 #[cfg(feature = "serde")]

@@ -22,6 +22,7 @@ use crate::instance::Instance;
 use crate::instance_dict::LearnedKeys;
 use crate::layout::{is_subclass, merge_solid_bases, solid_base, Layout, Literal};
 use crate::member::Member;
+use crate::name_key::NameKey;
 use crate::object::{Object, PyClass};
 use crate::value::Value;
 
@@ -110,33 +111,15 @@ pub(crate) struct RtClass {
 /// One entry of a class's slot name table.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct SlotName {
-    len: usize,
-    /// The first eight bytes of the name, zero-padded ([`head_word`]).
-    head: u64,
+    key: NameKey,
     name: &'static str,
     loc: Loc,
 }
 
 impl SlotName {
     fn new(name: &'static str, loc: Loc) -> SlotName {
-        SlotName { len: name.len(), head: head_word(name.as_bytes()), name, loc }
+        SlotName { key: NameKey::of(name), name, loc }
     }
-}
-
-/// The first eight bytes of `s` as one little-endian word, zero-padded.
-/// Shifted in byte by byte rather than copied into a buffer: the copy was
-/// a `memcpy` call whose byte stores the word's load then waited for
-/// (run-time class setattr 3.3 -> 8.3 ns that way, benches report).
-#[inline(always)]
-fn head_word(s: &[u8]) -> u64 {
-    if let Some(head) = s.first_chunk::<8>() {
-        return u64::from_le_bytes(*head);
-    }
-    let mut word = 0u64;
-    for (i, &b) in s.iter().enumerate() {
-        word |= u64::from(b) << (8 * i);
-    }
-    word
 }
 
 /// Where a slot of a run-time class's instance is stored.
@@ -165,12 +148,14 @@ impl RtClass {
     /// rest of the bytes (names over eight bytes) only where those agree.
     #[inline(always)]
     pub(crate) fn find(&self, name: &str) -> Option<Loc> {
-        let (len, head) = (name.len(), head_word(name.as_bytes()));
+        self.find_key(NameKey::of(name), name)
+    }
+
+    /// [`find`](Self::find), given the name's key.
+    #[inline(always)]
+    pub(crate) fn find_key(&self, probe: NameKey, name: &str) -> Option<Loc> {
         for entry in self.slot_names.iter() {
-            if entry.len == len
-                && entry.head == head
-                && (len <= 8 || entry.name.as_bytes()[8..] == name.as_bytes()[8..])
-            {
+            if entry.key.matches(entry.name, probe, name) {
                 return Some(entry.loc);
             }
         }

@@ -306,6 +306,9 @@ const ROW_KEYS: &[[&str; 9]] = &[
     ["run-time class getattr 8th of 8", "type/getattr_last", "getattr/slot_last", "last", "last", "", "", "", ""],
     ["run-time class getattr str", "type/getattr_str", "getattr/slot_str", "str", "str", "", "", "", ""],
     ["run-time class setattr f64", "type/setattr_f64", "setattr/slot_f64", "set_f64", "set_f64", "", "", "", ""],
+    ["run-time dict getattr x", "type/dict_getattr_f64", "getattr/dict_f64", "", "f64", "", "", "", ""],
+    ["run-time dict getattr 8th key", "type/dict_getattr_last", "getattr/dict_last", "", "last", "", "", "", ""],
+    ["run-time dict setattr x", "type/dict_setattr_f64", "setattr/dict_f64", "", "set_f64", "", "", "", ""],
     [
         "run-time class setattr 8th of 8",
         "type/setattr_last",
