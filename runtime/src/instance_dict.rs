@@ -9,8 +9,8 @@
 //! [`LazyDict`] for a dict that starts empty (`#[slots(x, __dict__)]`, a
 //! subclass whose bases have no dict), [`NoDict`] where there is none of
 //! its own. An instance of a class made at run time holds
-//! [`LearnedValues`], over the key table its class learns from what its
-//! instances set ([`LearnedKeys`]), as CPython's heap types do. The
+//! `LearnedValues`, over the key table its class learns from what its
+//! instances set (`LearnedKeys`), as CPython's heap types do. The
 //! attribute algorithm sees them all through [`DictView`] and
 //! [`DictViewMut`], which are the same for all.
 
