@@ -76,20 +76,10 @@ fn address<T: ?Sized>(lock: &RwLock<T>) -> usize {
     (lock as *const RwLock<T>).cast::<()>() as usize
 }
 
-/// Records the borrow of the lock at `addr` this thread now takes, given
-/// what it already holds: `Ok(true)` if it already reads it.
-#[inline]
-fn enter(addr: usize, write: bool) -> Result<bool, Error> {
-    if WORD.with(Cell::get) == 0 {
-        // Reads, the more common, store the bare address.
-        WORD.with(|w| w.set(if write { addr | WRITE } else { addr }));
-        return Ok(false);
-    }
-    enter_held(addr, write)
-}
-
-/// [`enter`] on a thread that already borrows something. Cold, so that the
-/// one-borrow path is the straight line in the caller's code.
+/// Records the borrow of the lock at `addr` this thread now takes, on a
+/// thread that already borrows something (the word is not 0): `Ok(true)`
+/// if it already reads it. Cold, so that the one-borrow path is the
+/// straight line in the caller's code.
 #[cold]
 #[inline(never)]
 fn enter_held(addr: usize, write: bool) -> Result<bool, Error> {
@@ -243,10 +233,24 @@ fn leave_more(addr: usize, len: usize) {
     });
 }
 
+// On a thread that borrows nothing, `try_read` and `try_write` take the
+// lock first and store the word after: a locked instruction (the lock's
+// compare-exchange) waits for the stores before it to leave the store
+// buffer, so a store in front of it lengthens it (0.3 ns measured on
+// `write`). Nothing else runs on this thread in between, and a lock that
+// panics (too many readers) leaves nothing recorded.
+
 /// Reads `lock`, or the error of a conflict with this thread's own borrow.
 #[inline]
 pub(crate) fn try_read<T: ?Sized>(lock: &RwLock<T>) -> Result<PyRef<'_, T>, Error> {
-    let again = enter(address(lock), false)?;
+    let addr = address(lock);
+    if WORD.with(Cell::get) == 0 {
+        let guard = lock.read();
+        // Reads, the more common, store the bare address.
+        WORD.with(|w| w.set(addr));
+        return Ok(PyRef { guard, _thread: PhantomData });
+    }
+    let again = enter_held(addr, false)?;
     let guard = if again { lock.read_recursive() } else { lock.read() };
     Ok(PyRef { guard, _thread: PhantomData })
 }
@@ -254,7 +258,13 @@ pub(crate) fn try_read<T: ?Sized>(lock: &RwLock<T>) -> Result<PyRef<'_, T>, Erro
 /// Writes `lock`, or the error of a conflict with this thread's own borrow.
 #[inline]
 pub(crate) fn try_write<T: ?Sized>(lock: &RwLock<T>) -> Result<PyRefMut<'_, T>, Error> {
-    enter(address(lock), true)?;
+    let addr = address(lock);
+    if WORD.with(Cell::get) == 0 {
+        let guard = lock.write();
+        WORD.with(|w| w.set(addr | WRITE));
+        return Ok(PyRefMut { guard, _thread: PhantomData });
+    }
+    enter_held(addr, true)?;
     Ok(PyRefMut { guard: lock.write(), _thread: PhantomData })
 }
 
