@@ -217,3 +217,19 @@ fn threads_learn_keys_of_one_class_at_once() {
         t.join().unwrap();
     }
 }
+
+#[test]
+fn did_you_mean_reads_the_learned_keys_and_the_live_dict() {
+    let (point, _) = regular_points(40);
+    let mut p = point.new_instance().unwrap();
+    p.setattr("x", Value::Int(1)).unwrap();
+    p.setattr("velocity", Value::Int(2)).unwrap();
+    // `x` inline under a learned key, `velocity` learned by this instance.
+    let err = p.getattr("velocty").unwrap_err();
+    assert_eq!(err.to_string(), "'Point' object has no attribute 'velocty'");
+    assert_eq!(err.suggestion(), Some("velocity"));
+    // An unset learned key is no suggestion; a key of the live dict is.
+    assert_eq!(p.getattr("yy").unwrap_err().suggestion(), None);
+    vars(&p).unwrap().insert("height", 3);
+    assert_eq!(p.getattr("heigth").unwrap_err().suggestion(), Some("height"));
+}
