@@ -143,14 +143,15 @@ pub(crate) const LEARNED_KEYS_MAX: usize = 30;
 /// versions is a prefix of the next: a version is an immutable
 /// [`SharedKeys`] and its names' [`NameKey`]s, allocated once (the class
 /// lives until the program ends; at most 30 versions, 22 KiB), and a
-/// reader loads the newest without a lock.
+/// reader loads the newest without a lock. A value stored at index `i`
+/// was stored after key `i` was published, and the instance's own lock
+/// orders that store before any later read, so every version a reader can
+/// load covers it.
 ///
 /// No key is `__dict__` or `__weakref__`: those names are descriptors'
 /// where the class has them, and the attribute algorithm reads a learned
 /// key before it looks for descriptors (a state that sets them makes the
-/// dict live instead). A value stored at index `i` was stored after key `i` was
-/// published, and the instance's own lock orders that store before any
-/// later read, so every version a reader can load covers it.
+/// dict live instead).
 #[derive(Debug)]
 pub(crate) struct LearnedKeys {
     /// `versions[n - 1]`: the table of the first `n` keys learned.
