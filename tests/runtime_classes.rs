@@ -233,3 +233,23 @@ fn did_you_mean_reads_the_learned_keys_and_the_live_dict() {
     vars(&p).unwrap().insert("height", 3);
     assert_eq!(p.getattr("heigth").unwrap_err().suggestion(), Some("height"));
 }
+
+#[test]
+fn a_state_naming_dict_or_weakref_keeps_them_descriptors() {
+    // `obj.__dict__.update(state)`, as `copy` restores a state: the names
+    // become dict entries, while `obj.__dict__` stays the dict itself. The
+    // class learns neither name (the algorithm reads learned keys before
+    // the descriptors), so the dict goes live instead.
+    let python = pyslots_testkit::oracle::run(
+        "K = type('K', (), {})\n\
+         o = K()\n\
+         o.__dict__.update({'a': 1, '__dict__': 5, '__weakref__': 6})\n\
+         print(o.__dict__, o.__weakref__, o.a)\n",
+    );
+    let (k, _) = regular_points(0);
+    let mut o = k.new_instance().unwrap();
+    pyslots::setstate(&mut o, Value::dict([("a", 1), ("__dict__", 5), ("__weakref__", 6)])).unwrap();
+    let ours =
+        format!("{} {} {}", o.getattr("__dict__").unwrap(), o.getattr("__weakref__").unwrap(), o.getattr("a").unwrap());
+    assert_eq!(vec![ours], python);
+}
