@@ -525,6 +525,29 @@ fn runtime_classes() -> Result<(), Error> {
     let size = std::mem::size_of::<Instance>();
     out(format!("{size} bytes, no allocation (CPython: 48 + 2 x 24 = 96)"));
     assert_eq!(size, 40);
+
+    explain("Without __slots__, instances share the keys their class learns from what");
+    explain("they set, as CPython 3.11's do: each keeps only its values.");
+    py("Regular = type('Regular', (), {})", "let regular = Type::new(\"Regular\", &[], Dict::new())?;");
+    let regular = Type::new("Regular", &[], Dict::new())?;
+    py("ps = [Regular() for _ in range(100)]", "let mut ps: Vec<Instance> = ..;");
+    py("for p in ps: p.x = 1.0; p.y = 2.0", "p.setattr(\"x\", 1.0)?; p.setattr(\"y\", 2.0)?;");
+    let mut ps = Vec::new();
+    for _ in 0..100 {
+        let mut p = regular.new_instance().expect("a run-time class");
+        p.setattr("x", 1.0.into())?;
+        p.setattr("y", 2.0.into())?;
+        ps.push(p);
+    }
+    let last = ps.last().expect("100 instances");
+    py("bytes of ps[-1], its values, floats", "total_sizeof(&ps[99])");
+    let bytes = total_sizeof(last);
+    out(format!("{bytes} bytes (CPython: 136)"));
+    assert_eq!(bytes, 128);
+    // Asking for the dict makes it, as in CPython: after the size.
+    py("vars(ps[-1])", "vars(&ps[99])?");
+    out(vars(last)?);
+    assert_eq!(vars(last)?.to_string(), "{'x': 1.0, 'y': 2.0}");
     Ok(())
 }
 
