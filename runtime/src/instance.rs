@@ -196,13 +196,9 @@ impl Instance {
 
     #[inline(always)]
     fn learned_value_mut(&mut self, probe: NameKey, name: &str) -> Option<&mut Value> {
-        let keys = &self.class.keys;
-        let dict = match &mut self.storage {
-            Storage::Dict(d) => d,
-            Storage::Large(l) => l.dict.as_mut()?,
-            Storage::Small(_) | Storage::Slots(_) => return None,
-        };
-        let (_, index) = keys.find_key(probe, name)?;
+        let class = self.class;
+        let dict = self.own_dict_mut()?;
+        let (_, index) = class.keys.find_key(probe, name)?;
         dict.inline_value_mut(index)
     }
 
@@ -416,8 +412,8 @@ impl Hooks for Instance {
         match self.class.dict {
             DictAt::None => None,
             DictAt::Own => {
-                let keys = &self.class.keys;
-                Some(self.own_dict_mut()?.view_mut(keys))
+                let class = self.class;
+                Some(self.own_dict_mut()?.view_mut(&class.keys))
             }
             DictAt::Embedded => self.base_mut()?.dict_view_mut(),
         }
