@@ -274,7 +274,13 @@ impl<'a> Literal<'a> {
 #[allow(dead_code)]
 fn main() {
     let script = match std::env::args().nth(1) {
-        Some(path) => std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}")),
+        Some(path) => match std::fs::read_to_string(&path) {
+            Ok(script) => script,
+            Err(e) => {
+                eprintln!("scripted_classes: cannot read {path}: {e}");
+                std::process::exit(1);
+            }
+        },
         None => SCRIPT.to_owned(),
     };
     for line in run(&script) {
