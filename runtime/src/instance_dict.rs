@@ -92,7 +92,7 @@ impl<const N: usize> DictSlot for InlineValues<N> {
     fn view_mut(&mut self, keys: &'static SharedKeys) -> Option<DictViewMut<'_>> {
         let block = self.block_size();
         let Block { live, values } = &mut *self.0;
-        Some(DictViewMut { keys, values, live, block, learn: None })
+        Some(DictViewMut { keys, store: Store::Fixed { values, live, block } })
     }
 }
 
@@ -110,7 +110,7 @@ impl DictSlot for LazyDict {
     }
     #[inline]
     fn view_mut(&mut self, _: &'static SharedKeys) -> Option<DictViewMut<'_>> {
-        Some(DictViewMut { keys: &NO_KEYS, values: &mut [], live: &mut self.live, block: 0, learn: None })
+        Some(DictViewMut { keys: &NO_KEYS, store: Store::Fixed { values: &mut [], live: &mut self.live, block: 0 } })
     }
 }
 
@@ -158,11 +158,11 @@ pub(crate) struct LearnedKeys {
     versions: [OnceLock<&'static KeysVersion>; LEARNED_KEYS_MAX],
     /// How many keys are learned, published after their version.
     len: AtomicUsize,
-    /// Room left: how many more keys the table may learn. Each new
-    /// instance takes one while more than one is left (CPython's
-    /// `dk_usable`), so that once a class has settled, its instances hold
-    /// values for its keys and one more, not for 30.
-    spare: AtomicUsize,
+    /// How many values a new instance has room for: the most an instance
+    /// has held inline (the highest index it stored, plus one). Once a
+    /// class has settled, its instances are made the size they end up,
+    /// and grow no more.
+    size: AtomicUsize,
     /// Held while a key is learned, so two threads do not append at once.
     learning: Mutex<()>,
 }
@@ -172,7 +172,7 @@ impl Default for LearnedKeys {
         LearnedKeys {
             versions: [const { OnceLock::new() }; LEARNED_KEYS_MAX],
             len: AtomicUsize::new(0),
-            spare: AtomicUsize::new(LEARNED_KEYS_MAX),
+            size: AtomicUsize::new(1),
             learning: Mutex::new(()),
         }
     }
@@ -221,34 +221,35 @@ impl LearnedKeys {
         Some((&version.keys, i))
     }
 
-    /// How many values a new instance has room for: the keys learned and
-    /// the room left, which this instance narrows.
+    /// How many values a new instance has room for.
     fn new_capacity(&self) -> usize {
-        // Relaxed, and not one atomic read-modify-write: two instances
-        // made at once may both take the same unit of room, which only
-        // makes the room shrink more slowly.
-        let mut spare = self.spare.load(Ordering::Relaxed);
-        if spare > 1 {
-            spare -= 1;
-            self.spare.store(spare, Ordering::Relaxed);
+        self.size.load(Ordering::Relaxed).clamp(1, LEARNED_KEYS_MAX)
+    }
+
+    /// An instance has grown to hold `size` values inline: the class's
+    /// next instances are made that size.
+    fn note_size(&self, size: usize) {
+        // A load and a store, not one atomic read-modify-write: two
+        // instances growing at once may lose one's note, and the next
+        // growth notes it again.
+        if size > self.size.load(Ordering::Relaxed) {
+            self.size.store(size.min(LEARNED_KEYS_MAX), Ordering::Relaxed);
         }
-        (self.len.load(Ordering::Relaxed) + spare).clamp(1, LEARNED_KEYS_MAX)
     }
 
     /// The version of the table that has `name` and its index, learning it
-    /// if needed; `None` when it is new and there is no room, or when its
-    /// index would not be below `capacity` (an instance that could not
-    /// store it inline does not spend the class's room).
-    fn learn(&self, name: &str, capacity: usize) -> Option<(&'static SharedKeys, usize)> {
+    /// if needed; `None` when it is new and the table is full, or when its
+    /// index would not be below `reach` (an instance that would not store
+    /// it inline does not spend the class's room).
+    fn learn(&self, name: &str, reach: usize) -> Option<(&'static SharedKeys, usize)> {
         let _learning = self.learning.lock();
         let keys = self.current();
         if let Some(i) = keys.names.iter().position(|k| *k == name) {
             return Some((keys, i));
         }
         let n = keys.names.len();
-        let spare = self.spare.load(Ordering::Relaxed);
         let special = name == "__dict__" || name == "__weakref__";
-        if n >= capacity || n >= LEARNED_KEYS_MAX || spare == 0 || special {
+        if n >= reach || n >= LEARNED_KEYS_MAX || special {
             return None;
         }
         let mut names = keys.names.to_vec();
@@ -257,17 +258,22 @@ impl LearnedKeys {
         let keys = SharedKeys { names: Box::leak(names.into_boxed_slice()) };
         let version: &'static KeysVersion = Box::leak(Box::new(KeysVersion { keys, index }));
         let _ = self.versions[n].set(version);
-        self.spare.store(spare - 1, Ordering::Relaxed);
         self.len.store(n + 1, Ordering::Release);
         Some((&version.keys, n))
     }
 }
 
 /// The instance dict of a class made at run time: the live dict's place
-/// and the values for its class's [`LearnedKeys`], in one allocation
-/// sized when the instance is made. A `Point` whose instances set `x` and
-/// `y` is 16 bytes inline and 16 + 3 × 24 on the heap, once the class has
-/// settled.
+/// and the values for its class's [`LearnedKeys`], in one allocation.
+///
+/// An instance is made with room for as many values as its class's
+/// instances have grown to hold, and grows (by half, up to 30) to store a
+/// learned key beyond its room, if it is dense enough: its values may
+/// reach twice as many as it holds, and four more. A sparser one (an
+/// instance used as a namespace, setting a few of many names) makes its
+/// dict live instead, which holds only what is set. A `Point` whose
+/// instances set `x` and `y` is 16 bytes inline and 16 + 2 × 24 on the
+/// heap.
 #[derive(Debug)]
 pub(crate) struct LearnedValues(Box<Block<[Option<Value>]>>);
 
@@ -276,18 +282,42 @@ fn learned_block<const N: usize>() -> Box<Block<[Option<Value>]>> {
     Box::new(Block { live: OnceLock::new(), values: std::array::from_fn::<_, N, _>(|_| None) })
 }
 
+/// One allocation of `n` values (1 to 30), unsized to a slice.
+fn learned_block_of(n: usize) -> Box<Block<[Option<Value>]>> {
+    macro_rules! sized {
+        ($n:expr; $($size:literal)*) => {
+            match $n { $($size => learned_block::<$size>(),)* _ => learned_block::<LEARNED_KEYS_MAX>() }
+        };
+    }
+    sized!(n; 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29)
+}
+
+/// How far a learned block may reach: the index below which a value may
+/// be stored inline, growing the block if needed.
+fn reach(block: &Block<[Option<Value>]>) -> usize {
+    let present = block.values.iter().filter(|v| v.is_some()).count();
+    block.values.len().max((2 * present + 4).min(LEARNED_KEYS_MAX))
+}
+
+/// Moves a learned block's values into a larger one with room for at
+/// least `min`, and half as many again as it had (so a learning instance
+/// reallocates a few times, not once per key).
+fn grow(block: &mut Box<Block<[Option<Value>]>>, min: usize) {
+    let len = block.values.len();
+    let size = min.max(len + len / 2).min(LEARNED_KEYS_MAX);
+    let mut larger = learned_block_of(size);
+    larger.live = std::mem::take(&mut block.live);
+    for (new, old) in larger.values.iter_mut().zip(block.values.iter_mut()) {
+        *new = old.take();
+    }
+    *block = larger;
+}
+
 impl LearnedValues {
-    /// Every key unset, with room for the keys `keys` has learned and as
-    /// much more as its room left allows.
+    /// Every key unset, with room for as many values as the instances of
+    /// the class that `keys` belongs to have grown to hold.
     pub fn new(keys: &LearnedKeys) -> LearnedValues {
-        macro_rules! sized {
-            ($capacity:expr; $($n:literal)*) => {
-                match $capacity { $($n => learned_block::<$n>(),)* _ => learned_block::<LEARNED_KEYS_MAX>() }
-            };
-        }
-        let block = sized!(keys.new_capacity();
-            1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29);
-        LearnedValues(block)
+        LearnedValues(learned_block_of(keys.new_capacity()))
     }
 
     /// The value at `index` of the class's table, while the values are
@@ -321,9 +351,7 @@ impl LearnedValues {
     /// The dict, to write: a name the table does not have is learned.
     #[inline]
     pub fn view_mut(&mut self, keys: &'static LearnedKeys) -> DictViewMut<'_> {
-        let block = std::mem::size_of_val(&*self.0);
-        let Block { live, values } = &mut *self.0;
-        DictViewMut { keys: keys.current(), values, live, block, learn: Some(keys) }
+        DictViewMut { keys: keys.current(), store: Store::Learned(&mut self.0, keys) }
     }
 }
 
@@ -535,29 +563,61 @@ impl KeySource {
 #[derive(Debug)]
 pub struct DictViewMut<'a> {
     keys: &'static SharedKeys,
-    values: &'a mut [Option<Value>],
-    live: &'a mut OnceLock<PyDict>,
-    block: usize,
-    /// The table that learns the names set, for a class made at run time.
-    learn: Option<&'static LearnedKeys>,
+    store: Store<'a>,
+}
+
+/// Where a [`DictViewMut`] writes: a fixed run of values and the live
+/// dict's place, or the block of a class made at run time, which can grow.
+#[derive(Debug)]
+enum Store<'a> {
+    Fixed {
+        values: &'a mut [Option<Value>],
+        live: &'a mut OnceLock<PyDict>,
+        /// The bytes of the storage's own allocation.
+        block: usize,
+    },
+    /// [`LearnedValues`]' block, and the table that learns the names set.
+    Learned(&'a mut Box<Block<[Option<Value>]>>, &'static LearnedKeys),
 }
 
 impl<'a> DictViewMut<'a> {
+    /// The values and the live dict's place.
+    fn parts(&mut self) -> (&mut [Option<Value>], &mut OnceLock<PyDict>) {
+        match &mut self.store {
+            Store::Fixed { values, live, .. } => (values, live),
+            Store::Learned(block, _) => {
+                let Block { live, values } = &mut ***block;
+                (values, live)
+            }
+        }
+    }
+
     /// The same dict, read.
     #[inline]
     pub fn as_view(&self) -> DictView<'_> {
-        DictView { keys: self.keys, values: self.values, live: self.live, block: self.block }
+        match &self.store {
+            Store::Fixed { values, live, block } => DictView { keys: self.keys, values, live, block: *block },
+            Store::Learned(b, _) => {
+                DictView { keys: self.keys, values: &b.values, live: &b.live, block: std::mem::size_of_val(&***b) }
+            }
+        }
     }
 
     /// The live dict, with the stale inline values (copies left by a
     /// `materialize` through a shared borrow) dropped; `None` while the
     /// values are inline.
     fn live_dict(&mut self) -> Option<&PyDict> {
-        let d = self.live.get_mut()?;
-        for stale in self.values.iter_mut() {
+        let (values, live) = self.parts();
+        let d = live.get_mut()?;
+        for stale in values.iter_mut() {
             *stale = None;
         }
         Some(d)
+    }
+
+    /// Whether the values are inline (there is no live dict).
+    fn is_inline(&mut self) -> bool {
+        self.parts().1.get_mut().is_none()
     }
 
     /// The value present at `index` of the key table `keys`, to overwrite
@@ -565,8 +625,10 @@ impl<'a> DictViewMut<'a> {
     /// `None` where [`set`](DictViewMut::set) applies.
     #[inline]
     pub fn known_value_mut(&mut self, keys: &'static SharedKeys, index: usize) -> Option<&mut Value> {
-        if self.live.get_mut().is_none() && std::ptr::eq(self.keys, keys) {
-            return self.values.get_mut(index)?.as_mut();
+        let same_table = std::ptr::eq(self.keys, keys);
+        let (values, live) = self.parts();
+        if live.get_mut().is_none() && same_table {
+            return values.get_mut(index)?.as_mut();
         }
         None
     }
@@ -576,10 +638,11 @@ impl<'a> DictViewMut<'a> {
     /// anything else (a new name, or a name that must now go last to keep
     /// insertion order) makes the dict live first.
     pub fn set(&mut self, name: &str, value: Value) {
-        if self.live.get_mut().is_none() {
+        if self.is_inline() {
             if let Some(i) = self.inline_index(name) {
-                if self.values[i].is_some() || self.values[i + 1..].iter().all(Option::is_none) {
-                    self.values[i] = Some(value);
+                let (values, _) = self.parts();
+                if values[i].is_some() || values[i + 1..].iter().all(Option::is_none) {
+                    values[i] = Some(value);
                     return;
                 }
             }
@@ -589,17 +652,37 @@ impl<'a> DictViewMut<'a> {
     }
 
     /// Where `name`'s value is stored inline, if it can be: its index in
-    /// the key table, learning it where the table learns.
+    /// the key table, learning it where the table learns, and growing a
+    /// learned block to reach it (see [`LearnedValues`]).
     fn inline_index(&mut self, name: &str) -> Option<usize> {
-        let i = match self.keys.names.iter().position(|k| *k == name) {
-            Some(i) => i,
-            None => {
-                let (keys, i) = self.learn?.learn(name, self.values.len())?;
-                self.keys = keys;
-                i
+        let known = self.keys.names.iter().position(|k| *k == name);
+        match &mut self.store {
+            Store::Fixed { values, .. } => known.filter(|&i| i < values.len()),
+            Store::Learned(block, table) => {
+                if let Some(i) = known.filter(|&i| i < block.values.len()) {
+                    // Instances of the class hold this many values.
+                    table.note_size(i + 1);
+                    return Some(i);
+                }
+                let reach = reach(block);
+                let i = match known {
+                    Some(i) => i,
+                    None => {
+                        let (keys, i) = table.learn(name, reach)?;
+                        self.keys = keys;
+                        i
+                    }
+                };
+                if i >= reach {
+                    return None;
+                }
+                if i >= block.values.len() {
+                    grow(block, i + 1);
+                }
+                table.note_size(i + 1);
+                Some(i)
             }
-        };
-        (i < self.values.len()).then_some(i)
+        }
     }
 
     /// Removes `name`, returning its value.
@@ -608,14 +691,15 @@ impl<'a> DictViewMut<'a> {
             return d.remove(name);
         }
         let i = self.keys.names.iter().position(|k| *k == name)?;
-        self.values.get_mut(i)?.take()
+        self.parts().0.get_mut(i)?.take()
     }
 
     /// `del obj.__dict__`: the instance lets go of its dict (whoever else
     /// holds it keeps it, contents and all) and starts a new, empty one.
     pub fn reset(&mut self) {
-        *self.live = OnceLock::new();
-        for v in self.values.iter_mut() {
+        let (values, live) = self.parts();
+        *live = OnceLock::new();
+        for v in values.iter_mut() {
             *v = None;
         }
     }
@@ -623,20 +707,22 @@ impl<'a> DictViewMut<'a> {
     /// `obj.__dict__ = d`: `d` itself becomes the instance's dict.
     pub fn replace(&mut self, dict: PyDict) {
         self.reset();
-        *self.live = OnceLock::from(dict);
+        *self.parts().1 = OnceLock::from(dict);
     }
 
     /// The live dict, made now from the inline values (moved, not copied)
     /// if there is none yet.
     pub fn materialize(&mut self) -> &PyDict {
-        if self.live.get_mut().is_none() {
-            let mut contents = Dict::with_capacity(self.values.len());
-            for (name, value) in self.keys.names.iter().zip(self.values.iter_mut()) {
+        let names = self.keys.names;
+        let (values, live) = self.parts();
+        if live.get_mut().is_none() {
+            let mut contents = Dict::with_capacity(values.len());
+            for (name, value) in names.iter().zip(values.iter_mut()) {
                 if let Some(value) = value.take() {
                     contents.insert(*name, value);
                 }
             }
-            *self.live = OnceLock::from(PyDict::from(contents));
+            *live = OnceLock::from(PyDict::from(contents));
         }
         self.live_dict().expect("made live just above")
     }
@@ -648,8 +734,10 @@ impl<'a> DictViewMut<'a> {
         if entries.is_empty() {
             return;
         }
-        if self.live.get_mut().is_none() && self.values.is_empty() {
-            let made = self.live.set(PyDict::from(entries));
+        let fixed = matches!(self.store, Store::Fixed { .. });
+        let (values, live) = self.parts();
+        if fixed && live.get_mut().is_none() && values.is_empty() {
+            let made = live.set(PyDict::from(entries));
             debug_assert!(made.is_ok(), "no live dict yet");
             return;
         }
@@ -666,7 +754,8 @@ impl<'a> DictViewMut<'a> {
             return entries;
         }
         let names = self.keys.names;
-        names.iter().zip(self.values.iter_mut()).filter_map(|(k, v)| Some((PyStr::new(k), v.take()?))).collect()
+        let values = self.parts().0;
+        names.iter().zip(values.iter_mut()).filter_map(|(k, v)| Some((PyStr::new(k), v.take()?))).collect()
     }
 }
 
@@ -773,12 +862,13 @@ mod tests {
     fn learned_keys_grow_by_versions_each_a_prefix_of_the_next() {
         let keys: &'static LearnedKeys = Box::leak(Box::default());
         let mut a = LearnedValues::new(keys);
-        assert_eq!(a.0.values.len(), LEARNED_KEYS_MAX - 1, "a learning class gives room");
+        assert_eq!(a.0.values.len(), 1, "a new class's first instance starts small");
         a.view_mut(keys).set("x", Value::from(1));
         let v1 = keys.current();
         a.view_mut(keys).set("y", Value::from(2));
         let v2 = keys.current();
         assert_eq!((v1.names, v2.names), (&["x"][..], &["x", "y"][..]));
+        assert_eq!(a.0.values.len(), 2, "it grew to hold y");
         // Known names take no new version.
         a.view_mut(keys).set("x", Value::from(3));
         assert!(std::ptr::eq(keys.current(), v2));
@@ -787,29 +877,55 @@ mod tests {
     }
 
     #[test]
-    fn settled_classes_size_instances_for_their_keys_and_one_more() {
+    fn settled_classes_make_instances_the_size_they_end_up() {
         let keys: &'static LearnedKeys = Box::leak(Box::default());
-        let sizes: Vec<usize> = (0..40)
-            .map(|_| {
-                let mut v = LearnedValues::new(keys);
-                v.view_mut(keys).set("x", Value::from(1));
-                v.view_mut(keys).set("y", Value::from(2));
-                v.0.values.len()
-            })
-            .collect();
-        assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");
-        assert_eq!(*sizes.last().unwrap(), 3);
-        // One instance too small for a name another learns goes live and
-        // keeps every value.
-        let mut small = LearnedValues::new(keys);
-        let mut other = LearnedValues::new(keys);
-        other.view_mut(keys).set("z", Value::from(0));
-        for (i, name) in ["x", "y", "z", "w"].into_iter().enumerate() {
-            small.view_mut(keys).set(name, Value::from(i as i64));
-        }
-        assert!(small.view(keys).live().is_some());
-        assert_eq!(Value::dict(small.view(keys).entries()).to_string(), "{'x': 0, 'y': 1, 'z': 2, 'w': 3}");
-        assert_eq!(small.view(keys).get("w"), Some(Value::Int(3)));
+        let make = |names: &[&str]| {
+            let mut v = LearnedValues::new(keys);
+            for (i, name) in names.iter().enumerate() {
+                v.view_mut(keys).set(name, Value::from(i as i64));
+            }
+            assert!(v.view(keys).live().is_none(), "{names:?} stay inline");
+            v
+        };
+        let eight = ["a", "b", "c", "d", "e", "f", "g", "h"];
+        // The first instance grows as it learns (1, 2, 3, 4, 6, 9).
+        assert_eq!(make(&eight).0.values.len(), 9);
+        // The next ones are made with room for the eight, and grow no more.
+        assert!((0..5).all(|_| make(&eight).0.values.len() == 8));
+        // One setting a ninth name grows by half; the class notes nine.
+        assert_eq!(make(&[&eight[..], &["i"]].concat()).0.values.len(), 12);
+        assert_eq!(LearnedValues::new(keys).0.values.len(), 9);
+    }
+
+    #[test]
+    fn a_sparse_instance_goes_live_rather_than_grow() {
+        let keys: &'static LearnedKeys = Box::leak(Box::default());
+        let set = |v: &mut LearnedValues, names: &[&str]| {
+            for (i, name) in names.iter().enumerate() {
+                v.view_mut(keys).set(name, Value::from(i as i64));
+            }
+        };
+        let mut dense = LearnedValues::new(keys);
+        set(&mut dense, &["a", "b", "c", "d", "e", "f"]);
+        assert!(dense.view(keys).live().is_none());
+        // Made for six; a first name the class has not learned is beyond
+        // twice what it holds and four more: a namespace-like use, made
+        // live (only what is set is stored), and the class learns nothing.
+        let mut sparse = LearnedValues::new(keys);
+        assert_eq!(sparse.0.values.len(), 6);
+        set(&mut sparse, &["other"]);
+        assert!(sparse.view(keys).live().is_some());
+        let mut sparse = LearnedValues::new(keys);
+        set(&mut sparse, &["a", "other"]);
+        assert!(sparse.view(keys).live().is_some());
+        assert_eq!(Value::dict(sparse.view(keys).entries()).to_string(), "{'a': 0, 'other': 1}");
+        assert_eq!(keys.current().names.len(), 6);
+        // Three set: dense enough to learn a seventh name and grow to it.
+        let mut more = LearnedValues::new(keys);
+        set(&mut more, &["a", "b", "c", "other"]);
+        assert!(more.view(keys).live().is_none());
+        assert_eq!((keys.current().names.len(), more.0.values.len()), (7, 9));
+        assert_eq!(more.view(keys).get("other"), Some(Value::Int(3)));
     }
 
     #[test]
@@ -819,7 +935,8 @@ mod tests {
         for i in 0..LEARNED_KEYS_MAX + 5 {
             v.view_mut(keys).set(&format!("k{i}"), Value::from(i as i64));
         }
-        assert!(keys.current().names.len() < LEARNED_KEYS_MAX);
+        assert_eq!(keys.current().names.len(), LEARNED_KEYS_MAX);
+        assert!(v.view(keys).live().is_some(), "the 31st name made the dict live");
         assert_eq!(v.view(keys).keys().len(), LEARNED_KEYS_MAX + 5);
         let mut w = LearnedValues::new(keys);
         w.view_mut(keys).set("k0", Value::from(0));
