@@ -129,6 +129,7 @@ pub use pyslots_runtime::{
     WeakReferenceable,
 };
 pub use pyslots_runtime::{copy, deepcopy, getstate, setstate, slotnames, try_copy, try_deepcopy};
+pub use pyslots_runtime::{recursion_limit, set_recursion_limit, DEFAULT_RECURSION_LIMIT};
 
 /// Everything a user of pyslots needs: `use pyslots::prelude::*;`.
 pub mod prelude {

@@ -587,8 +587,19 @@ impl gc::Node for DictCell {
         let traverse = |map: &Dict, visit: &mut gc::Visit<'_>| map.values().for_each(|v| v.traverse(visit));
         Some(Box::new(gc::WriteLocked { guard, traverse }))
     }
+    /// Takes out the entries that hold references, as an object's clear
+    /// does: a dict that is an object's `__dict__` keeps its plain
+    /// attributes (numbers, strings) for the object's `Drop` to see.
     fn clear(&self) {
-        gc::clear(&self.map);
+        let taken: Option<Vec<Value>> = self.map.try_write().map(|mut map| {
+            let (keep, take): (Vec<_>, Vec<_>) = std::mem::take(&mut *map)
+                .iter()
+                .map(|(k, v)| (PyStr::new(k), v.clone()))
+                .partition(|(_, v)| !v.may_hold_references());
+            *map = keep.into_iter().collect();
+            take.into_iter().map(|(_, v)| v).collect()
+        });
+        drop(taken);
     }
 }
 

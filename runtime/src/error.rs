@@ -31,6 +31,10 @@ pub enum ErrorKind {
     /// borrow this thread already holds (`Already borrowed`), as PyO3
     /// raises it.
     RuntimeError,
+    /// `RecursionError`: data nested deeper than an operation that must
+    /// recurse goes (`maximum recursion depth exceeded ...`); see the
+    /// README's "Deep and long data" for which operations those are.
+    RecursionError,
 }
 
 impl ErrorKind {
@@ -44,6 +48,7 @@ impl ErrorKind {
             ErrorKind::IndexError => "IndexError",
             ErrorKind::KeyError => "KeyError",
             ErrorKind::RuntimeError => "RuntimeError",
+            ErrorKind::RecursionError => "RecursionError",
         }
     }
 }
@@ -151,6 +156,12 @@ impl Error {
     /// A `RuntimeError` with any message.
     pub fn runtime_error(message: impl Into<Cow<'static, str>>) -> Error {
         Error::new(ErrorKind::RuntimeError, Message::Text(message.into()))
+    }
+
+    /// A `RecursionError` with CPython's message: `maximum recursion depth
+    /// exceeded` and what was being done (`while calling a Python object`).
+    pub fn recursion_error(message: impl Into<Cow<'static, str>>) -> Error {
+        Error::new(ErrorKind::RecursionError, Message::Text(message.into()))
     }
 
     /// A `KeyError`: CPython's message is the key's `repr`.

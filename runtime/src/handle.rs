@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::gc;
 use crate::instance::Instance;
 use crate::layout::Layout;
-use crate::object::{Object, PyClass, WeakReferenceable};
+use crate::object::{take_references, Object, PyClass, WeakReferenceable};
 use crate::trashcan;
 use crate::typeobject::Type;
 use crate::value::Value;
@@ -34,24 +34,25 @@ struct Cell<T: CellValue> {
 /// Dropping the last handle to an object drops the handles it holds, and
 /// so on: a linked list of a million nodes would recurse a million frames
 /// deep and overflow the stack. Like CPython's "trashcan", past a fixed
-/// depth an object is moved out of its cell and queued, and the outermost
-/// drop empties the queue in a loop.
+/// depth what the object holds that can nest (its objects, lists, dicts
+/// and tuples) is taken out and queued, and the outermost drop empties the
+/// queue in a loop. The object itself drops in place, its `Drop` run once,
+/// with those slots unset.
 impl<T: CellValue> Drop for Cell<T> {
     fn drop(&mut self) {
         if trashcan::enter() {
-            // Too deep: leave an empty instance (Python's `__new__`) in the
-            // cell and drop the real one later, from the outermost frame.
-            let value = std::mem::take(self.value.get_mut());
-            trashcan::defer(value);
+            let held = take_references(self.value.get_mut());
+            if !held.is_empty() {
+                trashcan::defer(held);
+            }
         }
     }
 }
 
 /// What a cell can hold: a `#[pyclass_like]` struct (its class is its
 /// type) or an [`Instance`] of a class made at run time (its class is a
-/// value, kept in the cell). `Default` is what a cell holds once the
-/// collector or a deep drop took its contents.
-trait CellValue: Object + Default + Sized {
+/// value, kept in the cell).
+trait CellValue: Object + Sized {
     /// The class as the cell keeps it.
     type Class: Copy + Send + Sync + 'static;
     fn class_of(&self) -> Self::Class;
@@ -703,7 +704,11 @@ impl<T: CellValue> gc::Node for Cell<T> {
         Some(Box::new(gc::WriteLocked { guard, traverse: |obj: &T, visit: &mut gc::Visit<'_>| obj.traverse(visit) }))
     }
     fn clear(&self) {
-        gc::clear(&self.value);
+        // CPython's `tp_clear`: the references go, the object stays, for
+        // its `Drop` to run once when the last of them is gone. They drop
+        // after the lock is released.
+        let held = self.value.try_write().map(|mut obj| take_references(&mut *obj));
+        drop(held);
     }
     fn is_object(&self) -> bool {
         true

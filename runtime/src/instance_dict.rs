@@ -685,6 +685,19 @@ impl<'a> DictViewMut<'a> {
         }
     }
 
+    /// Moves the inline values that hold references (see
+    /// [`Value::may_hold_references`]) into `taken`, for the collector or
+    /// a deferred drop; a live dict is left as it is (a node of its own).
+    pub(crate) fn take_references(&mut self, taken: &mut Vec<Value>) {
+        if self.is_inline() {
+            for value in self.parts().0.iter_mut() {
+                if value.as_ref().is_some_and(Value::may_hold_references) {
+                    taken.extend(value.take());
+                }
+            }
+        }
+    }
+
     /// Removes `name`, returning its value.
     pub fn remove(&mut self, name: &str) -> Option<Value> {
         if let Some(d) = self.live_dict() {

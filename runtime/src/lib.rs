@@ -26,6 +26,7 @@ pub mod member;
 mod name_key;
 pub mod object;
 pub mod pystr;
+mod recursion;
 #[cfg(feature = "serde")]
 pub mod serde_impl;
 pub mod slot;
@@ -49,6 +50,7 @@ pub use list::PyList;
 pub use member::Member;
 pub use object::{Object, PyClass, WeakReferenceable, WeakRefs};
 pub use pystr::PyStr;
+pub use recursion::{recursion_limit, set_recursion_limit, DEFAULT_LIMIT as DEFAULT_RECURSION_LIMIT};
 pub use slot::SlotValue;
 pub use state::{copy, deepcopy, getstate, setstate, slotnames, try_copy, try_deepcopy};
 pub use tuple::PyTuple;

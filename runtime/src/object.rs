@@ -184,6 +184,34 @@ pub trait PyClass: Object + Sized + Default {
     type WeakRefs;
 }
 
+/// Takes out of `obj` every value that holds references (an object, a
+/// list, a dict, a tuple holding one): its slots that hold one are unset
+/// and its dict's inline values that hold one are removed. CPython's
+/// `tp_clear`, which the cycle collector calls to break a cycle, and what
+/// a drop nested too deep defers (the trashcan). The object itself stays
+/// where it is, its `Drop` still to run once, on it; what it keeps are its
+/// plain values (numbers, strings, bytes). A live dict is left in place:
+/// it is a container of its own, which the collector clears if it is
+/// garbage, and whose drop the trashcan bounds.
+///
+/// The values come back so that the caller drops them where it chooses:
+/// after releasing the object's lock, or later.
+pub(crate) fn take_references(obj: &mut dyn Object) -> Vec<Value> {
+    let mut taken = Vec::new();
+    for i in 0..obj.layout().slot_count() {
+        if let crate::class::SlotGet::Found(v) = obj.slot_get_at(i) {
+            if v.may_hold_references() {
+                obj.slot_del_at(i);
+                taken.push(v);
+            }
+        }
+    }
+    if let Some(mut dict) = obj.dict_view_mut() {
+        dict.take_references(&mut taken);
+    }
+    taken
+}
+
 /// Weak-reference support as a type; see [`PyClass::WeakRefs`].
 #[derive(Debug)]
 pub struct WeakRefs<const ON: bool>;

@@ -24,6 +24,7 @@
 //! A list or object reached twice is written twice.
 
 use std::cell::RefCell;
+use std::collections::HashSet;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -37,39 +38,41 @@ use crate::handle::PyObject;
 use crate::list::PyList;
 use crate::object::{Object, PyClass};
 use crate::pystr::PyStr;
+use crate::recursion::Level;
 use crate::state::slotnames;
 use crate::typeobject::Type;
 use crate::value::Value;
 
 thread_local! {
-    /// The containers being serialized on this thread, outermost first.
-    static ACTIVE: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+    /// The containers being serialized on this thread.
+    static ACTIVE: RefCell<HashSet<usize>> = RefCell::new(HashSet::new());
 }
 
-/// Marks container `id` as being serialized until dropped.
-struct Active(usize);
+/// Container `id` being serialized, one level deeper, until dropped.
+struct Active {
+    id: usize,
+    level: Level,
+}
 
 impl Active {
     fn enter<E: ser::Error>(id: usize) -> Result<Active, E> {
-        ACTIVE.with(|a| {
-            let mut a = a.borrow_mut();
-            if a.contains(&id) {
-                return Err(E::custom("Circular reference detected"));
-            }
-            a.push(id);
-            Ok(Active(id))
-        })
+        let level = Level::enter("maximum recursion depth exceeded while serializing an object").map_err(E::custom)?;
+        if !ACTIVE.with(|a| a.borrow_mut().insert(id)) {
+            return Err(E::custom("Circular reference detected"));
+        }
+        Ok(Active { id, level })
+    }
+
+    /// Runs `f`, which serializes the container's contents, on enough
+    /// stack.
+    fn run<R>(&self, f: impl FnOnce() -> R) -> R {
+        self.level.run(f)
     }
 }
 
 impl Drop for Active {
     fn drop(&mut self) {
-        ACTIVE.with(|a| {
-            let mut a = a.borrow_mut();
-            if let Some(i) = a.iter().rposition(|x| *x == self.0) {
-                a.remove(i);
-            }
-        });
+        let _ = ACTIVE.try_with(|a| a.borrow_mut().remove(&self.id));
     }
 }
 
@@ -87,20 +90,14 @@ impl Serialize for Value {
             Value::Float(x) => s.serialize_f64(*x),
             Value::Str(text) => s.serialize_str(text),
             Value::Bytes(b) => s.serialize_bytes(b),
-            Value::Tuple(t) => {
-                let _active = Active::enter::<S::Error>(t.id())?;
-                serialize_seq(t, s)
-            }
-            Value::List(l) => {
-                let _active = Active::enter::<S::Error>(l.id())?;
-                serialize_seq(&l.to_vec(), s)
-            }
+            Value::Tuple(t) => Active::enter::<S::Error>(t.id())?.run(|| serialize_seq(t, s)),
+            Value::List(l) => Active::enter::<S::Error>(l.id())?.run(|| serialize_seq(&l.to_vec(), s)),
             Value::Dict(d) => d.serialize(s),
             Value::Object(o) => {
-                let _active = Active::enter::<S::Error>(o.id())?;
+                let active = Active::enter::<S::Error>(o.id())?;
                 // Read under the lock, write without it.
                 let entries = object_entries(&*o.read());
-                serialize_entries(entries, s)
+                active.run(|| serialize_entries(entries, s))
             }
         }
     }
@@ -147,8 +144,7 @@ impl Serialize for Dict {
 
 impl Serialize for PyDict {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let _active = Active::enter::<S::Error>(self.id())?;
-        serialize_entries(self.items(), s)
+        Active::enter::<S::Error>(self.id())?.run(|| serialize_entries(self.items(), s))
     }
 }
 
@@ -321,9 +317,15 @@ fn visit_dict<'de, A: MapAccess<'de>>(mut map: A) -> Result<Dict, A::Error> {
     Ok(dict)
 }
 
+/// A value nested a million deep deserializes on a stack that grows as
+/// it needs (see [`crate::recursion`]); past that, CPython's
+/// `RecursionError` message. The format may stop sooner: serde_json's
+/// own limit is 128 levels, ciborium's 256.
 impl<'de> Deserialize<'de> for Value {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(ValueVisitor)
+        let level = Level::enter("maximum recursion depth exceeded while deserializing an object")
+            .map_err(de::Error::custom)?;
+        level.run(|| d.deserialize_any(ValueVisitor))
     }
 }
 

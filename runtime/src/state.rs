@@ -16,6 +16,7 @@ use crate::layout::Layout;
 use crate::list::PyList;
 use crate::object::Object;
 use crate::pystr::PyStr;
+use crate::recursion;
 use crate::tuple::PyTuple;
 use crate::value::Value;
 use crate::value_ref::ValueRef;
@@ -291,9 +292,13 @@ pub fn deepcopy(value: &Value) -> Value {
 /// [`deepcopy`], returning the exception CPython raises where it raises
 /// (as [`try_copy`]: a class attribute that hides a base's slot).
 ///
-/// The copy recurses as CPython's does, one native frame per level of
-/// nesting: a chain of objects some hundred thousand long can exhaust the
-/// stack (CPython stops at its recursion limit first).
+/// The copy recurses as CPython's does, a few native frames per level of
+/// nesting, on a stack that grows onto the heap where the thread's runs
+/// low: it completes on any thread down to
+/// [`recursion_limit`](crate::recursion_limit) levels (a million: a linked
+/// list of a million objects), and past that returns CPython's
+/// `RecursionError` (`maximum recursion depth exceeded`; CPython raises it
+/// past 1000).
 ///
 /// A thread keeps the storage of its last deep copy's memo, emptied, for
 /// the next one, if it takes at most 256 KiB (a ring of 1,000 objects
@@ -304,9 +309,11 @@ pub fn try_deepcopy(value: &Value) -> Result<Value, Error> {
     // threshold: the heap shrank and the next copy faulted its pages back
     // in; and the stack grew through a dozen reallocations each time.
     let mut memo = SPARE.try_with(Cell::take).ok().flatten().unwrap_or_default();
+    memo.limit = recursion::recursion_limit();
     let result = memo.deep(value.clone());
     memo.map.clear();
     memo.todo.clear();
+    memo.depth = 0;
     if memo.bytes() <= SPARE_BYTES {
         let _ = SPARE.try_with(|s| s.set(Some(memo)));
     }
@@ -332,6 +339,10 @@ struct Memo {
     /// the levels below and pops it before it returns, so no level
     /// allocates a vector of its own.
     todo: Vec<Todo>,
+    /// How many containers and objects the copy is inside.
+    depth: u32,
+    /// [`recursion::recursion_limit`], read when the copy starts.
+    limit: u32,
 }
 
 /// Hashes an identity (an address) for the memo: one multiplication by an
@@ -406,7 +417,7 @@ enum At {
 
 impl Default for Memo {
     fn default() -> Memo {
-        Memo { map: HashMap::with_capacity_and_hasher(64, Default::default()), todo: Vec::new() }
+        Memo { map: HashMap::with_capacity_and_hasher(64, Default::default()), todo: Vec::new(), depth: 0, limit: 0 }
     }
 }
 
@@ -577,8 +588,32 @@ impl Memo {
         Ok(())
     }
 
+    /// Runs `f`, which copies one level deeper, on enough stack; past
+    /// [`recursion_limit`](recursion::recursion_limit) levels, CPython's
+    /// `RecursionError` with `message`.
+    #[inline(always)]
+    fn nested<R>(&mut self, message: &'static str, f: impl FnOnce(&mut Memo) -> Result<R, Error>) -> Result<R, Error> {
+        if self.depth >= self.limit {
+            return Err(Error::recursion_error(message));
+        }
+        self.depth += 1;
+        let result = recursion::grow(self.depth, || f(self));
+        self.depth -= 1;
+        result
+    }
+
     /// Deep-copies `value`, taking it (the handle moves into the memo).
     fn deep(&mut self, value: Value) -> Result<Value, Error> {
+        match &value {
+            Value::Tuple(_) | Value::List(_) | Value::Dict(_) => self
+                .nested("maximum recursion depth exceeded while calling a Python object", |m| m.deep_container(value)),
+            Value::Object(_) => self.deep_handle(value).map(Value::Object),
+            _ => Ok(value),
+        }
+    }
+
+    /// [`deep`](Memo::deep) of a tuple, a list or a dict.
+    fn deep_container(&mut self, value: Value) -> Result<Value, Error> {
         match &value {
             Value::Tuple(t) => {
                 let t = t.clone();
@@ -652,8 +687,7 @@ impl Memo {
                 y.replace(copy);
                 Ok(Value::Dict(y))
             }
-            Value::Object(_) => self.deep_handle(value).map(Value::Object),
-            _ => Ok(value),
+            _ => unreachable!("deep_container copies a tuple, a list or a dict"),
         }
     }
 
@@ -767,7 +801,7 @@ impl Memo {
         match self.map.get(&o.id()) {
             Some((_, Value::Object(y))) => Ok(y.clone()),
             Some((_, other)) => unreachable!("an object's copy is an object, not {}", other.type_name()),
-            None => self.deep_object(value),
+            None => self.nested("maximum recursion depth exceeded", |m| m.deep_object(value)),
         }
     }
 

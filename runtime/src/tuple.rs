@@ -29,6 +29,10 @@ pub struct PyTuple(Arc<TupleCell>);
 struct TupleCell {
     gc: gc::Header,
     items: Box<[Value]>,
+    /// Whether an item can hold references, so the collector tracks the
+    /// tuple: a tuple holding this one reads it here, instead of walking
+    /// every tuple nested inside (quadratic, and recursive, on a deep one).
+    tracked: bool,
 }
 
 /// A tuple nested a million deep drops in a loop, not a million frames.
@@ -45,11 +49,19 @@ impl PyTuple {
     /// A tuple of `items`. The cycle collector tracks it if an item can
     /// hold references (an object, a list, a dict, a tracked tuple).
     pub fn new(items: Vec<Value>) -> PyTuple {
-        let cell = Arc::new(TupleCell { gc: gc::Header::new(), items: items.into_boxed_slice() });
-        if cell.items.iter().any(Value::may_hold_references) {
+        let tracked = items.iter().any(Value::may_hold_references);
+        let cell = Arc::new(TupleCell { gc: gc::Header::new(), items: items.into_boxed_slice(), tracked });
+        if tracked {
             gc::track(Arc::downgrade(&cell) as Weak<dyn gc::Node>);
         }
         PyTuple(cell)
+    }
+
+    /// Whether the collector tracks the tuple: an item can hold references
+    /// (an object, a list, a dict, a tracked tuple).
+    #[inline]
+    pub(crate) fn is_tracked(&self) -> bool {
+        self.0.tracked
     }
 
     /// Reports this handle to the cycle collector (see [`Value::traverse`]).

@@ -272,7 +272,7 @@ impl Value {
     pub(crate) fn may_hold_references(&self) -> bool {
         match self {
             Value::Object(_) | Value::List(_) | Value::Dict(_) => true,
-            Value::Tuple(t) => t.iter().any(Value::may_hold_references),
+            Value::Tuple(t) => t.is_tracked(),
             _ => false,
         }
     }
@@ -455,114 +455,202 @@ impl Value {
 
     fn write_repr(&self, f: &mut dyn fmt::Write) -> fmt::Result {
         match self {
-            Value::None => f.write_str("None"),
-            Value::Bool(true) => f.write_str("True"),
-            Value::Bool(false) => f.write_str("False"),
-            Value::Int(i) => write!(f, "{i}"),
-            Value::BigInt(n) => write!(f, "{n}"),
-            Value::Float(x) => write_float_repr(f, *x),
-            Value::Str(s) => pystr::write_repr(f, s),
-            Value::Bytes(b) => bytes::write_repr(f, b),
-            Value::Tuple(t) => write_tuple_repr(f, t),
-            Value::List(l) => write_list_repr(f, l),
-            Value::Dict(d) => write_dict_repr(f, d),
-            Value::Object(o) => write!(f, "{o}"),
+            Value::Tuple(_) | Value::List(_) | Value::Dict(_) => Repr::default().write(f, self),
+            scalar => write_scalar_repr(f, scalar),
         }
     }
 }
 
-/// How deep container reprs nest before `...` stands for the rest (CPython
-/// raises `RecursionError` near its recursion limit, 1000).
-const MAX_REPR_DEPTH: usize = 800;
+/// The repr of a value that holds no other values.
+fn write_scalar_repr(f: &mut dyn fmt::Write, value: &Value) -> fmt::Result {
+    match value {
+        Value::None => f.write_str("None"),
+        Value::Bool(true) => f.write_str("True"),
+        Value::Bool(false) => f.write_str("False"),
+        Value::Int(i) => write!(f, "{i}"),
+        Value::BigInt(n) => write!(f, "{n}"),
+        Value::Float(x) => write_float_repr(f, *x),
+        Value::Str(s) => pystr::write_repr(f, s),
+        Value::Bytes(b) => bytes::write_repr(f, b),
+        Value::Object(o) => write!(f, "{o}"),
+        Value::Tuple(_) | Value::List(_) | Value::Dict(_) => unreachable!("a container is no scalar"),
+    }
+}
 
 thread_local! {
     /// The containers whose repr is being written on this thread, as
-    /// CPython's `Py_ReprEnter`.
-    static REPR_STACK: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+    /// CPython's `Py_ReprEnter`: one met again inside itself is `[...]`.
+    static REPR_ACTIVE: RefCell<HashSet<usize>> = RefCell::new(HashSet::new());
 }
 
-/// Writes a container's repr with `body`, or `placeholder` if that very
-/// container is already being written further up (or the nesting is too
-/// deep).
-fn with_repr_guard(
-    f: &mut dyn fmt::Write,
-    id: usize,
-    placeholder: &str,
-    body: impl FnOnce(&mut dyn fmt::Write) -> fmt::Result,
-) -> fmt::Result {
-    let entered = REPR_STACK.with(|s| {
-        let mut stack = s.borrow_mut();
-        if stack.contains(&id) || stack.len() >= MAX_REPR_DEPTH {
-            false
-        } else {
-            stack.push(id);
-            true
-        }
-    });
-    if !entered {
-        return f.write_str(placeholder);
-    }
-    struct Leave;
-    impl Drop for Leave {
-        fn drop(&mut self) {
-            REPR_STACK.with(|s| s.borrow_mut().pop());
-        }
-    }
-    let _leave = Leave;
-    body(f)
+/// A container's repr being written: its items (a snapshot for a list or a
+/// dict, so that no lock is held while they write themselves) and how far.
+enum Frame {
+    Items { items: Items, next: usize, close: &'static str, id: Option<usize> },
+    Entries { entries: Vec<(PyStr, Value)>, next: usize, id: Option<usize> },
 }
 
-fn write_items(f: &mut dyn fmt::Write, items: &[Value]) -> fmt::Result {
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            f.write_str(", ")?;
+enum Items {
+    List(Vec<Value>),
+    Tuple(PyTuple),
+}
+
+impl Items {
+    fn as_slice(&self) -> &[Value] {
+        match self {
+            Items::List(v) => v,
+            Items::Tuple(t) => t,
         }
-        item.write_repr(f)?;
     }
-    Ok(())
+}
+
+/// Writes reprs of nested containers without recursion: one [`Frame`] per
+/// container open, on a vector, so a list nested a million deep is written
+/// whole on any stack (CPython raises `RecursionError` past its limit).
+/// Containers it entered leave [`REPR_ACTIVE`] when it is dropped, even
+/// after a write error.
+#[derive(Default)]
+struct Repr {
+    stack: Vec<Frame>,
+}
+
+impl Drop for Repr {
+    fn drop(&mut self) {
+        let ids: Vec<usize> = self
+            .stack
+            .iter()
+            .filter_map(|frame| match frame {
+                Frame::Items { id, .. } | Frame::Entries { id, .. } => *id,
+            })
+            .collect();
+        if !ids.is_empty() {
+            let _ = REPR_ACTIVE.try_with(|a| {
+                let mut a = a.borrow_mut();
+                for id in ids {
+                    a.remove(&id);
+                }
+            });
+        }
+    }
+}
+
+impl Repr {
+    /// Writes `value`'s repr.
+    fn write(mut self, f: &mut dyn fmt::Write, value: &Value) -> fmt::Result {
+        self.open(f, value)?;
+        self.run(f)
+    }
+
+    /// Writes `Dict`'s entries as a dict's repr (an unshared dict has no
+    /// identity to guard).
+    fn write_entries(mut self, f: &mut dyn fmt::Write, entries: Vec<(PyStr, Value)>) -> fmt::Result {
+        f.write_str("{")?;
+        self.stack.push(Frame::Entries { entries, next: 0, id: None });
+        self.run(f)
+    }
+
+    /// Marks container `id` as being written; false if it already is.
+    fn enter(id: usize) -> bool {
+        REPR_ACTIVE.with(|a| a.borrow_mut().insert(id))
+    }
+
+    /// Writes a scalar, or opens a container: its opening bracket, and a
+    /// frame for its items; a container already open further up is `[...]`.
+    fn open(&mut self, f: &mut dyn fmt::Write, value: &Value) -> fmt::Result {
+        match value {
+            Value::List(l) => {
+                if !Repr::enter(l.id()) {
+                    return f.write_str("[...]");
+                }
+                self.stack.push(Frame::Items { items: Items::List(l.to_vec()), next: 0, close: "]", id: Some(l.id()) });
+                f.write_str("[")
+            }
+            Value::Tuple(t) => {
+                if !Repr::enter(t.id()) {
+                    return f.write_str("(...)");
+                }
+                let close = if t.len() == 1 { ",)" } else { ")" };
+                self.stack.push(Frame::Items { items: Items::Tuple(t.clone()), next: 0, close, id: Some(t.id()) });
+                f.write_str("(")
+            }
+            Value::Dict(d) => {
+                if !Repr::enter(d.id()) {
+                    return f.write_str("{...}");
+                }
+                self.stack.push(Frame::Entries { entries: d.items(), next: 0, id: Some(d.id()) });
+                f.write_str("{")
+            }
+            scalar => write_scalar_repr(f, scalar),
+        }
+    }
+
+    /// Writes the open containers' items, innermost first, until all are
+    /// closed.
+    fn run(&mut self, f: &mut dyn fmt::Write) -> fmt::Result {
+        while let Some(frame) = self.stack.last_mut() {
+            let item = match frame {
+                Frame::Items { items, next, .. } if *next < items.as_slice().len() => {
+                    if *next > 0 {
+                        f.write_str(", ")?;
+                    }
+                    *next += 1;
+                    items.as_slice()[*next - 1].clone()
+                }
+                Frame::Entries { entries, next, .. } if *next < entries.len() => {
+                    if *next > 0 {
+                        f.write_str(", ")?;
+                    }
+                    let (k, v) = &entries[*next];
+                    *next += 1;
+                    pystr::write_repr(f, k)?;
+                    f.write_str(": ")?;
+                    v.clone()
+                }
+                Frame::Items { close, id, .. } => {
+                    f.write_str(close)?;
+                    let id = *id;
+                    self.close(id);
+                    continue;
+                }
+                Frame::Entries { id, .. } => {
+                    f.write_str("}")?;
+                    let id = *id;
+                    self.close(id);
+                    continue;
+                }
+            };
+            self.open(f, &item)?;
+        }
+        Ok(())
+    }
+
+    /// Closes the innermost container.
+    fn close(&mut self, id: Option<usize>) {
+        self.stack.pop();
+        if let Some(id) = id {
+            REPR_ACTIVE.with(|a| a.borrow_mut().remove(&id));
+        }
+    }
 }
 
 pub(crate) fn write_list_repr(f: &mut dyn fmt::Write, list: &PyList) -> fmt::Result {
-    with_repr_guard(f, list.id(), "[...]", |f| {
-        // A snapshot: no lock is held while the items (which may be this
-        // list's neighbours, or objects) write themselves.
-        let items = list.to_vec();
-        f.write_str("[")?;
-        write_items(f, &items)?;
-        f.write_str("]")
-    })
+    Repr::default().write(f, &Value::List(list.clone()))
 }
 
 pub(crate) fn write_tuple_repr(f: &mut dyn fmt::Write, tuple: &PyTuple) -> fmt::Result {
-    with_repr_guard(f, tuple.id(), "(...)", |f| {
-        f.write_str("(")?;
-        write_items(f, tuple)?;
-        f.write_str(if tuple.len() == 1 { ",)" } else { ")" })
-    })
+    Repr::default().write(f, &Value::Tuple(tuple.clone()))
 }
 
 pub(crate) fn write_dict_repr(f: &mut dyn fmt::Write, dict: &PyDict) -> fmt::Result {
-    with_repr_guard(f, dict.id(), "{...}", |f| {
-        let entries = dict.items();
-        write_entries_repr(f, entries.iter().map(|(k, v)| (k.as_str(), v)))
-    })
+    Repr::default().write(f, &Value::Dict(dict.clone()))
 }
 
-/// `{'k': v, ...}`.
+/// `{'k': v, ...}`: the repr of a dict's entries.
 pub(crate) fn write_entries_repr<'a>(
     f: &mut dyn fmt::Write,
     entries: impl Iterator<Item = (&'a str, &'a Value)>,
 ) -> fmt::Result {
-    f.write_str("{")?;
-    for (i, (k, v)) in entries.enumerate() {
-        if i > 0 {
-            f.write_str(", ")?;
-        }
-        pystr::write_repr(f, k)?;
-        f.write_str(": ")?;
-        v.write_repr(f)?;
-    }
-    f.write_str("}")
+    Repr::default().write_entries(f, entries.map(|(k, v)| (PyStr::new(k), v.clone())).collect())
 }
 
 /// `Debug` is the same Python `repr` as `Display`, so that `{:?}` of a
@@ -640,6 +728,7 @@ mod hash {
 
     use super::Value;
     use crate::error::Error;
+    use crate::tuple::PyTuple;
 
     /// `sys.hash_info.modulus`: the Mersenne prime 2**61 - 1.
     const MODULUS: u64 = (1 << 61) - 1;
@@ -649,6 +738,60 @@ mod hash {
     const INF: i64 = 314_159;
 
     pub(super) fn py_hash(value: &Value) -> Result<i64, Error> {
+        match value {
+            Value::Tuple(t) => tuple_hash(t),
+            other => flat_hash(other),
+        }
+    }
+
+    /// CPython 3.11's `tuplehash` (xxHash's round over the items' hashes),
+    /// over tuples nested to any depth without recursion: a stack of the
+    /// tuples being hashed, each with its accumulator.
+    fn tuple_hash(t: &PyTuple) -> Result<i64, Error> {
+        const PRIME_1: u64 = 11_400_714_785_074_694_791;
+        const PRIME_2: u64 = 14_029_467_366_897_019_727;
+        const PRIME_5: u64 = 2_870_177_450_012_600_261;
+        fn round(acc: u64, lane: i64) -> u64 {
+            acc.wrapping_add((lane as u64).wrapping_mul(PRIME_2)).rotate_left(31).wrapping_mul(PRIME_1)
+        }
+        fn finish(acc: u64, len: usize) -> i64 {
+            let acc = acc.wrapping_add((len as u64) ^ (PRIME_5 ^ 3_527_539));
+            if acc == u64::MAX {
+                1_546_275_796
+            } else {
+                acc as i64
+            }
+        }
+        struct Frame {
+            tuple: PyTuple,
+            next: usize,
+            acc: u64,
+        }
+        let mut stack = vec![Frame { tuple: t.clone(), next: 0, acc: PRIME_5 }];
+        loop {
+            let top = stack.last_mut().expect("the outermost tuple is open until it returns");
+            if let Some(item) = top.tuple.get(top.next) {
+                top.next += 1;
+                match item {
+                    Value::Tuple(inner) => {
+                        let tuple = inner.clone();
+                        stack.push(Frame { tuple, next: 0, acc: PRIME_5 });
+                    }
+                    other => top.acc = round(top.acc, flat_hash(other)?),
+                }
+                continue;
+            }
+            let hash = finish(top.acc, top.tuple.len());
+            stack.pop();
+            match stack.last_mut() {
+                Some(parent) => parent.acc = round(parent.acc, hash),
+                None => return Ok(hash),
+            }
+        }
+    }
+
+    /// `hash()` of anything but a tuple.
+    fn flat_hash(value: &Value) -> Result<i64, Error> {
         Ok(match value {
             // CPython 3.11 hashes None by address; any constant serves.
             Value::None => 0x5f3e_a9d1,
@@ -661,26 +804,7 @@ mod hash {
             Value::Float(x) => float(*x),
             Value::Str(s) => stable(s.as_str()),
             Value::Bytes(b) => stable(b.as_bytes()),
-            Value::Tuple(t) => {
-                // CPython 3.11's tuplehash: xxHash's round over the items'
-                // hashes.
-                const PRIME_1: u64 = 11_400_714_785_074_694_791;
-                const PRIME_2: u64 = 14_029_467_366_897_019_727;
-                const PRIME_5: u64 = 2_870_177_450_012_600_261;
-                let mut acc = PRIME_5;
-                for item in t.iter() {
-                    let lane = py_hash(item)? as u64;
-                    acc = acc.wrapping_add(lane.wrapping_mul(PRIME_2));
-                    acc = acc.rotate_left(31);
-                    acc = acc.wrapping_mul(PRIME_1);
-                }
-                acc = acc.wrapping_add((t.len() as u64) ^ (PRIME_5 ^ 3_527_539));
-                if acc == u64::MAX {
-                    1_546_275_796
-                } else {
-                    acc as i64
-                }
-            }
+            Value::Tuple(t) => return tuple_hash(t),
             Value::List(_) | Value::Dict(_) => {
                 return Err(Error::type_error(format!("unhashable type: '{}'", value.type_name())));
             }
