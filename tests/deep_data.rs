@@ -243,3 +243,70 @@ fn past_the_limit_deep_copies_raise_recursion_error() {
         assert_eq!(list, nested_list(300));
     });
 }
+
+#[test]
+fn heap_sizes_of_deep_and_cyclic_containers_are_finite() {
+    on_small_stack(|| {
+        let deep = nested_list(DEEP);
+        let one = nested_list(1).heap_size() - nested_list(0).heap_size();
+        assert_eq!(deep.heap_size(), DEEP * one);
+        // A list that holds itself, in an object: measured once.
+        let l = PyList::new();
+        l.push(Value::List(l.clone()));
+        let mut link = Link::default();
+        link.setattr("next", Value::List(l.clone())).unwrap();
+        let size = pyslots::total_sizeof(&link);
+        assert!(size > std::mem::size_of::<Link>() && size < 1024, "{size}");
+        l.clear();
+    });
+}
+
+#[cfg(feature = "serde")]
+mod serde_deep {
+    use super::*;
+
+    #[test]
+    fn a_deep_list_serializes_and_deserializes() {
+        on_small_stack(|| {
+            let deep = nested_list(DEEP);
+            let json = serde_json::to_string(&deep).unwrap();
+            assert_eq!(json, expected_repr(DEEP, "[", "0", "]"));
+            // serde_json stops at 128 levels unless told otherwise.
+            let mut de = serde_json::Deserializer::from_str(&json);
+            de.disable_recursion_limit();
+            let back: Value = serde::Deserialize::deserialize(&mut de).unwrap();
+            assert!(back == deep);
+            let err = serde_json::from_str::<Value>(&json).unwrap_err();
+            assert!(err.to_string().starts_with("recursion limit exceeded"), "{err}");
+        });
+    }
+
+    #[test]
+    fn a_million_long_chain_serializes() {
+        on_small_stack(|| {
+            let head = Value::from(typed_chain(LONG));
+            let json = serde_json::to_string(&head).unwrap();
+            // The last node's `next` is `None`.
+            assert_eq!(json, format!("{}null{}", "{\"next\":".repeat(LONG), "}".repeat(LONG)));
+        });
+    }
+
+    #[test]
+    fn past_the_limit_serde_raises_recursion_error() {
+        on_small_stack(|| {
+            let deep = nested_list(300);
+            let json = serde_json::to_string(&deep).unwrap();
+            pyslots::set_recursion_limit(200);
+            let ser = serde_json::to_string(&deep).unwrap_err();
+            let mut de = serde_json::Deserializer::from_str(&json);
+            de.disable_recursion_limit();
+            let de = <Value as serde::Deserialize>::deserialize(&mut de).unwrap_err();
+            pyslots::set_recursion_limit(pyslots::DEFAULT_RECURSION_LIMIT);
+            assert_eq!(ser.to_string(), "maximum recursion depth exceeded while serializing an object");
+            assert!(
+                de.to_string().starts_with("maximum recursion depth exceeded while deserializing an object"),
+                "{de}"
+            );
+        });
+    }
+}

@@ -282,7 +282,13 @@ impl Dict {
     /// (hash, key, value) entries and table of indices with one control
     /// byte each once more) and what its keys and values own.
     pub fn heap_size(&self) -> usize {
-        let contents = self.entries().map(|(k, v)| k.heap_size() + v.heap_size()).sum::<usize>();
+        self.own_heap_size() + value::nested_heap_size(self.values())
+    }
+
+    /// The bytes of the dict's own storage and its keys' contents, its
+    /// values' contents aside.
+    pub(crate) fn own_heap_size(&self) -> usize {
+        let keys = self.entries().map(|(k, _)| k.heap_size()).sum::<usize>();
         let map = match &self.map {
             Map::One(_) => 0,
             Map::Small(v) => v.capacity() * size_of::<Entry>(),
@@ -294,7 +300,7 @@ impl Dict {
                     + 16
             }
         };
-        map + contents
+        map + keys
     }
 }
 
@@ -555,7 +561,12 @@ impl PyDict {
     /// Heap bytes of the dict: the shared cell, the map and what its keys
     /// and values own.
     pub fn heap_size(&self) -> usize {
-        2 * size_of::<usize>() + size_of::<DictCell>() + self.read().heap_size()
+        value::nested_heap_size([&Value::Dict(self.clone())])
+    }
+
+    /// The bytes of the shared cell and of `map`'s own storage and keys.
+    pub(crate) fn own_heap_size(map: &Dict) -> usize {
+        2 * size_of::<usize>() + size_of::<DictCell>() + map.own_heap_size()
     }
 }
 

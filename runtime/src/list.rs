@@ -140,11 +140,13 @@ impl PyList {
     /// Heap bytes of the list: the shared cell, the item buffer and what
     /// the items own.
     pub fn heap_size(&self) -> usize {
-        let items = self.read();
-        2 * std::mem::size_of::<usize>()
-            + std::mem::size_of::<ListCell>()
-            + items.capacity() * std::mem::size_of::<Value>()
-            + items.iter().map(Value::heap_size).sum::<usize>()
+        value::nested_heap_size([&Value::List(self.clone())])
+    }
+
+    /// The bytes of a list's own allocations, its items' contents aside:
+    /// the shared cell and `capacity` items.
+    pub(crate) fn own_heap_size(capacity: usize) -> usize {
+        2 * std::mem::size_of::<usize>() + std::mem::size_of::<ListCell>() + capacity * std::mem::size_of::<Value>()
     }
 }
 

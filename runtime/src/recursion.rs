@@ -84,6 +84,7 @@ pub(crate) fn grow<R>(depth: u32, f: impl FnOnce() -> R) -> R {
 /// formats), counted per thread.
 #[cfg(feature = "serde")]
 mod per_thread {
+    use std::cell::Cell;
 
     use super::{grow, recursion_limit};
     use crate::error::Error;

@@ -87,10 +87,15 @@ impl PyTuple {
 
     /// Heap bytes of the tuple: the shared cell, the items and what they own.
     pub fn heap_size(&self) -> usize {
+        value::nested_heap_size([&Value::Tuple(self.clone())])
+    }
+
+    /// The bytes of the tuple's own allocations, its items' contents
+    /// aside: the shared cell and the items.
+    pub(crate) fn own_heap_size(&self) -> usize {
         2 * std::mem::size_of::<usize>()
             + std::mem::size_of::<TupleCell>()
             + std::mem::size_of_val::<[Value]>(&self.0.items)
-            + self.0.items.iter().map(Value::heap_size).sum::<usize>()
     }
 }
 

@@ -278,16 +278,16 @@ impl Value {
     }
 
     /// Heap bytes this value owns: a long string's or bytes' buffer, a big
-    /// integer, a list's, tuple's or dict's contents. An `Object` is a
-    /// separately sized object and counts nothing.
+    /// integer, a list's, tuple's or dict's contents (nested to any depth,
+    /// without recursion; a container reached twice, or through a cycle,
+    /// counted once). An `Object` is a separately sized object and counts
+    /// nothing.
     pub fn heap_size(&self) -> usize {
         match self {
             Value::Str(s) => s.heap_size(),
             Value::Bytes(b) => b.heap_size(),
             Value::BigInt(n) => n.heap_size(),
-            Value::Tuple(t) => t.heap_size(),
-            Value::List(l) => l.heap_size(),
-            Value::Dict(d) => d.heap_size(),
+            Value::Tuple(_) | Value::List(_) | Value::Dict(_) => nested_heap_size(std::slice::from_ref(self)),
             Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Object(_) => 0,
         }
     }
@@ -311,6 +311,44 @@ impl Value {
     pub fn py_hash(&self) -> Result<i64, Error> {
         hash::py_hash(self)
     }
+}
+
+/// Heap bytes of `values` and of every container nested in them, each
+/// container once: a work list, not recursion, so a list nested a million
+/// deep (or one that holds itself) is measured on any stack.
+pub(crate) fn nested_heap_size<'a>(values: impl IntoIterator<Item = &'a Value>) -> usize {
+    fn take(v: &Value, work: &mut Vec<Value>) -> usize {
+        match v {
+            Value::Tuple(_) | Value::List(_) | Value::Dict(_) => {
+                work.push(v.clone());
+                0
+            }
+            scalar => scalar.heap_size(),
+        }
+    }
+    let mut work: Vec<Value> = Vec::new();
+    let mut total: usize = values.into_iter().map(|v| take(v, &mut work)).sum();
+    let mut seen: HashSet<usize> = HashSet::new();
+    while let Some(container) = work.pop() {
+        match &container {
+            Value::List(l) if seen.insert(l.id()) => {
+                let items = l.read();
+                total += PyList::own_heap_size(items.capacity());
+                total += items.iter().map(|v| take(v, &mut work)).sum::<usize>();
+            }
+            Value::Tuple(t) if seen.insert(t.id()) => {
+                total += t.own_heap_size();
+                total += t.iter().map(|v| take(v, &mut work)).sum::<usize>();
+            }
+            Value::Dict(d) if seen.insert(d.id()) => {
+                let map = d.read();
+                total += PyDict::own_heap_size(&map);
+                total += map.values().map(|v| take(v, &mut work)).sum::<usize>();
+            }
+            _ => {}
+        }
+    }
+    total
 }
 
 /// Which `==`.
