@@ -20,8 +20,8 @@ use crate::value::Value;
 use crate::value_ref::ValueRef;
 
 pub use crate::instance_dict::{
-    dict_heap_size, dict_traverse, DictIf, DictSel, DictSlot, DictView, DictViewMut, InlineValues,
-    LazyDict, NoDict, SharedKeys, NO_KEYS,
+    dict_heap_size, dict_traverse, DictIf, DictSel, DictSlot, DictView, DictViewMut, InlineValues, LazyDict, NoDict,
+    SharedKeys, NO_KEYS,
 };
 
 /// [`ClassImpl::slot_index`] of a name that a class attribute hides.
@@ -199,8 +199,8 @@ pub trait ClassImpl: PyClass {
 /// stored (a diamond's second side, which adds no storage to the first)
 /// is not held: there is no second copy of the shared base to lend.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` holds no `{B}`",
-    label = "`{B}` is not stored in `{Self}`",
+    message = "`{B}` is not stored here: `{Self}` holds no `{B}`",
+    label = "no `{B}` to lend",
     note = "a class stores one base, CPython's `__base__` (the first base whose lay-out is the most derived); a \
             diamond's other sides add no storage and are not stored, so their shared base has one copy: reach their \
             slots through the stored base, by name, or through a member"

@@ -983,9 +983,10 @@ fn stored_base(class: &Class) -> Option<StoredBase> {
     let selector = if bases.len() == 1 {
         quote!(#pv::StoredIf<true, #first, #pv::NoBase>)
     } else {
-        bases.iter().enumerate().rev().fold(quote!(#pv::NoBase), |rest, (k, base)| {
-            quote!(#pv::StoredIf<{ #pv::best_base_index(#consts) == #k }, #base, #rest>)
-        })
+        bases.iter().enumerate().rev().fold(
+            quote!(#pv::NoBase),
+            |rest, (k, base)| quote!(#pv::StoredIf<{ #pv::best_base_index(#consts) == #k }, #base, #rest>),
+        )
     };
     let ty = if bases.len() == 1 { quote!(#first) } else { quote!(<#selector as #pv::Stored>::Type) };
     Some(StoredBase { ty, selector, param })
