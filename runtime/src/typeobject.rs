@@ -266,11 +266,18 @@ impl Type {
     ///   (`Cannot create a consistent method resolution\norder (MRO) for
     ///   bases A, B`).
     ///
-    /// One limit of pyslots' own: an instance embeds the Rust instance of
-    /// at most one `#[pyclass_like]` class, so the compile-time classes
-    /// among the bases (and theirs) must form one line of descent (a
-    /// `TypeError` otherwise). A compile-time base must come from
-    /// [`Type::of`], which knows how to make its instances.
+    /// Every combination of bases CPython accepts is accepted, compile-time
+    /// classes among them or not (`IPv4Address(_BaseV4, _BaseAddress)`,
+    /// bases with `__slots__ = ()`). An instance embeds the Rust instance of
+    /// at most one `#[pyclass_like]` class: the first compile-time class
+    /// along its line of stored bases (CPython's `__base__` chain, see
+    /// [`Layout::best_base`]). Every other base adds no slots to that line
+    /// (else the lay-outs conflict), so it needs no storage of its own: a
+    /// compile-time class off the line is not embedded (nor reachable
+    /// through [`Instance::base_as`]; its slots and dict by name are the
+    /// instance's), and a dict it has, the class has as its own. The
+    /// embedded class must come from [`Type::of`], which knows how to make
+    /// its instances.
     pub fn new(name: &str, bases: &[Type], namespace: Dict) -> Result<Type, Error> {
         Builder::new(name, bases, namespace)?.build()
     }
