@@ -151,7 +151,8 @@ pub mod __private {
     pub use pyslots_runtime::class::*;
     pub use pyslots_runtime::gc::Visit;
     pub use pyslots_runtime::layout::{
-        any_has_dict, any_has_slot, any_has_weakref, depth_first_is_mro, layout_conflict, mro_conflict, Literal,
+        any_has_dict, any_has_slot, any_has_weakref, best_base_has_dict, best_base_index, layout_conflict,
+        lookup_by_stored_base, mro_conflict, secondary_dict, Literal,
     };
     pub use pyslots_runtime::slot::{SetFlags, SlotValue};
     pub use pyslots_runtime::{Error, Layout, PyClass, Value, WeakRefs};

@@ -130,7 +130,8 @@ class C(A2, A):
     __slots__ = ['c']
 ";
 
-// Two regular bases: one dict holding what both set.
+// Two regular bases: one dict. Only the first is stored (`Aged` adds no
+// storage to it), so `new` takes `Named` alone; `age` is set by name.
 #[pyclass_like]
 struct Named {
     name: String,
@@ -154,9 +155,8 @@ class Aged:
     def __init__(self, age):
         self.age = age
 class NamedAged(Named, Aged):
-    def __init__(self, name, age, city):
+    def __init__(self, name, city):
         Named.__init__(self, name)
-        Aged.__init__(self, age)
         self.city = city
 ";
 
@@ -195,6 +195,109 @@ class Named:
         self.name = name
 class SlotsAndDict(A, Named):
     __slots__ = ['k']
+";
+
+// A diamond: Bottom(Left, Right) over Top stores Top once (inside Left,
+// the stored base); Right adds no storage and is not stored.
+#[pyclass_like]
+#[slots(a, u)]
+struct Top {
+    a: i64,
+}
+
+#[pyclass_like(extends = Top)]
+#[slots()]
+struct Left;
+
+#[pyclass_like(extends = Top)]
+#[slots()]
+struct Right;
+
+#[pyclass_like(extends(Left, Right))]
+#[slots(d)]
+struct Bottom {
+    d: i64,
+}
+
+const DIAMOND: &str = "
+class Top:
+    __slots__ = ('a', 'u')
+    def __init__(self, a):
+        self.a = a
+class Left(Top):
+    __slots__ = ()
+class Right(Top):
+    __slots__ = ()
+class Bottom(Left, Right):
+    __slots__ = ['d']
+    def __init__(self, a, d):
+        super().__init__(a)
+        self.d = d
+";
+
+// The stored base second: Under(Side, Deep), where Deep adds a slot to Top
+// and Side adds nothing, stores Deep.
+#[pyclass_like(extends = Top)]
+#[slots(deep)]
+struct Deep {
+    deep: String,
+}
+
+#[pyclass_like(extends(Right, Deep))]
+#[slots()]
+struct Under;
+
+const STORED_SECOND: &str = "
+class Top:
+    __slots__ = ('a', 'u')
+    def __init__(self, a):
+        self.a = a
+class Right(Top):
+    __slots__ = ()
+class Deep(Top):
+    __slots__ = ('deep',)
+    def __init__(self, a, deep):
+        super().__init__(a)
+        self.deep = deep
+class Under(Right, Deep):
+    __slots__ = []
+";
+
+// A diamond whose second side adds a dict: the class stores a dict of its
+// own beside the stored Left (CPython adds one for a secondary base).
+#[pyclass_like(extends = Top)]
+#[slots(__dict__)]
+struct DictSide;
+
+#[pyclass_like(extends(Left, DictSide))]
+#[slots(w)]
+struct DictDiamond;
+
+// A regular mixin first, a slotted base second: the slotted base is stored.
+#[pyclass_like]
+struct Mixin {
+    tag: String,
+}
+
+#[pyclass_like(extends(Mixin, Deep))]
+#[slots(m)]
+struct Mixed;
+
+const DICT_SIDES: &str = "
+class Top:
+    __slots__ = ('a', 'u')
+class Left(Top):
+    __slots__ = ()
+class DictSide(Top):
+    __slots__ = ('__dict__',)
+class DictDiamond(Left, DictSide):
+    __slots__ = ('w',)
+class Deep(Top):
+    __slots__ = ('deep',)
+class Mixin:
+    pass
+class Mixed(Mixin, Deep):
+    __slots__ = ('m',)
 ";
 
 fn v(x: impl Into<Value>) -> Value {
@@ -312,9 +415,9 @@ fn scenarios() -> Vec<Scenario> {
         Scenario::new(
             "two regular bases share one dict",
             TWO_REGULAR,
-            "NamedAged('Alice', 30, 'Paris')",
-            || NamedAged::new(Named::new("Alice".into()), Aged::new(30), "Paris".into()),
-            vec![Vars, Get("name"), Get("age"), Get("city"), Set("x", v(1)), Vars, Dir, Weakref],
+            "NamedAged('Alice', 'Paris')",
+            || NamedAged::new(Named::new("Alice".into()), "Paris".into()),
+            vec![Vars, Set("age", v(30)), Get("name"), Get("age"), Get("city"), Set("x", v(1)), Vars, Dir, Weakref],
         ),
         Scenario::new(
             "a base with __dict__ and a base with __weakref__",
@@ -329,6 +432,48 @@ fn scenarios() -> Vec<Scenario> {
             "SlotsAndDict.__new__(SlotsAndDict)",
             SlotsAndDict::default,
             vec![Set("a", v(1)), Set("k", v(2)), Set("name", v("n")), Vars, Dir, Weakref, Del("a"), Del("a")],
+        ),
+        Scenario::new(
+            "a diamond stores its shared base once",
+            DIAMOND,
+            "Bottom(1, 4)",
+            || Bottom::new(Left::new(Top::new(1)), 4),
+            vec![
+                Get("a"),
+                Get("d"),
+                Get("u"),
+                Set("a", v(7)),
+                Get("a"),
+                Set("u", v("x")),
+                Dir,
+                Del("a"),
+                Get("a"),
+                Del("a"),
+                Set("z", v(1)),
+                Get("__slots__"),
+                Weakref,
+            ],
+        ),
+        Scenario::new(
+            "the stored base is the second",
+            STORED_SECOND,
+            "Under(3, 'deep')",
+            || Under::new(Deep::new(Top::new(3), "deep".into())),
+            vec![Get("a"), Get("deep"), Set("deep", v("d2")), Get("deep"), Set("u", v(1)), Dir, Get("__slots__")],
+        ),
+        Scenario::new(
+            "a diamond's second side adds a dict",
+            DICT_SIDES,
+            "DictDiamond()",
+            DictDiamond::default,
+            vec![Set("a", v(1)), Set("w", v(2)), Set("x", v(3)), Get("x"), Vars, Dir, Get("__dict__"), Weakref],
+        ),
+        Scenario::new(
+            "a regular mixin first, a slotted base second",
+            DICT_SIDES,
+            "Mixed()",
+            Mixed::default,
+            vec![Set("a", v(1)), Set("deep", v("d")), Set("m", v(2)), Set("tag", v("t")), Vars, Dir, Weakref],
         ),
     ]
 }
@@ -394,4 +539,73 @@ fn downgrade_compiles_where_weak_references_are_supported() {
     // Without support, only the run-time variant is callable.
     let err = Py::try_downgrade(&Py::new(Dog::default())).unwrap_err();
     assert_eq!(err.to_string(), "cannot create weak reference to 'Dog' object");
+}
+
+#[test]
+fn a_diamond_has_one_copy_of_its_shared_base() {
+    let mut b = Bottom::new(Left::new(Top::new(1)), 4);
+    // By name, then through every typed path.
+    b.setattr("a", 7.into()).unwrap();
+    assert_eq!(*b.a().unwrap(), 7); // Deref: Bottom -> Left -> Top
+    assert_eq!(*AsRef::<Left>::as_ref(&b).a().unwrap(), 7);
+    assert_eq!(*AsRef::<Top>::as_ref(&b).a().unwrap(), 7);
+    assert_eq!(*Top::a(&b).unwrap(), 7);
+    assert_eq!(Bottom::member("a").unwrap().get(&b).unwrap(), Value::Int(7));
+    assert_eq!(Left::member("a").unwrap().get(b.as_ref()).unwrap(), Value::Int(7));
+    assert_eq!(Top::member("a").unwrap().get(b.as_ref()).unwrap(), Value::Int(7));
+    assert_eq!(Top::member("a").unwrap().get_dyn(&b).unwrap(), Value::Int(7));
+    // Right's member applies to a Bottom by its layout (one index space).
+    let Ok(Attr::Member(m)) = Type::of::<Right>().attr("a") else { panic!("Right.a is a member") };
+    assert_eq!(m.get_dyn(&b).unwrap(), Value::Int(7));
+    // Through each typed path, then by name and the others.
+    b.set_a(8);
+    assert_eq!(b.getattr("a").unwrap(), Value::Int(8));
+    AsMut::<Top>::as_mut(&mut b).set_a(9);
+    assert_eq!(b.getattr("a").unwrap(), Value::Int(9));
+    assert_eq!(Top::member("a").unwrap().get(b.as_ref()).unwrap(), Value::Int(9));
+    AsMut::<Left>::as_mut(&mut b).set_a(10);
+    assert_eq!(b.getattr("a").unwrap(), Value::Int(10));
+    Bottom::member("a").unwrap().set(&mut b, 11).unwrap();
+    assert_eq!(*b.a().unwrap(), 11);
+    Top::member("u").unwrap().set(b.as_mut(), "s").unwrap();
+    assert_eq!(b.getattr("u").unwrap(), Value::from("s"));
+    m.set_dyn(&mut b, 12).unwrap();
+    assert_eq!(*AsRef::<Top>::as_ref(&b).a().unwrap(), 12);
+    m.delete_dyn(&mut b).unwrap();
+    assert_eq!(b.a().unwrap_err().to_string(), "'Top' object has no attribute 'a'");
+    assert!(!b.hasattr("a"));
+    // The state sees one `a` as well.
+    b.set_a(13);
+    assert_eq!(pyslots::getstate(&b).to_string(), "(None, {'d': 4, 'a': 13, 'u': 's'})");
+    // One Top: the index space counts a, u once, and the struct holds one.
+    assert_eq!(Bottom::LAYOUT.slot_count(), 3);
+    assert_eq!(std::mem::size_of::<Bottom>(), std::mem::size_of::<Left>() + 16);
+    assert_eq!(std::mem::size_of::<Left>(), std::mem::size_of::<Top>());
+}
+
+#[test]
+fn the_stored_base_may_be_a_later_one() {
+    let mut u = Under::new(Deep::new(Top::new(3), "x".into()));
+    assert_eq!(u.deep().unwrap(), "x"); // Deref to Deep, the stored base
+    let top: &Top = u.as_ref();
+    assert_eq!(*top.a().unwrap(), 3);
+    u.setattr("a", 5.into()).unwrap();
+    assert_eq!(*AsRef::<Deep>::as_ref(&u).a().unwrap(), 5);
+    assert_eq!(Top::member("a").unwrap().get(u.as_ref()).unwrap(), Value::Int(5));
+    AsMut::<Top>::as_mut(&mut u).set_a(6);
+    assert_eq!(u.getattr("a").unwrap(), Value::Int(6));
+    assert_eq!(Under::LAYOUT.best_base().map(|l| l.name), Some("Deep"));
+    assert_eq!(std::mem::size_of::<Under>(), std::mem::size_of::<Deep>());
+    // A regular mixin first: the slotted base is stored, the dict is the
+    // class's own.
+    let mut m = Mixed::new(Deep::new(Top::new(1), "d".into()));
+    m.setattr("tag", "t".into()).unwrap();
+    assert_eq!(m.deep().unwrap(), "d");
+    assert_eq!(vars(&m).unwrap().to_string(), "{'tag': 't'}");
+    // DictDiamond's dict is its own; Left is the stored base.
+    let mut dd = DictDiamond::default();
+    dd.setattr("x", 1.into()).unwrap();
+    AsMut::<Top>::as_mut(&mut dd).set_a(2);
+    assert_eq!(vars(&dd).unwrap().to_string(), "{'x': 1}");
+    assert_eq!(dd.getattr("a").unwrap(), Value::Int(2));
 }

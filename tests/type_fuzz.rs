@@ -30,7 +30,11 @@
 //! index; on an instance of another class, CPython's `TypeError`),
 //! `__getstate__()`, and `copy.copy` / `copy.deepcopy` (the copy's state).
 //! Every line is compared; after every failed write the object must be as
-//! it was. On a mismatch the test prints the hierarchy as a Python program
+//! it was. Where an owned instance embeds a diamond's class (`DTop` and
+//! the classes over it, `tests/shapes`) and `a` and `t` are `DTop`'s slots
+//! by name, after every step its typed paths (`AsRef<DTop>` and the
+//! accessor, `DTop`'s member) are compared with `getattr` by name, and a
+//! write through them is read back by name (and undone). On a mismatch the test prints the hierarchy as a Python program
 //! that reproduces it, pyslots' line beside each statement.
 //!
 //! Everything runs in one `python3` process. The run is repeatable (fixed
@@ -48,11 +52,6 @@
 //!
 //! What is left out, and why:
 //!
-//! - two compile-time classes unrelated to each other in one MRO: an
-//!   instance embeds the Rust instance of one `#[pyclass_like]` class, so
-//!   pyslots refuses such a class (a `TypeError` of its own, a documented
-//!   limit of `Type::new`). Each hierarchy draws its compile-time bases
-//!   from one line of descent ([`FAMILIES`]);
 //! - a wrong-typed value for a compile-time class's typed slot (CPython's
 //!   classes have no typed slots): such a slot gets values of its type;
 //! - the dunders every Python class has (`__doc__`, `__module__`, methods
@@ -76,16 +75,17 @@ use std::fmt::Write as _;
 use pyslots::prelude::*;
 use pyslots_testkit::oracle::py_str;
 use pyslots_testkit::rng::{env_or, Rng};
-use shapes::{random_int, random_str, random_value, shapes, types, Kind, PYTHON_CLASSES};
+use shapes::{random_int, random_str, random_value, shapes, types, DBottom, DLeft, DRight, DTop, Kind, PYTHON_CLASSES};
 
 type Op = common::Op<String>;
 
 // ---- what hierarchies are made of --------------------------------------------
 
-/// The compile-time classes a hierarchy may build on: each list is one
-/// line of descent (every class in it derives from those before it), so
-/// that any MRO made from them has one most derived compile-time class.
-/// The empty list, most often: run-time classes only.
+/// The compile-time classes a hierarchy may build on: a line of descent
+/// (every class in it derives from those before it), a diamond, or
+/// unrelated classes (a class over several of them is accepted where
+/// CPython accepts it, one solid base among them). The empty list, most
+/// often: run-time classes only.
 const FAMILIES: &[&[&str]] = &[
     &[],
     &[],
@@ -99,6 +99,13 @@ const FAMILIES: &[&[&str]] = &[
     &["SlotDict"],
     &["SlotWeak"],
     &["Empty"],
+    // A diamond, and its sides alone.
+    &["DTop", "DLeft", "DRight", "DBottom"],
+    &["DLeft", "DRight"],
+    // Unrelated classes: CPython accepts those with one solid base among
+    // them (`Reg`, `Empty`, `WithWeak` beside any), refuses the others.
+    &["Slot", "Reg", "Empty", "WithWeak", "DRight"],
+    &["SlotDict", "SlotWeak", "Empty", "Reg", "Child", "DBottom"],
 ];
 
 /// Class names: repeated ones (two classes of one name in a message),
@@ -657,9 +664,65 @@ fn run_rust(made: &Made, partial_writes: &mut Vec<String>) -> Vec<String> {
                 Step::Copy(_) => unreachable!("copied above"),
             };
             lines.push(esc(&line));
+            if let Some(instance) = &mut owned {
+                typed_check(t, instance, partial_writes);
+            }
         }
     }
     lines
+}
+
+/// How many typed-path checks ran (see [`typed_check`]).
+static TYPED_CHECKS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// The embedded diamond class's `DTop`, if the instance embeds one.
+fn embedded_top(obj: &mut Instance) -> Option<&mut DTop> {
+    if obj.base_as::<DBottom>().is_some() {
+        return obj.base_as_mut::<DBottom>().map(|b| b.as_mut());
+    }
+    if obj.base_as::<DLeft>().is_some() {
+        return obj.base_as_mut::<DLeft>().map(|b| b.as_mut());
+    }
+    if obj.base_as::<DRight>().is_some() {
+        return obj.base_as_mut::<DRight>().map(|b| b.as_mut());
+    }
+    obj.base_as_mut::<DTop>()
+}
+
+/// Where `class`'s `a` and `t` are `DTop`'s slots by name and its instance
+/// embeds a diamond's class: the typed paths read what `getattr` reads,
+/// and a write through them is what `getattr` reads next (then undone).
+/// A difference goes to `problems`.
+fn typed_check(class: Type, obj: &mut Instance, problems: &mut Vec<String>) {
+    let owned_by_top = |name| matches!(class.attr(name), Ok(Attr::Member(m)) if m.owner().name == "DTop");
+    if !owned_by_top("a") || !owned_by_top("t") || embedded_top(obj).is_none() {
+        return;
+    }
+    TYPED_CHECKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let by_name = |obj: &Instance, name: &str| obj.getattr(name).ok();
+    let (a, t) = (by_name(obj, "a"), by_name(obj, "t"));
+    let top = embedded_top(obj).expect("checked above");
+    let typed_a = top.a().ok().map(|v| Value::Int(*v));
+    let member_t = DTop::member("t").expect("t is a slot").get(top).ok();
+    if typed_a != a || member_t != t {
+        problems.push(format!("{class}: typed a {typed_a:?} t {member_t:?}, by name a {a:?} t {t:?}"));
+        return;
+    }
+    top.set_a(424242);
+    DTop::member("t").expect("t is a slot").set(top, "typed").expect("an untyped slot");
+    let (a2, t2) = (by_name(obj, "a"), by_name(obj, "t"));
+    if a2 != Some(Value::Int(424242)) || t2 != Some(Value::from("typed")) {
+        problems.push(format!("{class}: wrote a and t through typed paths, by name a {a2:?} t {t2:?}"));
+    }
+    let top = embedded_top(obj).expect("checked above");
+    match a {
+        Some(Value::Int(v)) => top.set_a(v),
+        _ => drop(DTop::member("a").expect("a is a slot").delete(top)),
+    }
+    match t {
+        Some(v) => DTop::member("t").expect("t is a slot").set(top, v).expect("an untyped slot"),
+        None => drop(DTop::member("t").expect("t is a slot").delete(top)),
+    }
 }
 
 /// `copy.copy(obj)` or `copy.deepcopy(obj)`, then the copy's state.
@@ -998,12 +1061,14 @@ fn random_hierarchies_match_cpython() {
     let seed = env_or("PYSLOTS_TYPE_FUZZ_SEED", 0x7e50_fc1a_u64);
     let outcome = fuzz(count, seed);
     println!(
-        "{} hierarchies: {} classes, {} operations, {} mismatches ({} classes refused; seed {seed})",
+        "{} hierarchies: {} classes, {} operations, {} mismatches ({} classes refused; {} typed-path checks; seed \
+         {seed})",
         outcome.hierarchies,
         outcome.classes,
         outcome.operations,
         outcome.mismatches.len(),
         outcome.refused,
+        TYPED_CHECKS.load(std::sync::atomic::Ordering::Relaxed),
     );
     // The differing lines of up to 40 hierarchies, then the programs of
     // the first three.

@@ -20,8 +20,8 @@ use crate::value::Value;
 use crate::value_ref::ValueRef;
 
 pub use crate::instance_dict::{
-    dict_heap_size, dict_traverse, merge_dicts, DictIf, DictSel, DictSlot, DictView, DictViewMut, InlineValues,
-    LazyDict, NoDict, SharedKeys, NO_KEYS,
+    dict_heap_size, dict_traverse, DictIf, DictSel, DictSlot, DictView, DictViewMut, InlineValues, LazyDict, NoDict,
+    SharedKeys, NO_KEYS,
 };
 
 /// [`ClassImpl::slot_index`] of a name that a class attribute hides.
@@ -87,16 +87,17 @@ pub enum SlotDel {
 /// so the generated slot `match` inlines into it.
 #[diagnostic::on_unimplemented(message = "`{Self}` is not a #[pyclass_like] class", label = "not a pyslots class")]
 pub trait ClassImpl: PyClass {
-    /// How many slots an instance carries: the class's own, then each
-    /// base's (depth first). The index space of the `slot_*_at` methods;
-    /// the same as [`Layout::slot_count`].
+    /// How many slots an instance carries: the class's own, then its
+    /// stored base's. The index space of the `slot_*_at` methods; the same
+    /// as [`Layout::slot_count`].
     const SLOT_COUNT: u32 = 0;
-    /// Whether [`slot_index`](ClassImpl::slot_index) may walk the bases
-    /// depth first: whether that order is the MRO
-    /// ([`depth_first_is_mro`](crate::layout::depth_first_is_mro)). Where it
-    /// is not (a diamond), it asks [`Layout::slot_index`], which walks the
-    /// MRO.
-    const DEPTH_FIRST_IS_MRO: bool = true;
+    /// Whether [`slot_index`](ClassImpl::slot_index) may go from the own
+    /// names straight to the stored base's
+    /// ([`lookup_by_stored_base`](crate::layout::lookup_by_stored_base)).
+    /// Where it may not (a class attribute of a base that is not stored
+    /// may hide a stored slot), it asks [`Layout::slot_index`], which walks
+    /// the MRO.
+    const LOOKUP_BY_STORED_BASE: bool = true;
     /// Where slot `name` sits among [`SLOT_COUNT`](ClassImpl::SLOT_COUNT):
     /// `u32::MAX` if it is no slot, [`HIDDEN`] (or `u32::MAX`) if a class
     /// attribute found first hides it. The same index as
@@ -188,6 +189,85 @@ pub trait ClassImpl: PyClass {
     fn dict_key(name: &str) -> Option<(&'static SharedKeys, usize)> {
         let _ = name;
         None
+    }
+}
+
+/// A class whose Rust value holds a `B`: itself, its stored base, that
+/// base's stored base, and so on. `#[pyclass_like]` implements it for the
+/// class itself and, through [`StoredEmbeds`], for every class its stored
+/// base holds; `AsRef<B>` and `AsMut<B>` follow it. A base that is not
+/// stored (a diamond's second side, which adds no storage to the first)
+/// is not held: there is no second copy of the shared base to lend.
+#[diagnostic::on_unimplemented(
+    message = "`{B}` is not stored here: `{Self}` holds no `{B}`",
+    label = "no `{B}` to lend",
+    note = "a class stores one base, CPython's `__base__` (the first base whose lay-out is the most derived); a \
+            diamond's other sides add no storage and are not stored, so their shared base has one copy: reach their \
+            slots through the stored base, by name, or through a member"
+)]
+pub trait Embeds<B> {
+    /// The `B` this value holds.
+    fn embedded(&self) -> &B;
+    /// The `B` this value holds, to write.
+    fn embedded_mut(&mut self) -> &mut B;
+}
+
+/// Which base a class stores, as a type: `StoredIf<c0, B0, StoredIf<c1,
+/// B1, NoBase>>` is `B0` if `c0`, else `B1` if `c1`. The conditions are
+/// constants over the bases' layouts (`best_base_index(...) == k`), which
+/// only the compiler can see.
+#[derive(Debug)]
+pub struct StoredIf<const C: bool, A, Rest>(std::marker::PhantomData<(A, Rest)>);
+
+/// The end of a [`StoredIf`] chain: no base.
+#[derive(Debug)]
+pub struct NoBase;
+
+/// The type a [`StoredIf`] chain selects.
+pub trait Stored {
+    /// The stored base.
+    type Type;
+}
+
+impl<A, Rest> Stored for StoredIf<true, A, Rest> {
+    type Type = A;
+}
+
+impl<A, Rest: Stored> Stored for StoredIf<false, A, Rest> {
+    type Type = Rest::Type;
+}
+
+/// The stored base a [`StoredIf`] chain selects holds a `B`.
+#[diagnostic::on_unimplemented(
+    message = "the stored base holds no `{B}`",
+    note = "a class stores one base, CPython's `__base__`; a diamond's other sides are not stored"
+)]
+pub trait StoredEmbeds<B>: Stored {
+    /// The `B` in the stored base.
+    fn get(base: &Self::Type) -> &B;
+    /// The `B` in the stored base, to write.
+    fn get_mut(base: &mut Self::Type) -> &mut B;
+}
+
+impl<A: Embeds<B>, Rest, B> StoredEmbeds<B> for StoredIf<true, A, Rest> {
+    #[inline(always)]
+    fn get(base: &A) -> &B {
+        base.embedded()
+    }
+    #[inline(always)]
+    fn get_mut(base: &mut A) -> &mut B {
+        base.embedded_mut()
+    }
+}
+
+impl<A, Rest: StoredEmbeds<B>, B> StoredEmbeds<B> for StoredIf<false, A, Rest> {
+    #[inline(always)]
+    fn get(base: &Rest::Type) -> &B {
+        Rest::get(base)
+    }
+    #[inline(always)]
+    fn get_mut(base: &mut Rest::Type) -> &mut B {
+        Rest::get_mut(base)
     }
 }
 

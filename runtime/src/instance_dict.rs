@@ -786,20 +786,6 @@ pub fn dict_traverse(view: Option<DictView<'_>>, visit: &mut crate::gc::Visit<'_
     }
 }
 
-/// Makes one instance dict out of several: the first present dict keeps
-/// its entries and receives the others' in order; the others end empty.
-/// With two regular bases (`class P(Named, Aged)`) CPython has one dict,
-/// holding what both `__init__`s set.
-pub fn merge_dicts(dicts: &mut [Option<DictViewMut<'_>>]) {
-    let mut iter = dicts.iter_mut().flatten();
-    let Some(first) = iter.next() else { return };
-    for other in iter {
-        for (k, v) in other.take_entries() {
-            first.set(&k, v);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

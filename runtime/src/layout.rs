@@ -137,27 +137,24 @@ impl Layout {
         out
     }
 
-    /// How many slots an instance carries, bases' included, counting a
-    /// base reached twice twice: the size of the index space of
+    /// How many slots an instance carries, bases' included: its own, then
+    /// its stored base's ([`best_base`](Layout::best_base)), each slot
+    /// once, a diamond's shared base too: the size of the index space of
     /// [`slot_index`](Layout::slot_index). Generated code has the same
     /// figure as `ClassImpl::SLOT_COUNT`.
     pub const fn slot_count(&self) -> u32 {
-        let mut n = self.slots.len() as u32;
-        let mut i = 0;
-        while i < self.bases.len() {
-            n += self.bases[i].slot_count();
-            i += 1;
+        match self.best_base() {
+            Some(base) => self.slots.len() as u32 + base.slot_count(),
+            None => self.slots.len() as u32,
         }
-        n
     }
 
     /// Where slot `name` sits in the instance: its index (the class's own
-    /// slots first, then each base's, depth first, a base reached twice
-    /// counted where it is first reached), the class that declares it, and
-    /// its position among that class's own slots. `None` if the name is no
-    /// slot, or if a class attribute comes before the slot along the MRO
-    /// (Python's type lookup finds that first). The generated
-    /// `ClassImpl::slot_index` gives the same index.
+    /// slots first, then its stored base's, recursively), the class that
+    /// declares it, and its position among that class's own slots. `None`
+    /// if the name is no slot, or if a class attribute comes before the
+    /// slot along the MRO (Python's type lookup finds that first). The
+    /// generated `ClassImpl::slot_index` gives the same index.
     pub fn slot_index(&'static self, name: &str) -> Option<(u32, &'static Layout, usize)> {
         if let Some(local) = self.slots.iter().position(|s| *s == name) {
             return Some((local as u32, self, local));
@@ -177,20 +174,16 @@ impl Layout {
     }
 
     /// Where the part of an instance that is a `class` starts in this
-    /// class's slot index space (0 for the class itself), if this class is
-    /// `class` or inherits from it.
+    /// class's slot index space (0 for the class itself), if `class` is
+    /// this class or one along its line of stored bases. Every class with
+    /// slots of its own that this class inherits from is on that line
+    /// (else the bases' lay-outs would conflict); a class off it adds no
+    /// slots, and its instances' part is not stored apart.
     pub fn base_offset(&'static self, class: &Layout) -> Option<u32> {
         if self.same_class(class) {
             return Some(0);
         }
-        let mut offset = self.slots.len() as u32;
-        for base in self.bases {
-            if let Some(o) = base.base_offset(class) {
-                return Some(offset + o);
-            }
-            offset += base.slot_count();
-        }
-        None
+        Some(self.slots.len() as u32 + self.best_base()?.base_offset(class)?)
     }
 
     /// Every slot of the class and its bases, in MRO order.
@@ -231,16 +224,14 @@ impl Layout {
 
     /// The base CPython builds the instance on (`tp_base`): the first base
     /// whose solid base is the most derived among the bases' solid bases.
-    pub fn best_base(&'static self) -> Option<&'static Layout> {
-        let winner = match merge_solid_bases(self.bases) {
-            Ok(w) => w,
-            Err(LayoutConflict) => return self.bases.first().copied(),
-        };
-        self.bases.iter().copied().find(|b| match (solid_base(b), winner) {
-            (Some(s), Some(w)) => s.same_class(w),
-            (None, None) => true,
-            _ => false,
-        })
+    /// It is the one base an instance stores: every other base adds no
+    /// slots to it (else the lay-outs would conflict), so a diamond's
+    /// shared base is stored once.
+    pub const fn best_base(&self) -> Option<&'static Layout> {
+        if self.bases.is_empty() {
+            return None;
+        }
+        Some(self.bases[best_base_index(self.bases)])
     }
 
     /// The class whose `__weakref__` descriptor an instance finds (it is
@@ -349,70 +340,66 @@ pub const fn is_subclass(sub: &'static Layout, sup: &'static Layout) -> bool {
     false
 }
 
-/// Whether Python's MRO of `layout` is its classes in depth-first order,
-/// each class where it is first reached: true unless a class reached twice
-/// (a diamond's top) is first reached before one of its subclasses. Then
-/// a lookup may walk the bases depth first, as the generated
-/// `ClassImpl::slot_index` does, and find what the MRO finds.
-pub const fn depth_first_is_mro(layout: &'static Layout) -> bool {
-    let len = depth_first_len(layout);
+/// Which of `bases` an instance of a class with these bases stores: the
+/// index of CPython's `best_base` (the first base whose solid base is the
+/// most derived among the bases' solid bases); 0 if they conflict (the
+/// class does not compile then). Every other base adds no slots to it.
+pub const fn best_base_index(bases: &[&'static Layout]) -> usize {
+    let winner = match merge_solid_bases(bases) {
+        Ok(w) => w,
+        Err(LayoutConflict) => return 0,
+    };
     let mut i = 0;
-    while i < len {
-        let class = depth_first_nth(layout, i);
-        if first_reached_at(layout, class, i) {
-            let mut j = i + 1;
-            while j < len {
-                let later = depth_first_nth(layout, j);
-                if !later.same_class(class) && is_subclass(later, class) {
-                    return false;
-                }
-                j += 1;
-            }
+    while i < bases.len() {
+        let matches = match (solid_base(bases[i]), winner) {
+            (Some(s), Some(w)) => s.same_class(w),
+            (None, None) => true,
+            _ => false,
+        };
+        if matches {
+            return i;
         }
         i += 1;
     }
-    true
+    0
 }
 
-/// How many classes a depth-first walk from `layout` visits, counting a
-/// class reached twice twice.
-const fn depth_first_len(layout: &'static Layout) -> usize {
-    let mut n = 1;
+/// Whether the stored base of a class with these bases has a `__dict__`.
+/// When it has none and another base has one, the class stores a dict of
+/// its own (CPython: "secondary bases may provide weakrefs or dict").
+pub const fn best_base_has_dict(bases: &'static [&'static Layout]) -> bool {
+    !bases.is_empty() && bases[best_base_index(bases)].has_dict
+}
+
+/// Whether the class's own dict storage must exist: a slotted class whose
+/// stored base has no dict while another base has one.
+pub const fn secondary_dict(bases: &'static [&'static Layout]) -> bool {
+    any_has_dict(bases) && !best_base_has_dict(bases)
+}
+
+/// Whether a class's slot lookup may go from its own names straight to its
+/// stored base's lookup: true unless a class it inherits from other than
+/// through its stored base has class attributes (such a class has no slots
+/// of its own, but its class attribute may come before a stored slot along
+/// the MRO and hide it). Where it is false, generated code asks
+/// [`Layout::slot_index`], which walks the MRO.
+pub const fn lookup_by_stored_base(layout: &'static Layout) -> bool {
+    match layout.best_base() {
+        None => true,
+        Some(stored) => attrs_only_within(layout.bases, stored),
+    }
+}
+
+/// Whether every class among `classes` and their ancestors that has class
+/// attributes is `stored` or a class `stored` inherits from.
+const fn attrs_only_within(classes: &'static [&'static Layout], stored: &'static Layout) -> bool {
     let mut i = 0;
-    while i < layout.bases.len() {
-        n += depth_first_len(layout.bases[i]);
-        i += 1;
-    }
-    n
-}
-
-/// The `n`th class a depth-first walk from `layout` visits (`n` below
-/// [`depth_first_len`]).
-const fn depth_first_nth(layout: &'static Layout, n: usize) -> &'static Layout {
-    if n == 0 {
-        return layout;
-    }
-    let mut n = n - 1;
-    let mut i = 0;
-    while i < layout.bases.len() {
-        let len = depth_first_len(layout.bases[i]);
-        if n < len {
-            return depth_first_nth(layout.bases[i], n);
-        }
-        n -= len;
-        i += 1;
-    }
-    layout
-}
-
-/// Whether the walk first reaches `class` at step `n`.
-const fn first_reached_at(layout: &'static Layout, class: &'static Layout, n: usize) -> bool {
-    let mut k = 0;
-    while k < n {
-        if depth_first_nth(layout, k).same_class(class) {
+    while i < classes.len() {
+        let c = classes[i];
+        if !is_subclass(stored, c) && (!c.class_attrs.is_empty() || !attrs_only_within(c.bases, stored)) {
             return false;
         }
-        k += 1;
+        i += 1;
     }
     true
 }

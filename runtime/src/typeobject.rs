@@ -20,7 +20,7 @@ use crate::error::Error;
 use crate::handle::{Py, PyObject};
 use crate::instance::Instance;
 use crate::instance_dict::LearnedKeys;
-use crate::layout::{is_subclass, merge_solid_bases, solid_base, Layout, Literal};
+use crate::layout::{best_base_index, merge_solid_bases, solid_base, Layout, Literal};
 use crate::member::Member;
 use crate::name_key::NameKey;
 use crate::object::{Object, PyClass};
@@ -266,11 +266,18 @@ impl Type {
     ///   (`Cannot create a consistent method resolution\norder (MRO) for
     ///   bases A, B`).
     ///
-    /// One limit of pyslots' own: an instance embeds the Rust instance of
-    /// at most one `#[pyclass_like]` class, so the compile-time classes
-    /// among the bases (and theirs) must form one line of descent (a
-    /// `TypeError` otherwise). A compile-time base must come from
-    /// [`Type::of`], which knows how to make its instances.
+    /// Every combination of bases CPython accepts is accepted, compile-time
+    /// classes among them or not (`IPv4Address(_BaseV4, _BaseAddress)`,
+    /// bases with `__slots__ = ()`). An instance embeds the Rust instance of
+    /// at most one `#[pyclass_like]` class: the first compile-time class
+    /// along its line of stored bases (CPython's `__base__` chain, see
+    /// [`Layout::best_base`]). Every other base adds no slots to that line
+    /// (else the lay-outs conflict), so it needs no storage of its own: a
+    /// compile-time class off the line is not embedded (nor reachable
+    /// through [`Instance::base_as`]; its slots and dict by name are the
+    /// instance's), and a dict it has, the class has as its own. The
+    /// embedded class must come from [`Type::of`], which knows how to make
+    /// its instances.
     pub fn new(name: &str, bases: &[Type], namespace: Dict) -> Result<Type, Error> {
         Builder::new(name, bases, namespace)?.build()
     }
@@ -517,7 +524,7 @@ impl<'a> Builder<'a> {
             )));
         }
         let mro = self.mro()?;
-        let embedded = self.embedded(&mro)?;
+        let embedded = self.embedded()?;
         Ok(self.finish(slots, mro, embedded))
     }
 
@@ -621,34 +628,31 @@ impl<'a> Builder<'a> {
     }
 
     /// The `#[pyclass_like]` class whose Rust instance an instance embeds:
-    /// the most derived compile-time class along the MRO.
-    fn embedded(&self, mro: &[Type]) -> Result<Option<&'static Make>, Error> {
-        let mut found: Option<(&'static Layout, Option<&'static Make>)> = None;
-        for t in mro {
-            let Repr::Static { layout, make } = t.0 else { continue };
-            match found {
-                None => found = Some((layout, make)),
-                Some((f, _)) if is_subclass(f, layout) => {}
-                Some((f, _)) => {
+    /// the first compile-time class along the line of stored bases
+    /// ([`stored_base`], CPython's `tp_base` chain), if any. Every other
+    /// base adds no slots to that line (else the lay-outs would conflict):
+    /// a compile-time class off it is satisfied by the embedded instance
+    /// (it is a base of it) or by nothing (it adds no storage; a dict it
+    /// has, the class has as its own), and is not embedded.
+    fn embedded(&self) -> Result<Option<(&'static Layout, &'static Make)>, Error> {
+        let mut next = stored_base(self.bases);
+        while let Some(t) = next {
+            match t.0 {
+                Repr::Static { layout, make: Some(make) } => return Ok(Some((layout, make))),
+                Repr::Static { layout, make: None } => {
                     return Err(Error::type_error(format!(
-                        "a class cannot extend both '{}' and '{}': pyslots embeds the Rust instance of one \
-                         #[pyclass_like] class, and neither derives from the other",
-                        f.name, layout.name
+                        "cannot make instances of {layout}: pass Type::of::<{}>()",
+                        layout.name
                     )))
                 }
+                Repr::Runtime(c) => next = stored_base(&c.bases),
             }
         }
-        match found {
-            None => Ok(None),
-            Some((_, Some(make))) => Ok(Some(make)),
-            Some((layout, None)) => {
-                Err(Error::type_error(format!("cannot make instances of {layout}: pass Type::of::<{}>()", layout.name)))
-            }
-        }
+        Ok(None)
     }
 
     /// The class, its layout and its tables, leaked for the program's life.
-    fn finish(self, slots: Slots, mro: Vec<Type>, embedded: Option<&'static Make>) -> Type {
+    fn finish(self, slots: Slots, mro: Vec<Type>, embedded: Option<(&'static Layout, &'static Make)>) -> Type {
         let name = leak_str(self.name);
         let id = NEXT_CLASS.fetch_add(1, Ordering::Relaxed);
         let module_path = leak_str(&format!("<run time #{id}>"));
@@ -675,10 +679,7 @@ impl<'a> Builder<'a> {
             has_weakref: slots.has_weakref,
             size: std::mem::size_of::<Instance>(),
         };
-        let embedded_layout = mro.iter().find_map(|t| match t.0 {
-            Repr::Static { layout, .. } if embedded.is_some() => Some(layout),
-            _ => None,
-        });
+        let embedded_layout = embedded.map(|(layout, _)| layout);
         let tables = Tables::new(own, layout.class_attrs, self.bases, &mro, embedded_layout);
         let dict = if !slots.has_dict {
             DictAt::None
@@ -696,11 +697,20 @@ impl<'a> Builder<'a> {
             value_count: tables.value_count,
             dict,
             keys: LearnedKeys::default(),
-            embedded: embedded.map(|m| m.new_embedded),
+            embedded: embedded.map(|(_, m)| m.new_embedded),
             has_class_attrs,
         }));
         Type::runtime(class)
     }
+}
+
+/// The base whose part an instance stores ([`Layout::best_base`]): among
+/// the bases other than `object`, the first whose solid base is the most
+/// derived of theirs.
+fn stored_base(bases: &[Type]) -> Option<Type> {
+    let bases: Vec<Type> = bases.iter().copied().filter(|b| !b.is_object()).collect();
+    let layouts: Vec<&'static Layout> = bases.iter().map(Type::layout).collect();
+    bases.get(best_base_index(&layouts)).copied()
 }
 
 /// The items of a `__slots__` value, as `PySequence_Tuple` iterates it: a
@@ -789,30 +799,23 @@ impl Tables {
         };
         let embedded_at = |l: &'static Layout| embedded.and_then(|e| e.base_offset(l)).unwrap_or(0);
 
-        // The layout's index space: own slots, then each base's space.
+        // The layout's index space: own slots, then the stored base's
+        // space ([`Layout::slot_count`]), and so on down the line.
         let mut index_map: Vec<Loc> = (0..own.len() as u32).map(Loc::Value).collect();
-        fn walk(
-            t: Type,
-            out: &mut Vec<Loc>,
-            start_of: &dyn Fn(&'static RtClass) -> u32,
-            embedded_at: &dyn Fn(&'static Layout) -> u32,
-        ) {
+        let mut next = stored_base(bases);
+        while let Some(t) = next {
             match t.0 {
                 Repr::Runtime(c) => {
                     let start = start_of(c);
-                    out.extend((0..c.layout.slots.len() as u32).map(|i| Loc::Value(start + i)));
-                    for b in c.bases.iter() {
-                        walk(*b, out, start_of, embedded_at);
-                    }
+                    index_map.extend((0..c.layout.slots.len() as u32).map(|i| Loc::Value(start + i)));
+                    next = stored_base(&c.bases);
                 }
                 Repr::Static { layout, .. } => {
                     let start = embedded_at(layout);
-                    out.extend((0..layout.slot_count()).map(|i| Loc::Embedded(start + i)));
+                    index_map.extend((0..layout.slot_count()).map(|i| Loc::Embedded(start + i)));
+                    next = None;
                 }
             }
-        }
-        for b in bases {
-            walk(*b, &mut index_map, &start_of, &embedded_at);
         }
 
         // Names: the first class along the MRO that has the name as a slot

@@ -78,6 +78,28 @@ struct GrandChild;
 #[slots(z)]
 struct SlotAttrs;
 
+/// A diamond: `DBottom(DLeft, DRight)` over `DTop` stores `DTop` once,
+/// inside `DLeft`, its stored base; `DRight` adds only weak references.
+#[pyclass_like]
+#[slots(a, t)]
+pub struct DTop {
+    pub a: i64,
+}
+
+#[pyclass_like(extends = DTop)]
+#[slots()]
+pub struct DLeft;
+
+#[pyclass_like(extends = DTop)]
+#[slots(__weakref__)]
+pub struct DRight;
+
+#[pyclass_like(extends(DLeft, DRight))]
+#[slots(d)]
+pub struct DBottom {
+    pub d: i64,
+}
+
 pub const PYTHON_CLASSES: &str = r#"
 class Reg:
     def __init__(self, a, b):
@@ -121,6 +143,20 @@ class SlotAttrs(Slot):
     k = 'shape'
     none = None
 
+class DTop:
+    __slots__ = ['a', 't']
+    def __init__(self, a):
+        self.a = a
+class DLeft(DTop):
+    __slots__ = []
+class DRight(DTop):
+    __slots__ = ['__weakref__']
+class DBottom(DLeft, DRight):
+    __slots__ = ['d']
+    def __init__(self, a, d):
+        super().__init__(a)
+        self.d = d
+
 SHAPES = {
     'Reg': lambda: Reg(1, 'b'),
     'Reg()': lambda: Reg.__new__(Reg),
@@ -134,6 +170,8 @@ SHAPES = {
     'SlotOnReg': lambda: SlotOnReg(1, 'b', 0.5),
     'Both': lambda: Both(),
     'GrandChild': lambda: GrandChild.__new__(GrandChild),
+    'DTop': lambda: DTop(3),
+    'DBottom': lambda: DBottom(4, 5),
 }
 "#;
 
@@ -154,6 +192,10 @@ pub fn types() -> Vec<(&'static str, Type)> {
         ("Both", Type::of::<Both>()),
         ("GrandChild", Type::of::<GrandChild>()),
         ("SlotAttrs", Type::of::<SlotAttrs>()),
+        ("DTop", Type::of::<DTop>()),
+        ("DLeft", Type::of::<DLeft>()),
+        ("DRight", Type::of::<DRight>()),
+        ("DBottom", Type::of::<DBottom>()),
     ]
 }
 
@@ -234,6 +276,18 @@ pub fn shapes() -> Vec<Shape> {
             make: || Py::new(GrandChild::default()).into_object(),
             weak: weak_of::<GrandChild>,
             names: &[("x", Some(F64)), ("s", Some(Str)), ("u", None), ("v", None), ("w", None)],
+        },
+        Shape {
+            name: "DTop",
+            make: || Py::new(DTop::new(3)).into_object(),
+            weak: weak_of::<DTop>,
+            names: &[("a", Some(Int)), ("t", None)],
+        },
+        Shape {
+            name: "DBottom",
+            make: || Py::new(DBottom::new(DLeft::new(DTop::new(4)), 5)).into_object(),
+            weak: weak_of::<DBottom>,
+            names: &[("a", Some(Int)), ("t", None), ("d", Some(Int))],
         },
     ]
 }

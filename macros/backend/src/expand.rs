@@ -9,9 +9,14 @@
 //! runtime's (`pyslots_runtime::class`), written and tested once; generated
 //! code reaches it by absolute paths through `::pyslots::__private`.
 //!
-//! A subclass embeds its bases, first fields first (CPython's prefix
-//! layout): slot lookups try the class's own slots, then each base's in
-//! order; the instance dict is the class's own, or the first base's.
+//! A subclass embeds one base, first (CPython's prefix layout): its
+//! stored base, CPython's `__base__` (`Layout::best_base`). With one base
+//! that is the base; with several, a constant over the bases' layouts
+//! picks it (`StoredIf`), and every other base adds no slots to it, so a
+//! diamond's shared base is stored once. Slot lookups try the class's own
+//! slots, then the stored base's; the instance dict is the class's own
+//! (when the stored base has none and another base has one, as CPython
+//! adds one), or the stored base's.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -132,9 +137,10 @@ struct ClassBuilder<'a> {
     pv: TokenStream,
     /// `&[&<A as PyClass>::LAYOUT, ...]`: the bases' layouts, as a constant.
     bases_const: TokenStream,
-    /// The struct fields holding the bases, and `new`'s parameters for them.
-    base_fields: Vec<Ident>,
-    base_params: Vec<Ident>,
+    /// The stored base: its type (the base itself, or a `StoredIf` chain's
+    /// pick), the `StoredIf` chain that selects it, and `new`'s parameter
+    /// for it; `None` without bases.
+    stored: Option<StoredBase>,
     storage: Storage,
 }
 
@@ -148,8 +154,7 @@ impl<'a> ClassBuilder<'a> {
             class_attrs: &plan.class_attrs,
             bases_const: quote!(&[#(&<#bases as #pv::PyClass>::LAYOUT),*]),
             pv,
-            base_fields: (0..bases.len()).map(|i| format_ident!("__pyslots_base{}", i)).collect(),
-            base_params: base_param_names(class),
+            stored: stored_base(class),
             storage: Storage::default(),
         };
         builder.storage = match &plan.storage {
@@ -175,7 +180,7 @@ impl<'a> ClassBuilder<'a> {
     }
 
     fn has_bases(&self) -> bool {
-        !self.base_fields.is_empty()
+        self.stored.is_some()
     }
 
     // -----------------------------------------------------------------------
@@ -198,21 +203,18 @@ impl<'a> ClassBuilder<'a> {
         let mut s = Storage { own_dict: true, ..Storage::default() };
         if self.has_bases() {
             let bases = &self.bases_const;
-            s.fields
-                .push(quote!(__pyslots_dict: <#pv::DictIf<{ !#pv::any_has_dict(#bases) }> as #pv::DictSel>::Storage));
+            s.fields.push(
+                quote!(__pyslots_dict: <#pv::DictIf<{ !#pv::best_base_has_dict(#bases) }> as #pv::DictSel>::Storage),
+            );
             s.init_new.push(quote!(__pyslots_dict: #pv::Default::default()));
             s.init_default.push(quote!(__pyslots_dict: #pv::Default::default()));
-            let merge = self.merge_dicts(true);
-            s.after_new = if keys.is_empty() {
-                merge
-            } else {
-                quote! {
-                    #merge
+            if !keys.is_empty() {
+                s.after_new = quote! {
                     if let #pv::Some(mut __pyslots_d) = #pv::ClassImpl::dict_mut(&mut __pyslots_this) {
                         #( #pv::DictViewMut::set(&mut __pyslots_d, #keys, #values); )*
                     }
-                }
-            };
+                };
+            }
         } else {
             let n = keys.len();
             s.fields.push(quote!(__pyslots_dict: #pv::InlineValues<#n>));
@@ -318,19 +320,28 @@ impl<'a> ClassBuilder<'a> {
             s.init_new.push(quote!(__pyslots_set: <#flags_ty as #pv::SetFlags>::all(#n)));
             s.init_default.push(quote!(__pyslots_set: <#flags_ty as #pv::Default>::default()));
         }
-        s.own_dict = sp.dict.is_some();
-        if s.own_dict {
-            s.fields.push(quote!(__pyslots_dict: #pv::LazyDict));
+        let declared = &sp.declared;
+        let bases = &self.bases_const;
+        // A dict of its own when it declares `__dict__`, or, with several
+        // bases, when a base that is not stored has one and the stored base
+        // has none (CPython: secondary bases may provide a dict).
+        let dict_ty = if sp.dict.is_some() {
+            Some(quote!(#pv::LazyDict))
+        } else if self.class.args.extends.len() > 1 {
+            Some(quote!(<#pv::DictIf<{ #pv::secondary_dict(#bases) }> as #pv::DictSel>::Storage))
+        } else {
+            None
+        };
+        s.own_dict = dict_ty.is_some();
+        if let Some(dict_ty) = dict_ty {
+            s.fields.push(quote!(__pyslots_dict: #dict_ty));
             s.init_new.push(quote!(__pyslots_dict: #pv::Default::default()));
             s.init_default.push(quote!(__pyslots_dict: #pv::Default::default()));
             s.owned.push(self.own_dict());
         }
-        s.after_new = self.merge_dicts(s.own_dict);
         s.accessors = self.accessors(sp);
-        let declared = &sp.declared;
-        let bases = &self.bases_const;
         s.declared_slots = quote!(#pv::Some(&[#(#declared),*]));
-        s.has_dict = if s.own_dict { quote!(true) } else { quote!(#pv::any_has_dict(#bases)) };
+        s.has_dict = if sp.dict.is_some() { quote!(true) } else { quote!(#pv::any_has_dict(#bases)) };
         s.has_weakref = if sp.weakref.is_some() { quote!(true) } else { quote!(#pv::any_has_weakref(#bases)) };
         s.dict_entry = sp.dict.clone();
         s.weakref_entry = sp.weakref.clone();
@@ -342,23 +353,6 @@ impl<'a> ClassBuilder<'a> {
             "A new instance with every slot set.".to_owned()
         };
         s
-    }
-
-    /// Statements that make the bases' several dicts one, in `new`. With
-    /// two regular bases (`class P(Named, Aged)`) CPython has one dict,
-    /// holding what both `__init__`s set.
-    fn merge_dicts(&self, own: bool) -> TokenStream {
-        let pv = &self.pv;
-        if usize::from(own) + self.base_fields.len() < 2 {
-            return TokenStream::new();
-        }
-        let own = own.then(|| {
-            quote!(#pv::DictSlot::view_mut(&mut __pyslots_this.__pyslots_dict, <Self as #pv::ClassImpl>::shared_keys()),)
-        });
-        let fields = &self.base_fields;
-        quote! {
-            #pv::merge_dicts(&mut [#own #(#pv::ClassImpl::dict_mut(&mut __pyslots_this.#fields)),*]);
-        }
     }
 
     /// The class's own dict storage.
@@ -375,17 +369,19 @@ impl<'a> ClassBuilder<'a> {
     // The items.
 
     fn struct_item(&self) -> TokenStream {
-        let Class { attrs, vis, ident, args, .. } = self.class;
-        let bases = &args.extends;
-        let base_fields = &self.base_fields;
+        let Class { attrs, vis, ident, .. } = self.class;
+        let base = self.stored.as_ref().map(|b| {
+            let ty = &b.ty;
+            quote!(__pyslots_base: #ty,)
+        });
         let fields = &self.storage.fields;
-        if base_fields.is_empty() && fields.is_empty() {
+        if base.is_none() && fields.is_empty() {
             return quote!(#(#attrs)* #vis struct #ident;);
         }
         quote! {
             #(#attrs)*
             #vis struct #ident {
-                #(#base_fields: #bases,)*
+                #base
                 #(#fields,)*
             }
         }
@@ -393,16 +389,18 @@ impl<'a> ClassBuilder<'a> {
 
     /// `new`, the typed accessors, and the slot index.
     fn inherent_impl(&self) -> TokenStream {
-        let Class { vis, ident, args, fields, .. } = self.class;
-        let bases = &args.extends;
-        let (base_fields, base_params) = (&self.base_fields, &self.base_params);
+        let Class { vis, ident, fields, .. } = self.class;
         let s = &self.storage;
         let (init, after, doc) = (&s.init_new, &s.after_new, &s.new_doc);
         let params = fields.iter().map(|f| {
             let (name, ty) = (&f.ident, &f.ty);
             quote!(#name: #ty)
         });
-        let construct = quote!(Self { #(#base_fields: #base_params,)* #(#init,)* });
+        let (base_param, base_init) = match &self.stored {
+            Some(StoredBase { ty, param, .. }) => (Some(quote!(#param: #ty,)), Some(quote!(__pyslots_base: #param,))),
+            None => (None, None),
+        };
+        let construct = quote!(Self { #base_init #(#init,)* });
         let body = if after.is_empty() {
             construct
         } else {
@@ -418,7 +416,7 @@ impl<'a> ClassBuilder<'a> {
                 #[doc = #doc]
                 #[inline]
                 #[allow(clippy::too_many_arguments)]
-                #vis fn new(#(#base_params: #bases,)* #(#params),*) -> Self {
+                #vis fn new(#base_param #(#params),*) -> Self {
                     #body
                 }
                 #accessors
@@ -429,7 +427,7 @@ impl<'a> ClassBuilder<'a> {
     fn default_impl(&self) -> TokenStream {
         let pv = &self.pv;
         let ident = &self.class.ident;
-        let base_fields = &self.base_fields;
+        let base = self.has_bases().then(|| quote!(__pyslots_base: #pv::Default::default(),));
         let init = &self.storage.init_default;
         quote! {
             impl #pv::Default for #ident {
@@ -437,7 +435,7 @@ impl<'a> ClassBuilder<'a> {
                 /// `object.__new__` makes it before `__init__` assigns anything.
                 #[inline]
                 fn default() -> Self {
-                    Self { #(#base_fields: #pv::Default::default(),)* #(#init,)* }
+                    Self { #base #(#init,)* }
                 }
             }
         }
@@ -454,9 +452,15 @@ impl<'a> ClassBuilder<'a> {
         let slot_methods = has_slot_methods.then(|| self.slot_methods());
         let dict_methods = self.dict_methods();
         let bases: Vec<Owned> = self
-            .base_fields
+            .stored
             .iter()
-            .map(|f| Owned::new(quote!(#pv::ClassImpl::heap_size), quote!(#pv::ClassImpl::traverse), quote!(&self.#f)))
+            .map(|_| {
+                Owned::new(
+                    quote!(#pv::ClassImpl::heap_size),
+                    quote!(#pv::ClassImpl::traverse),
+                    quote!(&self.__pyslots_base),
+                )
+            })
             .collect();
         let owned: Vec<&Owned> = s.owned.iter().chain(&bases).collect();
         let heap = (!owned.is_empty()).then(|| {
@@ -485,19 +489,20 @@ impl<'a> ClassBuilder<'a> {
         }
     }
 
-    /// The slots by index: the class's own first, then each base's, depth
-    /// first (`SLOT_COUNT` of them), and `slot_index` from names to that
-    /// index. A name that is a class attribute of this class hides the
-    /// slots of that name of the classes after it along the MRO (Python's
-    /// type lookup finds it first): its bases', and a later base's where
-    /// it is a base itself.
+    /// The slots by index: the class's own first, then the stored base's
+    /// (`SLOT_COUNT` of them), and `slot_index` from names to that index. A
+    /// name that is a class attribute of this class hides the slots of
+    /// that name of the classes after it along the MRO (Python's type
+    /// lookup finds it first).
     fn slot_methods(&self) -> TokenStream {
         let pv = &self.pv;
         let s = &self.storage;
         let own = s.slot_names.len() as u32;
-        let bases = &self.class.args.extends;
-        let fields = &self.base_fields;
-        let count = quote!(#own #(+ <#bases as #pv::ClassImpl>::SLOT_COUNT)*);
+        let stored = self.stored.as_ref().map(|b| &b.ty);
+        let count = match stored {
+            Some(ty) => quote!(#own + <#ty as #pv::ClassImpl>::SLOT_COUNT),
+            None => quote!(#own),
+        };
         // Without bases or class attributes, the own names' `match` is the
         // whole answer; otherwise a miss goes on to what follows.
         let more = self.has_bases() || !self.class_attrs.is_empty();
@@ -515,9 +520,8 @@ impl<'a> ClassBuilder<'a> {
             }
         });
         // A class attribute hides a slot of the same name that a class
-        // after it along the MRO declares: a base's, or (for a base that
-        // has class attributes) a later base's. The class's own slots it
-        // cannot meet (`slots_exclude_class_attrs`).
+        // after it along the MRO declares. The class's own slots it cannot
+        // meet (`slots_exclude_class_attrs`).
         let hidden = self.class_attr_names();
         let hide = (!hidden.is_empty()).then(|| {
             quote! {
@@ -526,99 +530,68 @@ impl<'a> ClassBuilder<'a> {
                 }
             }
         });
-        // Base k's indices start after the own slots and bases 0..k; with
-        // one base and nothing of its own, the base's answer is the class's.
-        let only_base = (own == 0 && hide.is_none() && bases.len() == 1).then(|| {
-            let base = &bases[0];
-            quote!(<#base as #pv::ClassImpl>::slot_index(__pyslots_name))
-        });
-        let delegate_all = only_base.is_some();
-        let base_index = bases.iter().enumerate().filter(|_| !delegate_all).map(|(k, base)| {
-            let before = &bases[..k];
-            quote! {
-                let __pyslots_i = <#base as #pv::ClassImpl>::slot_index(__pyslots_name);
-                if __pyslots_i != ::core::primitive::u32::MAX {
-                    return if __pyslots_i == #pv::HIDDEN {
-                        #pv::HIDDEN
-                    } else {
-                        #own #(+ <#before as #pv::ClassImpl>::SLOT_COUNT)* + __pyslots_i
-                    };
+        // The stored base's indices start after the own slots; with nothing
+        // of its own, the base's answer is the class's.
+        let tail = match stored {
+            Some(ty) if own == 0 && hide.is_none() => quote!(<#ty as #pv::ClassImpl>::slot_index(__pyslots_name)),
+            Some(ty) => quote! {
+                let __pyslots_i = <#ty as #pv::ClassImpl>::slot_index(__pyslots_name);
+                if __pyslots_i == ::core::primitive::u32::MAX || __pyslots_i == #pv::HIDDEN {
+                    __pyslots_i
+                } else {
+                    #own + __pyslots_i
                 }
-            }
-        });
-        // `slot_*_at`: a `match` on the own slots, then each base's range,
-        // `call(field)` asking the base that holds the index.
-        let at = |arms: &[TokenStream], call: &dyn Fn(&Ident) -> TokenStream, not_slot: TokenStream| {
-            let last = fields.len().saturating_sub(1);
-            let to_bases = fields.iter().zip(bases).enumerate().map(|(k, (f, base))| {
-                let call = call(f);
-                // After the last base nothing reads the index again.
-                let next =
-                    (k < last).then(|| quote!(let __pyslots_i = __pyslots_i - <#base as #pv::ClassImpl>::SLOT_COUNT;));
-                quote! {
-                    if __pyslots_i < <#base as #pv::ClassImpl>::SLOT_COUNT {
-                        return #call;
-                    }
-                    #next
-                }
-            });
-            let rest = quote!(#(#to_bases)* #not_slot);
-            if own == 0 && fields.len() == 1 {
-                // One base and no slots of its own: the same index space.
-                call(&fields[0])
-            } else if own == 0 {
-                rest
-            } else if fields.is_empty() {
-                quote!(match __pyslots_i { #(#arms,)* _ => #not_slot })
-            } else {
-                quote! {
-                    match __pyslots_i {
-                        #(#arms,)*
-                        _ => {
-                            let __pyslots_i = __pyslots_i - #own;
-                            #rest
-                        }
+            },
+            None => quote!(::core::primitive::u32::MAX),
+        };
+        let tail = (own == 0 || more).then_some(tail);
+        // `slot_*_at`: a `match` on the own slots, then the stored base.
+        let at = |arms: &[TokenStream], call: TokenStream, not_slot: TokenStream| match (own, stored) {
+            (0, Some(_)) => call,
+            (_, None) => quote!(match __pyslots_i { #(#arms,)* _ => #not_slot }),
+            (_, Some(_)) => quote! {
+                match __pyslots_i {
+                    #(#arms,)*
+                    _ => {
+                        let __pyslots_i = __pyslots_i - #own;
+                        #call
                     }
                 }
-            }
+            },
         };
         let get = at(
             &s.get_arms,
-            &|f| quote!(#pv::ClassImpl::slot_get_at(&self.#f, __pyslots_i)),
+            quote!(#pv::ClassImpl::slot_get_at(&self.__pyslots_base, __pyslots_i)),
             quote!(#pv::SlotGet::NotSlot),
         );
         let get_ref = at(
             &s.get_ref_arms,
-            &|f| quote!(#pv::ClassImpl::slot_get_ref_at(&self.#f, __pyslots_i)),
+            quote!(#pv::ClassImpl::slot_get_ref_at(&self.__pyslots_base, __pyslots_i)),
             quote!(#pv::SlotGetRef::NotSlot),
         );
         let set = at(
             &s.set_arms,
-            &|f| quote!(#pv::ClassImpl::slot_set_at(&mut self.#f, __pyslots_i, __pyslots_value, __pyslots_cls)),
+            quote!(#pv::ClassImpl::slot_set_at(&mut self.__pyslots_base, __pyslots_i, __pyslots_value, __pyslots_cls)),
             quote!(#pv::Ok(#pv::SlotSet::NotSlot(__pyslots_value))),
         );
         let del = at(
             &s.del_arms,
-            &|f| quote!(#pv::ClassImpl::slot_del_at(&mut self.#f, __pyslots_i)),
+            quote!(#pv::ClassImpl::slot_del_at(&mut self.__pyslots_base, __pyslots_i)),
             quote!(#pv::SlotDel::NotSlot),
         );
-        let tail = match only_base {
-            Some(only) => Some(only),
-            None => (own == 0 || more).then(|| quote!(::core::primitive::u32::MAX)),
-        };
-        // Bases walked depth first find what the MRO finds unless the
-        // class joins a diamond; then the layout walks the MRO. The test is
-        // a constant: one of the two paths compiles away. A class with one
-        // base needs neither: the MRO is the class, then the base's MRO,
-        // which the base's own `slot_index` follows.
-        let (depth_first, by_mro) = if self.base_fields.len() > 1 {
+        // With several bases, a class attribute of a base that is not
+        // stored may come before a stored slot along the MRO; then the
+        // layout walks the MRO. The test is a constant: one of the two
+        // paths compiles away. With one base the MRO is the class, then
+        // the base's MRO, which the base's own `slot_index` follows.
+        let (lookup_const, by_mro) = if self.class.args.extends.len() > 1 {
             (
                 Some(quote! {
-                    const DEPTH_FIRST_IS_MRO: ::core::primitive::bool =
-                        #pv::depth_first_is_mro(&<Self as #pv::PyClass>::LAYOUT);
+                    const LOOKUP_BY_STORED_BASE: ::core::primitive::bool =
+                        #pv::lookup_by_stored_base(&<Self as #pv::PyClass>::LAYOUT);
                 }),
                 Some(quote! {
-                    if !<Self as #pv::ClassImpl>::DEPTH_FIRST_IS_MRO {
+                    if !<Self as #pv::ClassImpl>::LOOKUP_BY_STORED_BASE {
                         return match #pv::Layout::slot_index(&<Self as #pv::PyClass>::LAYOUT, __pyslots_name) {
                             #pv::Some((__pyslots_i, _, _)) => __pyslots_i,
                             #pv::None => ::core::primitive::u32::MAX,
@@ -631,13 +604,12 @@ impl<'a> ClassBuilder<'a> {
         };
         quote! {
             const SLOT_COUNT: ::core::primitive::u32 = #count;
-            #depth_first
+            #lookup_const
             #[inline(always)]
             fn slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
                 #by_mro
                 #own_index
                 #hide
-                #(#base_index)*
                 #tail
             }
             #[inline(always)]
@@ -680,9 +652,9 @@ impl<'a> ClassBuilder<'a> {
             get.push(quote!(#pv::DictSlot::view(&self.__pyslots_dict, #keys)));
             get_mut.push(quote!(#pv::DictSlot::view_mut(&mut self.__pyslots_dict, #keys)));
         }
-        for f in &self.base_fields {
-            get.push(quote!(#pv::ClassImpl::dict(&self.#f)));
-            get_mut.push(quote!(#pv::ClassImpl::dict_mut(&mut self.#f)));
+        if self.has_bases() {
+            get.push(quote!(#pv::ClassImpl::dict(&self.__pyslots_base)));
+            get_mut.push(quote!(#pv::ClassImpl::dict_mut(&mut self.__pyslots_base)));
         }
         let (get_body, get_mut_body) = match (get.as_slice(), get_mut.as_slice()) {
             ([], _) => return TokenStream::new(),
@@ -790,43 +762,77 @@ impl<'a> ClassBuilder<'a> {
         }
     }
 
-    /// `Deref` to the first base and `AsRef`/`AsMut` to each, so the bases'
-    /// typed accessors are at hand: `dog.name()` on a `Dog(Animal)`.
+    /// `Embeds<Self>`, and with bases: `Deref` to the stored base, and
+    /// `Embeds`, `AsRef` and `AsMut` to every class the stored base holds
+    /// (itself, its stored base, ...), so the bases' typed accessors are at
+    /// hand: `dog.name()` on a `Dog(Animal)`. A base that is not stored (a
+    /// diamond's second side) is not offered: `AsRef<Right>` on a
+    /// `Bottom(Left, Right)` does not compile (`Embeds`' message says why),
+    /// as a second copy of the shared base would be needed.
     fn base_access(&self) -> TokenStream {
+        let pv = &self.pv;
         let ident = &self.class.ident;
-        let bases = &self.class.args.extends;
-        let fields = &self.base_fields;
-        let Some((first_base, first_field)) = bases.first().zip(fields.first()) else {
-            return TokenStream::new();
+        let own = quote! {
+            impl #pv::Embeds<#ident> for #ident {
+                #[inline(always)]
+                fn embedded(&self) -> &#ident {
+                    self
+                }
+                #[inline(always)]
+                fn embedded_mut(&mut self) -> &mut #ident {
+                    self
+                }
+            }
+        };
+        let Some(StoredBase { ty, selector, .. }) = &self.stored else {
+            return own;
         };
         quote! {
+            #own
             impl ::core::ops::Deref for #ident {
-                type Target = #first_base;
+                type Target = #ty;
                 #[inline]
-                fn deref(&self) -> &#first_base {
-                    &self.#first_field
+                fn deref(&self) -> &#ty {
+                    &self.__pyslots_base
                 }
             }
             impl ::core::ops::DerefMut for #ident {
                 #[inline]
-                fn deref_mut(&mut self) -> &mut #first_base {
-                    &mut self.#first_field
+                fn deref_mut(&mut self) -> &mut #ty {
+                    &mut self.__pyslots_base
                 }
             }
-            #(
-                impl ::core::convert::AsRef<#bases> for #ident {
-                    #[inline]
-                    fn as_ref(&self) -> &#bases {
-                        &self.#fields
-                    }
+            impl<__PyslotsB> #pv::Embeds<__PyslotsB> for #ident
+            where
+                #selector: #pv::StoredEmbeds<__PyslotsB>,
+            {
+                #[inline(always)]
+                fn embedded(&self) -> &__PyslotsB {
+                    <#selector as #pv::StoredEmbeds<__PyslotsB>>::get(&self.__pyslots_base)
                 }
-                impl ::core::convert::AsMut<#bases> for #ident {
-                    #[inline]
-                    fn as_mut(&mut self) -> &mut #bases {
-                        &mut self.#fields
-                    }
+                #[inline(always)]
+                fn embedded_mut(&mut self) -> &mut __PyslotsB {
+                    <#selector as #pv::StoredEmbeds<__PyslotsB>>::get_mut(&mut self.__pyslots_base)
                 }
-            )*
+            }
+            impl<__PyslotsB> ::core::convert::AsRef<__PyslotsB> for #ident
+            where
+                #selector: #pv::StoredEmbeds<__PyslotsB>,
+            {
+                #[inline]
+                fn as_ref(&self) -> &__PyslotsB {
+                    <#selector as #pv::StoredEmbeds<__PyslotsB>>::get(&self.__pyslots_base)
+                }
+            }
+            impl<__PyslotsB> ::core::convert::AsMut<__PyslotsB> for #ident
+            where
+                #selector: #pv::StoredEmbeds<__PyslotsB>,
+            {
+                #[inline]
+                fn as_mut(&mut self) -> &mut __PyslotsB {
+                    <#selector as #pv::StoredEmbeds<__PyslotsB>>::get_mut(&mut self.__pyslots_base)
+                }
+            }
         }
     }
 
@@ -840,7 +846,7 @@ impl<'a> ClassBuilder<'a> {
         let bases = &self.bases_const;
         let s = &self.storage;
         let mut out = TokenStream::new();
-        if self.base_fields.len() > 1 {
+        if self.class.args.extends.len() > 1 {
             let span = self.class.args.extends_tokens.as_ref().map_or_else(Span::call_site, Spanned::span);
             let names: Vec<String> = self.class.args.extends.iter().map(last_segment).collect();
             let mro_message =
@@ -944,32 +950,46 @@ fn last_segment(path: &syn::Path) -> String {
     path.segments.last().map(|s| syn::ext::IdentExt::unraw(&s.ident).to_string()).unwrap_or_default()
 }
 
-/// Constructor parameter names for the bases: `Animal` is `animal`.
-fn base_param_names(class: &Class) -> Vec<Ident> {
+/// The stored base of a class with bases: its type, the `StoredIf` chain
+/// that selects it, and `new`'s parameter for it.
+struct StoredBase {
+    ty: TokenStream,
+    selector: TokenStream,
+    param: Ident,
+}
+
+/// The stored base: with one base, that base, and `new`'s parameter named
+/// after it (`Animal` is `animal`); with several, the one
+/// `best_base_index` picks, as a `StoredIf` chain's type, and `new`'s
+/// parameter `base`.
+fn stored_base(class: &Class) -> Option<StoredBase> {
+    let pv = quote!(::pyslots::__private);
+    let bases = &class.args.extends;
+    let first = bases.first()?;
     let mut taken: HashSet<String> = class.fields.iter().map(Field::name).collect();
-    class
-        .args
-        .extends
-        .iter()
-        .enumerate()
-        .map(|(i, path)| {
-            let mut name = snake_case(&last_segment(path));
-            // `gen` is reserved from edition 2024 on, which syn does not know.
-            if name.is_empty()
-                || name == "gen"
-                || syn::parse_str::<Ident>(&name).is_err()
-                || !taken.insert(name.clone())
-            {
-                // A field may be named `base0` too; no field may start
-                // with `__pyslots`.
-                name = format!("base{i}");
-                if !taken.insert(name.clone()) {
-                    name = format!("__pyslots_base{i}");
-                }
-            }
-            Ident::new(&name, path.span())
-        })
-        .collect()
+    let mut param = if bases.len() == 1 { snake_case(&last_segment(first)) } else { "base".to_owned() };
+    // `gen` is reserved from edition 2024 on, which syn does not know.
+    if param.is_empty() || param == "gen" || syn::parse_str::<Ident>(&param).is_err() || !taken.insert(param.clone()) {
+        // A field may be named `base0` too; no field may start with
+        // `__pyslots`.
+        param = "base0".to_owned();
+        if !taken.insert(param.clone()) {
+            param = "__pyslots_base0".to_owned();
+        }
+    }
+    let span = if bases.len() == 1 { first.span() } else { Span::call_site() };
+    let param = Ident::new(&param, span);
+    let consts = &quote!(&[#(&<#bases as #pv::PyClass>::LAYOUT),*]);
+    let selector = if bases.len() == 1 {
+        quote!(#pv::StoredIf<true, #first, #pv::NoBase>)
+    } else {
+        bases.iter().enumerate().rev().fold(
+            quote!(#pv::NoBase),
+            |rest, (k, base)| quote!(#pv::StoredIf<{ #pv::best_base_index(#consts) == #k }, #base, #rest>),
+        )
+    };
+    let ty = if bases.len() == 1 { quote!(#first) } else { quote!(<#selector as #pv::Stored>::Type) };
+    Some(StoredBase { ty, selector, param })
 }
 
 fn snake_case(s: &str) -> String {

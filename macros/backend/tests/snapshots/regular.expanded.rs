@@ -95,3 +95,13 @@ impl ::pyslots::__private::fmt::Debug for Person {
     }
 }
 ::pyslots::__private::impl_serde!(Person);
+impl ::pyslots::__private::Embeds<Person> for Person {
+    #[inline(always)]
+    fn embedded(&self) -> &Person {
+        self
+    }
+    #[inline(always)]
+    fn embedded_mut(&mut self) -> &mut Person {
+        self
+    }
+}

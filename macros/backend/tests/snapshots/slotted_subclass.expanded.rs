@@ -2,7 +2,7 @@
 // # [slots (breed)] pub struct Dog { breed : String , }
 
 pub struct Dog {
-    __pyslots_base0: Animal,
+    __pyslots_base: Animal,
     breed: <String as ::pyslots::__private::SlotValue>::Stored,
     __pyslots_set: ::core::primitive::u8,
 }
@@ -12,7 +12,7 @@ impl Dog {
     #[allow(clippy::too_many_arguments)]
     pub fn new(animal: Animal, breed: String) -> Self {
         Self {
-            __pyslots_base0: animal,
+            __pyslots_base: animal,
             breed: <String as ::pyslots::__private::SlotValue>::store(breed),
             __pyslots_set: <::core::primitive::u8 as ::pyslots::__private::SetFlags>::all(1u32),
         }
@@ -37,7 +37,7 @@ impl ::pyslots::__private::Default for Dog {
     #[inline]
     fn default() -> Self {
         Self {
-            __pyslots_base0: ::pyslots::__private::Default::default(),
+            __pyslots_base: ::pyslots::__private::Default::default(),
             breed: <String as ::pyslots::__private::SlotValue>::vacant(),
             __pyslots_set: <::core::primitive::u8 as ::pyslots::__private::Default>::default(),
         }
@@ -61,14 +61,11 @@ impl ::pyslots::__private::ClassImpl for Dog {
             return __pyslots_i;
         }
         let __pyslots_i = <Animal as ::pyslots::__private::ClassImpl>::slot_index(__pyslots_name);
-        if __pyslots_i != ::core::primitive::u32::MAX {
-            return if __pyslots_i == ::pyslots::__private::HIDDEN {
-                ::pyslots::__private::HIDDEN
-            } else {
-                1u32 + __pyslots_i
-            };
+        if __pyslots_i == ::core::primitive::u32::MAX || __pyslots_i == ::pyslots::__private::HIDDEN {
+            __pyslots_i
+        } else {
+            1u32 + __pyslots_i
         }
-        ::core::primitive::u32::MAX
     }
     #[inline(always)]
     fn slot_get_at(&self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotGet {
@@ -76,10 +73,7 @@ impl ::pyslots::__private::ClassImpl for Dog {
             0u32 => ::pyslots::__private::read_typed::<String, _>(&self.breed, &self.__pyslots_set, 0u32),
             _ => {
                 let __pyslots_i = __pyslots_i - 1u32;
-                if __pyslots_i < <Animal as ::pyslots::__private::ClassImpl>::SLOT_COUNT {
-                    return ::pyslots::__private::ClassImpl::slot_get_at(&self.__pyslots_base0, __pyslots_i);
-                }
-                ::pyslots::__private::SlotGet::NotSlot
+                ::pyslots::__private::ClassImpl::slot_get_at(&self.__pyslots_base, __pyslots_i)
             }
         }
     }
@@ -89,10 +83,7 @@ impl ::pyslots::__private::ClassImpl for Dog {
             0u32 => ::pyslots::__private::read_typed_ref::<String, _>(&self.breed, &self.__pyslots_set, 0u32),
             _ => {
                 let __pyslots_i = __pyslots_i - 1u32;
-                if __pyslots_i < <Animal as ::pyslots::__private::ClassImpl>::SLOT_COUNT {
-                    return ::pyslots::__private::ClassImpl::slot_get_ref_at(&self.__pyslots_base0, __pyslots_i);
-                }
-                ::pyslots::__private::SlotGetRef::NotSlot
+                ::pyslots::__private::ClassImpl::slot_get_ref_at(&self.__pyslots_base, __pyslots_i)
             }
         }
     }
@@ -114,15 +105,12 @@ impl ::pyslots::__private::ClassImpl for Dog {
             ),
             _ => {
                 let __pyslots_i = __pyslots_i - 1u32;
-                if __pyslots_i < <Animal as ::pyslots::__private::ClassImpl>::SLOT_COUNT {
-                    return ::pyslots::__private::ClassImpl::slot_set_at(
-                        &mut self.__pyslots_base0,
-                        __pyslots_i,
-                        __pyslots_value,
-                        __pyslots_cls,
-                    );
-                }
-                ::pyslots::__private::Ok(::pyslots::__private::SlotSet::NotSlot(__pyslots_value))
+                ::pyslots::__private::ClassImpl::slot_set_at(
+                    &mut self.__pyslots_base,
+                    __pyslots_i,
+                    __pyslots_value,
+                    __pyslots_cls,
+                )
             }
         }
     }
@@ -132,30 +120,27 @@ impl ::pyslots::__private::ClassImpl for Dog {
             0u32 => ::pyslots::__private::delete_typed::<String, _>(&mut self.breed, &mut self.__pyslots_set, 0u32),
             _ => {
                 let __pyslots_i = __pyslots_i - 1u32;
-                if __pyslots_i < <Animal as ::pyslots::__private::ClassImpl>::SLOT_COUNT {
-                    return ::pyslots::__private::ClassImpl::slot_del_at(&mut self.__pyslots_base0, __pyslots_i);
-                }
-                ::pyslots::__private::SlotDel::NotSlot
+                ::pyslots::__private::ClassImpl::slot_del_at(&mut self.__pyslots_base, __pyslots_i)
             }
         }
     }
     #[inline]
     fn dict(&self) -> ::pyslots::__private::Option<::pyslots::__private::DictView<'_>> {
-        ::pyslots::__private::ClassImpl::dict(&self.__pyslots_base0)
+        ::pyslots::__private::ClassImpl::dict(&self.__pyslots_base)
     }
     #[inline]
     fn dict_mut(&mut self) -> ::pyslots::__private::Option<::pyslots::__private::DictViewMut<'_>> {
-        ::pyslots::__private::ClassImpl::dict_mut(&mut self.__pyslots_base0)
+        ::pyslots::__private::ClassImpl::dict_mut(&mut self.__pyslots_base)
     }
     #[inline]
     fn heap_size(&self) -> ::core::primitive::usize {
         <String as ::pyslots::__private::SlotValue>::heap_size(&self.breed)
-            + ::pyslots::__private::ClassImpl::heap_size(&self.__pyslots_base0)
+            + ::pyslots::__private::ClassImpl::heap_size(&self.__pyslots_base)
     }
     #[inline]
     fn traverse(&self, __pyslots_visit: &mut ::pyslots::__private::Visit<'_>) {
         <String as ::pyslots::__private::SlotValue>::traverse(&self.breed, __pyslots_visit);
-        ::pyslots::__private::ClassImpl::traverse(&self.__pyslots_base0, __pyslots_visit);
+        ::pyslots::__private::ClassImpl::traverse(&self.__pyslots_base, __pyslots_visit);
     }
 }
 impl ::pyslots::__private::PyClass for Dog {
@@ -182,29 +167,61 @@ impl ::pyslots::__private::fmt::Debug for Dog {
     }
 }
 ::pyslots::__private::impl_serde!(Dog);
+impl ::pyslots::__private::Embeds<Dog> for Dog {
+    #[inline(always)]
+    fn embedded(&self) -> &Dog {
+        self
+    }
+    #[inline(always)]
+    fn embedded_mut(&mut self) -> &mut Dog {
+        self
+    }
+}
 impl ::core::ops::Deref for Dog {
     type Target = Animal;
     #[inline]
     fn deref(&self) -> &Animal {
-        &self.__pyslots_base0
+        &self.__pyslots_base
     }
 }
 impl ::core::ops::DerefMut for Dog {
     #[inline]
     fn deref_mut(&mut self) -> &mut Animal {
-        &mut self.__pyslots_base0
+        &mut self.__pyslots_base
     }
 }
-impl ::core::convert::AsRef<Animal> for Dog {
-    #[inline]
-    fn as_ref(&self) -> &Animal {
-        &self.__pyslots_base0
+impl<__PyslotsB> ::pyslots::__private::Embeds<__PyslotsB> for Dog
+where
+    ::pyslots::__private::StoredIf<true, Animal, ::pyslots::__private::NoBase>:
+        ::pyslots::__private::StoredEmbeds<__PyslotsB>,
+{
+    #[inline(always)]
+    fn embedded(&self) -> &__PyslotsB {
+        < :: pyslots :: __private :: StoredIf < true , Animal , :: pyslots :: __private :: NoBase > as :: pyslots :: __private :: StoredEmbeds < __PyslotsB >> :: get (& self . __pyslots_base)
+    }
+    #[inline(always)]
+    fn embedded_mut(&mut self) -> &mut __PyslotsB {
+        < :: pyslots :: __private :: StoredIf < true , Animal , :: pyslots :: __private :: NoBase > as :: pyslots :: __private :: StoredEmbeds < __PyslotsB >> :: get_mut (& mut self . __pyslots_base)
     }
 }
-impl ::core::convert::AsMut<Animal> for Dog {
+impl<__PyslotsB> ::core::convert::AsRef<__PyslotsB> for Dog
+where
+    ::pyslots::__private::StoredIf<true, Animal, ::pyslots::__private::NoBase>:
+        ::pyslots::__private::StoredEmbeds<__PyslotsB>,
+{
     #[inline]
-    fn as_mut(&mut self) -> &mut Animal {
-        &mut self.__pyslots_base0
+    fn as_ref(&self) -> &__PyslotsB {
+        < :: pyslots :: __private :: StoredIf < true , Animal , :: pyslots :: __private :: NoBase > as :: pyslots :: __private :: StoredEmbeds < __PyslotsB >> :: get (& self . __pyslots_base)
+    }
+}
+impl<__PyslotsB> ::core::convert::AsMut<__PyslotsB> for Dog
+where
+    ::pyslots::__private::StoredIf<true, Animal, ::pyslots::__private::NoBase>:
+        ::pyslots::__private::StoredEmbeds<__PyslotsB>,
+{
+    #[inline]
+    fn as_mut(&mut self) -> &mut __PyslotsB {
+        < :: pyslots :: __private :: StoredIf < true , Animal , :: pyslots :: __private :: NoBase > as :: pyslots :: __private :: StoredEmbeds < __PyslotsB >> :: get_mut (& mut self . __pyslots_base)
     }
 }
 const _ : () = :: core :: assert ! (! :: pyslots :: __private :: any_has_slot (& [& < Animal as :: pyslots :: __private :: PyClass > :: LAYOUT] , "breed") , "'breed' is already a slot of a base class: don't repeat parent slots (CPython would keep both, wasting the parent's); remove it from this class") ;

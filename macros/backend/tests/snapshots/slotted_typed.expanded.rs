@@ -154,3 +154,13 @@ impl ::pyslots::__private::fmt::Debug for Point {
     }
 }
 ::pyslots::__private::impl_serde!(Point);
+impl ::pyslots::__private::Embeds<Point> for Point {
+    #[inline(always)]
+    fn embedded(&self) -> &Point {
+        self
+    }
+    #[inline(always)]
+    fn embedded_mut(&mut self) -> &mut Point {
+        self
+    }
+}

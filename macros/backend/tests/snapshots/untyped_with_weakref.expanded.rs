@@ -105,3 +105,13 @@ impl ::pyslots::__private::fmt::Debug for Node {
     }
 }
 ::pyslots::__private::impl_serde!(Node);
+impl ::pyslots::__private::Embeds<Node> for Node {
+    #[inline(always)]
+    fn embedded(&self) -> &Node {
+        self
+    }
+    #[inline(always)]
+    fn embedded_mut(&mut self) -> &mut Node {
+        self
+    }
+}
