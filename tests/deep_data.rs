@@ -222,25 +222,69 @@ fn a_long_chain_through_untyped_slots_and_dicts_deep_copies() {
     });
 }
 
-/// Past the recursion limit, CPython's `RecursionError`, the original
-/// untouched; the limit is per process, like `sys.setrecursionlimit`.
+/// A deep copy goes only a few dozen levels deep on the stack: a chain or
+/// a nesting deeper than the recursion limit is still copied. Tuples in
+/// tuples, which must be made after their items, recurse; past the limit,
+/// CPython's `RecursionError`, the original untouched. The limit is per
+/// process, like `sys.setrecursionlimit`.
 #[test]
-fn past_the_limit_deep_copies_raise_recursion_error() {
+fn past_the_limit_deep_copies_of_nested_tuples_raise_recursion_error() {
     on_small_stack(|| {
         let list = nested_list(300);
         let chain = Value::from(typed_chain(300));
+        let mut tuples = Value::list([1]);
+        for _ in 0..300 {
+            tuples = Value::tuple([tuples]);
+        }
         pyslots::set_recursion_limit(200);
+        let list_copy = pyslots::try_deepcopy(&list);
+        let chain_copy = pyslots::try_deepcopy(&chain);
+        let tuple_err = pyslots::try_deepcopy(&tuples).unwrap_err();
+        pyslots::set_recursion_limit(10);
         let list_err = pyslots::try_deepcopy(&list).unwrap_err();
         let chain_err = pyslots::try_deepcopy(&chain).unwrap_err();
-        let ok = pyslots::try_deepcopy(&nested_list(150));
         pyslots::set_recursion_limit(pyslots::DEFAULT_RECURSION_LIMIT);
-        assert_eq!(list_err.exception(), "RecursionError");
-        assert_eq!(list_err.kind(), ErrorKind::RecursionError);
+        assert!(list_copy.unwrap() == list);
+        assert!(!Value::is(&chain_copy.unwrap(), &chain));
+        assert_eq!(tuple_err.exception(), "RecursionError");
+        assert_eq!(tuple_err.kind(), ErrorKind::RecursionError);
+        assert_eq!(tuple_err.to_string(), "maximum recursion depth exceeded while calling a Python object");
         assert_eq!(list_err.to_string(), "maximum recursion depth exceeded while calling a Python object");
         assert_eq!(chain_err.exception(), "RecursionError");
         assert_eq!(chain_err.to_string(), "maximum recursion depth exceeded");
-        assert!(ok.is_ok());
         assert_eq!(list, nested_list(300));
+    });
+}
+
+/// Deferred copies keep what the original shares shared and its cycles
+/// cycles, past the depth where copying is deferred.
+#[test]
+fn deferred_deep_copies_keep_sharing_and_cycles() {
+    on_small_stack(|| {
+        // A ring of 1,000 nodes; every node also holds one shared list.
+        let shared = Value::list([1, 2]);
+        let first = Py::new(Node::new(None));
+        first.write().setattr("payload", shared.clone()).unwrap();
+        let mut head = first.clone();
+        for _ in 1..1000 {
+            let n = Py::new(Node::new(Some(head)));
+            n.write().setattr("payload", shared.clone()).unwrap();
+            head = n;
+        }
+        first.write().set_next(Some(head.clone()));
+        let copy = pyslots::try_deepcopy(&Value::from(&head)).unwrap();
+        let copy_head = copy.as_object().unwrap().clone();
+        let payload = copy_head.getattr("payload").unwrap();
+        assert!(!Value::is(&payload, &shared) && payload == shared);
+        let mut at = copy_head.clone();
+        for _ in 0..1000 {
+            assert!(Value::is(&at.getattr("payload").unwrap(), &payload));
+            at = at.getattr("next").unwrap().as_object().unwrap().clone();
+        }
+        // Round the ring once: back at the copy's head.
+        assert!(PyObject::is(&at, &copy_head));
+        first.write().set_next(None);
+        copy_head.setattr("next", Value::None).unwrap();
     });
 }
 

@@ -292,13 +292,15 @@ pub fn deepcopy(value: &Value) -> Value {
 /// [`deepcopy`], returning the exception CPython raises where it raises
 /// (as [`try_copy`]: a class attribute that hides a base's slot).
 ///
-/// The copy recurses as CPython's does, a few native frames per level of
-/// nesting, on a stack that grows onto the heap where the thread's runs
-/// low: it completes on any thread down to
-/// [`recursion_limit`](crate::recursion_limit) levels (a million: a linked
-/// list of a million objects), and past that returns CPython's
-/// `RecursionError` (`maximum recursion depth exceeded`; CPython raises it
-/// past 1000).
+/// Deep data: the copy recurses as CPython's does for the first few dozen
+/// levels, then copies what it meets deeper in a loop (a chain of a
+/// million objects, a list nested a million deep), so it completes on any
+/// stack where CPython raises `RecursionError` past 1000 levels. Only
+/// tuples nested in tuples recurse all the way, on a stack that grows onto
+/// the heap where the thread's runs low, down to
+/// [`recursion_limit`](crate::recursion_limit) levels; past that, CPython's
+/// `RecursionError` (`maximum recursion depth exceeded while calling a
+/// Python object`).
 ///
 /// A thread keeps the storage of its last deep copy's memo, emptied, for
 /// the next one, if it takes at most 256 KiB (a ring of 1,000 objects
@@ -310,15 +312,25 @@ pub fn try_deepcopy(value: &Value) -> Result<Value, Error> {
     // in; and the stack grew through a dozen reallocations each time.
     let mut memo = SPARE.try_with(Cell::take).ok().flatten().unwrap_or_default();
     memo.limit = recursion::recursion_limit();
-    let result = memo.deep(value.clone());
+    let result = memo.deep(value.clone()).and_then(|copy| memo.fill_deferred().map(|()| copy));
     memo.map.clear();
     memo.todo.clear();
+    memo.deferred.clear();
     memo.depth = 0;
     if memo.bytes() <= SPARE_BYTES {
         let _ = SPARE.try_with(|s| s.set(Some(memo)));
     }
     result
 }
+
+/// How deep a deep copy goes on the stack: a list, a dict or an object met
+/// deeper is given an empty copy at once (in the memo, so that whatever
+/// meets it again shares it) and its contents are copied after the copy in
+/// progress returns, from the top of the stack again. So a chain of a
+/// million objects is copied in a loop, not a million frames deep. Only
+/// tuples (made after their items, being immutable) nest deeper, down to
+/// the [`recursion_limit`](crate::recursion_limit).
+const DEFER_AT: u32 = 32;
 
 /// The most memo storage a thread keeps between deep copies.
 const SPARE_BYTES: usize = 256 << 10;
@@ -341,6 +353,9 @@ struct Memo {
     todo: Vec<Todo>,
     /// How many containers and objects the copy is inside.
     depth: u32,
+    /// Lists, dicts and objects met deeper than [`DEFER_AT`], with the
+    /// empty copies made for them, to be copied once the stack unwinds.
+    deferred: Vec<(Value, Value)>,
     /// [`recursion::recursion_limit`], read when the copy starts.
     limit: u32,
 }
@@ -417,7 +432,13 @@ enum At {
 
 impl Default for Memo {
     fn default() -> Memo {
-        Memo { map: HashMap::with_capacity_and_hasher(64, Default::default()), todo: Vec::new(), depth: 0, limit: 0 }
+        Memo {
+            map: HashMap::with_capacity_and_hasher(64, Default::default()),
+            todo: Vec::new(),
+            depth: 0,
+            deferred: Vec::new(),
+            limit: 0,
+        }
     }
 }
 
@@ -620,75 +641,155 @@ impl Memo {
                 self.deep_tuple(value, &t)
             }
             Value::List(l) => {
-                let id = l.id();
-                if let Some(y) = self.get(id) {
+                if let Some(y) = self.get(l.id()) {
                     return Ok(y);
                 }
-                // The copy's items are made in the vector the copy will
-                // hold, the originals still to copy in their places, listed
-                // by position: the stack, as deep as the recursion, does
-                // not carry a long list's items through it.
-                let mut pending: Vec<u32> = Vec::new();
-                let mut items = {
-                    let originals = l.read();
-                    let mut items = Vec::with_capacity(originals.len());
-                    for (i, item) in originals.iter().enumerate() {
-                        let copy = match known(&self.map, item) {
-                            Some(copy) => copy,
-                            None => {
-                                if pending.is_empty() {
-                                    pending.reserve_exact(originals.len() - i);
-                                }
-                                pending.push(u32::try_from(i).expect("a list of fewer than 2^32 items"));
-                                item
-                            }
-                        };
-                        dup_into(copy, |copy| items.push(copy));
-                    }
-                    items
-                };
-                // Without a pending item nothing can meet the copy before
-                // it is whole: it is made with its items.
-                if pending.is_empty() {
-                    let y = PyList::from(items);
-                    self.put(id, value, Value::List(y.clone()));
-                    return Ok(Value::List(y));
+                if self.depth > DEFER_AT {
+                    return Ok(self.defer(value, Value::List(PyList::new())));
                 }
-                self.reserve(pending.len());
-                let y = PyList::new();
-                self.put(id, value, Value::List(y.clone()));
-                for i in pending {
-                    let original = std::mem::take(&mut items[i as usize]);
-                    self.deep_into(original, &mut items[i as usize])?;
-                }
-                y.replace(items);
-                Ok(Value::List(y))
+                self.copy_list(value, None)
             }
             Value::Dict(d) => {
-                let id = d.id();
-                if let Some(y) = self.get(id) {
+                if let Some(y) = self.get(d.id()) {
                     return Ok(y);
                 }
-                let base = self.todo.len();
-                let mut copy = {
-                    let map = d.read();
-                    self.take_entries(map.len(), map.entries().map(|(k, v)| (k.clone(), v)))
-                };
-                if self.todo.len() == base {
-                    let y = PyDict::from(copy);
-                    self.put(id, value, Value::Dict(y.clone()));
-                    return Ok(Value::Dict(y));
+                if self.depth > DEFER_AT {
+                    return Ok(self.defer(value, Value::Dict(PyDict::new())));
                 }
-                self.reserve(self.todo.len() - base);
-                let y = PyDict::new();
-                self.put(id, value, Value::Dict(y.clone()));
-                self.copy_pending(base, &mut copy)?;
-                self.todo.truncate(base);
-                y.replace(copy);
-                Ok(Value::Dict(y))
+                self.copy_dict(value, None)
             }
             _ => unreachable!("deep_container copies a tuple, a list or a dict"),
         }
+    }
+
+    /// A list's copy: its items copied into `into` (a copy the memo
+    /// already holds, made when the list was met too deep to copy then;
+    /// see [`DEFER_AT`]) or into a new list, which goes into the memo.
+    fn copy_list(&mut self, value: Value, into: Option<PyList>) -> Result<Value, Error> {
+        let Value::List(l) = &value else { unreachable!("copy_list copies a list") };
+        let id = l.id();
+        // The copy's items are made in the vector the copy will
+        // hold, the originals still to copy in their places, listed
+        // by position: the stack, as deep as the recursion, does
+        // not carry a long list's items through it.
+        let mut pending: Vec<u32> = Vec::new();
+        let mut items = {
+            let originals = l.read();
+            let mut items = Vec::with_capacity(originals.len());
+            for (i, item) in originals.iter().enumerate() {
+                let copy = match known(&self.map, item) {
+                    Some(copy) => copy,
+                    None => {
+                        if pending.is_empty() {
+                            pending.reserve_exact(originals.len() - i);
+                        }
+                        pending.push(u32::try_from(i).expect("a list of fewer than 2^32 items"));
+                        item
+                    }
+                };
+                dup_into(copy, |copy| items.push(copy));
+            }
+            items
+        };
+        // Without a pending item nothing can meet the copy before
+        // it is whole: it is made with its items.
+        if pending.is_empty() {
+            let y = match into {
+                Some(y) => {
+                    y.replace(items);
+                    y
+                }
+                None => {
+                    let y = PyList::from(items);
+                    self.put(id, value, Value::List(y.clone()));
+                    y
+                }
+            };
+            return Ok(Value::List(y));
+        }
+        self.reserve(pending.len());
+        let y = match into {
+            Some(y) => y,
+            None => {
+                let y = PyList::new();
+                self.put(id, value, Value::List(y.clone()));
+                y
+            }
+        };
+        for i in pending {
+            let original = std::mem::take(&mut items[i as usize]);
+            self.deep_into(original, &mut items[i as usize])?;
+        }
+        y.replace(items);
+        Ok(Value::List(y))
+    }
+
+    /// A dict's copy, as [`copy_list`](Memo::copy_list).
+    fn copy_dict(&mut self, value: Value, into: Option<PyDict>) -> Result<Value, Error> {
+        let Value::Dict(d) = &value else { unreachable!("copy_dict copies a dict") };
+        let id = d.id();
+        let base = self.todo.len();
+        let mut copy = {
+            let map = d.read();
+            self.take_entries(map.len(), map.entries().map(|(k, v)| (k.clone(), v)))
+        };
+        if self.todo.len() == base {
+            let y = match into {
+                Some(y) => {
+                    y.replace(copy);
+                    y
+                }
+                None => {
+                    let y = PyDict::from(copy);
+                    self.put(id, value, Value::Dict(y.clone()));
+                    y
+                }
+            };
+            return Ok(Value::Dict(y));
+        }
+        self.reserve(self.todo.len() - base);
+        let y = match into {
+            Some(y) => y,
+            None => {
+                let y = PyDict::new();
+                self.put(id, value, Value::Dict(y.clone()));
+                y
+            }
+        };
+        self.copy_pending(base, &mut copy)?;
+        self.todo.truncate(base);
+        y.replace(copy);
+        Ok(Value::Dict(y))
+    }
+
+    /// Records `copy`, made empty, as the copy of `original`, met too deep
+    /// to be copied now: [`fill_deferred`](Memo::fill_deferred) gives it its
+    /// contents once the copy in progress returns.
+    #[cold]
+    fn defer(&mut self, original: Value, copy: Value) -> Value {
+        let id = match &original {
+            Value::List(l) => l.id(),
+            Value::Dict(d) => d.id(),
+            Value::Object(o) => o.id(),
+            _ => unreachable!("only lists, dicts and objects are deferred"),
+        };
+        self.deferred.push((original.clone(), copy.clone()));
+        self.put(id, original, copy.clone());
+        copy
+    }
+
+    /// Copies the contents of the deferred originals into their copies, at
+    /// the stack depth of the copy's start; each may defer more.
+    fn fill_deferred(&mut self) -> Result<(), Error> {
+        while let Some((original, copy)) = self.deferred.pop() {
+            match copy {
+                Value::List(y) => drop(self.copy_list(original, Some(y))?),
+                Value::Dict(y) => drop(self.copy_dict(original, Some(y))?),
+                Value::Object(y) => drop(self.deep_object(original, Some(y))?),
+                _ => unreachable!("only lists, dicts and objects are deferred"),
+            }
+        }
+        Ok(())
     }
 
     /// `_deepcopy_tuple`: the items first; the tuple itself if every item
@@ -718,7 +819,9 @@ impl Memo {
     /// `_reconstruct` with a memo: a new instance, in the memo before its
     /// state is copied; the state as `__getstate__` gives it (the dict's
     /// entries, then the set slots), deep-copied, then restored.
-    fn deep_object(&mut self, value: Value) -> Result<PyObject, Error> {
+    /// `into`: a copy the memo already holds, made when the object was met
+    /// too deep to copy then (see [`DEFER_AT`]).
+    fn deep_object(&mut self, value: Value, into: Option<PyObject>) -> Result<PyObject, Error> {
         let Value::Object(o) = &value else { unreachable!("deep_object copies an object") };
         let (id, layout) = (o.id(), o.layout());
         let by_name = layout.has_class_attrs();
@@ -752,8 +855,14 @@ impl Memo {
             }
             (dict, live)
         };
-        let y = o.instantiate();
-        self.put(id, value, Value::Object(y.clone()));
+        let y = match into {
+            Some(y) => y,
+            None => {
+                let y = o.instantiate();
+                self.put(id, value, Value::Object(y.clone()));
+                y
+            }
+        };
         // Only a dict that a value elsewhere may hold (one with another
         // handle than the instance's) can be met again in the copy: it
         // alone needs CPython's memo entry. An empty one is no part of
@@ -801,7 +910,12 @@ impl Memo {
         match self.map.get(&o.id()) {
             Some((_, Value::Object(y))) => Ok(y.clone()),
             Some((_, other)) => unreachable!("an object's copy is an object, not {}", other.type_name()),
-            None => self.nested("maximum recursion depth exceeded", |m| m.deep_object(value)),
+            None if self.depth > DEFER_AT => {
+                let y = o.instantiate();
+                self.defer(value, Value::Object(y.clone()));
+                Ok(y)
+            }
+            None => self.nested("maximum recursion depth exceeded", |m| m.deep_object(value, None)),
         }
     }
 
