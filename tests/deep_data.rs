@@ -354,3 +354,215 @@ mod serde_deep {
         });
     }
 }
+
+// ---------------------------------------------------------------------------
+// Deep and long data against CPython, at depths CPython reaches with its
+// recursion limit raised and a 256 MiB thread stack; pyslots runs them on
+// 512 KiB.
+
+/// A random deep value: `depth` containers, each a list, a tuple or a dict
+/// (`kinds` says which may occur), around a number; some levels carry a
+/// second item.
+#[derive(Debug)]
+struct DeepCase {
+    depth: usize,
+    kinds: &'static str,
+    seed: u64,
+}
+
+fn deep_value(case: &DeepCase) -> Value {
+    let mut rng = pyslots_testkit::rng::Rng::new(case.seed);
+    let kinds = case.kinds.as_bytes();
+    let mut v = Value::from(case.seed as i64 % 1000);
+    for level in 0..case.depth {
+        let extra = rng.chance(20).then(|| Value::from(level as i64));
+        v = match kinds[rng.below(kinds.len())] {
+            b'l' => Value::list([Some(v), extra].into_iter().flatten()),
+            b't' => Value::tuple([Some(v), extra].into_iter().flatten()),
+            _ => match extra {
+                Some(e) => Value::dict([("k", v), ("e", e)]),
+                None => Value::dict([("k", v)]),
+            },
+        };
+    }
+    v
+}
+
+/// The same value, built by the same draws, in Python.
+const PY_DEEP: &str = r#"
+import copy, sys, threading
+sys.setrecursionlimit(10**7)
+threading.stack_size(1 << 28)
+
+M = 2**64 - 1
+
+class Rng:
+    # pyslots_testkit::rng::Rng (xorshift64*), draw for draw.
+    def __init__(self, seed): self.state = max(seed, 1)
+    def next(self):
+        x = self.state
+        x ^= x >> 12
+        x ^= (x << 25) & M
+        x ^= x >> 27
+        self.state = x
+        return (x * 0x2545F4914F6CDD1D) & M
+    def below(self, n): return self.next() % n
+    def chance(self, p): return self.below(100) < p
+
+def deep_value(depth, kinds, seed):
+    rng = Rng(seed)
+    v = seed % 1000
+    for level in range(depth):
+        extra = [level] if rng.chance(20) else []
+        k = kinds[rng.below(len(kinds))]
+        if k == 'l': v = [v] + extra
+        elif k == 't': v = tuple([v] + extra)
+        else: v = {'k': v, 'e': extra[0]} if extra else {'k': v}
+    return v
+
+class Node:
+    __slots__ = ('next', 'payload')
+
+def chain(n):
+    head = None
+    for i in range(n):
+        node = Node()
+        node.next = head
+        node.payload = (i, [i])
+        head = node
+    return head
+
+def walk(head):
+    n, total = 0, 0
+    while head is not None:
+        n += 1
+        total += head.payload[0] + head.payload[1][0]
+        head = head.next
+    return n, total
+
+def line(f):
+    try:
+        return 'ok ' + str(f())
+    except Exception as e:
+        return f'{type(e).__name__}: {e}'
+
+def main():
+    for depth, kinds, seed in CASES:
+        v = deep_value(depth, kinds, seed)
+        w = deep_value(depth, kinds, seed)
+        d = copy.deepcopy(v)
+        print(repr(v))
+        print(line(lambda: hash(v)))
+        print(v == w, d == v, d is v, repr(d) == repr(v))
+    for n in CHAINS:
+        head = chain(n)
+        d = copy.deepcopy(head)
+        c = copy.copy(head)
+        print(walk(d), d is head, d.next is head.next, c.next is head.next, d.payload[1] is head.payload[1])
+        del head, d, c
+
+t = threading.Thread(target=main)
+t.start()
+t.join()
+"#;
+
+fn py_bool(b: bool) -> &'static str {
+    if b {
+        "True"
+    } else {
+        "False"
+    }
+}
+
+#[pyclass_like]
+#[slots(next, payload)]
+struct PyNode;
+
+fn untyped_chain(n: usize) -> Value {
+    let mut head = Value::None;
+    for i in 0..n as i64 {
+        let mut node = PyNode::default();
+        node.setattr("next", head).unwrap();
+        node.setattr("payload", Value::tuple([Value::from(i), Value::list([i])])).unwrap();
+        head = Value::from(Py::new(node));
+    }
+    head
+}
+
+fn walk(mut head: Value) -> (usize, i64) {
+    let (mut n, mut total) = (0, 0);
+    while let Value::Object(o) = head {
+        n += 1;
+        let payload = o.getattr("payload").unwrap();
+        let t = payload.as_tuple().unwrap();
+        total += t[0].as_int().unwrap() + t[1].as_list().unwrap().get(0).unwrap().as_int().unwrap();
+        head = o.getattr("next").unwrap();
+    }
+    (n, total)
+}
+
+#[test]
+fn deep_and_long_data_match_cpython() {
+    use pyslots_testkit::rng::{env_or, Rng};
+    let count = env_or("PYSLOTS_DEEP_CASES", 24usize);
+    let mut rng = Rng::new(env_or("PYSLOTS_DEEP_SEED", 0xdee9_u64));
+    let kinds = ["l", "t", "d", "lt", "ld", "td", "ltd"];
+    let cases: Vec<DeepCase> = (0..count)
+        .map(|_| DeepCase {
+            depth: [1, 50, 1_000, 5_000, 20_000][rng.below(5)],
+            kinds: kinds[rng.below(kinds.len())],
+            seed: rng.next() >> 16,
+        })
+        .collect();
+    let chains = [1usize, 40, 2_000, 20_000];
+    let script = format!(
+        "CASES = [{}]\nCHAINS = {chains:?}\n{PY_DEEP}",
+        cases.iter().map(|c| format!("({}, '{}', {})", c.depth, c.kinds, c.seed)).collect::<Vec<_>>().join(", ")
+    );
+    let cpython = pyslots_testkit::oracle::run(&script);
+    let ours = on_small_stack(move || {
+        let mut lines = Vec::new();
+        for case in &cases {
+            let v = deep_value(case);
+            let w = deep_value(case);
+            let d = pyslots::try_deepcopy(&v).unwrap();
+            lines.push(v.to_string());
+            lines.push(match v.py_hash() {
+                Ok(h) => format!("ok {h}"),
+                Err(e) => format!("{}: {e}", e.exception()),
+            });
+            lines.push(format!(
+                "{} {} {} {}",
+                py_bool(v.py_eq(&w)),
+                py_bool(d.py_eq(&v)),
+                py_bool(Value::is(&d, &v)),
+                py_bool(d.to_string() == v.to_string())
+            ));
+        }
+        for n in chains {
+            let head = untyped_chain(n);
+            let d = pyslots::try_deepcopy(&head).unwrap();
+            let c = pyslots::copy(&head);
+            let next = |v: &Value| v.as_object().unwrap().getattr("next").unwrap();
+            let payload_list =
+                |v: &Value| v.as_object().unwrap().getattr("payload").unwrap().as_tuple().unwrap()[1].clone();
+            lines.push(format!(
+                "{:?} {} {} {} {}",
+                walk(d.clone()),
+                py_bool(Value::is(&d, &head)),
+                py_bool(Value::is(&next(&d), &next(&head))),
+                py_bool(Value::is(&next(&c), &next(&head))),
+                py_bool(Value::is(&payload_list(&d), &payload_list(&head)))
+            ));
+        }
+        lines
+    });
+    assert_eq!(ours.len(), cpython.len());
+    let mismatches: Vec<usize> = (0..ours.len()).filter(|&i| ours[i] != cpython[i]).collect();
+    for &i in mismatches.iter().take(3) {
+        let cut = |s: &str| s.chars().take(200).collect::<String>();
+        eprintln!("line {i}:\n  pyslots {}\n  CPython {}", cut(&ours[i]), cut(&cpython[i]));
+    }
+    println!("{count} deep values and {} chains, {} mismatches", chains.len(), mismatches.len());
+    assert!(mismatches.is_empty());
+}
