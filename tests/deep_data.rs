@@ -566,3 +566,120 @@ fn deep_and_long_data_match_cpython() {
     println!("{count} deep values and {} chains, {} mismatches", chains.len(), mismatches.len());
     assert!(mismatches.is_empty());
 }
+
+// ---------------------------------------------------------------------------
+// A deep class hierarchy against CPython: a chain of 2,000 run-time classes over
+// a compile-time root, each adding a slot (a few a dict or class
+// attributes), the deepest instance used by name on a 512 KiB stack.
+
+#[pyclass_like]
+#[slots(r)]
+struct Root;
+
+/// The chain's depth.
+const HIERARCHY: usize = 2_000;
+
+/// What class `i` of the chain declares, as Python source for its
+/// namespace: `__slots__` (none every 250th class: it gets a dict) and a
+/// class attribute every 100th.
+fn level_namespace(i: usize) -> Vec<(String, Value)> {
+    let mut ns = Vec::new();
+    if i % 250 != 249 {
+        ns.push(("__slots__".to_string(), Value::tuple([format!("s{i}")])));
+    }
+    if i % 100 == 7 {
+        ns.push((format!("a{i}"), Value::from(i as i64)));
+    }
+    ns
+}
+
+const HIERARCHY_OPS: &[&str] = &[
+    "setattr(o, 'r', 1)",
+    "setattr(o, 's0', 2)",
+    "setattr(o, 's998', 3)",
+    "setattr(o, 's500', 4)",
+    "setattr(o, 'extra', 5)",
+    "getattr(o, 'r')",
+    "getattr(o, 's0')",
+    "getattr(o, 's998')",
+    "getattr(o, 'a507')",
+    "getattr(o, 's1')",
+    "getattr(o, 'zz')",
+    "hasattr(o, 's500')",
+    "getattr(copy.deepcopy(o), 's500')",
+    "getattr(copy.copy(o), 'extra')",
+    "delattr(o, 's0')",
+    "delattr(o, 's0')",
+    "getattr(o, 's0')",
+];
+
+#[test]
+// `Type` is `Copy` while classes live until exit; cloned here so that this
+// stays right once it is a counted reference.
+#[allow(clippy::clone_on_copy)]
+fn a_two_thousand_class_hierarchy_matches_cpython() {
+    let mut py = String::from("import copy\nclass Root:\n    __slots__ = ('r',)\nC = Root\n");
+    for i in 0..HIERARCHY {
+        let ns: Vec<String> = level_namespace(i).iter().map(|(k, v)| format!("'{k}': {v}")).collect();
+        py.push_str(&format!("C = type('C{i}', (C,), {{{}}})\n", ns.join(", ")));
+    }
+    py.push_str("o = C()\ndef line(f):\n    try:\n        return 'ok ' + repr(f())\n    except Exception as e:\n        return f'{type(e).__name__}: {e}'\n");
+    for op in HIERARCHY_OPS {
+        py.push_str(&format!("print(line(lambda: {op}))\n"));
+    }
+    py.push_str("print(sorted(n for n in dir(o) if not n.startswith('__')))\n");
+    py.push_str("print(repr(o.__getstate__()))\n");
+    py.push_str("print(issubclass(C, C.__mro__[-3]), len(C.__mro__))\n");
+    let cpython = pyslots_testkit::oracle::run(&py);
+    let ours = on_small_stack(|| {
+        let mut class = Type::of::<Root>();
+        let mut classes = vec![class.clone()];
+        for i in 0..HIERARCHY {
+            let mut ns = pyslots::Dict::new();
+            for (k, v) in level_namespace(i) {
+                ns.insert(k, v);
+            }
+            class = Type::new(&format!("C{i}"), &[class], ns).unwrap();
+            classes.push(class.clone());
+        }
+        let o = class.instantiate();
+        let show = |r: Result<Value, Error>| match r {
+            Ok(v) => format!("ok {v}"),
+            Err(e) => format!("{}: {e}", e.exception()),
+        };
+        let unit = |r: Result<(), Error>| show(r.map(|()| Value::None));
+        let mut lines = vec![
+            unit(o.setattr("r", Value::from(1))),
+            unit(o.setattr("s0", Value::from(2))),
+            unit(o.setattr("s998", Value::from(3))),
+            unit(o.setattr("s500", Value::from(4))),
+            unit(o.setattr("extra", Value::from(5))),
+            show(o.getattr("r")),
+            show(o.getattr("s0")),
+            show(o.getattr("s998")),
+            show(o.getattr("a507")),
+            show(o.getattr("s1")),
+            show(o.getattr("zz")),
+            format!("ok {}", Value::from(o.read().hasattr("s500"))),
+            show(pyslots::try_deepcopy(&Value::Object(o.clone())).and_then(|c| c.as_object().unwrap().getattr("s500"))),
+            show(pyslots::try_copy(&Value::Object(o.clone())).and_then(|c| c.as_object().unwrap().getattr("extra"))),
+        ];
+        for _ in 0..2 {
+            let deleted = o.write().delattr("s0");
+            lines.push(unit(deleted));
+        }
+        lines.push(show(o.getattr("s0")));
+        let dir: Vec<Value> =
+            pyslots::dir(&*o.read()).into_iter().filter(|n| !n.starts_with("__")).map(Value::from).collect();
+        lines.push(Value::list(dir).to_string());
+        lines.push(pyslots::getstate(&*o.read()).to_string());
+        let mro = class.mro();
+        lines.push(format!("{} {}", if class.is_subclass(&classes[0]) { "True" } else { "False" }, mro.len()));
+        lines
+    });
+    assert_eq!(ours.len(), cpython.len());
+    for (i, (a, b)) in ours.iter().zip(&cpython).enumerate() {
+        let cut = |s: &str| s.chars().take(300).collect::<String>();
+        assert_eq!(a, b, "line {i}: pyslots {} / CPython {}", cut(a), cut(b));
+    }
+}

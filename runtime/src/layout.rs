@@ -63,29 +63,20 @@ impl Layout {
     /// once, by C3 linearization as Python computes `__mro__` (without
     /// `object`).
     pub fn mro(&'static self) -> Vec<&'static Layout> {
-        let mut seqs: Vec<Vec<&'static Layout>> = self.bases.iter().map(|b| b.mro()).collect();
-        seqs.push(self.bases.to_vec());
-        let mut out = vec![self];
-        loop {
-            seqs.retain(|s| !s.is_empty());
-            if seqs.is_empty() {
-                return out;
-            }
-            // The first head that is in no other sequence's tail. Layouts
-            // that compile are consistent; should none qualify, take the
-            // first head rather than loop forever.
-            let head = seqs
-                .iter()
-                .map(|s| s[0])
-                .find(|h| !seqs.iter().any(|s| s[1..].iter().any(|x| x.same_class(h))))
-                .unwrap_or(seqs[0][0]);
-            out.push(head);
-            for s in &mut seqs {
-                if s[0].same_class(head) {
-                    s.remove(0);
-                }
-            }
+        // A line of single bases, the common case however deep, is its
+        // own MRO; C3 is needed from the first class with several bases.
+        let mut line = vec![self];
+        let mut top = self;
+        while let [base] = top.bases {
+            top = base;
+            line.push(top);
         }
+        if top.bases.is_empty() {
+            return line;
+        }
+        line.pop();
+        line.extend(c3_mro(top));
+        line
     }
 
     /// The class attribute `name` that an instance finds: the first class
@@ -143,10 +134,13 @@ impl Layout {
     /// [`slot_index`](Layout::slot_index). Generated code has the same
     /// figure as `ClassImpl::SLOT_COUNT`.
     pub const fn slot_count(&self) -> u32 {
-        match self.best_base() {
-            Some(base) => self.slots.len() as u32 + base.slot_count(),
-            None => self.slots.len() as u32,
+        let mut n = self.slots.len() as u32;
+        let mut class = self.best_base();
+        while let Some(c) = class {
+            n += c.slots.len() as u32;
+            class = c.best_base();
         }
+        n
     }
 
     /// Where slot `name` sits in the instance: its index (the class's own
@@ -180,10 +174,13 @@ impl Layout {
     /// (else the bases' lay-outs would conflict); a class off it adds no
     /// slots, and its instances' part is not stored apart.
     pub fn base_offset(&'static self, class: &Layout) -> Option<u32> {
-        if self.same_class(class) {
-            return Some(0);
+        let mut offset = 0;
+        let mut at = self;
+        while !at.same_class(class) {
+            offset += at.slots.len() as u32;
+            at = at.best_base()?;
         }
-        Some(self.slots.len() as u32 + self.best_base()?.base_offset(class)?)
+        Some(offset)
     }
 
     /// Every slot of the class and its bases, in MRO order.
@@ -293,6 +290,50 @@ impl fmt::Display for Layout {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "<class '{}'>", self.name)
     }
+}
+
+/// The C3 linearization of `root` (Python's `__mro__`, without `object`),
+/// each ancestor's computed once, in post-order on an explicit stack: no
+/// recursion, whatever the depth of the hierarchy.
+fn c3_mro(root: &'static Layout) -> Vec<&'static Layout> {
+    let key = |l: &'static Layout| l as *const Layout as usize;
+    let mut mros: std::collections::HashMap<usize, Vec<&'static Layout>> = std::collections::HashMap::new();
+    let mut stack: Vec<(&'static Layout, bool)> = vec![(root, false)];
+    while let Some((l, bases_done)) = stack.pop() {
+        if mros.contains_key(&key(l)) {
+            continue;
+        }
+        if !bases_done {
+            stack.push((l, true));
+            stack.extend(l.bases.iter().filter(|b| !mros.contains_key(&key(b))).map(|b| (*b, false)));
+            continue;
+        }
+        let mut seqs: Vec<&[&'static Layout]> = l.bases.iter().map(|b| mros[&key(b)].as_slice()).collect();
+        seqs.push(l.bases);
+        let mut out = vec![l];
+        loop {
+            seqs.retain(|s| !s.is_empty());
+            if seqs.is_empty() {
+                break;
+            }
+            // The first head that is in no other sequence's tail. Layouts
+            // that compile are consistent; should none qualify, take the
+            // first head rather than loop forever.
+            let head = seqs
+                .iter()
+                .map(|s| s[0])
+                .find(|h| !seqs.iter().any(|s| s[1..].iter().any(|x| x.same_class(h))))
+                .unwrap_or(seqs[0][0]);
+            out.push(head);
+            for s in &mut seqs {
+                if s[0].same_class(head) {
+                    *s = &s[1..];
+                }
+            }
+        }
+        mros.insert(key(l), out);
+    }
+    mros.remove(&key(root)).unwrap_or_else(|| vec![root])
 }
 
 /// String equality usable in `const` code.

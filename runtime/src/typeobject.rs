@@ -786,17 +786,17 @@ impl Tables {
     ) -> Tables {
         // Storage: each run-time class's own slots once, in MRO order (the
         // class itself first); the embedded instance holds the rest.
-        let mut starts: Vec<(Option<&'static RtClass>, u32)> = vec![(None, 0)];
+        // Maps and sets, not vectors searched: a hierarchy a thousand
+        // classes deep is built in linear time per class, not cubic.
+        let mut starts: std::collections::HashMap<*const RtClass, u32> = std::collections::HashMap::new();
         let mut value_count = own.len() as u32;
         for t in mro {
             if let Repr::Runtime(c) = t.0 {
-                starts.push((Some(c), value_count));
+                starts.insert(c, value_count);
                 value_count += c.layout.slots.len() as u32;
             }
         }
-        let start_of = |c: &'static RtClass| {
-            starts.iter().find(|(k, _)| k.is_some_and(|k| std::ptr::eq(k, c))).map_or(0, |(_, s)| *s)
-        };
+        let start_of = |c: &'static RtClass| starts.get(&(c as *const RtClass)).copied().unwrap_or(0);
         let embedded_at = |l: &'static Layout| embedded.and_then(|e| e.base_offset(l)).unwrap_or(0);
 
         // The layout's index space: own slots, then the stored base's
@@ -821,15 +821,14 @@ impl Tables {
         // Names: the first class along the MRO that has the name as a slot
         // or a class attribute decides.
         let mut slot_names: Vec<SlotName> = Vec::new();
-        let mut decided: Vec<&'static str> = Vec::new();
+        let mut decided: std::collections::HashSet<&'static str> = std::collections::HashSet::new();
         let classes = std::iter::once((None, own, own_attrs))
             .chain(mro.iter().map(|t| (Some(*t), t.layout().slots, t.layout().class_attrs)));
         for (t, slots, attrs) in classes {
             for (local, name) in slots.iter().enumerate() {
-                if decided.contains(name) {
+                if !decided.insert(name) {
                     continue;
                 }
-                decided.push(name);
                 let loc = match t.map(|t| t.0) {
                     None => Loc::Value(local as u32),
                     Some(Repr::Runtime(c)) => Loc::Value(start_of(c) + local as u32),
@@ -837,11 +836,7 @@ impl Tables {
                 };
                 slot_names.push(SlotName::new(name, loc));
             }
-            for (name, _) in attrs {
-                if !decided.contains(name) {
-                    decided.push(name);
-                }
-            }
+            decided.extend(attrs.iter().map(|(name, _)| *name));
         }
         Tables { slot_names, index_map, value_count }
     }
