@@ -14,10 +14,12 @@
 //!    references from outside: handles on stacks, in untracked places;
 //! 3. whatever a node with outside references reaches is alive; the rest
 //!    is garbage. As CPython's `delete_garbage`, each garbage node still
-//!    alive in turn is *cleared* (its contents taken out and dropped),
-//!    objects before containers: clearing one node of a cycle breaks it,
-//!    and the rest are freed by reference counting, their contents whole
-//!    when their `Drop` runs. Deep drops stay iterative (the trashcan).
+//!    alive in turn is *cleared* (CPython's `tp_clear`: the references it
+//!    holds taken out and dropped, the node itself left in place), objects
+//!    before containers: clearing one node of a cycle breaks it, and the
+//!    rest are freed by reference counting. Every object's `Drop` runs
+//!    once, on it, with its plain values there. Deep drops stay iterative
+//!    (the trashcan).
 //!
 //! Other threads go on meanwhile, so the verdict of steps 2-3 is checked
 //! before anything is cleared: every garbage node is write-locked (with a
@@ -89,9 +91,9 @@ pub(crate) trait Node: Send + Sync + 'static {
     /// Locks the node while the collector confirms it is garbage, if it
     /// can be locked now.
     fn try_lock(&self) -> Option<Box<dyn Locked + '_>>;
-    /// Takes the contents out (leaving what `Default` makes) and drops
-    /// them, unless the node is locked; nothing for a node that cannot
-    /// change (a tuple), which drops with what holds it.
+    /// Takes the references the node holds out and drops them (CPython's
+    /// `tp_clear`), unless the node is locked; nothing for a node that
+    /// cannot change (a tuple), which drops with what holds it.
     fn clear(&self);
     /// Whether the node cannot change (a tuple): it has no lock, and what
     /// holds it is checked before what it holds.
@@ -132,7 +134,8 @@ impl<T: 'static, F: Fn(&T, &mut Visit<'_>)> Locked for WriteLocked<'_, T, F> {
     }
 }
 
-/// [`Node::clear`] of a node whose contents are behind `lock`.
+/// [`Node::clear`] of a container whose contents are behind `lock`: all
+/// of them go (a list's items; what they are matters to no `Drop`).
 pub(crate) fn clear<T: Default>(lock: &parking_lot::RwLock<T>) {
     let contents = lock.try_write().map(|mut guard| std::mem::take(&mut *guard));
     drop(contents);
