@@ -12,7 +12,7 @@
 use std::fmt;
 
 use crate::error::Error;
-use crate::layout::Layout;
+use crate::layout_ref::LayoutRef;
 use crate::object::{Object, PyClass};
 use crate::pystr::PyStr;
 use crate::slot::{ItemAt, Mismatch, SetFlags, SlotValue};
@@ -200,7 +200,7 @@ pub trait ClassImpl: PyClass {
 /// ([`Instance`](crate::Instance)) through its class's tables.
 pub trait Hooks {
     /// The instance's class.
-    fn class_layout(&self) -> &'static Layout;
+    fn class_layout(&self) -> LayoutRef<'_>;
     /// Whether the class or a base has class attributes (most have none:
     /// the lookup then skips the walk along the MRO).
     fn has_class_attrs(&self) -> bool;
@@ -219,7 +219,7 @@ pub trait Hooks {
     fn instance_dict_mut(&mut self) -> Option<DictViewMut<'_>>;
     /// Where `name` sits in the class's shared dict key table, if it has
     /// one that holds it.
-    fn known_key(&self, name: &str) -> Option<(&'static SharedKeys, usize)> {
+    fn known_key(&self, name: &str) -> Option<(&SharedKeys, usize)> {
         let _ = name;
         None
     }
@@ -228,8 +228,8 @@ pub trait Hooks {
 /// A `#[pyclass_like]` class's hooks: its constants and generated code.
 impl<T: ClassImpl> Hooks for T {
     #[inline(always)]
-    fn class_layout(&self) -> &'static Layout {
-        &T::LAYOUT
+    fn class_layout(&self) -> LayoutRef<'_> {
+        LayoutRef::of_static(&T::LAYOUT)
     }
     #[inline(always)]
     fn has_class_attrs(&self) -> bool {
@@ -260,7 +260,7 @@ impl<T: ClassImpl> Hooks for T {
         ClassImpl::dict_mut(self)
     }
     #[inline(always)]
-    fn known_key(&self, name: &str) -> Option<(&'static SharedKeys, usize)> {
+    fn known_key(&self, name: &str) -> Option<(&SharedKeys, usize)> {
         T::dict_key(name)
     }
 }
@@ -297,7 +297,7 @@ pub(crate) use object_methods_over_hooks;
 /// generated code emits none of this.
 impl<T: ClassImpl> Object for T {
     #[inline]
-    fn type_name(&self) -> &'static str {
+    fn type_name(&self) -> &str {
         T::LAYOUT.name
     }
     #[inline]
@@ -310,8 +310,8 @@ impl<T: ClassImpl> Object for T {
     }
     object_methods_over_hooks!();
     #[inline]
-    fn layout(&self) -> &'static Layout {
-        &T::LAYOUT
+    fn layout(&self) -> LayoutRef<'_> {
+        LayoutRef::of_static(&T::LAYOUT)
     }
     #[inline]
     fn slot_get_at(&self, index: u32) -> SlotGet {
@@ -442,7 +442,7 @@ pub fn generic_hasattr<T: Hooks + ?Sized>(obj: &T, name: &str) -> bool {
 /// dict, the class's `__slots__`.
 fn lookup_rest<T: Hooks + ?Sized>(obj: &T, name: &str) -> Option<Value> {
     let dict = obj.instance_dict();
-    if name == "__weakref__" && obj.class_layout().has_weakref {
+    if name == "__weakref__" && obj.class_layout().has_weakref() {
         // No weak reference is tracked per instance (Arc counts them), so
         // this reads as CPython's does before any weakref exists.
         return Some(Value::None);
@@ -457,15 +457,15 @@ fn lookup_rest<T: Hooks + ?Sized>(obj: &T, name: &str) -> Option<Value> {
     }
     // Plain class attributes come after the instance dict (they are no
     // data descriptors); `__slots__` is one of them.
-    let layout: &'static Layout = obj.class_layout();
+    let layout = obj.class_layout();
     if obj.has_class_attrs() {
         if let Some(value) = layout.class_attr(name) {
-            return Some(value.to_value());
+            return Some(value);
         }
     }
     if name == "__slots__" {
         if let Some(slots) = layout.slots_attr() {
-            return Some(Value::list(slots.iter().copied()));
+            return Some(Value::list(slots));
         }
     }
     None
@@ -478,11 +478,12 @@ pub fn generic_setattr<T: Hooks + ?Sized>(obj: &mut T, name: &str, value: Value)
         SlotSet::Done => return Ok(()),
         SlotSet::NotSlot(v) => v,
     };
-    if name == "__weakref__" && obj.class_layout().has_weakref {
+    if name == "__weakref__" && obj.class_layout().has_weakref() {
         return Err(weakref_not_writable(obj.class_layout()));
     }
-    let layout = obj.class_layout();
-    let known_key = obj.known_key(name);
+    // The table's address and the index: a run-time class's table is lent
+    // by the instance, which the dict view borrows next.
+    let known_key = obj.known_key(name).map(|(keys, index)| (keys as *const SharedKeys, index));
     if let Some(mut d) = obj.instance_dict_mut() {
         if name == "__dict__" {
             return match value {
@@ -515,7 +516,7 @@ pub fn generic_setattr<T: Hooks + ?Sized>(obj: &mut T, name: &str, value: Value)
         }
         return Ok(());
     }
-    Err(missing_for_write(layout, name))
+    Err(missing_for_write(obj.class_layout(), name))
 }
 
 /// `delattr`, CPython's `PyObject_GenericSetAttr` with no value.
@@ -526,7 +527,7 @@ pub fn generic_delattr<T: Hooks + ?Sized>(obj: &mut T, name: &str) -> Result<(),
         SlotDel::Unset => return Err(Error::unset_slot(name)),
         SlotDel::NotSlot => {}
     }
-    if name == "__weakref__" && obj.class_layout().has_weakref {
+    if name == "__weakref__" && obj.class_layout().has_weakref() {
         return Err(weakref_not_writable(obj.class_layout()));
     }
     if let Some(mut d) = obj.instance_dict_mut() {
@@ -538,7 +539,7 @@ pub fn generic_delattr<T: Hooks + ?Sized>(obj: &mut T, name: &str) -> Result<(),
         }
         return match d.remove(name) {
             Some(_) => Ok(()),
-            None => Err(Error::no_attribute(obj.class_layout().name, name)),
+            None => Err(Error::no_attribute_of(obj.class_layout(), name)),
         };
     }
     Err(missing_for_write(obj.class_layout(), name))
@@ -546,23 +547,23 @@ pub fn generic_delattr<T: Hooks + ?Sized>(obj: &mut T, name: &str) -> Result<(),
 
 /// The error for writing or deleting a name an instance without a dict
 /// cannot hold: a class attribute is read-only, anything else is missing.
-fn missing_for_write(layout: &'static Layout, name: &str) -> Error {
+fn missing_for_write(layout: LayoutRef<'_>, name: &str) -> Error {
     if (name == "__slots__" && layout.slots_attr().is_some()) || layout.class_attr(name).is_some() {
-        Error::read_only(layout.name, name)
+        Error::read_only_of(layout, name)
     } else {
-        Error::no_attribute(layout.name, name)
+        Error::no_attribute_of(layout, name)
     }
 }
 
-fn weakref_not_writable(layout: &'static Layout) -> Error {
+fn weakref_not_writable(layout: LayoutRef<'_>) -> Error {
     // CPython names the class whose `__weakref__` descriptor is found.
-    let owner = layout.weakref_owner().map_or(layout.name, |l| l.name);
+    let owner = layout.weakref_owner().map_or(layout.name(), |l| l.name());
     Error::attribute_error(format!("attribute '__weakref__' of '{owner}' objects is not writable"))
 }
 
 /// `dir(obj)` over the layout chain and the dict.
 pub fn generic_dir<T: Hooks + ?Sized>(obj: &T) -> Vec<String> {
-    let layout: &'static Layout = obj.class_layout();
+    let layout = obj.class_layout();
     let keys = obj.instance_dict().map(|d| d.keys());
     let mut names: Vec<String> =
         layout.dir_names(keys.as_deref().map(|k| k.iter().map(PyStr::as_str))).into_iter().map(str::to_owned).collect();
@@ -583,8 +584,9 @@ pub fn fmt_debug<T: Hooks + ?Sized>(obj: &T, f: &mut fmt::Formatter<'_>) -> fmt:
             }
         }
     }
-    let mut s = f.debug_struct(obj.class_layout().name);
-    for name in obj.class_layout().all_slots() {
+    let layout = obj.class_layout();
+    let mut s = f.debug_struct(layout.name());
+    for name in layout.all_slots() {
         let v = match obj.find_slot(name) {
             SlotGet::Found(v) => Some(v),
             _ => None,

@@ -5,8 +5,9 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use crate::instance_dict::KeySource;
-use crate::layout::Layout;
+use crate::layout_ref::LayoutRef;
 use crate::pystr::{self, PyStr};
+use crate::typeobject::Type;
 
 /// The Python exception types pyslots raises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -80,11 +81,11 @@ struct Inner {
 enum Message {
     /// `'P' object has no attribute 'x'`; from `getattr`, with what its
     /// suggestion is computed from.
-    NoAttribute { type_name: &'static str, name: Box<str>, lookup: Lookup },
+    NoAttribute { type_name: ClassName, name: Box<str>, lookup: Lookup },
     /// The bare name: what CPython says when a slot is deleted twice.
     BareName(Box<str>),
     /// `'P' object attribute '__slots__' is read-only`
-    ReadOnly { type_name: &'static str, name: Box<str> },
+    ReadOnly { type_name: ClassName, name: Box<str> },
     /// Any other text.
     Text(Cow<'static, str>),
 }
@@ -98,18 +99,31 @@ impl Error {
     pub fn no_attribute(type_name: &'static str, name: &str) -> Error {
         Error::new(
             ErrorKind::AttributeError,
-            Message::NoAttribute { type_name, name: name.into(), lookup: Lookup::none() },
+            Message::NoAttribute { type_name: ClassName::Static(type_name), name: name.into(), lookup: Lookup::none() },
+        )
+    }
+
+    /// [`no_attribute`](Error::no_attribute) for an instance of any class:
+    /// the error owns the class name (a class made at run time may be gone
+    /// by the time it is shown).
+    pub(crate) fn no_attribute_of(layout: LayoutRef<'_>, name: &str) -> Error {
+        Error::new(
+            ErrorKind::AttributeError,
+            Message::NoAttribute { type_name: layout.owned_name(), name: name.into(), lookup: Lookup::none() },
         )
     }
 
     /// `AttributeError: 'P' object has no attribute 'x'` from `getattr` on
     /// an instance of `layout`'s class whose dict has `dict_keys` (`None`:
     /// no dict): it has a [`suggestion`](Error::suggestion).
-    pub(crate) fn getattr_missing(layout: &'static Layout, name: &str, dict_keys: Option<KeySource>) -> Error {
-        let lookup = Lookup::new(layout, dict_keys);
+    ///
+    /// It keeps the class for the suggestion, as CPython's `AttributeError`
+    /// keeps the object (`obj`) and so its type.
+    pub(crate) fn getattr_missing(layout: LayoutRef<'_>, name: &str, dict_keys: Option<KeySource>) -> Error {
+        let lookup = Lookup::new(layout.to_type(), dict_keys);
         Error::new(
             ErrorKind::AttributeError,
-            Message::NoAttribute { type_name: layout.name, name: name.into(), lookup },
+            Message::NoAttribute { type_name: layout.owned_name(), name: name.into(), lookup },
         )
     }
 
@@ -120,7 +134,15 @@ impl Error {
 
     /// `AttributeError: 'P' object attribute 'x' is read-only`.
     pub fn read_only(type_name: &'static str, name: &str) -> Error {
-        Error::new(ErrorKind::AttributeError, Message::ReadOnly { type_name, name: name.into() })
+        Error::new(
+            ErrorKind::AttributeError,
+            Message::ReadOnly { type_name: ClassName::Static(type_name), name: name.into() },
+        )
+    }
+
+    /// [`read_only`](Error::read_only) for an instance of any class.
+    pub(crate) fn read_only_of(layout: LayoutRef<'_>, name: &str) -> Error {
+        Error::new(ErrorKind::AttributeError, Message::ReadOnly { type_name: layout.owned_name(), name: name.into() })
     }
 
     /// An `AttributeError` with any message.
@@ -228,13 +250,44 @@ impl Error {
     }
 }
 
+/// A class name as an error keeps it: a compile-time class's, or a copy
+/// of a run-time class's (which may be freed before the error is shown).
+#[derive(Clone)]
+pub(crate) enum ClassName {
+    Static(&'static str),
+    Shared(PyStr),
+}
+
+impl ClassName {
+    fn as_str(&self) -> &str {
+        match self {
+            ClassName::Static(s) => s,
+            ClassName::Shared(s) => s.as_str(),
+        }
+    }
+}
+
+impl PartialEq for ClassName {
+    fn eq(&self, other: &ClassName) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for ClassName {}
+
+impl fmt::Display for ClassName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// What the suggestion of a failed `getattr` is computed from: the class
 /// (`None`: an error made otherwise, which has no suggestion), and the
 /// instance dict's keys when it failed (`None`: no dict). Not compared:
 /// errors are equal by exception type and message.
 #[derive(Clone)]
 struct Lookup {
-    layout: Option<&'static Layout>,
+    class: Option<Type>,
     dict_keys: Option<KeySource>,
     /// The suggestion, once computed.
     suggestion: OnceLock<Option<Box<str>>>,
@@ -275,17 +328,17 @@ const OBJECT_DIR: [&str; 25] = [
 impl Lookup {
     /// An error made otherwise than by `getattr`: no suggestion.
     fn none() -> Lookup {
-        Lookup { layout: None, dict_keys: None, suggestion: OnceLock::new() }
+        Lookup { class: None, dict_keys: None, suggestion: OnceLock::new() }
     }
 
-    fn new(layout: &'static Layout, dict_keys: Option<KeySource>) -> Lookup {
-        Lookup { layout: Some(layout), dict_keys, suggestion: OnceLock::new() }
+    fn new(class: Type, dict_keys: Option<KeySource>) -> Lookup {
+        Lookup { class: Some(class), dict_keys, suggestion: OnceLock::new() }
     }
 
     /// CPython's suggestion for `name` among the instance's `dir()`,
     /// computed the first time it is asked for.
     fn suggest(&self, name: &str) -> Option<&str> {
-        let layout = self.layout?;
+        let layout = self.class.as_ref()?.layout();
         let found = self.suggestion.get_or_init(|| {
             let keys = self.dict_keys.as_ref().map(KeySource::keys);
             let mut dir = layout.dir_names(keys.as_deref().map(|k| k.iter().map(PyStr::as_str)));

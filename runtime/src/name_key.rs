@@ -23,6 +23,13 @@ impl NameKey {
     pub(crate) fn matches(self, stored: &str, probe: NameKey, name: &str) -> bool {
         self == probe && (probe.len <= 8 || stored.as_bytes()[8..] == name.as_bytes()[8..])
     }
+
+    /// [`matches`](Self::matches), reading the stored name only where the
+    /// keys agree on a name over eight bytes.
+    #[inline(always)]
+    pub(crate) fn matches_with<'s>(self, stored: impl FnOnce() -> &'s str, probe: NameKey, name: &str) -> bool {
+        self == probe && (probe.len <= 8 || stored().as_bytes()[8..] == name.as_bytes()[8..])
+    }
 }
 
 /// The first eight bytes of `s` as one little-endian word, zero-padded.

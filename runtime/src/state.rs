@@ -12,7 +12,7 @@ use crate::class::{SlotGet, SlotGetRef, SlotSet};
 use crate::dict::{Dict, PyDict};
 use crate::error::Error;
 use crate::handle::PyObject;
-use crate::layout::Layout;
+use crate::layout_ref::LayoutRef;
 use crate::list::PyList;
 use crate::object::Object;
 use crate::pystr::PyStr;
@@ -38,8 +38,8 @@ use crate::value_ref::ValueRef;
 ///
 /// assert_eq!(pyslots::slotnames(&Derived::LAYOUT), ["z", "_Base__x", "y"]);
 /// ```
-pub fn slotnames(layout: &'static Layout) -> Vec<&'static str> {
-    layout.all_slots()
+pub fn slotnames<'a>(layout: impl Into<LayoutRef<'a>>) -> Vec<&'a str> {
+    layout.into().all_slots()
 }
 
 /// `obj.__getstate__()` of CPython 3.11 (`object.__getstate__`):
@@ -72,7 +72,7 @@ pub fn getstate<O: Object + ?Sized>(obj: &O) -> Value {
         Some(d) if has_entries => Value::Dict(d),
         _ => Value::None,
     };
-    let slots = slot_values(obj);
+    let slots = slot_values(obj, slotnames(obj.layout()));
     if slots.is_empty() {
         return dict;
     }
@@ -82,8 +82,8 @@ pub fn getstate<O: Object + ?Sized>(obj: &O) -> Value {
 /// The set slots by name, in [`slotnames`] order, each read with `getattr`
 /// as CPython does (a class attribute that hides a base's slot is what it
 /// reads).
-fn slot_values<O: Object + ?Sized>(obj: &O) -> Vec<(&'static str, Value)> {
-    slotnames(obj.layout()).into_iter().filter_map(|name| Some((name, obj.getattr(name).ok()?))).collect()
+fn slot_values<'n, O: Object + ?Sized>(obj: &O, names: Vec<&'n str>) -> Vec<(&'n str, Value)> {
+    names.into_iter().filter_map(|name| Some((name, obj.getattr(name).ok()?))).collect()
 }
 
 /// Restores a state such as [`getstate`] returns, as `copy` and `pickle`
@@ -149,7 +149,7 @@ fn apply_state<O: Object + ?Sized>(obj: &mut O, state: Value) -> Result<(), Erro
     };
     if !state.is_none() {
         let Some(mut d) = obj.dict_view_mut() else {
-            return Err(Error::no_attribute(obj.layout().name, "__dict__"));
+            return Err(Error::no_attribute_of(obj.layout(), "__dict__"));
         };
         for (k, v) in update_items(&state)? {
             d.set(&k, v);
@@ -239,9 +239,10 @@ pub fn try_copy(value: &Value) -> Result<Value, Error> {
         Value::List(l) => Value::List(PyList::from(l.to_vec())),
         Value::Dict(d) => Value::Dict(PyDict::from(d.to_dict())),
         Value::Object(o) => {
+            let names = slotnames(o.layout());
             let (entries, slots) = {
                 let x = o.read();
-                (x.dict_view().map(|d| d.entries()).unwrap_or_default(), slot_values(&*x))
+                (x.dict_view().map(|d| d.entries()).unwrap_or_default(), slot_values(&*x, names))
             };
             let y = o.instantiate();
             restore(&y, entries, slots)?;
@@ -253,7 +254,7 @@ pub fn try_copy(value: &Value) -> Result<Value, Error> {
 
 /// Gives the fresh instance `y` dict entries (`y.__dict__.update`) and
 /// slots by name (`setattr`).
-fn restore(y: &PyObject, entries: Vec<(PyStr, Value)>, slots: Vec<(&'static str, Value)>) -> Result<(), Error> {
+fn restore(y: &PyObject, entries: Vec<(PyStr, Value)>, slots: Vec<(&str, Value)>) -> Result<(), Error> {
     let mut y = y.write();
     if let Some(mut d) = y.dict_view_mut() {
         d.update(entries.into_iter().collect());
@@ -686,7 +687,10 @@ impl Memo {
     /// entries, then the set slots), deep-copied, then restored.
     fn deep_object(&mut self, value: Value) -> Result<PyObject, Error> {
         let Value::Object(o) = &value else { unreachable!("deep_object copies an object") };
-        let (id, layout) = (o.id(), o.layout());
+        // The class, held apart from `value` (moved into the memo below),
+        // lends the slot names.
+        let (id, class) = (o.id(), o.class());
+        let layout = class.layout();
         let by_name = layout.has_class_attrs();
         let names = if by_name { slotnames(layout) } else { Vec::new() };
         let base = self.todo.len();
@@ -747,7 +751,7 @@ impl Memo {
                 // twice.
                 At::Slot(i) => {
                     if let Ok(SlotSet::NotSlot(_)) | Err(_) = w.slot_set_at(i, t.value) {
-                        debug_assert!(false, "slot {i} of '{}' takes back its own value", layout.name);
+                        debug_assert!(false, "slot {i} of '{}' takes back its own value", layout.name());
                     }
                 }
                 At::Name(k) => w.setattr(names[k as usize], t.value)?,

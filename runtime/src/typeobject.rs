@@ -2,16 +2,19 @@
 //! 3.11's `type(name, bases, namespace)` with every rule its `type_new`
 //! applies to the layout and the namespace (`Objects/typeobject.c`).
 //!
-//! A class made at run time is a [`Layout`] like a compile-time class's,
-//! built and leaked once, plus the tables its instances
+//! A class made at run time is its layout (what a compile-time class's
+//! [`Layout`] says, owned) plus the tables its instances
 //! ([`Instance`]) are read through: where each slot name
 //! is stored, and how the layout's slot index space maps onto that storage.
+//! It is reference-counted, and freed once no instance, subclass, handle
+//! or `Type` uses it; its instances hold it while they live (one count
+//! each, touched when they are made and dropped, never per access).
 //! The attribute algorithm is the one in `class.rs`, reached through
 //! [`Hooks`](crate::class::Hooks).
 
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use pyslots_suggest::names::{is_identifier, mangle};
 
@@ -20,21 +23,25 @@ use crate::error::Error;
 use crate::handle::{Py, PyObject};
 use crate::instance::Instance;
 use crate::instance_dict::LearnedKeys;
-use crate::layout::{is_subclass, merge_solid_bases, solid_base, Layout, Literal};
+use crate::layout::{is_subclass, Layout};
+use crate::layout_ref::{merge_solid_bases, LayoutRef};
 use crate::member::Member;
 use crate::name_key::NameKey;
 use crate::object::{Object, PyClass};
+use crate::pystr::PyStr;
 use crate::value::Value;
 
 /// A class as a value: a `#[pyclass_like]` class ([`Type::of`]) or a class
 /// made at run time ([`Type::new`], Python's `type(name, bases, ns)`).
-/// Cloning copies two words; two `Type`s are equal when they are the same
-/// class.
+/// Two `Type`s are equal when they are the same class.
 ///
-/// A class made at run time lives until the program ends, as most classes
-/// do in CPython: its layout and tables are allocated once and never freed,
-/// so that its instances reach them without a reference count (a program
-/// that makes classes in an unbounded loop grows by their size each time).
+/// A class made at run time is freed once nothing uses it: no `Type`, no
+/// instance, no subclass and no handle of an instance (as CPython frees a
+/// heap type whose reference count falls to zero), so a program that makes
+/// and drops classes in a loop runs in bounded memory. Cloning such a
+/// `Type` counts one more use (an atomic increment); a `#[pyclass_like]`
+/// class's `Type` is two words copied. Its instances reach their class
+/// without touching the count.
 ///
 /// ```
 /// use pyslots::prelude::*;
@@ -58,17 +65,17 @@ use crate::value::Value;
 /// assert_eq!((err.exception(), err.to_string().as_str()), ("TypeError", "__slots__ must be identifiers"));
 /// # Ok::<(), pyslots::Error>(())
 /// ```
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Type(Repr);
 
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 enum Repr {
     /// A `#[pyclass_like]` class; `make` is there when the class came from
     /// [`Type::of`] (a base reached through [`Type::mro`] has only its
     /// layout).
     Static { layout: &'static Layout, make: Option<&'static Make> },
     /// A class made at run time, or `object`.
-    Runtime(&'static RtClass),
+    Runtime(Arc<RtClass>),
 }
 
 /// How to make an instance of a `#[pyclass_like]` class from its `Type`.
@@ -85,13 +92,23 @@ fn new_embedded<T: PyClass>() -> Box<dyn Object> {
     Box::new(T::default())
 }
 
-/// What a class made at run time adds to its layout: the tables its
-/// instances are read through.
+/// A class made at run time: its layout (a compile-time class's [`Layout`]
+/// fields, owned) and the tables its instances are read through.
 pub(crate) struct RtClass {
-    pub(crate) layout: Layout,
-    bases: Box<[Type]>,
+    /// A number of its own (0 for `object`): `<run time #id>` is its module.
+    id: u64,
+    pub(crate) name: PyStr,
+    /// Its own slots, after private-name mangling.
+    pub(crate) slots: Box<[Box<str>]>,
+    /// `__slots__` as declared, `None` without.
+    pub(crate) declared: Option<Box<[Box<str>]>>,
+    pub(crate) slot_docs: Box<[Option<Box<str>>]>,
+    pub(crate) class_attrs: Box<[(Box<str>, Value)]>,
+    pub(crate) has_dict: bool,
+    pub(crate) has_weakref: bool,
+    pub(crate) bases: Box<[Type]>,
     /// The MRO after the class itself, `object` last.
-    mro: Box<[Type]>,
+    pub(crate) mro: Box<[Type]>,
     /// Every slot name an instance finds, with where it is stored: the
     /// first class along the MRO that has the name as a slot, unless a
     /// class attribute comes first.
@@ -109,16 +126,16 @@ pub(crate) struct RtClass {
 }
 
 /// One entry of a class's slot name table.
-#[derive(Clone, Copy, Debug)]
+#[derive(Debug)]
 pub(crate) struct SlotName {
     key: NameKey,
-    name: &'static str,
+    name: Box<str>,
     loc: Loc,
 }
 
 impl SlotName {
-    fn new(name: &'static str, loc: Loc) -> SlotName {
-        SlotName { key: NameKey::of(name), name, loc }
+    fn new(name: &str, loc: Loc) -> SlotName {
+        SlotName { key: NameKey::of(name), name: name.into(), loc }
     }
 }
 
@@ -155,7 +172,7 @@ impl RtClass {
     #[inline(always)]
     pub(crate) fn find_key(&self, probe: NameKey, name: &str) -> Option<Loc> {
         for entry in self.slot_names.iter() {
-            if entry.key.matches(entry.name, probe, name) {
+            if entry.key.matches(&entry.name, probe, name) {
                 return Some(entry.loc);
             }
         }
@@ -171,27 +188,40 @@ impl RtClass {
 
 impl fmt::Debug for RtClass {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.layout)
+        write!(f, "<class '{}'>", self.name)
+    }
+}
+
+/// How many classes made at run time are alive.
+static LIVE_CLASSES: AtomicUsize = AtomicUsize::new(0);
+
+/// How many classes made at run time ([`Type::new`]) are alive: made and
+/// not yet freed. A test's measure of what a loop of classes leaves.
+pub fn live_runtime_classes() -> usize {
+    LIVE_CLASSES.load(Ordering::Relaxed)
+}
+
+impl Drop for RtClass {
+    fn drop(&mut self) {
+        if self.id != 0 {
+            LIVE_CLASSES.fetch_sub(1, Ordering::Relaxed);
+        }
     }
 }
 
 /// The class `object`: no slots, no dict, no weak references.
-pub(crate) fn object_class() -> &'static RtClass {
-    static OBJECT: OnceLock<&'static RtClass> = OnceLock::new();
+pub(crate) fn object_class() -> &'static Arc<RtClass> {
+    static OBJECT: OnceLock<Arc<RtClass>> = OnceLock::new();
     OBJECT.get_or_init(|| {
-        Box::leak(Box::new(RtClass {
-            layout: Layout {
-                name: "object",
-                module_path: "builtins",
-                slots: &[],
-                declared_slots: None,
-                slot_docs: &[],
-                class_attrs: &[],
-                bases: &[],
-                has_dict: false,
-                has_weakref: false,
-                size: std::mem::size_of::<Instance>(),
-            },
+        Arc::new(RtClass {
+            id: 0,
+            name: PyStr::new("object"),
+            slots: Box::new([]),
+            declared: None,
+            slot_docs: Box::new([]),
+            class_attrs: Box::new([]),
+            has_dict: false,
+            has_weakref: false,
             bases: Box::new([]),
             mro: Box::new([]),
             slot_names: Box::new([]),
@@ -201,18 +231,8 @@ pub(crate) fn object_class() -> &'static RtClass {
             keys: LearnedKeys::default(),
             embedded: None,
             has_class_attrs: false,
-        }))
+        })
     })
-}
-
-/// What an item of `__slots__` or an attribute can be made of: the value
-/// leaked for as long as the class lives.
-fn leak_str(s: &str) -> &'static str {
-    Box::leak(s.to_owned().into_boxed_str())
-}
-
-fn leak_slice<T>(v: Vec<T>) -> &'static [T] {
-    Box::leak(v.into_boxed_slice())
 }
 
 impl Type {
@@ -239,7 +259,7 @@ impl Type {
 
     /// The class `object`, every class's last base.
     pub fn object() -> Type {
-        Type(Repr::Runtime(object_class()))
+        Type(Repr::Runtime(object_class().clone()))
     }
 
     /// `type(name, bases, namespace)`: a new class. `__slots__` in the
@@ -276,22 +296,24 @@ impl Type {
     }
 
     /// The class name, `__name__`.
-    pub fn name(&self) -> &'static str {
-        self.layout().name
+    pub fn name(&self) -> &str {
+        self.layout().name()
     }
 
     /// The class's layout: its own slots, its bases, whether instances
-    /// have a `__dict__` and weak references.
-    pub fn layout(&self) -> &'static Layout {
-        match self.0 {
-            Repr::Static { layout, .. } => layout,
-            Repr::Runtime(c) => &c.layout,
+    /// have a `__dict__` and weak references; lent by the `Type`, which
+    /// keeps a class made at run time alive.
+    #[inline]
+    pub fn layout(&self) -> LayoutRef<'_> {
+        match &self.0 {
+            Repr::Static { layout, .. } => LayoutRef::of_static(layout),
+            Repr::Runtime(c) => LayoutRef::runtime(c),
         }
     }
 
     /// The direct bases, `__bases__` (`(object,)` for a class without).
     pub fn bases(&self) -> Vec<Type> {
-        let bases: Vec<Type> = match self.0 {
+        let bases: Vec<Type> = match &self.0 {
             Repr::Static { layout, .. } => layout.bases.iter().map(|l| Type::from_layout(l)).collect(),
             Repr::Runtime(c) => c.bases.to_vec(),
         };
@@ -304,13 +326,13 @@ impl Type {
     /// The method resolution order, `__mro__`: the class, its bases by C3
     /// linearization, `object` last.
     pub fn mro(&self) -> Vec<Type> {
-        let mut out = vec![*self];
-        match self.0 {
+        let mut out = vec![self.clone()];
+        match &self.0 {
             Repr::Static { layout, .. } => {
                 out.extend(layout.mro().into_iter().skip(1).map(Type::from_layout));
                 out.push(Type::object());
             }
-            Repr::Runtime(c) => out.extend(c.mro.iter().copied()),
+            Repr::Runtime(c) => out.extend(c.mro.iter().cloned()),
         }
         out
     }
@@ -334,28 +356,27 @@ impl Type {
     /// # Ok::<(), pyslots::Error>(())
     /// ```
     pub fn attr(&self, name: &str) -> Result<Attr, Error> {
-        let layout = self.layout();
         for class in self.mro() {
             let l = class.layout();
-            if let Some((_, v)) = l.class_attrs.iter().find(|(n, _)| *n == name) {
-                return Ok(Attr::Value(v.to_value()));
+            if let Some((_, v)) = l.class_attrs().into_iter().find(|(n, _)| *n == name) {
+                return Ok(Attr::Value(v));
             }
-            if let Some(local) = l.slots.iter().position(|s| *s == name) {
+            if let Some(local) = (0..l.own_slot_count()).find(|&i| l.slot(i) == name) {
                 return Ok(Attr::Member(Member::of_layout(l, local)));
             }
             if name == "__slots__" {
-                if let Some(slots) = l.declared_slots {
-                    return Ok(Attr::Value(Value::list(slots.iter().copied())));
+                if let Some(slots) = l.declared_slots() {
+                    return Ok(Attr::Value(Value::list(slots)));
                 }
             }
         }
-        Err(Error::attribute_error(format!("type object '{}' has no attribute '{name}'", layout.name)))
+        Err(Error::attribute_error(format!("type object '{}' has no attribute '{name}'", self.name())))
     }
 
     /// A new instance, every slot unset and the dict empty: Python's
     /// `object.__new__(cls)`.
     pub fn instantiate(&self) -> PyObject {
-        match self.0 {
+        match &self.0 {
             Repr::Static { make: Some(make), .. } => (make.new_object)(),
             Repr::Static { layout, make: None } => {
                 panic!("{layout} came from a layout, not Type::of, and cannot make instances")
@@ -382,7 +403,7 @@ impl Type {
     /// # Ok::<(), pyslots::Error>(())
     /// ```
     pub fn new_instance(&self) -> Option<Instance> {
-        match self.0 {
+        match &self.0 {
             Repr::Runtime(c) => Some(Instance::new(c)),
             Repr::Static { .. } => None,
         }
@@ -394,17 +415,17 @@ impl Type {
         self.mro().iter().any(|t| t == other)
     }
 
-    fn is_object(&self) -> bool {
-        matches!(self.0, Repr::Runtime(c) if std::ptr::eq(c, object_class()))
+    pub(crate) fn is_object(&self) -> bool {
+        matches!(&self.0, Repr::Runtime(c) if c.id == 0)
     }
 
-    fn from_layout(layout: &'static Layout) -> Type {
+    pub(crate) fn from_layout(layout: &'static Layout) -> Type {
         Type(Repr::Static { layout, make: None })
     }
 
     /// The type of a class's instance from its layout and the class data
     /// behind it, if it is a run-time class's.
-    pub(crate) fn runtime(class: &'static RtClass) -> Type {
+    pub(crate) fn runtime(class: Arc<RtClass>) -> Type {
         Type(Repr::Runtime(class))
     }
 
@@ -417,8 +438,8 @@ impl Type {
 
 impl PartialEq for Type {
     fn eq(&self, other: &Type) -> bool {
-        match (self.0, other.0) {
-            (Repr::Runtime(a), Repr::Runtime(b)) => std::ptr::eq(a, b),
+        match (&self.0, &other.0) {
+            (Repr::Runtime(a), Repr::Runtime(b)) => Arc::ptr_eq(a, b),
             (Repr::Static { layout: a, .. }, Repr::Static { layout: b, .. }) => a.same_class(b),
             _ => false,
         }
@@ -479,19 +500,19 @@ static NEXT_CLASS: AtomicU64 = AtomicU64::new(1);
 impl<'a> Builder<'a> {
     /// `type_new_get_bases`: the best base, or the lay-out conflict.
     fn new(name: &'a str, bases: &'a [Type], namespace: Dict) -> Result<Builder<'a>, Error> {
-        let layouts: Vec<&'static Layout> = bases.iter().map(Type::layout).collect();
+        let layouts: Vec<LayoutRef<'_>> = bases.iter().map(Type::layout).collect();
         let winner = merge_solid_bases(&layouts)
             .map_err(|_| Error::type_error("multiple bases have instance lay-out conflict"))?;
         // CPython's `best_base`: the first base whose solid base is the
         // winner's.
         let best = bases
             .iter()
-            .copied()
-            .find(|b| match (solid_base(b.layout()), winner) {
+            .find(|b| match (b.layout().solid_base(), winner) {
                 (Some(s), Some(w)) => s.same_class(w),
                 (None, None) => true,
                 _ => false,
             })
+            .cloned()
             .unwrap_or_else(Type::object);
         Ok(Builder { name, bases, namespace, best })
     }
@@ -525,8 +546,8 @@ impl<'a> Builder<'a> {
     /// get a dict and weak references.
     fn slots(&self) -> Result<Slots, Error> {
         let best = self.best.layout();
-        let may_add_dict = !best.has_dict;
-        let may_add_weak = !best.has_weakref;
+        let may_add_dict = !best.has_dict();
+        let may_add_weak = !best.has_weakref();
         let Some(declared) = self.namespace.get("__slots__") else {
             return Ok(Slots {
                 names: Vec::new(),
@@ -588,16 +609,16 @@ impl<'a> Builder<'a> {
         if self.bases.len() > 1 && ((may_add_dict && !add_dict) || (may_add_weak && !add_weak)) {
             for base in self.bases.iter().filter(|b| **b != self.best) {
                 let l = base.layout();
-                add_dict |= may_add_dict && l.has_dict;
-                add_weak |= may_add_weak && l.has_weakref;
+                add_dict |= may_add_dict && l.has_dict();
+                add_weak |= may_add_weak && l.has_weakref();
             }
         }
         Ok(Slots {
             names,
             declared: Some(strings),
             docs,
-            has_dict: best.has_dict || add_dict,
-            has_weakref: best.has_weakref || add_weak,
+            has_dict: best.has_dict() || add_dict,
+            has_weakref: best.has_weakref() || add_weak,
         })
     }
 
@@ -647,39 +668,24 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// The class, its layout and its tables, leaked for the program's life.
+    /// The class, its layout and its tables, freed with its last use.
     fn finish(self, slots: Slots, mro: Vec<Type>, embedded: Option<&'static Make>) -> Type {
-        let name = leak_str(self.name);
         let id = NEXT_CLASS.fetch_add(1, Ordering::Relaxed);
-        let module_path = leak_str(&format!("<run time #{id}>"));
-        let own: &'static [&'static str] = leak_slice(slots.names.iter().map(|s| leak_str(s)).collect());
-        let declared = slots.declared.map(|d| leak_slice(d.iter().map(|s| leak_str(s)).collect()));
-        let slot_docs = leak_slice(slots.docs.iter().map(|d| d.as_deref().map(leak_str)).collect());
-        let class_attrs: Vec<(&'static str, Literal)> = self
+        let own: Box<[Box<str>]> = slots.names.into_iter().map(String::into_boxed_str).collect();
+        let declared = slots.declared.map(|d| d.into_iter().map(String::into_boxed_str).collect());
+        let slot_docs = slots.docs.into_iter().map(|d| d.map(String::into_boxed_str)).collect();
+        let class_attrs: Box<[(Box<str>, Value)]> = self
             .namespace
             .iter()
             .filter(|(k, _)| *k != "__qualname__" && *k != "__classcell__")
-            .map(|(k, v)| (leak_str(k), Literal::Value(Box::leak(Box::new(v.clone())))))
+            .map(|(k, v)| (Box::from(k), v.clone()))
             .collect();
         let has_class_attrs = !class_attrs.is_empty() || mro.iter().any(|t| t.layout().has_class_attrs());
-        let bases: Vec<&'static Layout> = self.bases.iter().filter(|b| !b.is_object()).map(Type::layout).collect();
-        let layout = Layout {
-            name,
-            module_path,
-            slots: own,
-            declared_slots: declared,
-            slot_docs,
-            class_attrs: leak_slice(class_attrs),
-            bases: leak_slice(bases),
-            has_dict: slots.has_dict,
-            has_weakref: slots.has_weakref,
-            size: std::mem::size_of::<Instance>(),
-        };
         let embedded_layout = mro.iter().find_map(|t| match t.0 {
             Repr::Static { layout, .. } if embedded.is_some() => Some(layout),
             _ => None,
         });
-        let tables = Tables::new(own, layout.class_attrs, self.bases, &mro, embedded_layout);
+        let tables = Tables::new(&own, &class_attrs, self.bases, &mro, embedded_layout);
         let dict = if !slots.has_dict {
             DictAt::None
         } else if embedded_layout.is_some_and(|l| l.has_dict) {
@@ -687,8 +693,16 @@ impl<'a> Builder<'a> {
         } else {
             DictAt::Own
         };
-        let class: &'static RtClass = Box::leak(Box::new(RtClass {
-            layout,
+        LIVE_CLASSES.fetch_add(1, Ordering::Relaxed);
+        let class = Arc::new(RtClass {
+            id,
+            name: PyStr::new(self.name),
+            slots: own,
+            declared,
+            slot_docs,
+            class_attrs,
+            has_dict: slots.has_dict,
+            has_weakref: slots.has_weakref,
             bases: self.bases.to_vec().into_boxed_slice(),
             mro: mro.into_boxed_slice(),
             slot_names: tables.slot_names.into_boxed_slice(),
@@ -698,7 +712,7 @@ impl<'a> Builder<'a> {
             keys: LearnedKeys::default(),
             embedded: embedded.map(|m| m.new_embedded),
             has_class_attrs,
-        }));
+        });
         Type::runtime(class)
     }
 }
@@ -732,7 +746,7 @@ fn c3_merge(to_merge: &[Vec<Type>]) -> Result<Vec<Type>, Error> {
             if in_a_tail {
                 continue;
             }
-            out.push(*candidate);
+            out.push(candidate.clone());
             for (l, r) in to_merge.iter().zip(remain.iter_mut()) {
                 if l.get(*r) == Some(candidate) {
                     *r += 1;
@@ -747,7 +761,7 @@ fn c3_merge(to_merge: &[Vec<Type>]) -> Result<Vec<Type>, Error> {
         for (l, &r) in to_merge.iter().zip(&remain) {
             if let Some(h) = l.get(r) {
                 if !heads.contains(h) {
-                    heads.push(*h);
+                    heads.push(h.clone());
                 }
             }
         }
@@ -768,41 +782,40 @@ struct Tables {
 
 impl Tables {
     fn new(
-        own: &'static [&'static str],
-        own_attrs: &'static [(&'static str, Literal)],
+        own: &[Box<str>],
+        own_attrs: &[(Box<str>, Value)],
         bases: &[Type],
         mro: &[Type],
         embedded: Option<&'static Layout>,
     ) -> Tables {
         // Storage: each run-time class's own slots once, in MRO order (the
         // class itself first); the embedded instance holds the rest.
-        let mut starts: Vec<(Option<&'static RtClass>, u32)> = vec![(None, 0)];
+        let mut starts: Vec<(Option<&RtClass>, u32)> = vec![(None, 0)];
         let mut value_count = own.len() as u32;
         for t in mro {
-            if let Repr::Runtime(c) = t.0 {
+            if let Repr::Runtime(c) = &t.0 {
                 starts.push((Some(c), value_count));
-                value_count += c.layout.slots.len() as u32;
+                value_count += c.slots.len() as u32;
             }
         }
-        let start_of = |c: &'static RtClass| {
-            starts.iter().find(|(k, _)| k.is_some_and(|k| std::ptr::eq(k, c))).map_or(0, |(_, s)| *s)
-        };
+        let start_of =
+            |c: &RtClass| starts.iter().find(|(k, _)| k.is_some_and(|k| std::ptr::eq(k, c))).map_or(0, |(_, s)| *s);
         let embedded_at = |l: &'static Layout| embedded.and_then(|e| e.base_offset(l)).unwrap_or(0);
 
         // The layout's index space: own slots, then each base's space.
         let mut index_map: Vec<Loc> = (0..own.len() as u32).map(Loc::Value).collect();
         fn walk(
-            t: Type,
+            t: &Type,
             out: &mut Vec<Loc>,
-            start_of: &dyn Fn(&'static RtClass) -> u32,
+            start_of: &dyn Fn(&RtClass) -> u32,
             embedded_at: &dyn Fn(&'static Layout) -> u32,
         ) {
-            match t.0 {
+            match &t.0 {
                 Repr::Runtime(c) => {
                     let start = start_of(c);
-                    out.extend((0..c.layout.slots.len() as u32).map(|i| Loc::Value(start + i)));
+                    out.extend((0..c.slots.len() as u32).map(|i| Loc::Value(start + i)));
                     for b in c.bases.iter() {
-                        walk(*b, out, start_of, embedded_at);
+                        walk(b, out, start_of, embedded_at);
                     }
                 }
                 Repr::Static { layout, .. } => {
@@ -812,30 +825,33 @@ impl Tables {
             }
         }
         for b in bases {
-            walk(*b, &mut index_map, &start_of, &embedded_at);
+            walk(b, &mut index_map, &start_of, &embedded_at);
         }
 
         // Names: the first class along the MRO that has the name as a slot
         // or a class attribute decides.
         let mut slot_names: Vec<SlotName> = Vec::new();
-        let mut decided: Vec<&'static str> = Vec::new();
-        let classes = std::iter::once((None, own, own_attrs))
-            .chain(mro.iter().map(|t| (Some(*t), t.layout().slots, t.layout().class_attrs)));
-        for (t, slots, attrs) in classes {
-            for (local, name) in slots.iter().enumerate() {
-                if decided.contains(name) {
+        let mut decided: Vec<&str> = Vec::new();
+        let own_names = (own.iter().map(|s| &**s).collect(), own_attrs.iter().map(|(n, _)| &**n).collect());
+        let classes = std::iter::once((None, own_names)).chain(mro.iter().map(|t| {
+            let l = t.layout();
+            (Some(t), (l.slots(), l.class_attrs().into_iter().map(|(n, _)| n).collect::<Vec<&str>>()))
+        }));
+        for (t, (slots, attrs)) in classes {
+            for (local, name) in slots.into_iter().enumerate() {
+                if decided.contains(&name) {
                     continue;
                 }
                 decided.push(name);
-                let loc = match t.map(|t| t.0) {
+                let loc = match t.map(|t| &t.0) {
                     None => Loc::Value(local as u32),
                     Some(Repr::Runtime(c)) => Loc::Value(start_of(c) + local as u32),
                     Some(Repr::Static { layout, .. }) => Loc::Embedded(embedded_at(layout) + local as u32),
                 };
                 slot_names.push(SlotName::new(name, loc));
             }
-            for (name, _) in attrs {
-                if !decided.contains(name) {
+            for name in attrs {
+                if !decided.contains(&name) {
                     decided.push(name);
                 }
             }
