@@ -279,12 +279,16 @@ impl LearnedKeys {
     #[inline]
     pub(crate) fn find_key(&self, probe: NameKey, name: &str) -> Option<(&SharedKeys, usize)> {
         let version = self.newest()?;
-        // The stored name is read only where the keys agree on a name over
-        // eight bytes.
-        let keys = &version.keys;
-        let mut index = version.index.iter().enumerate();
-        let (i, _) = index.find(|(i, key)| key.matches_with(|| keys.name(*i), probe, name))?;
-        Some((keys, i))
+        // The keys alone are scanned; the stored name is read only where
+        // they agree on a name over eight bytes.
+        let mut start = 0;
+        loop {
+            let i = start + version.index[start..].iter().position(|key| *key == probe)?;
+            if probe.is_short() || version.keys.name(i).as_bytes()[8..] == name.as_bytes()[8..] {
+                return Some((&version.keys, i));
+            }
+            start = i + 1;
+        }
     }
 
     /// How many values a new instance has room for.

@@ -24,11 +24,11 @@ impl NameKey {
         self == probe && (probe.len <= 8 || stored.as_bytes()[8..] == name.as_bytes()[8..])
     }
 
-    /// [`matches`](Self::matches), reading the stored name only where the
-    /// keys agree on a name over eight bytes.
+    /// Whether the name is eight bytes or shorter: then the key is all of
+    /// it, and equal keys are equal names.
     #[inline(always)]
-    pub(crate) fn matches_with<'s>(self, stored: impl FnOnce() -> &'s str, probe: NameKey, name: &str) -> bool {
-        self == probe && (probe.len <= 8 || stored().as_bytes()[8..] == name.as_bytes()[8..])
+    pub(crate) fn is_short(self) -> bool {
+        self.len <= 8
     }
 }
 
