@@ -54,7 +54,7 @@ pub use pystr::PyStr;
 pub use slot::SlotValue;
 pub use state::{copy, deepcopy, getstate, setstate, slotnames, try_copy, try_deepcopy};
 pub use tuple::PyTuple;
-pub use typeobject::{live_runtime_classes, Attr, Type};
+pub use typeobject::{Attr, Type};
 pub use value::Value;
 pub use value_ref::ValueRef;
 

@@ -195,12 +195,6 @@ impl fmt::Debug for RtClass {
 /// How many classes made at run time are alive.
 static LIVE_CLASSES: AtomicUsize = AtomicUsize::new(0);
 
-/// How many classes made at run time ([`Type::new`]) are alive: made and
-/// not yet freed. A test's measure of what a loop of classes leaves.
-pub fn live_runtime_classes() -> usize {
-    LIVE_CLASSES.load(Ordering::Relaxed)
-}
-
 impl Drop for RtClass {
     fn drop(&mut self) {
         if self.id != 0 {
@@ -293,6 +287,29 @@ impl Type {
     /// [`Type::of`], which knows how to make its instances.
     pub fn new(name: &str, bases: &[Type], namespace: Dict) -> Result<Type, Error> {
         Builder::new(name, bases, namespace)?.build()
+    }
+
+    /// How many classes made at run time ([`Type::new`]) are alive in the
+    /// process: made and not yet freed. A class is freed once no `Type`,
+    /// instance, subclass or handle of an instance uses it (nor an error
+    /// of a failed `getattr` on one of its instances, which keeps it for
+    /// its suggestion, as CPython's `AttributeError.obj` keeps the object).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let before = Type::live_runtime_classes();
+    /// let point = Type::new("Point", &[], Dict::new())?;
+    /// let p = point.instantiate();
+    /// drop(point);
+    /// p.setattr("x", 1)?; // the instance keeps its class
+    /// assert_eq!(Type::live_runtime_classes(), before + 1);
+    /// drop(p);
+    /// assert_eq!(Type::live_runtime_classes(), before);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
+    pub fn live_runtime_classes() -> usize {
+        LIVE_CLASSES.load(Ordering::Relaxed)
     }
 
     /// The class name, `__name__`.
