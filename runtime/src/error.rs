@@ -2,12 +2,13 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use crate::instance_dict::KeySource;
+use crate::layout::Layout;
 use crate::layout_ref::LayoutRef;
 use crate::pystr::{self, PyStr};
-use crate::typeobject::Type;
+use crate::typeobject::RtClass;
 
 /// The Python exception types pyslots raises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -81,11 +82,11 @@ struct Inner {
 enum Message {
     /// `'P' object has no attribute 'x'`; from `getattr`, with what its
     /// suggestion is computed from.
-    NoAttribute { type_name: ClassName, name: Box<str>, lookup: Lookup },
+    NoAttribute { class: ClassName, name: Box<str>, lookup: Lookup },
     /// The bare name: what CPython says when a slot is deleted twice.
     BareName(Box<str>),
     /// `'P' object attribute '__slots__' is read-only`
-    ReadOnly { type_name: ClassName, name: Box<str> },
+    ReadOnly { class: ClassName, name: Box<str> },
     /// Any other text.
     Text(Cow<'static, str>),
 }
@@ -99,7 +100,7 @@ impl Error {
     pub fn no_attribute(type_name: &'static str, name: &str) -> Error {
         Error::new(
             ErrorKind::AttributeError,
-            Message::NoAttribute { type_name: ClassName::Static(type_name), name: name.into(), lookup: Lookup::none() },
+            Message::NoAttribute { class: ClassName::Name(type_name), name: name.into(), lookup: Lookup::none() },
         )
     }
 
@@ -109,7 +110,7 @@ impl Error {
     pub(crate) fn no_attribute_of(layout: LayoutRef<'_>, name: &str) -> Error {
         Error::new(
             ErrorKind::AttributeError,
-            Message::NoAttribute { type_name: layout.owned_name(), name: name.into(), lookup: Lookup::none() },
+            Message::NoAttribute { class: layout.owned_name(), name: name.into(), lookup: Lookup::none() },
         )
     }
 
@@ -120,11 +121,8 @@ impl Error {
     /// It keeps the class for the suggestion, as CPython's `AttributeError`
     /// keeps the object (`obj`) and so its type.
     pub(crate) fn getattr_missing(layout: LayoutRef<'_>, name: &str, dict_keys: Option<KeySource>) -> Error {
-        let lookup = Lookup::new(layout.to_type(), dict_keys);
-        Error::new(
-            ErrorKind::AttributeError,
-            Message::NoAttribute { type_name: layout.owned_name(), name: name.into(), lookup },
-        )
+        let lookup = Lookup::new(dict_keys);
+        Error::new(ErrorKind::AttributeError, Message::NoAttribute { class: layout.kept(), name: name.into(), lookup })
     }
 
     /// `AttributeError: x`: deleting a slot that is not set.
@@ -136,13 +134,13 @@ impl Error {
     pub fn read_only(type_name: &'static str, name: &str) -> Error {
         Error::new(
             ErrorKind::AttributeError,
-            Message::ReadOnly { type_name: ClassName::Static(type_name), name: name.into() },
+            Message::ReadOnly { class: ClassName::Name(type_name), name: name.into() },
         )
     }
 
     /// [`read_only`](Error::read_only) for an instance of any class.
     pub(crate) fn read_only_of(layout: LayoutRef<'_>, name: &str) -> Error {
-        Error::new(ErrorKind::AttributeError, Message::ReadOnly { type_name: layout.owned_name(), name: name.into() })
+        Error::new(ErrorKind::AttributeError, Message::ReadOnly { class: layout.owned_name(), name: name.into() })
     }
 
     /// An `AttributeError` with any message.
@@ -244,25 +242,41 @@ impl Error {
     /// [`dir`]: crate::dir
     pub fn suggestion(&self) -> Option<&str> {
         match &self.0.message {
-            Message::NoAttribute { name, lookup, .. } => lookup.suggest(name),
+            Message::NoAttribute { class, name, lookup } => lookup.suggest(class.layout()?, name),
             _ => None,
         }
     }
 }
 
-/// A class name as an error keeps it: a compile-time class's, or a copy
-/// of a run-time class's (which may be freed before the error is shown).
+/// The class an error names, as the error keeps it: the name alone (a
+/// copy, for a class made at run time, which may be freed before the error
+/// is shown), or, for the error of a failed `getattr`, the class itself,
+/// which its suggestion is computed from (a class made at run time is kept
+/// alive by it, as CPython's `AttributeError.obj` keeps the object).
 #[derive(Clone)]
 pub(crate) enum ClassName {
-    Static(&'static str),
-    Shared(PyStr),
+    Name(&'static str),
+    Copied(PyStr),
+    Static(&'static Layout),
+    Runtime(Arc<RtClass>),
 }
 
 impl ClassName {
     fn as_str(&self) -> &str {
         match self {
-            ClassName::Static(s) => s,
-            ClassName::Shared(s) => s.as_str(),
+            ClassName::Name(s) => s,
+            ClassName::Copied(s) => s.as_str(),
+            ClassName::Static(l) => l.name,
+            ClassName::Runtime(c) => c.name.as_str(),
+        }
+    }
+
+    /// The class's layout, if the error keeps the class.
+    fn layout(&self) -> Option<LayoutRef<'_>> {
+        match self {
+            ClassName::Name(_) | ClassName::Copied(_) => None,
+            ClassName::Static(l) => Some(LayoutRef::of_static(l)),
+            ClassName::Runtime(c) => Some(LayoutRef::runtime(c)),
         }
     }
 }
@@ -281,13 +295,11 @@ impl fmt::Display for ClassName {
     }
 }
 
-/// What the suggestion of a failed `getattr` is computed from: the class
-/// (`None`: an error made otherwise, which has no suggestion), and the
-/// instance dict's keys when it failed (`None`: no dict). Not compared:
-/// errors are equal by exception type and message.
+/// What the suggestion of a failed `getattr` is computed from, beside the
+/// class the error keeps: the instance dict's keys when it failed (`None`:
+/// no dict). Not compared: errors are equal by exception type and message.
 #[derive(Clone)]
 struct Lookup {
-    class: Option<Type>,
     dict_keys: Option<KeySource>,
     /// The suggestion, once computed.
     suggestion: OnceLock<Option<Box<str>>>,
@@ -328,17 +340,16 @@ const OBJECT_DIR: [&str; 25] = [
 impl Lookup {
     /// An error made otherwise than by `getattr`: no suggestion.
     fn none() -> Lookup {
-        Lookup { class: None, dict_keys: None, suggestion: OnceLock::new() }
+        Lookup { dict_keys: None, suggestion: OnceLock::new() }
     }
 
-    fn new(class: Type, dict_keys: Option<KeySource>) -> Lookup {
-        Lookup { class: Some(class), dict_keys, suggestion: OnceLock::new() }
+    fn new(dict_keys: Option<KeySource>) -> Lookup {
+        Lookup { dict_keys, suggestion: OnceLock::new() }
     }
 
     /// CPython's suggestion for `name` among the instance's `dir()`,
     /// computed the first time it is asked for.
-    fn suggest(&self, name: &str) -> Option<&str> {
-        let layout = self.class.as_ref()?.layout();
+    fn suggest(&self, layout: LayoutRef<'_>, name: &str) -> Option<&str> {
         let found = self.suggestion.get_or_init(|| {
             let keys = self.dict_keys.as_ref().map(KeySource::keys);
             let mut dir = layout.dir_names(keys.as_deref().map(|k| k.iter().map(PyStr::as_str)));
@@ -362,7 +373,7 @@ impl Eq for Lookup {}
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0.message {
-            Message::NoAttribute { type_name, name, .. } => {
+            Message::NoAttribute { class: type_name, name, .. } => {
                 write!(f, "'{type_name}' object has no attribute '{name}'")?;
                 if f.alternate() {
                     if let Some(suggestion) = self.suggestion() {
@@ -375,7 +386,7 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Message::BareName(name) => f.write_str(name),
-            Message::ReadOnly { type_name, name } => {
+            Message::ReadOnly { class: type_name, name } => {
                 write!(f, "'{type_name}' object attribute '{name}' is read-only")
             }
             Message::Text(text) => f.write_str(text),

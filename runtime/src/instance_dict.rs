@@ -77,7 +77,11 @@ impl SharedKeys {
     /// The names, in order.
     #[inline]
     pub fn names(&self) -> impl Iterator<Item = &str> + Clone + '_ {
-        (0..self.len()).map(move |i| self.name(i))
+        let (statics, learned): (&[&'static str], &[Box<str>]) = match &self.names {
+            KeyNames::Static(n) => (n, &[]),
+            KeyNames::Learned(n) => (&[], n),
+        };
+        Names { statics: statics.iter(), learned: learned.iter() }
     }
 
     /// Where `name` is in the table.
@@ -94,6 +98,25 @@ impl SharedKeys {
         match &self.names {
             KeyNames::Static(n) => Some(n),
             KeyNames::Learned(_) => None,
+        }
+    }
+}
+
+/// The names of a [`SharedKeys`]: one of the two runs is empty.
+#[derive(Clone)]
+struct Names<'a> {
+    statics: std::slice::Iter<'a, &'static str>,
+    learned: std::slice::Iter<'a, Box<str>>,
+}
+
+impl<'a> Iterator for Names<'a> {
+    type Item = &'a str;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a str> {
+        match self.statics.next() {
+            Some(s) => Some(s),
+            None => self.learned.next().map(|s| &**s),
         }
     }
 }

@@ -81,8 +81,16 @@ impl<'a> LayoutRef<'a> {
     /// The class name, owned: what an error keeps of the class.
     pub(crate) fn owned_name(&self) -> ClassName {
         match self.0 {
-            Repr::Static(l) => ClassName::Static(l.name),
-            Repr::Runtime(c) => ClassName::Shared(c.name.clone()),
+            Repr::Static(l) => ClassName::Name(l.name),
+            Repr::Runtime(c) => ClassName::Copied(c.name.clone()),
+        }
+    }
+
+    /// The class itself, as the error of a failed `getattr` keeps it.
+    pub(crate) fn kept(&self) -> ClassName {
+        match self.0 {
+            Repr::Static(l) => ClassName::Static(l),
+            Repr::Runtime(c) => ClassName::Runtime(c.clone()),
         }
     }
 
@@ -172,6 +180,7 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// The instance size in bytes.
+    #[inline]
     pub fn size(&self) -> usize {
         match self.0 {
             Repr::Static(l) => l.size,
@@ -199,27 +208,30 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// The class attribute an instance finds (see [`Layout::class_attr`]).
+    #[inline]
     pub fn class_attr(&self, name: &str) -> Option<Value> {
         match self.0 {
             Repr::Static(l) => l.class_attr(name).map(|v| v.to_value()),
-            Repr::Runtime(c) => {
-                if !c.has_class_attrs {
-                    return None;
-                }
-                for l in self.mro() {
-                    if let Some(v) = l.own_class_attr(name) {
-                        return Some(v);
-                    }
-                    if name == "__slots__" && l.declares_slots() {
-                        return None;
-                    }
-                }
-                None
-            }
+            Repr::Runtime(c) if !c.has_class_attrs => None,
+            Repr::Runtime(_) => self.runtime_class_attr(name),
         }
     }
 
+    #[inline(never)]
+    fn runtime_class_attr(&self, name: &str) -> Option<Value> {
+        for l in self.mro() {
+            if let Some(v) = l.own_class_attr(name) {
+                return Some(v);
+            }
+            if name == "__slots__" && l.declares_slots() {
+                return None;
+            }
+        }
+        None
+    }
+
     /// Whether the class declares `__slots__`.
+    #[inline]
     pub fn declares_slots(&self) -> bool {
         match self.0 {
             Repr::Static(l) => l.declares_slots(),
@@ -251,6 +263,7 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// The size of the slot index space (see [`Layout::slot_count`]).
+    #[inline]
     pub fn slot_count(&self) -> u32 {
         match self.0 {
             Repr::Static(l) => l.slot_count(),
@@ -297,6 +310,7 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// Every slot of the class and its bases, in MRO order.
+    #[inline]
     pub fn all_slots(&self) -> Vec<&'a str> {
         match self.0 {
             Repr::Static(l) => l.all_slots(),
@@ -305,6 +319,7 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// What `dir()` lists for an instance (see [`Layout::dir_names`]).
+    #[inline]
     pub fn dir_names<'k>(&self, dict_keys: Option<impl IntoIterator<Item = &'k str>>) -> Vec<&'k str>
     where
         'a: 'k,
@@ -312,7 +327,7 @@ impl<'a> LayoutRef<'a> {
         if let Repr::Static(l) = self.0 {
             return l.dir_names(dict_keys);
         }
-        let mut names = self.all_slots();
+        let mut names: Vec<&'k str> = self.all_slots();
         if let Some(keys) = dict_keys {
             names.extend(keys);
             names.push("__dict__");
@@ -328,6 +343,7 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// What `getattr(obj, "__slots__")` finds (see [`Layout::slots_attr`]).
+    #[inline]
     pub fn slots_attr(&self) -> Option<Vec<&'a str>> {
         match self.0 {
             Repr::Static(l) => l.slots_attr().map(<[_]>::to_vec),
@@ -373,6 +389,7 @@ impl<'a> LayoutRef<'a> {
 
     /// The class whose `__weakref__` descriptor an instance finds (see
     /// [`Layout::weakref_owner`]).
+    #[inline]
     pub fn weakref_owner(&self) -> Option<LayoutRef<'a>> {
         if let Repr::Static(l) = self.0 {
             return l.weakref_owner().map(LayoutRef::of_static);
