@@ -457,14 +457,13 @@ fn lookup_rest<T: Hooks + ?Sized>(obj: &T, name: &str) -> Option<Value> {
     }
     // Plain class attributes come after the instance dict (they are no
     // data descriptors); `__slots__` is one of them.
-    let layout = obj.class_layout();
     if obj.has_class_attrs() {
-        if let Some(value) = layout.class_attr(name) {
+        if let Some(value) = obj.class_layout().class_attr(name) {
             return Some(value);
         }
     }
     if name == "__slots__" {
-        if let Some(slots) = layout.slots_attr() {
+        if let Some(slots) = obj.class_layout().slots_attr() {
             return Some(Value::list(slots));
         }
     }
