@@ -139,7 +139,7 @@ fn a_subclass_keeps_its_bases() {
     let base = point("Base", &[]);
     let mut ns = Dict::new();
     ns.insert("__slots__", Value::tuple(["y"]));
-    let sub = Type::new("Sub", &[base.clone()], ns).unwrap();
+    let sub = Type::new("Sub", std::slice::from_ref(&base), ns).unwrap();
     drop(base);
     assert_eq!(live(), before + 2);
     let s = sub.instantiate();

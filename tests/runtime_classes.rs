@@ -104,10 +104,10 @@ fn copies_state_and_weak_references() {
 #[test]
 fn type_api() {
     let base = class("Base", &[], &[("__slots__", Value::dict([("x", "the x")])), ("kind", "base".into())]);
-    let sub = class("Sub", &[base.clone()], &[("__slots__", Value::tuple(["__y"]))]);
+    let sub = class("Sub", std::slice::from_ref(&base), &[("__slots__", Value::tuple(["__y"]))]);
     assert_eq!(sub.to_string(), "<class 'Sub'>");
     assert_eq!(sub.layout().slots(), ["_Sub__y"]);
-    assert_eq!(sub.bases(), [base.clone()]);
+    assert_eq!(sub.bases(), std::slice::from_ref(&base));
     assert!(sub.is_subclass(&base) && !base.is_subclass(&sub));
     assert!(matches!(sub.attr("kind").unwrap(), Attr::Value(v) if v == Value::from("base")));
     let Attr::Member(x) = sub.attr("x").unwrap() else { panic!("x is a member") };

@@ -89,18 +89,18 @@ pub enum SlotDel {
 pub trait ClassImpl: PyClass {
     /// How many slots an instance carries: the class's own, then each
     /// base's (depth first). The index space of the `slot_*_at` methods;
-    /// the same as [`Layout::slot_count`].
+    /// the same as [`Layout::slot_count`](crate::layout::Layout::slot_count).
     const SLOT_COUNT: u32 = 0;
     /// Whether [`slot_index`](ClassImpl::slot_index) may walk the bases
     /// depth first: whether that order is the MRO
     /// ([`depth_first_is_mro`](crate::layout::depth_first_is_mro)). Where it
-    /// is not (a diamond), it asks [`Layout::slot_index`], which walks the
+    /// is not (a diamond), it asks [`Layout::slot_index`](crate::layout::Layout::slot_index), which walks the
     /// MRO.
     const DEPTH_FIRST_IS_MRO: bool = true;
     /// Where slot `name` sits among [`SLOT_COUNT`](ClassImpl::SLOT_COUNT):
     /// `u32::MAX` if it is no slot, [`HIDDEN`] (or `u32::MAX`) if a class
     /// attribute found first hides it. The same index as
-    /// [`Layout::slot_index`].
+    /// [`Layout::slot_index`](crate::layout::Layout::slot_index).
     #[inline(always)]
     fn slot_index(name: &str) -> u32 {
         let _ = name;

@@ -29,7 +29,7 @@ use crate::value_ref::ValueRef;
 /// names its constructor sets, in order. Generated code keeps one per
 /// regular class in a `static`, so a view can tell by address whether it
 /// is still over a class's table. A class made at run time owns the
-/// versions of the table it learns ([`LearnedKeys`]), freed with it.
+/// versions of the table it learns (`LearnedKeys`), freed with it.
 #[derive(Debug)]
 pub struct SharedKeys {
     names: KeyNames,
