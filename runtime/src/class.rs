@@ -562,10 +562,9 @@ fn weakref_not_writable(layout: LayoutRef<'_>) -> Error {
 
 /// `dir(obj)` over the layout chain and the dict.
 pub fn generic_dir<T: Hooks + ?Sized>(obj: &T) -> Vec<String> {
-    let layout = obj.class_layout();
     let keys = obj.instance_dict().map(|d| d.keys());
-    let mut names: Vec<String> =
-        layout.dir_names(keys.as_deref().map(|k| k.iter().map(PyStr::as_str))).into_iter().map(str::to_owned).collect();
+    let names = obj.class_layout().dir_names(keys.as_deref().map(|k| k.iter().map(PyStr::as_str)));
+    let mut names: Vec<String> = names.into_iter().map(str::to_owned).collect();
     names.sort_unstable();
     names.dedup();
     names
