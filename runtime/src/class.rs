@@ -12,7 +12,8 @@
 use std::fmt;
 
 use crate::error::Error;
-use crate::layout_ref::LayoutRef;
+use crate::layout::Layout;
+use crate::layout_ref::{Kind, LayoutRef};
 use crate::object::{Object, PyClass};
 use crate::pystr::PyStr;
 use crate::slot::{ItemAt, Mismatch, SetFlags, SlotValue};
@@ -395,7 +396,10 @@ fn getattr_slow<T: Hooks + ?Sized>(obj: &T, name: &str) -> Result<Value, Error> 
 #[inline(never)]
 fn getattr_missing<T: Hooks + ?Sized>(obj: &T, name: &str) -> Error {
     let dict_keys = obj.instance_dict().map(|d| d.key_source());
-    Error::getattr_missing(obj.class_layout(), name, dict_keys)
+    match obj.class_layout().kind() {
+        Kind::Static(layout) => Error::getattr_missing(layout, name, dict_keys),
+        Kind::Runtime(class) => Error::getattr_missing_of(class, name, dict_keys),
+    }
 }
 
 /// `getattr` lending the value: the same walk as [`generic_getattr`],
@@ -546,7 +550,23 @@ pub fn generic_delattr<T: Hooks + ?Sized>(obj: &mut T, name: &str) -> Result<(),
 
 /// The error for writing or deleting a name an instance without a dict
 /// cannot hold: a class attribute is read-only, anything else is missing.
+#[inline]
 fn missing_for_write(layout: LayoutRef<'_>, name: &str) -> Error {
+    match layout.kind() {
+        Kind::Static(layout) => missing_for_write_static(layout, name),
+        Kind::Runtime(_) => missing_for_write_runtime(layout, name),
+    }
+}
+
+fn missing_for_write_static(layout: &'static Layout, name: &str) -> Error {
+    if (name == "__slots__" && layout.slots_attr().is_some()) || layout.class_attr(name).is_some() {
+        Error::read_only(layout.name, name)
+    } else {
+        Error::no_attribute(layout.name, name)
+    }
+}
+
+fn missing_for_write_runtime(layout: LayoutRef<'_>, name: &str) -> Error {
     if (name == "__slots__" && layout.slots_attr().is_some()) || layout.class_attr(name).is_some() {
         Error::read_only_of(layout, name)
     } else {

@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 
 use crate::instance_dict::KeySource;
 use crate::layout::Layout;
-use crate::layout_ref::LayoutRef;
+use crate::layout_ref::{Kind, LayoutRef};
 use crate::pystr::{self, PyStr};
 use crate::typeobject::RtClass;
 
@@ -82,11 +82,16 @@ struct Inner {
 enum Message {
     /// `'P' object has no attribute 'x'`; from `getattr`, with what its
     /// suggestion is computed from.
-    NoAttribute { class: ClassName, name: Box<str>, lookup: Lookup },
+    NoAttribute { type_name: &'static str, name: Box<str>, lookup: Lookup },
+    /// The same for an instance of a class made at run time, which the
+    /// error names by a copy of its name or (from `getattr`) keeps.
+    NoAttributeOf { class: ClassName, name: Box<str>, lookup: Lookup },
     /// The bare name: what CPython says when a slot is deleted twice.
     BareName(Box<str>),
     /// `'P' object attribute '__slots__' is read-only`
-    ReadOnly { class: ClassName, name: Box<str> },
+    ReadOnly { type_name: &'static str, name: Box<str> },
+    /// The same for an instance of a class made at run time.
+    ReadOnlyOf { type_name: PyStr, name: Box<str> },
     /// Any other text.
     Text(Cow<'static, str>),
 }
@@ -100,7 +105,7 @@ impl Error {
     pub fn no_attribute(type_name: &'static str, name: &str) -> Error {
         Error::new(
             ErrorKind::AttributeError,
-            Message::NoAttribute { class: ClassName::Name(type_name), name: name.into(), lookup: Lookup::none() },
+            Message::NoAttribute { type_name, name: name.into(), lookup: Lookup::none() },
         )
     }
 
@@ -108,10 +113,15 @@ impl Error {
     /// the error owns the class name (a class made at run time may be gone
     /// by the time it is shown).
     pub(crate) fn no_attribute_of(layout: LayoutRef<'_>, name: &str) -> Error {
-        Error::new(
-            ErrorKind::AttributeError,
-            Message::NoAttribute { class: layout.owned_name(), name: name.into(), lookup: Lookup::none() },
-        )
+        let message = match layout.kind() {
+            Kind::Static(l) => Message::NoAttribute { type_name: l.name, name: name.into(), lookup: Lookup::none() },
+            Kind::Runtime(c) => Message::NoAttributeOf {
+                class: ClassName::Copied(c.name.clone()),
+                name: name.into(),
+                lookup: Lookup::none(),
+            },
+        };
+        Error::new(ErrorKind::AttributeError, message)
     }
 
     /// `AttributeError: 'P' object has no attribute 'x'` from `getattr` on
@@ -120,9 +130,22 @@ impl Error {
     ///
     /// It keeps the class for the suggestion, as CPython's `AttributeError`
     /// keeps the object (`obj`) and so its type.
-    pub(crate) fn getattr_missing(layout: LayoutRef<'_>, name: &str, dict_keys: Option<KeySource>) -> Error {
-        let lookup = Lookup::new(dict_keys);
-        Error::new(ErrorKind::AttributeError, Message::NoAttribute { class: layout.kept(), name: name.into(), lookup })
+    pub(crate) fn getattr_missing(layout: &'static Layout, name: &str, dict_keys: Option<KeySource>) -> Error {
+        let lookup = Lookup::new(Some(layout), dict_keys);
+        Error::new(
+            ErrorKind::AttributeError,
+            Message::NoAttribute { type_name: layout.name, name: name.into(), lookup },
+        )
+    }
+
+    /// [`getattr_missing`](Error::getattr_missing) on an instance of a
+    /// class made at run time, which the error keeps.
+    pub(crate) fn getattr_missing_of(class: &Arc<RtClass>, name: &str, dict_keys: Option<KeySource>) -> Error {
+        let lookup = Lookup::new(None, dict_keys);
+        Error::new(
+            ErrorKind::AttributeError,
+            Message::NoAttributeOf { class: ClassName::Kept(class.clone()), name: name.into(), lookup },
+        )
     }
 
     /// `AttributeError: x`: deleting a slot that is not set.
@@ -132,15 +155,18 @@ impl Error {
 
     /// `AttributeError: 'P' object attribute 'x' is read-only`.
     pub fn read_only(type_name: &'static str, name: &str) -> Error {
-        Error::new(
-            ErrorKind::AttributeError,
-            Message::ReadOnly { class: ClassName::Name(type_name), name: name.into() },
-        )
+        Error::new(ErrorKind::AttributeError, Message::ReadOnly { type_name, name: name.into() })
     }
 
     /// [`read_only`](Error::read_only) for an instance of any class.
     pub(crate) fn read_only_of(layout: LayoutRef<'_>, name: &str) -> Error {
-        Error::new(ErrorKind::AttributeError, Message::ReadOnly { class: layout.owned_name(), name: name.into() })
+        Error::new(
+            ErrorKind::AttributeError,
+            match layout.kind() {
+                Kind::Static(l) => Message::ReadOnly { type_name: l.name, name: name.into() },
+                Kind::Runtime(c) => Message::ReadOnlyOf { type_name: c.name.clone(), name: name.into() },
+            },
+        )
     }
 
     /// An `AttributeError` with any message.
@@ -195,7 +221,11 @@ impl Error {
     /// `AttributeError.name`).
     pub fn name(&self) -> Option<&str> {
         match &self.0.message {
-            Message::NoAttribute { name, .. } | Message::BareName(name) | Message::ReadOnly { name, .. } => Some(name),
+            Message::NoAttribute { name, .. }
+            | Message::NoAttributeOf { name, .. }
+            | Message::BareName(name)
+            | Message::ReadOnly { name, .. }
+            | Message::ReadOnlyOf { name, .. } => Some(name),
             Message::Text(_) => None,
         }
     }
@@ -203,7 +233,7 @@ impl Error {
     /// Whether this is `'P' object has no attribute 'x'`.
     #[cfg(feature = "serde")]
     pub(crate) fn is_no_attribute(&self) -> bool {
-        matches!(self.0.message, Message::NoAttribute { .. })
+        matches!(self.0.message, Message::NoAttribute { .. } | Message::NoAttributeOf { .. })
     }
 
     /// The name CPython 3.11 suggests for this error, as its traceback
@@ -242,41 +272,31 @@ impl Error {
     /// [`dir`]: crate::dir
     pub fn suggestion(&self) -> Option<&str> {
         match &self.0.message {
-            Message::NoAttribute { class, name, lookup } => lookup.suggest(class.layout()?, name),
+            Message::NoAttribute { name, lookup, .. } => lookup.suggest(LayoutRef::of_static(lookup.layout?), name),
+            Message::NoAttributeOf { class: ClassName::Kept(c), name, lookup } => {
+                lookup.suggest(LayoutRef::runtime(c), name)
+            }
             _ => None,
         }
     }
 }
 
-/// The class an error names, as the error keeps it: the name alone (a
-/// copy, for a class made at run time, which may be freed before the error
-/// is shown), or, for the error of a failed `getattr`, the class itself,
-/// which its suggestion is computed from (a class made at run time is kept
-/// alive by it, as CPython's `AttributeError.obj` keeps the object).
+/// A class made at run time as an error names it: a copy of its name
+/// (the class may be freed before the error is shown), or, for the error of
+/// a failed `getattr`, the class itself, which its suggestion is computed
+/// from (kept alive by the error, as CPython's `AttributeError.obj` keeps
+/// the object).
 #[derive(Clone)]
-pub(crate) enum ClassName {
-    Name(&'static str),
+enum ClassName {
     Copied(PyStr),
-    Static(&'static Layout),
-    Runtime(Arc<RtClass>),
+    Kept(Arc<RtClass>),
 }
 
 impl ClassName {
     fn as_str(&self) -> &str {
         match self {
-            ClassName::Name(s) => s,
             ClassName::Copied(s) => s.as_str(),
-            ClassName::Static(l) => l.name,
-            ClassName::Runtime(c) => c.name.as_str(),
-        }
-    }
-
-    /// The class's layout, if the error keeps the class.
-    fn layout(&self) -> Option<LayoutRef<'_>> {
-        match self {
-            ClassName::Name(_) | ClassName::Copied(_) => None,
-            ClassName::Static(l) => Some(LayoutRef::of_static(l)),
-            ClassName::Runtime(c) => Some(LayoutRef::runtime(c)),
+            ClassName::Kept(c) => c.name.as_str(),
         }
     }
 }
@@ -295,11 +315,14 @@ impl fmt::Display for ClassName {
     }
 }
 
-/// What the suggestion of a failed `getattr` is computed from, beside the
-/// class the error keeps: the instance dict's keys when it failed (`None`:
-/// no dict). Not compared: errors are equal by exception type and message.
+/// What the suggestion of a failed `getattr` is computed from: a
+/// compile-time class (`None`: an error made otherwise, or a run-time
+/// class's, which the error keeps), and the instance dict's keys when it
+/// failed (`None`: no dict). Not compared: errors are equal by exception
+/// type and message.
 #[derive(Clone)]
 struct Lookup {
+    layout: Option<&'static Layout>,
     dict_keys: Option<KeySource>,
     /// The suggestion, once computed.
     suggestion: OnceLock<Option<Box<str>>>,
@@ -340,11 +363,11 @@ const OBJECT_DIR: [&str; 25] = [
 impl Lookup {
     /// An error made otherwise than by `getattr`: no suggestion.
     fn none() -> Lookup {
-        Lookup { dict_keys: None, suggestion: OnceLock::new() }
+        Lookup { layout: None, dict_keys: None, suggestion: OnceLock::new() }
     }
 
-    fn new(dict_keys: Option<KeySource>) -> Lookup {
-        Lookup { dict_keys, suggestion: OnceLock::new() }
+    fn new(layout: Option<&'static Layout>, dict_keys: Option<KeySource>) -> Lookup {
+        Lookup { layout, dict_keys, suggestion: OnceLock::new() }
     }
 
     /// CPython's suggestion for `name` among the instance's `dir()`,
@@ -373,7 +396,12 @@ impl Eq for Lookup {}
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0.message {
-            Message::NoAttribute { class: type_name, name, .. } => {
+            Message::NoAttribute { name, .. } | Message::NoAttributeOf { name, .. } => {
+                let type_name = match &self.0.message {
+                    Message::NoAttributeOf { class, .. } => class.as_str(),
+                    Message::NoAttribute { type_name, .. } => type_name,
+                    _ => unreachable!("matched above"),
+                };
                 write!(f, "'{type_name}' object has no attribute '{name}'")?;
                 if f.alternate() {
                     if let Some(suggestion) = self.suggestion() {
@@ -386,7 +414,10 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Message::BareName(name) => f.write_str(name),
-            Message::ReadOnly { class: type_name, name } => {
+            Message::ReadOnly { type_name, name } => {
+                write!(f, "'{type_name}' object attribute '{name}' is read-only")
+            }
+            Message::ReadOnlyOf { type_name, name } => {
                 write!(f, "'{type_name}' object attribute '{name}' is read-only")
             }
             Message::Text(text) => f.write_str(text),

@@ -10,7 +10,6 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::error::ClassName;
 use crate::layout::Layout;
 use crate::typeobject::{RtClass, Type};
 use crate::value::Value;
@@ -41,6 +40,12 @@ use crate::value::Value;
 /// ```
 #[derive(Clone, Copy)]
 pub struct LayoutRef<'a>(Repr<'a>);
+
+/// A [`LayoutRef`] taken apart.
+pub(crate) enum Kind<'a> {
+    Static(&'static Layout),
+    Runtime(&'a Arc<RtClass>),
+}
 
 #[derive(Clone, Copy)]
 enum Repr<'a> {
@@ -78,19 +83,12 @@ impl<'a> LayoutRef<'a> {
         }
     }
 
-    /// The class name, owned: what an error keeps of the class.
-    pub(crate) fn owned_name(&self) -> ClassName {
+    /// Which kind of class it is, with what it is made of.
+    #[inline(always)]
+    pub(crate) fn kind(&self) -> Kind<'a> {
         match self.0 {
-            Repr::Static(l) => ClassName::Name(l.name),
-            Repr::Runtime(c) => ClassName::Copied(c.name.clone()),
-        }
-    }
-
-    /// The class itself, as the error of a failed `getattr` keeps it.
-    pub(crate) fn kept(&self) -> ClassName {
-        match self.0 {
-            Repr::Static(l) => ClassName::Static(l),
-            Repr::Runtime(c) => ClassName::Runtime(c.clone()),
+            Repr::Static(l) => Kind::Static(l),
+            Repr::Runtime(c) => Kind::Runtime(c),
         }
     }
 
