@@ -95,7 +95,8 @@ fn new_embedded<T: PyClass>() -> Box<dyn Object> {
 /// A class made at run time: its layout (a compile-time class's [`Layout`]
 /// fields, owned) and the tables its instances are read through.
 pub(crate) struct RtClass {
-    /// A number of its own (0 for `object`): `<run time #id>` is its module.
+    /// A number of its own, in the order classes are made (0: `object`,
+    /// which is never freed nor counted among the live classes).
     id: u64,
     pub(crate) name: PyStr,
     /// Its own slots, after private-name mangling.
