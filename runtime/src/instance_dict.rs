@@ -102,6 +102,24 @@ impl SharedKeys {
     }
 }
 
+/// Runs `$body` with `$names`, an iterator over the names of the
+/// [`SharedKeys`] `$keys`, instantiated once for each kind of table, so
+/// that a loop over a compile-time class's names is the slice loop it was.
+macro_rules! with_names {
+    ($keys:expr, |$names:ident| $body:expr) => {
+        match &$keys.names {
+            KeyNames::Static(n) => {
+                let $names = n.iter().copied();
+                $body
+            }
+            KeyNames::Learned(n) => {
+                let $names = n.iter().map(|s| &**s);
+                $body
+            }
+        }
+    };
+}
+
 /// The names of a [`SharedKeys`]: one of the two runs is empty.
 #[derive(Clone)]
 struct Names<'a> {
@@ -557,8 +575,10 @@ impl<'a> DictView<'a> {
             }
             None => {
                 let present = self.values.iter().filter(|v| v.is_some()).count();
-                let names = self.keys.names().zip(self.values);
-                f(present, &mut names.filter_map(|(k, v)| Some((PyStr::new(k), v.as_ref()?))))
+                let values = self.values;
+                with_names!(self.keys, |names| {
+                    f(present, &mut names.zip(values).filter_map(|(k, v)| Some((PyStr::new(k), v.as_ref()?))))
+                })
             }
         }
     }
@@ -569,8 +589,10 @@ impl<'a> DictView<'a> {
         match self.live.get() {
             Some(d) => d.keys(),
             None => {
-                let present = self.keys.names().zip(self.values).filter(|(_, v)| v.is_some());
-                present.map(|(k, _)| PyStr::new(k)).collect()
+                let values = self.values;
+                with_names!(self.keys, |names| {
+                    names.zip(values).filter(|(_, v)| v.is_some()).map(|(k, _)| PyStr::new(k)).collect()
+                })
             }
         }
     }
@@ -807,11 +829,13 @@ impl<'a> DictViewMut<'a> {
         let (values, live) = self.parts();
         if live.get_mut().is_none() {
             let mut contents = Dict::with_capacity(values.len());
-            for (name, value) in keys.names().zip(values.iter_mut()) {
-                if let Some(value) = value.take() {
-                    contents.insert(name, value);
+            with_names!(keys, |names| {
+                for (name, value) in names.zip(values.iter_mut()) {
+                    if let Some(value) = value.take() {
+                        contents.insert(name, value);
+                    }
                 }
-            }
+            });
             *live = OnceLock::from(PyDict::from(contents));
         }
         self.live_dict().expect("made live just above")
@@ -845,7 +869,9 @@ impl<'a> DictViewMut<'a> {
         }
         let keys = self.keys;
         let values = self.parts().0;
-        keys.names().zip(values.iter_mut()).filter_map(|(k, v)| Some((PyStr::new(k), v.take()?))).collect()
+        with_names!(keys, |names| {
+            names.zip(values.iter_mut()).filter_map(|(k, v)| Some((PyStr::new(k), v.take()?))).collect()
+        })
     }
 }
 

@@ -265,8 +265,13 @@ impl<'a> LayoutRef<'a> {
     pub fn slot_count(&self) -> u32 {
         match self.0 {
             Repr::Static(l) => l.slot_count(),
-            Repr::Runtime(_) => self.own_slot_count() as u32 + self.bases().iter().map(|b| b.slot_count()).sum::<u32>(),
+            Repr::Runtime(_) => self.runtime_slot_count(),
         }
+    }
+
+    #[inline(never)]
+    fn runtime_slot_count(&self) -> u32 {
+        self.own_slot_count() as u32 + self.bases().iter().map(|b| b.slot_count()).sum::<u32>()
     }
 
     /// Where slot `name` sits in the instance (see [`Layout::slot_index`]).
@@ -312,8 +317,13 @@ impl<'a> LayoutRef<'a> {
     pub fn all_slots(&self) -> Vec<&'a str> {
         match self.0 {
             Repr::Static(l) => l.all_slots(),
-            Repr::Runtime(_) => self.mro().iter().flat_map(|l| l.slots()).collect(),
+            Repr::Runtime(_) => self.runtime_all_slots(),
         }
+    }
+
+    #[inline(never)]
+    fn runtime_all_slots(&self) -> Vec<&'a str> {
+        self.mro().iter().flat_map(|l| l.slots()).collect()
     }
 
     /// What `dir()` lists for an instance (see [`Layout::dir_names`]).
@@ -345,8 +355,13 @@ impl<'a> LayoutRef<'a> {
     pub fn slots_attr(&self) -> Option<Vec<&'a str>> {
         match self.0 {
             Repr::Static(l) => l.slots_attr().map(<[_]>::to_vec),
-            Repr::Runtime(_) => self.mro().iter().find_map(LayoutRef::declared_slots),
+            Repr::Runtime(_) => self.runtime_slots_attr(),
         }
+    }
+
+    #[inline(never)]
+    fn runtime_slots_attr(&self) -> Option<Vec<&'a str>> {
+        self.mro().iter().find_map(LayoutRef::declared_slots)
     }
 
     /// The class's solid base (CPython's `solid_base`): the nearest class
@@ -389,9 +404,14 @@ impl<'a> LayoutRef<'a> {
     /// [`Layout::weakref_owner`]).
     #[inline]
     pub fn weakref_owner(&self) -> Option<LayoutRef<'a>> {
-        if let Repr::Static(l) = self.0 {
-            return l.weakref_owner().map(LayoutRef::of_static);
+        match self.0 {
+            Repr::Static(l) => l.weakref_owner().map(LayoutRef::of_static),
+            Repr::Runtime(_) => self.runtime_weakref_owner(),
         }
+    }
+
+    #[inline(never)]
+    fn runtime_weakref_owner(&self) -> Option<LayoutRef<'a>> {
         if !self.has_weakref() {
             return None;
         }

@@ -687,12 +687,12 @@ impl Memo {
     /// entries, then the set slots), deep-copied, then restored.
     fn deep_object(&mut self, value: Value) -> Result<PyObject, Error> {
         let Value::Object(o) = &value else { unreachable!("deep_object copies an object") };
-        // The class, held apart from `value` (moved into the memo below),
-        // lends the slot names.
-        let (id, class) = (o.id(), o.class());
-        let layout = class.layout();
-        let by_name = layout.has_class_attrs();
-        let names = if by_name { slotnames(layout) } else { Vec::new() };
+        let (id, layout) = (o.id(), o.layout());
+        let (by_name, slot_count) = (layout.has_class_attrs(), layout.slot_count());
+        // Slots read by name: their names are lent by the class, held apart
+        // from `value` (moved into the memo below).
+        let class = by_name.then(|| o.class());
+        let names = class.as_ref().map_or_else(Vec::new, |c| slotnames(c.layout()));
         let base = self.todo.len();
         // Read under the lock, copy without it: the copy reaches other
         // objects, perhaps this one.
@@ -714,7 +714,7 @@ impl Memo {
                     }
                 }
             } else {
-                for i in 0..layout.slot_count() {
+                for i in 0..slot_count {
                     if let SlotGetRef::Found(v) = &x.slot_get_ref_at(i) {
                         self.take_ref(At::Slot(i), v);
                     }
@@ -751,7 +751,7 @@ impl Memo {
                 // twice.
                 At::Slot(i) => {
                     if let Ok(SlotSet::NotSlot(_)) | Err(_) = w.slot_set_at(i, t.value) {
-                        debug_assert!(false, "slot {i} of '{}' takes back its own value", layout.name());
+                        debug_assert!(false, "slot {i} of '{}' takes back its own value", w.type_name());
                     }
                 }
                 At::Name(k) => w.setattr(names[k as usize], t.value)?,
