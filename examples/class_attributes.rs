@@ -136,7 +136,7 @@ fn main() -> Result<(), Error> {
     heading("Member descriptors: Point.x");
     py("Point.x", "Point::member(\"x\").unwrap()");
     let x = Point::member("x").expect("x is a slot");
-    out(x);
+    out(&x);
     assert_eq!(x.to_string(), "<member 'x' of 'Point' objects>");
     py("Point.x.__get__(p)", "x.get(&p)?");
     out(x.get(&p)?);
@@ -148,7 +148,7 @@ fn main() -> Result<(), Error> {
     assert_eq!(getattr(&p, "x")?, Value::Float(5.0));
     py("Point3.x", "Point3::member(\"x\").unwrap()");
     let x3 = Point3::member("x").expect("inherited");
-    out(x3);
+    out(&x3);
     assert_eq!(x3.to_string(), "<member 'x' of 'Point' objects>");
     py("Point.x.__get__(Other())", "x.get_dyn(&Other::new())");
     let err = x.get_dyn(&Other::new()).unwrap_err();

@@ -173,7 +173,7 @@ impl Scope {
         if name == "object" {
             return Ok(Type::object());
         }
-        self.classes.get(name).copied().ok_or_else(|| undefined(name))
+        self.classes.get(name).cloned().ok_or_else(|| undefined(name))
     }
 }
 

@@ -473,7 +473,7 @@ fn class_namespace() -> Result<(), Error> {
     assert_eq!(line, "AttributeError: 'Pixel' object has no attribute 'dpeth'. Did you mean: 'depth'?");
     py("Pixel.x", "let x = Pixel::member(\"x\").unwrap();");
     let x = Pixel::member("x").expect("x is a slot");
-    out(x);
+    out(&x);
     assert_eq!(x.to_string(), "<member 'x' of 'Pixel' objects>");
     py("Pixel.x.__set__(px, 4.0)", "x.set(&mut px, 4.0)?;");
     x.set(&mut px, 4.0)?;

@@ -380,7 +380,7 @@ fn class_getattr<T: PyClass>(name: &str) -> String {
     }
 }
 
-fn doc<T>(m: Member<T>) -> String {
+fn doc<T>(m: &Member<T>) -> String {
     line(Ok(m.doc().map_or(Value::None, Value::from)))
 }
 
@@ -415,8 +415,8 @@ fn point_members() -> Result<Vec<String>, Error> {
         format!("ok {x}"),
         format!("ok {y}"),
         line(Ok(Value::from(x.name()))),
-        doc(x),
-        doc(y),
+        doc(&x),
+        doc(&y),
         line(x.get(&p)),
         done(x.set(&mut p, 1.5)),
         line(x.get(&p)),
@@ -462,8 +462,8 @@ fn inherited_members() -> Result<Vec<String>, Error> {
         done(Ok(())),
         format!("ok {x3}"),
         format!("ok {z}"),
-        doc(x3),
-        doc(z),
+        doc(&x3),
+        doc(&z),
         line(x.get_dyn(&q)),
         done(x3.set(&mut q, 7.0)),
         line(x.get_dyn(&q)),
@@ -474,7 +474,7 @@ fn inherited_members() -> Result<Vec<String>, Error> {
         line(q.getattr("x")),
         line(z.get_dyn(&Point::default())),
         class_getattr::<Dog>("name"),
-        doc(member::<Dog>("name")),
+        doc(&member::<Dog>("name")),
         class_getattr::<Dog>("species"),
         class_getattr::<Dog>("breed"),
     ])
@@ -548,7 +548,7 @@ fn member_descriptors_match_cpython() {
 fn a_member_is_the_slot_its_name_finds() {
     let mut d = Dog::default();
     let name = member::<Dog>("name");
-    assert_eq!(name.owner().name, "Animal");
+    assert_eq!(name.owner().name(), "Animal");
     assert_eq!(name.name(), "name");
     name.set(&mut d, "Rex").unwrap();
     assert_eq!(getattr(&d, "name").unwrap(), v("Rex"));

@@ -614,9 +614,6 @@ const HIERARCHY_OPS: &[&str] = &[
 ];
 
 #[test]
-// `Type` is `Copy` while classes live until exit; cloned here so that this
-// stays right once it is a counted reference.
-#[allow(clippy::clone_on_copy)]
 fn a_two_thousand_class_hierarchy_matches_cpython() {
     let mut py = String::from("import copy\nclass Root:\n    __slots__ = ('r',)\nC = Root\n");
     for i in 0..HIERARCHY {

@@ -186,9 +186,9 @@ fn ipaddress_bases_compile_time_and_run_time_mixed() {
     let address = class("_BaseAddress", &[Type::of::<_IPAddressBase>()], &slots_empty());
     let address_runtime = ipv4_over(&[Type::of::<_BaseV4>(), address]);
     for (label, ipv4) in [
-        ("all compile-time", all_static),
-        ("_BaseV4 at run time", v4_runtime),
-        ("_BaseAddress at run time", address_runtime),
+        ("all compile-time", all_static.clone()),
+        ("_BaseV4 at run time", v4_runtime.clone()),
+        ("_BaseAddress at run time", address_runtime.clone()),
     ] {
         assert_eq!(ipaddress_checks(ipv4), python, "{label}");
     }
@@ -264,10 +264,10 @@ fn copies_state_and_weak_references() {
 #[test]
 fn type_api() {
     let base = class("Base", &[], &[("__slots__", Value::dict([("x", "the x")])), ("kind", "base".into())]);
-    let sub = class("Sub", &[base], &[("__slots__", Value::tuple(["__y"]))]);
+    let sub = class("Sub", std::slice::from_ref(&base), &[("__slots__", Value::tuple(["__y"]))]);
     assert_eq!(sub.to_string(), "<class 'Sub'>");
-    assert_eq!(sub.layout().slots, ["_Sub__y"]);
-    assert_eq!(sub.bases(), [base]);
+    assert_eq!(sub.layout().slots(), ["_Sub__y"]);
+    assert_eq!(sub.bases(), std::slice::from_ref(&base));
     assert!(sub.is_subclass(&base) && !base.is_subclass(&sub));
     assert!(matches!(sub.attr("kind").unwrap(), Attr::Value(v) if v == Value::from("base")));
     let Attr::Member(x) = sub.attr("x").unwrap() else { panic!("x is a member") };
@@ -362,6 +362,7 @@ fn threads_learn_keys_of_one_class_at_once() {
     let point = class("Shared", &[], &[]);
     let threads: Vec<_> = (0..4)
         .map(|t| {
+            let point = point.clone();
             std::thread::spawn(move || {
                 for i in 0..200 {
                     let obj = point.instantiate();

@@ -329,7 +329,7 @@ fn random_misspellings() {
         // Some slots or keys set: a set slot is read back, not suggested.
         // (A typed slot takes no int: those stay as they are.)
         let mut settable: Vec<String> = dir(&*probe).into_iter().filter(|n| !n.starts_with("__")).collect();
-        if probe.layout().has_dict {
+        if probe.layout().has_dict() {
             settable.extend(EXTRA_KEYS.iter().map(|k| k.to_string()));
         }
         for name in settable {

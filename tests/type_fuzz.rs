@@ -274,7 +274,7 @@ impl Compiled {
     }
 
     fn get(&self, name: &str) -> Type {
-        self.types.iter().find(|(n, _)| *n == name).expect("a shape").1
+        self.types.iter().find(|(n, _)| *n == name).expect("a shape").1.clone()
     }
 
     /// The type a value for attribute `name` of an instance of `class`
@@ -284,10 +284,10 @@ impl Compiled {
     fn kind(&self, class: Type, name: &str) -> Option<Kind> {
         for t in class.mro() {
             let layout = t.layout();
-            if layout.class_attrs.iter().any(|(n, _)| *n == name) {
+            if layout.class_attrs().iter().any(|(n, _)| *n == name) {
                 return None;
             }
-            if layout.slots.contains(&name) {
+            if layout.slots().contains(&name) {
                 let (shape, _) = self.types.iter().find(|(_, c)| *c == t)?;
                 let (_, typed) = self.typed.iter().find(|(n, _)| n == shape)?;
                 return typed.iter().find(|(n, _)| *n == name).map(|(_, k)| *k);
@@ -470,7 +470,7 @@ fn random_steps(
                         d.insert("k", random_int(rng));
                         Value::from(d)
                     } else {
-                        random_value(rng, compiled.kind(t, &name))
+                        random_value(rng, compiled.kind(t.clone(), &name))
                     };
                     Step::Op(Op::Set(name, value))
                 }
@@ -484,7 +484,7 @@ fn random_steps(
                 _ => {
                     // A slot of this class or another made one, through
                     // that class's descriptor.
-                    let (class, c) = if rng.chance(70) { (class, t) } else { *rng.pick(made) };
+                    let (class, c) = if rng.chance(70) { (class, t.clone()) } else { rng.pick(made).clone() };
                     let mut slots = c.layout().all_slots();
                     slots.retain(|n| !is_type_dunder(n));
                     let name = match slots.is_empty() {
@@ -494,7 +494,7 @@ fn random_steps(
                     };
                     let access = match rng.below(3) {
                         0 => Access::Get,
-                        1 => Access::Set(random_value(rng, compiled.kind(c, &name))),
+                        1 => Access::Set(random_value(rng, compiled.kind(c.clone(), &name))),
                         _ => Access::Del,
                     };
                     Step::Member(class, name, access)
@@ -522,7 +522,7 @@ fn make_class(spec: &ClassSpec, made: &[Option<Type>], compiled: &Compiled) -> R
         .bases
         .iter()
         .map(|b| match *b {
-            Base::Made(i) => made[i].expect("bases are made classes"),
+            Base::Made(i) => made[i].clone().expect("bases are made classes"),
             Base::Compiled(name) => compiled.get(name),
             Base::Object => Type::object(),
         })
@@ -539,7 +539,7 @@ fn make_class(spec: &ClassSpec, made: &[Option<Type>], compiled: &Compiled) -> R
 /// have a `__dict__` and weak references.
 fn class_line(t: Type) -> Value {
     let names = |types: Vec<Type>| Value::list(types.iter().map(Type::name).collect::<Vec<_>>());
-    let mut own: Vec<&str> = t.layout().slots.to_vec();
+    let mut own: Vec<&str> = t.layout().slots();
     own.sort_unstable();
     own.dedup();
     let layout = t.layout();
@@ -547,8 +547,8 @@ fn class_line(t: Type) -> Value {
         names(t.mro()),
         names(t.bases()),
         Value::list(own),
-        layout.has_dict.into(),
-        layout.has_weakref.into(),
+        layout.has_dict().into(),
+        layout.has_weakref().into(),
     ])
 }
 
@@ -586,16 +586,16 @@ impl Made {
         let made = make_class(&spec, &self.types, compiled);
         match &made {
             Ok(t) => {
-                self.lines.push(esc(&format!("ok {}", class_line(*t))));
-                spec.lookups = lookups(&spec, *t);
-                self.lines.extend(spec.lookups.iter().map(|n| esc(&lookup_line(*t, n))));
+                self.lines.push(esc(&format!("ok {}", class_line(t.clone()))));
+                spec.lookups = lookups(&spec, t.clone());
+                self.lines.extend(spec.lookups.iter().map(|n| esc(&lookup_line(t.clone(), n))));
             }
             Err(e) => {
                 spec.lookups.clear();
                 self.lines.push(esc(&err_line(e)));
             }
         }
-        self.types.push(made.as_ref().ok().copied());
+        self.types.push(made.as_ref().ok().cloned());
         self.hierarchy.classes.push(spec);
         made.ok()
     }
@@ -615,7 +615,7 @@ fn random_hierarchy(rng: &mut Rng, compiled: &Compiled) -> Made {
     }
     if !made.is_empty() {
         for _ in 0..rng.below(4) {
-            let (class, t) = *rng.pick(&made);
+            let (class, t) = rng.pick(&made).clone();
             let owned = rng.chance(30);
             let steps = random_steps(rng, (class, t), owned, &made, &out.hierarchy, compiled);
             out.hierarchy.runs.push(Run { class, owned, steps });
@@ -629,8 +629,8 @@ fn random_hierarchy(rng: &mut Rng, compiled: &Compiled) -> Made {
 fn run_rust(made: &Made, partial_writes: &mut Vec<String>) -> Vec<String> {
     let mut lines = Vec::new();
     for run in &made.hierarchy.runs {
-        let t = made.types[run.class].expect("runs are on made classes");
-        let weak = move || {
+        let t = made.types[run.class].clone().expect("runs are on made classes");
+        let weak = || {
             let strong = t.instantiate();
             let weak = strong.try_downgrade()?;
             drop(strong);
@@ -657,7 +657,7 @@ fn run_rust(made: &Made, partial_writes: &mut Vec<String>) -> Vec<String> {
                     common::run_rust(t.name(), obj, weak, std::slice::from_ref(op), partial_writes).remove(0)
                 }
                 Step::Member(class, name, access) => {
-                    let class = made.types[*class].expect("members of made classes");
+                    let class = made.types[*class].clone().expect("members of made classes");
                     member_line(class, name, access, obj, partial_writes)
                 }
                 Step::Getstate => format!("ok {}", pyslots::getstate(obj)),
@@ -665,7 +665,7 @@ fn run_rust(made: &Made, partial_writes: &mut Vec<String>) -> Vec<String> {
             };
             lines.push(esc(&line));
             if let Some(instance) = &mut owned {
-                typed_check(t, instance, partial_writes);
+                typed_check(&t, instance, partial_writes);
             }
         }
     }
@@ -693,8 +693,8 @@ fn embedded_top(obj: &mut Instance) -> Option<&mut DTop> {
 /// embeds a diamond's class: the typed paths read what `getattr` reads,
 /// and a write through them is what `getattr` reads next (then undone).
 /// A difference goes to `problems`.
-fn typed_check(class: Type, obj: &mut Instance, problems: &mut Vec<String>) {
-    let owned_by_top = |name| matches!(class.attr(name), Ok(Attr::Member(m)) if m.owner().name == "DTop");
+fn typed_check(class: &Type, obj: &mut Instance, problems: &mut Vec<String>) {
+    let owned_by_top = |name| matches!(class.attr(name), Ok(Attr::Member(m)) if m.owner().name() == "DTop");
     if !owned_by_top("a") || !owned_by_top("t") || embedded_top(obj).is_none() {
         return;
     }

@@ -119,7 +119,7 @@ fn clashing_accessors_are_left_out_and_slots_stay_reachable() {
     let mut c = Clashing::new(1, 2, 3, 4);
     // `dict`, `layout` would shadow Object methods: no accessor.
     assert!(c.dict().is_none());
-    assert_eq!(c.layout().name, "Clashing");
+    assert_eq!(c.layout().name(), "Clashing");
     // `x()` exists; `set_x` is the getter of slot `set_x`, so slot `x` has
     // no setter.
     assert_eq!(*c.x().unwrap(), 3);

@@ -463,7 +463,7 @@ fn run(input: &Input) {
             }
             Op::Weak { obj } => {
                 let h = &pool[usize::from(*obj) % n];
-                let has_weakref = h.object().layout().has_weakref;
+                let has_weakref = h.object().layout().has_weakref();
                 match h.try_weak() {
                     Ok(upgrades) => {
                         assert!(has_weakref, "a weak reference to a class without __weakref__");

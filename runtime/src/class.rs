@@ -13,6 +13,7 @@ use std::fmt;
 
 use crate::error::Error;
 use crate::layout::Layout;
+use crate::layout_ref::{Kind, LayoutRef};
 use crate::object::{Object, PyClass};
 use crate::pystr::PyStr;
 use crate::slot::{ItemAt, Mismatch, SetFlags, SlotValue};
@@ -89,19 +90,19 @@ pub enum SlotDel {
 pub trait ClassImpl: PyClass {
     /// How many slots an instance carries: the class's own, then its
     /// stored base's. The index space of the `slot_*_at` methods; the same
-    /// as [`Layout::slot_count`].
+    /// as [`Layout::slot_count`](crate::layout::Layout::slot_count).
     const SLOT_COUNT: u32 = 0;
     /// Whether [`slot_index`](ClassImpl::slot_index) may go from the own
     /// names straight to the stored base's
     /// ([`lookup_by_stored_base`](crate::layout::lookup_by_stored_base)).
     /// Where it may not (a class attribute of a base that is not stored
-    /// may hide a stored slot), it asks [`Layout::slot_index`], which walks
+    /// may hide a stored slot), it asks [`Layout::slot_index`](crate::layout::Layout::slot_index), which walks
     /// the MRO.
     const LOOKUP_BY_STORED_BASE: bool = true;
     /// Where slot `name` sits among [`SLOT_COUNT`](ClassImpl::SLOT_COUNT):
     /// `u32::MAX` if it is no slot, [`HIDDEN`] (or `u32::MAX`) if a class
     /// attribute found first hides it. The same index as
-    /// [`Layout::slot_index`].
+    /// [`Layout::slot_index`](crate::layout::Layout::slot_index).
     #[inline(always)]
     fn slot_index(name: &str) -> u32 {
         let _ = name;
@@ -280,7 +281,7 @@ impl<A, Rest: StoredEmbeds<B>, B> StoredEmbeds<B> for StoredIf<false, A, Rest> {
 /// ([`Instance`](crate::Instance)) through its class's tables.
 pub trait Hooks {
     /// The instance's class.
-    fn class_layout(&self) -> &'static Layout;
+    fn class_layout(&self) -> LayoutRef<'_>;
     /// Whether the class or a base has class attributes (most have none:
     /// the lookup then skips the walk along the MRO).
     fn has_class_attrs(&self) -> bool;
@@ -299,7 +300,7 @@ pub trait Hooks {
     fn instance_dict_mut(&mut self) -> Option<DictViewMut<'_>>;
     /// Where `name` sits in the class's shared dict key table, if it has
     /// one that holds it.
-    fn known_key(&self, name: &str) -> Option<(&'static SharedKeys, usize)> {
+    fn known_key(&self, name: &str) -> Option<(&SharedKeys, usize)> {
         let _ = name;
         None
     }
@@ -308,8 +309,8 @@ pub trait Hooks {
 /// A `#[pyclass_like]` class's hooks: its constants and generated code.
 impl<T: ClassImpl> Hooks for T {
     #[inline(always)]
-    fn class_layout(&self) -> &'static Layout {
-        &T::LAYOUT
+    fn class_layout(&self) -> LayoutRef<'_> {
+        LayoutRef::of_static(&T::LAYOUT)
     }
     #[inline(always)]
     fn has_class_attrs(&self) -> bool {
@@ -340,7 +341,7 @@ impl<T: ClassImpl> Hooks for T {
         ClassImpl::dict_mut(self)
     }
     #[inline(always)]
-    fn known_key(&self, name: &str) -> Option<(&'static SharedKeys, usize)> {
+    fn known_key(&self, name: &str) -> Option<(&SharedKeys, usize)> {
         T::dict_key(name)
     }
 }
@@ -377,7 +378,7 @@ pub(crate) use object_methods_over_hooks;
 /// generated code emits none of this.
 impl<T: ClassImpl> Object for T {
     #[inline]
-    fn type_name(&self) -> &'static str {
+    fn type_name(&self) -> &str {
         T::LAYOUT.name
     }
     #[inline]
@@ -390,8 +391,8 @@ impl<T: ClassImpl> Object for T {
     }
     object_methods_over_hooks!();
     #[inline]
-    fn layout(&self) -> &'static Layout {
-        &T::LAYOUT
+    fn layout(&self) -> LayoutRef<'_> {
+        LayoutRef::of_static(&T::LAYOUT)
     }
     #[inline]
     fn slot_get_at(&self, index: u32) -> SlotGet {
@@ -475,7 +476,10 @@ fn getattr_slow<T: Hooks + ?Sized>(obj: &T, name: &str) -> Result<Value, Error> 
 #[inline(never)]
 fn getattr_missing<T: Hooks + ?Sized>(obj: &T, name: &str) -> Error {
     let dict_keys = obj.instance_dict().map(|d| d.key_source());
-    Error::getattr_missing(obj.class_layout(), name, dict_keys)
+    match obj.class_layout().kind() {
+        Kind::Static(layout) => Error::getattr_missing(layout, name, dict_keys),
+        Kind::Runtime(class) => Error::getattr_missing_of(class, name, dict_keys),
+    }
 }
 
 /// `getattr` lending the value: the same walk as [`generic_getattr`],
@@ -522,7 +526,7 @@ pub fn generic_hasattr<T: Hooks + ?Sized>(obj: &T, name: &str) -> bool {
 /// dict, the class's `__slots__`.
 fn lookup_rest<T: Hooks + ?Sized>(obj: &T, name: &str) -> Option<Value> {
     let dict = obj.instance_dict();
-    if name == "__weakref__" && obj.class_layout().has_weakref {
+    if name == "__weakref__" && obj.class_layout().has_weakref() {
         // No weak reference is tracked per instance (Arc counts them), so
         // this reads as CPython's does before any weakref exists.
         return Some(Value::None);
@@ -537,15 +541,14 @@ fn lookup_rest<T: Hooks + ?Sized>(obj: &T, name: &str) -> Option<Value> {
     }
     // Plain class attributes come after the instance dict (they are no
     // data descriptors); `__slots__` is one of them.
-    let layout: &'static Layout = obj.class_layout();
     if obj.has_class_attrs() {
-        if let Some(value) = layout.class_attr(name) {
-            return Some(value.to_value());
+        if let Some(value) = obj.class_layout().class_attr(name) {
+            return Some(value);
         }
     }
     if name == "__slots__" {
-        if let Some(slots) = layout.slots_attr() {
-            return Some(Value::list(slots.iter().copied()));
+        if let Some(slots) = obj.class_layout().slots_attr() {
+            return Some(Value::list(slots));
         }
     }
     None
@@ -558,11 +561,12 @@ pub fn generic_setattr<T: Hooks + ?Sized>(obj: &mut T, name: &str, value: Value)
         SlotSet::Done => return Ok(()),
         SlotSet::NotSlot(v) => v,
     };
-    if name == "__weakref__" && obj.class_layout().has_weakref {
+    if name == "__weakref__" && obj.class_layout().has_weakref() {
         return Err(weakref_not_writable(obj.class_layout()));
     }
-    let layout = obj.class_layout();
-    let known_key = obj.known_key(name);
+    // The table's address and the index: a run-time class's table is lent
+    // by the instance, which the dict view borrows next.
+    let known_key = obj.known_key(name).map(|(keys, index)| (keys as *const SharedKeys, index));
     if let Some(mut d) = obj.instance_dict_mut() {
         if name == "__dict__" {
             return match value {
@@ -595,7 +599,7 @@ pub fn generic_setattr<T: Hooks + ?Sized>(obj: &mut T, name: &str, value: Value)
         }
         return Ok(());
     }
-    Err(missing_for_write(layout, name))
+    Err(missing_for_write(obj.class_layout(), name))
 }
 
 /// `delattr`, CPython's `PyObject_GenericSetAttr` with no value.
@@ -606,7 +610,7 @@ pub fn generic_delattr<T: Hooks + ?Sized>(obj: &mut T, name: &str) -> Result<(),
         SlotDel::Unset => return Err(Error::unset_slot(name)),
         SlotDel::NotSlot => {}
     }
-    if name == "__weakref__" && obj.class_layout().has_weakref {
+    if name == "__weakref__" && obj.class_layout().has_weakref() {
         return Err(weakref_not_writable(obj.class_layout()));
     }
     if let Some(mut d) = obj.instance_dict_mut() {
@@ -618,7 +622,7 @@ pub fn generic_delattr<T: Hooks + ?Sized>(obj: &mut T, name: &str) -> Result<(),
         }
         return match d.remove(name) {
             Some(_) => Ok(()),
-            None => Err(Error::no_attribute(obj.class_layout().name, name)),
+            None => Err(Error::no_attribute_of(obj.class_layout(), name)),
         };
     }
     Err(missing_for_write(obj.class_layout(), name))
@@ -626,7 +630,15 @@ pub fn generic_delattr<T: Hooks + ?Sized>(obj: &mut T, name: &str) -> Result<(),
 
 /// The error for writing or deleting a name an instance without a dict
 /// cannot hold: a class attribute is read-only, anything else is missing.
-fn missing_for_write(layout: &'static Layout, name: &str) -> Error {
+#[inline]
+fn missing_for_write(layout: LayoutRef<'_>, name: &str) -> Error {
+    match layout.kind() {
+        Kind::Static(layout) => missing_for_write_static(layout, name),
+        Kind::Runtime(_) => missing_for_write_runtime(layout, name),
+    }
+}
+
+fn missing_for_write_static(layout: &'static Layout, name: &str) -> Error {
     if (name == "__slots__" && layout.slots_attr().is_some()) || layout.class_attr(name).is_some() {
         Error::read_only(layout.name, name)
     } else {
@@ -634,18 +646,25 @@ fn missing_for_write(layout: &'static Layout, name: &str) -> Error {
     }
 }
 
-fn weakref_not_writable(layout: &'static Layout) -> Error {
+fn missing_for_write_runtime(layout: LayoutRef<'_>, name: &str) -> Error {
+    if (name == "__slots__" && layout.slots_attr().is_some()) || layout.class_attr(name).is_some() {
+        Error::read_only_of(layout, name)
+    } else {
+        Error::no_attribute_of(layout, name)
+    }
+}
+
+fn weakref_not_writable(layout: LayoutRef<'_>) -> Error {
     // CPython names the class whose `__weakref__` descriptor is found.
-    let owner = layout.weakref_owner().map_or(layout.name, |l| l.name);
+    let owner = layout.weakref_owner().map_or(layout.name(), |l| l.name());
     Error::attribute_error(format!("attribute '__weakref__' of '{owner}' objects is not writable"))
 }
 
 /// `dir(obj)` over the layout chain and the dict.
 pub fn generic_dir<T: Hooks + ?Sized>(obj: &T) -> Vec<String> {
-    let layout: &'static Layout = obj.class_layout();
     let keys = obj.instance_dict().map(|d| d.keys());
-    let mut names: Vec<String> =
-        layout.dir_names(keys.as_deref().map(|k| k.iter().map(PyStr::as_str))).into_iter().map(str::to_owned).collect();
+    let names = obj.class_layout().dir_names(keys.as_deref().map(|k| k.iter().map(PyStr::as_str)));
+    let mut names: Vec<String> = names.into_iter().map(str::to_owned).collect();
     names.sort_unstable();
     names.dedup();
     names
@@ -663,8 +682,9 @@ pub fn fmt_debug<T: Hooks + ?Sized>(obj: &T, f: &mut fmt::Formatter<'_>) -> fmt:
             }
         }
     }
-    let mut s = f.debug_struct(obj.class_layout().name);
-    for name in obj.class_layout().all_slots() {
+    let layout = obj.class_layout();
+    let mut s = f.debug_struct(layout.name());
+    for name in layout.all_slots() {
         let v = match obj.find_slot(name) {
             SlotGet::Found(v) => Some(v),
             _ => None,

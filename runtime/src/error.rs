@@ -2,11 +2,13 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use crate::instance_dict::KeySource;
 use crate::layout::Layout;
+use crate::layout_ref::{Kind, LayoutRef};
 use crate::pystr::{self, PyStr};
+use crate::typeobject::RtClass;
 
 /// The Python exception types pyslots raises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -86,10 +88,15 @@ enum Message {
     /// `'P' object has no attribute 'x'`; from `getattr`, with what its
     /// suggestion is computed from.
     NoAttribute { type_name: &'static str, name: Box<str>, lookup: Lookup },
+    /// The same for an instance of a class made at run time, which the
+    /// error names by a copy of its name or (from `getattr`) keeps.
+    NoAttributeOf { class: ClassName, name: Box<str>, lookup: Lookup },
     /// The bare name: what CPython says when a slot is deleted twice.
     BareName(Box<str>),
     /// `'P' object attribute '__slots__' is read-only`
     ReadOnly { type_name: &'static str, name: Box<str> },
+    /// The same for an instance of a class made at run time.
+    ReadOnlyOf { type_name: PyStr, name: Box<str> },
     /// Any other text.
     Text(Cow<'static, str>),
 }
@@ -107,14 +114,42 @@ impl Error {
         )
     }
 
+    /// [`no_attribute`](Error::no_attribute) for an instance of any class:
+    /// the error owns the class name (a class made at run time may be gone
+    /// by the time it is shown).
+    pub(crate) fn no_attribute_of(layout: LayoutRef<'_>, name: &str) -> Error {
+        let message = match layout.kind() {
+            Kind::Static(l) => Message::NoAttribute { type_name: l.name, name: name.into(), lookup: Lookup::none() },
+            Kind::Runtime(c) => Message::NoAttributeOf {
+                class: ClassName::Copied(c.name.clone()),
+                name: name.into(),
+                lookup: Lookup::none(),
+            },
+        };
+        Error::new(ErrorKind::AttributeError, message)
+    }
+
     /// `AttributeError: 'P' object has no attribute 'x'` from `getattr` on
     /// an instance of `layout`'s class whose dict has `dict_keys` (`None`:
     /// no dict): it has a [`suggestion`](Error::suggestion).
+    ///
+    /// It keeps the class for the suggestion, as CPython's `AttributeError`
+    /// keeps the object (`obj`) and so its type.
     pub(crate) fn getattr_missing(layout: &'static Layout, name: &str, dict_keys: Option<KeySource>) -> Error {
-        let lookup = Lookup::new(layout, dict_keys);
+        let lookup = Lookup::new(Some(layout), dict_keys);
         Error::new(
             ErrorKind::AttributeError,
             Message::NoAttribute { type_name: layout.name, name: name.into(), lookup },
+        )
+    }
+
+    /// [`getattr_missing`](Error::getattr_missing) on an instance of a
+    /// class made at run time, which the error keeps.
+    pub(crate) fn getattr_missing_of(class: &Arc<RtClass>, name: &str, dict_keys: Option<KeySource>) -> Error {
+        let lookup = Lookup::new(None, dict_keys);
+        Error::new(
+            ErrorKind::AttributeError,
+            Message::NoAttributeOf { class: ClassName::Kept(class.clone()), name: name.into(), lookup },
         )
     }
 
@@ -126,6 +161,17 @@ impl Error {
     /// `AttributeError: 'P' object attribute 'x' is read-only`.
     pub fn read_only(type_name: &'static str, name: &str) -> Error {
         Error::new(ErrorKind::AttributeError, Message::ReadOnly { type_name, name: name.into() })
+    }
+
+    /// [`read_only`](Error::read_only) for an instance of any class.
+    pub(crate) fn read_only_of(layout: LayoutRef<'_>, name: &str) -> Error {
+        Error::new(
+            ErrorKind::AttributeError,
+            match layout.kind() {
+                Kind::Static(l) => Message::ReadOnly { type_name: l.name, name: name.into() },
+                Kind::Runtime(c) => Message::ReadOnlyOf { type_name: c.name.clone(), name: name.into() },
+            },
+        )
     }
 
     /// An `AttributeError` with any message.
@@ -186,7 +232,11 @@ impl Error {
     /// `AttributeError.name`).
     pub fn name(&self) -> Option<&str> {
         match &self.0.message {
-            Message::NoAttribute { name, .. } | Message::BareName(name) | Message::ReadOnly { name, .. } => Some(name),
+            Message::NoAttribute { name, .. }
+            | Message::NoAttributeOf { name, .. }
+            | Message::BareName(name)
+            | Message::ReadOnly { name, .. }
+            | Message::ReadOnlyOf { name, .. } => Some(name),
             Message::Text(_) => None,
         }
     }
@@ -194,7 +244,7 @@ impl Error {
     /// Whether this is `'P' object has no attribute 'x'`.
     #[cfg(feature = "serde")]
     pub(crate) fn is_no_attribute(&self) -> bool {
-        matches!(self.0.message, Message::NoAttribute { .. })
+        matches!(self.0.message, Message::NoAttribute { .. } | Message::NoAttributeOf { .. })
     }
 
     /// The name CPython 3.11 suggests for this error, as its traceback
@@ -233,16 +283,54 @@ impl Error {
     /// [`dir`]: crate::dir
     pub fn suggestion(&self) -> Option<&str> {
         match &self.0.message {
-            Message::NoAttribute { name, lookup, .. } => lookup.suggest(name),
+            Message::NoAttribute { name, lookup, .. } => lookup.suggest(LayoutRef::of_static(lookup.layout?), name),
+            Message::NoAttributeOf { class: ClassName::Kept(c), name, lookup } => {
+                lookup.suggest(LayoutRef::runtime(c), name)
+            }
             _ => None,
         }
     }
 }
 
-/// What the suggestion of a failed `getattr` is computed from: the class
-/// (`None`: an error made otherwise, which has no suggestion), and the
-/// instance dict's keys when it failed (`None`: no dict). Not compared:
-/// errors are equal by exception type and message.
+/// A class made at run time as an error names it: a copy of its name
+/// (the class may be freed before the error is shown), or, for the error of
+/// a failed `getattr`, the class itself, which its suggestion is computed
+/// from (kept alive by the error, as CPython's `AttributeError.obj` keeps
+/// the object).
+#[derive(Clone)]
+enum ClassName {
+    Copied(PyStr),
+    Kept(Arc<RtClass>),
+}
+
+impl ClassName {
+    fn as_str(&self) -> &str {
+        match self {
+            ClassName::Copied(s) => s.as_str(),
+            ClassName::Kept(c) => c.name.as_str(),
+        }
+    }
+}
+
+impl PartialEq for ClassName {
+    fn eq(&self, other: &ClassName) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for ClassName {}
+
+impl fmt::Display for ClassName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What the suggestion of a failed `getattr` is computed from: a
+/// compile-time class (`None`: an error made otherwise, or a run-time
+/// class's, which the error keeps), and the instance dict's keys when it
+/// failed (`None`: no dict). Not compared: errors are equal by exception
+/// type and message.
 #[derive(Clone)]
 struct Lookup {
     layout: Option<&'static Layout>,
@@ -289,14 +377,13 @@ impl Lookup {
         Lookup { layout: None, dict_keys: None, suggestion: OnceLock::new() }
     }
 
-    fn new(layout: &'static Layout, dict_keys: Option<KeySource>) -> Lookup {
-        Lookup { layout: Some(layout), dict_keys, suggestion: OnceLock::new() }
+    fn new(layout: Option<&'static Layout>, dict_keys: Option<KeySource>) -> Lookup {
+        Lookup { layout, dict_keys, suggestion: OnceLock::new() }
     }
 
     /// CPython's suggestion for `name` among the instance's `dir()`,
     /// computed the first time it is asked for.
-    fn suggest(&self, name: &str) -> Option<&str> {
-        let layout = self.layout?;
+    fn suggest(&self, layout: LayoutRef<'_>, name: &str) -> Option<&str> {
         let found = self.suggestion.get_or_init(|| {
             let keys = self.dict_keys.as_ref().map(KeySource::keys);
             let mut dir = layout.dir_names(keys.as_deref().map(|k| k.iter().map(PyStr::as_str)));
@@ -320,7 +407,12 @@ impl Eq for Lookup {}
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0.message {
-            Message::NoAttribute { type_name, name, .. } => {
+            Message::NoAttribute { name, .. } | Message::NoAttributeOf { name, .. } => {
+                let type_name = match &self.0.message {
+                    Message::NoAttributeOf { class, .. } => class.as_str(),
+                    Message::NoAttribute { type_name, .. } => type_name,
+                    _ => unreachable!("matched above"),
+                };
                 write!(f, "'{type_name}' object has no attribute '{name}'")?;
                 if f.alternate() {
                     if let Some(suggestion) = self.suggestion() {
@@ -334,6 +426,9 @@ impl fmt::Display for Error {
             }
             Message::BareName(name) => f.write_str(name),
             Message::ReadOnly { type_name, name } => {
+                write!(f, "'{type_name}' object attribute '{name}' is read-only")
+            }
+            Message::ReadOnlyOf { type_name, name } => {
                 write!(f, "'{type_name}' object attribute '{name}' is read-only")
             }
             Message::Text(text) => f.write_str(text),

@@ -11,7 +11,7 @@ use crate::borrow::{self, PyRef, PyRefMut};
 use crate::error::Error;
 use crate::gc;
 use crate::instance::Instance;
-use crate::layout::Layout;
+use crate::layout_ref::LayoutRef;
 use crate::object::{take_references, Object, PyClass, WeakReferenceable};
 use crate::trashcan;
 use crate::typeobject::Type;
@@ -54,24 +54,24 @@ impl<T: CellValue> Drop for Cell<T> {
 /// value, kept in the cell).
 trait CellValue: Object + Sized {
     /// The class as the cell keeps it.
-    type Class: Copy + Send + Sync + 'static;
+    type Class: Send + Sync + 'static;
     fn class_of(&self) -> Self::Class;
-    fn layout_of(class: Self::Class) -> &'static Layout;
+    fn layout_of(class: &Self::Class) -> LayoutRef<'_>;
     /// A new instance of `class`, every slot unset.
-    fn instantiate(class: Self::Class) -> PyObject;
-    fn type_of(class: Self::Class) -> Type;
+    fn instantiate(class: &Self::Class) -> PyObject;
+    fn type_of(class: &Self::Class) -> Type;
 }
 
 impl<T: PyClass> CellValue for T {
     type Class = ();
     fn class_of(&self) {}
-    fn layout_of((): ()) -> &'static Layout {
-        &T::LAYOUT
+    fn layout_of((): &()) -> LayoutRef<'_> {
+        LayoutRef::of_static(&T::LAYOUT)
     }
-    fn instantiate((): ()) -> PyObject {
+    fn instantiate((): &()) -> PyObject {
         Py::new(T::default()).into_object()
     }
-    fn type_of((): ()) -> Type {
+    fn type_of((): &()) -> Type {
         Type::of::<T>()
     }
 }
@@ -81,14 +81,14 @@ impl CellValue for Instance {
     fn class_of(&self) -> Type {
         self.class()
     }
-    fn layout_of(class: Type) -> &'static Layout {
+    fn layout_of(class: &Type) -> LayoutRef<'_> {
         class.layout()
     }
-    fn instantiate(class: Type) -> PyObject {
+    fn instantiate(class: &Type) -> PyObject {
         class.instantiate()
     }
-    fn type_of(class: Type) -> Type {
-        class
+    fn type_of(class: &Type) -> Type {
+        class.clone()
     }
 }
 
@@ -109,7 +109,7 @@ impl<T: CellValue> Cell<T> {
 /// its [`gc::Node`] face, at the end of this file.
 trait ErasedCell: gc::Node + Send + Sync + 'static {
     fn lock(&self) -> &RwLock<dyn Object>;
-    fn layout(&self) -> &'static Layout;
+    fn layout(&self) -> LayoutRef<'_>;
     fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
     /// A new instance of the same class, every slot unset: Python's
     /// `object.__new__(type(obj))`, which `copy` needs from an erased handle.
@@ -123,17 +123,17 @@ impl<T: CellValue> ErasedCell for Cell<T> {
     fn lock(&self) -> &RwLock<dyn Object> {
         &self.value
     }
-    fn layout(&self) -> &'static Layout {
-        T::layout_of(self.class)
+    fn layout(&self) -> LayoutRef<'_> {
+        T::layout_of(&self.class)
     }
     fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
         self
     }
     fn instantiate(&self) -> PyObject {
-        T::instantiate(self.class)
+        T::instantiate(&self.class)
     }
     fn class(&self) -> Type {
-        T::type_of(self.class)
+        T::type_of(&self.class)
     }
     fn cell_size(&self) -> usize {
         std::mem::size_of::<Self>()
@@ -534,12 +534,12 @@ impl PyObject {
     }
 
     /// The object's class name, read without locking.
-    pub fn type_name(&self) -> &'static str {
-        self.0.layout().name
+    pub fn type_name(&self) -> &str {
+        self.0.layout().name()
     }
 
     /// The object's class layout, read without locking.
-    pub fn layout(&self) -> &'static Layout {
+    pub fn layout(&self) -> LayoutRef<'_> {
         self.0.layout()
     }
 
@@ -580,7 +580,7 @@ impl PyObject {
     /// # Ok::<(), pyslots::Error>(())
     /// ```
     pub fn try_downgrade(&self) -> Result<WeakObject, Error> {
-        if self.layout().has_weakref {
+        if self.layout().has_weakref() {
             Ok(WeakObject(Arc::downgrade(&self.0)))
         } else {
             Err(Error::type_error(format!("cannot create weak reference to '{}' object", self.type_name())))
@@ -599,7 +599,7 @@ impl PyObject {
 
     /// The typed handle, if the object is a `T`; otherwise the handle back.
     pub fn downcast<T: PyClass>(self) -> Result<Py<T>, PyObject> {
-        if !self.0.layout().same_class(&T::LAYOUT) {
+        if !self.0.layout().same_class(LayoutRef::of_static(&T::LAYOUT)) {
             return Err(self);
         }
         let keep = self.clone();

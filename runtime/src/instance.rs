@@ -17,6 +17,7 @@
 //! table of its class replaces the generated `match`.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::class::{
     dict_heap_size, dict_traverse, fmt_debug, generic_getattr, generic_setattr, object_methods_over_hooks, DictView,
@@ -24,7 +25,7 @@ use crate::class::{
 };
 use crate::error::Error;
 use crate::instance_dict::LearnedValues;
-use crate::layout::Layout;
+use crate::layout_ref::LayoutRef;
 use crate::name_key::NameKey;
 use crate::object::{Object, PyClass};
 use crate::typeobject::{object_class, DictAt, Loc, RtClass, Type};
@@ -54,7 +55,10 @@ const INLINE: usize = 2;
 /// # Ok::<(), pyslots::Error>(())
 /// ```
 pub struct Instance {
-    class: &'static RtClass,
+    /// The class, kept alive by its instances: one count each, taken when
+    /// the instance is made and let go when it is dropped; an access reads
+    /// through it without touching the count.
+    class: Arc<RtClass>,
     storage: Storage,
 }
 
@@ -69,6 +73,18 @@ enum Storage {
     Dict(LearnedValues),
     /// Slots and a dict, or an embedded `#[pyclass_like]` instance.
     Large(Box<Large>),
+}
+
+impl Storage {
+    /// The instance's own dict storage, if its class gives it one.
+    #[inline(always)]
+    fn dict_mut(&mut self) -> Option<&mut LearnedValues> {
+        match self {
+            Storage::Dict(d) => Some(d),
+            Storage::Large(l) => l.dict.as_mut(),
+            Storage::Small(_) | Storage::Slots(_) => None,
+        }
+    }
 }
 
 struct Large {
@@ -155,7 +171,7 @@ impl Packed {
 
 impl Instance {
     /// A new instance of `class`, every slot unset.
-    pub(crate) fn new(class: &'static RtClass) -> Instance {
+    pub(crate) fn new(class: &Arc<RtClass>) -> Instance {
         let n = class.value_count as usize;
         let own_dict = class.dict == DictAt::Own;
         let storage = match (own_dict, class.embedded.is_some(), n) {
@@ -168,7 +184,7 @@ impl Instance {
                 base: class.embedded.map(|make| make()),
             })),
         };
-        Instance { class, storage }
+        Instance { class: class.clone(), storage }
     }
 
     fn large(&self) -> Option<&Large> {
@@ -196,8 +212,8 @@ impl Instance {
 
     #[inline(always)]
     fn learned_value_mut(&mut self, probe: NameKey, name: &str) -> Option<&mut Value> {
-        let class = self.class;
-        let dict = self.own_dict_mut()?;
+        let Instance { class, storage } = self;
+        let dict = storage.dict_mut()?;
         let (_, index) = class.keys.find_key(probe, name)?;
         dict.inline_value_mut(index)
     }
@@ -207,14 +223,6 @@ impl Instance {
         match &self.storage {
             Storage::Dict(d) => Some(d),
             Storage::Large(l) => l.dict.as_ref(),
-            Storage::Small(_) | Storage::Slots(_) => None,
-        }
-    }
-
-    fn own_dict_mut(&mut self) -> Option<&mut LearnedValues> {
-        match &mut self.storage {
-            Storage::Dict(d) => Some(d),
-            Storage::Large(l) => l.dict.as_mut(),
             Storage::Small(_) | Storage::Slots(_) => None,
         }
     }
@@ -241,7 +249,7 @@ impl Instance {
 
     /// The instance's class, `type(obj)`.
     pub fn class(&self) -> Type {
-        Type::runtime(self.class)
+        Type::runtime(self.class.clone())
     }
 
     /// The embedded instance of the `#[pyclass_like]` class the class
@@ -364,8 +372,8 @@ impl Default for Instance {
 
 impl Hooks for Instance {
     #[inline(always)]
-    fn class_layout(&self) -> &'static Layout {
-        &self.class.layout
+    fn class_layout(&self) -> LayoutRef<'_> {
+        LayoutRef::runtime(&self.class)
     }
     #[inline(always)]
     fn has_class_attrs(&self) -> bool {
@@ -393,7 +401,7 @@ impl Hooks for Instance {
     /// the attribute algorithm reads and overwrites its inline value
     /// directly, as for a compile-time class's declared keys.
     #[inline]
-    fn known_key(&self, name: &str) -> Option<(&'static SharedKeys, usize)> {
+    fn known_key(&self, name: &str) -> Option<(&SharedKeys, usize)> {
         match self.class.dict {
             DictAt::Own => self.class.keys.find(name),
             DictAt::None | DictAt::Embedded => None,
@@ -412,8 +420,8 @@ impl Hooks for Instance {
         match self.class.dict {
             DictAt::None => None,
             DictAt::Own => {
-                let class = self.class;
-                Some(self.own_dict_mut()?.view_mut(&class.keys))
+                let Instance { class, storage } = self;
+                Some(storage.dict_mut()?.view_mut(&class.keys))
             }
             DictAt::Embedded => self.base_mut()?.dict_view_mut(),
         }
@@ -422,8 +430,8 @@ impl Hooks for Instance {
 
 impl Object for Instance {
     #[inline]
-    fn type_name(&self) -> &'static str {
-        self.class.layout.name
+    fn type_name(&self) -> &str {
+        self.class.name.as_str()
     }
     #[inline(always)]
     fn getattr(&self, name: &str) -> Result<Value, Error> {
@@ -505,8 +513,8 @@ impl Object for Instance {
     }
     object_methods_over_hooks!();
     #[inline]
-    fn layout(&self) -> &'static Layout {
-        &self.class.layout
+    fn layout(&self) -> LayoutRef<'_> {
+        LayoutRef::runtime(&self.class)
     }
     fn slot_get_at(&self, index: u32) -> SlotGet {
         self.read(self.class.at(index))

@@ -28,15 +28,119 @@ use crate::value_ref::ValueRef;
 /// The key table a class shares among its instances' dicts: the attribute
 /// names its constructor sets, in order. Generated code keeps one per
 /// regular class in a `static`, so a view can tell by address whether it
-/// is still over a class's table.
+/// is still over a class's table. A class made at run time owns the
+/// versions of the table it learns (`LearnedKeys`), freed with it.
 #[derive(Debug)]
 pub struct SharedKeys {
-    /// The names, in the order the constructor sets them.
-    pub names: &'static [&'static str],
+    names: KeyNames,
+}
+
+#[derive(Debug)]
+enum KeyNames {
+    /// A compile-time class's names.
+    Static(&'static [&'static str]),
+    /// A version of a run-time class's learned table.
+    Learned(Box<[Box<str>]>),
+}
+
+impl SharedKeys {
+    /// A compile-time class's table: `names`, in the order the constructor
+    /// sets them.
+    pub const fn new(names: &'static [&'static str]) -> SharedKeys {
+        SharedKeys { names: KeyNames::Static(names) }
+    }
+
+    /// How many names the table has.
+    #[inline]
+    pub fn len(&self) -> usize {
+        match &self.names {
+            KeyNames::Static(n) => n.len(),
+            KeyNames::Learned(n) => n.len(),
+        }
+    }
+
+    /// Whether the table has no name.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Name `i` (below [`len`](Self::len)).
+    #[inline]
+    pub fn name(&self, i: usize) -> &str {
+        match &self.names {
+            KeyNames::Static(n) => n[i],
+            KeyNames::Learned(n) => &n[i],
+        }
+    }
+
+    /// The names, in order.
+    #[inline]
+    pub fn names(&self) -> impl Iterator<Item = &str> + Clone + '_ {
+        let (statics, learned): (&[&'static str], &[Box<str>]) = match &self.names {
+            KeyNames::Static(n) => (n, &[]),
+            KeyNames::Learned(n) => (&[], n),
+        };
+        Names { statics: statics.iter(), learned: learned.iter() }
+    }
+
+    /// Where `name` is in the table.
+    #[inline]
+    pub fn position(&self, name: &str) -> Option<usize> {
+        match &self.names {
+            KeyNames::Static(n) => n.iter().position(|k| *k == name),
+            KeyNames::Learned(n) => n.iter().position(|k| &**k == name),
+        }
+    }
+
+    /// The names of a compile-time class's table, which outlive any view.
+    fn as_static(&self) -> Option<&'static [&'static str]> {
+        match &self.names {
+            KeyNames::Static(n) => Some(n),
+            KeyNames::Learned(_) => None,
+        }
+    }
+}
+
+/// Runs `$body` with `$names`, an iterator over the names of the
+/// [`SharedKeys`] `$keys`, instantiated once for each kind of table, so
+/// that a loop over a compile-time class's names is the slice loop it was.
+macro_rules! with_names {
+    ($keys:expr, |$names:ident| $body:expr) => {
+        match &$keys.names {
+            KeyNames::Static(n) => {
+                let $names = n.iter().copied();
+                $body
+            }
+            KeyNames::Learned(n) => {
+                let $names = n.iter().map(|s| &**s);
+                $body
+            }
+        }
+    };
+}
+
+/// The names of a [`SharedKeys`]: one of the two runs is empty.
+#[derive(Clone)]
+struct Names<'a> {
+    statics: std::slice::Iter<'a, &'static str>,
+    learned: std::slice::Iter<'a, Box<str>>,
+}
+
+impl<'a> Iterator for Names<'a> {
+    type Item = &'a str;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a str> {
+        match self.statics.next() {
+            Some(s) => Some(s),
+            None => self.learned.next().map(|s| &**s),
+        }
+    }
 }
 
 /// The key table of a dict that starts empty.
-pub static NO_KEYS: SharedKeys = SharedKeys { names: &[] };
+pub static NO_KEYS: SharedKeys = SharedKeys::new(&[]);
 
 /// The storage of a class's own dict: where its values live, and the live
 /// dict once there is one.
@@ -141,9 +245,9 @@ pub(crate) const LEARNED_KEYS_MAX: usize = 30;
 ///
 /// The table only grows, and a key keeps its index, so each of its
 /// versions is a prefix of the next: a version is an immutable
-/// [`SharedKeys`] and its names' [`NameKey`]s, allocated once (the class
-/// lives until the program ends; at most 30 versions, 22 KiB), and a
-/// reader loads the newest without a lock. A value stored at index `i`
+/// [`SharedKeys`] and its names' [`NameKey`]s, allocated once and owned
+/// by the table (at most 30 versions, 22 KiB; freed with the class), and
+/// a reader loads the newest without a lock (an acquire load). A value stored at index `i`
 /// was stored after key `i` was published, and the instance's own lock
 /// orders that store before any later read, so every version a reader can
 /// load covers it.
@@ -155,7 +259,7 @@ pub(crate) const LEARNED_KEYS_MAX: usize = 30;
 #[derive(Debug)]
 pub(crate) struct LearnedKeys {
     /// `versions[n - 1]`: the table of the first `n` keys learned.
-    versions: [OnceLock<&'static KeysVersion>; LEARNED_KEYS_MAX],
+    versions: [OnceLock<Box<KeysVersion>>; LEARNED_KEYS_MAX],
     /// How many keys are learned, published after their version.
     len: AtomicUsize,
     /// How many values a new instance has room for: the most an instance
@@ -189,16 +293,16 @@ struct KeysVersion {
 impl LearnedKeys {
     /// The newest version of the table, if it has learned any key.
     #[inline(always)]
-    fn newest(&self) -> Option<&'static KeysVersion> {
+    fn newest(&self) -> Option<&KeysVersion> {
         match self.len.load(Ordering::Acquire) {
             0 => None,
-            n => self.versions[n - 1].get().copied(),
+            n => self.versions[n - 1].get().map(|v| &**v),
         }
     }
 
     /// The newest version of the table.
     #[inline]
-    pub fn current(&self) -> &'static SharedKeys {
+    pub fn current(&self) -> &SharedKeys {
         self.newest().map_or(&NO_KEYS, |v| &v.keys)
     }
 
@@ -206,7 +310,7 @@ impl LearnedKeys {
     /// names by [`NameKey`]: what the attribute algorithm reads an inline
     /// value by, as a compile-time class's generated `match` gives it.
     #[inline]
-    pub fn find(&self, name: &str) -> Option<(&'static SharedKeys, usize)> {
+    pub fn find(&self, name: &str) -> Option<(&SharedKeys, usize)> {
         self.find_key(NameKey::of(name), name)
     }
 
@@ -214,11 +318,18 @@ impl LearnedKeys {
     /// inlined into `Instance::getattr`, its loop took registers the slot
     /// path then spilled (dict getattr 144 -> 175 instructions).
     #[inline]
-    pub(crate) fn find_key(&self, probe: NameKey, name: &str) -> Option<(&'static SharedKeys, usize)> {
+    pub(crate) fn find_key(&self, probe: NameKey, name: &str) -> Option<(&SharedKeys, usize)> {
         let version = self.newest()?;
-        let names = version.keys.names.iter();
-        let i = version.index.iter().zip(names).position(|(key, stored)| key.matches(stored, probe, name))?;
-        Some((&version.keys, i))
+        // The keys alone are scanned; the stored name is read only where
+        // they agree on a name over eight bytes.
+        let mut start = 0;
+        loop {
+            let i = start + version.index[start..].iter().position(|key| *key == probe)?;
+            if probe.is_short() || version.keys.name(i).as_bytes()[8..] == name.as_bytes()[8..] {
+                return Some((&version.keys, i));
+            }
+            start = i + 1;
+        }
     }
 
     /// How many values a new instance has room for.
@@ -241,24 +352,23 @@ impl LearnedKeys {
     /// if needed; `None` when it is new and the table is full, or when its
     /// index would not be below `reach` (an instance that would not store
     /// it inline does not spend the class's room).
-    fn learn(&self, name: &str, reach: usize) -> Option<(&'static SharedKeys, usize)> {
+    fn learn(&self, name: &str, reach: usize) -> Option<(&SharedKeys, usize)> {
         let _learning = self.learning.lock();
         let keys = self.current();
-        if let Some(i) = keys.names.iter().position(|k| *k == name) {
+        if let Some(i) = keys.position(name) {
             return Some((keys, i));
         }
-        let n = keys.names.len();
+        let n = keys.len();
         let special = name == "__dict__" || name == "__weakref__";
         if n >= reach || n >= LEARNED_KEYS_MAX || special {
             return None;
         }
-        let mut names = keys.names.to_vec();
-        names.push(Box::leak(name.to_owned().into_boxed_str()));
+        let names: Box<[Box<str>]> = keys.names().chain([name]).map(Box::from).collect();
         let index = names.iter().map(|n| NameKey::of(n)).collect();
-        let keys = SharedKeys { names: Box::leak(names.into_boxed_slice()) };
-        let version: &'static KeysVersion = Box::leak(Box::new(KeysVersion { keys, index }));
-        let _ = self.versions[n].set(version);
+        let keys = SharedKeys { names: KeyNames::Learned(names) };
+        let _ = self.versions[n].set(Box::new(KeysVersion { keys, index }));
         self.len.store(n + 1, Ordering::Release);
+        let version = self.versions[n].get().expect("set just above, under the lock");
         Some((&version.keys, n))
     }
 }
@@ -343,14 +453,14 @@ impl LearnedValues {
 
     /// The dict, over the newest version of `keys`.
     #[inline]
-    pub fn view(&self, keys: &'static LearnedKeys) -> DictView<'_> {
+    pub fn view<'a>(&'a self, keys: &'a LearnedKeys) -> DictView<'a> {
         let block = std::mem::size_of_val(&*self.0);
         DictView { keys: keys.current(), values: &self.0.values, live: &self.0.live, block }
     }
 
     /// The dict, to write: a name the table does not have is learned.
     #[inline]
-    pub fn view_mut(&mut self, keys: &'static LearnedKeys) -> DictViewMut<'_> {
+    pub fn view_mut<'a>(&'a mut self, keys: &'a LearnedKeys) -> DictViewMut<'a> {
         DictViewMut { keys: keys.current(), store: Store::Learned(&mut self.0, keys) }
     }
 }
@@ -380,7 +490,7 @@ impl DictSel for DictIf<false> {
 /// dict once there is one (the inline values are then stale and ignored).
 #[derive(Clone, Copy, Debug)]
 pub struct DictView<'a> {
-    keys: &'static SharedKeys,
+    keys: &'a SharedKeys,
     values: &'a [Option<Value>],
     live: &'a OnceLock<PyDict>,
     /// The bytes of the storage's own allocation.
@@ -406,7 +516,7 @@ impl<'a> DictView<'a> {
     /// load over the two 8-byte stores the clone had just made, which the
     /// CPU cannot forward (dict getattr of a string 3 -> 9 ns).
     #[inline]
-    pub fn get_known(&self, keys: &'static SharedKeys, index: usize) -> Option<&'a Value> {
+    pub fn get_known(&self, keys: &SharedKeys, index: usize) -> Option<&'a Value> {
         if self.live.get().is_none() && std::ptr::eq(self.keys, keys) {
             return self.values.get(index)?.as_ref();
         }
@@ -423,7 +533,7 @@ impl<'a> DictView<'a> {
 
     /// The value of `name`, borrowed while the values are inline; cloned
     /// out of the live dict's lock otherwise.
-    pub fn get_ref(&self, name: &str, known: Option<(&'static SharedKeys, usize)>) -> Option<ValueRef<'a>> {
+    pub fn get_ref(&self, name: &str, known: Option<(&SharedKeys, usize)>) -> Option<ValueRef<'a>> {
         if let Some(d) = self.live.get() {
             return d.get(name).map(ValueRef::Owned);
         }
@@ -443,7 +553,7 @@ impl<'a> DictView<'a> {
     }
 
     fn inline_index(&self, name: &str) -> Option<usize> {
-        self.keys.names.iter().position(|k| *k == name)
+        self.keys.position(name)
     }
 
     /// The entries, in insertion order.
@@ -465,8 +575,10 @@ impl<'a> DictView<'a> {
             }
             None => {
                 let present = self.values.iter().filter(|v| v.is_some()).count();
-                let names = self.keys.names.iter().zip(self.values);
-                f(present, &mut names.filter_map(|(k, v)| Some((PyStr::new(k), v.as_ref()?))))
+                let values = self.values;
+                with_names!(self.keys, |names| {
+                    f(present, &mut names.zip(values).filter_map(|(k, v)| Some((PyStr::new(k), v.as_ref()?))))
+                })
             }
         }
     }
@@ -477,30 +589,33 @@ impl<'a> DictView<'a> {
         match self.live.get() {
             Some(d) => d.keys(),
             None => {
-                let present = self.keys.names.iter().zip(self.values).filter(|(_, v)| v.is_some());
-                present.map(|(k, _)| PyStr::new(k)).collect()
+                let values = self.values;
+                with_names!(self.keys, |names| {
+                    names.zip(values).filter(|(_, v)| v.is_some()).map(|(k, _)| PyStr::new(k)).collect()
+                })
             }
         }
     }
 
-    /// What the keys can be read back from later, cheaply: the key table
-    /// and which of its values are present (no allocation), or the live
-    /// dict itself (one reference count: CPython too reads the live dict
-    /// when it prints a suggestion), or, past 64 keys, a copy.
+    /// What the keys can be read back from later, cheaply: a compile-time
+    /// class's key table and which of its values are present (no
+    /// allocation), or the live dict itself (one reference count: CPython
+    /// too reads the live dict when it prints a suggestion), or a copy
+    /// (past 64 keys, or a run-time class's table, freed with the class).
     pub fn key_source(&self) -> KeySource {
-        match self.live.get() {
-            Some(d) => KeySource::Live(d.clone()),
-            None if self.values.len() <= 64 => {
+        match (self.live.get(), self.keys.as_static()) {
+            (Some(d), _) => KeySource::Live(d.clone()),
+            (None, Some(names)) if self.values.len() <= 64 => {
                 let present = self.values.iter().enumerate().filter(|(_, v)| v.is_some());
-                KeySource::Inline(self.keys, present.fold(0u64, |m, (i, _)| m | 1 << i))
+                KeySource::Inline(names, present.fold(0u64, |m, (i, _)| m | 1 << i))
             }
-            None => KeySource::Listed(self.keys().into_boxed_slice()),
+            (None, _) => KeySource::Listed(self.keys().into_boxed_slice()),
         }
     }
 
     fn inline_entries(&self) -> impl Iterator<Item = (PyStr, Value)> + 'a {
-        let (names, values) = (self.keys.names, self.values);
-        names.iter().zip(values).filter_map(|(k, v)| Some((PyStr::new(k), v.clone()?)))
+        let (keys, values) = (self.keys, self.values);
+        keys.names().zip(values).filter_map(|(k, v)| Some((PyStr::new(k), v.clone()?)))
     }
 
     /// The live dict, made now if there is none yet (`obj.__dict__`): it
@@ -534,8 +649,9 @@ impl<'a> DictView<'a> {
 /// `getattr`).
 #[derive(Clone, Debug)]
 pub enum KeySource {
-    /// A key table, and a bit for each of its keys that had a value.
-    Inline(&'static SharedKeys, u64),
+    /// A compile-time class's key names, and a bit for each that had a
+    /// value.
+    Inline(&'static [&'static str], u64),
     /// The live dict.
     Live(PyDict),
     /// The keys, copied.
@@ -546,13 +662,9 @@ impl KeySource {
     /// The keys, in insertion order.
     pub fn keys(&self) -> Vec<PyStr> {
         match self {
-            KeySource::Inline(keys, present) => keys
-                .names
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| present & (1 << i) != 0)
-                .map(|(_, k)| PyStr::new(k))
-                .collect(),
+            KeySource::Inline(keys, present) => {
+                keys.iter().enumerate().filter(|(i, _)| present & (1 << i) != 0).map(|(_, k)| PyStr::new(k)).collect()
+            }
             KeySource::Live(d) => d.keys(),
             KeySource::Listed(keys) => keys.to_vec(),
         }
@@ -562,7 +674,7 @@ impl KeySource {
 /// An instance dict, to write.
 #[derive(Debug)]
 pub struct DictViewMut<'a> {
-    keys: &'static SharedKeys,
+    keys: &'a SharedKeys,
     store: Store<'a>,
 }
 
@@ -577,7 +689,7 @@ enum Store<'a> {
         block: usize,
     },
     /// [`LearnedValues`]' block, and the table that learns the names set.
-    Learned(&'a mut Box<Block<[Option<Value>]>>, &'static LearnedKeys),
+    Learned(&'a mut Box<Block<[Option<Value>]>>, &'a LearnedKeys),
 }
 
 impl<'a> DictViewMut<'a> {
@@ -624,7 +736,7 @@ impl<'a> DictViewMut<'a> {
     /// in place, while the values are still inline over that very table;
     /// `None` where [`set`](DictViewMut::set) applies.
     #[inline]
-    pub fn known_value_mut(&mut self, keys: &'static SharedKeys, index: usize) -> Option<&mut Value> {
+    pub fn known_value_mut(&mut self, keys: *const SharedKeys, index: usize) -> Option<&mut Value> {
         let same_table = std::ptr::eq(self.keys, keys);
         let (values, live) = self.parts();
         if live.get_mut().is_none() && same_table {
@@ -655,7 +767,7 @@ impl<'a> DictViewMut<'a> {
     /// the key table, learning it where the table learns, and growing a
     /// learned block to reach it (see [`LearnedValues`]).
     fn inline_index(&mut self, name: &str) -> Option<usize> {
-        let known = self.keys.names.iter().position(|k| *k == name);
+        let known = self.keys.position(name);
         match &mut self.store {
             Store::Fixed { values, .. } => known.filter(|&i| i < values.len()),
             Store::Learned(block, table) => {
@@ -703,7 +815,7 @@ impl<'a> DictViewMut<'a> {
         if let Some(d) = self.live_dict() {
             return d.remove(name);
         }
-        let i = self.keys.names.iter().position(|k| *k == name)?;
+        let i = self.keys.position(name)?;
         self.parts().0.get_mut(i)?.take()
     }
 
@@ -726,15 +838,17 @@ impl<'a> DictViewMut<'a> {
     /// The live dict, made now from the inline values (moved, not copied)
     /// if there is none yet.
     pub fn materialize(&mut self) -> &PyDict {
-        let names = self.keys.names;
+        let keys = self.keys;
         let (values, live) = self.parts();
         if live.get_mut().is_none() {
             let mut contents = Dict::with_capacity(values.len());
-            for (name, value) in names.iter().zip(values.iter_mut()) {
-                if let Some(value) = value.take() {
-                    contents.insert(*name, value);
+            with_names!(keys, |names| {
+                for (name, value) in names.zip(values.iter_mut()) {
+                    if let Some(value) = value.take() {
+                        contents.insert(name, value);
+                    }
                 }
-            }
+            });
             *live = OnceLock::from(PyDict::from(contents));
         }
         self.live_dict().expect("made live just above")
@@ -766,9 +880,11 @@ impl<'a> DictViewMut<'a> {
             d.clear();
             return entries;
         }
-        let names = self.keys.names;
+        let keys = self.keys;
         let values = self.parts().0;
-        names.iter().zip(values.iter_mut()).filter_map(|(k, v)| Some((PyStr::new(k), v.take()?))).collect()
+        with_names!(keys, |names| {
+            names.zip(values.iter_mut()).filter_map(|(k, v)| Some((PyStr::new(k), v.take()?))).collect()
+        })
     }
 }
 
@@ -790,7 +906,7 @@ pub fn dict_traverse(view: Option<DictView<'_>>, visit: &mut crate::gc::Visit<'_
 mod tests {
     use super::*;
 
-    static PERSON: SharedKeys = SharedKeys { names: &["name", "age"] };
+    static PERSON: SharedKeys = SharedKeys::new(&["name", "age"]);
 
     fn person() -> InlineValues<2> {
         InlineValues::new([Value::from("Alice"), Value::from(30)])
@@ -813,7 +929,7 @@ mod tests {
 
     #[test]
     fn known_value_mut_only_over_its_own_table_and_present_values() {
-        static OTHER: SharedKeys = SharedKeys { names: &["name", "age"] };
+        static OTHER: SharedKeys = SharedKeys::new(&["name", "age"]);
         let mut d = person();
         let mut v = d.view_mut(&PERSON).unwrap();
         *v.known_value_mut(&PERSON, 1).unwrap() = Value::Int(31);
@@ -866,7 +982,7 @@ mod tests {
         let v1 = keys.current();
         a.view_mut(keys).set("y", Value::from(2));
         let v2 = keys.current();
-        assert_eq!((v1.names, v2.names), (&["x"][..], &["x", "y"][..]));
+        assert_eq!((v1.names().collect::<Vec<_>>(), v2.names().collect::<Vec<_>>()), (vec!["x"], vec!["x", "y"]));
         assert_eq!(a.0.values.len(), 2, "it grew to hold y");
         // Known names take no new version.
         a.view_mut(keys).set("x", Value::from(3));
@@ -918,12 +1034,12 @@ mod tests {
         set(&mut sparse, &["a", "other"]);
         assert!(sparse.view(keys).live().is_some());
         assert_eq!(Value::dict(sparse.view(keys).entries()).to_string(), "{'a': 0, 'other': 1}");
-        assert_eq!(keys.current().names.len(), 6);
+        assert_eq!(keys.current().len(), 6);
         // Three set: dense enough to learn a seventh name and grow to it.
         let mut more = LearnedValues::new(keys);
         set(&mut more, &["a", "b", "c", "other"]);
         assert!(more.view(keys).live().is_none());
-        assert_eq!((keys.current().names.len(), more.0.values.len()), (7, 9));
+        assert_eq!((keys.current().len(), more.0.values.len()), (7, 9));
         assert_eq!(more.view(keys).get("other"), Some(Value::Int(3)));
     }
 
@@ -934,7 +1050,7 @@ mod tests {
         for i in 0..LEARNED_KEYS_MAX + 5 {
             v.view_mut(keys).set(&format!("k{i}"), Value::from(i as i64));
         }
-        assert_eq!(keys.current().names.len(), LEARNED_KEYS_MAX);
+        assert_eq!(keys.current().len(), LEARNED_KEYS_MAX);
         assert!(v.view(keys).live().is_some(), "the 31st name made the dict live");
         assert_eq!(v.view(keys).keys().len(), LEARNED_KEYS_MAX + 5);
         let mut w = LearnedValues::new(keys);

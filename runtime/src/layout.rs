@@ -266,8 +266,10 @@ pub enum Literal {
     Float(f64),
     /// A `str`.
     Str(&'static str),
-    /// Any value: a class attribute of a class made at run time
-    /// ([`Type::new`](crate::Type::new)), which lives as long as its class.
+    /// Any value that lives as long as the program. (A class made at run
+    /// time, [`Type::new`](crate::Type::new), owns its class attributes
+    /// and frees them with itself; its layout is a
+    /// [`LayoutRef`](crate::LayoutRef), not a `Layout`.)
     Value(&'static crate::Value),
 }
 

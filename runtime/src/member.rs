@@ -7,7 +7,9 @@ use std::marker::PhantomData;
 use crate::class::{ClassImpl, SlotDel, SlotGet, SlotGetRef, SlotSet};
 use crate::error::Error;
 use crate::layout::Layout;
+use crate::layout_ref::LayoutRef;
 use crate::object::{Object, PyClass};
+use crate::typeobject::Type;
 use crate::value::Value;
 use crate::value_ref::ValueRef;
 
@@ -45,20 +47,16 @@ pub struct Member<T: ?Sized> {
     index: u32,
     /// The slot's position among its owner's own slots.
     local: u32,
-    name: &'static str,
-    doc: Option<&'static str>,
-    /// The class that declares the slot.
-    owner: &'static Layout,
+    /// The class that declares the slot (kept alive, if made at run time).
+    owner: Type,
     class: PhantomData<fn(&T)>,
 }
 
 impl<T: ?Sized> Clone for Member<T> {
     fn clone(&self) -> Self {
-        *self
+        Member { index: self.index, local: self.local, owner: self.owner.clone(), class: PhantomData }
     }
 }
-
-impl<T: ?Sized> Copy for Member<T> {}
 
 impl<T: PyClass> Member<T> {
     /// The member `name` of class `T`, if `name` is a slot of `T` or of a
@@ -66,14 +64,7 @@ impl<T: PyClass> Member<T> {
     pub(crate) fn resolve(name: &str) -> Option<Member<T>> {
         let layout: &'static Layout = &T::LAYOUT;
         let (index, owner, local) = layout.slot_index(name)?;
-        Some(Member {
-            index,
-            local: local as u32,
-            name: owner.slots[local],
-            doc: owner.slot_docs.get(local).copied().flatten(),
-            owner,
-            class: PhantomData,
-        })
+        Some(Member { index, local: local as u32, owner: Type::from_layout(owner), class: PhantomData })
     }
 }
 
@@ -81,33 +72,26 @@ impl Member<dyn Object> {
     /// The member of slot `local` of `owner`'s own slots, for objects of
     /// any class ([`Type::attr`](crate::Type::attr)); use it through
     /// [`get_dyn`](Member::get_dyn) and the other `_dyn` methods.
-    pub(crate) fn of_layout(owner: &'static Layout, local: usize) -> Member<dyn Object> {
-        Member {
-            index: local as u32,
-            local: local as u32,
-            name: owner.slots[local],
-            doc: owner.slot_docs.get(local).copied().flatten(),
-            owner,
-            class: PhantomData,
-        }
+    pub(crate) fn of_layout(owner: LayoutRef<'_>, local: usize) -> Member<dyn Object> {
+        Member { index: local as u32, local: local as u32, owner: owner.to_type(), class: PhantomData }
     }
 }
 
 impl<T: ?Sized> Member<T> {
     /// The slot's name (after private-name mangling).
-    pub fn name(&self) -> &'static str {
-        self.name
+    pub fn name(&self) -> &str {
+        self.owner.layout().slot(self.local as usize)
     }
 
     /// The slot's doc comment (Python's `__slots__ = {'x': 'doc'}`), if the
     /// field has one.
-    pub fn doc(&self) -> Option<&'static str> {
-        self.doc
+    pub fn doc(&self) -> Option<&str> {
+        self.owner.layout().slot_doc(self.local as usize)
     }
 
     /// The class that declares the slot (a base's, for an inherited slot).
-    pub fn owner(&self) -> &'static Layout {
-        self.owner
+    pub fn owner(&self) -> LayoutRef<'_> {
+        self.owner.layout()
     }
 }
 
@@ -118,7 +102,7 @@ impl<T: ClassImpl> Member<T> {
     pub fn get(&self, obj: &T) -> Result<Value, Error> {
         match ClassImpl::slot_get_at(obj, self.index) {
             SlotGet::Found(v) => Ok(v),
-            SlotGet::Unset | SlotGet::NotSlot => Err(Error::no_attribute(T::LAYOUT.name, self.name)),
+            SlotGet::Unset | SlotGet::NotSlot => Err(Error::no_attribute(T::LAYOUT.name, self.name())),
         }
     }
 
@@ -127,7 +111,7 @@ impl<T: ClassImpl> Member<T> {
     pub fn get_ref<'a>(&self, obj: &'a T) -> Result<ValueRef<'a>, Error> {
         match ClassImpl::slot_get_ref_at(obj, self.index) {
             SlotGetRef::Found(v) => Ok(v),
-            SlotGetRef::Unset | SlotGetRef::NotSlot => Err(Error::no_attribute(T::LAYOUT.name, self.name)),
+            SlotGetRef::Unset | SlotGetRef::NotSlot => Err(Error::no_attribute(T::LAYOUT.name, self.name())),
         }
     }
 
@@ -136,7 +120,7 @@ impl<T: ClassImpl> Member<T> {
     pub fn set(&self, obj: &mut T, value: impl Into<Value>) -> Result<(), Error> {
         match ClassImpl::slot_set_at(obj, self.index, value.into(), T::LAYOUT.name)? {
             SlotSet::Done => Ok(()),
-            SlotSet::NotSlot(_) => Err(Error::no_attribute(T::LAYOUT.name, self.name)),
+            SlotSet::NotSlot(_) => Err(Error::no_attribute(T::LAYOUT.name, self.name())),
         }
     }
 
@@ -146,8 +130,8 @@ impl<T: ClassImpl> Member<T> {
     pub fn delete(&self, obj: &mut T) -> Result<(), Error> {
         match ClassImpl::slot_del_at(obj, self.index) {
             SlotDel::Done => Ok(()),
-            SlotDel::Unset => Err(Error::unset_slot(self.name)),
-            SlotDel::NotSlot => Err(Error::no_attribute(T::LAYOUT.name, self.name)),
+            SlotDel::Unset => Err(Error::unset_slot(self.name())),
+            SlotDel::NotSlot => Err(Error::no_attribute(T::LAYOUT.name, self.name())),
         }
     }
 }
@@ -162,19 +146,19 @@ impl<T: ?Sized> Member<T> {
     pub fn get_dyn(&self, obj: &dyn Object) -> Result<Value, Error> {
         match obj.slot_get_at(self.index_in(obj)?) {
             SlotGet::Found(v) => Ok(v),
-            SlotGet::Unset | SlotGet::NotSlot => Err(Error::no_attribute(obj.type_name(), self.name)),
+            SlotGet::Unset | SlotGet::NotSlot => Err(Error::no_attribute_of(obj.layout(), self.name())),
         }
     }
 
     /// Where the slot sits in `obj`, or CPython's `TypeError` for an object
     /// that is no instance of the slot's class.
     fn index_in(&self, obj: &dyn Object) -> Result<u32, Error> {
-        match obj.layout().base_offset(self.owner) {
+        match obj.layout().base_offset(self.owner.layout()) {
             Some(offset) => Ok(offset + self.local),
             None => Err(Error::type_error(format!(
                 "descriptor '{}' for '{}' objects doesn't apply to a '{}' object",
-                self.name,
-                self.owner.name,
+                self.name(),
+                self.owner.name(),
                 obj.type_name()
             ))),
         }
@@ -186,7 +170,7 @@ impl<T: ?Sized> Member<T> {
         let index = self.index_in(obj)?;
         match obj.slot_set_at(index, value.into())? {
             SlotSet::Done => Ok(()),
-            SlotSet::NotSlot(_) => Err(Error::no_attribute(obj.type_name(), self.name)),
+            SlotSet::NotSlot(_) => Err(Error::no_attribute_of(obj.layout(), self.name())),
         }
     }
 
@@ -196,8 +180,8 @@ impl<T: ?Sized> Member<T> {
         let index = self.index_in(obj)?;
         match obj.slot_del_at(index) {
             SlotDel::Done => Ok(()),
-            SlotDel::Unset => Err(Error::unset_slot(self.name)),
-            SlotDel::NotSlot => Err(Error::no_attribute(obj.type_name(), self.name)),
+            SlotDel::Unset => Err(Error::unset_slot(self.name())),
+            SlotDel::NotSlot => Err(Error::no_attribute_of(obj.layout(), self.name())),
         }
     }
 }
@@ -205,7 +189,7 @@ impl<T: ?Sized> Member<T> {
 /// CPython's repr: `<member 'x' of 'Point' objects>`.
 impl<T: ?Sized> fmt::Display for Member<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<member '{}' of '{}' objects>", self.name, self.owner.name)
+        write!(f, "<member '{}' of '{}' objects>", self.name(), self.owner.name())
     }
 }
 

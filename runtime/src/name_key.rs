@@ -23,6 +23,13 @@ impl NameKey {
     pub(crate) fn matches(self, stored: &str, probe: NameKey, name: &str) -> bool {
         self == probe && (probe.len <= 8 || stored.as_bytes()[8..] == name.as_bytes()[8..])
     }
+
+    /// Whether the name is eight bytes or shorter: then the key is all of
+    /// it, and equal keys are equal names.
+    #[inline(always)]
+    pub(crate) fn is_short(self) -> bool {
+        self.len <= 8
+    }
 }
 
 /// The first eight bytes of `s` as one little-endian word, zero-padded.

@@ -6,6 +6,7 @@ use std::fmt;
 use crate::dict::PyDict;
 use crate::error::Error;
 use crate::layout::Layout;
+use crate::layout_ref::LayoutRef;
 use crate::member::Member;
 use crate::value::Value;
 use crate::value_ref::ValueRef;
@@ -38,8 +39,8 @@ use crate::value_ref::ValueRef;
 )]
 pub trait Object: fmt::Debug + Send + Sync + 'static {
     /// The class name, as `type(obj).__name__`.
-    fn type_name(&self) -> &'static str {
-        self.layout().name
+    fn type_name(&self) -> &str {
+        self.layout().name()
     }
 
     /// `getattr(obj, name)`: the class's slots, then its bases' slots,
@@ -74,8 +75,8 @@ pub trait Object: fmt::Debug + Send + Sync + 'static {
     /// does); attribute access then goes through the dict.
     fn dict(&self) -> Option<PyDict>;
 
-    /// The class's layout.
-    fn layout(&self) -> &'static Layout;
+    /// The class's layout, lent by the object (whose class it keeps alive).
+    fn layout(&self) -> LayoutRef<'_>;
 
     /// Reads slot `index` of the class's slot index space (see
     /// [`Layout::slot_index`]); what [`Member::get_dyn`](crate::Member::get_dyn)

@@ -12,7 +12,7 @@ use crate::class::{SlotGet, SlotGetRef, SlotSet};
 use crate::dict::{Dict, PyDict};
 use crate::error::Error;
 use crate::handle::PyObject;
-use crate::layout::Layout;
+use crate::layout_ref::LayoutRef;
 use crate::list::PyList;
 use crate::object::Object;
 use crate::pystr::PyStr;
@@ -39,8 +39,8 @@ use crate::value_ref::ValueRef;
 ///
 /// assert_eq!(pyslots::slotnames(&Derived::LAYOUT), ["z", "_Base__x", "y"]);
 /// ```
-pub fn slotnames(layout: &'static Layout) -> Vec<&'static str> {
-    layout.all_slots()
+pub fn slotnames<'a>(layout: impl Into<LayoutRef<'a>>) -> Vec<&'a str> {
+    layout.into().all_slots()
 }
 
 /// `obj.__getstate__()` of CPython 3.11 (`object.__getstate__`):
@@ -73,7 +73,7 @@ pub fn getstate<O: Object + ?Sized>(obj: &O) -> Value {
         Some(d) if has_entries => Value::Dict(d),
         _ => Value::None,
     };
-    let slots = slot_values(obj);
+    let slots = slot_values(obj, slotnames(obj.layout()));
     if slots.is_empty() {
         return dict;
     }
@@ -83,8 +83,8 @@ pub fn getstate<O: Object + ?Sized>(obj: &O) -> Value {
 /// The set slots by name, in [`slotnames`] order, each read with `getattr`
 /// as CPython does (a class attribute that hides a base's slot is what it
 /// reads).
-fn slot_values<O: Object + ?Sized>(obj: &O) -> Vec<(&'static str, Value)> {
-    slotnames(obj.layout()).into_iter().filter_map(|name| Some((name, obj.getattr(name).ok()?))).collect()
+fn slot_values<'n, O: Object + ?Sized>(obj: &O, names: Vec<&'n str>) -> Vec<(&'n str, Value)> {
+    names.into_iter().filter_map(|name| Some((name, obj.getattr(name).ok()?))).collect()
 }
 
 /// Restores a state such as [`getstate`] returns, as `copy` and `pickle`
@@ -150,7 +150,7 @@ fn apply_state<O: Object + ?Sized>(obj: &mut O, state: Value) -> Result<(), Erro
     };
     if !state.is_none() {
         let Some(mut d) = obj.dict_view_mut() else {
-            return Err(Error::no_attribute(obj.layout().name, "__dict__"));
+            return Err(Error::no_attribute_of(obj.layout(), "__dict__"));
         };
         for (k, v) in update_items(&state)? {
             d.set(&k, v);
@@ -240,9 +240,10 @@ pub fn try_copy(value: &Value) -> Result<Value, Error> {
         Value::List(l) => Value::List(PyList::from(l.to_vec())),
         Value::Dict(d) => Value::Dict(PyDict::from(d.to_dict())),
         Value::Object(o) => {
+            let names = slotnames(o.layout());
             let (entries, slots) = {
                 let x = o.read();
-                (x.dict_view().map(|d| d.entries()).unwrap_or_default(), slot_values(&*x))
+                (x.dict_view().map(|d| d.entries()).unwrap_or_default(), slot_values(&*x, names))
             };
             let y = o.instantiate();
             restore(&y, entries, slots)?;
@@ -254,7 +255,7 @@ pub fn try_copy(value: &Value) -> Result<Value, Error> {
 
 /// Gives the fresh instance `y` dict entries (`y.__dict__.update`) and
 /// slots by name (`setattr`).
-fn restore(y: &PyObject, entries: Vec<(PyStr, Value)>, slots: Vec<(&'static str, Value)>) -> Result<(), Error> {
+fn restore(y: &PyObject, entries: Vec<(PyStr, Value)>, slots: Vec<(&str, Value)>) -> Result<(), Error> {
     let mut y = y.write();
     if let Some(mut d) = y.dict_view_mut() {
         d.update(entries.into_iter().collect());
@@ -824,8 +825,11 @@ impl Memo {
     fn deep_object(&mut self, value: Value, into: Option<PyObject>) -> Result<PyObject, Error> {
         let Value::Object(o) = &value else { unreachable!("deep_object copies an object") };
         let (id, layout) = (o.id(), o.layout());
-        let by_name = layout.has_class_attrs();
-        let names = if by_name { slotnames(layout) } else { Vec::new() };
+        let (by_name, slot_count) = (layout.has_class_attrs(), layout.slot_count());
+        // Slots read by name: their names are lent by the class, held apart
+        // from `value` (moved into the memo below).
+        let class = by_name.then(|| o.class());
+        let names = class.as_ref().map_or_else(Vec::new, |c| slotnames(c.layout()));
         let base = self.todo.len();
         // Read under the lock, copy without it: the copy reaches other
         // objects, perhaps this one.
@@ -847,7 +851,7 @@ impl Memo {
                     }
                 }
             } else {
-                for i in 0..layout.slot_count() {
+                for i in 0..slot_count {
                     if let SlotGetRef::Found(v) = &x.slot_get_ref_at(i) {
                         self.take_ref(At::Slot(i), v);
                     }
@@ -890,7 +894,7 @@ impl Memo {
                 // twice.
                 At::Slot(i) => {
                     if let Ok(SlotSet::NotSlot(_)) | Err(_) = w.slot_set_at(i, t.value) {
-                        debug_assert!(false, "slot {i} of '{}' takes back its own value", layout.name);
+                        debug_assert!(false, "slot {i} of '{}' takes back its own value", w.type_name());
                     }
                 }
                 At::Name(k) => w.setattr(names[k as usize], t.value)?,

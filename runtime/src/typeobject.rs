@@ -2,16 +2,19 @@
 //! 3.11's `type(name, bases, namespace)` with every rule its `type_new`
 //! applies to the layout and the namespace (`Objects/typeobject.c`).
 //!
-//! A class made at run time is a [`Layout`] like a compile-time class's,
-//! built and leaked once, plus the tables its instances
+//! A class made at run time is its layout (what a compile-time class's
+//! [`Layout`] says, owned) plus the tables its instances
 //! ([`Instance`]) are read through: where each slot name
 //! is stored, and how the layout's slot index space maps onto that storage.
+//! It is reference-counted, and freed once no instance, subclass, handle
+//! or `Type` uses it; its instances hold it while they live (one count
+//! each, touched when they are made and dropped, never per access).
 //! The attribute algorithm is the one in `class.rs`, reached through
 //! [`Hooks`](crate::class::Hooks).
 
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use pyslots_suggest::names::{is_identifier, mangle};
 
@@ -20,21 +23,25 @@ use crate::error::Error;
 use crate::handle::{Py, PyObject};
 use crate::instance::Instance;
 use crate::instance_dict::LearnedKeys;
-use crate::layout::{best_base_index, merge_solid_bases, solid_base, Layout, Literal};
+use crate::layout::Layout;
+use crate::layout_ref::{merge_solid_bases, LayoutRef};
 use crate::member::Member;
 use crate::name_key::NameKey;
 use crate::object::{Object, PyClass};
+use crate::pystr::PyStr;
 use crate::value::Value;
 
 /// A class as a value: a `#[pyclass_like]` class ([`Type::of`]) or a class
 /// made at run time ([`Type::new`], Python's `type(name, bases, ns)`).
-/// Cloning copies two words; two `Type`s are equal when they are the same
-/// class.
+/// Two `Type`s are equal when they are the same class.
 ///
-/// A class made at run time lives until the program ends, as most classes
-/// do in CPython: its layout and tables are allocated once and never freed,
-/// so that its instances reach them without a reference count (a program
-/// that makes classes in an unbounded loop grows by their size each time).
+/// A class made at run time is freed once nothing uses it: no `Type`, no
+/// instance, no subclass and no handle of an instance (as CPython frees a
+/// heap type whose reference count falls to zero), so a program that makes
+/// and drops classes in a loop runs in bounded memory. Cloning such a
+/// `Type` counts one more use (an atomic increment); a `#[pyclass_like]`
+/// class's `Type` is two words copied. Its instances reach their class
+/// without touching the count.
 ///
 /// ```
 /// use pyslots::prelude::*;
@@ -58,17 +65,17 @@ use crate::value::Value;
 /// assert_eq!((err.exception(), err.to_string().as_str()), ("TypeError", "__slots__ must be identifiers"));
 /// # Ok::<(), pyslots::Error>(())
 /// ```
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Type(Repr);
 
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 enum Repr {
     /// A `#[pyclass_like]` class; `make` is there when the class came from
     /// [`Type::of`] (a base reached through [`Type::mro`] has only its
     /// layout).
     Static { layout: &'static Layout, make: Option<&'static Make> },
     /// A class made at run time, or `object`.
-    Runtime(&'static RtClass),
+    Runtime(Arc<RtClass>),
 }
 
 /// How to make an instance of a `#[pyclass_like]` class from its `Type`.
@@ -85,13 +92,24 @@ fn new_embedded<T: PyClass>() -> Box<dyn Object> {
     Box::new(T::default())
 }
 
-/// What a class made at run time adds to its layout: the tables its
-/// instances are read through.
+/// A class made at run time: its layout (a compile-time class's [`Layout`]
+/// fields, owned) and the tables its instances are read through.
 pub(crate) struct RtClass {
-    pub(crate) layout: Layout,
-    bases: Box<[Type]>,
+    /// A number of its own, in the order classes are made (0: `object`,
+    /// which is never freed nor counted among the live classes).
+    id: u64,
+    pub(crate) name: PyStr,
+    /// Its own slots, after private-name mangling.
+    pub(crate) slots: Box<[Box<str>]>,
+    /// `__slots__` as declared, `None` without.
+    pub(crate) declared: Option<Box<[Box<str>]>>,
+    pub(crate) slot_docs: Box<[Option<Box<str>>]>,
+    pub(crate) class_attrs: Box<[(Box<str>, Value)]>,
+    pub(crate) has_dict: bool,
+    pub(crate) has_weakref: bool,
+    pub(crate) bases: Box<[Type]>,
     /// The MRO after the class itself, `object` last.
-    mro: Box<[Type]>,
+    pub(crate) mro: Box<[Type]>,
     /// Every slot name an instance finds, with where it is stored: the
     /// first class along the MRO that has the name as a slot, unless a
     /// class attribute comes first.
@@ -109,16 +127,16 @@ pub(crate) struct RtClass {
 }
 
 /// One entry of a class's slot name table.
-#[derive(Clone, Copy, Debug)]
+#[derive(Debug)]
 pub(crate) struct SlotName {
     key: NameKey,
-    name: &'static str,
+    name: Box<str>,
     loc: Loc,
 }
 
 impl SlotName {
-    fn new(name: &'static str, loc: Loc) -> SlotName {
-        SlotName { key: NameKey::of(name), name, loc }
+    fn new(name: &str, loc: Loc) -> SlotName {
+        SlotName { key: NameKey::of(name), name: name.into(), loc }
     }
 }
 
@@ -155,7 +173,7 @@ impl RtClass {
     #[inline(always)]
     pub(crate) fn find_key(&self, probe: NameKey, name: &str) -> Option<Loc> {
         for entry in self.slot_names.iter() {
-            if entry.key.matches(entry.name, probe, name) {
+            if entry.key.matches(&entry.name, probe, name) {
                 return Some(entry.loc);
             }
         }
@@ -171,27 +189,34 @@ impl RtClass {
 
 impl fmt::Debug for RtClass {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.layout)
+        write!(f, "<class '{}'>", self.name)
+    }
+}
+
+/// How many classes made at run time are alive.
+static LIVE_CLASSES: AtomicUsize = AtomicUsize::new(0);
+
+impl Drop for RtClass {
+    fn drop(&mut self) {
+        if self.id != 0 {
+            LIVE_CLASSES.fetch_sub(1, Ordering::Relaxed);
+        }
     }
 }
 
 /// The class `object`: no slots, no dict, no weak references.
-pub(crate) fn object_class() -> &'static RtClass {
-    static OBJECT: OnceLock<&'static RtClass> = OnceLock::new();
+pub(crate) fn object_class() -> &'static Arc<RtClass> {
+    static OBJECT: OnceLock<Arc<RtClass>> = OnceLock::new();
     OBJECT.get_or_init(|| {
-        Box::leak(Box::new(RtClass {
-            layout: Layout {
-                name: "object",
-                module_path: "builtins",
-                slots: &[],
-                declared_slots: None,
-                slot_docs: &[],
-                class_attrs: &[],
-                bases: &[],
-                has_dict: false,
-                has_weakref: false,
-                size: std::mem::size_of::<Instance>(),
-            },
+        Arc::new(RtClass {
+            id: 0,
+            name: PyStr::new("object"),
+            slots: Box::new([]),
+            declared: None,
+            slot_docs: Box::new([]),
+            class_attrs: Box::new([]),
+            has_dict: false,
+            has_weakref: false,
             bases: Box::new([]),
             mro: Box::new([]),
             slot_names: Box::new([]),
@@ -201,18 +226,8 @@ pub(crate) fn object_class() -> &'static RtClass {
             keys: LearnedKeys::default(),
             embedded: None,
             has_class_attrs: false,
-        }))
+        })
     })
-}
-
-/// What an item of `__slots__` or an attribute can be made of: the value
-/// leaked for as long as the class lives.
-fn leak_str(s: &str) -> &'static str {
-    Box::leak(s.to_owned().into_boxed_str())
-}
-
-fn leak_slice<T>(v: Vec<T>) -> &'static [T] {
-    Box::leak(v.into_boxed_slice())
 }
 
 impl Type {
@@ -239,7 +254,7 @@ impl Type {
 
     /// The class `object`, every class's last base.
     pub fn object() -> Type {
-        Type(Repr::Runtime(object_class()))
+        Type(Repr::Runtime(object_class().clone()))
     }
 
     /// `type(name, bases, namespace)`: a new class. `__slots__` in the
@@ -282,23 +297,48 @@ impl Type {
         Builder::new(name, bases, namespace)?.build()
     }
 
+    /// How many classes made at run time ([`Type::new`]) are alive in the
+    /// process: made and not yet freed. A class is freed once no `Type`,
+    /// instance, subclass or handle of an instance uses it (nor an error
+    /// of a failed `getattr` on one of its instances, which keeps it for
+    /// its suggestion, as CPython's `AttributeError.obj` keeps the object).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let before = Type::live_runtime_classes();
+    /// let point = Type::new("Point", &[], Dict::new())?;
+    /// let p = point.instantiate();
+    /// drop(point);
+    /// p.setattr("x", 1)?; // the instance keeps its class
+    /// assert_eq!(Type::live_runtime_classes(), before + 1);
+    /// drop(p);
+    /// assert_eq!(Type::live_runtime_classes(), before);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
+    pub fn live_runtime_classes() -> usize {
+        LIVE_CLASSES.load(Ordering::Relaxed)
+    }
+
     /// The class name, `__name__`.
-    pub fn name(&self) -> &'static str {
-        self.layout().name
+    pub fn name(&self) -> &str {
+        self.layout().name()
     }
 
     /// The class's layout: its own slots, its bases, whether instances
-    /// have a `__dict__` and weak references.
-    pub fn layout(&self) -> &'static Layout {
-        match self.0 {
-            Repr::Static { layout, .. } => layout,
-            Repr::Runtime(c) => &c.layout,
+    /// have a `__dict__` and weak references; lent by the `Type`, which
+    /// keeps a class made at run time alive.
+    #[inline]
+    pub fn layout(&self) -> LayoutRef<'_> {
+        match &self.0 {
+            Repr::Static { layout, .. } => LayoutRef::of_static(layout),
+            Repr::Runtime(c) => LayoutRef::runtime(c),
         }
     }
 
     /// The direct bases, `__bases__` (`(object,)` for a class without).
     pub fn bases(&self) -> Vec<Type> {
-        let bases: Vec<Type> = match self.0 {
+        let bases: Vec<Type> = match &self.0 {
             Repr::Static { layout, .. } => layout.bases.iter().map(|l| Type::from_layout(l)).collect(),
             Repr::Runtime(c) => c.bases.to_vec(),
         };
@@ -311,13 +351,13 @@ impl Type {
     /// The method resolution order, `__mro__`: the class, its bases by C3
     /// linearization, `object` last.
     pub fn mro(&self) -> Vec<Type> {
-        let mut out = vec![*self];
-        match self.0 {
+        let mut out = vec![self.clone()];
+        match &self.0 {
             Repr::Static { layout, .. } => {
                 out.extend(layout.mro().into_iter().skip(1).map(Type::from_layout));
                 out.push(Type::object());
             }
-            Repr::Runtime(c) => out.extend(c.mro.iter().copied()),
+            Repr::Runtime(c) => out.extend(c.mro.iter().cloned()),
         }
         out
     }
@@ -341,28 +381,27 @@ impl Type {
     /// # Ok::<(), pyslots::Error>(())
     /// ```
     pub fn attr(&self, name: &str) -> Result<Attr, Error> {
-        let layout = self.layout();
         for class in self.mro() {
             let l = class.layout();
-            if let Some((_, v)) = l.class_attrs.iter().find(|(n, _)| *n == name) {
-                return Ok(Attr::Value(v.to_value()));
+            if let Some((_, v)) = l.class_attrs().into_iter().find(|(n, _)| *n == name) {
+                return Ok(Attr::Value(v));
             }
-            if let Some(local) = l.slots.iter().position(|s| *s == name) {
+            if let Some(local) = (0..l.own_slot_count()).find(|&i| l.slot(i) == name) {
                 return Ok(Attr::Member(Member::of_layout(l, local)));
             }
             if name == "__slots__" {
-                if let Some(slots) = l.declared_slots {
-                    return Ok(Attr::Value(Value::list(slots.iter().copied())));
+                if let Some(slots) = l.declared_slots() {
+                    return Ok(Attr::Value(Value::list(slots)));
                 }
             }
         }
-        Err(Error::attribute_error(format!("type object '{}' has no attribute '{name}'", layout.name)))
+        Err(Error::attribute_error(format!("type object '{}' has no attribute '{name}'", self.name())))
     }
 
     /// A new instance, every slot unset and the dict empty: Python's
     /// `object.__new__(cls)`.
     pub fn instantiate(&self) -> PyObject {
-        match self.0 {
+        match &self.0 {
             Repr::Static { make: Some(make), .. } => (make.new_object)(),
             Repr::Static { layout, make: None } => {
                 panic!("{layout} came from a layout, not Type::of, and cannot make instances")
@@ -389,7 +428,7 @@ impl Type {
     /// # Ok::<(), pyslots::Error>(())
     /// ```
     pub fn new_instance(&self) -> Option<Instance> {
-        match self.0 {
+        match &self.0 {
             Repr::Runtime(c) => Some(Instance::new(c)),
             Repr::Static { .. } => None,
         }
@@ -401,17 +440,17 @@ impl Type {
         self.mro().iter().any(|t| t == other)
     }
 
-    fn is_object(&self) -> bool {
-        matches!(self.0, Repr::Runtime(c) if std::ptr::eq(c, object_class()))
+    pub(crate) fn is_object(&self) -> bool {
+        matches!(&self.0, Repr::Runtime(c) if c.id == 0)
     }
 
-    fn from_layout(layout: &'static Layout) -> Type {
+    pub(crate) fn from_layout(layout: &'static Layout) -> Type {
         Type(Repr::Static { layout, make: None })
     }
 
     /// The type of a class's instance from its layout and the class data
     /// behind it, if it is a run-time class's.
-    pub(crate) fn runtime(class: &'static RtClass) -> Type {
+    pub(crate) fn runtime(class: Arc<RtClass>) -> Type {
         Type(Repr::Runtime(class))
     }
 
@@ -424,8 +463,8 @@ impl Type {
 
 impl PartialEq for Type {
     fn eq(&self, other: &Type) -> bool {
-        match (self.0, other.0) {
-            (Repr::Runtime(a), Repr::Runtime(b)) => std::ptr::eq(a, b),
+        match (&self.0, &other.0) {
+            (Repr::Runtime(a), Repr::Runtime(b)) => Arc::ptr_eq(a, b),
             (Repr::Static { layout: a, .. }, Repr::Static { layout: b, .. }) => a.same_class(b),
             _ => false,
         }
@@ -486,19 +525,19 @@ static NEXT_CLASS: AtomicU64 = AtomicU64::new(1);
 impl<'a> Builder<'a> {
     /// `type_new_get_bases`: the best base, or the lay-out conflict.
     fn new(name: &'a str, bases: &'a [Type], namespace: Dict) -> Result<Builder<'a>, Error> {
-        let layouts: Vec<&'static Layout> = bases.iter().map(Type::layout).collect();
+        let layouts: Vec<LayoutRef<'_>> = bases.iter().map(Type::layout).collect();
         let winner = merge_solid_bases(&layouts)
             .map_err(|_| Error::type_error("multiple bases have instance lay-out conflict"))?;
         // CPython's `best_base`: the first base whose solid base is the
         // winner's.
         let best = bases
             .iter()
-            .copied()
-            .find(|b| match (solid_base(b.layout()), winner) {
+            .find(|b| match (b.layout().solid_base(), winner) {
                 (Some(s), Some(w)) => s.same_class(w),
                 (None, None) => true,
                 _ => false,
             })
+            .cloned()
             .unwrap_or_else(Type::object);
         Ok(Builder { name, bases, namespace, best })
     }
@@ -532,8 +571,8 @@ impl<'a> Builder<'a> {
     /// get a dict and weak references.
     fn slots(&self) -> Result<Slots, Error> {
         let best = self.best.layout();
-        let may_add_dict = !best.has_dict;
-        let may_add_weak = !best.has_weakref;
+        let may_add_dict = !best.has_dict();
+        let may_add_weak = !best.has_weakref();
         let Some(declared) = self.namespace.get("__slots__") else {
             return Ok(Slots {
                 names: Vec::new(),
@@ -595,16 +634,16 @@ impl<'a> Builder<'a> {
         if self.bases.len() > 1 && ((may_add_dict && !add_dict) || (may_add_weak && !add_weak)) {
             for base in self.bases.iter().filter(|b| **b != self.best) {
                 let l = base.layout();
-                add_dict |= may_add_dict && l.has_dict;
-                add_weak |= may_add_weak && l.has_weakref;
+                add_dict |= may_add_dict && l.has_dict();
+                add_weak |= may_add_weak && l.has_weakref();
             }
         }
         Ok(Slots {
             names,
             declared: Some(strings),
             docs,
-            has_dict: best.has_dict || add_dict,
-            has_weakref: best.has_weakref || add_weak,
+            has_dict: best.has_dict() || add_dict,
+            has_weakref: best.has_weakref() || add_weak,
         })
     }
 
@@ -637,7 +676,7 @@ impl<'a> Builder<'a> {
     fn embedded(&self) -> Result<Option<(&'static Layout, &'static Make)>, Error> {
         let mut next = stored_base(self.bases);
         while let Some(t) = next {
-            match t.0 {
+            match &t.0 {
                 Repr::Static { layout, make: Some(make) } => return Ok(Some((layout, make))),
                 Repr::Static { layout, make: None } => {
                     return Err(Error::type_error(format!(
@@ -651,36 +690,21 @@ impl<'a> Builder<'a> {
         Ok(None)
     }
 
-    /// The class, its layout and its tables, leaked for the program's life.
+    /// The class, its layout and its tables, freed with its last use.
     fn finish(self, slots: Slots, mro: Vec<Type>, embedded: Option<(&'static Layout, &'static Make)>) -> Type {
-        let name = leak_str(self.name);
         let id = NEXT_CLASS.fetch_add(1, Ordering::Relaxed);
-        let module_path = leak_str(&format!("<run time #{id}>"));
-        let own: &'static [&'static str] = leak_slice(slots.names.iter().map(|s| leak_str(s)).collect());
-        let declared = slots.declared.map(|d| leak_slice(d.iter().map(|s| leak_str(s)).collect()));
-        let slot_docs = leak_slice(slots.docs.iter().map(|d| d.as_deref().map(leak_str)).collect());
-        let class_attrs: Vec<(&'static str, Literal)> = self
+        let own: Box<[Box<str>]> = slots.names.into_iter().map(String::into_boxed_str).collect();
+        let declared = slots.declared.map(|d| d.into_iter().map(String::into_boxed_str).collect());
+        let slot_docs = slots.docs.into_iter().map(|d| d.map(String::into_boxed_str)).collect();
+        let class_attrs: Box<[(Box<str>, Value)]> = self
             .namespace
             .iter()
             .filter(|(k, _)| *k != "__qualname__" && *k != "__classcell__")
-            .map(|(k, v)| (leak_str(k), Literal::Value(Box::leak(Box::new(v.clone())))))
+            .map(|(k, v)| (Box::from(k), v.clone()))
             .collect();
         let has_class_attrs = !class_attrs.is_empty() || mro.iter().any(|t| t.layout().has_class_attrs());
-        let bases: Vec<&'static Layout> = self.bases.iter().filter(|b| !b.is_object()).map(Type::layout).collect();
-        let layout = Layout {
-            name,
-            module_path,
-            slots: own,
-            declared_slots: declared,
-            slot_docs,
-            class_attrs: leak_slice(class_attrs),
-            bases: leak_slice(bases),
-            has_dict: slots.has_dict,
-            has_weakref: slots.has_weakref,
-            size: std::mem::size_of::<Instance>(),
-        };
         let embedded_layout = embedded.map(|(layout, _)| layout);
-        let tables = Tables::new(own, layout.class_attrs, self.bases, &mro, embedded_layout);
+        let tables = Tables::new(&own, &class_attrs, self.bases, &mro, embedded_layout);
         let dict = if !slots.has_dict {
             DictAt::None
         } else if embedded_layout.is_some_and(|l| l.has_dict) {
@@ -688,8 +712,16 @@ impl<'a> Builder<'a> {
         } else {
             DictAt::Own
         };
-        let class: &'static RtClass = Box::leak(Box::new(RtClass {
-            layout,
+        LIVE_CLASSES.fetch_add(1, Ordering::Relaxed);
+        let class = Arc::new(RtClass {
+            id,
+            name: PyStr::new(self.name),
+            slots: own,
+            declared,
+            slot_docs,
+            class_attrs,
+            has_dict: slots.has_dict,
+            has_weakref: slots.has_weakref,
             bases: self.bases.to_vec().into_boxed_slice(),
             mro: mro.into_boxed_slice(),
             slot_names: tables.slot_names.into_boxed_slice(),
@@ -699,7 +731,7 @@ impl<'a> Builder<'a> {
             keys: LearnedKeys::default(),
             embedded: embedded.map(|(_, m)| m.new_embedded),
             has_class_attrs,
-        }));
+        });
         Type::runtime(class)
     }
 }
@@ -708,9 +740,17 @@ impl<'a> Builder<'a> {
 /// the bases other than `object`, the first whose solid base is the most
 /// derived of theirs.
 fn stored_base(bases: &[Type]) -> Option<Type> {
-    let bases: Vec<Type> = bases.iter().copied().filter(|b| !b.is_object()).collect();
-    let layouts: Vec<&'static Layout> = bases.iter().map(Type::layout).collect();
-    bases.get(best_base_index(&layouts)).copied()
+    let bases: Vec<&Type> = bases.iter().filter(|b| !b.is_object()).collect();
+    let layouts: Vec<LayoutRef<'_>> = bases.iter().map(|b| b.layout()).collect();
+    let Ok(winner) = merge_solid_bases(&layouts) else { return bases.first().map(|b| (*b).clone()) };
+    bases
+        .iter()
+        .find(|b| match (b.layout().solid_base(), winner) {
+            (Some(s), Some(w)) => s.same_class(w),
+            (None, None) => true,
+            _ => false,
+        })
+        .map(|b| (*b).clone())
 }
 
 /// The items of a `__slots__` value, as `PySequence_Tuple` iterates it: a
@@ -742,7 +782,7 @@ fn c3_merge(to_merge: &[Vec<Type>]) -> Result<Vec<Type>, Error> {
             if in_a_tail {
                 continue;
             }
-            out.push(*candidate);
+            out.push(candidate.clone());
             for (l, r) in to_merge.iter().zip(remain.iter_mut()) {
                 if l.get(*r) == Some(candidate) {
                     *r += 1;
@@ -757,7 +797,7 @@ fn c3_merge(to_merge: &[Vec<Type>]) -> Result<Vec<Type>, Error> {
         for (l, &r) in to_merge.iter().zip(&remain) {
             if let Some(h) = l.get(r) {
                 if !heads.contains(h) {
-                    heads.push(*h);
+                    heads.push(h.clone());
                 }
             }
         }
@@ -778,8 +818,8 @@ struct Tables {
 
 impl Tables {
     fn new(
-        own: &'static [&'static str],
-        own_attrs: &'static [(&'static str, Literal)],
+        own: &[Box<str>],
+        own_attrs: &[(Box<str>, Value)],
         bases: &[Type],
         mro: &[Type],
         embedded: Option<&'static Layout>,
@@ -791,12 +831,12 @@ impl Tables {
         let mut starts: std::collections::HashMap<*const RtClass, u32> = std::collections::HashMap::new();
         let mut value_count = own.len() as u32;
         for t in mro {
-            if let Repr::Runtime(c) = t.0 {
-                starts.insert(c, value_count);
-                value_count += c.layout.slots.len() as u32;
+            if let Repr::Runtime(c) = &t.0 {
+                starts.insert(Arc::as_ptr(c), value_count);
+                value_count += c.slots.len() as u32;
             }
         }
-        let start_of = |c: &'static RtClass| starts.get(&(c as *const RtClass)).copied().unwrap_or(0);
+        let start_of = |c: &RtClass| starts.get(&(c as *const RtClass)).copied().unwrap_or(0);
         let embedded_at = |l: &'static Layout| embedded.and_then(|e| e.base_offset(l)).unwrap_or(0);
 
         // The layout's index space: own slots, then the stored base's
@@ -804,10 +844,10 @@ impl Tables {
         let mut index_map: Vec<Loc> = (0..own.len() as u32).map(Loc::Value).collect();
         let mut next = stored_base(bases);
         while let Some(t) = next {
-            match t.0 {
+            match &t.0 {
                 Repr::Runtime(c) => {
                     let start = start_of(c);
-                    index_map.extend((0..c.layout.slots.len() as u32).map(|i| Loc::Value(start + i)));
+                    index_map.extend((0..c.slots.len() as u32).map(|i| Loc::Value(start + i)));
                     next = stored_base(&c.bases);
                 }
                 Repr::Static { layout, .. } => {
@@ -821,22 +861,25 @@ impl Tables {
         // Names: the first class along the MRO that has the name as a slot
         // or a class attribute decides.
         let mut slot_names: Vec<SlotName> = Vec::new();
-        let mut decided: std::collections::HashSet<&'static str> = std::collections::HashSet::new();
-        let classes = std::iter::once((None, own, own_attrs))
-            .chain(mro.iter().map(|t| (Some(*t), t.layout().slots, t.layout().class_attrs)));
-        for (t, slots, attrs) in classes {
-            for (local, name) in slots.iter().enumerate() {
+        let mut decided: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let own_names = (own.iter().map(|s| &**s).collect(), own_attrs.iter().map(|(n, _)| &**n).collect());
+        let classes = std::iter::once((None, own_names)).chain(mro.iter().map(|t| {
+            let l = t.layout();
+            (Some(t), (l.slots(), l.class_attrs().into_iter().map(|(n, _)| n).collect::<Vec<&str>>()))
+        }));
+        for (t, (slots, attrs)) in classes {
+            for (local, name) in slots.into_iter().enumerate() {
                 if !decided.insert(name) {
                     continue;
                 }
-                let loc = match t.map(|t| t.0) {
+                let loc = match t.map(|t| &t.0) {
                     None => Loc::Value(local as u32),
                     Some(Repr::Runtime(c)) => Loc::Value(start_of(c) + local as u32),
                     Some(Repr::Static { layout, .. }) => Loc::Embedded(embedded_at(layout) + local as u32),
                 };
                 slot_names.push(SlotName::new(name, loc));
             }
-            decided.extend(attrs.iter().map(|(name, _)| *name));
+            decided.extend(attrs);
         }
         Tables { slot_names, index_map, value_count }
     }

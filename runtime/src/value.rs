@@ -134,7 +134,7 @@ impl Value {
 
     /// The Python type name: `NoneType`, `bool`, `int`, `float`, `str`,
     /// `bytes`, `tuple`, `list`, `dict`, or the class name of an object.
-    pub fn type_name(&self) -> &'static str {
+    pub fn type_name(&self) -> &str {
         match self {
             Value::None => "NoneType",
             Value::Bool(_) => "bool",

@@ -124,7 +124,7 @@ impl ValueRef<'_> {
     }
 
     /// The Python type name, as [`Value::type_name`].
-    pub fn type_name(&self) -> &'static str {
+    pub fn type_name(&self) -> &str {
         match self {
             ValueRef::Value(v) => v.type_name(),
             ValueRef::Owned(v) => v.type_name(),

@@ -226,7 +226,7 @@ impl<'a> ClassBuilder<'a> {
             s.class_impl_extra = quote! {
                 #[inline(always)]
                 fn shared_keys() -> &'static #pv::SharedKeys {
-                    static KEYS: #pv::SharedKeys = #pv::SharedKeys { names: &[#(#keys),*] };
+                    static KEYS: #pv::SharedKeys = #pv::SharedKeys::new(&[#(#keys),*]);
                     &KEYS
                 }
                 #[inline(always)]

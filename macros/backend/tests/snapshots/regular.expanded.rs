@@ -59,7 +59,7 @@ impl ::pyslots::__private::ClassImpl for Person {
     }
     #[inline(always)]
     fn shared_keys() -> &'static ::pyslots::__private::SharedKeys {
-        static KEYS: ::pyslots::__private::SharedKeys = ::pyslots::__private::SharedKeys { names: &["name", "age"] };
+        static KEYS: ::pyslots::__private::SharedKeys = ::pyslots::__private::SharedKeys::new(&["name", "age"]);
         &KEYS
     }
     #[inline(always)]
