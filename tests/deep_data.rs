@@ -680,3 +680,18 @@ fn a_two_thousand_class_hierarchy_matches_cpython() {
         assert_eq!(a, b, "line {i}: pyslots {} / CPython {}", cut(a), cut(b));
     }
 }
+
+#[test]
+fn states_holding_deep_data_are_read_and_restored() {
+    on_small_stack(|| {
+        let deep = nested_list(DEEP);
+        let mut node = PyNode::default();
+        node.setattr("payload", deep.clone()).unwrap();
+        let state = pyslots::getstate(&node);
+        let mut restored = PyNode::default();
+        pyslots::setstate(&mut restored, state).unwrap();
+        assert!(Value::is(&restored.getattr("payload").unwrap(), &deep));
+        let copied = pyslots::try_copy(&Value::from(Py::new(node))).unwrap();
+        assert!(Value::is(&copied.as_object().unwrap().getattr("payload").unwrap(), &deep));
+    });
+}
