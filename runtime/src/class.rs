@@ -524,6 +524,7 @@ pub fn generic_hasattr<T: Hooks + ?Sized>(obj: &T, name: &str) -> bool {
 
 /// After the slots, and `__dict__` itself: `__weakref__`, the instance
 /// dict, the class's `__slots__`.
+#[inline(always)]
 fn lookup_rest<T: Hooks + ?Sized>(obj: &T, name: &str) -> Option<Value> {
     let dict = obj.instance_dict();
     if name == "__weakref__" && obj.class_layout().has_weakref() {
