@@ -7,6 +7,7 @@
 
 mod common;
 
+use pyslots::getsizeof;
 use pyslots::prelude::*;
 
 use common::*;

@@ -21,6 +21,7 @@ mod common;
 use std::process::Child;
 
 use pyslots::prelude::*;
+use pyslots::{getsizeof, total_sizeof, PyStr};
 use pyslots_testkit::alloc::{live_bytes_of, CountingAllocator};
 use pyslots_testkit::oracle;
 

@@ -25,6 +25,7 @@
 use std::collections::HashMap;
 
 use pyslots::prelude::*;
+use pyslots::PyStr;
 
 /// The script `cargo run --example scripted_classes` runs.
 pub const SCRIPT: &str = r#"

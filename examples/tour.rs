@@ -22,6 +22,7 @@ use std::process::{Child, Stdio};
 use std::time::Instant;
 
 use pyslots::prelude::*;
+use pyslots::{getsizeof, total_sizeof, Instance};
 use pyslots_testkit::oracle;
 
 use common::{column_heads, note, out, py_in_column, py_list, raised, reduction, thousands, CPython};

@@ -122,21 +122,18 @@
 
 pub use pyslots_macros::{pyclass_like, slots};
 pub use pyslots_runtime::{
-    borrow, builtins, bytes, delattr, dict, dir, error, gc, getattr, getattr_ref, getsizeof, handle, hasattr, instance,
-    int, layout, list, object, pystr, setattr, slot, state, total_sizeof, tuple, typeobject, value, value_ref, vars,
-    Attr, BigInt, Dict, Error, ErrorKind, Instance, Layout, Literal, Member, Object, Py, PyBytes, PyClass, PyDict,
-    PyList, PyObject, PyRef, PyRefMut, PyStr, PyTuple, SlotValue, Type, Value, ValueRef, WeakObject, WeakRef,
-    WeakReferenceable,
+    copy, deepcopy, delattr, dir, gc, getattr, getattr_ref, getsizeof, getstate, hasattr, recursion_limit,
+    set_recursion_limit, setattr, setstate, slotnames, total_sizeof, try_copy, try_deepcopy, vars, Attr, BigInt, Dict,
+    Error, ErrorKind, Instance, ItemAt, ItemMismatch, Layout, LayoutRef, Literal, Member, Mismatch, Object, Py,
+    PyBytes, PyClass, PyDict, PyList, PyObject, PyRef, PyRefMut, PyStr, PyTuple, SlotValue, Type, Value, ValueRef,
+    WeakObject, WeakRef, WeakReferenceable, WeakRefs, DEFAULT_RECURSION_LIMIT,
 };
-pub use pyslots_runtime::{copy, deepcopy, getstate, setstate, slotnames, try_copy, try_deepcopy};
-pub use pyslots_runtime::{recursion_limit, set_recursion_limit, DEFAULT_RECURSION_LIMIT};
 
 /// Everything a user of pyslots needs: `use pyslots::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        delattr, dir, getattr, getattr_ref, getsizeof, hasattr, pyclass_like, setattr, slots, total_sizeof, vars, Attr,
-        Dict, Error, Instance, Layout, Object, Py, PyBytes, PyClass, PyDict, PyList, PyObject, PyStr, PyTuple, Type,
-        Value, ValueRef, WeakRef,
+        delattr, dir, getattr, hasattr, pyclass_like, setattr, slots, vars, Dict, Error, Object, Py, PyClass, PyObject,
+        Type, Value,
     };
 }
 
@@ -148,20 +145,9 @@ pub mod __private {
     pub use core::option::Option::{self, None, Some};
     pub use core::result::Result::{self, Err, Ok};
     pub use core::{fmt, module_path};
-    pub use pyslots_runtime::class::*;
-    pub use pyslots_runtime::gc::Visit;
-    pub use pyslots_runtime::layout::{
-        any_has_dict, any_has_slot, any_has_weakref, best_base_has_dict, best_base_index, layout_conflict,
-        lookup_by_stored_base, mro_conflict, secondary_dict, Literal,
-    };
-    pub use pyslots_runtime::slot::{SetFlags, SlotValue};
-    pub use pyslots_runtime::{Error, Layout, PyClass, Value, WeakRefs};
+    pub use pyslots_runtime::__private::*;
 
     pub use crate::__pyslots_impl_serde as impl_serde;
-    #[cfg(feature = "serde")]
-    pub use pyslots_runtime::serde;
-    #[cfg(feature = "serde")]
-    pub use pyslots_runtime::serde_impl::{deserialize_object, serialize_object};
 }
 
 /// `Serialize` and `Deserialize` for a class, with the `serde` feature:

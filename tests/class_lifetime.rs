@@ -12,6 +12,7 @@
 use std::sync::{Mutex, MutexGuard};
 
 use pyslots::prelude::*;
+use pyslots::Attr;
 use pyslots_testkit::alloc::{is_counting, live_bytes, CountingAllocator};
 
 #[global_allocator]

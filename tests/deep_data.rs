@@ -9,6 +9,7 @@ use std::sync::Mutex;
 
 use pyslots::prelude::*;
 use pyslots::ErrorKind;
+use pyslots::PyList;
 
 /// Nesting depth of the deep containers.
 const DEEP: usize = 100_000;

@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use pyslots::gc;
 use pyslots::prelude::*;
+use pyslots::{total_sizeof, PyDict, PyList, WeakRef};
 use pyslots_testkit::oracle;
 use pyslots_testkit::rng::{env_or, Rng};
 

@@ -5,6 +5,7 @@ mod common;
 
 use common::{check, Op::*, Scenario};
 use pyslots::prelude::*;
+use pyslots::{Attr, Layout};
 
 // Case 1: parent has slots, child adds more.
 #[pyclass_like]

@@ -4,6 +4,7 @@
 //! `pyslots_testkit`'s counting global allocator, in a test binary of its own.
 
 use pyslots::prelude::*;
+use pyslots::{total_sizeof, PyBytes, PyStr};
 use pyslots_testkit::alloc::{allocations_in, is_counting, live_bytes_of, CountingAllocator};
 
 #[global_allocator]

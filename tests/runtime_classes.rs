@@ -4,6 +4,7 @@
 //! `Type`'s own API.
 
 use pyslots::prelude::*;
+use pyslots::{total_sizeof, Attr, Instance};
 
 fn class(name: &str, bases: &[Type], entries: &[(&str, Value)]) -> Type {
     let mut ns = Dict::new();

@@ -8,6 +8,7 @@ mod common;
 mod shapes;
 
 use pyslots::prelude::*;
+use pyslots::{PyDict, PyList};
 use pyslots_testkit::rng::{env_or, Rng};
 use shapes::random_value;
 

@@ -18,6 +18,7 @@ mod common;
 
 use common::{done, line};
 use pyslots::prelude::*;
+use pyslots::{total_sizeof, Instance};
 use pyslots_testkit::oracle::{py_str, run_groups, PRELUDE};
 use pyslots_testkit::rng::{env_or, Rng};
 

@@ -25,6 +25,7 @@ mod shapes;
 use std::fmt::Write as _;
 
 use pyslots::prelude::*;
+use pyslots::{PyDict, PyList};
 use pyslots_testkit::oracle::{self, py_str, PRELUDE};
 use pyslots_testkit::rng::{env_or, Rng};
 use shapes::{random_value, shapes, Shape, PYTHON_CLASSES};

@@ -73,6 +73,7 @@ mod shapes;
 use std::fmt::Write as _;
 
 use pyslots::prelude::*;
+use pyslots::{Attr, Instance};
 use pyslots_testkit::oracle::py_str;
 use pyslots_testkit::rng::{env_or, Rng};
 use shapes::{random_int, random_str, random_value, shapes, types, DBottom, DLeft, DRight, DTop, Kind, PYTHON_CLASSES};

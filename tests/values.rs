@@ -21,6 +21,7 @@ use std::fmt::Write as _;
 use common::{done, line, Steps};
 use pyslots::prelude::*;
 use pyslots::BigInt;
+use pyslots::{PyDict, PyList, PyTuple};
 use pyslots_testkit::oracle::{self, py_str, PRELUDE};
 use pyslots_testkit::rng::{env_or, Rng};
 

@@ -4,11 +4,11 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-use crate::instance_dict::KeySource;
-use crate::layout::Layout;
-use crate::layout_ref::{Kind, LayoutRef};
-use crate::pystr::{self, PyStr};
-use crate::typeobject::RtClass;
+use crate::objects::layout::Layout;
+use crate::objects::layout_ref::{Kind, LayoutRef};
+use crate::storage::instance_dict::KeySource;
+use crate::types::typeobject::RtClass;
+use crate::values::pystr::{self, PyStr};
 
 /// The Python exception types pyslots raises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -7,58 +7,59 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
-pub mod borrow;
-pub mod builtins;
-pub mod bytes;
-#[doc(hidden)]
-pub mod class;
-pub mod dict;
-pub mod error;
-pub mod gc;
-pub mod handle;
-pub mod instance;
-#[doc(hidden)]
-pub mod instance_dict;
-pub mod int;
-pub mod layout;
-pub mod layout_ref;
-pub mod list;
-pub mod member;
-mod name_key;
-pub mod object;
-pub mod pystr;
-mod recursion;
-#[cfg(feature = "serde")]
-pub mod serde_impl;
-pub mod slot;
-pub mod state;
-mod trashcan;
-pub mod tuple;
-pub mod typeobject;
-pub mod value;
-pub mod value_ref;
+// The folders are the architecture (ARCHITECTURE.md has the table of who
+// may use whom, which tests/architecture.rs checks); every public item has
+// one path, at the crate root, and what only generated code uses is in
+// `__private`.
+mod error;
+mod handles;
+mod objects;
+mod state;
+mod storage;
+mod types;
+mod values;
 
-pub use borrow::{PyRef, PyRefMut};
-pub use builtins::{delattr, dir, getattr, getattr_ref, getsizeof, hasattr, setattr, total_sizeof, vars};
-pub use bytes::PyBytes;
-pub use dict::{Dict, PyDict};
 pub use error::{Error, ErrorKind};
-pub use handle::{Py, PyObject, WeakObject, WeakRef};
-pub use instance::Instance;
-pub use int::BigInt;
-pub use layout::{Layout, Literal};
-pub use layout_ref::LayoutRef;
-pub use list::PyList;
-pub use member::Member;
-pub use object::{Object, PyClass, WeakReferenceable, WeakRefs};
-pub use pystr::PyStr;
-pub use recursion::{recursion_limit, set_recursion_limit, DEFAULT_LIMIT as DEFAULT_RECURSION_LIMIT};
-pub use slot::SlotValue;
-pub use state::{copy, deepcopy, getstate, setstate, slotnames, try_copy, try_deepcopy};
-pub use tuple::PyTuple;
-pub use typeobject::{Attr, Type};
-pub use value::Value;
-pub use value_ref::ValueRef;
+pub use handles::borrow::{PyRef, PyRefMut};
+pub use handles::gc;
+pub use handles::handle::{Py, PyObject, WeakObject, WeakRef};
+pub use objects::builtins::{delattr, dir, getattr, getattr_ref, getsizeof, hasattr, setattr, total_sizeof, vars};
+pub use objects::layout::{Layout, Literal};
+pub use objects::layout_ref::LayoutRef;
+pub use objects::member::Member;
+pub use objects::object::{Object, PyClass, WeakReferenceable, WeakRefs};
+pub use state::copy::{copy, deepcopy, try_copy, try_deepcopy};
+pub use state::getstate::{getstate, setstate, slotnames};
+pub use state::recursion::{recursion_limit, set_recursion_limit, DEFAULT_LIMIT as DEFAULT_RECURSION_LIMIT};
+pub use storage::slot::{ItemAt, ItemMismatch, Mismatch, SlotValue};
+pub use types::instance::Instance;
+pub use types::typeobject::{Attr, Type};
+pub use values::bytes::PyBytes;
+pub use values::dict::{Dict, PyDict};
+pub use values::int::BigInt;
+pub use values::list::PyList;
+pub use values::pystr::PyStr;
+pub use values::tuple::PyTuple;
+pub use values::value::Value;
+pub use values::value_ref::ValueRef;
+
+/// What generated code names (through the facade's `__private`), and
+/// nothing else does: PyO3's `impl_`. Not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::handles::gc::Visit;
+    pub use crate::objects::class::*;
+    pub use crate::objects::layout::{
+        any_has_dict, any_has_slot, any_has_weakref, best_base_has_dict, best_base_index, layout_conflict,
+        lookup_by_stored_base, mro_conflict, secondary_dict,
+    };
+    #[cfg(feature = "serde")]
+    pub use crate::state::serde_impl::{deserialize_object, serialize_object};
+    pub use crate::storage::slot::{range_type_name, SetFlags};
+    pub use crate::{Error, Layout, Literal, PyClass, SlotValue, Value, WeakRefs};
+    #[cfg(feature = "serde")]
+    pub use serde;
+}
 
 /// The `serde` crate, for the implementations `#[pyclass_like]` emits.
 #[cfg(feature = "serde")]

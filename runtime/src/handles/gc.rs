@@ -9,7 +9,7 @@
 //!    strings. Each is listed in a global registry of weak pointers;
 //! 2. a collection copies each tracked node's strong count, then
 //!    subtracts the references tracked nodes hold to each other, found by
-//!    traversing them ([`ClassImpl::traverse`](crate::class::ClassImpl::traverse)
+//!    traversing them ([`ClassImpl::traverse`](crate::objects::class::ClassImpl::traverse)
 //!    for an object, the items for a container). What is left is the
 //!    references from outside: handles on stacks, in untracked places;
 //! 3. whatever a node with outside references reaches is alive; the rest

@@ -3,13 +3,13 @@
 
 use std::fmt;
 
-use crate::dict::PyDict;
 use crate::error::Error;
-use crate::layout::Layout;
-use crate::layout_ref::LayoutRef;
-use crate::member::Member;
-use crate::value::Value;
-use crate::value_ref::ValueRef;
+use crate::objects::layout::Layout;
+use crate::objects::layout_ref::LayoutRef;
+use crate::objects::member::Member;
+use crate::values::dict::PyDict;
+use crate::values::value::Value;
+use crate::values::value_ref::ValueRef;
 
 /// A Python-like object: attributes read, written, deleted and listed by
 /// name, with CPython's rules and messages.
@@ -82,45 +82,45 @@ pub trait Object: fmt::Debug + Send + Sync + 'static {
     /// [`Layout::slot_index`]); what [`Member::get_dyn`](crate::Member::get_dyn)
     /// uses. Not a slot: `SlotGet::NotSlot`.
     #[doc(hidden)]
-    fn slot_get_at(&self, index: u32) -> crate::class::SlotGet {
+    fn slot_get_at(&self, index: u32) -> crate::objects::class::SlotGet {
         let _ = index;
-        crate::class::SlotGet::NotSlot
+        crate::objects::class::SlotGet::NotSlot
     }
 
     /// Reads slot `index`, borrowed: what [`deepcopy`](crate::deepcopy)
     /// reads, so that a value whose copy is already known costs no clone of
     /// the original.
     #[doc(hidden)]
-    fn slot_get_ref_at(&self, index: u32) -> crate::class::SlotGetRef<'_> {
+    fn slot_get_ref_at(&self, index: u32) -> crate::objects::class::SlotGetRef<'_> {
         let _ = index;
-        crate::class::SlotGetRef::NotSlot
+        crate::objects::class::SlotGetRef::NotSlot
     }
 
     /// Writes slot `index` of the class's slot index space; what
     /// [`deepcopy`](crate::deepcopy) uses. Not a slot: the value comes back.
     #[doc(hidden)]
-    fn slot_set_at(&mut self, index: u32, value: Value) -> Result<crate::class::SlotSet, Error> {
+    fn slot_set_at(&mut self, index: u32, value: Value) -> Result<crate::objects::class::SlotSet, Error> {
         let _ = index;
-        Ok(crate::class::SlotSet::NotSlot(value))
+        Ok(crate::objects::class::SlotSet::NotSlot(value))
     }
 
     /// Unsets slot `index` of the class's slot index space.
     #[doc(hidden)]
-    fn slot_del_at(&mut self, index: u32) -> crate::class::SlotDel {
+    fn slot_del_at(&mut self, index: u32) -> crate::objects::class::SlotDel {
         let _ = index;
-        crate::class::SlotDel::NotSlot
+        crate::objects::class::SlotDel::NotSlot
     }
 
     /// The instance dict as it is stored, without making it live (unlike
     /// [`dict`](Object::dict)); `None` without a dict.
     #[doc(hidden)]
-    fn dict_view(&self) -> Option<crate::class::DictView<'_>> {
+    fn dict_view(&self) -> Option<crate::objects::class::DictView<'_>> {
         None
     }
 
     /// The instance dict as it is stored, to write.
     #[doc(hidden)]
-    fn dict_view_mut(&mut self) -> Option<crate::class::DictViewMut<'_>> {
+    fn dict_view_mut(&mut self) -> Option<crate::objects::class::DictViewMut<'_>> {
         None
     }
 
@@ -142,9 +142,9 @@ pub trait Object: fmt::Debug + Send + Sync + 'static {
     }
 
     /// Reports every handle the instance holds to the cycle collector;
-    /// [`ClassImpl::traverse`](crate::class::ClassImpl::traverse).
+    /// [`ClassImpl::traverse`](crate::objects::class::ClassImpl::traverse).
     #[doc(hidden)]
-    fn traverse(&self, visit: &mut crate::gc::Visit<'_>) {
+    fn traverse(&self, visit: &mut crate::handles::gc::Visit<'_>) {
         let _ = visit;
     }
 }
@@ -200,7 +200,7 @@ pub trait PyClass: Object + Sized + Default {
 pub(crate) fn take_references(obj: &mut dyn Object) -> Vec<Value> {
     let mut taken = Vec::new();
     for i in 0..obj.layout().slot_count() {
-        if let crate::class::SlotGet::Found(v) = obj.slot_get_at(i) {
+        if let crate::objects::class::SlotGet::Found(v) = obj.slot_get_at(i) {
             if v.may_hold_references() {
                 obj.slot_del_at(i);
                 taken.push(v);

@@ -6,9 +6,9 @@ use std::sync::{Arc, Weak};
 use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::error::Error;
-use crate::gc;
-use crate::trashcan;
-use crate::value::{self, Value};
+use crate::handles::gc;
+use crate::handles::trashcan;
+use crate::values::value::{self, Value};
 
 /// A shared, mutable list, like Python's `list`: cloning the handle gives
 /// another reference to the same list, so two attributes holding it see

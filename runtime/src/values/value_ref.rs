@@ -2,10 +2,10 @@
 
 use std::fmt;
 
-use crate::bytes::PyBytes;
-use crate::handle::PyObject;
-use crate::pystr::PyStr;
-use crate::value::Value;
+use crate::handles::handle::PyObject;
+use crate::values::bytes::PyBytes;
+use crate::values::pystr::PyStr;
+use crate::values::value::Value;
 
 /// An attribute's value as [`Object::getattr_ref`](crate::Object::getattr_ref)
 /// lends it: borrowed from the object wherever the object stores one, so

@@ -7,15 +7,15 @@ use std::fmt;
 
 use num_traits::FromPrimitive;
 
-use crate::bytes::{self, PyBytes};
-use crate::dict::{Dict, PyDict};
 use crate::error::Error;
-use crate::handle::{Py, PyObject};
-use crate::int::BigInt;
-use crate::list::PyList;
-use crate::object::PyClass;
-use crate::pystr::{self, PyStr};
-use crate::tuple::PyTuple;
+use crate::handles::handle::{Py, PyObject};
+use crate::objects::object::PyClass;
+use crate::values::bytes::{self, PyBytes};
+use crate::values::dict::{Dict, PyDict};
+use crate::values::int::BigInt;
+use crate::values::list::PyList;
+use crate::values::pystr::{self, PyStr};
+use crate::values::tuple::PyTuple;
 
 /// A dynamically typed value, as held by an untyped slot or a dict entry and
 /// as returned by [`getattr`](crate::getattr): Python's built-in types.
@@ -257,7 +257,7 @@ impl Value {
     /// [`SlotValue::traverse`](crate::SlotValue::traverse) of a type that
     /// holds values calls for each.
     #[inline]
-    pub fn traverse(&self, visit: &mut crate::gc::Visit<'_>) {
+    pub fn traverse(&self, visit: &mut crate::handles::gc::Visit<'_>) {
         match self {
             Value::Object(o) => o.traverse(visit),
             Value::List(l) => l.traverse(visit),
@@ -766,7 +766,7 @@ mod hash {
 
     use super::Value;
     use crate::error::Error;
-    use crate::tuple::PyTuple;
+    use crate::values::tuple::PyTuple;
 
     /// `sys.hash_info.modulus`: the Mersenne prime 2**61 - 1.
     const MODULUS: u64 = (1 << 61) - 1;

@@ -477,7 +477,7 @@ pub const fn merge_solid_bases(bases: &[&'static Layout]) -> Result<Option<&'sta
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LayoutConflict;
 
-/// Whether the bases' layouts conflict (see [`merge_solid_bases`]).
+/// Whether the bases' layouts conflict (see `merge_solid_bases`).
 pub const fn layout_conflict(bases: &'static [&'static Layout]) -> bool {
     merge_solid_bases(bases).is_err()
 }

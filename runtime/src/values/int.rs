@@ -120,7 +120,7 @@ impl FromStr for BigInt {
             .flatten();
         parsed.map(BigInt::from_num).ok_or_else(|| {
             let mut repr = String::new();
-            let _ = crate::pystr::write_repr(&mut repr, text);
+            let _ = crate::values::pystr::write_repr(&mut repr, text);
             crate::Error::value_error(format!("invalid literal for int() with base 10: {repr}"))
         })
     }

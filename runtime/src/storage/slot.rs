@@ -4,14 +4,14 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
-use crate::bytes::PyBytes;
-use crate::gc::Visit;
-use crate::handle::{Py, PyObject};
-use crate::object::PyClass;
-use crate::pystr::PyStr;
-use crate::tuple::PyTuple;
-use crate::value::Value;
-use crate::value_ref::ValueRef;
+use crate::handles::gc::Visit;
+use crate::handles::handle::{Py, PyObject};
+use crate::objects::object::PyClass;
+use crate::values::bytes::PyBytes;
+use crate::values::pystr::PyStr;
+use crate::values::tuple::PyTuple;
+use crate::values::value::Value;
+use crate::values::value_ref::ValueRef;
 
 /// Why a [`Value`] cannot go into a typed slot: what
 /// [`SlotValue::convert`] returns on failure. Writing the slot turns it into
@@ -129,7 +129,7 @@ impl Mismatch {
 ///
 /// ```
 /// use std::borrow::Cow;
-/// use pyslots::{Value, slot::{Mismatch, SlotValue}};
+/// use pyslots::{Mismatch, SlotValue, Value};
 ///
 /// #[derive(Clone, Copy, Debug, PartialEq)]
 /// struct Celsius(f64);
@@ -295,7 +295,7 @@ fn int_ref(value: Value) -> ValueRef<'static> {
 /// arithmetic and drop cost `setattr` of an `i64` slot 24 instructions).
 #[cold]
 #[inline(never)]
-fn big_int_to<T>(n: crate::int::BigInt) -> Result<T, Mismatch>
+fn big_int_to<T>(n: crate::values::int::BigInt) -> Result<T, Mismatch>
 where
     T: for<'a> TryFrom<&'a num_bigint::BigInt>,
 {

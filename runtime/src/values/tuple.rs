@@ -4,9 +4,9 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::{Arc, Weak};
 
-use crate::gc;
-use crate::trashcan;
-use crate::value::{self, Value};
+use crate::handles::gc;
+use crate::handles::trashcan;
+use crate::values::value::{self, Value};
 
 /// An immutable, shared sequence, like Python's `tuple`. Being immutable,
 /// it lends its items by reference; cloning the handle is a reference-count

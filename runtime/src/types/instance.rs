@@ -19,18 +19,18 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::class::{
+use crate::error::Error;
+use crate::objects::class::{
     dict_heap_size, dict_traverse, fmt_debug, generic_getattr, generic_setattr, object_methods_over_hooks, DictView,
     DictViewMut, Hooks, SharedKeys, SlotDel, SlotGet, SlotGetRef, SlotSet,
 };
-use crate::error::Error;
-use crate::instance_dict::LearnedValues;
-use crate::layout_ref::LayoutRef;
-use crate::name_key::NameKey;
-use crate::object::{Object, PyClass};
-use crate::typeobject::{object_class, DictAt, Loc, RtClass, Type};
-use crate::value::Value;
-use crate::value_ref::ValueRef;
+use crate::objects::layout_ref::LayoutRef;
+use crate::objects::object::{Object, PyClass};
+use crate::storage::instance_dict::LearnedValues;
+use crate::storage::name_key::NameKey;
+use crate::types::typeobject::{object_class, DictAt, Loc, RtClass, Type};
+use crate::values::value::Value;
+use crate::values::value_ref::ValueRef;
 
 /// How many slot values an instance keeps inline.
 const INLINE: usize = 2;
@@ -549,7 +549,7 @@ impl Object for Instance {
         let dict = dict_heap_size(self.own_dict().map(|d| d.view(&self.class.keys)));
         held + slots + large + dict
     }
-    fn traverse(&self, visit: &mut crate::gc::Visit<'_>) {
+    fn traverse(&self, visit: &mut crate::handles::gc::Visit<'_>) {
         for v in self.values().iter().filter_map(Packed::as_value) {
             v.traverse(visit);
         }

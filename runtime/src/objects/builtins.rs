@@ -3,11 +3,11 @@
 //!
 //! Each takes any [`Object`], concrete or `dyn`.
 
-use crate::dict::PyDict;
 use crate::error::Error;
-use crate::object::Object;
-use crate::value::Value;
-use crate::value_ref::ValueRef;
+use crate::objects::object::Object;
+use crate::values::dict::PyDict;
+use crate::values::value::Value;
+use crate::values::value_ref::ValueRef;
 
 /// `getattr(obj, name)`.
 ///
@@ -31,6 +31,7 @@ pub fn getattr<O: Object + ?Sized>(obj: &O, name: &str) -> Result<Value, Error> 
 ///
 /// ```
 /// use pyslots::prelude::*;
+/// use pyslots::getattr_ref;
 ///
 /// #[pyclass_like]
 /// #[slots(title)]
@@ -115,6 +116,7 @@ pub fn vars<O: Object + ?Sized>(obj: &O) -> Result<PyDict, Error> {
 ///
 /// ```
 /// use pyslots::prelude::*;
+/// use pyslots::getsizeof;
 ///
 /// #[pyclass_like]
 /// #[slots(x, y)]

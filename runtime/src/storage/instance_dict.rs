@@ -19,11 +19,11 @@ use std::sync::OnceLock;
 
 use parking_lot::Mutex;
 
-use crate::dict::{Dict, PyDict};
-use crate::name_key::NameKey;
-use crate::pystr::PyStr;
-use crate::value::Value;
-use crate::value_ref::ValueRef;
+use crate::storage::name_key::NameKey;
+use crate::values::dict::{Dict, PyDict};
+use crate::values::pystr::PyStr;
+use crate::values::value::Value;
+use crate::values::value_ref::ValueRef;
 
 /// The key table a class shares among its instances' dicts: the attribute
 /// names its constructor sets, in order. Generated code keeps one per
@@ -628,7 +628,7 @@ impl<'a> DictView<'a> {
     /// Reports what the dict holds to the cycle collector: the inline
     /// values (stale or not, they hold their references) and the live
     /// dict.
-    pub fn traverse(&self, visit: &mut crate::gc::Visit<'_>) {
+    pub fn traverse(&self, visit: &mut crate::handles::gc::Visit<'_>) {
         self.values.iter().flatten().for_each(|v| v.traverse(visit));
         if let Some(d) = self.live.get() {
             d.traverse(visit);
@@ -896,7 +896,7 @@ pub fn dict_heap_size(view: Option<DictView<'_>>) -> usize {
 
 /// Reports what a class's own dict storage holds to the cycle collector.
 #[inline]
-pub fn dict_traverse(view: Option<DictView<'_>>, visit: &mut crate::gc::Visit<'_>) {
+pub fn dict_traverse(view: Option<DictView<'_>>, visit: &mut crate::handles::gc::Visit<'_>) {
     if let Some(d) = view {
         d.traverse(visit);
     }

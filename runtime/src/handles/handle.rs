@@ -7,15 +7,15 @@ use std::sync::{Arc, Weak};
 
 use parking_lot::RwLock;
 
-use crate::borrow::{self, PyRef, PyRefMut};
 use crate::error::Error;
-use crate::gc;
-use crate::instance::Instance;
-use crate::layout_ref::LayoutRef;
-use crate::object::{take_references, Object, PyClass, WeakReferenceable};
-use crate::trashcan;
-use crate::typeobject::Type;
-use crate::value::Value;
+use crate::handles::borrow::{self, PyRef, PyRefMut};
+use crate::handles::gc;
+use crate::handles::trashcan;
+use crate::objects::layout_ref::LayoutRef;
+use crate::objects::object::{take_references, Object, PyClass, WeakReferenceable};
+use crate::types::instance::Instance;
+use crate::types::typeobject::Type;
+use crate::values::value::Value;
 
 /// The shared allocation behind a handle. The class's layout is the
 /// vtable's ([`ErasedCell::layout`]), so a handle's class can be named (in
@@ -163,7 +163,7 @@ fn object_total(cell_size: usize, heap: usize) -> usize {
 /// an object half-written, so the next access proceeds.
 ///
 /// The object is freed when its last handle drops, or, if it is part of a
-/// reference cycle, by [the cycle collector](crate::gc).
+/// reference cycle, by [the cycle collector](crate::handles::gc).
 ///
 /// ```
 /// use pyslots::prelude::*;
@@ -320,68 +320,6 @@ impl<T: PyClass> Py<T> {
     /// `sys.getrefcount`, less its own temporary reference).
     pub fn strong_count(this: &Py<T>) -> usize {
         Arc::strong_count(&this.0)
-    }
-
-    /// `copy.copy(obj)`: a new object of the same class whose slots and
-    /// dict hold the same values (lists, dicts and objects shared with this
-    /// one); see [`copy`](crate::copy).
-    ///
-    /// ```
-    /// use pyslots::prelude::*;
-    ///
-    /// #[pyclass_like]
-    /// #[slots(tags)]
-    /// struct Post;
-    ///
-    /// let a = Py::new(Post::default());
-    /// a.write().setattr("tags", Value::list(["rust"]))?;
-    /// let b = a.copy();
-    /// assert!(!Py::is(&a, &b));
-    /// assert!(Value::is(&a.read().getattr("tags")?, &b.read().getattr("tags")?));
-    /// # Ok::<(), pyslots::Error>(())
-    /// ```
-    ///
-    /// # Panics
-    ///
-    /// Where `copy.copy` raises: see [`try_copy`](crate::try_copy).
-    pub fn copy(&self) -> Py<T> {
-        let copied = crate::state::copy(&Value::Object(self.clone().into_object()));
-        Self::typed(copied)
-    }
-
-    /// `copy.deepcopy(obj)`: a new object whose values are deep copies,
-    /// every object, list and dict reached copied once (shared references
-    /// stay shared, cycles stay cycles); see [`deepcopy`](crate::deepcopy).
-    ///
-    /// ```
-    /// use pyslots::prelude::*;
-    ///
-    /// #[pyclass_like]
-    /// #[slots(next)]
-    /// struct Node;
-    ///
-    /// let a = Py::new(Node::default());
-    /// a.write().setattr("next", Value::Object(a.clone().into_object()))?; // a.next = a
-    /// let b = a.deepcopy();
-    /// let next = b.read().getattr("next")?;
-    /// assert!(Value::is(&next, &Value::Object(b.clone().into_object())));     // b.next is b
-    /// # Ok::<(), pyslots::Error>(())
-    /// ```
-    ///
-    /// # Panics
-    ///
-    /// Where `copy.deepcopy` raises: see [`try_deepcopy`](crate::try_deepcopy).
-    pub fn deepcopy(&self) -> Py<T> {
-        let copied = crate::state::deepcopy(&Value::Object(self.clone().into_object()));
-        Self::typed(copied)
-    }
-
-    /// The typed handle of a copy of one of `T`'s objects.
-    fn typed(copied: Value) -> Py<T> {
-        match copied {
-            Value::Object(o) => o.downcast().unwrap_or_else(|_| unreachable!("a copy has its original's class")),
-            _ => unreachable!("a copy of an object is an object"),
-        }
     }
 }
 

@@ -31,17 +31,17 @@ use std::marker::PhantomData;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{self, Serialize, SerializeMap, SerializeSeq, Serializer};
 
-use crate::bytes::PyBytes;
-use crate::dict::{Dict, PyDict};
 use crate::error::Error;
-use crate::handle::PyObject;
-use crate::list::PyList;
-use crate::object::{Object, PyClass};
-use crate::pystr::PyStr;
-use crate::recursion::Level;
-use crate::state::slotnames;
-use crate::typeobject::Type;
-use crate::value::Value;
+use crate::handles::handle::PyObject;
+use crate::objects::object::{Object, PyClass};
+use crate::state::getstate::slotnames;
+use crate::state::recursion::Level;
+use crate::types::typeobject::Type;
+use crate::values::bytes::PyBytes;
+use crate::values::dict::{Dict, PyDict};
+use crate::values::list::PyList;
+use crate::values::pystr::PyStr;
+use crate::values::value::Value;
 
 thread_local! {
     /// The containers being serialized on this thread.
@@ -318,7 +318,7 @@ fn visit_dict<'de, A: MapAccess<'de>>(mut map: A) -> Result<Dict, A::Error> {
 }
 
 /// A value nested a million deep deserializes on a stack that grows as
-/// it needs (see [`crate::recursion`]); past that, CPython's
+/// it needs (see [`crate::state::recursion`]); past that, CPython's
 /// `RecursionError` message. The format may stop sooner: serde_json's
 /// own limit is 128 levels, ciborium's 256.
 impl<'de> Deserialize<'de> for Value {

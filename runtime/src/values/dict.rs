@@ -9,10 +9,10 @@ use indexmap::IndexMap;
 use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::error::Error;
-use crate::gc;
-use crate::pystr::PyStr;
-use crate::trashcan;
-use crate::value::{self, Value};
+use crate::handles::gc;
+use crate::handles::trashcan;
+use crate::values::pystr::PyStr;
+use crate::values::value::{self, Value};
 
 /// The hasher of a dict's map.
 ///

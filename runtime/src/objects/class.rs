@@ -12,15 +12,15 @@
 use std::fmt;
 
 use crate::error::Error;
-use crate::layout::Layout;
-use crate::layout_ref::{Kind, LayoutRef};
-use crate::object::{Object, PyClass};
-use crate::pystr::PyStr;
-use crate::slot::{ItemAt, Mismatch, SetFlags, SlotValue};
-use crate::value::Value;
-use crate::value_ref::ValueRef;
+use crate::objects::layout::Layout;
+use crate::objects::layout_ref::{Kind, LayoutRef};
+use crate::objects::object::{Object, PyClass};
+use crate::storage::slot::{ItemAt, Mismatch, SetFlags, SlotValue};
+use crate::values::pystr::PyStr;
+use crate::values::value::Value;
+use crate::values::value_ref::ValueRef;
 
-pub use crate::instance_dict::{
+pub use crate::storage::instance_dict::{
     dict_heap_size, dict_traverse, DictIf, DictSel, DictSlot, DictView, DictViewMut, InlineValues, LazyDict, NoDict,
     SharedKeys, NO_KEYS,
 };
@@ -90,19 +90,19 @@ pub enum SlotDel {
 pub trait ClassImpl: PyClass {
     /// How many slots an instance carries: the class's own, then its
     /// stored base's. The index space of the `slot_*_at` methods; the same
-    /// as [`Layout::slot_count`](crate::layout::Layout::slot_count).
+    /// as [`Layout::slot_count`](crate::objects::layout::Layout::slot_count).
     const SLOT_COUNT: u32 = 0;
     /// Whether [`slot_index`](ClassImpl::slot_index) may go from the own
     /// names straight to the stored base's
-    /// ([`lookup_by_stored_base`](crate::layout::lookup_by_stored_base)).
+    /// ([`lookup_by_stored_base`](crate::objects::layout::lookup_by_stored_base)).
     /// Where it may not (a class attribute of a base that is not stored
-    /// may hide a stored slot), it asks [`Layout::slot_index`](crate::layout::Layout::slot_index), which walks
+    /// may hide a stored slot), it asks [`Layout::slot_index`](crate::objects::layout::Layout::slot_index), which walks
     /// the MRO.
     const LOOKUP_BY_STORED_BASE: bool = true;
     /// Where slot `name` sits among [`SLOT_COUNT`](ClassImpl::SLOT_COUNT):
     /// `u32::MAX` if it is no slot, [`HIDDEN`] (or `u32::MAX`) if a class
     /// attribute found first hides it. The same index as
-    /// [`Layout::slot_index`](crate::layout::Layout::slot_index).
+    /// [`Layout::slot_index`](crate::objects::layout::Layout::slot_index).
     #[inline(always)]
     fn slot_index(name: &str) -> u32 {
         let _ = name;
@@ -170,19 +170,19 @@ pub trait ClassImpl: PyClass {
         0
     }
     /// Reports every handle the slots and dict of this class and its bases
-    /// hold to the cycle collector ([`crate::gc`]): typed slots through
+    /// hold to the cycle collector ([`crate::handles::gc`]): typed slots through
     /// [`SlotValue::traverse`], untyped slots and the dict's values through
     /// [`Value::traverse`]. Generated as [`heap_size`](ClassImpl::heap_size)
     /// is, one term a field.
     #[inline]
-    fn traverse(&self, visit: &mut crate::gc::Visit<'_>) {
+    fn traverse(&self, visit: &mut crate::handles::gc::Visit<'_>) {
         let _ = visit;
     }
     /// The key table a regular class's dicts share: one `static`, so dicts
     /// can tell whether they are still over it by address.
     #[inline(always)]
     fn shared_keys() -> &'static SharedKeys {
-        &crate::instance_dict::NO_KEYS
+        &crate::storage::instance_dict::NO_KEYS
     }
     /// Where `name` sits in the class's shared dict key table, found by a
     /// generated `match`, so a regular class's dict reads without scanning.
@@ -353,22 +353,22 @@ impl<T: ClassImpl> Hooks for T {
 macro_rules! object_methods_over_hooks {
     () => {
         #[inline]
-        fn getattr_ref(&self, name: &str) -> Result<$crate::value_ref::ValueRef<'_>, $crate::error::Error> {
-            $crate::class::generic_getattr_ref(self, name)
+        fn getattr_ref(&self, name: &str) -> Result<$crate::values::value_ref::ValueRef<'_>, $crate::error::Error> {
+            $crate::objects::class::generic_getattr_ref(self, name)
         }
         #[inline]
         fn delattr(&mut self, name: &str) -> Result<(), $crate::error::Error> {
-            $crate::class::generic_delattr(self, name)
+            $crate::objects::class::generic_delattr(self, name)
         }
         #[inline]
         fn hasattr(&self, name: &str) -> bool {
-            $crate::class::generic_hasattr(self, name)
+            $crate::objects::class::generic_hasattr(self, name)
         }
         fn dir(&self) -> Vec<String> {
-            $crate::class::generic_dir(self)
+            $crate::objects::class::generic_dir(self)
         }
-        fn dict(&self) -> Option<$crate::dict::PyDict> {
-            $crate::class::Hooks::instance_dict(self).map(|d| d.materialize())
+        fn dict(&self) -> Option<$crate::values::dict::PyDict> {
+            $crate::objects::class::Hooks::instance_dict(self).map(|d| d.materialize())
         }
     };
 }
@@ -421,7 +421,7 @@ impl<T: ClassImpl> Object for T {
     fn heap_size(&self) -> usize {
         ClassImpl::heap_size(self)
     }
-    fn traverse(&self, visit: &mut crate::gc::Visit<'_>) {
+    fn traverse(&self, visit: &mut crate::handles::gc::Visit<'_>) {
         ClassImpl::traverse(self, visit)
     }
     fn as_any(&self) -> Option<&dyn std::any::Any> {
@@ -749,7 +749,7 @@ fn mismatch_error<T: SlotValue>(mismatch: Mismatch, cls: &str, attr: &str) -> Er
     match mismatch {
         Mismatch::Overflow(i) => Error::overflow_error(format!(
             "'{cls}' object attribute '{attr}' must be {expected} in range of {}, not {i}",
-            crate::slot::range_type_name::<T>()
+            crate::storage::slot::range_type_name::<T>()
         )),
         mismatch => {
             let message = format!("'{cls}' object attribute '{attr}' must be {expected}, not {}", found(&mismatch, ""));
@@ -862,7 +862,7 @@ pub fn delete_untyped(stored: &mut Option<Value>) -> SlotDel {
 
 /// Reports what an untyped slot holds to the cycle collector.
 #[inline]
-pub fn untyped_traverse(stored: &Option<Value>, visit: &mut crate::gc::Visit<'_>) {
+pub fn untyped_traverse(stored: &Option<Value>, visit: &mut crate::handles::gc::Visit<'_>) {
     if let Some(v) = stored {
         v.traverse(visit);
     }

@@ -4,14 +4,14 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::class::{ClassImpl, SlotDel, SlotGet, SlotGetRef, SlotSet};
 use crate::error::Error;
-use crate::layout::Layout;
-use crate::layout_ref::LayoutRef;
-use crate::object::{Object, PyClass};
-use crate::typeobject::Type;
-use crate::value::Value;
-use crate::value_ref::ValueRef;
+use crate::objects::class::{ClassImpl, SlotDel, SlotGet, SlotGetRef, SlotSet};
+use crate::objects::layout::Layout;
+use crate::objects::layout_ref::LayoutRef;
+use crate::objects::object::{Object, PyClass};
+use crate::types::typeobject::Type;
+use crate::values::value::Value;
+use crate::values::value_ref::ValueRef;
 
 /// A slot of class `T` (its own or a base's), resolved once by name:
 /// reading or writing through it compares no names, only jumps to the

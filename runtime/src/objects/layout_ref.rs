@@ -10,9 +10,9 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::layout::Layout;
-use crate::typeobject::{RtClass, Type};
-use crate::value::Value;
+use crate::objects::layout::Layout;
+use crate::types::typeobject::{RtClass, Type};
+use crate::values::value::Value;
 
 /// A class's layout, borrowed: its name, its own slots, its bases, whether
 /// its instances have a `__dict__` and weak references, and the questions
@@ -379,7 +379,7 @@ impl<'a> LayoutRef<'a> {
     /// that declares slots of its own; `None` is `object`.
     pub(crate) fn solid_base(&self) -> Option<LayoutRef<'a>> {
         match self.0 {
-            Repr::Static(l) => crate::layout::solid_base(l).map(LayoutRef::of_static),
+            Repr::Static(l) => crate::objects::layout::solid_base(l).map(LayoutRef::of_static),
             Repr::Runtime(_) if self.own_slot_count() > 0 => Some(*self),
             Repr::Runtime(_) => merge_solid_bases(&self.bases()).ok().flatten(),
         }
@@ -388,7 +388,7 @@ impl<'a> LayoutRef<'a> {
     /// Whether `self` is `other` or inherits from it.
     pub fn is_subclass(&self, other: LayoutRef<'_>) -> bool {
         match (self.0, other.0) {
-            (Repr::Static(a), Repr::Static(b)) => crate::layout::is_subclass(a, b),
+            (Repr::Static(a), Repr::Static(b)) => crate::objects::layout::is_subclass(a, b),
             (Repr::Static(_), Repr::Runtime(_)) => false,
             // The MRO is kept: no walk over the bases (exponential in a
             // lattice, and as deep as the hierarchy).
@@ -442,7 +442,7 @@ impl<'a> LayoutRef<'a> {
 }
 
 /// The solid base of a class with these bases, or `Err` when their layouts
-/// conflict (see [`crate::layout::merge_solid_bases`]).
+/// conflict (see [`crate::objects::layout::merge_solid_bases`]).
 pub(crate) fn merge_solid_bases<'a>(bases: &[LayoutRef<'a>]) -> Result<Option<LayoutRef<'a>>, ()> {
     let mut winner: Option<LayoutRef<'a>> = None;
     for base in bases {

@@ -10,7 +10,7 @@
 //! or `Type` uses it; its instances hold it while they live (one count
 //! each, touched when they are made and dropped, never per access).
 //! The attribute algorithm is the one in `class.rs`, reached through
-//! [`Hooks`](crate::class::Hooks).
+//! [`Hooks`](crate::objects::class::Hooks).
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -18,18 +18,18 @@ use std::sync::{Arc, OnceLock};
 
 use pyslots_suggest::names::{is_identifier, mangle};
 
-use crate::dict::Dict;
 use crate::error::Error;
-use crate::handle::{Py, PyObject};
-use crate::instance::Instance;
-use crate::instance_dict::LearnedKeys;
-use crate::layout::Layout;
-use crate::layout_ref::{merge_solid_bases, LayoutRef};
-use crate::member::Member;
-use crate::name_key::NameKey;
-use crate::object::{Object, PyClass};
-use crate::pystr::PyStr;
-use crate::value::Value;
+use crate::handles::handle::{Py, PyObject};
+use crate::objects::layout::Layout;
+use crate::objects::layout_ref::{merge_solid_bases, LayoutRef};
+use crate::objects::member::Member;
+use crate::objects::object::{Object, PyClass};
+use crate::storage::instance_dict::LearnedKeys;
+use crate::storage::name_key::NameKey;
+use crate::types::instance::Instance;
+use crate::values::dict::Dict;
+use crate::values::pystr::PyStr;
+use crate::values::value::Value;
 
 /// A class as a value: a `#[pyclass_like]` class ([`Type::of`]) or a class
 /// made at run time ([`Type::new`], Python's `type(name, bases, ns)`).
@@ -368,6 +368,7 @@ impl Type {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::Attr;
     ///
     /// let mut ns = Dict::new();
     /// ns.insert("__slots__", Value::dict([("x", "the abscissa")]));
