@@ -126,7 +126,7 @@ pub use pyslots_runtime::{
     set_recursion_limit, setattr, setstate, slotnames, total_sizeof, try_copy, try_deepcopy, vars, Attr, BigInt, Dict,
     Error, ErrorKind, Instance, ItemAt, ItemMismatch, Layout, LayoutRef, Literal, Member, Mismatch, Object, Py,
     PyBytes, PyClass, PyDict, PyList, PyObject, PyRef, PyRefMut, PyStr, PyTuple, SlotValue, Type, Value, ValueRef,
-    WeakObject, WeakRef, WeakReferenceable, WeakRefs, DEFAULT_RECURSION_LIMIT,
+    WeakObject, WeakRef, WeakReferenceable, WeakRefs, WeakRefsOn, DEFAULT_RECURSION_LIMIT,
 };
 
 /// Everything a user of pyslots needs: `use pyslots::prelude::*;`.

@@ -27,7 +27,7 @@ pub use objects::builtins::{delattr, dir, getattr, getattr_ref, getsizeof, hasat
 pub use objects::layout::{Layout, Literal};
 pub use objects::layout_ref::LayoutRef;
 pub use objects::member::Member;
-pub use objects::object::{Object, PyClass, WeakReferenceable, WeakRefs};
+pub use objects::object::{Object, PyClass, WeakReferenceable, WeakRefs, WeakRefsOn};
 pub use state::copy::{copy, deepcopy, try_copy, try_deepcopy};
 pub use state::getstate::{getstate, setstate, slotnames};
 pub use state::recursion::{recursion_limit, set_recursion_limit, DEFAULT_LIMIT as DEFAULT_RECURSION_LIMIT};
