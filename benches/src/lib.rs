@@ -22,6 +22,7 @@ use bevy_reflect::{PartialReflect, Reflect};
 use facet::Facet;
 use facet_reflect::Peek;
 use pyslots::prelude::*;
+use pyslots::{total_sizeof, Instance, PyList, PyStr, ValueRef};
 
 /// The eight attribute names, in declaration order (the same in every
 /// fixture and in the CPython script).

@@ -29,6 +29,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use pyslots::prelude::*;
+use pyslots::{getsizeof, total_sizeof};
 use pyslots_bench::{register_all, RegularPerson, RegularPoint, Runner, SlottedPerson, SlottedPoint};
 use pyslots_testkit::alloc::{live_bytes_of, CountingAllocator};
 use pyslots_testkit::oracle;
