@@ -128,7 +128,7 @@ pub use pyslots_runtime::{
     PyList, PyObject, PyRef, PyRefMut, PyStr, PyTuple, SlotValue, Type, Value, ValueRef, WeakObject, WeakRef,
     WeakReferenceable,
 };
-pub use pyslots_runtime::{copy, deepcopy, getstate, setstate, slotnames, try_copy, try_deepcopy};
+pub use pyslots_runtime::{copy, deepcopy, getstate, setstate, slotnames};
 pub use pyslots_runtime::{recursion_limit, set_recursion_limit, DEFAULT_RECURSION_LIMIT};
 
 /// Everything a user of pyslots needs: `use pyslots::prelude::*;`.

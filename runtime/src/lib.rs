@@ -54,7 +54,7 @@ pub use object::{Object, PyClass, WeakReferenceable, WeakRefs};
 pub use pystr::PyStr;
 pub use recursion::{recursion_limit, set_recursion_limit, DEFAULT_LIMIT as DEFAULT_RECURSION_LIMIT};
 pub use slot::SlotValue;
-pub use state::{copy, deepcopy, getstate, setstate, slotnames, try_copy, try_deepcopy};
+pub use state::{copy, deepcopy, getstate, setstate, slotnames};
 pub use tuple::PyTuple;
 pub use typeobject::{Attr, Type};
 pub use value::Value;
