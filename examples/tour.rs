@@ -501,8 +501,8 @@ fn runtime_classes() -> Result<(), Error> {
     ns.insert("dims", 2);
     py("", "let point = Type::new(\"Point\", &[], ns)?;");
     let point = Type::new("Point", &[], ns)?;
-    py("p = Point(); p.x = 1.5", "let p = point.instantiate(); p.setattr(\"x\", 1.5)?;");
-    let p = point.instantiate();
+    py("p = Point(); p.x = 1.5", "let p = point.instantiate()?; p.setattr(\"x\", 1.5)?;");
+    let p = point.instantiate()?;
     p.setattr("x", 1.5)?;
     py("p.x, p.dims", "(p.getattr(\"x\")?, p.getattr(\"dims\")?)");
     let pair = Value::tuple([p.getattr("x")?, p.getattr("dims")?]);
@@ -534,7 +534,7 @@ fn runtime_classes() -> Result<(), Error> {
     py("for p in ps: p.x = 1.0; p.y = 2.0", "p.setattr(\"x\", 1.0)?; p.setattr(\"y\", 2.0)?;");
     let mut ps = Vec::new();
     for _ in 0..100 {
-        let mut p = regular.new_instance().expect("a run-time class");
+        let mut p = Instance::new(&regular).expect("a run-time class");
         p.setattr("x", 1.0.into())?;
         p.setattr("y", 2.0.into())?;
         ps.push(p);

@@ -197,7 +197,7 @@ fn a_class_made_at_run_time_round_trips_through_its_type() {
     let mut ns = Dict::new();
     ns.insert("__slots__", Value::tuple(["x", "tags", "__dict__"]));
     let class = Type::new("Tagged", &[], ns).unwrap();
-    let obj = class.instantiate();
+    let obj = class.instantiate().unwrap();
     obj.setattr("x", 1.5).unwrap();
     obj.setattr("tags", Value::list(["a", "b"])).unwrap();
     obj.setattr("extra", Value::None).unwrap();

@@ -222,7 +222,7 @@ struct ClassSpec {
 #[derive(Clone, Debug)]
 struct Run {
     class: usize,
-    /// An owned `Instance` (`Type::new_instance`), not a `PyObject`.
+    /// An owned `Instance` (`Instance::new`), not a `PyObject`.
     owned: bool,
     steps: Vec<Step>,
 }
@@ -631,14 +631,14 @@ fn run_rust(made: &Made, partial_writes: &mut Vec<String>) -> Vec<String> {
     for run in &made.hierarchy.runs {
         let t = made.types[run.class].clone().expect("runs are on made classes");
         let weak = || {
-            let strong = t.instantiate();
+            let strong = t.instantiate().unwrap();
             let weak = strong.try_downgrade()?;
             drop(strong);
             assert!(weak.upgrade().is_none(), "the only strong handle is gone");
             Ok(())
         };
-        let mut owned = run.owned.then(|| t.new_instance().expect("a class made at run time"));
-        let shared = t.instantiate();
+        let mut owned = run.owned.then(|| Instance::new(&t).expect("a class made at run time"));
+        let shared = t.instantiate().unwrap();
         for step in &run.steps {
             if let Step::Copy(deep) = step {
                 lines.push(esc(&copy_line(&shared, *deep)));
@@ -728,7 +728,7 @@ fn typed_check(class: &Type, obj: &mut Instance, problems: &mut Vec<String>) {
 /// `copy.copy(obj)` or `copy.deepcopy(obj)`, then the copy's state.
 fn copy_line(obj: &PyObject, deep: bool) -> String {
     let original = Value::from(obj.clone());
-    let copied = if deep { pyslots::try_deepcopy(&original) } else { pyslots::try_copy(&original) };
+    let copied = if deep { pyslots::deepcopy(&original) } else { pyslots::copy(&original) };
     match copied {
         Ok(Value::Object(copy)) => format!("ok {}", pyslots::getstate(&*copy.read())),
         Ok(other) => panic!("a copy of an object is an object, not {other}"),

@@ -37,7 +37,7 @@ const INLINE: usize = 2;
 
 /// An instance of a class made at run time: what
 /// [`Type::instantiate`](crate::Type::instantiate) puts behind a
-/// [`PyObject`](crate::PyObject), or [`Type::new_instance`] hands over
+/// [`PyObject`](crate::PyObject), or [`Instance::new`] hands over
 /// owned. It is an [`Object`] like any `#[pyclass_like]` struct.
 ///
 /// ```
@@ -46,7 +46,7 @@ const INLINE: usize = 2;
 /// let mut ns = Dict::new();
 /// ns.insert("__slots__", Value::tuple(["x", "y"]));
 /// let point = Type::new("Point", &[], ns)?;
-/// let mut p = point.new_instance().unwrap();
+/// let mut p = Instance::new(&point).unwrap();
 /// p.setattr("x", Value::Float(3.0))?;
 /// assert_eq!(p.getattr("x")?, Value::Float(3.0));
 /// assert_eq!(p.getattr("y").unwrap_err().to_string(), "'Point' object has no attribute 'y'");
@@ -297,7 +297,7 @@ impl Instance {
     /// let mut ns = Dict::new();
     /// ns.insert("__slots__", Value::tuple(["age"]));
     /// let person = Type::new("Person", &[Type::of::<Named>()], ns)?;
-    /// let mut p = person.new_instance().unwrap();
+    /// let mut p = Instance::new(&person).unwrap();
     /// p.setattr("name", "Ada".into())?;
     /// p.setattr("age", 36.into())?;
     /// let named: &Named = p.base_as().unwrap();
