@@ -419,8 +419,8 @@ fn inheritance() -> Result<(), Error> {
     explain("combined, and pyslots refuses them at compile time as CPython does at class");
     explain("creation.");
     columns();
-    py("dog = Dog(\"Buddy\", \"Golden Retriever\")", "let dog = Dog::new(Animal::new(..), ..);");
-    let dog = Dog::new(Animal::new("Buddy".into(), "Canine".into()), "Golden Retriever".into());
+    py("dog = Dog(\"Buddy\", \"Golden Retriever\")", "let dog = Dog::with_base(Animal::new(..), ..);");
+    let dog = Dog::with_base(Animal::new("Buddy".into(), "Canine".into()), "Golden Retriever".into());
     py("dog.species, dog.breed", "getattr(&dog, \"species\")?, ..");
     let pair = format!("({}, {})", getattr(&dog, "species")?, getattr(&dog, "breed")?);
     out(&pair);
