@@ -420,12 +420,14 @@ impl<'a> ClassBuilder<'a> {
                 let new_body = body(Some(quote!(__pyslots_base: #pv::Default::default(),)));
                 let with_body = body(Some(quote!(__pyslots_base: #param,)));
                 let new_doc = format!(
-                    "{doc} The bases start as `Default` makes them (every slot unset, as `object.__new__` \
-                     leaves what `__init__` does not set); `with_base` takes the stored base's instance."
+                    "{doc} This class's own fields only: the bases start as `Default` makes them (every \
+                     slot unset, as `object.__new__` leaves what `__init__` does not set); `with_base` \
+                     takes the stored base's instance."
                 );
                 let with_doc = format!(
-                    "{doc} The stored base is `{param}` (with several bases, the one CPython lays the \
-                     instance out over; see the `Layout` of the class); `new` starts it as `Default`."
+                    "{doc} The stored base's instance first (`{param}`; with several bases, the one CPython \
+                     lays the instance out over, `Layout::best_base`), then this class's own fields; `new` \
+                     starts the base as `Default` makes it."
                 );
                 (
                     quote! {
