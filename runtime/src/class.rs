@@ -793,7 +793,11 @@ fn found(mismatch: &Mismatch, item_type: &str) -> String {
 /// deleted entry is the `AttributeError` of `getattr`, a value of another
 /// type the slot's `TypeError` or `OverflowError`).
 #[inline]
-pub fn dict_typed<T: SlotValue, C: Object + ?Sized>(obj: &C, cls: &'static str, attr: &'static str) -> Result<T, Error> {
+pub fn dict_typed<T: SlotValue, C: Object + ?Sized>(
+    obj: &C,
+    cls: &'static str,
+    attr: &'static str,
+) -> Result<T, Error> {
     let value = obj.getattr(attr)?;
     match T::convert(value) {
         Ok(stored) => T::unstore(stored).ok_or_else(|| Error::no_attribute(cls, attr)),

@@ -431,10 +431,9 @@ impl Type {
     pub fn instantiate(&self) -> Result<PyObject, Error> {
         match &self.0 {
             Repr::Static { make: Some(make), .. } => Ok((make.new_object)()),
-            Repr::Static { layout, make: None } => Err(Error::type_error(format!(
-                "cannot make instances of {layout}: pass Type::of::<{}>()",
-                layout.name
-            ))),
+            Repr::Static { layout, make: None } => {
+                Err(Error::type_error(format!("cannot make instances of {layout}: pass Type::of::<{}>()", layout.name)))
+            }
             Repr::Runtime(c) => Ok(PyObject::from(Instance::of_class(c))),
         }
     }

@@ -938,6 +938,10 @@ impl<'a> ClassBuilder<'a> {
     /// `x(&self) -> Result<T, Error>` and `set_x(&mut self, T)` for each
     /// field of a regular class (its dict entry, converted as a typed slot
     /// of `T` converts a value), with the clash rules of [`Self::accessors`].
+    /// Each carries its type's bound under a `for<'_>` binder, so a field
+    /// whose type is no `SlotValue` still compiles (as before accessors
+    /// existed) and only a call of its getter is the error; and a type
+    /// without `Value: From<T>` is `new`'s one error, not three.
     fn regular_accessors(&self, keys: &[String]) -> TokenStream {
         let (pv, class, cls) = (&self.pv, self.class, self.name);
         let mut taken: HashSet<String> = RESERVED.iter().map(|s| (*s).to_owned()).collect();
@@ -959,7 +963,10 @@ impl<'a> ClassBuilder<'a> {
                 #separator
                 #[doc = #doc]
                 #[inline]
-                #vis fn #fid(&self) -> #pv::Result<#ty, #pv::Error> {
+                #vis fn #fid(&self) -> #pv::Result<#ty, #pv::Error>
+                where
+                    for<'__pyslots_a> #ty: #pv::SlotValue,
+                {
                     #pv::dict_typed::<#ty, Self>(self, #cls, #key)
                 }
             });
@@ -976,7 +983,10 @@ impl<'a> ClassBuilder<'a> {
             setters.push(quote! {
                 #[doc = #doc]
                 #[inline]
-                #vis fn #set_ident(&mut self, __pyslots_value: #ty) {
+                #vis fn #set_ident(&mut self, __pyslots_value: #ty)
+                where
+                    for<'__pyslots_a> #pv::Value: ::core::convert::From<#ty>,
+                {
                     #pv::dict_set::<Self>(self, #key, <#pv::Value as ::core::convert::From<#ty>>::from(__pyslots_value))
                 }
             });
