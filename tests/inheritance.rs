@@ -1,10 +1,8 @@
 //! Inheritance against CPython 3.11: the tutorial's cases, chains of three,
 //! and multiple bases whose layouts CPython accepts.
 
-mod common;
-
-use common::{check, Op::*, Scenario};
 use pyslots::prelude::*;
+use pyslots_testkit::differential::{check, Op::*, Scenario};
 
 // Case 1: parent has slots, child adds more.
 #[pyclass_like]

@@ -4,7 +4,6 @@
 //! `cargo test --features serde --test serde`.
 #![cfg(feature = "serde")]
 
-mod common;
 mod shapes;
 
 use pyslots::prelude::*;

@@ -14,10 +14,8 @@
 //!     cargo test --release --test shared_keys -- --nocapture
 //! ```
 
-mod common;
-
-use common::{done, line};
 use pyslots::prelude::*;
+use pyslots_testkit::differential::{done, line};
 use pyslots_testkit::oracle::{py_str, run_groups, PRELUDE};
 use pyslots_testkit::rng::{env_or, Rng};
 

@@ -19,7 +19,6 @@
 //!
 //! It prints `N cases, K mismatches`.
 
-mod common;
 mod shapes;
 
 use std::fmt::Write as _;

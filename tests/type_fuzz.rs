@@ -22,7 +22,7 @@
 //!
 //! Then random steps run on fresh instances of the classes made, each a
 //! `PyObject` or an owned `Instance`: the shared harness's operations
-//! (`common::Op`, as `fuzz_differential` runs them: getattr, setattr with
+//! (`differential::Op`, as `fuzz_differential` runs them: getattr, setattr with
 //! values of every kind, delattr, hasattr, `dir`, `vars`, on slots, class
 //! attributes, dict entries, `__dict__`, `__slots__`, `__weakref__` and
 //! missing names, and a weak reference to a fresh instance), plus reads,
@@ -67,7 +67,7 @@
 //!   refuses them, `class_attrs_not_special`) and finds its descriptors
 //!   first.
 
-mod common;
+use pyslots_testkit::differential;
 mod shapes;
 
 use std::fmt::Write as _;
@@ -77,7 +77,7 @@ use pyslots_testkit::oracle::py_str;
 use pyslots_testkit::rng::{env_or, Rng};
 use shapes::{random_int, random_str, random_value, shapes, types, DBottom, DLeft, DRight, DTop, Kind, PYTHON_CLASSES};
 
-type Op = common::Op<String>;
+type Op = differential::Op<String>;
 
 // ---- what hierarchies are made of --------------------------------------------
 
@@ -230,7 +230,7 @@ struct Run {
 /// One step on an instance, one line in each world.
 #[derive(Clone, Debug)]
 enum Step {
-    /// An operation of the shared harness (`common::Op`).
+    /// An operation of the shared harness (`differential::Op`).
     Op(Op),
     /// Through the member descriptor `getattr(C, name)` of the class of
     /// description `class` (of the instance's class or another): a slot
@@ -654,7 +654,7 @@ fn run_rust(made: &Made, partial_writes: &mut Vec<String>) -> Vec<String> {
             };
             let line = match step {
                 Step::Op(op) => {
-                    common::run_rust(t.name(), obj, weak, std::slice::from_ref(op), partial_writes).remove(0)
+                    differential::run_rust(t.name(), obj, weak, std::slice::from_ref(op), partial_writes).remove(0)
                 }
                 Step::Member(class, name, access) => {
                     let class = made.types[*class].clone().expect("members of made classes");
@@ -749,14 +749,14 @@ fn member_line(
     };
     let before = format!("{obj:?}");
     let result = match access {
-        Access::Get => return common::line(member.get_dyn(obj)),
+        Access::Get => return differential::line(member.get_dyn(obj)),
         Access::Set(v) => member.set_dyn(obj, v.clone()),
         Access::Del => member.delete_dyn(obj),
     };
     if result.is_err() && format!("{obj:?}") != before {
         partial_writes.push(format!("{member} {access:?} failed but changed\n  {before}\n  {obj:?}"));
     }
-    common::done(result)
+    differential::done(result)
 }
 
 // ---- CPython ------------------------------------------------------------------------
@@ -863,9 +863,9 @@ fn python_base(base: Base) -> String {
 }
 
 /// A step as the tuple `_step` takes.
-fn python_step(step: &Step, names: &mut common::Names) -> String {
+fn python_step(step: &Step, names: &mut differential::Names) -> String {
     match step {
-        Step::Op(op) => format!("('op', {})", common::python_op(op, names)),
+        Step::Op(op) => format!("('op', {})", differential::python_op(op, names)),
         Step::Member(class, name, access) => {
             let name = names.of(name);
             match access {
@@ -880,7 +880,7 @@ fn python_step(step: &Step, names: &mut common::Names) -> String {
 }
 
 /// The `_hierarchy(...)` call of a hierarchy.
-fn python_call(h: &Hierarchy, names: &mut common::Names) -> String {
+fn python_call(h: &Hierarchy, names: &mut differential::Names) -> String {
     let classes: Vec<String> = h
         .classes
         .iter()
@@ -913,7 +913,7 @@ fn python_call(h: &Hierarchy, names: &mut common::Names) -> String {
 /// hierarchy.
 fn run_python(hierarchies: &[&Hierarchy]) -> Vec<Vec<String>> {
     let definitions = format!("{PYTHON_CLASSES}\n{TYPE_RUNNER}");
-    common::run_script(&definitions, |names| {
+    differential::run_script(&definitions, |names| {
         let mut calls = String::new();
         for h in hierarchies {
             writeln!(calls, "{}", python_call(h, names)).unwrap();

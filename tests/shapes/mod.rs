@@ -10,7 +10,7 @@ use pyslots::prelude::*;
 use pyslots::BigInt;
 use pyslots_testkit::rng::Rng;
 
-use crate::common::weak_of;
+use pyslots_testkit::differential::weak_of;
 
 // ---- the shapes -----------------------------------------------------------
 
