@@ -292,7 +292,7 @@ impl<T: PyClass> Py<T> {
     /// assert_eq!(p.getattr("x")?, Value::Int(1));
     /// assert!(p.hasattr("tag")?);
     /// p.delattr("tag")?;
-    /// assert_eq!(p.dir()?, ["__dict__", "__slots__", "__weakref__", "x"].map(String::from));
+    /// assert_eq!(p.dir()?, ["__dict__", "__slots__", "x"].map(String::from));
     /// let guard = p.write();
     /// assert_eq!(p.getattr("x").unwrap_err().to_string(), "Already mutably borrowed");
     /// # drop(guard);
