@@ -371,17 +371,17 @@ pub mod testing {
     use super::{PyRef, PyRefMut, HELD, LEN, MORE, WORD};
     use crate::error::Error;
 
-    /// [`ALREADY_BORROWED`](super::ALREADY_BORROWED).
+    /// The message of a conflict with a read.
     pub const ALREADY_BORROWED: &str = super::ALREADY_BORROWED;
-    /// [`ALREADY_MUTABLY_BORROWED`](super::ALREADY_MUTABLY_BORROWED).
+    /// The message of a conflict with a write.
     pub const ALREADY_MUTABLY_BORROWED: &str = super::ALREADY_MUTABLY_BORROWED;
-    /// [`WRITE`](super::WRITE).
+    /// The word's bit for a write.
     pub const WRITE: usize = super::WRITE;
-    /// [`IN_RECORD`](super::IN_RECORD).
+    /// The word while the borrows are in the record.
     pub const IN_RECORD: usize = super::IN_RECORD;
-    /// [`WRITING`](super::WRITING).
+    /// How the record holds an object this thread writes.
     pub const WRITING: u32 = super::WRITING;
-    /// [`INLINE`](super::INLINE).
+    /// Borrows the record holds without allocating.
     pub const INLINE: usize = super::INLINE;
 
     /// Borrows `lock` for reading, as a handle does.
