@@ -817,7 +817,7 @@ const SLOTS_AND_DICT: &[&str] = &[
 ];
 
 fn subclass_dict() -> Result<Vec<String>, Error> {
-    let mut c = Sub::with_base(Holder::new());
+    let mut c = Sub::new();
     let mut out = Vec::new();
     out.push(done(setattr(&mut c, "items", Value::list(Vec::<Value>::new()))));
     let items = getattr(&c, "items")?;
