@@ -151,7 +151,7 @@ fn fresh(kind: u8, default: bool) -> Box<dyn Handle> {
         7 => make!(Multi, Multi::new(Some("m".into()))),
         8 => make!(Mangled, Mangled::new()),
         9 => make!(Misc, Misc::new(0.5, leaf(2).into_object())),
-        10 => make!(TwoDicts, TwoDicts::with_base(Regular::new("D".into(), 4))),
+        10 => make!(TwoDicts, TwoDicts::with_base(RegularSub::with_base(WithDict::new(6), 1.0))),
         _ => make!(Empty, Empty::new()),
     }
 }
