@@ -80,8 +80,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     heading("A deep copy before an edit");
     let settings = Py::new(settings);
-    py("backup = copy.deepcopy(settings)", "let backup = settings.deepcopy();");
-    let backup = settings.deepcopy();
+    py("backup = copy.deepcopy(settings)", "let backup = settings.deepcopy()?;");
+    let backup = settings.deepcopy()?;
     py("settings.allowed.append('carol')", "getattr(&*settings.read(), \"allowed\")?...push(\"carol\");");
     getattr(&*settings.read(), "allowed")?.as_list().expect("a list").push("carol");
     py("settings.debug = True", "setattr(&mut *settings.write(), \"debug\", true)?;");
@@ -93,8 +93,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(getattr(&*backup.read(), "allowed")?.to_string(), "['alice', 'bob']");
     assert_eq!(getattr(&*backup.read(), "debug")?, Value::Bool(false));
     note("# a shallow copy would share the list:");
-    py("shallow = copy.copy(backup)", "let shallow = backup.copy();");
-    let shallow = backup.copy();
+    py("shallow = copy.copy(backup)", "let shallow = backup.copy()?;");
+    let shallow = backup.copy()?;
     py("shallow.allowed is backup.allowed", "Value::is(...)");
     let shared = Value::is(&getattr(&*shallow.read(), "allowed")?, &getattr(&*backup.read(), "allowed")?);
     out(Value::Bool(shared));

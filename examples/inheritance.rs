@@ -26,7 +26,7 @@ impl Dog {
     //     super().__init__(name, "Canine")
     //     self.breed = breed
     fn create(name: &str, breed: &str) -> Dog {
-        Dog::new(Animal::new(name.into(), "Canine".into()), breed.into())
+        Dog::with_base(Animal::new(name.into(), "Canine".into()), breed.into())
     }
 }
 
@@ -76,7 +76,7 @@ fn main() -> Result<(), Error> {
     assert_eq!(dir(&dog), ["__slots__", "breed", "name", "species"]);
 
     println!("\nCase 2: the parent has no slots, the child adds slots");
-    let dog = SlottedDog::new(RegularAnimal::new("Max".into()), "Labrador".into());
+    let dog = SlottedDog::with_base(RegularAnimal::new("Max".into()), "Labrador".into());
     show("dog.name      # in __dict__, from the parent", dog.getattr("name")?);
     show("dog.breed     # in a slot", dog.getattr("breed")?);
     show("dog.__dict__", vars(&dog)?);
@@ -92,7 +92,7 @@ fn main() -> Result<(), Error> {
     assert_eq!(err.to_string(), "'Derived' object has no attribute 'z'");
 
     println!("\nA child without #[slots] gets __dict__ and __weakref__ back");
-    let mut pet = Pet::new(Animal::new("Tom".into(), "Feline".into()));
+    let mut pet = Pet::with_base(Animal::new("Tom".into(), "Feline".into()));
     pet.setattr("owner", "Ann".into())?;
     show("pet.owner = 'Ann'; pet.__dict__", vars(&pet)?);
     let pet = Py::new(pet);

@@ -77,12 +77,12 @@ fn main() -> Result<(), Error> {
     println!("  error: multiple bases have instance lay-out conflict\n");
 
     println!("Solution 1: inherit from one, declare the other's slots");
-    let c = C::new(A::new(1), 2);
+    let c = C::with_base(A::new(1), 2);
     println!("  C(a=1, b=2): c.a = {}, c.b = {}", c.getattr("a")?, c.getattr("b")?);
     assert_eq!(dir(&c), ["__slots__", "a", "b"]);
 
     println!("\nSolution 2: composition");
-    let composed = Composed::new(A::new(1), Py::new(B::new(2)));
+    let composed = Composed::with_base(A::new(1), Py::new(B::new(2)));
     let inner = composed.getattr("inner")?;
     let b = inner.as_object().expect("an object").getattr("b")?;
     println!("  composed.inner.b = {b}");

@@ -110,7 +110,7 @@ impl Scope {
         let (target, value) = (target.trim(), value.trim());
         if let Some(class) = value.strip_suffix("()") {
             let class = self.class(class)?;
-            self.objects.insert(target.to_owned(), class.instantiate());
+            self.objects.insert(target.to_owned(), class.instantiate()?);
             return Ok(None);
         }
         let (obj, attr) = self.attribute(target)?;

@@ -420,8 +420,8 @@ fn inheritance() -> Result<(), Error> {
     explain("combined, and pyslots refuses them at compile time as CPython does at class");
     explain("creation.");
     columns();
-    py("dog = Dog(\"Buddy\", \"Golden Retriever\")", "let dog = Dog::new(Animal::new(..), ..);");
-    let dog = Dog::new(Animal::new("Buddy".into(), "Canine".into()), "Golden Retriever".into());
+    py("dog = Dog(\"Buddy\", \"Golden Retriever\")", "let dog = Dog::with_base(Animal::new(..), ..);");
+    let dog = Dog::with_base(Animal::new("Buddy".into(), "Canine".into()), "Golden Retriever".into());
     py("dog.species, dog.breed", "getattr(&dog, \"species\")?, ..");
     let pair = format!("({}, {})", getattr(&dog, "species")?, getattr(&dog, "breed")?);
     out(&pair);
@@ -502,8 +502,8 @@ fn runtime_classes() -> Result<(), Error> {
     ns.insert("dims", 2);
     py("", "let point = Type::new(\"Point\", &[], ns)?;");
     let point = Type::new("Point", &[], ns)?;
-    py("p = Point(); p.x = 1.5", "let p = point.instantiate(); p.setattr(\"x\", 1.5)?;");
-    let p = point.instantiate();
+    py("p = Point(); p.x = 1.5", "let p = point.instantiate()?; p.setattr(\"x\", 1.5)?;");
+    let p = point.instantiate()?;
     p.setattr("x", 1.5)?;
     py("p.x, p.dims", "(p.getattr(\"x\")?, p.getattr(\"dims\")?)");
     let pair = Value::tuple([p.getattr("x")?, p.getattr("dims")?]);
@@ -535,7 +535,7 @@ fn runtime_classes() -> Result<(), Error> {
     py("for p in ps: p.x = 1.0; p.y = 2.0", "p.setattr(\"x\", 1.0)?; p.setattr(\"y\", 2.0)?;");
     let mut ps = Vec::new();
     for _ in 0..100 {
-        let mut p = regular.new_instance().expect("a run-time class");
+        let mut p = Instance::new(&regular).expect("a run-time class");
         p.setattr("x", 1.0.into())?;
         p.setattr("y", 2.0.into())?;
         ps.push(p);

@@ -25,6 +25,10 @@
 //! let mut r = RegularPerson::new("Alice".to_string(), 30);
 //! r.setattr("height", 170.into())?;             // a dict takes any new name
 //! assert_eq!(vars(&r)?.to_string(), "{'name': 'Alice', 'age': 30, 'height': 170}");
+//! assert_eq!(r.age()?, 30);                     // typed accessor of a dict entry
+//! r.set_age(31);
+//! r.setattr("age", "old".into())?;              // by name, any value...
+//! assert_eq!(r.age().unwrap_err().exception(), "TypeError"); // ...but not as a u32
 //!
 //! let mut p = SlottedPerson::new("Alice".to_string(), 30);
 //! assert_eq!(p.getattr("age")?, Value::Int(30));
@@ -57,17 +61,25 @@
 //!
 //! ## What each class gets
 //!
-//! - `new(...)`: the fields, in declaration order; every typed slot set,
-//!   untyped slots unset. For a regular class the fields become the first
-//!   dict entries, as `__init__` would set them.
+//! - `new(...)`: the class's own fields, in declaration order; every typed
+//!   slot set, untyped slots unset. For a regular class the fields become
+//!   the first dict entries, as `__init__` would set them. A subclass's
+//!   bases start as `Default` makes them (every slot unset), so a base that
+//!   holds no typed data is never passed.
+//! - For a class with bases, `with_base(base, ...)`: the stored base's
+//!   instance (see [Inheritance](#inheritance)), then the own fields.
 //! - `Default`: an instance with every slot unset and an empty dict, as
 //!   Python's `Point()` before `__init__` assigns anything.
 //! - For each typed slot `x: T`: `x(&self) -> Result<Ref, Error>` (`&T`,
 //!   or `&str` for a `String` slot; an unset slot is the `AttributeError`)
-//!   and `set_x(&mut self, T)`. An accessor whose name would clash with a
-//!   method pyslots already gives the class (`new`, `default`, the
-//!   [`Object`] methods) or with another accessor is left out; the slot is
-//!   still reachable by name.
+//!   and `set_x(&mut self, T)`. For each field `x: T` of a regular class:
+//!   `x(&self) -> Result<T, Error>` (the dict entry as `getattr` reads it,
+//!   converted as a typed slot of `T` converts a value: a deleted entry is
+//!   the `AttributeError`, a value of another type the `TypeError`) and
+//!   `set_x(&mut self, T)`. An accessor whose name would clash with a
+//!   method pyslots already gives the class (`new`, `with_base`, `default`,
+//!   the [`Object`] methods) or with another accessor is left out; the
+//!   attribute is still reachable by name.
 //! - [`Object`] (`getattr`, `setattr`, `delattr`, `hasattr`, `dir`,
 //!   `dict`, ...), [`PyClass`] (its [`Layout`]), and `Debug`.
 //! - Hidden items whose names start with `__pyslots_` (the storage fields
@@ -76,10 +88,11 @@
 //!
 //! ## Inheritance
 //!
-//! A subclass embeds its bases (CPython's prefix layout): `new` takes the
-//! base instances first, in the order of `extends`, and the class
-//! `Deref`s to its first base and `AsRef`s to each, so `dog.name()` reaches
-//! `Animal`'s accessor. Lookups go through the class's own slots, then each
+//! A subclass embeds its stored base (CPython's prefix layout over its
+//! `__base__`): `new` takes the class's own fields and starts the base as
+//! `Default` makes it, `with_base` takes the base's instance first; the
+//! class `Deref`s to its stored base and `AsRef`s to what that base holds,
+//! so `dog.name()` reaches `Animal`'s accessor. Lookups go through the class's own slots, then each
 //! base's, then the one instance dict. What needs the bases' layouts is
 //! checked by the compiler: `multiple bases have instance lay-out conflict`,
 //! `__dict__`/`__weakref__ slot disallowed: we already got one`, and, where
@@ -96,9 +109,15 @@
 //! #[slots(breed)]                  // class Dog(Animal): __slots__ = ['breed']
 //! struct Dog { breed: String }
 //!
-//! let mut dog = Dog::new(Animal::new("Buddy".into(), "Canine".into()), "Lab".into());
+//! let mut dog = Dog::with_base(Animal::new("Buddy".into(), "Canine".into()), "Lab".into());
 //! assert_eq!(dog.getattr("species")?, Value::from("Canine"));
 //! assert_eq!(dog.name()?, "Buddy");
+//!
+//! let mut pup = Dog::new("Beagle".into());          // Dog(): the base's slots unset
+//! assert_eq!(pup.breed()?, "Beagle");
+//! assert!(!pup.hasattr("name"));
+//! pup.set_name("Rex".into());                       // Animal's setter, through Deref
+//! assert_eq!(pup.name()?, "Rex");
 //! let err = dog.setattr("color", "gold".into()).unwrap_err();
 //! assert_eq!(err.to_string(), "'Dog' object has no attribute 'color'");
 //! # Ok::<(), pyslots::Error>(())
@@ -123,10 +142,10 @@
 pub use pyslots_macros::{pyclass_like, slots};
 pub use pyslots_runtime::{
     copy, deepcopy, delattr, dir, gc, getattr, getattr_ref, getsizeof, getstate, hasattr, recursion_limit,
-    set_recursion_limit, setattr, setstate, slotnames, total_sizeof, try_copy, try_deepcopy, vars, Attr, BigInt, Dict,
-    Error, ErrorKind, Instance, ItemAt, ItemMismatch, Layout, LayoutRef, Literal, Member, Mismatch, Object, Py,
-    PyBytes, PyClass, PyDict, PyList, PyObject, PyRef, PyRefMut, PyStr, PyTuple, SlotValue, Type, Value, ValueRef,
-    WeakObject, WeakRef, WeakReferenceable, WeakRefs, WeakRefsOn, DEFAULT_RECURSION_LIMIT,
+    set_recursion_limit, setattr, setstate, slotnames, total_sizeof, vars, Attr, BigInt, Dict, Error, ErrorKind,
+    Instance, ItemAt, ItemMismatch, Layout, LayoutRef, Literal, Member, Mismatch, Object, Py, PyBytes, PyClass, PyDict,
+    PyList, PyObject, PyRef, PyRefMut, PyStr, PyTuple, SlotValue, Type, Value, ValueRef, WeakObject, WeakRef,
+    WeakReferenceable, WeakRefs, WeakRefsOn, DEFAULT_RECURSION_LIMIT,
 };
 
 /// Everything a user of pyslots needs: `use pyslots::prelude::*;`.

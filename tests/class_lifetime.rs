@@ -13,6 +13,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use pyslots::prelude::*;
 use pyslots::Attr;
+use pyslots::Instance;
 use pyslots_testkit::alloc::{is_counting, live_bytes, CountingAllocator};
 
 #[global_allocator]
@@ -46,7 +47,7 @@ fn one_class(i: usize) {
     ns.insert("dims", 2);
     ns.insert("label", Value::from(format!("class number {i}")));
     let class = Type::new(&format!("Churn{i}"), &bases, ns).expect("a valid class");
-    let p = class.instantiate();
+    let p = class.instantiate().unwrap();
     p.setattr("x", Value::Float(i as f64)).expect("a slot");
     assert_eq!(p.getattr("x").expect("set"), Value::Float(i as f64));
     p.setattr("extra", Value::Int(i as i64)).expect("a dict");
@@ -97,7 +98,7 @@ fn an_owned_instance_keeps_its_class() {
     let _one = one_at_a_time();
     let before = live();
     let t = point("P", &[]);
-    let mut p = t.new_instance().expect("a run-time class");
+    let mut p = Instance::new(&t).expect("a run-time class");
     drop(t);
     assert_eq!(live(), before + 1);
     p.setattr("x", Value::Float(1.5)).unwrap();
@@ -116,7 +117,7 @@ fn a_handle_keeps_its_class() {
     let _one = one_at_a_time();
     let before = live();
     let t = point("P", &[]);
-    let p = t.instantiate();
+    let p = t.instantiate().unwrap();
     drop(t);
     assert_eq!(live(), before + 1);
     p.setattr("x", 1).unwrap();
@@ -125,7 +126,7 @@ fn a_handle_keeps_its_class() {
     assert!(p.layout().has_weakref());
     let weak = p.try_downgrade().unwrap();
     // A copy is another instance of the same class.
-    let q = pyslots::copy(&Value::Object(p.clone()));
+    let q = pyslots::copy(&Value::Object(p.clone())).unwrap();
     drop(p);
     assert_eq!(live(), before + 1, "the copy holds the class");
     assert!(weak.upgrade().is_none());
@@ -143,7 +144,7 @@ fn a_subclass_keeps_its_bases() {
     let sub = Type::new("Sub", std::slice::from_ref(&base), ns).unwrap();
     drop(base);
     assert_eq!(live(), before + 2);
-    let s = sub.instantiate();
+    let s = sub.instantiate().unwrap();
     s.setattr("x", 1).unwrap();
     s.setattr("y", 2).unwrap();
     assert_eq!((s.getattr("x").unwrap(), s.getattr("dims").unwrap()), (Value::Int(1), Value::Int(2)));
@@ -167,7 +168,7 @@ fn a_type_clone_keeps_its_class() {
     drop(t);
     assert_eq!(live(), before + 1);
     assert_eq!(u.layout().slots(), ["x"]);
-    assert_eq!(u.instantiate().getattr("dims").unwrap(), Value::Int(2));
+    assert_eq!(u.instantiate().unwrap().getattr("dims").unwrap(), Value::Int(2));
     drop(u);
     assert_eq!(live(), before);
 }
@@ -180,7 +181,7 @@ fn errors_outlive_their_class() {
     ns.insert("__slots__", Value::tuple(["x", "count"]));
     ns.insert("kind", "point");
     let t = Type::new("P", &[], ns).unwrap();
-    let p = t.instantiate();
+    let p = t.instantiate().unwrap();
     let set = p.setattr("z", 1).unwrap_err();
     let read_only = p.setattr("kind", 1).unwrap_err();
     let del = p.write().delattr("z").unwrap_err();
@@ -210,7 +211,7 @@ fn a_class_attribute_holding_objects_is_dropped_with_the_class() {
     let _one = one_at_a_time();
     let before = live();
     let inner = point("Inner", &[]);
-    let held = inner.instantiate();
+    let held = inner.instantiate().unwrap();
     let weak = held.try_downgrade().unwrap();
     let mut ns = Dict::new();
     ns.insert("default", Value::Object(held));

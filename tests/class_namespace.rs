@@ -13,13 +13,11 @@
 //!     cargo test --test class_namespace -- --nocapture
 //! ```
 
-mod common;
-
-use common::{check, check_steps, done, line, Op, Op::*, Scenario, Steps};
 use pyslots::__private::{ClassImpl, HIDDEN};
 use pyslots::prelude::*;
 use pyslots::Layout;
 use pyslots::{Literal, Member};
+use pyslots_testkit::differential::{check, check_steps, done, line, Op, Op::*, Scenario, Steps};
 use pyslots_testkit::rng::{env_or, Rng};
 
 // ---- the classes ------------------------------------------------------------

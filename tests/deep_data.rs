@@ -71,9 +71,9 @@ fn a_deep_list_is_written_compared_copied_and_dropped() {
         assert!(a == b && a.py_eq(&b));
         assert!(a != nested_list(DEEP - 1) && !a.py_eq(&nested_list(DEEP - 1)));
         assert_eq!(a.py_hash().unwrap_err().to_string(), "unhashable type: 'list'");
-        let shallow = pyslots::copy(&a);
+        let shallow = pyslots::copy(&a).unwrap();
         assert!(!Value::is(&shallow, &a) && shallow == a);
-        let deep = pyslots::try_deepcopy(&a).unwrap();
+        let deep = pyslots::deepcopy(&a).unwrap();
         assert!(!Value::is(&deep, &a) && deep == a);
         drop((a, b, shallow, deep));
     });
@@ -91,13 +91,13 @@ fn a_deep_tuple_is_built_hashed_and_written() {
         assert_eq!(a.py_hash().unwrap(), b.py_hash().unwrap());
         assert_ne!(a.py_hash().unwrap(), nested_tuple(DEEP, 8).py_hash().unwrap());
         // A tuple of numbers is its own deep copy, however deep.
-        assert!(Value::is(&pyslots::try_deepcopy(&a).unwrap(), &a));
+        assert!(Value::is(&pyslots::deepcopy(&a).unwrap(), &a));
         // One holding a list is copied.
         let mut c = Value::list([1]);
         for _ in 0..DEEP {
             c = Value::tuple([c]);
         }
-        let copied = pyslots::try_deepcopy(&c).unwrap();
+        let copied = pyslots::deepcopy(&c).unwrap();
         assert!(!Value::is(&copied, &c) && copied == c);
     });
 }
@@ -107,7 +107,7 @@ fn a_deep_dict_is_written_compared_and_copied() {
     on_small_stack(|| {
         let a = nested_dict(DEEP);
         assert_eq!(a.to_string(), expected_repr(DEEP, "{'k': ", "0", "}"));
-        let deep = pyslots::try_deepcopy(&a).unwrap();
+        let deep = pyslots::deepcopy(&a).unwrap();
         assert!(deep == a && deep.py_eq(&a));
     });
 }
@@ -182,7 +182,7 @@ fn a_million_long_chain_is_copied_collected_and_dropped_once_each() {
         assert!(v == v.clone() && v.py_eq(&v.clone()));
         assert!(v.py_hash().is_ok());
         let state = pyslots::getstate(&*head.read());
-        let copy = pyslots::try_deepcopy(&v).unwrap();
+        let copy = pyslots::deepcopy(&v).unwrap();
         assert!(!Value::is(&copy, &v));
         let mut n = 0;
         let mut at = copy.as_object().unwrap().clone();
@@ -214,7 +214,7 @@ fn a_long_chain_through_untyped_slots_and_dicts_deep_copies() {
             }
             head = Value::from(Py::new(link));
         }
-        let copy = pyslots::try_deepcopy(&head).unwrap();
+        let copy = pyslots::deepcopy(&head).unwrap();
         assert!(!Value::is(&copy, &head));
         assert_eq!(pyslots::getstate(&*copy.as_object().unwrap().read()).to_string().len(), {
             let s = pyslots::getstate(&*head.as_object().unwrap().read()).to_string();
@@ -238,12 +238,12 @@ fn past_the_limit_deep_copies_of_nested_tuples_raise_recursion_error() {
             tuples = Value::tuple([tuples]);
         }
         pyslots::set_recursion_limit(200);
-        let list_copy = pyslots::try_deepcopy(&list);
-        let chain_copy = pyslots::try_deepcopy(&chain);
-        let tuple_err = pyslots::try_deepcopy(&tuples).unwrap_err();
+        let list_copy = pyslots::deepcopy(&list);
+        let chain_copy = pyslots::deepcopy(&chain);
+        let tuple_err = pyslots::deepcopy(&tuples).unwrap_err();
         pyslots::set_recursion_limit(10);
-        let list_err = pyslots::try_deepcopy(&list).unwrap_err();
-        let chain_err = pyslots::try_deepcopy(&chain).unwrap_err();
+        let list_err = pyslots::deepcopy(&list).unwrap_err();
+        let chain_err = pyslots::deepcopy(&chain).unwrap_err();
         pyslots::set_recursion_limit(pyslots::DEFAULT_RECURSION_LIMIT);
         assert!(list_copy.unwrap() == list);
         assert!(!Value::is(&chain_copy.unwrap(), &chain));
@@ -273,7 +273,7 @@ fn deferred_deep_copies_keep_sharing_and_cycles() {
             head = n;
         }
         first.write().set_next(Some(head.clone()));
-        let copy = pyslots::try_deepcopy(&Value::from(&head)).unwrap();
+        let copy = pyslots::deepcopy(&Value::from(&head)).unwrap();
         let copy_head = copy.as_object().unwrap().clone();
         let payload = copy_head.getattr("payload").unwrap();
         assert!(!Value::is(&payload, &shared) && payload == shared);
@@ -526,7 +526,7 @@ fn deep_and_long_data_match_cpython() {
         for case in &cases {
             let v = deep_value(case);
             let w = deep_value(case);
-            let d = pyslots::try_deepcopy(&v).unwrap();
+            let d = pyslots::deepcopy(&v).unwrap();
             lines.push(v.to_string());
             lines.push(match v.py_hash() {
                 Ok(h) => format!("ok {h}"),
@@ -542,8 +542,8 @@ fn deep_and_long_data_match_cpython() {
         }
         for n in chains {
             let head = untyped_chain(n);
-            let d = pyslots::try_deepcopy(&head).unwrap();
-            let c = pyslots::copy(&head);
+            let d = pyslots::deepcopy(&head).unwrap();
+            let c = pyslots::copy(&head).unwrap();
             let next = |v: &Value| v.as_object().unwrap().getattr("next").unwrap();
             let payload_list =
                 |v: &Value| v.as_object().unwrap().getattr("payload").unwrap().as_tuple().unwrap()[1].clone();
@@ -640,7 +640,7 @@ fn a_two_thousand_class_hierarchy_matches_cpython() {
             class = Type::new(&format!("C{i}"), &[class], ns).unwrap();
             classes.push(class.clone());
         }
-        let o = class.instantiate();
+        let o = class.instantiate().unwrap();
         let show = |r: Result<Value, Error>| match r {
             Ok(v) => format!("ok {v}"),
             Err(e) => format!("{}: {e}", e.exception()),
@@ -659,8 +659,8 @@ fn a_two_thousand_class_hierarchy_matches_cpython() {
             show(o.getattr("s1")),
             show(o.getattr("zz")),
             format!("ok {}", Value::from(o.read().hasattr("s500"))),
-            show(pyslots::try_deepcopy(&Value::Object(o.clone())).and_then(|c| c.as_object().unwrap().getattr("s500"))),
-            show(pyslots::try_copy(&Value::Object(o.clone())).and_then(|c| c.as_object().unwrap().getattr("extra"))),
+            show(pyslots::deepcopy(&Value::Object(o.clone())).and_then(|c| c.as_object().unwrap().getattr("s500"))),
+            show(pyslots::copy(&Value::Object(o.clone())).and_then(|c| c.as_object().unwrap().getattr("extra"))),
         ];
         for _ in 0..2 {
             let deleted = o.write().delattr("s0");
@@ -692,7 +692,7 @@ fn states_holding_deep_data_are_read_and_restored() {
         let mut restored = PyNode::default();
         pyslots::setstate(&mut restored, state).unwrap();
         assert!(Value::is(&restored.getattr("payload").unwrap(), &deep));
-        let copied = pyslots::try_copy(&Value::from(Py::new(node))).unwrap();
+        let copied = pyslots::copy(&Value::from(Py::new(node))).unwrap();
         assert!(Value::is(&copied.as_object().unwrap().getattr("payload").unwrap(), &deep));
     });
 }

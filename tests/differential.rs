@@ -1,10 +1,8 @@
 //! pyslots against CPython 3.11, scenario by scenario: every row of the
 //! semantics table and every class shape of `#[pyclass_like]`/`#[slots]`.
 
-mod common;
-
-use common::{check, Op::*, Scenario};
 use pyslots::prelude::*;
+use pyslots_testkit::differential::{check, Op::*, Scenario};
 
 #[pyclass_like]
 struct RegularPerson {
@@ -365,7 +363,7 @@ fn show_lines_on_request() {
         return;
     }
     let all = scenarios();
-    let py = common::run_python(&all);
+    let py = pyslots_testkit::differential::run_python(&all);
     for (s, p) in all.iter().zip(py) {
         println!("## {}", s.name);
         for ((op, r), p) in s.ops.iter().zip((s.rust)(&s.ops)).zip(p) {

@@ -18,7 +18,7 @@
 //!
 //! It prints `N sequences, M operations, K mismatches`.
 
-mod common;
+use pyslots_testkit::differential;
 mod shapes;
 
 use pyslots::prelude::*;
@@ -50,7 +50,7 @@ const OTHER_NAMES: &[&str] = &[
 
 /// An operation; the fuzzer's names are `String`s (hostile ones are built at
 /// run time).
-type Op = common::Op<String>;
+type Op = differential::Op<String>;
 
 fn random_ops(rng: &mut Rng, shape: &Shape) -> Vec<Op> {
     let len = 1 + rng.below(24);
@@ -89,13 +89,16 @@ fn random_ops(rng: &mut Rng, shape: &Shape) -> Vec<Op> {
 
 /// Runs one sequence in pyslots, checking that failed writes change nothing.
 fn run_rust(shape: &Shape, ops: &[Op], partial_writes: &mut Vec<String>) -> Vec<String> {
-    common::run_rust(shape.name, &mut *(shape.make)().write(), shape.weak, ops, partial_writes)
+    differential::run_rust(shape.name, &mut *(shape.make)().write(), shape.weak, ops, partial_writes)
 }
 
 /// Runs the sequences in CPython, each on a fresh instance of its shape;
 /// returns its lines per sequence.
 fn run_python(sequences: &[(usize, Vec<Op>)], shapes: &[Shape]) -> Vec<Vec<String>> {
-    common::run_in_python(PYTHON_CLASSES, sequences.iter().map(|(s, ops)| (python_new(shapes[*s].name), &ops[..])))
+    differential::run_in_python(
+        PYTHON_CLASSES,
+        sequences.iter().map(|(s, ops)| (python_new(shapes[*s].name), &ops[..])),
+    )
 }
 
 /// The Python expression that builds a shape.
@@ -172,7 +175,7 @@ fn the_fuzzer_notices_a_difference() {
     let shapes = shapes();
     let slot = shapes.iter().position(|s| s.name == "Slot").unwrap();
     let ops = [Op::Set("zz".into(), Value::Int(1))];
-    let py = common::run_in_python(PYTHON_CLASSES, [(python_new("Reg"), &ops[..])]);
+    let py = differential::run_in_python(PYTHON_CLASSES, [(python_new("Reg"), &ops[..])]);
     let mut partial = Vec::new();
     let rs = run_rust(&shapes[slot], &ops, &mut partial);
     assert_ne!(rs, py[0]);

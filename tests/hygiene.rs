@@ -186,7 +186,7 @@ fn untyped_slots() {
 
 #[test]
 fn subclasses() {
-    let mut c = Child::new(Base::new(1), Some(2));
+    let mut c = Child::with_base(Base::new(1), Some(2));
     assert_eq!(*c.a().unwrap(), 1); // the base's accessor, through Deref
     assert_eq!(c.b().unwrap(), Some(&2));
     c.set_b(None);
@@ -199,7 +199,7 @@ fn subclasses() {
     assert_eq!(dir(&c), ["__slots__", "a", "b"]);
 
     // Base is the stored base (Plain adds no slots): `new` takes it alone.
-    let mut m = Multi::new(Base::new(1), 3);
+    let mut m = Multi::with_base(Base::new(1), 3);
     setattr(&mut m, "tag", true).unwrap();
     assert_eq!(*m.c().unwrap(), 3);
     m.set_c(4);
@@ -210,7 +210,7 @@ fn subclasses() {
     assert!(hasattr(&m, "anything"));
     let _ = Py::downgrade(&Py::new(m));
 
-    let mut rc = RegularChild::new(Child::new(Base::new(1), None), "n".to_owned());
+    let mut rc = RegularChild::with_base(Child::with_base(Base::new(1), None), "n".to_owned());
     setattr(&mut rc, "b", 9).unwrap();
     setattr(&mut rc, "new_name", 1.0).unwrap();
     assert_eq!(vars(&rc).unwrap().to_string(), "{'note': 'n', 'new_name': 1.0}");
@@ -238,7 +238,7 @@ mod names_that_could_collide {
 
     #[test]
     fn fields_named_like_generated_locals() {
-        let s = Sub::new(Animal::new(1), 2, 3, 4, 5);
+        let s = Sub::with_base(Animal::new(1), 2, 3, 4, 5);
         assert_eq!(pyslots::vars(&s).unwrap().to_string(), "{'a': 1, 'this': 2, 'd': 3, 'animal': 4, 'base0': 5}");
     }
 }
@@ -278,7 +278,7 @@ mod shadowed_primitives {
         let mut s = Slotted::new(1.5, 2);
         s.setattr("tag", pyslots::Value::from(3)).unwrap();
         assert!(s.hasattr("tag"));
-        let c = Child::new(Regular::new(1), 2.5);
+        let c = Child::with_base(Regular::new(1), 2.5);
         assert_eq!(c.getattr("a").unwrap(), pyslots::Value::Int(1));
     }
 }
@@ -342,7 +342,7 @@ mod lowercase_items_in_scope {
         assert!(s.hasattr("tag"));
         s.delattr("tag").unwrap();
         assert_eq!(format!("{s:?}"), "Slotted { a: 2.5, b: 2, tag: <unset>, __dict__: {} }");
-        let mut both = Both::new(Child::new(Regular::new(1), 2.5), 4);
+        let mut both = Both::with_base(Child::with_base(Regular::new(1), 2.5), 4);
         both.setattr("s", pyslots::Value::from("x")).unwrap();
         both.setattr("c", pyslots::Value::from(1.0)).unwrap();
         both.delattr("a").unwrap();

@@ -1,11 +1,9 @@
 //! Inheritance against CPython 3.11: the tutorial's cases, chains of three,
 //! and multiple bases whose layouts CPython accepts.
 
-mod common;
-
-use common::{check, Op::*, Scenario};
 use pyslots::prelude::*;
 use pyslots::{Attr, Layout};
+use pyslots_testkit::differential::{check, Op::*, Scenario};
 
 // Case 1: parent has slots, child adds more.
 #[pyclass_like]
@@ -311,7 +309,7 @@ fn scenarios() -> Vec<Scenario> {
             "parent has slots, child adds more",
             DOG,
             "Dog('Buddy', 'Golden Retriever')",
-            || Dog::new(Animal::new("Buddy".into(), "Canine".into()), "Golden Retriever".into()),
+            || Dog::with_base(Animal::new("Buddy".into(), "Canine".into()), "Golden Retriever".into()),
             vec![
                 Get("name"),
                 Get("species"),
@@ -333,7 +331,7 @@ fn scenarios() -> Vec<Scenario> {
             "parent is regular, child has slots",
             SLOTTED_DOG,
             "SlottedDog('Max', 'Labrador')",
-            || SlottedDog::new(RegularAnimal::new("Max".into()), "Labrador".into()),
+            || SlottedDog::with_base(RegularAnimal::new("Max".into()), "Labrador".into()),
             vec![
                 Get("name"),
                 Get("breed"),
@@ -351,7 +349,7 @@ fn scenarios() -> Vec<Scenario> {
             "child without slots gets __dict__ and __weakref__",
             PET,
             "Pet('Tom', 'Feline', 'Ann')",
-            || Pet::new(Animal::new("Tom".into(), "Feline".into()), "Ann".into()),
+            || Pet::with_base(Animal::new("Tom".into(), "Feline".into()), "Ann".into()),
             vec![
                 Get("name"),
                 Get("owner"),
@@ -417,7 +415,7 @@ fn scenarios() -> Vec<Scenario> {
             "two regular bases share one dict",
             TWO_REGULAR,
             "NamedAged('Alice', 'Paris')",
-            || NamedAged::new(Named::new("Alice".into()), "Paris".into()),
+            || NamedAged::with_base(Named::new("Alice".into()), "Paris".into()),
             vec![Vars, Set("age", v(30)), Get("name"), Get("age"), Get("city"), Set("x", v(1)), Vars, Dir, Weakref],
         ),
         Scenario::new(
@@ -438,7 +436,7 @@ fn scenarios() -> Vec<Scenario> {
             "a diamond stores its shared base once",
             DIAMOND,
             "Bottom(1, 4)",
-            || Bottom::new(Left::new(Top::new(1)), 4),
+            || Bottom::with_base(Left::with_base(Top::new(1)), 4),
             vec![
                 Get("a"),
                 Get("d"),
@@ -459,7 +457,7 @@ fn scenarios() -> Vec<Scenario> {
             "the stored base is the second",
             STORED_SECOND,
             "Under(3, 'deep')",
-            || Under::new(Deep::new(Top::new(3), "deep".into())),
+            || Under::with_base(Deep::with_base(Top::new(3), "deep".into())),
             vec![Get("a"), Get("deep"), Set("deep", v("d2")), Get("deep"), Set("u", v(1)), Dir, Get("__slots__")],
         ),
         Scenario::new(
@@ -486,7 +484,7 @@ fn inheritance_matches_cpython() {
 
 #[test]
 fn the_child_reaches_the_base_typed_api() {
-    let mut dog = Dog::new(Animal::new("Buddy".into(), "Canine".into()), "Golden Retriever".into());
+    let mut dog = Dog::with_base(Animal::new("Buddy".into(), "Canine".into()), "Golden Retriever".into());
     assert_eq!(dog.name().unwrap(), "Buddy"); // through Deref
     assert_eq!(dog.breed().unwrap(), "Golden Retriever");
     dog.set_name("Rex".into()); // through DerefMut
@@ -520,7 +518,7 @@ fn subclass_without_slots_shares_a_regular_base_dict() {
     struct Puppy {
         toy: String,
     }
-    let p = Puppy::new(RegularAnimal::new("Bit".into()), "ball".into());
+    let p = Puppy::with_base(RegularAnimal::new("Bit".into()), "ball".into());
     assert_eq!(vars(&p).unwrap().to_string(), "{'name': 'Bit', 'toy': 'ball'}");
     // No second dict: the base's is the instance dict.
     assert_eq!(std::mem::size_of::<Puppy>(), std::mem::size_of::<RegularAnimal>());
@@ -544,7 +542,7 @@ fn downgrade_compiles_where_weak_references_are_supported() {
 
 #[test]
 fn a_diamond_has_one_copy_of_its_shared_base() {
-    let mut b = Bottom::new(Left::new(Top::new(1)), 4);
+    let mut b = Bottom::with_base(Left::with_base(Top::new(1)), 4);
     // By name, then through every typed path.
     b.setattr("a", 7.into()).unwrap();
     assert_eq!(*b.a().unwrap(), 7); // Deref: Bottom -> Left -> Top
@@ -586,7 +584,7 @@ fn a_diamond_has_one_copy_of_its_shared_base() {
 
 #[test]
 fn the_stored_base_may_be_a_later_one() {
-    let mut u = Under::new(Deep::new(Top::new(3), "x".into()));
+    let mut u = Under::with_base(Deep::with_base(Top::new(3), "x".into()));
     assert_eq!(u.deep().unwrap(), "x"); // Deref to Deep, the stored base
     let top: &Top = u.as_ref();
     assert_eq!(*top.a().unwrap(), 3);
@@ -599,7 +597,7 @@ fn the_stored_base_may_be_a_later_one() {
     assert_eq!(std::mem::size_of::<Under>(), std::mem::size_of::<Deep>());
     // A regular mixin first: the slotted base is stored, the dict is the
     // class's own.
-    let mut m = Mixed::new(Deep::new(Top::new(1), "d".into()));
+    let mut m = Mixed::with_base(Deep::with_base(Top::new(1), "d".into()));
     m.setattr("tag", "t".into()).unwrap();
     assert_eq!(m.deep().unwrap(), "d");
     assert_eq!(vars(&m).unwrap().to_string(), "{'tag': 't'}");

@@ -4,7 +4,6 @@
 //! `cargo test --features serde --test serde`.
 #![cfg(feature = "serde")]
 
-mod common;
 mod shapes;
 
 use pyslots::prelude::*;
@@ -61,7 +60,7 @@ fn a_class_is_a_map_of_its_set_slots_then_its_dict() -> Result<(), Error> {
     t.setattr("extra", Value::list([1, 2]))?;
     assert_eq!(json(&t), r#"{"name":"a","extra":[1,2]}"#);
     assert_eq!(json(&Settings::new("localhost".into(), 8080)), r#"{"host":"localhost","port":8080}"#);
-    let q = Point3::new(Point::new(1.0, 2.0), 3.0);
+    let q = Point3::with_base(Point::new(1.0, 2.0), 3.0);
     assert_eq!(json(&q), r#"{"z":3.0,"x":1.0,"y":2.0}"#, "copyreg._slotnames order: the class's, then its bases'");
     Ok(())
 }
@@ -198,7 +197,7 @@ fn a_class_made_at_run_time_round_trips_through_its_type() {
     let mut ns = Dict::new();
     ns.insert("__slots__", Value::tuple(["x", "tags", "__dict__"]));
     let class = Type::new("Tagged", &[], ns).unwrap();
-    let obj = class.instantiate();
+    let obj = class.instantiate().unwrap();
     obj.setattr("x", 1.5).unwrap();
     obj.setattr("tags", Value::list(["a", "b"])).unwrap();
     obj.setattr("extra", Value::None).unwrap();

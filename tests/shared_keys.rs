@@ -14,11 +14,9 @@
 //!     cargo test --release --test shared_keys -- --nocapture
 //! ```
 
-mod common;
-
-use common::{done, line};
 use pyslots::prelude::*;
 use pyslots::{total_sizeof, Instance};
+use pyslots_testkit::differential::{done, line};
 use pyslots_testkit::oracle::{py_str, run_groups, PRELUDE};
 use pyslots_testkit::rng::{env_or, Rng};
 
@@ -107,7 +105,7 @@ fn run_rust(s: &Scenario) -> Vec<String> {
     for step in &s.steps {
         let l = match step {
             Step::New => {
-                objs.push(class.new_instance().expect("a run-time class"));
+                objs.push(Instance::new(&class).expect("a run-time class"));
                 continue;
             }
             Step::Set(i, n, v) => done(objs[*i].setattr(n, Value::Int(*v))),
@@ -201,7 +199,7 @@ fn a_settled_class_keeps_instances_compact_through_the_scenarios() {
     let class = Type::new("K", &[], Dict::new()).expect("a valid class");
     let sizes: Vec<usize> = (0..64)
         .map(|i| {
-            let mut o = class.new_instance().expect("a run-time class");
+            let mut o = Instance::new(&class).expect("a run-time class");
             o.setattr("a", Value::Int(i)).expect("a dict");
             o.setattr("b", Value::Int(-i)).expect("a dict");
             total_sizeof(&o)

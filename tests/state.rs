@@ -19,7 +19,6 @@
 //!
 //! It prints `N cases, K mismatches`.
 
-mod common;
 mod shapes;
 
 use std::fmt::Write as _;
@@ -298,17 +297,17 @@ fn run_rust(case: &Case, shapes: &[Shape], partial: &mut Vec<String>) -> Vec<Str
     let root = Value::Object(g.objs[0].clone());
     let all = g.all();
     for v in [&root, &all] {
-        lines.push(Show::line(&Value::list([v.clone(), pyslots::copy(v)])));
+        lines.push(Show::line(&Value::list([v.clone(), pyslots::copy(v).unwrap()])));
     }
     for v in [&root, &all] {
-        lines.push(Show::line(&Value::list([v.clone(), pyslots::deepcopy(v)])));
+        lines.push(Show::line(&Value::list([v.clone(), pyslots::deepcopy(v).unwrap()])));
     }
     for (target, state) in &case.restores {
         let state = match state {
             State::Of(i) => pyslots::getstate(&*g.objs[*i].read()),
             State::Junk(v) => v.clone(),
         };
-        let y = match pyslots::copy(&Value::Object(g.objs[*target].clone())) {
+        let y = match pyslots::copy(&Value::Object(g.objs[*target].clone())).unwrap() {
             Value::Object(y) => y,
             _ => unreachable!("a copy of an object is an object"),
         };

@@ -22,7 +22,7 @@
 //!
 //! Then random steps run on fresh instances of the classes made, each a
 //! `PyObject` or an owned `Instance`: the shared harness's operations
-//! (`common::Op`, as `fuzz_differential` runs them: getattr, setattr with
+//! (`differential::Op`, as `fuzz_differential` runs them: getattr, setattr with
 //! values of every kind, delattr, hasattr, `dir`, `vars`, on slots, class
 //! attributes, dict entries, `__dict__`, `__slots__`, `__weakref__` and
 //! missing names, and a weak reference to a fresh instance), plus reads,
@@ -67,7 +67,7 @@
 //!   refuses them, `class_attrs_not_special`) and finds its descriptors
 //!   first.
 
-mod common;
+use pyslots_testkit::differential;
 mod shapes;
 
 use std::fmt::Write as _;
@@ -78,7 +78,7 @@ use pyslots_testkit::oracle::py_str;
 use pyslots_testkit::rng::{env_or, Rng};
 use shapes::{random_int, random_str, random_value, shapes, types, DBottom, DLeft, DRight, DTop, Kind, PYTHON_CLASSES};
 
-type Op = common::Op<String>;
+type Op = differential::Op<String>;
 
 // ---- what hierarchies are made of --------------------------------------------
 
@@ -223,7 +223,7 @@ struct ClassSpec {
 #[derive(Clone, Debug)]
 struct Run {
     class: usize,
-    /// An owned `Instance` (`Type::new_instance`), not a `PyObject`.
+    /// An owned `Instance` (`Instance::new`), not a `PyObject`.
     owned: bool,
     steps: Vec<Step>,
 }
@@ -231,7 +231,7 @@ struct Run {
 /// One step on an instance, one line in each world.
 #[derive(Clone, Debug)]
 enum Step {
-    /// An operation of the shared harness (`common::Op`).
+    /// An operation of the shared harness (`differential::Op`).
     Op(Op),
     /// Through the member descriptor `getattr(C, name)` of the class of
     /// description `class` (of the instance's class or another): a slot
@@ -632,14 +632,14 @@ fn run_rust(made: &Made, partial_writes: &mut Vec<String>) -> Vec<String> {
     for run in &made.hierarchy.runs {
         let t = made.types[run.class].clone().expect("runs are on made classes");
         let weak = || {
-            let strong = t.instantiate();
+            let strong = t.instantiate().unwrap();
             let weak = strong.try_downgrade()?;
             drop(strong);
             assert!(weak.upgrade().is_none(), "the only strong handle is gone");
             Ok(())
         };
-        let mut owned = run.owned.then(|| t.new_instance().expect("a class made at run time"));
-        let shared = t.instantiate();
+        let mut owned = run.owned.then(|| Instance::new(&t).expect("a class made at run time"));
+        let shared = t.instantiate().unwrap();
         for step in &run.steps {
             if let Step::Copy(deep) = step {
                 lines.push(esc(&copy_line(&shared, *deep)));
@@ -655,7 +655,7 @@ fn run_rust(made: &Made, partial_writes: &mut Vec<String>) -> Vec<String> {
             };
             let line = match step {
                 Step::Op(op) => {
-                    common::run_rust(t.name(), obj, weak, std::slice::from_ref(op), partial_writes).remove(0)
+                    differential::run_rust(t.name(), obj, weak, std::slice::from_ref(op), partial_writes).remove(0)
                 }
                 Step::Member(class, name, access) => {
                     let class = made.types[*class].clone().expect("members of made classes");
@@ -729,7 +729,7 @@ fn typed_check(class: &Type, obj: &mut Instance, problems: &mut Vec<String>) {
 /// `copy.copy(obj)` or `copy.deepcopy(obj)`, then the copy's state.
 fn copy_line(obj: &PyObject, deep: bool) -> String {
     let original = Value::from(obj.clone());
-    let copied = if deep { pyslots::try_deepcopy(&original) } else { pyslots::try_copy(&original) };
+    let copied = if deep { pyslots::deepcopy(&original) } else { pyslots::copy(&original) };
     match copied {
         Ok(Value::Object(copy)) => format!("ok {}", pyslots::getstate(&*copy.read())),
         Ok(other) => panic!("a copy of an object is an object, not {other}"),
@@ -750,14 +750,14 @@ fn member_line(
     };
     let before = format!("{obj:?}");
     let result = match access {
-        Access::Get => return common::line(member.get_dyn(obj)),
+        Access::Get => return differential::line(member.get_dyn(obj)),
         Access::Set(v) => member.set_dyn(obj, v.clone()),
         Access::Del => member.delete_dyn(obj),
     };
     if result.is_err() && format!("{obj:?}") != before {
         partial_writes.push(format!("{member} {access:?} failed but changed\n  {before}\n  {obj:?}"));
     }
-    common::done(result)
+    differential::done(result)
 }
 
 // ---- CPython ------------------------------------------------------------------------
@@ -864,9 +864,9 @@ fn python_base(base: Base) -> String {
 }
 
 /// A step as the tuple `_step` takes.
-fn python_step(step: &Step, names: &mut common::Names) -> String {
+fn python_step(step: &Step, names: &mut differential::Names) -> String {
     match step {
-        Step::Op(op) => format!("('op', {})", common::python_op(op, names)),
+        Step::Op(op) => format!("('op', {})", differential::python_op(op, names)),
         Step::Member(class, name, access) => {
             let name = names.of(name);
             match access {
@@ -881,7 +881,7 @@ fn python_step(step: &Step, names: &mut common::Names) -> String {
 }
 
 /// The `_hierarchy(...)` call of a hierarchy.
-fn python_call(h: &Hierarchy, names: &mut common::Names) -> String {
+fn python_call(h: &Hierarchy, names: &mut differential::Names) -> String {
     let classes: Vec<String> = h
         .classes
         .iter()
@@ -914,7 +914,7 @@ fn python_call(h: &Hierarchy, names: &mut common::Names) -> String {
 /// hierarchy.
 fn run_python(hierarchies: &[&Hierarchy]) -> Vec<Vec<String>> {
     let definitions = format!("{PYTHON_CLASSES}\n{TYPE_RUNNER}");
-    common::run_script(&definitions, |names| {
+    differential::run_script(&definitions, |names| {
         let mut calls = String::new();
         for h in hierarchies {
             writeln!(calls, "{}", python_call(h, names)).unwrap();

@@ -14,14 +14,12 @@
 //!
 //! It prints `N values, K mismatches`.
 
-mod common;
-
 use std::fmt::Write as _;
 
-use common::{done, line, Steps};
 use pyslots::prelude::*;
 use pyslots::BigInt;
 use pyslots::{PyDict, PyList, PyTuple};
+use pyslots_testkit::differential::{self, done, line, Steps};
 use pyslots_testkit::oracle::{self, py_str, PRELUDE};
 use pyslots_testkit::rng::{env_or, Rng};
 
@@ -820,7 +818,7 @@ const SLOTS_AND_DICT: &[&str] = &[
 ];
 
 fn subclass_dict() -> Result<Vec<String>, Error> {
-    let mut c = Sub::new(Holder::new());
+    let mut c = Sub::new();
     let mut out = Vec::new();
     out.push(done(setattr(&mut c, "items", Value::list(Vec::<Value>::new()))));
     let items = getattr(&c, "items")?;
@@ -869,5 +867,5 @@ fn aliasing_matches_cpython() {
         Steps { name: "slots with __dict__", python: SLOTS_AND_DICT, rust: slots_and_dict },
         Steps { name: "a subclass's dict", python: SUBCLASS_DICT, rust: subclass_dict },
     ];
-    common::check_steps(ALIAS_CLASSES, &scenarios);
+    differential::check_steps(ALIAS_CLASSES, &scenarios);
 }

@@ -397,7 +397,7 @@ fn register_other(r: &mut impl Runner) {
     // collection would run in the middle of every one.
     let g = graph();
     pyslots::gc::disable();
-    r.run("pyslots/deepcopy/graph1000", || cut_cycles(&pyslots::deepcopy(black_box(&g))));
+    r.run("pyslots/deepcopy/graph1000", || cut_cycles(&pyslots::deepcopy(black_box(&g)).unwrap()));
     pyslots::gc::enable();
 }
 
@@ -408,7 +408,7 @@ pub fn runtime8() -> Instance {
     let mut ns = Dict::new();
     ns.insert("__slots__", Value::tuple(NAMES8));
     let class = Type::new("Runtime8", &[], ns).expect("a valid class");
-    let mut obj = class.new_instance().expect("a run-time class");
+    let mut obj = Instance::new(&class).expect("a run-time class");
     let h = handwritten8();
     for name in NAMES8 {
         obj.setattr(name, h.get(name).expect("every name is a field")).expect("every name is a slot");
@@ -423,7 +423,7 @@ pub fn runtime_regular8() -> Instance {
     let class = Type::new("RuntimeRegular8", &[], Dict::new()).expect("a valid class");
     let h = handwritten8();
     let make = || {
-        let mut obj = class.new_instance().expect("a run-time class");
+        let mut obj = Instance::new(&class).expect("a run-time class");
         for name in NAMES8 {
             obj.setattr(name, h.get(name).expect("every name is a field")).expect("a dict takes any name");
         }

@@ -146,12 +146,12 @@ fn fresh(kind: u8, default: bool) -> Box<dyn Handle> {
         2 => make!(WithDict, WithDict::new(3)),
         3 => make!(WithWeak, WithWeak::new(Value::None, PyStr::new("s"))),
         4 => make!(Regular, Regular::new("Bob".into(), 30)),
-        5 => make!(Sub, Sub::new(Typed::new(0.0, String::new(), false, Some(1), 0, None), -1)),
-        6 => make!(RegularSub, RegularSub::new(WithDict::new(5), 0.25)),
-        7 => make!(Multi, Multi::new(Untyped::new(), Regular::new("C".into(), 2), Some("m".into()))),
+        5 => make!(Sub, Sub::with_base(Typed::new(0.0, String::new(), false, Some(1), 0, None), -1)),
+        6 => make!(RegularSub, RegularSub::with_base(WithDict::new(5), 0.25)),
+        7 => make!(Multi, Multi::new(Some("m".into()))),
         8 => make!(Mangled, Mangled::new()),
         9 => make!(Misc, Misc::new(0.5, leaf(2).into_object())),
-        10 => make!(TwoDicts, TwoDicts::new(Regular::new("D".into(), 4), RegularSub::new(WithDict::new(6), 1.0))),
+        10 => make!(TwoDicts, TwoDicts::with_base(RegularSub::with_base(WithDict::new(6), 1.0))),
         _ => make!(Empty, Empty::new()),
     }
 }

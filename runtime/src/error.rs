@@ -63,7 +63,7 @@ impl ErrorKind {
 /// let e = Error::no_attribute("Point", "z");
 /// assert_eq!(e.exception(), "AttributeError");
 /// assert_eq!(e.to_string(), "'Point' object has no attribute 'z'");
-/// assert_eq!(e.name(), Some("z"));
+/// assert_eq!(e.attribute_name(), Some("z"));
 /// ```
 ///
 /// The alternate form, `{:#}`, is the whole line CPython 3.11's traceback
@@ -229,8 +229,20 @@ impl Error {
     }
 
     /// For an `AttributeError` about one attribute, its name (Python's
-    /// `AttributeError.name`).
-    pub fn name(&self) -> Option<&str> {
+    /// `AttributeError.name`); the exception's own name is
+    /// [`exception`](Error::exception).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x)]
+    /// struct P { x: i64 }
+    ///
+    /// let e = P::new(1).getattr("y").unwrap_err();
+    /// assert_eq!((e.exception(), e.attribute_name()), ("AttributeError", Some("y")));
+    /// ```
+    pub fn attribute_name(&self) -> Option<&str> {
         match &self.0.message {
             Message::NoAttribute { name, .. }
             | Message::NoAttributeOf { name, .. }

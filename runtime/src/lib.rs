@@ -28,7 +28,7 @@ pub use objects::layout::{Layout, Literal};
 pub use objects::layout_ref::LayoutRef;
 pub use objects::member::Member;
 pub use objects::object::{Object, PyClass, WeakReferenceable, WeakRefs, WeakRefsOn};
-pub use state::copy::{copy, deepcopy, try_copy, try_deepcopy};
+pub use state::copy::{copy, deepcopy};
 pub use state::getstate::{getstate, setstate, slotnames};
 pub use state::recursion::{recursion_limit, set_recursion_limit, DEFAULT_LIMIT as DEFAULT_RECURSION_LIMIT};
 pub use storage::slot::{ItemAt, ItemMismatch, Mismatch, SlotValue};
@@ -47,6 +47,7 @@ pub use values::value_ref::ValueRef;
 /// nothing else does: PyO3's `impl_`. Not a public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::handles::borrow::testing as borrow_testing;
     pub use crate::handles::gc::Visit;
     pub use crate::objects::class::*;
     pub use crate::objects::layout::{
@@ -55,6 +56,7 @@ pub mod __private {
     };
     #[cfg(feature = "serde")]
     pub use crate::state::serde_impl::{deserialize_object, serialize_object};
+    pub use crate::storage::instance_dict::{LearnedKeys, LearnedValues, LEARNED_KEYS_MAX};
     pub use crate::storage::slot::{range_type_name, SetFlags};
     pub use crate::{Error, Layout, Literal, PyClass, SlotValue, Value, WeakRefs};
     #[cfg(feature = "serde")]

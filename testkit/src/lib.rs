@@ -8,10 +8,15 @@
 //!   result protocol the differential tests read back;
 //! - [`alloc`]: a counting global allocator (allocations and live bytes, per
 //!   thread), for tests that something allocates nothing and for measuring
-//!   the bytes a value owns.
+//!   the bytes a value owns;
+//! - `differential` (feature `differential`): the differential harness, the
+//!   same operations run on an object in pyslots and in CPython, one line
+//!   each, compared.
 //!
-//! It depends on nothing, pyslots included, so that any crate of the
-//! workspace can use it as a dev-dependency. It is never published.
+//! Without its feature it depends on nothing, pyslots included, so that any
+//! crate of the workspace can use it as a dev-dependency (the macro backend
+//! does, without pyslots); the feature adds pyslots, for the facade's tests.
+//! It is never published.
 
 // Unsafe code only where a global allocator needs it: the `alloc` module.
 #![deny(unsafe_code)]
@@ -19,5 +24,7 @@
 
 #[allow(unsafe_code)]
 pub mod alloc;
+#[cfg(feature = "differential")]
+pub mod differential;
 pub mod oracle;
 pub mod rng;

@@ -10,7 +10,7 @@ use pyslots::prelude::*;
 use pyslots::BigInt;
 use pyslots_testkit::rng::Rng;
 
-use crate::common::weak_of;
+use pyslots_testkit::differential::weak_of;
 
 // ---- the shapes -----------------------------------------------------------
 
@@ -249,19 +249,19 @@ pub fn shapes() -> Vec<Shape> {
         Shape { name: "Empty", make: || Py::new(Empty::new()).into_object(), weak: weak_of::<Empty>, names: &[] },
         Shape {
             name: "Child",
-            make: || Py::new(Child::new(Slot::new(2.5, "t".into()))).into_object(),
+            make: || Py::new(Child::with_base(Slot::new(2.5, "t".into()))).into_object(),
             weak: weak_of::<Child>,
             names: &[("x", Some(F64)), ("s", Some(Str)), ("u", None), ("v", None), ("w", None)],
         },
         Shape {
             name: "RegChild",
-            make: || Py::new(RegChild::new(Reg::new(1, "b".into()), 3)).into_object(),
+            make: || Py::new(RegChild::with_base(Reg::new(1, "b".into()), 3)).into_object(),
             weak: weak_of::<RegChild>,
             names: &[("a", None), ("b", None), ("c", None)],
         },
         Shape {
             name: "SlotOnReg",
-            make: || Py::new(SlotOnReg::new(Reg::new(1, "b".into()), 0.5)).into_object(),
+            make: || Py::new(SlotOnReg::with_base(Reg::new(1, "b".into()), 0.5)).into_object(),
             weak: weak_of::<SlotOnReg>,
             names: &[("a", None), ("b", None), ("y", Some(F64))],
         },
@@ -285,7 +285,7 @@ pub fn shapes() -> Vec<Shape> {
         },
         Shape {
             name: "DBottom",
-            make: || Py::new(DBottom::new(DLeft::new(DTop::new(4)), 5)).into_object(),
+            make: || Py::new(DBottom::with_base(DLeft::with_base(DTop::new(4)), 5)).into_object(),
             weak: weak_of::<DBottom>,
             names: &[("a", Some(Int)), ("t", None), ("d", Some(Int))],
         },

@@ -21,7 +21,7 @@ struct Right;
 struct Bottom;
 
 fn main() {
-    let b = Bottom::new(Left::new(Top::new(1)));
+    let b = Bottom::with_base(Left::with_base(Top::new(1)));
     let _top: &Top = b.as_ref();
     let _left: &Left = b.as_ref();
     let _right: &Right = b.as_ref();

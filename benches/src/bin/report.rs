@@ -29,7 +29,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use pyslots::prelude::*;
-use pyslots::{getsizeof, total_sizeof};
+use pyslots::{getsizeof, total_sizeof, Instance};
 use pyslots_bench::{register_all, RegularPerson, RegularPoint, Runner, SlottedPerson, SlottedPoint};
 use pyslots_testkit::alloc::{live_bytes_of, CountingAllocator};
 use pyslots_testkit::oracle;
@@ -187,7 +187,7 @@ fn measure_memory(n: usize) -> [PerInstance; 6] {
     // The class learns its instances' keys from the first one; what it
     // keeps for that (the names, the key table) is the class's, not an
     // instance's, and would otherwise be counted in the allocator's figure.
-    let mut first = regular.new_instance().expect("a run-time class");
+    let mut first = Instance::new(&regular).expect("a run-time class");
     first.setattr("x", Value::Float(0.0)).expect("a dict takes any name");
     first.setattr("y", Value::Float(0.0)).expect("a dict takes any name");
     [
@@ -196,13 +196,13 @@ fn measure_memory(n: usize) -> [PerInstance; 6] {
         measure(n, |i| SlottedPerson::new(format!("Person{i}"), i as u32)),
         measure(n, |i| RegularPerson::new(format!("Person{i}"), i as u32)),
         measure(n, |i| {
-            let mut p = point.new_instance().expect("a run-time class");
+            let mut p = Instance::new(&point).expect("a run-time class");
             p.setattr("x", Value::Float(i as f64)).expect("x is a slot");
             p.setattr("y", Value::Float((i * 2) as f64)).expect("y is a slot");
             p
         }),
         measure(n, |i| {
-            let mut p = regular.new_instance().expect("a run-time class");
+            let mut p = Instance::new(&regular).expect("a run-time class");
             p.setattr("x", Value::Float(i as f64)).expect("a dict takes any name");
             p.setattr("y", Value::Float((i * 2) as f64)).expect("a dict takes any name");
             p
@@ -477,7 +477,7 @@ fn handle_memory() {
     pyslots::gc::disable();
     let (handles, bytes): (Vec<Py<SlottedPoint>>, isize) =
         live_bytes_of(|| (0..n).map(|i| Py::new(SlottedPoint::new(i as f64, 1.0))).collect());
-    let total = handles.iter().map(Py::total_sizeof).sum::<usize>() as f64 / n as f64;
+    let total = handles.iter().map(|h| h.total_sizeof().expect("not borrowed")).sum::<usize>() as f64 / n as f64;
     // The Vec of handles is not part of the objects.
     let per_object = (bytes as f64 - (n * std::mem::size_of::<Py<SlottedPoint>>()) as f64) / n as f64;
     drop(handles);

@@ -33,6 +33,7 @@ use crate::plan::{Plan, SlotKind, SlotPlan, Storage as PlannedStorage};
 /// same name would shadow them, so it is left out.
 const RESERVED: &[&str] = &[
     "new",
+    "with_base",
     "default",
     "type_name",
     "getattr",
@@ -251,6 +252,7 @@ impl<'a> ClassBuilder<'a> {
                 (k.clone(), quote!(#id))
             })
             .collect();
+        s.accessors = self.regular_accessors(keys);
         s.new_doc = if keys.is_empty() {
             "A new instance, its dict holding what the bases set.".to_owned()
         } else {
@@ -387,38 +389,84 @@ impl<'a> ClassBuilder<'a> {
         }
     }
 
-    /// `new`, the typed accessors, and the slot index.
+    /// `new`, `with_base` (for a class with bases), the typed accessors,
+    /// and the slot index.
     fn inherent_impl(&self) -> TokenStream {
         let Class { vis, ident, fields, .. } = self.class;
-        let s = &self.storage;
+        let (pv, s) = (&self.pv, &self.storage);
         let (init, after, doc) = (&s.init_new, &s.after_new, &s.new_doc);
-        let params = fields.iter().map(|f| {
-            let (name, ty) = (&f.ident, &f.ty);
-            quote!(#name: #ty)
-        });
-        let (base_param, base_init) = match &self.stored {
-            Some(StoredBase { ty, param, .. }) => (Some(quote!(#param: #ty,)), Some(quote!(__pyslots_base: #param,))),
-            None => (None, None),
-        };
-        let construct = quote!(Self { #base_init #(#init,)* });
-        let body = if after.is_empty() {
-            construct
-        } else {
-            quote! {
-                let mut __pyslots_this = #construct;
-                #after
-                __pyslots_this
+        let params: Vec<TokenStream> = fields
+            .iter()
+            .map(|f| {
+                let (name, ty) = (&f.ident, &f.ty);
+                quote!(#name: #ty)
+            })
+            .collect();
+        let body = |base_init: Option<TokenStream>| {
+            let construct = quote!(Self { #base_init #(#init,)* });
+            if after.is_empty() {
+                construct
+            } else {
+                quote! {
+                    let mut __pyslots_this = #construct;
+                    #after
+                    __pyslots_this
+                }
             }
         };
         let accessors = &s.accessors;
+        let (new, with_base) = match &self.stored {
+            Some(StoredBase { ty, param, .. }) => {
+                let new_body = body(Some(quote!(__pyslots_base: #pv::Default::default(),)));
+                let with_body = body(Some(quote!(__pyslots_base: #param,)));
+                let new_doc = format!(
+                    "{doc} This class's own fields only: the bases start as `Default` makes them (every \
+                     slot unset, as `object.__new__` leaves what `__init__` does not set); `with_base` \
+                     takes the stored base's instance."
+                );
+                let with_doc = format!(
+                    "{doc} The stored base's instance first (`{param}`; with several bases, the one CPython \
+                     lays the instance out over, `Layout::best_base`), then this class's own fields; `new` \
+                     starts the base as `Default` makes it."
+                );
+                (
+                    quote! {
+                        #[doc = #new_doc]
+                        #[inline]
+                        #[allow(clippy::too_many_arguments)]
+                        #vis fn new(#(#params),*) -> Self {
+                            #new_body
+                        }
+                    },
+                    quote! {
+                        #[doc = #with_doc]
+                        #[inline]
+                        #[allow(clippy::too_many_arguments)]
+                        #vis fn with_base(#param: #ty, #(#params),*) -> Self {
+                            #with_body
+                        }
+                    },
+                )
+            }
+            None => {
+                let new_body = body(None);
+                (
+                    quote! {
+                        #[doc = #doc]
+                        #[inline]
+                        #[allow(clippy::too_many_arguments)]
+                        #vis fn new(#(#params),*) -> Self {
+                            #new_body
+                        }
+                    },
+                    TokenStream::new(),
+                )
+            }
+        };
         quote! {
             impl #ident {
-                #[doc = #doc]
-                #[inline]
-                #[allow(clippy::too_many_arguments)]
-                #vis fn new(#base_param #(#params),*) -> Self {
-                    #body
-                }
+                #new
+                #with_base
                 #accessors
             }
         }
@@ -885,6 +933,65 @@ impl<'a> ClassBuilder<'a> {
             });
         }
         out
+    }
+
+    /// `x(&self) -> Result<T, Error>` and `set_x(&mut self, T)` for each
+    /// field of a regular class (its dict entry, converted as a typed slot
+    /// of `T` converts a value), with the clash rules of [`Self::accessors`].
+    /// Each carries its type's bound under a `for<'_>` binder, so a field
+    /// whose type is no `SlotValue` still compiles (as before accessors
+    /// existed) and only a call of its getter is the error; and a type
+    /// without `Value: From<T>` is `new`'s one error, not three.
+    fn regular_accessors(&self, keys: &[String]) -> TokenStream {
+        let (pv, class, cls) = (&self.pv, self.class, self.name);
+        let mut taken: HashSet<String> = RESERVED.iter().map(|s| (*s).to_owned()).collect();
+        let mut getters = Vec::new();
+        for (f, key) in class.fields.iter().zip(keys) {
+            if !taken.insert(f.name()) {
+                continue;
+            }
+            let (fid, ty, vis) = (&f.ident, &f.ty, &f.vis);
+            let docs: Vec<_> = f.attrs.iter().filter(|a| a.path().is_ident("doc")).collect();
+            let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
+            let doc = format!(
+                "Attribute `{key}`, read as `getattr` reads it and converted to the field's type. A deleted \
+                 entry is `AttributeError: '{cls}' object has no attribute '{key}'`; a value of another type \
+                 (set by name) is the `TypeError` a typed slot of that type gives."
+            );
+            getters.push(quote! {
+                #(#docs)*
+                #separator
+                #[doc = #doc]
+                #[inline]
+                #vis fn #fid(&self) -> #pv::Result<#ty, #pv::Error>
+                where
+                    for<'__pyslots_a> #ty: #pv::SlotValue,
+                {
+                    #pv::dict_typed::<#ty, Self>(self, #cls, #key)
+                }
+            });
+        }
+        let mut setters = Vec::new();
+        for (f, key) in class.fields.iter().zip(keys) {
+            let setter = format!("set_{}", f.name());
+            if !taken.insert(setter.clone()) {
+                continue;
+            }
+            let (ty, vis) = (&f.ty, &f.vis);
+            let set_ident = Ident::new(&setter, Span::call_site());
+            let doc = format!("Sets attribute `{key}` in the instance dict.");
+            setters.push(quote! {
+                #[doc = #doc]
+                #[inline]
+                #vis fn #set_ident(&mut self, __pyslots_value: #ty)
+                where
+                    for<'__pyslots_a> #pv::Value: ::core::convert::From<#ty>,
+                {
+                    #pv::dict_set::<Self>(self, #key, <#pv::Value as ::core::convert::From<#ty>>::from(__pyslots_value))
+                }
+            });
+        }
+        quote!(#(#getters)* #(#setters)*)
     }
 
     /// `x(&self)` and `set_x(&mut self, T)` for each typed slot, except names

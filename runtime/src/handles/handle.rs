@@ -85,7 +85,7 @@ impl CellValue for Instance {
         class.layout()
     }
     fn instantiate(class: &Type) -> PyObject {
-        class.instantiate()
+        class.instantiate().unwrap_or_else(|_| unreachable!("an instance's class is made at run time"))
     }
     fn type_of(class: &Type) -> Type {
         class.clone()
@@ -263,15 +263,69 @@ impl<T: PyClass> Py<T> {
     ///
     /// let p = Py::new(Point::new(1.0, 2.0));
     /// // 16 counts + 8 header + 8 lock + 24 instance + 16 registry entry
-    /// assert_eq!(p.total_sizeof(), 72);
+    /// assert_eq!(p.total_sizeof()?, 72);
     /// assert_eq!(pyslots::gc::BYTES_PER_TRACKED, 16);
+    /// # Ok::<(), pyslots::Error>(())
     /// ```
     ///
-    /// # Panics
+    /// # Errors
     ///
-    /// As [`read`](Py::read), if this thread writes the object.
-    pub fn total_sizeof(&self) -> usize {
-        object_total(self.0.cell_size(), self.read().heap_size())
+    /// The `RuntimeError` of [`try_read`](Py::try_read) if this thread
+    /// writes the object.
+    pub fn total_sizeof(&self) -> Result<usize, Error> {
+        Ok(object_total(self.0.cell_size(), self.try_read()?.heap_size()))
+    }
+
+    /// `getattr(obj, name)`, borrowing the object for the call: as
+    /// [`Object::getattr`], or the `RuntimeError` `Already mutably
+    /// borrowed` if this thread writes it.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, __dict__)]
+    /// struct P { x: i64 }
+    ///
+    /// let p = Py::new(P::new(1));
+    /// p.setattr("tag", "a")?;
+    /// assert_eq!(p.getattr("x")?, Value::Int(1));
+    /// assert!(p.hasattr("tag")?);
+    /// p.delattr("tag")?;
+    /// assert_eq!(p.dir()?, ["__dict__", "__slots__", "x"].map(String::from));
+    /// let guard = p.write();
+    /// assert_eq!(p.getattr("x").unwrap_err().to_string(), "Already mutably borrowed");
+    /// # drop(guard);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
+    pub fn getattr(&self, name: &str) -> Result<Value, Error> {
+        self.try_read()?.getattr(name)
+    }
+
+    /// `setattr(obj, name, value)`, borrowing the object for the call: as
+    /// [`Object::setattr`], or the `RuntimeError` `Already borrowed` (or
+    /// `Already mutably borrowed`) if this thread reads (or writes) it.
+    pub fn setattr(&self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
+        let value = value.into();
+        self.try_write()?.setattr(name, value)
+    }
+
+    /// `delattr(obj, name)`, borrowing the object for the call, as
+    /// [`setattr`](Py::setattr).
+    pub fn delattr(&self, name: &str) -> Result<(), Error> {
+        self.try_write()?.delattr(name)
+    }
+
+    /// `hasattr(obj, name)`, borrowing the object for the call, as
+    /// [`getattr`](Py::getattr).
+    pub fn hasattr(&self, name: &str) -> Result<bool, Error> {
+        Ok(self.try_read()?.hasattr(name))
+    }
+
+    /// `dir(obj)`, borrowing the object for the call, as
+    /// [`getattr`](Py::getattr).
+    pub fn dir(&self) -> Result<Vec<String>, Error> {
+        Ok(self.try_read()?.dir())
     }
 
     /// Whether two handles are the same object (Python's `is`).
@@ -483,11 +537,12 @@ impl PyObject {
 
     /// Every byte the object costs, as [`Py::total_sizeof`] counts them.
     ///
-    /// # Panics
+    /// # Errors
     ///
-    /// As [`read`](PyObject::read), if this thread writes the object.
-    pub fn total_sizeof(&self) -> usize {
-        object_total(self.0.cell_size(), self.read().heap_size())
+    /// The `RuntimeError` of [`try_read`](PyObject::try_read) if this
+    /// thread writes the object.
+    pub fn total_sizeof(&self) -> Result<usize, Error> {
+        Ok(object_total(self.0.cell_size(), self.try_read()?.heap_size()))
     }
 
     /// Whether two handles are the same object (Python's `is`).
@@ -496,8 +551,10 @@ impl PyObject {
     }
 
     /// A new instance of the object's class with every slot unset and an
-    /// empty dict: Python's `object.__new__(type(obj))`.
-    pub fn instantiate(&self) -> PyObject {
+    /// empty dict: Python's `object.__new__(type(obj))`, what
+    /// [`Type::instantiate`] makes of `obj.class()`, without making the
+    /// `Type` (the copies' path).
+    pub(crate) fn instantiate(&self) -> PyObject {
         self.0.instantiate()
     }
 
@@ -510,7 +567,7 @@ impl PyObject {
     ///
     /// let mut ns = Dict::new();
     /// ns.insert("__slots__", Value::tuple(["x", "__weakref__"]));
-    /// let node = Type::new("Node", &[], ns)?.instantiate();
+    /// let node = Type::new("Node", &[], ns)?.instantiate()?;
     /// let weak = node.try_downgrade()?;
     /// assert!(weak.upgrade().is_some());
     /// drop(node);
@@ -549,6 +606,20 @@ impl PyObject {
 
     /// `getattr` on the object, borrowing it for the call: the
     /// `RuntimeError` `Already mutably borrowed` if this thread writes it.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// let p = Type::new("P", &[], ns)?.instantiate()?;
+    /// p.setattr("x", 1)?;
+    /// assert_eq!(p.getattr("x")?, Value::Int(1));
+    /// assert_eq!(p.dir()?, ["__slots__", "x"].map(String::from));
+    /// p.delattr("x")?;
+    /// assert!(!p.hasattr("x")?);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn getattr(&self, name: &str) -> Result<Value, Error> {
         self.try_read()?.getattr(name)
     }
@@ -559,6 +630,24 @@ impl PyObject {
     pub fn setattr(&self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let value = value.into();
         self.try_write()?.setattr(name, value)
+    }
+
+    /// `delattr` on the object, borrowing it for the call, as
+    /// [`setattr`](PyObject::setattr).
+    pub fn delattr(&self, name: &str) -> Result<(), Error> {
+        self.try_write()?.delattr(name)
+    }
+
+    /// `hasattr` on the object, borrowing it for the call, as
+    /// [`getattr`](PyObject::getattr).
+    pub fn hasattr(&self, name: &str) -> Result<bool, Error> {
+        Ok(self.try_read()?.hasattr(name))
+    }
+
+    /// `dir` on the object, borrowing it for the call, as
+    /// [`getattr`](PyObject::getattr).
+    pub fn dir(&self) -> Result<Vec<String>, Error> {
+        Ok(self.try_read()?.dir())
     }
 }
 

@@ -789,6 +789,32 @@ fn found(mismatch: &Mismatch, item_type: &str) -> String {
     }
 }
 
+/// A regular class's typed accessor of field `attr`: `getattr(obj, attr)`
+/// converted to a `T` as a typed slot of `T` converts a write (an unset or
+/// deleted entry is the `AttributeError` of `getattr`, a value of another
+/// type the slot's `TypeError` or `OverflowError`).
+#[inline]
+pub fn dict_typed<T: SlotValue, C: Object + ?Sized>(
+    obj: &C,
+    cls: &'static str,
+    attr: &'static str,
+) -> Result<T, Error> {
+    let value = obj.getattr(attr)?;
+    match T::convert(value) {
+        Ok(stored) => T::unstore(stored).ok_or_else(|| Error::no_attribute(cls, attr)),
+        Err(mismatch) => Err(mismatch_error::<T>(mismatch, cls, attr)),
+    }
+}
+
+/// A regular class's typed setter of field `attr`: the dict entry, as
+/// `new` sets it.
+#[inline]
+pub fn dict_set<C: ClassImpl>(obj: &mut C, attr: &'static str, value: Value) {
+    if let Some(mut d) = obj.dict_mut() {
+        d.set(attr, value);
+    }
+}
+
 /// Unsets a typed slot and drops its value.
 #[inline(always)]
 pub fn delete_typed<T: SlotValue, F: SetFlags>(stored: &mut T::Stored, flags: &mut F, bit: u32) -> SlotDel {

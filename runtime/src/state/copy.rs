@@ -30,31 +30,27 @@ use crate::state::getstate::{slot_values, slotnames};
 ///
 /// let inner = Value::list([1, 2]);
 /// let outer = Value::list([inner.clone()]);
-/// let copied = pyslots::copy(&outer);
+/// let copied = pyslots::copy(&outer)?;
 /// assert!(!Value::is(&copied, &outer));
 /// assert!(Value::is(&copied.as_list().unwrap().get(0).unwrap(), &inner));
+/// # Ok::<(), pyslots::Error>(())
 /// ```
 ///
-/// # Panics
+/// # Errors
 ///
 /// Where `copy.copy` raises, which only a class attribute that hides a
-/// base's slot can make it do (the state holds the class attribute's value,
-/// which cannot be set back): see [`try_copy`].
-pub fn copy(value: &Value) -> Value {
-    try_copy(value).unwrap_or_else(|e| panic!("copy.copy raised {}: {e}", e.exception()))
-}
-
-/// [`copy`], returning the exception CPython raises where it raises: a
-/// class attribute that hides a base's slot is read back by `getattr` and
-/// cannot be set on the copy (`'P' object attribute 'x' is read-only`).
-pub fn try_copy(value: &Value) -> Result<Value, Error> {
+/// base's slot can make it do: the state holds the class attribute's
+/// value, read back by `getattr`, and it cannot be set on the copy
+/// (`'P' object attribute 'x' is read-only`); and the `RuntimeError`
+/// `Already mutably borrowed` if this thread writes the object.
+pub fn copy(value: &Value) -> Result<Value, Error> {
     Ok(match value {
         Value::List(l) => Value::List(PyList::from(l.to_vec())),
         Value::Dict(d) => Value::Dict(PyDict::from(d.to_dict())),
         Value::Object(o) => {
             let names = slotnames(o.layout());
             let (entries, slots) = {
-                let x = o.read();
+                let x = o.try_read()?;
                 (x.dict_view().map(|d| d.entries()).unwrap_or_default(), slot_values(&*x, names))
             };
             let y = o.instantiate();
@@ -87,23 +83,20 @@ fn restore(y: &PyObject, entries: Vec<(PyStr, Value)>, slots: Vec<(&str, Value)>
 ///
 /// let shared = Value::list([1]);
 /// let pair = Value::list([shared.clone(), shared.clone()]);
-/// let copied = pyslots::deepcopy(&pair);
+/// let copied = pyslots::deepcopy(&pair)?;
 /// let (a, b) = (copied.as_list().unwrap().get(0).unwrap(), copied.as_list().unwrap().get(1).unwrap());
 /// assert!(Value::is(&a, &b) && !Value::is(&a, &shared));
 ///
 /// let t = Value::tuple([1, 2]);
-/// assert!(Value::is(&pyslots::deepcopy(&t), &t));
+/// assert!(Value::is(&pyslots::deepcopy(&t)?, &t));
+/// # Ok::<(), pyslots::Error>(())
 /// ```
 ///
-/// # Panics
+/// # Errors
 ///
-/// Where `copy.deepcopy` raises: see [`try_deepcopy`].
-pub fn deepcopy(value: &Value) -> Value {
-    try_deepcopy(value).unwrap_or_else(|e| panic!("copy.deepcopy raised {}: {e}", e.exception()))
-}
-
-/// [`deepcopy`], returning the exception CPython raises where it raises
-/// (as [`try_copy`]: a class attribute that hides a base's slot).
+/// Where `copy.deepcopy` raises: as [`copy`] (a class attribute that hides
+/// a base's slot, or an object this thread writes), and `RecursionError`
+/// past the depth below.
 ///
 /// Deep data: the copy recurses as CPython's does for the first few dozen
 /// levels, then copies what it meets deeper in a loop (a chain of a
@@ -118,7 +111,7 @@ pub fn deepcopy(value: &Value) -> Value {
 /// A thread keeps the storage of its last deep copy's memo, emptied, for
 /// the next one, if it takes at most 256 KiB (a ring of 1,000 objects
 /// needs about 240).
-pub fn try_deepcopy(value: &Value) -> Result<Value, Error> {
+pub fn deepcopy(value: &Value) -> Result<Value, Error> {
     // Allocated anew for each copy, the memo's blocks were freed at the end
     // of each, leaving the top of the heap free past glibc's trim
     // threshold: the heap shrank and the next copy faulted its pages back
@@ -646,7 +639,7 @@ impl Memo {
         // Read under the lock, copy without it: the copy reaches other
         // objects, perhaps this one.
         let (mut dict, live) = {
-            let x = o.read();
+            let x = o.try_read()?;
             let (dict, live) = match x.dict_view() {
                 Some(view) => (
                     view.with_entries(|n, entries| self.take_entries(n, entries)),
@@ -773,18 +766,18 @@ impl<T: PyClass> Py<T> {
     ///
     /// let a = Py::new(Post::default());
     /// a.write().setattr("tags", Value::list(["rust"]))?;
-    /// let b = a.copy();
+    /// let b = a.copy()?;
     /// assert!(!Py::is(&a, &b));
     /// assert!(Value::is(&a.read().getattr("tags")?, &b.read().getattr("tags")?));
     /// # Ok::<(), pyslots::Error>(())
     /// ```
     ///
-    /// # Panics
+    /// # Errors
     ///
-    /// Where `copy.copy` raises: see [`try_copy`](crate::try_copy).
-    pub fn copy(&self) -> Py<T> {
-        let copied = copy(&Value::Object(self.clone().into_object()));
-        typed(copied)
+    /// Where `copy.copy` raises: see [`copy`](crate::copy).
+    pub fn copy(&self) -> Result<Py<T>, Error> {
+        let copied = copy(&Value::Object(self.clone().into_object()))?;
+        Ok(typed(copied))
     }
 
     /// `copy.deepcopy(obj)`: a new object whose values are deep copies,
@@ -800,18 +793,18 @@ impl<T: PyClass> Py<T> {
     ///
     /// let a = Py::new(Node::default());
     /// a.write().setattr("next", Value::Object(a.clone().into_object()))?; // a.next = a
-    /// let b = a.deepcopy();
+    /// let b = a.deepcopy()?;
     /// let next = b.read().getattr("next")?;
     /// assert!(Value::is(&next, &Value::Object(b.clone().into_object())));     // b.next is b
     /// # Ok::<(), pyslots::Error>(())
     /// ```
     ///
-    /// # Panics
+    /// # Errors
     ///
-    /// Where `copy.deepcopy` raises: see [`try_deepcopy`](crate::try_deepcopy).
-    pub fn deepcopy(&self) -> Py<T> {
-        let copied = deepcopy(&Value::Object(self.clone().into_object()));
-        typed(copied)
+    /// Where `copy.deepcopy` raises: see [`deepcopy`](crate::deepcopy).
+    pub fn deepcopy(&self) -> Result<Py<T>, Error> {
+        let copied = deepcopy(&Value::Object(self.clone().into_object()))?;
+        Ok(typed(copied))
     }
 }
 

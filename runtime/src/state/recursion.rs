@@ -49,7 +49,7 @@ pub fn recursion_limit() -> u32 {
 ///     deep = Value::list([deep]);
 /// }
 /// pyslots::set_recursion_limit(5);
-/// let err = pyslots::try_deepcopy(&deep).unwrap_err();
+/// let err = pyslots::deepcopy(&deep).unwrap_err();
 /// pyslots::set_recursion_limit(pyslots::DEFAULT_RECURSION_LIMIT);
 /// assert_eq!(err.exception(), "RecursionError");
 /// assert_eq!(err.to_string(), "maximum recursion depth exceeded while calling a Python object");

@@ -96,7 +96,7 @@ impl Serialize for Value {
             Value::Object(o) => {
                 let active = Active::enter::<S::Error>(o.id())?;
                 // Read under the lock, write without it.
-                let entries = object_entries(&*o.read());
+                let entries = object_entries(&*o.try_read().map_err(ser::Error::custom)?);
                 active.run(|| serialize_entries(entries, s))
             }
         }
@@ -224,7 +224,7 @@ impl<'de> de::DeserializeSeed<'de> for &Type {
             }
 
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<PyObject, A::Error> {
-                let obj = self.0.instantiate();
+                let obj = self.0.instantiate().map_err(de::Error::custom)?;
                 set_from_map(map, &mut *obj.write())?;
                 Ok(obj)
             }

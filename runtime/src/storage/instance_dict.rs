@@ -178,6 +178,13 @@ impl<const N: usize> InlineValues<N> {
     pub fn block_size(&self) -> usize {
         std::mem::size_of::<Block<[Option<Value>; N]>>()
     }
+
+    /// Whether every inline value is unset (the dict live, or every key
+    /// deleted): for `runtime/tests/instance_dict.rs`.
+    #[doc(hidden)]
+    pub fn inline_values_unset(&self) -> bool {
+        self.0.values.iter().all(Option::is_none)
+    }
 }
 
 /// Every key unset, as `object.__new__` makes an instance.
@@ -236,7 +243,8 @@ impl DictSlot for NoDict {
 /// The most keys a class made at run time learns (CPython 3.11's
 /// `SHARED_KEYS_MAX_SIZE`); an instance that sets a name beyond them gets
 /// a live dict.
-pub(crate) const LEARNED_KEYS_MAX: usize = 30;
+#[doc(hidden)]
+pub const LEARNED_KEYS_MAX: usize = 30;
 
 /// The key table of a class made at run time, learned as CPython 3.11
 /// learns a heap type's cached keys: a name an instance sets that the
@@ -257,7 +265,8 @@ pub(crate) const LEARNED_KEYS_MAX: usize = 30;
 /// key before it looks for descriptors (a state that sets them makes the
 /// dict live instead).
 #[derive(Debug)]
-pub(crate) struct LearnedKeys {
+#[doc(hidden)]
+pub struct LearnedKeys {
     /// `versions[n - 1]`: the table of the first `n` keys learned.
     versions: [OnceLock<Box<KeysVersion>>; LEARNED_KEYS_MAX],
     /// How many keys are learned, published after their version.
@@ -385,7 +394,8 @@ impl LearnedKeys {
 /// instances set `x` and `y` is 16 bytes inline and 16 + 2 × 24 on the
 /// heap.
 #[derive(Debug)]
-pub(crate) struct LearnedValues(Box<Block<[Option<Value>]>>);
+#[doc(hidden)]
+pub struct LearnedValues(Box<Block<[Option<Value>]>>);
 
 /// One allocation of `N` values, unsized to a slice.
 fn learned_block<const N: usize>() -> Box<Block<[Option<Value>]>> {
@@ -428,6 +438,13 @@ impl LearnedValues {
     /// the class that `keys` belongs to have grown to hold.
     pub fn new(keys: &LearnedKeys) -> LearnedValues {
         LearnedValues(learned_block_of(keys.new_capacity()))
+    }
+
+    /// How many values the block has room for: for
+    /// `runtime/tests/instance_dict.rs`.
+    #[doc(hidden)]
+    pub fn capacity(&self) -> usize {
+        self.0.values.len()
     }
 
     /// The value at `index` of the class's table, while the values are
@@ -899,175 +916,5 @@ pub fn dict_heap_size(view: Option<DictView<'_>>) -> usize {
 pub fn dict_traverse(view: Option<DictView<'_>>, visit: &mut crate::handles::gc::Visit<'_>) {
     if let Some(d) = view {
         d.traverse(visit);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    static PERSON: SharedKeys = SharedKeys::new(&["name", "age"]);
-
-    fn person() -> InlineValues<2> {
-        InlineValues::new([Value::from("Alice"), Value::from(30)])
-    }
-
-    fn repr(d: &InlineValues<2>) -> String {
-        let entries = d.view(&PERSON).unwrap().entries();
-        Value::dict(entries).to_string()
-    }
-
-    #[test]
-    fn inline_values_are_one_pointer_and_stay_inline() {
-        assert_eq!(std::mem::size_of::<InlineValues<2>>(), 8);
-        assert_eq!(person().block_size(), 16 + 2 * 24);
-        let mut d = person();
-        d.view_mut(&PERSON).unwrap().set("age", Value::from(31));
-        assert!(d.view(&PERSON).unwrap().live().is_none());
-        assert_eq!(repr(&d), "{'name': 'Alice', 'age': 31}");
-    }
-
-    #[test]
-    fn known_value_mut_only_over_its_own_table_and_present_values() {
-        static OTHER: SharedKeys = SharedKeys::new(&["name", "age"]);
-        let mut d = person();
-        let mut v = d.view_mut(&PERSON).unwrap();
-        *v.known_value_mut(&PERSON, 1).unwrap() = Value::Int(31);
-        // Another table with the same names is another class's: no shortcut.
-        assert!(v.known_value_mut(&OTHER, 1).is_none());
-        assert!(v.known_value_mut(&PERSON, 2).is_none());
-        v.remove("name");
-        assert!(v.known_value_mut(&PERSON, 0).is_none());
-        // Re-inserting a deleted name puts it last: the dict goes live.
-        v.set("name", Value::from("Bob"));
-        assert!(v.known_value_mut(&PERSON, 1).is_none());
-        assert_eq!(repr(&d), "{'age': 31, 'name': 'Bob'}");
-        assert_eq!(d.view(&PERSON).unwrap().get_known(&PERSON, 1), None, "live: no inline read");
-        assert_eq!(d.view(&PERSON).unwrap().get("age"), Some(Value::Int(31)));
-    }
-
-    #[test]
-    fn a_new_name_makes_the_dict_live_in_order() {
-        let mut d = person();
-        d.view_mut(&PERSON).unwrap().set("height", Value::from(170));
-        assert!(d.view(&PERSON).unwrap().live().is_some());
-        assert_eq!(repr(&d), "{'name': 'Alice', 'age': 30, 'height': 170}");
-        d.view_mut(&PERSON).unwrap().remove("age");
-        assert_eq!(repr(&d), "{'name': 'Alice', 'height': 170}");
-    }
-
-    #[test]
-    fn materialized_dict_is_shared_both_ways() {
-        let mut d = person();
-        let live = d.view(&PERSON).unwrap().materialize();
-        live.insert("x", 1);
-        assert_eq!(d.view(&PERSON).unwrap().get("x"), Some(Value::Int(1)));
-        d.view_mut(&PERSON).unwrap().set("y", Value::from(2));
-        d.view_mut(&PERSON).unwrap().remove("name");
-        assert_eq!(live.to_string(), "{'age': 30, 'x': 1, 'y': 2}");
-        // The stale inline copies are gone after the first write.
-        assert!(d.0.values.iter().all(Option::is_none));
-        // `del obj.__dict__`: the old dict keeps its contents.
-        d.view_mut(&PERSON).unwrap().reset();
-        assert_eq!(repr(&d), "{}");
-        assert_eq!(live.len(), 3);
-    }
-
-    #[test]
-    fn learned_keys_grow_by_versions_each_a_prefix_of_the_next() {
-        let keys: &'static LearnedKeys = Box::leak(Box::default());
-        let mut a = LearnedValues::new(keys);
-        assert_eq!(a.0.values.len(), 1, "a new class's first instance starts small");
-        a.view_mut(keys).set("x", Value::from(1));
-        let v1 = keys.current();
-        a.view_mut(keys).set("y", Value::from(2));
-        let v2 = keys.current();
-        assert_eq!((v1.names().collect::<Vec<_>>(), v2.names().collect::<Vec<_>>()), (vec!["x"], vec!["x", "y"]));
-        assert_eq!(a.0.values.len(), 2, "it grew to hold y");
-        // Known names take no new version.
-        a.view_mut(keys).set("x", Value::from(3));
-        assert!(std::ptr::eq(keys.current(), v2));
-        assert!(a.view(keys).live().is_none());
-        assert_eq!(Value::dict(a.view(keys).entries()).to_string(), "{'x': 3, 'y': 2}");
-    }
-
-    #[test]
-    fn settled_classes_make_instances_the_size_they_end_up() {
-        let keys: &'static LearnedKeys = Box::leak(Box::default());
-        let make = |names: &[&str]| {
-            let mut v = LearnedValues::new(keys);
-            for (i, name) in names.iter().enumerate() {
-                v.view_mut(keys).set(name, Value::from(i as i64));
-            }
-            assert!(v.view(keys).live().is_none(), "{names:?} stay inline");
-            v
-        };
-        let eight = ["a", "b", "c", "d", "e", "f", "g", "h"];
-        // The first instance grows as it learns (1, 2, 3, 4, 6, 9).
-        assert_eq!(make(&eight).0.values.len(), 9);
-        // The next ones are made with room for the eight, and grow no more.
-        assert!((0..5).all(|_| make(&eight).0.values.len() == 8));
-        // One setting a ninth name grows by half; the class notes nine.
-        assert_eq!(make(&[&eight[..], &["i"]].concat()).0.values.len(), 12);
-        assert_eq!(LearnedValues::new(keys).0.values.len(), 9);
-    }
-
-    #[test]
-    fn a_sparse_instance_goes_live_rather_than_grow() {
-        let keys: &'static LearnedKeys = Box::leak(Box::default());
-        let set = |v: &mut LearnedValues, names: &[&str]| {
-            for (i, name) in names.iter().enumerate() {
-                v.view_mut(keys).set(name, Value::from(i as i64));
-            }
-        };
-        let mut dense = LearnedValues::new(keys);
-        set(&mut dense, &["a", "b", "c", "d", "e", "f"]);
-        assert!(dense.view(keys).live().is_none());
-        // Made for six; a first name the class has not learned is beyond
-        // twice what it holds and four more: a namespace-like use, made
-        // live (only what is set is stored), and the class learns nothing.
-        let mut sparse = LearnedValues::new(keys);
-        assert_eq!(sparse.0.values.len(), 6);
-        set(&mut sparse, &["other"]);
-        assert!(sparse.view(keys).live().is_some());
-        let mut sparse = LearnedValues::new(keys);
-        set(&mut sparse, &["a", "other"]);
-        assert!(sparse.view(keys).live().is_some());
-        assert_eq!(Value::dict(sparse.view(keys).entries()).to_string(), "{'a': 0, 'other': 1}");
-        assert_eq!(keys.current().len(), 6);
-        // Three set: dense enough to learn a seventh name and grow to it.
-        let mut more = LearnedValues::new(keys);
-        set(&mut more, &["a", "b", "c", "other"]);
-        assert!(more.view(keys).live().is_none());
-        assert_eq!((keys.current().len(), more.0.values.len()), (7, 9));
-        assert_eq!(more.view(keys).get("other"), Some(Value::Int(3)));
-    }
-
-    #[test]
-    fn a_full_table_learns_no_more() {
-        let keys: &'static LearnedKeys = Box::leak(Box::default());
-        let mut v = LearnedValues::new(keys);
-        for i in 0..LEARNED_KEYS_MAX + 5 {
-            v.view_mut(keys).set(&format!("k{i}"), Value::from(i as i64));
-        }
-        assert_eq!(keys.current().len(), LEARNED_KEYS_MAX);
-        assert!(v.view(keys).live().is_some(), "the 31st name made the dict live");
-        assert_eq!(v.view(keys).keys().len(), LEARNED_KEYS_MAX + 5);
-        let mut w = LearnedValues::new(keys);
-        w.view_mut(keys).set("k0", Value::from(0));
-        assert_eq!(w.view(keys).get("k1"), None);
-        assert!(!w.view(keys).contains("k40"));
-    }
-
-    #[test]
-    fn unset_keys_fill_in_table_order_and_stay_inline() {
-        let mut d = InlineValues::<2>::default();
-        d.view_mut(&PERSON).unwrap().set("name", Value::from("A"));
-        d.view_mut(&PERSON).unwrap().set("age", Value::from(1));
-        assert!(d.view(&PERSON).unwrap().live().is_none());
-        let mut e = InlineValues::<2>::default();
-        e.view_mut(&PERSON).unwrap().set("age", Value::from(1));
-        e.view_mut(&PERSON).unwrap().set("name", Value::from("A"));
-        assert_eq!(repr(&e), "{'age': 1, 'name': 'A'}");
     }
 }

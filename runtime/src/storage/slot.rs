@@ -140,6 +140,7 @@ impl Mismatch {
 ///     fn expected() -> Cow<'static, str> { "float".into() }
 ///     fn vacant() -> Celsius { Celsius(0.0) }
 ///     fn store(self) -> Celsius { self }
+///     fn unstore(stored: Celsius) -> Option<Celsius> { Some(stored) }
 ///     fn get(stored: &Celsius) -> Option<&Celsius> { Some(stored) }
 ///     fn load(stored: &Celsius) -> Value { Value::Float(stored.0) }
 ///     fn convert(value: Value) -> Result<Celsius, Mismatch> {
@@ -167,6 +168,11 @@ pub trait SlotValue: Sized + Send + Sync + 'static {
     fn vacant() -> Self::Stored;
     /// Stores a Rust value.
     fn store(self) -> Self::Stored;
+    /// The Rust value back from what [`store`](SlotValue::store) or
+    /// [`convert`](SlotValue::convert) made; `None` only if `stored` is
+    /// vacant in a way the type can tell. What a regular class's typed
+    /// accessor returns, converting its dict entry.
+    fn unstore(stored: Self::Stored) -> Option<Self>;
     /// The typed view of a set slot; `None` only if the slot is vacant in a
     /// way the type can tell.
     fn get(stored: &Self::Stored) -> Option<Self::Ref<'_>>;
@@ -214,7 +220,7 @@ fn scalar_consumed(value: Value) {
 }
 
 /// The `SlotValue` methods that are one expression each (`expected`,
-/// `vacant`, `store`, `get`, `load`, `borrow`, and `heap_size` where the type owns heap
+/// `vacant`, `store`, `unstore`, `get`, `load`, `borrow`, and `heap_size` where the type owns heap
 /// memory), from one line a method, each `#[inline]`; then `convert`, as
 /// written.
 macro_rules! slot_value {
@@ -226,6 +232,7 @@ macro_rules! slot_value {
             expected: $expected:expr,
             vacant: $vacant:expr,
             store($this:ident): $store:expr,
+            unstore($unstore_arg:ident): $unstore:expr,
             get($get_arg:ident): $get:expr,
             load($load_arg:ident): $load:expr,
             borrow($borrow_arg:ident): $borrow:expr,
@@ -250,6 +257,10 @@ macro_rules! slot_value {
             #[inline]
             fn store($this) -> $stored {
                 $store
+            }
+            #[inline]
+            fn unstore($unstore_arg: $stored) -> Option<Self> {
+                $unstore
             }
             #[inline]
             fn get($get_arg: &$stored) -> Option<Self::Ref<'_>> {
@@ -315,6 +326,7 @@ macro_rules! int_slot {
                 expected: "int",
                 vacant: 0,
                 store(self): self,
+                unstore(stored): Some(stored),
                 get(stored): Some(stored),
                 load(stored): Value::from(*stored),
                 borrow(stored): int_ref(Value::from(*stored)),
@@ -344,6 +356,7 @@ slot_value! {
         expected: "bool",
         vacant: false,
         store(self): self,
+        unstore(stored): Some(stored),
         get(stored): Some(stored),
         load(stored): Value::Bool(*stored),
         borrow(stored): ValueRef::Bool(*stored),
@@ -367,6 +380,7 @@ slot_value! {
         expected: "float",
         vacant: 0.0,
         store(self): self,
+        unstore(stored): Some(stored),
         get(stored): Some(stored),
         load(stored): Value::Float(*stored),
         borrow(stored): ValueRef::Float(*stored),
@@ -392,6 +406,7 @@ slot_value! {
         expected: "float",
         vacant: 0.0,
         store(self): self,
+        unstore(stored): Some(stored),
         get(stored): Some(stored),
         load(stored): Value::Float(f64::from(*stored)),
         borrow(stored): ValueRef::Float(f64::from(*stored)),
@@ -415,6 +430,7 @@ macro_rules! shared_slot {
                 expected: $expected,
                 vacant: $vacant,
                 store(self): self,
+                unstore(stored): Some(stored),
                 get(stored): Some(stored),
                 load(stored): Value::$variant(stored.clone()),
                 borrow(stored): ValueRef::$variant(stored),
@@ -463,6 +479,10 @@ impl SlotValue for String {
         PyStr::from(self)
     }
     #[inline]
+    fn unstore(stored: PyStr) -> Option<String> {
+        Some(String::from(&*stored))
+    }
+    #[inline]
     fn get(stored: &PyStr) -> Option<&str> {
         Some(stored)
     }
@@ -492,6 +512,7 @@ slot_value! {
         expected: "object",
         vacant: Value::None,
         store(self): self,
+        unstore(stored): Some(stored),
         get(stored): Some(stored),
         load(stored): stored.clone(),
         borrow(stored): ValueRef::Value(stored),
@@ -519,6 +540,13 @@ impl<T: SlotValue> SlotValue for Option<T> {
     #[inline]
     fn store(self) -> Option<T::Stored> {
         self.map(T::store)
+    }
+    #[inline]
+    fn unstore(stored: Option<T::Stored>) -> Option<Option<T>> {
+        Some(match stored {
+            Some(s) => Some(T::unstore(s)?),
+            None => None,
+        })
     }
     #[inline]
     fn get(stored: &Option<T::Stored>) -> Option<Self::Ref<'_>> {
@@ -565,6 +593,7 @@ slot_value! {
         expected: T::LAYOUT.name,
         vacant: None,
         store(self): Some(self),
+        unstore(stored): stored,
         get(stored): stored.as_ref(),
         load(stored): stored.as_ref().map_or(Value::None, |p| Value::from(p.clone())),
         borrow(stored): ValueRef::Owned(Self::load(stored)),
@@ -590,6 +619,7 @@ slot_value! {
         expected: "object",
         vacant: None,
         store(self): Some(self),
+        unstore(stored): stored,
         get(stored): stored.as_ref(),
         load(stored): stored.clone().map_or(Value::None, Value::Object),
         borrow(stored): stored.as_ref().map_or(ValueRef::Value(&NONE), ValueRef::Object),
@@ -649,6 +679,7 @@ slot_value! {
         expected: format!("list[{}]", T::expected()),
         vacant: Vec::new(),
         store(self): self.into_iter().map(T::store).collect(),
+        unstore(stored): stored.into_iter().map(T::unstore).collect(),
         get(stored): Some(stored),
         load(stored): Value::List(stored.iter().map(T::load).collect()),
         borrow(stored): ValueRef::Owned(Self::load(stored)),
@@ -737,6 +768,9 @@ macro_rules! map_slot {
             fn store(self) -> Self::Stored {
                 self.into_iter().map(|(k, v)| (PyStr::from(k), v.store())).collect()
             }
+            fn unstore(stored: Self::Stored) -> Option<Self> {
+                stored.into_iter().map(|(k, v)| Some((String::from(&*k), T::unstore(v)?))).collect()
+            }
             #[inline]
             fn get(stored: &Self::Stored) -> Option<Self::Ref<'_>> {
                 Some(stored)
@@ -784,6 +818,10 @@ macro_rules! tuple_slot {
             #[inline]
             fn store(self) -> Self::Stored {
                 ($(self.$i.store(),)+)
+            }
+            #[inline]
+            fn unstore(stored: Self::Stored) -> Option<Self> {
+                Some(($($t::unstore(stored.$i)?,)+))
             }
             #[inline]
             fn get(stored: &Self::Stored) -> Option<Self::Ref<'_>> {

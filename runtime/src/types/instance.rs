@@ -37,16 +37,17 @@ const INLINE: usize = 2;
 
 /// An instance of a class made at run time: what
 /// [`Type::instantiate`](crate::Type::instantiate) puts behind a
-/// [`PyObject`](crate::PyObject), or [`Type::new_instance`] hands over
+/// [`PyObject`](crate::PyObject), or [`Instance::new`] hands over
 /// owned. It is an [`Object`] like any `#[pyclass_like]` struct.
 ///
 /// ```
 /// use pyslots::prelude::*;
+/// use pyslots::Instance;
 ///
 /// let mut ns = Dict::new();
 /// ns.insert("__slots__", Value::tuple(["x", "y"]));
 /// let point = Type::new("Point", &[], ns)?;
-/// let mut p = point.new_instance().unwrap();
+/// let mut p = Instance::new(&point).unwrap();
 /// p.setattr("x", Value::Float(3.0))?;
 /// assert_eq!(p.getattr("x")?, Value::Float(3.0));
 /// assert_eq!(p.getattr("y").unwrap_err().to_string(), "'Point' object has no attribute 'y'");
@@ -170,8 +171,41 @@ impl Packed {
 }
 
 impl Instance {
+    /// A new instance of a class made at run time, owned rather than
+    /// behind a handle (as a `#[pyclass_like]` struct is before
+    /// [`Py::new`](crate::Py::new)), every slot unset and the dict empty:
+    /// Python's `object.__new__(cls)`; [`Type::instantiate`] makes one
+    /// behind a handle.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    /// use pyslots::Instance;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x", "y"]));
+    /// let point = Type::new("Point", &[], ns)?;
+    /// let mut p = Instance::new(&point)?;
+    /// p.setattr("x", Value::Float(1.0))?;
+    /// assert_eq!(p.getattr("x")?, Value::Float(1.0));
+    /// assert_eq!(std::mem::size_of_val(&p), 40);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A `TypeError` for a `#[pyclass_like]` class, whose instances are
+    /// its Rust type.
+    pub fn new(class: &Type) -> Result<Instance, Error> {
+        match class.runtime_class() {
+            Some(c) => Ok(Instance::of_class(c)),
+            None => Err(Error::type_error(format!(
+                "cannot make an Instance of {class}: a #[pyclass_like] class's instances are its Rust type"
+            ))),
+        }
+    }
+
     /// A new instance of `class`, every slot unset.
-    pub(crate) fn new(class: &Arc<RtClass>) -> Instance {
+    pub(crate) fn of_class(class: &Arc<RtClass>) -> Instance {
         let n = class.value_count as usize;
         let own_dict = class.dict == DictAt::Own;
         let storage = match (own_dict, class.embedded.is_some(), n) {
@@ -257,6 +291,7 @@ impl Instance {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::Instance;
     ///
     /// #[pyclass_like]
     /// #[slots(name)]
@@ -265,7 +300,7 @@ impl Instance {
     /// let mut ns = Dict::new();
     /// ns.insert("__slots__", Value::tuple(["age"]));
     /// let person = Type::new("Person", &[Type::of::<Named>()], ns)?;
-    /// let mut p = person.new_instance().unwrap();
+    /// let mut p = Instance::new(&person).unwrap();
     /// p.setattr("name", "Ada".into())?;
     /// p.setattr("age", 36.into())?;
     /// let named: &Named = p.base_as().unwrap();
@@ -366,7 +401,7 @@ impl Instance {
 /// or a deep drop took its contents.
 impl Default for Instance {
     fn default() -> Self {
-        Instance::new(object_class())
+        Instance::of_class(object_class())
     }
 }
 

@@ -52,7 +52,7 @@ use crate::values::value::Value;
 /// let point = Type::new("Point", &[], ns)?;
 /// assert_eq!(point.to_string(), "<class 'Point'>");
 ///
-/// let p = point.instantiate();
+/// let p = point.instantiate()?;
 /// p.setattr("x", 1.5)?;
 /// assert_eq!(p.getattr("x")?, Value::Float(1.5));
 /// assert_eq!(p.getattr("dims")?, Value::Int(2));
@@ -243,7 +243,8 @@ impl Type {
     /// let t = Type::of::<Point>();
     /// assert_eq!(t.name(), "Point");
     /// assert_eq!(t.to_string(), "<class 'Point'>");
-    /// assert_eq!(t.instantiate().type_name(), "Point");
+    /// assert_eq!(t.instantiate()?.type_name(), "Point");
+    /// # Ok::<(), pyslots::Error>(())
     /// ```
     pub fn of<T: PyClass>() -> Type {
         Type(Repr::Static {
@@ -308,7 +309,7 @@ impl Type {
     ///
     /// let before = Type::live_runtime_classes();
     /// let point = Type::new("Point", &[], Dict::new())?;
-    /// let p = point.instantiate();
+    /// let p = point.instantiate()?;
     /// drop(point);
     /// p.setattr("x", 1)?; // the instance keeps its class
     /// assert_eq!(Type::live_runtime_classes(), before + 1);
@@ -399,38 +400,49 @@ impl Type {
         Err(Error::attribute_error(format!("type object '{}' has no attribute '{name}'", self.name())))
     }
 
-    /// A new instance, every slot unset and the dict empty: Python's
-    /// `object.__new__(cls)`.
-    pub fn instantiate(&self) -> PyObject {
-        match &self.0 {
-            Repr::Static { make: Some(make), .. } => (make.new_object)(),
-            Repr::Static { layout, make: None } => {
-                panic!("{layout} came from a layout, not Type::of, and cannot make instances")
-            }
-            Repr::Runtime(c) => PyObject::from(Instance::new(c)),
-        }
-    }
-
-    /// A new instance of a class made at run time, owned rather than
-    /// behind a handle (as a `#[pyclass_like]` struct is before
-    /// [`Py::new`]); `None` for a `#[pyclass_like]` class, whose instances
-    /// are its Rust type.
+    /// A new instance behind a handle, every slot unset and the dict
+    /// empty: Python's `object.__new__(cls)`. [`Instance::new`] makes an
+    /// owned one of a class made at run time.
     ///
     /// ```
     /// use pyslots::prelude::*;
     ///
-    /// let mut ns = Dict::new();
-    /// ns.insert("__slots__", Value::tuple(["x", "y"]));
-    /// let point = Type::new("Point", &[], ns)?;
-    /// let mut p = point.new_instance().expect("a run-time class");
-    /// p.setattr("x", Value::Float(1.0))?;
-    /// assert_eq!(p.getattr("x")?, Value::Float(1.0));
-    /// assert_eq!(std::mem::size_of_val(&p), 40);
+    /// #[pyclass_like]
+    /// #[slots(x)]
+    /// struct Base { x: i64 }
+    ///
+    /// #[pyclass_like(extends = Base)]
+    /// #[slots(y)]
+    /// struct Sub { y: i64 }
+    ///
+    /// let p = Type::of::<Sub>().instantiate()?;
+    /// assert!(!p.hasattr("y")?);
+    /// // A base reached through `bases()` is known by its layout only.
+    /// let err = Type::of::<Sub>().bases()[0].instantiate().unwrap_err();
+    /// assert_eq!(err.exception(), "TypeError");
+    /// assert!(Type::of::<Base>().instantiate().is_ok());
     /// # Ok::<(), pyslots::Error>(())
     /// ```
-    pub fn new_instance(&self) -> Option<Instance> {
+    ///
+    /// # Errors
+    ///
+    /// A `TypeError` for a `#[pyclass_like]` class reached through another
+    /// class's [`bases`](Type::bases) or [`mro`](Type::mro) (known by its
+    /// layout, without its constructor): use `Type::of::<T>()`.
+    pub fn instantiate(&self) -> Result<PyObject, Error> {
         match &self.0 {
-            Repr::Runtime(c) => Some(Instance::new(c)),
+            Repr::Static { make: Some(make), .. } => Ok((make.new_object)()),
+            Repr::Static { layout, make: None } => {
+                Err(Error::type_error(format!("cannot make instances of {layout}: pass Type::of::<{}>()", layout.name)))
+            }
+            Repr::Runtime(c) => Ok(PyObject::from(Instance::of_class(c))),
+        }
+    }
+
+    /// The run-time class, if this is one (for [`Instance::new`]).
+    pub(crate) fn runtime_class(&self) -> Option<&Arc<RtClass>> {
+        match &self.0 {
+            Repr::Runtime(c) => Some(c),
             Repr::Static { .. } => None,
         }
     }

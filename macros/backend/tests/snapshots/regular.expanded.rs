@@ -16,6 +16,46 @@ impl Person {
             ]),
         }
     }
+    #[doc = "Attribute `name`, read as `getattr` reads it and converted to the field's type. A deleted entry is `AttributeError: 'Person' object has no attribute 'name'`; a value of another type (set by name) is the `TypeError` a typed slot of that type gives."]
+    #[inline]
+    fn name(&self) -> ::pyslots::__private::Result<String, ::pyslots::__private::Error>
+    where
+        for<'__pyslots_a> String: ::pyslots::__private::SlotValue,
+    {
+        ::pyslots::__private::dict_typed::<String, Self>(self, "Person", "name")
+    }
+    #[doc = "Attribute `age`, read as `getattr` reads it and converted to the field's type. A deleted entry is `AttributeError: 'Person' object has no attribute 'age'`; a value of another type (set by name) is the `TypeError` a typed slot of that type gives."]
+    #[inline]
+    fn age(&self) -> ::pyslots::__private::Result<u32, ::pyslots::__private::Error>
+    where
+        for<'__pyslots_a> u32: ::pyslots::__private::SlotValue,
+    {
+        ::pyslots::__private::dict_typed::<u32, Self>(self, "Person", "age")
+    }
+    #[doc = "Sets attribute `name` in the instance dict."]
+    #[inline]
+    fn set_name(&mut self, __pyslots_value: String)
+    where
+        for<'__pyslots_a> ::pyslots::__private::Value: ::core::convert::From<String>,
+    {
+        ::pyslots::__private::dict_set::<Self>(
+            self,
+            "name",
+            <::pyslots::__private::Value as ::core::convert::From<String>>::from(__pyslots_value),
+        )
+    }
+    #[doc = "Sets attribute `age` in the instance dict."]
+    #[inline]
+    fn set_age(&mut self, __pyslots_value: u32)
+    where
+        for<'__pyslots_a> ::pyslots::__private::Value: ::core::convert::From<u32>,
+    {
+        ::pyslots::__private::dict_set::<Self>(
+            self,
+            "age",
+            <::pyslots::__private::Value as ::core::convert::From<u32>>::from(__pyslots_value),
+        )
+    }
 }
 impl ::pyslots::__private::Default for Person {
     #[doc = r" An instance with every slot unset and an empty dict, as"]

@@ -7,10 +7,20 @@ pub struct Dog {
     __pyslots_set: ::core::primitive::u8,
 }
 impl Dog {
-    #[doc = "A new instance with every slot set."]
+    #[doc = "A new instance with every slot set. This class's own fields only: the bases start as `Default` makes them (every slot unset, as `object.__new__` leaves what `__init__` does not set); `with_base` takes the stored base's instance."]
     #[inline]
     #[allow(clippy::too_many_arguments)]
-    pub fn new(animal: Animal, breed: String) -> Self {
+    pub fn new(breed: String) -> Self {
+        Self {
+            __pyslots_base: ::pyslots::__private::Default::default(),
+            breed: <String as ::pyslots::__private::SlotValue>::store(breed),
+            __pyslots_set: <::core::primitive::u8 as ::pyslots::__private::SetFlags>::all(1u32),
+        }
+    }
+    #[doc = "A new instance with every slot set. The stored base's instance first (`animal`; with several bases, the one CPython lays the instance out over, `Layout::best_base`), then this class's own fields; `new` starts the base as `Default` makes it."]
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    pub fn with_base(animal: Animal, breed: String) -> Self {
         Self {
             __pyslots_base: animal,
             breed: <String as ::pyslots::__private::SlotValue>::store(breed),

@@ -1,5 +1,6 @@
-//! The differential harness, shared by the scenario tests (`differential`,
-//! `inheritance`) and the fuzzer (`fuzz_differential`): runs operations on
+//! The differential harness (feature `differential`), shared by the
+//! facade's scenario tests (`differential`, `inheritance`, ...) and the
+//! fuzzer (`fuzz_differential`): runs operations on
 //! an object in pyslots and in CPython and returns one line per operation
 //! from each, to compare.
 //!
@@ -9,23 +10,27 @@
 //! output is written by hand. The operations go to Python as a list of
 //! tuples in the script, `[('get', 'x'), ('set', 'x', 1.5), ('dir',)]`.
 
-#![allow(dead_code)]
-
 use std::collections::HashMap;
 use std::fmt::{Debug, Write as _};
 
+use crate::oracle::{self, py_str};
 use pyslots::prelude::*;
-use pyslots_testkit::oracle::{self, py_str};
 
 /// One operation on the object under test. Names are `&'static str` in the
 /// scenarios, `String` in the fuzzer.
 #[derive(Clone, Debug)]
 pub enum Op<N = &'static str> {
+    /// `getattr(o, name)`.
     Get(N),
+    /// `setattr(o, name, value)`.
     Set(N, Value),
+    /// `delattr(o, name)`.
     Del(N),
+    /// `hasattr(o, name)`.
     Has(N),
+    /// `dir(o)`.
     Dir,
+    /// `vars(o)`.
     Vars,
     /// A weak reference to a fresh instance of the class.
     Weakref,
@@ -225,14 +230,21 @@ pub type Runner = Box<dyn Fn(&[Op]) -> Vec<String>>;
 /// A scenario: a Python class definition, how to build the instance in
 /// Python, how to build it in pyslots, and the operations.
 pub struct Scenario {
+    /// The scenario's name, in reports.
     pub name: &'static str,
+    /// The Python class definition.
     pub python_class: &'static str,
+    /// The Python expression that builds the instance.
     pub python_new: &'static str,
+    /// The operations run in pyslots.
     pub rust: Runner,
+    /// The operations.
     pub ops: Vec<Op>,
 }
 
 impl Scenario {
+    /// A scenario over a `#[pyclass_like]` class: `make` builds the
+    /// instance, and a failed call must leave it as it was.
     pub fn new<T: PyClass + Default>(
         name: &'static str,
         python_class: &'static str,
@@ -307,8 +319,11 @@ def _steps(steps):
 /// A scenario written as Python steps (statements, and `? expr` for a
 /// result), and pyslots doing the same, one line per step.
 pub struct Steps {
+    /// The scenario's name, in reports.
     pub name: &'static str,
+    /// The Python steps: statements, and `? expr` for a result.
     pub python: &'static [&'static str],
+    /// pyslots doing the same, one line per step.
     pub rust: fn() -> Result<Vec<String>, Error>,
 }
 
