@@ -54,6 +54,7 @@ pub mod __private {
         any_has_dict, any_has_slot, any_has_weakref, best_base_has_dict, best_base_index, layout_conflict,
         lookup_by_stored_base, mro_conflict, secondary_dict,
     };
+    pub use crate::objects::object::ObjectStorage;
     #[cfg(feature = "serde")]
     pub use crate::state::serde_impl::{deserialize_object, serialize_object};
     pub use crate::storage::instance_dict::{LearnedKeys, LearnedValues, LEARNED_KEYS_MAX};

@@ -14,7 +14,7 @@ use std::fmt;
 use crate::error::Error;
 use crate::objects::layout::Layout;
 use crate::objects::layout_ref::{Kind, LayoutRef};
-use crate::objects::object::{Object, PyClass};
+use crate::objects::object::{Object, ObjectStorage, PyClass};
 use crate::storage::slot::{ItemAt, Mismatch, SetFlags, SlotValue};
 use crate::values::pystr::PyStr;
 use crate::values::value::Value;
@@ -394,6 +394,14 @@ impl<T: ClassImpl> Object for T {
     fn layout(&self) -> LayoutRef<'_> {
         LayoutRef::of_static(&T::LAYOUT)
     }
+    fn heap_size(&self) -> usize {
+        ClassImpl::heap_size(self)
+    }
+}
+
+impl<T: ClassImpl> crate::objects::object::sealed::Sealed for T {}
+
+impl<T: ClassImpl> ObjectStorage for T {
     #[inline]
     fn slot_get_at(&self, index: u32) -> SlotGet {
         ClassImpl::slot_get_at(self, index)
@@ -417,9 +425,6 @@ impl<T: ClassImpl> Object for T {
     #[inline]
     fn dict_view_mut(&mut self) -> Option<DictViewMut<'_>> {
         ClassImpl::dict_mut(self)
-    }
-    fn heap_size(&self) -> usize {
-        ClassImpl::heap_size(self)
     }
     fn traverse(&self, visit: &mut crate::handles::gc::Visit<'_>) {
         ClassImpl::traverse(self, visit)

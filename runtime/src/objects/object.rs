@@ -11,11 +11,22 @@ use crate::values::dict::PyDict;
 use crate::values::value::Value;
 use crate::values::value_ref::ValueRef;
 
+/// Only pyslots implements [`Object`]: for every `#[pyclass_like]` class
+/// and for [`Instance`](crate::Instance), so that the attribute algorithm
+/// and its invariants (a failed write changes nothing) hold for every
+/// object a program meets.
+pub(crate) mod sealed {
+    /// The seal: implemented in the runtime alone.
+    pub trait Sealed {}
+}
+
 /// A Python-like object: attributes read, written, deleted and listed by
 /// name, with CPython's rules and messages.
 ///
-/// `#[pyclass_like]` implements it; the trait is object safe, so
-/// `&dyn Object` and [`PyObject`](crate::PyObject) work across classes.
+/// `#[pyclass_like]` implements it (the trait is sealed: a class made at
+/// run time's [`Instance`](crate::Instance) is the one other
+/// implementation); it is object safe, so `&dyn Object` and
+/// [`PyObject`](crate::PyObject) work across classes.
 ///
 /// ```
 /// use pyslots::prelude::*;
@@ -37,7 +48,7 @@ use crate::values::value_ref::ValueRef;
     label = "not a pyslots class",
     note = "`extends` and `Py<T>` take classes made with #[pyclass_like]"
 )]
-pub trait Object: fmt::Debug + Send + Sync + 'static {
+pub trait Object: sealed::Sealed + ObjectStorage + fmt::Debug + Send + Sync + 'static {
     /// The class name, as `type(obj).__name__`.
     fn type_name(&self) -> &str {
         self.layout().name()
@@ -78,10 +89,25 @@ pub trait Object: fmt::Debug + Send + Sync + 'static {
     /// The class's layout, lent by the object (whose class it keeps alive).
     fn layout(&self) -> LayoutRef<'_>;
 
+    /// Heap bytes the instance owns (its dict, strings, values), not
+    /// counting the instance itself; see [`total_sizeof`](crate::total_sizeof).
+    fn heap_size(&self) -> usize;
+}
+
+/// What pyslots' own code reaches in any object beyond the attribute
+/// protocol: its slots by index, its dict as stored, its Rust type, the
+/// handles it holds. A supertrait of [`Object`], hidden: users call the
+/// attribute methods, copies and the collector call these.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`Object` is sealed: `{Self}` is not a #[pyclass_like] class",
+    label = "only #[pyclass_like] classes and run-time classes' `Instance`s implement `Object`",
+    note = "put #[pyclass_like] on the struct (and #[slots(...)] for slots) instead of implementing `Object` by hand"
+)]
+pub trait ObjectStorage {
     /// Reads slot `index` of the class's slot index space (see
     /// [`Layout::slot_index`]); what [`Member::get_dyn`](crate::Member::get_dyn)
     /// uses. Not a slot: `SlotGet::NotSlot`.
-    #[doc(hidden)]
     fn slot_get_at(&self, index: u32) -> crate::objects::class::SlotGet {
         let _ = index;
         crate::objects::class::SlotGet::NotSlot
@@ -90,7 +116,6 @@ pub trait Object: fmt::Debug + Send + Sync + 'static {
     /// Reads slot `index`, borrowed: what [`deepcopy`](crate::deepcopy)
     /// reads, so that a value whose copy is already known costs no clone of
     /// the original.
-    #[doc(hidden)]
     fn slot_get_ref_at(&self, index: u32) -> crate::objects::class::SlotGetRef<'_> {
         let _ = index;
         crate::objects::class::SlotGetRef::NotSlot
@@ -98,14 +123,12 @@ pub trait Object: fmt::Debug + Send + Sync + 'static {
 
     /// Writes slot `index` of the class's slot index space; what
     /// [`deepcopy`](crate::deepcopy) uses. Not a slot: the value comes back.
-    #[doc(hidden)]
     fn slot_set_at(&mut self, index: u32, value: Value) -> Result<crate::objects::class::SlotSet, Error> {
         let _ = index;
         Ok(crate::objects::class::SlotSet::NotSlot(value))
     }
 
     /// Unsets slot `index` of the class's slot index space.
-    #[doc(hidden)]
     fn slot_del_at(&mut self, index: u32) -> crate::objects::class::SlotDel {
         let _ = index;
         crate::objects::class::SlotDel::NotSlot
@@ -113,37 +136,28 @@ pub trait Object: fmt::Debug + Send + Sync + 'static {
 
     /// The instance dict as it is stored, without making it live (unlike
     /// [`dict`](Object::dict)); `None` without a dict.
-    #[doc(hidden)]
     fn dict_view(&self) -> Option<crate::objects::class::DictView<'_>> {
         None
     }
 
     /// The instance dict as it is stored, to write.
-    #[doc(hidden)]
     fn dict_view_mut(&mut self) -> Option<crate::objects::class::DictViewMut<'_>> {
         None
     }
 
-    /// Heap bytes the instance owns (its dict, strings, values), not
-    /// counting the instance itself; see [`total_sizeof`](crate::total_sizeof).
-    fn heap_size(&self) -> usize;
-
     /// The instance as `Any`, to reach its Rust type
     /// ([`Instance::base_as`](crate::Instance::base_as)); `None` by default.
-    #[doc(hidden)]
     fn as_any(&self) -> Option<&dyn std::any::Any> {
         None
     }
 
     /// The instance as `Any`, to write.
-    #[doc(hidden)]
     fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
         None
     }
 
     /// Reports every handle the instance holds to the cycle collector;
     /// [`ClassImpl::traverse`](crate::objects::class::ClassImpl::traverse).
-    #[doc(hidden)]
     fn traverse(&self, visit: &mut crate::handles::gc::Visit<'_>) {
         let _ = visit;
     }

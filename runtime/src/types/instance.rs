@@ -25,7 +25,7 @@ use crate::objects::class::{
     DictViewMut, Hooks, SharedKeys, SlotDel, SlotGet, SlotGetRef, SlotSet,
 };
 use crate::objects::layout_ref::LayoutRef;
-use crate::objects::object::{Object, PyClass};
+use crate::objects::object::{Object, ObjectStorage, PyClass};
 use crate::storage::instance_dict::LearnedValues;
 use crate::storage::name_key::NameKey;
 use crate::types::typeobject::{object_class, DictAt, Loc, RtClass, Type};
@@ -551,6 +551,24 @@ impl Object for Instance {
     fn layout(&self) -> LayoutRef<'_> {
         LayoutRef::runtime(&self.class)
     }
+    fn heap_size(&self) -> usize {
+        let held: usize = self.values().iter().map(Packed::heap_size).sum();
+        let slots = match &self.storage {
+            Storage::Slots(v) => std::mem::size_of_val(&**v),
+            _ => 0,
+        };
+        let large = self.large().map_or(0, |e| {
+            let base = e.base.as_ref().map_or(0, |b| std::mem::size_of_val(&**b) + b.heap_size());
+            std::mem::size_of::<Large>() + std::mem::size_of_val(&*e.values) + base
+        });
+        let dict = dict_heap_size(self.own_dict().map(|d| d.view(&self.class.keys)));
+        held + slots + large + dict
+    }
+}
+
+impl crate::objects::object::sealed::Sealed for Instance {}
+
+impl ObjectStorage for Instance {
     fn slot_get_at(&self, index: u32) -> SlotGet {
         self.read(self.class.at(index))
     }
@@ -570,19 +588,6 @@ impl Object for Instance {
     }
     fn dict_view_mut(&mut self) -> Option<DictViewMut<'_>> {
         self.instance_dict_mut()
-    }
-    fn heap_size(&self) -> usize {
-        let held: usize = self.values().iter().map(Packed::heap_size).sum();
-        let slots = match &self.storage {
-            Storage::Slots(v) => std::mem::size_of_val(&**v),
-            _ => 0,
-        };
-        let large = self.large().map_or(0, |e| {
-            let base = e.base.as_ref().map_or(0, |b| std::mem::size_of_val(&**b) + b.heap_size());
-            std::mem::size_of::<Large>() + std::mem::size_of_val(&*e.values) + base
-        });
-        let dict = dict_heap_size(self.own_dict().map(|d| d.view(&self.class.keys)));
-        held + slots + large + dict
     }
     fn traverse(&self, visit: &mut crate::handles::gc::Visit<'_>) {
         for v in self.values().iter().filter_map(Packed::as_value) {
