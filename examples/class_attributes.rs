@@ -113,9 +113,9 @@ fn main() -> Result<(), Error> {
     let line = format!("{}: {err:#}", err.exception());
     out(&line);
     assert_eq!(line, "AttributeError: 'Point' object has no attribute 'orgin'. Did you mean: 'origin'?");
-    py("", "Point::LAYOUT.class_attrs");
-    out(format!("{:?}", Point::LAYOUT.class_attrs));
-    assert_eq!(Point::LAYOUT.class_attrs, [("origin", Literal::Str("(0, 0)")), ("dimensions", Literal::Int(2))]);
+    py("", "Point::LAYOUT.class_attrs()");
+    out(format!("{:?}", Point::LAYOUT.class_attrs()));
+    assert_eq!(Point::LAYOUT.class_attrs(), [("origin", Literal::Str("(0, 0)")), ("dimensions", Literal::Int(2))]);
 
     note("# With '__dict__' in __slots__, a write shadows the class attribute again.");
     py("f = Flexible(1.0); f.unit = 'mm'", "setattr(&mut f, \"unit\", \"mm\")?;");

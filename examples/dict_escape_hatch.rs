@@ -79,8 +79,8 @@ fn main() -> Result<(), Error> {
     let err = getattr(&flexible, "height").unwrap_err();
     out(raised(&err));
     assert_eq!(raised(&err), "AttributeError: 'FlexiblePerson' object has no attribute 'height'");
-    const { assert!(FlexiblePerson::LAYOUT.has_dict) };
-    const { assert!(!FlexiblePerson::LAYOUT.has_weakref, "__dict__ does not bring __weakref__") };
+    const { assert!(FlexiblePerson::LAYOUT.has_dict()) };
+    const { assert!(!FlexiblePerson::LAYOUT.has_weakref(), "__dict__ does not bring __weakref__") };
 
     heading("What the hatch costs");
     println!("  {:<44}{:>10}{:>14}", "bytes", "getsizeof", "total_sizeof");

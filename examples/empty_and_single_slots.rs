@@ -112,7 +112,7 @@ fn main() -> Result<(), Error> {
     note("(CPython 3.11 says 32 here: object header and GC links; a pyslots");
     note(" instance with nothing to store takes no bytes at all)");
     assert_eq!(getsizeof(&obj), 0);
-    assert_eq!(NoAttributeClass::LAYOUT.slots, [] as [&str; 0]);
+    assert_eq!(NoAttributeClass::LAYOUT.slots(), [] as [&str; 0]);
 
     heading("2. Single attribute slots: __slots__ = ['count']");
     py("c = Counter()", "let mut c = Counter::zero();");
@@ -145,7 +145,7 @@ fn main() -> Result<(), Error> {
     out(&slots);
     note("(CPython keeps the string 'count'; pyslots always lists the names)");
     assert_eq!(slots.to_string(), "['count']");
-    assert_eq!(Counter2::LAYOUT.slots, Counter::LAYOUT.slots);
+    assert_eq!(Counter2::LAYOUT.slots(), Counter::LAYOUT.slots());
     assert_eq!(getsizeof(&Counter2::new(0)), getsizeof(&Counter::new(0)));
     py("c2 = Counter2(); c2.count = 7", "setattr(&mut c2, \"count\", 7)?;");
     let mut c2 = Counter2::default();

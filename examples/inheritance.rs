@@ -105,8 +105,8 @@ fn main() -> Result<(), Error> {
     assert_eq!(mro, ["Dog", "Animal"]);
     println!(
         "  size of a Dog: {} bytes (an embedded Animal of {} bytes, a breed and its set-flag)",
-        Dog::LAYOUT.size,
-        Animal::LAYOUT.size
+        Dog::LAYOUT.size(),
+        Animal::LAYOUT.size()
     );
     Ok(())
 }

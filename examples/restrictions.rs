@@ -152,10 +152,10 @@ fn main() -> Result<(), Error> {
     let err = setattr(&mut p, "__slots__", Vec::<Value>::new()).unwrap_err();
     out(raised(&err));
     assert_eq!(raised(&err), "AttributeError: 'Point' object attribute '__slots__' is read-only");
-    py("", "Point::LAYOUT.slots");
-    out(format!("{:?}", Point::LAYOUT.slots));
-    assert_eq!(Point::LAYOUT.slots, ["x", "y"]);
-    const { assert!(!Point::LAYOUT.has_dict && !Point::LAYOUT.has_weakref) };
+    py("", "Point::LAYOUT.slots()");
+    out(format!("{:?}", Point::LAYOUT.slots()));
+    assert_eq!(Point::LAYOUT.slots(), ["x", "y"]);
+    const { assert!(!Point::LAYOUT.has_dict() && !Point::LAYOUT.has_weakref()) };
     Ok(())
 }
 

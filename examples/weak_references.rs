@@ -102,22 +102,22 @@ fn main() -> Result<(), Error> {
     println!("  {:<48}{:<14}Py::try_downgrade", "class", "has_weakref");
     let regular = Py::new(RegularClass::new(1));
     let with_dict = Py::new(DictSlottedClass::new(1));
-    support_row("RegularClass (no __slots__)", RegularClass::LAYOUT.has_weakref, Py::try_downgrade(&regular));
-    support_row("SlottedClass: ['value']", SlottedClass::LAYOUT.has_weakref, Py::try_downgrade(&obj));
+    support_row("RegularClass (no __slots__)", RegularClass::LAYOUT.has_weakref(), Py::try_downgrade(&regular));
+    support_row("SlottedClass: ['value']", SlottedClass::LAYOUT.has_weakref(), Py::try_downgrade(&obj));
     support_row(
         "DictSlottedClass: ['value', '__dict__']",
-        DictSlottedClass::LAYOUT.has_weakref,
+        DictSlottedClass::LAYOUT.has_weakref(),
         Py::try_downgrade(&with_dict),
     );
     support_row(
         "WeakRefSlottedClass: ['value', '__weakref__']",
-        WeakRefSlottedClass::LAYOUT.has_weakref,
+        WeakRefSlottedClass::LAYOUT.has_weakref(),
         Py::try_downgrade(&Py::new(WeakRefSlottedClass::new())),
     );
-    const { assert!(RegularClass::LAYOUT.has_weakref) };
-    const { assert!(!SlottedClass::LAYOUT.has_weakref) };
-    const { assert!(!DictSlottedClass::LAYOUT.has_weakref) };
-    const { assert!(WeakRefSlottedClass::LAYOUT.has_weakref) };
+    const { assert!(RegularClass::LAYOUT.has_weakref()) };
+    const { assert!(!SlottedClass::LAYOUT.has_weakref()) };
+    const { assert!(!DictSlottedClass::LAYOUT.has_weakref()) };
+    const { assert!(WeakRefSlottedClass::LAYOUT.has_weakref()) };
     let err = Py::try_downgrade(&with_dict).unwrap_err();
     assert_eq!(err.to_string(), "cannot create weak reference to 'DictSlottedClass' object");
     let _weak: WeakRef<RegularClass> = Py::downgrade(&regular);

@@ -247,7 +247,7 @@ fn v(x: impl Into<Value>) -> Value {
 /// A scenario on a default instance (every slot unset, an empty dict) of
 /// the class named like `T`.
 fn scenario<T: PyClass + Default>(name: &'static str, ops: Vec<Op>) -> Scenario {
-    Scenario::new(name, CLASSES, class_new(T::LAYOUT.name), T::default, ops)
+    Scenario::new(name, CLASSES, class_new(T::LAYOUT.name()), T::default, ops)
 }
 
 /// `P.__new__(P)`, leaked once per class (the harness wants a `'static`).
@@ -365,7 +365,7 @@ fn class_attributes_match_cpython() {
 // ---- member descriptors -----------------------------------------------------
 
 fn member<T: PyClass>(name: &str) -> Member<T> {
-    T::member(name).unwrap_or_else(|| panic!("{name} is a member of {}", T::LAYOUT.name))
+    T::member(name).unwrap_or_else(|| panic!("{name} is a member of {}", T::LAYOUT.name()))
 }
 
 /// `? P.x` in pyslots: the member's repr, or (a name no member has) the

@@ -502,12 +502,12 @@ fn layouts_walk_the_chain() {
     assert_eq!(mro, ["Leaf", "Derived", "Base"]);
     assert_eq!(l.all_slots(), ["z", "y", "x"]);
     assert!(!l.has_dict && l.has_weakref);
-    const { assert!(!Derived::LAYOUT.has_weakref) };
+    const { assert!(!Derived::LAYOUT.has_weakref()) };
     let c: &'static Layout = &C::LAYOUT;
     let mro: Vec<&str> = c.mro().iter().map(|l| l.name).collect();
     assert_eq!(mro, ["C", "A2", "A"]);
-    const { assert!(Both::LAYOUT.has_dict && Both::LAYOUT.has_weakref) };
-    const { assert!(Pet::LAYOUT.has_dict && Pet::LAYOUT.has_weakref && !Pet::LAYOUT.declares_slots()) };
+    const { assert!(Both::LAYOUT.has_dict() && Both::LAYOUT.has_weakref()) };
+    const { assert!(Pet::LAYOUT.has_dict() && Pet::LAYOUT.has_weakref() && !Pet::LAYOUT.declares_slots()) };
     // Embedded bases: a Dog is an Animal plus a breed and its flags.
     assert!(std::mem::size_of::<Dog>() <= std::mem::size_of::<Animal>() + 24);
 }

@@ -149,7 +149,7 @@ fn layout_describes_the_class() {
     assert_eq!(L.size, std::mem::size_of::<Person>());
     assert!(L.module_path.ends_with("typed_slots"));
     assert!(!RegularThing::LAYOUT.declares_slots());
-    const { assert!(RegularThing::LAYOUT.has_dict && RegularThing::LAYOUT.has_weakref) };
+    const { assert!(RegularThing::LAYOUT.has_dict() && RegularThing::LAYOUT.has_weakref()) };
 }
 
 #[pyclass_like]

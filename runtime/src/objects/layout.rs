@@ -14,46 +14,109 @@ use std::fmt;
 /// struct Point { x: f64, y: f64 }
 ///
 /// let layout = &Point::LAYOUT;
-/// assert_eq!(layout.name, "Point");
-/// assert_eq!(layout.slots, ["x", "y"]);
-/// assert_eq!(layout.class_attrs, []);
-/// assert!(!layout.has_dict);
-/// assert!(layout.has_weakref);
-/// assert_eq!(layout.size, std::mem::size_of::<Point>());
+/// assert_eq!(layout.name(), "Point");
+/// assert_eq!(layout.slots(), ["x", "y"]);
+/// assert_eq!(layout.class_attrs(), []);
+/// assert!(!layout.has_dict());
+/// assert!(layout.has_weakref());
+/// assert_eq!(layout.size(), std::mem::size_of::<Point>());
 /// ```
+///
+/// Its fields are set by the code `#[pyclass_like]` generates (in a
+/// `const`) and read through the methods of the same names.
 #[derive(Debug, Clone, Copy)]
 pub struct Layout {
-    /// The class name, as Python's `type(obj).__name__`.
+    #[doc(hidden)]
     pub name: &'static str,
-    /// The Rust module the class is defined in; with `name` it identifies
-    /// the class.
+    #[doc(hidden)]
     pub module_path: &'static str,
-    /// The class's own slots, in declaration order, after private-name
-    /// mangling (`__x` in class `P` is `_P__x`); `__dict__` and
-    /// `__weakref__` are not slots.
+    #[doc(hidden)]
     pub slots: &'static [&'static str],
-    /// `__slots__` as the class declares it, `__dict__` and `__weakref__`
-    /// included; `None` for a class without `#[slots]`.
+    #[doc(hidden)]
     pub declared_slots: Option<&'static [&'static str]>,
-    /// The doc comment of each of `slots` (a typed slot's field's doc
-    /// comment; Python's `__slots__ = {'x': 'doc'}`), `None` where there
-    /// is none.
+    #[doc(hidden)]
     pub slot_docs: &'static [Option<&'static str>],
-    /// The class's own class attributes (`#[pyclass_like(class_attrs(...))]`),
-    /// after private-name mangling, in declaration order.
+    #[doc(hidden)]
     pub class_attrs: &'static [(&'static str, Literal)],
-    /// The direct bases, in the order of `extends`.
+    #[doc(hidden)]
     pub bases: &'static [&'static Layout],
-    /// Whether instances have a `__dict__` (their own or a base's).
+    #[doc(hidden)]
     pub has_dict: bool,
-    /// Whether instances can be weakly referenced (their own `__weakref__`
-    /// or a base's).
+    #[doc(hidden)]
     pub has_weakref: bool,
-    /// The instance size in bytes, `size_of` the struct.
+    #[doc(hidden)]
     pub size: usize,
 }
 
 impl Layout {
+    /// The class name, as Python's `type(obj).__name__`.
+    #[inline]
+    pub const fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The Rust module the class is defined in; with `name` it identifies
+    /// the class.
+    #[inline]
+    pub const fn module_path(&self) -> &'static str {
+        self.module_path
+    }
+
+    /// The class's own slots, in declaration order, after private-name
+    /// mangling (`__x` in class `P` is `_P__x`); `__dict__` and
+    /// `__weakref__` are not slots.
+    #[inline]
+    pub const fn slots(&self) -> &'static [&'static str] {
+        self.slots
+    }
+
+    /// `__slots__` as the class declares it, `__dict__` and `__weakref__`
+    /// included; `None` for a class without `#[slots]`.
+    #[inline]
+    pub const fn declared_slots(&self) -> Option<&'static [&'static str]> {
+        self.declared_slots
+    }
+
+    /// The doc comment of each of `slots` (a typed slot's field's doc
+    /// comment; Python's `__slots__ = {'x': 'doc'}`), `None` where there
+    /// is none.
+    #[inline]
+    pub const fn slot_docs(&self) -> &'static [Option<&'static str>] {
+        self.slot_docs
+    }
+
+    /// The class's own class attributes (`#[pyclass_like(class_attrs(...))]`),
+    /// after private-name mangling, in declaration order.
+    #[inline]
+    pub const fn class_attrs(&self) -> &'static [(&'static str, Literal)] {
+        self.class_attrs
+    }
+
+    /// The direct bases, in the order of `extends`.
+    #[inline]
+    pub const fn bases(&self) -> &'static [&'static Layout] {
+        self.bases
+    }
+
+    /// Whether instances have a `__dict__` (their own or a base's).
+    #[inline]
+    pub const fn has_dict(&self) -> bool {
+        self.has_dict
+    }
+
+    /// Whether instances can be weakly referenced (their own `__weakref__`
+    /// or a base's).
+    #[inline]
+    pub const fn has_weakref(&self) -> bool {
+        self.has_weakref
+    }
+
+    /// The instance size in bytes, `size_of` the struct.
+    #[inline]
+    pub const fn size(&self) -> usize {
+        self.size
+    }
+
     /// Whether the class declares `__slots__` (has `#[slots]`).
     pub const fn declares_slots(&self) -> bool {
         self.declared_slots.is_some()
