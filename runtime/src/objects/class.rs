@@ -13,7 +13,7 @@ use std::fmt;
 
 use crate::error::Error;
 use crate::objects::layout::Layout;
-use crate::objects::layout_ref::{Kind, LayoutRef};
+use crate::objects::layout_ref::LayoutRef;
 use crate::objects::object::{Object, ObjectStorage, PyClass};
 use crate::storage::slot::{ItemAt, Mismatch, SetFlags, SlotValue};
 use crate::values::pystr::PyStr;
@@ -481,10 +481,7 @@ fn getattr_slow<T: Hooks + ?Sized>(obj: &T, name: &str) -> Result<Value, Error> 
 #[inline(never)]
 fn getattr_missing<T: Hooks + ?Sized>(obj: &T, name: &str) -> Error {
     let dict_keys = obj.instance_dict().map(|d| d.key_source());
-    match obj.class_layout().kind() {
-        Kind::Static(layout) => Error::getattr_missing(layout, name, dict_keys),
-        Kind::Runtime(class) => Error::getattr_missing_of(class, name, dict_keys),
-    }
+    Error::getattr_missing(obj.class_layout().error_class(), name, dict_keys)
 }
 
 /// `getattr` lending the value: the same walk as [`generic_getattr`],
@@ -628,7 +625,7 @@ pub fn generic_delattr<T: Hooks + ?Sized>(obj: &mut T, name: &str) -> Result<(),
         }
         return match d.remove(name) {
             Some(_) => Ok(()),
-            None => Err(Error::no_attribute_of(obj.class_layout(), name)),
+            None => Err(Error::no_attribute_of(obj.class_layout().error_name(), name)),
         };
     }
     Err(missing_for_write(obj.class_layout(), name))
@@ -638,9 +635,9 @@ pub fn generic_delattr<T: Hooks + ?Sized>(obj: &mut T, name: &str) -> Result<(),
 /// cannot hold: a class attribute is read-only, anything else is missing.
 #[inline]
 fn missing_for_write(layout: LayoutRef<'_>, name: &str) -> Error {
-    match layout.kind() {
-        Kind::Static(layout) => missing_for_write_static(layout, name),
-        Kind::Runtime(_) => missing_for_write_runtime(layout, name),
+    match layout.as_static() {
+        Some(layout) => missing_for_write_static(layout, name),
+        None => missing_for_write_runtime(layout, name),
     }
 }
 
@@ -654,9 +651,9 @@ fn missing_for_write_static(layout: &'static Layout, name: &str) -> Error {
 
 fn missing_for_write_runtime(layout: LayoutRef<'_>, name: &str) -> Error {
     if (name == "__slots__" && layout.slots_attr().is_some()) || layout.class_attr(name).is_some() {
-        Error::read_only_of(layout, name)
+        Error::read_only_of(layout.error_name(), name)
     } else {
-        Error::no_attribute_of(layout, name)
+        Error::no_attribute_of(layout.error_name(), name)
     }
 }
 

@@ -10,6 +10,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::error::ClassName;
 use crate::objects::layout::Layout;
 use crate::types::typeobject::{RtClass, Type};
 use crate::values::value::Value;
@@ -40,12 +41,6 @@ use crate::values::value::Value;
 /// ```
 #[derive(Clone, Copy)]
 pub struct LayoutRef<'a>(Repr<'a>);
-
-/// A [`LayoutRef`] taken apart.
-pub(crate) enum Kind<'a> {
-    Static(&'static Layout),
-    Runtime(&'a Arc<RtClass>),
-}
 
 #[derive(Clone, Copy)]
 enum Repr<'a> {
@@ -83,12 +78,21 @@ impl<'a> LayoutRef<'a> {
         }
     }
 
-    /// Which kind of class it is, with what it is made of.
-    #[inline(always)]
-    pub(crate) fn kind(&self) -> Kind<'a> {
+    /// The class as an error names it: by a name that lives forever or a
+    /// copy of a run-time class's (an error does not keep it alive).
+    pub(crate) fn error_name(&self) -> ClassName {
         match self.0 {
-            Repr::Static(l) => Kind::Static(l),
-            Repr::Runtime(c) => Kind::Runtime(c),
+            Repr::Static(l) => ClassName::Static(l.name),
+            Repr::Runtime(c) => ClassName::Copied(c.name.clone()),
+        }
+    }
+
+    /// The class as a failed `getattr`'s error keeps it, to compute its
+    /// suggestion from.
+    pub(crate) fn error_class(&self) -> ClassName {
+        match self.0 {
+            Repr::Static(l) => ClassName::Layout(l),
+            Repr::Runtime(c) => ClassName::Kept(c.clone()),
         }
     }
 

@@ -146,7 +146,7 @@ impl<T: ?Sized> Member<T> {
     pub fn get_dyn(&self, obj: &dyn Object) -> Result<Value, Error> {
         match obj.slot_get_at(self.index_in(obj)?) {
             SlotGet::Found(v) => Ok(v),
-            SlotGet::Unset | SlotGet::NotSlot => Err(Error::no_attribute_of(obj.layout(), self.name())),
+            SlotGet::Unset | SlotGet::NotSlot => Err(Error::no_attribute_of(obj.layout().error_name(), self.name())),
         }
     }
 
@@ -170,7 +170,7 @@ impl<T: ?Sized> Member<T> {
         let index = self.index_in(obj)?;
         match obj.slot_set_at(index, value.into())? {
             SlotSet::Done => Ok(()),
-            SlotSet::NotSlot(_) => Err(Error::no_attribute_of(obj.layout(), self.name())),
+            SlotSet::NotSlot(_) => Err(Error::no_attribute_of(obj.layout().error_name(), self.name())),
         }
     }
 
@@ -181,7 +181,7 @@ impl<T: ?Sized> Member<T> {
         match obj.slot_del_at(index) {
             SlotDel::Done => Ok(()),
             SlotDel::Unset => Err(Error::unset_slot(self.name())),
-            SlotDel::NotSlot => Err(Error::no_attribute_of(obj.layout(), self.name())),
+            SlotDel::NotSlot => Err(Error::no_attribute_of(obj.layout().error_name(), self.name())),
         }
     }
 }

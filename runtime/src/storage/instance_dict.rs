@@ -19,6 +19,7 @@ use std::sync::OnceLock;
 
 use parking_lot::Mutex;
 
+use crate::error::DictKeys;
 use crate::storage::name_key::NameKey;
 use crate::values::dict::{Dict, PyDict};
 use crate::values::pystr::PyStr;
@@ -619,14 +620,14 @@ impl<'a> DictView<'a> {
     /// allocation), or the live dict itself (one reference count: CPython
     /// too reads the live dict when it prints a suggestion), or a copy
     /// (past 64 keys, or a run-time class's table, freed with the class).
-    pub fn key_source(&self) -> KeySource {
+    pub(crate) fn key_source(&self) -> DictKeys {
         match (self.live.get(), self.keys.as_static()) {
-            (Some(d), _) => KeySource::Live(d.clone()),
+            (Some(d), _) => DictKeys::Live(d.live_keys()),
             (None, Some(names)) if self.values.len() <= 64 => {
                 let present = self.values.iter().enumerate().filter(|(_, v)| v.is_some());
-                KeySource::Inline(names, present.fold(0u64, |m, (i, _)| m | 1 << i))
+                DictKeys::Inline(names, present.fold(0u64, |m, (i, _)| m | 1 << i))
             }
-            (None, _) => KeySource::Listed(self.keys().into_boxed_slice()),
+            (None, _) => DictKeys::Listed(self.keys().into_boxed_slice()),
         }
     }
 
@@ -658,33 +659,6 @@ impl<'a> DictView<'a> {
         self.block
             + self.values.iter().flatten().map(Value::heap_size).sum::<usize>()
             + self.live.get().map_or(0, PyDict::heap_size)
-    }
-}
-
-/// Where the keys of an instance dict can be read back from after the
-/// borrow of the instance has ended (for the suggestion of a failed
-/// `getattr`).
-#[derive(Clone, Debug)]
-pub enum KeySource {
-    /// A compile-time class's key names, and a bit for each that had a
-    /// value.
-    Inline(&'static [&'static str], u64),
-    /// The live dict.
-    Live(PyDict),
-    /// The keys, copied.
-    Listed(Box<[PyStr]>),
-}
-
-impl KeySource {
-    /// The keys, in insertion order.
-    pub fn keys(&self) -> Vec<PyStr> {
-        match self {
-            KeySource::Inline(keys, present) => {
-                keys.iter().enumerate().filter(|(i, _)| present & (1 << i) != 0).map(|(_, k)| PyStr::new(k)).collect()
-            }
-            KeySource::Live(d) => d.keys(),
-            KeySource::Listed(keys) => keys.to_vec(),
-        }
     }
 }
 

@@ -18,7 +18,7 @@ use std::sync::{Arc, OnceLock};
 
 use pyslots_suggest::names::{is_identifier, mangle};
 
-use crate::error::Error;
+use crate::error::{AttributeNames, Error};
 use crate::handles::handle::{Py, PyObject};
 use crate::objects::layout::Layout;
 use crate::objects::layout_ref::{merge_solid_bases, LayoutRef};
@@ -195,6 +195,18 @@ impl fmt::Debug for RtClass {
 
 /// How many classes made at run time are alive.
 static LIVE_CLASSES: AtomicUsize = AtomicUsize::new(0);
+
+/// What a failed `getattr`'s error keeps of a class made at run time.
+impl AttributeNames for RtClass {
+    fn class_name(&self) -> &str {
+        self.name.as_str()
+    }
+
+    fn dir_names(self: Arc<Self>, dict_keys: Option<&[PyStr]>) -> Vec<String> {
+        let keys = dict_keys.map(|k| k.iter().map(PyStr::as_str));
+        LayoutRef::runtime(&self).dir_names(keys).into_iter().map(String::from).collect()
+    }
+}
 
 impl Drop for RtClass {
     fn drop(&mut self) {

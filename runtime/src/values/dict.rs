@@ -8,7 +8,7 @@ use std::sync::{Arc, Weak};
 use indexmap::IndexMap;
 use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use crate::error::Error;
+use crate::error::{Error, LiveKeys};
 use crate::handles::gc;
 use crate::handles::trashcan;
 use crate::values::pystr::PyStr;
@@ -436,6 +436,12 @@ impl fmt::Debug for Dict {
 #[derive(Clone)]
 pub struct PyDict(Arc<DictCell>);
 
+impl LiveKeys for DictCell {
+    fn keys(&self) -> Vec<PyStr> {
+        self.map.read().entries().map(|(k, _)| k.clone()).collect()
+    }
+}
+
 struct DictCell {
     gc: gc::Header,
     map: RwLock<Dict>,
@@ -519,6 +525,12 @@ impl PyDict {
     pub fn clear(&self) {
         let old = std::mem::take(&mut *self.write());
         drop(old);
+    }
+
+    /// The dict as a failed `getattr`'s error reads its keys back (one
+    /// reference count).
+    pub(crate) fn live_keys(&self) -> Arc<dyn LiveKeys> {
+        self.0.clone()
     }
 
     /// The keys, in insertion order.
