@@ -57,7 +57,8 @@ pub mod __private {
     pub use crate::objects::object::ObjectStorage;
     #[cfg(feature = "serde")]
     pub use crate::state::serde_impl::{deserialize_object, serialize_object};
-    pub use crate::storage::instance_dict::{LearnedKeys, LearnedValues, LEARNED_KEYS_MAX};
+    pub use crate::storage::instance_dict::LearnedValues;
+    pub use crate::storage::shared_keys::{LearnedKeys, LEARNED_KEYS_MAX};
     pub use crate::storage::slot::{range_type_name, SetFlags};
     pub use crate::{Error, Layout, Literal, PyClass, SlotValue, Value, WeakRefs};
     #[cfg(feature = "serde")]

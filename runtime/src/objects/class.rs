@@ -22,8 +22,8 @@ use crate::values::value_ref::ValueRef;
 
 pub use crate::storage::instance_dict::{
     dict_heap_size, dict_traverse, DictIf, DictSel, DictSlot, DictView, DictViewMut, InlineValues, LazyDict, NoDict,
-    SharedKeys, NO_KEYS,
 };
+pub use crate::storage::shared_keys::{SharedKeys, NO_KEYS};
 
 /// [`ClassImpl::slot_index`] of a name that a class attribute hides.
 pub const HIDDEN: u32 = u32::MAX - 1;
@@ -182,7 +182,7 @@ pub trait ClassImpl: PyClass {
     /// can tell whether they are still over it by address.
     #[inline(always)]
     fn shared_keys() -> &'static SharedKeys {
-        &crate::storage::instance_dict::NO_KEYS
+        &NO_KEYS
     }
     /// Where `name` sits in the class's shared dict key table, found by a
     /// generated `match`, so a regular class's dict reads without scanning.
