@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use crate::error::ClassName;
 use crate::objects::layout::Layout;
-use crate::types::typeobject::{RtClass, Type};
+use crate::types::rt_class::{RtClass, Type};
 use crate::values::value::Value;
 
 /// A class's layout, borrowed: its name, its own slots, its bases, whether

@@ -9,7 +9,7 @@ use crate::objects::class::{ClassImpl, SlotDel, SlotGet, SlotGetRef, SlotSet};
 use crate::objects::layout::Layout;
 use crate::objects::layout_ref::LayoutRef;
 use crate::objects::object::{Object, PyClass};
-use crate::types::typeobject::Type;
+use crate::types::rt_class::Type;
 use crate::values::value::Value;
 use crate::values::value_ref::ValueRef;
 
