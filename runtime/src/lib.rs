@@ -23,10 +23,14 @@ pub use error::{Error, ErrorKind};
 pub use handles::borrow::{PyRef, PyRefMut};
 pub use handles::gc;
 pub use handles::handle::{Py, PyObject, WeakObject, WeakRef};
-pub use objects::builtins::{delattr, dir, getattr, getattr_ref, getsizeof, hasattr, setattr, total_sizeof, vars};
+pub use objects::builtins::{
+    call_method, delattr, dir, generic_delattr, generic_getattr, generic_setattr, getattr, getattr_ref, getsizeof,
+    hasattr, setattr, total_sizeof, vars,
+};
 pub use objects::layout::{Layout, Literal};
 pub use objects::layout_ref::LayoutRef;
 pub use objects::member::Member;
+pub use objects::method::PyFunction;
 pub use objects::object::{Object, PyClass, WeakReferenceable, WeakRefs, WeakRefsOn};
 pub use state::copy::{copy, deepcopy};
 pub use state::getstate::{getstate, setstate, slotnames};
@@ -54,12 +58,26 @@ pub mod __private {
         any_has_dict, any_has_slot, any_has_weakref, best_base_has_dict, best_base_index, layout_conflict,
         lookup_by_stored_base, mro_conflict, secondary_dict,
     };
+    pub use crate::objects::method::{
+        arg, bind, receiver, receiver_mut, setter_arg, Body, IntoReturn, IntoUnit, MethodDef, MethodTable, PropertyDef,
+        Signature,
+    };
     pub use crate::objects::object::ObjectStorage;
+
+    /// The fallback `#[pyclass_like]` reads a class's table through: a
+    /// class without a `#[methods]` block gets [`MethodTable::EMPTY`]; one
+    /// with a block has an inherent constant of the same name, which
+    /// shadows this one.
+    pub trait NoMethods {
+        /// The empty table.
+        const __PYSLOTS_METHODS: &'static MethodTable = &MethodTable::EMPTY;
+    }
+    impl<T: ?Sized> NoMethods for T {}
     #[cfg(feature = "serde")]
     pub use crate::state::serde_impl::{deserialize_object, serialize_object};
     pub use crate::storage::instance_dict::{LearnedKeys, LearnedValues, LEARNED_KEYS_MAX};
     pub use crate::storage::slot::{range_type_name, SetFlags};
-    pub use crate::{Error, Layout, Literal, PyClass, SlotValue, Value, WeakRefs};
+    pub use crate::{Error, Layout, Literal, Object, PyClass, SlotValue, Value, WeakRefs};
     #[cfg(feature = "serde")]
     pub use serde;
 }

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::objects::method::{Descriptor, MethodTable};
+
 /// The shape of a class: its name, its own slots, its bases and what its
 /// instances carry. Every [`PyClass`](crate::PyClass) has one as an
 /// associated `const`, so layouts can be compared at compile time.
@@ -46,6 +48,9 @@ pub struct Layout {
     pub has_weakref: bool,
     #[doc(hidden)]
     pub size: usize,
+    /// The class's own properties, methods and hooks (`#[methods]`).
+    #[doc(hidden)]
+    pub methods: &'static MethodTable,
 }
 
 impl Layout {
@@ -270,7 +275,114 @@ impl Layout {
             names.push("__slots__");
         }
         names.extend(self.all_class_attrs().into_iter().map(|(n, _)| n));
+        names.extend(self.method_names());
         names
+    }
+
+    /// The class's own properties, methods and hooks (`#[methods]`; empty
+    /// without a block).
+    #[inline]
+    pub const fn methods(&self) -> &'static MethodTable {
+        self.methods
+    }
+
+    /// Whether the class or a base has a `#[methods]` block with anything
+    /// in it: a class without one never looks for properties or methods.
+    pub const fn has_methods(&self) -> bool {
+        if !self.methods.is_empty() {
+            return true;
+        }
+        let mut i = 0;
+        while i < self.bases.len() {
+            if self.bases[i].has_methods() {
+                return true;
+            }
+            i += 1;
+        }
+        false
+    }
+
+    /// Whether the class or a base defines `__setattr__`.
+    pub const fn has_setattr_hook(&self) -> bool {
+        if self.methods.setattr.is_some() {
+            return true;
+        }
+        let mut i = 0;
+        while i < self.bases.len() {
+            if self.bases[i].has_setattr_hook() {
+                return true;
+            }
+            i += 1;
+        }
+        false
+    }
+
+    /// Whether the class or a base defines `__delattr__`.
+    pub const fn has_delattr_hook(&self) -> bool {
+        if self.methods.delattr.is_some() {
+            return true;
+        }
+        let mut i = 0;
+        while i < self.bases.len() {
+            if self.bases[i].has_delattr_hook() {
+                return true;
+            }
+            i += 1;
+        }
+        false
+    }
+
+    /// Calls `f` on each class of the MRO in order until it returns
+    /// something; a line of single bases walks without building the MRO.
+    pub fn find_along_mro<R>(&'static self, mut f: impl FnMut(&'static Layout) -> Option<R>) -> Option<R> {
+        let mut at = self;
+        loop {
+            match at.bases {
+                [] => return f(at),
+                [base] => {
+                    if let Some(r) = f(at) {
+                        return Some(r);
+                    }
+                    at = base;
+                }
+                _ => return at.mro().into_iter().find_map(f),
+            }
+        }
+    }
+
+    /// What `name` finds along the MRO among the classes' own properties,
+    /// methods, slots and class attributes: a property or a method, or
+    /// `None` if something else (or nothing) comes first.
+    pub fn find_descriptor(&'static self, name: &str) -> Option<Descriptor> {
+        if !self.has_methods() {
+            return None;
+        }
+        self.find_along_mro(|l| {
+            if let Some(p) = l.methods.property(name) {
+                return Some(Some(Descriptor::Property(p, l)));
+            }
+            if let Some(m) = l.methods.method(name) {
+                return Some(Some(Descriptor::Method(m, l)));
+            }
+            if l.slots.contains(&name) || l.class_attrs.iter().any(|(n, _)| *n == name) {
+                return Some(None);
+            }
+            None
+        })
+        .flatten()
+    }
+
+    /// Every property and method name of the class and its bases.
+    pub fn method_names(&'static self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if !self.has_methods() {
+            return out;
+        }
+        for l in self.mro() {
+            out.extend(l.methods.properties.iter().map(|p| p.name));
+            out.extend(l.methods.methods.iter().map(|m| m.name));
+        }
+        out
     }
 
     /// What `getattr(obj, "__slots__")` finds: the `__slots__` of the first

@@ -11,6 +11,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::objects::layout::Layout;
+use crate::objects::method::{Descriptor, MethodTable};
 use crate::types::typeobject::{RtClass, Type};
 use crate::values::value::Value;
 
@@ -358,7 +359,48 @@ impl<'a> LayoutRef<'a> {
             names.push("__slots__");
         }
         names.extend(self.all_class_attrs().into_iter().map(|(n, _)| n));
+        for l in self.mro() {
+            if let Some(l) = l.as_static() {
+                names.extend(l.method_names());
+            }
+        }
         names
+    }
+
+    /// Whether the class or a base has properties, methods or hooks.
+    #[inline(always)]
+    pub fn has_methods(&self) -> bool {
+        match self.0 {
+            Repr::Static(l) => l.has_methods(),
+            Repr::Runtime(c) => c.has_methods,
+        }
+    }
+
+    /// What `name` finds along the MRO: a property or a method (see
+    /// [`Layout::find_descriptor`]).
+    pub fn find_descriptor(&self, name: &str) -> Option<Descriptor> {
+        match self.0 {
+            Repr::Static(l) => l.find_descriptor(name),
+            Repr::Runtime(c) if !c.has_methods => None,
+            Repr::Runtime(_) => self.mro().into_iter().find_map(|l| {
+                let l = l.as_static()?;
+                if let Some(p) = l.methods.property(name) {
+                    return Some(Descriptor::Property(p, l));
+                }
+                l.methods.method(name).map(|m| Descriptor::Method(m, l))
+            }),
+        }
+    }
+
+    /// The first hook along the MRO that `pick` finds in a class's table.
+    pub fn find_hook<R>(&self, pick: impl Fn(&'static MethodTable) -> Option<R>) -> Option<R> {
+        if !self.has_methods() {
+            return None;
+        }
+        match self.0 {
+            Repr::Static(l) => l.find_along_mro(|l| pick(l.methods)),
+            Repr::Runtime(_) => self.mro().into_iter().find_map(|l| pick(l.as_static()?.methods)),
+        }
     }
 
     /// What `getattr(obj, "__slots__")` finds (see [`Layout::slots_attr`]).

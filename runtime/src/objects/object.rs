@@ -156,6 +156,28 @@ pub trait ObjectStorage {
         None
     }
 
+    /// The stored base's instance inside this one (a subclass's
+    /// `#[pyclass_like]` base, a run-time class's embedded instance): where
+    /// a base's method finds its receiver. `None` by default.
+    fn stored_base(&self) -> Option<&dyn Object> {
+        None
+    }
+
+    /// The stored base's instance, to write.
+    fn stored_base_mut(&mut self) -> Option<&mut dyn Object> {
+        None
+    }
+
+    /// `object.__getattribute__`: the generic lookup, without the class's
+    /// `__getattr__` ([`generic_getattr`](crate::generic_getattr)).
+    fn generic_getattr_dyn(&self, name: &str) -> Result<Value, Error>;
+
+    /// `object.__setattr__`, without the class's `__setattr__`.
+    fn generic_setattr_dyn(&mut self, name: &str, value: Value) -> Result<(), Error>;
+
+    /// `object.__delattr__`, without the class's `__delattr__`.
+    fn generic_delattr_dyn(&mut self, name: &str) -> Result<(), Error>;
+
     /// Reports every handle the instance holds to the cycle collector;
     /// [`ClassImpl::traverse`](crate::objects::class::ClassImpl::traverse).
     fn traverse(&self, visit: &mut crate::handles::gc::Visit<'_>) {

@@ -124,6 +124,9 @@ pub(crate) struct RtClass {
     /// The `#[pyclass_like]` class whose instance is embedded, if any.
     pub(crate) embedded: Option<fn() -> Box<dyn Object>>,
     pub(crate) has_class_attrs: bool,
+    /// Whether a compile-time class along the MRO has properties, methods
+    /// or hooks (`#[methods]`).
+    pub(crate) has_methods: bool,
 }
 
 /// One entry of a class's slot name table.
@@ -226,6 +229,7 @@ pub(crate) fn object_class() -> &'static Arc<RtClass> {
             keys: LearnedKeys::default(),
             embedded: None,
             has_class_attrs: false,
+            has_methods: false,
         })
     })
 }
@@ -716,6 +720,7 @@ impl<'a> Builder<'a> {
             .map(|(k, v)| (Box::from(k), v.clone()))
             .collect();
         let has_class_attrs = !class_attrs.is_empty() || mro.iter().any(|t| t.layout().has_class_attrs());
+        let has_methods = mro.iter().any(|t| t.layout().has_methods());
         let embedded_layout = embedded.map(|(layout, _)| layout);
         let tables = Tables::new(&own, &class_attrs, self.bases, &mro, embedded_layout);
         let dict = if !slots.has_dict {
@@ -744,6 +749,7 @@ impl<'a> Builder<'a> {
             keys: LearnedKeys::default(),
             embedded: embedded.map(|(_, m)| m.new_embedded),
             has_class_attrs,
+            has_methods,
         });
         Type::runtime(class)
     }

@@ -9,6 +9,7 @@ use num_traits::FromPrimitive;
 
 use crate::error::Error;
 use crate::handles::handle::{Py, PyObject};
+use crate::objects::method::PyFunction;
 use crate::objects::object::PyClass;
 use crate::values::bytes::{self, PyBytes};
 use crate::values::dict::{Dict, PyDict};
@@ -101,6 +102,10 @@ pub enum Value {
     Object(PyObject),
     /// A `float`.
     Float(f64),
+    /// A function a class defines: a method read from an owned object or
+    /// a class (`function`), or bound to an object through a handle
+    /// (`method`); see [`Value::call`].
+    Function(PyFunction),
 }
 
 impl Value {
@@ -146,6 +151,24 @@ impl Value {
             Value::List(_) => "list",
             Value::Dict(_) => "dict",
             Value::Object(o) => o.type_name(),
+            Value::Function(f) => f.type_name(),
+        }
+    }
+
+    /// Calls the value: a function or bound method with `args` and
+    /// `kwargs` (CPython's binding and messages); anything else is
+    /// `TypeError: 'int' object is not callable`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let err = Value::Int(1).call(&[], &[]).unwrap_err();
+    /// assert_eq!(err.to_string(), "'int' object is not callable");
+    /// ```
+    pub fn call(&self, args: &[Value], kwargs: &[(&str, Value)]) -> Result<Value, Error> {
+        match self {
+            Value::Function(f) => f.call(args, kwargs),
+            other => Err(Error::type_error(format!("'{}' object is not callable", other.type_name()))),
         }
     }
 
@@ -247,7 +270,8 @@ impl Value {
             (Value::Dict(p), Value::Dict(q)) => PyDict::is(p, q),
             (Value::Tuple(p), Value::Tuple(q)) => PyTuple::is(p, q),
             (Value::Object(p), Value::Object(q)) => PyObject::is(p, q),
-            (Value::List(_) | Value::Dict(_) | Value::Tuple(_) | Value::Object(_), _) => false,
+            (Value::Function(p), Value::Function(q)) => PyFunction::is(p, q),
+            (Value::List(_) | Value::Dict(_) | Value::Tuple(_) | Value::Object(_) | Value::Function(_), _) => false,
             _ => a == b,
         }
     }
@@ -263,6 +287,11 @@ impl Value {
             Value::List(l) => l.traverse(visit),
             Value::Dict(d) => d.traverse(visit),
             Value::Tuple(t) => t.traverse(visit),
+            Value::Function(f) => {
+                if let Some(o) = f.receiver() {
+                    o.traverse(visit);
+                }
+            }
             _ => {}
         }
     }
@@ -273,6 +302,7 @@ impl Value {
         match self {
             Value::Object(_) | Value::List(_) | Value::Dict(_) => true,
             Value::Tuple(t) => t.is_tracked(),
+            Value::Function(f) => f.receiver().is_some(),
             _ => false,
         }
     }
@@ -288,7 +318,7 @@ impl Value {
             Value::Bytes(b) => b.heap_size(),
             Value::BigInt(n) => n.heap_size(),
             Value::Tuple(_) | Value::List(_) | Value::Dict(_) => nested_heap_size(std::slice::from_ref(self)),
-            Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Object(_) => 0,
+            Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Object(_) | Value::Function(_) => 0,
         }
     }
 
@@ -420,6 +450,7 @@ fn equal_step(
                 })
         }
         (Value::Object(p), Value::Object(q)) => PyObject::is(p, q),
+        (Value::Function(p), Value::Function(q)) => p.py_eq(q),
         (Value::None, Value::None) => true,
         (Value::Str(p), Value::Str(q)) => p == q,
         (Value::Bytes(p), Value::Bytes(q)) => p == q,
@@ -511,6 +542,7 @@ fn write_scalar_repr(f: &mut dyn fmt::Write, value: &Value) -> fmt::Result {
         Value::Str(s) => pystr::write_repr(f, s),
         Value::Bytes(b) => bytes::write_repr(f, b),
         Value::Object(o) => write!(f, "{o}"),
+        Value::Function(func) => func.write_repr(f),
         Value::Tuple(_) | Value::List(_) | Value::Dict(_) => unreachable!("a container is no scalar"),
     }
 }
@@ -850,6 +882,14 @@ mod hash {
                 // CPython's default: the address, rotated by 4 bits.
                 let mut h = std::collections::hash_map::DefaultHasher::new();
                 o.hash(&mut h);
+                minus_one_is_minus_two(h.finish() as i64)
+            }
+            Value::Function(func) => {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                func.qualname().hash(&mut h);
+                if let Some(o) = func.receiver() {
+                    o.hash(&mut h);
+                }
                 minus_one_is_minus_two(h.finish() as i64)
             }
         })
