@@ -30,7 +30,6 @@ pub use objects::builtins::{
 pub use objects::layout::{Layout, Literal};
 pub use objects::layout_ref::LayoutRef;
 pub use objects::member::Member;
-pub use objects::method::PyFunction;
 pub use objects::object::{Object, PyClass, WeakReferenceable, WeakRefs, WeakRefsOn};
 pub use state::copy::{copy, deepcopy};
 pub use state::getstate::{getstate, setstate, slotnames};
@@ -44,7 +43,7 @@ pub use values::int::BigInt;
 pub use values::list::PyList;
 pub use values::pystr::PyStr;
 pub use values::tuple::PyTuple;
-pub use values::value::Value;
+pub use values::value::{PyFunction, Value};
 pub use values::value_ref::ValueRef;
 
 /// What generated code names (through the facade's `__private`), and
@@ -55,14 +54,13 @@ pub mod __private {
     pub use crate::handles::gc::Visit;
     pub use crate::objects::class::*;
     pub use crate::objects::layout::{
-        any_has_dict, any_has_slot, any_has_weakref, best_base_has_dict, best_base_index, layout_conflict,
-        lookup_by_stored_base, mro_conflict, secondary_dict,
+        any_has_dict, any_has_slot, any_has_weakref, best_base_has_dict, best_base_index, has_own_slot,
+        layout_conflict, lookup_by_stored_base, mro_conflict, secondary_dict,
     };
-    pub use crate::objects::method::{
-        arg, bind, receiver, receiver_mut, setter_arg, Body, IntoReturn, IntoUnit, MethodDef, MethodTable, PropertyDef,
-        Signature,
+    pub use crate::objects::method::{arg, bind, receiver, receiver_mut, setter_arg, IntoReturn, IntoUnit};
+    pub use crate::objects::object::{
+        method_flags, Body, MethodDef, MethodTable, ObjectStorage, PropertyDef, Signature,
     };
-    pub use crate::objects::object::ObjectStorage;
 
     /// The fallback `#[pyclass_like]` reads a class's table through: a
     /// class without a `#[methods]` block gets [`MethodTable::EMPTY`]; one
@@ -77,7 +75,7 @@ pub mod __private {
     pub use crate::state::serde_impl::{deserialize_object, serialize_object};
     pub use crate::storage::instance_dict::{LearnedKeys, LearnedValues, LEARNED_KEYS_MAX};
     pub use crate::storage::slot::{range_type_name, SetFlags};
-    pub use crate::{Error, Layout, Literal, Object, PyClass, SlotValue, Value, WeakRefs};
+    pub use crate::{Error, Layout, Literal, Object, PyClass, SlotValue, Type, Value, WeakRefs};
     #[cfg(feature = "serde")]
     pub use serde;
 }

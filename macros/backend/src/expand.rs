@@ -798,6 +798,10 @@ impl<'a> ClassBuilder<'a> {
                         use #pv::NoMethods as _;
                         #ident::__PYSLOTS_METHODS
                     },
+                    method_flags: #pv::method_flags({
+                        use #pv::NoMethods as _;
+                        #ident::__PYSLOTS_METHODS
+                    }),
                 };
                 type WeakRefs = #pv::WeakRefs<{ #has_weakref }>;
             }

@@ -622,7 +622,7 @@ impl PyObject {
     /// ```
     pub fn getattr(&self, name: &str) -> Result<Value, Error> {
         let value = self.try_read()?.getattr(name)?;
-        Ok(crate::objects::method::bind_found(value, self, name))
+        Ok(bind_found(value, self, name))
     }
 
     /// `setattr` on the object, borrowing it for the call: the
@@ -730,7 +730,7 @@ impl PyObject {
     /// mutably borrowed`), never a hang. Anything else callable that
     /// `getattr` finds is called with the object unborrowed.
     pub fn call_method(&self, name: &str, args: &[Value], kwargs: &[(&str, Value)]) -> Result<Value, Error> {
-        if let Some(crate::objects::method::Descriptor::Method(def, _)) = self.layout().find_descriptor(name) {
+        if let Some(crate::objects::object::Descriptor::Method(def, _)) = self.layout().find_descriptor(name) {
             let shadowed = self.try_read()?.dict_view().is_some_and(|d| d.get(name).is_some());
             if !shadowed {
                 return self.call_def(def, args, kwargs);
@@ -742,17 +742,36 @@ impl PyObject {
     /// Calls `def` with the object as its receiver, locked as it needs.
     pub(crate) fn call_def(
         &self,
-        def: &crate::objects::method::MethodDef,
+        def: &crate::objects::object::MethodDef,
         args: &[Value],
         kwargs: &[(&str, Value)],
     ) -> Result<Value, Error> {
-        use crate::objects::method::Body;
+        use crate::objects::object::Body;
         match def.body {
             Body::Ref(f) => f(&*self.try_read()?, args, kwargs),
             Body::Mut(f) => f(&mut *self.try_write()?, args, kwargs),
             Body::Static(f) => f(args, kwargs),
         }
     }
+}
+
+/// What `getattr` through a handle gives: a method the class defines,
+/// found by the lookup (not a function stored in the instance dict),
+/// bound to the object.
+fn bind_found(value: Value, obj: &PyObject, name: &str) -> Value {
+    if let Value::Function(f) = &value {
+        if let Some(def) = f.unbound_method() {
+            if !matches!(def.body, crate::objects::object::Body::Static(_)) {
+                if let Some(crate::objects::object::Descriptor::Method(found, _)) = obj.layout().find_descriptor(name) {
+                    // Tables are constants, copied where used: compare names.
+                    if found.sig.qualname == def.sig.qualname {
+                        return Value::Function(crate::values::value::PyFunction::bound(def, obj.clone()));
+                    }
+                }
+            }
+        }
+    }
+    value
 }
 
 // ---------------------------------------------------------------------------

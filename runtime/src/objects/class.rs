@@ -14,11 +14,10 @@ use std::fmt;
 use crate::error::Error;
 use crate::objects::layout::Layout;
 use crate::objects::layout_ref::{Kind, LayoutRef};
-use crate::objects::method::{Descriptor, PyFunction};
-use crate::objects::object::{Object, ObjectStorage, PyClass};
+use crate::objects::object::{Descriptor, Object, ObjectStorage, PyClass};
 use crate::storage::slot::{ItemAt, Mismatch, SetFlags, SlotValue};
 use crate::values::pystr::PyStr;
-use crate::values::value::Value;
+use crate::values::value::{PyFunction, Value};
 use crate::values::value_ref::ValueRef;
 
 pub use crate::storage::instance_dict::{

@@ -2,8 +2,6 @@
 
 use std::fmt;
 
-use crate::objects::method::{Descriptor, MethodTable};
-
 /// The shape of a class: its name, its own slots, its bases and what its
 /// instances carry. Every [`PyClass`](crate::PyClass) has one as an
 /// associated `const`, so layouts can be compared at compile time.
@@ -48,10 +46,23 @@ pub struct Layout {
     pub has_weakref: bool,
     #[doc(hidden)]
     pub size: usize,
-    /// The class's own properties, methods and hooks (`#[methods]`).
+    /// The class's own properties, methods and hooks (`#[methods]`): a
+    /// `MethodTable`, which the attribute algorithm reads back (a layout
+    /// knows nothing of what the table holds but `method_flags`).
     #[doc(hidden)]
-    pub methods: &'static MethodTable,
+    pub methods: &'static (dyn std::any::Any + Send + Sync),
+    /// What the class's own table has: [`METHODS_ANY`],
+    /// [`METHODS_SETATTR`], [`METHODS_DELATTR`], as bits.
+    #[doc(hidden)]
+    pub method_flags: u8,
 }
+
+/// [`Layout::method_flags`]: the table has something in it.
+pub const METHODS_ANY: u8 = 1;
+/// [`Layout::method_flags`]: the table has `__setattr__`.
+pub const METHODS_SETATTR: u8 = 2;
+/// [`Layout::method_flags`]: the table has `__delattr__`.
+pub const METHODS_DELATTR: u8 = 4;
 
 impl Layout {
     /// The class name, as Python's `type(obj).__name__`.
@@ -275,56 +286,32 @@ impl Layout {
             names.push("__slots__");
         }
         names.extend(self.all_class_attrs().into_iter().map(|(n, _)| n));
-        names.extend(self.method_names());
         names
-    }
-
-    /// The class's own properties, methods and hooks (`#[methods]`; empty
-    /// without a block).
-    #[inline]
-    pub const fn methods(&self) -> &'static MethodTable {
-        self.methods
     }
 
     /// Whether the class or a base has a `#[methods]` block with anything
     /// in it: a class without one never looks for properties or methods.
     pub const fn has_methods(&self) -> bool {
-        if !self.methods.is_empty() {
-            return true;
-        }
-        let mut i = 0;
-        while i < self.bases.len() {
-            if self.bases[i].has_methods() {
-                return true;
-            }
-            i += 1;
-        }
-        false
+        self.any_method_flag(METHODS_ANY)
     }
 
     /// Whether the class or a base defines `__setattr__`.
     pub const fn has_setattr_hook(&self) -> bool {
-        if self.methods.setattr.is_some() {
-            return true;
-        }
-        let mut i = 0;
-        while i < self.bases.len() {
-            if self.bases[i].has_setattr_hook() {
-                return true;
-            }
-            i += 1;
-        }
-        false
+        self.any_method_flag(METHODS_SETATTR)
     }
 
     /// Whether the class or a base defines `__delattr__`.
     pub const fn has_delattr_hook(&self) -> bool {
-        if self.methods.delattr.is_some() {
+        self.any_method_flag(METHODS_DELATTR)
+    }
+
+    const fn any_method_flag(&self, flag: u8) -> bool {
+        if self.method_flags & flag != 0 {
             return true;
         }
         let mut i = 0;
         while i < self.bases.len() {
-            if self.bases[i].has_delattr_hook() {
+            if self.bases[i].any_method_flag(flag) {
                 return true;
             }
             i += 1;
@@ -348,41 +335,6 @@ impl Layout {
                 _ => return at.mro().into_iter().find_map(f),
             }
         }
-    }
-
-    /// What `name` finds along the MRO among the classes' own properties,
-    /// methods, slots and class attributes: a property or a method, or
-    /// `None` if something else (or nothing) comes first.
-    pub fn find_descriptor(&'static self, name: &str) -> Option<Descriptor> {
-        if !self.has_methods() {
-            return None;
-        }
-        self.find_along_mro(|l| {
-            if let Some(p) = l.methods.property(name) {
-                return Some(Some(Descriptor::Property(p, l)));
-            }
-            if let Some(m) = l.methods.method(name) {
-                return Some(Some(Descriptor::Method(m, l)));
-            }
-            if l.slots.contains(&name) || l.class_attrs.iter().any(|(n, _)| *n == name) {
-                return Some(None);
-            }
-            None
-        })
-        .flatten()
-    }
-
-    /// Every property and method name of the class and its bases.
-    pub fn method_names(&'static self) -> Vec<&'static str> {
-        let mut out = Vec::new();
-        if !self.has_methods() {
-            return out;
-        }
-        for l in self.mro() {
-            out.extend(l.methods.properties.iter().map(|p| p.name));
-            out.extend(l.methods.methods.iter().map(|m| m.name));
-        }
-        out
     }
 
     /// What `getattr(obj, "__slots__")` finds: the `__slots__` of the first
@@ -719,4 +671,33 @@ pub const fn any_has_weakref(bases: &'static [&'static Layout]) -> bool {
         i += 1;
     }
     false
+}
+
+/// Whether `name` is one of `layout`'s own slots (not a base's): a
+/// `#[methods]` name that is one conflicts with it, as CPython's
+/// `'x' in __slots__ conflicts with class variable`.
+pub const fn has_own_slot(layout: &Layout, name: &str) -> bool {
+    let mut i = 0;
+    while i < layout.slots.len() {
+        if str_eq(layout.slots[i], name) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }

@@ -11,7 +11,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::objects::layout::Layout;
-use crate::objects::method::{Descriptor, MethodTable};
+use crate::objects::object::{self as object, Descriptor, MethodTable};
 use crate::types::typeobject::{RtClass, Type};
 use crate::values::value::Value;
 
@@ -345,7 +345,9 @@ impl<'a> LayoutRef<'a> {
         'a: 'k,
     {
         if let Repr::Static(l) = self.0 {
-            return l.dir_names(dict_keys);
+            let mut names = l.dir_names(dict_keys);
+            names.extend(object::method_names(l));
+            return names;
         }
         let mut names: Vec<&'k str> = self.all_slots();
         if let Some(keys) = dict_keys {
@@ -361,7 +363,9 @@ impl<'a> LayoutRef<'a> {
         names.extend(self.all_class_attrs().into_iter().map(|(n, _)| n));
         for l in self.mro() {
             if let Some(l) = l.as_static() {
-                names.extend(l.method_names());
+                let table = object::method_table(l);
+                names.extend(table.properties.iter().map(|p| p.name));
+                names.extend(table.methods.iter().map(|m| m.name));
             }
         }
         names
@@ -380,14 +384,15 @@ impl<'a> LayoutRef<'a> {
     /// [`Layout::find_descriptor`]).
     pub fn find_descriptor(&self, name: &str) -> Option<Descriptor> {
         match self.0 {
-            Repr::Static(l) => l.find_descriptor(name),
+            Repr::Static(l) => object::find_descriptor(l, name),
             Repr::Runtime(c) if !c.has_methods => None,
             Repr::Runtime(_) => self.mro().into_iter().find_map(|l| {
                 let l = l.as_static()?;
-                if let Some(p) = l.methods.property(name) {
+                let table = object::method_table(l);
+                if let Some(p) = table.property(name) {
                     return Some(Descriptor::Property(p, l));
                 }
-                l.methods.method(name).map(|m| Descriptor::Method(m, l))
+                table.method(name).map(|m| Descriptor::Method(m, l))
             }),
         }
     }
@@ -398,8 +403,8 @@ impl<'a> LayoutRef<'a> {
             return None;
         }
         match self.0 {
-            Repr::Static(l) => l.find_along_mro(|l| pick(l.methods)),
-            Repr::Runtime(_) => self.mro().into_iter().find_map(|l| pick(l.as_static()?.methods)),
+            Repr::Static(l) => l.find_along_mro(|l| pick(object::method_table(l))),
+            Repr::Runtime(_) => self.mro().into_iter().find_map(|l| pick(object::method_table(l.as_static()?))),
         }
     }
 

@@ -4,13 +4,14 @@
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::fmt;
+use std::sync::Arc;
 
 use num_traits::FromPrimitive;
 
 use crate::error::Error;
 use crate::handles::handle::{Py, PyObject};
-use crate::objects::method::PyFunction;
 use crate::objects::object::PyClass;
+use crate::objects::object::{Body, MethodDef};
 use crate::values::bytes::{self, PyBytes};
 use crate::values::dict::{Dict, PyDict};
 use crate::values::int::BigInt;
@@ -1199,5 +1200,120 @@ mod tests {
     fn value_is_three_words() {
         assert_eq!(std::mem::size_of::<Value>(), 24);
         assert_eq!(std::mem::size_of::<Option<Value>>(), 24);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Functions as values.
+
+/// A function a class defines, as a [`Value`]: `Value::Function`.
+#[derive(Clone)]
+pub struct PyFunction(Arc<Func>);
+
+#[derive(Clone)]
+pub(crate) enum Func {
+    /// A method of a compile-time class, unbound (`Temperature.warm`).
+    Method(&'static MethodDef),
+    /// A method bound to an object (`t.warm` through a handle).
+    Bound(&'static MethodDef, PyObject),
+}
+
+impl PyFunction {
+    pub(crate) fn method(def: &'static MethodDef) -> PyFunction {
+        PyFunction(Arc::new(Func::Method(def)))
+    }
+
+    pub(crate) fn bound(def: &'static MethodDef, receiver: PyObject) -> PyFunction {
+        PyFunction(Arc::new(Func::Bound(def, receiver)))
+    }
+
+    /// The class's function, if this is one (not bound).
+    pub(crate) fn unbound_method(&self) -> Option<&'static MethodDef> {
+        match &*self.0 {
+            Func::Method(def) => Some(def),
+            Func::Bound(..) => None,
+        }
+    }
+
+    /// The Python type name: `function` (a class's function, or a static
+    /// method read from it) or `method` (bound).
+    pub fn type_name(&self) -> &'static str {
+        match &*self.0 {
+            Func::Method(_) => "function",
+            Func::Bound(..) => "method",
+        }
+    }
+
+    /// The function's qualified name, `Temperature.warm`.
+    pub fn qualname(&self) -> &'static str {
+        match &*self.0 {
+            Func::Method(def) | Func::Bound(def, _) => def.sig.qualname,
+        }
+    }
+
+    /// Whether `a` and `b` are the same function object.
+    pub fn is(a: &PyFunction, b: &PyFunction) -> bool {
+        Arc::ptr_eq(&a.0, &b.0)
+    }
+
+    /// Python's `==` on functions: the same function, or bound methods of
+    /// the same function to the same object.
+    pub fn py_eq(&self, other: &PyFunction) -> bool {
+        match (&*self.0, &*other.0) {
+            (Func::Method(a), Func::Method(b)) => std::ptr::eq(*a, *b),
+            (Func::Bound(a, x), Func::Bound(b, y)) => std::ptr::eq(*a, *b) && PyObject::is(x, y),
+            _ => false,
+        }
+    }
+
+    /// Calls it: a bound method with its receiver (locked for reading or
+    /// writing as the method needs); a function with the receiver as
+    /// the first argument, which must be an object (a `Value::Object`).
+    pub fn call(&self, args: &[Value], kwargs: &[(&str, Value)]) -> Result<Value, Error> {
+        match &*self.0 {
+            Func::Bound(def, obj) => obj.call_def(def, args, kwargs),
+            Func::Method(def) => match def.body {
+                Body::Static(f) => f(args, kwargs),
+                _ => match args.first() {
+                    Some(Value::Object(obj)) => obj.call_def(def, &args[1..], kwargs),
+                    Some(other) => Err(Error::not_applicable(def.name, owner_name(def), other.type_name())),
+                    None => {
+                        let mut names = vec![def.sig.receiver.unwrap_or("self")];
+                        names.extend(def.sig.params[..def.sig.required].iter().copied());
+                        Err(Error::missing_arguments(def.sig.qualname, &names))
+                    }
+                },
+            },
+        }
+    }
+
+    /// Writes the repr: `<bound method Temperature.warm of <repr>>`, or
+    /// `<function Temperature.warm>` (CPython adds an address pyslots does
+    /// not have).
+    pub(crate) fn write_repr(&self, f: &mut dyn fmt::Write) -> fmt::Result {
+        match &*self.0 {
+            Func::Method(def) => write!(f, "<function {}>", def.sig.qualname),
+            Func::Bound(def, obj) => write!(f, "<bound method {} of {}>", def.sig.qualname, Value::Object(obj.clone())),
+        }
+    }
+
+    /// The object a bound method holds, for the collector.
+    pub(crate) fn receiver(&self) -> Option<&PyObject> {
+        match &*self.0 {
+            Func::Bound(_, obj) => Some(obj),
+            Func::Method(_) => None,
+        }
+    }
+}
+
+fn owner_name(def: &MethodDef) -> &'static str {
+    def.sig.qualname.rsplit_once('.').map_or(def.sig.qualname, |(cls, _)| cls)
+}
+
+impl fmt::Debug for PyFunction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::new();
+        self.write_repr(&mut s)?;
+        f.write_str(&s)
     }
 }
