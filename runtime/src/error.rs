@@ -150,6 +150,28 @@ impl Error {
         Error::new(ErrorKind::TypeError, Message::Text(message.into()))
     }
 
+    /// CPython's `f() missing 2 required positional arguments: 'a' and 'b'`
+    /// (`'a', 'b', and 'c'` for three or more).
+    pub(crate) fn missing_arguments(qualname: &str, names: &[&str]) -> Error {
+        let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
+        let list = match quoted.as_slice() {
+            [one] => one.clone(),
+            [a, b] => format!("{a} and {b}"),
+            [init @ .., last] => format!("{}, and {last}", init.join(", ")),
+            [] => String::new(),
+        };
+        let n = names.len();
+        let s = if n == 1 { "" } else { "s" };
+        Error::type_error(format!("{qualname}() missing {n} required positional argument{s}: {list}"))
+    }
+
+    /// CPython's `descriptor 'm' for 'C' objects doesn't apply to a 'D'
+    /// object`: a method of class `C` called on what holds no `C`.
+    #[cold]
+    pub(crate) fn not_applicable(name: &str, cls: &str, type_name: &str) -> Error {
+        Error::type_error(format!("descriptor '{name}' for '{cls}' objects doesn't apply to a '{type_name}' object"))
+    }
+
     /// An `OverflowError` with any message.
     pub fn overflow_error(message: impl Into<Cow<'static, str>>) -> Error {
         Error::new(ErrorKind::OverflowError, Message::Text(message.into()))

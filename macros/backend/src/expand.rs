@@ -527,11 +527,25 @@ impl<'a> ClassBuilder<'a> {
             }
         });
         let extra = &s.class_impl_extra;
+        // Where a base's method finds its receiver in this instance.
+        let stored_base = self.stored.as_ref().map(|_| {
+            quote! {
+                #[inline]
+                fn stored_base(&self) -> #pv::Option<&dyn #pv::Object> {
+                    #pv::Some(&self.__pyslots_base)
+                }
+                #[inline]
+                fn stored_base_mut(&mut self) -> #pv::Option<&mut dyn #pv::Object> {
+                    #pv::Some(&mut self.__pyslots_base)
+                }
+            }
+        });
         quote! {
             impl #pv::ClassImpl for #ident {
                 #slot_methods
                 #dict_methods
                 #heap
+                #stored_base
                 #extra
             }
         }
@@ -778,6 +792,16 @@ impl<'a> ClassBuilder<'a> {
                     has_dict: #has_dict,
                     has_weakref: #has_weakref,
                     size: #pv::size_of::<Self>(),
+                    // A `#[methods]` block's table (an inherent constant,
+                    // which shadows the trait's empty one).
+                    methods: {
+                        use #pv::NoMethods as _;
+                        #ident::__PYSLOTS_METHODS
+                    },
+                    method_flags: #pv::method_flags({
+                        use #pv::NoMethods as _;
+                        #ident::__PYSLOTS_METHODS
+                    }),
                 };
                 type WeakRefs = #pv::WeakRefs<{ #has_weakref }>;
             }

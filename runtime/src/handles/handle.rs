@@ -621,7 +621,8 @@ impl PyObject {
     /// # Ok::<(), pyslots::Error>(())
     /// ```
     pub fn getattr(&self, name: &str) -> Result<Value, Error> {
-        self.try_read()?.getattr(name)
+        let value = self.try_read()?.getattr(name)?;
+        Ok(bind_found(value, self, name))
     }
 
     /// `setattr` on the object, borrowing it for the call: the
@@ -701,9 +702,16 @@ impl std::hash::Hash for PyObject {
     }
 }
 
-/// Python's default `repr`: `<Point object at 0x55d0c8a4b2a0>`.
+/// Python's default `repr`: `<Point object at 0x55d0c8a4b2a0>`; the
+/// class's `__repr__` if it defines one (and the object is not borrowed
+/// for writing by this thread).
 impl fmt::Display for PyObject {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(repr) = self.layout().find_hook(|t| t.repr) {
+            if let Ok(obj) = self.try_read() {
+                return f.write_str(&repr(&*obj));
+            }
+        }
         write!(f, "<{} object at {:p}>", self.type_name(), Arc::as_ptr(&self.0) as *const ())
     }
 }
@@ -712,6 +720,58 @@ impl fmt::Debug for PyObject {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
     }
+}
+
+impl PyObject {
+    /// Calls method `name` of the object (`obj.name(*args, **kwargs)`),
+    /// borrowing it for reading or writing as the method's receiver needs
+    /// (`&self` or `&mut self`) for the call only: a re-entrant call that
+    /// conflicts is the `RuntimeError` `Already borrowed` (or `Already
+    /// mutably borrowed`), never a hang. Anything else callable that
+    /// `getattr` finds is called with the object unborrowed.
+    pub fn call_method(&self, name: &str, args: &[Value], kwargs: &[(&str, Value)]) -> Result<Value, Error> {
+        if let Some(crate::objects::object::Descriptor::Method(def, _)) = self.layout().find_descriptor(name) {
+            let shadowed = self.try_read()?.dict_view().is_some_and(|d| d.get(name).is_some());
+            if !shadowed {
+                return self.call_def(def, args, kwargs);
+            }
+        }
+        self.getattr(name)?.call(args, kwargs)
+    }
+
+    /// Calls `def` with the object as its receiver, locked as it needs.
+    pub(crate) fn call_def(
+        &self,
+        def: &crate::objects::object::MethodDef,
+        args: &[Value],
+        kwargs: &[(&str, Value)],
+    ) -> Result<Value, Error> {
+        use crate::objects::object::Body;
+        match def.body {
+            Body::Ref(f) => f(&*self.try_read()?, args, kwargs),
+            Body::Mut(f) => f(&mut *self.try_write()?, args, kwargs),
+            Body::Static(f) => f(args, kwargs),
+        }
+    }
+}
+
+/// What `getattr` through a handle gives: a method the class defines,
+/// found by the lookup (not a function stored in the instance dict),
+/// bound to the object.
+fn bind_found(value: Value, obj: &PyObject, name: &str) -> Value {
+    if let Value::Function(f) = &value {
+        if let Some(def) = f.unbound_method() {
+            if !matches!(def.body, crate::objects::object::Body::Static(_)) {
+                if let Some(crate::objects::object::Descriptor::Method(found, _)) = obj.layout().find_descriptor(name) {
+                    // Tables are constants, copied where used: compare names.
+                    if found.sig.qualname == def.sig.qualname {
+                        return Value::Function(crate::values::value::PyFunction::bound(def, obj.clone()));
+                    }
+                }
+            }
+        }
+    }
+    value
 }
 
 // ---------------------------------------------------------------------------

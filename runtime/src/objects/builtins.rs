@@ -134,3 +134,31 @@ pub fn getsizeof<O: Object + ?Sized>(obj: &O) -> usize {
 pub fn total_sizeof<O: Object + ?Sized>(obj: &O) -> usize {
     std::mem::size_of_val(obj) + obj.heap_size()
 }
+
+/// `object.__getattribute__(obj, name)`: the generic attribute lookup
+/// (slots and properties, the instance dict, methods and class
+/// attributes), without the class's `__getattr__`. What a `__getattr__`
+/// or other hook falls back to.
+pub fn generic_getattr(obj: &dyn Object, name: &str) -> Result<Value, Error> {
+    obj.generic_getattr_dyn(name)
+}
+
+/// `object.__setattr__(obj, name, value)`: the generic write, without the
+/// class's `__setattr__`; what a `__setattr__` hook falls back to.
+pub fn generic_setattr(obj: &mut dyn Object, name: &str, value: Value) -> Result<(), Error> {
+    obj.generic_setattr_dyn(name, value)
+}
+
+/// `object.__delattr__(obj, name)`: the generic deletion, without the
+/// class's `__delattr__`; what a `__delattr__` hook falls back to.
+pub fn generic_delattr(obj: &mut dyn Object, name: &str) -> Result<(), Error> {
+    obj.generic_delattr_dyn(name)
+}
+
+/// Calls method `name` of `obj` with `args` and `kwargs`: a method its
+/// class defines (the instance dict may shadow it, as in Python), or
+/// anything callable `getattr` finds. Arity and keyword errors are
+/// CPython 3.11's, with the method's qualified name.
+pub fn call_method(obj: &mut dyn Object, name: &str, args: &[Value], kwargs: &[(&str, Value)]) -> Result<Value, Error> {
+    crate::objects::method::call_on_owned(obj, name, args, kwargs)
+}

@@ -14,10 +14,10 @@ use std::fmt;
 use crate::error::Error;
 use crate::objects::layout::Layout;
 use crate::objects::layout_ref::LayoutRef;
-use crate::objects::object::{Object, ObjectStorage, PyClass};
+use crate::objects::object::{Descriptor, Object, ObjectStorage, PyClass};
 use crate::storage::slot::{ItemAt, Mismatch, SetFlags, SlotValue};
 use crate::values::pystr::PyStr;
-use crate::values::value::Value;
+use crate::values::value::{PyFunction, Value};
 use crate::values::value_ref::ValueRef;
 
 pub use crate::storage::instance_dict::{
@@ -163,6 +163,17 @@ pub trait ClassImpl: PyClass {
     fn dict_mut(&mut self) -> Option<DictViewMut<'_>> {
         None
     }
+    /// The stored base's instance, for a class that extends another
+    /// (generated: `Some(&self.__pyslots_base)`).
+    #[inline(always)]
+    fn stored_base(&self) -> Option<&dyn Object> {
+        None
+    }
+    /// The stored base's instance, to write.
+    #[inline(always)]
+    fn stored_base_mut(&mut self) -> Option<&mut dyn Object> {
+        None
+    }
     /// Heap bytes owned by the slots and dict of this class and its bases:
     /// [`Object::heap_size`].
     #[inline]
@@ -285,6 +296,14 @@ pub trait Hooks {
     /// Whether the class or a base has class attributes (most have none:
     /// the lookup then skips the walk along the MRO).
     fn has_class_attrs(&self) -> bool;
+    /// Whether the class or a base has properties, methods or attribute
+    /// hooks (`#[methods]`): a class without skips their lookup.
+    fn has_methods(&self) -> bool;
+    /// The instance as an [`Object`], for the generated functions a
+    /// property or hook points at.
+    fn as_object(&self) -> &dyn Object;
+    /// The instance as an [`Object`], to write.
+    fn as_object_mut(&mut self) -> &mut dyn Object;
     /// Reads slot `name` of the class or its bases.
     fn find_slot(&self, name: &str) -> SlotGet;
     /// Reads slot `name`, borrowed.
@@ -315,6 +334,18 @@ impl<T: ClassImpl> Hooks for T {
     #[inline(always)]
     fn has_class_attrs(&self) -> bool {
         const { T::LAYOUT.has_class_attrs() }
+    }
+    #[inline(always)]
+    fn has_methods(&self) -> bool {
+        const { T::LAYOUT.has_methods() }
+    }
+    #[inline(always)]
+    fn as_object(&self) -> &dyn Object {
+        self
+    }
+    #[inline(always)]
+    fn as_object_mut(&mut self) -> &mut dyn Object {
+        self
     }
     #[inline(always)]
     fn find_slot(&self, name: &str) -> SlotGet {
@@ -354,15 +385,28 @@ macro_rules! object_methods_over_hooks {
     () => {
         #[inline]
         fn getattr_ref(&self, name: &str) -> Result<$crate::values::value_ref::ValueRef<'_>, $crate::error::Error> {
-            $crate::objects::class::generic_getattr_ref(self, name)
+            match $crate::objects::class::generic_getattr_ref(self, name) {
+                Ok(v) => Ok(v),
+                Err(e) => {
+                    $crate::objects::class::getattr_hook(self, name, e).map($crate::values::value_ref::ValueRef::Owned)
+                }
+            }
         }
         #[inline]
         fn delattr(&mut self, name: &str) -> Result<(), $crate::error::Error> {
+            if $crate::objects::class::Hooks::has_methods(self) {
+                if let Some(hook) = $crate::objects::class::Hooks::class_layout(self).find_hook(|t| t.delattr) {
+                    return hook(self, name);
+                }
+            }
             $crate::objects::class::generic_delattr(self, name)
         }
         #[inline]
         fn hasattr(&self, name: &str) -> bool {
             $crate::objects::class::generic_hasattr(self, name)
+                || ($crate::objects::class::Hooks::has_methods(self)
+                    && $crate::objects::class::getattr_hook(self, name, $crate::error::Error::attribute_error(""))
+                        .is_ok())
         }
         fn dir(&self) -> Vec<String> {
             $crate::objects::class::generic_dir(self)
@@ -383,10 +427,18 @@ impl<T: ClassImpl> Object for T {
     }
     #[inline]
     fn getattr(&self, name: &str) -> Result<Value, Error> {
-        generic_getattr(self, name)
+        match generic_getattr(self, name) {
+            Ok(v) => Ok(v),
+            Err(e) => getattr_hook(self, name, e),
+        }
     }
     #[inline]
     fn setattr(&mut self, name: &str, value: Value) -> Result<(), Error> {
+        if const { T::LAYOUT.has_setattr_hook() } {
+            if let Some(hook) = LayoutRef::of_static(&T::LAYOUT).find_hook(|t| t.setattr) {
+                return hook(self, name, value);
+            }
+        }
         generic_setattr(self, name, value)
     }
     object_methods_over_hooks!();
@@ -435,6 +487,113 @@ impl<T: ClassImpl> ObjectStorage for T {
     fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
         Some(self)
     }
+    fn generic_getattr_dyn(&self, name: &str) -> Result<Value, Error> {
+        crate::objects::class::generic_getattr(self, name)
+    }
+    fn generic_setattr_dyn(&mut self, name: &str, value: Value) -> Result<(), Error> {
+        crate::objects::class::generic_setattr(self, name, value)
+    }
+    fn generic_delattr_dyn(&mut self, name: &str) -> Result<(), Error> {
+        crate::objects::class::generic_delattr(self, name)
+    }
+    fn stored_base(&self) -> Option<&dyn Object> {
+        ClassImpl::stored_base(self)
+    }
+    fn stored_base_mut(&mut self) -> Option<&mut dyn Object> {
+        ClassImpl::stored_base_mut(self)
+    }
+}
+
+/// What `getattr` does after the generic lookup failed: `__getattr__`, if
+/// the class or a base defines it and the error is an `AttributeError`
+/// (CPython's `slot_tp_getattr_hook`); otherwise the error.
+#[inline(always)]
+pub fn getattr_hook<T: Hooks + ?Sized>(obj: &T, name: &str, error: Error) -> Result<Value, Error> {
+    if obj.has_methods() {
+        return getattr_hook_slow(obj, name, error);
+    }
+    Err(error)
+}
+
+#[cold]
+#[inline(never)]
+fn getattr_hook_slow<T: Hooks + ?Sized>(obj: &T, name: &str, error: Error) -> Result<Value, Error> {
+    if error.kind() == crate::error::ErrorKind::AttributeError {
+        if let Some(hook) = obj.class_layout().find_hook(|t| t.getattr) {
+            return hook(obj.as_object(), name);
+        }
+    }
+    Err(error)
+}
+
+/// `getattr` for a class with properties or methods, after the slots: the
+/// rest of CPython's `_PyObject_GenericGetAttrWithDict` (a property before
+/// the instance dict, the dict before a method).
+#[inline(never)]
+fn getattr_described<T: Hooks + ?Sized>(obj: &T, name: &str) -> Result<Value, Error> {
+    match obj.class_layout().find_descriptor(name) {
+        Some(Descriptor::Property(p, _)) => match p.get {
+            Some(get) => get(obj.as_object()),
+            None => Err(property_error(obj.class_layout(), name, "getter")),
+        },
+        Some(Descriptor::Method(m, _)) => {
+            if let Some(d) = obj.instance_dict() {
+                if !is_special(name) {
+                    if let Some(v) = d.get(name) {
+                        return Ok(v);
+                    }
+                }
+            }
+            Ok(Value::Function(PyFunction::method(m)))
+        }
+        None => {
+            if let (Some((keys, index)), Some(d)) = (obj.known_key(name), obj.instance_dict()) {
+                if let Some(v) = d.get_known(keys, index) {
+                    return Ok(v.clone());
+                }
+            }
+            getattr_slow(obj, name)
+        }
+    }
+}
+
+/// `property 'x' of 'P' object has no setter`.
+#[cold]
+fn property_error(layout: LayoutRef<'_>, name: &str, what: &str) -> Error {
+    Error::attribute_error(format!("property '{name}' of '{}' object has no {what}", layout.name()))
+}
+
+/// `setattr` of a name a property or method answers: the setter, or
+/// CPython's error; `Ok(Some(value))` back if the name is neither (or a
+/// method the instance dict may shadow).
+#[inline(never)]
+fn setattr_described<T: Hooks + ?Sized>(obj: &mut T, name: &str, value: Value) -> Result<Option<Value>, Error> {
+    match obj.class_layout().find_descriptor(name) {
+        Some(Descriptor::Property(p, _)) => match p.set {
+            Some(set) => set(obj.as_object_mut(), value).map(|()| None),
+            None => Err(property_error(obj.class_layout(), name, "setter")),
+        },
+        Some(Descriptor::Method(..)) if obj.instance_dict().is_none() => {
+            Err(Error::read_only_of(obj.class_layout().error_name(), name))
+        }
+        _ => Ok(Some(value)),
+    }
+}
+
+/// `delattr` of a name a property or method answers; `Ok(false)` if the
+/// generic walk goes on.
+#[inline(never)]
+fn delattr_described<T: Hooks + ?Sized>(obj: &mut T, name: &str) -> Result<bool, Error> {
+    match obj.class_layout().find_descriptor(name) {
+        Some(Descriptor::Property(p, _)) => match p.del {
+            Some(del) => del(obj.as_object_mut()).map(|()| true),
+            None => Err(property_error(obj.class_layout(), name, "deleter")),
+        },
+        Some(Descriptor::Method(..)) if obj.instance_dict().is_none() => {
+            Err(Error::read_only_of(obj.class_layout().error_name(), name))
+        }
+        _ => Ok(false),
+    }
 }
 
 /// `getattr`, CPython's `PyObject_GenericGetAttr` for a slotted or regular
@@ -446,6 +605,9 @@ pub fn generic_getattr<T: Hooks + ?Sized>(obj: &T, name: &str) -> Result<Value, 
         SlotGet::Found(v) => Ok(v),
         SlotGet::Unset => Err(getattr_missing(obj, name)),
         SlotGet::NotSlot => {
+            if obj.has_methods() {
+                return getattr_described(obj, name);
+            }
             // A regular class's declared attribute: the generated match has
             // its position in the shared key table. No declared key is a
             // special name, so this may come before `__dict__`/`__weakref__`.
@@ -497,6 +659,9 @@ pub fn generic_getattr_ref<'a, T: Hooks + ?Sized>(obj: &'a T, name: &str) -> Res
 
 #[inline(never)]
 fn getattr_ref_slow<'a, T: Hooks + ?Sized>(obj: &'a T, name: &str) -> Result<ValueRef<'a>, Error> {
+    if obj.has_methods() {
+        return getattr_described(obj, name).map(ValueRef::Owned);
+    }
     if let Some(d) = obj.instance_dict() {
         if !is_special(name) {
             if let Some(v) = d.get_ref(name, obj.known_key(name)) {
@@ -520,6 +685,7 @@ pub fn generic_hasattr<T: Hooks + ?Sized>(obj: &T, name: &str) -> bool {
     match obj.find_slot(name) {
         SlotGet::Found(_) => true,
         SlotGet::Unset => false,
+        SlotGet::NotSlot if obj.has_methods() => getattr_described(obj, name).is_ok(),
         SlotGet::NotSlot => (name == "__dict__" && obj.instance_dict().is_some()) || lookup_rest(obj, name).is_some(),
     }
 }
@@ -563,6 +729,14 @@ pub fn generic_setattr<T: Hooks + ?Sized>(obj: &mut T, name: &str, value: Value)
     let value = match obj.store_slot(name, value)? {
         SlotSet::Done => return Ok(()),
         SlotSet::NotSlot(v) => v,
+    };
+    let value = if obj.has_methods() {
+        match setattr_described(obj, name, value)? {
+            Some(v) => v,
+            None => return Ok(()),
+        }
+    } else {
+        value
     };
     if name == "__weakref__" && obj.class_layout().has_weakref() {
         return Err(weakref_not_writable(obj.class_layout()));
@@ -612,6 +786,9 @@ pub fn generic_delattr<T: Hooks + ?Sized>(obj: &mut T, name: &str) -> Result<(),
         SlotDel::Done => return Ok(()),
         SlotDel::Unset => return Err(Error::unset_slot(name)),
         SlotDel::NotSlot => {}
+    }
+    if obj.has_methods() && delattr_described(obj, name)? {
+        return Ok(());
     }
     if name == "__weakref__" && obj.class_layout().has_weakref() {
         return Err(weakref_not_writable(obj.class_layout()));

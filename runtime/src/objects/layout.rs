@@ -46,7 +46,23 @@ pub struct Layout {
     pub has_weakref: bool,
     #[doc(hidden)]
     pub size: usize,
+    /// The class's own properties, methods and hooks (`#[methods]`): a
+    /// `MethodTable`, which the attribute algorithm reads back (a layout
+    /// knows nothing of what the table holds but `method_flags`).
+    #[doc(hidden)]
+    pub methods: &'static (dyn std::any::Any + Send + Sync),
+    /// What the class's own table has: [`METHODS_ANY`],
+    /// [`METHODS_SETATTR`], [`METHODS_DELATTR`], as bits.
+    #[doc(hidden)]
+    pub method_flags: u8,
 }
+
+/// [`Layout::method_flags`]: the table has something in it.
+pub const METHODS_ANY: u8 = 1;
+/// [`Layout::method_flags`]: the table has `__setattr__`.
+pub const METHODS_SETATTR: u8 = 2;
+/// [`Layout::method_flags`]: the table has `__delattr__`.
+pub const METHODS_DELATTR: u8 = 4;
 
 impl Layout {
     /// The class name, as Python's `type(obj).__name__`.
@@ -271,6 +287,54 @@ impl Layout {
         }
         names.extend(self.all_class_attrs().into_iter().map(|(n, _)| n));
         names
+    }
+
+    /// Whether the class or a base has a `#[methods]` block with anything
+    /// in it: a class without one never looks for properties or methods.
+    pub const fn has_methods(&self) -> bool {
+        self.any_method_flag(METHODS_ANY)
+    }
+
+    /// Whether the class or a base defines `__setattr__`.
+    pub const fn has_setattr_hook(&self) -> bool {
+        self.any_method_flag(METHODS_SETATTR)
+    }
+
+    /// Whether the class or a base defines `__delattr__`.
+    pub const fn has_delattr_hook(&self) -> bool {
+        self.any_method_flag(METHODS_DELATTR)
+    }
+
+    const fn any_method_flag(&self, flag: u8) -> bool {
+        if self.method_flags & flag != 0 {
+            return true;
+        }
+        let mut i = 0;
+        while i < self.bases.len() {
+            if self.bases[i].any_method_flag(flag) {
+                return true;
+            }
+            i += 1;
+        }
+        false
+    }
+
+    /// Calls `f` on each class of the MRO in order until it returns
+    /// something; a line of single bases walks without building the MRO.
+    pub fn find_along_mro<R>(&'static self, mut f: impl FnMut(&'static Layout) -> Option<R>) -> Option<R> {
+        let mut at = self;
+        loop {
+            match at.bases {
+                [] => return f(at),
+                [base] => {
+                    if let Some(r) = f(at) {
+                        return Some(r);
+                    }
+                    at = base;
+                }
+                _ => return at.mro().into_iter().find_map(f),
+            }
+        }
     }
 
     /// What `getattr(obj, "__slots__")` finds: the `__slots__` of the first
@@ -607,4 +671,33 @@ pub const fn any_has_weakref(bases: &'static [&'static Layout]) -> bool {
         i += 1;
     }
     false
+}
+
+/// Whether `name` is one of `layout`'s own slots (not a base's): a
+/// `#[methods]` name that is one conflicts with it, as CPython's
+/// `'x' in __slots__ conflicts with class variable`.
+pub const fn has_own_slot(layout: &Layout, name: &str) -> bool {
+    let mut i = 0;
+    while i < layout.slots.len() {
+        if str_eq(layout.slots[i], name) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }

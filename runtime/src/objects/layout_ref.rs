@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use crate::error::ClassName;
 use crate::objects::layout::Layout;
+use crate::objects::object::{self as object, Descriptor, MethodTable};
 use crate::types::rt_class::{RtClass, Type};
 use crate::values::value::Value;
 
@@ -348,7 +349,9 @@ impl<'a> LayoutRef<'a> {
         'a: 'k,
     {
         if let Repr::Static(l) = self.0 {
-            return l.dir_names(dict_keys);
+            let mut names = l.dir_names(dict_keys);
+            names.extend(object::method_names(l));
+            return names;
         }
         let mut names: Vec<&'k str> = self.all_slots();
         if let Some(keys) = dict_keys {
@@ -362,7 +365,51 @@ impl<'a> LayoutRef<'a> {
             names.push("__slots__");
         }
         names.extend(self.all_class_attrs().into_iter().map(|(n, _)| n));
+        for l in self.mro() {
+            if let Some(l) = l.as_static() {
+                let table = object::method_table(l);
+                names.extend(table.properties.iter().map(|p| p.name));
+                names.extend(table.methods.iter().map(|m| m.name));
+            }
+        }
         names
+    }
+
+    /// Whether the class or a base has properties, methods or hooks.
+    #[inline(always)]
+    pub fn has_methods(&self) -> bool {
+        match self.0 {
+            Repr::Static(l) => l.has_methods(),
+            Repr::Runtime(c) => c.has_methods,
+        }
+    }
+
+    /// What `name` finds along the MRO: a property or a method (see
+    /// [`Layout::find_descriptor`]).
+    pub fn find_descriptor(&self, name: &str) -> Option<Descriptor> {
+        match self.0 {
+            Repr::Static(l) => object::find_descriptor(l, name),
+            Repr::Runtime(c) if !c.has_methods => None,
+            Repr::Runtime(_) => self.mro().into_iter().find_map(|l| {
+                let l = l.as_static()?;
+                let table = object::method_table(l);
+                if let Some(p) = table.property(name) {
+                    return Some(Descriptor::Property(p, l));
+                }
+                table.method(name).map(|m| Descriptor::Method(m, l))
+            }),
+        }
+    }
+
+    /// The first hook along the MRO that `pick` finds in a class's table.
+    pub fn find_hook<R>(&self, pick: impl Fn(&'static MethodTable) -> Option<R>) -> Option<R> {
+        if !self.has_methods() {
+            return None;
+        }
+        match self.0 {
+            Repr::Static(l) => l.find_along_mro(|l| pick(object::method_table(l))),
+            Repr::Runtime(_) => self.mro().into_iter().find_map(|l| pick(object::method_table(l.as_static()?))),
+        }
     }
 
     /// What `getattr(obj, "__slots__")` finds (see [`Layout::slots_attr`]).

@@ -156,6 +156,28 @@ pub trait ObjectStorage {
         None
     }
 
+    /// The stored base's instance inside this one (a subclass's
+    /// `#[pyclass_like]` base, a run-time class's embedded instance): where
+    /// a base's method finds its receiver. `None` by default.
+    fn stored_base(&self) -> Option<&dyn Object> {
+        None
+    }
+
+    /// The stored base's instance, to write.
+    fn stored_base_mut(&mut self) -> Option<&mut dyn Object> {
+        None
+    }
+
+    /// `object.__getattribute__`: the generic lookup, without the class's
+    /// `__getattr__` ([`generic_getattr`](crate::generic_getattr)).
+    fn generic_getattr_dyn(&self, name: &str) -> Result<Value, Error>;
+
+    /// `object.__setattr__`, without the class's `__setattr__`.
+    fn generic_setattr_dyn(&mut self, name: &str, value: Value) -> Result<(), Error>;
+
+    /// `object.__delattr__`, without the class's `__delattr__`.
+    fn generic_delattr_dyn(&mut self, name: &str) -> Result<(), Error>;
+
     /// Reports every handle the instance holds to the cycle collector;
     /// [`ClassImpl::traverse`](crate::objects::class::ClassImpl::traverse).
     fn traverse(&self, visit: &mut crate::handles::gc::Visit<'_>) {
@@ -247,3 +269,213 @@ impl WeakRefsOn for WeakRefs<true> {}
 pub trait WeakReferenceable: PyClass {}
 
 impl<T: PyClass> WeakReferenceable for T where T::WeakRefs: WeakRefsOn {}
+
+// ---------------------------------------------------------------------------
+// Behaviour behind names: what `#[methods]` emits for a class, as data.
+
+/// Keyword arguments: names and values, in the order given.
+pub type Kwargs<'a> = &'a [(&'a str, Value)];
+
+/// A property's getter.
+pub type GetFn = fn(&dyn Object) -> Result<Value, Error>;
+/// A property's setter.
+pub type SetFn = fn(&mut dyn Object, Value) -> Result<(), Error>;
+/// A property's deleter.
+pub type DelFn = fn(&mut dyn Object) -> Result<(), Error>;
+/// A method taking `&self`.
+pub type RefFn = fn(&dyn Object, &[Value], Kwargs<'_>) -> Result<Value, Error>;
+/// A method taking `&mut self`.
+pub type MutFn = fn(&mut dyn Object, &[Value], Kwargs<'_>) -> Result<Value, Error>;
+/// A static method (no receiver).
+pub type StaticFn = fn(&[Value], Kwargs<'_>) -> Result<Value, Error>;
+/// `__getattr__`.
+pub type GetattrFn = fn(&dyn Object, &str) -> Result<Value, Error>;
+/// `__setattr__`.
+pub type SetattrFn = fn(&mut dyn Object, &str, Value) -> Result<(), Error>;
+/// `__delattr__`.
+pub type DelattrFn = fn(&mut dyn Object, &str) -> Result<(), Error>;
+/// `__repr__`.
+pub type ReprFn = fn(&dyn Object) -> String;
+
+/// What `#[methods]` emits for a class: its properties, methods and hooks.
+/// A class without a `#[methods]` block has [`MethodTable::EMPTY`].
+#[derive(Debug)]
+pub struct MethodTable {
+    /// The properties, in declaration order.
+    pub properties: &'static [PropertyDef],
+    /// The methods (plain and static), in declaration order.
+    pub methods: &'static [MethodDef],
+    /// `__getattr__`, called when the generic lookup raises `AttributeError`.
+    pub getattr: Option<GetattrFn>,
+    /// `__setattr__`, called instead of the generic `setattr`.
+    pub setattr: Option<SetattrFn>,
+    /// `__delattr__`, called instead of the generic `delattr`.
+    pub delattr: Option<DelattrFn>,
+    /// `__repr__`.
+    pub repr: Option<ReprFn>,
+}
+
+impl MethodTable {
+    /// A table with nothing in it.
+    pub const EMPTY: MethodTable =
+        MethodTable { properties: &[], methods: &[], getattr: None, setattr: None, delattr: None, repr: None };
+
+    /// Whether the table has anything in it.
+    pub const fn is_empty(&self) -> bool {
+        self.properties.is_empty()
+            && self.methods.is_empty()
+            && self.getattr.is_none()
+            && self.setattr.is_none()
+            && self.delattr.is_none()
+            && self.repr.is_none()
+    }
+
+    /// The property `name`, if the table has one.
+    #[inline]
+    pub fn property(&self, name: &str) -> Option<&PropertyDef> {
+        self.properties.iter().find(|p| p.name == name)
+    }
+
+    /// Every property and method name, in declaration order.
+    pub fn names(&'static self) -> impl Iterator<Item = &'static str> {
+        self.properties.iter().map(|p| p.name).chain(self.methods.iter().map(|m| m.name))
+    }
+
+    /// The method `name`, if the table has one.
+    #[inline]
+    pub fn method(&self, name: &str) -> Option<&MethodDef> {
+        self.methods.iter().find(|m| m.name == name)
+    }
+}
+
+/// What [`Layout::method_flags`] holds for `table`, computed where the
+/// class is compiled.
+pub const fn method_flags(table: &MethodTable) -> u8 {
+    use crate::objects::layout::{METHODS_ANY, METHODS_DELATTR, METHODS_SETATTR};
+    let mut flags = 0;
+    if !table.is_empty() {
+        flags |= METHODS_ANY;
+    }
+    if table.setattr.is_some() {
+        flags |= METHODS_SETATTR;
+    }
+    if table.delattr.is_some() {
+        flags |= METHODS_DELATTR;
+    }
+    flags
+}
+
+static EMPTY_TABLE: MethodTable = MethodTable::EMPTY;
+
+/// A compile-time class's own table (empty without a `#[methods]` block).
+#[inline]
+pub fn method_table(layout: &'static Layout) -> &'static MethodTable {
+    if layout.method_flags == 0 {
+        return &EMPTY_TABLE;
+    }
+    layout.methods.downcast_ref().unwrap_or(&EMPTY_TABLE)
+}
+
+/// What `name` finds along the MRO of a compile-time class among the
+/// classes' own properties, methods, slots and class attributes: a
+/// property or a method, or `None` if something else (or nothing) comes
+/// first.
+pub fn find_descriptor(layout: &'static Layout, name: &str) -> Option<Descriptor> {
+    if !layout.has_methods() {
+        return None;
+    }
+    layout
+        .find_along_mro(|l| {
+            let t = method_table(l);
+            if let Some(p) = t.property(name) {
+                return Some(Some(Descriptor::Property(p, l)));
+            }
+            if let Some(m) = t.method(name) {
+                return Some(Some(Descriptor::Method(m, l)));
+            }
+            if l.slots().contains(&name) || l.class_attrs().iter().any(|(n, _)| *n == name) {
+                return Some(None);
+            }
+            None
+        })
+        .flatten()
+}
+
+/// Every property and method name of a compile-time class and its bases.
+pub fn method_names(layout: &'static Layout) -> Vec<&'static str> {
+    if !layout.has_methods() {
+        return Vec::new();
+    }
+    layout.mro().into_iter().flat_map(|l| method_table(l).names()).collect()
+}
+
+/// A property: CPython's `property(fget, fset, fdel)`, a data descriptor.
+#[derive(Debug)]
+pub struct PropertyDef {
+    /// The attribute name.
+    pub name: &'static str,
+    /// `#[getter]`.
+    pub get: Option<GetFn>,
+    /// `#[setter]`.
+    pub set: Option<SetFn>,
+    /// `#[deleter]`.
+    pub del: Option<DelFn>,
+}
+
+/// A method: a function of the class (it binds to an instance) or a
+/// static method.
+#[derive(Debug)]
+pub struct MethodDef {
+    /// The attribute name.
+    pub name: &'static str,
+    /// How its arguments bind, and its qualified name for messages.
+    pub sig: Signature,
+    /// The generated function.
+    pub body: Body,
+}
+
+/// What a method receives.
+#[derive(Clone, Copy)]
+pub enum Body {
+    /// `&self`.
+    Ref(RefFn),
+    /// `&mut self`.
+    Mut(MutFn),
+    /// No receiver (`#[staticmethod]`).
+    Static(StaticFn),
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Body::Ref(_) => "Ref",
+            Body::Mut(_) => "Mut",
+            Body::Static(_) => "Static",
+        })
+    }
+}
+
+/// A method's parameters as CPython binds them.
+#[derive(Debug)]
+pub struct Signature {
+    /// The qualified name, `Temperature.warm`, as messages spell it.
+    pub qualname: &'static str,
+    /// The receiver's parameter name (`self`), counted as CPython counts
+    /// it; `None` for a static method.
+    pub receiver: Option<&'static str>,
+    /// The other parameters' names, in order.
+    pub params: &'static [&'static str],
+    /// How many of `params` are required: those before the trailing run of
+    /// `Option<T>` parameters, which may be omitted.
+    pub required: usize,
+}
+
+/// What a name finds along a class's MRO before the instance dict is
+/// consulted: a property (a data descriptor) or a method.
+#[derive(Debug, Clone, Copy)]
+pub enum Descriptor {
+    /// A property of class `owner`.
+    Property(&'static PropertyDef, &'static Layout),
+    /// A method of class `owner`.
+    Method(&'static MethodDef, &'static Layout),
+}

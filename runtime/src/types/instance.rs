@@ -415,6 +415,18 @@ impl Hooks for Instance {
         self.class.has_class_attrs
     }
     #[inline(always)]
+    fn has_methods(&self) -> bool {
+        self.class.has_methods
+    }
+    #[inline(always)]
+    fn as_object(&self) -> &dyn Object {
+        self
+    }
+    #[inline(always)]
+    fn as_object_mut(&mut self) -> &mut dyn Object {
+        self
+    }
+    #[inline(always)]
     fn find_slot(&self, name: &str) -> SlotGet {
         self.read(self.class.find(name))
     }
@@ -506,6 +518,9 @@ impl Object for Instance {
         // into `Packed::pack`: moved, it was copied with a 16-byte load
         // over the two 8-byte stores the caller built it with, which the
         // CPU cannot forward (a float 8.4 -> 3.x ns, benches report).
+        if self.class.has_methods {
+            return setattr_hooked(self, name, value);
+        }
         let probe = NameKey::of(name);
         let loc = self.class.find_key(probe, name);
         if loc.is_none() {
@@ -589,6 +604,21 @@ impl ObjectStorage for Instance {
     fn dict_view_mut(&mut self) -> Option<DictViewMut<'_>> {
         self.instance_dict_mut()
     }
+    fn generic_getattr_dyn(&self, name: &str) -> Result<Value, Error> {
+        crate::objects::class::generic_getattr(self, name)
+    }
+    fn generic_setattr_dyn(&mut self, name: &str, value: Value) -> Result<(), Error> {
+        crate::objects::class::generic_setattr(self, name, value)
+    }
+    fn generic_delattr_dyn(&mut self, name: &str) -> Result<(), Error> {
+        crate::objects::class::generic_delattr(self, name)
+    }
+    fn stored_base(&self) -> Option<&dyn Object> {
+        self.base()
+    }
+    fn stored_base_mut(&mut self) -> Option<&mut dyn Object> {
+        self.base_mut()
+    }
     fn traverse(&self, visit: &mut crate::handles::gc::Visit<'_>) {
         for v in self.values().iter().filter_map(Packed::as_value) {
             v.traverse(visit);
@@ -610,6 +640,16 @@ fn getattr_slow(obj: &Instance, name: &str) -> Result<Value, Error> {
 /// The rest of `setattr`, out of line (see [`getattr_slow`]).
 #[inline(never)]
 fn setattr_slow(obj: &mut Instance, name: &str, value: Value) -> Result<(), Error> {
+    generic_setattr(obj, name, value)
+}
+
+/// `setattr` of an instance whose class has properties, methods or hooks:
+/// `__setattr__` if one is found along the MRO, else the generic walk.
+#[inline(never)]
+fn setattr_hooked(obj: &mut Instance, name: &str, value: Value) -> Result<(), Error> {
+    if let Some(hook) = obj.layout().find_hook(|t| t.setattr) {
+        return hook(obj, name, value);
+    }
     generic_setattr(obj, name, value)
 }
 

@@ -110,6 +110,9 @@ pub(crate) struct RtClass {
     /// The `#[pyclass_like]` class whose instance is embedded, if any.
     pub(crate) embedded: Option<fn() -> Box<dyn Object>>,
     pub(crate) has_class_attrs: bool,
+    /// Whether a compile-time class along the MRO has properties, methods
+    /// or hooks (`#[methods]`).
+    pub(crate) has_methods: bool,
 }
 
 /// One entry of a class's slot name table.
@@ -212,6 +215,7 @@ pub(crate) fn object_class() -> &'static Arc<RtClass> {
             keys: LearnedKeys::default(),
             embedded: None,
             has_class_attrs: false,
+            has_methods: false,
         })
     })
 }

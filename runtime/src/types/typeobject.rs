@@ -531,6 +531,7 @@ impl<'a> Builder<'a> {
             .map(|(k, v)| (Box::from(k), v.clone()))
             .collect();
         let has_class_attrs = !class_attrs.is_empty() || mro.iter().any(|t| t.layout().has_class_attrs());
+        let has_methods = mro.iter().any(|t| t.layout().has_methods());
         let embedded_layout = embedded.map(|(layout, _)| layout);
         let tables = Tables::new(&own, &class_attrs, self.bases, &mro, embedded_layout);
         let dict = if !slots.has_dict {
@@ -559,6 +560,7 @@ impl<'a> Builder<'a> {
             keys: LearnedKeys::default(),
             embedded: embedded.map(|(_, m)| m.new_embedded),
             has_class_attrs,
+            has_methods,
         });
         Type::runtime(class)
     }

@@ -4,12 +4,14 @@
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::fmt;
+use std::sync::Arc;
 
 use num_traits::FromPrimitive;
 
 use crate::error::Error;
 use crate::handles::handle::{Py, PyObject};
 use crate::objects::object::PyClass;
+use crate::objects::object::{Body, MethodDef};
 use crate::values::bytes::{self, PyBytes};
 use crate::values::dict::{Dict, PyDict};
 use crate::values::int::BigInt;
@@ -101,6 +103,10 @@ pub enum Value {
     Object(PyObject),
     /// A `float`.
     Float(f64),
+    /// A function a class defines: a method read from an owned object or
+    /// a class (`function`), or bound to an object through a handle
+    /// (`method`); see [`Value::call`].
+    Function(PyFunction),
 }
 
 impl Value {
@@ -146,6 +152,24 @@ impl Value {
             Value::List(_) => "list",
             Value::Dict(_) => "dict",
             Value::Object(o) => o.type_name(),
+            Value::Function(f) => f.type_name(),
+        }
+    }
+
+    /// Calls the value: a function or bound method with `args` and
+    /// `kwargs` (CPython's binding and messages); anything else is
+    /// `TypeError: 'int' object is not callable`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let err = Value::Int(1).call(&[], &[]).unwrap_err();
+    /// assert_eq!(err.to_string(), "'int' object is not callable");
+    /// ```
+    pub fn call(&self, args: &[Value], kwargs: &[(&str, Value)]) -> Result<Value, Error> {
+        match self {
+            Value::Function(f) => f.call(args, kwargs),
+            other => Err(Error::type_error(format!("'{}' object is not callable", other.type_name()))),
         }
     }
 
@@ -247,7 +271,8 @@ impl Value {
             (Value::Dict(p), Value::Dict(q)) => PyDict::is(p, q),
             (Value::Tuple(p), Value::Tuple(q)) => PyTuple::is(p, q),
             (Value::Object(p), Value::Object(q)) => PyObject::is(p, q),
-            (Value::List(_) | Value::Dict(_) | Value::Tuple(_) | Value::Object(_), _) => false,
+            (Value::Function(p), Value::Function(q)) => PyFunction::is(p, q),
+            (Value::List(_) | Value::Dict(_) | Value::Tuple(_) | Value::Object(_) | Value::Function(_), _) => false,
             _ => a == b,
         }
     }
@@ -263,6 +288,11 @@ impl Value {
             Value::List(l) => l.traverse(visit),
             Value::Dict(d) => d.traverse(visit),
             Value::Tuple(t) => t.traverse(visit),
+            Value::Function(f) => {
+                if let Some(o) = f.receiver() {
+                    o.traverse(visit);
+                }
+            }
             _ => {}
         }
     }
@@ -273,6 +303,7 @@ impl Value {
         match self {
             Value::Object(_) | Value::List(_) | Value::Dict(_) => true,
             Value::Tuple(t) => t.is_tracked(),
+            Value::Function(f) => f.receiver().is_some(),
             _ => false,
         }
     }
@@ -288,7 +319,7 @@ impl Value {
             Value::Bytes(b) => b.heap_size(),
             Value::BigInt(n) => n.heap_size(),
             Value::Tuple(_) | Value::List(_) | Value::Dict(_) => nested_heap_size(std::slice::from_ref(self)),
-            Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Object(_) => 0,
+            Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Object(_) | Value::Function(_) => 0,
         }
     }
 
@@ -420,6 +451,7 @@ fn equal_step(
                 })
         }
         (Value::Object(p), Value::Object(q)) => PyObject::is(p, q),
+        (Value::Function(p), Value::Function(q)) => p.py_eq(q),
         (Value::None, Value::None) => true,
         (Value::Str(p), Value::Str(q)) => p == q,
         (Value::Bytes(p), Value::Bytes(q)) => p == q,
@@ -511,6 +543,7 @@ fn write_scalar_repr(f: &mut dyn fmt::Write, value: &Value) -> fmt::Result {
         Value::Str(s) => pystr::write_repr(f, s),
         Value::Bytes(b) => bytes::write_repr(f, b),
         Value::Object(o) => write!(f, "{o}"),
+        Value::Function(func) => func.write_repr(f),
         Value::Tuple(_) | Value::List(_) | Value::Dict(_) => unreachable!("a container is no scalar"),
     }
 }
@@ -852,6 +885,14 @@ mod hash {
                 o.hash(&mut h);
                 minus_one_is_minus_two(h.finish() as i64)
             }
+            Value::Function(func) => {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                func.qualname().hash(&mut h);
+                if let Some(o) = func.receiver() {
+                    o.hash(&mut h);
+                }
+                minus_one_is_minus_two(h.finish() as i64)
+            }
         })
     }
 
@@ -1159,5 +1200,120 @@ mod tests {
     fn value_is_three_words() {
         assert_eq!(std::mem::size_of::<Value>(), 24);
         assert_eq!(std::mem::size_of::<Option<Value>>(), 24);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Functions as values.
+
+/// A function a class defines, as a [`Value`]: `Value::Function`.
+#[derive(Clone)]
+pub struct PyFunction(Arc<Func>);
+
+#[derive(Clone)]
+pub(crate) enum Func {
+    /// A method of a compile-time class, unbound (`Temperature.warm`).
+    Method(&'static MethodDef),
+    /// A method bound to an object (`t.warm` through a handle).
+    Bound(&'static MethodDef, PyObject),
+}
+
+impl PyFunction {
+    pub(crate) fn method(def: &'static MethodDef) -> PyFunction {
+        PyFunction(Arc::new(Func::Method(def)))
+    }
+
+    pub(crate) fn bound(def: &'static MethodDef, receiver: PyObject) -> PyFunction {
+        PyFunction(Arc::new(Func::Bound(def, receiver)))
+    }
+
+    /// The class's function, if this is one (not bound).
+    pub(crate) fn unbound_method(&self) -> Option<&'static MethodDef> {
+        match &*self.0 {
+            Func::Method(def) => Some(def),
+            Func::Bound(..) => None,
+        }
+    }
+
+    /// The Python type name: `function` (a class's function, or a static
+    /// method read from it) or `method` (bound).
+    pub fn type_name(&self) -> &'static str {
+        match &*self.0 {
+            Func::Method(_) => "function",
+            Func::Bound(..) => "method",
+        }
+    }
+
+    /// The function's qualified name, `Temperature.warm`.
+    pub fn qualname(&self) -> &'static str {
+        match &*self.0 {
+            Func::Method(def) | Func::Bound(def, _) => def.sig.qualname,
+        }
+    }
+
+    /// Whether `a` and `b` are the same function object.
+    pub fn is(a: &PyFunction, b: &PyFunction) -> bool {
+        Arc::ptr_eq(&a.0, &b.0)
+    }
+
+    /// Python's `==` on functions: the same function, or bound methods of
+    /// the same function to the same object.
+    pub fn py_eq(&self, other: &PyFunction) -> bool {
+        match (&*self.0, &*other.0) {
+            (Func::Method(a), Func::Method(b)) => std::ptr::eq(*a, *b),
+            (Func::Bound(a, x), Func::Bound(b, y)) => std::ptr::eq(*a, *b) && PyObject::is(x, y),
+            _ => false,
+        }
+    }
+
+    /// Calls it: a bound method with its receiver (locked for reading or
+    /// writing as the method needs); a function with the receiver as
+    /// the first argument, which must be an object (a `Value::Object`).
+    pub fn call(&self, args: &[Value], kwargs: &[(&str, Value)]) -> Result<Value, Error> {
+        match &*self.0 {
+            Func::Bound(def, obj) => obj.call_def(def, args, kwargs),
+            Func::Method(def) => match def.body {
+                Body::Static(f) => f(args, kwargs),
+                _ => match args.first() {
+                    Some(Value::Object(obj)) => obj.call_def(def, &args[1..], kwargs),
+                    Some(other) => Err(Error::not_applicable(def.name, owner_name(def), other.type_name())),
+                    None => {
+                        let mut names = vec![def.sig.receiver.unwrap_or("self")];
+                        names.extend(def.sig.params[..def.sig.required].iter().copied());
+                        Err(Error::missing_arguments(def.sig.qualname, &names))
+                    }
+                },
+            },
+        }
+    }
+
+    /// Writes the repr: `<bound method Temperature.warm of <repr>>`, or
+    /// `<function Temperature.warm>` (CPython adds an address pyslots does
+    /// not have).
+    pub(crate) fn write_repr(&self, f: &mut dyn fmt::Write) -> fmt::Result {
+        match &*self.0 {
+            Func::Method(def) => write!(f, "<function {}>", def.sig.qualname),
+            Func::Bound(def, obj) => write!(f, "<bound method {} of {}>", def.sig.qualname, Value::Object(obj.clone())),
+        }
+    }
+
+    /// The object a bound method holds, for the collector.
+    pub(crate) fn receiver(&self) -> Option<&PyObject> {
+        match &*self.0 {
+            Func::Bound(_, obj) => Some(obj),
+            Func::Method(_) => None,
+        }
+    }
+}
+
+fn owner_name(def: &MethodDef) -> &'static str {
+    def.sig.qualname.rsplit_once('.').map_or(def.sig.qualname, |(cls, _)| cls)
+}
+
+impl fmt::Debug for PyFunction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::new();
+        self.write_repr(&mut s)?;
+        f.write_str(&s)
     }
 }

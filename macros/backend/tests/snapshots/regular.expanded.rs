@@ -125,6 +125,14 @@ impl ::pyslots::__private::PyClass for Person {
         has_dict: true,
         has_weakref: true,
         size: ::pyslots::__private::size_of::<Self>(),
+        methods: {
+            use ::pyslots::__private::NoMethods as _;
+            Person::__PYSLOTS_METHODS
+        },
+        method_flags: ::pyslots::__private::method_flags({
+            use ::pyslots::__private::NoMethods as _;
+            Person::__PYSLOTS_METHODS
+        }),
     };
     type WeakRefs = ::pyslots::__private::WeakRefs<{ true }>;
 }

@@ -152,6 +152,14 @@ impl ::pyslots::__private::ClassImpl for Dog {
         <String as ::pyslots::__private::SlotValue>::traverse(&self.breed, __pyslots_visit);
         ::pyslots::__private::ClassImpl::traverse(&self.__pyslots_base, __pyslots_visit);
     }
+    #[inline]
+    fn stored_base(&self) -> ::pyslots::__private::Option<&dyn ::pyslots::__private::Object> {
+        ::pyslots::__private::Some(&self.__pyslots_base)
+    }
+    #[inline]
+    fn stored_base_mut(&mut self) -> ::pyslots::__private::Option<&mut dyn ::pyslots::__private::Object> {
+        ::pyslots::__private::Some(&mut self.__pyslots_base)
+    }
 }
 impl ::pyslots::__private::PyClass for Dog {
     const LAYOUT: ::pyslots::__private::Layout = ::pyslots::__private::Layout {
@@ -165,6 +173,14 @@ impl ::pyslots::__private::PyClass for Dog {
         has_dict: ::pyslots::__private::any_has_dict(&[&<Animal as ::pyslots::__private::PyClass>::LAYOUT]),
         has_weakref: ::pyslots::__private::any_has_weakref(&[&<Animal as ::pyslots::__private::PyClass>::LAYOUT]),
         size: ::pyslots::__private::size_of::<Self>(),
+        methods: {
+            use ::pyslots::__private::NoMethods as _;
+            Dog::__PYSLOTS_METHODS
+        },
+        method_flags: ::pyslots::__private::method_flags({
+            use ::pyslots::__private::NoMethods as _;
+            Dog::__PYSLOTS_METHODS
+        }),
     };
     type WeakRefs = ::pyslots::__private::WeakRefs<
         { ::pyslots::__private::any_has_weakref(&[&<Animal as ::pyslots::__private::PyClass>::LAYOUT]) },

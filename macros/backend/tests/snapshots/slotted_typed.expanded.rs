@@ -144,6 +144,14 @@ impl ::pyslots::__private::PyClass for Point {
         has_dict: ::pyslots::__private::any_has_dict(&[]),
         has_weakref: ::pyslots::__private::any_has_weakref(&[]),
         size: ::pyslots::__private::size_of::<Self>(),
+        methods: {
+            use ::pyslots::__private::NoMethods as _;
+            Point::__PYSLOTS_METHODS
+        },
+        method_flags: ::pyslots::__private::method_flags({
+            use ::pyslots::__private::NoMethods as _;
+            Point::__PYSLOTS_METHODS
+        }),
     };
     type WeakRefs = ::pyslots::__private::WeakRefs<{ ::pyslots::__private::any_has_weakref(&[]) }>;
 }

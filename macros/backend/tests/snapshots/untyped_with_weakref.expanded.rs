@@ -95,6 +95,14 @@ impl ::pyslots::__private::PyClass for Node {
         has_dict: ::pyslots::__private::any_has_dict(&[]),
         has_weakref: true,
         size: ::pyslots::__private::size_of::<Self>(),
+        methods: {
+            use ::pyslots::__private::NoMethods as _;
+            Node::__PYSLOTS_METHODS
+        },
+        method_flags: ::pyslots::__private::method_flags({
+            use ::pyslots::__private::NoMethods as _;
+            Node::__PYSLOTS_METHODS
+        }),
     };
     type WeakRefs = ::pyslots::__private::WeakRefs<{ true }>;
 }
