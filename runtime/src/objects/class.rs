@@ -20,6 +20,7 @@ use crate::values::pystr::PyStr;
 use crate::values::value::{PyFunction, Value};
 use crate::values::value_ref::ValueRef;
 
+pub use crate::objects::object::{SlotDel, SlotGet, SlotGetRef, SlotSet};
 pub use crate::storage::instance_dict::{
     dict_heap_size, dict_traverse, DictIf, DictSel, DictSlot, DictView, DictViewMut, InlineValues, LazyDict, NoDict,
 };
@@ -27,57 +28,6 @@ pub use crate::storage::shared_keys::{SharedKeys, NO_KEYS};
 
 /// [`ClassImpl::slot_index`] of a name that a class attribute hides.
 pub const HIDDEN: u32 = u32::MAX - 1;
-
-/// What a slot lookup by name found.
-///
-/// `repr(u8)` gives it a tag of its own instead of one carved out of
-/// `Value`'s niche: `getattr` then branches on one byte, and LLVM threads
-/// the `Found` arm straight into the `Ok` it returns. Through the niche it
-/// decoded the tag arithmetically on every call (slot getattr 3.3 -> 2.5 ns,
-/// benches report).
-#[derive(Debug)]
-#[repr(u8)]
-pub enum SlotGet {
-    /// A set slot and its value.
-    Found(Value),
-    /// A slot of that name that is not set.
-    Unset,
-    /// No slot of that name in the class or its bases.
-    NotSlot,
-}
-
-/// What a borrowed slot lookup by name found; a tag of its own, as
-/// [`SlotGet`]'s.
-#[derive(Debug)]
-#[repr(u8)]
-pub enum SlotGetRef<'a> {
-    /// A set slot and its value, borrowed.
-    Found(ValueRef<'a>),
-    /// A slot of that name that is not set.
-    Unset,
-    /// No slot of that name in the class or its bases.
-    NotSlot,
-}
-
-/// What a slot write by name did.
-#[derive(Debug)]
-pub enum SlotSet {
-    /// The slot was written.
-    Done,
-    /// No slot of that name; the value comes back untouched.
-    NotSlot(Value),
-}
-
-/// What a slot deletion by name did.
-#[derive(Debug, PartialEq, Eq)]
-pub enum SlotDel {
-    /// The slot was set and is now unset.
-    Done,
-    /// The slot was not set.
-    Unset,
-    /// No slot of that name.
-    NotSlot,
-}
 
 /// Implemented by `#[pyclass_like]`: the name-to-storage glue of one class.
 /// What a class has none of (slots, a dict, heap bytes) it leaves to the

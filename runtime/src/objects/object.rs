@@ -94,6 +94,57 @@ pub trait Object: sealed::Sealed + ObjectStorage + fmt::Debug + Send + Sync + 's
     fn heap_size(&self) -> usize;
 }
 
+/// What a slot lookup by name found.
+///
+/// `repr(u8)` gives it a tag of its own instead of one carved out of
+/// `Value`'s niche: `getattr` then branches on one byte, and LLVM threads
+/// the `Found` arm straight into the `Ok` it returns. Through the niche it
+/// decoded the tag arithmetically on every call (slot getattr 3.3 -> 2.5 ns,
+/// benches report).
+#[derive(Debug)]
+#[repr(u8)]
+pub enum SlotGet {
+    /// A set slot and its value.
+    Found(Value),
+    /// A slot of that name that is not set.
+    Unset,
+    /// No slot of that name in the class or its bases.
+    NotSlot,
+}
+
+/// What a borrowed slot lookup by name found; a tag of its own, as
+/// [`SlotGet`]'s.
+#[derive(Debug)]
+#[repr(u8)]
+pub enum SlotGetRef<'a> {
+    /// A set slot and its value, borrowed.
+    Found(ValueRef<'a>),
+    /// A slot of that name that is not set.
+    Unset,
+    /// No slot of that name in the class or its bases.
+    NotSlot,
+}
+
+/// What a slot write by name did.
+#[derive(Debug)]
+pub enum SlotSet {
+    /// The slot was written.
+    Done,
+    /// No slot of that name; the value comes back untouched.
+    NotSlot(Value),
+}
+
+/// What a slot deletion by name did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SlotDel {
+    /// The slot was set and is now unset.
+    Done,
+    /// The slot was not set.
+    Unset,
+    /// No slot of that name.
+    NotSlot,
+}
+
 /// What pyslots' own code reaches in any object beyond the attribute
 /// protocol: its slots by index, its dict as stored, its Rust type, the
 /// handles it holds. A supertrait of [`Object`], hidden: users call the
@@ -108,30 +159,30 @@ pub trait ObjectStorage {
     /// Reads slot `index` of the class's slot index space (see
     /// [`Layout::slot_index`]); what [`Member::get_dyn`](crate::Member::get_dyn)
     /// uses. Not a slot: `SlotGet::NotSlot`.
-    fn slot_get_at(&self, index: u32) -> crate::objects::class::SlotGet {
+    fn slot_get_at(&self, index: u32) -> SlotGet {
         let _ = index;
-        crate::objects::class::SlotGet::NotSlot
+        SlotGet::NotSlot
     }
 
     /// Reads slot `index`, borrowed: what [`deepcopy`](crate::deepcopy)
     /// reads, so that a value whose copy is already known costs no clone of
     /// the original.
-    fn slot_get_ref_at(&self, index: u32) -> crate::objects::class::SlotGetRef<'_> {
+    fn slot_get_ref_at(&self, index: u32) -> SlotGetRef<'_> {
         let _ = index;
-        crate::objects::class::SlotGetRef::NotSlot
+        SlotGetRef::NotSlot
     }
 
     /// Writes slot `index` of the class's slot index space; what
     /// [`deepcopy`](crate::deepcopy) uses. Not a slot: the value comes back.
-    fn slot_set_at(&mut self, index: u32, value: Value) -> Result<crate::objects::class::SlotSet, Error> {
+    fn slot_set_at(&mut self, index: u32, value: Value) -> Result<SlotSet, Error> {
         let _ = index;
-        Ok(crate::objects::class::SlotSet::NotSlot(value))
+        Ok(SlotSet::NotSlot(value))
     }
 
     /// Unsets slot `index` of the class's slot index space.
-    fn slot_del_at(&mut self, index: u32) -> crate::objects::class::SlotDel {
+    fn slot_del_at(&mut self, index: u32) -> SlotDel {
         let _ = index;
-        crate::objects::class::SlotDel::NotSlot
+        SlotDel::NotSlot
     }
 
     /// The instance dict as it is stored, without making it live (unlike
@@ -236,7 +287,7 @@ pub trait PyClass: Object + Sized + Default {
 pub(crate) fn take_references(obj: &mut dyn Object) -> Vec<Value> {
     let mut taken = Vec::new();
     for i in 0..obj.layout().slot_count() {
-        if let crate::objects::class::SlotGet::Found(v) = obj.slot_get_at(i) {
+        if let SlotGet::Found(v) = obj.slot_get_at(i) {
             if v.may_hold_references() {
                 obj.slot_del_at(i);
                 taken.push(v);

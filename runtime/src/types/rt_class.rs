@@ -11,6 +11,7 @@ use std::sync::{Arc, OnceLock};
 
 use crate::handles::handle::{Py, PyObject};
 use crate::objects::layout::Layout;
+use crate::objects::layout_ref::LayoutRef;
 use crate::objects::object::{Object, PyClass};
 use crate::storage::name_key::NameKey;
 use crate::storage::shared_keys::LearnedKeys;
@@ -70,11 +71,11 @@ pub(crate) struct Make {
     pub(crate) new_embedded: fn() -> Box<dyn Object>,
 }
 
-pub(crate) fn new_object<T: PyClass>() -> PyObject {
+fn new_object<T: PyClass>() -> PyObject {
     Py::new(T::default()).into_object()
 }
 
-pub(crate) fn new_embedded<T: PyClass>() -> Box<dyn Object> {
+fn new_embedded<T: PyClass>() -> Box<dyn Object> {
     Box::new(T::default())
 }
 
@@ -218,4 +219,91 @@ pub(crate) fn object_class() -> &'static Arc<RtClass> {
             has_methods: false,
         })
     })
+}
+
+/// What a `Type` is, read without `type_new`: the classes the value
+/// knot names (a handle's class, a layout's bases) go no further.
+impl Type {
+    /// The class of a `#[pyclass_like]` type.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    ///
+    /// let t = Type::of::<Point>();
+    /// assert_eq!(t.name(), "Point");
+    /// assert_eq!(t.to_string(), "<class 'Point'>");
+    /// assert_eq!(t.instantiate()?.type_name(), "Point");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
+    pub fn of<T: PyClass>() -> Type {
+        Type(Repr::Static {
+            layout: &T::LAYOUT,
+            make: Some(const { &Make { new_object: new_object::<T>, new_embedded: new_embedded::<T> } }),
+        })
+    }
+    /// The class `object`, every class's last base.
+    pub fn object() -> Type {
+        Type(Repr::Runtime(object_class().clone()))
+    }
+    /// The class name, `__name__`.
+    pub fn name(&self) -> &str {
+        self.layout().name()
+    }
+    /// The class's layout: its own slots, its bases, whether instances
+    /// have a `__dict__` and weak references; lent by the `Type`, which
+    /// keeps a class made at run time alive.
+    #[inline]
+    pub fn layout(&self) -> LayoutRef<'_> {
+        match &self.0 {
+            Repr::Static { layout, .. } => LayoutRef::of_static(layout),
+            Repr::Runtime(c) => LayoutRef::runtime(c),
+        }
+    }
+    /// The run-time class, if this is one (for [`Instance::new`]).
+    pub(crate) fn runtime_class(&self) -> Option<&Arc<RtClass>> {
+        match &self.0 {
+            Repr::Runtime(c) => Some(c),
+            Repr::Static { .. } => None,
+        }
+    }
+    pub(crate) fn is_object(&self) -> bool {
+        matches!(&self.0, Repr::Runtime(c) if c.id == 0)
+    }
+    pub(crate) fn from_layout(layout: &'static Layout) -> Type {
+        Type(Repr::Static { layout, make: None })
+    }
+    /// The type of a class's instance from its layout and the class data
+    /// behind it, if it is a run-time class's.
+    pub(crate) fn runtime(class: Arc<RtClass>) -> Type {
+        Type(Repr::Runtime(class))
+    }
+}
+
+impl PartialEq for Type {
+    fn eq(&self, other: &Type) -> bool {
+        match (&self.0, &other.0) {
+            (Repr::Runtime(a), Repr::Runtime(b)) => Arc::ptr_eq(a, b),
+            (Repr::Static { layout: a, .. }, Repr::Static { layout: b, .. }) => a.same_class(b),
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Type {}
+
+/// Python's `repr` of a class: `<class 'Point'>`.
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<class '{}'>", self.name())
+    }
+}
+
+impl fmt::Debug for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
 }

@@ -12,7 +12,6 @@
 //! The attribute algorithm is the one in `class.rs`, reached through
 //! [`Hooks`](crate::objects::class::Hooks).
 
-use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -23,12 +22,10 @@ use crate::handles::handle::PyObject;
 use crate::objects::layout::Layout;
 use crate::objects::layout_ref::{merge_solid_bases, LayoutRef};
 use crate::objects::member::Member;
-use crate::objects::object::{Object, PyClass};
+use crate::objects::object::Object;
 use crate::storage::shared_keys::LearnedKeys;
 use crate::types::instance::Instance;
-use crate::types::rt_class::{
-    new_embedded, new_object, object_class, DictAt, Loc, Make, Repr, RtClass, SlotName, Type, LIVE_CLASSES,
-};
+use crate::types::rt_class::{DictAt, Loc, Make, Repr, RtClass, SlotName, Type, LIVE_CLASSES};
 use crate::values::dict::Dict;
 use crate::values::pystr::PyStr;
 use crate::values::value::Value;
@@ -46,33 +43,6 @@ impl AttributeNames for RtClass {
 }
 
 impl Type {
-    /// The class of a `#[pyclass_like]` type.
-    ///
-    /// ```
-    /// use pyslots::prelude::*;
-    ///
-    /// #[pyclass_like]
-    /// #[slots(x, y)]
-    /// struct Point { x: f64, y: f64 }
-    ///
-    /// let t = Type::of::<Point>();
-    /// assert_eq!(t.name(), "Point");
-    /// assert_eq!(t.to_string(), "<class 'Point'>");
-    /// assert_eq!(t.instantiate()?.type_name(), "Point");
-    /// # Ok::<(), pyslots::Error>(())
-    /// ```
-    pub fn of<T: PyClass>() -> Type {
-        Type(Repr::Static {
-            layout: &T::LAYOUT,
-            make: Some(const { &Make { new_object: new_object::<T>, new_embedded: new_embedded::<T> } }),
-        })
-    }
-
-    /// The class `object`, every class's last base.
-    pub fn object() -> Type {
-        Type(Repr::Runtime(object_class().clone()))
-    }
-
     /// `type(name, bases, namespace)`: a new class. `__slots__` in the
     /// namespace may be any value (a `str`, a list, a tuple, a dict whose
     /// `str` values document the slots, or something else, which is an
@@ -134,22 +104,6 @@ impl Type {
     /// ```
     pub fn live_runtime_classes() -> usize {
         LIVE_CLASSES.load(Ordering::Relaxed)
-    }
-
-    /// The class name, `__name__`.
-    pub fn name(&self) -> &str {
-        self.layout().name()
-    }
-
-    /// The class's layout: its own slots, its bases, whether instances
-    /// have a `__dict__` and weak references; lent by the `Type`, which
-    /// keeps a class made at run time alive.
-    #[inline]
-    pub fn layout(&self) -> LayoutRef<'_> {
-        match &self.0 {
-            Repr::Static { layout, .. } => LayoutRef::of_static(layout),
-            Repr::Runtime(c) => LayoutRef::runtime(c),
-        }
     }
 
     /// The direct bases, `__bases__` (`(object,)` for a class without).
@@ -254,63 +208,16 @@ impl Type {
         }
     }
 
-    /// The run-time class, if this is one (for [`Instance::new`]).
-    pub(crate) fn runtime_class(&self) -> Option<&Arc<RtClass>> {
-        match &self.0 {
-            Repr::Runtime(c) => Some(c),
-            Repr::Static { .. } => None,
-        }
-    }
-
     /// Whether instances of `self` are instances of `other`
     /// (`issubclass(self, other)`).
     pub fn is_subclass(&self, other: &Type) -> bool {
         self.mro().iter().any(|t| t == other)
     }
 
-    pub(crate) fn is_object(&self) -> bool {
-        matches!(&self.0, Repr::Runtime(c) if c.id == 0)
-    }
-
-    pub(crate) fn from_layout(layout: &'static Layout) -> Type {
-        Type(Repr::Static { layout, make: None })
-    }
-
-    /// The type of a class's instance from its layout and the class data
-    /// behind it, if it is a run-time class's.
-    pub(crate) fn runtime(class: Arc<RtClass>) -> Type {
-        Type(Repr::Runtime(class))
-    }
-
     /// The C3 linearization of this class's MRO, as `to_merge` takes it
     /// (the class first, `object` last).
     fn full_mro(&self) -> Vec<Type> {
         self.mro()
-    }
-}
-
-impl PartialEq for Type {
-    fn eq(&self, other: &Type) -> bool {
-        match (&self.0, &other.0) {
-            (Repr::Runtime(a), Repr::Runtime(b)) => Arc::ptr_eq(a, b),
-            (Repr::Static { layout: a, .. }, Repr::Static { layout: b, .. }) => a.same_class(b),
-            _ => false,
-        }
-    }
-}
-
-impl Eq for Type {}
-
-/// Python's `repr` of a class: `<class 'Point'>`.
-impl fmt::Display for Type {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<class '{}'>", self.name())
-    }
-}
-
-impl fmt::Debug for Type {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
     }
 }
 
