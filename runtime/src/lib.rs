@@ -29,7 +29,7 @@ pub use objects::builtins::{
 };
 pub use objects::layout::{Layout, Literal};
 pub use objects::layout_ref::LayoutRef;
-pub use objects::member::Member;
+pub use objects::object::Member;
 pub use objects::object::{Object, PyClass, WeakReferenceable, WeakRefs, WeakRefsOn};
 pub use state::copy::{copy, deepcopy};
 pub use state::getstate::{getstate, setstate, slotnames};

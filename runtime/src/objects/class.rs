@@ -20,9 +20,9 @@ use crate::values::pystr::PyStr;
 use crate::values::value::{PyFunction, Value};
 use crate::values::value_ref::ValueRef;
 
-pub use crate::objects::object::{SlotDel, SlotGet, SlotGetRef, SlotSet};
+pub use crate::objects::object::{DictView, DictViewMut, SlotDel, SlotGet, SlotGetRef, SlotSet};
 pub use crate::storage::instance_dict::{
-    dict_heap_size, dict_traverse, DictIf, DictSel, DictSlot, DictView, DictViewMut, InlineValues, LazyDict, NoDict,
+    dict_heap_size, dict_traverse, DictIf, DictSel, DictSlot, InlineValues, LazyDict, NoDict,
 };
 pub use crate::storage::shared_keys::{SharedKeys, NO_KEYS};
 

@@ -17,6 +17,7 @@
 use std::sync::OnceLock;
 
 use crate::error::DictKeys;
+use crate::objects::object::{Block, DictView, DictViewMut, Store};
 use crate::storage::shared_keys::{with_names, LearnedKeys, SharedKeys, LEARNED_KEYS_MAX, NO_KEYS};
 use crate::values::dict::{Dict, PyDict};
 use crate::values::pystr::PyStr;
@@ -38,15 +39,6 @@ pub trait DictSlot: Default + Send + Sync + 'static {
 /// CPython's 3.11 inline values take 96 with their floats.
 #[derive(Debug)]
 pub struct InlineValues<const N: usize>(Box<Block<[Option<Value>; N]>>);
-
-/// The live dict's place and the values, in one allocation: `V` is an
-/// array, or a slice for [`LearnedValues`], whose length is known only at
-/// run time.
-#[derive(Debug)]
-struct Block<V: ?Sized> {
-    live: OnceLock<PyDict>,
-    values: V,
-}
 
 impl<const N: usize> InlineValues<N> {
     /// Every key set, in table order: what the constructor builds.
@@ -242,17 +234,6 @@ impl DictSel for DictIf<false> {
     type Storage = NoDict;
 }
 
-/// An instance dict, read: inline values over a key table, or the live
-/// dict once there is one (the inline values are then stale and ignored).
-#[derive(Clone, Copy, Debug)]
-pub struct DictView<'a> {
-    keys: &'a SharedKeys,
-    values: &'a [Option<Value>],
-    live: &'a OnceLock<PyDict>,
-    /// The bytes of the storage's own allocation.
-    block: usize,
-}
-
 impl<'a> DictView<'a> {
     /// The live dict, if `__dict__` was asked for or the instance diverged
     /// from its key table.
@@ -398,27 +379,6 @@ impl<'a> DictView<'a> {
             + self.values.iter().flatten().map(Value::heap_size).sum::<usize>()
             + self.live.get().map_or(0, PyDict::heap_size)
     }
-}
-
-/// An instance dict, to write.
-#[derive(Debug)]
-pub struct DictViewMut<'a> {
-    keys: &'a SharedKeys,
-    store: Store<'a>,
-}
-
-/// Where a [`DictViewMut`] writes: a fixed run of values and the live
-/// dict's place, or the block of a class made at run time, which can grow.
-#[derive(Debug)]
-enum Store<'a> {
-    Fixed {
-        values: &'a mut [Option<Value>],
-        live: &'a mut OnceLock<PyDict>,
-        /// The bytes of the storage's own allocation.
-        block: usize,
-    },
-    /// [`LearnedValues`]' block, and the table that learns the names set.
-    Learned(&'a mut Box<Block<[Option<Value>]>>, &'a LearnedKeys),
 }
 
 impl<'a> DictViewMut<'a> {

@@ -21,7 +21,7 @@ use crate::error::{AttributeNames, Error};
 use crate::handles::handle::PyObject;
 use crate::objects::layout::Layout;
 use crate::objects::layout_ref::{merge_solid_bases, LayoutRef};
-use crate::objects::member::Member;
+use crate::objects::object::Member;
 use crate::objects::object::Object;
 use crate::storage::shared_keys::LearnedKeys;
 use crate::types::instance::Instance;
