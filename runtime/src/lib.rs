@@ -44,8 +44,8 @@ pub use values::int::BigInt;
 pub use values::list::PyList;
 pub use values::pystr::PyStr;
 pub use values::tuple::PyTuple;
+pub use values::value::ValueRef;
 pub use values::value::{PyFunction, Value};
-pub use values::value_ref::ValueRef;
 
 /// What generated code names (through the facade's `__private`), and
 /// nothing else does: PyO3's `impl_`. Not a public API.

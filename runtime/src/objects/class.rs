@@ -17,8 +17,7 @@ use crate::objects::layout_ref::LayoutRef;
 use crate::objects::object::{Descriptor, Object, ObjectStorage, PyClass};
 use crate::storage::slot::{ItemAt, Mismatch, SetFlags, SlotValue};
 use crate::values::pystr::PyStr;
-use crate::values::value::{PyFunction, Value};
-use crate::values::value_ref::ValueRef;
+use crate::values::value::{PyFunction, Value, ValueRef};
 
 pub use crate::objects::object::{DictView, DictViewMut, SlotDel, SlotGet, SlotGetRef, SlotSet};
 pub use crate::storage::instance_dict::{
@@ -334,11 +333,11 @@ impl<T: ClassImpl> Hooks for T {
 macro_rules! object_methods_over_hooks {
     () => {
         #[inline]
-        fn getattr_ref(&self, name: &str) -> Result<$crate::values::value_ref::ValueRef<'_>, $crate::error::Error> {
+        fn getattr_ref(&self, name: &str) -> Result<$crate::values::value::ValueRef<'_>, $crate::error::Error> {
             match $crate::objects::class::generic_getattr_ref(self, name) {
                 Ok(v) => Ok(v),
                 Err(e) => {
-                    $crate::objects::class::getattr_hook(self, name, e).map($crate::values::value_ref::ValueRef::Owned)
+                    $crate::objects::class::getattr_hook(self, name, e).map($crate::values::value::ValueRef::Owned)
                 }
             }
         }

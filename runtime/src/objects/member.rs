@@ -10,8 +10,7 @@ use crate::error::Error;
 use crate::objects::class::{ClassImpl, SlotDel, SlotGet, SlotGetRef, SlotSet};
 use crate::objects::layout_ref::LayoutRef;
 use crate::objects::object::{Member, Object};
-use crate::values::value::Value;
-use crate::values::value_ref::ValueRef;
+use crate::values::value::{Value, ValueRef};
 
 impl Member<dyn Object> {
     /// The member of slot `local` of `owner`'s own slots, for objects of

@@ -11,8 +11,7 @@ use crate::objects::layout_ref::LayoutRef;
 use crate::storage::shared_keys::{LearnedKeys, SharedKeys};
 use crate::types::rt_class::Type;
 use crate::values::dict::PyDict;
-use crate::values::value::Value;
-use crate::values::value_ref::ValueRef;
+use crate::values::value::{Value, ValueRef};
 
 /// Only pyslots implements [`Object`]: for every `#[pyclass_like]` class
 /// and for [`Instance`](crate::Instance), so that the attribute algorithm

@@ -21,8 +21,7 @@ use crate::objects::object::{Block, DictView, DictViewMut, Store};
 use crate::storage::shared_keys::{with_names, LearnedKeys, SharedKeys, LEARNED_KEYS_MAX, NO_KEYS};
 use crate::values::dict::{Dict, PyDict};
 use crate::values::pystr::PyStr;
-use crate::values::value::Value;
-use crate::values::value_ref::ValueRef;
+use crate::values::value::{Value, ValueRef};
 
 /// The storage of a class's own dict: where its values live, and the live
 /// dict once there is one.

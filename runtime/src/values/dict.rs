@@ -400,13 +400,6 @@ impl PartialEq for Dict {
     }
 }
 
-/// Python's dict repr: `{'name': 'Alice', 'age': 30}`.
-impl fmt::Display for Dict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        value::write_entries_repr(f, self.iter())
-    }
-}
-
 impl fmt::Debug for Dict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
@@ -635,12 +628,6 @@ impl<K: Into<PyStr>, V: Into<Value>> FromIterator<(K, V)> for PyDict {
 impl PartialEq for PyDict {
     fn eq(&self, other: &PyDict) -> bool {
         Value::Dict(self.clone()) == Value::Dict(other.clone())
-    }
-}
-
-impl fmt::Display for PyDict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        value::write_dict_repr(f, self)
     }
 }
 
