@@ -121,17 +121,18 @@ EOF
     "$WORK/plain/src/lib.rs" >"$dir/src/lib.rs"
 }
 
-now() { date +%s.%N; }
-
-# Wall time, in seconds, of one rebuild of the crate in $1 with `cargo $2`
-# after touching its source.
+# CPU time (user + system), in seconds, of one rebuild of the crate in $1
+# with `cargo $2` after touching its source: cargo's and rustc's, which
+# GNU time counts as the children it waited for. CPU time, not wall time:
+# on a machine that runs other builds meanwhile, a wall-clock figure
+# measures the load as much as the compiler (a serde `check` once took
+# longer than its `build`).
 rebuild() {
-  local dir="$1" cmd="$2" t0 t1
+  local dir="$1" cmd="$2" out
   touch "$dir/src/lib.rs"
-  t0=$(now)
-  CARGO_INCREMENTAL=0 cargo "$cmd" --quiet --manifest-path "$dir/Cargo.toml"
-  t1=$(now)
-  echo "$t1 - $t0" | bc -l
+  out="$WORK/time.out"
+  CARGO_INCREMENTAL=0 /usr/bin/time -f "%U %S" -o "$out" cargo "$cmd" --quiet --manifest-path "$dir/Cargo.toml"
+  awk '{print $1 + $2}' "$out"
 }
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -213,5 +214,5 @@ echo "  target (issue 11): pyslots' cost per class at most half of serde's, carg
 echo "  serde: the plain structs deriving Debug, Default, Serialize and Deserialize, built with"
 echo "  $serde_versions"
 echo "  ($serde_from)."
-echo "  Wall-clock medians, taken while the machine may be running other builds: rough figures;"
-echo "  only the ratios within one run count."
+echo "  Medians of CPU time (user + system of cargo and rustc), steadier than wall-clock time while"
+echo "  the machine runs other builds; still, only the ratios within one run count."
