@@ -121,6 +121,8 @@ EOF
     "$WORK/plain/src/lib.rs" >"$dir/src/lib.rs"
 }
 
+now() { date +%s.%N; }
+
 # CPU time (user + system), in seconds, of one rebuild of the crate in $1
 # with `cargo $2` after touching its source: cargo's and rustc's, which
 # GNU time counts as the children it waited for. CPU time, not wall time:
