@@ -525,6 +525,20 @@ pub enum ValueRef<'a> {
 
 impl ValueRef<'_> {
     /// An owned [`Value`]: a clone of a borrowed one.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(name, x, n, tags)]
+    /// struct P { name: String, x: f64, n: i64 }
+    ///
+    /// let mut p = P::new("a name longer than fifteen bytes".into(), 2.5, 7);
+    /// p.setattr("tags", Value::list(["a"]))?;
+    /// let name: Value = p.getattr_ref("name")?.to_value();
+    /// assert_eq!(name, Value::from("a name longer than fifteen bytes"));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline]
     pub fn to_value(&self) -> Value {
         match self {
@@ -540,6 +554,20 @@ impl ValueRef<'_> {
     }
 
     /// The text, if the value is a `str`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(name, x, n, tags)]
+    /// struct P { name: String, x: f64, n: i64 }
+    ///
+    /// let mut p = P::new("a name longer than fifteen bytes".into(), 2.5, 7);
+    /// p.setattr("tags", Value::list(["a"]))?;
+    /// assert_eq!(p.getattr_ref("name")?.as_str(), Some("a name longer than fifteen bytes"));
+    /// assert_eq!(p.getattr_ref("x")?.as_str(), None);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline]
     pub fn as_str(&self) -> Option<&str> {
         match self {
@@ -551,6 +579,20 @@ impl ValueRef<'_> {
     }
 
     /// The contents, if the value is a `bytes`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// use pyslots::PyBytes;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(data)]
+    /// struct Blob { data: PyBytes }
+    ///
+    /// let b = Blob::new(PyBytes::new(b"\x01\x02"));
+    /// assert_eq!(b.getattr_ref("data")?.as_bytes(), Some(&[1u8, 2][..]));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn as_bytes(&self) -> Option<&[u8]> {
         match self {
             ValueRef::Value(v) => v.as_bytes(),
@@ -562,6 +604,20 @@ impl ValueRef<'_> {
 
     /// The number as a float, if the value is a number (as
     /// [`Value::as_float`]).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(name, x, n, tags)]
+    /// struct P { name: String, x: f64, n: i64 }
+    ///
+    /// let mut p = P::new("a name longer than fifteen bytes".into(), 2.5, 7);
+    /// p.setattr("tags", Value::list(["a"]))?;
+    /// assert_eq!(p.getattr_ref("x")?.as_float(), Some(2.5));
+    /// assert_eq!(p.getattr_ref("n")?.as_float(), Some(7.0));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline]
     pub fn as_float(&self) -> Option<f64> {
         match self {
@@ -576,6 +632,20 @@ impl ValueRef<'_> {
 
     /// The integer, if the value is an `int` that fits in 64 bits or a
     /// `bool` (as [`Value::as_int`]).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(name, x, n, tags)]
+    /// struct P { name: String, x: f64, n: i64 }
+    ///
+    /// let mut p = P::new("a name longer than fifteen bytes".into(), 2.5, 7);
+    /// p.setattr("tags", Value::list(["a"]))?;
+    /// assert_eq!(p.getattr_ref("n")?.as_int(), Some(7));
+    /// assert_eq!(p.getattr_ref("x")?.as_int(), None);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline]
     pub fn as_int(&self) -> Option<i64> {
         match self {
@@ -588,6 +658,20 @@ impl ValueRef<'_> {
     }
 
     /// The Python type name, as [`Value::type_name`].
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(name, x, n, tags)]
+    /// struct P { name: String, x: f64, n: i64 }
+    ///
+    /// let mut p = P::new("a name longer than fifteen bytes".into(), 2.5, 7);
+    /// p.setattr("tags", Value::list(["a"]))?;
+    /// assert_eq!(p.getattr_ref("tags")?.type_name(), "list");
+    /// assert_eq!(p.getattr_ref("name")?.type_name(), "str");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn type_name(&self) -> &str {
         match self {
             ValueRef::Value(v) => v.type_name(),
