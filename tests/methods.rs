@@ -147,6 +147,7 @@ fn through_a_handle_a_method_is_bound() {
     assert_eq!(m.call(&[Value::Int(2)], &[]).unwrap(), Value::Float(22.0));
     assert_eq!(t.call_method("warm", &[Value::Int(1)], &[]).unwrap(), Value::Float(23.0));
     assert_eq!(Value::Object(t.clone()).to_string(), "Temperature(23)");
+    assert_eq!(Temperature::new(1.5).to_string(), "Temperature(1.5)");
     // Re-entrant: a method that needs to write while this thread reads.
     let guard = t.try_read().unwrap();
     assert_eq!(text(t.call_method("warm", &[Value::Int(1)], &[])), "RuntimeError: Already borrowed");

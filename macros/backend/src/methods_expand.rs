@@ -145,8 +145,21 @@ pub fn expand(m: &Methods) -> TokenStream {
         }
     });
 
+    // `__repr__` is also the owned object's `Display`, as CPython's `str()`
+    // falls back to it.
+    let display = hook("__repr__").map(|f| {
+        let ident = &f.ident;
+        quote! {
+            impl ::core::fmt::Display for #class {
+                fn fmt(&self, __pyslots_f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    __pyslots_f.write_str(&#class::#ident(self))
+                }
+            }
+        }
+    });
     quote! {
         #stripped
+        #display
         impl #class {
             #[doc(hidden)]
             #[allow(clippy::needless_question_mark, clippy::redundant_closure_call)]

@@ -560,7 +560,8 @@ fn getattr_described<T: Hooks + ?Sized>(obj: &T, name: &str) -> Result<Value, Er
 /// `property 'x' of 'P' object has no setter`.
 #[cold]
 fn property_error(layout: LayoutRef<'_>, name: &str, what: &str) -> Error {
-    Error::attribute_error(format!("property '{name}' of '{}' object has no {what}", layout.name()))
+    // CPython names the type by its `__qualname__` here.
+    Error::attribute_error(format!("property '{name}' of '{}' object has no {what}", layout.qualname()))
 }
 
 /// `setattr` of a name a property or method answers: the setter, or

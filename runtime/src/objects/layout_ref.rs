@@ -13,6 +13,7 @@ use std::sync::Arc;
 use crate::objects::layout::Layout;
 use crate::objects::object::{self as object, Descriptor, MethodTable};
 use crate::types::typeobject::{RtClass, Type};
+use crate::values::pystr::PyStr;
 use crate::values::value::Value;
 
 /// A class's layout, borrowed: its name, its own slots, its bases, whether
@@ -99,6 +100,15 @@ impl<'a> LayoutRef<'a> {
         match self.0 {
             Repr::Static(l) => l.name,
             Repr::Runtime(c) => c.name.as_str(),
+        }
+    }
+
+    /// The class's qualified name, `__qualname__`: a run-time class's as
+    /// its namespace gave it, else its name.
+    pub fn qualname(&self) -> &'a str {
+        match self.0 {
+            Repr::Static(l) => l.name,
+            Repr::Runtime(c) => c.qualname.as_ref().map_or(c.name.as_str(), PyStr::as_str),
         }
     }
 
@@ -386,14 +396,33 @@ impl<'a> LayoutRef<'a> {
         match self.0 {
             Repr::Static(l) => object::find_descriptor(l, name),
             Repr::Runtime(c) if !c.has_methods => None,
-            Repr::Runtime(_) => self.mro().into_iter().find_map(|l| {
-                let l = l.as_static()?;
-                let table = object::method_table(l);
-                if let Some(p) = table.property(name) {
-                    return Some(Descriptor::Property(p, l));
+            Repr::Runtime(_) => {
+                // The first class along the MRO that has the name decides:
+                // a slot or class attribute of a run-time class hides a
+                // base's property or method, as in CPython's type lookup.
+                for l in self.mro() {
+                    match l.as_static() {
+                        Some(s) => {
+                            let table = object::method_table(s);
+                            if let Some(p) = table.property(name) {
+                                return Some(Descriptor::Property(p, s));
+                            }
+                            if let Some(m) = table.method(name) {
+                                return Some(Descriptor::Method(m, s));
+                            }
+                            if s.slots().contains(&name) || s.class_attrs().iter().any(|(n, _)| *n == name) {
+                                return None;
+                            }
+                        }
+                        None => {
+                            if l.slots().contains(&name) || l.own_class_attr(name).is_some() {
+                                return None;
+                            }
+                        }
+                    }
                 }
-                table.method(name).map(|m| Descriptor::Method(m, l))
-            }),
+                None
+            }
         }
     }
 

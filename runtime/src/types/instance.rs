@@ -634,7 +634,10 @@ impl ObjectStorage for Instance {
 /// so that the fast path inlines into its caller.
 #[inline(never)]
 fn getattr_slow(obj: &Instance, name: &str) -> Result<Value, Error> {
-    generic_getattr(obj, name)
+    match generic_getattr(obj, name) {
+        Ok(v) => Ok(v),
+        Err(e) => crate::objects::class::getattr_hook(obj, name, e),
+    }
 }
 
 /// The rest of `setattr`, out of line (see [`getattr_slow`]).

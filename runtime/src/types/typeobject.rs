@@ -127,6 +127,8 @@ pub(crate) struct RtClass {
     /// Whether a compile-time class along the MRO has properties, methods
     /// or hooks (`#[methods]`).
     pub(crate) has_methods: bool,
+    /// `__qualname__` as the namespace gave it (a str), if it did.
+    pub(crate) qualname: Option<PyStr>,
 }
 
 /// One entry of a class's slot name table.
@@ -230,6 +232,7 @@ pub(crate) fn object_class() -> &'static Arc<RtClass> {
             embedded: None,
             has_class_attrs: false,
             has_methods: false,
+            qualname: None,
         })
     })
 }
@@ -750,6 +753,10 @@ impl<'a> Builder<'a> {
             embedded: embedded.map(|(_, m)| m.new_embedded),
             has_class_attrs,
             has_methods,
+            qualname: match self.namespace.get("__qualname__") {
+                Some(Value::Str(q)) => Some(q.clone()),
+                _ => None,
+            },
         });
         Type::runtime(class)
     }
