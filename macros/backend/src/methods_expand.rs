@@ -70,9 +70,7 @@ pub fn expand(m: &Methods) -> TokenStream {
     });
 
     let hook = |name: &str| m.fns.iter().find(|f| f.role == Role::Method && f.ident == name);
-    let is_hook = |f: &MethodFn| {
-        matches!(f.ident.to_string().as_str(), "__getattr__" | "__setattr__" | "__delattr__" | "__repr__")
-    };
+    let is_hook = |f: &MethodFn| is_hook_name(&f.ident.to_string());
     let methods = m
         .fns
         .iter()
@@ -130,6 +128,52 @@ pub fn expand(m: &Methods) -> TokenStream {
         None => quote!(#pv::None),
     };
 
+    let eq = match hook("__eq__") {
+        Some(f) => {
+            let ident = &f.ident;
+            quote! {
+                #pv::Some(|__pyslots_a: &dyn #pv::Object, __pyslots_b: &dyn #pv::Object| {
+                    let __pyslots_a = #pv::receiver::<#class>(__pyslots_a, "__eq__", #class_name).ok()?;
+                    let __pyslots_b = #pv::receiver::<#class>(__pyslots_b, "__eq__", #class_name).ok()?;
+                    #pv::Some(#class::#ident(__pyslots_a, __pyslots_b))
+                })
+            }
+        }
+        None => quote!(#pv::None),
+    };
+    let hash = match hook("__hash__") {
+        Some(f) => {
+            let ident = &f.ident;
+            quote! {
+                #pv::Some(|__pyslots_obj: &dyn #pv::Object| {
+                    match #pv::receiver::<#class>(__pyslots_obj, "__hash__", #class_name) {
+                        #pv::Ok(__pyslots_self) => #class::#ident(__pyslots_self),
+                        #pv::Err(_) => 0,
+                    }
+                })
+            }
+        }
+        None => quote!(#pv::None),
+    };
+    let copy_fn = |name: &str| match hook(name) {
+        Some(f) => {
+            let ident = &f.ident;
+            quote! {
+                #pv::Some(|__pyslots_obj: &dyn #pv::Object| {
+                    match #pv::exact::<#class>(__pyslots_obj) {
+                        #pv::Some(__pyslots_self) => match #class::#ident(__pyslots_self) {
+                            #pv::None => #pv::Copied::Itself,
+                            #pv::Some(__pyslots_new) => #pv::Copied::New(#pv::Py::new(__pyslots_new).into_object()),
+                        },
+                        #pv::None => #pv::Copied::Generic,
+                    }
+                })
+            }
+        }
+        None => quote!(#pv::None),
+    };
+    let (copy, deepcopy) = (copy_fn("__copy__"), copy_fn("__deepcopy__"));
+
     // CPython: "'x' in __slots__ conflicts with class variable" for a
     // property or method named like one of the class's own slots.
     let conflicts = m.fns.iter().filter(|f| !is_hook(f)).map(|f| {
@@ -170,6 +214,10 @@ pub fn expand(m: &Methods) -> TokenStream {
                 setattr: #setattr,
                 delattr: #delattr,
                 repr: #repr,
+                eq: #eq,
+                hash: #hash,
+                copy: #copy,
+                deepcopy: #deepcopy,
             };
         }
         #(#conflicts)*
@@ -238,6 +286,22 @@ fn method_def(pv: &TokenStream, class: &Ident, class_name: &str, f: &MethodFn) -
             }),
         }
     }
+}
+
+/// The hooks and special methods: not methods by name, but entries of
+/// their own in the table.
+fn is_hook_name(name: &str) -> bool {
+    matches!(
+        name,
+        "__getattr__"
+            | "__setattr__"
+            | "__delattr__"
+            | "__repr__"
+            | "__eq__"
+            | "__hash__"
+            | "__copy__"
+            | "__deepcopy__"
+    )
 }
 
 /// Whether a parameter's type is spelled `Option<...>` (it may be omitted).

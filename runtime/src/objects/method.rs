@@ -184,6 +184,12 @@ pub fn receiver<'a, C: 'static>(obj: &'a dyn Object, name: &str, cls: &str) -> R
     }
 }
 
+/// `obj` as a `C` if it is exactly one (not a subclass's instance).
+#[inline]
+pub fn exact<C: 'static>(obj: &dyn Object) -> Option<&C> {
+    obj.as_any()?.downcast_ref::<C>()
+}
+
 /// [`receiver`], to write.
 #[inline]
 pub fn receiver_mut<'a, C: 'static>(obj: &'a mut dyn Object, name: &str, cls: &str) -> Result<&'a mut C, Error> {

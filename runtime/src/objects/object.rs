@@ -296,6 +296,26 @@ pub type SetattrFn = fn(&mut dyn Object, &str, Value) -> Result<(), Error>;
 pub type DelattrFn = fn(&mut dyn Object, &str) -> Result<(), Error>;
 /// `__repr__`.
 pub type ReprFn = fn(&dyn Object) -> String;
+/// `__eq__`: `None` is `NotImplemented` (the other object is of no class
+/// the method takes).
+pub type EqFn = fn(&dyn Object, &dyn Object) -> Option<bool>;
+/// `__hash__`.
+pub type HashFn = fn(&dyn Object) -> i64;
+/// `__copy__` and `__deepcopy__`.
+pub type CopyFn = fn(&dyn Object) -> Copied;
+
+/// What a class's `__copy__` or `__deepcopy__` gave.
+#[derive(Debug)]
+pub enum Copied {
+    /// The object itself (an immutable object's copy, as
+    /// `fractions.Fraction.__copy__` returns `self`).
+    Itself,
+    /// A new object.
+    New(crate::handles::handle::PyObject),
+    /// The object is of a subclass of the class that defines the method:
+    /// the generic copy makes one of its own class.
+    Generic,
+}
 
 /// What `#[methods]` emits for a class: its properties, methods and hooks.
 /// A class without a `#[methods]` block has [`MethodTable::EMPTY`].
@@ -313,12 +333,30 @@ pub struct MethodTable {
     pub delattr: Option<DelattrFn>,
     /// `__repr__`.
     pub repr: Option<ReprFn>,
+    /// `__eq__`.
+    pub eq: Option<EqFn>,
+    /// `__hash__`.
+    pub hash: Option<HashFn>,
+    /// `__copy__`.
+    pub copy: Option<CopyFn>,
+    /// `__deepcopy__`.
+    pub deepcopy: Option<CopyFn>,
 }
 
 impl MethodTable {
     /// A table with nothing in it.
-    pub const EMPTY: MethodTable =
-        MethodTable { properties: &[], methods: &[], getattr: None, setattr: None, delattr: None, repr: None };
+    pub const EMPTY: MethodTable = MethodTable {
+        properties: &[],
+        methods: &[],
+        getattr: None,
+        setattr: None,
+        delattr: None,
+        repr: None,
+        eq: None,
+        hash: None,
+        copy: None,
+        deepcopy: None,
+    };
 
     /// Whether the table has anything in it.
     pub const fn is_empty(&self) -> bool {
@@ -328,6 +366,10 @@ impl MethodTable {
             && self.setattr.is_none()
             && self.delattr.is_none()
             && self.repr.is_none()
+            && self.eq.is_none()
+            && self.hash.is_none()
+            && self.copy.is_none()
+            && self.deepcopy.is_none()
     }
 
     /// The property `name`, if the table has one.

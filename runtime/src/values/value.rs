@@ -450,7 +450,7 @@ fn equal_step(
                     None => false,
                 })
         }
-        (Value::Object(p), Value::Object(q)) => PyObject::is(p, q),
+        (Value::Object(p), Value::Object(q)) => objects_equal(p, q),
         (Value::Function(p), Value::Function(q)) => p.py_eq(q),
         (Value::None, Value::None) => true,
         (Value::Str(p), Value::Str(q)) => p == q,
@@ -462,6 +462,26 @@ fn equal_step(
         (Value::Float(p), Value::Float(q)) => p == q,
         _ => false,
     }
+}
+
+/// Python's `==` between two objects: the same object, or the left's
+/// class's `__eq__`, then the right's (reflected), where they return other
+/// than `NotImplemented`; identity otherwise (and where this thread writes
+/// either object, which `__eq__` could not read).
+fn objects_equal(p: &PyObject, q: &PyObject) -> bool {
+    if PyObject::is(p, q) {
+        return true;
+    }
+    for (a, b) in [(p, q), (q, p)] {
+        if let Some(eq) = a.layout().find_hook(|t| t.eq) {
+            if let (Ok(x), Ok(y)) = (a.try_read(), b.try_read()) {
+                if let Some(equal) = eq(&*x, &*y) {
+                    return equal;
+                }
+            }
+        }
+    }
+    false
 }
 
 /// Python's `==` between two numbers (`bool`, `int`, `float`), exactly:
@@ -879,12 +899,21 @@ mod hash {
             Value::List(_) | Value::Dict(_) => {
                 return Err(Error::type_error(format!("unhashable type: '{}'", value.type_name())));
             }
-            Value::Object(o) => {
-                // CPython's default: the address, rotated by 4 bits.
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                o.hash(&mut h);
-                minus_one_is_minus_two(h.finish() as i64)
+            Value::Object(o) if o.layout().has_methods() => {
+                // The first class along the MRO that defines `__hash__`
+                // or `__eq__` decides: one that defines `__eq__` alone sets
+                // `__hash__ = None` (CPython's `type_new`).
+                match o.layout().find_hook(|t| match (t.hash, t.eq) {
+                    (Some(h), _) => Some(Some(h)),
+                    (None, Some(_)) => Some(None),
+                    (None, None) => None,
+                }) {
+                    Some(Some(hash)) => minus_one_is_minus_two(hash(&*o.try_read()?)),
+                    Some(None) => return Err(Error::type_error(format!("unhashable type: '{}'", o.type_name()))),
+                    None => identity_hash(o),
+                }
             }
+            Value::Object(o) => identity_hash(o),
             Value::Function(func) => {
                 let mut h = std::collections::hash_map::DefaultHasher::new();
                 func.qualname().hash(&mut h);
@@ -894,6 +923,13 @@ mod hash {
                 minus_one_is_minus_two(h.finish() as i64)
             }
         })
+    }
+
+    /// CPython's default hash of an object: its identity.
+    fn identity_hash(o: &super::PyObject) -> i64 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        o.hash(&mut h);
+        minus_one_is_minus_two(h.finish() as i64)
     }
 
     /// `-m` or `m` (already reduced modulo 2**61 - 1), with -1 made -2:
