@@ -327,3 +327,12 @@ fn eq_hash_and_copies_use_the_special_methods() {
     let deep = pyslots::deepcopy(&other).unwrap();
     assert_eq!(deep.as_object().unwrap().getattr("n").unwrap(), Value::Int(1));
 }
+
+#[test]
+fn suggestions_consider_properties_and_methods() {
+    // CPython 3.11: `AttributeError: 'Temperature' object has no attribute
+    // 'fahrenheat'. Did you mean: 'fahrenheit'?` (and 'warn': 'warm').
+    let t = Temperature::new(1.0);
+    assert_eq!(t.getattr("fahrenheat").unwrap_err().suggestion(), Some("fahrenheit"));
+    assert_eq!(t.getattr("warn").unwrap_err().suggestion(), Some("warm"));
+}
