@@ -205,8 +205,18 @@ fn main() -> Result<(), Error> {
             vec![],
             "TypeError: Temperature.warm() takes from 2 to 3 positional arguments but 4 were given",
         ),
-        ("t.warm(1, by=2)", vec![1.into()], vec![("by", 2.into())], "TypeError: Temperature.warm() got multiple values for argument 'by'"),
-        ("t.warm(x=1)", vec![], vec![("x", 1.into())], "TypeError: Temperature.warm() got an unexpected keyword argument 'x'"),
+        (
+            "t.warm(1, by=2)",
+            vec![1.into()],
+            vec![("by", 2.into())],
+            "TypeError: Temperature.warm() got multiple values for argument 'by'",
+        ),
+        (
+            "t.warm(x=1)",
+            vec![],
+            vec![("x", 1.into())],
+            "TypeError: Temperature.warm() got an unexpected keyword argument 'x'",
+        ),
     ] {
         py(python, "pyslots::call_method(&mut t, \"warm\", ...)");
         let err = pyslots::call_method(&mut t, "warm", &args, &kwargs).unwrap_err();

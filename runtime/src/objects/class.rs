@@ -17,7 +17,7 @@ use crate::objects::layout_ref::{Kind, LayoutRef};
 use crate::objects::object::{Descriptor, Object, ObjectStorage, PyClass};
 use crate::storage::slot::{ItemAt, Mismatch, SetFlags, SlotValue};
 use crate::values::pystr::PyStr;
-use crate::values::value::{PyFunction, Value};
+use crate::values::value::{FnKind, PyFunction, Value};
 use crate::values::value_ref::ValueRef;
 
 pub use crate::storage::instance_dict::{
@@ -537,15 +537,16 @@ fn getattr_described<T: Hooks + ?Sized>(obj: &T, name: &str) -> Result<Value, Er
             None => Err(property_error(obj.class_layout(), name, "getter")),
         },
         Some(Descriptor::Method(m, _)) => {
-            if let Some(d) = obj.instance_dict() {
-                if !is_special(name) {
-                    if let Some(v) = d.get(name) {
-                        return Ok(v);
-                    }
-                }
+            if let Some(v) = dict_entry(obj, name) {
+                return Ok(v);
             }
             Ok(Value::Function(PyFunction::method(m)))
         }
+        Some(Descriptor::Value(f)) => match f.kind() {
+            FnKind::Property(..) => Err(needs_handle(obj.class_layout(), name)),
+            FnKind::Static(inner) => Ok(dict_entry(obj, name).unwrap_or_else(|| inner.clone())),
+            _ => Ok(dict_entry(obj, name).unwrap_or(Value::Function(f))),
+        },
         None => {
             if let (Some((keys, index)), Some(d)) = (obj.known_key(name), obj.instance_dict()) {
                 if let Some(v) = d.get_known(keys, index) {
@@ -557,11 +558,32 @@ fn getattr_described<T: Hooks + ?Sized>(obj: &T, name: &str) -> Result<Value, Er
     }
 }
 
+/// The instance dict's entry `name`, if any (not for `__dict__` and
+/// `__weakref__`, which the class answers).
+fn dict_entry<T: Hooks + ?Sized>(obj: &T, name: &str) -> Option<Value> {
+    if is_special(name) {
+        return None;
+    }
+    obj.instance_dict()?.get(name)
+}
+
+/// A run-time class's property read, written or deleted on an owned
+/// instance: its functions take the instance as a `Value`, which only a
+/// handle is.
+#[cold]
+fn needs_handle(layout: LayoutRef<'_>, name: &str) -> Error {
+    Error::type_error(format!(
+        "property '{name}' of '{}' object: a run-time class's property is reached through a handle (PyObject), \
+         whose functions get the object",
+        layout.qualname()
+    ))
+}
+
 /// `property 'x' of 'P' object has no setter`.
 #[cold]
 fn property_error(layout: LayoutRef<'_>, name: &str, what: &str) -> Error {
     // CPython names the type by its `__qualname__` here.
-    Error::attribute_error(format!("property '{name}' of '{}' object has no {what}", layout.qualname()))
+    Error::property_missing(layout.qualname(), name, what)
 }
 
 /// `setattr` of a name a property or method answers: the setter, or
@@ -574,7 +596,10 @@ fn setattr_described<T: Hooks + ?Sized>(obj: &mut T, name: &str, value: Value) -
             Some(set) => set(obj.as_object_mut(), value).map(|()| None),
             None => Err(property_error(obj.class_layout(), name, "setter")),
         },
-        Some(Descriptor::Method(..)) if obj.instance_dict().is_none() => {
+        Some(Descriptor::Value(f)) if matches!(f.kind(), FnKind::Property(..)) => {
+            Err(needs_handle(obj.class_layout(), name))
+        }
+        Some(Descriptor::Method(..) | Descriptor::Value(_)) if obj.instance_dict().is_none() => {
             Err(Error::read_only_of(obj.class_layout(), name))
         }
         _ => Ok(Some(value)),
@@ -590,7 +615,10 @@ fn delattr_described<T: Hooks + ?Sized>(obj: &mut T, name: &str) -> Result<bool,
             Some(del) => del(obj.as_object_mut()).map(|()| true),
             None => Err(property_error(obj.class_layout(), name, "deleter")),
         },
-        Some(Descriptor::Method(..)) if obj.instance_dict().is_none() => {
+        Some(Descriptor::Value(f)) if matches!(f.kind(), FnKind::Property(..)) => {
+            Err(needs_handle(obj.class_layout(), name))
+        }
+        Some(Descriptor::Method(..) | Descriptor::Value(_)) if obj.instance_dict().is_none() => {
             Err(Error::read_only_of(obj.class_layout(), name))
         }
         _ => Ok(false),

@@ -14,7 +14,7 @@ use crate::objects::layout::Layout;
 use crate::objects::object::{self as object, Descriptor, MethodTable};
 use crate::types::typeobject::{RtClass, Type};
 use crate::values::pystr::PyStr;
-use crate::values::value::Value;
+use crate::values::value::{FnKind, Value};
 
 /// A class's layout, borrowed: its name, its own slots, its bases, whether
 /// its instances have a `__dict__` and weak references, and the questions
@@ -415,8 +415,15 @@ impl<'a> LayoutRef<'a> {
                             }
                         }
                         None => {
-                            if l.slots().contains(&name) || l.own_class_attr(name).is_some() {
+                            if l.slots().contains(&name) {
                                 return None;
+                            }
+                            match l.own_class_attr(name) {
+                                Some(Value::Function(f)) if !matches!(f.kind(), FnKind::Plain) => {
+                                    return Some(Descriptor::Value(f));
+                                }
+                                Some(_) => return None,
+                                None => {}
                             }
                         }
                     }

@@ -514,10 +514,13 @@ pub struct Signature {
 
 /// What a name finds along a class's MRO before the instance dict is
 /// consulted: a property (a data descriptor) or a method.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub enum Descriptor {
     /// A property of class `owner`.
     Property(&'static PropertyDef, &'static Layout),
     /// A method of class `owner`.
     Method(&'static MethodDef, &'static Layout),
+    /// A class attribute of a class made at run time that is a function
+    /// (`Value::function`), a `Value::property` or a `Value::staticmethod`.
+    Value(crate::values::value::PyFunction),
 }
