@@ -29,22 +29,23 @@ pub use objects::builtins::{
 };
 pub use objects::layout::{Layout, Literal};
 pub use objects::layout_ref::LayoutRef;
-pub use objects::member::Member;
+pub use objects::object::Member;
 pub use objects::object::{Object, PyClass, WeakReferenceable, WeakRefs, WeakRefsOn};
 pub use state::copy::{copy, deepcopy};
 pub use state::getstate::{getstate, setstate, slotnames};
 pub use state::recursion::{recursion_limit, set_recursion_limit, DEFAULT_LIMIT as DEFAULT_RECURSION_LIMIT};
 pub use storage::slot::{ItemAt, ItemMismatch, Mismatch, SlotValue};
 pub use types::instance::Instance;
-pub use types::typeobject::{Attr, Type};
+pub use types::rt_class::Type;
+pub use types::typeobject::Attr;
 pub use values::bytes::PyBytes;
 pub use values::dict::{Dict, PyDict};
 pub use values::int::BigInt;
 pub use values::list::PyList;
 pub use values::pystr::PyStr;
 pub use values::tuple::PyTuple;
+pub use values::value::ValueRef;
 pub use values::value::{PyFunction, Value};
-pub use values::value_ref::ValueRef;
 
 /// What generated code names (through the facade's `__private`), and
 /// nothing else does: PyO3's `impl_`. Not a public API.
@@ -69,11 +70,14 @@ pub mod __private {
     pub trait NoMethods {
         /// The empty table.
         const __PYSLOTS_METHODS: &'static MethodTable = &MethodTable::EMPTY;
+        /// No property or method names.
+        const __PYSLOTS_METHOD_NAMES: &'static [&'static str] = &[];
     }
     impl<T: ?Sized> NoMethods for T {}
     #[cfg(feature = "serde")]
     pub use crate::state::serde_impl::{deserialize_object, serialize_object};
-    pub use crate::storage::instance_dict::{LearnedKeys, LearnedValues, LEARNED_KEYS_MAX};
+    pub use crate::storage::instance_dict::LearnedValues;
+    pub use crate::storage::shared_keys::{LearnedKeys, LEARNED_KEYS_MAX};
     pub use crate::storage::slot::{range_type_name, SetFlags};
     pub use crate::{Error, Layout, Literal, Object, Py, PyClass, SlotValue, Type, Value, WeakRefs};
     #[cfg(feature = "serde")]

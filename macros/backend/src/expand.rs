@@ -802,6 +802,10 @@ impl<'a> ClassBuilder<'a> {
                         use #pv::NoMethods as _;
                         #ident::__PYSLOTS_METHODS
                     }),
+                    method_names: {
+                        use #pv::NoMethods as _;
+                        #ident::__PYSLOTS_METHOD_NAMES
+                    },
                 };
                 type WeakRefs = #pv::WeakRefs<{ #has_weakref }>;
             }

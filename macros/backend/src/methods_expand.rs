@@ -201,10 +201,19 @@ pub fn expand(m: &Methods) -> TokenStream {
             }
         }
     });
+    let mut names: Vec<String> = property_names.clone();
+    names.extend(
+        m.fns
+            .iter()
+            .filter(|f| matches!(f.role, Role::Method | Role::Static | Role::Class) && !is_hook(f))
+            .map(MethodFn::py_name),
+    );
     quote! {
         #stripped
         #display
         impl #class {
+            #[doc(hidden)]
+            pub const __PYSLOTS_METHOD_NAMES: &'static [&'static ::core::primitive::str] = &[#(#names),*];
             #[doc(hidden)]
             #[allow(clippy::needless_question_mark, clippy::redundant_closure_call)]
             pub const __PYSLOTS_METHODS: &'static #pv::MethodTable = &#pv::MethodTable {

@@ -14,7 +14,7 @@ use crate::handles::trashcan;
 use crate::objects::layout_ref::LayoutRef;
 use crate::objects::object::{take_references, Object, PyClass, WeakReferenceable};
 use crate::types::instance::Instance;
-use crate::types::typeobject::Type;
+use crate::types::rt_class::Type;
 use crate::values::value::Value;
 
 /// The shared allocation behind a handle. The class's layout is the

@@ -6,8 +6,7 @@
 use crate::error::Error;
 use crate::objects::object::Object;
 use crate::values::dict::PyDict;
-use crate::values::value::Value;
-use crate::values::value_ref::ValueRef;
+use crate::values::value::{Value, ValueRef};
 
 /// `getattr(obj, name)`.
 ///

@@ -13,71 +13,20 @@ use std::fmt;
 
 use crate::error::Error;
 use crate::objects::layout::Layout;
-use crate::objects::layout_ref::{Kind, LayoutRef};
+use crate::objects::layout_ref::LayoutRef;
 use crate::objects::object::{Descriptor, Object, ObjectStorage, PyClass};
 use crate::storage::slot::{ItemAt, Mismatch, SetFlags, SlotValue};
 use crate::values::pystr::PyStr;
-use crate::values::value::{FnKind, PyFunction, Value};
-use crate::values::value_ref::ValueRef;
+use crate::values::value::{FnKind, PyFunction, Value, ValueRef};
 
+pub use crate::objects::object::{DictView, DictViewMut, SlotDel, SlotGet, SlotGetRef, SlotSet};
 pub use crate::storage::instance_dict::{
-    dict_heap_size, dict_traverse, DictIf, DictSel, DictSlot, DictView, DictViewMut, InlineValues, LazyDict, NoDict,
-    SharedKeys, NO_KEYS,
+    dict_heap_size, dict_traverse, DictIf, DictSel, DictSlot, InlineValues, LazyDict, NoDict,
 };
+pub use crate::storage::shared_keys::{SharedKeys, NO_KEYS};
 
 /// [`ClassImpl::slot_index`] of a name that a class attribute hides.
 pub const HIDDEN: u32 = u32::MAX - 1;
-
-/// What a slot lookup by name found.
-///
-/// `repr(u8)` gives it a tag of its own instead of one carved out of
-/// `Value`'s niche: `getattr` then branches on one byte, and LLVM threads
-/// the `Found` arm straight into the `Ok` it returns. Through the niche it
-/// decoded the tag arithmetically on every call (slot getattr 3.3 -> 2.5 ns,
-/// benches report).
-#[derive(Debug)]
-#[repr(u8)]
-pub enum SlotGet {
-    /// A set slot and its value.
-    Found(Value),
-    /// A slot of that name that is not set.
-    Unset,
-    /// No slot of that name in the class or its bases.
-    NotSlot,
-}
-
-/// What a borrowed slot lookup by name found; a tag of its own, as
-/// [`SlotGet`]'s.
-#[derive(Debug)]
-#[repr(u8)]
-pub enum SlotGetRef<'a> {
-    /// A set slot and its value, borrowed.
-    Found(ValueRef<'a>),
-    /// A slot of that name that is not set.
-    Unset,
-    /// No slot of that name in the class or its bases.
-    NotSlot,
-}
-
-/// What a slot write by name did.
-#[derive(Debug)]
-pub enum SlotSet {
-    /// The slot was written.
-    Done,
-    /// No slot of that name; the value comes back untouched.
-    NotSlot(Value),
-}
-
-/// What a slot deletion by name did.
-#[derive(Debug, PartialEq, Eq)]
-pub enum SlotDel {
-    /// The slot was set and is now unset.
-    Done,
-    /// The slot was not set.
-    Unset,
-    /// No slot of that name.
-    NotSlot,
-}
 
 /// Implemented by `#[pyclass_like]`: the name-to-storage glue of one class.
 /// What a class has none of (slots, a dict, heap bytes) it leaves to the
@@ -193,7 +142,7 @@ pub trait ClassImpl: PyClass {
     /// can tell whether they are still over it by address.
     #[inline(always)]
     fn shared_keys() -> &'static SharedKeys {
-        &crate::storage::instance_dict::NO_KEYS
+        &NO_KEYS
     }
     /// Where `name` sits in the class's shared dict key table, found by a
     /// generated `match`, so a regular class's dict reads without scanning.
@@ -384,11 +333,11 @@ impl<T: ClassImpl> Hooks for T {
 macro_rules! object_methods_over_hooks {
     () => {
         #[inline]
-        fn getattr_ref(&self, name: &str) -> Result<$crate::values::value_ref::ValueRef<'_>, $crate::error::Error> {
+        fn getattr_ref(&self, name: &str) -> Result<$crate::values::value::ValueRef<'_>, $crate::error::Error> {
             match $crate::objects::class::generic_getattr_ref(self, name) {
                 Ok(v) => Ok(v),
                 Err(e) => {
-                    $crate::objects::class::getattr_hook(self, name, e).map($crate::values::value_ref::ValueRef::Owned)
+                    $crate::objects::class::getattr_hook(self, name, e).map($crate::values::value::ValueRef::Owned)
                 }
             }
         }
@@ -600,7 +549,7 @@ fn setattr_described<T: Hooks + ?Sized>(obj: &mut T, name: &str, value: Value) -
             Err(needs_handle(obj.class_layout(), name))
         }
         Some(Descriptor::Method(..) | Descriptor::Value(_)) if obj.instance_dict().is_none() => {
-            Err(Error::read_only_of(obj.class_layout(), name))
+            Err(Error::read_only_of(obj.class_layout().error_name(), name))
         }
         _ => Ok(Some(value)),
     }
@@ -619,7 +568,7 @@ fn delattr_described<T: Hooks + ?Sized>(obj: &mut T, name: &str) -> Result<bool,
             Err(needs_handle(obj.class_layout(), name))
         }
         Some(Descriptor::Method(..) | Descriptor::Value(_)) if obj.instance_dict().is_none() => {
-            Err(Error::read_only_of(obj.class_layout(), name))
+            Err(Error::read_only_of(obj.class_layout().error_name(), name))
         }
         _ => Ok(false),
     }
@@ -672,10 +621,7 @@ fn getattr_slow<T: Hooks + ?Sized>(obj: &T, name: &str) -> Result<Value, Error> 
 #[inline(never)]
 fn getattr_missing<T: Hooks + ?Sized>(obj: &T, name: &str) -> Error {
     let dict_keys = obj.instance_dict().map(|d| d.key_source());
-    match obj.class_layout().kind() {
-        Kind::Static(layout) => Error::getattr_missing(layout, name, dict_keys),
-        Kind::Runtime(class) => Error::getattr_missing_of(class, name, dict_keys),
-    }
+    Error::getattr_missing(obj.class_layout().error_class(), name, dict_keys)
 }
 
 /// `getattr` lending the value: the same walk as [`generic_getattr`],
@@ -834,7 +780,7 @@ pub fn generic_delattr<T: Hooks + ?Sized>(obj: &mut T, name: &str) -> Result<(),
         }
         return match d.remove(name) {
             Some(_) => Ok(()),
-            None => Err(Error::no_attribute_of(obj.class_layout(), name)),
+            None => Err(Error::no_attribute_of(obj.class_layout().error_name(), name)),
         };
     }
     Err(missing_for_write(obj.class_layout(), name))
@@ -844,9 +790,9 @@ pub fn generic_delattr<T: Hooks + ?Sized>(obj: &mut T, name: &str) -> Result<(),
 /// cannot hold: a class attribute is read-only, anything else is missing.
 #[inline]
 fn missing_for_write(layout: LayoutRef<'_>, name: &str) -> Error {
-    match layout.kind() {
-        Kind::Static(layout) => missing_for_write_static(layout, name),
-        Kind::Runtime(_) => missing_for_write_runtime(layout, name),
+    match layout.as_static() {
+        Some(layout) => missing_for_write_static(layout, name),
+        None => missing_for_write_runtime(layout, name),
     }
 }
 
@@ -860,9 +806,9 @@ fn missing_for_write_static(layout: &'static Layout, name: &str) -> Error {
 
 fn missing_for_write_runtime(layout: LayoutRef<'_>, name: &str) -> Error {
     if (name == "__slots__" && layout.slots_attr().is_some()) || layout.class_attr(name).is_some() {
-        Error::read_only_of(layout, name)
+        Error::read_only_of(layout.error_name(), name)
     } else {
-        Error::no_attribute_of(layout, name)
+        Error::no_attribute_of(layout.error_name(), name)
     }
 }
 

@@ -55,6 +55,10 @@ pub struct Layout {
     /// [`METHODS_SETATTR`], [`METHODS_DELATTR`], as bits.
     #[doc(hidden)]
     pub method_flags: u8,
+    /// The names of the class's own properties and methods, for `dir()`
+    /// and suggestions (`#[methods]`; empty without a block).
+    #[doc(hidden)]
+    pub method_names: &'static [&'static str],
 }
 
 /// [`Layout::method_flags`]: the table has something in it.
@@ -286,6 +290,9 @@ impl Layout {
             names.push("__slots__");
         }
         names.extend(self.all_class_attrs().into_iter().map(|(n, _)| n));
+        if self.has_methods() {
+            names.extend(self.mro().into_iter().flat_map(|l| l.method_names.iter().copied()));
+        }
         names
     }
 

@@ -10,9 +10,10 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::error::ClassName;
 use crate::objects::layout::Layout;
 use crate::objects::object::{self as object, Descriptor, MethodTable};
-use crate::types::typeobject::{RtClass, Type};
+use crate::types::rt_class::{RtClass, Type};
 use crate::values::pystr::PyStr;
 use crate::values::value::{FnKind, Value};
 
@@ -42,12 +43,6 @@ use crate::values::value::{FnKind, Value};
 /// ```
 #[derive(Clone, Copy)]
 pub struct LayoutRef<'a>(Repr<'a>);
-
-/// A [`LayoutRef`] taken apart.
-pub(crate) enum Kind<'a> {
-    Static(&'static Layout),
-    Runtime(&'a Arc<RtClass>),
-}
 
 #[derive(Clone, Copy)]
 enum Repr<'a> {
@@ -85,12 +80,21 @@ impl<'a> LayoutRef<'a> {
         }
     }
 
-    /// Which kind of class it is, with what it is made of.
-    #[inline(always)]
-    pub(crate) fn kind(&self) -> Kind<'a> {
+    /// The class as an error names it: by a name that lives forever or a
+    /// copy of a run-time class's (an error does not keep it alive).
+    pub(crate) fn error_name(&self) -> ClassName {
         match self.0 {
-            Repr::Static(l) => Kind::Static(l),
-            Repr::Runtime(c) => Kind::Runtime(c),
+            Repr::Static(l) => ClassName::Static(l.name),
+            Repr::Runtime(c) => ClassName::Copied(c.name.clone()),
+        }
+    }
+
+    /// The class as a failed `getattr`'s error keeps it, to compute its
+    /// suggestion from.
+    pub(crate) fn error_class(&self) -> ClassName {
+        match self.0 {
+            Repr::Static(l) => ClassName::Layout(l),
+            Repr::Runtime(c) => ClassName::Kept(c.clone()),
         }
     }
 
@@ -355,9 +359,7 @@ impl<'a> LayoutRef<'a> {
         'a: 'k,
     {
         if let Repr::Static(l) = self.0 {
-            let mut names = l.dir_names(dict_keys);
-            names.extend(object::method_names(l));
-            return names;
+            return l.dir_names(dict_keys);
         }
         let mut names: Vec<&'k str> = self.all_slots();
         if let Some(keys) = dict_keys {
@@ -373,9 +375,7 @@ impl<'a> LayoutRef<'a> {
         names.extend(self.all_class_attrs().into_iter().map(|(n, _)| n));
         for l in self.mro() {
             if let Some(l) = l.as_static() {
-                let table = object::method_table(l);
-                names.extend(table.properties.iter().map(|p| p.name));
-                names.extend(table.methods.iter().map(|m| m.name));
+                names.extend(l.method_names.iter().copied());
             }
         }
         names

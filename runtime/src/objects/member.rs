@@ -1,72 +1,16 @@
-//! `Member`: a slot as its class's descriptor, CPython's member descriptor
-//! (`Point.x` is `<member 'x' of 'Point' objects>`).
+//! What a [`Member`] does (a slot as its class's descriptor, CPython's
+//! member descriptor: `Point.x` is `<member 'x' of 'Point' objects>`):
+//! reading, writing and deleting through it. The type itself is
+//! `objects::object`'s, beside `PyClass::member` that makes one.
 
 use std::fmt;
 use std::marker::PhantomData;
 
 use crate::error::Error;
 use crate::objects::class::{ClassImpl, SlotDel, SlotGet, SlotGetRef, SlotSet};
-use crate::objects::layout::Layout;
 use crate::objects::layout_ref::LayoutRef;
-use crate::objects::object::{Object, PyClass};
-use crate::types::typeobject::Type;
-use crate::values::value::Value;
-use crate::values::value_ref::ValueRef;
-
-/// A slot of class `T` (its own or a base's), resolved once by name:
-/// reading or writing through it compares no names, only jumps to the
-/// slot, like CPython's member descriptor (`Point.x.__get__(p)`).
-///
-/// Get one with [`PyClass::member`].
-///
-/// ```
-/// use pyslots::prelude::*;
-///
-/// #[pyclass_like]
-/// #[slots(x, y)]
-/// struct Point {
-///     /// The horizontal coordinate.
-///     x: f64,
-///     y: f64,
-/// }
-///
-/// let x = Point::member("x").expect("x is a slot");
-/// assert_eq!(x.to_string(), "<member 'x' of 'Point' objects>");
-/// assert_eq!(x.doc(), Some("The horizontal coordinate."));
-/// let mut p = Point::new(1.0, 2.0);
-/// assert_eq!(x.get(&p)?, Value::Float(1.0));
-/// x.set(&mut p, 3.5)?;
-/// assert_eq!(p.getattr("x")?, Value::Float(3.5));
-/// x.delete(&mut p)?;
-/// assert_eq!(x.get(&p).unwrap_err().to_string(), "'Point' object has no attribute 'x'");
-/// assert!(Point::member("z").is_none());
-/// # Ok::<(), pyslots::Error>(())
-/// ```
-pub struct Member<T: ?Sized> {
-    /// The slot's index in `T`'s slot index space.
-    index: u32,
-    /// The slot's position among its owner's own slots.
-    local: u32,
-    /// The class that declares the slot (kept alive, if made at run time).
-    owner: Type,
-    class: PhantomData<fn(&T)>,
-}
-
-impl<T: ?Sized> Clone for Member<T> {
-    fn clone(&self) -> Self {
-        Member { index: self.index, local: self.local, owner: self.owner.clone(), class: PhantomData }
-    }
-}
-
-impl<T: PyClass> Member<T> {
-    /// The member `name` of class `T`, if `name` is a slot of `T` or of a
-    /// base that no class attribute hides.
-    pub(crate) fn resolve(name: &str) -> Option<Member<T>> {
-        let layout: &'static Layout = &T::LAYOUT;
-        let (index, owner, local) = layout.slot_index(name)?;
-        Some(Member { index, local: local as u32, owner: Type::from_layout(owner), class: PhantomData })
-    }
-}
+use crate::objects::object::{Member, Object};
+use crate::values::value::{Value, ValueRef};
 
 impl Member<dyn Object> {
     /// The member of slot `local` of `owner`'s own slots, for objects of
@@ -74,24 +18,6 @@ impl Member<dyn Object> {
     /// [`get_dyn`](Member::get_dyn) and the other `_dyn` methods.
     pub(crate) fn of_layout(owner: LayoutRef<'_>, local: usize) -> Member<dyn Object> {
         Member { index: local as u32, local: local as u32, owner: owner.to_type(), class: PhantomData }
-    }
-}
-
-impl<T: ?Sized> Member<T> {
-    /// The slot's name (after private-name mangling).
-    pub fn name(&self) -> &str {
-        self.owner.layout().slot(self.local as usize)
-    }
-
-    /// The slot's doc comment (Python's `__slots__ = {'x': 'doc'}`), if the
-    /// field has one.
-    pub fn doc(&self) -> Option<&str> {
-        self.owner.layout().slot_doc(self.local as usize)
-    }
-
-    /// The class that declares the slot (a base's, for an inherited slot).
-    pub fn owner(&self) -> LayoutRef<'_> {
-        self.owner.layout()
     }
 }
 
@@ -146,7 +72,7 @@ impl<T: ?Sized> Member<T> {
     pub fn get_dyn(&self, obj: &dyn Object) -> Result<Value, Error> {
         match obj.slot_get_at(self.index_in(obj)?) {
             SlotGet::Found(v) => Ok(v),
-            SlotGet::Unset | SlotGet::NotSlot => Err(Error::no_attribute_of(obj.layout(), self.name())),
+            SlotGet::Unset | SlotGet::NotSlot => Err(Error::no_attribute_of(obj.layout().error_name(), self.name())),
         }
     }
 
@@ -170,7 +96,7 @@ impl<T: ?Sized> Member<T> {
         let index = self.index_in(obj)?;
         match obj.slot_set_at(index, value.into())? {
             SlotSet::Done => Ok(()),
-            SlotSet::NotSlot(_) => Err(Error::no_attribute_of(obj.layout(), self.name())),
+            SlotSet::NotSlot(_) => Err(Error::no_attribute_of(obj.layout().error_name(), self.name())),
         }
     }
 
@@ -181,7 +107,7 @@ impl<T: ?Sized> Member<T> {
         match obj.slot_del_at(index) {
             SlotDel::Done => Ok(()),
             SlotDel::Unset => Err(Error::unset_slot(self.name())),
-            SlotDel::NotSlot => Err(Error::no_attribute_of(obj.layout(), self.name())),
+            SlotDel::NotSlot => Err(Error::no_attribute_of(obj.layout().error_name(), self.name())),
         }
     }
 }

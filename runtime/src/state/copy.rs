@@ -14,8 +14,7 @@ use crate::values::dict::{Dict, PyDict};
 use crate::values::list::PyList;
 use crate::values::pystr::PyStr;
 use crate::values::tuple::PyTuple;
-use crate::values::value::Value;
-use crate::values::value_ref::ValueRef;
+use crate::values::value::{Value, ValueRef};
 
 use crate::state::getstate::{slot_values, slotnames};
 

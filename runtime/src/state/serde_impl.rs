@@ -36,7 +36,7 @@ use crate::handles::handle::PyObject;
 use crate::objects::object::{Object, PyClass};
 use crate::state::getstate::slotnames;
 use crate::state::recursion::Level;
-use crate::types::typeobject::Type;
+use crate::types::rt_class::Type;
 use crate::values::bytes::PyBytes;
 use crate::values::dict::{Dict, PyDict};
 use crate::values::list::PyList;

@@ -10,8 +10,7 @@ use crate::objects::object::PyClass;
 use crate::values::bytes::PyBytes;
 use crate::values::pystr::PyStr;
 use crate::values::tuple::PyTuple;
-use crate::values::value::Value;
-use crate::values::value_ref::ValueRef;
+use crate::values::value::{Value, ValueRef};
 
 /// Why a [`Value`] cannot go into a typed slot: what
 /// [`SlotValue::convert`] returns on failure. Writing the slot turns it into

@@ -28,9 +28,8 @@ use crate::objects::layout_ref::LayoutRef;
 use crate::objects::object::{Object, ObjectStorage, PyClass};
 use crate::storage::instance_dict::LearnedValues;
 use crate::storage::name_key::NameKey;
-use crate::types::typeobject::{object_class, DictAt, Loc, RtClass, Type};
-use crate::values::value::Value;
-use crate::values::value_ref::ValueRef;
+use crate::types::rt_class::{object_class, DictAt, Loc, RtClass, Type};
+use crate::values::value::{Value, ValueRef};
 
 /// How many slot values an instance keeps inline.
 const INLINE: usize = 2;

@@ -8,7 +8,7 @@ use std::sync::{Arc, Weak};
 use indexmap::IndexMap;
 use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use crate::error::Error;
+use crate::error::{Error, LiveKeys};
 use crate::handles::gc;
 use crate::handles::trashcan;
 use crate::values::pystr::PyStr;
@@ -400,13 +400,6 @@ impl PartialEq for Dict {
     }
 }
 
-/// Python's dict repr: `{'name': 'Alice', 'age': 30}`.
-impl fmt::Display for Dict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        value::write_entries_repr(f, self.iter())
-    }
-}
-
 impl fmt::Debug for Dict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
@@ -435,6 +428,12 @@ impl fmt::Debug for Dict {
 /// ```
 #[derive(Clone)]
 pub struct PyDict(Arc<DictCell>);
+
+impl LiveKeys for DictCell {
+    fn keys(&self) -> Vec<PyStr> {
+        self.map.read().entries().map(|(k, _)| k.clone()).collect()
+    }
+}
 
 struct DictCell {
     gc: gc::Header,
@@ -519,6 +518,12 @@ impl PyDict {
     pub fn clear(&self) {
         let old = std::mem::take(&mut *self.write());
         drop(old);
+    }
+
+    /// The dict as a failed `getattr`'s error reads its keys back (one
+    /// reference count).
+    pub(crate) fn live_keys(&self) -> Arc<dyn LiveKeys> {
+        self.0.clone()
     }
 
     /// The keys, in insertion order.
@@ -623,12 +628,6 @@ impl<K: Into<PyStr>, V: Into<Value>> FromIterator<(K, V)> for PyDict {
 impl PartialEq for PyDict {
     fn eq(&self, other: &PyDict) -> bool {
         Value::Dict(self.clone()) == Value::Dict(other.clone())
-    }
-}
-
-impl fmt::Display for PyDict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        value::write_dict_repr(f, self)
     }
 }
 

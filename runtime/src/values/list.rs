@@ -195,12 +195,6 @@ impl PartialEq for PyList {
     }
 }
 
-impl fmt::Display for PyList {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        value::write_list_repr(f, self)
-    }
-}
-
 impl fmt::Debug for PyList {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)

@@ -135,12 +135,6 @@ impl PartialEq for PyTuple {
     }
 }
 
-impl fmt::Display for PyTuple {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        value::write_tuple_repr(f, self)
-    }
-}
-
 impl fmt::Debug for PyTuple {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)

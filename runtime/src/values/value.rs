@@ -1,7 +1,6 @@
 //! `Value`: a dynamically typed attribute value, Python's built-in types,
 //! with Python's `repr`, structural equality, and Python's `==` and `hash()`.
 
-use std::cell::RefCell;
 use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
@@ -12,11 +11,11 @@ use crate::error::Error;
 use crate::handles::handle::{Py, PyObject};
 use crate::objects::object::PyClass;
 use crate::objects::object::{Body, MethodDef};
-use crate::values::bytes::{self, PyBytes};
+use crate::values::bytes::PyBytes;
 use crate::values::dict::{Dict, PyDict};
 use crate::values::int::BigInt;
 use crate::values::list::PyList;
-use crate::values::pystr::{self, PyStr};
+use crate::values::pystr::PyStr;
 use crate::values::tuple::PyTuple;
 
 /// A dynamically typed value, as held by an untyped slot or a dict entry and
@@ -328,15 +327,169 @@ impl Value {
     pub fn py_eq(&self, other: &Value) -> bool {
         equal(self, other, Equality::Python)
     }
+}
 
-    /// Python's `hash()`: CPython's exactly for `None`-free numbers
-    /// (`hash(2**61) == 1`, `hash(1.5) == hash(3/2)`, `hash(-1) == -2`) and
-    /// for tuples of them; a stable hash of the contents for strings and
-    /// bytes (CPython randomizes those per process); identity for objects;
-    /// CPython's `TypeError` for lists and dicts (`unhashable type:
-    /// 'list'`). Values that are [`py_eq`](Value::py_eq) hash alike.
-    pub fn py_hash(&self) -> Result<i64, Error> {
-        hash::py_hash(self)
+/// An attribute's value as [`Object::getattr_ref`](crate::Object::getattr_ref)
+/// lends it: borrowed from the object wherever the object stores one, so
+/// reading it touches no reference count (a long string, a list, an object
+/// handle are not cloned). It lives as long as the borrow of the object.
+///
+/// `Display` is Python's `repr`, as [`Value`]'s; [`to_value`](ValueRef::to_value)
+/// makes an owned `Value` (cloning, which for a shared value is a
+/// reference-count increment).
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// #[pyclass_like]
+/// #[slots(name, x, tags)]
+/// struct P { name: String, x: f64 }
+///
+/// let mut p = P::new("a name longer than fifteen bytes".into(), 2.5);
+/// p.setattr("tags", Value::list(["a", "b"]))?;
+/// assert_eq!(p.getattr_ref("name")?.as_str(), Some("a name longer than fifteen bytes"));
+/// assert_eq!(p.getattr_ref("x")?.as_float(), Some(2.5));
+/// assert_eq!(p.getattr_ref("tags")?.to_string(), "['a', 'b']");
+/// # Ok::<(), pyslots::Error>(())
+/// ```
+// A word-sized tag, as `Value`'s: with the default layout `Bool` sits at
+// byte 1 and LLVM copies the enum in overlapping pieces that defeat store
+// forwarding (getattr_ref of a float 8.6 ns; `Value`'s own comment has the
+// story).
+#[derive(Clone)]
+#[repr(u64)]
+pub enum ValueRef<'a> {
+    /// A value the object stores as a [`Value`] (an untyped slot, a dict
+    /// entry), borrowed.
+    Value(&'a Value),
+    /// A string slot's text, borrowed.
+    Str(&'a PyStr),
+    /// A bytes slot's contents, borrowed.
+    Bytes(&'a PyBytes),
+    /// An object slot's handle, borrowed.
+    Object(&'a PyObject),
+    /// A `float` slot's number, copied (a copy costs nothing).
+    Float(f64),
+    /// An `int` slot's number, copied.
+    Int(i64),
+    /// A `bool` slot's value, copied.
+    Bool(bool),
+    /// A value made for this read: a typed slot whose Rust type is not a
+    /// Python value (a `Vec<T>` becomes a new list, a `u128` an `int`), or
+    /// an entry of a dict that `__dict__` made live (cloned out of its
+    /// lock).
+    Owned(Value),
+}
+
+impl ValueRef<'_> {
+    /// An owned [`Value`]: a clone of a borrowed one.
+    #[inline]
+    pub fn to_value(&self) -> Value {
+        match self {
+            ValueRef::Value(v) => (*v).clone(),
+            ValueRef::Str(s) => Value::Str((*s).clone()),
+            ValueRef::Bytes(b) => Value::Bytes((*b).clone()),
+            ValueRef::Object(o) => Value::Object((*o).clone()),
+            ValueRef::Float(x) => Value::Float(*x),
+            ValueRef::Int(i) => Value::Int(*i),
+            ValueRef::Bool(b) => Value::Bool(*b),
+            ValueRef::Owned(v) => v.clone(),
+        }
+    }
+
+    /// The text, if the value is a `str`.
+    #[inline]
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            ValueRef::Value(v) => v.as_str(),
+            ValueRef::Str(s) => Some(s.as_str()),
+            ValueRef::Owned(v) => v.as_str(),
+            _ => None,
+        }
+    }
+
+    /// The contents, if the value is a `bytes`.
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match self {
+            ValueRef::Value(v) => v.as_bytes(),
+            ValueRef::Bytes(b) => Some(b.as_bytes()),
+            ValueRef::Owned(v) => v.as_bytes(),
+            _ => None,
+        }
+    }
+
+    /// The number as a float, if the value is a number (as
+    /// [`Value::as_float`]).
+    #[inline]
+    pub fn as_float(&self) -> Option<f64> {
+        match self {
+            ValueRef::Value(v) => v.as_float(),
+            ValueRef::Owned(v) => v.as_float(),
+            ValueRef::Float(x) => Some(*x),
+            ValueRef::Int(i) => Some(*i as f64),
+            ValueRef::Bool(b) => Some(f64::from(u8::from(*b))),
+            ValueRef::Str(_) | ValueRef::Bytes(_) | ValueRef::Object(_) => None,
+        }
+    }
+
+    /// The integer, if the value is an `int` that fits in 64 bits or a
+    /// `bool` (as [`Value::as_int`]).
+    #[inline]
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            ValueRef::Value(v) => v.as_int(),
+            ValueRef::Owned(v) => v.as_int(),
+            ValueRef::Int(i) => Some(*i),
+            ValueRef::Bool(b) => Some(i64::from(*b)),
+            ValueRef::Float(_) | ValueRef::Str(_) | ValueRef::Bytes(_) | ValueRef::Object(_) => None,
+        }
+    }
+
+    /// The Python type name, as [`Value::type_name`].
+    pub fn type_name(&self) -> &str {
+        match self {
+            ValueRef::Value(v) => v.type_name(),
+            ValueRef::Owned(v) => v.type_name(),
+            ValueRef::Str(_) => "str",
+            ValueRef::Bytes(_) => "bytes",
+            ValueRef::Object(o) => o.type_name(),
+            ValueRef::Float(_) => "float",
+            ValueRef::Int(_) => "int",
+            ValueRef::Bool(_) => "bool",
+        }
+    }
+}
+
+impl PartialEq<Value> for ValueRef<'_> {
+    fn eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (ValueRef::Value(v), o) => *v == o,
+            (ValueRef::Owned(v), o) => v == o,
+            (ValueRef::Str(s), Value::Str(o)) => *s == o,
+            (ValueRef::Bytes(b), Value::Bytes(o)) => *b == o,
+            (ValueRef::Object(p), Value::Object(o)) => PyObject::is(p, o),
+            (ValueRef::Float(x), Value::Float(o)) => x == o,
+            (ValueRef::Int(i), Value::Int(o)) => i == o,
+            (ValueRef::Bool(b), Value::Bool(o)) => b == o,
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for ValueRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ValueRef::Value(v) => fmt::Display::fmt(v, f),
+            ValueRef::Owned(v) => fmt::Display::fmt(v, f),
+            ValueRef::Bytes(b) => fmt::Display::fmt(*b, f),
+            other => fmt::Display::fmt(&other.to_value(), f),
+        }
+    }
+}
+
+impl fmt::Debug for ValueRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }
 
@@ -518,487 +671,6 @@ impl PartialEq for Value {
             (Value::Str(a), Value::Str(b)) => a == b,
             _ => equal(self, other, Equality::Structural),
         }
-    }
-}
-
-impl fmt::Display for Value {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if f.width().is_some() || f.precision().is_some() {
-            // Honour `{:<14}` and friends: format, then pad as a str.
-            return f.pad(&self.repr());
-        }
-        self.write_repr(f)
-    }
-}
-
-impl Value {
-    /// Python's `repr()` of the value, as a `String`.
-    pub fn repr(&self) -> String {
-        let mut out = String::new();
-        let _ = self.write_repr(&mut out);
-        out
-    }
-
-    fn write_repr(&self, f: &mut dyn fmt::Write) -> fmt::Result {
-        match self {
-            Value::Tuple(_) | Value::List(_) | Value::Dict(_) => Repr::default().write(f, self),
-            scalar => write_scalar_repr(f, scalar),
-        }
-    }
-}
-
-/// The repr of a value that holds no other values.
-fn write_scalar_repr(f: &mut dyn fmt::Write, value: &Value) -> fmt::Result {
-    match value {
-        Value::None => f.write_str("None"),
-        Value::Bool(true) => f.write_str("True"),
-        Value::Bool(false) => f.write_str("False"),
-        Value::Int(i) => write!(f, "{i}"),
-        Value::BigInt(n) => write!(f, "{n}"),
-        Value::Float(x) => write_float_repr(f, *x),
-        Value::Str(s) => pystr::write_repr(f, s),
-        Value::Bytes(b) => bytes::write_repr(f, b),
-        Value::Object(o) => write!(f, "{o}"),
-        Value::Function(func) => func.write_repr(f),
-        Value::Tuple(_) | Value::List(_) | Value::Dict(_) => unreachable!("a container is no scalar"),
-    }
-}
-
-thread_local! {
-    /// The containers whose repr is being written on this thread, as
-    /// CPython's `Py_ReprEnter`: one met again inside itself is `[...]`.
-    static REPR_ACTIVE: RefCell<HashSet<usize>> = RefCell::new(HashSet::new());
-}
-
-/// A container's repr being written: its items (a snapshot for a list or a
-/// dict, so that no lock is held while they write themselves) and how far.
-enum Frame {
-    Items { items: Items, next: usize, close: &'static str, id: Option<usize> },
-    Entries { entries: Vec<(PyStr, Value)>, next: usize, id: Option<usize> },
-}
-
-enum Items {
-    List(Vec<Value>),
-    Tuple(PyTuple),
-}
-
-impl Items {
-    fn as_slice(&self) -> &[Value] {
-        match self {
-            Items::List(v) => v,
-            Items::Tuple(t) => t,
-        }
-    }
-}
-
-/// Writes reprs of nested containers without recursion: one [`Frame`] per
-/// container open, on a vector, so a list nested a million deep is written
-/// whole on any stack (CPython raises `RecursionError` past its limit).
-/// Containers it entered leave [`REPR_ACTIVE`] when it is dropped, even
-/// after a write error.
-#[derive(Default)]
-struct Repr {
-    stack: Vec<Frame>,
-}
-
-impl Drop for Repr {
-    fn drop(&mut self) {
-        let ids: Vec<usize> = self
-            .stack
-            .iter()
-            .filter_map(|frame| match frame {
-                Frame::Items { id, .. } | Frame::Entries { id, .. } => *id,
-            })
-            .collect();
-        if !ids.is_empty() {
-            let _ = REPR_ACTIVE.try_with(|a| {
-                let mut a = a.borrow_mut();
-                for id in ids {
-                    a.remove(&id);
-                }
-            });
-        }
-    }
-}
-
-impl Repr {
-    /// Writes `value`'s repr.
-    fn write(mut self, f: &mut dyn fmt::Write, value: &Value) -> fmt::Result {
-        self.open(f, value)?;
-        self.run(f)
-    }
-
-    /// Writes `Dict`'s entries as a dict's repr (an unshared dict has no
-    /// identity to guard).
-    fn write_entries(mut self, f: &mut dyn fmt::Write, entries: Vec<(PyStr, Value)>) -> fmt::Result {
-        f.write_str("{")?;
-        self.stack.push(Frame::Entries { entries, next: 0, id: None });
-        self.run(f)
-    }
-
-    /// Marks container `id` as being written; false if it already is.
-    fn enter(id: usize) -> bool {
-        REPR_ACTIVE.with(|a| a.borrow_mut().insert(id))
-    }
-
-    /// Writes a scalar, or opens a container: its opening bracket, and a
-    /// frame for its items; a container already open further up is `[...]`.
-    fn open(&mut self, f: &mut dyn fmt::Write, value: &Value) -> fmt::Result {
-        match value {
-            Value::List(l) => {
-                if !Repr::enter(l.id()) {
-                    return f.write_str("[...]");
-                }
-                self.stack.push(Frame::Items { items: Items::List(l.to_vec()), next: 0, close: "]", id: Some(l.id()) });
-                f.write_str("[")
-            }
-            Value::Tuple(t) => {
-                if !Repr::enter(t.id()) {
-                    return f.write_str("(...)");
-                }
-                let close = if t.len() == 1 { ",)" } else { ")" };
-                self.stack.push(Frame::Items { items: Items::Tuple(t.clone()), next: 0, close, id: Some(t.id()) });
-                f.write_str("(")
-            }
-            Value::Dict(d) => {
-                if !Repr::enter(d.id()) {
-                    return f.write_str("{...}");
-                }
-                self.stack.push(Frame::Entries { entries: d.items(), next: 0, id: Some(d.id()) });
-                f.write_str("{")
-            }
-            scalar => write_scalar_repr(f, scalar),
-        }
-    }
-
-    /// Writes the open containers' items, innermost first, until all are
-    /// closed.
-    fn run(&mut self, f: &mut dyn fmt::Write) -> fmt::Result {
-        while let Some(frame) = self.stack.last_mut() {
-            let item = match frame {
-                Frame::Items { items, next, .. } if *next < items.as_slice().len() => {
-                    if *next > 0 {
-                        f.write_str(", ")?;
-                    }
-                    *next += 1;
-                    items.as_slice()[*next - 1].clone()
-                }
-                Frame::Entries { entries, next, .. } if *next < entries.len() => {
-                    if *next > 0 {
-                        f.write_str(", ")?;
-                    }
-                    let (k, v) = &entries[*next];
-                    *next += 1;
-                    pystr::write_repr(f, k)?;
-                    f.write_str(": ")?;
-                    v.clone()
-                }
-                Frame::Items { close, id, .. } => {
-                    f.write_str(close)?;
-                    let id = *id;
-                    self.close(id);
-                    continue;
-                }
-                Frame::Entries { id, .. } => {
-                    f.write_str("}")?;
-                    let id = *id;
-                    self.close(id);
-                    continue;
-                }
-            };
-            self.open(f, &item)?;
-        }
-        Ok(())
-    }
-
-    /// Closes the innermost container.
-    fn close(&mut self, id: Option<usize>) {
-        self.stack.pop();
-        if let Some(id) = id {
-            REPR_ACTIVE.with(|a| a.borrow_mut().remove(&id));
-        }
-    }
-}
-
-pub(crate) fn write_list_repr(f: &mut dyn fmt::Write, list: &PyList) -> fmt::Result {
-    Repr::default().write(f, &Value::List(list.clone()))
-}
-
-pub(crate) fn write_tuple_repr(f: &mut dyn fmt::Write, tuple: &PyTuple) -> fmt::Result {
-    Repr::default().write(f, &Value::Tuple(tuple.clone()))
-}
-
-pub(crate) fn write_dict_repr(f: &mut dyn fmt::Write, dict: &PyDict) -> fmt::Result {
-    Repr::default().write(f, &Value::Dict(dict.clone()))
-}
-
-/// `{'k': v, ...}`: the repr of a dict's entries.
-pub(crate) fn write_entries_repr<'a>(
-    f: &mut dyn fmt::Write,
-    entries: impl Iterator<Item = (&'a str, &'a Value)>,
-) -> fmt::Result {
-    Repr::default().write_entries(f, entries.map(|(k, v)| (PyStr::new(k), v.clone())).collect())
-}
-
-/// `Debug` is the same Python `repr` as `Display`, so that `{:?}` of a
-/// `Vec<Value>` reads like a Python list.
-impl fmt::Debug for Value {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
-
-/// Writes Python's `repr()` of a float: the shortest digits that round-trip
-/// (Rust's formatter finds the same ones), in fixed notation when the
-/// decimal exponent is in `-4..16` and in `1e+16` style otherwise.
-pub(crate) fn write_float_repr(f: &mut (impl fmt::Write + ?Sized), x: f64) -> fmt::Result {
-    if x.is_nan() {
-        return f.write_str("nan");
-    }
-    if x.is_infinite() {
-        return f.write_str(if x > 0.0 { "inf" } else { "-inf" });
-    }
-    // `{:e}` finds how many digits the shortest round-trip repr needs;
-    // where two such reprs tie (the value is exactly halfway, as
-    // 1319486788176819.25), it rounds half up while CPython rounds half to
-    // even. Formatting again with exactly that many digits rounds half to
-    // even, and the correctly rounded n-digit decimal round-trips whenever
-    // any n-digit decimal does.
-    let shortest = format!("{x:e}");
-    let digits = shortest.split('e').next().unwrap_or("").bytes().filter(u8::is_ascii_digit).count();
-    let sci = format!("{x:.*e}", digits.saturating_sub(1));
-    let (mantissa, exp) = sci.split_once('e').expect("`{:e}` always writes an exponent");
-    let exp: i32 = exp.parse().expect("`{:e}` writes a decimal exponent");
-    let (sign, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => ("-", m),
-        None => ("", mantissa),
-    };
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    f.write_str(sign)?;
-    if (-4..16).contains(&exp) {
-        if exp < 0 {
-            f.write_str("0.")?;
-            for _ in 0..(-exp - 1) {
-                f.write_char('0')?;
-            }
-            f.write_str(&digits)
-        } else {
-            let int_len = exp as usize + 1;
-            if digits.len() <= int_len {
-                f.write_str(&digits)?;
-                for _ in digits.len()..int_len {
-                    f.write_char('0')?;
-                }
-                f.write_str(".0")
-            } else {
-                f.write_str(&digits[..int_len])?;
-                f.write_char('.')?;
-                f.write_str(&digits[int_len..])
-            }
-        }
-    } else {
-        f.write_str(&digits[..1])?;
-        if digits.len() > 1 {
-            f.write_char('.')?;
-            f.write_str(&digits[1..])?;
-        }
-        let exp_sign = if exp < 0 { '-' } else { '+' };
-        write!(f, "e{exp_sign}{:02}", exp.unsigned_abs())
-    }
-}
-
-/// Python's `hash()`, CPython's algorithms for numbers and tuples.
-mod hash {
-    use std::hash::{Hash, Hasher};
-
-    use num_traits::ToPrimitive;
-
-    use super::Value;
-    use crate::error::Error;
-    use crate::values::tuple::PyTuple;
-
-    /// `sys.hash_info.modulus`: the Mersenne prime 2**61 - 1.
-    const MODULUS: u64 = (1 << 61) - 1;
-    /// `sys.hash_info.width - 3`: the bits of the modulus.
-    const BITS: u32 = 61;
-    /// `sys.hash_info.inf`.
-    const INF: i64 = 314_159;
-
-    pub(super) fn py_hash(value: &Value) -> Result<i64, Error> {
-        match value {
-            Value::Tuple(t) => tuple_hash(t),
-            other => flat_hash(other),
-        }
-    }
-
-    /// CPython 3.11's `tuplehash` (xxHash's round over the items' hashes),
-    /// over tuples nested to any depth without recursion: a stack of the
-    /// tuples being hashed, each with its accumulator.
-    fn tuple_hash(t: &PyTuple) -> Result<i64, Error> {
-        const PRIME_1: u64 = 11_400_714_785_074_694_791;
-        const PRIME_2: u64 = 14_029_467_366_897_019_727;
-        const PRIME_5: u64 = 2_870_177_450_012_600_261;
-        fn round(acc: u64, lane: i64) -> u64 {
-            acc.wrapping_add((lane as u64).wrapping_mul(PRIME_2)).rotate_left(31).wrapping_mul(PRIME_1)
-        }
-        fn finish(acc: u64, len: usize) -> i64 {
-            let acc = acc.wrapping_add((len as u64) ^ (PRIME_5 ^ 3_527_539));
-            if acc == u64::MAX {
-                1_546_275_796
-            } else {
-                acc as i64
-            }
-        }
-        struct Frame {
-            tuple: PyTuple,
-            next: usize,
-            acc: u64,
-        }
-        let mut stack = vec![Frame { tuple: t.clone(), next: 0, acc: PRIME_5 }];
-        loop {
-            let top = stack.last_mut().expect("the outermost tuple is open until it returns");
-            if let Some(item) = top.tuple.get(top.next) {
-                top.next += 1;
-                match item {
-                    Value::Tuple(inner) => {
-                        let tuple = inner.clone();
-                        stack.push(Frame { tuple, next: 0, acc: PRIME_5 });
-                    }
-                    other => top.acc = round(top.acc, flat_hash(other)?),
-                }
-                continue;
-            }
-            let hash = finish(top.acc, top.tuple.len());
-            stack.pop();
-            match stack.last_mut() {
-                Some(parent) => parent.acc = round(parent.acc, hash),
-                None => return Ok(hash),
-            }
-        }
-    }
-
-    /// `hash()` of anything but a tuple.
-    fn flat_hash(value: &Value) -> Result<i64, Error> {
-        Ok(match value {
-            // CPython 3.11 hashes None by address; any constant serves.
-            Value::None => 0x5f3e_a9d1,
-            Value::Bool(b) => i64::from(*b),
-            Value::Int(i) => signed(i.unsigned_abs() % MODULUS, *i < 0),
-            Value::BigInt(n) => {
-                let m = n.as_num().magnitude() % MODULUS;
-                signed(m.to_u64().unwrap_or_default(), n.is_negative())
-            }
-            Value::Float(x) => float(*x),
-            Value::Str(s) => stable(s.as_str()),
-            Value::Bytes(b) => stable(b.as_bytes()),
-            Value::Tuple(t) => return tuple_hash(t),
-            Value::List(_) | Value::Dict(_) => {
-                return Err(Error::type_error(format!("unhashable type: '{}'", value.type_name())));
-            }
-            Value::Object(o) if o.layout().has_methods() => {
-                // The first class along the MRO that defines `__hash__`
-                // or `__eq__` decides: one that defines `__eq__` alone sets
-                // `__hash__ = None` (CPython's `type_new`).
-                match o.layout().find_hook(|t| match (t.hash, t.eq) {
-                    (Some(h), _) => Some(Some(h)),
-                    (None, Some(_)) => Some(None),
-                    (None, None) => None,
-                }) {
-                    Some(Some(hash)) => minus_one_is_minus_two(hash(&*o.try_read()?)),
-                    Some(None) => return Err(Error::type_error(format!("unhashable type: '{}'", o.type_name()))),
-                    None => identity_hash(o),
-                }
-            }
-            Value::Object(o) => identity_hash(o),
-            Value::Function(func) => {
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                func.qualname().hash(&mut h);
-                if let Some(o) = func.receiver() {
-                    o.hash(&mut h);
-                }
-                minus_one_is_minus_two(h.finish() as i64)
-            }
-        })
-    }
-
-    /// CPython's default hash of an object: its identity.
-    fn identity_hash(o: &super::PyObject) -> i64 {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        o.hash(&mut h);
-        minus_one_is_minus_two(h.finish() as i64)
-    }
-
-    /// `-m` or `m` (already reduced modulo 2**61 - 1), with -1 made -2:
-    /// CPython reserves -1 for errors.
-    fn signed(m: u64, negative: bool) -> i64 {
-        let h = m as i64;
-        minus_one_is_minus_two(if negative { -h } else { h })
-    }
-
-    fn minus_one_is_minus_two(h: i64) -> i64 {
-        if h == -1 {
-            -2
-        } else {
-            h
-        }
-    }
-
-    /// CPython's `_Py_HashDouble`: the float's exact rational value reduced
-    /// modulo 2**61 - 1, so that `hash(2.0) == hash(2)`.
-    fn float(v: f64) -> i64 {
-        if v.is_nan() {
-            // CPython 3.10+ hashes a NaN by address; 3.9's constant serves.
-            return 0;
-        }
-        if v.is_infinite() {
-            return if v > 0.0 { INF } else { -INF };
-        }
-        let (mut m, mut e) = frexp(v);
-        let negative = m < 0.0;
-        if negative {
-            m = -m;
-        }
-        // Process 28 bits at a time: the mantissa times 2**e, reduced.
-        let mut x: u64 = 0;
-        while m != 0.0 {
-            x = ((x << 28) & MODULUS) | (x >> (BITS - 28));
-            m *= 268_435_456.0;
-            e -= 28;
-            let y = m as u64;
-            m -= y as f64;
-            x += y;
-            if x >= MODULUS {
-                x -= MODULUS;
-            }
-        }
-        let e = if e >= 0 { (e as u32) % BITS } else { BITS - 1 - ((-1 - e) as u32 % BITS) };
-        x = ((x << e) & MODULUS) | (x >> (BITS - e));
-        signed(x, negative)
-    }
-
-    /// C's `frexp`: `v == m * 2**e` with `0.5 <= |m| < 1` (for finite,
-    /// nonzero `v`; `(v, 0)` otherwise).
-    fn frexp(v: f64) -> (f64, i32) {
-        if v == 0.0 || !v.is_finite() {
-            return (v, 0);
-        }
-        let bits = v.to_bits();
-        let exponent = ((bits >> 52) & 0x7ff) as i32;
-        if exponent == 0 {
-            // Subnormal: scale into the normal range first.
-            let (m, e) = frexp(v * 2f64.powi(64));
-            return (m, e - 64);
-        }
-        let mantissa = f64::from_bits((bits & !(0x7ff << 52)) | (1022 << 52));
-        (mantissa, exponent - 1022)
-    }
-
-    /// A hash of a string's or bytes' contents that is the same in every
-    /// run (CPython's is randomized per process, so none could match it).
-    fn stable<T: Hash + ?Sized>(contents: &T) -> i64 {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        contents.hash(&mut h);
-        minus_one_is_minus_two(h.finish() as i64)
     }
 }
 

@@ -133,6 +133,10 @@ impl ::pyslots::__private::PyClass for Person {
             use ::pyslots::__private::NoMethods as _;
             Person::__PYSLOTS_METHODS
         }),
+        method_names: {
+            use ::pyslots::__private::NoMethods as _;
+            Person::__PYSLOTS_METHOD_NAMES
+        },
     };
     type WeakRefs = ::pyslots::__private::WeakRefs<{ true }>;
 }

@@ -181,6 +181,10 @@ impl ::pyslots::__private::PyClass for Dog {
             use ::pyslots::__private::NoMethods as _;
             Dog::__PYSLOTS_METHODS
         }),
+        method_names: {
+            use ::pyslots::__private::NoMethods as _;
+            Dog::__PYSLOTS_METHOD_NAMES
+        },
     };
     type WeakRefs = ::pyslots::__private::WeakRefs<
         { ::pyslots::__private::any_has_weakref(&[&<Animal as ::pyslots::__private::PyClass>::LAYOUT]) },

@@ -152,6 +152,10 @@ impl ::pyslots::__private::PyClass for Point {
             use ::pyslots::__private::NoMethods as _;
             Point::__PYSLOTS_METHODS
         }),
+        method_names: {
+            use ::pyslots::__private::NoMethods as _;
+            Point::__PYSLOTS_METHOD_NAMES
+        },
     };
     type WeakRefs = ::pyslots::__private::WeakRefs<{ ::pyslots::__private::any_has_weakref(&[]) }>;
 }

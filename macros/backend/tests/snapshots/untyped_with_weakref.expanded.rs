@@ -103,6 +103,10 @@ impl ::pyslots::__private::PyClass for Node {
             use ::pyslots::__private::NoMethods as _;
             Node::__PYSLOTS_METHODS
         }),
+        method_names: {
+            use ::pyslots::__private::NoMethods as _;
+            Node::__PYSLOTS_METHOD_NAMES
+        },
     };
     type WeakRefs = ::pyslots::__private::WeakRefs<{ true }>;
 }
