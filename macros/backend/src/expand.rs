@@ -542,6 +542,10 @@ impl<'a> ClassBuilder<'a> {
         });
         quote! {
             impl #pv::ClassImpl for #ident {
+                const METHODS: &'static #pv::MethodTable = {
+                    use #pv::NoMethods as _;
+                    #ident::__PYSLOTS_METHODS
+                };
                 #slot_methods
                 #dict_methods
                 #heap

@@ -48,6 +48,10 @@ pub trait ClassImpl: PyClass {
     /// may hide a stored slot), it asks [`Layout::slot_index`](crate::objects::layout::Layout::slot_index), which walks
     /// the MRO.
     const LOOKUP_BY_STORED_BASE: bool = true;
+    /// The class's own `#[methods]` table, typed (the layout holds it
+    /// opaque): what the attribute algorithm searches first, as constant
+    /// data it can unroll.
+    const METHODS: &'static crate::objects::object::MethodTable = &crate::objects::object::MethodTable::EMPTY;
     /// Where slot `name` sits among [`SLOT_COUNT`](ClassImpl::SLOT_COUNT):
     /// `u32::MAX` if it is no slot, [`HIDDEN`] (or `u32::MAX`) if a class
     /// attribute found first hides it. The same index as
@@ -272,6 +276,12 @@ pub trait Hooks {
         let _ = name;
         None
     }
+    /// What `name` finds along the MRO: a property or a method
+    /// ([`LayoutRef::find_descriptor`]).
+    #[inline]
+    fn find_descriptor(&self, name: &str) -> Option<Descriptor> {
+        self.class_layout().find_descriptor(name)
+    }
 }
 
 /// A `#[pyclass_like]` class's hooks: its constants and generated code.
@@ -323,6 +333,21 @@ impl<T: ClassImpl> Hooks for T {
     #[inline(always)]
     fn known_key(&self, name: &str) -> Option<(&SharedKeys, usize)> {
         T::dict_key(name)
+    }
+    /// The class's own table first, as constant data; then, if a base has
+    /// a table, the walk along the MRO.
+    #[inline(always)]
+    fn find_descriptor(&self, name: &str) -> Option<Descriptor> {
+        if let Some(p) = T::METHODS.property(name) {
+            return Some(Descriptor::Property(p, &T::LAYOUT));
+        }
+        if let Some(m) = T::METHODS.method(name) {
+            return Some(Descriptor::Method(m, &T::LAYOUT));
+        }
+        if const { bases_have_methods(&T::LAYOUT) } {
+            return LayoutRef::of_static(&T::LAYOUT).find_descriptor(name);
+        }
+        None
     }
 }
 
@@ -480,7 +505,7 @@ fn getattr_hook_slow<T: Hooks + ?Sized>(obj: &T, name: &str, error: Error) -> Re
 /// the instance dict, the dict before a method).
 #[inline(never)]
 fn getattr_described<T: Hooks + ?Sized>(obj: &T, name: &str) -> Result<Value, Error> {
-    match obj.class_layout().find_descriptor(name) {
+    match obj.find_descriptor(name) {
         Some(Descriptor::Property(p, _)) => match p.get {
             Some(get) => get(obj.as_object()),
             None => Err(property_error(obj.class_layout(), name, "getter")),
@@ -528,6 +553,19 @@ fn needs_handle(layout: LayoutRef<'_>, name: &str) -> Error {
     ))
 }
 
+/// Whether a base of `layout` (not the class itself) has a `#[methods]`
+/// table.
+const fn bases_have_methods(layout: &Layout) -> bool {
+    let mut i = 0;
+    while i < layout.bases().len() {
+        if layout.bases()[i].has_methods() {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
 /// `property 'x' of 'P' object has no setter`.
 #[cold]
 fn property_error(layout: LayoutRef<'_>, name: &str, what: &str) -> Error {
@@ -540,7 +578,7 @@ fn property_error(layout: LayoutRef<'_>, name: &str, what: &str) -> Error {
 /// method the instance dict may shadow).
 #[inline(never)]
 fn setattr_described<T: Hooks + ?Sized>(obj: &mut T, name: &str, value: Value) -> Result<Option<Value>, Error> {
-    match obj.class_layout().find_descriptor(name) {
+    match obj.find_descriptor(name) {
         Some(Descriptor::Property(p, _)) => match p.set {
             Some(set) => set(obj.as_object_mut(), value).map(|()| None),
             None => Err(property_error(obj.class_layout(), name, "setter")),
@@ -559,7 +597,7 @@ fn setattr_described<T: Hooks + ?Sized>(obj: &mut T, name: &str, value: Value) -
 /// generic walk goes on.
 #[inline(never)]
 fn delattr_described<T: Hooks + ?Sized>(obj: &mut T, name: &str) -> Result<bool, Error> {
-    match obj.class_layout().find_descriptor(name) {
+    match obj.find_descriptor(name) {
         Some(Descriptor::Property(p, _)) => match p.del {
             Some(del) => del(obj.as_object_mut()).map(|()| true),
             None => Err(property_error(obj.class_layout(), name, "deleter")),

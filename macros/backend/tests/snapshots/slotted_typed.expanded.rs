@@ -57,6 +57,10 @@ impl ::pyslots::__private::Default for Point {
     }
 }
 impl ::pyslots::__private::ClassImpl for Point {
+    const METHODS: &'static ::pyslots::__private::MethodTable = {
+        use ::pyslots::__private::NoMethods as _;
+        Point::__PYSLOTS_METHODS
+    };
     const SLOT_COUNT: ::core::primitive::u32 = 2u32;
     #[inline(always)]
     fn slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
