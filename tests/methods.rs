@@ -140,7 +140,7 @@ fn a_method_name_is_read_only_on_an_instance_without_dict() {
 
 #[test]
 fn through_a_handle_a_method_is_bound() {
-    let t = PyObject::from(Py::new(Temperature::new(20.0)).into_object());
+    let t = Py::new(Temperature::new(20.0)).into_object();
     let m = t.getattr("warm").unwrap();
     assert_eq!(m.type_name(), "method");
     assert_eq!(m.to_string(), "<bound method Temperature.warm of Temperature(20)>");

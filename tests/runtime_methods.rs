@@ -65,14 +65,14 @@ fn classes() -> Result<(Type, Type, Type, Type), Error> {
     let p = Type::new("P", &[], ns)?;
     let mut qns = Dict::new();
     qns.insert("__slots__", Value::tuple(["double"]));
-    let q = Type::new("Q", &[p.clone()], qns)?;
+    let q = Type::new("Q", std::slice::from_ref(&p), qns)?;
     let mut rns = Dict::new();
     let init = match p.layout().class_attrs().into_iter().find(|(n, _)| *n == "__init__") {
         Some((_, v)) => v,
         None => Value::None,
     };
     rns.insert("__init__", init);
-    let r = Type::new("R", &[p.clone()], rns)?;
+    let r = Type::new("R", std::slice::from_ref(&p), rns)?;
     let bare = Type::new("Bare", &[], Dict::new())?;
     Ok((p, q, r, bare))
 }

@@ -823,9 +823,9 @@ fn run_rust(made: &Made, partial_writes: &mut Vec<String>) -> Vec<String> {
     lines
 }
 
-/// How many runs (sequences of steps on one instance) were on an instance
-/// of a class over a `#[methods]` shape, and how many calls they made.
-/// Per thread: the tests run at once, each on its own thread.
+// How many runs (sequences of steps on one instance) were on an instance
+// of a class over a `#[methods]` shape, and how many calls they made. Per
+// thread: the tests run at once, each on its own thread.
 thread_local! {
     static METHOD_RUNS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     static CALLS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };

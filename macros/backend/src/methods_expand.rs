@@ -133,8 +133,8 @@ pub fn expand(m: &Methods) -> TokenStream {
             let ident = &f.ident;
             quote! {
                 #pv::Some(|__pyslots_a: &dyn #pv::Object, __pyslots_b: &dyn #pv::Object| {
-                    let __pyslots_a = #pv::receiver::<#class>(__pyslots_a, "__eq__", #class_name).ok()?;
-                    let __pyslots_b = #pv::receiver::<#class>(__pyslots_b, "__eq__", #class_name).ok()?;
+                    let __pyslots_a = #pv::Result::ok(#pv::receiver::<#class>(__pyslots_a, "__eq__", #class_name))?;
+                    let __pyslots_b = #pv::Result::ok(#pv::receiver::<#class>(__pyslots_b, "__eq__", #class_name))?;
                     #pv::Some(#class::#ident(__pyslots_a, __pyslots_b))
                 })
             }
@@ -163,7 +163,7 @@ pub fn expand(m: &Methods) -> TokenStream {
                     match #pv::exact::<#class>(__pyslots_obj) {
                         #pv::Some(__pyslots_self) => match #class::#ident(__pyslots_self) {
                             #pv::None => #pv::Copied::Itself,
-                            #pv::Some(__pyslots_new) => #pv::Copied::New(#pv::Py::new(__pyslots_new).into_object()),
+                            #pv::Some(__pyslots_new) => #pv::Copied::New(#pv::Py::into_object(#pv::Py::new(__pyslots_new))),
                         },
                         #pv::None => #pv::Copied::Generic,
                     }
