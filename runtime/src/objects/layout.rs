@@ -51,8 +51,8 @@ pub struct Layout {
     /// knows nothing of what the table holds but `method_flags`).
     #[doc(hidden)]
     pub methods: &'static (dyn std::any::Any + Send + Sync),
-    /// What the class's own table has: [`METHODS_ANY`],
-    /// [`METHODS_SETATTR`], [`METHODS_DELATTR`], as bits.
+    /// What the class's own table has (anything, `__setattr__`,
+    /// `__delattr__`), as bits.
     #[doc(hidden)]
     pub method_flags: u8,
     /// The names of the class's own properties and methods, for `dir()`

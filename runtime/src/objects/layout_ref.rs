@@ -390,8 +390,9 @@ impl<'a> LayoutRef<'a> {
         }
     }
 
-    /// What `name` finds along the MRO: a property or a method (see
-    /// [`Layout::find_descriptor`]).
+    /// What `name` finds along the MRO: a property or a method, or a
+    /// function-like class attribute of a class made at run time; `None`
+    /// if a slot or a plain class attribute (or nothing) comes first.
     pub fn find_descriptor(&self, name: &str) -> Option<Descriptor> {
         match self.0 {
             Repr::Static(l) => object::find_descriptor(l, name),
