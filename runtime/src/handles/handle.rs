@@ -775,11 +775,9 @@ impl PyObject {
     /// mutably borrowed`), never a hang. Anything else callable that
     /// `getattr` finds is called with the object unborrowed.
     pub fn call_method(&self, name: &str, args: &[Value], kwargs: &[(&str, Value)]) -> Result<Value, Error> {
-        if let Some(crate::objects::object::Descriptor::Method(def, _)) = self.layout().find_descriptor(name) {
-            let shadowed = self.try_read()?.dict_view().is_some_and(|d| d.get(name).is_some());
-            if !shadowed {
-                return self.call_def(def, args, kwargs);
-            }
+        let def = self.try_read()?.method_to_call(name);
+        if let Some(def) = def {
+            return self.call_def(def, args, kwargs);
         }
         self.getattr(name)?.call(args, kwargs)
     }

@@ -264,6 +264,11 @@ pub trait ObjectStorage {
         None
     }
 
+    /// The method [`call_method`](crate::call_method) calls for `name`: one
+    /// the class or a base defines, if the instance dict does not shadow
+    /// it.
+    fn method_to_call(&self, name: &str) -> Option<&'static MethodDef>;
+
     /// `object.__getattribute__`: the generic lookup, without the class's
     /// `__getattr__` ([`generic_getattr`](crate::generic_getattr)).
     fn generic_getattr_dyn(&self, name: &str) -> Result<Value, Error>;

@@ -603,6 +603,12 @@ impl ObjectStorage for Instance {
     fn dict_view_mut(&mut self) -> Option<DictViewMut<'_>> {
         self.instance_dict_mut()
     }
+    fn method_to_call(&self, name: &str) -> Option<&'static crate::objects::object::MethodDef> {
+        if !self.class.has_methods {
+            return None;
+        }
+        crate::objects::class::method_to_call(self, name)
+    }
     fn generic_getattr_dyn(&self, name: &str) -> Result<Value, Error> {
         crate::objects::class::generic_getattr(self, name)
     }
