@@ -8,6 +8,19 @@ use crate::objects::layout::Layout;
 use crate::values::pystr::{self, PyStr};
 
 /// The Python exception types pyslots raises.
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// #[pyclass_like]
+/// #[slots(n)]
+/// struct Counter { n: u8 }
+///
+/// let mut c = Counter::new(0);
+/// let e = setattr(&mut c, "n", 300).unwrap_err();
+/// assert_eq!(e.kind(), pyslots::ErrorKind::OverflowError);
+/// assert_eq!(getattr(&c, "m").unwrap_err().kind(), pyslots::ErrorKind::AttributeError);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -38,6 +51,12 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// The Python exception's name, e.g. `"AttributeError"`.
+    ///
+    /// ```
+    /// use pyslots::{Error, ErrorKind};
+    /// assert_eq!(ErrorKind::KeyError.name(), "KeyError");
+    /// assert_eq!(Error::key_error("k").kind().name(), "KeyError");
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             ErrorKind::AttributeError => "AttributeError",
@@ -99,6 +118,14 @@ impl Error {
     }
 
     /// `AttributeError: 'P' object has no attribute 'x'`.
+    ///
+    /// ```
+    /// use pyslots::{Error, ErrorKind};
+    /// let e = Error::no_attribute("Point", "z");
+    /// assert_eq!((e.kind(), e.to_string().as_str()), (ErrorKind::AttributeError, "'Point' object has no attribute 'z'"));
+    /// assert_eq!(e.attribute_name(), Some("z"));
+    /// assert_eq!(e.suggestion(), None); // only a failed `getattr` computes one
+    /// ```
     pub fn no_attribute(type_name: &'static str, name: &str) -> Error {
         Error::no_attribute_of(ClassName::Static(type_name), name)
     }
@@ -126,11 +153,38 @@ impl Error {
     }
 
     /// `AttributeError: x`: deleting a slot that is not set.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x)]
+    /// struct P { x: i64 }
+    ///
+    /// let mut p = P::new(1);
+    /// delattr(&mut p, "x")?;
+    /// let e = delattr(&mut p, "x").unwrap_err(); // CPython: AttributeError: x
+    /// assert_eq!(e, pyslots::Error::unset_slot("x"));
+    /// assert_eq!(format!("{e:?}"), "AttributeError: x");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn unset_slot(name: &str) -> Error {
         Error::new(ErrorKind::AttributeError, Message::BareName(PyStr::new(name)))
     }
 
     /// `AttributeError: 'P' object attribute 'x' is read-only`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x)]
+    /// struct P { x: i64 }
+    ///
+    /// let e = setattr(&mut P::new(1), "__slots__", Value::None).unwrap_err();
+    /// assert_eq!(e, pyslots::Error::read_only("P", "__slots__"));
+    /// assert_eq!(e.to_string(), "'P' object attribute '__slots__' is read-only");
+    /// ```
     pub fn read_only(type_name: &'static str, name: &str) -> Error {
         Error::read_only_of(ClassName::Static(type_name), name)
     }
@@ -141,11 +195,23 @@ impl Error {
     }
 
     /// An `AttributeError` with any message.
+    ///
+    /// ```
+    /// use pyslots::Error;
+    /// let e = Error::attribute_error("can't set attribute");
+    /// assert_eq!(format!("{e:?}"), "AttributeError: can't set attribute");
+    /// assert_eq!(e.attribute_name(), None);
+    /// ```
     pub fn attribute_error(message: impl Into<Cow<'static, str>>) -> Error {
         Error::new(ErrorKind::AttributeError, Message::Text(message.into()))
     }
 
     /// A `TypeError` with any message.
+    ///
+    /// ```
+    /// let e = pyslots::Error::type_error("unhashable type: 'list'");
+    /// assert_eq!((e.exception(), e.to_string().as_str()), ("TypeError", "unhashable type: 'list'"));
+    /// ```
     pub fn type_error(message: impl Into<Cow<'static, str>>) -> Error {
         Error::new(ErrorKind::TypeError, Message::Text(message.into()))
     }
@@ -181,32 +247,62 @@ impl Error {
     }
 
     /// An `OverflowError` with any message.
+    ///
+    /// ```
+    /// let e = pyslots::Error::overflow_error("int too large to convert");
+    /// assert_eq!(e.kind(), pyslots::ErrorKind::OverflowError);
+    /// ```
     pub fn overflow_error(message: impl Into<Cow<'static, str>>) -> Error {
         Error::new(ErrorKind::OverflowError, Message::Text(message.into()))
     }
 
     /// A `ValueError` with any message.
+    ///
+    /// ```
+    /// let e = pyslots::Error::value_error(format!("invalid literal for int() with base 10: {:?}", "x"));
+    /// assert_eq!(e.exception(), "ValueError");
+    /// ```
     pub fn value_error(message: impl Into<Cow<'static, str>>) -> Error {
         Error::new(ErrorKind::ValueError, Message::Text(message.into()))
     }
 
     /// An `IndexError` with any message.
+    ///
+    /// ```
+    /// let e = pyslots::Value::list([1]).as_list().unwrap().get(5).ok_or_else(|| pyslots::Error::index_error("list index out of range"));
+    /// assert_eq!(e.unwrap_err().to_string(), "list index out of range");
+    /// ```
     pub fn index_error(message: impl Into<Cow<'static, str>>) -> Error {
         Error::new(ErrorKind::IndexError, Message::Text(message.into()))
     }
 
     /// A `RuntimeError` with any message.
+    ///
+    /// ```
+    /// let e = pyslots::Error::runtime_error("Already borrowed");
+    /// assert_eq!(format!("{e:?}"), "RuntimeError: Already borrowed");
+    /// ```
     pub fn runtime_error(message: impl Into<Cow<'static, str>>) -> Error {
         Error::new(ErrorKind::RuntimeError, Message::Text(message.into()))
     }
 
     /// A `RecursionError` with CPython's message: `maximum recursion depth
     /// exceeded` and what was being done (`while calling a Python object`).
+    ///
+    /// ```
+    /// let e = pyslots::Error::recursion_error("maximum recursion depth exceeded while calling a Python object");
+    /// assert_eq!(e.kind(), pyslots::ErrorKind::RecursionError);
+    /// ```
     pub fn recursion_error(message: impl Into<Cow<'static, str>>) -> Error {
         Error::new(ErrorKind::RecursionError, Message::Text(message.into()))
     }
 
     /// A `KeyError`: CPython's message is the key's `repr`.
+    ///
+    /// ```
+    /// let e = pyslots::Error::key_error("it's");
+    /// assert_eq!(format!("{e:?}"), r#"KeyError: "it's""#);
+    /// ```
     pub fn key_error(key: &str) -> Error {
         let mut repr = String::new();
         let _ = pystr::write_repr(&mut repr, key);
@@ -214,12 +310,22 @@ impl Error {
     }
 
     /// The exception's type.
+    ///
+    /// ```
+    /// use pyslots::{Error, ErrorKind};
+    /// assert_eq!(Error::type_error("t").kind(), ErrorKind::TypeError);
+    /// assert!(matches!(Error::unset_slot("x").kind(), ErrorKind::AttributeError));
+    /// ```
     pub fn kind(&self) -> ErrorKind {
         self.0.kind
     }
 
     /// The exception type's Python name: `"AttributeError"`, `"TypeError"`,
     /// `"OverflowError"`.
+    ///
+    /// ```
+    /// assert_eq!(pyslots::Error::value_error("v").exception(), "ValueError");
+    /// ```
     pub fn exception(&self) -> &'static str {
         self.0.kind.name()
     }

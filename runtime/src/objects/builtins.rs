@@ -82,11 +82,37 @@ pub fn delattr<O: Object + ?Sized>(obj: &mut O, name: &str) -> Result<(), Error>
 }
 
 /// `hasattr(obj, name)`.
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// #[pyclass_like]
+/// #[slots(x, y)]
+/// struct P { x: i64 }
+///
+/// let p = P::default();
+/// assert!(!hasattr(&p, "x")); // a slot, not set yet
+/// assert!(hasattr(&P::new(1), "x"));
+/// assert!(hasattr(&p, "__slots__") && !hasattr(&p, "z"));
+/// ```
 pub fn hasattr<O: Object + ?Sized>(obj: &O, name: &str) -> bool {
     obj.hasattr(name)
 }
 
 /// `dir(obj)`: the sorted attribute names (see [`Object::dir`]).
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// #[pyclass_like]
+/// #[slots(y, x, __dict__)]
+/// struct P;
+///
+/// let mut p = P::default();
+/// setattr(&mut p, "extra", 1)?;
+/// assert_eq!(dir(&p), ["__dict__", "__slots__", "extra", "x", "y"]);
+/// # Ok::<(), pyslots::Error>(())
+/// ```
 pub fn dir<O: Object + ?Sized>(obj: &O) -> Vec<String> {
     obj.dir()
 }
@@ -130,6 +156,19 @@ pub fn getsizeof<O: Object + ?Sized>(obj: &O) -> usize {
 /// The instance's own bytes plus every heap byte it owns: its dict, its
 /// strings, the values in its slots. Objects it refers to through handles
 /// are shared, not owned, and are not counted.
+///
+/// ```
+/// use pyslots::prelude::*;
+/// use pyslots::{getsizeof, total_sizeof};
+///
+/// #[pyclass_like]
+/// #[slots(name)]
+/// struct P { name: String }
+///
+/// let p = P::new("x".repeat(100));
+/// assert_eq!(getsizeof(&p), std::mem::size_of::<P>());
+/// assert!(total_sizeof(&p) >= getsizeof(&p) + 100);
+/// ```
 pub fn total_sizeof<O: Object + ?Sized>(obj: &O) -> usize {
     std::mem::size_of_val(obj) + obj.heap_size()
 }

@@ -52,6 +52,21 @@ enum Repr<'a> {
 
 impl<'a> LayoutRef<'a> {
     /// A compile-time class's layout.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// let layout = pyslots::LayoutRef::of_static(&Point::LAYOUT);
+    /// assert!(layout.same_class(Point::default().layout()));
+    /// ```
     #[inline(always)]
     pub const fn of_static(layout: &'static Layout) -> LayoutRef<'static> {
         LayoutRef(Repr::Static(layout))
@@ -64,6 +79,22 @@ impl<'a> LayoutRef<'a> {
 
     /// The `#[pyclass_like]` class's [`Layout`] constant; `None` for a class
     /// made at run time.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// assert!(Point::new(0.0, 0.0).layout().as_static().is_some());
+    /// assert!(Type::new("R", &[], Dict::new())?.layout().as_static().is_none());
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline(always)]
     pub fn as_static(&self) -> Option<&'static Layout> {
         match self.0 {
@@ -73,6 +104,20 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// The class as a value (keeping a class made at run time alive).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// assert_eq!(Point::new(0.0, 0.0).layout().to_type(), Type::of::<Point>());
+    /// ```
     pub fn to_type(&self) -> Type {
         match self.0 {
             Repr::Static(l) => Type::from_layout(l),
@@ -99,6 +144,20 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// The class name, as Python's `type(obj).__name__`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// assert_eq!(Point::new(0.0, 0.0).layout().name(), "Point");
+    /// ```
     #[inline(always)]
     pub fn name(&self) -> &'a str {
         match self.0 {
@@ -118,6 +177,21 @@ impl<'a> LayoutRef<'a> {
 
     /// The class's own slots, in declaration order, after private-name
     /// mangling (see [`Layout::slots`]).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert_eq!((base.layout().slots(), sub.layout().slots()), (vec!["x"], vec!["z"]));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn slots(&self) -> Vec<&'a str> {
         match self.0 {
             Repr::Static(l) => l.slots.to_vec(),
@@ -126,6 +200,21 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// How many slots of its own the class has.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert_eq!(sub.layout().own_slot_count(), 1);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline]
     pub fn own_slot_count(&self) -> usize {
         match self.0 {
@@ -135,6 +224,21 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// The class's own slot `local` (below [`own_slot_count`](Self::own_slot_count)).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert_eq!(sub.layout().slot(0), "z");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn slot(&self, local: usize) -> &'a str {
         match self.0 {
             Repr::Static(l) => l.slots[local],
@@ -143,6 +247,22 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// The doc of the class's own slot `local`, if it has one.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// let p = Point::default();
+    /// let layout = p.layout();
+    /// assert_eq!((layout.slot_doc(0), layout.slot_doc(1)), (Some("Horizontal."), None));
+    /// ```
     pub fn slot_doc(&self, local: usize) -> Option<&'a str> {
         match self.0 {
             Repr::Static(l) => l.slot_docs.get(local).copied().flatten(),
@@ -151,6 +271,22 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// `__slots__` as the class declares it (see [`Layout::declared_slots`]).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert_eq!(sub.layout().declared_slots(), Some(vec!["z"]));
+    /// assert_eq!(Type::new("NoSlots", &[], Dict::new())?.layout().declared_slots(), None);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn declared_slots(&self) -> Option<Vec<&'a str>> {
         match self.0 {
             Repr::Static(l) => l.declared_slots.map(<[_]>::to_vec),
@@ -159,6 +295,22 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// The class's own class attributes, in declaration order.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert_eq!(base.layout().class_attrs(), [("__slots__", Value::tuple(["x"])), ("dims", Value::Int(2))]);
+    /// assert_eq!(sub.layout().class_attrs().len(), 1); // its `__slots__`
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn class_attrs(&self) -> Vec<(&'a str, Value)> {
         match self.0 {
             Repr::Static(l) => l.class_attrs.iter().map(|(n, v)| (*n, v.to_value())).collect(),
@@ -175,6 +327,22 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// Whether instances have a `__dict__` (their own or a base's).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert!(!sub.layout().has_dict());
+    /// assert!(Type::new("Regular", &[], Dict::new())?.layout().has_dict());
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline(always)]
     pub fn has_dict(&self) -> bool {
         match self.0 {
@@ -184,6 +352,21 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// Whether instances can be weakly referenced.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert!(!sub.layout().has_weakref());
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline(always)]
     pub fn has_weakref(&self) -> bool {
         match self.0 {
@@ -193,6 +376,20 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// The instance size in bytes.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// assert_eq!(Point::default().layout().size(), std::mem::size_of::<Point>());
+    /// ```
     #[inline]
     pub fn size(&self) -> usize {
         match self.0 {
@@ -202,6 +399,22 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// The direct bases (without `object`).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert!(sub.layout().bases()[0].same_class(base.layout()));
+    /// assert!(base.layout().bases().is_empty());
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn bases(&self) -> Vec<LayoutRef<'a>> {
         match self.0 {
             Repr::Static(l) => l.bases.iter().map(|b| LayoutRef::of_static(b)).collect(),
@@ -211,6 +424,22 @@ impl<'a> LayoutRef<'a> {
 
     /// The method resolution order: this class, then its bases by C3
     /// linearization (without `object`), as [`Layout::mro`].
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// let names: Vec<&str> = sub.layout().mro().iter().map(|l| l.name()).collect();
+    /// assert_eq!(names, ["Sub", "Base"]);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn mro(&self) -> Vec<LayoutRef<'a>> {
         match self.0 {
             Repr::Static(l) => l.mro().into_iter().map(LayoutRef::of_static).collect(),
@@ -221,6 +450,21 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// The class attribute an instance finds (see [`Layout::class_attr`]).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert_eq!(sub.layout().class_attr("dims"), Some(Value::Int(2)));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline]
     pub fn class_attr(&self, name: &str) -> Option<Value> {
         match self.0 {
@@ -244,6 +488,21 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// Whether the class declares `__slots__`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert!(sub.layout().declares_slots());
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline]
     pub fn declares_slots(&self) -> bool {
         match self.0 {
@@ -253,6 +512,21 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// Whether the class or a base has a class attribute.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert!(sub.layout().has_class_attrs());
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline]
     pub fn has_class_attrs(&self) -> bool {
         match self.0 {
@@ -263,6 +537,22 @@ impl<'a> LayoutRef<'a> {
 
     /// Every class attribute of the class and its bases, names once, the
     /// first along the MRO winning.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// // `__slots__` is a class attribute too, in CPython's `Base.__dict__`.
+    /// assert_eq!(sub.layout().all_class_attrs(), [("__slots__", Value::tuple(["z"])), ("dims", Value::Int(2))]);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn all_class_attrs(&self) -> Vec<(&'a str, Value)> {
         let mut out: Vec<(&'a str, Value)> = Vec::new();
         for l in self.mro() {
@@ -276,6 +566,21 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// The size of the slot index space (see [`Layout::slot_count`]).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert_eq!(sub.layout().slot_count(), 2);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline]
     pub fn slot_count(&self) -> u32 {
         match self.0 {
@@ -301,6 +606,23 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// Where slot `name` sits in the instance (see [`Layout::slot_index`]).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// let (_, owner, local) = sub.layout().slot_index("x").unwrap();
+    /// assert_eq!((owner.name(), local), ("Base", 0));
+    /// assert!(sub.layout().slot_index("dims").is_none());
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn slot_index(&self, name: &str) -> Option<(u32, LayoutRef<'a>, usize)> {
         if let Repr::Static(l) = self.0 {
             return l.slot_index(name).map(|(i, owner, local)| (i, LayoutRef::of_static(owner), local));
@@ -318,6 +640,22 @@ impl<'a> LayoutRef<'a> {
 
     /// Where the part of an instance that is a `class` starts in this
     /// class's slot index space (see [`Layout::base_offset`]).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert!(sub.layout().base_offset(base.layout()).is_some());
+    /// assert!(base.layout().base_offset(sub.layout()).is_none());
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn base_offset(&self, class: LayoutRef<'_>) -> Option<u32> {
         match (self.0, class.0) {
             (Repr::Static(l), Repr::Static(c)) => l.base_offset(c),
@@ -339,6 +677,21 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// Every slot of the class and its bases, in MRO order.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert_eq!(sub.layout().all_slots(), ["z", "x"]);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline]
     pub fn all_slots(&self) -> Vec<&'a str> {
         match self.0 {
@@ -353,6 +706,24 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// What `dir()` lists for an instance (see [`Layout::dir_names`]).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// let mut names = sub.layout().dir_names(None::<[&str; 0]>);
+    /// names.sort();
+    /// names.dedup(); // `__slots__`: an attribute and the class's slots
+    /// assert_eq!(names, ["__slots__", "dims", "x", "z"]);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline]
     pub fn dir_names<'k>(&self, dict_keys: Option<impl IntoIterator<Item = &'k str>>) -> Vec<&'k str>
     where
@@ -446,6 +817,21 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// What `getattr(obj, "__slots__")` finds (see [`Layout::slots_attr`]).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert_eq!(sub.layout().slots_attr(), Some(vec!["z"]));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline]
     pub fn slots_attr(&self) -> Option<Vec<&'a str>> {
         match self.0 {
@@ -470,6 +856,21 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// Whether `self` is `other` or inherits from it.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert!(sub.layout().is_subclass(base.layout()) && !base.layout().is_subclass(sub.layout()));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn is_subclass(&self, other: LayoutRef<'_>) -> bool {
         match (self.0, other.0) {
             (Repr::Static(a), Repr::Static(b)) => crate::objects::layout::is_subclass(a, b),
@@ -481,6 +882,21 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// The base CPython builds the instance on (see [`Layout::best_base`]).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert_eq!(sub.layout().best_base().map(|l| l.name()), Some("Base"));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn best_base(&self) -> Option<LayoutRef<'a>> {
         if let Repr::Static(l) = self.0 {
             return l.best_base().map(LayoutRef::of_static);
@@ -499,6 +915,17 @@ impl<'a> LayoutRef<'a> {
 
     /// The class whose `__weakref__` descriptor an instance finds (see
     /// [`Layout::weakref_owner`]).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["__weakref__"]));
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let sub = Type::new("Sub", &[base.clone()], Dict::new())?;
+    /// assert_eq!(sub.layout().weakref_owner().map(|l| l.name()), Some("Base"));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline]
     pub fn weakref_owner(&self) -> Option<LayoutRef<'a>> {
         match self.0 {
@@ -516,6 +943,21 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// Whether two layouts are the same class.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert!(sub.layout().same_class(sub.layout()) && !sub.layout().same_class(base.layout()));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn same_class(&self, other: LayoutRef<'_>) -> bool {
         match (self.0, other.0) {
             (Repr::Static(a), Repr::Static(b)) => a.same_class(b),

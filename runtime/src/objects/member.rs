@@ -24,6 +24,19 @@ impl Member<dyn Object> {
 impl<T: ClassImpl> Member<T> {
     /// `Point.x.__get__(p)`: the slot's value, or CPython's
     /// `AttributeError` if it is unset.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x)]
+    /// struct Point { x: f64 }
+    ///
+    /// let x = Point::member("x").unwrap();
+    /// assert_eq!(x.get(&Point::new(1.5))?, Value::Float(1.5));
+    /// assert_eq!(x.get(&Point::default()).unwrap_err().to_string(), "'Point' object has no attribute 'x'");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline(always)]
     pub fn get(&self, obj: &T) -> Result<Value, Error> {
         match ClassImpl::slot_get_at(obj, self.index) {
@@ -33,6 +46,19 @@ impl<T: ClassImpl> Member<T> {
     }
 
     /// The slot's value, lent as [`Object::getattr_ref`] lends it.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(name)]
+    /// struct P { name: String }
+    ///
+    /// let p = P::new("a name longer than fifteen bytes".into());
+    /// let name = P::member("name").unwrap();
+    /// assert_eq!(name.get_ref(&p)?.as_str(), Some("a name longer than fifteen bytes"));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline(always)]
     pub fn get_ref<'a>(&self, obj: &'a T) -> Result<ValueRef<'a>, Error> {
         match ClassImpl::slot_get_ref_at(obj, self.index) {
@@ -42,6 +68,22 @@ impl<T: ClassImpl> Member<T> {
     }
 
     /// `Point.x.__set__(p, value)`; a failed write changes nothing.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x)]
+    /// struct Point { x: f64 }
+    ///
+    /// let mut p = Point::new(1.0);
+    /// let x = Point::member("x").unwrap();
+    /// x.set(&mut p, 2)?; // a typed f64 slot takes an int, as float(2)
+    /// assert_eq!(p.getattr("x")?, Value::Float(2.0));
+    /// assert!(x.set(&mut p, "two").is_err());
+    /// assert_eq!(p.getattr("x")?, Value::Float(2.0)); // unchanged
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline(always)]
     pub fn set(&self, obj: &mut T, value: impl Into<Value>) -> Result<(), Error> {
         match ClassImpl::slot_set_at(obj, self.index, value.into(), T::LAYOUT.name)? {
@@ -52,6 +94,20 @@ impl<T: ClassImpl> Member<T> {
 
     /// `Point.x.__delete__(p)`: unsets the slot; CPython's bare-name
     /// `AttributeError` if it is unset already.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x)]
+    /// struct Point { x: f64 }
+    ///
+    /// let mut p = Point::new(1.0);
+    /// let x = Point::member("x").unwrap();
+    /// x.delete(&mut p)?;
+    /// assert_eq!(x.delete(&mut p).unwrap_err().to_string(), "x");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline(always)]
     pub fn delete(&self, obj: &mut T) -> Result<(), Error> {
         match ClassImpl::slot_del_at(obj, self.index) {
@@ -69,6 +125,25 @@ impl<T: ?Sized> Member<T> {
     /// class or of a subclass; for any other, CPython's `TypeError:
     /// descriptor 'x' for 'Point' objects doesn't apply to a 'Other'
     /// object`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    /// use pyslots::Attr;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x)]
+    /// struct Point { x: f64 }
+    ///
+    /// #[pyclass_like]
+    /// #[slots(y)]
+    /// struct Other { y: f64 }
+    ///
+    /// let Attr::Member(x) = Type::of::<Point>().attr("x")? else { unreachable!() };
+    /// assert_eq!(x.get_dyn(&Point::new(1.0))?, Value::Float(1.0));
+    /// let e = x.get_dyn(&Other::new(1.0)).unwrap_err();
+    /// assert_eq!(e.to_string(), "descriptor 'x' for 'Point' objects doesn't apply to a 'Other' object");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn get_dyn(&self, obj: &dyn Object) -> Result<Value, Error> {
         match obj.slot_get_at(self.index_in(obj)?) {
             SlotGet::Found(v) => Ok(v),
@@ -92,6 +167,21 @@ impl<T: ?Sized> Member<T> {
 
     /// `Point.x.__set__(obj, value)` on any object, checked as
     /// [`get_dyn`](Member::get_dyn) is; a failed write changes nothing.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    /// use pyslots::Attr;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x)]
+    /// struct Point { x: f64 }
+    ///
+    /// let Attr::Member(x) = Type::of::<Point>().attr("x")? else { unreachable!() };
+    /// let mut p = Point::new(1.0);
+    /// x.set_dyn(&mut p, 3.0)?;
+    /// assert_eq!(p.getattr("x")?, Value::Float(3.0));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn set_dyn(&self, obj: &mut dyn Object, value: impl Into<Value>) -> Result<(), Error> {
         let index = self.index_in(obj)?;
         match obj.slot_set_at(index, value.into())? {
@@ -102,6 +192,21 @@ impl<T: ?Sized> Member<T> {
 
     /// `Point.x.__delete__(obj)` on any object, checked as
     /// [`get_dyn`](Member::get_dyn) is.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    /// use pyslots::Attr;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x)]
+    /// struct Point { x: f64 }
+    ///
+    /// let Attr::Member(x) = Type::of::<Point>().attr("x")? else { unreachable!() };
+    /// let mut p = Point::new(1.0);
+    /// x.delete_dyn(&mut p)?;
+    /// assert!(!p.hasattr("x"));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn delete_dyn(&self, obj: &mut dyn Object) -> Result<(), Error> {
         let index = self.index_in(obj)?;
         match obj.slot_del_at(index) {

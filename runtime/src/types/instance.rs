@@ -281,6 +281,16 @@ impl Instance {
     }
 
     /// The instance's class, `type(obj)`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    /// use pyslots::Instance;
+    ///
+    /// let point = Type::new("Point", &[], Dict::new())?;
+    /// let p = Instance::new(&point)?;
+    /// assert_eq!(p.class(), point);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn class(&self) -> Type {
         Type::runtime(self.class.clone())
     }
@@ -312,16 +322,62 @@ impl Instance {
     }
 
     /// The embedded instance as its Rust type, if it is a `T`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    /// use pyslots::Instance;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(name)]
+    /// struct Named { name: String }
+    ///
+    /// let person = Type::new("Person", &[Type::of::<Named>()], Dict::new())?;
+    /// let mut p = Instance::new(&person)?;
+    /// p.setattr("name", "Ada".into())?;
+    /// let named: &Named = p.base_as().unwrap();
+    /// assert_eq!(named.name()?, "Ada");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn base_as<T: PyClass>(&self) -> Option<&T> {
         self.base()?.as_any()?.downcast_ref()
     }
 
     /// The embedded instance as its Rust type, to write.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    /// use pyslots::Instance;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(name)]
+    /// struct Named { name: String }
+    ///
+    /// let person = Type::new("Person", &[Type::of::<Named>()], Dict::new())?;
+    /// let mut p = Instance::new(&person)?;
+    /// p.base_as_mut::<Named>().unwrap().set_name("Bo".into());
+    /// assert_eq!(p.getattr("name")?, Value::from("Bo"));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn base_as_mut<T: PyClass>(&mut self) -> Option<&mut T> {
         self.base_mut()?.as_any_mut()?.downcast_mut()
     }
 
     /// The embedded `#[pyclass_like]` instance, to write.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    /// use pyslots::Instance;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(name)]
+    /// struct Named { name: String }
+    ///
+    /// let person = Type::new("Person", &[Type::of::<Named>()], Dict::new())?;
+    /// let mut p = Instance::new(&person)?;
+    /// p.base_mut().unwrap().setattr("name", "Cy".into())?;
+    /// assert_eq!(p.getattr("name")?, Value::from("Cy"));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn base_mut(&mut self) -> Option<&mut dyn Object> {
         match self.large_mut()?.base.as_mut() {
             Some(b) => Some(&mut **b),

@@ -249,17 +249,46 @@ impl Type {
             make: Some(const { &Make { new_object: new_object::<T>, new_embedded: new_embedded::<T> } }),
         })
     }
+
     /// The class `object`, every class's last base.
+    ///
+    /// ```
+    /// use pyslots::Type;
+    /// let object = Type::object();
+    /// assert_eq!(object.to_string(), "<class 'object'>");
+    /// let p = Type::new("P", &[], pyslots::Dict::new())?;
+    /// assert_eq!(p.mro().last(), Some(&object));
+    /// assert!(p.is_subclass(&object));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn object() -> Type {
         Type(Repr::Runtime(object_class().clone()))
     }
+
     /// The class name, `__name__`.
+    ///
+    /// ```
+    /// assert_eq!(pyslots::Type::new("Point", &[], pyslots::Dict::new())?.name(), "Point");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn name(&self) -> &str {
         self.layout().name()
     }
+
     /// The class's layout: its own slots, its bases, whether instances
     /// have a `__dict__` and weak references; lent by the `Type`, which
     /// keeps a class made at run time alive.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x", "__weakref__"]));
+    /// let t = Type::new("P", &[], ns)?;
+    /// let layout = t.layout();
+    /// assert_eq!((layout.slots(), layout.has_dict(), layout.has_weakref()), (vec!["x"], false, true));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline]
     pub fn layout(&self) -> LayoutRef<'_> {
         match &self.0 {
@@ -267,6 +296,7 @@ impl Type {
             Repr::Runtime(c) => LayoutRef::runtime(c),
         }
     }
+
     /// The run-time class, if this is one (for [`Instance::new`]).
     pub(crate) fn runtime_class(&self) -> Option<&Arc<RtClass>> {
         match &self.0 {
@@ -274,12 +304,15 @@ impl Type {
             Repr::Static { .. } => None,
         }
     }
+
     pub(crate) fn is_object(&self) -> bool {
         matches!(&self.0, Repr::Runtime(c) if c.id == 0)
     }
+
     pub(crate) fn from_layout(layout: &'static Layout) -> Type {
         Type(Repr::Static { layout, make: None })
     }
+
     /// The type of a class's instance from its layout and the class data
     /// behind it, if it is a run-time class's.
     pub(crate) fn runtime(class: Arc<RtClass>) -> Type {

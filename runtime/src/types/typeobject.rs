@@ -107,6 +107,15 @@ impl Type {
     }
 
     /// The direct bases, `__bases__` (`(object,)` for a class without).
+    ///
+    /// ```
+    /// use pyslots::{Dict, Type};
+    /// let a = Type::new("A", &[], Dict::new())?;
+    /// let b = Type::new("B", &[a.clone()], Dict::new())?;
+    /// assert_eq!(b.bases(), [a]);
+    /// assert_eq!(Type::new("C", &[], Dict::new())?.bases(), [Type::object()]);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn bases(&self) -> Vec<Type> {
         let bases: Vec<Type> = match &self.0 {
             Repr::Static { layout, .. } => layout.bases.iter().map(|l| Type::from_layout(l)).collect(),
@@ -120,6 +129,17 @@ impl Type {
 
     /// The method resolution order, `__mro__`: the class, its bases by C3
     /// linearization, `object` last.
+    ///
+    /// ```
+    /// use pyslots::{Dict, Type};
+    /// let a = Type::new("A", &[], Dict::new())?;
+    /// let b = Type::new("B", &[a.clone()], Dict::new())?;
+    /// let c = Type::new("C", &[a.clone()], Dict::new())?;
+    /// let d = Type::new("D", &[b.clone(), c.clone()], Dict::new())?;
+    /// let names: Vec<String> = d.mro().iter().map(|t| t.name().to_owned()).collect();
+    /// assert_eq!(names, ["D", "B", "C", "A", "object"]);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn mro(&self) -> Vec<Type> {
         let mut out = vec![self.clone()];
         match &self.0 {
@@ -262,6 +282,14 @@ impl Type {
 
     /// Whether instances of `self` are instances of `other`
     /// (`issubclass(self, other)`).
+    ///
+    /// ```
+    /// use pyslots::{Dict, Type};
+    /// let a = Type::new("A", &[], Dict::new())?;
+    /// let b = Type::new("B", &[a.clone()], Dict::new())?;
+    /// assert!(b.is_subclass(&a) && b.is_subclass(&b) && !a.is_subclass(&b));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn is_subclass(&self, other: &Type) -> bool {
         self.mro().iter().any(|t| t == other)
     }
@@ -275,6 +303,21 @@ impl Type {
 
 /// What [`Type::attr`] finds: a class attribute's value, or a member
 /// descriptor (a slot).
+///
+/// ```
+/// use pyslots::prelude::*;
+/// use pyslots::Attr;
+///
+/// let mut ns = Dict::new();
+/// ns.insert("__slots__", Value::tuple(["x"]));
+/// ns.insert("dims", 2);
+/// let t = Type::new("P", &[], ns)?;
+/// assert!(matches!(t.attr("dims")?, Attr::Value(Value::Int(2))));
+/// let Attr::Member(x) = t.attr("x")? else { panic!("x is a slot") };
+/// assert_eq!(x.to_string(), "<member 'x' of 'P' objects>");
+/// assert_eq!(t.attr("y").unwrap_err().to_string(), "type object 'P' has no attribute 'y'");
+/// # Ok::<(), pyslots::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub enum Attr {
     /// A class attribute.

@@ -110,26 +110,62 @@ pub enum Value {
 
 impl Value {
     /// A list of `items`: Python's `[a, b]`.
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// let v = Value::list([1, 2]);
+    /// assert_eq!(v.to_string(), "[1, 2]");
+    /// assert_eq!(v.as_list().map(|l| l.len()), Some(2));
+    /// ```
     pub fn list<V: Into<Value>>(items: impl IntoIterator<Item = V>) -> Value {
         Value::List(items.into_iter().collect())
     }
 
     /// A tuple of `items`: Python's `(a, b)`.
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// assert_eq!(Value::tuple(["x"]).to_string(), "('x',)");
+    /// assert_eq!(Value::tuple(Vec::<Value>::new()).to_string(), "()");
+    /// ```
     pub fn tuple<V: Into<Value>>(items: impl IntoIterator<Item = V>) -> Value {
         Value::Tuple(items.into_iter().collect())
     }
 
     /// A `bytes` holding a copy of `bytes`: Python's `b'...'`.
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// let v = Value::bytes(b"a'\x00");
+    /// assert_eq!(v.to_string(), r#"b"a'\x00""#);
+    /// assert_eq!(v.as_bytes(), Some(&b"a'\x00"[..]));
+    /// ```
     pub fn bytes(bytes: &[u8]) -> Value {
         Value::Bytes(PyBytes::new(bytes))
     }
 
     /// A dict of `entries`: Python's `{'k': v}`.
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// let v = Value::dict([("name", Value::from("Ada")), ("born", Value::from(1815))]);
+    /// assert_eq!(v.to_string(), "{'name': 'Ada', 'born': 1815}");
+    /// assert_eq!(v.as_dict().and_then(|d| d.get("born")), Some(Value::Int(1815)));
+    /// ```
     pub fn dict<K: Into<PyStr>, V: Into<Value>>(entries: impl IntoIterator<Item = (K, V)>) -> Value {
         Value::Dict(entries.into_iter().collect())
     }
 
     /// The integer `n`: `Int` if it fits in 64 bits, `BigInt` otherwise.
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// assert_eq!(Value::int(7), Value::Int(7));
+    /// let big = Value::int(1 << 70);
+    /// assert!(matches!(big, Value::BigInt(_)));
+    /// assert_eq!(big.to_string(), "1180591620717411303424");
+    /// assert_eq!(big.as_i128(), Some(1 << 70));
+    /// ```
     pub fn int(n: i128) -> Value {
         match i64::try_from(n) {
             Ok(i) => Value::Int(i),
@@ -139,6 +175,13 @@ impl Value {
 
     /// The Python type name: `NoneType`, `bool`, `int`, `float`, `str`,
     /// `bytes`, `tuple`, `list`, `dict`, or the class name of an object.
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// assert_eq!(Value::None.type_name(), "NoneType");
+    /// assert_eq!(Value::int(1 << 80).type_name(), "int");
+    /// assert_eq!(Value::dict([("k", 1)]).type_name(), "dict");
+    /// ```
     pub fn type_name(&self) -> &str {
         match self {
             Value::None => "NoneType",
@@ -173,12 +216,24 @@ impl Value {
     }
 
     /// Whether this is `None`.
+    ///
+    /// ```
+    /// assert!(pyslots::Value::None.is_none() && !pyslots::Value::Int(0).is_none());
+    /// ```
     pub fn is_none(&self) -> bool {
         matches!(self, Value::None)
     }
 
     /// The integer, if this is an `Int` (or a `Bool`: Python's `bool` is an
     /// `int`). A `BigInt` does not fit and gives `None`.
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// assert_eq!(Value::Int(-3).as_int(), Some(-3));
+    /// assert_eq!(Value::Bool(true).as_int(), Some(1));
+    /// assert_eq!(Value::Float(1.0).as_int(), None);
+    /// assert_eq!(Value::int(1 << 64).as_int(), None);
+    /// ```
     #[inline]
     pub fn as_int(&self) -> Option<i64> {
         match *self {
@@ -190,6 +245,12 @@ impl Value {
 
     /// The integer as an `i128`, if this is an integer (`Bool`, `Int` or
     /// `BigInt`) that fits.
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// assert_eq!(Value::int(-(1 << 100)).as_i128(), Some(-(1 << 100)));
+    /// assert_eq!(Value::Bool(false).as_i128(), Some(0));
+    /// ```
     pub fn as_i128(&self) -> Option<i128> {
         match self {
             Value::BigInt(n) => n.to_i128(),
@@ -199,6 +260,13 @@ impl Value {
 
     /// The number as a float, if this is a `Float`, `Int`, `Bool` or a
     /// `BigInt` within a float's range.
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// assert_eq!(Value::Int(2).as_float(), Some(2.0));
+    /// assert_eq!(Value::Float(0.5).as_float(), Some(0.5));
+    /// assert_eq!(Value::from("2").as_float(), None);
+    /// ```
     #[inline]
     pub fn as_float(&self) -> Option<f64> {
         match self {
@@ -211,6 +279,12 @@ impl Value {
     }
 
     /// The text, if this is a `Str`.
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// assert_eq!(Value::from("hi").as_str(), Some("hi"));
+    /// assert_eq!(Value::bytes(b"hi").as_str(), None);
+    /// ```
     #[inline]
     pub fn as_str(&self) -> Option<&str> {
         match self {
@@ -220,6 +294,10 @@ impl Value {
     }
 
     /// The contents, if this is a `Bytes`.
+    ///
+    /// ```
+    /// assert_eq!(pyslots::Value::bytes(&[1, 2]).as_bytes(), Some(&[1u8, 2][..]));
+    /// ```
     pub fn as_bytes(&self) -> Option<&[u8]> {
         match self {
             Value::Bytes(b) => Some(b),
@@ -228,6 +306,13 @@ impl Value {
     }
 
     /// The items, if this is a `Tuple`.
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// let t = Value::tuple([1, 2]);
+    /// assert_eq!(t.as_tuple().map(|t| t.as_slice().len()), Some(2));
+    /// assert!(Value::list([1]).as_tuple().is_none());
+    /// ```
     pub fn as_tuple(&self) -> Option<&PyTuple> {
         match self {
             Value::Tuple(t) => Some(t),
@@ -237,6 +322,14 @@ impl Value {
 
     /// The list handle, if this is a `List`: [`len`](PyList::len),
     /// [`get`](PyList::get), [`push`](PyList::push), [`set`](PyList::set).
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// let v = Value::list([1]);
+    /// let alias = v.clone(); // the same list, as in Python
+    /// v.as_list().unwrap().push(2);
+    /// assert_eq!(alias.to_string(), "[1, 2]");
+    /// ```
     pub fn as_list(&self) -> Option<&PyList> {
         match self {
             Value::List(l) => Some(l),
@@ -246,6 +339,13 @@ impl Value {
 
     /// The dict handle, if this is a `Dict`: [`get`](PyDict::get),
     /// [`insert`](PyDict::insert), [`len`](PyDict::len).
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// let v = Value::dict([("a", 1)]);
+    /// v.as_dict().unwrap().insert("b", 2);
+    /// assert_eq!(v.to_string(), "{'a': 1, 'b': 2}");
+    /// ```
     pub fn as_dict(&self) -> Option<&PyDict> {
         match self {
             Value::Dict(d) => Some(d),
@@ -254,6 +354,19 @@ impl Value {
     }
 
     /// The object handle, if this is an `Object`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x)]
+    /// struct P { x: i64 }
+    ///
+    /// let v = Value::from(Py::new(P::new(1)));
+    /// assert_eq!(v.as_object().map(|o| o.type_name()), Some("P"));
+    /// assert_eq!(v.as_object().unwrap().getattr("x")?, Value::Int(1));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn as_object(&self) -> Option<&PyObject> {
         match self {
             Value::Object(o) => Some(o),
@@ -264,6 +377,14 @@ impl Value {
     /// Python's `is`: the same object for lists, dicts, tuples and objects;
     /// for the immutable scalars (numbers, strings, bytes), which Python
     /// may or may not share, equality.
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// let a = Value::list([1]);
+    /// assert!(Value::is(&a, &a.clone()));
+    /// assert!(!Value::is(&a, &Value::list([1]))); // equal, not the same list
+    /// assert_eq!(a, Value::list([1]));
+    /// ```
     pub fn is(a: &Value, b: &Value) -> bool {
         match (a, b) {
             (Value::List(p), Value::List(q)) => PyList::is(p, q),
@@ -308,6 +429,15 @@ impl Value {
     /// without recursion; a container reached twice, or through a cycle,
     /// counted once). An `Object` is a separately sized object and counts
     /// nothing.
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// assert_eq!(Value::Float(1.0).heap_size(), 0);
+    /// assert_eq!(Value::from("short").heap_size(), 0); // kept inline
+    /// assert!(Value::from("a string longer than fifteen bytes").heap_size() > 0);
+    /// let l = Value::list([0; 100]);
+    /// assert!(l.heap_size() >= 100 * std::mem::size_of::<Value>());
+    /// ```
     pub fn heap_size(&self) -> usize {
         match self {
             Value::Str(s) => s.heap_size(),
@@ -324,6 +454,14 @@ impl Value {
     /// containers compare without raising `RecursionError` (as equal where
     /// their structure is), and a NaN is never equal to itself (a float has
     /// no identity here).
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// assert!(Value::Int(1).py_eq(&Value::Float(1.0)));
+    /// assert!(Value::Bool(true).py_eq(&Value::Int(1)));
+    /// assert!(Value::list([1, 2]).py_eq(&Value::list([1.0, 2.0])));
+    /// assert!(!Value::Float(f64::NAN).py_eq(&Value::Float(f64::NAN)));
+    /// ```
     pub fn py_eq(&self, other: &Value) -> bool {
         equal(self, other, Equality::Python)
     }

@@ -226,36 +226,33 @@ impl ::core::ops::DerefMut for Dog {
 }
 impl<__PyslotsB> ::pyslots::__private::Embeds<__PyslotsB> for Dog
 where
-    ::pyslots::__private::StoredIf<true, Animal, ::pyslots::__private::NoBase>:
-        ::pyslots::__private::StoredEmbeds<__PyslotsB>,
+    Animal: ::pyslots::__private::Embeds<__PyslotsB>,
 {
     #[inline(always)]
     fn embedded(&self) -> &__PyslotsB {
-        < :: pyslots :: __private :: StoredIf < true , Animal , :: pyslots :: __private :: NoBase > as :: pyslots :: __private :: StoredEmbeds < __PyslotsB >> :: get (& self . __pyslots_base)
+        <Animal as ::pyslots::__private::Embeds<__PyslotsB>>::embedded(&self.__pyslots_base)
     }
     #[inline(always)]
     fn embedded_mut(&mut self) -> &mut __PyslotsB {
-        < :: pyslots :: __private :: StoredIf < true , Animal , :: pyslots :: __private :: NoBase > as :: pyslots :: __private :: StoredEmbeds < __PyslotsB >> :: get_mut (& mut self . __pyslots_base)
+        <Animal as ::pyslots::__private::Embeds<__PyslotsB>>::embedded_mut(&mut self.__pyslots_base)
     }
 }
 impl<__PyslotsB> ::core::convert::AsRef<__PyslotsB> for Dog
 where
-    ::pyslots::__private::StoredIf<true, Animal, ::pyslots::__private::NoBase>:
-        ::pyslots::__private::StoredEmbeds<__PyslotsB>,
+    Animal: ::pyslots::__private::Embeds<__PyslotsB>,
 {
     #[inline]
     fn as_ref(&self) -> &__PyslotsB {
-        < :: pyslots :: __private :: StoredIf < true , Animal , :: pyslots :: __private :: NoBase > as :: pyslots :: __private :: StoredEmbeds < __PyslotsB >> :: get (& self . __pyslots_base)
+        <Animal as ::pyslots::__private::Embeds<__PyslotsB>>::embedded(&self.__pyslots_base)
     }
 }
 impl<__PyslotsB> ::core::convert::AsMut<__PyslotsB> for Dog
 where
-    ::pyslots::__private::StoredIf<true, Animal, ::pyslots::__private::NoBase>:
-        ::pyslots::__private::StoredEmbeds<__PyslotsB>,
+    Animal: ::pyslots::__private::Embeds<__PyslotsB>,
 {
     #[inline]
     fn as_mut(&mut self) -> &mut __PyslotsB {
-        < :: pyslots :: __private :: StoredIf < true , Animal , :: pyslots :: __private :: NoBase > as :: pyslots :: __private :: StoredEmbeds < __PyslotsB >> :: get_mut (& mut self . __pyslots_base)
+        <Animal as ::pyslots::__private::Embeds<__PyslotsB>>::embedded_mut(&mut self.__pyslots_base)
     }
 }
 const _ : () = :: core :: assert ! (! :: pyslots :: __private :: any_has_slot (& [& < Animal as :: pyslots :: __private :: PyClass > :: LAYOUT] , "breed") , "'breed' is already a slot of a base class: don't repeat parent slots (CPython would keep both, wasting the parent's); remove it from this class") ;
