@@ -140,13 +140,14 @@ fn a_method_name_is_read_only_on_an_instance_without_dict() {
 
 #[test]
 fn through_a_handle_a_method_is_bound() {
-    let t = PyObject::from(Py::new(Temperature::new(20.0)).into_object());
+    let t = Py::new(Temperature::new(20.0)).into_object();
     let m = t.getattr("warm").unwrap();
     assert_eq!(m.type_name(), "method");
     assert_eq!(m.to_string(), "<bound method Temperature.warm of Temperature(20)>");
     assert_eq!(m.call(&[Value::Int(2)], &[]).unwrap(), Value::Float(22.0));
     assert_eq!(t.call_method("warm", &[Value::Int(1)], &[]).unwrap(), Value::Float(23.0));
     assert_eq!(Value::Object(t.clone()).to_string(), "Temperature(23)");
+    assert_eq!(Temperature::new(1.5).to_string(), "Temperature(1.5)");
     // Re-entrant: a method that needs to write while this thread reads.
     let guard = t.try_read().unwrap();
     assert_eq!(text(t.call_method("warm", &[Value::Int(1)], &[])), "RuntimeError: Already borrowed");
@@ -244,4 +245,94 @@ fn subclasses_inherit_and_override() {
     i.setattr("celsius", Value::Int(7)).unwrap();
     assert_eq!(i.getattr("fahrenheit").unwrap().as_float(), Some(44.6));
     assert_eq!(pyslots::call_method(&mut i, "warm", &[Value::Int(1)], &[]).unwrap(), Value::Float(8.0));
+}
+
+// --- special methods -------------------------------------------------------
+
+/// An immutable value class: equal by value, hashable, its copies itself.
+#[pyclass_like]
+#[slots(_n, _d)]
+struct Fraction {
+    _n: i64,
+    _d: i64,
+}
+
+#[methods]
+impl Fraction {
+    fn __eq__(&self, other: &Self) -> bool {
+        (self._n().ok(), self._d().ok()) == (other._n().ok(), other._d().ok())
+    }
+    fn __hash__(&self) -> i64 {
+        self._n().map_or(0, |n| *n) ^ self._d().map_or(0, |d| *d)
+    }
+    fn __copy__(&self) -> Option<Self> {
+        None
+    }
+    fn __deepcopy__(&self) -> Option<Self> {
+        None
+    }
+    fn __repr__(&self) -> String {
+        format!("Fraction({}, {})", self._n().map_or(0, |n| *n), self._d().map_or(1, |d| *d))
+    }
+}
+
+/// `__eq__` without `__hash__`: unhashable, as in CPython.
+#[pyclass_like]
+#[slots(v)]
+struct Unhashable;
+
+#[methods]
+impl Unhashable {
+    fn __eq__(&self, _other: &Self) -> bool {
+        true
+    }
+}
+
+/// A mutable class whose copy is a new object made by `__copy__`.
+#[pyclass_like]
+#[slots(n)]
+struct Counter {
+    n: i64,
+}
+
+#[methods]
+impl Counter {
+    fn __copy__(&self) -> Option<Self> {
+        Some(Counter::new(self.n().map_or(0, |n| *n) + 100))
+    }
+}
+
+#[test]
+fn eq_hash_and_copies_use_the_special_methods() {
+    let obj = |n, d| Value::Object(Py::new(Fraction::new(n, d)).into_object());
+    let (a, b, c) = (obj(1, 2), obj(1, 2), obj(3, 4));
+    assert!(a.py_eq(&b) && a == b && !Value::is(&a, &b));
+    assert!(!a.py_eq(&c));
+    assert_eq!(a.py_hash().unwrap(), b.py_hash().unwrap());
+    assert_eq!(Value::list([a.clone()]), Value::list([b.clone()]));
+    // Another class's object: NotImplemented both ways, so identity.
+    let other = Value::Object(Py::new(Counter::new(1)).into_object());
+    assert!(!a.py_eq(&other));
+    assert!(Value::is(&pyslots::copy(&a).unwrap(), &a));
+    assert!(Value::is(&pyslots::deepcopy(&Value::list([a.clone()])).unwrap().as_list().unwrap().get(0).unwrap(), &a));
+    assert_eq!(a.to_string(), "Fraction(1, 2)");
+
+    let u = Value::Object(Py::new(Unhashable::default()).into_object());
+    assert_eq!(u.py_hash().unwrap_err().to_string(), "unhashable type: 'Unhashable'");
+    assert!(u.py_eq(&Value::Object(Py::new(Unhashable::default()).into_object())));
+
+    let copied = pyslots::copy(&other).unwrap();
+    assert_eq!(copied.as_object().unwrap().getattr("n").unwrap(), Value::Int(101));
+    // deepcopy has no __deepcopy__: the generic copy.
+    let deep = pyslots::deepcopy(&other).unwrap();
+    assert_eq!(deep.as_object().unwrap().getattr("n").unwrap(), Value::Int(1));
+}
+
+#[test]
+fn suggestions_consider_properties_and_methods() {
+    // CPython 3.11: `AttributeError: 'Temperature' object has no attribute
+    // 'fahrenheat'. Did you mean: 'fahrenheit'?` (and 'warn': 'warm').
+    let t = Temperature::new(1.0);
+    assert_eq!(t.getattr("fahrenheat").unwrap_err().suggestion(), Some("fahrenheit"));
+    assert_eq!(t.getattr("warn").unwrap_err().suggestion(), Some("warm"));
 }

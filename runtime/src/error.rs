@@ -216,6 +216,14 @@ impl Error {
         Error::new(ErrorKind::TypeError, Message::Text(message.into()))
     }
 
+    /// `property 'x' of 'P' object has no setter` (`what`: `getter`,
+    /// `setter`, `deleter`); `qualname` is the type's `__qualname__`, as
+    /// CPython names it there.
+    #[cold]
+    pub(crate) fn property_missing(qualname: &str, name: &str, what: &str) -> Error {
+        Error::attribute_error(format!("property '{name}' of '{qualname}' object has no {what}"))
+    }
+
     /// CPython's `f() missing 2 required positional arguments: 'a' and 'b'`
     /// (`'a', 'b', and 'c'` for three or more).
     pub(crate) fn missing_arguments(qualname: &str, names: &[&str]) -> Error {

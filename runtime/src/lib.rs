@@ -58,9 +58,9 @@ pub mod __private {
         any_has_dict, any_has_slot, any_has_weakref, best_base_has_dict, best_base_index, has_own_slot,
         layout_conflict, lookup_by_stored_base, mro_conflict, secondary_dict,
     };
-    pub use crate::objects::method::{arg, bind, receiver, receiver_mut, setter_arg, IntoReturn, IntoUnit};
+    pub use crate::objects::method::{arg, bind, exact, receiver, receiver_mut, setter_arg, IntoReturn, IntoUnit};
     pub use crate::objects::object::{
-        method_flags, Body, MethodDef, MethodTable, ObjectStorage, PropertyDef, Signature,
+        method_flags, Body, Copied, MethodDef, MethodTable, ObjectStorage, PropertyDef, Signature,
     };
 
     /// The fallback `#[pyclass_like]` reads a class's table through: a
@@ -70,6 +70,8 @@ pub mod __private {
     pub trait NoMethods {
         /// The empty table.
         const __PYSLOTS_METHODS: &'static MethodTable = &MethodTable::EMPTY;
+        /// No property or method names.
+        const __PYSLOTS_METHOD_NAMES: &'static [&'static str] = &[];
     }
     impl<T: ?Sized> NoMethods for T {}
     #[cfg(feature = "serde")]
@@ -77,7 +79,7 @@ pub mod __private {
     pub use crate::storage::instance_dict::LearnedValues;
     pub use crate::storage::shared_keys::{LearnedKeys, LEARNED_KEYS_MAX};
     pub use crate::storage::slot::{range_type_name, SetFlags};
-    pub use crate::{Error, Layout, Literal, Object, PyClass, SlotValue, Type, Value, WeakRefs};
+    pub use crate::{Error, Layout, Literal, Object, Py, PyClass, SlotValue, Type, Value, WeakRefs};
     #[cfg(feature = "serde")]
     pub use serde;
 }

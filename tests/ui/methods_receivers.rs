@@ -20,10 +20,7 @@ impl P {
         1
     }
     fn generic<T>(&self) {}
-    fn __eq__(&self, other: &Self) -> bool {
-        let _ = other;
-        true
-    }
+    fn __init__(&mut self) {}
 }
 
 fn main() {}

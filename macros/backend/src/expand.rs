@@ -542,6 +542,10 @@ impl<'a> ClassBuilder<'a> {
         });
         quote! {
             impl #pv::ClassImpl for #ident {
+                const METHODS: &'static #pv::MethodTable = {
+                    use #pv::NoMethods as _;
+                    #ident::__PYSLOTS_METHODS
+                };
                 #slot_methods
                 #dict_methods
                 #heap
@@ -802,6 +806,10 @@ impl<'a> ClassBuilder<'a> {
                         use #pv::NoMethods as _;
                         #ident::__PYSLOTS_METHODS
                     }),
+                    method_names: {
+                        use #pv::NoMethods as _;
+                        #ident::__PYSLOTS_METHOD_NAMES
+                    },
                 };
                 type WeakRefs = #pv::WeakRefs<{ #has_weakref }>;
             }

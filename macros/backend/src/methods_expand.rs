@@ -70,9 +70,7 @@ pub fn expand(m: &Methods) -> TokenStream {
     });
 
     let hook = |name: &str| m.fns.iter().find(|f| f.role == Role::Method && f.ident == name);
-    let is_hook = |f: &MethodFn| {
-        matches!(f.ident.to_string().as_str(), "__getattr__" | "__setattr__" | "__delattr__" | "__repr__")
-    };
+    let is_hook = |f: &MethodFn| is_hook_name(&f.ident.to_string());
     let methods = m
         .fns
         .iter()
@@ -130,6 +128,52 @@ pub fn expand(m: &Methods) -> TokenStream {
         None => quote!(#pv::None),
     };
 
+    let eq = match hook("__eq__") {
+        Some(f) => {
+            let ident = &f.ident;
+            quote! {
+                #pv::Some(|__pyslots_a: &dyn #pv::Object, __pyslots_b: &dyn #pv::Object| {
+                    let __pyslots_a = #pv::Result::ok(#pv::receiver::<#class>(__pyslots_a, "__eq__", #class_name))?;
+                    let __pyslots_b = #pv::Result::ok(#pv::receiver::<#class>(__pyslots_b, "__eq__", #class_name))?;
+                    #pv::Some(#class::#ident(__pyslots_a, __pyslots_b))
+                })
+            }
+        }
+        None => quote!(#pv::None),
+    };
+    let hash = match hook("__hash__") {
+        Some(f) => {
+            let ident = &f.ident;
+            quote! {
+                #pv::Some(|__pyslots_obj: &dyn #pv::Object| {
+                    match #pv::receiver::<#class>(__pyslots_obj, "__hash__", #class_name) {
+                        #pv::Ok(__pyslots_self) => #class::#ident(__pyslots_self),
+                        #pv::Err(_) => 0,
+                    }
+                })
+            }
+        }
+        None => quote!(#pv::None),
+    };
+    let copy_fn = |name: &str| match hook(name) {
+        Some(f) => {
+            let ident = &f.ident;
+            quote! {
+                #pv::Some(|__pyslots_obj: &dyn #pv::Object| {
+                    match #pv::exact::<#class>(__pyslots_obj) {
+                        #pv::Some(__pyslots_self) => match #class::#ident(__pyslots_self) {
+                            #pv::None => #pv::Copied::Itself,
+                            #pv::Some(__pyslots_new) => #pv::Copied::New(#pv::Py::into_object(#pv::Py::new(__pyslots_new))),
+                        },
+                        #pv::None => #pv::Copied::Generic,
+                    }
+                })
+            }
+        }
+        None => quote!(#pv::None),
+    };
+    let (copy, deepcopy) = (copy_fn("__copy__"), copy_fn("__deepcopy__"));
+
     // CPython: "'x' in __slots__ conflicts with class variable" for a
     // property or method named like one of the class's own slots.
     let conflicts = m.fns.iter().filter(|f| !is_hook(f)).map(|f| {
@@ -145,9 +189,31 @@ pub fn expand(m: &Methods) -> TokenStream {
         }
     });
 
+    // `__repr__` is also the owned object's `Display`, as CPython's `str()`
+    // falls back to it.
+    let display = hook("__repr__").map(|f| {
+        let ident = &f.ident;
+        quote! {
+            impl ::core::fmt::Display for #class {
+                fn fmt(&self, __pyslots_f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    __pyslots_f.write_str(&#class::#ident(self))
+                }
+            }
+        }
+    });
+    let mut names: Vec<String> = property_names.clone();
+    names.extend(
+        m.fns
+            .iter()
+            .filter(|f| matches!(f.role, Role::Method | Role::Static | Role::Class) && !is_hook(f))
+            .map(MethodFn::py_name),
+    );
     quote! {
         #stripped
+        #display
         impl #class {
+            #[doc(hidden)]
+            pub const __PYSLOTS_METHOD_NAMES: &'static [&'static ::core::primitive::str] = &[#(#names),*];
             #[doc(hidden)]
             #[allow(clippy::needless_question_mark, clippy::redundant_closure_call)]
             pub const __PYSLOTS_METHODS: &'static #pv::MethodTable = &#pv::MethodTable {
@@ -157,6 +223,10 @@ pub fn expand(m: &Methods) -> TokenStream {
                 setattr: #setattr,
                 delattr: #delattr,
                 repr: #repr,
+                eq: #eq,
+                hash: #hash,
+                copy: #copy,
+                deepcopy: #deepcopy,
             };
         }
         #(#conflicts)*
@@ -225,6 +295,22 @@ fn method_def(pv: &TokenStream, class: &Ident, class_name: &str, f: &MethodFn) -
             }),
         }
     }
+}
+
+/// The hooks and special methods: not methods by name, but entries of
+/// their own in the table.
+fn is_hook_name(name: &str) -> bool {
+    matches!(
+        name,
+        "__getattr__"
+            | "__setattr__"
+            | "__delattr__"
+            | "__repr__"
+            | "__eq__"
+            | "__hash__"
+            | "__copy__"
+            | "__deepcopy__"
+    )
 }
 
 /// Whether a parameter's type is spelled `Option<...>` (it may be omitted).

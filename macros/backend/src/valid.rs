@@ -338,26 +338,34 @@ fn no_reserved_name(cx: &Ctxt, f: &MethodFn) {
     }
 }
 
-/// The special methods pyslots does not call yet: written as plain
-/// methods they would take `&Self` or give what no slot conversion has.
+/// `__init__` and `__new__` are how Python makes an object; a
+/// `#[pyclass_like]` class is made by `new`, `with_base` or `Default`.
 fn special_method_supported(cx: &Ctxt, f: &MethodFn) {
     let name = f.ident.to_string();
-    if f.role == Role::Method
-        && matches!(name.as_str(), "__eq__" | "__hash__" | "__copy__" | "__deepcopy__" | "__init__" | "__new__")
-    {
-        cx.error_spanned_by(&f.ident, format!("`{name}` is not supported in #[methods] yet"));
+    if f.role == Role::Method && matches!(name.as_str(), "__init__" | "__new__") {
+        cx.error_spanned_by(
+            &f.ident,
+            format!("`{name}` is not supported in #[methods]: the class is made by `new`, `with_base` or `Default`"),
+        );
     }
 }
 
-/// The hooks' signatures are fixed (DESIGN: `__getattr__(&self, name:
-/// &str)`, `__setattr__(&mut self, name: &str, value: Value)`,
-/// `__delattr__(&mut self, name: &str)`, `__repr__(&self) -> String`).
+/// The hooks' and special methods' signatures are fixed (DESIGN:
+/// `__getattr__(&self, name: &str)`, `__setattr__(&mut self, name: &str,
+/// value: Value)`, `__delattr__(&mut self, name: &str)`, `__repr__(&self)
+/// -> String`, `__eq__(&self, other: &Self) -> bool`, `__hash__(&self) ->
+/// i64`; `__copy__`/`__deepcopy__(&self) -> Option<Self>`, `None` being the
+/// object itself).
 fn hook_signature(cx: &Ctxt, f: &MethodFn) {
     let (receiver, count, spelled) = match f.ident.to_string().as_str() {
         "__getattr__" => (Receiver::Ref, 1, "fn __getattr__(&self, name: &str) -> Result<Value, Error>"),
         "__setattr__" => (Receiver::Mut, 2, "fn __setattr__(&mut self, name: &str, value: Value) -> Result<(), Error>"),
         "__delattr__" => (Receiver::Mut, 1, "fn __delattr__(&mut self, name: &str) -> Result<(), Error>"),
         "__repr__" => (Receiver::Ref, 0, "fn __repr__(&self) -> String"),
+        "__eq__" => (Receiver::Ref, 1, "fn __eq__(&self, other: &Self) -> bool"),
+        "__hash__" => (Receiver::Ref, 0, "fn __hash__(&self) -> i64"),
+        "__copy__" => (Receiver::Ref, 0, "fn __copy__(&self) -> Option<Self>"),
+        "__deepcopy__" => (Receiver::Ref, 0, "fn __deepcopy__(&self) -> Option<Self>"),
         _ => return,
     };
     if f.role != Role::Method || f.receiver != receiver || f.params.len() != count || f.ret.is_none() {

@@ -621,8 +621,40 @@ impl PyObject {
     /// # Ok::<(), pyslots::Error>(())
     /// ```
     pub fn getattr(&self, name: &str) -> Result<Value, Error> {
-        let value = self.try_read()?.getattr(name)?;
-        Ok(bind_found(value, self, name))
+        let result = self.try_read()?.getattr(name);
+        match result {
+            Ok(value) => Ok(bind_found(value, self, name)),
+            Err(e) => self.getattr_property(name, e),
+        }
+    }
+
+    /// After a failed `getattr`: a run-time class's property, whose getter
+    /// gets this handle (the owned object could not give it one).
+    #[cold]
+    fn getattr_property(&self, name: &str, error: Error) -> Result<Value, Error> {
+        match self.runtime_property(name) {
+            Some((get, _, _)) => match get {
+                Some(get) => get.call(&[Value::Object(self.clone())], &[]),
+                None => Err(Error::property_missing(self.layout().qualname(), name, "getter")),
+            },
+            None => Err(error),
+        }
+    }
+
+    /// The functions of the run-time class's property `name`, if that is
+    /// what the name finds.
+    fn runtime_property(&self, name: &str) -> Option<(Option<Value>, Option<Value>, Option<Value>)> {
+        let layout = self.layout();
+        if !layout.has_methods() {
+            return None;
+        }
+        match layout.find_descriptor(name) {
+            Some(crate::objects::object::Descriptor::Value(f)) => match f.kind() {
+                crate::values::value::FnKind::Property(g, s, d) => Some((g.cloned(), s.cloned(), d.cloned())),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// `setattr` on the object, borrowing it for the call: the
@@ -630,19 +662,32 @@ impl PyObject {
     /// this thread reads (or writes) it.
     pub fn setattr(&self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let value = value.into();
+        if let Some((_, set, _)) = self.runtime_property(name) {
+            return match set {
+                Some(set) => set.call(&[Value::Object(self.clone()), value], &[]).map(drop),
+                None => Err(Error::property_missing(self.layout().qualname(), name, "setter")),
+            };
+        }
         self.try_write()?.setattr(name, value)
     }
 
     /// `delattr` on the object, borrowing it for the call, as
     /// [`setattr`](PyObject::setattr).
     pub fn delattr(&self, name: &str) -> Result<(), Error> {
+        if let Some((_, _, del)) = self.runtime_property(name) {
+            return match del {
+                Some(del) => del.call(&[Value::Object(self.clone())], &[]).map(drop),
+                None => Err(Error::property_missing(self.layout().qualname(), name, "deleter")),
+            };
+        }
         self.try_write()?.delattr(name)
     }
 
     /// `hasattr` on the object, borrowing it for the call, as
     /// [`getattr`](PyObject::getattr).
     pub fn hasattr(&self, name: &str) -> Result<bool, Error> {
-        Ok(self.try_read()?.hasattr(name))
+        let found = self.try_read()?.hasattr(name);
+        Ok(found || self.runtime_property(name).is_some() && self.getattr(name).is_ok())
     }
 
     /// `dir` on the object, borrowing it for the call, as
@@ -730,11 +775,9 @@ impl PyObject {
     /// mutably borrowed`), never a hang. Anything else callable that
     /// `getattr` finds is called with the object unborrowed.
     pub fn call_method(&self, name: &str, args: &[Value], kwargs: &[(&str, Value)]) -> Result<Value, Error> {
-        if let Some(crate::objects::object::Descriptor::Method(def, _)) = self.layout().find_descriptor(name) {
-            let shadowed = self.try_read()?.dict_view().is_some_and(|d| d.get(name).is_some());
-            if !shadowed {
-                return self.call_def(def, args, kwargs);
-            }
+        let def = self.try_read()?.method_to_call(name);
+        if let Some(def) = def {
+            return self.call_def(def, args, kwargs);
         }
         self.getattr(name)?.call(args, kwargs)
     }
@@ -760,6 +803,18 @@ impl PyObject {
 /// bound to the object.
 fn bind_found(value: Value, obj: &PyObject, name: &str) -> Value {
     if let Value::Function(f) = &value {
+        // A run-time class's function, found by the lookup (not an entry
+        // of the instance dict): bound to the handle.
+        if let crate::values::value::FnKind::Function = f.kind() {
+            if let Some(crate::objects::object::Descriptor::Value(g)) = obj.layout().find_descriptor(name) {
+                if crate::values::value::PyFunction::is(f, &g) {
+                    return Value::Function(crate::values::value::PyFunction::bound_value(
+                        f,
+                        Value::Object(obj.clone()),
+                    ));
+                }
+            }
+        }
         if let Some(def) = f.unbound_method() {
             if !matches!(def.body, crate::objects::object::Body::Static(_)) {
                 if let Some(crate::objects::object::Descriptor::Method(found, _)) = obj.layout().find_descriptor(name) {

@@ -17,7 +17,7 @@ use crate::objects::layout_ref::LayoutRef;
 use crate::objects::object::{Descriptor, Object, ObjectStorage, PyClass};
 use crate::storage::slot::{ItemAt, Mismatch, SetFlags, SlotValue};
 use crate::values::pystr::PyStr;
-use crate::values::value::{PyFunction, Value, ValueRef};
+use crate::values::value::{FnKind, PyFunction, Value, ValueRef};
 
 pub use crate::objects::object::{DictView, DictViewMut, SlotDel, SlotGet, SlotGetRef, SlotSet};
 pub use crate::storage::instance_dict::{
@@ -48,6 +48,10 @@ pub trait ClassImpl: PyClass {
     /// may hide a stored slot), it asks [`Layout::slot_index`](crate::objects::layout::Layout::slot_index), which walks
     /// the MRO.
     const LOOKUP_BY_STORED_BASE: bool = true;
+    /// The class's own `#[methods]` table, typed (the layout holds it
+    /// opaque): what the attribute algorithm searches first, as constant
+    /// data it can unroll.
+    const METHODS: &'static crate::objects::object::MethodTable = &crate::objects::object::MethodTable::EMPTY;
     /// Where slot `name` sits among [`SLOT_COUNT`](ClassImpl::SLOT_COUNT):
     /// `u32::MAX` if it is no slot, [`HIDDEN`] (or `u32::MAX`) if a class
     /// attribute found first hides it. The same index as
@@ -272,6 +276,12 @@ pub trait Hooks {
         let _ = name;
         None
     }
+    /// What `name` finds along the MRO: a property or a method
+    /// ([`LayoutRef::find_descriptor`]).
+    #[inline]
+    fn find_descriptor(&self, name: &str) -> Option<Descriptor> {
+        self.class_layout().find_descriptor(name)
+    }
 }
 
 /// A `#[pyclass_like]` class's hooks: its constants and generated code.
@@ -324,6 +334,21 @@ impl<T: ClassImpl> Hooks for T {
     fn known_key(&self, name: &str) -> Option<(&SharedKeys, usize)> {
         T::dict_key(name)
     }
+    /// The class's own table first, as constant data; then, if a base has
+    /// a table, the walk along the MRO.
+    #[inline(always)]
+    fn find_descriptor(&self, name: &str) -> Option<Descriptor> {
+        if let Some(p) = T::METHODS.property(name) {
+            return Some(Descriptor::Property(p, &T::LAYOUT));
+        }
+        if let Some(m) = T::METHODS.method(name) {
+            return Some(Descriptor::Method(m, &T::LAYOUT));
+        }
+        if const { bases_have_methods(&T::LAYOUT) } {
+            return LayoutRef::of_static(&T::LAYOUT).find_descriptor(name);
+        }
+        None
+    }
 }
 
 /// The [`Object`] methods that are the attribute algorithm over [`Hooks`]
@@ -343,10 +368,11 @@ macro_rules! object_methods_over_hooks {
         }
         #[inline]
         fn delattr(&mut self, name: &str) -> Result<(), $crate::error::Error> {
+            // The hook's lookup out of line: inline, it kept callers from
+            // inlining `delattr` (as `setattr`'s kept `setattr`, 29 -> 57
+            // instructions for a slot write).
             if $crate::objects::class::Hooks::has_methods(self) {
-                if let Some(hook) = $crate::objects::class::Hooks::class_layout(self).find_hook(|t| t.delattr) {
-                    return hook(self, name);
-                }
+                return $crate::objects::class::delattr_hooked(self, name);
             }
             $crate::objects::class::generic_delattr(self, name)
         }
@@ -354,8 +380,7 @@ macro_rules! object_methods_over_hooks {
         fn hasattr(&self, name: &str) -> bool {
             $crate::objects::class::generic_hasattr(self, name)
                 || ($crate::objects::class::Hooks::has_methods(self)
-                    && $crate::objects::class::getattr_hook(self, name, $crate::error::Error::attribute_error(""))
-                        .is_ok())
+                    && $crate::objects::class::hasattr_hooked(self, name))
         }
         fn dir(&self) -> Vec<String> {
             $crate::objects::class::generic_dir(self)
@@ -376,17 +401,18 @@ impl<T: ClassImpl> Object for T {
     }
     #[inline]
     fn getattr(&self, name: &str) -> Result<Value, Error> {
-        match generic_getattr(self, name) {
-            Ok(v) => Ok(v),
-            Err(e) => getattr_hook(self, name, e),
+        if const { T::LAYOUT.has_methods() } {
+            return match generic_getattr(self, name) {
+                Ok(v) => Ok(v),
+                Err(e) => getattr_hook(self, name, e),
+            };
         }
+        generic_getattr(self, name)
     }
     #[inline]
     fn setattr(&mut self, name: &str, value: Value) -> Result<(), Error> {
         if const { T::LAYOUT.has_setattr_hook() } {
-            if let Some(hook) = LayoutRef::of_static(&T::LAYOUT).find_hook(|t| t.setattr) {
-                return hook(self, name, value);
-            }
+            return setattr_hook(self, name, value);
         }
         generic_setattr(self, name, value)
     }
@@ -436,6 +462,13 @@ impl<T: ClassImpl> ObjectStorage for T {
     fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
         Some(self)
     }
+    #[inline]
+    fn method_to_call(&self, name: &str) -> Option<&'static crate::objects::object::MethodDef> {
+        if !const { T::LAYOUT.has_methods() } {
+            return None;
+        }
+        method_to_call(self, name)
+    }
     fn generic_getattr_dyn(&self, name: &str) -> Result<Value, Error> {
         crate::objects::class::generic_getattr(self, name)
     }
@@ -450,6 +483,32 @@ impl<T: ClassImpl> ObjectStorage for T {
     }
     fn stored_base_mut(&mut self) -> Option<&mut dyn Object> {
         ClassImpl::stored_base_mut(self)
+    }
+}
+
+/// `delattr` of a class with properties, methods or hooks: `__delattr__`
+/// if the class or a base defines it, else the generic deletion.
+#[inline(never)]
+pub fn delattr_hooked<T: Hooks + Object + ?Sized>(obj: &mut T, name: &str) -> Result<(), Error> {
+    match obj.class_layout().find_hook(|t| t.delattr) {
+        Some(hook) => hook(obj.as_object_mut(), name),
+        None => generic_delattr(obj, name),
+    }
+}
+
+/// `hasattr` after the generic lookup found nothing, for a class with
+/// properties, methods or hooks: whether `__getattr__` answers.
+#[inline(never)]
+pub fn hasattr_hooked<T: Hooks + ?Sized>(obj: &T, name: &str) -> bool {
+    getattr_hook_slow(obj, name, Error::attribute_error("")).is_ok()
+}
+
+/// `setattr` of a class whose class or base defines `__setattr__`.
+#[inline(never)]
+fn setattr_hook<T: ClassImpl>(obj: &mut T, name: &str, value: Value) -> Result<(), Error> {
+    match LayoutRef::of_static(&T::LAYOUT).find_hook(|t| t.setattr) {
+        Some(hook) => hook(obj, name, value),
+        None => generic_setattr(obj, name, value),
     }
 }
 
@@ -480,21 +539,22 @@ fn getattr_hook_slow<T: Hooks + ?Sized>(obj: &T, name: &str, error: Error) -> Re
 /// the instance dict, the dict before a method).
 #[inline(never)]
 fn getattr_described<T: Hooks + ?Sized>(obj: &T, name: &str) -> Result<Value, Error> {
-    match obj.class_layout().find_descriptor(name) {
+    match obj.find_descriptor(name) {
         Some(Descriptor::Property(p, _)) => match p.get {
             Some(get) => get(obj.as_object()),
             None => Err(property_error(obj.class_layout(), name, "getter")),
         },
         Some(Descriptor::Method(m, _)) => {
-            if let Some(d) = obj.instance_dict() {
-                if !is_special(name) {
-                    if let Some(v) = d.get(name) {
-                        return Ok(v);
-                    }
-                }
+            if let Some(v) = dict_entry(obj, name) {
+                return Ok(v);
             }
             Ok(Value::Function(PyFunction::method(m)))
         }
+        Some(Descriptor::Value(f)) => match f.kind() {
+            FnKind::Property(..) => Err(needs_handle(obj.class_layout(), name)),
+            FnKind::Static(inner) => Ok(dict_entry(obj, name).unwrap_or_else(|| inner.clone())),
+            _ => Ok(dict_entry(obj, name).unwrap_or(Value::Function(f))),
+        },
         None => {
             if let (Some((keys, index)), Some(d)) = (obj.known_key(name), obj.instance_dict()) {
                 if let Some(v) = d.get_known(keys, index) {
@@ -506,10 +566,57 @@ fn getattr_described<T: Hooks + ?Sized>(obj: &T, name: &str) -> Result<Value, Er
     }
 }
 
+/// The instance dict's entry `name`, if any (not for `__dict__` and
+/// `__weakref__`, which the class answers).
+fn dict_entry<T: Hooks + ?Sized>(obj: &T, name: &str) -> Option<Value> {
+    if is_special(name) {
+        return None;
+    }
+    obj.instance_dict()?.get(name)
+}
+
+/// A run-time class's property read, written or deleted on an owned
+/// instance: its functions take the instance as a `Value`, which only a
+/// handle is.
+#[cold]
+fn needs_handle(layout: LayoutRef<'_>, name: &str) -> Error {
+    Error::type_error(format!(
+        "property '{name}' of '{}' object: a run-time class's property is reached through a handle (PyObject), \
+         whose functions get the object",
+        layout.qualname()
+    ))
+}
+
+/// Whether a base of `layout` (not the class itself) has a `#[methods]`
+/// table.
+const fn bases_have_methods(layout: &Layout) -> bool {
+    let mut i = 0;
+    while i < layout.bases().len() {
+        if layout.bases()[i].has_methods() {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// The method `name` finds, unless the instance dict shadows it.
+#[inline(always)]
+pub(crate) fn method_to_call<T: Hooks + ?Sized>(
+    obj: &T,
+    name: &str,
+) -> Option<&'static crate::objects::object::MethodDef> {
+    match obj.find_descriptor(name) {
+        Some(Descriptor::Method(m, _)) if dict_entry(obj, name).is_none() => Some(m),
+        _ => None,
+    }
+}
+
 /// `property 'x' of 'P' object has no setter`.
 #[cold]
 fn property_error(layout: LayoutRef<'_>, name: &str, what: &str) -> Error {
-    Error::attribute_error(format!("property '{name}' of '{}' object has no {what}", layout.name()))
+    // CPython names the type by its `__qualname__` here.
+    Error::property_missing(layout.qualname(), name, what)
 }
 
 /// `setattr` of a name a property or method answers: the setter, or
@@ -517,12 +624,15 @@ fn property_error(layout: LayoutRef<'_>, name: &str, what: &str) -> Error {
 /// method the instance dict may shadow).
 #[inline(never)]
 fn setattr_described<T: Hooks + ?Sized>(obj: &mut T, name: &str, value: Value) -> Result<Option<Value>, Error> {
-    match obj.class_layout().find_descriptor(name) {
+    match obj.find_descriptor(name) {
         Some(Descriptor::Property(p, _)) => match p.set {
             Some(set) => set(obj.as_object_mut(), value).map(|()| None),
             None => Err(property_error(obj.class_layout(), name, "setter")),
         },
-        Some(Descriptor::Method(..)) if obj.instance_dict().is_none() => {
+        Some(Descriptor::Value(f)) if matches!(f.kind(), FnKind::Property(..)) => {
+            Err(needs_handle(obj.class_layout(), name))
+        }
+        Some(Descriptor::Method(..) | Descriptor::Value(_)) if obj.instance_dict().is_none() => {
             Err(Error::read_only_of(obj.class_layout().error_name(), name))
         }
         _ => Ok(Some(value)),
@@ -533,12 +643,15 @@ fn setattr_described<T: Hooks + ?Sized>(obj: &mut T, name: &str, value: Value) -
 /// generic walk goes on.
 #[inline(never)]
 fn delattr_described<T: Hooks + ?Sized>(obj: &mut T, name: &str) -> Result<bool, Error> {
-    match obj.class_layout().find_descriptor(name) {
+    match obj.find_descriptor(name) {
         Some(Descriptor::Property(p, _)) => match p.del {
             Some(del) => del(obj.as_object_mut()).map(|()| true),
             None => Err(property_error(obj.class_layout(), name, "deleter")),
         },
-        Some(Descriptor::Method(..)) if obj.instance_dict().is_none() => {
+        Some(Descriptor::Value(f)) if matches!(f.kind(), FnKind::Property(..)) => {
+            Err(needs_handle(obj.class_layout(), name))
+        }
+        Some(Descriptor::Method(..) | Descriptor::Value(_)) if obj.instance_dict().is_none() => {
             Err(Error::read_only_of(obj.class_layout().error_name(), name))
         }
         _ => Ok(false),

@@ -51,10 +51,14 @@ pub struct Layout {
     /// knows nothing of what the table holds but `method_flags`).
     #[doc(hidden)]
     pub methods: &'static (dyn std::any::Any + Send + Sync),
-    /// What the class's own table has: [`METHODS_ANY`],
-    /// [`METHODS_SETATTR`], [`METHODS_DELATTR`], as bits.
+    /// What the class's own table has (anything, `__setattr__`,
+    /// `__delattr__`), as bits.
     #[doc(hidden)]
     pub method_flags: u8,
+    /// The names of the class's own properties and methods, for `dir()`
+    /// and suggestions (`#[methods]`; empty without a block).
+    #[doc(hidden)]
+    pub method_names: &'static [&'static str],
 }
 
 /// [`Layout::method_flags`]: the table has something in it.
@@ -645,6 +649,9 @@ impl Layout {
             names.push("__slots__");
         }
         names.extend(self.all_class_attrs().into_iter().map(|(n, _)| n));
+        if self.has_methods() {
+            names.extend(self.mro().into_iter().flat_map(|l| l.method_names.iter().copied()));
+        }
         names
     }
 

@@ -14,7 +14,8 @@ use crate::error::ClassName;
 use crate::objects::layout::Layout;
 use crate::objects::object::{self as object, Descriptor, MethodTable};
 use crate::types::rt_class::{RtClass, Type};
-use crate::values::value::Value;
+use crate::values::pystr::PyStr;
+use crate::values::value::{FnKind, Value};
 
 /// A class's layout, borrowed: its name, its own slots, its bases, whether
 /// its instances have a `__dict__` and weak references, and the questions
@@ -162,6 +163,15 @@ impl<'a> LayoutRef<'a> {
         match self.0 {
             Repr::Static(l) => l.name,
             Repr::Runtime(c) => c.name.as_str(),
+        }
+    }
+
+    /// The class's qualified name, `__qualname__`: a run-time class's as
+    /// its namespace gave it, else its name.
+    pub fn qualname(&self) -> &'a str {
+        match self.0 {
+            Repr::Static(l) => l.name,
+            Repr::Runtime(c) => c.qualname.as_ref().map_or(c.name.as_str(), PyStr::as_str),
         }
     }
 
@@ -720,9 +730,7 @@ impl<'a> LayoutRef<'a> {
         'a: 'k,
     {
         if let Repr::Static(l) = self.0 {
-            let mut names = l.dir_names(dict_keys);
-            names.extend(object::method_names(l));
-            return names;
+            return l.dir_names(dict_keys);
         }
         let mut names: Vec<&'k str> = self.all_slots();
         if let Some(keys) = dict_keys {
@@ -738,9 +746,7 @@ impl<'a> LayoutRef<'a> {
         names.extend(self.all_class_attrs().into_iter().map(|(n, _)| n));
         for l in self.mro() {
             if let Some(l) = l.as_static() {
-                let table = object::method_table(l);
-                names.extend(table.properties.iter().map(|p| p.name));
-                names.extend(table.methods.iter().map(|m| m.name));
+                names.extend(l.method_names.iter().copied());
             }
         }
         names
@@ -755,20 +761,47 @@ impl<'a> LayoutRef<'a> {
         }
     }
 
-    /// What `name` finds along the MRO: a property or a method (see
-    /// [`Layout::find_descriptor`]).
+    /// What `name` finds along the MRO: a property or a method, or a
+    /// function-like class attribute of a class made at run time; `None`
+    /// if a slot or a plain class attribute (or nothing) comes first.
     pub fn find_descriptor(&self, name: &str) -> Option<Descriptor> {
         match self.0 {
             Repr::Static(l) => object::find_descriptor(l, name),
             Repr::Runtime(c) if !c.has_methods => None,
-            Repr::Runtime(_) => self.mro().into_iter().find_map(|l| {
-                let l = l.as_static()?;
-                let table = object::method_table(l);
-                if let Some(p) = table.property(name) {
-                    return Some(Descriptor::Property(p, l));
+            Repr::Runtime(_) => {
+                // The first class along the MRO that has the name decides:
+                // a slot or class attribute of a run-time class hides a
+                // base's property or method, as in CPython's type lookup.
+                for l in self.mro() {
+                    match l.as_static() {
+                        Some(s) => {
+                            let table = object::method_table(s);
+                            if let Some(p) = table.property(name) {
+                                return Some(Descriptor::Property(p, s));
+                            }
+                            if let Some(m) = table.method(name) {
+                                return Some(Descriptor::Method(m, s));
+                            }
+                            if s.slots().contains(&name) || s.class_attrs().iter().any(|(n, _)| *n == name) {
+                                return None;
+                            }
+                        }
+                        None => {
+                            if l.slots().contains(&name) {
+                                return None;
+                            }
+                            match l.own_class_attr(name) {
+                                Some(Value::Function(f)) if !matches!(f.kind(), FnKind::Plain) => {
+                                    return Some(Descriptor::Value(f));
+                                }
+                                Some(_) => return None,
+                                None => {}
+                            }
+                        }
+                    }
                 }
-                table.method(name).map(|m| Descriptor::Method(m, l))
-            }),
+                None
+            }
         }
     }
 

@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 
 use crate::error::Error;
-use crate::objects::object::{Body, Descriptor, Kwargs, MethodDef, Object, Signature};
+use crate::objects::object::{Body, Kwargs, MethodDef, Object, Signature};
 use crate::storage::slot::SlotValue;
 use crate::values::value::Value;
 
@@ -184,6 +184,12 @@ pub fn receiver<'a, C: 'static>(obj: &'a dyn Object, name: &str, cls: &str) -> R
     }
 }
 
+/// `obj` as a `C` if it is exactly one (not a subclass's instance).
+#[inline]
+pub fn exact<C: 'static>(obj: &dyn Object) -> Option<&C> {
+    obj.as_any()?.downcast_ref::<C>()
+}
+
 /// [`receiver`], to write.
 #[inline]
 pub fn receiver_mut<'a, C: 'static>(obj: &'a mut dyn Object, name: &str, cls: &str) -> Result<&'a mut C, Error> {
@@ -205,17 +211,11 @@ pub(crate) fn call_on_owned(
     args: &[Value],
     kwargs: Kwargs<'_>,
 ) -> Result<Value, Error> {
-    if let Some(Descriptor::Method(def, _)) = obj.layout().find_descriptor(name) {
-        if !instance_dict_has(obj, name) {
-            return call_def_on(obj, def, args, kwargs);
-        }
+    if let Some(def) = obj.method_to_call(name) {
+        return call_def_on(obj, def, args, kwargs);
     }
     let value = obj.getattr(name)?;
     value.call(args, kwargs)
-}
-
-fn instance_dict_has(obj: &dyn Object, name: &str) -> bool {
-    obj.dict_view().is_some_and(|d| d.get(name).is_some())
 }
 
 /// Calls `def` with `obj` as its receiver.

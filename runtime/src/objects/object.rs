@@ -264,6 +264,11 @@ pub trait ObjectStorage {
         None
     }
 
+    /// The method [`call_method`](crate::call_method) calls for `name`: one
+    /// the class or a base defines, if the instance dict does not shadow
+    /// it.
+    fn method_to_call(&self, name: &str) -> Option<&'static MethodDef>;
+
     /// `object.__getattribute__`: the generic lookup, without the class's
     /// `__getattr__` ([`generic_getattr`](crate::generic_getattr)).
     fn generic_getattr_dyn(&self, name: &str) -> Result<Value, Error>;
@@ -465,6 +470,26 @@ pub type SetattrFn = fn(&mut dyn Object, &str, Value) -> Result<(), Error>;
 pub type DelattrFn = fn(&mut dyn Object, &str) -> Result<(), Error>;
 /// `__repr__`.
 pub type ReprFn = fn(&dyn Object) -> String;
+/// `__eq__`: `None` is `NotImplemented` (the other object is of no class
+/// the method takes).
+pub type EqFn = fn(&dyn Object, &dyn Object) -> Option<bool>;
+/// `__hash__`.
+pub type HashFn = fn(&dyn Object) -> i64;
+/// `__copy__` and `__deepcopy__`.
+pub type CopyFn = fn(&dyn Object) -> Copied;
+
+/// What a class's `__copy__` or `__deepcopy__` gave.
+#[derive(Debug)]
+pub enum Copied {
+    /// The object itself (an immutable object's copy, as
+    /// `fractions.Fraction.__copy__` returns `self`).
+    Itself,
+    /// A new object.
+    New(crate::handles::handle::PyObject),
+    /// The object is of a subclass of the class that defines the method:
+    /// the generic copy makes one of its own class.
+    Generic,
+}
 
 /// What `#[methods]` emits for a class: its properties, methods and hooks.
 /// A class without a `#[methods]` block has [`MethodTable::EMPTY`].
@@ -482,12 +507,30 @@ pub struct MethodTable {
     pub delattr: Option<DelattrFn>,
     /// `__repr__`.
     pub repr: Option<ReprFn>,
+    /// `__eq__`.
+    pub eq: Option<EqFn>,
+    /// `__hash__`.
+    pub hash: Option<HashFn>,
+    /// `__copy__`.
+    pub copy: Option<CopyFn>,
+    /// `__deepcopy__`.
+    pub deepcopy: Option<CopyFn>,
 }
 
 impl MethodTable {
     /// A table with nothing in it.
-    pub const EMPTY: MethodTable =
-        MethodTable { properties: &[], methods: &[], getattr: None, setattr: None, delattr: None, repr: None };
+    pub const EMPTY: MethodTable = MethodTable {
+        properties: &[],
+        methods: &[],
+        getattr: None,
+        setattr: None,
+        delattr: None,
+        repr: None,
+        eq: None,
+        hash: None,
+        copy: None,
+        deepcopy: None,
+    };
 
     /// Whether the table has anything in it.
     pub const fn is_empty(&self) -> bool {
@@ -497,6 +540,10 @@ impl MethodTable {
             && self.setattr.is_none()
             && self.delattr.is_none()
             && self.repr.is_none()
+            && self.eq.is_none()
+            && self.hash.is_none()
+            && self.copy.is_none()
+            && self.deepcopy.is_none()
     }
 
     /// The property `name`, if the table has one.
@@ -570,14 +617,6 @@ pub fn find_descriptor(layout: &'static Layout, name: &str) -> Option<Descriptor
         .flatten()
 }
 
-/// Every property and method name of a compile-time class and its bases.
-pub fn method_names(layout: &'static Layout) -> Vec<&'static str> {
-    if !layout.has_methods() {
-        return Vec::new();
-    }
-    layout.mro().into_iter().flat_map(|l| method_table(l).names()).collect()
-}
-
 /// A property: CPython's `property(fget, fset, fdel)`, a data descriptor.
 #[derive(Debug)]
 pub struct PropertyDef {
@@ -641,10 +680,13 @@ pub struct Signature {
 
 /// What a name finds along a class's MRO before the instance dict is
 /// consulted: a property (a data descriptor) or a method.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub enum Descriptor {
     /// A property of class `owner`.
     Property(&'static PropertyDef, &'static Layout),
     /// A method of class `owner`.
     Method(&'static MethodDef, &'static Layout),
+    /// A class attribute of a class made at run time that is a function
+    /// (`Value::function`), a `Value::property` or a `Value::staticmethod`.
+    Value(crate::values::value::PyFunction),
 }

@@ -659,6 +659,12 @@ impl ObjectStorage for Instance {
     fn dict_view_mut(&mut self) -> Option<DictViewMut<'_>> {
         self.instance_dict_mut()
     }
+    fn method_to_call(&self, name: &str) -> Option<&'static crate::objects::object::MethodDef> {
+        if !self.class.has_methods {
+            return None;
+        }
+        crate::objects::class::method_to_call(self, name)
+    }
     fn generic_getattr_dyn(&self, name: &str) -> Result<Value, Error> {
         crate::objects::class::generic_getattr(self, name)
     }
@@ -689,7 +695,10 @@ impl ObjectStorage for Instance {
 /// so that the fast path inlines into its caller.
 #[inline(never)]
 fn getattr_slow(obj: &Instance, name: &str) -> Result<Value, Error> {
-    generic_getattr(obj, name)
+    match generic_getattr(obj, name) {
+        Ok(v) => Ok(v),
+        Err(e) => crate::objects::class::getattr_hook(obj, name, e),
+    }
 }
 
 /// The rest of `setattr`, out of line (see [`getattr_slow`]).

@@ -112,8 +112,11 @@ pub(crate) struct RtClass {
     pub(crate) embedded: Option<fn() -> Box<dyn Object>>,
     pub(crate) has_class_attrs: bool,
     /// Whether a compile-time class along the MRO has properties, methods
-    /// or hooks (`#[methods]`).
+    /// or hooks (`#[methods]`), or the class or a base has a function, a
+    /// property or a static method in its namespace.
     pub(crate) has_methods: bool,
+    /// `__qualname__` as the namespace gave it (a str), if it did.
+    pub(crate) qualname: Option<PyStr>,
 }
 
 /// One entry of a class's slot name table.
@@ -217,6 +220,7 @@ pub(crate) fn object_class() -> &'static Arc<RtClass> {
             embedded: None,
             has_class_attrs: false,
             has_methods: false,
+            qualname: None,
         })
     })
 }

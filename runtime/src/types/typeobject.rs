@@ -228,6 +228,58 @@ impl Type {
         }
     }
 
+    /// Calling the class, `cls(*args, **kwargs)`: `object.__new__` (see
+    /// [`instantiate`](Type::instantiate)), then the `__init__` the class or
+    /// a base has in its namespace (a [`Value::function`]) with the new
+    /// object first. Without one, arguments are CPython's `TypeError:
+    /// Point() takes no arguments`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("__init__", Value::function("Point.__init__", |args, _| {
+    ///     args[0].as_object().unwrap().setattr("x", args[1].clone())?;
+    ///     Ok(Value::None)
+    /// }));
+    /// let point = Type::new("Point", &[], ns)?;
+    /// assert_eq!(point.call(&[Value::Int(3)], &[])?.getattr("x")?, Value::Int(3));
+    ///
+    /// let bare = Type::new("Bare", &[], Dict::new())?;
+    /// assert_eq!(bare.call(&[Value::Int(3)], &[]).unwrap_err().to_string(), "Bare() takes no arguments");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// What `instantiate` or `__init__` raises; `__init__() should return
+    /// None, not 'int'`.
+    pub fn call(&self, args: &[Value], kwargs: &[(&str, Value)]) -> Result<PyObject, Error> {
+        let obj = self.instantiate()?;
+        let init = self
+            .mro()
+            .into_iter()
+            .find_map(|t| t.layout().class_attrs().into_iter().find(|(n, _)| *n == "__init__").map(|(_, v)| v));
+        match init {
+            Some(init) => {
+                let mut all = Vec::with_capacity(args.len() + 1);
+                all.push(Value::Object(obj.clone()));
+                all.extend_from_slice(args);
+                let returned = init.call(&all, kwargs)?;
+                if !returned.is_none() {
+                    return Err(Error::type_error(format!(
+                        "__init__() should return None, not '{}'",
+                        returned.type_name()
+                    )));
+                }
+                Ok(obj)
+            }
+            None if args.is_empty() && kwargs.is_empty() => Ok(obj),
+            None => Err(Error::type_error(format!("{}() takes no arguments", self.name()))),
+        }
+    }
+
     /// Whether instances of `self` are instances of `other`
     /// (`issubclass(self, other)`).
     ///
@@ -481,7 +533,8 @@ impl<'a> Builder<'a> {
             .map(|(k, v)| (Box::from(k), v.clone()))
             .collect();
         let has_class_attrs = !class_attrs.is_empty() || mro.iter().any(|t| t.layout().has_class_attrs());
-        let has_methods = mro.iter().any(|t| t.layout().has_methods());
+        let has_methods = mro.iter().any(|t| t.layout().has_methods())
+            || class_attrs.iter().any(|(_, v)| matches!(v, Value::Function(_)));
         let embedded_layout = embedded.map(|(layout, _)| layout);
         let tables = Tables::new(&own, &class_attrs, self.bases, &mro, embedded_layout);
         let dict = if !slots.has_dict {
@@ -511,6 +564,10 @@ impl<'a> Builder<'a> {
             embedded: embedded.map(|(_, m)| m.new_embedded),
             has_class_attrs,
             has_methods,
+            qualname: match self.namespace.get("__qualname__") {
+                Some(Value::Str(q)) => Some(q.clone()),
+                _ => None,
+            },
         });
         Type::runtime(class)
     }

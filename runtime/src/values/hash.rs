@@ -88,12 +88,21 @@ fn flat_hash(value: &Value) -> Result<i64, Error> {
         Value::List(_) | Value::Dict(_) => {
             return Err(Error::type_error(format!("unhashable type: '{}'", value.type_name())));
         }
-        Value::Object(o) => {
-            // CPython's default: the address, rotated by 4 bits.
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            o.hash(&mut h);
-            minus_one_is_minus_two(h.finish() as i64)
+        Value::Object(o) if o.layout().has_methods() => {
+            // The first class along the MRO that defines `__hash__` or
+            // `__eq__` decides: one that defines `__eq__` alone sets
+            // `__hash__ = None` (CPython's `type_new`).
+            match o.layout().find_hook(|t| match (t.hash, t.eq) {
+                (Some(h), _) => Some(Some(h)),
+                (None, Some(_)) => Some(None),
+                (None, None) => None,
+            }) {
+                Some(Some(hash)) => minus_one_is_minus_two(hash(&*o.try_read()?)),
+                Some(None) => return Err(Error::type_error(format!("unhashable type: '{}'", o.type_name()))),
+                None => identity_hash(o),
+            }
         }
+        Value::Object(o) => identity_hash(o),
         Value::Function(func) => {
             let mut h = std::collections::hash_map::DefaultHasher::new();
             func.qualname().hash(&mut h);
@@ -103,6 +112,13 @@ fn flat_hash(value: &Value) -> Result<i64, Error> {
             minus_one_is_minus_two(h.finish() as i64)
         }
     })
+}
+
+/// CPython's default hash of an object: its identity (the address).
+fn identity_hash(o: &crate::handles::handle::PyObject) -> i64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    o.hash(&mut h);
+    minus_one_is_minus_two(h.finish() as i64)
 }
 
 /// `-m` or `m` (already reduced modulo 2**61 - 1), with -1 made -2:

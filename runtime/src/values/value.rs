@@ -408,11 +408,7 @@ impl Value {
             Value::List(l) => l.traverse(visit),
             Value::Dict(d) => d.traverse(visit),
             Value::Tuple(t) => t.traverse(visit),
-            Value::Function(f) => {
-                if let Some(o) = f.receiver() {
-                    o.traverse(visit);
-                }
-            }
+            Value::Function(f) => f.traverse(visit),
             _ => {}
         }
     }
@@ -423,7 +419,7 @@ impl Value {
         match self {
             Value::Object(_) | Value::List(_) | Value::Dict(_) => true,
             Value::Tuple(t) => t.is_tracked(),
-            Value::Function(f) => f.receiver().is_some(),
+            Value::Function(f) => f.may_hold_references(),
             _ => false,
         }
     }
@@ -825,7 +821,7 @@ fn equal_step(
                     None => false,
                 })
         }
-        (Value::Object(p), Value::Object(q)) => PyObject::is(p, q),
+        (Value::Object(p), Value::Object(q)) => objects_equal(p, q),
         (Value::Function(p), Value::Function(q)) => p.py_eq(q),
         (Value::None, Value::None) => true,
         (Value::Str(p), Value::Str(q)) => p == q,
@@ -837,6 +833,26 @@ fn equal_step(
         (Value::Float(p), Value::Float(q)) => p == q,
         _ => false,
     }
+}
+
+/// Python's `==` between two objects: the same object, or the left's
+/// class's `__eq__`, then the right's (reflected), where they return other
+/// than `NotImplemented`; identity otherwise (and where this thread writes
+/// either object, which `__eq__` could not read).
+fn objects_equal(p: &PyObject, q: &PyObject) -> bool {
+    if PyObject::is(p, q) {
+        return true;
+    }
+    for (a, b) in [(p, q), (q, p)] {
+        if let Some(eq) = a.layout().find_hook(|t| t.eq) {
+            if let (Ok(x), Ok(y)) = (a.try_read(), b.try_read()) {
+                if let Some(equal) = eq(&*x, &*y) {
+                    return equal;
+                }
+            }
+        }
+    }
+    false
 }
 
 /// Python's `==` between two numbers (`bool`, `int`, `float`), exactly:
@@ -1120,12 +1136,73 @@ mod tests {
 #[derive(Clone)]
 pub struct PyFunction(Arc<Func>);
 
-#[derive(Clone)]
+/// A function written in Rust for a namespace ([`Value::function`]).
+type NativeFn = dyn Fn(&[Value], &[(&str, Value)]) -> Result<Value, Error> + Send + Sync;
+
 pub(crate) enum Func {
     /// A method of a compile-time class, unbound (`Temperature.warm`).
     Method(&'static MethodDef),
     /// A method bound to an object (`t.warm` through a handle).
     Bound(&'static MethodDef, PyObject),
+    /// A function given to a class made at run time: it binds, the
+    /// instance as its first argument.
+    Native(PyStr, Box<NativeFn>),
+    /// `property(fget, fset, fdel)`.
+    Property(Option<Value>, Option<Value>, Option<Value>),
+    /// `staticmethod(f)`.
+    Static(Value),
+    /// A callable bound to its first argument (a function of a run-time
+    /// class read through a handle).
+    BoundValue(Value, Value),
+}
+
+/// What a function-like value given to a class made at run time is, as a
+/// class attribute: what the attribute algorithm does with it.
+pub(crate) enum FnKind<'a> {
+    /// `property(...)`, a data descriptor.
+    Property(Option<&'a Value>, Option<&'a Value>, Option<&'a Value>),
+    /// A function: it binds.
+    Function,
+    /// `staticmethod(f)`: `f`, unbound.
+    Static(&'a Value),
+    /// Anything else: a plain value.
+    Plain,
+}
+
+impl Value {
+    /// A function for a class made at run time (`def name(self, ...)` in a
+    /// class body): in a namespace given to [`Type::new`](crate::Type::new)
+    /// it binds, getting the instance first. Called with [`Value::call`].
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let double = Value::function("double", |args, _kwargs| {
+    ///     Ok(Value::Int(args[0].as_int().unwrap_or(0) * 2))
+    /// });
+    /// assert_eq!(double.call(&[Value::Int(21)], &[])?, Value::Int(42));
+    /// assert_eq!(double.to_string(), "<function double>");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
+    pub fn function(
+        name: &str,
+        f: impl Fn(&[Value], &[(&str, Value)]) -> Result<Value, Error> + Send + Sync + 'static,
+    ) -> Value {
+        Value::Function(PyFunction(Arc::new(Func::Native(PyStr::new(name), Box::new(f)))))
+    }
+
+    /// `property(fget, fset, fdel)` for a class made at run time: each a
+    /// callable [`Value`] (a [`Value::function`]) taking the instance (and
+    /// the value, for `fset`), or `None`.
+    pub fn property(fget: Option<Value>, fset: Option<Value>, fdel: Option<Value>) -> Value {
+        Value::Function(PyFunction(Arc::new(Func::Property(fget, fset, fdel))))
+    }
+
+    /// `staticmethod(f)` for a class made at run time: `f`, read through an
+    /// instance or called as a method, without the instance.
+    pub fn staticmethod(f: Value) -> Value {
+        Value::Function(PyFunction(Arc::new(Func::Static(f))))
+    }
 }
 
 impl PyFunction {
@@ -1137,27 +1214,48 @@ impl PyFunction {
         PyFunction(Arc::new(Func::Bound(def, receiver)))
     }
 
+    /// `f` bound to `receiver`: called, it gets `receiver` first.
+    pub(crate) fn bound_value(f: &PyFunction, receiver: Value) -> PyFunction {
+        PyFunction(Arc::new(Func::BoundValue(Value::Function(f.clone()), receiver)))
+    }
+
     /// The class's function, if this is one (not bound).
     pub(crate) fn unbound_method(&self) -> Option<&'static MethodDef> {
         match &*self.0 {
             Func::Method(def) => Some(def),
-            Func::Bound(..) => None,
+            _ => None,
+        }
+    }
+
+    /// What it is as a class attribute of a class made at run time.
+    pub(crate) fn kind(&self) -> FnKind<'_> {
+        match &*self.0 {
+            Func::Property(g, s, d) => FnKind::Property(g.as_ref(), s.as_ref(), d.as_ref()),
+            Func::Native(..) => FnKind::Function,
+            Func::Static(f) => FnKind::Static(f),
+            _ => FnKind::Plain,
         }
     }
 
     /// The Python type name: `function` (a class's function, or a static
-    /// method read from it) or `method` (bound).
+    /// method read from it), `method` (bound), `property`, `staticmethod`.
     pub fn type_name(&self) -> &'static str {
         match &*self.0 {
-            Func::Method(_) => "function",
-            Func::Bound(..) => "method",
+            Func::Method(_) | Func::Native(..) => "function",
+            Func::Bound(..) | Func::BoundValue(..) => "method",
+            Func::Property(..) => "property",
+            Func::Static(_) => "staticmethod",
         }
     }
 
-    /// The function's qualified name, `Temperature.warm`.
-    pub fn qualname(&self) -> &'static str {
+    /// The function's qualified name, `Temperature.warm` (a run-time
+    /// function's name as given; empty for a property or static method).
+    pub fn qualname(&self) -> &str {
         match &*self.0 {
             Func::Method(def) | Func::Bound(def, _) => def.sig.qualname,
+            Func::Native(name, _) => name.as_str(),
+            Func::BoundValue(Value::Function(f), _) => f.qualname(),
+            _ => "",
         }
     }
 
@@ -1170,9 +1268,11 @@ impl PyFunction {
     /// the same function to the same object.
     pub fn py_eq(&self, other: &PyFunction) -> bool {
         match (&*self.0, &*other.0) {
-            (Func::Method(a), Func::Method(b)) => std::ptr::eq(*a, *b),
-            (Func::Bound(a, x), Func::Bound(b, y)) => std::ptr::eq(*a, *b) && PyObject::is(x, y),
-            _ => false,
+            // Tables are constants, copied where used: compare names.
+            (Func::Method(a), Func::Method(b)) => a.sig.qualname == b.sig.qualname,
+            (Func::Bound(a, x), Func::Bound(b, y)) => a.sig.qualname == b.sig.qualname && PyObject::is(x, y),
+            (Func::BoundValue(f, x), Func::BoundValue(g, y)) => Value::is(f, g) && Value::is(x, y),
+            _ => PyFunction::is(self, other),
         }
     }
 
@@ -1194,6 +1294,16 @@ impl PyFunction {
                     }
                 },
             },
+            Func::Native(_, f) => f(args, kwargs),
+            Func::BoundValue(f, first) => {
+                let mut all = Vec::with_capacity(args.len() + 1);
+                all.push(first.clone());
+                all.extend_from_slice(args);
+                f.call(&all, kwargs)
+            }
+            Func::Property(..) | Func::Static(_) => {
+                Err(Error::type_error(format!("'{}' object is not callable", self.type_name())))
+            }
         }
     }
 
@@ -1204,6 +1314,17 @@ impl PyFunction {
         match &*self.0 {
             Func::Method(def) => write!(f, "<function {}>", def.sig.qualname),
             Func::Bound(def, obj) => write!(f, "<bound method {} of {}>", def.sig.qualname, Value::Object(obj.clone())),
+            Func::Native(name, _) => write!(f, "<function {name}>"),
+            Func::BoundValue(func, first) => write!(f, "<bound method {} of {first}>", self.qualname_of(func)),
+            Func::Property(..) => f.write_str("<property object>"),
+            Func::Static(inner) => write!(f, "<staticmethod({inner})>"),
+        }
+    }
+
+    fn qualname_of<'a>(&self, v: &'a Value) -> &'a str {
+        match v {
+            Value::Function(g) => g.qualname(),
+            _ => "?",
         }
     }
 
@@ -1211,7 +1332,35 @@ impl PyFunction {
     pub(crate) fn receiver(&self) -> Option<&PyObject> {
         match &*self.0 {
             Func::Bound(_, obj) => Some(obj),
-            Func::Method(_) => None,
+            Func::BoundValue(_, Value::Object(obj)) => Some(obj),
+            _ => None,
+        }
+    }
+
+    /// Reports the handles it holds (a bound receiver, a property's or a
+    /// static method's functions) to the cycle collector. What a Rust
+    /// closure captures it cannot see.
+    pub(crate) fn traverse(&self, visit: &mut crate::handles::gc::Visit<'_>) {
+        match &*self.0 {
+            Func::Bound(_, obj) => obj.traverse(visit),
+            Func::BoundValue(a, b) => {
+                a.traverse(visit);
+                b.traverse(visit);
+            }
+            Func::Property(g, s, d) => [g, s, d].into_iter().flatten().for_each(|v| v.traverse(visit)),
+            Func::Static(v) => v.traverse(visit),
+            Func::Method(_) | Func::Native(..) => {}
+        }
+    }
+
+    /// Whether it holds a value that may take part in a cycle.
+    pub(crate) fn may_hold_references(&self) -> bool {
+        match &*self.0 {
+            Func::Bound(..) => true,
+            Func::BoundValue(a, b) => a.may_hold_references() || b.may_hold_references(),
+            Func::Property(g, s, d) => [g, s, d].into_iter().flatten().any(Value::may_hold_references),
+            Func::Static(v) => v.may_hold_references(),
+            Func::Method(_) | Func::Native(..) => false,
         }
     }
 }

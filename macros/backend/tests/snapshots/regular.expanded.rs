@@ -66,6 +66,10 @@ impl ::pyslots::__private::Default for Person {
     }
 }
 impl ::pyslots::__private::ClassImpl for Person {
+    const METHODS: &'static ::pyslots::__private::MethodTable = {
+        use ::pyslots::__private::NoMethods as _;
+        Person::__PYSLOTS_METHODS
+    };
     #[inline]
     fn dict(&self) -> ::pyslots::__private::Option<::pyslots::__private::DictView<'_>> {
         ::pyslots::__private::DictSlot::view(
@@ -133,6 +137,10 @@ impl ::pyslots::__private::PyClass for Person {
             use ::pyslots::__private::NoMethods as _;
             Person::__PYSLOTS_METHODS
         }),
+        method_names: {
+            use ::pyslots::__private::NoMethods as _;
+            Person::__PYSLOTS_METHOD_NAMES
+        },
     };
     type WeakRefs = ::pyslots::__private::WeakRefs<{ true }>;
 }

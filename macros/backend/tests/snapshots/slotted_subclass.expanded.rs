@@ -54,6 +54,10 @@ impl ::pyslots::__private::Default for Dog {
     }
 }
 impl ::pyslots::__private::ClassImpl for Dog {
+    const METHODS: &'static ::pyslots::__private::MethodTable = {
+        use ::pyslots::__private::NoMethods as _;
+        Dog::__PYSLOTS_METHODS
+    };
     const SLOT_COUNT: ::core::primitive::u32 = 1u32 + <Animal as ::pyslots::__private::ClassImpl>::SLOT_COUNT;
     #[inline(always)]
     fn slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
@@ -181,6 +185,10 @@ impl ::pyslots::__private::PyClass for Dog {
             use ::pyslots::__private::NoMethods as _;
             Dog::__PYSLOTS_METHODS
         }),
+        method_names: {
+            use ::pyslots::__private::NoMethods as _;
+            Dog::__PYSLOTS_METHOD_NAMES
+        },
     };
     type WeakRefs = ::pyslots::__private::WeakRefs<
         { ::pyslots::__private::any_has_weakref(&[&<Animal as ::pyslots::__private::PyClass>::LAYOUT]) },
