@@ -13,7 +13,6 @@ use crate::handles::gc;
 use crate::handles::trashcan;
 use crate::objects::layout_ref::LayoutRef;
 use crate::objects::object::{take_references, Object, PyClass, WeakReferenceable};
-use crate::types::instance::Instance;
 use crate::types::rt_class::Type;
 use crate::values::value::Value;
 
@@ -50,9 +49,10 @@ impl<T: CellValue> Drop for Cell<T> {
 }
 
 /// What a cell can hold: a `#[pyclass_like]` struct (its class is its
-/// type) or an [`Instance`] of a class made at run time (its class is a
-/// value, kept in the cell).
-trait CellValue: Object + Sized {
+/// type) or an instance of a class made at run time (its class is a
+/// value, kept in the cell; `Instance` implements this beside itself, so
+/// that the handles name no run-time class storage).
+pub(crate) trait CellValue: Object + Sized {
     /// The class as the cell keeps it.
     type Class: Send + Sync + 'static;
     fn class_of(&self) -> Self::Class;
@@ -76,19 +76,10 @@ impl<T: PyClass> CellValue for T {
     }
 }
 
-impl CellValue for Instance {
-    type Class = Type;
-    fn class_of(&self) -> Type {
-        self.class()
-    }
-    fn layout_of(class: &Type) -> LayoutRef<'_> {
-        class.layout()
-    }
-    fn instantiate(class: &Type) -> PyObject {
-        class.instantiate().unwrap_or_else(|_| unreachable!("an instance's class is made at run time"))
-    }
-    fn type_of(class: &Type) -> Type {
-        class.clone()
+impl PyObject {
+    /// A new handle to `obj`, which the cycle collector tracks from now on.
+    pub(crate) fn new_cell<T: CellValue>(obj: T) -> PyObject {
+        PyObject(Cell::new(obj))
     }
 }
 
@@ -694,14 +685,6 @@ impl PyObject {
     /// [`getattr`](PyObject::getattr).
     pub fn dir(&self) -> Result<Vec<String>, Error> {
         Ok(self.try_read()?.dir())
-    }
-}
-
-/// An instance of a class made at run time, behind a new handle; the
-/// cycle collector tracks it from now on.
-impl From<Instance> for PyObject {
-    fn from(obj: Instance) -> PyObject {
-        PyObject(Cell::new(obj))
     }
 }
 

@@ -20,6 +20,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::error::Error;
+use crate::handles::handle::{CellValue, PyObject};
 use crate::objects::class::{
     dict_heap_size, dict_traverse, fmt_debug, generic_getattr, generic_setattr, object_methods_over_hooks, DictView,
     DictViewMut, Hooks, SharedKeys, SlotDel, SlotGet, SlotGetRef, SlotSet,
@@ -721,5 +722,32 @@ fn setattr_hooked(obj: &mut Instance, name: &str, value: Value) -> Result<(), Er
 impl fmt::Debug for Instance {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt_debug(self, f)
+    }
+}
+
+/// A shared instance keeps its class as one pointer (a `Type` is two
+/// words): the cell of a run-time `Point` with two floats is no larger
+/// than CPython's object.
+impl CellValue for Instance {
+    type Class = Arc<RtClass>;
+    fn class_of(&self) -> Arc<RtClass> {
+        self.class.clone()
+    }
+    fn layout_of(class: &Arc<RtClass>) -> LayoutRef<'_> {
+        LayoutRef::runtime(class)
+    }
+    fn instantiate(class: &Arc<RtClass>) -> PyObject {
+        PyObject::from(Instance::of_class(class))
+    }
+    fn type_of(class: &Arc<RtClass>) -> Type {
+        Type::runtime(class.clone())
+    }
+}
+
+/// An instance of a class made at run time, behind a new handle; the
+/// cycle collector tracks it from now on.
+impl From<Instance> for PyObject {
+    fn from(obj: Instance) -> PyObject {
+        PyObject::new_cell(obj)
     }
 }
