@@ -100,12 +100,12 @@ pub enum Value {
     Dict(PyDict),
     /// Another object, shared by reference as in Python.
     Object(PyObject),
-    /// A `float`.
-    Float(f64),
     /// A function a class defines: a method read from an owned object or
     /// a class (`function`), or bound to an object through a handle
     /// (`method`); see [`Value::call`].
     Function(PyFunction),
+    /// A `float`.
+    Float(f64),
 }
 
 impl Value {
