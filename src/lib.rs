@@ -152,8 +152,8 @@ pub use pyslots_runtime::{
 /// Everything a user of pyslots needs: `use pyslots::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        call_method, delattr, dir, getattr, hasattr, methods, pyclass_like, setattr, slots, vars, Dict, Error, Object,
-        Py, PyClass, PyObject, Type, Value,
+        delattr, dir, getattr, hasattr, methods, pyclass_like, setattr, slots, vars, Dict, Error, Object, Py, PyClass,
+        PyObject, Type, Value,
     };
 }
 
