@@ -392,6 +392,24 @@ macro_rules! object_methods_over_hooks {
 }
 pub(crate) use object_methods_over_hooks;
 
+/// `ObjectStorage`'s way to the generic algorithm from a `dyn Object`
+/// (what `pyslots::generic_getattr` and friends call), the same for both
+/// implementations.
+macro_rules! generic_attribute_methods {
+    () => {
+        fn generic_getattr_dyn(&self, name: &str) -> Result<Value, Error> {
+            $crate::objects::class::generic_getattr(self, name)
+        }
+        fn generic_setattr_dyn(&mut self, name: &str, value: Value) -> Result<(), Error> {
+            $crate::objects::class::generic_setattr(self, name, value)
+        }
+        fn generic_delattr_dyn(&mut self, name: &str) -> Result<(), Error> {
+            $crate::objects::class::generic_delattr(self, name)
+        }
+    };
+}
+pub(crate) use generic_attribute_methods;
+
 /// Every class is an [`Object`] through the one attribute algorithm below;
 /// generated code emits none of this.
 impl<T: ClassImpl> Object for T {
@@ -469,15 +487,7 @@ impl<T: ClassImpl> ObjectStorage for T {
         }
         method_to_call(self, name)
     }
-    fn generic_getattr_dyn(&self, name: &str) -> Result<Value, Error> {
-        crate::objects::class::generic_getattr(self, name)
-    }
-    fn generic_setattr_dyn(&mut self, name: &str, value: Value) -> Result<(), Error> {
-        crate::objects::class::generic_setattr(self, name, value)
-    }
-    fn generic_delattr_dyn(&mut self, name: &str) -> Result<(), Error> {
-        crate::objects::class::generic_delattr(self, name)
-    }
+    generic_attribute_methods!();
     fn stored_base(&self) -> Option<&dyn Object> {
         ClassImpl::stored_base(self)
     }

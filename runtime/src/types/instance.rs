@@ -22,8 +22,8 @@ use std::sync::Arc;
 use crate::error::Error;
 use crate::handles::handle::{CellValue, PyObject};
 use crate::objects::class::{
-    dict_heap_size, dict_traverse, fmt_debug, generic_getattr, generic_setattr, object_methods_over_hooks, DictView,
-    DictViewMut, Hooks, SharedKeys, SlotDel, SlotGet, SlotGetRef, SlotSet,
+    dict_heap_size, dict_traverse, fmt_debug, generic_attribute_methods, generic_getattr, generic_setattr,
+    object_methods_over_hooks, DictView, DictViewMut, Hooks, SharedKeys, SlotDel, SlotGet, SlotGetRef, SlotSet,
 };
 use crate::objects::layout_ref::LayoutRef;
 use crate::objects::object::{Object, ObjectStorage, PyClass};
@@ -666,15 +666,7 @@ impl ObjectStorage for Instance {
         }
         crate::objects::class::method_to_call(self, name)
     }
-    fn generic_getattr_dyn(&self, name: &str) -> Result<Value, Error> {
-        crate::objects::class::generic_getattr(self, name)
-    }
-    fn generic_setattr_dyn(&mut self, name: &str, value: Value) -> Result<(), Error> {
-        crate::objects::class::generic_setattr(self, name, value)
-    }
-    fn generic_delattr_dyn(&mut self, name: &str) -> Result<(), Error> {
-        crate::objects::class::generic_delattr(self, name)
-    }
+    generic_attribute_methods!();
     fn stored_base(&self) -> Option<&dyn Object> {
         self.base()
     }
