@@ -764,6 +764,7 @@ impl<'a> LayoutRef<'a> {
     /// What `name` finds along the MRO: a property or a method, or a
     /// function-like class attribute of a class made at run time; `None`
     /// if a slot or a plain class attribute (or nothing) comes first.
+    #[doc(hidden)]
     pub fn find_descriptor(&self, name: &str) -> Option<Descriptor> {
         match self.0 {
             Repr::Static(l) => object::find_descriptor(l, name),
@@ -806,6 +807,7 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// The first hook along the MRO that `pick` finds in a class's table.
+    #[doc(hidden)]
     pub fn find_hook<R>(&self, pick: impl Fn(&'static MethodTable) -> Option<R>) -> Option<R> {
         if !self.has_methods() {
             return None;
