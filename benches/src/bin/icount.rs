@@ -32,15 +32,24 @@ impl Runner for Only {
     }
 }
 
-/// The counted loop, a function of its own for each operation: inlined
-/// into `register_all`, an operation's code was allocated registers along
-/// with every other operation's, and a change to one moved the count of
-/// another by a few instructions of spills.
+/// The counted loop. Each operation is a function of its own, called
+/// through a `dyn FnMut` (a call and a return per operation, the same in
+/// every build): inlined into `register_all`, an operation's code was
+/// allocated registers along with every other operation's, and inlined
+/// into this loop its result was copied about the stack as the loop's other
+/// slots fell; either moved the count of an operation whose code had not
+/// changed by a few instructions.
 #[inline(never)]
 fn repeat<R, F: FnMut() -> R>(times: u64, mut f: F) {
+    let f: &mut dyn FnMut() -> R = &mut f;
     for _ in 0..times {
-        consume(f());
+        consume(black_box_call(f));
     }
+}
+
+#[inline(never)]
+fn black_box_call<R>(f: &mut dyn FnMut() -> R) -> R {
+    std::hint::black_box(f)()
 }
 
 fn main() {
