@@ -99,6 +99,11 @@ impl Serialize for Value {
                 let entries = object_entries(&*o.try_read().map_err(ser::Error::custom)?);
                 active.run(|| serialize_entries(entries, s))
             }
+            // State is stored data only (CPython pickles a function by its
+            // name, and `json` refuses one).
+            Value::Function(f) => {
+                Err(ser::Error::custom(format!("Object of type {} is not serializable: {self}", f.type_name())))
+            }
         }
     }
 }
