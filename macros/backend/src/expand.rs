@@ -546,6 +546,28 @@ impl<'a> ClassBuilder<'a> {
                     use #pv::NoMethods as _;
                     #ident::__PYSLOTS_METHODS
                 };
+                // The `#[methods]` block's name `match` and glue (inherent
+                // items, which shadow the trait's empty ones).
+                #[inline(always)]
+                fn own_named(__pyslots_name: &::core::primitive::str) -> #pv::Named {
+                    use #pv::NoMethods as _;
+                    #ident::__pyslots_named(__pyslots_name)
+                }
+                #[inline(always)]
+                fn own_get(&self, __pyslots_i: ::core::primitive::usize) -> #pv::Result<#pv::Value, #pv::Error> {
+                    use #pv::NoMethods as _;
+                    #ident::__pyslots_get(self, __pyslots_i)
+                }
+                #[inline(always)]
+                fn own_call(
+                    &mut self,
+                    __pyslots_i: ::core::primitive::usize,
+                    __pyslots_args: &[#pv::Value],
+                    __pyslots_kwargs: #pv::Kwargs<'_>,
+                ) -> #pv::Result<#pv::Value, #pv::Error> {
+                    use #pv::NoMethods as _;
+                    #ident::__pyslots_call_mut(self, __pyslots_i, __pyslots_args, __pyslots_kwargs)
+                }
                 #slot_methods
                 #dict_methods
                 #heap

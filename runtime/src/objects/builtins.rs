@@ -197,6 +197,11 @@ pub fn generic_delattr(obj: &mut dyn Object, name: &str) -> Result<(), Error> {
 /// class defines (the instance dict may shadow it, as in Python), or
 /// anything callable `getattr` finds. Arity and keyword errors are
 /// CPython 3.11's, with the method's qualified name.
-pub fn call_method(obj: &mut dyn Object, name: &str, args: &[Value], kwargs: &[(&str, Value)]) -> Result<Value, Error> {
-    crate::objects::method::call_on_owned(obj, name, args, kwargs)
+pub fn call_method<O: Object + ?Sized>(
+    obj: &mut O,
+    name: &str,
+    args: &[Value],
+    kwargs: &[(&str, Value)],
+) -> Result<Value, Error> {
+    obj.call_method_dyn(name, args, kwargs)
 }
