@@ -197,6 +197,7 @@ pub fn generic_delattr(obj: &mut dyn Object, name: &str) -> Result<(), Error> {
 /// class defines (the instance dict may shadow it, as in Python), or
 /// anything callable `getattr` finds. Arity and keyword errors are
 /// CPython 3.11's, with the method's qualified name.
+#[inline]
 pub fn call_method<O: Object + ?Sized>(
     obj: &mut O,
     name: &str,

@@ -532,7 +532,7 @@ impl<T: ClassImpl> ObjectStorage for T {
     /// on `T` through the generated glue, unless the instance dict shadows
     /// it (a class without a dict has a constant `None` here); anything
     /// else takes the general path.
-    #[inline]
+    #[inline(always)]
     fn call_method_dyn(&mut self, name: &str, args: &[Value], kwargs: Kwargs<'_>) -> Result<Value, Error> {
         if const { T::LAYOUT.has_methods() } {
             if let Named::Method(i) = T::own_named(name) {
@@ -737,6 +737,11 @@ pub fn generic_getattr<T: Hooks + ?Sized>(obj: &T, name: &str) -> Result<Value, 
         SlotGet::Unset => Err(getattr_missing(obj, name)),
         SlotGet::NotSlot => {
             if obj.has_methods() {
+                // The class's own property inline (a generated `match` and
+                // a call of the getter), the rest of the walk out of line.
+                if let Some(result) = obj.own_property(name) {
+                    return result;
+                }
                 return getattr_described(obj, name);
             }
             // A regular class's declared attribute: the generated match has
