@@ -695,14 +695,16 @@ impl Tables {
             }
         }
 
-        // Names: the first class along the MRO that has the name as a slot
-        // or a class attribute decides.
+        // Names: the first class along the MRO that has the name as a slot,
+        // a class attribute, a property or a method decides.
         let mut slot_names: Vec<SlotName> = Vec::new();
         let mut decided: std::collections::HashSet<&str> = std::collections::HashSet::new();
         let own_names = (own.iter().map(|s| &**s).collect(), own_attrs.iter().map(|(n, _)| &**n).collect());
         let classes = std::iter::once((None, own_names)).chain(mro.iter().map(|t| {
             let l = t.layout();
-            (Some(t), (l.slots(), l.class_attrs().into_iter().map(|(n, _)| n).collect::<Vec<&str>>()))
+            let mut attrs: Vec<&str> = l.class_attrs().into_iter().map(|(n, _)| n).collect();
+            attrs.extend(l.as_static().map_or(&[][..], |s| s.method_names).iter().copied());
+            (Some(t), (l.slots(), attrs))
         }));
         for (t, (slots, attrs)) in classes {
             for (local, name) in slots.into_iter().enumerate() {

@@ -97,6 +97,12 @@ impl ::pyslots::__private::ClassImpl for Dog {
         if __pyslots_i != ::core::primitive::u32::MAX {
             return __pyslots_i;
         }
+        if !::core::matches!(
+            <Self as ::pyslots::__private::ClassImpl>::own_named(__pyslots_name),
+            ::pyslots::__private::Named::Nothing
+        ) {
+            return ::pyslots::__private::HIDDEN;
+        }
         let __pyslots_i = <Animal as ::pyslots::__private::ClassImpl>::slot_index(__pyslots_name);
         if __pyslots_i == ::core::primitive::u32::MAX || __pyslots_i == ::pyslots::__private::HIDDEN {
             __pyslots_i
