@@ -105,6 +105,20 @@ fn methods_are_called_with_cpythons_binding_rules() {
         "TypeError: Temperature.warm() got multiple values for argument 'by'"
     );
     assert_eq!(err(&[Value::from("x")], &[]), "TypeError: Temperature.warm() argument 'by' must be float, not str");
+    // A keyword given twice, `t.warm(**{'by': 1}, by=2)`: CPython 3.11 says
+    // `__main__.Temperature.warm() got multiple values for keyword argument
+    // 'by'`, before any other check; pyslots names no module.
+    let twice = "TypeError: Temperature.warm() got multiple values for keyword argument 'by'";
+    assert_eq!(err(&[], &[("by", Value::Int(1)), ("by", Value::Int(2))]), twice);
+    assert_eq!(err(&[Value::Int(1)], &[("by", Value::Int(1)), ("by", Value::Int(2))]), twice);
+    assert_eq!(
+        err(&[], &[("zz", Value::Int(1)), ("zz", Value::Int(2))]),
+        "TypeError: Temperature.warm() got multiple values for keyword argument 'zz'"
+    );
+    assert_eq!(
+        err(&[], &[("self", Value::Int(1))]),
+        "TypeError: Temperature.warm() got multiple values for argument 'self'"
+    );
     assert_eq!(pyslots::call_method(&mut t, "describe", &[], &[]).unwrap(), Value::from("22.5C"));
     assert_eq!(pyslots::call_method(&mut t, "describe", &["F".into()], &[]).unwrap(), Value::from("72.5F"));
     assert_eq!(

@@ -49,6 +49,18 @@ pub fn bind<const N: usize>(sig: &Signature, args: &[Value], kwargs: Kwargs<'_>)
 #[cold]
 #[inline(never)]
 fn bind_slow(sig: &Signature, given: usize, kwargs: Kwargs<'_>, out: &mut [Option<Value>]) -> Result<(), Error> {
+    // A keyword given twice: CPython finds it first, as it merges the
+    // keywords into one dict before binding (`f(**{'x': 1}, x=2)`). Its
+    // message names the function with its module (`__main__.P.m()`), which
+    // a pyslots class does not have (its `repr` has none either).
+    for (i, (name, _)) in kwargs.iter().enumerate() {
+        if kwargs[..i].iter().any(|(earlier, _)| earlier == name) {
+            return Err(Error::type_error(format!(
+                "{}() got multiple values for keyword argument '{name}'",
+                sig.qualname
+            )));
+        }
+    }
     for (name, value) in kwargs {
         if sig.receiver == Some(*name) {
             return Err(Error::type_error(format!("{}() got multiple values for argument '{name}'", sig.qualname)));
