@@ -292,6 +292,7 @@ pub trait ObjectStorage {
 ///
 /// ```
 /// use pyslots::prelude::*;
+/// use pyslots::PyClass;
 ///
 /// #[pyclass_like]
 /// #[slots(name, age)]
@@ -330,6 +331,7 @@ pub trait PyClass: Object + Sized + Default {
 ///
 /// ```
 /// use pyslots::prelude::*;
+/// use pyslots::PyClass;
 ///
 /// #[pyclass_like]
 /// #[slots(x, y)]
