@@ -14,6 +14,7 @@ mod common;
 
 use pyslots::prelude::*;
 use pyslots::Literal;
+use pyslots::PyClass;
 
 use common::*;
 

@@ -11,6 +11,7 @@
 mod common;
 
 use pyslots::prelude::*;
+use pyslots::PyClass;
 use pyslots::{getsizeof, total_sizeof};
 
 use common::*;

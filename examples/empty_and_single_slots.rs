@@ -9,6 +9,7 @@ mod common;
 
 use pyslots::getsizeof;
 use pyslots::prelude::*;
+use pyslots::PyClass;
 
 use common::*;
 

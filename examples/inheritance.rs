@@ -3,6 +3,7 @@
 //! Run with `cargo run --example inheritance`.
 
 use pyslots::prelude::*;
+use pyslots::PyClass;
 
 // class Animal:
 //     __slots__ = ['name', 'species']

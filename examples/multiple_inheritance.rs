@@ -23,6 +23,7 @@
 //! Run with `cargo run --example multiple_inheritance`.
 
 use pyslots::prelude::*;
+use pyslots::PyClass;
 
 #[pyclass_like]
 #[slots(a)]

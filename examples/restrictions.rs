@@ -12,6 +12,7 @@
 mod common;
 
 use pyslots::prelude::*;
+use pyslots::PyClass;
 
 use common::*;
 

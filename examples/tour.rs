@@ -22,6 +22,7 @@ use std::process::{Child, Stdio};
 use std::time::Instant;
 
 use pyslots::prelude::*;
+use pyslots::PyClass;
 use pyslots::{getsizeof, total_sizeof, Instance};
 use pyslots_testkit::oracle;
 

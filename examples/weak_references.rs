@@ -20,6 +20,7 @@
 mod common;
 
 use pyslots::prelude::*;
+use pyslots::PyClass;
 use pyslots::WeakRef;
 
 use common::*;

@@ -149,11 +149,17 @@ pub use pyslots_runtime::{
     DEFAULT_RECURSION_LIMIT,
 };
 
-/// Everything a user of pyslots needs: `use pyslots::prelude::*;`.
+/// What a first program needs: `use pyslots::prelude::*;`.
+///
+/// The attributes, Python's attribute builtins, the values, the error, the
+/// handles, [`Object`] (whose methods are the builtins on a value), and
+/// what a class made at run time takes ([`Type`], [`Dict`]). The
+/// [`PyClass`] trait, named in generic bounds and for
+/// [`PyClass::member`], is imported by its path.
 pub mod prelude {
     pub use crate::{
-        delattr, dir, getattr, hasattr, methods, pyclass_like, setattr, slots, vars, Dict, Error, Object, Py, PyClass,
-        PyObject, Type, Value,
+        delattr, dir, getattr, hasattr, methods, pyclass_like, setattr, slots, vars, Dict, Error, Object, Py, PyObject,
+        Type, Value,
     };
 }
 

@@ -190,3 +190,23 @@ fn the_cycle_finder_finds_cycles() {
     assert_eq!(largest_cycle(&g(&[("a", "b"), ("b", "c")])).len(), 1);
     assert_eq!(largest_cycle(&g(&[("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")])), ["a", "b", "c"]);
 }
+
+/// The most items the prelude may hold (issue 22): what a first program
+/// needs, the rest imported by name.
+const MAX_PRELUDE: usize = 16;
+
+#[test]
+fn the_prelude_holds_what_a_first_program_needs() {
+    let lib = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")).unwrap();
+    let start = lib.find("pub mod prelude {").expect("src/lib.rs has a prelude");
+    let body = &lib[start..];
+    let list = &body[body.find("pub use crate::{").expect("the prelude re-exports from the crate root") + 16..];
+    let list = &list[..list.find('}').unwrap()];
+    let items: Vec<&str> = list.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+    assert!(items.len() <= MAX_PRELUDE, "the prelude has {} items, at most {MAX_PRELUDE}: {items:?}", items.len());
+    for needed in
+        ["pyclass_like", "slots", "methods", "getattr", "setattr", "Value", "Error", "Py", "PyObject", "Object"]
+    {
+        assert!(items.contains(&needed), "the prelude lacks {needed}");
+    }
+}

@@ -16,6 +16,7 @@
 use pyslots::__private::{ClassImpl, HIDDEN};
 use pyslots::prelude::*;
 use pyslots::Layout;
+use pyslots::PyClass;
 use pyslots::{Literal, Member};
 use pyslots_testkit::differential::{check, check_steps, done, line, Op, Op::*, Scenario, Steps};
 use pyslots_testkit::rng::{env_or, Rng};

@@ -2,6 +2,7 @@
 //! and multiple bases whose layouts CPython accepts.
 
 use pyslots::prelude::*;
+use pyslots::PyClass;
 use pyslots::{Attr, Layout};
 use pyslots_testkit::differential::{check, Op::*, Scenario};
 

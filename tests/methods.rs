@@ -2,7 +2,7 @@
 //! attribute hooks and `__repr__`, each message compared with CPython 3.11.
 
 use pyslots::prelude::*;
-use pyslots::{generic_getattr, generic_setattr, Type as PyType};
+use pyslots::{generic_getattr, generic_setattr, PyClass, Type as PyType};
 
 #[pyclass_like]
 #[slots(_celsius)]
@@ -426,4 +426,75 @@ fn a_subclass_property_or_method_hides_a_base_slot_as_in_cpython() {
     // The slot itself is no attribute of the subclass.
     assert!(HideSub::LAYOUT.slot_index("x").is_none());
     assert!(HideBase::LAYOUT.slot_index("x").is_some());
+}
+
+// --- run-time subclasses -----------------------------------------------------
+
+/// A run-time subclass's own slot is written through an inherited
+/// `__setattr__` hook, as CPython calls `Record.__setattr__` for
+/// `Sub.__slots__ = ('z',)`; reading it back by name finds it unset (the
+/// hook stored `Z` in the dict) and falls to `__getattr__`.
+#[test]
+fn runtime_subclass_slots_are_written_through_an_inherited_setattr_hook() {
+    let mut ns = Dict::new();
+    ns.insert("__slots__", Value::tuple(["z"]));
+    let sub = PyType::new("Sub", &[PyType::of::<Record>()], ns).unwrap();
+    let mut s = pyslots::Instance::new(&sub).unwrap();
+    s.setattr("z", Value::Int(1)).unwrap();
+    assert_eq!(s.getattr("Z").unwrap(), Value::Int(1));
+    assert_eq!(text(s.getattr("z")), "AttributeError: no z");
+    assert_eq!(text(s.setattr("frozen", Value::None)), "AttributeError: frozen");
+}
+
+#[pyclass_like]
+#[slots()]
+struct Described {}
+
+#[methods]
+impl Described {
+    #[getter]
+    fn y(&self) -> i64 {
+        7
+    }
+}
+
+/// A compile-time base's property hides a later base's slot of the same
+/// name, as in CPython:
+///
+/// ```python
+/// class Described:
+///     __slots__ = ()
+///     y = property(lambda self: 7)
+/// R = type('R', (), {'__slots__': ('y',)})
+/// C = type('C', (Described, R), {})
+/// c.y = 1                      # AttributeError: property 'y' of 'C' object has no setter
+/// ```
+#[test]
+fn a_base_property_hides_a_later_base_slot_in_a_runtime_class() {
+    let mut ns = Dict::new();
+    ns.insert("__slots__", Value::tuple(["y"]));
+    let r = PyType::new("R", &[], ns).unwrap();
+    let c = PyType::new("C", &[PyType::of::<Described>(), r], Dict::new()).unwrap();
+    let mut o = pyslots::Instance::new(&c).unwrap();
+    assert_eq!(text(o.setattr("y", Value::Int(1))), "AttributeError: property 'y' of 'C' object has no setter");
+    // The getter itself cannot run: the instance stores no `Described`
+    // (R is its solid base), the limitation the README lists.
+    assert_eq!(text(o.getattr("y")), "TypeError: descriptor 'y' for 'Described' objects doesn't apply to a 'C' object");
+}
+
+/// A property comes before the instance dict even when the dict has the
+/// name (put there through `__dict__`), as CPython's data descriptors do:
+///
+/// ```python
+/// D = type('D', (Described,), {})
+/// d = D(); d.__dict__['y'] = 5; d.y    # 7
+/// ```
+#[test]
+fn a_property_comes_before_the_dict_of_a_runtime_subclass() {
+    let d = PyType::new("D", &[PyType::of::<Described>()], Dict::new()).unwrap();
+    let o = pyslots::Instance::new(&d).unwrap();
+    let dict = o.getattr("__dict__").unwrap();
+    dict.as_dict().unwrap().insert("y", 5);
+    assert_eq!(o.getattr("y").unwrap(), Value::Int(7));
+    assert_eq!(o.getattr("__dict__").unwrap().to_string(), "{'y': 5}");
 }

@@ -10,6 +10,7 @@
 use std::fmt::Write as _;
 
 use pyslots::prelude::*;
+use pyslots::PyClass;
 use pyslots_testkit::oracle::{self, py_str, PRELUDE};
 use pyslots_testkit::rng::{env_or, Rng};
 

@@ -99,6 +99,7 @@ mod shapes;
 use std::fmt::Write as _;
 
 use pyslots::prelude::*;
+use pyslots::PyClass;
 use pyslots::{Attr, Instance};
 use pyslots_testkit::oracle::py_str;
 use pyslots_testkit::rng::{env_or, Rng};

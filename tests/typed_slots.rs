@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use pyslots::prelude::*;
+use pyslots::PyClass;
 use pyslots::{getsizeof, total_sizeof, Layout, PyBytes, PyList, PyTuple, ValueRef};
 
 #[pyclass_like]

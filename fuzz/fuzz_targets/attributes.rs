@@ -25,7 +25,7 @@
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use pyslots::prelude::*;
-use pyslots::{getsizeof, total_sizeof, PyStr};
+use pyslots::{getsizeof, total_sizeof, PyClass, PyStr};
 
 // ---------------------------------------------------------------------------
 // The classes.

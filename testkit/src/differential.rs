@@ -15,6 +15,7 @@ use std::fmt::{Debug, Write as _};
 
 use crate::oracle::{self, py_str};
 use pyslots::prelude::*;
+use pyslots::PyClass;
 
 /// One operation on the object under test. Names are `&'static str` in the
 /// scenarios, `String` in the fuzzer.

@@ -177,18 +177,87 @@ pub fn total_sizeof<O: Object + ?Sized>(obj: &O) -> usize {
 /// (slots and properties, the instance dict, methods and class
 /// attributes), without the class's `__getattr__`. What a `__getattr__`
 /// or other hook falls back to.
+///
+/// ```
+/// use pyslots::prelude::*;
+/// use pyslots::generic_getattr;
+///
+/// #[pyclass_like]
+/// #[slots(x)]
+/// struct Lenient { x: i64 }
+///
+/// #[methods]
+/// impl Lenient {
+///     fn __getattr__(&self, name: &str) -> Result<Value, Error> {
+///         Ok(Value::from(format!("no {name}, but fine")))
+///     }
+/// }
+///
+/// let o = Lenient::new(1);
+/// assert_eq!(getattr(&o, "y")?, Value::from("no y, but fine"));
+/// assert_eq!(generic_getattr(&o, "x")?, Value::Int(1));
+/// assert_eq!(generic_getattr(&o, "y").unwrap_err().to_string(), "'Lenient' object has no attribute 'y'");
+/// # Ok::<(), pyslots::Error>(())
+/// ```
 pub fn generic_getattr(obj: &dyn Object, name: &str) -> Result<Value, Error> {
     obj.generic_getattr_dyn(name)
 }
 
 /// `object.__setattr__(obj, name, value)`: the generic write, without the
 /// class's `__setattr__`; what a `__setattr__` hook falls back to.
+///
+/// ```
+/// use pyslots::prelude::*;
+/// use pyslots::generic_setattr;
+///
+/// #[pyclass_like]
+/// #[slots(name)]
+/// struct Upper { name: String }
+///
+/// #[methods]
+/// impl Upper {
+///     // Every write goes through the hook, which stores the text upper-cased.
+///     fn __setattr__(&mut self, name: &str, value: Value) -> Result<(), Error> {
+///         let text = value.as_str().map(str::to_uppercase).map(Value::from).unwrap_or(value);
+///         generic_setattr(self, name, text)
+///     }
+/// }
+///
+/// let mut u = Upper::new("ada".into());
+/// setattr(&mut u, "name", "grace")?;
+/// assert_eq!(getattr(&u, "name")?, Value::from("GRACE"));
+/// generic_setattr(&mut u, "name", Value::from("alan"))?;   // around the hook
+/// assert_eq!(getattr(&u, "name")?, Value::from("alan"));
+/// # Ok::<(), pyslots::Error>(())
+/// ```
 pub fn generic_setattr(obj: &mut dyn Object, name: &str, value: Value) -> Result<(), Error> {
     obj.generic_setattr_dyn(name, value)
 }
 
 /// `object.__delattr__(obj, name)`: the generic deletion, without the
 /// class's `__delattr__`; what a `__delattr__` hook falls back to.
+///
+/// ```
+/// use pyslots::prelude::*;
+/// use pyslots::generic_delattr;
+///
+/// #[pyclass_like]
+/// #[slots(key)]
+/// struct Pinned { key: i64 }
+///
+/// #[methods]
+/// impl Pinned {
+///     fn __delattr__(&mut self, name: &str) -> Result<(), Error> {
+///         Err(Error::attribute_error(format!("{name} is pinned")))
+///     }
+/// }
+///
+/// let mut p = Pinned::new(7);
+/// assert_eq!(delattr(&mut p, "key").unwrap_err().to_string(), "key is pinned");
+/// generic_delattr(&mut p, "key")?;                           // around the hook
+/// assert!(!hasattr(&p, "key"));
+/// # Ok::<(), pyslots::Error>(())
+/// ```
 pub fn generic_delattr(obj: &mut dyn Object, name: &str) -> Result<(), Error> {
     obj.generic_delattr_dyn(name)
 }
@@ -197,6 +266,32 @@ pub fn generic_delattr(obj: &mut dyn Object, name: &str) -> Result<(), Error> {
 /// class defines (the instance dict may shadow it, as in Python), or
 /// anything callable `getattr` finds. Arity and keyword errors are
 /// CPython 3.11's, with the method's qualified name.
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// #[pyclass_like]
+/// #[slots(count)]
+/// struct Counter { count: i64 }
+///
+/// #[methods]
+/// impl Counter {
+///     fn add(&mut self, by: i64) -> Result<i64, Error> {
+///         let now = self.count().copied().unwrap_or(0) + by;
+///         self.set_count(now);
+///         Ok(now)
+///     }
+/// }
+///
+/// let mut c = Counter::new(1);
+/// assert_eq!(pyslots::call_method(&mut c, "add", &[Value::Int(2)], &[])?, Value::Int(3));
+/// assert_eq!(pyslots::call_method(&mut c, "add", &[], &[("by", Value::Int(4))])?, Value::Int(7));
+/// assert_eq!(
+///     pyslots::call_method(&mut c, "add", &[], &[]).unwrap_err().to_string(),
+///     "Counter.add() missing 1 required positional argument: 'by'"
+/// );
+/// # Ok::<(), pyslots::Error>(())
+/// ```
 #[inline]
 pub fn call_method<O: Object + ?Sized>(
     obj: &mut O,

@@ -8,6 +8,7 @@ use std::fmt;
 ///
 /// ```
 /// use pyslots::prelude::*;
+/// use pyslots::PyClass;
 ///
 /// #[pyclass_like]
 /// #[slots(x, y, __weakref__)]
@@ -73,6 +74,7 @@ impl Layout {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
     ///
     /// #[pyclass_like(class_attrs(dims = 2))]
     /// #[slots(x, y)]
@@ -99,6 +101,7 @@ impl Layout {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
     ///
     /// #[pyclass_like(class_attrs(dims = 2))]
     /// #[slots(x, y)]
@@ -126,6 +129,7 @@ impl Layout {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
     ///
     /// #[pyclass_like(class_attrs(dims = 2))]
     /// #[slots(x, y)]
@@ -152,6 +156,7 @@ impl Layout {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
     ///
     /// #[pyclass_like(class_attrs(dims = 2))]
     /// #[slots(x, y)]
@@ -179,6 +184,7 @@ impl Layout {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
     ///
     /// #[pyclass_like(class_attrs(dims = 2))]
     /// #[slots(x, y)]
@@ -205,6 +211,7 @@ impl Layout {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
     ///
     /// #[pyclass_like(class_attrs(dims = 2))]
     /// #[slots(x, y)]
@@ -231,6 +238,7 @@ impl Layout {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
     ///
     /// #[pyclass_like(class_attrs(dims = 2))]
     /// #[slots(x, y)]
@@ -256,6 +264,7 @@ impl Layout {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
     ///
     /// #[pyclass_like(class_attrs(dims = 2))]
     /// #[slots(x, y)]
@@ -282,6 +291,7 @@ impl Layout {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
     ///
     /// #[pyclass_like(class_attrs(dims = 2))]
     /// #[slots(x, y)]
@@ -307,6 +317,7 @@ impl Layout {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
     ///
     /// #[pyclass_like(class_attrs(dims = 2))]
     /// #[slots(x, y)]
@@ -332,6 +343,7 @@ impl Layout {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
     ///
     /// #[pyclass_like(class_attrs(dims = 2))]
     /// #[slots(x, y)]
@@ -358,6 +370,7 @@ impl Layout {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
     ///
     /// #[pyclass_like(class_attrs(dims = 2))]
     /// #[slots(x, y)]
@@ -397,6 +410,7 @@ impl Layout {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
     ///
     /// #[pyclass_like(class_attrs(dims = 2))]
     /// #[slots(x, y)]
@@ -435,6 +449,7 @@ impl Layout {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
     ///
     /// #[pyclass_like(class_attrs(dims = 2))]
     /// #[slots(x, y)]
@@ -470,6 +485,7 @@ impl Layout {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
     ///
     /// #[pyclass_like(class_attrs(dims = 2))]
     /// #[slots(x, y)]
@@ -506,6 +522,7 @@ impl Layout {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
     ///
     /// #[pyclass_like]
     /// #[slots(x, y)]
@@ -537,6 +554,7 @@ impl Layout {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
     ///
     /// #[pyclass_like(class_attrs(dims = 2))]
     /// #[slots(x, y)]
@@ -583,6 +601,7 @@ impl Layout {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
     ///
     /// #[pyclass_like(class_attrs(dims = 2))]
     /// #[slots(x, y)]
@@ -613,6 +632,7 @@ impl Layout {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
     ///
     /// #[pyclass_like(class_attrs(dims = 2))]
     /// #[slots(x, y)]
@@ -711,6 +731,7 @@ impl Layout {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
     ///
     /// #[pyclass_like(class_attrs(dims = 2))]
     /// #[slots(x, y)]
@@ -742,6 +763,7 @@ impl Layout {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
     ///
     /// #[pyclass_like(class_attrs(dims = 2))]
     /// #[slots(x, y)]
@@ -777,6 +799,7 @@ impl Layout {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
     ///
     /// #[pyclass_like(class_attrs(dims = 2))]
     /// #[slots(x, y)]
@@ -804,6 +827,7 @@ impl Layout {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
     ///
     /// #[pyclass_like(class_attrs(dims = 2))]
     /// #[slots(x, y)]

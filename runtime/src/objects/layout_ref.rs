@@ -55,6 +55,7 @@ impl<'a> LayoutRef<'a> {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
     ///
     /// #[pyclass_like]
     /// #[slots(x, y)]

@@ -27,6 +27,7 @@ impl<T: ClassImpl> Member<T> {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
     ///
     /// #[pyclass_like]
     /// #[slots(x)]
@@ -49,6 +50,7 @@ impl<T: ClassImpl> Member<T> {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
     ///
     /// #[pyclass_like]
     /// #[slots(name)]
@@ -71,6 +73,7 @@ impl<T: ClassImpl> Member<T> {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
     ///
     /// #[pyclass_like]
     /// #[slots(x)]
@@ -97,6 +100,7 @@ impl<T: ClassImpl> Member<T> {
     ///
     /// ```
     /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
     ///
     /// #[pyclass_like]
     /// #[slots(x)]

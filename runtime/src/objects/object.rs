@@ -299,6 +299,7 @@ pub trait ObjectStorage {
 ///
 /// ```
 /// use pyslots::prelude::*;
+/// use pyslots::PyClass;
 ///
 /// #[pyclass_like]
 /// #[slots(name, age)]
@@ -337,6 +338,7 @@ pub trait PyClass: Object + Sized + Default {
 ///
 /// ```
 /// use pyslots::prelude::*;
+/// use pyslots::PyClass;
 ///
 /// #[pyclass_like]
 /// #[slots(x, y)]
@@ -364,6 +366,26 @@ pub struct Member<T: ?Sized> {
     /// The slot's position among its owner's own slots.
     pub(crate) local: u32,
     /// The class that declares the slot (kept alive, if made at run time).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Across.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// #[pyclass_like(extends = Point)]
+    /// #[slots(z)]
+    /// struct Point3 { z: f64 }
+    ///
+    /// assert_eq!(Point3::member("x").unwrap().owner().name(), "Point");
+    /// assert_eq!(Point3::member("z").unwrap().owner().name(), "Point3");
+    /// ```
     pub(crate) owner: Type,
     pub(crate) class: PhantomData<fn(&T)>,
 }
@@ -386,12 +408,43 @@ impl<T: PyClass> Member<T> {
 
 impl<T: ?Sized> Member<T> {
     /// The slot's name (after private-name mangling).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Across.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// assert_eq!(Point::member("y").unwrap().name(), "y");
+    /// ```
     pub fn name(&self) -> &str {
         self.owner.layout().slot(self.local as usize)
     }
 
     /// The slot's doc comment (Python's `__slots__ = {'x': 'doc'}`), if the
     /// field has one.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    /// use pyslots::PyClass;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Across.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// assert_eq!(Point::member("x").unwrap().doc(), Some("Across."));
+    /// assert_eq!(Point::member("y").unwrap().doc(), None);
+    /// ```
     pub fn doc(&self) -> Option<&str> {
         self.owner.layout().slot_doc(self.local as usize)
     }
@@ -431,6 +484,23 @@ pub(crate) fn take_references(obj: &mut dyn Object) -> Vec<Value> {
 }
 
 /// Weak-reference support as a type; see [`PyClass::WeakRefs`].
+///
+/// ```
+/// use pyslots::prelude::*;
+/// use pyslots::{PyClass, WeakRefs};
+///
+/// #[pyclass_like]
+/// #[slots(x, __weakref__)]
+/// struct Node { x: i64 }
+///
+/// #[pyclass_like]
+/// #[slots(x)]
+/// struct Leaf { x: i64 }
+///
+/// fn supports<T: PyClass<WeakRefs = WeakRefs<true>>>() {}
+/// supports::<Node>();
+/// // supports::<Leaf>();   // does not compile: Leaf's WeakRefs is WeakRefs<false>
+/// ```
 #[derive(Debug)]
 pub struct WeakRefs<const ON: bool>;
 
@@ -447,6 +517,24 @@ impl WeakRefsOn for WeakRefs<true> {}
 
 /// A class whose instances support weak references (`__weakref__` in its
 /// slots or a base's, or a class without `#[slots]`).
+///
+/// ```
+/// use pyslots::prelude::*;
+/// use pyslots::WeakReferenceable;
+///
+/// #[pyclass_like]
+/// #[slots(x, __weakref__)]
+/// struct Node { x: i64 }
+///
+/// fn watch<T: WeakReferenceable>(obj: &Py<T>) -> pyslots::WeakRef<T> {
+///     Py::downgrade(obj)
+/// }
+/// let n = Py::new(Node::new(1));
+/// let w = watch(&n);
+/// assert!(w.upgrade().is_some());
+/// drop(n);
+/// assert!(w.upgrade().is_none());
+/// ```
 pub trait WeakReferenceable: PyClass {}
 
 impl<T: PyClass> WeakReferenceable for T where T::WeakRefs: WeakRefsOn {}

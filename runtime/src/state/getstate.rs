@@ -18,6 +18,7 @@ use crate::values::value::Value;
 ///
 /// ```
 /// use pyslots::prelude::*;
+/// use pyslots::PyClass;
 ///
 /// #[pyclass_like]
 /// #[slots(__x, y)]

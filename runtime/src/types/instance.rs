@@ -29,7 +29,7 @@ use crate::objects::layout_ref::LayoutRef;
 use crate::objects::object::{Object, ObjectStorage, PyClass};
 use crate::storage::instance_dict::LearnedValues;
 use crate::storage::name_key::NameKey;
-use crate::types::rt_class::{object_class, DictAt, Loc, RtClass, Type};
+use crate::types::rt_class::{object_class, unhooked, DictAt, Loc, RtClass, Type};
 use crate::values::value::{Value, ValueRef};
 
 /// How many slot values an instance keeps inline.
@@ -389,7 +389,7 @@ impl Instance {
     #[inline(always)]
     fn read(&self, loc: Option<Loc>) -> SlotGet {
         match loc {
-            Some(Loc::Value(i)) => match self.values().get(i as usize) {
+            Some(Loc::Value(i)) => match self.values().get(unhooked(i)) {
                 Some(p) => p.get(),
                 None => SlotGet::NotSlot,
             },
@@ -404,7 +404,7 @@ impl Instance {
     #[inline(always)]
     fn read_ref(&self, loc: Option<Loc>) -> SlotGetRef<'_> {
         match loc {
-            Some(Loc::Value(i)) => match self.values().get(i as usize) {
+            Some(Loc::Value(i)) => match self.values().get(unhooked(i)) {
                 Some(p) => p.get_ref(),
                 None => SlotGetRef::NotSlot,
             },
@@ -419,7 +419,7 @@ impl Instance {
     #[inline(always)]
     fn write(&mut self, loc: Option<Loc>, value: Value) -> Result<SlotSet, Error> {
         match loc {
-            Some(Loc::Value(i)) => match self.values_mut().get_mut(i as usize) {
+            Some(Loc::Value(i)) => match self.values_mut().get_mut(unhooked(i)) {
                 Some(slot) => {
                     *slot = Packed::pack(value);
                     Ok(SlotSet::Done)
@@ -437,7 +437,7 @@ impl Instance {
     #[inline(always)]
     fn delete(&mut self, loc: Option<Loc>) -> SlotDel {
         match loc {
-            Some(Loc::Value(i)) => match self.values_mut().get_mut(i as usize) {
+            Some(Loc::Value(i)) => match self.values_mut().get_mut(unhooked(i)) {
                 Some(slot) => match std::mem::take(slot).unpack() {
                     Some(_) => SlotDel::Done,
                     None => SlotDel::Unset,
@@ -556,7 +556,8 @@ impl Object for Instance {
             },
             // Not a slot: an inline value of the instance dict comes next
             // (no learned key is `__dict__` or `__weakref__`, the other
-            // data descriptors).
+            // data descriptors; nor a property's name: `setattr` of it
+            // calls the setter, so no instance learns it).
             None => match self.learned_value(probe, name) {
                 Some(Value::Float(x)) => return Ok(Value::Float(*x)),
                 Some(Value::Int(x)) => return Ok(Value::Int(*x)),
@@ -574,12 +575,14 @@ impl Object for Instance {
         // into `Packed::pack`: moved, it was copied with a 16-byte load
         // over the two 8-byte stores the caller built it with, which the
         // CPU cannot forward (a float 8.4 -> 3.x ns, benches report).
-        if self.class.has_methods {
-            return setattr_hooked(self, name, value);
-        }
+        // A hooked class's slots are out of range here (`HOOKED`); any
+        // other name of a class with properties or methods takes the walk.
         let probe = NameKey::of(name);
         let loc = self.class.find_key(probe, name);
         if loc.is_none() {
+            if self.class.has_methods {
+                return setattr_hooked(self, name, value);
+            }
             // An inline value of the instance dict, present: overwritten
             // in place (anything else may reorder or learn: the algorithm).
             if let Some(slot) = self.learned_value_mut(probe, name) {
@@ -605,12 +608,7 @@ impl Object for Instance {
                         std::mem::forget(value);
                         Packed::Int(i)
                     }
-                    Value::Bool(b) => {
-                        std::mem::forget(value);
-                        Packed::Bool(b)
-                    }
-                    Value::None => Packed::None,
-                    other => Packed::Boxed(Box::new(other)),
+                    other => Packed::pack(other),
                 };
                 return Ok(());
             }
@@ -705,6 +703,9 @@ fn getattr_slow(obj: &Instance, name: &str) -> Result<Value, Error> {
 /// The rest of `setattr`, out of line (see [`getattr_slow`]).
 #[inline(never)]
 fn setattr_slow(obj: &mut Instance, name: &str, value: Value) -> Result<(), Error> {
+    if obj.class.has_methods {
+        return setattr_hooked(obj, name, value);
+    }
     generic_setattr(obj, name, value)
 }
 

@@ -136,10 +136,23 @@ impl SlotName {
 /// Where a slot of a run-time class's instance is stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Loc {
-    /// The instance's own value `i`.
+    /// The instance's own value `i`. In the name table of a class whose
+    /// `setattr` goes through a `__setattr__` hook, `i` has [`HOOKED`]
+    /// set: an index out of range to the by-name fast paths, which leave
+    /// the name to the walk (and the walk to the hook), so that a hooked
+    /// class costs the others' reads and writes no test of their own.
     Value(u32),
     /// Slot `i` of the embedded `#[pyclass_like]` instance's index space.
     Embedded(u32),
+}
+
+/// The bit of a [`Loc::Value`] index that marks a hooked class's slot.
+pub(crate) const HOOKED: u32 = 1 << 31;
+
+/// A [`Loc::Value`] index without its [`HOOKED`] mark.
+#[inline(always)]
+pub(crate) fn unhooked(i: u32) -> usize {
+    (i & !HOOKED) as usize
 }
 
 /// Where an instance's `__dict__` is.

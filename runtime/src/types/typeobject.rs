@@ -25,7 +25,7 @@ use crate::objects::object::Member;
 use crate::objects::object::Object;
 use crate::storage::shared_keys::LearnedKeys;
 use crate::types::instance::Instance;
-use crate::types::rt_class::{DictAt, Loc, Make, Repr, RtClass, SlotName, Type, LIVE_CLASSES};
+use crate::types::rt_class::{DictAt, Loc, Make, Repr, RtClass, SlotName, Type, HOOKED, LIVE_CLASSES};
 use crate::values::dict::Dict;
 use crate::values::pystr::PyStr;
 use crate::values::value::Value;
@@ -536,7 +536,11 @@ impl<'a> Builder<'a> {
         let has_methods = mro.iter().any(|t| t.layout().has_methods())
             || class_attrs.iter().any(|(_, v)| matches!(v, Value::Function(_)));
         let embedded_layout = embedded.map(|(layout, _)| layout);
-        let tables = Tables::new(&own, &class_attrs, self.bases, &mro, embedded_layout);
+        let setattr_hooked = mro
+            .iter()
+            .filter_map(|t| t.layout().as_static())
+            .any(|l| crate::objects::object::method_table(l).setattr.is_some());
+        let tables = Tables::new(&own, &class_attrs, self.bases, &mro, embedded_layout, setattr_hooked);
         let dict = if !slots.has_dict {
             DictAt::None
         } else if embedded_layout.is_some_and(|l| l.has_dict) {
@@ -660,6 +664,7 @@ impl Tables {
         bases: &[Type],
         mro: &[Type],
         embedded: Option<&'static Layout>,
+        setattr_hooked: bool,
     ) -> Tables {
         // Storage: each run-time class's own slots once, in MRO order (the
         // class itself first); the embedded instance holds the rest.
@@ -695,25 +700,38 @@ impl Tables {
             }
         }
 
-        // Names: the first class along the MRO that has the name as a slot,
-        // a class attribute, a property or a method decides.
+        // Names: the first class along the MRO that has the name as a slot
+        // or a class attribute (a compile-time class's properties and
+        // methods included) decides. With a `__setattr__` hook along the
+        // MRO, the own values are marked so that `setattr`'s fast path
+        // leaves them to the hook.
         let mut slot_names: Vec<SlotName> = Vec::new();
         let mut decided: std::collections::HashSet<&str> = std::collections::HashSet::new();
         let own_names = (own.iter().map(|s| &**s).collect(), own_attrs.iter().map(|(n, _)| &**n).collect());
         let classes = std::iter::once((None, own_names)).chain(mro.iter().map(|t| {
             let l = t.layout();
-            let mut attrs: Vec<&str> = l.class_attrs().into_iter().map(|(n, _)| n).collect();
-            attrs.extend(l.as_static().map_or(&[][..], |s| s.method_names).iter().copied());
-            (Some(t), (l.slots(), attrs))
+            let described = l.as_static().into_iter().flat_map(|l| crate::objects::object::method_table(l).names());
+            (
+                Some(t),
+                (
+                    l.slots(),
+                    l.class_attrs()
+                        .into_iter()
+                        .map(|(n, _)| n)
+                        .chain(described.map(|n| n as &str))
+                        .collect::<Vec<&str>>(),
+                ),
+            )
         }));
         for (t, (slots, attrs)) in classes {
             for (local, name) in slots.into_iter().enumerate() {
                 if !decided.insert(name) {
                     continue;
                 }
+                let own_value = |i: u32| Loc::Value(if setattr_hooked { i | HOOKED } else { i });
                 let loc = match t.map(|t| &t.0) {
-                    None => Loc::Value(local as u32),
-                    Some(Repr::Runtime(c)) => Loc::Value(start_of(c) + local as u32),
+                    None => own_value(local as u32),
+                    Some(Repr::Runtime(c)) => own_value(start_of(c) + local as u32),
                     Some(Repr::Static { layout, .. }) => Loc::Embedded(embedded_at(layout) + local as u32),
                 };
                 slot_names.push(SlotName::new(name, loc));

@@ -130,6 +130,15 @@ impl Dict {
     }
 
     /// The number of entries.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut d = Dict::new();
+    /// d.insert("a", 1);
+    /// d.insert("b", 2);
+    /// assert_eq!(d.len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         match self.parts() {
             Ok(entries) => entries.len(),
@@ -138,6 +147,15 @@ impl Dict {
     }
 
     /// Whether the dict has no entries.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut d = Dict::new();
+    /// assert!(d.is_empty());
+    /// d.insert("a", 1);
+    /// assert!(!d.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -181,6 +199,15 @@ impl Dict {
     /// let mut d = pyslots::Dict::new();
     /// d.insert("k", ());
     /// assert!(d.contains_key("k") && !d.contains_key("K"));
+    /// ```
+    ///
+    /// ```
+    /// use pyslots::PyDict;
+    ///
+    /// let d = PyDict::new();
+    /// d.set_str("a", 1.into());
+    /// assert!(d.contains_key("a"));
+    /// assert!(!d.contains_key("b"));
     /// ```
     pub fn contains_key(&self, key: &str) -> bool {
         self.get(key).is_some()
@@ -289,6 +316,16 @@ impl Dict {
     /// ```
     /// let d: pyslots::Dict = [("z", 1), ("a", 2)].into_iter().collect();
     /// assert_eq!(d.keys().collect::<Vec<_>>(), ["z", "a"]);
+    /// ```
+    ///
+    /// ```
+    /// use pyslots::PyDict;
+    ///
+    /// let d = PyDict::new();
+    /// d.set_str("z", 1.into());
+    /// d.set_str("a", 2.into());
+    /// let keys: Vec<String> = d.keys().iter().map(|k| k.to_string()).collect();
+    /// assert_eq!(keys, ["z", "a"]);
     /// ```
     pub fn keys(&self) -> impl Iterator<Item = &str> + '_ {
         self.entries().map(|(k, _)| k.as_str())
@@ -435,6 +472,16 @@ impl Iterator for IntoEntries {
 }
 
 /// The entries of a [`Dict`], in insertion order.
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// let mut d = Dict::new();
+/// d.insert("b", 2);
+/// d.insert("a", 1);
+/// let keys: Vec<String> = d.iter().map(|(k, _)| k.to_string()).collect();
+/// assert_eq!(keys, ["b", "a"]);
+/// ```
 pub struct Iter<'a> {
     inner: Entries<'a>,
 }
@@ -563,11 +610,26 @@ impl PyDict {
     }
 
     /// The number of entries.
+    ///
+    /// ```
+    /// use pyslots::PyDict;
+    ///
+    /// let d = PyDict::new();
+    /// d.set_str("a", 1.into());
+    /// assert_eq!(d.len(), 1);
+    /// ```
     pub fn len(&self) -> usize {
         self.read().len()
     }
 
     /// Whether the dict has no entries.
+    ///
+    /// ```
+    /// use pyslots::PyDict;
+    ///
+    /// let d = PyDict::new();
+    /// assert!(d.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.read().is_empty()
     }
@@ -615,6 +677,15 @@ impl PyDict {
     }
 
     /// `d[key] = value` for a borrowed key: the key is copied only if new.
+    ///
+    /// ```
+    /// use pyslots::{PyDict, Value};
+    ///
+    /// let d = PyDict::new();
+    /// assert_eq!(d.set_str("a", Value::Int(1)), None);
+    /// assert_eq!(d.set_str("a", Value::Int(2)), Some(Value::Int(1)));   // the value it replaced
+    /// assert_eq!(d.to_string(), "{'a': 2}");
+    /// ```
     pub fn set_str(&self, key: &str, value: Value) -> Option<Value> {
         let old = self.write().set_str(key, value);
         old
@@ -634,6 +705,16 @@ impl PyDict {
     }
 
     /// `d.clear()`.
+    ///
+    /// ```
+    /// use pyslots::PyDict;
+    ///
+    /// let d = PyDict::new();
+    /// d.set_str("a", 1.into());
+    /// let alias = d.clone();          // the same dict, as in Python
+    /// alias.clear();
+    /// assert!(d.is_empty());
+    /// ```
     pub fn clear(&self) {
         let old = std::mem::take(&mut *self.write());
         drop(old);
@@ -676,6 +757,18 @@ impl PyDict {
     }
 
     /// Replaces the contents with `contents` (`d.clear(); d.update(...)`).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    /// use pyslots::PyDict;
+    ///
+    /// let d = PyDict::new();
+    /// d.set_str("old", 1.into());
+    /// let mut fresh = Dict::new();
+    /// fresh.insert("new", 2);
+    /// d.replace(fresh);
+    /// assert_eq!(d.to_string(), "{'new': 2}");
+    /// ```
     pub fn replace(&self, contents: Dict) {
         let old = std::mem::replace(&mut *self.write(), contents);
         drop(old);

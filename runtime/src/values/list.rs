@@ -77,11 +77,21 @@ impl PyList {
     }
 
     /// The number of items.
+    ///
+    /// ```
+    /// let l: pyslots::PyList = [1, 2, 3].into_iter().map(pyslots::Value::from).collect();
+    /// assert_eq!(l.len(), 3);
+    /// ```
     pub fn len(&self) -> usize {
         self.read().len()
     }
 
     /// Whether the list has no items.
+    ///
+    /// ```
+    /// let l = pyslots::PyList::new();
+    /// assert!(l.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.read().is_empty()
     }
@@ -145,6 +155,13 @@ impl PyList {
     }
 
     /// `list.clear()`.
+    ///
+    /// ```
+    /// let l: pyslots::PyList = [1, 2].into_iter().map(pyslots::Value::from).collect();
+    /// let alias = l.clone();          // the same list, as in Python
+    /// alias.clear();
+    /// assert!(l.is_empty());
+    /// ```
     pub fn clear(&self) {
         let old = std::mem::take(&mut *self.write());
         drop(old);

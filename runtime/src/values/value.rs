@@ -1133,6 +1133,32 @@ mod tests {
 // Functions as values.
 
 /// A function a class defines, as a [`Value`]: `Value::Function`.
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// #[pyclass_like]
+/// #[slots(celsius)]
+/// struct Temperature { celsius: f64 }
+///
+/// #[methods]
+/// impl Temperature {
+///     fn warm(&mut self, by: f64) -> Result<f64, Error> {
+///         let now = self.celsius().copied().unwrap_or(0.0) + by;
+///         self.set_celsius(now);
+///         Ok(now)
+///     }
+/// }
+///
+/// let t = Py::new(Temperature::new(20.0));
+/// let handle = t.clone().into_object();
+/// // Through a handle, `t.warm` is a method bound to the object.
+/// let Value::Function(warm) = handle.getattr("warm")? else { unreachable!() };
+/// assert_eq!((warm.type_name(), warm.qualname()), ("method", "Temperature.warm"));
+/// assert_eq!(warm.call(&[Value::Float(1.5)], &[])?, Value::Float(21.5));
+/// assert_eq!(t.read().celsius().copied()?, 21.5);
+/// # Ok::<(), pyslots::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct PyFunction(Arc<Func>);
 
@@ -1194,12 +1220,45 @@ impl Value {
     /// `property(fget, fset, fdel)` for a class made at run time: each a
     /// callable [`Value`] (a [`Value::function`]) taking the instance (and
     /// the value, for `fset`), or `None`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["_x"]));
+    /// let get = Value::function("_get", |args, _| args[0].as_object().expect("self").getattr("_x"));
+    /// let set = Value::function("_set", |args, _| {
+    ///     args[0].as_object().expect("self").setattr("_x", args[1].clone())?;
+    ///     Ok(Value::None)
+    /// });
+    /// ns.insert("x", Value::property(Some(get), Some(set), None));
+    /// let point = Type::new("Point", &[], ns)?;
+    ///
+    /// let p = point.call(&[], &[])?;
+    /// p.setattr("x", Value::Int(3))?;
+    /// assert_eq!(p.getattr("x")?, Value::Int(3));
+    /// assert_eq!(p.getattr("_x")?, Value::Int(3));
+    /// assert_eq!(p.delattr("x").unwrap_err().to_string(), "property 'x' of 'Point' object has no deleter");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn property(fget: Option<Value>, fset: Option<Value>, fdel: Option<Value>) -> Value {
         Value::Function(PyFunction(Arc::new(Func::Property(fget, fset, fdel))))
     }
 
     /// `staticmethod(f)` for a class made at run time: `f`, read through an
     /// instance or called as a method, without the instance.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("origin", Value::staticmethod(Value::function("origin", |_, _| Ok(Value::tuple([0, 0])))));
+    /// let point = Type::new("Point", &[], ns)?;
+    ///
+    /// let p = point.call(&[], &[])?;
+    /// assert_eq!(p.call_method("origin", &[], &[])?.to_string(), "(0, 0)");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn staticmethod(f: Value) -> Value {
         Value::Function(PyFunction(Arc::new(Func::Static(f))))
     }
@@ -1239,6 +1298,30 @@ impl PyFunction {
 
     /// The Python type name: `function` (a class's function, or a static
     /// method read from it), `method` (bound), `property`, `staticmethod`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(celsius)]
+    /// struct Temperature { celsius: f64 }
+    ///
+    /// #[methods]
+    /// impl Temperature {
+    ///     fn warm(&mut self, by: f64) -> Result<f64, Error> {
+    ///         let now = self.celsius().copied().unwrap_or(0.0) + by;
+    ///         self.set_celsius(now);
+    ///         Ok(now)
+    ///     }
+    /// }
+    ///
+    /// let t = Temperature::new(0.0);
+    /// let Value::Function(f) = getattr(&t, "warm")? else { unreachable!() };
+    /// assert_eq!(f.type_name(), "function");         // read from an owned object: unbound
+    /// let Value::Function(m) = Py::new(t).into_object().getattr("warm")? else { unreachable!() };
+    /// assert_eq!(m.type_name(), "method");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn type_name(&self) -> &'static str {
         match &*self.0 {
             Func::Method(_) | Func::Native(..) => "function",
@@ -1250,6 +1333,13 @@ impl PyFunction {
 
     /// The function's qualified name, `Temperature.warm` (a run-time
     /// function's name as given; empty for a property or static method).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let Value::Function(f) = Value::function("double", |args, _| Ok(args[0].clone())) else { unreachable!() };
+    /// assert_eq!(f.qualname(), "double");
+    /// ```
     pub fn qualname(&self) -> &str {
         match &*self.0 {
             Func::Method(def) | Func::Bound(def, _) => def.sig.qualname,
@@ -1260,12 +1350,47 @@ impl PyFunction {
     }
 
     /// Whether `a` and `b` are the same function object.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    /// use pyslots::PyFunction;
+    ///
+    /// let Value::Function(f) = Value::function("f", |_, _| Ok(Value::None)) else { unreachable!() };
+    /// let g = f.clone();
+    /// let Value::Function(h) = Value::function("f", |_, _| Ok(Value::None)) else { unreachable!() };
+    /// assert!(PyFunction::is(&f, &g));
+    /// assert!(!PyFunction::is(&f, &h));
+    /// ```
     pub fn is(a: &PyFunction, b: &PyFunction) -> bool {
         Arc::ptr_eq(&a.0, &b.0)
     }
 
     /// Python's `==` on functions: the same function, or bound methods of
     /// the same function to the same object.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(celsius)]
+    /// struct Temperature { celsius: f64 }
+    ///
+    /// #[methods]
+    /// impl Temperature {
+    ///     fn warm(&mut self, by: f64) -> Result<f64, Error> {
+    ///         let now = self.celsius().copied().unwrap_or(0.0) + by;
+    ///         self.set_celsius(now);
+    ///         Ok(now)
+    ///     }
+    /// }
+    ///
+    /// let t = Py::new(Temperature::new(0.0)).into_object();
+    /// let (Value::Function(a), Value::Function(b)) = (t.getattr("warm")?, t.getattr("warm")?) else { unreachable!() };
+    /// // Two reads make two bound methods: not the same object, but equal.
+    /// assert!(!pyslots::PyFunction::is(&a, &b));
+    /// assert!(a.py_eq(&b));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn py_eq(&self, other: &PyFunction) -> bool {
         match (&*self.0, &*other.0) {
             // Tables are constants, copied where used: compare names.
@@ -1279,6 +1404,33 @@ impl PyFunction {
     /// Calls it: a bound method with its receiver (locked for reading or
     /// writing as the method needs); a function with the receiver as
     /// the first argument, which must be an object (a `Value::Object`).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(celsius)]
+    /// struct Temperature { celsius: f64 }
+    ///
+    /// #[methods]
+    /// impl Temperature {
+    ///     fn warm(&mut self, by: f64) -> Result<f64, Error> {
+    ///         let now = self.celsius().copied().unwrap_or(0.0) + by;
+    ///         self.set_celsius(now);
+    ///         Ok(now)
+    ///     }
+    /// }
+    ///
+    /// let Value::Function(warm) = getattr(&Temperature::new(0.0), "warm")? else { unreachable!() };
+    /// // Unbound, it takes the object first, as `Temperature.warm(t, 2.0)`.
+    /// let t = Py::new(Temperature::new(10.0)).into_object();
+    /// assert_eq!(warm.call(&[Value::Object(t), Value::Float(2.0)], &[])?, Value::Float(12.0));
+    /// assert_eq!(
+    ///     warm.call(&[], &[]).unwrap_err().to_string(),
+    ///     "Temperature.warm() missing 2 required positional arguments: 'self' and 'by'"
+    /// );
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn call(&self, args: &[Value], kwargs: &[(&str, Value)]) -> Result<Value, Error> {
         match &*self.0 {
             Func::Bound(def, obj) => obj.call_def(def, args, kwargs),
