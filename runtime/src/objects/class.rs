@@ -563,6 +563,8 @@ fn getattr_described<T: Hooks + ?Sized>(obj: &T, name: &str) -> Result<Value, Er
         Some(Descriptor::Value(f)) => match f.kind() {
             FnKind::Property(..) => Err(needs_handle(obj.class_layout(), name)),
             FnKind::Static(inner) => Ok(dict_entry(obj, name).unwrap_or_else(|| inner.clone())),
+            FnKind::ClassMethod(inner) => Ok(dict_entry(obj, name)
+                .unwrap_or_else(|| PyFunction::bound_to_class(inner, obj.class_layout().to_type()))),
             _ => Ok(dict_entry(obj, name).unwrap_or(Value::Function(f))),
         },
         None => {
