@@ -463,16 +463,70 @@ fn register_runtime_class(r: &mut impl Runner) {
 }
 
 fn register_handles(r: &mut impl Runner) {
-    // Through a shared handle: the lock (and the borrow check) around the
-    // same slot access as `getattr/slot_f64` and `setattr/slot_f64`.
-    let p = Py::new(slotted8());
-    r.run("pyslots/handle/read_getattr", || black_box(&p).read().getattr(n("x")));
-    r.run("pyslots/handle/write_setattr", || black_box(&p).write().setattr(n("x"), Value::Float(black_box(2.5))));
-    // The same lock, bare (no borrow record): what `Py` costs beyond it is
-    // the record that makes a same-thread conflict an error, not a hang.
+    // Through a shared handle, outside a GIL scope: each borrow takes the
+    // global lock to mark the object (and again to unmark it), each
+    // attribute operation on a handle takes it once around the call.
+    handle_rows(r, "pyslots/handle/", "pyslots/type/");
+    // Inside one `gil::with_gil` scope around the whole timing loop, as a
+    // program that works on its objects for a while: plain loads and
+    // stores, no atomic operation.
+    pyslots::gil::with_gil(|| handle_rows(r, "pyslots/handle/gil/", "pyslots/type/gil/"));
+    // The lock the handles used before issue 24, bare (no borrow record):
+    // what a per-object read-write lock costs.
     let bare = std::sync::Arc::new(parking_lot::RwLock::new(slotted8()));
     r.run("baseline/rwlock/read_getattr", || black_box(&bare).read().getattr(n("x")));
     r.run("baseline/rwlock/write_setattr", || black_box(&bare).write().setattr(n("x"), Value::Float(black_box(2.5))));
+}
+
+/// The handle rows: a compile-time class through `Py` (a guard, then the
+/// attribute operation) and `PyObject` (the handle's own `getattr`), and
+/// a run-time class's instance through `PyObject`.
+fn handle_rows(r: &mut impl Runner, handle: &str, runtime: &str) {
+    let key = |prefix: &str, op: &str| -> &'static str { String::leak(format!("{prefix}{op}")) };
+    let p = Py::new(slotted8());
+    r.run(key(handle, "read_getattr"), || black_box(&p).read().getattr(n("x")));
+    r.run(key(handle, "write_setattr"), || black_box(&p).write().setattr(n("x"), Value::Float(black_box(2.5))));
+    let o = Py::new(slotted8()).into_object();
+    r.run(key(handle, "object_getattr"), || black_box(&o).getattr(n("x")));
+    r.run(key(handle, "object_setattr"), || black_box(&o).setattr(n("x"), Value::Float(black_box(2.5))));
+    let t = PyObject::from(runtime8());
+    r.run(key(runtime, "handle_getattr"), || black_box(&t).read().getattr(n("x")));
+    r.run(key(runtime, "object_getattr"), || black_box(&t).getattr(n("x")));
+    r.run(key(runtime, "object_setattr"), || black_box(&t).setattr(n("x"), Value::Float(black_box(2.5))));
+}
+
+/// The workload of issue 24: 100,000 instances of a run-time class with
+/// slots `x`, `y` and `next` linked into a list, built, then walked ten
+/// times reading and writing the floats by name through the handles, as
+/// an interpreter runs `cpython_baseline.py`'s `workload`. Returns the
+/// sum it computes, which the caller checks against CPython's.
+pub fn workload(n: usize, walks: usize) -> f64 {
+    let mut ns = Dict::new();
+    ns.insert("__slots__", Value::tuple(["x", "y", "next"]));
+    let node = Type::new("Node", &[], ns).expect("a valid class");
+    let run = || -> Result<f64, pyslots::Error> {
+        let mut head = Value::None;
+        for i in 0..n {
+            let o = node.instantiate()?;
+            o.setattr("x", i as f64)?;
+            o.setattr("y", 0.0)?;
+            o.setattr("next", head)?;
+            head = Value::from(o);
+        }
+        let mut total = 0.0;
+        for _ in 0..walks {
+            let mut cur = head.clone();
+            while let Value::Object(o) = cur {
+                let x = o.getattr("x")?.as_float().unwrap_or(0.0);
+                let y = o.getattr("y")?.as_float().unwrap_or(0.0);
+                o.setattr("y", y + x)?;
+                total += y;
+                cur = o.getattr("next")?;
+            }
+        }
+        Ok(total)
+    };
+    run().expect("the workload raises nothing")
 }
 
 /// How many objects `pyslots/gc/collect_1m` collects over.

@@ -4,7 +4,7 @@
 //!
 //! Use it through the `pyslots` crate, which re-exports everything here and
 //! adds the `#[pyclass_like]` and `#[slots]` macros.
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
 // The folders are the architecture (ARCHITECTURE.md has the table of who
@@ -22,6 +22,7 @@ mod values;
 pub use error::{Error, ErrorKind};
 pub use handles::borrow::{PyRef, PyRefMut};
 pub use handles::gc;
+pub use handles::gil;
 pub use handles::handle::{Py, PyObject, WeakObject, WeakRef};
 pub use objects::builtins::{delattr, dir, getattr, getattr_ref, getsizeof, hasattr, setattr, total_sizeof, vars};
 pub use objects::layout::{Layout, Literal};

@@ -5,11 +5,11 @@ use std::any::Any;
 use std::fmt;
 use std::sync::{Arc, Weak};
 
-use parking_lot::RwLock;
-
 use crate::error::Error;
 use crate::handles::borrow::{self, PyRef, PyRefMut};
 use crate::handles::gc;
+use crate::handles::gil;
+use crate::handles::pycell::{Exclusive, PyCell};
 use crate::handles::trashcan;
 use crate::objects::layout_ref::LayoutRef;
 use crate::objects::object::{take_references, Object, PyClass, WeakReferenceable};
@@ -24,9 +24,9 @@ use crate::values::value::Value;
 struct Cell<T: CellValue> {
     /// The cycle collector's word.
     gc: gc::Header,
-    /// The class, beside the lock so that it is read without locking.
+    /// The class, beside the object so that it is read without a borrow.
     class: T::Class,
-    value: RwLock<T>,
+    value: PyCell<T>,
     /// Dropped after `value`: closes the depth count `Cell::drop` opened.
     _depth: trashcan::Exit,
 }
@@ -97,7 +97,7 @@ impl<T: CellValue> Cell<T> {
         let cell = Arc::new(Cell {
             gc: gc::Header::new(),
             class: obj.class_of(),
-            value: RwLock::new(obj),
+            value: PyCell::new(obj),
             _depth: trashcan::Exit,
         });
         gc::track(Arc::downgrade(&cell) as Weak<dyn gc::Node>);
@@ -108,7 +108,7 @@ impl<T: CellValue> Cell<T> {
 /// The type-erased face of a `Cell<T>`; what the collector sees of it is
 /// its [`gc::Node`] face, at the end of this file.
 trait ErasedCell: gc::Node + Send + Sync + 'static {
-    fn lock(&self) -> &RwLock<dyn Object>;
+    fn cell(&self) -> &PyCell<dyn Object>;
     fn layout(&self) -> LayoutRef<'_>;
     fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
     /// A new instance of the same class, every slot unset: Python's
@@ -120,7 +120,7 @@ trait ErasedCell: gc::Node + Send + Sync + 'static {
 }
 
 impl<T: CellValue> ErasedCell for Cell<T> {
-    fn lock(&self) -> &RwLock<dyn Object> {
+    fn cell(&self) -> &PyCell<dyn Object> {
         &self.value
     }
     fn layout(&self) -> LayoutRef<'_> {
@@ -243,7 +243,7 @@ impl<T: PyClass> Py<T> {
     /// mutably borrowed` while it writes it (PyO3's `try_borrow_mut`).
     #[inline]
     pub fn try_write(&self) -> Result<PyRefMut<'_, T>, Error> {
-        borrow::try_write(&self.0.value)
+        borrow::try_write(&self.0.value, frozen_write)
     }
 
     /// Every byte the object costs: its shared allocation (the reference
@@ -299,7 +299,7 @@ impl<T: PyClass> Py<T> {
     /// # Ok::<(), pyslots::Error>(())
     /// ```
     pub fn getattr(&self, name: &str) -> Result<Value, Error> {
-        self.try_read()?.getattr(name)
+        gil::hold(|_| self.try_read()?.getattr(name))
     }
 
     /// `setattr(obj, name, value)`, borrowing the object for the call: as
@@ -307,25 +307,25 @@ impl<T: PyClass> Py<T> {
     /// `Already mutably borrowed`) if this thread reads (or writes) it.
     pub fn setattr(&self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let value = value.into();
-        self.try_write()?.setattr(name, value)
+        gil::hold(|_| self.try_write()?.setattr(name, value))
     }
 
     /// `delattr(obj, name)`, borrowing the object for the call, as
     /// [`setattr`](Py::setattr).
     pub fn delattr(&self, name: &str) -> Result<(), Error> {
-        self.try_write()?.delattr(name)
+        gil::hold(|_| self.try_write()?.delattr(name))
     }
 
     /// `hasattr(obj, name)`, borrowing the object for the call, as
     /// [`getattr`](Py::getattr).
     pub fn hasattr(&self, name: &str) -> Result<bool, Error> {
-        Ok(self.try_read()?.hasattr(name))
+        gil::hold(|_| Ok(self.try_read()?.hasattr(name)))
     }
 
     /// `dir(obj)`, borrowing the object for the call, as
     /// [`getattr`](Py::getattr).
     pub fn dir(&self) -> Result<Vec<String>, Error> {
-        Ok(self.try_read()?.dir())
+        gil::hold(|_| Ok(self.try_read()?.dir()))
     }
 
     /// Whether two handles are the same object (Python's `is`).
@@ -409,7 +409,7 @@ impl<T: PyClass> fmt::Display for Py<T> {
 
 impl<T: PyClass> fmt::Debug for Py<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.value.try_read_recursive() {
+        match borrow::peek(&self.0.value) {
             Some(guard) => fmt::Debug::fmt(&*guard, f),
             None => fmt::Display::fmt(self, f),
         }
@@ -515,14 +515,14 @@ impl PyObject {
     /// [`Py::try_read`].
     #[inline]
     pub fn try_read(&self) -> Result<PyRef<'_, dyn Object>, Error> {
-        borrow::try_read(self.0.lock())
+        borrow::try_read(self.0.cell())
     }
 
     /// Borrows the object for writing, or the `RuntimeError` of
     /// [`Py::try_write`].
     #[inline]
     pub fn try_write(&self) -> Result<PyRefMut<'_, dyn Object>, Error> {
-        borrow::try_write(self.0.lock())
+        borrow::try_write(self.0.cell(), frozen_write)
     }
 
     /// The object's class name, read without locking.
@@ -621,7 +621,7 @@ impl PyObject {
     /// # Ok::<(), pyslots::Error>(())
     /// ```
     pub fn getattr(&self, name: &str) -> Result<Value, Error> {
-        self.try_read()?.getattr(name)
+        gil::hold(|_| self.try_read()?.getattr(name))
     }
 
     /// `setattr` on the object, borrowing it for the call: the
@@ -629,25 +629,25 @@ impl PyObject {
     /// this thread reads (or writes) it.
     pub fn setattr(&self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let value = value.into();
-        self.try_write()?.setattr(name, value)
+        gil::hold(|_| self.try_write()?.setattr(name, value))
     }
 
     /// `delattr` on the object, borrowing it for the call, as
     /// [`setattr`](PyObject::setattr).
     pub fn delattr(&self, name: &str) -> Result<(), Error> {
-        self.try_write()?.delattr(name)
+        gil::hold(|_| self.try_write()?.delattr(name))
     }
 
     /// `hasattr` on the object, borrowing it for the call, as
     /// [`getattr`](PyObject::getattr).
     pub fn hasattr(&self, name: &str) -> Result<bool, Error> {
-        Ok(self.try_read()?.hasattr(name))
+        gil::hold(|_| Ok(self.try_read()?.hasattr(name)))
     }
 
     /// `dir` on the object, borrowing it for the call, as
     /// [`getattr`](PyObject::getattr).
     pub fn dir(&self) -> Result<Vec<String>, Error> {
-        Ok(self.try_read()?.dir())
+        gil::hold(|_| Ok(self.try_read()?.dir()))
     }
 }
 
@@ -722,24 +722,39 @@ impl<T: CellValue> gc::Node for Cell<T> {
         &self.gc
     }
     fn try_traverse(&self, visit: &mut gc::Visit<'_>) -> bool {
-        let Some(obj) = self.value.try_read_recursive() else { return false };
+        let Some(obj) = borrow::peek(&self.value) else { return false };
         obj.traverse(visit);
         true
     }
     fn try_lock(&self) -> Option<Box<dyn gc::Locked + '_>> {
-        let guard = self.value.try_write()?;
-        Some(Box::new(gc::WriteLocked { guard, traverse: |obj: &T, visit: &mut gc::Visit<'_>| obj.traverse(visit) }))
+        let guard = gil::hold(|held| self.value.try_exclusive(held).ok())?;
+        Some(Box::new(ObjectLocked(guard)))
     }
     fn clear(&self) {
         // CPython's `tp_clear`: the references go, the object stays, for
         // its `Drop` to run once when the last of them is gone. They drop
         // after the lock is released.
-        let held = self.value.try_write().map(|mut obj| take_references(&mut *obj));
+        let held = gil::hold(|held| self.value.try_exclusive(held).ok().map(|mut obj| take_references(&mut *obj)));
         drop(held);
     }
     fn is_object(&self) -> bool {
         true
     }
+}
+
+/// An object the collector marked written while it confirms it garbage.
+struct ObjectLocked<'a, T: CellValue>(Exclusive<'a, T>);
+
+impl<T: CellValue> gc::Locked for ObjectLocked<'_, T> {
+    fn traverse(&self, visit: &mut gc::Visit<'_>) {
+        self.0.traverse(visit);
+    }
+}
+
+/// The error of writing a frozen object through a handle.
+#[cold]
+fn frozen_write() -> Error {
+    Error::runtime_error("cannot write a frozen object")
 }
 
 impl<T: PyClass> Py<T> {

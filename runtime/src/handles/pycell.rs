@@ -1,0 +1,268 @@
+//! `PyCell<T>`: an object and its borrow flag, the one place in pyslots
+//! that lends an object shared between threads; the only module with
+//! `unsafe` code.
+//!
+//! It is a read-write lock whose state word is changed only under the
+//! global interpreter lock (`gil.rs`): a [`Held`] proves the caller holds
+//! it, so reading and changing the word are a relaxed load and a relaxed
+//! store (plain `mov`s), where `parking_lot::RwLock` needs an atomic
+//! read-modify-write to take and another to release (5 to 8 ns each on the
+//! CPUs the benchmarks run on; see ARCHITECTURE.md, "Handles").
+//!
+//! Soundness, the whole argument:
+//!
+//! 1. The flag is [`FREE`], a count of readers (`1..WRITING`), [`WRITING`],
+//!    or [`FROZEN`] (a frozen class's object: read by anyone, never
+//!    written once shared). A [`Shared`] guard exists only while the flag
+//!    counts it among the readers (or is `FROZEN`), an [`Exclusive`] guard
+//!    only while the flag is `WRITING` for it: each guard's constructor
+//!    set the flag so, and only its drop undoes that.
+//! 2. Every write of a flag, and every read that decides a borrow,
+//!    happens while the thread holds the global lock (the methods take a
+//!    [`Held`], which only `gil.rs` makes, for the thread holding it). So
+//!    two threads never decide a borrow of the same cell at once, and a
+//!    decision sees every earlier change: the lock's release and acquire
+//!    order them.
+//! 3. Hence while an `Exclusive` exists no other guard of the cell does,
+//!    and while a `Shared` exists no `Exclusive` does: the references the
+//!    guards hand out follow Rust's aliasing rules, as an `RwLock`'s do.
+//! 4. What one thread wrote through a guard happens before what another
+//!    reads through its own: the first thread dropped its guard under the
+//!    lock (release) before the second took its guard under the lock
+//!    (acquire).
+//! 5. The cell is `Sync` when `T` is `Send + Sync` and `Send` when `T` is
+//!    `Send`, std's `RwLock` bounds: a shared reference to the cell lends
+//!    `&T` to several threads (needs `Sync`) and `&mut T` to one of them
+//!    (needs `Send`).
+#![allow(unsafe_code)]
+
+use std::cell::UnsafeCell;
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+use crate::handles::gil::{self, Held};
+
+/// Nobody borrows the object.
+const FREE: usize = 0;
+/// One thread writes it.
+const WRITING: usize = usize::MAX;
+/// A frozen object: readable by anyone without a flag change, never
+/// writable through the cell.
+const FROZEN: usize = usize::MAX - 1;
+
+/// An object and its borrow flag (see the module's documentation).
+pub(crate) struct PyCell<T: ?Sized> {
+    flag: AtomicUsize,
+    value: UnsafeCell<T>,
+}
+
+// SAFETY: the cell lends `&T` to any number of threads and `&mut T` to one
+// thread at a time, never both (points 1-3 of the module's argument), so it
+// needs exactly `RwLock`'s bounds: `Send + Sync` for `Sync`.
+unsafe impl<T: ?Sized + Send + Sync> Sync for PyCell<T> {}
+// `Send` is automatic: `UnsafeCell<T>` is `Send` when `T` is.
+
+impl<T> PyCell<T> {
+    /// A cell holding `value`, borrowed by nobody.
+    pub(crate) fn new(value: T) -> PyCell<T> {
+        PyCell { flag: AtomicUsize::new(FREE), value: UnsafeCell::new(value) }
+    }
+
+    /// A frozen cell: every [`try_shared`](PyCell::try_shared) succeeds
+    /// and [`get`](PyCell::get) reads it, every
+    /// [`try_exclusive`](PyCell::try_exclusive) fails.
+    pub(crate) fn frozen(value: T) -> PyCell<T> {
+        PyCell { flag: AtomicUsize::new(FROZEN), value: UnsafeCell::new(value) }
+    }
+}
+
+/// How a borrow of a cell went.
+pub(crate) enum Busy {
+    /// Another borrow is in the way: a writer (for a read), any borrow
+    /// (for a write).
+    Borrowed,
+    /// The cell is frozen (for a write).
+    Frozen,
+}
+
+impl<T: ?Sized> PyCell<T> {
+    /// The object, through a unique reference: no guard can exist.
+    pub(crate) fn get_mut(&mut self) -> &mut T {
+        self.value.get_mut()
+    }
+
+    /// Whether the cell is frozen (made by [`PyCell::frozen`]).
+    #[inline]
+    pub(crate) fn is_frozen(&self) -> bool {
+        // Set when the cell is made and never changed: no lock needed.
+        self.flag.load(Relaxed) == FROZEN
+    }
+
+    /// A frozen object's contents, with no borrow at all.
+    #[inline]
+    pub(crate) fn get(&self) -> Option<&T> {
+        if !self.is_frozen() {
+            return None;
+        }
+        // SAFETY: the flag is `FROZEN` from the cell's creation on and no
+        // method changes a `FROZEN` flag, so no `Exclusive` guard of this
+        // cell ever exists (`try_exclusive` refuses it) and no `&mut T`
+        // is lent but through `get_mut`, which needs the cell unshared.
+        Some(unsafe { &*self.value.get() })
+    }
+
+    /// Marks the cell read, if no thread writes it.
+    #[inline]
+    pub(crate) fn try_shared(&self, _: Held<'_>) -> Result<Shared<'_, T>, Busy> {
+        let flag = self.flag.load(Relaxed);
+        if flag == FROZEN {
+            return Ok(Shared { cell: self });
+        }
+        if flag >= FROZEN - 1 {
+            return Err(Busy::Borrowed);
+        }
+        self.flag.store(flag + 1, Relaxed);
+        Ok(Shared { cell: self })
+    }
+
+    /// Marks the cell written, if no thread borrows it.
+    #[inline]
+    pub(crate) fn try_exclusive(&self, _: Held<'_>) -> Result<Exclusive<'_, T>, Busy> {
+        match self.flag.load(Relaxed) {
+            FREE => {
+                self.flag.store(WRITING, Relaxed);
+                Ok(Exclusive { cell: self })
+            }
+            FROZEN => Err(Busy::Frozen),
+            _ => Err(Busy::Borrowed),
+        }
+    }
+
+    /// [`try_shared`](PyCell::try_shared), waiting while another thread
+    /// writes the cell.
+    #[inline]
+    pub(crate) fn shared(&self, held: Held<'_>) -> Shared<'_, T> {
+        loop {
+            match self.try_shared(held) {
+                Ok(s) => return s,
+                Err(_) => gil::wait(held),
+            }
+        }
+    }
+
+    /// [`try_exclusive`](PyCell::try_exclusive), waiting while other
+    /// threads borrow the cell; `None` for a frozen cell.
+    #[inline]
+    pub(crate) fn exclusive(&self, held: Held<'_>) -> Option<Exclusive<'_, T>> {
+        loop {
+            match self.try_exclusive(held) {
+                Ok(e) => return Some(e),
+                Err(Busy::Frozen) => return None,
+                Err(Busy::Borrowed) => gil::wait(held),
+            }
+        }
+    }
+
+    /// The flag, for the borrow record's tests.
+    pub(crate) fn flag(&self) -> usize {
+        self.flag.load(Relaxed)
+    }
+
+    fn release_shared(&self, held: Held<'_>) {
+        let flag = self.flag.load(Relaxed);
+        if flag != FROZEN {
+            self.flag.store(flag - 1, Relaxed);
+            if flag == 1 {
+                gil::changed(held);
+            }
+        }
+    }
+
+    fn release_exclusive(&self, held: Held<'_>) {
+        self.flag.store(FREE, Relaxed);
+        gil::changed(held);
+    }
+}
+
+/// A read borrow of a cell: the flag counts it.
+pub(crate) struct Shared<'a, T: ?Sized> {
+    cell: &'a PyCell<T>,
+}
+
+impl<'a, T: ?Sized> Shared<'a, T> {
+    /// The cell borrowed.
+    #[inline]
+    pub(crate) fn cell(&self) -> &'a PyCell<T> {
+        self.cell
+    }
+}
+
+impl<T: ?Sized> Deref for Shared<'_, T> {
+    type Target = T;
+    #[inline]
+    fn deref(&self) -> &T {
+        // SAFETY: while this guard lives the flag counts it as a reader (or
+        // is `FROZEN`), so no `Exclusive` guard exists and none can be made
+        // (module argument, points 1-3).
+        unsafe { &*self.cell.value.get() }
+    }
+}
+
+impl<T: ?Sized> Drop for Shared<'_, T> {
+    #[inline]
+    fn drop(&mut self) {
+        match gil::held() {
+            Some(held) => self.cell.release_shared(held),
+            None => gil::hold(|held| self.cell.release_shared(held)),
+        }
+    }
+}
+
+/// A write borrow of a cell: the flag is `WRITING` for it.
+pub(crate) struct Exclusive<'a, T: ?Sized> {
+    cell: &'a PyCell<T>,
+}
+
+impl<'a, T: ?Sized> Exclusive<'a, T> {
+    /// The cell borrowed.
+    #[inline]
+    pub(crate) fn cell(&self) -> &'a PyCell<T> {
+        self.cell
+    }
+}
+
+impl<T: ?Sized> Deref for Exclusive<'_, T> {
+    type Target = T;
+    #[inline]
+    fn deref(&self) -> &T {
+        // SAFETY: the flag is `WRITING` for this guard: no other guard
+        // exists (module argument, points 1-3); `&self` lends it shared.
+        unsafe { &*self.cell.value.get() }
+    }
+}
+
+impl<T: ?Sized> DerefMut for Exclusive<'_, T> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: as `deref`; `&mut self` makes this the only reference the
+        // guard lends at a time.
+        unsafe { &mut *self.cell.value.get() }
+    }
+}
+
+impl<T: ?Sized> Drop for Exclusive<'_, T> {
+    #[inline]
+    fn drop(&mut self) {
+        match gil::held() {
+            Some(held) => self.cell.release_exclusive(held),
+            None => gil::hold(|held| self.cell.release_exclusive(held)),
+        }
+    }
+}
+
+impl<T: ?Sized> fmt::Debug for PyCell<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PyCell").field("flag", &self.flag.load(Relaxed)).finish_non_exhaustive()
+    }
+}
