@@ -452,8 +452,6 @@ fn register_runtime_class(r: &mut impl Runner) {
     r.run("pyslots/type/getattr_str", || black_box(&s).getattr(n("name")));
     r.run("pyslots/type/setattr_f64", || black_box(&mut s).setattr(n("x"), Value::Float(black_box(2.5))));
     r.run("pyslots/type/setattr_last", || black_box(&mut s).setattr(n("total"), Value::Float(black_box(2.5))));
-    let p = PyObject::from(runtime8());
-    r.run("pyslots/type/handle_getattr", || black_box(&p).read().getattr(n("x")));
     // The same eight names in the instance dict of a class without
     // `__slots__`, whose instances share the keys it learned.
     let mut d = runtime_regular8();

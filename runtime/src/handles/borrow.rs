@@ -163,7 +163,7 @@ fn released((addr, state): (usize, u32)) -> Option<(usize, u32)> {
 }
 
 /// Removes one borrow of the lock at `addr` from this thread's record.
-#[inline]
+#[inline(always)]
 fn leave(addr: usize) {
     // A word other than `IN_RECORD` is this thread's only borrow, and the
     // guard ending now is one of this thread's (guards are not `Send`): so
@@ -256,7 +256,7 @@ fn exclusive<T: ?Sized>(cell: &PyCell<T>) -> Option<Exclusive<'_, T>> {
 /// Reads `cell`, or the error of a conflict with this thread's own borrow.
 /// A read of a cell this thread reads already never waits: the flag
 /// counts readers, and no writer can be in the way.
-#[inline]
+#[inline(always)]
 pub(crate) fn try_read<T: ?Sized>(cell: &PyCell<T>) -> Result<PyRef<'_, T>, Error> {
     let addr = address(cell);
     if WORD.with(Cell::get) == 0 {
@@ -271,7 +271,7 @@ pub(crate) fn try_read<T: ?Sized>(cell: &PyCell<T>) -> Result<PyRef<'_, T>, Erro
 
 /// Writes `cell`, or the error of a conflict with this thread's own
 /// borrow, or (`frozen`) of a frozen object.
-#[inline]
+#[inline(always)]
 pub(crate) fn try_write<T: ?Sized>(cell: &PyCell<T>, frozen: fn() -> Error) -> Result<PyRefMut<'_, T>, Error> {
     let addr = address(cell);
     if WORD.with(Cell::get) == 0 {
@@ -334,7 +334,7 @@ impl<T: ?Sized> Deref for PyRef<'_, T> {
 }
 
 impl<T: ?Sized> Drop for PyRef<'_, T> {
-    #[inline]
+    #[inline(always)]
     fn drop(&mut self) {
         leave(address(self.shared.cell()));
     }
@@ -371,7 +371,7 @@ impl<T: ?Sized> DerefMut for PyRefMut<'_, T> {
 }
 
 impl<T: ?Sized> Drop for PyRefMut<'_, T> {
-    #[inline]
+    #[inline(always)]
     fn drop(&mut self) {
         leave(address(self.exclusive.cell()));
     }

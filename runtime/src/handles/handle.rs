@@ -14,7 +14,7 @@ use crate::handles::trashcan;
 use crate::objects::layout_ref::LayoutRef;
 use crate::objects::object::{take_references, Object, PyClass, WeakReferenceable};
 use crate::types::instance::Instance;
-use crate::types::typeobject::Type;
+use crate::types::typeobject::{RtClass, Type};
 use crate::values::value::Value;
 
 /// The shared allocation behind a handle. The class's layout is the
@@ -76,19 +76,22 @@ impl<T: PyClass> CellValue for T {
     }
 }
 
+/// The class as its instances hold it, one pointer (a `Type` is two
+/// words): the cell of a shared instance is no larger than CPython's
+/// object.
 impl CellValue for Instance {
-    type Class = Type;
-    fn class_of(&self) -> Type {
-        self.class()
+    type Class = Arc<RtClass>;
+    fn class_of(&self) -> Arc<RtClass> {
+        self.rt_class().clone()
     }
-    fn layout_of(class: &Type) -> LayoutRef<'_> {
-        class.layout()
+    fn layout_of(class: &Arc<RtClass>) -> LayoutRef<'_> {
+        LayoutRef::runtime(class)
     }
-    fn instantiate(class: &Type) -> PyObject {
-        class.instantiate().unwrap_or_else(|_| unreachable!("an instance's class is made at run time"))
+    fn instantiate(class: &Arc<RtClass>) -> PyObject {
+        PyObject::from(Instance::of_class(class))
     }
-    fn type_of(class: &Type) -> Type {
-        class.clone()
+    fn type_of(class: &Arc<RtClass>) -> Type {
+        Type::runtime(class.clone())
     }
 }
 
@@ -298,6 +301,7 @@ impl<T: PyClass> Py<T> {
     /// # drop(guard);
     /// # Ok::<(), pyslots::Error>(())
     /// ```
+    #[inline]
     pub fn getattr(&self, name: &str) -> Result<Value, Error> {
         gil::hold(|_| self.try_read()?.getattr(name))
     }
@@ -305,6 +309,7 @@ impl<T: PyClass> Py<T> {
     /// `setattr(obj, name, value)`, borrowing the object for the call: as
     /// [`Object::setattr`], or the `RuntimeError` `Already borrowed` (or
     /// `Already mutably borrowed`) if this thread reads (or writes) it.
+    #[inline]
     pub fn setattr(&self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let value = value.into();
         gil::hold(|_| self.try_write()?.setattr(name, value))
@@ -620,6 +625,7 @@ impl PyObject {
     /// assert!(!p.hasattr("x")?);
     /// # Ok::<(), pyslots::Error>(())
     /// ```
+    #[inline]
     pub fn getattr(&self, name: &str) -> Result<Value, Error> {
         gil::hold(|_| self.try_read()?.getattr(name))
     }
@@ -627,6 +633,7 @@ impl PyObject {
     /// `setattr` on the object, borrowing it for the call: the
     /// `RuntimeError` `Already borrowed` (or `Already mutably borrowed`) if
     /// this thread reads (or writes) it.
+    #[inline]
     pub fn setattr(&self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let value = value.into();
         gil::hold(|_| self.try_write()?.setattr(name, value))

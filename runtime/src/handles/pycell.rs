@@ -113,7 +113,7 @@ impl<T: ?Sized> PyCell<T> {
     }
 
     /// Marks the cell read, if no thread writes it.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn try_shared(&self, _: Held<'_>) -> Result<Shared<'_, T>, Busy> {
         let flag = self.flag.load(Relaxed);
         if flag == FROZEN {
@@ -127,7 +127,7 @@ impl<T: ?Sized> PyCell<T> {
     }
 
     /// Marks the cell written, if no thread borrows it.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn try_exclusive(&self, _: Held<'_>) -> Result<Exclusive<'_, T>, Busy> {
         match self.flag.load(Relaxed) {
             FREE => {
@@ -141,7 +141,7 @@ impl<T: ?Sized> PyCell<T> {
 
     /// [`try_shared`](PyCell::try_shared), waiting while another thread
     /// writes the cell.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn shared(&self, held: Held<'_>) -> Shared<'_, T> {
         loop {
             match self.try_shared(held) {
@@ -153,7 +153,7 @@ impl<T: ?Sized> PyCell<T> {
 
     /// [`try_exclusive`](PyCell::try_exclusive), waiting while other
     /// threads borrow the cell; `None` for a frozen cell.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn exclusive(&self, held: Held<'_>) -> Option<Exclusive<'_, T>> {
         loop {
             match self.try_exclusive(held) {
@@ -169,6 +169,7 @@ impl<T: ?Sized> PyCell<T> {
         self.flag.load(Relaxed)
     }
 
+    #[inline(always)]
     fn release_shared(&self, held: Held<'_>) {
         let flag = self.flag.load(Relaxed);
         if flag != FROZEN {
@@ -179,6 +180,7 @@ impl<T: ?Sized> PyCell<T> {
         }
     }
 
+    #[inline(always)]
     fn release_exclusive(&self, held: Held<'_>) {
         self.flag.store(FREE, Relaxed);
         gil::changed(held);
@@ -210,7 +212,7 @@ impl<T: ?Sized> Deref for Shared<'_, T> {
 }
 
 impl<T: ?Sized> Drop for Shared<'_, T> {
-    #[inline]
+    #[inline(always)]
     fn drop(&mut self) {
         match gil::held() {
             Some(held) => self.cell.release_shared(held),
@@ -252,7 +254,7 @@ impl<T: ?Sized> DerefMut for Exclusive<'_, T> {
 }
 
 impl<T: ?Sized> Drop for Exclusive<'_, T> {
-    #[inline]
+    #[inline(always)]
     fn drop(&mut self) {
         match gil::held() {
             Some(held) => self.cell.release_exclusive(held),

@@ -281,6 +281,11 @@ impl Instance {
         }
     }
 
+    /// The class as the instance holds it.
+    pub(crate) fn rt_class(&self) -> &Arc<RtClass> {
+        &self.class
+    }
+
     /// The instance's class, `type(obj)`.
     pub fn class(&self) -> Type {
         Type::runtime(self.class.clone())
