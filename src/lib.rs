@@ -143,8 +143,8 @@ pub use pyslots_macros::{pyclass_like, slots};
 pub use pyslots_runtime::{
     copy, deepcopy, delattr, dir, gc, getattr, getattr_ref, getsizeof, getstate, gil, hasattr, recursion_limit,
     set_recursion_limit, setattr, setstate, slotnames, total_sizeof, vars, Attr, BigInt, Dict, Error, ErrorKind,
-    Instance, ItemAt, ItemMismatch, Layout, LayoutRef, Literal, Member, Mismatch, Object, Py, PyBytes, PyClass, PyDict,
-    PyList, PyObject, PyRef, PyRefMut, PyStr, PyTuple, SlotValue, Type, Value, ValueRef, WeakObject, WeakRef,
+    Frozen, Instance, ItemAt, ItemMismatch, Layout, LayoutRef, Literal, Member, Mismatch, Object, Py, PyBytes, PyClass,
+    PyDict, PyList, PyObject, PyRef, PyRefMut, PyStr, PyTuple, SlotValue, Type, Value, ValueRef, WeakObject, WeakRef,
     WeakReferenceable, WeakRefs, WeakRefsOn, DEFAULT_RECURSION_LIMIT,
 };
 

@@ -469,11 +469,23 @@ fn register_handles(r: &mut impl Runner) {
     // program that works on its objects for a while: plain loads and
     // stores, no atomic operation.
     pyslots::gil::with_gil(|| handle_rows(r, "pyslots/handle/gil/", "pyslots/type/gil/"));
+    // A frozen object needs no borrow to be read, in a scope or not.
+    let f = Py::new(FrozenPoint::new(1.0, 2.0));
+    r.run("pyslots/handle/frozen_get_getattr", || black_box(&f).get().getattr(n("x")));
     // The lock the handles used before issue 24, bare (no borrow record):
     // what a per-object read-write lock costs.
     let bare = std::sync::Arc::new(parking_lot::RwLock::new(slotted8()));
     r.run("baseline/rwlock/read_getattr", || black_box(&bare).read().getattr(n("x")));
     r.run("baseline/rwlock/write_setattr", || black_box(&bare).write().setattr(n("x"), Value::Float(black_box(2.5))));
+}
+
+/// A frozen class (`#[pyclass_like(frozen)]`): read through `Py::get`
+/// with no borrow at all.
+#[pyclass_like(frozen)]
+#[slots(x, y)]
+pub struct FrozenPoint {
+    x: f64,
+    y: f64,
 }
 
 /// The handle rows: a compile-time class through `Py` (a guard, then the

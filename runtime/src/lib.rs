@@ -28,7 +28,7 @@ pub use objects::builtins::{delattr, dir, getattr, getattr_ref, getsizeof, hasat
 pub use objects::layout::{Layout, Literal};
 pub use objects::layout_ref::LayoutRef;
 pub use objects::member::Member;
-pub use objects::object::{Object, PyClass, WeakReferenceable, WeakRefs, WeakRefsOn};
+pub use objects::object::{Frozen, Object, PyClass, WeakReferenceable, WeakRefs, WeakRefsOn};
 pub use state::copy::{copy, deepcopy};
 pub use state::getstate::{getstate, setstate, slotnames};
 pub use state::recursion::{recursion_limit, set_recursion_limit, DEFAULT_LIMIT as DEFAULT_RECURSION_LIMIT};
@@ -52,15 +52,15 @@ pub mod __private {
     pub use crate::handles::gc::Visit;
     pub use crate::objects::class::*;
     pub use crate::objects::layout::{
-        any_has_dict, any_has_slot, any_has_weakref, best_base_has_dict, best_base_index, layout_conflict,
-        lookup_by_stored_base, mro_conflict, secondary_dict,
+        all_frozen, any_frozen, any_has_dict, any_has_slot, any_has_weakref, best_base_has_dict, best_base_index,
+        layout_conflict, lookup_by_stored_base, mro_conflict, secondary_dict,
     };
     pub use crate::objects::object::ObjectStorage;
     #[cfg(feature = "serde")]
     pub use crate::state::serde_impl::{deserialize_object, serialize_object};
     pub use crate::storage::instance_dict::{LearnedKeys, LearnedValues, LEARNED_KEYS_MAX};
     pub use crate::storage::slot::{range_type_name, SetFlags};
-    pub use crate::{Error, Layout, Literal, PyClass, SlotValue, Value, WeakRefs};
+    pub use crate::{Error, Frozen, Layout, Literal, PyClass, SlotValue, Value, WeakRefs};
     #[cfg(feature = "serde")]
     pub use serde;
 }

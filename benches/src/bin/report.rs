@@ -299,6 +299,7 @@ const ROW_KEYS: &[[&str; 9]] = &[
     ["PyObject setattr", "handle/object_setattr", "setattr/slot_f64", "set_f64", "", "", "", "", ""],
     ["run-time PyObject getattr", "type/object_getattr", "getattr/slot_f64", "f64", "", "", "", "", ""],
     ["run-time PyObject setattr", "type/object_setattr", "setattr/slot_f64", "set_f64", "", "", "", "", ""],
+    ["frozen: Py::get+getattr", "handle/frozen_get_getattr", "getattr/slot_f64", "f64", "", "", "", "", ""],
     ["GIL: Py read+getattr", "handle/gil/read_getattr", "getattr/slot_f64", "f64", "", "", "", "", ""],
     ["GIL: Py write+setattr", "handle/gil/write_setattr", "setattr/slot_f64", "set_f64", "", "", "", "", ""],
     ["GIL: PyObject getattr", "handle/gil/object_getattr", "getattr/slot_f64", "f64", "", "", "", "", ""],
@@ -548,6 +549,7 @@ fn print_issue24(r: &Report) {
         ("run-time read+getattr f64", "type/handle_getattr", "type/gil/handle_getattr", false),
         ("run-time PyObject getattr f64", "type/object_getattr", "type/gil/object_getattr", false),
         ("run-time PyObject setattr f64", "type/object_setattr", "type/gil/object_setattr", true),
+        ("frozen Py::get+getattr f64", "handle/frozen_get_getattr", "handle/frozen_get_getattr", false),
     ] {
         let owned = if set { owned_set } else { owned_get };
         let (p, g) = (r.rust(&format!("pyslots/{key}")), r.rust(&format!("pyslots/{gil_key}")));
@@ -825,6 +827,7 @@ fn targets(r: &Report) -> Vec<Check> {
         ("GIL: Py write+setattr", "handle/gil/write_setattr", 2.0, true),
         ("GIL: PyObject setattr", "handle/gil/object_setattr", 2.0, true),
         ("GIL: run-time class PyObject setattr", "type/gil/object_setattr", 3.0, true),
+        ("frozen Py::get+getattr", "handle/frozen_get_getattr", 2.0, false),
         ("Py read+getattr (no scope)", "handle/read_getattr", 2.0, false),
         ("PyObject getattr (no scope)", "handle/object_getattr", 2.0, false),
         ("run-time class PyObject getattr (no scope)", "type/object_getattr", 3.0, false),

@@ -176,6 +176,7 @@ impl<'a> ClassBuilder<'a> {
             self.serde_impls(),
             self.base_access(),
             self.base_assertions(),
+            self.frozen_impl(),
         ];
         items.into_iter().collect()
     }
@@ -734,6 +735,7 @@ impl<'a> ClassBuilder<'a> {
     }
 
     fn py_class_impl(&self) -> TokenStream {
+        let frozen = self.class.args.frozen.is_some();
         let pv = &self.pv;
         let ident = &self.class.ident;
         let name = self.name;
@@ -778,10 +780,19 @@ impl<'a> ClassBuilder<'a> {
                     has_dict: #has_dict,
                     has_weakref: #has_weakref,
                     size: #pv::size_of::<Self>(),
+                    frozen: #frozen,
                 };
                 type WeakRefs = #pv::WeakRefs<{ #has_weakref }>;
             }
         }
+    }
+
+    /// `impl Frozen` for a `#[pyclass_like(frozen)]` class (what
+    /// `Py::get` asks for), spanned on the argument.
+    fn frozen_impl(&self) -> TokenStream {
+        let Some(span) = self.class.args.frozen else { return TokenStream::new() };
+        let (pv, ident) = (&self.pv, &self.class.ident);
+        quote_spanned! {span=> impl #pv::Frozen for #ident {} }
     }
 
     fn debug_impl(&self) -> TokenStream {
@@ -907,6 +918,24 @@ impl<'a> ClassBuilder<'a> {
                 );
             });
         }
+        // dataclasses' rule: frozen classes extend frozen ones only, and
+        // classes that are not frozen extend none.
+        let span = self.class.args.extends_tokens.as_ref().map_or_else(Span::call_site, Spanned::span);
+        out.extend(if self.class.args.frozen.is_some() {
+            quote_spanned! {span=>
+                const _: () = ::core::assert!(
+                    #pv::all_frozen(#bases),
+                    "cannot inherit frozen dataclass from a non-frozen one"
+                );
+            }
+        } else {
+            quote_spanned! {span=>
+                const _: () = ::core::assert!(
+                    !#pv::any_frozen(#bases),
+                    "cannot inherit non-frozen dataclass from a frozen one"
+                );
+            }
+        });
         if let Some(tokens) = &s.dict_entry {
             out.extend(quote_spanned! {tokens.span()=>
                 const _: () = ::core::assert!(
@@ -991,6 +1020,10 @@ impl<'a> ClassBuilder<'a> {
                 }
             });
         }
+        if self.class.args.frozen.is_some() {
+            // A frozen class has no setters: `set_x` would write it.
+            setters.clear();
+        }
         quote!(#(#getters)* #(#setters)*)
     }
 
@@ -1047,6 +1080,10 @@ impl<'a> ClassBuilder<'a> {
                     #pv::set_typed::<#ty, _>(&mut self.#fid, &mut self.__pyslots_set, #bit, __pyslots_value)
                 }
             });
+        }
+        if self.class.args.frozen.is_some() {
+            // A frozen class has no setters: `set_x` would write it.
+            setters.clear();
         }
         quote!(#(#getters)* #(#setters)*)
     }

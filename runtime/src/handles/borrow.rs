@@ -272,7 +272,7 @@ pub(crate) fn try_read<T: ?Sized>(cell: &PyCell<T>) -> Result<PyRef<'_, T>, Erro
 /// Writes `cell`, or the error of a conflict with this thread's own
 /// borrow, or (`frozen`) of a frozen object.
 #[inline(always)]
-pub(crate) fn try_write<T: ?Sized>(cell: &PyCell<T>, frozen: fn() -> Error) -> Result<PyRefMut<'_, T>, Error> {
+pub(crate) fn try_write<T: ?Sized>(cell: &PyCell<T>, frozen: impl FnOnce() -> Error) -> Result<PyRefMut<'_, T>, Error> {
     let addr = address(cell);
     if WORD.with(Cell::get) == 0 {
         let exclusive = exclusive(cell).ok_or_else(frozen)?;

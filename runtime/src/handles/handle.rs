@@ -12,7 +12,7 @@ use crate::handles::gil;
 use crate::handles::pycell::{Exclusive, PyCell};
 use crate::handles::trashcan;
 use crate::objects::layout_ref::LayoutRef;
-use crate::objects::object::{take_references, Object, PyClass, WeakReferenceable};
+use crate::objects::object::{take_references, Frozen, Object, PyClass, WeakReferenceable};
 use crate::types::instance::Instance;
 use crate::types::typeobject::{RtClass, Type};
 use crate::values::value::Value;
@@ -53,6 +53,8 @@ impl<T: CellValue> Drop for Cell<T> {
 /// type) or an [`Instance`] of a class made at run time (its class is a
 /// value, kept in the cell).
 trait CellValue: Object + Sized {
+    /// Whether the cell is frozen: a `#[pyclass_like(frozen)]` object.
+    const FROZEN: bool;
     /// The class as the cell keeps it.
     type Class: Send + Sync + 'static;
     fn class_of(&self) -> Self::Class;
@@ -63,6 +65,7 @@ trait CellValue: Object + Sized {
 }
 
 impl<T: PyClass> CellValue for T {
+    const FROZEN: bool = T::LAYOUT.frozen;
     type Class = ();
     fn class_of(&self) {}
     fn layout_of((): &()) -> LayoutRef<'_> {
@@ -80,6 +83,7 @@ impl<T: PyClass> CellValue for T {
 /// words): the cell of a shared instance is no larger than CPython's
 /// object.
 impl CellValue for Instance {
+    const FROZEN: bool = false;
     type Class = Arc<RtClass>;
     fn class_of(&self) -> Arc<RtClass> {
         self.rt_class().clone()
@@ -100,7 +104,7 @@ impl<T: CellValue> Cell<T> {
         let cell = Arc::new(Cell {
             gc: gc::Header::new(),
             class: obj.class_of(),
-            value: PyCell::new(obj),
+            value: if T::FROZEN { PyCell::frozen(obj) } else { PyCell::new(obj) },
             _depth: trashcan::Exit,
         });
         gc::track(Arc::downgrade(&cell) as Weak<dyn gc::Node>);
@@ -249,6 +253,55 @@ impl<T: PyClass> Py<T> {
         borrow::try_write(&self.0.value, frozen_write)
     }
 
+    /// [`try_write`](Py::try_write), with `frozen` the error for a frozen
+    /// object.
+    #[inline(always)]
+    fn write_for(&self, frozen: impl FnOnce() -> Error) -> Result<PyRefMut<'_, T>, Error> {
+        borrow::try_write(&self.0.value, frozen)
+    }
+
+    /// The object of a frozen class, with no borrow at all (PyO3's
+    /// `Py::get`): a frozen object is never written once shared, so any
+    /// number of threads read it at once, each with a plain load.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like(frozen)]
+    /// #[slots(name, size)]
+    /// struct Font { name: String, size: f64 }
+    ///
+    /// let f = Py::new(Font::new("Mono".into(), 12.0));
+    /// let g = f.clone();
+    /// let t = std::thread::spawn(move || *g.get().size().unwrap());
+    /// assert_eq!(f.get().getattr("name")?, Value::from("Mono"));
+    /// assert_eq!(t.join().unwrap(), 12.0);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
+    ///
+    /// A class that is not frozen has no `get`:
+    ///
+    /// ```compile_fail
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x)]
+    /// struct P { x: f64 }
+    ///
+    /// let p = Py::new(P::new(1.0));
+    /// let x = p.get();          // error: the trait `Frozen` is not implemented for `P`
+    /// ```
+    #[inline]
+    pub fn get(&self) -> &T
+    where
+        T: Frozen,
+    {
+        match self.0.value.get() {
+            Some(obj) => obj,
+            None => panic!("`Frozen` is implemented for a class that is not #[pyclass_like(frozen)]"),
+        }
+    }
+
     /// Every byte the object costs: its shared allocation (the reference
     /// counts, the collector's header word, the lock, the instance), every
     /// heap byte the instance owns ([`total_sizeof`](crate::total_sizeof)
@@ -312,13 +365,13 @@ impl<T: PyClass> Py<T> {
     #[inline]
     pub fn setattr(&self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let value = value.into();
-        gil::hold(|_| self.try_write()?.setattr(name, value))
+        gil::hold(|_| self.write_for(|| Error::frozen_assign(name))?.setattr(name, value))
     }
 
     /// `delattr(obj, name)`, borrowing the object for the call, as
     /// [`setattr`](Py::setattr).
     pub fn delattr(&self, name: &str) -> Result<(), Error> {
-        gil::hold(|_| self.try_write()?.delattr(name))
+        gil::hold(|_| self.write_for(|| Error::frozen_delete(name))?.delattr(name))
     }
 
     /// `hasattr(obj, name)`, borrowing the object for the call, as
@@ -530,6 +583,13 @@ impl PyObject {
         borrow::try_write(self.0.cell(), frozen_write)
     }
 
+    /// [`try_write`](PyObject::try_write), with `frozen` the error for a
+    /// frozen object.
+    #[inline(always)]
+    fn write_for(&self, frozen: impl FnOnce() -> Error) -> Result<PyRefMut<'_, dyn Object>, Error> {
+        borrow::try_write(self.0.cell(), frozen)
+    }
+
     /// The object's class name, read without locking.
     pub fn type_name(&self) -> &str {
         self.0.layout().name()
@@ -636,13 +696,13 @@ impl PyObject {
     #[inline]
     pub fn setattr(&self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let value = value.into();
-        gil::hold(|_| self.try_write()?.setattr(name, value))
+        gil::hold(|_| self.write_for(|| Error::frozen_assign(name))?.setattr(name, value))
     }
 
     /// `delattr` on the object, borrowing it for the call, as
     /// [`setattr`](PyObject::setattr).
     pub fn delattr(&self, name: &str) -> Result<(), Error> {
-        gil::hold(|_| self.try_write()?.delattr(name))
+        gil::hold(|_| self.write_for(|| Error::frozen_delete(name))?.delattr(name))
     }
 
     /// `hasattr` on the object, borrowing it for the call, as
@@ -734,6 +794,9 @@ impl<T: CellValue> gc::Node for Cell<T> {
         true
     }
     fn try_lock(&self) -> Option<Box<dyn gc::Locked + '_>> {
+        if let Some(obj) = self.value.get() {
+            return Some(Box::new(FrozenLocked(obj)));
+        }
         let guard = gil::hold(|held| self.value.try_exclusive(held).ok())?;
         Some(Box::new(ObjectLocked(guard)))
     }
@@ -747,6 +810,11 @@ impl<T: CellValue> gc::Node for Cell<T> {
     fn is_object(&self) -> bool {
         true
     }
+    fn immutable(&self) -> bool {
+        // A frozen object cannot be cleared (it is read with no borrow):
+        // as a tuple, it is freed by clearing what holds it.
+        self.value.is_frozen()
+    }
 }
 
 /// An object the collector marked written while it confirms it garbage.
@@ -758,10 +826,19 @@ impl<T: CellValue> gc::Locked for ObjectLocked<'_, T> {
     }
 }
 
-/// The error of writing a frozen object through a handle.
+/// A frozen object, read by the collector as it confirms it garbage.
+struct FrozenLocked<'a, T: CellValue>(&'a T);
+
+impl<T: CellValue> gc::Locked for FrozenLocked<'_, T> {
+    fn traverse(&self, visit: &mut gc::Visit<'_>) {
+        self.0.traverse(visit);
+    }
+}
+
+/// The error of a write borrow of a frozen object through a handle.
 #[cold]
 fn frozen_write() -> Error {
-    Error::runtime_error("cannot write a frozen object")
+    Error::frozen_write()
 }
 
 impl<T: PyClass> Py<T> {

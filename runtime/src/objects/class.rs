@@ -563,6 +563,10 @@ fn lookup_rest<T: Hooks + ?Sized>(obj: &T, name: &str) -> Option<Value> {
 /// `setattr`, CPython's `PyObject_GenericSetAttr`.
 #[inline(always)]
 pub fn generic_setattr<T: Hooks + ?Sized>(obj: &mut T, name: &str, value: Value) -> Result<(), Error> {
+    // A constant for a compile-time class: no cost unless it is frozen.
+    if obj.class_layout().frozen() {
+        return Err(Error::frozen_assign(name));
+    }
     let value = match obj.store_slot(name, value)? {
         SlotSet::Done => return Ok(()),
         SlotSet::NotSlot(v) => v,
@@ -611,6 +615,9 @@ pub fn generic_setattr<T: Hooks + ?Sized>(obj: &mut T, name: &str, value: Value)
 /// `delattr`, CPython's `PyObject_GenericSetAttr` with no value.
 #[inline(always)]
 pub fn generic_delattr<T: Hooks + ?Sized>(obj: &mut T, name: &str) -> Result<(), Error> {
+    if obj.class_layout().frozen() {
+        return Err(Error::frozen_delete(name));
+    }
     match obj.remove_slot(name) {
         SlotDel::Done => return Ok(()),
         SlotDel::Unset => return Err(Error::unset_slot(name)),

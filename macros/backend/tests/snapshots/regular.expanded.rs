@@ -125,6 +125,7 @@ impl ::pyslots::__private::PyClass for Person {
         has_dict: true,
         has_weakref: true,
         size: ::pyslots::__private::size_of::<Self>(),
+        frozen: false,
     };
     type WeakRefs = ::pyslots::__private::WeakRefs<{ true }>;
 }

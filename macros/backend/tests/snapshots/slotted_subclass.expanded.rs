@@ -165,6 +165,7 @@ impl ::pyslots::__private::PyClass for Dog {
         has_dict: ::pyslots::__private::any_has_dict(&[&<Animal as ::pyslots::__private::PyClass>::LAYOUT]),
         has_weakref: ::pyslots::__private::any_has_weakref(&[&<Animal as ::pyslots::__private::PyClass>::LAYOUT]),
         size: ::pyslots::__private::size_of::<Self>(),
+        frozen: false,
     };
     type WeakRefs = ::pyslots::__private::WeakRefs<
         { ::pyslots::__private::any_has_weakref(&[&<Animal as ::pyslots::__private::PyClass>::LAYOUT]) },
@@ -234,4 +235,8 @@ where
         < :: pyslots :: __private :: StoredIf < true , Animal , :: pyslots :: __private :: NoBase > as :: pyslots :: __private :: StoredEmbeds < __PyslotsB >> :: get_mut (& mut self . __pyslots_base)
     }
 }
+const _: () = ::core::assert!(
+    !::pyslots::__private::any_frozen(&[&<Animal as ::pyslots::__private::PyClass>::LAYOUT]),
+    "cannot inherit non-frozen dataclass from a frozen one"
+);
 const _ : () = :: core :: assert ! (! :: pyslots :: __private :: any_has_slot (& [& < Animal as :: pyslots :: __private :: PyClass > :: LAYOUT] , "breed") , "'breed' is already a slot of a base class: don't repeat parent slots (CPython would keep both, wasting the parent's); remove it from this class") ;

@@ -95,6 +95,7 @@ impl ::pyslots::__private::PyClass for Node {
         has_dict: ::pyslots::__private::any_has_dict(&[]),
         has_weakref: true,
         size: ::pyslots::__private::size_of::<Self>(),
+        frozen: false,
     };
     type WeakRefs = ::pyslots::__private::WeakRefs<{ true }>;
 }
