@@ -460,6 +460,10 @@ fn register_runtime_class(r: &mut impl Runner) {
     r.run("pyslots/type/dict_setattr_f64", || black_box(&mut d).setattr(n("x"), Value::Float(black_box(2.5))));
 }
 
+// Not inlined into `register_all`: its many handle closures changed the
+// register allocation of the owned rows' loops there (+2 instructions on
+// `new/slotted8`), which is no part of those operations.
+#[inline(never)]
 fn register_handles(r: &mut impl Runner) {
     // Through a shared handle, outside a GIL scope: each borrow takes the
     // global lock to mark the object (and again to unmark it), each
@@ -491,6 +495,7 @@ pub struct FrozenPoint {
 /// The handle rows: a compile-time class through `Py` (a guard, then the
 /// attribute operation) and `PyObject` (the handle's own `getattr`), and
 /// a run-time class's instance through `PyObject`.
+#[inline(never)]
 fn handle_rows(r: &mut impl Runner, handle: &str, runtime: &str) {
     let key = |prefix: &str, op: &str| -> &'static str { String::leak(format!("{prefix}{op}")) };
     let p = Py::new(slotted8());

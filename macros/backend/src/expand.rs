@@ -528,12 +528,29 @@ impl<'a> ClassBuilder<'a> {
             }
         });
         let extra = &s.class_impl_extra;
+        // A frozen class refuses every write by name where the attribute
+        // algorithm starts, with the slots: a class that is not frozen
+        // keeps the default, and its code does not change at all.
+        let frozen = self.class.args.frozen.map(|span| {
+            quote_spanned! {span=>
+                #[inline(always)]
+                fn slot_set(
+                    &mut self,
+                    __pyslots_name: &str,
+                    _: #pv::Value,
+                    _: &'static str,
+                ) -> #pv::Result<#pv::SlotSet, #pv::Error> {
+                    #pv::Err(#pv::frozen_setattr(__pyslots_name))
+                }
+            }
+        });
         quote! {
             impl #pv::ClassImpl for #ident {
                 #slot_methods
                 #dict_methods
                 #heap
                 #extra
+                #frozen
             }
         }
     }

@@ -143,32 +143,15 @@ impl Drop for Exit {
 
 /// Runs `f` holding the lock, taking it first unless this thread holds it.
 ///
-/// Inlined, so that inside a scope `f` runs in place; the taking is out
-/// of line, and reaches `f` through a reference: moving its captures into
-/// a function's frame copies them with wide loads over the narrow stores
-/// that just wrote them, which the CPU cannot forward (a stall of about
-/// 10 ns, measured on `PyObject::setattr`).
+/// Inlined whole: moving `f`'s captures into another function's frame
+/// copies them with wide loads over the narrow stores that just wrote
+/// them, which the CPU cannot forward (a stall of about 10 ns, measured on
+/// `PyObject::setattr`); the lock's slow path is out of line.
 #[inline(always)]
 pub(crate) fn hold<R>(f: impl FnOnce(Held<'_>) -> R) -> R {
     if let Some(held) = held() {
         return f(held);
     }
-    let mut f = Some(f);
-    let mut out = None;
-    take_and_run(&mut |held| {
-        if let Some(f) = f.take() {
-            out = Some(f(held));
-        }
-    });
-    match out {
-        Some(out) => out,
-        None => unreachable!("take_and_run runs its closure"),
-    }
-}
-
-/// Takes the lock, runs `f`, lets the lock go (even if `f` panics).
-#[inline(never)]
-fn take_and_run(f: &mut dyn FnMut(Held<'_>)) {
     lock();
     DEPTH.with(|d| d.set(1));
     let _exit = Exit;

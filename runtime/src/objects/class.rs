@@ -376,6 +376,14 @@ pub(crate) use object_methods_over_hooks;
 
 /// Every class is an [`Object`] through the one attribute algorithm below;
 /// generated code emits none of this.
+/// `FrozenInstanceError: cannot assign to field 'x'`: what a frozen
+/// class's `ClassImpl::slot_set` returns for every name, so that
+/// `setattr` refuses it before anything else.
+#[cold]
+pub fn frozen_setattr(name: &str) -> Error {
+    Error::frozen_assign(name)
+}
+
 impl<T: ClassImpl> Object for T {
     #[inline]
     fn type_name(&self) -> &str {
@@ -563,10 +571,6 @@ fn lookup_rest<T: Hooks + ?Sized>(obj: &T, name: &str) -> Option<Value> {
 /// `setattr`, CPython's `PyObject_GenericSetAttr`.
 #[inline(always)]
 pub fn generic_setattr<T: Hooks + ?Sized>(obj: &mut T, name: &str, value: Value) -> Result<(), Error> {
-    // A constant for a compile-time class: no cost unless it is frozen.
-    if obj.class_layout().frozen() {
-        return Err(Error::frozen_assign(name));
-    }
     let value = match obj.store_slot(name, value)? {
         SlotSet::Done => return Ok(()),
         SlotSet::NotSlot(v) => v,
