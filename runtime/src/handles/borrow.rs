@@ -32,7 +32,7 @@ use std::sync::MutexGuard;
 
 use crate::error::Error;
 use crate::handles::gil;
-use crate::handles::pycell::{Busy, Exclusive, PyCell, Shared};
+use crate::handles::pycell::{Exclusive, PyCell, Shared};
 
 /// The message of writing an object this thread reads.
 pub(crate) const ALREADY_BORROWED: &str = "Already borrowed";
@@ -293,10 +293,7 @@ pub(crate) fn try_write<T: ?Sized>(cell: &PyCell<T>, frozen: impl FnOnce() -> Er
 /// wait: the collector's and `Debug`'s look at an object.
 pub(crate) fn peek<T: ?Sized>(cell: &PyCell<T>) -> Option<Shared<'_, T>> {
     fn try_shared<'a, T: ?Sized>(cell: &'a PyCell<T>, held: gil::Held<'_>) -> Option<Shared<'a, T>> {
-        match cell.try_shared(held) {
-            Ok(s) => Some(s),
-            Err(Busy::Borrowed | Busy::Frozen) => None,
-        }
+        cell.try_shared(held).ok()
     }
     match gil::held() {
         Some(held) => try_shared(cell, held),
