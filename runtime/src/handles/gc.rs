@@ -39,7 +39,7 @@
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError, Weak};
 
 use crate::handles::gil;
 
@@ -296,11 +296,16 @@ pub fn collect() -> usize {
     if COLLECTING.with(Cell::get) {
         return 0;
     }
-    // The global lock first, then the collector's: the order every
-    // collection takes them in.
-    gil::hold(|_| {
-        let mut epoch = lock(&COLLECTOR);
-        run(&mut epoch)
+    // The global lock first, then the collector's, taken without waiting:
+    // a collection under way may wait, in a `Drop` of its garbage, for a
+    // borrow another thread must take the global lock to end, so this
+    // thread waits for that collection with the global lock let go.
+    gil::hold(|_| loop {
+        match COLLECTOR.try_lock() {
+            Ok(mut epoch) => return run(&mut epoch),
+            Err(TryLockError::Poisoned(p)) => return run(&mut p.into_inner()),
+            Err(TryLockError::WouldBlock) => gil::allow_threads(|| drop(lock(&COLLECTOR))),
+        }
     })
 }
 

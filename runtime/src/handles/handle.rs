@@ -161,8 +161,10 @@ fn object_total(cell_size: usize, heap: usize) -> usize {
 /// object reference.
 ///
 /// Cloning is a reference-count increment; every clone sees the same
-/// object. Access goes through a read-write lock: many readers or one
-/// writer across threads. On one thread, borrowing an object in a way that
+/// object. Access is a borrow: many readers or one writer across threads,
+/// marked in a flag beside the object under the global interpreter lock
+/// ([`gil`](crate::gil)); inside [`gil::with_gil`](crate::gil::with_gil) a
+/// borrow costs no atomic operation. On one thread, borrowing an object in a way that
 /// conflicts with a borrow the thread already holds is an error, never a
 /// hang (see [`try_read`](Py::try_read)); reading it again while reading
 /// it is fine, even while another thread waits to write. A panic while a
@@ -303,7 +305,7 @@ impl<T: PyClass> Py<T> {
     }
 
     /// Every byte the object costs: its shared allocation (the reference
-    /// counts, the collector's header word, the lock, the instance), every
+    /// counts, the collector's header word, the borrow flag, the instance), every
     /// heap byte the instance owns ([`total_sizeof`](crate::total_sizeof)
     /// less the instance itself), and its entry in the cycle collector's
     /// registry, [`gc::BYTES_PER_TRACKED`] (16): tracking costs that, and
@@ -318,7 +320,7 @@ impl<T: PyClass> Py<T> {
     /// struct Point { x: f64, y: f64 }
     ///
     /// let p = Py::new(Point::new(1.0, 2.0));
-    /// // 16 counts + 8 header + 8 lock + 24 instance + 16 registry entry
+    /// // 16 counts + 8 header + 8 borrow flag + 24 instance + 16 registry entry
     /// assert_eq!(p.total_sizeof()?, 72);
     /// assert_eq!(pyslots::gc::BYTES_PER_TRACKED, 16);
     /// # Ok::<(), pyslots::Error>(())
