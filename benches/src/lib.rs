@@ -445,6 +445,7 @@ pub fn runtime_regular_point() -> Type {
     Type::new("RuntimeRegularPoint", &[], Dict::new()).expect("a valid class")
 }
 
+#[inline(never)]
 fn register_runtime_class(r: &mut impl Runner) {
     let mut s = runtime8();
     r.run("pyslots/type/getattr_f64", || black_box(&s).getattr(n("x")));
