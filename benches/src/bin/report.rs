@@ -613,7 +613,7 @@ fn handle_memory() {
     pyslots::gc::enable();
     println!();
     println!(
-        "  Py<SlottedPoint>: Py::total_sizeof {total:.1} B (16 counts, 8 collector header, 8 lock, 24 instance, {} \
+        "  Py<SlottedPoint>: Py::total_sizeof {total:.1} B (16 counts, 8 collector header, 8 borrow flag, 24 instance, {} \
          registry entry); allocator {per_object:.1} B per object over 1,000,000 (the cells; the registry's \
          entries go into capacity earlier rows left, or count 16 to 32 B more where it grows)",
         pyslots::gc::BYTES_PER_TRACKED
