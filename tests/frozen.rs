@@ -151,3 +151,16 @@ fn the_collector_frees_a_cycle_through_a_frozen_object() {
     gc::collect();
     assert!(weak.upgrade().is_none(), "the collector freed it");
 }
+
+#[test]
+fn copies_of_a_frozen_object_are_an_error_not_a_panic() {
+    // `copy`/`deepcopy` make a new instance and set its state, which a
+    // frozen object refuses. CPython copies a frozen dataclass (through
+    // `object.__setattr__`); pyslots returns the FrozenInstanceError.
+    let p = Py::new(Point::new(1.0, 2.0));
+    let e = pyslots::copy(&Value::from(&p)).unwrap_err();
+    assert_eq!(e.exception(), "FrozenInstanceError");
+    let e = pyslots::deepcopy(&Value::from(&p)).unwrap_err();
+    assert_eq!(e.exception(), "FrozenInstanceError");
+    assert_eq!(*p.get().x().unwrap(), 1.0);
+}
