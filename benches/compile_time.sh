@@ -123,15 +123,19 @@ EOF
 
 now() { date +%s.%N; }
 
-# Wall time, in seconds, of one rebuild of the crate in $1 with `cargo $2`
-# after touching its source.
+# Wall time and CPU time (user + system of cargo and rustc, the children
+# GNU time waited for), in seconds, of one rebuild of the crate in $1 with
+# `cargo $2` after touching its source. Wall time is what a user waits on
+# an idle machine, with codegen spread over the cores; CPU time is the work
+# itself, steadier while the machine runs other builds.
 rebuild() {
-  local dir="$1" cmd="$2" t0 t1
+  local dir="$1" cmd="$2" out t0 t1
   touch "$dir/src/lib.rs"
+  out="$WORK/time.out"
   t0=$(now)
-  CARGO_INCREMENTAL=0 cargo "$cmd" --quiet --manifest-path "$dir/Cargo.toml"
+  CARGO_INCREMENTAL=0 /usr/bin/time -f "%U %S" -o "$out" cargo "$cmd" --quiet --manifest-path "$dir/Cargo.toml"
   t1=$(now)
-  echo "$t1 - $t0" | bc -l
+  echo "$(echo "$t1 - $t0" | bc -l) $(awk '{print $1 + $2}' "$out")"
 }
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -161,13 +165,14 @@ fi
 
 echo "timing $RUNS rebuilds of each crate, alternating (only the crate itself compiles)..."
 pb=() lb=() sb=() pc=() lc=() sc=()
+cpb=() clb=() csb=() cpc=() clc=() csc=()
 for ((r = 0; r < RUNS; r++)); do
-  pb+=("$(rebuild "$WORK/with_pyslots" build)")
-  lb+=("$(rebuild "$WORK/plain" build)")
-  sb+=("$(rebuild "$WORK/with_serde" build)")
-  pc+=("$(rebuild "$WORK/with_pyslots" check)")
-  lc+=("$(rebuild "$WORK/plain" check)")
-  sc+=("$(rebuild "$WORK/with_serde" check)")
+  read -r w c < <(rebuild "$WORK/with_pyslots" build); pb+=("$w"); cpb+=("$c")
+  read -r w c < <(rebuild "$WORK/plain" build); lb+=("$w"); clb+=("$c")
+  read -r w c < <(rebuild "$WORK/with_serde" build); sb+=("$w"); csb+=("$c")
+  read -r w c < <(rebuild "$WORK/with_pyslots" check); pc+=("$w"); cpc+=("$c")
+  read -r w c < <(rebuild "$WORK/plain" check); lc+=("$w"); clc+=("$c")
+  read -r w c < <(rebuild "$WORK/with_serde" check); sc+=("$w"); csc+=("$c")
 done
 py_build=$(median "${pb[@]}")
 plain_build=$(median "${lb[@]}")
@@ -175,6 +180,12 @@ serde_build=$(median "${sb[@]}")
 py_check=$(median "${pc[@]}")
 plain_check=$(median "${lc[@]}")
 serde_check=$(median "${sc[@]}")
+cpu_py_build=$(median "${cpb[@]}")
+cpu_plain_build=$(median "${clb[@]}")
+cpu_serde_build=$(median "${csb[@]}")
+cpu_py_check=$(median "${cpc[@]}")
+cpu_plain_check=$(median "${clc[@]}")
+cpu_serde_check=$(median "${csc[@]}")
 
 echo
 echo "== Compile time, $N types, debug, median of $RUNS (rustc $(rustc --version | cut -d' ' -f2))"
@@ -208,10 +219,19 @@ printf '%-34s %12s %12s %14s\n' "ms per class above plain" "pyslots" "serde" "py
 printf '%-34s %10.1fms %10.1fms %13.2fx\n' "cargo build" "$py_pc_build" "$serde_pc_build" "$(echo "$py_pc_build / $serde_pc_build" | bc -l)"
 printf '%-34s %10.1fms %10.1fms %13.2fx\n' "cargo check" "$py_pc_check" "$serde_pc_check" "$(echo "$py_pc_check / $serde_pc_check" | bc -l)"
 echo
+printf '%-34s %12s %12s %14s\n' "CPU ms per class above plain" "pyslots" "serde" "pyslots/serde"
+for pair in "cargo build:$cpu_py_build:$cpu_serde_build:$cpu_plain_build" "cargo check:$cpu_py_check:$cpu_serde_check:$cpu_plain_check"; do
+  IFS=: read -r label p s0 l <<<"$pair"
+  pp=$(per_class "$p" "$l")
+  ss=$(per_class "$s0" "$l")
+  printf '%-34s %10.1fms %10.1fms %13.2fx\n' "$label" "$pp" "$ss" "$(echo "$pp / $ss" | bc -l)"
+done
+echo
 if (($(echo "$py_pc_build <= $serde_pc_build / 2" | bc -l))); then verdict=PASS; else verdict=FAIL; fi
 echo "  target (issue 11): pyslots' cost per class at most half of serde's, cargo build: $verdict"
 echo "  serde: the plain structs deriving Debug, Default, Serialize and Deserialize, built with"
 echo "  $serde_versions"
 echo "  ($serde_from)."
-echo "  Wall-clock medians, taken while the machine may be running other builds: rough figures;"
-echo "  only the ratios within one run count."
+echo "  Wall-clock medians (the target's measure), taken while the machine may be running other builds:"
+echo "  rough figures; CPU time (user + system of cargo and rustc) counts every codegen thread and is"
+echo "  steadier under load. Only the ratios within one run count."

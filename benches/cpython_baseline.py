@@ -48,6 +48,27 @@ class Slotted8:
         self.total = total
 
 
+class Slotted8M:
+    __slots__ = NAMES8
+
+    def __init__(self, x, y, z, count, name, flag, ratio, total):
+        self.x = x
+        self.y = y
+        self.z = z
+        self.count = count
+        self.name = name
+        self.flag = flag
+        self.ratio = ratio
+        self.total = total
+
+    @property
+    def prop(self):
+        return self.x
+
+    def m(self, v):
+        return self.x + v
+
+
 class Regular8:
     def __init__(self, x, y, z, count, name, flag, ratio, total):
         self.x = x
@@ -150,6 +171,9 @@ STATEMENTS = [
     ("new/slotted8", f"Slotted8({ARGS8})"),
     ("new/regular8", f"Regular8({ARGS8})"),
     ("deepcopy/graph1000", "deepcopy(graph)"),
+    ("getattr/prop", "getattr(sm, 'prop')"),
+    ("call/method", "getattr(sm, 'm')(1.0)"),
+    ("getattr/methods_slot_f64", "getattr(sm, 'x')"),
 ]
 
 
@@ -157,6 +181,7 @@ def namespace():
     return {
         "s": Slotted8(1.0, 2.0, 3.0, 7, "Alice", True, 0.5, 8.0),
         "r": Regular8(1.0, 2.0, 3.0, 7, "Alice", True, 0.5, 8.0),
+        "sm": Slotted8M(1.0, 2.0, 3.0, 7, "Alice", True, 0.5, 8.0),
         "bob": "Bob",
         "Slotted8": Slotted8,
         "Regular8": Regular8,

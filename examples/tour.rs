@@ -148,6 +148,35 @@ struct A;
 #[slots(b)]
 struct C;
 
+/// `class Account: __slots__ = ('_balance',)` with a validated `balance`
+/// property and a `deposit` method (section 12).
+#[pyclass_like]
+#[slots(_balance)]
+struct Account {
+    _balance: i64,
+}
+
+#[methods]
+impl Account {
+    #[getter]
+    fn balance(&self) -> Result<i64, Error> {
+        self._balance().copied()
+    }
+    #[setter]
+    fn set_balance(&mut self, value: i64) -> Result<(), Error> {
+        if value < 0 {
+            return Err(Error::value_error("balance cannot be negative"));
+        }
+        self.set__balance(value);
+        Ok(())
+    }
+    fn deposit(&mut self, amount: i64) -> Result<i64, Error> {
+        let balance = self.balance()? + amount;
+        self.set_balance(balance)?;
+        Ok(balance)
+    }
+}
+
 /// Instances per class in the memory section (the memory_comparison
 /// example goes to a million).
 const INSTANCES: usize = 10_000;
@@ -178,13 +207,38 @@ fn main() -> Result<(), Error> {
     shared_values()?;
     class_namespace()?;
     runtime_classes()?;
+    behaviour()?;
 
-    section(12, "Where next");
+    section(13, "Where next");
     println!("  Every section has a longer example: cargo run --example <name>");
     println!("    regular_vs_slotted  memory_comparison  attribute_access_speed  restrictions");
     println!("    empty_and_single_slots  dict_escape_hatch  weak_references");
-    println!("    inheritance  multiple_inheritance  class_attributes  scripted_classes");
+    println!("    inheritance  multiple_inheritance  class_attributes  scripted_classes  properties");
     println!("  cargo test --workspace checks all of it against CPython itself.");
+    Ok(())
+}
+
+fn behaviour() -> Result<(), Error> {
+    section(12, "Properties and methods");
+    explain("The classic __slots__ pattern: a private slot behind a validated property.");
+    explain("#[methods] on an impl block gives a class properties, methods and hooks.");
+    columns();
+    py("a = Account(); a.balance = 10", "let mut a = Account::default(); a.setattr(\"balance\", 10.into())?;");
+    let mut a = Account::default();
+    a.setattr("balance", 10.into())?;
+    py("a.balance = -5", "a.setattr(\"balance\", (-5).into())");
+    let err = a.setattr("balance", (-5).into()).unwrap_err();
+    out(raised(&err));
+    assert_eq!(raised(&err), "ValueError: balance cannot be negative");
+    py("a.deposit(5)", "pyslots::call_method(&mut a, \"deposit\", &[5.into()], &[])?");
+    out(pyslots::call_method(&mut a, "deposit", &[5.into()], &[])?);
+    py("a.deposit()", "pyslots::call_method(&mut a, \"deposit\", &[], &[])");
+    let err = pyslots::call_method(&mut a, "deposit", &[], &[]).unwrap_err();
+    out(raised(&err));
+    assert_eq!(raised(&err), "TypeError: Account.deposit() missing 1 required positional argument: 'amount'");
+    py("a.__getstate__()", "pyslots::getstate(&a)");
+    out(pyslots::getstate(&a));
+    note("  (cargo run --example properties: a Fraction-like class, __getattr__, handles)");
     Ok(())
 }
 

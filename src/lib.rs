@@ -139,20 +139,21 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub use pyslots_macros::{pyclass_like, slots};
+pub use pyslots_macros::{methods, pyclass_like, slots};
 pub use pyslots_runtime::{
-    copy, deepcopy, delattr, dir, gc, getattr, getattr_ref, getsizeof, getstate, gil, hasattr, recursion_limit,
-    set_recursion_limit, setattr, setstate, slotnames, total_sizeof, vars, Attr, BigInt, Dict, Error, ErrorKind,
-    Frozen, Instance, ItemAt, ItemMismatch, Layout, LayoutRef, Literal, Member, Mismatch, Object, Py, PyBytes, PyClass,
-    PyDict, PyList, PyObject, PyRef, PyRefMut, PyStr, PyTuple, SlotValue, Type, Value, ValueRef, WeakObject, WeakRef,
-    WeakReferenceable, WeakRefs, WeakRefsOn, DEFAULT_RECURSION_LIMIT,
+    call_method, copy, deepcopy, delattr, dir, gc, generic_delattr, generic_getattr, generic_setattr, getattr,
+    getattr_ref, getsizeof, getstate, gil, hasattr, recursion_limit, set_recursion_limit, setattr, setstate, slotnames,
+    total_sizeof, vars, Attr, BigInt, Dict, Error, ErrorKind, Frozen, Instance, ItemAt, ItemMismatch, Layout,
+    LayoutRef, Literal, Member, Mismatch, Object, Py, PyBytes, PyClass, PyDict, PyFunction, PyList, PyObject, PyRef,
+    PyRefMut, PyStr, PyTuple, SlotValue, Type, Value, ValueRef, WeakObject, WeakRef, WeakReferenceable, WeakRefs,
+    WeakRefsOn, DEFAULT_RECURSION_LIMIT,
 };
 
 /// Everything a user of pyslots needs: `use pyslots::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        delattr, dir, getattr, hasattr, pyclass_like, setattr, slots, vars, Dict, Error, Object, Py, PyClass, PyObject,
-        Type, Value,
+        delattr, dir, getattr, hasattr, methods, pyclass_like, setattr, slots, vars, Dict, Error, Object, Py, PyClass,
+        PyObject, Type, Value,
     };
 }
 
@@ -165,6 +166,7 @@ pub mod __private {
     pub use core::result::Result::{self, Err, Ok};
     pub use core::{fmt, module_path};
     pub use pyslots_runtime::__private::*;
+    pub use std::string::ToString;
 
     pub use crate::__pyslots_impl_serde as impl_serde;
 }

@@ -121,9 +121,59 @@ mod classes {
     pub struct RegularChild {
         pub note: ::std::string::String,
     }
+
+    /// `#[methods]`: a property with a setter and deleter, a method with an
+    /// optional parameter, a static method, the hooks and special methods.
+    #[pyclass_like]
+    #[slots(_v)]
+    pub struct Behaving {
+        pub _v: i64,
+    }
+
+    #[::pyslots::methods]
+    impl Behaving {
+        #[getter]
+        fn v(&self) -> ::core::result::Result<i64, ::pyslots::Error> {
+            ::core::result::Result::map(self._v(), |v| *v)
+        }
+        #[setter]
+        fn set_v(&mut self, value: i64) {
+            self.set__v(value)
+        }
+        #[deleter]
+        fn del_v(&mut self) {}
+        fn add(
+            &mut self,
+            by: i64,
+            times: ::core::option::Option<i64>,
+        ) -> ::core::result::Result<i64, ::pyslots::Error> {
+            let v = self.v()? + by * ::core::option::Option::unwrap_or(times, 1);
+            self.set__v(v);
+            ::core::result::Result::Ok(v)
+        }
+        #[staticmethod]
+        fn zero() -> i64 {
+            0
+        }
+        fn __getattr__(&self, name: &str) -> ::core::result::Result<::pyslots::Value, ::pyslots::Error> {
+            ::core::result::Result::Err(::pyslots::Error::attribute_error(::std::borrow::ToOwned::to_owned(name)))
+        }
+        fn __repr__(&self) -> ::std::string::String {
+            ::std::borrow::ToOwned::to_owned("Behaving()")
+        }
+        fn __eq__(&self, _other: &Self) -> bool {
+            true
+        }
+        fn __hash__(&self) -> i64 {
+            7
+        }
+        fn __copy__(&self) -> ::core::option::Option<Self> {
+            ::core::option::Option::None
+        }
+    }
 }
 
-use classes::{Base, Child, Multi, Plain, Regular, RegularChild, Slotted, Untyped};
+use classes::{Base, Behaving, Child, Multi, Plain, Regular, RegularChild, Slotted, Untyped};
 use pyslots::prelude::*;
 
 #[test]
@@ -217,6 +267,20 @@ fn subclasses() {
     assert_eq!(getattr(&rc, "b").unwrap(), Value::Int(9));
     let _ = Py::downgrade(&Py::new(rc));
     let _ = (Plain::default().getattr("tag"), Multi::default());
+}
+
+#[test]
+fn methods_block() {
+    let mut b = Behaving::new(1);
+    setattr(&mut b, "v", 5).unwrap();
+    assert_eq!(getattr(&b, "v").unwrap(), Value::Int(5));
+    assert_eq!(pyslots::call_method(&mut b, "add", &[Value::Int(2)], &[]).unwrap(), Value::Int(7));
+    assert_eq!(pyslots::call_method(&mut b, "zero", &[], &[]).unwrap(), Value::Int(0));
+    assert_eq!(getattr(&b, "nope").unwrap_err().to_string(), "nope");
+    assert_eq!(b.to_string(), "Behaving()");
+    let o = Value::Object(Py::new(b).into_object());
+    assert_eq!(o.py_hash().unwrap(), 7);
+    assert!(Value::is(&pyslots::copy(&o).unwrap(), &o));
 }
 
 /// Constructor locals and base parameters cannot collide with fields.

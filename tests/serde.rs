@@ -213,3 +213,12 @@ fn a_class_made_at_run_time_round_trips_through_its_type() {
     let err = (&slotted).deserialize(&mut serde_json::Deserializer::from_str(r#"{"tag": 1}"#)).unwrap_err();
     assert!(err.to_string().starts_with("'Slotted' object has no attribute 'tag'. Did you mean: 'tags'?"), "{err}");
 }
+
+/// A function is no stored state: serializing one (in a list, as a class
+/// attribute of nothing) is an error that names it, never a panic.
+#[test]
+fn a_function_does_not_serialize() {
+    let f = Value::function("double", |args, _| Ok(Value::Int(args[0].as_int().unwrap_or(0) * 2)));
+    let err = serde_json::to_string(&Value::list([f])).unwrap_err().to_string();
+    assert!(err.starts_with("Object of type function is not serializable: <function double"), "{err}");
+}

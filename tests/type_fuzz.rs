@@ -37,6 +37,16 @@
 //! write through them is read back by name (and undone). On a mismatch the test prints the hierarchy as a Python program
 //! that reproduces it, pyslots' line beside each statement.
 //!
+//! Behaviour behind names (issue 23): two compile-time shapes have a
+//! `#[methods]` block (`Behave`: properties read-write with a deleter,
+//! read-only and write-only, a method with an optional parameter, a static
+//! method; `Hooked`: a regular class with a method, a property and
+//! `__getattr__`), hierarchies build on them, and on an instance of a
+//! class over them the steps also use their names and call methods
+//! (`call_method`, `PyObject::call_method`) with random arguments and
+//! keywords. `random_hierarchies_with_methods_match_cpython` builds on
+//! them alone, so that at least 10,000 runs exercise them.
+//!
 //! Everything runs in one `python3` process. The run is repeatable (fixed
 //! seed). More, or another seed:
 //!
@@ -52,6 +62,22 @@
 //!
 //! What is left out, and why:
 //!
+//! - steps on an instance of a class over a `#[methods]` shape that its
+//!   instances do not store (`Hooked` beside a class with slots, which
+//!   CPython lays the instance out over): a Rust method runs on its own
+//!   class's struct, and such an instance holds none (`TypeError:
+//!   descriptor 'n' for 'Hooked' objects doesn't apply to a 'D' object`);
+//!   see `methods_reachable`;
+//! - a property's or method's name looked up on a class over a
+//!   `#[methods]` shape (`getattr(C, 'v')`, a member descriptor of that
+//!   name): `Type`'s attribute lookup answers slots and class attributes
+//!   only, and a property or method that CPython finds before a later
+//!   base's slot of the same name (`Hooked.n` before `SlotDict`'s `n`) is
+//!   not modelled (an instance over both never stores `Hooked`, above);
+//! - `getattr` of a method: its repr (a bound method's) has an address;
+//!   the method is called instead, with random arguments and keywords
+//!   (never the same keyword twice: CPython's message for that names the
+//!   module);
 //! - a wrong-typed value for a compile-time class's typed slot (CPython's
 //!   classes have no typed slots): such a slot gets values of its type;
 //! - the dunders every Python class has (`__doc__`, `__module__`, methods
@@ -76,7 +102,10 @@ use pyslots::prelude::*;
 use pyslots::{Attr, Instance};
 use pyslots_testkit::oracle::py_str;
 use pyslots_testkit::rng::{env_or, Rng};
-use shapes::{random_int, random_str, random_value, shapes, types, DBottom, DLeft, DRight, DTop, Kind, PYTHON_CLASSES};
+use shapes::{
+    random_int, random_str, random_value, shapes, types, Behave, DBottom, DLeft, DRight, DTop, Hooked, Kind,
+    PYTHON_CLASSES,
+};
 
 type Op = differential::Op<String>;
 
@@ -107,7 +136,40 @@ const FAMILIES: &[&[&str]] = &[
     // them (`Reg`, `Empty`, `WithWeak` beside any), refuses the others.
     &["Slot", "Reg", "Empty", "WithWeak", "DRight"],
     &["SlotDict", "SlotWeak", "Empty", "Reg", "Child", "DBottom"],
+    // Behaviour behind names (`#[methods]`), as in `METHOD_FAMILIES`.
+    &["Behave"],
+    &["Hooked"],
+    &["Behave", "Hooked", "Reg", "Empty"],
+    &["Hooked", "Slot", "SlotDict"],
 ];
+
+/// The families of `random_hierarchies_with_methods_match_cpython`: the
+/// `#[methods]` shapes (properties, methods, a static method,
+/// `__getattr__`), alone, over others, and one over the other.
+const METHOD_FAMILIES: &[&[&str]] = &[
+    &["Behave"],
+    &["Behave"],
+    &["Hooked"],
+    &["Hooked"],
+    &["Behave", "Hooked", "Reg", "Empty"],
+    &["Behave", "WithWeak", "Empty"],
+    &["Hooked", "Slot", "SlotDict"],
+    &["Hooked", "Reg", "RegChild"],
+];
+
+/// The names the `#[methods]` shapes give meaning to (`Behave`'s
+/// properties `v`, `ro`, `wo`, method `m`, static method `st`; `Hooked`'s
+/// method `n`, property `p`, and names its `__getattr__` answers, `g...`).
+/// Every step may use them on an instance of a class over one of those.
+const METHOD_NAMES: &[&str] = &["v", "ro", "wo", "m", "st", "n", "p", "gx", "g", "_bv", "_bw"];
+
+/// The callable ones: `getattr` of these is a function or bound method,
+/// whose repr (an address) no step compares; they are called instead.
+const CALLABLE_NAMES: &[&str] = &["m", "st", "n"];
+
+/// Keyword names a call passes: the parameters' (`a`, `b`, `x`), the
+/// receiver's, and one no method has.
+const KEYWORDS: &[&str] = &["a", "b", "x", "self", "zz"];
 
 /// Class names: repeated ones (two classes of one name in a message),
 /// underscores (mangling strips them; a name of underscores only mangles
@@ -243,6 +305,9 @@ enum Step {
     /// `copy.copy(obj)` (`copy.deepcopy` if true), then the copy's
     /// `__getstate__()`; on a `PyObject` only, which is what pyslots copies.
     Copy(bool),
+    /// `getattr(obj, name)(*args, **kwargs)`: `call_method` (on a
+    /// `PyObject`, `PyObject::call_method`, the object not borrowed).
+    Call(String, Vec<Value>, Vec<(String, Value)>),
 }
 
 #[derive(Clone, Debug)]
@@ -426,6 +491,12 @@ fn random_lookups(rng: &mut Rng, spec: &ClassSpec, t: Type) -> Vec<String> {
     pool.extend(spec.namespace.iter().map(|(k, _)| k.clone()));
     pool.extend(["zz", "__slots__", "__x__", "k"].map(str::to_owned));
     pool.retain(|n| !is_type_dunder(n));
+    // A class's property or method (`getattr(C, 'v')`) is an object pyslots
+    // does not model (`Type::getattr` answers slots and class attributes);
+    // see the module doc.
+    if t.layout().has_methods() {
+        pool.retain(|n| !METHOD_NAMES.contains(&n.as_str()));
+    }
     (0..rng.below(3)).map(|_| rng.pick(&pool).clone()).collect()
 }
 
@@ -454,6 +525,11 @@ fn random_steps(
     }
     // Dunders every CPython class has, which pyslots does not model.
     pool.retain(|n| n != "__doc__" && n != "__module__");
+    let behaves = t.layout().has_methods();
+    if behaves {
+        pool.extend(METHOD_NAMES.iter().map(|n| (*n).to_owned()));
+        pool.extend(METHOD_NAMES.iter().map(|n| (*n).to_owned()));
+    }
     let len = 1 + rng.below(24);
     (0..len)
         .map(|_| {
@@ -462,7 +538,32 @@ fn random_steps(
             } else {
                 (*rng.pick(OTHER_NAMES)).to_owned()
             };
-            match rng.below(24) {
+            match rng.below(if behaves { 28 } else { 24 }) {
+                24.. => {
+                    let name = if rng.chance(80) { (*rng.pick(CALLABLE_NAMES)).to_owned() } else { name };
+                    let args = (0..rng.below(4)).map(|_| random_value(rng, None)).collect();
+                    let kwargs = match rng.below(4) {
+                        0 => vec![((*rng.pick(KEYWORDS)).to_owned(), random_value(rng, None))],
+                        // Two distinct keywords (a repeated one is the caller's
+                        // error in CPython, with a message that names the
+                        // module: `__main__.P.m() got multiple values for
+                        // keyword argument 'a'`).
+                        1 => {
+                            let first = *rng.pick(KEYWORDS);
+                            let second = KEYWORDS.iter().find(|k| **k != first && rng.chance(50)).unwrap_or(&"zz");
+                            let second = if *second == first { "b" } else { *second };
+                            vec![
+                                (first.to_owned(), random_value(rng, None)),
+                                (second.to_owned(), random_value(rng, None)),
+                            ]
+                        }
+                        _ => Vec::new(),
+                    };
+                    Step::Call(name, args, kwargs)
+                }
+                // A callable's `getattr` is its repr, with an address: no
+                // step compares it (its `hasattr` instead).
+                0..=5 if behaves && CALLABLE_NAMES.contains(&name.as_str()) => Step::Op(Op::Has(name)),
                 0..=5 => Step::Op(Op::Get(name)),
                 6..=11 => {
                     // `__dict__` is replaced by a dict, most of the time.
@@ -488,8 +589,17 @@ fn random_steps(
                     let (class, c) = if rng.chance(70) { (class, t.clone()) } else { rng.pick(made).clone() };
                     let mut slots = c.layout().all_slots();
                     slots.retain(|n| !is_type_dunder(n));
+                    // The member of a slot that a base's method hides in
+                    // CPython (see the module doc).
+                    if c.layout().has_methods() {
+                        slots.retain(|n| !METHOD_NAMES.contains(n));
+                    }
                     let name = match slots.is_empty() {
-                        true if is_type_dunder(&name) => "zz".to_owned(),
+                        true if is_type_dunder(&name)
+                            || c.layout().has_methods() && METHOD_NAMES.contains(&name.as_str()) =>
+                        {
+                            "zz".to_owned()
+                        }
                         true => name,
                         false => (*rng.pick(&slots)).to_owned(),
                     };
@@ -604,8 +714,8 @@ impl Made {
 
 /// Draws a hierarchy, making its classes in pyslots as it goes (the bases
 /// of a class are classes already made), then its instance runs.
-fn random_hierarchy(rng: &mut Rng, compiled: &Compiled) -> Made {
-    let family = *rng.pick(FAMILIES);
+fn random_hierarchy(rng: &mut Rng, compiled: &Compiled, families: &[&'static [&'static str]]) -> Made {
+    let family = *rng.pick(families);
     let mut out = Made::default();
     let mut made: Vec<(usize, Type)> = Vec::new();
     for i in 0..1 + rng.below(6) {
@@ -614,15 +724,39 @@ fn random_hierarchy(rng: &mut Rng, compiled: &Compiled) -> Made {
             made.push((i, t));
         }
     }
-    if !made.is_empty() {
-        for _ in 0..rng.below(4) {
-            let (class, t) = rng.pick(&made).clone();
+    // Instances only of classes whose `#[methods]` bases are embedded
+    // (see the module doc).
+    // Over the `#[methods]` shapes, instances of classes over them only.
+    let methods_only = std::ptr::eq(families, METHOD_FAMILIES);
+    let runnable: Vec<(usize, Type)> = made
+        .iter()
+        .filter(|(_, t)| methods_reachable(t) && (!methods_only || t.layout().has_methods()))
+        .cloned()
+        .collect();
+    if !runnable.is_empty() {
+        // Over the `#[methods]` shapes, a run or more each time.
+        let runs = if methods_only { 1 + rng.below(4) } else { rng.below(4) };
+        for _ in 0..runs {
+            let (class, t) = rng.pick(&runnable).clone();
             let owned = rng.chance(30);
             let steps = random_steps(rng, (class, t), owned, &made, &out.hierarchy, compiled);
             out.hierarchy.runs.push(Run { class, owned, steps });
         }
     }
     out
+}
+
+/// Whether an instance of `t` holds the Rust instance of every `#[methods]`
+/// shape along its MRO: a base's method runs on the base's struct, which
+/// an instance stores only along its line of stored bases (CPython's
+/// `__base__` chain); a base off that line (`Hooked` beside a class with
+/// slots) stores nothing, and its methods cannot run (`TypeError:
+/// descriptor 'n' for 'Hooked' objects doesn't apply to a 'D' object`).
+fn methods_reachable(t: &Type) -> bool {
+    let mro = t.mro();
+    let Ok(instance) = Instance::new(t) else { return false };
+    (!mro.contains(&Type::of::<Behave>()) || instance.base_as::<Behave>().is_some())
+        && (!mro.contains(&Type::of::<Hooked>()) || instance.base_as::<Hooked>().is_some())
 }
 
 /// Runs the hierarchy's instance steps in pyslots; returns their lines,
@@ -638,11 +772,27 @@ fn run_rust(made: &Made, partial_writes: &mut Vec<String>) -> Vec<String> {
             assert!(weak.upgrade().is_none(), "the only strong handle is gone");
             Ok(())
         };
+        if t.layout().has_methods() {
+            METHOD_RUNS.set(METHOD_RUNS.get() + 1);
+        }
         let mut owned = run.owned.then(|| Instance::new(&t).expect("a class made at run time"));
         let shared = t.instantiate().unwrap();
         for step in &run.steps {
             if let Step::Copy(deep) = step {
                 lines.push(esc(&copy_line(&shared, *deep)));
+                continue;
+            }
+            if let Step::Call(name, args, kwargs) = step {
+                CALLS.set(CALLS.get() + 1);
+                let kwargs: Vec<(&str, Value)> = kwargs.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+                let result = match &mut owned {
+                    Some(instance) => pyslots::call_method(instance, name, args, &kwargs),
+                    None => shared.call_method(name, args, &kwargs),
+                };
+                lines.push(esc(&differential::line(result)));
+                if let Some(instance) = &mut owned {
+                    typed_check(&t, instance, partial_writes);
+                }
                 continue;
             }
             let mut guard;
@@ -662,7 +812,7 @@ fn run_rust(made: &Made, partial_writes: &mut Vec<String>) -> Vec<String> {
                     member_line(class, name, access, obj, partial_writes)
                 }
                 Step::Getstate => format!("ok {}", pyslots::getstate(obj)),
-                Step::Copy(_) => unreachable!("copied above"),
+                Step::Copy(_) | Step::Call(..) => unreachable!("done above"),
             };
             lines.push(esc(&line));
             if let Some(instance) = &mut owned {
@@ -671,6 +821,14 @@ fn run_rust(made: &Made, partial_writes: &mut Vec<String>) -> Vec<String> {
         }
     }
     lines
+}
+
+// How many runs (sequences of steps on one instance) were on an instance
+// of a class over a `#[methods]` shape, and how many calls they made. Per
+// thread: the tests run at once, each on its own thread.
+thread_local! {
+    static METHOD_RUNS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    static CALLS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// How many typed-path checks ran (see [`typed_check`]).
@@ -821,6 +979,9 @@ def _class_attr(c, name):
         return ('member', repr(v), _slot_doc(v))
     return v
 
+def _call(o, name, args, kwargs):
+    return getattr(o, name)(*args, **dict(kwargs))
+
 def _hierarchy(classes, runs):
     made = {}
     for i, name, bases, ns, lookups in classes:
@@ -845,6 +1006,8 @@ def _step(o, s, made):
         return _line(lambda: o.__getstate__())
     if s[0] == 'copy':
         return _line(lambda: (copy.deepcopy if s[1] else copy.copy)(o).__getstate__())
+    if s[0] == 'call':
+        return _line(lambda: _call(o, s[1], s[2], s[3]))
     member = getattr(made.get(s[1]), s[2], None)
     if type(member).__name__ != 'member_descriptor':
         return 'not a member'
@@ -877,6 +1040,11 @@ fn python_step(step: &Step, names: &mut differential::Names) -> String {
         }
         Step::Getstate => "('getstate',)".to_owned(),
         Step::Copy(deep) => format!("('copy', {})", if *deep { "True" } else { "False" }),
+        Step::Call(name, args, kwargs) => {
+            let args: Vec<String> = args.iter().map(Value::to_string).collect();
+            let kwargs: Vec<String> = kwargs.iter().map(|(k, v)| format!("({}, {v})", names.of(k))).collect();
+            format!("('call', {}, [{}], [{}])", names.of(name), args.join(", "), kwargs.join(", "))
+        }
     }
 }
 
@@ -983,6 +1151,16 @@ fn program(h: &Hierarchy, rust: &[String], python: &[String], first_difference: 
                 Step::Getstate => "show(lambda: o.__getstate__())".to_owned(),
                 Step::Copy(false) => "show(lambda: copy.copy(o).__getstate__())".to_owned(),
                 Step::Copy(true) => "show(lambda: copy.deepcopy(o).__getstate__())".to_owned(),
+                Step::Call(n, args, kwargs) => {
+                    let args: Vec<String> = args.iter().map(Value::to_string).collect();
+                    let kwargs: Vec<String> = kwargs.iter().map(|(k, v)| format!("{}: {v}", py_str(k))).collect();
+                    format!(
+                        "show(lambda: getattr(o, {})(*[{}], **{{{}}}))",
+                        py_str(n),
+                        args.join(", "),
+                        kwargs.join(", ")
+                    )
+                }
                 Step::Member(m, n, access) => {
                     let member = format!("getattr(C{m}, {})", py_str(n));
                     match access {
@@ -1015,10 +1193,10 @@ struct Outcome {
     partial_writes: Vec<String>,
 }
 
-fn fuzz(count: usize, seed: u64) -> Outcome {
+fn fuzz(count: usize, seed: u64, families: &[&'static [&'static str]]) -> Outcome {
     let compiled = Compiled::new();
     let mut rng = Rng::new(seed);
-    let made: Vec<Made> = (0..count).map(|_| random_hierarchy(&mut rng, &compiled)).collect();
+    let made: Vec<Made> = (0..count).map(|_| random_hierarchy(&mut rng, &compiled, families)).collect();
     compare(&made, &made.iter().map(|m| &m.hierarchy).collect::<Vec<_>>())
 }
 
@@ -1060,16 +1238,18 @@ fn compare(made: &[Made], sent: &[&Hierarchy]) -> Outcome {
 fn random_hierarchies_match_cpython() {
     let count = env_or("PYSLOTS_TYPE_FUZZ_HIERARCHIES", 10_000usize);
     let seed = env_or("PYSLOTS_TYPE_FUZZ_SEED", 0x7e50_fc1a_u64);
-    let outcome = fuzz(count, seed);
+    let outcome = fuzz(count, seed, FAMILIES);
     println!(
-        "{} hierarchies: {} classes, {} operations, {} mismatches ({} classes refused; {} typed-path checks; seed \
-         {seed})",
+        "{} hierarchies: {} classes, {} operations, {} mismatches ({} classes refused; {} typed-path checks; {} runs \
+         on classes with #[methods], {} calls; seed {seed})",
         outcome.hierarchies,
         outcome.classes,
         outcome.operations,
         outcome.mismatches.len(),
         outcome.refused,
         TYPED_CHECKS.load(std::sync::atomic::Ordering::Relaxed),
+        METHOD_RUNS.get(),
+        CALLS.get(),
     );
     // The differing lines of up to 40 hierarchies, then the programs of
     // the first three.
@@ -1089,6 +1269,46 @@ fn random_hierarchies_match_cpython() {
     assert!(outcome.hierarchies >= 10_000 || std::env::var_os("PYSLOTS_TYPE_FUZZ_HIERARCHIES").is_some());
     // The generator must make classes and refuse some: both halves count.
     assert!(outcome.refused > 0 && outcome.refused < outcome.classes);
+}
+
+/// Issue 23: random hierarchies over the `#[methods]` shapes only, so that
+/// at least 10,000 runs (sequences of steps on one instance) mix slots, a
+/// dict, class attributes, properties (read-write with a deleter,
+/// read-only, write-only), methods with optional parameters, a static
+/// method and `__getattr__` with random gets, sets, deletes and calls. More,
+/// or another seed: `PYSLOTS_METHODS_FUZZ_HIERARCHIES`,
+/// `PYSLOTS_METHODS_FUZZ_SEED`.
+#[test]
+fn random_hierarchies_with_methods_match_cpython() {
+    let count = env_or("PYSLOTS_METHODS_FUZZ_HIERARCHIES", 8_500usize);
+    let seed = env_or("PYSLOTS_METHODS_FUZZ_SEED", 0x23_3e7d_u64);
+    let outcome = fuzz(count, seed, METHOD_FAMILIES);
+    let (runs, calls) = (METHOD_RUNS.get(), CALLS.get());
+    println!(
+        "{} hierarchies over #[methods] shapes: {} classes, {} operations, {} mismatches; {runs} runs on classes with \
+         #[methods], {calls} calls; seed {seed}",
+        outcome.hierarchies,
+        outcome.classes,
+        outcome.operations,
+        outcome.mismatches.len(),
+    );
+    let heads: Vec<&str> = outcome.mismatches.iter().take(40).map(|m| m.lines().next().unwrap_or("")).collect();
+    let shown: Vec<&str> = outcome.mismatches.iter().take(3).map(String::as_str).collect();
+    assert!(
+        outcome.mismatches.is_empty(),
+        "pyslots differs from CPython:\n{}\n\n{}",
+        heads.join("\n"),
+        shown.join("\n\n")
+    );
+    assert!(
+        outcome.partial_writes.is_empty(),
+        "failed calls changed objects:\n{}",
+        outcome.partial_writes[..outcome.partial_writes.len().min(10)].join("\n")
+    );
+    if std::env::var_os("PYSLOTS_METHODS_FUZZ_HIERARCHIES").is_none() {
+        assert!(runs >= 10_000, "only {runs} runs on classes with #[methods]");
+        assert!(calls >= 10_000, "only {calls} calls");
+    }
 }
 
 /// A class description for the hand-written hierarchies.

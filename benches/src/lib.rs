@@ -42,6 +42,40 @@ pub struct Slotted8 {
     total: f64,
 }
 
+/// `Slotted8` with a `#[methods]` block: a property `prop` over `x` and a
+/// one-argument method `m` (issue 23's rows: a property read by name, a
+/// call, and a slot read beside `Slotted8`'s).
+#[pyclass_like]
+#[slots(x, y, z, count, name, flag, ratio, total)]
+pub struct Slotted8M {
+    x: f64,
+    y: f64,
+    z: f64,
+    count: i64,
+    name: String,
+    flag: bool,
+    ratio: f64,
+    total: f64,
+}
+
+#[methods]
+impl Slotted8M {
+    /// `@property def prop(self): return self.x`
+    #[getter]
+    fn prop(&self) -> Result<f64, Error> {
+        self.x().copied()
+    }
+    /// `def m(self, v): return self.x + v`
+    fn m(&self, v: f64) -> Result<f64, Error> {
+        Ok(self.x()? + v)
+    }
+}
+
+/// `Slotted8M` with `Slotted8`'s values.
+pub fn slotted8m() -> Slotted8M {
+    Slotted8M::new(1.0, 2.0, 3.0, 7, "Alice".to_string(), true, 0.5, 8.0)
+}
+
 /// `class Regular8:` whose `__init__` sets the same eight attributes.
 #[pyclass_like]
 pub struct Regular8 {
@@ -308,6 +342,7 @@ fn n(name: &'static str) -> &'static str {
 pub fn register_all(r: &mut impl Runner) {
     register_loop(r);
     register_slotted(r);
+    register_methods(r);
     register_dict(r);
     register_borrowed(r);
     register_other(r);
@@ -320,6 +355,14 @@ pub fn register_all(r: &mut impl Runner) {
 fn register_loop(r: &mut impl Runner) {
     // The timing loop alone (not subtracted from anything).
     r.run("baseline/empty_loop", || ());
+}
+
+fn register_methods(r: &mut impl Runner) {
+    let mut s = slotted8m();
+    r.run("pyslots/methods/getattr_prop", || black_box(&s).getattr(n("prop")));
+    r.run("pyslots/methods/getattr_slot_f64", || black_box(&s).getattr(n("x")));
+    let arg = [Value::Float(1.0)];
+    r.run("pyslots/methods/call_m", || pyslots::call_method(black_box(&mut s), n("m"), black_box(&arg), &[]));
 }
 
 fn register_slotted(r: &mut impl Runner) {

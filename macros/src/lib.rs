@@ -7,7 +7,7 @@
 #![forbid(unsafe_code)]
 
 use proc_macro::TokenStream;
-use pyslots_macros_backend::{expand, Entry};
+use pyslots_macros_backend::{expand, expand_methods, Entry};
 
 /// Makes a struct a Python-like class. See the `pyslots` crate.
 #[proc_macro_attribute]
@@ -20,4 +20,11 @@ pub fn pyclass_like(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn slots(args: TokenStream, item: TokenStream) -> TokenStream {
     expand(Entry::Slots, args.into(), item.into()).into()
+}
+
+/// `#[methods]` on an `impl` block of a `#[pyclass_like]` class: its
+/// properties, methods and attribute hooks, reachable by name.
+#[proc_macro_attribute]
+pub fn methods(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand_methods(args.into(), item.into()).into()
 }

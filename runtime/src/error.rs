@@ -5,12 +5,22 @@ use std::fmt;
 use std::sync::{Arc, OnceLock};
 
 use crate::objects::layout::Layout;
-use crate::objects::layout_ref::{Kind, LayoutRef};
-use crate::storage::instance_dict::KeySource;
-use crate::types::typeobject::RtClass;
 use crate::values::pystr::{self, PyStr};
 
 /// The Python exception types pyslots raises.
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// #[pyclass_like]
+/// #[slots(n)]
+/// struct Counter { n: u8 }
+///
+/// let mut c = Counter::new(0);
+/// let e = setattr(&mut c, "n", 300).unwrap_err();
+/// assert_eq!(e.kind(), pyslots::ErrorKind::OverflowError);
+/// assert_eq!(getattr(&c, "m").unwrap_err().kind(), pyslots::ErrorKind::AttributeError);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -45,6 +55,12 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// The Python exception's name, e.g. `"AttributeError"`.
+    ///
+    /// ```
+    /// use pyslots::{Error, ErrorKind};
+    /// assert_eq!(ErrorKind::KeyError.name(), "KeyError");
+    /// assert_eq!(Error::key_error("k").kind().name(), "KeyError");
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             ErrorKind::AttributeError => "AttributeError",
@@ -92,16 +108,11 @@ struct Inner {
 enum Message {
     /// `'P' object has no attribute 'x'`; from `getattr`, with what its
     /// suggestion is computed from.
-    NoAttribute { type_name: &'static str, name: Box<str>, lookup: Lookup },
-    /// The same for an instance of a class made at run time, which the
-    /// error names by a copy of its name or (from `getattr`) keeps.
-    NoAttributeOf { class: ClassName, name: Box<str>, lookup: Lookup },
+    NoAttribute { class: ClassName, name: PyStr, lookup: Lookup },
     /// The bare name: what CPython says when a slot is deleted twice.
-    BareName(Box<str>),
+    BareName(PyStr),
     /// `'P' object attribute '__slots__' is read-only`
-    ReadOnly { type_name: &'static str, name: Box<str> },
-    /// The same for an instance of a class made at run time.
-    ReadOnlyOf { type_name: PyStr, name: Box<str> },
+    ReadOnly { class: ClassName, name: PyStr },
     /// Any other text.
     Text(Cow<'static, str>),
 }
@@ -112,99 +123,170 @@ impl Error {
     }
 
     /// `AttributeError: 'P' object has no attribute 'x'`.
+    ///
+    /// ```
+    /// use pyslots::{Error, ErrorKind};
+    /// let e = Error::no_attribute("Point", "z");
+    /// assert_eq!((e.kind(), e.to_string().as_str()), (ErrorKind::AttributeError, "'Point' object has no attribute 'z'"));
+    /// assert_eq!(e.attribute_name(), Some("z"));
+    /// assert_eq!(e.suggestion(), None); // only a failed `getattr` computes one
+    /// ```
     pub fn no_attribute(type_name: &'static str, name: &str) -> Error {
-        Error::new(
-            ErrorKind::AttributeError,
-            Message::NoAttribute { type_name, name: name.into(), lookup: Lookup::none() },
-        )
+        Error::no_attribute_of(ClassName::Static(type_name), name)
     }
 
-    /// [`no_attribute`](Error::no_attribute) for an instance of any class:
-    /// the error owns the class name (a class made at run time may be gone
-    /// by the time it is shown).
-    pub(crate) fn no_attribute_of(layout: LayoutRef<'_>, name: &str) -> Error {
-        let message = match layout.kind() {
-            Kind::Static(l) => Message::NoAttribute { type_name: l.name, name: name.into(), lookup: Lookup::none() },
-            Kind::Runtime(c) => Message::NoAttributeOf {
-                class: ClassName::Copied(c.name.clone()),
-                name: name.into(),
-                lookup: Lookup::none(),
-            },
-        };
-        Error::new(ErrorKind::AttributeError, message)
+    /// [`no_attribute`](Error::no_attribute) for an instance of any class,
+    /// named as [`LayoutRef::error_name`](crate::objects::layout_ref::LayoutRef::error_name)
+    /// names it.
+    pub(crate) fn no_attribute_of(class: ClassName, name: &str) -> Error {
+        Error::new(
+            ErrorKind::AttributeError,
+            Message::NoAttribute { class, name: PyStr::new(name), lookup: Lookup::none() },
+        )
     }
 
     /// `AttributeError: 'P' object has no attribute 'x'` from `getattr` on
-    /// an instance of `layout`'s class whose dict has `dict_keys` (`None`:
-    /// no dict): it has a [`suggestion`](Error::suggestion).
-    ///
-    /// It keeps the class for the suggestion, as CPython's `AttributeError`
-    /// keeps the object (`obj`) and so its type.
-    pub(crate) fn getattr_missing(layout: &'static Layout, name: &str, dict_keys: Option<KeySource>) -> Error {
-        let lookup = Lookup::new(Some(layout), dict_keys);
+    /// an instance of `class` whose dict has `dict_keys` (`None`: no dict):
+    /// it has a [`suggestion`](Error::suggestion) if the class is one the
+    /// error keeps ([`ClassName::Layout`], [`ClassName::Kept`]), as
+    /// CPython's `AttributeError` keeps the object (`obj`) and so its type.
+    pub(crate) fn getattr_missing(class: ClassName, name: &str, dict_keys: Option<DictKeys>) -> Error {
         Error::new(
             ErrorKind::AttributeError,
-            Message::NoAttribute { type_name: layout.name, name: name.into(), lookup },
-        )
-    }
-
-    /// [`getattr_missing`](Error::getattr_missing) on an instance of a
-    /// class made at run time, which the error keeps.
-    pub(crate) fn getattr_missing_of(class: &Arc<RtClass>, name: &str, dict_keys: Option<KeySource>) -> Error {
-        let lookup = Lookup::new(None, dict_keys);
-        Error::new(
-            ErrorKind::AttributeError,
-            Message::NoAttributeOf { class: ClassName::Kept(class.clone()), name: name.into(), lookup },
+            Message::NoAttribute { class, name: PyStr::new(name), lookup: Lookup::new(dict_keys) },
         )
     }
 
     /// `AttributeError: x`: deleting a slot that is not set.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x)]
+    /// struct P { x: i64 }
+    ///
+    /// let mut p = P::new(1);
+    /// delattr(&mut p, "x")?;
+    /// let e = delattr(&mut p, "x").unwrap_err(); // CPython: AttributeError: x
+    /// assert_eq!(e, pyslots::Error::unset_slot("x"));
+    /// assert_eq!(format!("{e:?}"), "AttributeError: x");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn unset_slot(name: &str) -> Error {
-        Error::new(ErrorKind::AttributeError, Message::BareName(name.into()))
+        Error::new(ErrorKind::AttributeError, Message::BareName(PyStr::new(name)))
     }
 
     /// `AttributeError: 'P' object attribute 'x' is read-only`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x)]
+    /// struct P { x: i64 }
+    ///
+    /// let e = setattr(&mut P::new(1), "__slots__", Value::None).unwrap_err();
+    /// assert_eq!(e, pyslots::Error::read_only("P", "__slots__"));
+    /// assert_eq!(e.to_string(), "'P' object attribute '__slots__' is read-only");
+    /// ```
     pub fn read_only(type_name: &'static str, name: &str) -> Error {
-        Error::new(ErrorKind::AttributeError, Message::ReadOnly { type_name, name: name.into() })
+        Error::read_only_of(ClassName::Static(type_name), name)
     }
 
     /// [`read_only`](Error::read_only) for an instance of any class.
-    pub(crate) fn read_only_of(layout: LayoutRef<'_>, name: &str) -> Error {
-        Error::new(
-            ErrorKind::AttributeError,
-            match layout.kind() {
-                Kind::Static(l) => Message::ReadOnly { type_name: l.name, name: name.into() },
-                Kind::Runtime(c) => Message::ReadOnlyOf { type_name: c.name.clone(), name: name.into() },
-            },
-        )
+    pub(crate) fn read_only_of(class: ClassName, name: &str) -> Error {
+        Error::new(ErrorKind::AttributeError, Message::ReadOnly { class, name: PyStr::new(name) })
     }
 
     /// An `AttributeError` with any message.
+    ///
+    /// ```
+    /// use pyslots::Error;
+    /// let e = Error::attribute_error("can't set attribute");
+    /// assert_eq!(format!("{e:?}"), "AttributeError: can't set attribute");
+    /// assert_eq!(e.attribute_name(), None);
+    /// ```
     pub fn attribute_error(message: impl Into<Cow<'static, str>>) -> Error {
         Error::new(ErrorKind::AttributeError, Message::Text(message.into()))
     }
 
     /// A `TypeError` with any message.
+    ///
+    /// ```
+    /// let e = pyslots::Error::type_error("unhashable type: 'list'");
+    /// assert_eq!((e.exception(), e.to_string().as_str()), ("TypeError", "unhashable type: 'list'"));
+    /// ```
     pub fn type_error(message: impl Into<Cow<'static, str>>) -> Error {
         Error::new(ErrorKind::TypeError, Message::Text(message.into()))
     }
 
+    /// `property 'x' of 'P' object has no setter` (`what`: `getter`,
+    /// `setter`, `deleter`); `qualname` is the type's `__qualname__`, as
+    /// CPython names it there.
+    #[cold]
+    pub(crate) fn property_missing(qualname: &str, name: &str, what: &str) -> Error {
+        Error::attribute_error(format!("property '{name}' of '{qualname}' object has no {what}"))
+    }
+
+    /// CPython's `f() missing 2 required positional arguments: 'a' and 'b'`
+    /// (`'a', 'b', and 'c'` for three or more).
+    pub(crate) fn missing_arguments(qualname: &str, names: &[&str]) -> Error {
+        let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
+        let list = match quoted.as_slice() {
+            [one] => one.clone(),
+            [a, b] => format!("{a} and {b}"),
+            [init @ .., last] => format!("{}, and {last}", init.join(", ")),
+            [] => String::new(),
+        };
+        let n = names.len();
+        let s = if n == 1 { "" } else { "s" };
+        Error::type_error(format!("{qualname}() missing {n} required positional argument{s}: {list}"))
+    }
+
+    /// CPython's `descriptor 'm' for 'C' objects doesn't apply to a 'D'
+    /// object`: a method of class `C` called on what holds no `C`.
+    #[cold]
+    pub(crate) fn not_applicable(name: &str, cls: &str, type_name: &str) -> Error {
+        Error::type_error(format!("descriptor '{name}' for '{cls}' objects doesn't apply to a '{type_name}' object"))
+    }
+
     /// An `OverflowError` with any message.
+    ///
+    /// ```
+    /// let e = pyslots::Error::overflow_error("int too large to convert");
+    /// assert_eq!(e.kind(), pyslots::ErrorKind::OverflowError);
+    /// ```
     pub fn overflow_error(message: impl Into<Cow<'static, str>>) -> Error {
         Error::new(ErrorKind::OverflowError, Message::Text(message.into()))
     }
 
     /// A `ValueError` with any message.
+    ///
+    /// ```
+    /// let e = pyslots::Error::value_error(format!("invalid literal for int() with base 10: {:?}", "x"));
+    /// assert_eq!(e.exception(), "ValueError");
+    /// ```
     pub fn value_error(message: impl Into<Cow<'static, str>>) -> Error {
         Error::new(ErrorKind::ValueError, Message::Text(message.into()))
     }
 
     /// An `IndexError` with any message.
+    ///
+    /// ```
+    /// let e = pyslots::Value::list([1]).as_list().unwrap().get(5).ok_or_else(|| pyslots::Error::index_error("list index out of range"));
+    /// assert_eq!(e.unwrap_err().to_string(), "list index out of range");
+    /// ```
     pub fn index_error(message: impl Into<Cow<'static, str>>) -> Error {
         Error::new(ErrorKind::IndexError, Message::Text(message.into()))
     }
 
     /// A `RuntimeError` with any message.
+    ///
+    /// ```
+    /// let e = pyslots::Error::runtime_error("Already borrowed");
+    /// assert_eq!(format!("{e:?}"), "RuntimeError: Already borrowed");
+    /// ```
     pub fn runtime_error(message: impl Into<Cow<'static, str>>) -> Error {
         Error::new(ErrorKind::RuntimeError, Message::Text(message.into()))
     }
@@ -228,11 +310,21 @@ impl Error {
 
     /// A `RecursionError` with CPython's message: `maximum recursion depth
     /// exceeded` and what was being done (`while calling a Python object`).
+    ///
+    /// ```
+    /// let e = pyslots::Error::recursion_error("maximum recursion depth exceeded while calling a Python object");
+    /// assert_eq!(e.kind(), pyslots::ErrorKind::RecursionError);
+    /// ```
     pub fn recursion_error(message: impl Into<Cow<'static, str>>) -> Error {
         Error::new(ErrorKind::RecursionError, Message::Text(message.into()))
     }
 
     /// A `KeyError`: CPython's message is the key's `repr`.
+    ///
+    /// ```
+    /// let e = pyslots::Error::key_error("it's");
+    /// assert_eq!(format!("{e:?}"), r#"KeyError: "it's""#);
+    /// ```
     pub fn key_error(key: &str) -> Error {
         let mut repr = String::new();
         let _ = pystr::write_repr(&mut repr, key);
@@ -240,12 +332,22 @@ impl Error {
     }
 
     /// The exception's type.
+    ///
+    /// ```
+    /// use pyslots::{Error, ErrorKind};
+    /// assert_eq!(Error::type_error("t").kind(), ErrorKind::TypeError);
+    /// assert!(matches!(Error::unset_slot("x").kind(), ErrorKind::AttributeError));
+    /// ```
     pub fn kind(&self) -> ErrorKind {
         self.0.kind
     }
 
     /// The exception type's Python name: `"AttributeError"`, `"TypeError"`,
     /// `"OverflowError"`.
+    ///
+    /// ```
+    /// assert_eq!(pyslots::Error::value_error("v").exception(), "ValueError");
+    /// ```
     pub fn exception(&self) -> &'static str {
         self.0.kind.name()
     }
@@ -266,11 +368,7 @@ impl Error {
     /// ```
     pub fn attribute_name(&self) -> Option<&str> {
         match &self.0.message {
-            Message::NoAttribute { name, .. }
-            | Message::NoAttributeOf { name, .. }
-            | Message::BareName(name)
-            | Message::ReadOnly { name, .. }
-            | Message::ReadOnlyOf { name, .. } => Some(name),
+            Message::NoAttribute { name, .. } | Message::BareName(name) | Message::ReadOnly { name, .. } => Some(name),
             Message::Text(_) => None,
         }
     }
@@ -278,7 +376,7 @@ impl Error {
     /// Whether this is `'P' object has no attribute 'x'`.
     #[cfg(feature = "serde")]
     pub(crate) fn is_no_attribute(&self) -> bool {
-        matches!(self.0.message, Message::NoAttribute { .. } | Message::NoAttributeOf { .. })
+        matches!(self.0.message, Message::NoAttribute { .. })
     }
 
     /// The name CPython 3.11 suggests for this error, as its traceback
@@ -317,31 +415,37 @@ impl Error {
     /// [`dir`]: crate::dir
     pub fn suggestion(&self) -> Option<&str> {
         match &self.0.message {
-            Message::NoAttribute { name, lookup, .. } => lookup.suggest(LayoutRef::of_static(lookup.layout?), name),
-            Message::NoAttributeOf { class: ClassName::Kept(c), name, lookup } => {
-                lookup.suggest(LayoutRef::runtime(c), name)
-            }
+            Message::NoAttribute { class, name, lookup } => lookup.suggest(class, name),
             _ => None,
         }
     }
 }
 
-/// A class made at run time as an error names it: a copy of its name
-/// (the class may be freed before the error is shown), or, for the error of
-/// a failed `getattr`, the class itself, which its suggestion is computed
-/// from (kept alive by the error, as CPython's `AttributeError.obj` keeps
-/// the object).
+/// A class as an error names it. A compile-time class's name lives
+/// forever; a class made at run time may be freed before the error is
+/// shown, so the error owns a copy of its name or, for a failed `getattr`,
+/// keeps the class itself, which the suggestion is computed from (as
+/// CPython's `AttributeError.obj` keeps the object, and so its type).
 #[derive(Clone)]
-enum ClassName {
+pub(crate) enum ClassName {
+    /// A name that lives forever: a compile-time class's, or a hand-made
+    /// error's.
+    Static(&'static str),
+    /// A run-time class's name, copied.
     Copied(PyStr),
-    Kept(Arc<RtClass>),
+    /// A compile-time class, kept for the suggestion.
+    Layout(&'static Layout),
+    /// A run-time class, kept for the suggestion.
+    Kept(Arc<dyn AttributeNames>),
 }
 
 impl ClassName {
     fn as_str(&self) -> &str {
         match self {
+            ClassName::Static(s) => s,
             ClassName::Copied(s) => s.as_str(),
-            ClassName::Kept(c) => c.name.as_str(),
+            ClassName::Layout(l) => l.name,
+            ClassName::Kept(c) => c.class_name(),
         }
     }
 }
@@ -354,21 +458,58 @@ impl PartialEq for ClassName {
 
 impl Eq for ClassName {}
 
-impl fmt::Display for ClassName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+/// What a failed `getattr`'s suggestion needs of a class made at run time:
+/// its name and what `dir()` lists for its instances. The class implements
+/// it where it is defined, so that the error, a leaf of the runtime, names
+/// no class storage.
+pub(crate) trait AttributeNames: Send + Sync {
+    /// The class's `__name__`.
+    fn class_name(&self) -> &str;
+    /// pyslots' `dir()` of an instance whose dict has `dict_keys` (`None`:
+    /// no dict), unsorted; by value (`Arc`), as a class is found by its
+    /// handle.
+    fn dir_names(self: Arc<Self>, dict_keys: Option<&[PyStr]>) -> Vec<String>;
+}
+
+/// Where a failed `getattr`'s suggestion reads the instance dict's keys
+/// back from, as they were when it failed. Nothing is copied when the
+/// error is made but for a run-time class's dict before it goes live.
+#[derive(Clone)]
+pub(crate) enum DictKeys {
+    /// A compile-time class's key names, and a bit for each that had a
+    /// value.
+    Inline(&'static [&'static str], u64),
+    /// The live dict (read when the suggestion is computed, as CPython
+    /// reads it when it prints the error).
+    Live(Arc<dyn LiveKeys>),
+    /// The keys, copied.
+    Listed(Box<[PyStr]>),
+}
+
+/// A live dict's keys, as [`DictKeys::Live`] reads them.
+pub(crate) trait LiveKeys: Send + Sync {
+    /// The keys, in insertion order.
+    fn keys(&self) -> Vec<PyStr>;
+}
+
+impl DictKeys {
+    fn keys(&self) -> Vec<PyStr> {
+        match self {
+            DictKeys::Inline(keys, present) => {
+                keys.iter().enumerate().filter(|(i, _)| present & (1 << i) != 0).map(|(_, k)| PyStr::new(k)).collect()
+            }
+            DictKeys::Live(d) => d.keys(),
+            DictKeys::Listed(keys) => keys.to_vec(),
+        }
     }
 }
 
-/// What the suggestion of a failed `getattr` is computed from: a
-/// compile-time class (`None`: an error made otherwise, or a run-time
-/// class's, which the error keeps), and the instance dict's keys when it
-/// failed (`None`: no dict). Not compared: errors are equal by exception
-/// type and message.
+/// What the suggestion of a failed `getattr` is computed from besides the
+/// class: the instance dict's keys when it failed (`None`: no dict). Not
+/// compared: errors are equal by exception type and message.
 #[derive(Clone)]
 struct Lookup {
-    layout: Option<&'static Layout>,
-    dict_keys: Option<KeySource>,
+    dict_keys: Option<DictKeys>,
     /// The suggestion, once computed.
     suggestion: OnceLock<Option<Box<str>>>,
 }
@@ -408,19 +549,29 @@ const OBJECT_DIR: [&str; 25] = [
 impl Lookup {
     /// An error made otherwise than by `getattr`: no suggestion.
     fn none() -> Lookup {
-        Lookup { layout: None, dict_keys: None, suggestion: OnceLock::new() }
+        Lookup { dict_keys: None, suggestion: OnceLock::new() }
     }
 
-    fn new(layout: Option<&'static Layout>, dict_keys: Option<KeySource>) -> Lookup {
-        Lookup { layout, dict_keys, suggestion: OnceLock::new() }
+    fn new(dict_keys: Option<DictKeys>) -> Lookup {
+        Lookup { dict_keys, suggestion: OnceLock::new() }
     }
 
     /// CPython's suggestion for `name` among the instance's `dir()`,
-    /// computed the first time it is asked for.
-    fn suggest(&self, layout: LayoutRef<'_>, name: &str) -> Option<&str> {
+    /// computed the first time it is asked for; only a class the error
+    /// keeps has one.
+    fn suggest(&self, class: &ClassName, name: &str) -> Option<&str> {
         let found = self.suggestion.get_or_init(|| {
-            let keys = self.dict_keys.as_ref().map(KeySource::keys);
-            let mut dir = layout.dir_names(keys.as_deref().map(|k| k.iter().map(PyStr::as_str)));
+            let keys = self.dict_keys.as_ref().map(DictKeys::keys);
+            let keys = keys.as_deref();
+            let kept: Vec<String>;
+            let mut dir: Vec<&str> = match class {
+                ClassName::Layout(l) => l.dir_names(keys.map(|k| k.iter().map(PyStr::as_str))),
+                ClassName::Kept(c) => {
+                    kept = c.clone().dir_names(keys);
+                    kept.iter().map(String::as_str).collect()
+                }
+                ClassName::Static(_) | ClassName::Copied(_) => return None,
+            };
             dir.extend(OBJECT_DIR);
             dir.sort_unstable();
             dir.dedup();
@@ -441,13 +592,8 @@ impl Eq for Lookup {}
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0.message {
-            Message::NoAttribute { name, .. } | Message::NoAttributeOf { name, .. } => {
-                let type_name = match &self.0.message {
-                    Message::NoAttributeOf { class, .. } => class.as_str(),
-                    Message::NoAttribute { type_name, .. } => type_name,
-                    _ => unreachable!("matched above"),
-                };
-                write!(f, "'{type_name}' object has no attribute '{name}'")?;
+            Message::NoAttribute { class, name, .. } => {
+                write!(f, "'{}' object has no attribute '{name}'", class.as_str())?;
                 if f.alternate() {
                     if let Some(suggestion) = self.suggestion() {
                         // CPython formats it with `%R`: the name's repr.
@@ -459,11 +605,8 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Message::BareName(name) => f.write_str(name),
-            Message::ReadOnly { type_name, name } => {
-                write!(f, "'{type_name}' object attribute '{name}' is read-only")
-            }
-            Message::ReadOnlyOf { type_name, name } => {
-                write!(f, "'{type_name}' object attribute '{name}' is read-only")
+            Message::ReadOnly { class, name } => {
+                write!(f, "'{}' object attribute '{name}' is read-only", class.as_str())
             }
             Message::Text(text) => f.write_str(text),
         }

@@ -24,25 +24,29 @@ pub use handles::borrow::{PyRef, PyRefMut};
 pub use handles::gc;
 pub use handles::gil;
 pub use handles::handle::{Py, PyObject, WeakObject, WeakRef};
-pub use objects::builtins::{delattr, dir, getattr, getattr_ref, getsizeof, hasattr, setattr, total_sizeof, vars};
+pub use objects::builtins::{
+    call_method, delattr, dir, generic_delattr, generic_getattr, generic_setattr, getattr, getattr_ref, getsizeof,
+    hasattr, setattr, total_sizeof, vars,
+};
 pub use objects::layout::{Layout, Literal};
 pub use objects::layout_ref::LayoutRef;
-pub use objects::member::Member;
+pub use objects::object::Member;
 pub use objects::object::{Frozen, Object, PyClass, WeakReferenceable, WeakRefs, WeakRefsOn};
 pub use state::copy::{copy, deepcopy};
 pub use state::getstate::{getstate, setstate, slotnames};
 pub use state::recursion::{recursion_limit, set_recursion_limit, DEFAULT_LIMIT as DEFAULT_RECURSION_LIMIT};
 pub use storage::slot::{ItemAt, ItemMismatch, Mismatch, SlotValue};
 pub use types::instance::Instance;
-pub use types::typeobject::{Attr, Type};
+pub use types::rt_class::Type;
+pub use types::typeobject::Attr;
 pub use values::bytes::PyBytes;
 pub use values::dict::{Dict, PyDict};
 pub use values::int::BigInt;
 pub use values::list::PyList;
 pub use values::pystr::PyStr;
 pub use values::tuple::PyTuple;
-pub use values::value::Value;
-pub use values::value_ref::ValueRef;
+pub use values::value::ValueRef;
+pub use values::value::{PyFunction, Value};
 
 /// What generated code names (through the facade's `__private`), and
 /// nothing else does: PyO3's `impl_`. Not a public API.
@@ -53,14 +57,30 @@ pub mod __private {
     pub use crate::objects::class::*;
     pub use crate::objects::layout::{
         all_frozen, any_frozen, any_has_dict, any_has_slot, any_has_weakref, best_base_has_dict, best_base_index,
-        layout_conflict, lookup_by_stored_base, mro_conflict, secondary_dict,
+        has_own_slot, layout_conflict, lookup_by_stored_base, mro_conflict, secondary_dict,
     };
-    pub use crate::objects::object::ObjectStorage;
+    pub use crate::objects::method::{arg, bind, exact, receiver, receiver_mut, setter_arg, IntoReturn, IntoUnit};
+    pub use crate::objects::object::{
+        method_flags, Body, Copied, MethodDef, MethodTable, ObjectStorage, PropertyDef, Signature,
+    };
+
+    /// The fallback `#[pyclass_like]` reads a class's table through: a
+    /// class without a `#[methods]` block gets [`MethodTable::EMPTY`]; one
+    /// with a block has an inherent constant of the same name, which
+    /// shadows this one.
+    pub trait NoMethods {
+        /// The empty table.
+        const __PYSLOTS_METHODS: &'static MethodTable = &MethodTable::EMPTY;
+        /// No property or method names.
+        const __PYSLOTS_METHOD_NAMES: &'static [&'static str] = &[];
+    }
+    impl<T: ?Sized> NoMethods for T {}
     #[cfg(feature = "serde")]
     pub use crate::state::serde_impl::{deserialize_object, serialize_object};
-    pub use crate::storage::instance_dict::{LearnedKeys, LearnedValues, LEARNED_KEYS_MAX};
+    pub use crate::storage::instance_dict::LearnedValues;
+    pub use crate::storage::shared_keys::{LearnedKeys, LEARNED_KEYS_MAX};
     pub use crate::storage::slot::{range_type_name, SetFlags};
-    pub use crate::{Error, Frozen, Layout, Literal, PyClass, SlotValue, Value, WeakRefs};
+    pub use crate::{Error, Frozen, Layout, Literal, Object, Py, PyClass, SlotValue, Type, Value, WeakRefs};
     #[cfg(feature = "serde")]
     pub use serde;
 }

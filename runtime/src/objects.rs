@@ -8,4 +8,5 @@ pub(crate) mod class;
 pub(crate) mod layout;
 pub(crate) mod layout_ref;
 pub(crate) mod member;
+pub(crate) mod method;
 pub(crate) mod object;

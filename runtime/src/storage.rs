@@ -4,4 +4,5 @@
 
 pub(crate) mod instance_dict;
 pub(crate) mod name_key;
+pub(crate) mod shared_keys;
 pub(crate) mod slot;

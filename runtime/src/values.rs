@@ -5,9 +5,10 @@
 
 pub(crate) mod bytes;
 pub(crate) mod dict;
+pub(crate) mod hash;
 pub(crate) mod int;
 pub(crate) mod list;
 pub(crate) mod pystr;
+pub(crate) mod repr;
 pub(crate) mod tuple;
 pub(crate) mod value;
-pub(crate) mod value_ref;

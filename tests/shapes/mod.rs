@@ -100,6 +100,70 @@ pub struct DBottom {
     pub d: i64,
 }
 
+/// Properties (read-write with a deleter, read-only, write-only), a method
+/// with an optional parameter and a static method (`#[methods]`), over
+/// untyped slots no random class names. Its accessors never fail on an
+/// unset slot: what they do by name inside sees `Behave`, not the
+/// subclass a fuzzed instance belongs to (a Rust method gets the struct of
+/// the class that defines it), so an error message would name `Behave`
+/// where CPython names the subclass.
+#[pyclass_like]
+#[slots(_bv, _bw)]
+pub struct Behave;
+
+#[methods]
+impl Behave {
+    #[getter]
+    fn v(&self) -> Value {
+        self.getattr("_bv").unwrap_or(Value::None)
+    }
+    #[setter]
+    fn set_v(&mut self, value: Value) -> Result<(), Error> {
+        self.setattr("_bv", value)
+    }
+    #[deleter]
+    fn del_v(&mut self) {
+        let _ = self.delattr("_bv");
+    }
+    #[getter]
+    fn ro(&self) -> i64 {
+        1
+    }
+    #[setter(wo)]
+    fn write_only(&mut self, value: Value) -> Result<(), Error> {
+        self.setattr("_bw", value)
+    }
+    fn m(&self, a: Value, b: Option<Value>) -> Value {
+        Value::tuple([a, b.unwrap_or(Value::None)])
+    }
+    #[staticmethod]
+    fn st(x: Value) -> Value {
+        x
+    }
+}
+
+/// A regular class with a method, a read-only property and `__getattr__`.
+#[pyclass_like]
+pub struct Hooked {}
+
+#[methods]
+impl Hooked {
+    fn n(&self) -> i64 {
+        3
+    }
+    #[getter]
+    fn p(&self) -> i64 {
+        2
+    }
+    fn __getattr__(&self, name: &str) -> Result<Value, Error> {
+        if name.starts_with('g') {
+            Ok(Value::from(name.chars().count() as i64))
+        } else {
+            Err(Error::attribute_error(format!("no {name}")))
+        }
+    }
+}
+
 pub const PYTHON_CLASSES: &str = r#"
 class Reg:
     def __init__(self, a, b):
@@ -157,6 +221,44 @@ class DBottom(DLeft, DRight):
         super().__init__(a)
         self.d = d
 
+class Behave:
+    __slots__ = ['_bv', '_bw']
+    @property
+    def v(self):
+        return getattr(self, '_bv', None)
+    @v.setter
+    def v(self, value):
+        self._bv = value
+    @v.deleter
+    def v(self):
+        try:
+            del self._bv
+        except AttributeError:
+            pass
+    @property
+    def ro(self):
+        return 1
+    def _write_only(self, value):
+        self._bw = value
+    wo = property(None, _write_only)
+    del _write_only
+    def m(self, a, b=None):
+        return (a, b)
+    @staticmethod
+    def st(x):
+        return x
+
+class Hooked:
+    def n(self):
+        return 3
+    @property
+    def p(self):
+        return 2
+    def __getattr__(self, name):
+        if name.startswith('g'):
+            return len(name)
+        raise AttributeError(f"no {name}")
+
 SHAPES = {
     'Reg': lambda: Reg(1, 'b'),
     'Reg()': lambda: Reg.__new__(Reg),
@@ -196,6 +298,8 @@ pub fn types() -> Vec<(&'static str, Type)> {
         ("DLeft", Type::of::<DLeft>()),
         ("DRight", Type::of::<DRight>()),
         ("DBottom", Type::of::<DBottom>()),
+        ("Behave", Type::of::<Behave>()),
+        ("Hooked", Type::of::<Hooked>()),
     ]
 }
 

@@ -34,6 +34,8 @@ mod ast;
 mod attr;
 mod ctxt;
 mod expand;
+mod methods_ast;
+mod methods_expand;
 
 mod plan;
 mod valid;
@@ -55,4 +57,34 @@ pub fn expand(entry: Entry, args: TokenStream, item: TokenStream) -> TokenStream
         return cx.into_compile_errors();
     }
     expand::expand(&class, &plan::plan(&class))
+}
+
+/// Expands `#[methods]` on an `impl` block of a `#[pyclass_like]` class:
+/// the block unchanged (less the helper attributes) and the class's table
+/// of properties, methods and hooks, or `compile_error!`s.
+///
+/// ```
+/// use pyslots_macros_backend::expand_methods;
+/// use quote::quote;
+///
+/// let out = expand_methods(quote!(), quote!(impl P { #[getter] fn x(&self) -> f64 { 1.0 } }));
+/// assert!(out.to_string().contains("__PYSLOTS_METHODS"));
+///
+/// let err = expand_methods(quote!(), quote!(impl P { #[getter] fn x(&self, y: f64) -> f64 { y } }));
+/// assert!(err.to_string().contains("a #[getter] takes `&self` alone"));
+/// ```
+pub fn expand_methods(args: TokenStream, item: TokenStream) -> TokenStream {
+    let cx = ctxt::Ctxt::default();
+    let Some(methods) = methods_ast::parse(&cx, args, item) else {
+        return cx.into_compile_errors();
+    };
+    valid::check_methods(&cx, &methods);
+    if cx.has_errors() {
+        // The block itself still compiles, so its other uses report no
+        // knock-on errors.
+        let mut out = methods.stripped.clone();
+        out.extend(cx.into_compile_errors());
+        return out;
+    }
+    methods_expand::expand(&methods)
 }

@@ -286,3 +286,192 @@ fn bases_distinct(cx: &Ctxt, class: &Class) {
 pub fn is_plain_slot(item: &SlotItem) -> bool {
     is_identifier(&item.name) && !matches!(item.name.as_str(), "__slots__" | "__dict__" | "__weakref__")
 }
+
+// ---------------------------------------------------------------------------
+// The rules of a `#[methods]` block.
+
+use crate::methods_ast::{MethodFn, Methods, Receiver, Role};
+
+/// Checks every rule of a `#[methods]` block, in the order their errors
+/// read best.
+pub fn check_methods(cx: &Ctxt, methods: &Methods) {
+    for f in &methods.fns {
+        fn_supported(cx, f);
+        one_role(cx, f);
+        no_reserved_name(cx, f);
+        special_method_supported(cx, f);
+        hook_signature(cx, f);
+        getter_signature(cx, f);
+        setter_signature(cx, f);
+        deleter_signature(cx, f);
+        method_receiver(cx, f);
+        static_without_receiver(cx, f);
+        classmethod_takes_cls(cx, f);
+    }
+    accessors_once(cx, methods);
+    names_distinct(cx, methods);
+}
+
+/// A method's wrapper is made for one concrete signature: no generics,
+/// `async`, `const` or `unsafe`.
+fn fn_supported(cx: &Ctxt, f: &MethodFn) {
+    if let Some((span, what)) = f.unsupported {
+        cx.error_at(span, format!("#[methods] cannot expose {what}: Python calls it with values of one signature"));
+    }
+}
+
+/// A function is one thing to Python: a method, a static method, a class
+/// method, or one accessor of a property.
+fn one_role(cx: &Ctxt, f: &MethodFn) {
+    if let [_, second, ..] = f.role_attrs.as_slice() {
+        cx.error_spanned_by(
+            second,
+            format!("`{}` already has #[{}]: a function is one thing to Python", f.ident, f.role_attrs[0]),
+        );
+    }
+}
+
+/// Generated items are spelled `__pyslots_*`.
+fn no_reserved_name(cx: &Ctxt, f: &MethodFn) {
+    if f.ident.to_string().starts_with("__pyslots") {
+        cx.error_spanned_by(&f.ident, "names starting with `__pyslots` are reserved for pyslots");
+    }
+}
+
+/// `__init__` and `__new__` are how Python makes an object; a
+/// `#[pyclass_like]` class is made by `new`, `with_base` or `Default`.
+fn special_method_supported(cx: &Ctxt, f: &MethodFn) {
+    let name = f.ident.to_string();
+    if f.role == Role::Method && matches!(name.as_str(), "__init__" | "__new__") {
+        cx.error_spanned_by(
+            &f.ident,
+            format!("`{name}` is not supported in #[methods]: the class is made by `new`, `with_base` or `Default`"),
+        );
+    }
+}
+
+/// The hooks' and special methods' signatures are fixed (DESIGN:
+/// `__getattr__(&self, name: &str)`, `__setattr__(&mut self, name: &str,
+/// value: Value)`, `__delattr__(&mut self, name: &str)`, `__repr__(&self)
+/// -> String`, `__eq__(&self, other: &Self) -> bool`, `__hash__(&self) ->
+/// i64`; `__copy__`/`__deepcopy__(&self) -> Option<Self>`, `None` being the
+/// object itself).
+fn hook_signature(cx: &Ctxt, f: &MethodFn) {
+    let (receiver, count, spelled) = match f.ident.to_string().as_str() {
+        "__getattr__" => (Receiver::Ref, 1, "fn __getattr__(&self, name: &str) -> Result<Value, Error>"),
+        "__setattr__" => (Receiver::Mut, 2, "fn __setattr__(&mut self, name: &str, value: Value) -> Result<(), Error>"),
+        "__delattr__" => (Receiver::Mut, 1, "fn __delattr__(&mut self, name: &str) -> Result<(), Error>"),
+        "__repr__" => (Receiver::Ref, 0, "fn __repr__(&self) -> String"),
+        "__eq__" => (Receiver::Ref, 1, "fn __eq__(&self, other: &Self) -> bool"),
+        "__hash__" => (Receiver::Ref, 0, "fn __hash__(&self) -> i64"),
+        "__copy__" => (Receiver::Ref, 0, "fn __copy__(&self) -> Option<Self>"),
+        "__deepcopy__" => (Receiver::Ref, 0, "fn __deepcopy__(&self) -> Option<Self>"),
+        _ => return,
+    };
+    if f.role != Role::Method || f.receiver != receiver || f.params.len() != count || f.ret.is_none() {
+        cx.error_spanned_by(&f.ident, format!("this hook's signature must be `{spelled}`"));
+    }
+}
+
+/// A getter is `fn name(&self) -> T`: Python passes it nothing.
+fn getter_signature(cx: &Ctxt, f: &MethodFn) {
+    if let Role::Getter(_) = f.role {
+        if f.receiver != Receiver::Ref || !f.params.is_empty() || f.ret.is_none() {
+            cx.error_spanned_by(
+                &f.ident,
+                "a #[getter] takes `&self` alone and returns the value: `fn name(&self) -> T`",
+            );
+        }
+    }
+}
+
+/// A setter is `fn set_name(&mut self, value: T)`: Python passes it the
+/// value.
+fn setter_signature(cx: &Ctxt, f: &MethodFn) {
+    if let Role::Setter(_) = f.role {
+        if f.receiver != Receiver::Mut || f.params.len() != 1 {
+            cx.error_spanned_by(
+                &f.ident,
+                "a #[setter] takes `&mut self` and the value: `fn set_name(&mut self, value: T)` (or `-> Result<(), Error>`)",
+            );
+        }
+    }
+}
+
+/// A deleter is `fn del_name(&mut self)`.
+fn deleter_signature(cx: &Ctxt, f: &MethodFn) {
+    if let Role::Deleter(_) = f.role {
+        if f.receiver != Receiver::Mut || !f.params.is_empty() {
+            cx.error_spanned_by(&f.ident, "a #[deleter] takes `&mut self` alone: `fn del_name(&mut self)`");
+        }
+    }
+}
+
+/// A method binds to an instance it borrows: `&self` or `&mut self`; a
+/// function without one is a `#[staticmethod]`.
+fn method_receiver(cx: &Ctxt, f: &MethodFn) {
+    if f.role != Role::Method {
+        return;
+    }
+    match f.receiver {
+        Receiver::Ref | Receiver::Mut => {}
+        Receiver::Owned => cx.error_spanned_by(
+            &f.ident,
+            "a method takes `&self` or `&mut self`, not `self`: the object stays where it is",
+        ),
+        Receiver::None => cx.error_spanned_by(
+            &f.ident,
+            "a method takes `&self` or `&mut self`; mark a function without one #[staticmethod]",
+        ),
+    }
+}
+
+/// A static method is called without an instance.
+fn static_without_receiver(cx: &Ctxt, f: &MethodFn) {
+    if f.role == Role::Static && f.receiver != Receiver::None {
+        cx.error_spanned_by(&f.ident, "a #[staticmethod] takes no `self`");
+    }
+}
+
+/// A class method's first parameter is the class, `cls: &Type`.
+fn classmethod_takes_cls(cx: &Ctxt, f: &MethodFn) {
+    if f.role == Role::Class && (f.receiver != Receiver::None || f.params.is_empty()) {
+        cx.error_spanned_by(&f.ident, "a #[classmethod] takes the class first, no `self`: `fn name(cls: &Type, ...)`");
+    }
+}
+
+/// A property has one getter, one setter and one deleter at most.
+fn accessors_once(cx: &Ctxt, methods: &Methods) {
+    let mut seen: HashSet<(String, &'static str)> = HashSet::new();
+    for f in &methods.fns {
+        let (name, kind) = match &f.role {
+            Role::Getter(n) => (n, "#[getter]"),
+            Role::Setter(n) => (n, "#[setter]"),
+            Role::Deleter(n) => (n, "#[deleter]"),
+            _ => continue,
+        };
+        if !seen.insert((name.clone(), kind)) {
+            cx.error_spanned_by(&f.ident, format!("property '{name}' already has a {kind}"));
+        }
+    }
+}
+
+/// One name is one attribute: a property and a method (or two methods)
+/// cannot share it (the later would replace the earlier in a Python class
+/// body).
+fn names_distinct(cx: &Ctxt, methods: &Methods) {
+    let mut properties: HashSet<String> = HashSet::new();
+    let mut fns: HashSet<String> = HashSet::new();
+    for f in &methods.fns {
+        let name = f.py_name();
+        let is_property = matches!(f.role, Role::Getter(_) | Role::Setter(_) | Role::Deleter(_));
+        let clash =
+            if is_property { fns.contains(&name) } else { properties.contains(&name) || !fns.insert(name.clone()) };
+        if clash {
+            cx.error_spanned_by(&f.ident, format!("'{name}' is already defined in this #[methods] block"));
+        }
+        if is_property {
+            properties.insert(name);
+        }
+    }
+}

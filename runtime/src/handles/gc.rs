@@ -311,6 +311,14 @@ pub fn collect() -> usize {
 
 /// Turns automatic collection on (CPython's `gc.enable()`); it is on at
 /// first.
+///
+/// ```
+/// use pyslots::gc;
+/// gc::disable();
+/// assert!(!gc::is_enabled());
+/// gc::enable();
+/// assert!(gc::is_enabled());
+/// ```
 pub fn enable() {
     ENABLED.store(true, Relaxed);
 }
@@ -318,11 +326,32 @@ pub fn enable() {
 /// Turns automatic collection off (`gc.disable()`): cycles are freed only
 /// by [`collect`]. Dead entries are still pruned from the registry at the
 /// same threshold.
+///
+/// ```
+/// use pyslots::prelude::*;
+/// use pyslots::gc;
+///
+/// #[pyclass_like]
+/// #[slots(other)]
+/// struct Node;
+///
+/// gc::disable();
+/// let a = Py::new(Node::default());
+/// setattr(&mut *a.write(), "other", Value::from(&a))?; // a self-cycle
+/// drop(a);
+/// assert!(gc::collect() >= 1); // only an explicit collection frees it
+/// gc::enable();
+/// # Ok::<(), pyslots::Error>(())
+/// ```
 pub fn disable() {
     ENABLED.store(false, Relaxed);
 }
 
 /// Whether automatic collection is on (`gc.isenabled()`).
+///
+/// ```
+/// let _on: bool = pyslots::gc::is_enabled();
+/// ```
 pub fn is_enabled() -> bool {
     ENABLED.load(Relaxed)
 }

@@ -13,8 +13,7 @@ use crate::handles::pycell::{Exclusive, PyCell};
 use crate::handles::trashcan;
 use crate::objects::layout_ref::LayoutRef;
 use crate::objects::object::{take_references, Frozen, Object, PyClass, WeakReferenceable};
-use crate::types::instance::Instance;
-use crate::types::typeobject::{RtClass, Type};
+use crate::types::rt_class::Type;
 use crate::values::value::Value;
 
 /// The shared allocation behind a handle. The class's layout is the
@@ -50,9 +49,10 @@ impl<T: CellValue> Drop for Cell<T> {
 }
 
 /// What a cell can hold: a `#[pyclass_like]` struct (its class is its
-/// type) or an [`Instance`] of a class made at run time (its class is a
-/// value, kept in the cell).
-trait CellValue: Object + Sized {
+/// type) or an instance of a class made at run time (its class is a
+/// value, kept in the cell; `Instance` implements this beside itself, so
+/// that the handles name no run-time class storage).
+pub(crate) trait CellValue: Object + Sized {
     /// Whether the cell is frozen: a `#[pyclass_like(frozen)]` object.
     const FROZEN: bool;
     /// The class as the cell keeps it.
@@ -79,23 +79,10 @@ impl<T: PyClass> CellValue for T {
     }
 }
 
-/// The class as its instances hold it, one pointer (a `Type` is two
-/// words): the cell of a shared instance is no larger than CPython's
-/// object.
-impl CellValue for Instance {
-    const FROZEN: bool = false;
-    type Class = Arc<RtClass>;
-    fn class_of(&self) -> Arc<RtClass> {
-        self.rt_class().clone()
-    }
-    fn layout_of(class: &Arc<RtClass>) -> LayoutRef<'_> {
-        LayoutRef::runtime(class)
-    }
-    fn instantiate(class: &Arc<RtClass>) -> PyObject {
-        PyObject::from(Instance::of_class(class))
-    }
-    fn type_of(class: &Arc<RtClass>) -> Type {
-        Type::runtime(class.clone())
+impl PyObject {
+    /// A new handle to `obj`, which the cycle collector tracks from now on.
+    pub(crate) fn new_cell<T: CellValue>(obj: T) -> PyObject {
+        PyObject(Cell::new(obj))
     }
 }
 
@@ -689,7 +676,42 @@ impl PyObject {
     /// ```
     #[inline]
     pub fn getattr(&self, name: &str) -> Result<Value, Error> {
-        gil::hold(|_| self.try_read()?.getattr(name))
+        gil::hold(|_| {
+            let result = self.try_read()?.getattr(name);
+            match result {
+                Ok(value) => Ok(bind_found(value, self, name)),
+                Err(e) => self.getattr_property(name, e),
+            }
+        })
+    }
+
+    /// After a failed `getattr`: a run-time class's property, whose getter
+    /// gets this handle (the owned object could not give it one).
+    #[cold]
+    fn getattr_property(&self, name: &str, error: Error) -> Result<Value, Error> {
+        match self.runtime_property(name) {
+            Some((get, _, _)) => match get {
+                Some(get) => get.call(&[Value::Object(self.clone())], &[]),
+                None => Err(Error::property_missing(self.layout().qualname(), name, "getter")),
+            },
+            None => Err(error),
+        }
+    }
+
+    /// The functions of the run-time class's property `name`, if that is
+    /// what the name finds.
+    fn runtime_property(&self, name: &str) -> Option<(Option<Value>, Option<Value>, Option<Value>)> {
+        let layout = self.layout();
+        if !layout.has_methods() {
+            return None;
+        }
+        match layout.find_descriptor(name) {
+            Some(crate::objects::object::Descriptor::Value(f)) => match f.kind() {
+                crate::values::value::FnKind::Property(g, s, d) => Some((g.cloned(), s.cloned(), d.cloned())),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// `setattr` on the object, borrowing it for the call: the
@@ -698,33 +720,44 @@ impl PyObject {
     #[inline]
     pub fn setattr(&self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let value = value.into();
-        gil::hold(|_| self.write_for(|| Error::frozen_assign(name))?.setattr(name, value))
+        gil::hold(|_| {
+            if let Some((_, set, _)) = self.runtime_property(name) {
+                return match set {
+                    Some(set) => set.call(&[Value::Object(self.clone()), value], &[]).map(drop),
+                    None => Err(Error::property_missing(self.layout().qualname(), name, "setter")),
+                };
+            }
+            self.write_for(|| Error::frozen_assign(name))?.setattr(name, value)
+        })
     }
 
     /// `delattr` on the object, borrowing it for the call, as
     /// [`setattr`](PyObject::setattr).
     pub fn delattr(&self, name: &str) -> Result<(), Error> {
-        gil::hold(|_| self.write_for(|| Error::frozen_delete(name))?.delattr(name))
+        gil::hold(|_| {
+            if let Some((_, _, del)) = self.runtime_property(name) {
+                return match del {
+                    Some(del) => del.call(&[Value::Object(self.clone())], &[]).map(drop),
+                    None => Err(Error::property_missing(self.layout().qualname(), name, "deleter")),
+                };
+            }
+            self.write_for(|| Error::frozen_delete(name))?.delattr(name)
+        })
     }
 
     /// `hasattr` on the object, borrowing it for the call, as
     /// [`getattr`](PyObject::getattr).
     pub fn hasattr(&self, name: &str) -> Result<bool, Error> {
-        gil::hold(|_| Ok(self.try_read()?.hasattr(name)))
+        gil::hold(|_| {
+            let found = self.try_read()?.hasattr(name);
+            Ok(found || self.runtime_property(name).is_some() && self.getattr(name).is_ok())
+        })
     }
 
     /// `dir` on the object, borrowing it for the call, as
     /// [`getattr`](PyObject::getattr).
     pub fn dir(&self) -> Result<Vec<String>, Error> {
         gil::hold(|_| Ok(self.try_read()?.dir()))
-    }
-}
-
-/// An instance of a class made at run time, behind a new handle; the
-/// cycle collector tracks it from now on.
-impl From<Instance> for PyObject {
-    fn from(obj: Instance) -> PyObject {
-        PyObject(Cell::new(obj))
     }
 }
 
@@ -770,9 +803,16 @@ impl std::hash::Hash for PyObject {
     }
 }
 
-/// Python's default `repr`: `<Point object at 0x55d0c8a4b2a0>`.
+/// Python's default `repr`: `<Point object at 0x55d0c8a4b2a0>`; the
+/// class's `__repr__` if it defines one (and the object is not borrowed
+/// for writing by this thread).
 impl fmt::Display for PyObject {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(repr) = self.layout().find_hook(|t| t.repr) {
+            if let Ok(obj) = self.try_read() {
+                return f.write_str(&repr(&*obj));
+            }
+        }
         write!(f, "<{} object at {:p}>", self.type_name(), Arc::as_ptr(&self.0) as *const ())
     }
 }
@@ -781,6 +821,68 @@ impl fmt::Debug for PyObject {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
     }
+}
+
+impl PyObject {
+    /// Calls method `name` of the object (`obj.name(*args, **kwargs)`),
+    /// borrowing it for reading or writing as the method's receiver needs
+    /// (`&self` or `&mut self`) for the call only: a re-entrant call that
+    /// conflicts is the `RuntimeError` `Already borrowed` (or `Already
+    /// mutably borrowed`), never a hang. Anything else callable that
+    /// `getattr` finds is called with the object unborrowed.
+    pub fn call_method(&self, name: &str, args: &[Value], kwargs: &[(&str, Value)]) -> Result<Value, Error> {
+        let def = self.try_read()?.method_to_call(name);
+        if let Some(def) = def {
+            return self.call_def(def, args, kwargs);
+        }
+        self.getattr(name)?.call(args, kwargs)
+    }
+
+    /// Calls `def` with the object as its receiver, locked as it needs.
+    pub(crate) fn call_def(
+        &self,
+        def: &crate::objects::object::MethodDef,
+        args: &[Value],
+        kwargs: &[(&str, Value)],
+    ) -> Result<Value, Error> {
+        use crate::objects::object::Body;
+        match def.body {
+            Body::Ref(f) => f(&*self.try_read()?, args, kwargs),
+            Body::Mut(f) => f(&mut *self.try_write()?, args, kwargs),
+            Body::Static(f) => f(args, kwargs),
+        }
+    }
+}
+
+/// What `getattr` through a handle gives: a method the class defines,
+/// found by the lookup (not a function stored in the instance dict),
+/// bound to the object.
+fn bind_found(value: Value, obj: &PyObject, name: &str) -> Value {
+    if let Value::Function(f) = &value {
+        // A run-time class's function, found by the lookup (not an entry
+        // of the instance dict): bound to the handle.
+        if let crate::values::value::FnKind::Function = f.kind() {
+            if let Some(crate::objects::object::Descriptor::Value(g)) = obj.layout().find_descriptor(name) {
+                if crate::values::value::PyFunction::is(f, &g) {
+                    return Value::Function(crate::values::value::PyFunction::bound_value(
+                        f,
+                        Value::Object(obj.clone()),
+                    ));
+                }
+            }
+        }
+        if let Some(def) = f.unbound_method() {
+            if !matches!(def.body, crate::objects::object::Body::Static(_)) {
+                if let Some(crate::objects::object::Descriptor::Method(found, _)) = obj.layout().find_descriptor(name) {
+                    // Tables are constants, copied where used: compare names.
+                    if found.sig.qualname == def.sig.qualname {
+                        return Value::Function(crate::values::value::PyFunction::bound(def, obj.clone()));
+                    }
+                }
+            }
+        }
+    }
+    value
 }
 
 // ---------------------------------------------------------------------------

@@ -6,8 +6,7 @@
 use crate::error::Error;
 use crate::objects::object::Object;
 use crate::values::dict::PyDict;
-use crate::values::value::Value;
-use crate::values::value_ref::ValueRef;
+use crate::values::value::{Value, ValueRef};
 
 /// `getattr(obj, name)`.
 ///
@@ -83,11 +82,37 @@ pub fn delattr<O: Object + ?Sized>(obj: &mut O, name: &str) -> Result<(), Error>
 }
 
 /// `hasattr(obj, name)`.
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// #[pyclass_like]
+/// #[slots(x, y)]
+/// struct P { x: i64 }
+///
+/// let p = P::default();
+/// assert!(!hasattr(&p, "x")); // a slot, not set yet
+/// assert!(hasattr(&P::new(1), "x"));
+/// assert!(hasattr(&p, "__slots__") && !hasattr(&p, "z"));
+/// ```
 pub fn hasattr<O: Object + ?Sized>(obj: &O, name: &str) -> bool {
     obj.hasattr(name)
 }
 
 /// `dir(obj)`: the sorted attribute names (see [`Object::dir`]).
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// #[pyclass_like]
+/// #[slots(y, x, __dict__)]
+/// struct P;
+///
+/// let mut p = P::default();
+/// setattr(&mut p, "extra", 1)?;
+/// assert_eq!(dir(&p), ["__dict__", "__slots__", "extra", "x", "y"]);
+/// # Ok::<(), pyslots::Error>(())
+/// ```
 pub fn dir<O: Object + ?Sized>(obj: &O) -> Vec<String> {
     obj.dir()
 }
@@ -131,6 +156,47 @@ pub fn getsizeof<O: Object + ?Sized>(obj: &O) -> usize {
 /// The instance's own bytes plus every heap byte it owns: its dict, its
 /// strings, the values in its slots. Objects it refers to through handles
 /// are shared, not owned, and are not counted.
+///
+/// ```
+/// use pyslots::prelude::*;
+/// use pyslots::{getsizeof, total_sizeof};
+///
+/// #[pyclass_like]
+/// #[slots(name)]
+/// struct P { name: String }
+///
+/// let p = P::new("x".repeat(100));
+/// assert_eq!(getsizeof(&p), std::mem::size_of::<P>());
+/// assert!(total_sizeof(&p) >= getsizeof(&p) + 100);
+/// ```
 pub fn total_sizeof<O: Object + ?Sized>(obj: &O) -> usize {
     std::mem::size_of_val(obj) + obj.heap_size()
+}
+
+/// `object.__getattribute__(obj, name)`: the generic attribute lookup
+/// (slots and properties, the instance dict, methods and class
+/// attributes), without the class's `__getattr__`. What a `__getattr__`
+/// or other hook falls back to.
+pub fn generic_getattr(obj: &dyn Object, name: &str) -> Result<Value, Error> {
+    obj.generic_getattr_dyn(name)
+}
+
+/// `object.__setattr__(obj, name, value)`: the generic write, without the
+/// class's `__setattr__`; what a `__setattr__` hook falls back to.
+pub fn generic_setattr(obj: &mut dyn Object, name: &str, value: Value) -> Result<(), Error> {
+    obj.generic_setattr_dyn(name, value)
+}
+
+/// `object.__delattr__(obj, name)`: the generic deletion, without the
+/// class's `__delattr__`; what a `__delattr__` hook falls back to.
+pub fn generic_delattr(obj: &mut dyn Object, name: &str) -> Result<(), Error> {
+    obj.generic_delattr_dyn(name)
+}
+
+/// Calls method `name` of `obj` with `args` and `kwargs`: a method its
+/// class defines (the instance dict may shadow it, as in Python), or
+/// anything callable `getattr` finds. Arity and keyword errors are
+/// CPython 3.11's, with the method's qualified name.
+pub fn call_method(obj: &mut dyn Object, name: &str, args: &[Value], kwargs: &[(&str, Value)]) -> Result<Value, Error> {
+    crate::objects::method::call_on_owned(obj, name, args, kwargs)
 }

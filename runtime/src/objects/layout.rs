@@ -48,10 +48,49 @@ pub struct Layout {
     pub size: usize,
     #[doc(hidden)]
     pub frozen: bool,
+    /// The class's own properties, methods and hooks (`#[methods]`): a
+    /// `MethodTable`, which the attribute algorithm reads back (a layout
+    /// knows nothing of what the table holds but `method_flags`).
+    #[doc(hidden)]
+    pub methods: &'static (dyn std::any::Any + Send + Sync),
+    /// What the class's own table has (anything, `__setattr__`,
+    /// `__delattr__`), as bits.
+    #[doc(hidden)]
+    pub method_flags: u8,
+    /// The names of the class's own properties and methods, for `dir()`
+    /// and suggestions (`#[methods]`; empty without a block).
+    #[doc(hidden)]
+    pub method_names: &'static [&'static str],
 }
+
+/// [`Layout::method_flags`]: the table has something in it.
+pub const METHODS_ANY: u8 = 1;
+/// [`Layout::method_flags`]: the table has `__setattr__`.
+pub const METHODS_SETATTR: u8 = 2;
+/// [`Layout::method_flags`]: the table has `__delattr__`.
+pub const METHODS_DELATTR: u8 = 4;
 
 impl Layout {
     /// The class name, as Python's `type(obj).__name__`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like(class_attrs(dims = 2))]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// #[pyclass_like(extends = Point)]
+    /// #[slots(z, __weakref__)]
+    /// struct Point3 { z: f64 }
+    ///
+    /// let (p, p3) = (&Point::LAYOUT, &Point3::LAYOUT);
+    /// assert_eq!(p3.name(), "Point3");
+    /// ```
     #[inline]
     pub const fn name(&self) -> &'static str {
         self.name
@@ -68,6 +107,25 @@ impl Layout {
 
     /// The Rust module the class is defined in; with `name` it identifies
     /// the class.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like(class_attrs(dims = 2))]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// #[pyclass_like(extends = Point)]
+    /// #[slots(z, __weakref__)]
+    /// struct Point3 { z: f64 }
+    ///
+    /// let (p, p3) = (&Point::LAYOUT, &Point3::LAYOUT);
+    /// assert_eq!(p.module_path(), module_path!());
+    /// ```
     #[inline]
     pub const fn module_path(&self) -> &'static str {
         self.module_path
@@ -76,6 +134,25 @@ impl Layout {
     /// The class's own slots, in declaration order, after private-name
     /// mangling (`__x` in class `P` is `_P__x`); `__dict__` and
     /// `__weakref__` are not slots.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like(class_attrs(dims = 2))]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// #[pyclass_like(extends = Point)]
+    /// #[slots(z, __weakref__)]
+    /// struct Point3 { z: f64 }
+    ///
+    /// let (p, p3) = (&Point::LAYOUT, &Point3::LAYOUT);
+    /// assert_eq!((p.slots(), p3.slots()), (&["x", "y"][..], &["z"][..]));
+    /// ```
     #[inline]
     pub const fn slots(&self) -> &'static [&'static str] {
         self.slots
@@ -83,6 +160,25 @@ impl Layout {
 
     /// `__slots__` as the class declares it, `__dict__` and `__weakref__`
     /// included; `None` for a class without `#[slots]`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like(class_attrs(dims = 2))]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// #[pyclass_like(extends = Point)]
+    /// #[slots(z, __weakref__)]
+    /// struct Point3 { z: f64 }
+    ///
+    /// let (p, p3) = (&Point::LAYOUT, &Point3::LAYOUT);
+    /// assert_eq!(p3.declared_slots(), Some(&["z", "__weakref__"][..]));
+    /// ```
     #[inline]
     pub const fn declared_slots(&self) -> Option<&'static [&'static str]> {
         self.declared_slots
@@ -91,6 +187,25 @@ impl Layout {
     /// The doc comment of each of `slots` (a typed slot's field's doc
     /// comment; Python's `__slots__ = {'x': 'doc'}`), `None` where there
     /// is none.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like(class_attrs(dims = 2))]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// #[pyclass_like(extends = Point)]
+    /// #[slots(z, __weakref__)]
+    /// struct Point3 { z: f64 }
+    ///
+    /// let (p, p3) = (&Point::LAYOUT, &Point3::LAYOUT);
+    /// assert_eq!(p.slot_docs(), [Some("Horizontal."), None]);
+    /// ```
     #[inline]
     pub const fn slot_docs(&self) -> &'static [Option<&'static str>] {
         self.slot_docs
@@ -98,18 +213,76 @@ impl Layout {
 
     /// The class's own class attributes (`#[pyclass_like(class_attrs(...))]`),
     /// after private-name mangling, in declaration order.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like(class_attrs(dims = 2))]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// #[pyclass_like(extends = Point)]
+    /// #[slots(z, __weakref__)]
+    /// struct Point3 { z: f64 }
+    ///
+    /// let (p, p3) = (&Point::LAYOUT, &Point3::LAYOUT);
+    /// assert_eq!(p.class_attrs().len(), 1);
+    /// assert_eq!(p.class_attrs()[0].1.to_value(), Value::Int(2));
+    /// ```
     #[inline]
     pub const fn class_attrs(&self) -> &'static [(&'static str, Literal)] {
         self.class_attrs
     }
 
     /// The direct bases, in the order of `extends`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like(class_attrs(dims = 2))]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// #[pyclass_like(extends = Point)]
+    /// #[slots(z, __weakref__)]
+    /// struct Point3 { z: f64 }
+    ///
+    /// let (p, p3) = (&Point::LAYOUT, &Point3::LAYOUT);
+    /// assert!(p3.bases()[0].same_class(p));
+    /// ```
     #[inline]
     pub const fn bases(&self) -> &'static [&'static Layout] {
         self.bases
     }
 
     /// Whether instances have a `__dict__` (their own or a base's).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like(class_attrs(dims = 2))]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// #[pyclass_like(extends = Point)]
+    /// #[slots(z, __weakref__)]
+    /// struct Point3 { z: f64 }
+    ///
+    /// let (p, p3) = (&Point::LAYOUT, &Point3::LAYOUT);
+    /// assert!(!p3.has_dict());
+    /// ```
     #[inline]
     pub const fn has_dict(&self) -> bool {
         self.has_dict
@@ -117,18 +290,75 @@ impl Layout {
 
     /// Whether instances can be weakly referenced (their own `__weakref__`
     /// or a base's).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like(class_attrs(dims = 2))]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// #[pyclass_like(extends = Point)]
+    /// #[slots(z, __weakref__)]
+    /// struct Point3 { z: f64 }
+    ///
+    /// let (p, p3) = (&Point::LAYOUT, &Point3::LAYOUT);
+    /// assert!(p3.has_weakref() && !p.has_weakref());
+    /// ```
     #[inline]
     pub const fn has_weakref(&self) -> bool {
         self.has_weakref
     }
 
     /// The instance size in bytes, `size_of` the struct.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like(class_attrs(dims = 2))]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// #[pyclass_like(extends = Point)]
+    /// #[slots(z, __weakref__)]
+    /// struct Point3 { z: f64 }
+    ///
+    /// let (p, p3) = (&Point::LAYOUT, &Point3::LAYOUT);
+    /// assert_eq!(p.size(), std::mem::size_of::<Point>());
+    /// ```
     #[inline]
     pub const fn size(&self) -> usize {
         self.size
     }
 
     /// Whether the class declares `__slots__` (has `#[slots]`).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like(class_attrs(dims = 2))]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// #[pyclass_like(extends = Point)]
+    /// #[slots(z, __weakref__)]
+    /// struct Point3 { z: f64 }
+    ///
+    /// let (p, p3) = (&Point::LAYOUT, &Point3::LAYOUT);
+    /// assert!(p.declares_slots());
+    /// ```
     pub const fn declares_slots(&self) -> bool {
         self.declared_slots.is_some()
     }
@@ -136,6 +366,26 @@ impl Layout {
     /// The method resolution order: this class, then its bases, each class
     /// once, by C3 linearization as Python computes `__mro__` (without
     /// `object`).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like(class_attrs(dims = 2))]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// #[pyclass_like(extends = Point)]
+    /// #[slots(z, __weakref__)]
+    /// struct Point3 { z: f64 }
+    ///
+    /// let (p, p3) = (&Point::LAYOUT, &Point3::LAYOUT);
+    /// let names: Vec<&str> = p3.mro().iter().map(|l| l.name()).collect();
+    /// assert_eq!(names, ["Point3", "Point"]);
+    /// ```
     pub fn mro(&'static self) -> Vec<&'static Layout> {
         // A line of single bases, the common case however deep, is its
         // own MRO; C3 is needed from the first class with several bases.
@@ -155,6 +405,25 @@ impl Layout {
 
     /// The class attribute `name` that an instance finds: the first class
     /// along the MRO that defines it, as Python's type lookup.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like(class_attrs(dims = 2))]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// #[pyclass_like(extends = Point)]
+    /// #[slots(z, __weakref__)]
+    /// struct Point3 { z: f64 }
+    ///
+    /// let (p, p3) = (&Point::LAYOUT, &Point3::LAYOUT);
+    /// assert_eq!(p3.class_attr("dims").map(|l| l.to_value()), Some(Value::Int(2)));
+    /// ```
     pub fn class_attr(&'static self, name: &str) -> Option<Literal> {
         // Most classes have none: no MRO to build (it allocates) for them.
         if !self.has_class_attrs() {
@@ -174,6 +443,25 @@ impl Layout {
     }
 
     /// Whether the class or a base has a class attribute.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like(class_attrs(dims = 2))]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// #[pyclass_like(extends = Point)]
+    /// #[slots(z, __weakref__)]
+    /// struct Point3 { z: f64 }
+    ///
+    /// let (p, p3) = (&Point::LAYOUT, &Point3::LAYOUT);
+    /// assert!(p3.has_class_attrs());
+    /// ```
     pub const fn has_class_attrs(&self) -> bool {
         if !self.class_attrs.is_empty() {
             return true;
@@ -190,6 +478,25 @@ impl Layout {
 
     /// Every class attribute of the class and its bases, names once, the
     /// first along the MRO winning.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like(class_attrs(dims = 2))]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// #[pyclass_like(extends = Point)]
+    /// #[slots(z, __weakref__)]
+    /// struct Point3 { z: f64 }
+    ///
+    /// let (p, p3) = (&Point::LAYOUT, &Point3::LAYOUT);
+    /// assert_eq!(p3.all_class_attrs().len(), 1);
+    /// ```
     pub fn all_class_attrs(&'static self) -> Vec<(&'static str, Literal)> {
         let mut out: Vec<(&'static str, Literal)> = Vec::new();
         for l in self.mro() {
@@ -207,6 +514,20 @@ impl Layout {
     /// once, a diamond's shared base too: the size of the index space of
     /// [`slot_index`](Layout::slot_index). Generated code has the same
     /// figure as `ClassImpl::SLOT_COUNT`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    ///
+    /// #[pyclass_like(extends = Point)]
+    /// #[slots(z)]
+    /// struct Point3 { z: f64 }
+    ///
+    /// assert_eq!(Point3::LAYOUT.slot_count(), 3);
+    /// ```
     pub const fn slot_count(&self) -> u32 {
         let mut n = self.slots.len() as u32;
         let mut class = self.best_base();
@@ -223,6 +544,26 @@ impl Layout {
     /// if the name is no slot, or if a class attribute comes before the
     /// slot along the MRO (Python's type lookup finds that first). The
     /// generated `ClassImpl::slot_index` gives the same index.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like(class_attrs(dims = 2))]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// #[pyclass_like(extends = Point)]
+    /// #[slots(z, __weakref__)]
+    /// struct Point3 { z: f64 }
+    ///
+    /// let (p, p3) = (&Point::LAYOUT, &Point3::LAYOUT);
+    /// let (_, owner, local) = p3.slot_index("y").unwrap();
+    /// assert_eq!((owner.name(), local), ("Point", 1));
+    /// ```
     pub fn slot_index(&'static self, name: &str) -> Option<(u32, &'static Layout, usize)> {
         if let Some(local) = self.slots.iter().position(|s| *s == name) {
             return Some((local as u32, self, local));
@@ -247,6 +588,25 @@ impl Layout {
     /// slots of its own that this class inherits from is on that line
     /// (else the bases' lay-outs would conflict); a class off it adds no
     /// slots, and its instances' part is not stored apart.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like(class_attrs(dims = 2))]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// #[pyclass_like(extends = Point)]
+    /// #[slots(z, __weakref__)]
+    /// struct Point3 { z: f64 }
+    ///
+    /// let (p, p3) = (&Point::LAYOUT, &Point3::LAYOUT);
+    /// assert!(p3.base_offset(p).is_some() && p.base_offset(p3).is_none());
+    /// ```
     pub fn base_offset(&'static self, class: &Layout) -> Option<u32> {
         let mut offset = 0;
         let mut at = self;
@@ -258,6 +618,25 @@ impl Layout {
     }
 
     /// Every slot of the class and its bases, in MRO order.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like(class_attrs(dims = 2))]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// #[pyclass_like(extends = Point)]
+    /// #[slots(z, __weakref__)]
+    /// struct Point3 { z: f64 }
+    ///
+    /// let (p, p3) = (&Point::LAYOUT, &Point3::LAYOUT);
+    /// assert_eq!(p3.all_slots(), ["z", "x", "y"]);
+    /// ```
     pub fn all_slots(&'static self) -> Vec<&'static str> {
         self.mro().iter().flat_map(|l| l.slots.iter().copied()).collect()
     }
@@ -281,11 +660,81 @@ impl Layout {
             names.push("__slots__");
         }
         names.extend(self.all_class_attrs().into_iter().map(|(n, _)| n));
+        if self.has_methods() {
+            names.extend(self.mro().into_iter().flat_map(|l| l.method_names.iter().copied()));
+        }
         names
+    }
+
+    /// Whether the class or a base has a `#[methods]` block with anything
+    /// in it: a class without one never looks for properties or methods.
+    pub const fn has_methods(&self) -> bool {
+        self.any_method_flag(METHODS_ANY)
+    }
+
+    /// Whether the class or a base defines `__setattr__`.
+    pub const fn has_setattr_hook(&self) -> bool {
+        self.any_method_flag(METHODS_SETATTR)
+    }
+
+    /// Whether the class or a base defines `__delattr__`.
+    pub const fn has_delattr_hook(&self) -> bool {
+        self.any_method_flag(METHODS_DELATTR)
+    }
+
+    const fn any_method_flag(&self, flag: u8) -> bool {
+        if self.method_flags & flag != 0 {
+            return true;
+        }
+        let mut i = 0;
+        while i < self.bases.len() {
+            if self.bases[i].any_method_flag(flag) {
+                return true;
+            }
+            i += 1;
+        }
+        false
+    }
+
+    /// Calls `f` on each class of the MRO in order until it returns
+    /// something; a line of single bases walks without building the MRO.
+    pub fn find_along_mro<R>(&'static self, mut f: impl FnMut(&'static Layout) -> Option<R>) -> Option<R> {
+        let mut at = self;
+        loop {
+            match at.bases {
+                [] => return f(at),
+                [base] => {
+                    if let Some(r) = f(at) {
+                        return Some(r);
+                    }
+                    at = base;
+                }
+                _ => return at.mro().into_iter().find_map(f),
+            }
+        }
     }
 
     /// What `getattr(obj, "__slots__")` finds: the `__slots__` of the first
     /// class in the MRO that declares them.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like(class_attrs(dims = 2))]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// #[pyclass_like(extends = Point)]
+    /// #[slots(z, __weakref__)]
+    /// struct Point3 { z: f64 }
+    ///
+    /// let (p, p3) = (&Point::LAYOUT, &Point3::LAYOUT);
+    /// assert_eq!(p3.slots_attr(), Some(&["z", "__weakref__"][..]));
+    /// ```
     pub fn slots_attr(&'static self) -> Option<&'static [&'static str]> {
         if let Some(s) = self.declared_slots {
             return Some(s);
@@ -298,6 +747,26 @@ impl Layout {
     /// It is the one base an instance stores: every other base adds no
     /// slots to it (else the lay-outs would conflict), so a diamond's
     /// shared base is stored once.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like(class_attrs(dims = 2))]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// #[pyclass_like(extends = Point)]
+    /// #[slots(z, __weakref__)]
+    /// struct Point3 { z: f64 }
+    ///
+    /// let (p, p3) = (&Point::LAYOUT, &Point3::LAYOUT);
+    /// assert!(p3.best_base().is_some_and(|b| b.same_class(p)));
+    /// assert!(p.best_base().is_none());
+    /// ```
     pub const fn best_base(&self) -> Option<&'static Layout> {
         if self.bases.is_empty() {
             return None;
@@ -313,6 +782,25 @@ impl Layout {
     /// weak references, which its best base does not support: it declares
     /// `__weakref__`, has no `__slots__`, or inherits weak references only
     /// from a secondary base.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like(class_attrs(dims = 2))]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// #[pyclass_like(extends = Point)]
+    /// #[slots(z, __weakref__)]
+    /// struct Point3 { z: f64 }
+    ///
+    /// let (p, p3) = (&Point::LAYOUT, &Point3::LAYOUT);
+    /// assert!(p3.weakref_owner().is_some_and(|o| o.same_class(p3)));
+    /// ```
     pub fn weakref_owner(&'static self) -> Option<&'static Layout> {
         if !self.has_weakref {
             return None;
@@ -321,6 +809,25 @@ impl Layout {
     }
 
     /// Whether two layouts are the same class (same module path and name).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like(class_attrs(dims = 2))]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// #[pyclass_like(extends = Point)]
+    /// #[slots(z, __weakref__)]
+    /// struct Point3 { z: f64 }
+    ///
+    /// let (p, p3) = (&Point::LAYOUT, &Point3::LAYOUT);
+    /// assert!(p.same_class(&Point::LAYOUT) && !p.same_class(p3));
+    /// ```
     pub const fn same_class(&self, other: &Layout) -> bool {
         const_str_eq(self.name, other.name) && const_str_eq(self.module_path, other.module_path)
     }
@@ -349,6 +856,11 @@ pub enum Literal {
 
 impl Literal {
     /// The literal as a [`Value`](crate::Value).
+    ///
+    /// ```
+    /// use pyslots::{Literal, Value};
+    /// assert_eq!(Literal::Str("a").to_value(), Value::from("a"));
+    /// ```
     pub fn to_value(self) -> crate::Value {
         match self {
             Literal::None => crate::Value::None,
@@ -642,4 +1154,33 @@ pub const fn any_has_weakref(bases: &'static [&'static Layout]) -> bool {
         i += 1;
     }
     false
+}
+
+/// Whether `name` is one of `layout`'s own slots (not a base's): a
+/// `#[methods]` name that is one conflicts with it, as CPython's
+/// `'x' in __slots__ conflicts with class variable`.
+pub const fn has_own_slot(layout: &Layout, name: &str) -> bool {
+    let mut i = 0;
+    while i < layout.slots.len() {
+        if str_eq(layout.slots[i], name) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }

@@ -10,9 +10,12 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::error::ClassName;
 use crate::objects::layout::Layout;
-use crate::types::typeobject::{RtClass, Type};
-use crate::values::value::Value;
+use crate::objects::object::{self as object, Descriptor, MethodTable};
+use crate::types::rt_class::{RtClass, Type};
+use crate::values::pystr::PyStr;
+use crate::values::value::{FnKind, Value};
 
 /// A class's layout, borrowed: its name, its own slots, its bases, whether
 /// its instances have a `__dict__` and weak references, and the questions
@@ -41,12 +44,6 @@ use crate::values::value::Value;
 #[derive(Clone, Copy)]
 pub struct LayoutRef<'a>(Repr<'a>);
 
-/// A [`LayoutRef`] taken apart.
-pub(crate) enum Kind<'a> {
-    Static(&'static Layout),
-    Runtime(&'a Arc<RtClass>),
-}
-
 #[derive(Clone, Copy)]
 enum Repr<'a> {
     Static(&'static Layout),
@@ -55,6 +52,21 @@ enum Repr<'a> {
 
 impl<'a> LayoutRef<'a> {
     /// A compile-time class's layout.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// let layout = pyslots::LayoutRef::of_static(&Point::LAYOUT);
+    /// assert!(layout.same_class(Point::default().layout()));
+    /// ```
     #[inline(always)]
     pub const fn of_static(layout: &'static Layout) -> LayoutRef<'static> {
         LayoutRef(Repr::Static(layout))
@@ -67,6 +79,22 @@ impl<'a> LayoutRef<'a> {
 
     /// The `#[pyclass_like]` class's [`Layout`] constant; `None` for a class
     /// made at run time.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// assert!(Point::new(0.0, 0.0).layout().as_static().is_some());
+    /// assert!(Type::new("R", &[], Dict::new())?.layout().as_static().is_none());
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline(always)]
     pub fn as_static(&self) -> Option<&'static Layout> {
         match self.0 {
@@ -76,6 +104,20 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// The class as a value (keeping a class made at run time alive).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// assert_eq!(Point::new(0.0, 0.0).layout().to_type(), Type::of::<Point>());
+    /// ```
     pub fn to_type(&self) -> Type {
         match self.0 {
             Repr::Static(l) => Type::from_layout(l),
@@ -83,16 +125,39 @@ impl<'a> LayoutRef<'a> {
         }
     }
 
-    /// Which kind of class it is, with what it is made of.
-    #[inline(always)]
-    pub(crate) fn kind(&self) -> Kind<'a> {
+    /// The class as an error names it: by a name that lives forever or a
+    /// copy of a run-time class's (an error does not keep it alive).
+    pub(crate) fn error_name(&self) -> ClassName {
         match self.0 {
-            Repr::Static(l) => Kind::Static(l),
-            Repr::Runtime(c) => Kind::Runtime(c),
+            Repr::Static(l) => ClassName::Static(l.name),
+            Repr::Runtime(c) => ClassName::Copied(c.name.clone()),
+        }
+    }
+
+    /// The class as a failed `getattr`'s error keeps it, to compute its
+    /// suggestion from.
+    pub(crate) fn error_class(&self) -> ClassName {
+        match self.0 {
+            Repr::Static(l) => ClassName::Layout(l),
+            Repr::Runtime(c) => ClassName::Kept(c.clone()),
         }
     }
 
     /// The class name, as Python's `type(obj).__name__`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// assert_eq!(Point::new(0.0, 0.0).layout().name(), "Point");
+    /// ```
     #[inline(always)]
     pub fn name(&self) -> &'a str {
         match self.0 {
@@ -101,8 +166,32 @@ impl<'a> LayoutRef<'a> {
         }
     }
 
+    /// The class's qualified name, `__qualname__`: a run-time class's as
+    /// its namespace gave it, else its name.
+    pub fn qualname(&self) -> &'a str {
+        match self.0 {
+            Repr::Static(l) => l.name,
+            Repr::Runtime(c) => c.qualname.as_ref().map_or(c.name.as_str(), PyStr::as_str),
+        }
+    }
+
     /// The class's own slots, in declaration order, after private-name
     /// mangling (see [`Layout::slots`]).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert_eq!((base.layout().slots(), sub.layout().slots()), (vec!["x"], vec!["z"]));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn slots(&self) -> Vec<&'a str> {
         match self.0 {
             Repr::Static(l) => l.slots.to_vec(),
@@ -111,6 +200,21 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// How many slots of its own the class has.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert_eq!(sub.layout().own_slot_count(), 1);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline]
     pub fn own_slot_count(&self) -> usize {
         match self.0 {
@@ -120,6 +224,21 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// The class's own slot `local` (below [`own_slot_count`](Self::own_slot_count)).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert_eq!(sub.layout().slot(0), "z");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn slot(&self, local: usize) -> &'a str {
         match self.0 {
             Repr::Static(l) => l.slots[local],
@@ -128,6 +247,22 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// The doc of the class's own slot `local`, if it has one.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// let p = Point::default();
+    /// let layout = p.layout();
+    /// assert_eq!((layout.slot_doc(0), layout.slot_doc(1)), (Some("Horizontal."), None));
+    /// ```
     pub fn slot_doc(&self, local: usize) -> Option<&'a str> {
         match self.0 {
             Repr::Static(l) => l.slot_docs.get(local).copied().flatten(),
@@ -136,6 +271,22 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// `__slots__` as the class declares it (see [`Layout::declared_slots`]).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert_eq!(sub.layout().declared_slots(), Some(vec!["z"]));
+    /// assert_eq!(Type::new("NoSlots", &[], Dict::new())?.layout().declared_slots(), None);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn declared_slots(&self) -> Option<Vec<&'a str>> {
         match self.0 {
             Repr::Static(l) => l.declared_slots.map(<[_]>::to_vec),
@@ -144,6 +295,22 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// The class's own class attributes, in declaration order.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert_eq!(base.layout().class_attrs(), [("__slots__", Value::tuple(["x"])), ("dims", Value::Int(2))]);
+    /// assert_eq!(sub.layout().class_attrs().len(), 1); // its `__slots__`
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn class_attrs(&self) -> Vec<(&'a str, Value)> {
         match self.0 {
             Repr::Static(l) => l.class_attrs.iter().map(|(n, v)| (*n, v.to_value())).collect(),
@@ -160,6 +327,22 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// Whether instances have a `__dict__` (their own or a base's).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert!(!sub.layout().has_dict());
+    /// assert!(Type::new("Regular", &[], Dict::new())?.layout().has_dict());
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline(always)]
     pub fn has_dict(&self) -> bool {
         match self.0 {
@@ -178,6 +361,21 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// Whether instances can be weakly referenced.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert!(!sub.layout().has_weakref());
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline(always)]
     pub fn has_weakref(&self) -> bool {
         match self.0 {
@@ -187,6 +385,20 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// The instance size in bytes.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point {
+    ///     /// Horizontal.
+    ///     x: f64,
+    ///     y: f64,
+    /// }
+    ///
+    /// assert_eq!(Point::default().layout().size(), std::mem::size_of::<Point>());
+    /// ```
     #[inline]
     pub fn size(&self) -> usize {
         match self.0 {
@@ -196,6 +408,22 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// The direct bases (without `object`).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert!(sub.layout().bases()[0].same_class(base.layout()));
+    /// assert!(base.layout().bases().is_empty());
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn bases(&self) -> Vec<LayoutRef<'a>> {
         match self.0 {
             Repr::Static(l) => l.bases.iter().map(|b| LayoutRef::of_static(b)).collect(),
@@ -205,6 +433,22 @@ impl<'a> LayoutRef<'a> {
 
     /// The method resolution order: this class, then its bases by C3
     /// linearization (without `object`), as [`Layout::mro`].
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// let names: Vec<&str> = sub.layout().mro().iter().map(|l| l.name()).collect();
+    /// assert_eq!(names, ["Sub", "Base"]);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn mro(&self) -> Vec<LayoutRef<'a>> {
         match self.0 {
             Repr::Static(l) => l.mro().into_iter().map(LayoutRef::of_static).collect(),
@@ -215,6 +459,21 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// The class attribute an instance finds (see [`Layout::class_attr`]).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert_eq!(sub.layout().class_attr("dims"), Some(Value::Int(2)));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline]
     pub fn class_attr(&self, name: &str) -> Option<Value> {
         match self.0 {
@@ -238,6 +497,21 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// Whether the class declares `__slots__`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert!(sub.layout().declares_slots());
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline]
     pub fn declares_slots(&self) -> bool {
         match self.0 {
@@ -247,6 +521,21 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// Whether the class or a base has a class attribute.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert!(sub.layout().has_class_attrs());
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline]
     pub fn has_class_attrs(&self) -> bool {
         match self.0 {
@@ -257,6 +546,22 @@ impl<'a> LayoutRef<'a> {
 
     /// Every class attribute of the class and its bases, names once, the
     /// first along the MRO winning.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// // `__slots__` is a class attribute too, in CPython's `Base.__dict__`.
+    /// assert_eq!(sub.layout().all_class_attrs(), [("__slots__", Value::tuple(["z"])), ("dims", Value::Int(2))]);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn all_class_attrs(&self) -> Vec<(&'a str, Value)> {
         let mut out: Vec<(&'a str, Value)> = Vec::new();
         for l in self.mro() {
@@ -270,6 +575,21 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// The size of the slot index space (see [`Layout::slot_count`]).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert_eq!(sub.layout().slot_count(), 2);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline]
     pub fn slot_count(&self) -> u32 {
         match self.0 {
@@ -295,6 +615,23 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// Where slot `name` sits in the instance (see [`Layout::slot_index`]).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// let (_, owner, local) = sub.layout().slot_index("x").unwrap();
+    /// assert_eq!((owner.name(), local), ("Base", 0));
+    /// assert!(sub.layout().slot_index("dims").is_none());
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn slot_index(&self, name: &str) -> Option<(u32, LayoutRef<'a>, usize)> {
         if let Repr::Static(l) = self.0 {
             return l.slot_index(name).map(|(i, owner, local)| (i, LayoutRef::of_static(owner), local));
@@ -312,6 +649,22 @@ impl<'a> LayoutRef<'a> {
 
     /// Where the part of an instance that is a `class` starts in this
     /// class's slot index space (see [`Layout::base_offset`]).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert!(sub.layout().base_offset(base.layout()).is_some());
+    /// assert!(base.layout().base_offset(sub.layout()).is_none());
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn base_offset(&self, class: LayoutRef<'_>) -> Option<u32> {
         match (self.0, class.0) {
             (Repr::Static(l), Repr::Static(c)) => l.base_offset(c),
@@ -333,6 +686,21 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// Every slot of the class and its bases, in MRO order.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert_eq!(sub.layout().all_slots(), ["z", "x"]);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline]
     pub fn all_slots(&self) -> Vec<&'a str> {
         match self.0 {
@@ -347,6 +715,24 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// What `dir()` lists for an instance (see [`Layout::dir_names`]).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// let mut names = sub.layout().dir_names(None::<[&str; 0]>);
+    /// names.sort();
+    /// names.dedup(); // `__slots__`: an attribute and the class's slots
+    /// assert_eq!(names, ["__slots__", "dims", "x", "z"]);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline]
     pub fn dir_names<'k>(&self, dict_keys: Option<impl IntoIterator<Item = &'k str>>) -> Vec<&'k str>
     where
@@ -367,10 +753,96 @@ impl<'a> LayoutRef<'a> {
             names.push("__slots__");
         }
         names.extend(self.all_class_attrs().into_iter().map(|(n, _)| n));
+        for l in self.mro() {
+            if let Some(l) = l.as_static() {
+                names.extend(l.method_names.iter().copied());
+            }
+        }
         names
     }
 
+    /// Whether the class or a base has properties, methods or hooks.
+    #[inline(always)]
+    pub fn has_methods(&self) -> bool {
+        match self.0 {
+            Repr::Static(l) => l.has_methods(),
+            Repr::Runtime(c) => c.has_methods,
+        }
+    }
+
+    /// What `name` finds along the MRO: a property or a method, or a
+    /// function-like class attribute of a class made at run time; `None`
+    /// if a slot or a plain class attribute (or nothing) comes first.
+    #[doc(hidden)]
+    pub fn find_descriptor(&self, name: &str) -> Option<Descriptor> {
+        match self.0 {
+            Repr::Static(l) => object::find_descriptor(l, name),
+            Repr::Runtime(c) if !c.has_methods => None,
+            Repr::Runtime(_) => {
+                // The first class along the MRO that has the name decides:
+                // a slot or class attribute of a run-time class hides a
+                // base's property or method, as in CPython's type lookup.
+                for l in self.mro() {
+                    match l.as_static() {
+                        Some(s) => {
+                            let table = object::method_table(s);
+                            if let Some(p) = table.property(name) {
+                                return Some(Descriptor::Property(p, s));
+                            }
+                            if let Some(m) = table.method(name) {
+                                return Some(Descriptor::Method(m, s));
+                            }
+                            if s.slots().contains(&name) || s.class_attrs().iter().any(|(n, _)| *n == name) {
+                                return None;
+                            }
+                        }
+                        None => {
+                            if l.slots().contains(&name) {
+                                return None;
+                            }
+                            match l.own_class_attr(name) {
+                                Some(Value::Function(f)) if !matches!(f.kind(), FnKind::Plain) => {
+                                    return Some(Descriptor::Value(f));
+                                }
+                                Some(_) => return None,
+                                None => {}
+                            }
+                        }
+                    }
+                }
+                None
+            }
+        }
+    }
+
+    /// The first hook along the MRO that `pick` finds in a class's table.
+    #[doc(hidden)]
+    pub fn find_hook<R>(&self, pick: impl Fn(&'static MethodTable) -> Option<R>) -> Option<R> {
+        if !self.has_methods() {
+            return None;
+        }
+        match self.0 {
+            Repr::Static(l) => l.find_along_mro(|l| pick(object::method_table(l))),
+            Repr::Runtime(_) => self.mro().into_iter().find_map(|l| pick(object::method_table(l.as_static()?))),
+        }
+    }
+
     /// What `getattr(obj, "__slots__")` finds (see [`Layout::slots_attr`]).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert_eq!(sub.layout().slots_attr(), Some(vec!["z"]));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline]
     pub fn slots_attr(&self) -> Option<Vec<&'a str>> {
         match self.0 {
@@ -395,6 +867,21 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// Whether `self` is `other` or inherits from it.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert!(sub.layout().is_subclass(base.layout()) && !base.layout().is_subclass(sub.layout()));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn is_subclass(&self, other: LayoutRef<'_>) -> bool {
         match (self.0, other.0) {
             (Repr::Static(a), Repr::Static(b)) => crate::objects::layout::is_subclass(a, b),
@@ -406,6 +893,21 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// The base CPython builds the instance on (see [`Layout::best_base`]).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert_eq!(sub.layout().best_base().map(|l| l.name()), Some("Base"));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn best_base(&self) -> Option<LayoutRef<'a>> {
         if let Repr::Static(l) = self.0 {
             return l.best_base().map(LayoutRef::of_static);
@@ -424,6 +926,17 @@ impl<'a> LayoutRef<'a> {
 
     /// The class whose `__weakref__` descriptor an instance finds (see
     /// [`Layout::weakref_owner`]).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["__weakref__"]));
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let sub = Type::new("Sub", &[base.clone()], Dict::new())?;
+    /// assert_eq!(sub.layout().weakref_owner().map(|l| l.name()), Some("Base"));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline]
     pub fn weakref_owner(&self) -> Option<LayoutRef<'a>> {
         match self.0 {
@@ -441,6 +954,21 @@ impl<'a> LayoutRef<'a> {
     }
 
     /// Whether two layouts are the same class.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("dims", 2);
+    /// let base = Type::new("Base", &[], ns)?;
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["z"]));
+    /// let sub = Type::new("Sub", &[base.clone()], ns)?;
+    ///
+    /// assert!(sub.layout().same_class(sub.layout()) && !sub.layout().same_class(base.layout()));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn same_class(&self, other: LayoutRef<'_>) -> bool {
         match (self.0, other.0) {
             (Repr::Static(a), Repr::Static(b)) => a.same_class(b),

@@ -1,72 +1,16 @@
-//! `Member`: a slot as its class's descriptor, CPython's member descriptor
-//! (`Point.x` is `<member 'x' of 'Point' objects>`).
+//! What a [`Member`] does (a slot as its class's descriptor, CPython's
+//! member descriptor: `Point.x` is `<member 'x' of 'Point' objects>`):
+//! reading, writing and deleting through it. The type itself is
+//! `objects::object`'s, beside `PyClass::member` that makes one.
 
 use std::fmt;
 use std::marker::PhantomData;
 
 use crate::error::Error;
 use crate::objects::class::{ClassImpl, SlotDel, SlotGet, SlotGetRef, SlotSet};
-use crate::objects::layout::Layout;
 use crate::objects::layout_ref::LayoutRef;
-use crate::objects::object::{Object, PyClass};
-use crate::types::typeobject::Type;
-use crate::values::value::Value;
-use crate::values::value_ref::ValueRef;
-
-/// A slot of class `T` (its own or a base's), resolved once by name:
-/// reading or writing through it compares no names, only jumps to the
-/// slot, like CPython's member descriptor (`Point.x.__get__(p)`).
-///
-/// Get one with [`PyClass::member`].
-///
-/// ```
-/// use pyslots::prelude::*;
-///
-/// #[pyclass_like]
-/// #[slots(x, y)]
-/// struct Point {
-///     /// The horizontal coordinate.
-///     x: f64,
-///     y: f64,
-/// }
-///
-/// let x = Point::member("x").expect("x is a slot");
-/// assert_eq!(x.to_string(), "<member 'x' of 'Point' objects>");
-/// assert_eq!(x.doc(), Some("The horizontal coordinate."));
-/// let mut p = Point::new(1.0, 2.0);
-/// assert_eq!(x.get(&p)?, Value::Float(1.0));
-/// x.set(&mut p, 3.5)?;
-/// assert_eq!(p.getattr("x")?, Value::Float(3.5));
-/// x.delete(&mut p)?;
-/// assert_eq!(x.get(&p).unwrap_err().to_string(), "'Point' object has no attribute 'x'");
-/// assert!(Point::member("z").is_none());
-/// # Ok::<(), pyslots::Error>(())
-/// ```
-pub struct Member<T: ?Sized> {
-    /// The slot's index in `T`'s slot index space.
-    index: u32,
-    /// The slot's position among its owner's own slots.
-    local: u32,
-    /// The class that declares the slot (kept alive, if made at run time).
-    owner: Type,
-    class: PhantomData<fn(&T)>,
-}
-
-impl<T: ?Sized> Clone for Member<T> {
-    fn clone(&self) -> Self {
-        Member { index: self.index, local: self.local, owner: self.owner.clone(), class: PhantomData }
-    }
-}
-
-impl<T: PyClass> Member<T> {
-    /// The member `name` of class `T`, if `name` is a slot of `T` or of a
-    /// base that no class attribute hides.
-    pub(crate) fn resolve(name: &str) -> Option<Member<T>> {
-        let layout: &'static Layout = &T::LAYOUT;
-        let (index, owner, local) = layout.slot_index(name)?;
-        Some(Member { index, local: local as u32, owner: Type::from_layout(owner), class: PhantomData })
-    }
-}
+use crate::objects::object::{Member, Object};
+use crate::values::value::{Value, ValueRef};
 
 impl Member<dyn Object> {
     /// The member of slot `local` of `owner`'s own slots, for objects of
@@ -77,27 +21,22 @@ impl Member<dyn Object> {
     }
 }
 
-impl<T: ?Sized> Member<T> {
-    /// The slot's name (after private-name mangling).
-    pub fn name(&self) -> &str {
-        self.owner.layout().slot(self.local as usize)
-    }
-
-    /// The slot's doc comment (Python's `__slots__ = {'x': 'doc'}`), if the
-    /// field has one.
-    pub fn doc(&self) -> Option<&str> {
-        self.owner.layout().slot_doc(self.local as usize)
-    }
-
-    /// The class that declares the slot (a base's, for an inherited slot).
-    pub fn owner(&self) -> LayoutRef<'_> {
-        self.owner.layout()
-    }
-}
-
 impl<T: ClassImpl> Member<T> {
     /// `Point.x.__get__(p)`: the slot's value, or CPython's
     /// `AttributeError` if it is unset.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x)]
+    /// struct Point { x: f64 }
+    ///
+    /// let x = Point::member("x").unwrap();
+    /// assert_eq!(x.get(&Point::new(1.5))?, Value::Float(1.5));
+    /// assert_eq!(x.get(&Point::default()).unwrap_err().to_string(), "'Point' object has no attribute 'x'");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline(always)]
     pub fn get(&self, obj: &T) -> Result<Value, Error> {
         match ClassImpl::slot_get_at(obj, self.index) {
@@ -107,6 +46,19 @@ impl<T: ClassImpl> Member<T> {
     }
 
     /// The slot's value, lent as [`Object::getattr_ref`] lends it.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(name)]
+    /// struct P { name: String }
+    ///
+    /// let p = P::new("a name longer than fifteen bytes".into());
+    /// let name = P::member("name").unwrap();
+    /// assert_eq!(name.get_ref(&p)?.as_str(), Some("a name longer than fifteen bytes"));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline(always)]
     pub fn get_ref<'a>(&self, obj: &'a T) -> Result<ValueRef<'a>, Error> {
         match ClassImpl::slot_get_ref_at(obj, self.index) {
@@ -116,6 +68,22 @@ impl<T: ClassImpl> Member<T> {
     }
 
     /// `Point.x.__set__(p, value)`; a failed write changes nothing.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x)]
+    /// struct Point { x: f64 }
+    ///
+    /// let mut p = Point::new(1.0);
+    /// let x = Point::member("x").unwrap();
+    /// x.set(&mut p, 2)?; // a typed f64 slot takes an int, as float(2)
+    /// assert_eq!(p.getattr("x")?, Value::Float(2.0));
+    /// assert!(x.set(&mut p, "two").is_err());
+    /// assert_eq!(p.getattr("x")?, Value::Float(2.0)); // unchanged
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline(always)]
     pub fn set(&self, obj: &mut T, value: impl Into<Value>) -> Result<(), Error> {
         match ClassImpl::slot_set_at(obj, self.index, value.into(), T::LAYOUT.name)? {
@@ -126,6 +94,20 @@ impl<T: ClassImpl> Member<T> {
 
     /// `Point.x.__delete__(p)`: unsets the slot; CPython's bare-name
     /// `AttributeError` if it is unset already.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x)]
+    /// struct Point { x: f64 }
+    ///
+    /// let mut p = Point::new(1.0);
+    /// let x = Point::member("x").unwrap();
+    /// x.delete(&mut p)?;
+    /// assert_eq!(x.delete(&mut p).unwrap_err().to_string(), "x");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline(always)]
     pub fn delete(&self, obj: &mut T) -> Result<(), Error> {
         match ClassImpl::slot_del_at(obj, self.index) {
@@ -143,10 +125,29 @@ impl<T: ?Sized> Member<T> {
     /// class or of a subclass; for any other, CPython's `TypeError:
     /// descriptor 'x' for 'Point' objects doesn't apply to a 'Other'
     /// object`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    /// use pyslots::Attr;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x)]
+    /// struct Point { x: f64 }
+    ///
+    /// #[pyclass_like]
+    /// #[slots(y)]
+    /// struct Other { y: f64 }
+    ///
+    /// let Attr::Member(x) = Type::of::<Point>().attr("x")? else { unreachable!() };
+    /// assert_eq!(x.get_dyn(&Point::new(1.0))?, Value::Float(1.0));
+    /// let e = x.get_dyn(&Other::new(1.0)).unwrap_err();
+    /// assert_eq!(e.to_string(), "descriptor 'x' for 'Point' objects doesn't apply to a 'Other' object");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn get_dyn(&self, obj: &dyn Object) -> Result<Value, Error> {
         match obj.slot_get_at(self.index_in(obj)?) {
             SlotGet::Found(v) => Ok(v),
-            SlotGet::Unset | SlotGet::NotSlot => Err(Error::no_attribute_of(obj.layout(), self.name())),
+            SlotGet::Unset | SlotGet::NotSlot => Err(Error::no_attribute_of(obj.layout().error_name(), self.name())),
         }
     }
 
@@ -166,22 +167,52 @@ impl<T: ?Sized> Member<T> {
 
     /// `Point.x.__set__(obj, value)` on any object, checked as
     /// [`get_dyn`](Member::get_dyn) is; a failed write changes nothing.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    /// use pyslots::Attr;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x)]
+    /// struct Point { x: f64 }
+    ///
+    /// let Attr::Member(x) = Type::of::<Point>().attr("x")? else { unreachable!() };
+    /// let mut p = Point::new(1.0);
+    /// x.set_dyn(&mut p, 3.0)?;
+    /// assert_eq!(p.getattr("x")?, Value::Float(3.0));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn set_dyn(&self, obj: &mut dyn Object, value: impl Into<Value>) -> Result<(), Error> {
         let index = self.index_in(obj)?;
         match obj.slot_set_at(index, value.into())? {
             SlotSet::Done => Ok(()),
-            SlotSet::NotSlot(_) => Err(Error::no_attribute_of(obj.layout(), self.name())),
+            SlotSet::NotSlot(_) => Err(Error::no_attribute_of(obj.layout().error_name(), self.name())),
         }
     }
 
     /// `Point.x.__delete__(obj)` on any object, checked as
     /// [`get_dyn`](Member::get_dyn) is.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    /// use pyslots::Attr;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x)]
+    /// struct Point { x: f64 }
+    ///
+    /// let Attr::Member(x) = Type::of::<Point>().attr("x")? else { unreachable!() };
+    /// let mut p = Point::new(1.0);
+    /// x.delete_dyn(&mut p)?;
+    /// assert!(!p.hasattr("x"));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn delete_dyn(&self, obj: &mut dyn Object) -> Result<(), Error> {
         let index = self.index_in(obj)?;
         match obj.slot_del_at(index) {
             SlotDel::Done => Ok(()),
             SlotDel::Unset => Err(Error::unset_slot(self.name())),
-            SlotDel::NotSlot => Err(Error::no_attribute_of(obj.layout(), self.name())),
+            SlotDel::NotSlot => Err(Error::no_attribute_of(obj.layout().error_name(), self.name())),
         }
     }
 }

@@ -8,14 +8,13 @@ use std::hash::{BuildHasherDefault, Hasher};
 use crate::error::Error;
 use crate::handles::handle::{Py, PyObject};
 use crate::objects::class::{SlotGetRef, SlotSet};
-use crate::objects::object::PyClass;
+use crate::objects::object::{Copied, PyClass};
 use crate::state::recursion;
 use crate::values::dict::{Dict, PyDict};
 use crate::values::list::PyList;
 use crate::values::pystr::PyStr;
 use crate::values::tuple::PyTuple;
-use crate::values::value::Value;
-use crate::values::value_ref::ValueRef;
+use crate::values::value::{Value, ValueRef};
 
 use crate::state::getstate::{slot_values, slotnames};
 
@@ -48,6 +47,9 @@ pub fn copy(value: &Value) -> Result<Value, Error> {
         Value::List(l) => Value::List(PyList::from(l.to_vec())),
         Value::Dict(d) => Value::Dict(PyDict::from(d.to_dict())),
         Value::Object(o) => {
+            if let Some(copied) = special_copy(o, false)? {
+                return Ok(copied);
+            }
             let names = slotnames(o.layout());
             let (entries, slots) = {
                 let x = o.try_read()?;
@@ -58,6 +60,23 @@ pub fn copy(value: &Value) -> Result<Value, Error> {
             Value::Object(y)
         }
         other => other.clone(),
+    })
+}
+
+/// The copy a class's `__copy__` (`__deepcopy__` if `deep`) makes, if it
+/// defines one for the object's very class: `Some` of the object itself
+/// or of a new one; `None` where the generic copy runs.
+fn special_copy(o: &PyObject, deep: bool) -> Result<Option<Value>, Error> {
+    if !o.layout().has_methods() {
+        return Ok(None);
+    }
+    let hook = o.layout().find_hook(|t| if deep { t.deepcopy } else { t.copy });
+    let Some(hook) = hook else { return Ok(None) };
+    let copied = hook(&*o.try_read()?);
+    Ok(match copied {
+        Copied::Itself => Some(Value::Object(o.clone())),
+        Copied::New(y) => Some(Value::Object(y)),
+        Copied::Generic => None,
     })
 }
 
@@ -721,12 +740,27 @@ impl Memo {
         match self.map.get(&o.id()) {
             Some((_, Value::Object(y))) => Ok(y.clone()),
             Some((_, other)) => unreachable!("an object's copy is an object, not {}", other.type_name()),
-            None if self.depth > DEFER_AT => {
-                let y = o.instantiate();
-                self.defer(value, Value::Object(y.clone()));
-                Ok(y)
-            }
-            None => self.nested("maximum recursion depth exceeded", |m| m.deep_object(value, None)),
+            None if o.layout().has_methods() => match special_copy(o, true)? {
+                Some(Value::Object(y)) => {
+                    self.put(o.id(), value.clone(), Value::Object(y.clone()));
+                    Ok(y)
+                }
+                _ => self.deep_handle_generic(value),
+            },
+            _ => self.deep_handle_generic(value),
+        }
+    }
+
+    /// [`deep_handle`](Memo::deep_handle) of an object the memo has not
+    /// met, without a `__deepcopy__` of its class.
+    fn deep_handle_generic(&mut self, value: Value) -> Result<PyObject, Error> {
+        let Value::Object(o) = &value else { unreachable!("deep_handle copies an object") };
+        if self.depth > DEFER_AT {
+            let y = o.instantiate();
+            self.defer(value, Value::Object(y.clone()));
+            Ok(y)
+        } else {
+            self.nested("maximum recursion depth exceeded", |m| m.deep_object(value, None))
         }
     }
 

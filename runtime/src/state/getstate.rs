@@ -140,7 +140,7 @@ fn apply_state<O: Object + ?Sized>(obj: &mut O, state: Value) -> Result<(), Erro
     };
     if !state.is_none() {
         let Some(mut d) = obj.dict_view_mut() else {
-            return Err(Error::no_attribute_of(obj.layout(), "__dict__"));
+            return Err(Error::no_attribute_of(obj.layout().error_name(), "__dict__"));
         };
         for (k, v) in update_items(&state)? {
             d.set(&k, v);

@@ -22,6 +22,10 @@ use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 /// 1000). Each level takes a few hundred bytes of stack in a release
 /// build, a few KiB in a debug one, on segments freed when the operation
 /// returns.
+///
+/// ```
+/// assert_eq!(pyslots::DEFAULT_RECURSION_LIMIT, 1_000_000);
+/// ```
 pub const DEFAULT_LIMIT: u32 = 1_000_000;
 
 static LIMIT: AtomicU32 = AtomicU32::new(DEFAULT_LIMIT);

@@ -36,7 +36,7 @@ use crate::handles::handle::PyObject;
 use crate::objects::object::{Object, PyClass};
 use crate::state::getstate::slotnames;
 use crate::state::recursion::Level;
-use crate::types::typeobject::Type;
+use crate::types::rt_class::Type;
 use crate::values::bytes::PyBytes;
 use crate::values::dict::{Dict, PyDict};
 use crate::values::list::PyList;
@@ -98,6 +98,11 @@ impl Serialize for Value {
                 // Read under the lock, write without it.
                 let entries = object_entries(&*o.try_read().map_err(ser::Error::custom)?);
                 active.run(|| serialize_entries(entries, s))
+            }
+            // State is stored data only (CPython pickles a function by its
+            // name, and `json` refuses one).
+            Value::Function(f) => {
+                Err(ser::Error::custom(format!("Object of type {} is not serializable: {self}", f.type_name())))
             }
         }
     }

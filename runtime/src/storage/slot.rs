@@ -10,8 +10,7 @@ use crate::objects::object::PyClass;
 use crate::values::bytes::PyBytes;
 use crate::values::pystr::PyStr;
 use crate::values::tuple::PyTuple;
-use crate::values::value::Value;
-use crate::values::value_ref::ValueRef;
+use crate::values::value::{Value, ValueRef};
 
 /// Why a [`Value`] cannot go into a typed slot: what
 /// [`SlotValue::convert`] returns on failure. Writing the slot turns it into
@@ -25,6 +24,16 @@ use crate::values::value_ref::ValueRef;
 /// | `Overflow(v)` | `must be int in range of u8, not 300` |
 /// | `Length(v)` | `must be tuple[int, str], not tuple (length 3)` |
 /// | `Item(..)` | `must be list[int], not list (item 2 is str)`; an item out of range: `not list (item 2 is 300, out of range of u8)`; a dict's: `(item 'bob' is str)`; nested: `not list (item 1 is tuple (item 0 is str))` |
+///
+/// ```
+/// use pyslots::{Mismatch, SlotValue, Value};
+///
+/// assert!(matches!(u8::convert(Value::from("x")), Err(Mismatch::Type(v)) if v == Value::from("x")));
+/// assert!(matches!(u8::convert(Value::Int(300)), Err(Mismatch::Overflow(_))));
+/// assert!(matches!(<(i64, String)>::convert(Value::tuple([1, 2, 3])), Err(Mismatch::Length(_))));
+/// let Err(Mismatch::Item(item)) = <Vec<u8>>::convert(Value::list([1, 300])) else { unreachable!() };
+/// assert_eq!((item.at.clone(), item.item_type), (pyslots::ItemAt::Index(1), "u8"));
+/// ```
 #[derive(Debug)]
 pub enum Mismatch {
     /// The value has the wrong type (the value is given back).
@@ -43,6 +52,19 @@ pub enum Mismatch {
 
 /// An item of a list, tuple or dict that cannot go into a typed
 /// collection slot ([`Mismatch::Item`]).
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// #[pyclass_like]
+/// #[slots(scores)]
+/// struct Team { scores: Vec<u8> }
+///
+/// let mut t = Team::new(vec![]);
+/// let e = setattr(&mut t, "scores", Value::list([1, 2, 300])).unwrap_err();
+/// assert_eq!(e.exception(), "OverflowError");
+/// assert!(e.to_string().ends_with("not list (item 2 is 300, out of range of u8)"), "{e}");
+/// ```
 #[derive(Debug)]
 pub struct ItemMismatch {
     /// The whole list, tuple or dict, given back.
@@ -71,6 +93,14 @@ pub fn range_type_name<T: ?Sized>() -> &'static str {
 /// Where an item sits in its collection: an index of a list or tuple, a key
 /// of a dict (whose keys are always `str` in pyslots, so a key itself is
 /// never of the wrong type).
+///
+/// ```
+/// use pyslots::{ItemAt, Mismatch, SlotValue, Value};
+/// use std::collections::HashMap;
+///
+/// let Err(Mismatch::Item(item)) = <HashMap<String, i64>>::convert(Value::dict([("bob", "x")])) else { unreachable!() };
+/// assert_eq!(item.at, ItemAt::Key("bob".into()));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ItemAt {
     /// `value[i]` of a list or tuple.
@@ -89,6 +119,12 @@ impl Mismatch {
 
     /// Whether the innermost cause is an integer out of range: an
     /// `OverflowError` rather than a `TypeError`.
+    ///
+    /// ```
+    /// use pyslots::{SlotValue, Value};
+    /// assert!(<Vec<u8>>::convert(Value::list([256])).unwrap_err().is_overflow());
+    /// assert!(!<Vec<u8>>::convert(Value::list(["a"])).unwrap_err().is_overflow());
+    /// ```
     pub fn is_overflow(&self) -> bool {
         match self {
             Mismatch::Overflow(_) => true,

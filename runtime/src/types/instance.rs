@@ -20,17 +20,17 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::error::Error;
+use crate::handles::handle::{CellValue, PyObject};
 use crate::objects::class::{
-    dict_heap_size, dict_traverse, fmt_debug, generic_getattr, generic_setattr, object_methods_over_hooks, DictView,
-    DictViewMut, Hooks, SharedKeys, SlotDel, SlotGet, SlotGetRef, SlotSet,
+    dict_heap_size, dict_traverse, fmt_debug, generic_attribute_methods, generic_getattr, generic_setattr,
+    object_methods_over_hooks, DictView, DictViewMut, Hooks, SharedKeys, SlotDel, SlotGet, SlotGetRef, SlotSet,
 };
 use crate::objects::layout_ref::LayoutRef;
 use crate::objects::object::{Object, ObjectStorage, PyClass};
 use crate::storage::instance_dict::LearnedValues;
 use crate::storage::name_key::NameKey;
-use crate::types::typeobject::{object_class, DictAt, Loc, RtClass, Type};
-use crate::values::value::Value;
-use crate::values::value_ref::ValueRef;
+use crate::types::rt_class::{object_class, DictAt, Loc, RtClass, Type};
+use crate::values::value::{Value, ValueRef};
 
 /// How many slot values an instance keeps inline.
 const INLINE: usize = 2;
@@ -281,12 +281,17 @@ impl Instance {
         }
     }
 
-    /// The class as the instance holds it.
-    pub(crate) fn rt_class(&self) -> &Arc<RtClass> {
-        &self.class
-    }
-
     /// The instance's class, `type(obj)`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    /// use pyslots::Instance;
+    ///
+    /// let point = Type::new("Point", &[], Dict::new())?;
+    /// let p = Instance::new(&point)?;
+    /// assert_eq!(p.class(), point);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn class(&self) -> Type {
         Type::runtime(self.class.clone())
     }
@@ -318,16 +323,62 @@ impl Instance {
     }
 
     /// The embedded instance as its Rust type, if it is a `T`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    /// use pyslots::Instance;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(name)]
+    /// struct Named { name: String }
+    ///
+    /// let person = Type::new("Person", &[Type::of::<Named>()], Dict::new())?;
+    /// let mut p = Instance::new(&person)?;
+    /// p.setattr("name", "Ada".into())?;
+    /// let named: &Named = p.base_as().unwrap();
+    /// assert_eq!(named.name()?, "Ada");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn base_as<T: PyClass>(&self) -> Option<&T> {
         self.base()?.as_any()?.downcast_ref()
     }
 
     /// The embedded instance as its Rust type, to write.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    /// use pyslots::Instance;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(name)]
+    /// struct Named { name: String }
+    ///
+    /// let person = Type::new("Person", &[Type::of::<Named>()], Dict::new())?;
+    /// let mut p = Instance::new(&person)?;
+    /// p.base_as_mut::<Named>().unwrap().set_name("Bo".into());
+    /// assert_eq!(p.getattr("name")?, Value::from("Bo"));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn base_as_mut<T: PyClass>(&mut self) -> Option<&mut T> {
         self.base_mut()?.as_any_mut()?.downcast_mut()
     }
 
     /// The embedded `#[pyclass_like]` instance, to write.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    /// use pyslots::Instance;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(name)]
+    /// struct Named { name: String }
+    ///
+    /// let person = Type::new("Person", &[Type::of::<Named>()], Dict::new())?;
+    /// let mut p = Instance::new(&person)?;
+    /// p.base_mut().unwrap().setattr("name", "Cy".into())?;
+    /// assert_eq!(p.getattr("name")?, Value::from("Cy"));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn base_mut(&mut self) -> Option<&mut dyn Object> {
         match self.large_mut()?.base.as_mut() {
             Some(b) => Some(&mut **b),
@@ -418,6 +469,18 @@ impl Hooks for Instance {
     #[inline(always)]
     fn has_class_attrs(&self) -> bool {
         self.class.has_class_attrs
+    }
+    #[inline(always)]
+    fn has_methods(&self) -> bool {
+        self.class.has_methods
+    }
+    #[inline(always)]
+    fn as_object(&self) -> &dyn Object {
+        self
+    }
+    #[inline(always)]
+    fn as_object_mut(&mut self) -> &mut dyn Object {
+        self
     }
     #[inline(always)]
     fn find_slot(&self, name: &str) -> SlotGet {
@@ -511,6 +574,9 @@ impl Object for Instance {
         // into `Packed::pack`: moved, it was copied with a 16-byte load
         // over the two 8-byte stores the caller built it with, which the
         // CPU cannot forward (a float 8.4 -> 3.x ns, benches report).
+        if self.class.has_methods {
+            return setattr_hooked(self, name, value);
+        }
         let probe = NameKey::of(name);
         let loc = self.class.find_key(probe, name);
         if loc.is_none() {
@@ -594,6 +660,19 @@ impl ObjectStorage for Instance {
     fn dict_view_mut(&mut self) -> Option<DictViewMut<'_>> {
         self.instance_dict_mut()
     }
+    fn method_to_call(&self, name: &str) -> Option<&'static crate::objects::object::MethodDef> {
+        if !self.class.has_methods {
+            return None;
+        }
+        crate::objects::class::method_to_call(self, name)
+    }
+    generic_attribute_methods!();
+    fn stored_base(&self) -> Option<&dyn Object> {
+        self.base()
+    }
+    fn stored_base_mut(&mut self) -> Option<&mut dyn Object> {
+        self.base_mut()
+    }
     fn traverse(&self, visit: &mut crate::handles::gc::Visit<'_>) {
         for v in self.values().iter().filter_map(Packed::as_value) {
             v.traverse(visit);
@@ -609,7 +688,10 @@ impl ObjectStorage for Instance {
 /// so that the fast path inlines into its caller.
 #[inline(never)]
 fn getattr_slow(obj: &Instance, name: &str) -> Result<Value, Error> {
-    generic_getattr(obj, name)
+    match generic_getattr(obj, name) {
+        Ok(v) => Ok(v),
+        Err(e) => crate::objects::class::getattr_hook(obj, name, e),
+    }
 }
 
 /// The rest of `setattr`, out of line (see [`getattr_slow`]).
@@ -618,9 +700,47 @@ fn setattr_slow(obj: &mut Instance, name: &str, value: Value) -> Result<(), Erro
     generic_setattr(obj, name, value)
 }
 
+/// `setattr` of an instance whose class has properties, methods or hooks:
+/// `__setattr__` if one is found along the MRO, else the generic walk.
+#[inline(never)]
+fn setattr_hooked(obj: &mut Instance, name: &str, value: Value) -> Result<(), Error> {
+    if let Some(hook) = obj.layout().find_hook(|t| t.setattr) {
+        return hook(obj, name, value);
+    }
+    generic_setattr(obj, name, value)
+}
+
 /// `Point { x: 3.0, y: <unset> }`, as a `#[pyclass_like]` struct's.
 impl fmt::Debug for Instance {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt_debug(self, f)
+    }
+}
+
+/// A shared instance keeps its class as one pointer (a `Type` is two
+/// words): the cell of a run-time `Point` with two floats is no larger
+/// than CPython's object.
+impl CellValue for Instance {
+    const FROZEN: bool = false;
+    type Class = Arc<RtClass>;
+    fn class_of(&self) -> Arc<RtClass> {
+        self.class.clone()
+    }
+    fn layout_of(class: &Arc<RtClass>) -> LayoutRef<'_> {
+        LayoutRef::runtime(class)
+    }
+    fn instantiate(class: &Arc<RtClass>) -> PyObject {
+        PyObject::from(Instance::of_class(class))
+    }
+    fn type_of(class: &Arc<RtClass>) -> Type {
+        Type::runtime(class.clone())
+    }
+}
+
+/// An instance of a class made at run time, behind a new handle; the
+/// cycle collector tracks it from now on.
+impl From<Instance> for PyObject {
+    fn from(obj: Instance) -> PyObject {
+        PyObject::new_cell(obj)
     }
 }

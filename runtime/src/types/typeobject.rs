@@ -12,252 +12,37 @@
 //! The attribute algorithm is the one in `class.rs`, reached through
 //! [`Hooks`](crate::objects::class::Hooks).
 
-use std::fmt;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use pyslots_suggest::names::{is_identifier, mangle};
 
-use crate::error::Error;
-use crate::handles::handle::{Py, PyObject};
+use crate::error::{AttributeNames, Error};
+use crate::handles::handle::PyObject;
 use crate::objects::layout::Layout;
 use crate::objects::layout_ref::{merge_solid_bases, LayoutRef};
-use crate::objects::member::Member;
-use crate::objects::object::{Object, PyClass};
-use crate::storage::instance_dict::LearnedKeys;
-use crate::storage::name_key::NameKey;
+use crate::objects::object::Member;
+use crate::objects::object::Object;
+use crate::storage::shared_keys::LearnedKeys;
 use crate::types::instance::Instance;
+use crate::types::rt_class::{DictAt, Loc, Make, Repr, RtClass, SlotName, Type, LIVE_CLASSES};
 use crate::values::dict::Dict;
 use crate::values::pystr::PyStr;
 use crate::values::value::Value;
 
-/// A class as a value: a `#[pyclass_like]` class ([`Type::of`]) or a class
-/// made at run time ([`Type::new`], Python's `type(name, bases, ns)`).
-/// Two `Type`s are equal when they are the same class.
-///
-/// A class made at run time is freed once nothing uses it: no `Type`, no
-/// instance, no subclass and no handle of an instance (as CPython frees a
-/// heap type whose reference count falls to zero), so a program that makes
-/// and drops classes in a loop runs in bounded memory. Cloning such a
-/// `Type` counts one more use (an atomic increment); a `#[pyclass_like]`
-/// class's `Type` is two words copied. Its instances reach their class
-/// without touching the count.
-///
-/// ```
-/// use pyslots::prelude::*;
-///
-/// let mut ns = Dict::new();
-/// ns.insert("__slots__", Value::tuple(["x", "y"]));
-/// ns.insert("dims", 2);
-/// let point = Type::new("Point", &[], ns)?;
-/// assert_eq!(point.to_string(), "<class 'Point'>");
-///
-/// let p = point.instantiate()?;
-/// p.setattr("x", 1.5)?;
-/// assert_eq!(p.getattr("x")?, Value::Float(1.5));
-/// assert_eq!(p.getattr("dims")?, Value::Int(2));
-/// let err = p.setattr("z", 0).unwrap_err();
-/// assert_eq!(err.to_string(), "'Point' object has no attribute 'z'");
-///
-/// let mut bad = Dict::new();
-/// bad.insert("__slots__", Value::list(["x", "x y"]));
-/// let err = Type::new("Bad", &[], bad).unwrap_err();
-/// assert_eq!((err.exception(), err.to_string().as_str()), ("TypeError", "__slots__ must be identifiers"));
-/// # Ok::<(), pyslots::Error>(())
-/// ```
-#[derive(Clone)]
-pub struct Type(Repr);
-
-#[derive(Clone)]
-enum Repr {
-    /// A `#[pyclass_like]` class; `make` is there when the class came from
-    /// [`Type::of`] (a base reached through [`Type::mro`] has only its
-    /// layout).
-    Static { layout: &'static Layout, make: Option<&'static Make> },
-    /// A class made at run time, or `object`.
-    Runtime(Arc<RtClass>),
-}
-
-/// How to make an instance of a `#[pyclass_like]` class from its `Type`.
-pub(crate) struct Make {
-    new_object: fn() -> PyObject,
-    new_embedded: fn() -> Box<dyn Object>,
-}
-
-fn new_object<T: PyClass>() -> PyObject {
-    Py::new(T::default()).into_object()
-}
-
-fn new_embedded<T: PyClass>() -> Box<dyn Object> {
-    Box::new(T::default())
-}
-
-/// A class made at run time: its layout (a compile-time class's [`Layout`]
-/// fields, owned) and the tables its instances are read through.
-pub(crate) struct RtClass {
-    /// A number of its own, in the order classes are made (0: `object`,
-    /// which is never freed nor counted among the live classes).
-    id: u64,
-    pub(crate) name: PyStr,
-    /// Its own slots, after private-name mangling.
-    pub(crate) slots: Box<[Box<str>]>,
-    /// `__slots__` as declared, `None` without.
-    pub(crate) declared: Option<Box<[Box<str>]>>,
-    pub(crate) slot_docs: Box<[Option<Box<str>>]>,
-    pub(crate) class_attrs: Box<[(Box<str>, Value)]>,
-    pub(crate) has_dict: bool,
-    pub(crate) has_weakref: bool,
-    pub(crate) bases: Box<[Type]>,
-    /// The MRO after the class itself, `object` last.
-    pub(crate) mro: Box<[Type]>,
-    /// Every slot name an instance finds, with where it is stored: the
-    /// first class along the MRO that has the name as a slot, unless a
-    /// class attribute comes first.
-    slot_names: Box<[SlotName]>,
-    /// The layout's slot index space ([`Layout::slot_index`]) onto storage.
-    index_map: Box<[Loc]>,
-    /// How many values an instance stores itself.
-    pub(crate) value_count: u32,
-    pub(crate) dict: DictAt,
-    /// The keys its instances' own dicts share, learned from what they set.
-    pub(crate) keys: LearnedKeys,
-    /// The `#[pyclass_like]` class whose instance is embedded, if any.
-    pub(crate) embedded: Option<fn() -> Box<dyn Object>>,
-    pub(crate) has_class_attrs: bool,
-}
-
-/// One entry of a class's slot name table.
-#[derive(Debug)]
-pub(crate) struct SlotName {
-    key: NameKey,
-    name: Box<str>,
-    loc: Loc,
-}
-
-impl SlotName {
-    fn new(name: &str, loc: Loc) -> SlotName {
-        SlotName { key: NameKey::of(name), name: name.into(), loc }
-    }
-}
-
-/// Where a slot of a run-time class's instance is stored.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Loc {
-    /// The instance's own value `i`.
-    Value(u32),
-    /// Slot `i` of the embedded `#[pyclass_like]` instance's index space.
-    Embedded(u32),
-}
-
-/// Where an instance's `__dict__` is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum DictAt {
-    /// It has none.
-    None,
-    /// Its own.
-    Own,
-    /// The embedded `#[pyclass_like]` instance's.
-    Embedded,
-}
-
-impl RtClass {
-    /// Where slot `name` is stored, if it is one: a scan that compares
-    /// each entry's length and first eight bytes as two integers, and the
-    /// rest of the bytes (names over eight bytes) only where those agree.
-    #[inline(always)]
-    pub(crate) fn find(&self, name: &str) -> Option<Loc> {
-        self.find_key(NameKey::of(name), name)
+/// What a failed `getattr`'s error keeps of a class made at run time.
+impl AttributeNames for RtClass {
+    fn class_name(&self) -> &str {
+        self.name.as_str()
     }
 
-    /// [`find`](Self::find), given the name's key.
-    #[inline(always)]
-    pub(crate) fn find_key(&self, probe: NameKey, name: &str) -> Option<Loc> {
-        for entry in self.slot_names.iter() {
-            if entry.key.matches(&entry.name, probe, name) {
-                return Some(entry.loc);
-            }
-        }
-        None
+    fn dir_names(self: Arc<Self>, dict_keys: Option<&[PyStr]>) -> Vec<String> {
+        let keys = dict_keys.map(|k| k.iter().map(PyStr::as_str));
+        LayoutRef::runtime(&self).dir_names(keys).into_iter().map(String::from).collect()
     }
-
-    /// Where slot `index` of the layout's index space is stored.
-    #[inline]
-    pub(crate) fn at(&self, index: u32) -> Option<Loc> {
-        self.index_map.get(index as usize).copied()
-    }
-}
-
-impl fmt::Debug for RtClass {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<class '{}'>", self.name)
-    }
-}
-
-/// How many classes made at run time are alive.
-static LIVE_CLASSES: AtomicUsize = AtomicUsize::new(0);
-
-impl Drop for RtClass {
-    fn drop(&mut self) {
-        if self.id != 0 {
-            LIVE_CLASSES.fetch_sub(1, Ordering::Relaxed);
-        }
-    }
-}
-
-/// The class `object`: no slots, no dict, no weak references.
-pub(crate) fn object_class() -> &'static Arc<RtClass> {
-    static OBJECT: OnceLock<Arc<RtClass>> = OnceLock::new();
-    OBJECT.get_or_init(|| {
-        Arc::new(RtClass {
-            id: 0,
-            name: PyStr::new("object"),
-            slots: Box::new([]),
-            declared: None,
-            slot_docs: Box::new([]),
-            class_attrs: Box::new([]),
-            has_dict: false,
-            has_weakref: false,
-            bases: Box::new([]),
-            mro: Box::new([]),
-            slot_names: Box::new([]),
-            index_map: Box::new([]),
-            value_count: 0,
-            dict: DictAt::None,
-            keys: LearnedKeys::default(),
-            embedded: None,
-            has_class_attrs: false,
-        })
-    })
 }
 
 impl Type {
-    /// The class of a `#[pyclass_like]` type.
-    ///
-    /// ```
-    /// use pyslots::prelude::*;
-    ///
-    /// #[pyclass_like]
-    /// #[slots(x, y)]
-    /// struct Point { x: f64, y: f64 }
-    ///
-    /// let t = Type::of::<Point>();
-    /// assert_eq!(t.name(), "Point");
-    /// assert_eq!(t.to_string(), "<class 'Point'>");
-    /// assert_eq!(t.instantiate()?.type_name(), "Point");
-    /// # Ok::<(), pyslots::Error>(())
-    /// ```
-    pub fn of<T: PyClass>() -> Type {
-        Type(Repr::Static {
-            layout: &T::LAYOUT,
-            make: Some(const { &Make { new_object: new_object::<T>, new_embedded: new_embedded::<T> } }),
-        })
-    }
-
-    /// The class `object`, every class's last base.
-    pub fn object() -> Type {
-        Type(Repr::Runtime(object_class().clone()))
-    }
-
     /// `type(name, bases, namespace)`: a new class. `__slots__` in the
     /// namespace may be any value (a `str`, a list, a tuple, a dict whose
     /// `str` values document the slots, or something else, which is an
@@ -321,23 +106,16 @@ impl Type {
         LIVE_CLASSES.load(Ordering::Relaxed)
     }
 
-    /// The class name, `__name__`.
-    pub fn name(&self) -> &str {
-        self.layout().name()
-    }
-
-    /// The class's layout: its own slots, its bases, whether instances
-    /// have a `__dict__` and weak references; lent by the `Type`, which
-    /// keeps a class made at run time alive.
-    #[inline]
-    pub fn layout(&self) -> LayoutRef<'_> {
-        match &self.0 {
-            Repr::Static { layout, .. } => LayoutRef::of_static(layout),
-            Repr::Runtime(c) => LayoutRef::runtime(c),
-        }
-    }
-
     /// The direct bases, `__bases__` (`(object,)` for a class without).
+    ///
+    /// ```
+    /// use pyslots::{Dict, Type};
+    /// let a = Type::new("A", &[], Dict::new())?;
+    /// let b = Type::new("B", &[a.clone()], Dict::new())?;
+    /// assert_eq!(b.bases(), [a]);
+    /// assert_eq!(Type::new("C", &[], Dict::new())?.bases(), [Type::object()]);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn bases(&self) -> Vec<Type> {
         let bases: Vec<Type> = match &self.0 {
             Repr::Static { layout, .. } => layout.bases.iter().map(|l| Type::from_layout(l)).collect(),
@@ -351,6 +129,17 @@ impl Type {
 
     /// The method resolution order, `__mro__`: the class, its bases by C3
     /// linearization, `object` last.
+    ///
+    /// ```
+    /// use pyslots::{Dict, Type};
+    /// let a = Type::new("A", &[], Dict::new())?;
+    /// let b = Type::new("B", &[a.clone()], Dict::new())?;
+    /// let c = Type::new("C", &[a.clone()], Dict::new())?;
+    /// let d = Type::new("D", &[b.clone(), c.clone()], Dict::new())?;
+    /// let names: Vec<String> = d.mro().iter().map(|t| t.name().to_owned()).collect();
+    /// assert_eq!(names, ["D", "B", "C", "A", "object"]);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn mro(&self) -> Vec<Type> {
         let mut out = vec![self.clone()];
         match &self.0 {
@@ -439,32 +228,70 @@ impl Type {
         }
     }
 
-    /// The run-time class, if this is one (for [`Instance::new`]).
-    pub(crate) fn runtime_class(&self) -> Option<&Arc<RtClass>> {
-        match &self.0 {
-            Repr::Runtime(c) => Some(c),
-            Repr::Static { .. } => None,
+    /// Calling the class, `cls(*args, **kwargs)`: `object.__new__` (see
+    /// [`instantiate`](Type::instantiate)), then the `__init__` the class or
+    /// a base has in its namespace (a [`Value::function`]) with the new
+    /// object first. Without one, arguments are CPython's `TypeError:
+    /// Point() takes no arguments`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// ns.insert("__init__", Value::function("Point.__init__", |args, _| {
+    ///     args[0].as_object().unwrap().setattr("x", args[1].clone())?;
+    ///     Ok(Value::None)
+    /// }));
+    /// let point = Type::new("Point", &[], ns)?;
+    /// assert_eq!(point.call(&[Value::Int(3)], &[])?.getattr("x")?, Value::Int(3));
+    ///
+    /// let bare = Type::new("Bare", &[], Dict::new())?;
+    /// assert_eq!(bare.call(&[Value::Int(3)], &[]).unwrap_err().to_string(), "Bare() takes no arguments");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// What `instantiate` or `__init__` raises; `__init__() should return
+    /// None, not 'int'`.
+    pub fn call(&self, args: &[Value], kwargs: &[(&str, Value)]) -> Result<PyObject, Error> {
+        let obj = self.instantiate()?;
+        let init = self
+            .mro()
+            .into_iter()
+            .find_map(|t| t.layout().class_attrs().into_iter().find(|(n, _)| *n == "__init__").map(|(_, v)| v));
+        match init {
+            Some(init) => {
+                let mut all = Vec::with_capacity(args.len() + 1);
+                all.push(Value::Object(obj.clone()));
+                all.extend_from_slice(args);
+                let returned = init.call(&all, kwargs)?;
+                if !returned.is_none() {
+                    return Err(Error::type_error(format!(
+                        "__init__() should return None, not '{}'",
+                        returned.type_name()
+                    )));
+                }
+                Ok(obj)
+            }
+            None if args.is_empty() && kwargs.is_empty() => Ok(obj),
+            None => Err(Error::type_error(format!("{}() takes no arguments", self.name()))),
         }
     }
 
     /// Whether instances of `self` are instances of `other`
     /// (`issubclass(self, other)`).
+    ///
+    /// ```
+    /// use pyslots::{Dict, Type};
+    /// let a = Type::new("A", &[], Dict::new())?;
+    /// let b = Type::new("B", &[a.clone()], Dict::new())?;
+    /// assert!(b.is_subclass(&a) && b.is_subclass(&b) && !a.is_subclass(&b));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn is_subclass(&self, other: &Type) -> bool {
         self.mro().iter().any(|t| t == other)
-    }
-
-    pub(crate) fn is_object(&self) -> bool {
-        matches!(&self.0, Repr::Runtime(c) if c.id == 0)
-    }
-
-    pub(crate) fn from_layout(layout: &'static Layout) -> Type {
-        Type(Repr::Static { layout, make: None })
-    }
-
-    /// The type of a class's instance from its layout and the class data
-    /// behind it, if it is a run-time class's.
-    pub(crate) fn runtime(class: Arc<RtClass>) -> Type {
-        Type(Repr::Runtime(class))
     }
 
     /// The C3 linearization of this class's MRO, as `to_merge` takes it
@@ -474,33 +301,23 @@ impl Type {
     }
 }
 
-impl PartialEq for Type {
-    fn eq(&self, other: &Type) -> bool {
-        match (&self.0, &other.0) {
-            (Repr::Runtime(a), Repr::Runtime(b)) => Arc::ptr_eq(a, b),
-            (Repr::Static { layout: a, .. }, Repr::Static { layout: b, .. }) => a.same_class(b),
-            _ => false,
-        }
-    }
-}
-
-impl Eq for Type {}
-
-/// Python's `repr` of a class: `<class 'Point'>`.
-impl fmt::Display for Type {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<class '{}'>", self.name())
-    }
-}
-
-impl fmt::Debug for Type {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
-
 /// What [`Type::attr`] finds: a class attribute's value, or a member
 /// descriptor (a slot).
+///
+/// ```
+/// use pyslots::prelude::*;
+/// use pyslots::Attr;
+///
+/// let mut ns = Dict::new();
+/// ns.insert("__slots__", Value::tuple(["x"]));
+/// ns.insert("dims", 2);
+/// let t = Type::new("P", &[], ns)?;
+/// assert!(matches!(t.attr("dims")?, Attr::Value(Value::Int(2))));
+/// let Attr::Member(x) = t.attr("x")? else { panic!("x is a slot") };
+/// assert_eq!(x.to_string(), "<member 'x' of 'P' objects>");
+/// assert_eq!(t.attr("y").unwrap_err().to_string(), "type object 'P' has no attribute 'y'");
+/// # Ok::<(), pyslots::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub enum Attr {
     /// A class attribute.
@@ -716,6 +533,8 @@ impl<'a> Builder<'a> {
             .map(|(k, v)| (Box::from(k), v.clone()))
             .collect();
         let has_class_attrs = !class_attrs.is_empty() || mro.iter().any(|t| t.layout().has_class_attrs());
+        let has_methods = mro.iter().any(|t| t.layout().has_methods())
+            || class_attrs.iter().any(|(_, v)| matches!(v, Value::Function(_)));
         let embedded_layout = embedded.map(|(layout, _)| layout);
         let tables = Tables::new(&own, &class_attrs, self.bases, &mro, embedded_layout);
         let dict = if !slots.has_dict {
@@ -744,6 +563,11 @@ impl<'a> Builder<'a> {
             keys: LearnedKeys::default(),
             embedded: embedded.map(|(_, m)| m.new_embedded),
             has_class_attrs,
+            has_methods,
+            qualname: match self.namespace.get("__qualname__") {
+                Some(Value::Str(q)) => Some(q.clone()),
+                _ => None,
+            },
         });
         Type::runtime(class)
     }

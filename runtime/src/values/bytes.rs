@@ -47,23 +47,41 @@ impl PyBytes {
     pub const INLINE_LIMIT: usize = 15;
 
     /// A `PyBytes` holding a copy of `bytes`.
+    ///
+    /// ```
+    /// let b = pyslots::PyBytes::new(b"\x00\xff");
+    /// assert_eq!(b.to_string(), r"b'\x00\xff'");
+    /// ```
     pub fn new(bytes: &[u8]) -> PyBytes {
         PyBytes(ManuallyDrop::new(EcoBytes::from(bytes)))
     }
 
     /// The contents.
+    ///
+    /// ```
+    /// assert_eq!(pyslots::PyBytes::new(b"ab").as_bytes(), b"ab");
+    /// ```
     pub fn as_bytes(&self) -> &[u8] {
         self.0.as_slice()
     }
 
     /// Whether the contents are stored inline: cloning copies 16 bytes and
     /// touches no reference count.
+    ///
+    /// ```
+    /// use pyslots::PyBytes;
+    /// assert!(PyBytes::new(&[0; 15]).is_inline() && !PyBytes::new(&[0; 16]).is_inline());
+    /// ```
     pub fn is_inline(&self) -> bool {
         self.0.is_inline()
     }
 
     /// Heap bytes the contents take: none inline; otherwise the shared
     /// buffer's header (a reference count and a capacity) and its capacity.
+    ///
+    /// ```
+    /// assert!(pyslots::PyBytes::new(&[0; 64]).heap_size() >= 64);
+    /// ```
     pub fn heap_size(&self) -> usize {
         if self.is_inline() {
             0

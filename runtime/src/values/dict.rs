@@ -8,7 +8,7 @@ use std::sync::{Arc, Weak};
 use indexmap::IndexMap;
 use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use crate::error::Error;
+use crate::error::{Error, LiveKeys};
 use crate::handles::gc;
 use crate::handles::trashcan;
 use crate::values::pystr::PyStr;
@@ -104,11 +104,22 @@ fn position(entries: &[Entry], key: &str) -> Option<usize> {
 
 impl Dict {
     /// An empty dict. Allocates nothing until the first insertion.
+    ///
+    /// ```
+    /// let d = pyslots::Dict::new();
+    /// assert!(d.is_empty() && d.heap_size() == 0);
+    /// ```
     pub fn new() -> Dict {
         Dict::default()
     }
 
     /// An empty dict with room for `capacity` entries.
+    ///
+    /// ```
+    /// let mut d = pyslots::Dict::with_capacity(4);
+    /// d.insert("a", 1);
+    /// assert_eq!(d.len(), 1);
+    /// ```
     pub fn with_capacity(capacity: usize) -> Dict {
         let map = match capacity {
             0 | 1 => Map::default(),
@@ -132,6 +143,14 @@ impl Dict {
     }
 
     /// The value for `key`.
+    ///
+    /// ```
+    /// use pyslots::{Dict, Value};
+    /// let mut d = Dict::new();
+    /// d.insert("n", 1);
+    /// assert_eq!(d.get("n"), Some(&Value::Int(1)));
+    /// assert_eq!(d.get("m"), None);
+    /// ```
     #[inline]
     pub fn get(&self, key: &str) -> Option<&Value> {
         match self.parts() {
@@ -141,6 +160,14 @@ impl Dict {
     }
 
     /// The value for `key`, mutably.
+    ///
+    /// ```
+    /// use pyslots::{Dict, Value};
+    /// let mut d = Dict::new();
+    /// d.insert("n", 1);
+    /// *d.get_mut("n").unwrap() = Value::Int(2);
+    /// assert_eq!(d.to_string(), "{'n': 2}");
+    /// ```
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
         match self.parts_mut() {
             Ok(entries) => entries.iter_mut().find(|(k, _)| k.as_str() == key).map(|(_, v)| v),
@@ -149,12 +176,27 @@ impl Dict {
     }
 
     /// Whether `key` has an entry.
+    ///
+    /// ```
+    /// let mut d = pyslots::Dict::new();
+    /// d.insert("k", ());
+    /// assert!(d.contains_key("k") && !d.contains_key("K"));
+    /// ```
     pub fn contains_key(&self, key: &str) -> bool {
         self.get(key).is_some()
     }
 
     /// Sets `key` to `value`, returning the old value. A new key goes last;
     /// an existing key keeps its place, as in Python.
+    ///
+    /// ```
+    /// use pyslots::{Dict, Value};
+    /// let mut d = Dict::new();
+    /// assert_eq!(d.insert("b", 1), None);
+    /// d.insert("a", 2);
+    /// assert_eq!(d.insert("b", 3), Some(Value::Int(1))); // keeps its place
+    /// assert_eq!(d.to_string(), "{'b': 3, 'a': 2}");
+    /// ```
     pub fn insert(&mut self, key: impl Into<PyStr>, value: impl Into<Value>) -> Option<Value> {
         let (key, value) = (key.into(), value.into());
         match self.parts_mut() {
@@ -171,6 +213,13 @@ impl Dict {
 
     /// Sets `key` to `value`, making a `PyStr` for the key only if the dict
     /// must store a new one: writing an existing key allocates nothing.
+    ///
+    /// ```
+    /// use pyslots::{Dict, Value};
+    /// let mut d = Dict::new();
+    /// d.set_str("x", Value::Float(1.5));
+    /// assert_eq!(d.to_string(), "{'x': 1.5}");
+    /// ```
     #[inline]
     pub fn set_str(&mut self, key: &str, value: Value) -> Option<Value> {
         match self.get_mut(key) {
@@ -184,6 +233,16 @@ impl Dict {
 
     /// Removes `key`, returning its value. The other entries keep their
     /// order.
+    ///
+    /// ```
+    /// use pyslots::{Dict, Value};
+    /// let mut d = Dict::new();
+    /// d.insert("a", 1);
+    /// d.insert("b", 2);
+    /// d.insert("c", 3);
+    /// assert_eq!(d.remove("a"), Some(Value::Int(1)));
+    /// assert_eq!(d.keys().collect::<Vec<_>>(), ["b", "c"]);
+    /// ```
     pub fn remove(&mut self, key: &str) -> Option<Value> {
         match &mut self.map {
             Map::One((k, _)) if k.as_str() == key => match std::mem::take(&mut self.map) {
@@ -197,6 +256,13 @@ impl Dict {
     }
 
     /// Removes every entry.
+    ///
+    /// ```
+    /// let mut d = pyslots::Dict::new();
+    /// d.insert("a", 1);
+    /// d.clear();
+    /// assert!(d.is_empty());
+    /// ```
     pub fn clear(&mut self) {
         match &mut self.map {
             Map::One(_) => self.map = Map::default(),
@@ -206,16 +272,34 @@ impl Dict {
     }
 
     /// The entries, in insertion order.
+    ///
+    /// ```
+    /// let mut d = pyslots::Dict::new();
+    /// d.insert("a", 1);
+    /// d.insert("b", 2);
+    /// let pairs: Vec<String> = d.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    /// assert_eq!(pairs, ["a=1", "b=2"]);
+    /// ```
     pub fn iter(&self) -> Iter<'_> {
         Iter { inner: self.entries() }
     }
 
     /// The keys, in insertion order.
+    ///
+    /// ```
+    /// let d: pyslots::Dict = [("z", 1), ("a", 2)].into_iter().collect();
+    /// assert_eq!(d.keys().collect::<Vec<_>>(), ["z", "a"]);
+    /// ```
     pub fn keys(&self) -> impl Iterator<Item = &str> + '_ {
         self.entries().map(|(k, _)| k.as_str())
     }
 
     /// The values, in insertion order.
+    ///
+    /// ```
+    /// let d: pyslots::Dict = [("z", 1), ("a", 2)].into_iter().collect();
+    /// assert_eq!(d.values().map(|v| v.as_int().unwrap()).sum::<i64>(), 3);
+    /// ```
     pub fn values(&self) -> impl Iterator<Item = &Value> + '_ {
         self.entries().map(|(_, v)| v)
     }
@@ -400,13 +484,6 @@ impl PartialEq for Dict {
     }
 }
 
-/// Python's dict repr: `{'name': 'Alice', 'age': 30}`.
-impl fmt::Display for Dict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        value::write_entries_repr(f, self.iter())
-    }
-}
-
 impl fmt::Debug for Dict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
@@ -436,6 +513,12 @@ impl fmt::Debug for Dict {
 #[derive(Clone)]
 pub struct PyDict(Arc<DictCell>);
 
+impl LiveKeys for DictCell {
+    fn keys(&self) -> Vec<PyStr> {
+        self.map.read().entries().map(|(k, _)| k.clone()).collect()
+    }
+}
+
 struct DictCell {
     gc: gc::Header,
     map: RwLock<Dict>,
@@ -453,6 +536,14 @@ impl Drop for DictCell {
 
 impl PyDict {
     /// A new, empty dict.
+    ///
+    /// ```
+    /// use pyslots::{PyDict, Value};
+    /// let d = PyDict::new();
+    /// let alias = Value::Dict(d.clone()); // one dict, two handles
+    /// d.insert("a", 1);
+    /// assert_eq!(alias.to_string(), "{'a': 1}");
+    /// ```
     pub fn new() -> PyDict {
         PyDict::default()
     }
@@ -482,11 +573,24 @@ impl PyDict {
     }
 
     /// The value for `key` (a clone: the dict may change afterwards).
+    ///
+    /// ```
+    /// use pyslots::{PyDict, Value};
+    /// let d = PyDict::new();
+    /// d.insert("k", "v");
+    /// assert_eq!(d.get("k"), Some(Value::from("v")));
+    /// ```
     pub fn get(&self, key: &str) -> Option<Value> {
         self.read().get(key).cloned()
     }
 
     /// `d[key]`: the value, or CPython's `KeyError`.
+    ///
+    /// ```
+    /// let d = pyslots::PyDict::new();
+    /// let e = d.get_item("missing").unwrap_err();
+    /// assert_eq!(format!("{e:?}"), "KeyError: 'missing'");
+    /// ```
     pub fn get_item(&self, key: &str) -> Result<Value, Error> {
         self.get(key).ok_or_else(|| Error::key_error(key))
     }
@@ -497,6 +601,13 @@ impl PyDict {
     }
 
     /// `d[key] = value`, returning the old value. A new key goes last.
+    ///
+    /// ```
+    /// let d = pyslots::PyDict::new();
+    /// assert_eq!(d.insert("k", 1), None);
+    /// assert_eq!(d.insert("k", 2), Some(pyslots::Value::Int(1)));
+    /// assert_eq!(d.len(), 1);
+    /// ```
     pub fn insert(&self, key: impl Into<PyStr>, value: impl Into<Value>) -> Option<Value> {
         let (key, value) = (key.into(), value.into());
         let old = self.write().insert(key, value);
@@ -510,6 +621,13 @@ impl PyDict {
     }
 
     /// `d.pop(key, None)`: removes `key`, returning its value.
+    ///
+    /// ```
+    /// let d = pyslots::PyDict::new();
+    /// d.insert("k", 1);
+    /// assert_eq!(d.remove("k"), Some(pyslots::Value::Int(1)));
+    /// assert_eq!(d.remove("k"), None);
+    /// ```
     pub fn remove(&self, key: &str) -> Option<Value> {
         let old = self.write().remove(key);
         old
@@ -521,17 +639,38 @@ impl PyDict {
         drop(old);
     }
 
+    /// The dict as a failed `getattr`'s error reads its keys back (one
+    /// reference count).
+    pub(crate) fn live_keys(&self) -> Arc<dyn LiveKeys> {
+        self.0.clone()
+    }
+
     /// The keys, in insertion order.
     pub fn keys(&self) -> Vec<PyStr> {
         self.read().entries().map(|(k, _)| k.clone()).collect()
     }
 
     /// The entries, in insertion order (clones: the dict is not copied).
+    ///
+    /// ```
+    /// let d = pyslots::PyDict::new();
+    /// d.insert("a", 1);
+    /// let items = d.items();
+    /// assert_eq!((items[0].0.as_str(), &items[0].1), ("a", &pyslots::Value::Int(1)));
+    /// ```
     pub fn items(&self) -> Vec<(PyStr, Value)> {
         self.read().entries().map(|(k, v)| (k.clone(), v.clone())).collect()
     }
 
     /// A copy of the contents, as a [`Dict`].
+    ///
+    /// ```
+    /// let d = pyslots::PyDict::new();
+    /// d.insert("a", 1);
+    /// let mut copy = d.to_dict();
+    /// copy.insert("b", 2); // the copy is its own
+    /// assert_eq!((d.len(), copy.len()), (1, 2));
+    /// ```
     pub fn to_dict(&self) -> Dict {
         self.read().clone()
     }
@@ -543,6 +682,13 @@ impl PyDict {
     }
 
     /// Whether two handles are the same dict (Python's `is`).
+    ///
+    /// ```
+    /// use pyslots::PyDict;
+    /// let d = PyDict::new();
+    /// assert!(PyDict::is(&d, &d.clone()));
+    /// assert!(!PyDict::is(&d, &PyDict::new()));
+    /// ```
     pub fn is(a: &PyDict, b: &PyDict) -> bool {
         Arc::ptr_eq(&a.0, &b.0)
     }
@@ -623,12 +769,6 @@ impl<K: Into<PyStr>, V: Into<Value>> FromIterator<(K, V)> for PyDict {
 impl PartialEq for PyDict {
     fn eq(&self, other: &PyDict) -> bool {
         Value::Dict(self.clone()) == Value::Dict(other.clone())
-    }
-}
-
-impl fmt::Display for PyDict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        value::write_dict_repr(f, self)
     }
 }
 

@@ -36,38 +36,74 @@ impl BigInt {
     }
 
     /// The number as an `i64`, if it fits.
+    ///
+    /// ```
+    /// let n = pyslots::BigInt::from(u64::MAX);
+    /// assert_eq!(n.to_i64(), None);
+    /// assert_eq!(pyslots::BigInt::from(-5i64).to_i64(), Some(-5));
+    /// ```
     pub fn to_i64(&self) -> Option<i64> {
         self.0.to_i64()
     }
 
     /// The number as an `i128`, if it fits.
+    ///
+    /// ```
+    /// let n: pyslots::BigInt = "170141183460469231731687303715884105728".parse()?; // 2**127
+    /// assert_eq!(n.to_i128(), None);
+    /// assert_eq!(n.to_u128(), Some(1 << 127));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn to_i128(&self) -> Option<i128> {
         self.0.to_i128()
     }
 
     /// The number as a `u128`, if it fits.
+    ///
+    /// ```
+    /// assert_eq!(pyslots::BigInt::from(-1i64).to_u128(), None);
+    /// ```
     pub fn to_u128(&self) -> Option<u128> {
         self.0.to_u128()
     }
 
     /// The nearest `f64`, as Python's `float(n)`; `None` where Python raises
     /// `OverflowError: int too large to convert to float`.
+    ///
+    /// ```
+    /// let n: pyslots::BigInt = format!("1{}", "0".repeat(400)).parse()?;
+    /// assert_eq!(n.to_f64(), None); // CPython: OverflowError
+    /// assert_eq!(pyslots::BigInt::from(1u128 << 100).to_f64(), Some(2f64.powi(100)));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn to_f64(&self) -> Option<f64> {
         self.0.to_f64().filter(|x| x.is_finite())
     }
 
     /// Whether the number is below zero.
+    ///
+    /// ```
+    /// assert!(pyslots::BigInt::from(i128::MIN).is_negative());
+    /// ```
     pub fn is_negative(&self) -> bool {
         self.0.is_negative()
     }
 
     /// Whether the number is zero.
+    ///
+    /// ```
+    /// assert!(pyslots::BigInt::from(0u64).is_zero());
+    /// ```
     pub fn is_zero(&self) -> bool {
         self.0.is_zero()
     }
 
     /// Heap bytes of the shared number: the reference counts, the number's
     /// header and its 64-bit digits.
+    ///
+    /// ```
+    /// assert!(pyslots::BigInt::from(u128::MAX).heap_size() >= 16);
+    /// ```
     pub fn heap_size(&self) -> usize {
         2 * std::mem::size_of::<usize>()
             + std::mem::size_of::<num_bigint::BigInt>()

@@ -52,6 +52,12 @@ impl Drop for ListCell {
 
 impl PyList {
     /// A new, empty list.
+    ///
+    /// ```
+    /// let l = pyslots::PyList::new();
+    /// l.push(1);
+    /// assert_eq!(l.to_string(), "[1]");
+    /// ```
     pub fn new() -> PyList {
         PyList::default()
     }
@@ -81,11 +87,25 @@ impl PyList {
     }
 
     /// The item at `index` (a clone: the list may change afterwards).
+    ///
+    /// ```
+    /// let l: pyslots::PyList = [10, 20].into_iter().map(pyslots::Value::from).collect();
+    /// assert_eq!(l.get(1), Some(pyslots::Value::Int(20)));
+    /// assert_eq!(l.get(2), None);
+    /// ```
     pub fn get(&self, index: usize) -> Option<Value> {
         self.read().get(index).cloned()
     }
 
     /// `list[index] = value`; CPython's `IndexError` past the end.
+    ///
+    /// ```
+    /// let l: pyslots::PyList = [1].into_iter().map(pyslots::Value::from).collect();
+    /// l.set(0, "one")?;
+    /// assert_eq!(l.to_string(), "['one']");
+    /// assert_eq!(l.set(1, 2).unwrap_err().to_string(), "list assignment index out of range");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn set(&self, index: usize, value: impl Into<Value>) -> Result<(), Error> {
         let value = value.into();
         let old = {
@@ -100,12 +120,26 @@ impl PyList {
     }
 
     /// `list.append(value)`.
+    ///
+    /// ```
+    /// let l = pyslots::PyList::new();
+    /// l.push(1);
+    /// l.push("a");
+    /// assert_eq!((l.len(), l.to_string()), (2, "[1, 'a']".to_owned()));
+    /// ```
     pub fn push(&self, value: impl Into<Value>) {
         let value = value.into();
         self.write().push(value);
     }
 
     /// `list.pop()`: the last item, removed; `None` if the list is empty.
+    ///
+    /// ```
+    /// let l = pyslots::PyList::new();
+    /// l.push(1);
+    /// assert_eq!(l.pop(), Some(pyslots::Value::Int(1)));
+    /// assert_eq!(l.pop(), None);
+    /// ```
     pub fn pop(&self) -> Option<Value> {
         self.write().pop()
     }
@@ -123,11 +157,25 @@ impl PyList {
     }
 
     /// A copy of the items (cloning each: the list itself is not copied).
+    ///
+    /// ```
+    /// let l = pyslots::PyList::new();
+    /// l.push(1);
+    /// let items = l.to_vec();
+    /// l.clear();
+    /// assert_eq!((items.len(), l.len()), (1, 0));
+    /// ```
     pub fn to_vec(&self) -> Vec<Value> {
         self.read().clone()
     }
 
     /// Whether two handles are the same list (Python's `is`).
+    ///
+    /// ```
+    /// use pyslots::PyList;
+    /// let l = PyList::new();
+    /// assert!(PyList::is(&l, &l.clone()) && !PyList::is(&l, &PyList::new()));
+    /// ```
     pub fn is(a: &PyList, b: &PyList) -> bool {
         Arc::ptr_eq(&a.0, &b.0)
     }
@@ -192,12 +240,6 @@ impl<V: Into<Value>> FromIterator<V> for PyList {
 impl PartialEq for PyList {
     fn eq(&self, other: &PyList) -> bool {
         Value::List(self.clone()) == Value::List(other.clone())
-    }
-}
-
-impl fmt::Display for PyList {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        value::write_list_repr(f, self)
     }
 }
 

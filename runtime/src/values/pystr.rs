@@ -59,18 +59,32 @@ impl PyStr {
     pub const INLINE_LIMIT: usize = 15;
 
     /// Makes a `PyStr` holding a copy of `s`.
+    ///
+    /// ```
+    /// let s = pyslots::PyStr::new("name");
+    /// assert_eq!((s.as_str(), s.is_inline()), ("name", true));
+    /// ```
     #[inline]
     pub fn new(s: &str) -> Self {
         PyStr(ManuallyDrop::new(EcoString::from(s)))
     }
 
     /// The empty string; allocates nothing.
+    ///
+    /// ```
+    /// const EMPTY: pyslots::PyStr = pyslots::PyStr::empty();
+    /// assert_eq!(EMPTY.as_str(), "");
+    /// ```
     #[inline]
     pub const fn empty() -> Self {
         PyStr(ManuallyDrop::new(EcoString::new()))
     }
 
     /// The text as a `&str`.
+    ///
+    /// ```
+    /// assert_eq!(pyslots::PyStr::from("é").as_str().len(), 2);
+    /// ```
     #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
@@ -79,6 +93,12 @@ impl PyStr {
     /// Whether the text is stored inline (at most
     /// [`INLINE_LIMIT`](PyStr::INLINE_LIMIT) bytes): cloning it then copies
     /// 16 bytes and touches no reference count.
+    ///
+    /// ```
+    /// use pyslots::PyStr;
+    /// assert!(PyStr::new(&"x".repeat(PyStr::INLINE_LIMIT)).is_inline());
+    /// assert!(!PyStr::new(&"x".repeat(PyStr::INLINE_LIMIT + 1)).is_inline());
+    /// ```
     #[inline]
     pub fn is_inline(&self) -> bool {
         self.0.is_inline()
@@ -86,6 +106,13 @@ impl PyStr {
 
     /// Whether two `PyStr`s share one allocation (Python's `is` for long
     /// strings). Inline strings are copies and never share one.
+    ///
+    /// ```
+    /// use pyslots::PyStr;
+    /// let a = PyStr::new("a string longer than fifteen bytes");
+    /// assert!(PyStr::ptr_eq(&a, &a.clone()));          // a clone shares the text
+    /// assert!(!PyStr::ptr_eq(&a, &PyStr::new(a.as_str()))); // equal, not shared
+    /// ```
     pub fn ptr_eq(a: &PyStr, b: &PyStr) -> bool {
         !a.is_inline() && a.0.as_ptr() == b.0.as_ptr() && a.len() == b.len()
     }
@@ -93,6 +120,12 @@ impl PyStr {
     /// Heap bytes this string's allocation takes: none for inline text; for
     /// longer text, the shared buffer's header (a reference count and a
     /// capacity) and its capacity.
+    ///
+    /// ```
+    /// use pyslots::PyStr;
+    /// assert_eq!(PyStr::new("short").heap_size(), 0);
+    /// assert!(PyStr::new(&"x".repeat(100)).heap_size() >= 100);
+    /// ```
     pub fn heap_size(&self) -> usize {
         if self.is_inline() {
             0

@@ -48,6 +48,12 @@ impl Drop for TupleCell {
 impl PyTuple {
     /// A tuple of `items`. The cycle collector tracks it if an item can
     /// hold references (an object, a list, a dict, a tracked tuple).
+    ///
+    /// ```
+    /// use pyslots::{PyTuple, Value};
+    /// let t = PyTuple::new(vec![Value::Int(1), Value::from("a")]);
+    /// assert_eq!(t.to_string(), "(1, 'a')");
+    /// ```
     pub fn new(items: Vec<Value>) -> PyTuple {
         let tracked = items.iter().any(Value::may_hold_references);
         let cell = Arc::new(TupleCell { gc: gc::Header::new(), items: items.into_boxed_slice(), tracked });
@@ -71,11 +77,22 @@ impl PyTuple {
     }
 
     /// The items.
+    ///
+    /// ```
+    /// let t = pyslots::PyTuple::new(vec![1.into(), 2.into()]);
+    /// assert_eq!(t.as_slice().len(), 2);
+    /// ```
     pub fn as_slice(&self) -> &[Value] {
         &self.0.items
     }
 
     /// Whether two handles are the same tuple (Python's `is`).
+    ///
+    /// ```
+    /// use pyslots::PyTuple;
+    /// let t = PyTuple::new(vec![]);
+    /// assert!(PyTuple::is(&t, &t.clone()));
+    /// ```
     pub fn is(a: &PyTuple, b: &PyTuple) -> bool {
         Arc::ptr_eq(&a.0, &b.0)
     }
@@ -132,12 +149,6 @@ impl<V: Into<Value>> FromIterator<V> for PyTuple {
 impl PartialEq for PyTuple {
     fn eq(&self, other: &PyTuple) -> bool {
         Value::Tuple(self.clone()) == Value::Tuple(other.clone())
-    }
-}
-
-impl fmt::Display for PyTuple {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        value::write_tuple_repr(f, self)
     }
 }
 

@@ -1,20 +1,21 @@
 //! `Value`: a dynamically typed attribute value, Python's built-in types,
 //! with Python's `repr`, structural equality, and Python's `==` and `hash()`.
 
-use std::cell::RefCell;
 use std::collections::HashSet;
 use std::fmt;
+use std::sync::Arc;
 
 use num_traits::FromPrimitive;
 
 use crate::error::Error;
 use crate::handles::handle::{Py, PyObject};
 use crate::objects::object::PyClass;
-use crate::values::bytes::{self, PyBytes};
+use crate::objects::object::{Body, MethodDef};
+use crate::values::bytes::PyBytes;
 use crate::values::dict::{Dict, PyDict};
 use crate::values::int::BigInt;
 use crate::values::list::PyList;
-use crate::values::pystr::{self, PyStr};
+use crate::values::pystr::PyStr;
 use crate::values::tuple::PyTuple;
 
 /// A dynamically typed value, as held by an untyped slot or a dict entry and
@@ -99,32 +100,72 @@ pub enum Value {
     Dict(PyDict),
     /// Another object, shared by reference as in Python.
     Object(PyObject),
+    /// A function a class defines: a method read from an owned object or
+    /// a class (`function`), or bound to an object through a handle
+    /// (`method`); see [`Value::call`].
+    Function(PyFunction),
     /// A `float`.
     Float(f64),
 }
 
 impl Value {
     /// A list of `items`: Python's `[a, b]`.
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// let v = Value::list([1, 2]);
+    /// assert_eq!(v.to_string(), "[1, 2]");
+    /// assert_eq!(v.as_list().map(|l| l.len()), Some(2));
+    /// ```
     pub fn list<V: Into<Value>>(items: impl IntoIterator<Item = V>) -> Value {
         Value::List(items.into_iter().collect())
     }
 
     /// A tuple of `items`: Python's `(a, b)`.
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// assert_eq!(Value::tuple(["x"]).to_string(), "('x',)");
+    /// assert_eq!(Value::tuple(Vec::<Value>::new()).to_string(), "()");
+    /// ```
     pub fn tuple<V: Into<Value>>(items: impl IntoIterator<Item = V>) -> Value {
         Value::Tuple(items.into_iter().collect())
     }
 
     /// A `bytes` holding a copy of `bytes`: Python's `b'...'`.
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// let v = Value::bytes(b"a'\x00");
+    /// assert_eq!(v.to_string(), r#"b"a'\x00""#);
+    /// assert_eq!(v.as_bytes(), Some(&b"a'\x00"[..]));
+    /// ```
     pub fn bytes(bytes: &[u8]) -> Value {
         Value::Bytes(PyBytes::new(bytes))
     }
 
     /// A dict of `entries`: Python's `{'k': v}`.
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// let v = Value::dict([("name", Value::from("Ada")), ("born", Value::from(1815))]);
+    /// assert_eq!(v.to_string(), "{'name': 'Ada', 'born': 1815}");
+    /// assert_eq!(v.as_dict().and_then(|d| d.get("born")), Some(Value::Int(1815)));
+    /// ```
     pub fn dict<K: Into<PyStr>, V: Into<Value>>(entries: impl IntoIterator<Item = (K, V)>) -> Value {
         Value::Dict(entries.into_iter().collect())
     }
 
     /// The integer `n`: `Int` if it fits in 64 bits, `BigInt` otherwise.
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// assert_eq!(Value::int(7), Value::Int(7));
+    /// let big = Value::int(1 << 70);
+    /// assert!(matches!(big, Value::BigInt(_)));
+    /// assert_eq!(big.to_string(), "1180591620717411303424");
+    /// assert_eq!(big.as_i128(), Some(1 << 70));
+    /// ```
     pub fn int(n: i128) -> Value {
         match i64::try_from(n) {
             Ok(i) => Value::Int(i),
@@ -134,6 +175,13 @@ impl Value {
 
     /// The Python type name: `NoneType`, `bool`, `int`, `float`, `str`,
     /// `bytes`, `tuple`, `list`, `dict`, or the class name of an object.
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// assert_eq!(Value::None.type_name(), "NoneType");
+    /// assert_eq!(Value::int(1 << 80).type_name(), "int");
+    /// assert_eq!(Value::dict([("k", 1)]).type_name(), "dict");
+    /// ```
     pub fn type_name(&self) -> &str {
         match self {
             Value::None => "NoneType",
@@ -146,16 +194,46 @@ impl Value {
             Value::List(_) => "list",
             Value::Dict(_) => "dict",
             Value::Object(o) => o.type_name(),
+            Value::Function(f) => f.type_name(),
+        }
+    }
+
+    /// Calls the value: a function or bound method with `args` and
+    /// `kwargs` (CPython's binding and messages); anything else is
+    /// `TypeError: 'int' object is not callable`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let err = Value::Int(1).call(&[], &[]).unwrap_err();
+    /// assert_eq!(err.to_string(), "'int' object is not callable");
+    /// ```
+    pub fn call(&self, args: &[Value], kwargs: &[(&str, Value)]) -> Result<Value, Error> {
+        match self {
+            Value::Function(f) => f.call(args, kwargs),
+            other => Err(Error::type_error(format!("'{}' object is not callable", other.type_name()))),
         }
     }
 
     /// Whether this is `None`.
+    ///
+    /// ```
+    /// assert!(pyslots::Value::None.is_none() && !pyslots::Value::Int(0).is_none());
+    /// ```
     pub fn is_none(&self) -> bool {
         matches!(self, Value::None)
     }
 
     /// The integer, if this is an `Int` (or a `Bool`: Python's `bool` is an
     /// `int`). A `BigInt` does not fit and gives `None`.
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// assert_eq!(Value::Int(-3).as_int(), Some(-3));
+    /// assert_eq!(Value::Bool(true).as_int(), Some(1));
+    /// assert_eq!(Value::Float(1.0).as_int(), None);
+    /// assert_eq!(Value::int(1 << 64).as_int(), None);
+    /// ```
     #[inline]
     pub fn as_int(&self) -> Option<i64> {
         match *self {
@@ -167,6 +245,12 @@ impl Value {
 
     /// The integer as an `i128`, if this is an integer (`Bool`, `Int` or
     /// `BigInt`) that fits.
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// assert_eq!(Value::int(-(1 << 100)).as_i128(), Some(-(1 << 100)));
+    /// assert_eq!(Value::Bool(false).as_i128(), Some(0));
+    /// ```
     pub fn as_i128(&self) -> Option<i128> {
         match self {
             Value::BigInt(n) => n.to_i128(),
@@ -176,6 +260,13 @@ impl Value {
 
     /// The number as a float, if this is a `Float`, `Int`, `Bool` or a
     /// `BigInt` within a float's range.
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// assert_eq!(Value::Int(2).as_float(), Some(2.0));
+    /// assert_eq!(Value::Float(0.5).as_float(), Some(0.5));
+    /// assert_eq!(Value::from("2").as_float(), None);
+    /// ```
     #[inline]
     pub fn as_float(&self) -> Option<f64> {
         match self {
@@ -188,6 +279,12 @@ impl Value {
     }
 
     /// The text, if this is a `Str`.
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// assert_eq!(Value::from("hi").as_str(), Some("hi"));
+    /// assert_eq!(Value::bytes(b"hi").as_str(), None);
+    /// ```
     #[inline]
     pub fn as_str(&self) -> Option<&str> {
         match self {
@@ -197,6 +294,10 @@ impl Value {
     }
 
     /// The contents, if this is a `Bytes`.
+    ///
+    /// ```
+    /// assert_eq!(pyslots::Value::bytes(&[1, 2]).as_bytes(), Some(&[1u8, 2][..]));
+    /// ```
     pub fn as_bytes(&self) -> Option<&[u8]> {
         match self {
             Value::Bytes(b) => Some(b),
@@ -205,6 +306,13 @@ impl Value {
     }
 
     /// The items, if this is a `Tuple`.
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// let t = Value::tuple([1, 2]);
+    /// assert_eq!(t.as_tuple().map(|t| t.as_slice().len()), Some(2));
+    /// assert!(Value::list([1]).as_tuple().is_none());
+    /// ```
     pub fn as_tuple(&self) -> Option<&PyTuple> {
         match self {
             Value::Tuple(t) => Some(t),
@@ -214,6 +322,14 @@ impl Value {
 
     /// The list handle, if this is a `List`: [`len`](PyList::len),
     /// [`get`](PyList::get), [`push`](PyList::push), [`set`](PyList::set).
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// let v = Value::list([1]);
+    /// let alias = v.clone(); // the same list, as in Python
+    /// v.as_list().unwrap().push(2);
+    /// assert_eq!(alias.to_string(), "[1, 2]");
+    /// ```
     pub fn as_list(&self) -> Option<&PyList> {
         match self {
             Value::List(l) => Some(l),
@@ -223,6 +339,13 @@ impl Value {
 
     /// The dict handle, if this is a `Dict`: [`get`](PyDict::get),
     /// [`insert`](PyDict::insert), [`len`](PyDict::len).
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// let v = Value::dict([("a", 1)]);
+    /// v.as_dict().unwrap().insert("b", 2);
+    /// assert_eq!(v.to_string(), "{'a': 1, 'b': 2}");
+    /// ```
     pub fn as_dict(&self) -> Option<&PyDict> {
         match self {
             Value::Dict(d) => Some(d),
@@ -231,6 +354,19 @@ impl Value {
     }
 
     /// The object handle, if this is an `Object`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x)]
+    /// struct P { x: i64 }
+    ///
+    /// let v = Value::from(Py::new(P::new(1)));
+    /// assert_eq!(v.as_object().map(|o| o.type_name()), Some("P"));
+    /// assert_eq!(v.as_object().unwrap().getattr("x")?, Value::Int(1));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn as_object(&self) -> Option<&PyObject> {
         match self {
             Value::Object(o) => Some(o),
@@ -241,13 +377,22 @@ impl Value {
     /// Python's `is`: the same object for lists, dicts, tuples and objects;
     /// for the immutable scalars (numbers, strings, bytes), which Python
     /// may or may not share, equality.
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// let a = Value::list([1]);
+    /// assert!(Value::is(&a, &a.clone()));
+    /// assert!(!Value::is(&a, &Value::list([1]))); // equal, not the same list
+    /// assert_eq!(a, Value::list([1]));
+    /// ```
     pub fn is(a: &Value, b: &Value) -> bool {
         match (a, b) {
             (Value::List(p), Value::List(q)) => PyList::is(p, q),
             (Value::Dict(p), Value::Dict(q)) => PyDict::is(p, q),
             (Value::Tuple(p), Value::Tuple(q)) => PyTuple::is(p, q),
             (Value::Object(p), Value::Object(q)) => PyObject::is(p, q),
-            (Value::List(_) | Value::Dict(_) | Value::Tuple(_) | Value::Object(_), _) => false,
+            (Value::Function(p), Value::Function(q)) => PyFunction::is(p, q),
+            (Value::List(_) | Value::Dict(_) | Value::Tuple(_) | Value::Object(_) | Value::Function(_), _) => false,
             _ => a == b,
         }
     }
@@ -263,6 +408,7 @@ impl Value {
             Value::List(l) => l.traverse(visit),
             Value::Dict(d) => d.traverse(visit),
             Value::Tuple(t) => t.traverse(visit),
+            Value::Function(f) => f.traverse(visit),
             _ => {}
         }
     }
@@ -273,6 +419,7 @@ impl Value {
         match self {
             Value::Object(_) | Value::List(_) | Value::Dict(_) => true,
             Value::Tuple(t) => t.is_tracked(),
+            Value::Function(f) => f.may_hold_references(),
             _ => false,
         }
     }
@@ -282,13 +429,22 @@ impl Value {
     /// without recursion; a container reached twice, or through a cycle,
     /// counted once). An `Object` is a separately sized object and counts
     /// nothing.
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// assert_eq!(Value::Float(1.0).heap_size(), 0);
+    /// assert_eq!(Value::from("short").heap_size(), 0); // kept inline
+    /// assert!(Value::from("a string longer than fifteen bytes").heap_size() > 0);
+    /// let l = Value::list([0; 100]);
+    /// assert!(l.heap_size() >= 100 * std::mem::size_of::<Value>());
+    /// ```
     pub fn heap_size(&self) -> usize {
         match self {
             Value::Str(s) => s.heap_size(),
             Value::Bytes(b) => b.heap_size(),
             Value::BigInt(n) => n.heap_size(),
             Value::Tuple(_) | Value::List(_) | Value::Dict(_) => nested_heap_size(std::slice::from_ref(self)),
-            Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Object(_) => 0,
+            Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Object(_) | Value::Function(_) => 0,
         }
     }
 
@@ -298,18 +454,264 @@ impl Value {
     /// containers compare without raising `RecursionError` (as equal where
     /// their structure is), and a NaN is never equal to itself (a float has
     /// no identity here).
+    ///
+    /// ```
+    /// use pyslots::Value;
+    /// assert!(Value::Int(1).py_eq(&Value::Float(1.0)));
+    /// assert!(Value::Bool(true).py_eq(&Value::Int(1)));
+    /// assert!(Value::list([1, 2]).py_eq(&Value::list([1.0, 2.0])));
+    /// assert!(!Value::Float(f64::NAN).py_eq(&Value::Float(f64::NAN)));
+    /// ```
     pub fn py_eq(&self, other: &Value) -> bool {
         equal(self, other, Equality::Python)
     }
+}
 
-    /// Python's `hash()`: CPython's exactly for `None`-free numbers
-    /// (`hash(2**61) == 1`, `hash(1.5) == hash(3/2)`, `hash(-1) == -2`) and
-    /// for tuples of them; a stable hash of the contents for strings and
-    /// bytes (CPython randomizes those per process); identity for objects;
-    /// CPython's `TypeError` for lists and dicts (`unhashable type:
-    /// 'list'`). Values that are [`py_eq`](Value::py_eq) hash alike.
-    pub fn py_hash(&self) -> Result<i64, Error> {
-        hash::py_hash(self)
+/// An attribute's value as [`Object::getattr_ref`](crate::Object::getattr_ref)
+/// lends it: borrowed from the object wherever the object stores one, so
+/// reading it touches no reference count (a long string, a list, an object
+/// handle are not cloned). It lives as long as the borrow of the object.
+///
+/// `Display` is Python's `repr`, as [`Value`]'s; [`to_value`](ValueRef::to_value)
+/// makes an owned `Value` (cloning, which for a shared value is a
+/// reference-count increment).
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// #[pyclass_like]
+/// #[slots(name, x, tags)]
+/// struct P { name: String, x: f64 }
+///
+/// let mut p = P::new("a name longer than fifteen bytes".into(), 2.5);
+/// p.setattr("tags", Value::list(["a", "b"]))?;
+/// assert_eq!(p.getattr_ref("name")?.as_str(), Some("a name longer than fifteen bytes"));
+/// assert_eq!(p.getattr_ref("x")?.as_float(), Some(2.5));
+/// assert_eq!(p.getattr_ref("tags")?.to_string(), "['a', 'b']");
+/// # Ok::<(), pyslots::Error>(())
+/// ```
+// A word-sized tag, as `Value`'s: with the default layout `Bool` sits at
+// byte 1 and LLVM copies the enum in overlapping pieces that defeat store
+// forwarding (getattr_ref of a float 8.6 ns; `Value`'s own comment has the
+// story).
+#[derive(Clone)]
+#[repr(u64)]
+pub enum ValueRef<'a> {
+    /// A value the object stores as a [`Value`] (an untyped slot, a dict
+    /// entry), borrowed.
+    Value(&'a Value),
+    /// A string slot's text, borrowed.
+    Str(&'a PyStr),
+    /// A bytes slot's contents, borrowed.
+    Bytes(&'a PyBytes),
+    /// An object slot's handle, borrowed.
+    Object(&'a PyObject),
+    /// A `float` slot's number, copied (a copy costs nothing).
+    Float(f64),
+    /// An `int` slot's number, copied.
+    Int(i64),
+    /// A `bool` slot's value, copied.
+    Bool(bool),
+    /// A value made for this read: a typed slot whose Rust type is not a
+    /// Python value (a `Vec<T>` becomes a new list, a `u128` an `int`), or
+    /// an entry of a dict that `__dict__` made live (cloned out of its
+    /// lock).
+    Owned(Value),
+}
+
+impl ValueRef<'_> {
+    /// An owned [`Value`]: a clone of a borrowed one.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(name, x, n, tags)]
+    /// struct P { name: String, x: f64, n: i64 }
+    ///
+    /// let mut p = P::new("a name longer than fifteen bytes".into(), 2.5, 7);
+    /// p.setattr("tags", Value::list(["a"]))?;
+    /// let name: Value = p.getattr_ref("name")?.to_value();
+    /// assert_eq!(name, Value::from("a name longer than fifteen bytes"));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
+    #[inline]
+    pub fn to_value(&self) -> Value {
+        match self {
+            ValueRef::Value(v) => (*v).clone(),
+            ValueRef::Str(s) => Value::Str((*s).clone()),
+            ValueRef::Bytes(b) => Value::Bytes((*b).clone()),
+            ValueRef::Object(o) => Value::Object((*o).clone()),
+            ValueRef::Float(x) => Value::Float(*x),
+            ValueRef::Int(i) => Value::Int(*i),
+            ValueRef::Bool(b) => Value::Bool(*b),
+            ValueRef::Owned(v) => v.clone(),
+        }
+    }
+
+    /// The text, if the value is a `str`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(name, x, n, tags)]
+    /// struct P { name: String, x: f64, n: i64 }
+    ///
+    /// let mut p = P::new("a name longer than fifteen bytes".into(), 2.5, 7);
+    /// p.setattr("tags", Value::list(["a"]))?;
+    /// assert_eq!(p.getattr_ref("name")?.as_str(), Some("a name longer than fifteen bytes"));
+    /// assert_eq!(p.getattr_ref("x")?.as_str(), None);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
+    #[inline]
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            ValueRef::Value(v) => v.as_str(),
+            ValueRef::Str(s) => Some(s.as_str()),
+            ValueRef::Owned(v) => v.as_str(),
+            _ => None,
+        }
+    }
+
+    /// The contents, if the value is a `bytes`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// use pyslots::PyBytes;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(data)]
+    /// struct Blob { data: PyBytes }
+    ///
+    /// let b = Blob::new(PyBytes::new(b"\x01\x02"));
+    /// assert_eq!(b.getattr_ref("data")?.as_bytes(), Some(&[1u8, 2][..]));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match self {
+            ValueRef::Value(v) => v.as_bytes(),
+            ValueRef::Bytes(b) => Some(b.as_bytes()),
+            ValueRef::Owned(v) => v.as_bytes(),
+            _ => None,
+        }
+    }
+
+    /// The number as a float, if the value is a number (as
+    /// [`Value::as_float`]).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(name, x, n, tags)]
+    /// struct P { name: String, x: f64, n: i64 }
+    ///
+    /// let mut p = P::new("a name longer than fifteen bytes".into(), 2.5, 7);
+    /// p.setattr("tags", Value::list(["a"]))?;
+    /// assert_eq!(p.getattr_ref("x")?.as_float(), Some(2.5));
+    /// assert_eq!(p.getattr_ref("n")?.as_float(), Some(7.0));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
+    #[inline]
+    pub fn as_float(&self) -> Option<f64> {
+        match self {
+            ValueRef::Value(v) => v.as_float(),
+            ValueRef::Owned(v) => v.as_float(),
+            ValueRef::Float(x) => Some(*x),
+            ValueRef::Int(i) => Some(*i as f64),
+            ValueRef::Bool(b) => Some(f64::from(u8::from(*b))),
+            ValueRef::Str(_) | ValueRef::Bytes(_) | ValueRef::Object(_) => None,
+        }
+    }
+
+    /// The integer, if the value is an `int` that fits in 64 bits or a
+    /// `bool` (as [`Value::as_int`]).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(name, x, n, tags)]
+    /// struct P { name: String, x: f64, n: i64 }
+    ///
+    /// let mut p = P::new("a name longer than fifteen bytes".into(), 2.5, 7);
+    /// p.setattr("tags", Value::list(["a"]))?;
+    /// assert_eq!(p.getattr_ref("n")?.as_int(), Some(7));
+    /// assert_eq!(p.getattr_ref("x")?.as_int(), None);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
+    #[inline]
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            ValueRef::Value(v) => v.as_int(),
+            ValueRef::Owned(v) => v.as_int(),
+            ValueRef::Int(i) => Some(*i),
+            ValueRef::Bool(b) => Some(i64::from(*b)),
+            ValueRef::Float(_) | ValueRef::Str(_) | ValueRef::Bytes(_) | ValueRef::Object(_) => None,
+        }
+    }
+
+    /// The Python type name, as [`Value::type_name`].
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(name, x, n, tags)]
+    /// struct P { name: String, x: f64, n: i64 }
+    ///
+    /// let mut p = P::new("a name longer than fifteen bytes".into(), 2.5, 7);
+    /// p.setattr("tags", Value::list(["a"]))?;
+    /// assert_eq!(p.getattr_ref("tags")?.type_name(), "list");
+    /// assert_eq!(p.getattr_ref("name")?.type_name(), "str");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
+    pub fn type_name(&self) -> &str {
+        match self {
+            ValueRef::Value(v) => v.type_name(),
+            ValueRef::Owned(v) => v.type_name(),
+            ValueRef::Str(_) => "str",
+            ValueRef::Bytes(_) => "bytes",
+            ValueRef::Object(o) => o.type_name(),
+            ValueRef::Float(_) => "float",
+            ValueRef::Int(_) => "int",
+            ValueRef::Bool(_) => "bool",
+        }
+    }
+}
+
+impl PartialEq<Value> for ValueRef<'_> {
+    fn eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (ValueRef::Value(v), o) => *v == o,
+            (ValueRef::Owned(v), o) => v == o,
+            (ValueRef::Str(s), Value::Str(o)) => *s == o,
+            (ValueRef::Bytes(b), Value::Bytes(o)) => *b == o,
+            (ValueRef::Object(p), Value::Object(o)) => PyObject::is(p, o),
+            (ValueRef::Float(x), Value::Float(o)) => x == o,
+            (ValueRef::Int(i), Value::Int(o)) => i == o,
+            (ValueRef::Bool(b), Value::Bool(o)) => b == o,
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for ValueRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ValueRef::Value(v) => fmt::Display::fmt(v, f),
+            ValueRef::Owned(v) => fmt::Display::fmt(v, f),
+            ValueRef::Bytes(b) => fmt::Display::fmt(*b, f),
+            other => fmt::Display::fmt(&other.to_value(), f),
+        }
+    }
+}
+
+impl fmt::Debug for ValueRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }
 
@@ -419,7 +821,8 @@ fn equal_step(
                     None => false,
                 })
         }
-        (Value::Object(p), Value::Object(q)) => PyObject::is(p, q),
+        (Value::Object(p), Value::Object(q)) => objects_equal(p, q),
+        (Value::Function(p), Value::Function(q)) => p.py_eq(q),
         (Value::None, Value::None) => true,
         (Value::Str(p), Value::Str(q)) => p == q,
         (Value::Bytes(p), Value::Bytes(q)) => p == q,
@@ -430,6 +833,26 @@ fn equal_step(
         (Value::Float(p), Value::Float(q)) => p == q,
         _ => false,
     }
+}
+
+/// Python's `==` between two objects: the same object, or the left's
+/// class's `__eq__`, then the right's (reflected), where they return other
+/// than `NotImplemented`; identity otherwise (and where this thread writes
+/// either object, which `__eq__` could not read).
+fn objects_equal(p: &PyObject, q: &PyObject) -> bool {
+    if PyObject::is(p, q) {
+        return true;
+    }
+    for (a, b) in [(p, q), (q, p)] {
+        if let Some(eq) = a.layout().find_hook(|t| t.eq) {
+            if let (Ok(x), Ok(y)) = (a.try_read(), b.try_read()) {
+                if let Some(equal) = eq(&*x, &*y) {
+                    return equal;
+                }
+            }
+        }
+    }
+    false
 }
 
 /// Python's `==` between two numbers (`bool`, `int`, `float`), exactly:
@@ -470,462 +893,6 @@ impl PartialEq for Value {
             (Value::Str(a), Value::Str(b)) => a == b,
             _ => equal(self, other, Equality::Structural),
         }
-    }
-}
-
-impl fmt::Display for Value {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if f.width().is_some() || f.precision().is_some() {
-            // Honour `{:<14}` and friends: format, then pad as a str.
-            return f.pad(&self.repr());
-        }
-        self.write_repr(f)
-    }
-}
-
-impl Value {
-    /// Python's `repr()` of the value, as a `String`.
-    pub fn repr(&self) -> String {
-        let mut out = String::new();
-        let _ = self.write_repr(&mut out);
-        out
-    }
-
-    fn write_repr(&self, f: &mut dyn fmt::Write) -> fmt::Result {
-        match self {
-            Value::Tuple(_) | Value::List(_) | Value::Dict(_) => Repr::default().write(f, self),
-            scalar => write_scalar_repr(f, scalar),
-        }
-    }
-}
-
-/// The repr of a value that holds no other values.
-fn write_scalar_repr(f: &mut dyn fmt::Write, value: &Value) -> fmt::Result {
-    match value {
-        Value::None => f.write_str("None"),
-        Value::Bool(true) => f.write_str("True"),
-        Value::Bool(false) => f.write_str("False"),
-        Value::Int(i) => write!(f, "{i}"),
-        Value::BigInt(n) => write!(f, "{n}"),
-        Value::Float(x) => write_float_repr(f, *x),
-        Value::Str(s) => pystr::write_repr(f, s),
-        Value::Bytes(b) => bytes::write_repr(f, b),
-        Value::Object(o) => write!(f, "{o}"),
-        Value::Tuple(_) | Value::List(_) | Value::Dict(_) => unreachable!("a container is no scalar"),
-    }
-}
-
-thread_local! {
-    /// The containers whose repr is being written on this thread, as
-    /// CPython's `Py_ReprEnter`: one met again inside itself is `[...]`.
-    static REPR_ACTIVE: RefCell<HashSet<usize>> = RefCell::new(HashSet::new());
-}
-
-/// A container's repr being written: its items (a snapshot for a list or a
-/// dict, so that no lock is held while they write themselves) and how far.
-enum Frame {
-    Items { items: Items, next: usize, close: &'static str, id: Option<usize> },
-    Entries { entries: Vec<(PyStr, Value)>, next: usize, id: Option<usize> },
-}
-
-enum Items {
-    List(Vec<Value>),
-    Tuple(PyTuple),
-}
-
-impl Items {
-    fn as_slice(&self) -> &[Value] {
-        match self {
-            Items::List(v) => v,
-            Items::Tuple(t) => t,
-        }
-    }
-}
-
-/// Writes reprs of nested containers without recursion: one [`Frame`] per
-/// container open, on a vector, so a list nested a million deep is written
-/// whole on any stack (CPython raises `RecursionError` past its limit).
-/// Containers it entered leave [`REPR_ACTIVE`] when it is dropped, even
-/// after a write error.
-#[derive(Default)]
-struct Repr {
-    stack: Vec<Frame>,
-}
-
-impl Drop for Repr {
-    fn drop(&mut self) {
-        let ids: Vec<usize> = self
-            .stack
-            .iter()
-            .filter_map(|frame| match frame {
-                Frame::Items { id, .. } | Frame::Entries { id, .. } => *id,
-            })
-            .collect();
-        if !ids.is_empty() {
-            let _ = REPR_ACTIVE.try_with(|a| {
-                let mut a = a.borrow_mut();
-                for id in ids {
-                    a.remove(&id);
-                }
-            });
-        }
-    }
-}
-
-impl Repr {
-    /// Writes `value`'s repr.
-    fn write(mut self, f: &mut dyn fmt::Write, value: &Value) -> fmt::Result {
-        self.open(f, value)?;
-        self.run(f)
-    }
-
-    /// Writes `Dict`'s entries as a dict's repr (an unshared dict has no
-    /// identity to guard).
-    fn write_entries(mut self, f: &mut dyn fmt::Write, entries: Vec<(PyStr, Value)>) -> fmt::Result {
-        f.write_str("{")?;
-        self.stack.push(Frame::Entries { entries, next: 0, id: None });
-        self.run(f)
-    }
-
-    /// Marks container `id` as being written; false if it already is.
-    fn enter(id: usize) -> bool {
-        REPR_ACTIVE.with(|a| a.borrow_mut().insert(id))
-    }
-
-    /// Writes a scalar, or opens a container: its opening bracket, and a
-    /// frame for its items; a container already open further up is `[...]`.
-    fn open(&mut self, f: &mut dyn fmt::Write, value: &Value) -> fmt::Result {
-        match value {
-            Value::List(l) => {
-                if !Repr::enter(l.id()) {
-                    return f.write_str("[...]");
-                }
-                self.stack.push(Frame::Items { items: Items::List(l.to_vec()), next: 0, close: "]", id: Some(l.id()) });
-                f.write_str("[")
-            }
-            Value::Tuple(t) => {
-                if !Repr::enter(t.id()) {
-                    return f.write_str("(...)");
-                }
-                let close = if t.len() == 1 { ",)" } else { ")" };
-                self.stack.push(Frame::Items { items: Items::Tuple(t.clone()), next: 0, close, id: Some(t.id()) });
-                f.write_str("(")
-            }
-            Value::Dict(d) => {
-                if !Repr::enter(d.id()) {
-                    return f.write_str("{...}");
-                }
-                self.stack.push(Frame::Entries { entries: d.items(), next: 0, id: Some(d.id()) });
-                f.write_str("{")
-            }
-            scalar => write_scalar_repr(f, scalar),
-        }
-    }
-
-    /// Writes the open containers' items, innermost first, until all are
-    /// closed.
-    fn run(&mut self, f: &mut dyn fmt::Write) -> fmt::Result {
-        while let Some(frame) = self.stack.last_mut() {
-            let item = match frame {
-                Frame::Items { items, next, .. } if *next < items.as_slice().len() => {
-                    if *next > 0 {
-                        f.write_str(", ")?;
-                    }
-                    *next += 1;
-                    items.as_slice()[*next - 1].clone()
-                }
-                Frame::Entries { entries, next, .. } if *next < entries.len() => {
-                    if *next > 0 {
-                        f.write_str(", ")?;
-                    }
-                    let (k, v) = &entries[*next];
-                    *next += 1;
-                    pystr::write_repr(f, k)?;
-                    f.write_str(": ")?;
-                    v.clone()
-                }
-                Frame::Items { close, id, .. } => {
-                    f.write_str(close)?;
-                    let id = *id;
-                    self.close(id);
-                    continue;
-                }
-                Frame::Entries { id, .. } => {
-                    f.write_str("}")?;
-                    let id = *id;
-                    self.close(id);
-                    continue;
-                }
-            };
-            self.open(f, &item)?;
-        }
-        Ok(())
-    }
-
-    /// Closes the innermost container.
-    fn close(&mut self, id: Option<usize>) {
-        self.stack.pop();
-        if let Some(id) = id {
-            REPR_ACTIVE.with(|a| a.borrow_mut().remove(&id));
-        }
-    }
-}
-
-pub(crate) fn write_list_repr(f: &mut dyn fmt::Write, list: &PyList) -> fmt::Result {
-    Repr::default().write(f, &Value::List(list.clone()))
-}
-
-pub(crate) fn write_tuple_repr(f: &mut dyn fmt::Write, tuple: &PyTuple) -> fmt::Result {
-    Repr::default().write(f, &Value::Tuple(tuple.clone()))
-}
-
-pub(crate) fn write_dict_repr(f: &mut dyn fmt::Write, dict: &PyDict) -> fmt::Result {
-    Repr::default().write(f, &Value::Dict(dict.clone()))
-}
-
-/// `{'k': v, ...}`: the repr of a dict's entries.
-pub(crate) fn write_entries_repr<'a>(
-    f: &mut dyn fmt::Write,
-    entries: impl Iterator<Item = (&'a str, &'a Value)>,
-) -> fmt::Result {
-    Repr::default().write_entries(f, entries.map(|(k, v)| (PyStr::new(k), v.clone())).collect())
-}
-
-/// `Debug` is the same Python `repr` as `Display`, so that `{:?}` of a
-/// `Vec<Value>` reads like a Python list.
-impl fmt::Debug for Value {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
-
-/// Writes Python's `repr()` of a float: the shortest digits that round-trip
-/// (Rust's formatter finds the same ones), in fixed notation when the
-/// decimal exponent is in `-4..16` and in `1e+16` style otherwise.
-pub(crate) fn write_float_repr(f: &mut (impl fmt::Write + ?Sized), x: f64) -> fmt::Result {
-    if x.is_nan() {
-        return f.write_str("nan");
-    }
-    if x.is_infinite() {
-        return f.write_str(if x > 0.0 { "inf" } else { "-inf" });
-    }
-    // `{:e}` finds how many digits the shortest round-trip repr needs;
-    // where two such reprs tie (the value is exactly halfway, as
-    // 1319486788176819.25), it rounds half up while CPython rounds half to
-    // even. Formatting again with exactly that many digits rounds half to
-    // even, and the correctly rounded n-digit decimal round-trips whenever
-    // any n-digit decimal does.
-    let shortest = format!("{x:e}");
-    let digits = shortest.split('e').next().unwrap_or("").bytes().filter(u8::is_ascii_digit).count();
-    let sci = format!("{x:.*e}", digits.saturating_sub(1));
-    let (mantissa, exp) = sci.split_once('e').expect("`{:e}` always writes an exponent");
-    let exp: i32 = exp.parse().expect("`{:e}` writes a decimal exponent");
-    let (sign, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => ("-", m),
-        None => ("", mantissa),
-    };
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    f.write_str(sign)?;
-    if (-4..16).contains(&exp) {
-        if exp < 0 {
-            f.write_str("0.")?;
-            for _ in 0..(-exp - 1) {
-                f.write_char('0')?;
-            }
-            f.write_str(&digits)
-        } else {
-            let int_len = exp as usize + 1;
-            if digits.len() <= int_len {
-                f.write_str(&digits)?;
-                for _ in digits.len()..int_len {
-                    f.write_char('0')?;
-                }
-                f.write_str(".0")
-            } else {
-                f.write_str(&digits[..int_len])?;
-                f.write_char('.')?;
-                f.write_str(&digits[int_len..])
-            }
-        }
-    } else {
-        f.write_str(&digits[..1])?;
-        if digits.len() > 1 {
-            f.write_char('.')?;
-            f.write_str(&digits[1..])?;
-        }
-        let exp_sign = if exp < 0 { '-' } else { '+' };
-        write!(f, "e{exp_sign}{:02}", exp.unsigned_abs())
-    }
-}
-
-/// Python's `hash()`, CPython's algorithms for numbers and tuples.
-mod hash {
-    use std::hash::{Hash, Hasher};
-
-    use num_traits::ToPrimitive;
-
-    use super::Value;
-    use crate::error::Error;
-    use crate::values::tuple::PyTuple;
-
-    /// `sys.hash_info.modulus`: the Mersenne prime 2**61 - 1.
-    const MODULUS: u64 = (1 << 61) - 1;
-    /// `sys.hash_info.width - 3`: the bits of the modulus.
-    const BITS: u32 = 61;
-    /// `sys.hash_info.inf`.
-    const INF: i64 = 314_159;
-
-    pub(super) fn py_hash(value: &Value) -> Result<i64, Error> {
-        match value {
-            Value::Tuple(t) => tuple_hash(t),
-            other => flat_hash(other),
-        }
-    }
-
-    /// CPython 3.11's `tuplehash` (xxHash's round over the items' hashes),
-    /// over tuples nested to any depth without recursion: a stack of the
-    /// tuples being hashed, each with its accumulator.
-    fn tuple_hash(t: &PyTuple) -> Result<i64, Error> {
-        const PRIME_1: u64 = 11_400_714_785_074_694_791;
-        const PRIME_2: u64 = 14_029_467_366_897_019_727;
-        const PRIME_5: u64 = 2_870_177_450_012_600_261;
-        fn round(acc: u64, lane: i64) -> u64 {
-            acc.wrapping_add((lane as u64).wrapping_mul(PRIME_2)).rotate_left(31).wrapping_mul(PRIME_1)
-        }
-        fn finish(acc: u64, len: usize) -> i64 {
-            let acc = acc.wrapping_add((len as u64) ^ (PRIME_5 ^ 3_527_539));
-            if acc == u64::MAX {
-                1_546_275_796
-            } else {
-                acc as i64
-            }
-        }
-        struct Frame {
-            tuple: PyTuple,
-            next: usize,
-            acc: u64,
-        }
-        let mut stack = vec![Frame { tuple: t.clone(), next: 0, acc: PRIME_5 }];
-        loop {
-            let top = stack.last_mut().expect("the outermost tuple is open until it returns");
-            if let Some(item) = top.tuple.get(top.next) {
-                top.next += 1;
-                match item {
-                    Value::Tuple(inner) => {
-                        let tuple = inner.clone();
-                        stack.push(Frame { tuple, next: 0, acc: PRIME_5 });
-                    }
-                    other => top.acc = round(top.acc, flat_hash(other)?),
-                }
-                continue;
-            }
-            let hash = finish(top.acc, top.tuple.len());
-            stack.pop();
-            match stack.last_mut() {
-                Some(parent) => parent.acc = round(parent.acc, hash),
-                None => return Ok(hash),
-            }
-        }
-    }
-
-    /// `hash()` of anything but a tuple.
-    fn flat_hash(value: &Value) -> Result<i64, Error> {
-        Ok(match value {
-            // CPython 3.11 hashes None by address; any constant serves.
-            Value::None => 0x5f3e_a9d1,
-            Value::Bool(b) => i64::from(*b),
-            Value::Int(i) => signed(i.unsigned_abs() % MODULUS, *i < 0),
-            Value::BigInt(n) => {
-                let m = n.as_num().magnitude() % MODULUS;
-                signed(m.to_u64().unwrap_or_default(), n.is_negative())
-            }
-            Value::Float(x) => float(*x),
-            Value::Str(s) => stable(s.as_str()),
-            Value::Bytes(b) => stable(b.as_bytes()),
-            Value::Tuple(t) => return tuple_hash(t),
-            Value::List(_) | Value::Dict(_) => {
-                return Err(Error::type_error(format!("unhashable type: '{}'", value.type_name())));
-            }
-            Value::Object(o) => {
-                // CPython's default: the address, rotated by 4 bits.
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                o.hash(&mut h);
-                minus_one_is_minus_two(h.finish() as i64)
-            }
-        })
-    }
-
-    /// `-m` or `m` (already reduced modulo 2**61 - 1), with -1 made -2:
-    /// CPython reserves -1 for errors.
-    fn signed(m: u64, negative: bool) -> i64 {
-        let h = m as i64;
-        minus_one_is_minus_two(if negative { -h } else { h })
-    }
-
-    fn minus_one_is_minus_two(h: i64) -> i64 {
-        if h == -1 {
-            -2
-        } else {
-            h
-        }
-    }
-
-    /// CPython's `_Py_HashDouble`: the float's exact rational value reduced
-    /// modulo 2**61 - 1, so that `hash(2.0) == hash(2)`.
-    fn float(v: f64) -> i64 {
-        if v.is_nan() {
-            // CPython 3.10+ hashes a NaN by address; 3.9's constant serves.
-            return 0;
-        }
-        if v.is_infinite() {
-            return if v > 0.0 { INF } else { -INF };
-        }
-        let (mut m, mut e) = frexp(v);
-        let negative = m < 0.0;
-        if negative {
-            m = -m;
-        }
-        // Process 28 bits at a time: the mantissa times 2**e, reduced.
-        let mut x: u64 = 0;
-        while m != 0.0 {
-            x = ((x << 28) & MODULUS) | (x >> (BITS - 28));
-            m *= 268_435_456.0;
-            e -= 28;
-            let y = m as u64;
-            m -= y as f64;
-            x += y;
-            if x >= MODULUS {
-                x -= MODULUS;
-            }
-        }
-        let e = if e >= 0 { (e as u32) % BITS } else { BITS - 1 - ((-1 - e) as u32 % BITS) };
-        x = ((x << e) & MODULUS) | (x >> (BITS - e));
-        signed(x, negative)
-    }
-
-    /// C's `frexp`: `v == m * 2**e` with `0.5 <= |m| < 1` (for finite,
-    /// nonzero `v`; `(v, 0)` otherwise).
-    fn frexp(v: f64) -> (f64, i32) {
-        if v == 0.0 || !v.is_finite() {
-            return (v, 0);
-        }
-        let bits = v.to_bits();
-        let exponent = ((bits >> 52) & 0x7ff) as i32;
-        if exponent == 0 {
-            // Subnormal: scale into the normal range first.
-            let (m, e) = frexp(v * 2f64.powi(64));
-            return (m, e - 64);
-        }
-        let mantissa = f64::from_bits((bits & !(0x7ff << 52)) | (1022 << 52));
-        (mantissa, exponent - 1022)
-    }
-
-    /// A hash of a string's or bytes' contents that is the same in every
-    /// run (CPython's is randomized per process, so none could match it).
-    fn stable<T: Hash + ?Sized>(contents: &T) -> i64 {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        contents.hash(&mut h);
-        minus_one_is_minus_two(h.finish() as i64)
     }
 }
 
@@ -1159,5 +1126,253 @@ mod tests {
     fn value_is_three_words() {
         assert_eq!(std::mem::size_of::<Value>(), 24);
         assert_eq!(std::mem::size_of::<Option<Value>>(), 24);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Functions as values.
+
+/// A function a class defines, as a [`Value`]: `Value::Function`.
+#[derive(Clone)]
+pub struct PyFunction(Arc<Func>);
+
+/// A function written in Rust for a namespace ([`Value::function`]).
+type NativeFn = dyn Fn(&[Value], &[(&str, Value)]) -> Result<Value, Error> + Send + Sync;
+
+pub(crate) enum Func {
+    /// A method of a compile-time class, unbound (`Temperature.warm`).
+    Method(&'static MethodDef),
+    /// A method bound to an object (`t.warm` through a handle).
+    Bound(&'static MethodDef, PyObject),
+    /// A function given to a class made at run time: it binds, the
+    /// instance as its first argument.
+    Native(PyStr, Box<NativeFn>),
+    /// `property(fget, fset, fdel)`.
+    Property(Option<Value>, Option<Value>, Option<Value>),
+    /// `staticmethod(f)`.
+    Static(Value),
+    /// A callable bound to its first argument (a function of a run-time
+    /// class read through a handle).
+    BoundValue(Value, Value),
+}
+
+/// What a function-like value given to a class made at run time is, as a
+/// class attribute: what the attribute algorithm does with it.
+pub(crate) enum FnKind<'a> {
+    /// `property(...)`, a data descriptor.
+    Property(Option<&'a Value>, Option<&'a Value>, Option<&'a Value>),
+    /// A function: it binds.
+    Function,
+    /// `staticmethod(f)`: `f`, unbound.
+    Static(&'a Value),
+    /// Anything else: a plain value.
+    Plain,
+}
+
+impl Value {
+    /// A function for a class made at run time (`def name(self, ...)` in a
+    /// class body): in a namespace given to [`Type::new`](crate::Type::new)
+    /// it binds, getting the instance first. Called with [`Value::call`].
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let double = Value::function("double", |args, _kwargs| {
+    ///     Ok(Value::Int(args[0].as_int().unwrap_or(0) * 2))
+    /// });
+    /// assert_eq!(double.call(&[Value::Int(21)], &[])?, Value::Int(42));
+    /// assert_eq!(double.to_string(), "<function double>");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
+    pub fn function(
+        name: &str,
+        f: impl Fn(&[Value], &[(&str, Value)]) -> Result<Value, Error> + Send + Sync + 'static,
+    ) -> Value {
+        Value::Function(PyFunction(Arc::new(Func::Native(PyStr::new(name), Box::new(f)))))
+    }
+
+    /// `property(fget, fset, fdel)` for a class made at run time: each a
+    /// callable [`Value`] (a [`Value::function`]) taking the instance (and
+    /// the value, for `fset`), or `None`.
+    pub fn property(fget: Option<Value>, fset: Option<Value>, fdel: Option<Value>) -> Value {
+        Value::Function(PyFunction(Arc::new(Func::Property(fget, fset, fdel))))
+    }
+
+    /// `staticmethod(f)` for a class made at run time: `f`, read through an
+    /// instance or called as a method, without the instance.
+    pub fn staticmethod(f: Value) -> Value {
+        Value::Function(PyFunction(Arc::new(Func::Static(f))))
+    }
+}
+
+impl PyFunction {
+    pub(crate) fn method(def: &'static MethodDef) -> PyFunction {
+        PyFunction(Arc::new(Func::Method(def)))
+    }
+
+    pub(crate) fn bound(def: &'static MethodDef, receiver: PyObject) -> PyFunction {
+        PyFunction(Arc::new(Func::Bound(def, receiver)))
+    }
+
+    /// `f` bound to `receiver`: called, it gets `receiver` first.
+    pub(crate) fn bound_value(f: &PyFunction, receiver: Value) -> PyFunction {
+        PyFunction(Arc::new(Func::BoundValue(Value::Function(f.clone()), receiver)))
+    }
+
+    /// The class's function, if this is one (not bound).
+    pub(crate) fn unbound_method(&self) -> Option<&'static MethodDef> {
+        match &*self.0 {
+            Func::Method(def) => Some(def),
+            _ => None,
+        }
+    }
+
+    /// What it is as a class attribute of a class made at run time.
+    pub(crate) fn kind(&self) -> FnKind<'_> {
+        match &*self.0 {
+            Func::Property(g, s, d) => FnKind::Property(g.as_ref(), s.as_ref(), d.as_ref()),
+            Func::Native(..) => FnKind::Function,
+            Func::Static(f) => FnKind::Static(f),
+            _ => FnKind::Plain,
+        }
+    }
+
+    /// The Python type name: `function` (a class's function, or a static
+    /// method read from it), `method` (bound), `property`, `staticmethod`.
+    pub fn type_name(&self) -> &'static str {
+        match &*self.0 {
+            Func::Method(_) | Func::Native(..) => "function",
+            Func::Bound(..) | Func::BoundValue(..) => "method",
+            Func::Property(..) => "property",
+            Func::Static(_) => "staticmethod",
+        }
+    }
+
+    /// The function's qualified name, `Temperature.warm` (a run-time
+    /// function's name as given; empty for a property or static method).
+    pub fn qualname(&self) -> &str {
+        match &*self.0 {
+            Func::Method(def) | Func::Bound(def, _) => def.sig.qualname,
+            Func::Native(name, _) => name.as_str(),
+            Func::BoundValue(Value::Function(f), _) => f.qualname(),
+            _ => "",
+        }
+    }
+
+    /// Whether `a` and `b` are the same function object.
+    pub fn is(a: &PyFunction, b: &PyFunction) -> bool {
+        Arc::ptr_eq(&a.0, &b.0)
+    }
+
+    /// Python's `==` on functions: the same function, or bound methods of
+    /// the same function to the same object.
+    pub fn py_eq(&self, other: &PyFunction) -> bool {
+        match (&*self.0, &*other.0) {
+            // Tables are constants, copied where used: compare names.
+            (Func::Method(a), Func::Method(b)) => a.sig.qualname == b.sig.qualname,
+            (Func::Bound(a, x), Func::Bound(b, y)) => a.sig.qualname == b.sig.qualname && PyObject::is(x, y),
+            (Func::BoundValue(f, x), Func::BoundValue(g, y)) => Value::is(f, g) && Value::is(x, y),
+            _ => PyFunction::is(self, other),
+        }
+    }
+
+    /// Calls it: a bound method with its receiver (locked for reading or
+    /// writing as the method needs); a function with the receiver as
+    /// the first argument, which must be an object (a `Value::Object`).
+    pub fn call(&self, args: &[Value], kwargs: &[(&str, Value)]) -> Result<Value, Error> {
+        match &*self.0 {
+            Func::Bound(def, obj) => obj.call_def(def, args, kwargs),
+            Func::Method(def) => match def.body {
+                Body::Static(f) => f(args, kwargs),
+                _ => match args.first() {
+                    Some(Value::Object(obj)) => obj.call_def(def, &args[1..], kwargs),
+                    Some(other) => Err(Error::not_applicable(def.name, owner_name(def), other.type_name())),
+                    None => {
+                        let mut names = vec![def.sig.receiver.unwrap_or("self")];
+                        names.extend(def.sig.params[..def.sig.required].iter().copied());
+                        Err(Error::missing_arguments(def.sig.qualname, &names))
+                    }
+                },
+            },
+            Func::Native(_, f) => f(args, kwargs),
+            Func::BoundValue(f, first) => {
+                let mut all = Vec::with_capacity(args.len() + 1);
+                all.push(first.clone());
+                all.extend_from_slice(args);
+                f.call(&all, kwargs)
+            }
+            Func::Property(..) | Func::Static(_) => {
+                Err(Error::type_error(format!("'{}' object is not callable", self.type_name())))
+            }
+        }
+    }
+
+    /// Writes the repr: `<bound method Temperature.warm of <repr>>`, or
+    /// `<function Temperature.warm>` (CPython adds an address pyslots does
+    /// not have).
+    pub(crate) fn write_repr(&self, f: &mut dyn fmt::Write) -> fmt::Result {
+        match &*self.0 {
+            Func::Method(def) => write!(f, "<function {}>", def.sig.qualname),
+            Func::Bound(def, obj) => write!(f, "<bound method {} of {}>", def.sig.qualname, Value::Object(obj.clone())),
+            Func::Native(name, _) => write!(f, "<function {name}>"),
+            Func::BoundValue(func, first) => write!(f, "<bound method {} of {first}>", self.qualname_of(func)),
+            Func::Property(..) => f.write_str("<property object>"),
+            Func::Static(inner) => write!(f, "<staticmethod({inner})>"),
+        }
+    }
+
+    fn qualname_of<'a>(&self, v: &'a Value) -> &'a str {
+        match v {
+            Value::Function(g) => g.qualname(),
+            _ => "?",
+        }
+    }
+
+    /// The object a bound method holds, for the collector.
+    pub(crate) fn receiver(&self) -> Option<&PyObject> {
+        match &*self.0 {
+            Func::Bound(_, obj) => Some(obj),
+            Func::BoundValue(_, Value::Object(obj)) => Some(obj),
+            _ => None,
+        }
+    }
+
+    /// Reports the handles it holds (a bound receiver, a property's or a
+    /// static method's functions) to the cycle collector. What a Rust
+    /// closure captures it cannot see.
+    pub(crate) fn traverse(&self, visit: &mut crate::handles::gc::Visit<'_>) {
+        match &*self.0 {
+            Func::Bound(_, obj) => obj.traverse(visit),
+            Func::BoundValue(a, b) => {
+                a.traverse(visit);
+                b.traverse(visit);
+            }
+            Func::Property(g, s, d) => [g, s, d].into_iter().flatten().for_each(|v| v.traverse(visit)),
+            Func::Static(v) => v.traverse(visit),
+            Func::Method(_) | Func::Native(..) => {}
+        }
+    }
+
+    /// Whether it holds a value that may take part in a cycle.
+    pub(crate) fn may_hold_references(&self) -> bool {
+        match &*self.0 {
+            Func::Bound(..) => true,
+            Func::BoundValue(a, b) => a.may_hold_references() || b.may_hold_references(),
+            Func::Property(g, s, d) => [g, s, d].into_iter().flatten().any(Value::may_hold_references),
+            Func::Static(v) => v.may_hold_references(),
+            Func::Method(_) | Func::Native(..) => false,
+        }
+    }
+}
+
+fn owner_name(def: &MethodDef) -> &'static str {
+    def.sig.qualname.rsplit_once('.').map_or(def.sig.qualname, |(cls, _)| cls)
+}
+
+impl fmt::Debug for PyFunction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::new();
+        self.write_repr(&mut s)?;
+        f.write_str(&s)
     }
 }

@@ -66,6 +66,10 @@ impl ::pyslots::__private::Default for Person {
     }
 }
 impl ::pyslots::__private::ClassImpl for Person {
+    const METHODS: &'static ::pyslots::__private::MethodTable = {
+        use ::pyslots::__private::NoMethods as _;
+        Person::__PYSLOTS_METHODS
+    };
     #[inline]
     fn dict(&self) -> ::pyslots::__private::Option<::pyslots::__private::DictView<'_>> {
         ::pyslots::__private::DictSlot::view(
@@ -126,6 +130,18 @@ impl ::pyslots::__private::PyClass for Person {
         has_weakref: true,
         size: ::pyslots::__private::size_of::<Self>(),
         frozen: false,
+        methods: {
+            use ::pyslots::__private::NoMethods as _;
+            Person::__PYSLOTS_METHODS
+        },
+        method_flags: ::pyslots::__private::method_flags({
+            use ::pyslots::__private::NoMethods as _;
+            Person::__PYSLOTS_METHODS
+        }),
+        method_names: {
+            use ::pyslots::__private::NoMethods as _;
+            Person::__PYSLOTS_METHOD_NAMES
+        },
     };
     type WeakRefs = ::pyslots::__private::WeakRefs<{ true }>;
 }

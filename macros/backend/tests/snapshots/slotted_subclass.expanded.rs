@@ -54,6 +54,10 @@ impl ::pyslots::__private::Default for Dog {
     }
 }
 impl ::pyslots::__private::ClassImpl for Dog {
+    const METHODS: &'static ::pyslots::__private::MethodTable = {
+        use ::pyslots::__private::NoMethods as _;
+        Dog::__PYSLOTS_METHODS
+    };
     const SLOT_COUNT: ::core::primitive::u32 = 1u32 + <Animal as ::pyslots::__private::ClassImpl>::SLOT_COUNT;
     #[inline(always)]
     fn slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
@@ -152,6 +156,14 @@ impl ::pyslots::__private::ClassImpl for Dog {
         <String as ::pyslots::__private::SlotValue>::traverse(&self.breed, __pyslots_visit);
         ::pyslots::__private::ClassImpl::traverse(&self.__pyslots_base, __pyslots_visit);
     }
+    #[inline]
+    fn stored_base(&self) -> ::pyslots::__private::Option<&dyn ::pyslots::__private::Object> {
+        ::pyslots::__private::Some(&self.__pyslots_base)
+    }
+    #[inline]
+    fn stored_base_mut(&mut self) -> ::pyslots::__private::Option<&mut dyn ::pyslots::__private::Object> {
+        ::pyslots::__private::Some(&mut self.__pyslots_base)
+    }
 }
 impl ::pyslots::__private::PyClass for Dog {
     const LAYOUT: ::pyslots::__private::Layout = ::pyslots::__private::Layout {
@@ -166,6 +178,18 @@ impl ::pyslots::__private::PyClass for Dog {
         has_weakref: ::pyslots::__private::any_has_weakref(&[&<Animal as ::pyslots::__private::PyClass>::LAYOUT]),
         size: ::pyslots::__private::size_of::<Self>(),
         frozen: false,
+        methods: {
+            use ::pyslots::__private::NoMethods as _;
+            Dog::__PYSLOTS_METHODS
+        },
+        method_flags: ::pyslots::__private::method_flags({
+            use ::pyslots::__private::NoMethods as _;
+            Dog::__PYSLOTS_METHODS
+        }),
+        method_names: {
+            use ::pyslots::__private::NoMethods as _;
+            Dog::__PYSLOTS_METHOD_NAMES
+        },
     };
     type WeakRefs = ::pyslots::__private::WeakRefs<
         { ::pyslots::__private::any_has_weakref(&[&<Animal as ::pyslots::__private::PyClass>::LAYOUT]) },
@@ -203,36 +227,33 @@ impl ::core::ops::DerefMut for Dog {
 }
 impl<__PyslotsB> ::pyslots::__private::Embeds<__PyslotsB> for Dog
 where
-    ::pyslots::__private::StoredIf<true, Animal, ::pyslots::__private::NoBase>:
-        ::pyslots::__private::StoredEmbeds<__PyslotsB>,
+    Animal: ::pyslots::__private::Embeds<__PyslotsB>,
 {
     #[inline(always)]
     fn embedded(&self) -> &__PyslotsB {
-        < :: pyslots :: __private :: StoredIf < true , Animal , :: pyslots :: __private :: NoBase > as :: pyslots :: __private :: StoredEmbeds < __PyslotsB >> :: get (& self . __pyslots_base)
+        <Animal as ::pyslots::__private::Embeds<__PyslotsB>>::embedded(&self.__pyslots_base)
     }
     #[inline(always)]
     fn embedded_mut(&mut self) -> &mut __PyslotsB {
-        < :: pyslots :: __private :: StoredIf < true , Animal , :: pyslots :: __private :: NoBase > as :: pyslots :: __private :: StoredEmbeds < __PyslotsB >> :: get_mut (& mut self . __pyslots_base)
+        <Animal as ::pyslots::__private::Embeds<__PyslotsB>>::embedded_mut(&mut self.__pyslots_base)
     }
 }
 impl<__PyslotsB> ::core::convert::AsRef<__PyslotsB> for Dog
 where
-    ::pyslots::__private::StoredIf<true, Animal, ::pyslots::__private::NoBase>:
-        ::pyslots::__private::StoredEmbeds<__PyslotsB>,
+    Animal: ::pyslots::__private::Embeds<__PyslotsB>,
 {
     #[inline]
     fn as_ref(&self) -> &__PyslotsB {
-        < :: pyslots :: __private :: StoredIf < true , Animal , :: pyslots :: __private :: NoBase > as :: pyslots :: __private :: StoredEmbeds < __PyslotsB >> :: get (& self . __pyslots_base)
+        <Animal as ::pyslots::__private::Embeds<__PyslotsB>>::embedded(&self.__pyslots_base)
     }
 }
 impl<__PyslotsB> ::core::convert::AsMut<__PyslotsB> for Dog
 where
-    ::pyslots::__private::StoredIf<true, Animal, ::pyslots::__private::NoBase>:
-        ::pyslots::__private::StoredEmbeds<__PyslotsB>,
+    Animal: ::pyslots::__private::Embeds<__PyslotsB>,
 {
     #[inline]
     fn as_mut(&mut self) -> &mut __PyslotsB {
-        < :: pyslots :: __private :: StoredIf < true , Animal , :: pyslots :: __private :: NoBase > as :: pyslots :: __private :: StoredEmbeds < __PyslotsB >> :: get_mut (& mut self . __pyslots_base)
+        <Animal as ::pyslots::__private::Embeds<__PyslotsB>>::embedded_mut(&mut self.__pyslots_base)
     }
 }
 const _: () = ::core::assert!(

@@ -57,6 +57,10 @@ impl ::pyslots::__private::Default for Point {
     }
 }
 impl ::pyslots::__private::ClassImpl for Point {
+    const METHODS: &'static ::pyslots::__private::MethodTable = {
+        use ::pyslots::__private::NoMethods as _;
+        Point::__PYSLOTS_METHODS
+    };
     const SLOT_COUNT: ::core::primitive::u32 = 2u32;
     #[inline(always)]
     fn slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
@@ -145,6 +149,18 @@ impl ::pyslots::__private::PyClass for Point {
         has_weakref: ::pyslots::__private::any_has_weakref(&[]),
         size: ::pyslots::__private::size_of::<Self>(),
         frozen: false,
+        methods: {
+            use ::pyslots::__private::NoMethods as _;
+            Point::__PYSLOTS_METHODS
+        },
+        method_flags: ::pyslots::__private::method_flags({
+            use ::pyslots::__private::NoMethods as _;
+            Point::__PYSLOTS_METHODS
+        }),
+        method_names: {
+            use ::pyslots::__private::NoMethods as _;
+            Point::__PYSLOTS_METHOD_NAMES
+        },
     };
     type WeakRefs = ::pyslots::__private::WeakRefs<{ ::pyslots::__private::any_has_weakref(&[]) }>;
 }

@@ -22,6 +22,10 @@ impl ::pyslots::__private::Default for Node {
     }
 }
 impl ::pyslots::__private::ClassImpl for Node {
+    const METHODS: &'static ::pyslots::__private::MethodTable = {
+        use ::pyslots::__private::NoMethods as _;
+        Node::__PYSLOTS_METHODS
+    };
     const SLOT_COUNT: ::core::primitive::u32 = 2u32;
     #[inline(always)]
     fn slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
@@ -96,6 +100,18 @@ impl ::pyslots::__private::PyClass for Node {
         has_weakref: true,
         size: ::pyslots::__private::size_of::<Self>(),
         frozen: false,
+        methods: {
+            use ::pyslots::__private::NoMethods as _;
+            Node::__PYSLOTS_METHODS
+        },
+        method_flags: ::pyslots::__private::method_flags({
+            use ::pyslots::__private::NoMethods as _;
+            Node::__PYSLOTS_METHODS
+        }),
+        method_names: {
+            use ::pyslots::__private::NoMethods as _;
+            Node::__PYSLOTS_METHOD_NAMES
+        },
     };
     type WeakRefs = ::pyslots::__private::WeakRefs<{ true }>;
 }
