@@ -209,3 +209,142 @@ fn a_thread_waiting_for_a_borrow_lets_the_gil_go() {
     assert_eq!(n, 7);
     writer.join().unwrap();
 }
+
+/// Runs `f` on a thread of its own; fails, instead of hanging, if it has
+/// not finished within `secs` (a deadlock), or if it panicked.
+fn within<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    match rx.recv_timeout(std::time::Duration::from_secs(secs)) {
+        Ok(v) => v,
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => panic!("deadlock: not finished within {secs} s"),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => panic!("the thread panicked"),
+    }
+}
+
+#[test]
+fn a_property_waiting_for_a_lock_does_not_keep_the_gil() {
+    // A run-time class's property getter (user code) waits for a mutex
+    // that another thread holds while that thread does a handle
+    // operation. If `PyObject::getattr` kept the global lock across the
+    // getter, the holder could never finish: a deadlock (as before this
+    // fix). Outside a scope, user code runs without the lock.
+    within(30, || {
+        use std::sync::{Arc, Mutex};
+        let m = Arc::new(Mutex::new(()));
+        let mut ns = Dict::new();
+        ns.insert("__slots__", Value::tuple(["x"]));
+        let m2 = m.clone();
+        let get = Value::function("_get", move |_, _| {
+            let _g = m2.lock().unwrap();
+            Ok(Value::Int(1))
+        });
+        ns.insert("p", Value::property(Some(get), None, None));
+        let class = Type::new("P", &[], ns).unwrap();
+        let obj = class.instantiate().unwrap();
+        let other = Py::new(Counter::new(0));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let holder = {
+            let other = other.clone();
+            thread::spawn(move || {
+                let g = m.lock().unwrap();
+                tx.send(()).unwrap();
+                thread::sleep(std::time::Duration::from_millis(100));
+                other.setattr("count", 1).unwrap();
+                drop(g);
+            })
+        };
+        rx.recv().unwrap();
+        assert_eq!(obj.getattr("p").unwrap(), Value::Int(1));
+        holder.join().unwrap();
+        assert_eq!(*other.read().count().unwrap(), 1);
+    });
+}
+
+/// The lock a [`Gate`]'s getter waits for.
+static GATE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+#[pyclass_like]
+#[slots(n)]
+struct Gate {
+    n: i64,
+}
+
+#[methods]
+impl Gate {
+    /// Waits for [`GATE`]: user code that blocks, as any Rust code may.
+    #[getter]
+    fn gated(&self) -> Result<i64, Error> {
+        let _g = GATE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        Ok(*self.n()?)
+    }
+}
+
+#[test]
+fn a_methods_getter_waiting_for_a_lock_does_not_keep_the_gil() {
+    // As above, for a compile-time class's `#[methods]` property, through
+    // `Py::getattr` and `PyObject::getattr`.
+    within(30, || {
+        let gate = Py::new(Gate::new(5));
+        let object = gate.clone().into_object();
+        let other = Py::new(Counter::new(0));
+        for round in 0..2 {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let holder = {
+                let other = other.clone();
+                thread::spawn(move || {
+                    let g = GATE.lock().unwrap();
+                    tx.send(()).unwrap();
+                    thread::sleep(std::time::Duration::from_millis(100));
+                    other.setattr("count", round).unwrap();
+                    drop(g);
+                })
+            };
+            rx.recv().unwrap();
+            let got = if round == 0 { gate.getattr("gated") } else { object.getattr("gated") };
+            assert_eq!(got.unwrap(), Value::Int(5));
+            holder.join().unwrap();
+        }
+    });
+}
+
+#[test]
+fn a_thread_in_a_scope_waiting_for_a_container_lets_the_gil_go() {
+    // Threads in `with_gil` scopes and threads outside any scope append to
+    // the same list and write the same live instance dict (a container's
+    // own lock, waited for with the global lock let go) while reading
+    // objects: every update lands, and nothing hangs.
+    within(60, || {
+        let list = pyslots::PyList::new();
+        let registry = Py::new(Registry::new("r".into())).into_object();
+        let dict = pyslots::vars(&*registry.read()).unwrap();
+        let counters: Vec<Py<Counter>> = (0..4).map(|_| Py::new(Counter::new(0))).collect();
+        thread::scope(|s| {
+            for t in 0..4 {
+                let (list, registry, dict, counters) = (list.clone(), registry.clone(), dict.clone(), &counters);
+                s.spawn(move || {
+                    for i in 0..2_000 {
+                        let work = || {
+                            list.push(i);
+                            registry.setattr(&format!("k{}", i % 16), i).unwrap();
+                            dict.insert(format!("t{t}"), i);
+                            let c = &counters[(t + i as usize) % 4];
+                            let n = c.read().getattr("count").unwrap().as_int().unwrap();
+                            assert!(n >= 0);
+                            let _ = list.len();
+                        };
+                        if t % 2 == 0 {
+                            pyslots::gil::with_gil(work);
+                        } else {
+                            work();
+                        }
+                    }
+                });
+            }
+        });
+        assert_eq!(list.len(), 8_000);
+        assert_eq!(dict.get("t3"), Some(Value::Int(1_999)));
+    });
+}

@@ -240,7 +240,7 @@ fn leave_more(addr: usize, len: usize) {
 fn shared<T: ?Sized>(cell: &PyCell<T>) -> Shared<'_, T> {
     match gil::held() {
         Some(held) => cell.shared(held),
-        None => gil::hold(|held| cell.shared(held)),
+        None => gil::briefly(|held| cell.shared(held)),
     }
 }
 
@@ -249,7 +249,7 @@ fn shared<T: ?Sized>(cell: &PyCell<T>) -> Shared<'_, T> {
 fn exclusive<T: ?Sized>(cell: &PyCell<T>) -> Option<Exclusive<'_, T>> {
     match gil::held() {
         Some(held) => cell.exclusive(held),
-        None => gil::hold(|held| cell.exclusive(held)),
+        None => gil::briefly(|held| cell.exclusive(held)),
     }
 }
 
@@ -289,6 +289,73 @@ pub(crate) fn try_write<T: ?Sized>(cell: &PyCell<T>, frozen: impl FnOnce() -> Er
     }
 }
 
+/// Runs `f` on the object of `cell` read, as [`try_read`] borrows it,
+/// this thread holding the global lock (`held`): the borrow and its end
+/// cost no look at whether it does, and no guard leaves the call.
+#[inline(always)]
+pub(crate) fn read_held<T: ?Sized, R>(
+    cell: &PyCell<T>,
+    held: gil::Held<'_>,
+    f: impl FnOnce(&T) -> R,
+) -> Result<R, Error> {
+    let addr = address(cell);
+    let alone = WORD.with(Cell::get) == 0;
+    if !alone {
+        enter_held(addr, false)?;
+    }
+    let shared = cell.shared(held);
+    if alone {
+        WORD.with(|w| w.set(addr));
+    }
+    let leaving = Leave(addr);
+    let result = f(&shared);
+    drop(leaving);
+    shared.release(held);
+    Ok(result)
+}
+
+/// Runs `f` on the object of `cell` written, as [`try_write`] borrows
+/// it, this thread holding the global lock (`held`), as [`read_held`].
+#[inline(always)]
+pub(crate) fn write_held<T: ?Sized, R>(
+    cell: &PyCell<T>,
+    held: gil::Held<'_>,
+    frozen: impl FnOnce() -> Error,
+    f: impl FnOnce(&mut T) -> R,
+) -> Result<R, Error> {
+    let addr = address(cell);
+    let mut exclusive = if WORD.with(Cell::get) == 0 {
+        let exclusive = cell.exclusive(held).ok_or_else(frozen)?;
+        WORD.with(|w| w.set(addr | WRITE));
+        exclusive
+    } else {
+        if cell.is_frozen() {
+            return Err(frozen());
+        }
+        enter_held(addr, true)?;
+        match cell.exclusive(held) {
+            Some(exclusive) => exclusive,
+            None => unreachable!("a frozen cell was refused above"),
+        }
+    };
+    let leaving = Leave(addr);
+    let result = f(&mut exclusive);
+    drop(leaving);
+    exclusive.release(held);
+    Ok(result)
+}
+
+/// Takes a borrow out of this thread's record when dropped (also if the
+/// code borrowing panics).
+struct Leave(usize);
+
+impl Drop for Leave {
+    #[inline(always)]
+    fn drop(&mut self) {
+        leave(self.0);
+    }
+}
+
 /// Marks `cell` read if nothing is in the way, with no record and no
 /// wait: the collector's and `Debug`'s look at an object.
 pub(crate) fn peek<T: ?Sized>(cell: &PyCell<T>) -> Option<Shared<'_, T>> {
@@ -297,7 +364,7 @@ pub(crate) fn peek<T: ?Sized>(cell: &PyCell<T>) -> Option<Shared<'_, T>> {
     }
     match gil::held() {
         Some(held) => try_shared(cell, held),
-        None => gil::hold(|held| try_shared(cell, held)),
+        None => gil::briefly(|held| try_shared(cell, held)),
     }
 }
 

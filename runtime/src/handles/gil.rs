@@ -116,16 +116,22 @@ fn lock_slow() {
 }
 
 /// Lets the lock go: a release store, then a wake-up if a thread sleeps.
-#[inline]
+#[inline(always)]
 fn unlock() {
     LOCKED.store(false, Ordering::Release);
     if SLEEPERS.load(Ordering::Relaxed) != 0 {
-        let _park = PARK.lock();
-        UNLOCKED.notify_one();
+        wake_sleeper();
     }
 }
 
-/// Leaves a [`hold`] or scope; the outermost lets the lock go.
+#[cold]
+#[inline(never)]
+fn wake_sleeper() {
+    let _park = PARK.lock();
+    UNLOCKED.notify_one();
+}
+
+/// Leaves a nested [`try_hold`]; the outermost lets the lock go.
 struct Exit;
 
 impl Drop for Exit {
@@ -152,10 +158,61 @@ pub(crate) fn hold<R>(f: impl FnOnce(Held<'_>) -> R) -> R {
     if let Some(held) = held() {
         return f(held);
     }
+    /// Leaves the outermost hold: nothing nested inside changed the depth
+    /// for good (nested holds return early, `try_hold` and `allow_threads`
+    /// restore it), so it is 1 here, and the lock goes.
+    struct Leave;
+    impl Drop for Leave {
+        #[inline(always)]
+        fn drop(&mut self) {
+            DEPTH.with(|d| d.set(0));
+            unlock();
+        }
+    }
     lock();
     DEPTH.with(|d| d.set(1));
-    let _exit = Exit;
+    let _leave = Leave;
     f(Held(PhantomData))
+}
+
+/// Runs `f`, which only marks or unmarks a borrow flag, holding the lock
+/// for it alone (outside a scope). Nothing in `f` asks whether this thread
+/// holds the lock (a flag's methods take the proof), so the depth is not
+/// recorded: taking and letting go is one compare-exchange and one store.
+/// `f` may wait for a flag ([`wait`] lets the lock go and takes it back).
+#[inline(always)]
+pub(crate) fn briefly<R>(f: impl FnOnce(Held<'_>) -> R) -> R {
+    /// Lets the lock go, even if `f` panics.
+    struct Unlock;
+    impl Drop for Unlock {
+        #[inline(always)]
+        fn drop(&mut self) {
+            unlock();
+        }
+    }
+    lock();
+    let _unlock = Unlock;
+    f(Held(PhantomData))
+}
+
+/// Takes a lock that is not this one (a list's or a dict's) without ever
+/// blocking on it while holding the global lock: `try_lock` first; if it
+/// fails and this thread holds the global lock, the global lock goes
+/// while `lock` waits, and is taken back after (CPython lets the GIL go
+/// around every blocking call, the same way). A thread holding the global
+/// lock so never waits for a thread that waits for it.
+#[inline(always)]
+pub(crate) fn without_waiting<G>(try_lock: impl FnOnce() -> Option<G>, lock: impl FnOnce() -> G) -> G {
+    match try_lock() {
+        Some(guard) => guard,
+        None => wait_for_lock(lock),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn wait_for_lock<G>(lock: impl FnOnce() -> G) -> G {
+    allow_threads(lock)
 }
 
 /// [`hold`], if the lock can be had without waiting.

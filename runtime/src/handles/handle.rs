@@ -62,6 +62,10 @@ pub(crate) trait CellValue: Object + Sized {
     /// A new instance of `class`, every slot unset.
     fn instantiate(class: &Self::Class) -> PyObject;
     fn type_of(class: &Self::Class) -> Type;
+    /// Whether the class or a base has properties, methods or hooks: an
+    /// attribute operation may run user code, which may borrow the object
+    /// again or wait for another thread.
+    fn has_methods(class: &Self::Class) -> bool;
 }
 
 impl<T: PyClass> CellValue for T {
@@ -76,6 +80,10 @@ impl<T: PyClass> CellValue for T {
     }
     fn type_of((): &()) -> Type {
         Type::of::<T>()
+    }
+    #[inline(always)]
+    fn has_methods((): &()) -> bool {
+        const { T::LAYOUT.has_methods() }
     }
 }
 
@@ -111,6 +119,14 @@ trait ErasedCell: gc::Node + Send + Sync + 'static {
     fn class(&self) -> Type;
     /// The cell's own bytes (reference counts aside).
     fn cell_size(&self) -> usize;
+    /// `getattr`, this thread holding the global lock, the object borrowed
+    /// for the call (the class's own code, statically dispatched); `None`
+    /// if the class has methods (the caller takes the path that runs user
+    /// code without the lock).
+    fn getattr_held(&self, held: gil::Held<'_>, name: &str) -> Option<Result<Value, Error>>;
+    /// `setattr`, as [`getattr_held`](ErasedCell::getattr_held); the value
+    /// back if the class has methods.
+    fn setattr_held(&self, held: gil::Held<'_>, name: &str, value: Value) -> Result<Result<(), Error>, Value>;
 }
 
 impl<T: CellValue> ErasedCell for Cell<T> {
@@ -131,6 +147,19 @@ impl<T: CellValue> ErasedCell for Cell<T> {
     }
     fn cell_size(&self) -> usize {
         std::mem::size_of::<Self>()
+    }
+    fn getattr_held(&self, held: gil::Held<'_>, name: &str) -> Option<Result<Value, Error>> {
+        if T::has_methods(&self.class) {
+            return None;
+        }
+        Some(borrow::read_held(&self.value, held, |obj| obj.getattr(name)).and_then(|found| found))
+    }
+    fn setattr_held(&self, held: gil::Held<'_>, name: &str, value: Value) -> Result<Result<(), Error>, Value> {
+        if T::has_methods(&self.class) {
+            return Err(value);
+        }
+        let frozen = || Error::frozen_assign(name);
+        Ok(borrow::write_held(&self.value, held, frozen, |obj| obj.setattr(name, value)).and_then(|done| done))
     }
 }
 
@@ -345,7 +374,11 @@ impl<T: PyClass> Py<T> {
     /// ```
     #[inline]
     pub fn getattr(&self, name: &str) -> Result<Value, Error> {
-        gil::hold(|_| self.try_read()?.getattr(name))
+        if T::has_methods(&()) {
+            // User code may run: borrowed, not holding the lock for it.
+            return self.try_read()?.getattr(name);
+        }
+        gil::hold(|held| borrow::read_held(&self.0.value, held, |obj| obj.getattr(name))?)
     }
 
     /// `setattr(obj, name, value)`, borrowing the object for the call: as
@@ -354,25 +387,36 @@ impl<T: PyClass> Py<T> {
     #[inline]
     pub fn setattr(&self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let value = value.into();
-        gil::hold(|_| self.write_for(|| Error::frozen_assign(name))?.setattr(name, value))
+        let frozen = || Error::frozen_assign(name);
+        if T::has_methods(&()) {
+            return self.write_for(frozen)?.setattr(name, value);
+        }
+        gil::hold(|held| borrow::write_held(&self.0.value, held, frozen, |obj| obj.setattr(name, value))?)
     }
 
     /// `delattr(obj, name)`, borrowing the object for the call, as
     /// [`setattr`](Py::setattr).
     pub fn delattr(&self, name: &str) -> Result<(), Error> {
-        gil::hold(|_| self.write_for(|| Error::frozen_delete(name))?.delattr(name))
+        let frozen = || Error::frozen_delete(name);
+        if T::has_methods(&()) {
+            return self.write_for(frozen)?.delattr(name);
+        }
+        gil::hold(|held| borrow::write_held(&self.0.value, held, frozen, |obj| obj.delattr(name))?)
     }
 
     /// `hasattr(obj, name)`, borrowing the object for the call, as
     /// [`getattr`](Py::getattr).
     pub fn hasattr(&self, name: &str) -> Result<bool, Error> {
-        gil::hold(|_| Ok(self.try_read()?.hasattr(name)))
+        if T::has_methods(&()) {
+            return Ok(self.try_read()?.hasattr(name));
+        }
+        gil::hold(|held| borrow::read_held(&self.0.value, held, |obj| obj.hasattr(name)))
     }
 
     /// `dir(obj)`, borrowing the object for the call, as
     /// [`getattr`](Py::getattr).
     pub fn dir(&self) -> Result<Vec<String>, Error> {
-        gil::hold(|_| Ok(self.try_read()?.dir()))
+        Ok(self.try_read()?.dir())
     }
 
     /// Whether two handles are the same object (Python's `is`).
@@ -676,13 +720,23 @@ impl PyObject {
     /// ```
     #[inline]
     pub fn getattr(&self, name: &str) -> Result<Value, Error> {
-        gil::hold(|_| {
-            let result = self.try_read()?.getattr(name);
-            match result {
-                Ok(value) => Ok(bind_found(value, self, name)),
-                Err(e) => self.getattr_property(name, e),
-            }
-        })
+        match gil::hold(|held| self.0.getattr_held(held, name)) {
+            Some(result) => result,
+            None => self.getattr_with_methods(name),
+        }
+    }
+
+    /// `getattr` of an object whose class has methods: what it runs
+    /// (properties, hooks) may be user code, which runs with the object
+    /// borrowed but without the global lock (outside a scope), so that it
+    /// may wait for another thread as any Rust code may.
+    #[inline(never)]
+    fn getattr_with_methods(&self, name: &str) -> Result<Value, Error> {
+        let result = self.try_read()?.getattr(name);
+        match result {
+            Ok(value) => Ok(bind_found(value, self, name)),
+            Err(e) => self.getattr_property(name, e),
+        }
     }
 
     /// After a failed `getattr`: a run-time class's property, whose getter
@@ -720,44 +774,48 @@ impl PyObject {
     #[inline]
     pub fn setattr(&self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let value = value.into();
-        gil::hold(|_| {
-            if let Some((_, set, _)) = self.runtime_property(name) {
-                return match set {
-                    Some(set) => set.call(&[Value::Object(self.clone()), value], &[]).map(drop),
-                    None => Err(Error::property_missing(self.layout().qualname(), name, "setter")),
-                };
-            }
-            self.write_for(|| Error::frozen_assign(name))?.setattr(name, value)
-        })
+        match gil::hold(|held| self.0.setattr_held(held, name, value)) {
+            Ok(result) => result,
+            Err(value) => self.setattr_with_methods(name, value),
+        }
+    }
+
+    /// `setattr` of an object whose class has methods, as
+    /// [`getattr_with_methods`](PyObject::getattr_with_methods).
+    #[inline(never)]
+    fn setattr_with_methods(&self, name: &str, value: Value) -> Result<(), Error> {
+        if let Some((_, set, _)) = self.runtime_property(name) {
+            return match set {
+                Some(set) => set.call(&[Value::Object(self.clone()), value], &[]).map(drop),
+                None => Err(Error::property_missing(self.layout().qualname(), name, "setter")),
+            };
+        }
+        self.write_for(|| Error::frozen_assign(name))?.setattr(name, value)
     }
 
     /// `delattr` on the object, borrowing it for the call, as
     /// [`setattr`](PyObject::setattr).
     pub fn delattr(&self, name: &str) -> Result<(), Error> {
-        gil::hold(|_| {
-            if let Some((_, _, del)) = self.runtime_property(name) {
-                return match del {
-                    Some(del) => del.call(&[Value::Object(self.clone())], &[]).map(drop),
-                    None => Err(Error::property_missing(self.layout().qualname(), name, "deleter")),
-                };
-            }
-            self.write_for(|| Error::frozen_delete(name))?.delattr(name)
-        })
+        if let Some((_, _, del)) = self.runtime_property(name) {
+            return match del {
+                Some(del) => del.call(&[Value::Object(self.clone())], &[]).map(drop),
+                None => Err(Error::property_missing(self.layout().qualname(), name, "deleter")),
+            };
+        }
+        self.write_for(|| Error::frozen_delete(name))?.delattr(name)
     }
 
     /// `hasattr` on the object, borrowing it for the call, as
     /// [`getattr`](PyObject::getattr).
     pub fn hasattr(&self, name: &str) -> Result<bool, Error> {
-        gil::hold(|_| {
-            let found = self.try_read()?.hasattr(name);
-            Ok(found || self.runtime_property(name).is_some() && self.getattr(name).is_ok())
-        })
+        let found = self.try_read()?.hasattr(name);
+        Ok(found || self.runtime_property(name).is_some() && self.getattr(name).is_ok())
     }
 
     /// `dir` on the object, borrowing it for the call, as
     /// [`getattr`](PyObject::getattr).
     pub fn dir(&self) -> Result<Vec<String>, Error> {
-        gil::hold(|_| Ok(self.try_read()?.dir()))
+        Ok(self.try_read()?.dir())
     }
 }
 

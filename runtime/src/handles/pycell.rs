@@ -198,6 +198,15 @@ impl<'a, T: ?Sized> Shared<'a, T> {
     pub(crate) fn cell(&self) -> &'a PyCell<T> {
         self.cell
     }
+
+    /// Ends the borrow, this thread holding the lock (what the drop does
+    /// after asking whether it does).
+    #[inline(always)]
+    pub(crate) fn release(self, held: Held<'_>) {
+        let cell = self.cell;
+        std::mem::forget(self);
+        cell.release_shared(held);
+    }
 }
 
 impl<T: ?Sized> Deref for Shared<'_, T> {
@@ -216,7 +225,7 @@ impl<T: ?Sized> Drop for Shared<'_, T> {
     fn drop(&mut self) {
         match gil::held() {
             Some(held) => self.cell.release_shared(held),
-            None => gil::hold(|held| self.cell.release_shared(held)),
+            None => gil::briefly(|held| self.cell.release_shared(held)),
         }
     }
 }
@@ -231,6 +240,15 @@ impl<'a, T: ?Sized> Exclusive<'a, T> {
     #[inline]
     pub(crate) fn cell(&self) -> &'a PyCell<T> {
         self.cell
+    }
+
+    /// Ends the borrow, this thread holding the lock, as
+    /// [`Shared::release`].
+    #[inline(always)]
+    pub(crate) fn release(self, held: Held<'_>) {
+        let cell = self.cell;
+        std::mem::forget(self);
+        cell.release_exclusive(held);
     }
 }
 
@@ -258,7 +276,7 @@ impl<T: ?Sized> Drop for Exclusive<'_, T> {
     fn drop(&mut self) {
         match gil::held() {
             Some(held) => self.cell.release_exclusive(held),
-            None => gil::hold(|held| self.cell.release_exclusive(held)),
+            None => gil::briefly(|held| self.cell.release_exclusive(held)),
         }
     }
 }

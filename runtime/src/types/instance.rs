@@ -735,6 +735,10 @@ impl CellValue for Instance {
     fn type_of(class: &Arc<RtClass>) -> Type {
         Type::runtime(class.clone())
     }
+    #[inline(always)]
+    fn has_methods(class: &Arc<RtClass>) -> bool {
+        class.has_methods
+    }
 }
 
 /// An instance of a class made at run time, behind a new handle; the
