@@ -291,27 +291,46 @@ pub(crate) fn try_write<T: ?Sized>(cell: &PyCell<T>, frozen: impl FnOnce() -> Er
 
 /// Runs `f` on the object of `cell` read, as [`try_read`] borrows it,
 /// this thread holding the global lock (`held`): the borrow and its end
-/// cost no look at whether it does, and no guard leaves the call.
+/// cost no look at whether it does, and no guard leaves the call. The
+/// common case (this thread borrows nothing else, nobody writes the
+/// object) is a straight line; anything else is [`shared_recorded`], out
+/// of line.
 #[inline(always)]
 pub(crate) fn read_held<T: ?Sized, R>(
     cell: &PyCell<T>,
     held: gil::Held<'_>,
-    f: impl FnOnce(&T) -> R,
+    f: impl FnOnce(&T) -> Result<R, Error>,
 ) -> Result<R, Error> {
     let addr = address(cell);
-    let alone = WORD.with(Cell::get) == 0;
-    if !alone {
-        enter_held(addr, false)?;
-    }
-    let shared = cell.shared(held);
-    if alone {
-        WORD.with(|w| w.set(addr));
-    }
+    let fast = if WORD.with(Cell::get) == 0 { cell.try_shared_unfrozen(held) } else { None };
+    let shared = match fast {
+        Some(shared) => {
+            WORD.with(|w| w.set(addr));
+            shared
+        }
+        None => shared_recorded(cell, held)?,
+    };
     let leaving = Leave(addr);
     let result = f(&shared);
     drop(leaving);
     shared.release(held);
-    Ok(result)
+    result
+}
+
+/// The borrow of [`read_held`] when this thread borrows something
+/// already, or the object is written or frozen: the record consulted,
+/// waiting for a writer on another thread.
+#[cold]
+#[inline(never)]
+fn shared_recorded<'a, T: ?Sized>(cell: &'a PyCell<T>, held: gil::Held<'_>) -> Result<Shared<'a, T>, Error> {
+    let addr = address(cell);
+    if WORD.with(Cell::get) == 0 {
+        let shared = cell.shared(held);
+        WORD.with(|w| w.set(addr));
+        return Ok(shared);
+    }
+    enter_held(addr, false)?;
+    Ok(cell.shared(held))
 }
 
 /// Runs `f` on the object of `cell` written, as [`try_write`] borrows
@@ -321,28 +340,50 @@ pub(crate) fn write_held<T: ?Sized, R>(
     cell: &PyCell<T>,
     held: gil::Held<'_>,
     frozen: impl FnOnce() -> Error,
-    f: impl FnOnce(&mut T) -> R,
+    f: impl FnOnce(&mut T) -> Result<R, Error>,
 ) -> Result<R, Error> {
     let addr = address(cell);
-    let mut exclusive = if WORD.with(Cell::get) == 0 {
-        let exclusive = cell.exclusive(held).ok_or_else(frozen)?;
-        WORD.with(|w| w.set(addr | WRITE));
-        exclusive
-    } else {
-        if cell.is_frozen() {
-            return Err(frozen());
+    let fast = if WORD.with(Cell::get) == 0 { cell.try_exclusive_free(held) } else { None };
+    let mut exclusive = match fast {
+        Some(exclusive) => {
+            WORD.with(|w| w.set(addr | WRITE));
+            exclusive
         }
-        enter_held(addr, true)?;
-        match cell.exclusive(held) {
+        None => match exclusive_recorded(cell, held)? {
             Some(exclusive) => exclusive,
-            None => unreachable!("a frozen cell was refused above"),
-        }
+            None => return Err(frozen()),
+        },
     };
     let leaving = Leave(addr);
     let result = f(&mut exclusive);
     drop(leaving);
     exclusive.release(held);
-    Ok(result)
+    result
+}
+
+/// The borrow of [`write_held`] when this thread borrows something
+/// already, or the object is borrowed or frozen (`None`), as
+/// [`shared_recorded`].
+#[cold]
+#[inline(never)]
+fn exclusive_recorded<'a, T: ?Sized>(
+    cell: &'a PyCell<T>,
+    held: gil::Held<'_>,
+) -> Result<Option<Exclusive<'a, T>>, Error> {
+    let addr = address(cell);
+    if WORD.with(Cell::get) == 0 {
+        let Some(exclusive) = cell.exclusive(held) else { return Ok(None) };
+        WORD.with(|w| w.set(addr | WRITE));
+        return Ok(Some(exclusive));
+    }
+    if cell.is_frozen() {
+        return Ok(None);
+    }
+    enter_held(addr, true)?;
+    match cell.exclusive(held) {
+        Some(exclusive) => Ok(Some(exclusive)),
+        None => unreachable!("a frozen cell was refused above"),
+    }
 }
 
 /// Takes a borrow out of this thread's record when dropped (also if the

@@ -152,14 +152,14 @@ impl<T: CellValue> ErasedCell for Cell<T> {
         if T::has_methods(&self.class) {
             return None;
         }
-        Some(borrow::read_held(&self.value, held, |obj| obj.getattr(name)).and_then(|found| found))
+        Some(borrow::read_held(&self.value, held, |obj| obj.getattr(name)))
     }
     fn setattr_held(&self, held: gil::Held<'_>, name: &str, value: Value) -> Result<Result<(), Error>, Value> {
         if T::has_methods(&self.class) {
             return Err(value);
         }
         let frozen = || Error::frozen_assign(name);
-        Ok(borrow::write_held(&self.value, held, frozen, |obj| obj.setattr(name, value)).and_then(|done| done))
+        Ok(borrow::write_held(&self.value, held, frozen, |obj| obj.setattr(name, value)))
     }
 }
 
@@ -378,7 +378,7 @@ impl<T: PyClass> Py<T> {
             // User code may run: borrowed, not holding the lock for it.
             return self.try_read()?.getattr(name);
         }
-        gil::hold(|held| borrow::read_held(&self.0.value, held, |obj| obj.getattr(name))?)
+        gil::hold(|held| borrow::read_held(&self.0.value, held, |obj| obj.getattr(name)))
     }
 
     /// `setattr(obj, name, value)`, borrowing the object for the call: as
@@ -391,7 +391,7 @@ impl<T: PyClass> Py<T> {
         if T::has_methods(&()) {
             return self.write_for(frozen)?.setattr(name, value);
         }
-        gil::hold(|held| borrow::write_held(&self.0.value, held, frozen, |obj| obj.setattr(name, value))?)
+        gil::hold(|held| borrow::write_held(&self.0.value, held, frozen, |obj| obj.setattr(name, value)))
     }
 
     /// `delattr(obj, name)`, borrowing the object for the call, as
@@ -401,7 +401,7 @@ impl<T: PyClass> Py<T> {
         if T::has_methods(&()) {
             return self.write_for(frozen)?.delattr(name);
         }
-        gil::hold(|held| borrow::write_held(&self.0.value, held, frozen, |obj| obj.delattr(name))?)
+        gil::hold(|held| borrow::write_held(&self.0.value, held, frozen, |obj| obj.delattr(name)))
     }
 
     /// `hasattr(obj, name)`, borrowing the object for the call, as
@@ -410,7 +410,7 @@ impl<T: PyClass> Py<T> {
         if T::has_methods(&()) {
             return Ok(self.try_read()?.hasattr(name));
         }
-        gil::hold(|held| borrow::read_held(&self.0.value, held, |obj| obj.hasattr(name)))
+        gil::hold(|held| borrow::read_held(&self.0.value, held, |obj| Ok(obj.hasattr(name))))
     }
 
     /// `dir(obj)`, borrowing the object for the call, as

@@ -139,6 +139,28 @@ impl<T: ?Sized> PyCell<T> {
         }
     }
 
+    /// Marks the cell read if it is free or read (not written, not
+    /// frozen): the fast path of a borrow, one compare.
+    #[inline(always)]
+    pub(crate) fn try_shared_unfrozen(&self, _: Held<'_>) -> Option<Shared<'_, T>> {
+        let flag = self.flag.load(Relaxed);
+        if flag >= FROZEN - 1 {
+            return None;
+        }
+        self.flag.store(flag + 1, Relaxed);
+        Some(Shared { cell: self })
+    }
+
+    /// Marks the cell written if it is free: the fast path of a write.
+    #[inline(always)]
+    pub(crate) fn try_exclusive_free(&self, _: Held<'_>) -> Option<Exclusive<'_, T>> {
+        if self.flag.load(Relaxed) != FREE {
+            return None;
+        }
+        self.flag.store(WRITING, Relaxed);
+        Some(Exclusive { cell: self })
+    }
+
     /// [`try_shared`](PyCell::try_shared), waiting while another thread
     /// writes the cell.
     #[inline(always)]
