@@ -302,7 +302,7 @@ pub(crate) fn read_held<T: ?Sized, R>(
     f: impl FnOnce(&T) -> Result<R, Error>,
 ) -> Result<R, Error> {
     let addr = address(cell);
-    let fast = if WORD.with(Cell::get) == 0 { cell.try_shared_unfrozen(held) } else { None };
+    let fast = if WORD.with(Cell::get) == 0 { cell.try_shared_fast(held) } else { None };
     let shared = match fast {
         Some(shared) => {
             WORD.with(|w| w.set(addr));
@@ -318,7 +318,7 @@ pub(crate) fn read_held<T: ?Sized, R>(
 }
 
 /// The borrow of [`read_held`] when this thread borrows something
-/// already, or the object is written or frozen: the record consulted,
+/// already, or the object is written: the record consulted,
 /// waiting for a writer on another thread.
 #[cold]
 #[inline(never)]

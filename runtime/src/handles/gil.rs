@@ -29,17 +29,27 @@ use std::time::Duration;
 
 use parking_lot::{Condvar, Mutex};
 
-/// The lock itself: taken with one compare-exchange, let go with a plain
-/// release store (a `mov`), so a borrow outside a scope costs one atomic
-/// read-modify-write to mark the object and one to unmark it, as a
-/// read-write lock's did, and an attribute operation on a handle one.
-static LOCKED: AtomicBool = AtomicBool::new(false);
-/// Threads asleep waiting for [`LOCKED`], and where they sleep.
-static SLEEPERS: AtomicUsize = AtomicUsize::new(0);
+/// The lock's state, in one static so that code reaching it from another
+/// crate loads its address once.
+struct State {
+    /// The lock itself: taken with one compare-exchange, let go with a
+    /// plain release store (a `mov`), so a borrow outside a scope costs one
+    /// atomic read-modify-write to mark the object and one to unmark it, as
+    /// a read-write lock's did, and an attribute operation on a handle one.
+    locked: AtomicBool,
+    /// Threads asleep waiting for `locked`, and where they sleep (`PARK`).
+    sleepers: AtomicUsize,
+    /// Threads waiting (in [`wait`]) for a borrow flag to change; changed
+    /// only under the lock.
+    waiting: AtomicUsize,
+}
+
+static STATE: State =
+    State { locked: AtomicBool::new(false), sleepers: AtomicUsize::new(0), waiting: AtomicUsize::new(0) };
 static PARK: Mutex<()> = parking_lot::const_mutex(());
 static UNLOCKED: Condvar = Condvar::new();
 /// How long a thread sleeps for the lock before it looks again. Letting
-/// the lock go is a plain store followed by a look at [`SLEEPERS`], with no
+/// the lock go is a plain store followed by a look at `STATE.sleepers`, with no
 /// fence between: a thread that goes to sleep just as the lock is let go
 /// may be missed by the wake-up (the store and the look can pass each
 /// other), and finds the lock free when it looks again, at most this long
@@ -47,9 +57,8 @@ static UNLOCKED: Condvar = Condvar::new();
 /// operation the lock exists to avoid.
 const NAP: Duration = Duration::from_micros(200);
 
-/// Threads waiting (in [`wait`]) for a borrow flag to change, and the
-/// number of releases they watch; both changed only under the lock.
-static WAITING: AtomicUsize = AtomicUsize::new(0);
+/// The number of releases the threads in [`wait`] watch; changed only
+/// under the lock.
 static RELEASES: AtomicU64 = AtomicU64::new(0);
 static CHANGED: Condvar = Condvar::new();
 
@@ -76,21 +85,21 @@ pub(crate) fn held<'a>() -> Option<Held<'a>> {
 /// Takes the lock.
 #[inline]
 fn lock() {
-    if LOCKED.compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
+    if STATE.locked.compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
         lock_slow();
     }
 }
 
 /// Takes the lock if it is free.
 fn try_lock() -> bool {
-    LOCKED.compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed).is_ok()
+    STATE.locked.compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed).is_ok()
 }
 
 #[cold]
 fn lock_slow() {
     let mut spins = 0u32;
     loop {
-        if !LOCKED.load(Ordering::Relaxed) && try_lock() {
+        if !STATE.locked.load(Ordering::Relaxed) && try_lock() {
             return;
         }
         if spins < 64 {
@@ -103,12 +112,12 @@ fn lock_slow() {
             continue;
         }
         let mut park = PARK.lock();
-        SLEEPERS.fetch_add(1, Ordering::SeqCst);
+        STATE.sleepers.fetch_add(1, Ordering::SeqCst);
         let got = try_lock();
         if !got {
             UNLOCKED.wait_for(&mut park, NAP);
         }
-        SLEEPERS.fetch_sub(1, Ordering::SeqCst);
+        STATE.sleepers.fetch_sub(1, Ordering::SeqCst);
         if got {
             return;
         }
@@ -118,8 +127,8 @@ fn lock_slow() {
 /// Lets the lock go: a release store, then a wake-up if a thread sleeps.
 #[inline(always)]
 fn unlock() {
-    LOCKED.store(false, Ordering::Release);
-    if SLEEPERS.load(Ordering::Relaxed) != 0 {
+    STATE.locked.store(false, Ordering::Release);
+    if STATE.sleepers.load(Ordering::Relaxed) != 0 {
         wake_sleeper();
     }
 }
@@ -235,7 +244,7 @@ pub(crate) fn try_hold<R>(f: impl FnOnce(Held<'_>) -> R) -> Option<R> {
 #[cold]
 pub(crate) fn wait(_: Held<'_>) {
     // Under the lock: counted among the waiters, and the releases so far.
-    WAITING.store(WAITING.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+    STATE.waiting.store(STATE.waiting.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
     let seen = RELEASES.load(Ordering::Relaxed);
     unlock();
     {
@@ -247,13 +256,13 @@ pub(crate) fn wait(_: Held<'_>) {
         }
     }
     lock();
-    WAITING.store(WAITING.load(Ordering::Relaxed) - 1, Ordering::Relaxed);
+    STATE.waiting.store(STATE.waiting.load(Ordering::Relaxed) - 1, Ordering::Relaxed);
 }
 
 /// Wakes the threads waiting in [`wait`], if any: a flag was released.
 #[inline(always)]
 pub(crate) fn changed(_: Held<'_>) {
-    if WAITING.load(Ordering::Relaxed) != 0 {
+    if STATE.waiting.load(Ordering::Relaxed) != 0 {
         wake_waiters();
     }
 }

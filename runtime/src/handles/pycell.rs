@@ -11,12 +11,15 @@
 //!
 //! Soundness, the whole argument:
 //!
-//! 1. The flag is [`FREE`], a count of readers (`1..WRITING`), [`WRITING`],
-//!    or [`FROZEN`] (a frozen class's object: read by anyone, never
-//!    written once shared). A [`Shared`] guard exists only while the flag
-//!    counts it among the readers (or is `FROZEN`), an [`Exclusive`] guard
-//!    only while the flag is `WRITING` for it: each guard's constructor
-//!    set the flag so, and only its drop undoes that.
+//! 1. The flag is [`FREE`], a count of readers (`1..FROZEN`), [`WRITING`],
+//!    or, for a frozen class's object (read by anyone, never written once
+//!    shared), [`FROZEN`] plus its count of readers: a frozen cell's flag
+//!    has the `FROZEN` bit from its creation and never loses it, and is
+//!    never `FREE` or `WRITING`. A [`Shared`] guard exists only while the
+//!    flag counts it among the readers, an [`Exclusive`] guard only while
+//!    the flag is `WRITING` for it: each guard's constructor set the flag
+//!    so, and only its drop undoes that. [`PyCell::get`] lends a frozen
+//!    object with no guard: no `Exclusive` of it can exist.
 //! 2. Every write of a flag, and every read that decides a borrow,
 //!    happens while the thread holds the global lock (the methods take a
 //!    [`Held`], which only `gil.rs` makes, for the thread holding it). So
@@ -47,9 +50,12 @@ use crate::handles::gil::{self, Held};
 const FREE: usize = 0;
 /// One thread writes it.
 const WRITING: usize = usize::MAX;
-/// A frozen object: readable by anyone without a flag change, never
-/// writable through the cell.
-const FROZEN: usize = usize::MAX - 1;
+/// The bit of a frozen object's flag (its readers counted below it):
+/// readable by anyone, never writable through the cell. A count of
+/// readers never reaches it (each reader is a guard in memory), so a
+/// read's check is one compare (with `WRITING`) and the end of the last
+/// read is a flag of 0, whether the object is frozen or not.
+const FROZEN: usize = 1 << (usize::BITS - 2);
 
 /// An object and its borrow flag (see the module's documentation).
 pub(crate) struct PyCell<T: ?Sized> {
@@ -95,8 +101,11 @@ impl<T: ?Sized> PyCell<T> {
     /// Whether the cell is frozen (made by [`PyCell::frozen`]).
     #[inline]
     pub(crate) fn is_frozen(&self) -> bool {
-        // Set when the cell is made and never changed: no lock needed.
-        self.flag.load(Relaxed) == FROZEN
+        // The bit is set when the cell is made and never changed (readers
+        // change the count below it): no lock needed.
+        // `FROZEN` plus fewer readers than `FROZEN`: the top two bits 01
+        // (`WRITING` has both set).
+        self.flag.load(Relaxed) >> (usize::BITS - 2) == 1
     }
 
     /// A frozen object's contents, with no borrow at all.
@@ -105,10 +114,11 @@ impl<T: ?Sized> PyCell<T> {
         if !self.is_frozen() {
             return None;
         }
-        // SAFETY: the flag is `FROZEN` from the cell's creation on and no
-        // method changes a `FROZEN` flag, so no `Exclusive` guard of this
-        // cell ever exists (`try_exclusive` refuses it) and no `&mut T`
-        // is lent but through `get_mut`, which needs the cell unshared.
+        // SAFETY: the flag has the `FROZEN` bit from the cell's creation on
+        // and no method clears it (readers change the count below it), so
+        // it is never `FREE`: no `Exclusive` guard of this cell ever exists
+        // (only a `FREE` flag lets one be made) and no `&mut T` is lent but
+        // through `get_mut`, which needs the cell unshared.
         Some(unsafe { &*self.value.get() })
     }
 
@@ -116,10 +126,7 @@ impl<T: ?Sized> PyCell<T> {
     #[inline(always)]
     pub(crate) fn try_shared(&self, _: Held<'_>) -> Result<Shared<'_, T>, Busy> {
         let flag = self.flag.load(Relaxed);
-        if flag == FROZEN {
-            return Ok(Shared { cell: self });
-        }
-        if flag >= FROZEN - 1 {
+        if flag == WRITING {
             return Err(Busy::Borrowed);
         }
         self.flag.store(flag + 1, Relaxed);
@@ -134,17 +141,18 @@ impl<T: ?Sized> PyCell<T> {
                 self.flag.store(WRITING, Relaxed);
                 Ok(Exclusive { cell: self })
             }
-            FROZEN => Err(Busy::Frozen),
+            WRITING => Err(Busy::Borrowed),
+            flag if flag & FROZEN != 0 => Err(Busy::Frozen),
             _ => Err(Busy::Borrowed),
         }
     }
 
-    /// Marks the cell read if it is free or read (not written, not
-    /// frozen): the fast path of a borrow, one compare.
+    /// Marks the cell read if no thread writes it: the fast path of a
+    /// borrow, one compare.
     #[inline(always)]
-    pub(crate) fn try_shared_unfrozen(&self, _: Held<'_>) -> Option<Shared<'_, T>> {
+    pub(crate) fn try_shared_fast(&self, _: Held<'_>) -> Option<Shared<'_, T>> {
         let flag = self.flag.load(Relaxed);
-        if flag >= FROZEN - 1 {
+        if flag == WRITING {
             return None;
         }
         self.flag.store(flag + 1, Relaxed);
@@ -165,10 +173,20 @@ impl<T: ?Sized> PyCell<T> {
     /// writes the cell.
     #[inline(always)]
     pub(crate) fn shared(&self, held: Held<'_>) -> Shared<'_, T> {
+        match self.try_shared(held) {
+            Ok(s) => s,
+            Err(_) => self.shared_waiting(held),
+        }
+    }
+
+    /// [`shared`](PyCell::shared) once it must wait, out of line.
+    #[cold]
+    #[inline(never)]
+    fn shared_waiting(&self, held: Held<'_>) -> Shared<'_, T> {
         loop {
-            match self.try_shared(held) {
-                Ok(s) => return s,
-                Err(_) => gil::wait(held),
+            gil::wait(held);
+            if let Ok(s) = self.try_shared(held) {
+                return s;
             }
         }
     }
@@ -177,11 +195,23 @@ impl<T: ?Sized> PyCell<T> {
     /// threads borrow the cell; `None` for a frozen cell.
     #[inline(always)]
     pub(crate) fn exclusive(&self, held: Held<'_>) -> Option<Exclusive<'_, T>> {
+        match self.try_exclusive(held) {
+            Ok(e) => Some(e),
+            Err(Busy::Frozen) => None,
+            Err(Busy::Borrowed) => self.exclusive_waiting(held),
+        }
+    }
+
+    /// [`exclusive`](PyCell::exclusive) once it must wait, out of line.
+    #[cold]
+    #[inline(never)]
+    fn exclusive_waiting(&self, held: Held<'_>) -> Option<Exclusive<'_, T>> {
         loop {
+            gil::wait(held);
             match self.try_exclusive(held) {
                 Ok(e) => return Some(e),
                 Err(Busy::Frozen) => return None,
-                Err(Busy::Borrowed) => gil::wait(held),
+                Err(Busy::Borrowed) => {}
             }
         }
     }
@@ -193,12 +223,11 @@ impl<T: ?Sized> PyCell<T> {
 
     #[inline(always)]
     fn release_shared(&self, held: Held<'_>) {
-        let flag = self.flag.load(Relaxed);
-        if flag != FROZEN {
-            self.flag.store(flag - 1, Relaxed);
-            if flag == 1 {
-                gil::changed(held);
-            }
+        let flag = self.flag.load(Relaxed) - 1;
+        self.flag.store(flag, Relaxed);
+        // A frozen cell's flag never reaches 0, and no writer waits for it.
+        if flag == FREE {
+            gil::changed(held);
         }
     }
 
@@ -235,9 +264,9 @@ impl<T: ?Sized> Deref for Shared<'_, T> {
     type Target = T;
     #[inline]
     fn deref(&self) -> &T {
-        // SAFETY: while this guard lives the flag counts it as a reader (or
-        // is `FROZEN`), so no `Exclusive` guard exists and none can be made
-        // (module argument, points 1-3).
+        // SAFETY: while this guard lives the flag counts it as a reader, so
+        // no `Exclusive` guard exists and none can be made (module
+        // argument, points 1-3).
         unsafe { &*self.cell.value.get() }
     }
 }
