@@ -231,6 +231,21 @@ impl<T: ?Sized> PyCell<T> {
         }
     }
 
+    /// [`release_shared`](PyCell::release_shared) outside a scope, taking
+    /// the lock for it: out of line, so that a guard's drop inside a scope
+    /// (the flag alone) is small enough to be inlined.
+    #[inline(never)]
+    fn release_shared_briefly(&self) {
+        gil::briefly(|held| self.release_shared(held));
+    }
+
+    /// [`release_exclusive`](PyCell::release_exclusive) outside a scope,
+    /// as [`release_shared_briefly`](PyCell::release_shared_briefly).
+    #[inline(never)]
+    fn release_exclusive_briefly(&self) {
+        gil::briefly(|held| self.release_exclusive(held));
+    }
+
     #[inline(always)]
     fn release_exclusive(&self, held: Held<'_>) {
         self.flag.store(FREE, Relaxed);
@@ -276,7 +291,7 @@ impl<T: ?Sized> Drop for Shared<'_, T> {
     fn drop(&mut self) {
         match gil::held() {
             Some(held) => self.cell.release_shared(held),
-            None => gil::briefly(|held| self.cell.release_shared(held)),
+            None => self.cell.release_shared_briefly(),
         }
     }
 }
@@ -327,7 +342,7 @@ impl<T: ?Sized> Drop for Exclusive<'_, T> {
     fn drop(&mut self) {
         match gil::held() {
             Some(held) => self.cell.release_exclusive(held),
-            None => gil::briefly(|held| self.cell.release_exclusive(held)),
+            None => self.cell.release_exclusive_briefly(),
         }
     }
 }
