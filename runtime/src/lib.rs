@@ -63,6 +63,7 @@ pub mod __private {
     pub use crate::objects::object::{
         method_flags, Body, Copied, MethodDef, MethodTable, ObjectStorage, PropertyDef, Signature,
     };
+    pub use crate::values::list::testing as list_testing;
 
     /// The fallback `#[pyclass_like]` reads a class's table through: a
     /// class without a `#[methods]` block gets [`MethodTable::EMPTY`]; one

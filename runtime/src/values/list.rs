@@ -254,3 +254,17 @@ impl fmt::Debug for PyList {
         fmt::Display::fmt(self, f)
     }
 }
+
+/// The tests' face of a list's own lock (`runtime/tests/containers.rs`):
+/// what no public operation does, hold it across other work.
+#[doc(hidden)]
+pub mod testing {
+    use super::PyList;
+
+    /// Runs `f` holding `list`'s lock for writing, as a list's own
+    /// operations hold it (without the global interpreter lock).
+    pub fn with_items_locked<R>(list: &PyList, f: impl FnOnce() -> R) -> R {
+        let _items = list.0.items.write();
+        f()
+    }
+}
