@@ -246,6 +246,45 @@ def gc_speed(rounds=7):
     return round(statistics.median(times) * 1e9, 3)
 
 
+WORKLOAD_NODES = 100_000
+WORKLOAD_WALKS = 10
+
+
+def workload(n=WORKLOAD_NODES, walks=WORKLOAD_WALKS):
+    """Issue 24's workload, as pyslots_bench::workload runs it: n instances
+    of a class made by type() with slots x, y, next, linked, then walked
+    `walks` times reading and writing the floats by name."""
+    node = type("Node", (), {"__slots__": ("x", "y", "next")})
+    head = None
+    for i in range(n):
+        o = node()
+        setattr(o, "x", float(i))
+        setattr(o, "y", 0.0)
+        setattr(o, "next", head)
+        head = o
+    total = 0.0
+    for _ in range(walks):
+        cur = head
+        while cur is not None:
+            x = getattr(cur, "x")
+            y = getattr(cur, "y")
+            setattr(cur, "y", y + x)
+            total += y
+            cur = getattr(cur, "next")
+    return total
+
+
+def workload_speed(rounds=5):
+    """ns of one `workload()` (its teardown included), the median of
+    `rounds`, with the garbage collector on as in a program."""
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        workload()
+        times.append(time.perf_counter() - start)
+    return round(statistics.median(times) * 1e9, 3)
+
+
 def per_instance(make, n):
     # Bytes allocated while building the objects, less the list holding them.
     # CPython keeps up to 100 freed floats for reuse; a float taken from that
@@ -308,6 +347,8 @@ def main(argv):
     if do_speed:
         result["ns"] = speed()
         result["ns"]["gc/collect_1m"] = gc_speed()
+        result["ns"]["workload/linked_100k"] = workload_speed()
+        result["ns"]["workload/total"] = workload()
     if do_memory:
         result["memory"] = memory(counts)
     # One fact per line, read by report.rs: no data format to parse.

@@ -142,11 +142,11 @@
 pub use pyslots_macros::{methods, pyclass_like, slots};
 pub use pyslots_runtime::{
     call_method, copy, deepcopy, delattr, dir, gc, generic_delattr, generic_getattr, generic_setattr, getattr,
-    getattr_ref, getsizeof, getstate, hasattr, recursion_limit, set_recursion_limit, setattr, setstate, slotnames,
-    total_sizeof, vars, Attr, BigInt, Dict, Error, ErrorKind, Instance, ItemAt, ItemMismatch, Layout, LayoutRef,
-    Literal, Member, Mismatch, Object, Py, PyBytes, PyClass, PyDict, PyFunction, PyList, PyObject, PyRef, PyRefMut,
-    PyStr, PyTuple, SlotValue, Type, Value, ValueRef, WeakObject, WeakRef, WeakReferenceable, WeakRefs, WeakRefsOn,
-    DEFAULT_RECURSION_LIMIT,
+    getattr_ref, getsizeof, getstate, gil, hasattr, recursion_limit, set_recursion_limit, setattr, setstate, slotnames,
+    total_sizeof, vars, Attr, BigInt, Dict, Error, ErrorKind, Frozen, Instance, ItemAt, ItemMismatch, Layout,
+    LayoutRef, Literal, Member, Mismatch, Object, Py, PyBytes, PyClass, PyDict, PyFunction, PyList, PyObject, PyRef,
+    PyRefMut, PyStr, PyTuple, SlotValue, Type, Value, ValueRef, WeakObject, WeakRef, WeakReferenceable, WeakRefs,
+    WeakRefsOn, DEFAULT_RECURSION_LIMIT,
 };
 
 /// What a first program needs: `use pyslots::prelude::*;`.

@@ -16,6 +16,8 @@ def _set_double(self, v):
     self.x = v // 2
 def _scale(self, k):
     return self.x * k
+def _make(cls, x):
+    return cls(x)
 P = type('P', (), {
     '__slots__': ('x',),
     '__init__': _init,
@@ -23,6 +25,8 @@ P = type('P', (), {
     'half': property(lambda self: self.x / 2),
     'scale': _scale,
     'zero': staticmethod(lambda: 0),
+    'make': classmethod(_make),
+    'kind': classmethod(lambda cls: cls.__name__),
 })
 Q = type('Q', (P,), {'__slots__': ('double',)})
 R = type('R', (P,), {'__init__': _init})
@@ -62,6 +66,8 @@ fn classes() -> Result<(Type, Type, Type, Type), Error> {
         }),
     );
     ns.insert("zero", Value::staticmethod(Value::function("<lambda>", |_, _| Ok(Value::Int(0)))));
+    ns.insert("make", Value::classmethod(Value::function("_make", |args, _| args[0].call(&args[1..], &[]))));
+    ns.insert("kind", Value::classmethod(Value::function("<lambda>", |args, _| Ok(Value::from(class_name(&args[0]))))));
     let p = Type::new("P", &[], ns)?;
     let mut qns = Dict::new();
     qns.insert("__slots__", Value::tuple(["double"]));
@@ -75,6 +81,19 @@ fn classes() -> Result<(Type, Type, Type, Type), Error> {
     let r = Type::new("R", std::slice::from_ref(&p), rns)?;
     let bare = Type::new("Bare", &[], Dict::new())?;
     Ok((p, q, r, bare))
+}
+
+/// `cls.__name__` of the class a class method gets.
+fn class_name(cls: &Value) -> String {
+    match cls {
+        Value::Function(f) => f.as_class().map_or_else(String::new, |t| t.name().to_string()),
+        _ => String::new(),
+    }
+}
+
+/// `type(obj).__name__` of what a call returned.
+fn type_name_of(v: Value) -> Value {
+    Value::from(v.as_object().map_or_else(String::new, |o| o.class().name().to_string()))
 }
 
 fn steps() -> Result<Vec<String>, Error> {
@@ -108,6 +127,13 @@ fn steps() -> Result<Vec<String>, Error> {
         line(bare.call(&[], &[]).map(|_| Value::None)),
         line(bare.call(&[Value::Int(1)], &[]).map(|_| Value::None)),
         line(bare.call(&[], &[("k", Value::Int(1))]).map(|_| Value::None)),
+        line(
+            p.call_method("make", &[Value::Int(9)], &[]).and_then(|o| o.as_object().expect("an instance").getattr("x")),
+        ),
+        line(q.call_method("make", &[Value::Int(2)], &[]).map(type_name_of)),
+        line(q.call_method("kind", &[], &[])),
+        line(r.getattr("kind").and_then(|m| m.call(&[], &[]))),
+        line(p.getattr("kind").map(|m| Value::from(m.type_name()))),
     ])
 }
 
@@ -137,6 +163,11 @@ const PYTHON: &[&str] = &[
     "? (Bare(), None)[1]",
     "? (Bare(1), None)[1]",
     "? (Bare(k=1), None)[1]",
+    "? p.make(9).x",
+    "? type(q.make(2)).__name__",
+    "? q.kind()",
+    "? getattr(r, 'kind')()",
+    "? type(p.kind).__name__",
 ];
 
 #[test]
@@ -153,6 +184,9 @@ fn owned_instances_reach_functions_but_not_properties() {
     // A function read from an owned instance is the class's function.
     assert_eq!(p.getattr("scale").unwrap().to_string(), "<function _scale>");
     assert_eq!(p.getattr("zero").unwrap().call(&[], &[]).unwrap(), Value::Int(0));
+    // A class method read from an owned instance is bound to its class.
+    assert_eq!(p.getattr("kind").unwrap().call(&[], &[]).unwrap(), Value::from("P"));
+    assert_eq!(p.getattr("kind").unwrap().to_string(), "<bound method <lambda> of <class 'P'>>");
     let err = p.getattr("double").unwrap_err();
     assert_eq!(err.exception(), "TypeError");
     assert!(err.to_string().contains("reached through a handle"), "{err}");

@@ -90,3 +90,261 @@ fn handles_compare_and_hash_by_identity() {
     assert_ne!(oa, ob);
     assert_eq!(Value::from(oa.clone()), Value::from(oa));
 }
+
+#[test]
+fn readers_and_writers_in_and_out_of_gil_scopes_while_collections_run() {
+    // Writers keep `a + b == 0` true under each write borrow; readers (some
+    // inside `gil::with_gil` scopes that let the lock go now and then,
+    // some without) must never see it false, through `Py` guards and the
+    // erased handle of a run-time class alike; a thread collects all along,
+    // and garbage cycles come and go.
+    use pyslots::gil;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    #[pyclass_like]
+    #[slots(a, b, peer)]
+    struct Pair {
+        a: i64,
+        b: i64,
+    }
+
+    let mut ns = Dict::new();
+    ns.insert("__slots__", Value::tuple(["a", "b"]));
+    let class = Type::new("RtPair", &[], ns).unwrap();
+    let pairs: Vec<Py<Pair>> = (0..4).map(|_| Py::new(Pair::new(0, 0))).collect();
+    let objects: Vec<PyObject> = (0..4)
+        .map(|_| {
+            let o = class.instantiate().unwrap();
+            o.setattr("a", 0).unwrap();
+            o.setattr("b", 0).unwrap();
+            o
+        })
+        .collect();
+    let done = AtomicBool::new(false);
+    let rounds = 4_000;
+    thread::scope(|s| {
+        for t in 0..4usize {
+            let (pairs, objects) = (&pairs, &objects);
+            s.spawn(move || {
+                let work = |i: usize| {
+                    let k = (i + t) % 4;
+                    if t % 2 == 0 {
+                        // A writer.
+                        let mut p = pairs[k].write();
+                        let a = *p.a().unwrap() + 1;
+                        p.set_a(a);
+                        p.set_b(-a);
+                        let mut o = objects[k].write();
+                        let a = o.getattr("a").unwrap().as_int().unwrap() + 1;
+                        o.setattr("a", Value::Int(a)).unwrap();
+                        o.setattr("b", Value::Int(-a)).unwrap();
+                    } else {
+                        // A reader.
+                        let p = pairs[k].read();
+                        assert_eq!(p.a().unwrap() + p.b().unwrap(), 0, "a torn read of a Py");
+                        let o = objects[k].read();
+                        let sum = o.getattr("a").unwrap().as_int().unwrap() + o.getattr("b").unwrap().as_int().unwrap();
+                        assert_eq!(sum, 0, "a torn read of a PyObject");
+                    }
+                    // A garbage cycle for the collector.
+                    let g = Py::new(Pair::new(0, 0));
+                    g.setattr("peer", Value::from(&g)).unwrap();
+                };
+                for i in 0..rounds {
+                    if t < 2 && i % 50 < 25 {
+                        // In a scope: other threads wait for its end, or for a
+                        // borrow it waits on, or for `allow_threads`.
+                        gil::with_gil(|| {
+                            assert!(gil::is_held());
+                            work(i);
+                            if i % 7 == 0 {
+                                gil::allow_threads(|| assert!(!gil::is_held()));
+                            }
+                        });
+                    } else {
+                        work(i);
+                    }
+                }
+            });
+        }
+        let done = &done;
+        s.spawn(move || {
+            while !done.load(Ordering::Relaxed) {
+                pyslots::gc::collect();
+                thread::yield_now();
+            }
+        });
+        // The main thread joins nothing until the workers finish: it polls.
+        while pairs.iter().map(|p| *p.read().a().unwrap()).sum::<i64>() < 2 * rounds as i64 {
+            thread::sleep(std::time::Duration::from_millis(2));
+        }
+        done.store(true, Ordering::Relaxed);
+    });
+    let total: i64 = pairs.iter().map(|p| *p.read().a().unwrap()).sum();
+    assert_eq!(total, 2 * rounds as i64, "no write lost");
+    let total: i64 = objects.iter().map(|o| o.getattr("a").unwrap().as_int().unwrap()).sum();
+    assert_eq!(total, 2 * rounds as i64, "no write lost");
+    assert!(!pyslots::gil::is_held());
+}
+
+#[test]
+fn a_thread_waiting_for_a_borrow_lets_the_gil_go() {
+    // A scope holds the lock; inside it, this thread waits for a write
+    // another thread holds: the waiting lets the lock go, so the writer
+    // (which needs it to end its borrow) can finish. Never a hang.
+    use pyslots::gil;
+    let c = Py::new(Counter::new(0));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let writer = {
+        let c = c.clone();
+        thread::spawn(move || {
+            let mut w = c.write();
+            tx.send(()).unwrap();
+            thread::sleep(std::time::Duration::from_millis(50));
+            w.set_count(7);
+        })
+    };
+    rx.recv().unwrap();
+    let n = gil::with_gil(|| *c.read().count().unwrap());
+    assert_eq!(n, 7);
+    writer.join().unwrap();
+}
+
+/// Runs `f` on a thread of its own; fails, instead of hanging, if it has
+/// not finished within `secs` (a deadlock), or if it panicked.
+fn within<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    match rx.recv_timeout(std::time::Duration::from_secs(secs)) {
+        Ok(v) => v,
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => panic!("deadlock: not finished within {secs} s"),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => panic!("the thread panicked"),
+    }
+}
+
+#[test]
+fn a_property_waiting_for_a_lock_does_not_keep_the_gil() {
+    // A run-time class's property getter (user code) waits for a mutex
+    // that another thread holds while that thread does a handle
+    // operation. If `PyObject::getattr` kept the global lock across the
+    // getter, the holder could never finish: a deadlock (as before this
+    // fix). Outside a scope, user code runs without the lock.
+    within(30, || {
+        use std::sync::{Arc, Mutex};
+        let m = Arc::new(Mutex::new(()));
+        let mut ns = Dict::new();
+        ns.insert("__slots__", Value::tuple(["x"]));
+        let m2 = m.clone();
+        let get = Value::function("_get", move |_, _| {
+            let _g = m2.lock().unwrap();
+            Ok(Value::Int(1))
+        });
+        ns.insert("p", Value::property(Some(get), None, None));
+        let class = Type::new("P", &[], ns).unwrap();
+        let obj = class.instantiate().unwrap();
+        let other = Py::new(Counter::new(0));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let holder = {
+            let other = other.clone();
+            thread::spawn(move || {
+                let g = m.lock().unwrap();
+                tx.send(()).unwrap();
+                thread::sleep(std::time::Duration::from_millis(100));
+                other.setattr("count", 1).unwrap();
+                drop(g);
+            })
+        };
+        rx.recv().unwrap();
+        assert_eq!(obj.getattr("p").unwrap(), Value::Int(1));
+        holder.join().unwrap();
+        assert_eq!(*other.read().count().unwrap(), 1);
+    });
+}
+
+/// The lock a [`Gate`]'s getter waits for.
+static GATE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+#[pyclass_like]
+#[slots(n)]
+struct Gate {
+    n: i64,
+}
+
+#[methods]
+impl Gate {
+    /// Waits for [`GATE`]: user code that blocks, as any Rust code may.
+    #[getter]
+    fn gated(&self) -> Result<i64, Error> {
+        let _g = GATE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        Ok(*self.n()?)
+    }
+}
+
+#[test]
+fn a_methods_getter_waiting_for_a_lock_does_not_keep_the_gil() {
+    // As above, for a compile-time class's `#[methods]` property, through
+    // `Py::getattr` and `PyObject::getattr`.
+    within(30, || {
+        let gate = Py::new(Gate::new(5));
+        let object = gate.clone().into_object();
+        let other = Py::new(Counter::new(0));
+        for round in 0..2 {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let holder = {
+                let other = other.clone();
+                thread::spawn(move || {
+                    let g = GATE.lock().unwrap();
+                    tx.send(()).unwrap();
+                    thread::sleep(std::time::Duration::from_millis(100));
+                    other.setattr("count", round).unwrap();
+                    drop(g);
+                })
+            };
+            rx.recv().unwrap();
+            let got = if round == 0 { gate.getattr("gated") } else { object.getattr("gated") };
+            assert_eq!(got.unwrap(), Value::Int(5));
+            holder.join().unwrap();
+        }
+    });
+}
+
+#[test]
+fn a_thread_in_a_scope_waiting_for_a_container_lets_the_gil_go() {
+    // Threads in `with_gil` scopes and threads outside any scope append to
+    // the same list and write the same live instance dict (a container's
+    // own lock, waited for with the global lock let go) while reading
+    // objects: every update lands, and nothing hangs.
+    within(60, || {
+        let list = pyslots::PyList::new();
+        let registry = Py::new(Registry::new("r".into())).into_object();
+        let dict = pyslots::vars(&*registry.read()).unwrap();
+        let counters: Vec<Py<Counter>> = (0..4).map(|_| Py::new(Counter::new(0))).collect();
+        thread::scope(|s| {
+            for t in 0..4 {
+                let (list, registry, dict, counters) = (list.clone(), registry.clone(), dict.clone(), &counters);
+                s.spawn(move || {
+                    for i in 0..2_000 {
+                        let work = || {
+                            list.push(i);
+                            registry.setattr(&format!("k{}", i % 16), i).unwrap();
+                            dict.insert(format!("t{t}"), i);
+                            let c = &counters[(t + i as usize) % 4];
+                            let n = c.read().getattr("count").unwrap().as_int().unwrap();
+                            assert!(n >= 0);
+                            let _ = list.len();
+                        };
+                        if t % 2 == 0 {
+                            pyslots::gil::with_gil(work);
+                        } else {
+                            work();
+                        }
+                    }
+                });
+            }
+        });
+        assert_eq!(list.len(), 8_000);
+        assert_eq!(dict.get("t3"), Some(Value::Int(1_999)));
+    });
+}

@@ -495,6 +495,7 @@ pub fn runtime_regular_point() -> Type {
     Type::new("RuntimeRegularPoint", &[], Dict::new()).expect("a valid class")
 }
 
+#[inline(never)]
 fn register_runtime_class(r: &mut impl Runner) {
     let mut s = runtime8();
     r.run("pyslots/type/getattr_f64", || black_box(&s).getattr(n("x")));
@@ -502,8 +503,6 @@ fn register_runtime_class(r: &mut impl Runner) {
     r.run("pyslots/type/getattr_str", || black_box(&s).getattr(n("name")));
     r.run("pyslots/type/setattr_f64", || black_box(&mut s).setattr(n("x"), Value::Float(black_box(2.5))));
     r.run("pyslots/type/setattr_last", || black_box(&mut s).setattr(n("total"), Value::Float(black_box(2.5))));
-    let p = PyObject::from(runtime8());
-    r.run("pyslots/type/handle_getattr", || black_box(&p).read().getattr(n("x")));
     // The same eight names in the instance dict of a class without
     // `__slots__`, whose instances share the keys it learned.
     let mut d = runtime_regular8();
@@ -512,17 +511,88 @@ fn register_runtime_class(r: &mut impl Runner) {
     r.run("pyslots/type/dict_setattr_f64", || black_box(&mut d).setattr(n("x"), Value::Float(black_box(2.5))));
 }
 
+// Not inlined into `register_all`: its many handle closures changed the
+// register allocation of the owned rows' loops there (+2 instructions on
+// `new/slotted8`), which is no part of those operations.
+#[inline(never)]
 fn register_handles(r: &mut impl Runner) {
-    // Through a shared handle: the lock (and the borrow check) around the
-    // same slot access as `getattr/slot_f64` and `setattr/slot_f64`.
-    let p = Py::new(slotted8());
-    r.run("pyslots/handle/read_getattr", || black_box(&p).read().getattr(n("x")));
-    r.run("pyslots/handle/write_setattr", || black_box(&p).write().setattr(n("x"), Value::Float(black_box(2.5))));
-    // The same lock, bare (no borrow record): what `Py` costs beyond it is
-    // the record that makes a same-thread conflict an error, not a hang.
+    // Through a shared handle, outside a GIL scope: each borrow takes the
+    // global lock to mark the object (and again to unmark it), each
+    // attribute operation on a handle takes it once around the call.
+    handle_rows(r, "pyslots/handle/", "pyslots/type/");
+    // Inside one `gil::with_gil` scope around the whole timing loop, as a
+    // program that works on its objects for a while: plain loads and
+    // stores, no atomic operation.
+    pyslots::gil::with_gil(|| handle_rows(r, "pyslots/handle/gil/", "pyslots/type/gil/"));
+    // A frozen object needs no borrow to be read, in a scope or not.
+    let f = Py::new(FrozenPoint::new(1.0, 2.0));
+    r.run("pyslots/handle/frozen_get_getattr", || black_box(&f).get().getattr(n("x")));
+    // The lock the handles used before issue 24, bare (no borrow record):
+    // what a per-object read-write lock costs.
     let bare = std::sync::Arc::new(parking_lot::RwLock::new(slotted8()));
     r.run("baseline/rwlock/read_getattr", || black_box(&bare).read().getattr(n("x")));
     r.run("baseline/rwlock/write_setattr", || black_box(&bare).write().setattr(n("x"), Value::Float(black_box(2.5))));
+}
+
+/// A frozen class (`#[pyclass_like(frozen)]`): read through `Py::get`
+/// with no borrow at all.
+#[pyclass_like(frozen)]
+#[slots(x, y)]
+pub struct FrozenPoint {
+    x: f64,
+    y: f64,
+}
+
+/// The handle rows: a compile-time class through `Py` (a guard, then the
+/// attribute operation) and `PyObject` (the handle's own `getattr`), and
+/// a run-time class's instance through `PyObject`.
+#[inline(never)]
+fn handle_rows(r: &mut impl Runner, handle: &str, runtime: &str) {
+    let key = |prefix: &str, op: &str| -> &'static str { String::leak(format!("{prefix}{op}")) };
+    let p = Py::new(slotted8());
+    r.run(key(handle, "read_getattr"), || black_box(&p).read().getattr(n("x")));
+    r.run(key(handle, "write_setattr"), || black_box(&p).write().setattr(n("x"), Value::Float(black_box(2.5))));
+    let o = Py::new(slotted8()).into_object();
+    r.run(key(handle, "object_getattr"), || black_box(&o).getattr(n("x")));
+    r.run(key(handle, "object_setattr"), || black_box(&o).setattr(n("x"), Value::Float(black_box(2.5))));
+    let t = PyObject::from(runtime8());
+    r.run(key(runtime, "handle_getattr"), || black_box(&t).read().getattr(n("x")));
+    r.run(key(runtime, "object_getattr"), || black_box(&t).getattr(n("x")));
+    r.run(key(runtime, "object_setattr"), || black_box(&t).setattr(n("x"), Value::Float(black_box(2.5))));
+}
+
+/// The workload of issue 24: 100,000 instances of a run-time class with
+/// slots `x`, `y` and `next` linked into a list, built, then walked ten
+/// times reading and writing the floats by name through the handles, as
+/// an interpreter runs `cpython_baseline.py`'s `workload`. Returns the
+/// sum it computes, which the caller checks against CPython's.
+pub fn workload(n: usize, walks: usize) -> f64 {
+    let mut ns = Dict::new();
+    ns.insert("__slots__", Value::tuple(["x", "y", "next"]));
+    let node = Type::new("Node", &[], ns).expect("a valid class");
+    let run = || -> Result<f64, pyslots::Error> {
+        let mut head = Value::None;
+        for i in 0..n {
+            let o = node.instantiate()?;
+            o.setattr("x", i as f64)?;
+            o.setattr("y", 0.0)?;
+            o.setattr("next", head)?;
+            head = Value::from(o);
+        }
+        let mut total = 0.0;
+        for _ in 0..walks {
+            let mut cur = head.clone();
+            while let Value::Object(o) = cur {
+                let x = o.getattr("x")?.as_float().unwrap_or(0.0);
+                let y = o.getattr("y")?.as_float().unwrap_or(0.0);
+                o.setattr("y", y + x)?;
+                total += y;
+                cur = o.getattr("next")?;
+            }
+        }
+        Ok(total)
+    };
+    run().expect("the workload raises nothing")
 }
 
 /// How many objects `pyslots/gc/collect_1m` collects over.

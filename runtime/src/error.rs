@@ -47,6 +47,10 @@ pub enum ErrorKind {
     /// recurse goes (`maximum recursion depth exceeded ...`); see the
     /// README's "Deep and long data" for which operations those are.
     RecursionError,
+    /// `dataclasses.FrozenInstanceError` (an `AttributeError`): writing or
+    /// deleting an attribute of a `#[pyclass_like(frozen)]` object
+    /// (`cannot assign to field 'x'`, `cannot delete field 'x'`).
+    FrozenInstanceError,
 }
 
 impl ErrorKind {
@@ -67,6 +71,7 @@ impl ErrorKind {
             ErrorKind::KeyError => "KeyError",
             ErrorKind::RuntimeError => "RuntimeError",
             ErrorKind::RecursionError => "RecursionError",
+            ErrorKind::FrozenInstanceError => "FrozenInstanceError",
         }
     }
 }
@@ -284,6 +289,23 @@ impl Error {
     /// ```
     pub fn runtime_error(message: impl Into<Cow<'static, str>>) -> Error {
         Error::new(ErrorKind::RuntimeError, Message::Text(message.into()))
+    }
+
+    /// `FrozenInstanceError: cannot assign to field 'x'`, dataclasses'
+    /// error for any `setattr` on a frozen instance.
+    pub(crate) fn frozen_assign(name: &str) -> Error {
+        Error::new(ErrorKind::FrozenInstanceError, Message::Text(format!("cannot assign to field '{name}'").into()))
+    }
+
+    /// `FrozenInstanceError: cannot assign to a frozen instance`: a write
+    /// borrow of a frozen object through its handle.
+    pub(crate) fn frozen_write() -> Error {
+        Error::new(ErrorKind::FrozenInstanceError, Message::Text("cannot assign to a frozen instance".into()))
+    }
+
+    /// `FrozenInstanceError: cannot delete field 'x'`, for any `delattr`.
+    pub(crate) fn frozen_delete(name: &str) -> Error {
+        Error::new(ErrorKind::FrozenInstanceError, Message::Text(format!("cannot delete field '{name}'").into()))
     }
 
     /// A `RecursionError` with CPython's message: `maximum recursion depth

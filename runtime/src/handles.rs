@@ -4,5 +4,7 @@
 
 pub(crate) mod borrow;
 pub mod gc;
+pub mod gil;
 pub(crate) mod handle;
+pub(crate) mod pycell;
 pub(crate) mod trashcan;

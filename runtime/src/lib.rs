@@ -4,7 +4,7 @@
 //!
 //! Use it through the `pyslots` crate, which re-exports everything here and
 //! adds the `#[pyclass_like]` and `#[slots]` macros.
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
 // The folders are the architecture (ARCHITECTURE.md has the table of who
@@ -22,6 +22,7 @@ mod values;
 pub use error::{Error, ErrorKind};
 pub use handles::borrow::{PyRef, PyRefMut};
 pub use handles::gc;
+pub use handles::gil;
 pub use handles::handle::{Py, PyObject, WeakObject, WeakRef};
 pub use objects::builtins::{
     call_method, delattr, dir, generic_delattr, generic_getattr, generic_setattr, getattr, getattr_ref, getsizeof,
@@ -30,7 +31,7 @@ pub use objects::builtins::{
 pub use objects::layout::{Layout, Literal};
 pub use objects::layout_ref::LayoutRef;
 pub use objects::object::Member;
-pub use objects::object::{Object, PyClass, WeakReferenceable, WeakRefs, WeakRefsOn};
+pub use objects::object::{Frozen, Object, PyClass, WeakReferenceable, WeakRefs, WeakRefsOn};
 pub use state::copy::{copy, deepcopy};
 pub use state::getstate::{getstate, setstate, slotnames};
 pub use state::recursion::{recursion_limit, set_recursion_limit, DEFAULT_LIMIT as DEFAULT_RECURSION_LIMIT};
@@ -55,8 +56,8 @@ pub mod __private {
     pub use crate::handles::gc::Visit;
     pub use crate::objects::class::*;
     pub use crate::objects::layout::{
-        any_has_dict, any_has_slot, any_has_weakref, best_base_has_dict, best_base_index, has_own_slot,
-        layout_conflict, lookup_by_stored_base, mro_conflict, secondary_dict,
+        all_frozen, any_frozen, any_has_dict, any_has_slot, any_has_weakref, best_base_has_dict, best_base_index,
+        has_own_slot, layout_conflict, lookup_by_stored_base, mro_conflict, secondary_dict,
     };
     pub use crate::objects::method::{
         arg, bind, exact, no_entry, positional, receiver, receiver_mut, setter_arg, IntoReturn, IntoUnit,
@@ -64,6 +65,7 @@ pub mod __private {
     pub use crate::objects::object::{
         method_flags, Body, Copied, Kwargs, MethodDef, MethodTable, Named, ObjectStorage, PropertyDef, Signature,
     };
+    pub use crate::values::list::testing as list_testing;
 
     /// The fallback `#[pyclass_like]` reads a class's table through: a
     /// class without a `#[methods]` block gets [`MethodTable::EMPTY`]; one
@@ -98,7 +100,7 @@ pub mod __private {
     pub use crate::storage::instance_dict::LearnedValues;
     pub use crate::storage::shared_keys::{LearnedKeys, LEARNED_KEYS_MAX};
     pub use crate::storage::slot::{range_type_name, SetFlags};
-    pub use crate::{Error, Layout, Literal, Object, Py, PyClass, SlotValue, Type, Value, WeakRefs};
+    pub use crate::{Error, Frozen, Layout, Literal, Object, Py, PyClass, SlotValue, Type, Value, WeakRefs};
     #[cfg(feature = "serde")]
     pub use serde;
 }

@@ -18,6 +18,8 @@ pub struct ClassArgs {
     pub class_attrs: Vec<ClassAttr>,
     /// Whether `class_attrs(...)` was given (it may be empty).
     pub has_class_attrs: bool,
+    /// `frozen`: the argument's span, if given.
+    pub frozen: Option<Span>,
 }
 
 /// One class attribute: `species = "Canine"`.
@@ -156,6 +158,15 @@ pub fn parse_class_args(cx: &Ctxt, args: TokenStream) -> ClassArgs {
                 return Err(meta.error("expected `extends = Base` or `extends(A, B)`"));
             }
             Ok(())
+        } else if meta.path.is_ident("frozen") {
+            if out.frozen.is_some() {
+                return Err(meta.error("duplicate `frozen` argument"));
+            }
+            if !meta.input.is_empty() && !meta.input.peek(Token![,]) {
+                return Err(meta.error("`frozen` takes no value: `#[pyclass_like(frozen)]`"));
+            }
+            out.frozen = Some(syn::spanned::Spanned::span(&meta.path));
+            Ok(())
         } else if meta.path.is_ident("class_attrs") {
             if out.has_class_attrs {
                 return Err(meta.error("duplicate `class_attrs` argument: list every class attribute in one"));
@@ -176,8 +187,8 @@ pub fn parse_class_args(cx: &Ctxt, args: TokenStream) -> ClassArgs {
             Ok(())
         } else {
             Err(meta.error(format!(
-                "unknown #[pyclass_like] argument `{}`: expected `extends = Base`, `extends(A, B)` or \
-                 `class_attrs(name = literal, ...)`",
+                "unknown #[pyclass_like] argument `{}`: expected `extends = Base`, `extends(A, B)`, \
+                 `class_attrs(name = literal, ...)` or `frozen`",
                 meta.path.to_token_stream()
             )))
         }

@@ -176,6 +176,7 @@ impl<'a> ClassBuilder<'a> {
             self.serde_impls(),
             self.base_access(),
             self.base_assertions(),
+            self.frozen_impl(),
         ];
         items.into_iter().collect()
     }
@@ -527,6 +528,22 @@ impl<'a> ClassBuilder<'a> {
             }
         });
         let extra = &s.class_impl_extra;
+        // A frozen class refuses every write by name where the attribute
+        // algorithm starts, with the slots: a class that is not frozen
+        // keeps the default, and its code does not change at all.
+        let frozen = self.class.args.frozen.map(|span| {
+            quote_spanned! {span=>
+                #[inline(always)]
+                fn slot_set(
+                    &mut self,
+                    __pyslots_name: &str,
+                    _: #pv::Value,
+                    _: &'static str,
+                ) -> #pv::Result<#pv::SlotSet, #pv::Error> {
+                    #pv::Err(#pv::frozen_setattr(__pyslots_name))
+                }
+            }
+        });
         // Where a base's method finds its receiver in this instance.
         let stored_base = self.stored.as_ref().map(|_| {
             quote! {
@@ -573,6 +590,7 @@ impl<'a> ClassBuilder<'a> {
                 #heap
                 #stored_base
                 #extra
+                #frozen
             }
         }
     }
@@ -785,6 +803,7 @@ impl<'a> ClassBuilder<'a> {
     }
 
     fn py_class_impl(&self) -> TokenStream {
+        let frozen = self.class.args.frozen.is_some();
         let pv = &self.pv;
         let ident = &self.class.ident;
         let name = self.name;
@@ -829,6 +848,7 @@ impl<'a> ClassBuilder<'a> {
                     has_dict: #has_dict,
                     has_weakref: #has_weakref,
                     size: #pv::size_of::<Self>(),
+                    frozen: #frozen,
                     // A `#[methods]` block's table (an inherent constant,
                     // which shadows the trait's empty one).
                     methods: {
@@ -847,6 +867,14 @@ impl<'a> ClassBuilder<'a> {
                 type WeakRefs = #pv::WeakRefs<{ #has_weakref }>;
             }
         }
+    }
+
+    /// `impl Frozen` for a `#[pyclass_like(frozen)]` class (what
+    /// `Py::get` asks for), spanned on the argument.
+    fn frozen_impl(&self) -> TokenStream {
+        let Some(span) = self.class.args.frozen else { return TokenStream::new() };
+        let (pv, ident) = (&self.pv, &self.class.ident);
+        quote_spanned! {span=> impl #pv::Frozen for #ident {} }
     }
 
     fn debug_impl(&self) -> TokenStream {
@@ -991,6 +1019,24 @@ impl<'a> ClassBuilder<'a> {
                 );
             });
         }
+        // dataclasses' rule: frozen classes extend frozen ones only, and
+        // classes that are not frozen extend none.
+        let span = self.class.args.extends_tokens.as_ref().map_or_else(Span::call_site, Spanned::span);
+        out.extend(if self.class.args.frozen.is_some() {
+            quote_spanned! {span=>
+                const _: () = ::core::assert!(
+                    #pv::all_frozen(#bases),
+                    "cannot inherit frozen dataclass from a non-frozen one"
+                );
+            }
+        } else {
+            quote_spanned! {span=>
+                const _: () = ::core::assert!(
+                    !#pv::any_frozen(#bases),
+                    "cannot inherit non-frozen dataclass from a frozen one"
+                );
+            }
+        });
         if let Some(tokens) = &s.dict_entry {
             out.extend(quote_spanned! {tokens.span()=>
                 const _: () = ::core::assert!(
@@ -1075,6 +1121,10 @@ impl<'a> ClassBuilder<'a> {
                 }
             });
         }
+        if self.class.args.frozen.is_some() {
+            // A frozen class has no setters: `set_x` would write it.
+            setters.clear();
+        }
         quote!(#(#getters)* #(#setters)*)
     }
 
@@ -1131,6 +1181,10 @@ impl<'a> ClassBuilder<'a> {
                     #pv::set_typed::<#ty, _>(&mut self.#fid, &mut self.__pyslots_set, #bit, __pyslots_value)
                 }
             });
+        }
+        if self.class.args.frozen.is_some() {
+            // A frozen class has no setters: `set_x` would write it.
+            setters.clear();
         }
         quote!(#(#getters)* #(#setters)*)
     }

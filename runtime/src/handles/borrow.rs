@@ -1,23 +1,24 @@
 //! Borrowing an object through a handle: [`PyRef`] and [`PyRefMut`], the
 //! guards of [`Py::read`](crate::Py::read) and [`Py::write`](crate::Py::write).
 //!
-//! Every object sits behind a read-write lock (parking_lot's: one word, no
-//! poisoning). Before it locks, a thread consults a record of the objects
-//! it already borrows, so that a conflict with itself is an error instead
-//! of a hang, as PyO3 (and `RefCell`) report it:
+//! Every object sits in a `PyCell`, a read-write lock whose flag changes
+//! under the global interpreter lock (`gil.rs`, `pycell.rs`). Before it
+//! borrows, a thread consults a record of the objects it already borrows,
+//! so that a conflict with itself is an error instead of a hang, as PyO3
+//! (and `RefCell`) report it:
 //!
 //! - writing while this thread reads the object: `Already borrowed`;
 //! - reading or writing while this thread writes it: `Already mutably
 //!   borrowed`;
-//! - reading while this thread reads it: allowed, and taken with
-//!   `read_recursive`, which does not queue behind a writer waiting on
-//!   another thread (std's lock would, and deadlock).
+//! - reading while this thread reads it: allowed; a reader never queues
+//!   behind a writer waiting on another thread (std's lock would, and
+//!   deadlock).
 //!
 //! Across threads, access waits as a read-write lock's does.
 //!
 //! The record costs the uncontended path next to nothing: a thread that
 //! borrows one object at a time (the common case) keeps that borrow in one
-//! thread-local word, the lock's address (with a bit if it writes), so
+//! thread-local word, the cell's address (with a bit if it writes), so
 //! that entering is a load, a test and a store, and leaving a load, a
 //! compare and a store. A second borrow while the first is held moves the
 //! thread's borrows to the full record, out of line, until it borrows
@@ -29,9 +30,9 @@ use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
 use std::sync::MutexGuard;
 
-use parking_lot::{RawRwLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
-
 use crate::error::Error;
+use crate::handles::gil;
+use crate::handles::pycell::{Exclusive, PyCell, Shared};
 
 /// The message of writing an object this thread reads.
 pub(crate) const ALREADY_BORROWED: &str = "Already borrowed";
@@ -45,8 +46,8 @@ const WRITE: usize = 1;
 /// [`MORE`]): the bit without an address, which no single borrow's word is.
 const IN_RECORD: usize = WRITE;
 
-// A lock's address leaves the low bit free for `WRITE`.
-const _: () = assert!(std::mem::align_of::<RawRwLock>() >= 2);
+// A cell's address leaves the low bit free for `WRITE` (its flag is a word).
+const _: () = assert!(std::mem::align_of::<PyCell<()>>() >= 2);
 
 /// How the record holds an object: a count of reads, or this.
 const WRITING: u32 = u32::MAX;
@@ -72,8 +73,8 @@ thread_local! {
     static MORE: RefCell<Vec<(usize, u32)>> = const { RefCell::new(Vec::new()) };
 }
 
-fn address<T: ?Sized>(lock: &RwLock<T>) -> usize {
-    (lock as *const RwLock<T>).cast::<()>() as usize
+fn address<T: ?Sized>(cell: &PyCell<T>) -> usize {
+    (cell as *const PyCell<T>).cast::<()>() as usize
 }
 
 /// Records the borrow of the lock at `addr` this thread now takes, on a
@@ -162,7 +163,7 @@ fn released((addr, state): (usize, u32)) -> Option<(usize, u32)> {
 }
 
 /// Removes one borrow of the lock at `addr` from this thread's record.
-#[inline]
+#[inline(always)]
 fn leave(addr: usize) {
     // A word other than `IN_RECORD` is this thread's only borrow, and the
     // guard ending now is one of this thread's (guards are not `Send`): so
@@ -233,39 +234,179 @@ fn leave_more(addr: usize, len: usize) {
     });
 }
 
-// On a thread that borrows nothing, `try_read` and `try_write` take the
-// lock first and store the word after: a locked instruction (the lock's
-// compare-exchange) waits for the stores before it to leave the store
-// buffer, so a store in front of it lengthens it (0.3 ns measured on
-// `write`). Nothing else runs on this thread in between, and a lock that
-// panics (too many readers) leaves nothing recorded.
-
-/// Reads `lock`, or the error of a conflict with this thread's own borrow.
-#[inline]
-pub(crate) fn try_read<T: ?Sized>(lock: &RwLock<T>) -> Result<PyRef<'_, T>, Error> {
-    let addr = address(lock);
-    if WORD.with(Cell::get) == 0 {
-        let guard = lock.read();
-        // Reads, the more common, store the bare address.
-        WORD.with(|w| w.set(addr));
-        return Ok(PyRef { guard, _thread: PhantomData });
+/// Marks `cell` read under the global lock, taking it for the call
+/// unless this thread holds it; waits while another thread writes it.
+#[inline(always)]
+fn shared<T: ?Sized>(cell: &PyCell<T>) -> Shared<'_, T> {
+    match gil::held() {
+        Some(held) => cell.shared(held),
+        None => gil::briefly(|held| cell.shared(held)),
     }
-    let again = enter_held(addr, false)?;
-    let guard = if again { lock.read_recursive() } else { lock.read() };
-    Ok(PyRef { guard, _thread: PhantomData })
 }
 
-/// Writes `lock`, or the error of a conflict with this thread's own borrow.
-#[inline]
-pub(crate) fn try_write<T: ?Sized>(lock: &RwLock<T>) -> Result<PyRefMut<'_, T>, Error> {
-    let addr = address(lock);
+/// Marks `cell` written, as [`shared`]; the error of a frozen object.
+#[inline(always)]
+fn exclusive<T: ?Sized>(cell: &PyCell<T>) -> Option<Exclusive<'_, T>> {
+    match gil::held() {
+        Some(held) => cell.exclusive(held),
+        None => gil::briefly(|held| cell.exclusive(held)),
+    }
+}
+
+/// Reads `cell`, or the error of a conflict with this thread's own borrow.
+/// A read of a cell this thread reads already never waits: the flag
+/// counts readers, and no writer can be in the way.
+#[inline(always)]
+pub(crate) fn try_read<T: ?Sized>(cell: &PyCell<T>) -> Result<PyRef<'_, T>, Error> {
+    let addr = address(cell);
     if WORD.with(Cell::get) == 0 {
-        let guard = lock.write();
+        let shared = shared(cell);
+        // Reads, the more common, store the bare address.
+        WORD.with(|w| w.set(addr));
+        return Ok(PyRef { shared, _thread: PhantomData });
+    }
+    enter_held(addr, false)?;
+    Ok(PyRef { shared: shared(cell), _thread: PhantomData })
+}
+
+/// Writes `cell`, or the error of a conflict with this thread's own
+/// borrow, or (`frozen`) of a frozen object.
+#[inline(always)]
+pub(crate) fn try_write<T: ?Sized>(cell: &PyCell<T>, frozen: impl FnOnce() -> Error) -> Result<PyRefMut<'_, T>, Error> {
+    let addr = address(cell);
+    if WORD.with(Cell::get) == 0 {
+        let exclusive = exclusive(cell).ok_or_else(frozen)?;
         WORD.with(|w| w.set(addr | WRITE));
-        return Ok(PyRefMut { guard, _thread: PhantomData });
+        return Ok(PyRefMut { exclusive, _thread: PhantomData });
+    }
+    if cell.is_frozen() {
+        return Err(frozen());
     }
     enter_held(addr, true)?;
-    Ok(PyRefMut { guard: lock.write(), _thread: PhantomData })
+    match exclusive(cell) {
+        Some(exclusive) => Ok(PyRefMut { exclusive, _thread: PhantomData }),
+        None => unreachable!("a frozen cell was refused above"),
+    }
+}
+
+/// Runs `f` on the object of `cell` read, as [`try_read`] borrows it,
+/// this thread holding the global lock (`held`): the borrow and its end
+/// cost no look at whether it does, and no guard leaves the call. The
+/// common case (this thread borrows nothing else, nobody writes the
+/// object) is a straight line; anything else is [`shared_recorded`], out
+/// of line.
+#[inline(always)]
+pub(crate) fn read_held<T: ?Sized, R>(
+    cell: &PyCell<T>,
+    held: gil::Held<'_>,
+    f: impl FnOnce(&T) -> Result<R, Error>,
+) -> Result<R, Error> {
+    let addr = address(cell);
+    let fast = if WORD.with(Cell::get) == 0 { cell.try_shared_fast(held) } else { None };
+    let shared = match fast {
+        Some(shared) => {
+            WORD.with(|w| w.set(addr));
+            shared
+        }
+        None => shared_recorded(cell, held)?,
+    };
+    let leaving = Leave(addr);
+    let result = f(&shared);
+    drop(leaving);
+    shared.release(held);
+    result
+}
+
+/// The borrow of [`read_held`] when this thread borrows something
+/// already, or the object is written: the record consulted,
+/// waiting for a writer on another thread.
+#[cold]
+#[inline(never)]
+fn shared_recorded<'a, T: ?Sized>(cell: &'a PyCell<T>, held: gil::Held<'_>) -> Result<Shared<'a, T>, Error> {
+    let addr = address(cell);
+    if WORD.with(Cell::get) == 0 {
+        let shared = cell.shared(held);
+        WORD.with(|w| w.set(addr));
+        return Ok(shared);
+    }
+    enter_held(addr, false)?;
+    Ok(cell.shared(held))
+}
+
+/// Runs `f` on the object of `cell` written, as [`try_write`] borrows
+/// it, this thread holding the global lock (`held`), as [`read_held`].
+#[inline(always)]
+pub(crate) fn write_held<T: ?Sized, R>(
+    cell: &PyCell<T>,
+    held: gil::Held<'_>,
+    frozen: impl FnOnce() -> Error,
+    f: impl FnOnce(&mut T) -> Result<R, Error>,
+) -> Result<R, Error> {
+    let addr = address(cell);
+    let fast = if WORD.with(Cell::get) == 0 { cell.try_exclusive_free(held) } else { None };
+    let mut exclusive = match fast {
+        Some(exclusive) => {
+            WORD.with(|w| w.set(addr | WRITE));
+            exclusive
+        }
+        None => match exclusive_recorded(cell, held)? {
+            Some(exclusive) => exclusive,
+            None => return Err(frozen()),
+        },
+    };
+    let leaving = Leave(addr);
+    let result = f(&mut exclusive);
+    drop(leaving);
+    exclusive.release(held);
+    result
+}
+
+/// The borrow of [`write_held`] when this thread borrows something
+/// already, or the object is borrowed or frozen (`None`), as
+/// [`shared_recorded`].
+#[cold]
+#[inline(never)]
+fn exclusive_recorded<'a, T: ?Sized>(
+    cell: &'a PyCell<T>,
+    held: gil::Held<'_>,
+) -> Result<Option<Exclusive<'a, T>>, Error> {
+    let addr = address(cell);
+    if WORD.with(Cell::get) == 0 {
+        let Some(exclusive) = cell.exclusive(held) else { return Ok(None) };
+        WORD.with(|w| w.set(addr | WRITE));
+        return Ok(Some(exclusive));
+    }
+    if cell.is_frozen() {
+        return Ok(None);
+    }
+    enter_held(addr, true)?;
+    match cell.exclusive(held) {
+        Some(exclusive) => Ok(Some(exclusive)),
+        None => unreachable!("a frozen cell was refused above"),
+    }
+}
+
+/// Takes a borrow out of this thread's record when dropped (also if the
+/// code borrowing panics).
+struct Leave(usize);
+
+impl Drop for Leave {
+    #[inline(always)]
+    fn drop(&mut self) {
+        leave(self.0);
+    }
+}
+
+/// Marks `cell` read if nothing is in the way, with no record and no
+/// wait: the collector's and `Debug`'s look at an object.
+pub(crate) fn peek<T: ?Sized>(cell: &PyCell<T>) -> Option<Shared<'_, T>> {
+    fn try_shared<'a, T: ?Sized>(cell: &'a PyCell<T>, held: gil::Held<'_>) -> Option<Shared<'a, T>> {
+        cell.try_shared(held).ok()
+    }
+    match gil::held() {
+        Some(held) => try_shared(cell, held),
+        None => gil::briefly(|held| try_shared(cell, held)),
+    }
 }
 
 /// Panics with the error's message, as `RefCell::borrow` does.
@@ -275,9 +416,8 @@ pub(crate) fn panic_conflict(e: Error) -> ! {
     panic!("{e}")
 }
 
-/// Keeps a guard on the thread that made it, whatever parking_lot's
-/// features (its `send_guard` makes the lock's guards `Send`): the borrow
-/// is in that thread's record, and [`leave`] trusts it is. Not `Send`,
+/// Keeps a guard on the thread that made it: the borrow is in that
+/// thread's record, and [`leave`] trusts it is. Not `Send`,
 /// still `Sync`, as std's `MutexGuard`.
 type ThisThread = PhantomData<MutexGuard<'static, ()>>;
 
@@ -286,7 +426,7 @@ type ThisThread = PhantomData<MutexGuard<'static, ()>>;
 /// return. Dereferences to the object; dropping it ends the borrow. Stays
 /// on the thread that made it.
 pub struct PyRef<'a, T: ?Sized> {
-    guard: RwLockReadGuard<'a, T>,
+    shared: Shared<'a, T>,
     _thread: ThisThread,
 }
 
@@ -294,14 +434,14 @@ impl<T: ?Sized> Deref for PyRef<'_, T> {
     type Target = T;
     #[inline]
     fn deref(&self) -> &T {
-        &self.guard
+        &self.shared
     }
 }
 
 impl<T: ?Sized> Drop for PyRef<'_, T> {
-    #[inline]
+    #[inline(always)]
     fn drop(&mut self) {
-        leave(address(RwLockReadGuard::rwlock(&self.guard)));
+        leave(address(self.shared.cell()));
     }
 }
 
@@ -316,7 +456,7 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for PyRef<'_, T> {
 /// object, mutably; dropping it ends the borrow. Stays on the thread that
 /// made it.
 pub struct PyRefMut<'a, T: ?Sized> {
-    guard: RwLockWriteGuard<'a, T>,
+    exclusive: Exclusive<'a, T>,
     _thread: ThisThread,
 }
 
@@ -324,21 +464,21 @@ impl<T: ?Sized> Deref for PyRefMut<'_, T> {
     type Target = T;
     #[inline]
     fn deref(&self) -> &T {
-        &self.guard
+        &self.exclusive
     }
 }
 
 impl<T: ?Sized> DerefMut for PyRefMut<'_, T> {
     #[inline]
     fn deref_mut(&mut self) -> &mut T {
-        &mut self.guard
+        &mut self.exclusive
     }
 }
 
 impl<T: ?Sized> Drop for PyRefMut<'_, T> {
-    #[inline]
+    #[inline(always)]
     fn drop(&mut self) {
-        leave(address(RwLockWriteGuard::rwlock(&self.guard)));
+        leave(address(self.exclusive.cell()));
     }
 }
 
@@ -361,15 +501,14 @@ const _: fn() = || {
 };
 
 /// This thread's borrow record, read and driven as `runtime/tests/borrow.rs`
-/// tests it: over plain locks, without handles. Not a public API.
+/// tests it: over bare cells, without handles. Not a public API.
 #[doc(hidden)]
 pub mod testing {
     use std::cell::Cell;
 
-    use parking_lot::RwLock;
-
     use super::{PyRef, PyRefMut, HELD, LEN, MORE, WORD};
     use crate::error::Error;
+    use crate::handles::pycell::PyCell;
 
     /// The message of a conflict with a read.
     pub const ALREADY_BORROWED: &str = super::ALREADY_BORROWED;
@@ -384,21 +523,51 @@ pub mod testing {
     /// Borrows the record holds without allocating.
     pub const INLINE: usize = super::INLINE;
 
+    /// A bare cell, as a handle's object sits in one.
+    #[derive(Debug)]
+    pub struct Lock<T>(PyCell<T>);
+
+    impl<T> Lock<T> {
+        /// A cell borrowed by nobody.
+        pub fn new(value: T) -> Lock<T> {
+            Lock(PyCell::new(value))
+        }
+
+        /// A frozen cell.
+        pub fn frozen(value: T) -> Lock<T> {
+            Lock(PyCell::frozen(value))
+        }
+
+        /// Whether any thread borrows it (a frozen cell: false).
+        pub fn is_locked(&self) -> bool {
+            !self.0.is_frozen() && self.0.flag() != 0
+        }
+
+        /// The borrow flag: 0 free, a count of readers, `usize::MAX` written.
+        pub fn flag(&self) -> usize {
+            self.0.flag()
+        }
+
+        /// A frozen cell's contents, with no borrow.
+        pub fn get(&self) -> Option<&T> {
+            self.0.get()
+        }
+    }
+
     /// Borrows `lock` for reading, as a handle does.
-    pub fn try_read<T: ?Sized>(lock: &RwLock<T>) -> Result<PyRef<'_, T>, Error> {
-        super::try_read(lock)
+    pub fn try_read<T>(lock: &Lock<T>) -> Result<PyRef<'_, T>, Error> {
+        super::try_read(&lock.0)
     }
 
     /// Borrows `lock` for writing, as a handle does.
-    pub fn try_write<T: ?Sized>(lock: &RwLock<T>) -> Result<PyRefMut<'_, T>, Error> {
-        super::try_write(lock)
+    pub fn try_write<T>(lock: &Lock<T>) -> Result<PyRefMut<'_, T>, Error> {
+        super::try_write(&lock.0, || Error::runtime_error("frozen"))
     }
 
     /// The address the record knows `lock` by.
-    pub fn address<T: ?Sized>(lock: &RwLock<T>) -> usize {
-        super::address(lock)
+    pub fn address<T>(lock: &Lock<T>) -> usize {
+        super::address(&lock.0)
     }
-
     /// This thread's word.
     pub fn word() -> usize {
         WORD.with(Cell::get)

@@ -27,7 +27,10 @@
 //! from upgrading, and each node's strong count must equal the references
 //! the other garbage nodes hold to it; otherwise it and what it reaches
 //! are alive after all. Nothing waits for a lock held elsewhere; a node
-//! locked when it is traversed counts as alive.
+//! locked when it is traversed counts as alive. A collection holds the
+//! global interpreter lock (`gil.rs`): no object's borrow starts or ends
+//! meanwhile, though threads go on with the borrows they hold, the
+//! containers and the reference counts.
 //!
 //! Collections run when [`collect`] is called, and automatically, as
 //! CPython's generation 0: when the objects tracked since the last
@@ -36,7 +39,9 @@
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError, Weak};
+
+use crate::handles::gil;
 
 /// The collector's word in every tracked cell: the collection that last
 /// listed it (high half) and its index there (low half), or [`DEAD`].
@@ -234,8 +239,14 @@ fn flush(batch: &mut Vec<Weak<dyn Node>>, may_collect: bool) {
         let mut r = lock(&REGISTRY);
         r.nodes.retain(|w| w.strong_count() > 0);
         (r.added, r.survivors) = (0, r.nodes.len());
-    } else if let Ok(mut epoch) = COLLECTOR.try_lock() {
-        run(&mut epoch);
+    } else {
+        // Never waits: a thread that tracks a node may hold a container's
+        // lock that the holder of the global lock waits for.
+        gil::try_hold(|_| {
+            if let Ok(mut epoch) = COLLECTOR.try_lock() {
+                run(&mut epoch);
+            }
+        });
     }
 }
 
@@ -285,8 +296,17 @@ pub fn collect() -> usize {
     if COLLECTING.with(Cell::get) {
         return 0;
     }
-    let mut epoch = lock(&COLLECTOR);
-    run(&mut epoch)
+    // The global lock first, then the collector's, taken without waiting:
+    // a collection under way may wait, in a `Drop` of its garbage, for a
+    // borrow another thread must take the global lock to end, so this
+    // thread waits for that collection with the global lock let go.
+    gil::hold(|_| loop {
+        match COLLECTOR.try_lock() {
+            Ok(mut epoch) => return run(&mut epoch),
+            Err(TryLockError::Poisoned(p)) => return run(&mut p.into_inner()),
+            Err(TryLockError::WouldBlock) => gil::allow_threads(|| drop(lock(&COLLECTOR))),
+        }
+    })
 }
 
 /// Turns automatic collection on (CPython's `gc.enable()`); it is on at
@@ -417,7 +437,10 @@ impl Census {
     }
 }
 
-/// One collection; `epoch` numbers it. The caller holds [`COLLECTOR`].
+/// One collection; `epoch` numbers it. The caller holds the global
+/// interpreter lock (no borrow of an object starts or ends meanwhile, but
+/// where a collection lets it go: a `Drop` of garbage that waits for
+/// another thread) and [`COLLECTOR`].
 fn run(epoch: &mut u32) -> usize {
     let _collecting = Collecting::enter();
     if let Ok(mut batch) = PENDING.try_with(|p| std::mem::take(&mut p.borrow_mut().0)) {

@@ -5,14 +5,14 @@ use std::any::Any;
 use std::fmt;
 use std::sync::{Arc, Weak};
 
-use parking_lot::RwLock;
-
 use crate::error::Error;
 use crate::handles::borrow::{self, PyRef, PyRefMut};
 use crate::handles::gc;
+use crate::handles::gil;
+use crate::handles::pycell::{Exclusive, PyCell};
 use crate::handles::trashcan;
 use crate::objects::layout_ref::LayoutRef;
-use crate::objects::object::{take_references, Object, PyClass, WeakReferenceable};
+use crate::objects::object::{take_references, Frozen, Object, PyClass, WeakReferenceable};
 use crate::types::rt_class::Type;
 use crate::values::value::Value;
 
@@ -23,9 +23,9 @@ use crate::values::value::Value;
 struct Cell<T: CellValue> {
     /// The cycle collector's word.
     gc: gc::Header,
-    /// The class, beside the lock so that it is read without locking.
+    /// The class, beside the object so that it is read without a borrow.
     class: T::Class,
-    value: RwLock<T>,
+    value: PyCell<T>,
     /// Dropped after `value`: closes the depth count `Cell::drop` opened.
     _depth: trashcan::Exit,
 }
@@ -53,6 +53,8 @@ impl<T: CellValue> Drop for Cell<T> {
 /// value, kept in the cell; `Instance` implements this beside itself, so
 /// that the handles name no run-time class storage).
 pub(crate) trait CellValue: Object + Sized {
+    /// Whether the cell is frozen: a `#[pyclass_like(frozen)]` object.
+    const FROZEN: bool;
     /// The class as the cell keeps it.
     type Class: Send + Sync + 'static;
     fn class_of(&self) -> Self::Class;
@@ -60,9 +62,14 @@ pub(crate) trait CellValue: Object + Sized {
     /// A new instance of `class`, every slot unset.
     fn instantiate(class: &Self::Class) -> PyObject;
     fn type_of(class: &Self::Class) -> Type;
+    /// Whether the class or a base has properties, methods or hooks: an
+    /// attribute operation may run user code, which may borrow the object
+    /// again or wait for another thread.
+    fn has_methods(class: &Self::Class) -> bool;
 }
 
 impl<T: PyClass> CellValue for T {
+    const FROZEN: bool = T::LAYOUT.frozen;
     type Class = ();
     fn class_of(&self) {}
     fn layout_of((): &()) -> LayoutRef<'_> {
@@ -73,6 +80,10 @@ impl<T: PyClass> CellValue for T {
     }
     fn type_of((): &()) -> Type {
         Type::of::<T>()
+    }
+    #[inline(always)]
+    fn has_methods((): &()) -> bool {
+        const { T::LAYOUT.has_methods() }
     }
 }
 
@@ -88,7 +99,7 @@ impl<T: CellValue> Cell<T> {
         let cell = Arc::new(Cell {
             gc: gc::Header::new(),
             class: obj.class_of(),
-            value: RwLock::new(obj),
+            value: if T::FROZEN { PyCell::frozen(obj) } else { PyCell::new(obj) },
             _depth: trashcan::Exit,
         });
         gc::track(Arc::downgrade(&cell) as Weak<dyn gc::Node>);
@@ -99,7 +110,7 @@ impl<T: CellValue> Cell<T> {
 /// The type-erased face of a `Cell<T>`; what the collector sees of it is
 /// its [`gc::Node`] face, at the end of this file.
 trait ErasedCell: gc::Node + Send + Sync + 'static {
-    fn lock(&self) -> &RwLock<dyn Object>;
+    fn cell(&self) -> &PyCell<dyn Object>;
     fn layout(&self) -> LayoutRef<'_>;
     fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
     /// A new instance of the same class, every slot unset: Python's
@@ -108,10 +119,18 @@ trait ErasedCell: gc::Node + Send + Sync + 'static {
     fn class(&self) -> Type;
     /// The cell's own bytes (reference counts aside).
     fn cell_size(&self) -> usize;
+    /// `getattr`, this thread holding the global lock, the object borrowed
+    /// for the call (the class's own code, statically dispatched); `None`
+    /// if the class has methods (the caller takes the path that runs user
+    /// code without the lock).
+    fn getattr_held(&self, held: gil::Held<'_>, name: &str) -> Option<Result<Value, Error>>;
+    /// `setattr`, as [`getattr_held`](ErasedCell::getattr_held); the value
+    /// back if the class has methods.
+    fn setattr_held(&self, held: gil::Held<'_>, name: &str, value: Value) -> Result<Result<(), Error>, Value>;
 }
 
 impl<T: CellValue> ErasedCell for Cell<T> {
-    fn lock(&self) -> &RwLock<dyn Object> {
+    fn cell(&self) -> &PyCell<dyn Object> {
         &self.value
     }
     fn layout(&self) -> LayoutRef<'_> {
@@ -129,6 +148,19 @@ impl<T: CellValue> ErasedCell for Cell<T> {
     fn cell_size(&self) -> usize {
         std::mem::size_of::<Self>()
     }
+    fn getattr_held(&self, held: gil::Held<'_>, name: &str) -> Option<Result<Value, Error>> {
+        if T::has_methods(&self.class) {
+            return None;
+        }
+        Some(borrow::read_held(&self.value, held, |obj| obj.getattr(name)))
+    }
+    fn setattr_held(&self, held: gil::Held<'_>, name: &str, value: Value) -> Result<Result<(), Error>, Value> {
+        if T::has_methods(&self.class) {
+            return Err(value);
+        }
+        let frozen = || Error::frozen_assign(name);
+        Ok(borrow::write_held(&self.value, held, frozen, |obj| obj.setattr(name, value)))
+    }
 }
 
 /// An `Arc`'s strong and weak counts, in front of the cell.
@@ -145,8 +177,10 @@ fn object_total(cell_size: usize, heap: usize) -> usize {
 /// object reference.
 ///
 /// Cloning is a reference-count increment; every clone sees the same
-/// object. Access goes through a read-write lock: many readers or one
-/// writer across threads. On one thread, borrowing an object in a way that
+/// object. Access is a borrow: many readers or one writer across threads,
+/// marked in a flag beside the object under the global interpreter lock
+/// ([`gil`](crate::gil)); inside [`gil::with_gil`](crate::gil::with_gil) a
+/// borrow costs no atomic operation. On one thread, borrowing an object in a way that
 /// conflicts with a borrow the thread already holds is an error, never a
 /// hang (see [`try_read`](Py::try_read)); reading it again while reading
 /// it is fine, even while another thread waits to write. A panic while a
@@ -234,11 +268,60 @@ impl<T: PyClass> Py<T> {
     /// mutably borrowed` while it writes it (PyO3's `try_borrow_mut`).
     #[inline]
     pub fn try_write(&self) -> Result<PyRefMut<'_, T>, Error> {
-        borrow::try_write(&self.0.value)
+        borrow::try_write(&self.0.value, frozen_write)
+    }
+
+    /// [`try_write`](Py::try_write), with `frozen` the error for a frozen
+    /// object.
+    #[inline(always)]
+    fn write_for(&self, frozen: impl FnOnce() -> Error) -> Result<PyRefMut<'_, T>, Error> {
+        borrow::try_write(&self.0.value, frozen)
+    }
+
+    /// The object of a frozen class, with no borrow at all (PyO3's
+    /// `Py::get`): a frozen object is never written once shared, so any
+    /// number of threads read it at once, each with a plain load.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like(frozen)]
+    /// #[slots(name, size)]
+    /// struct Font { name: String, size: f64 }
+    ///
+    /// let f = Py::new(Font::new("Mono".into(), 12.0));
+    /// let g = f.clone();
+    /// let t = std::thread::spawn(move || *g.get().size().unwrap());
+    /// assert_eq!(f.get().getattr("name")?, Value::from("Mono"));
+    /// assert_eq!(t.join().unwrap(), 12.0);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
+    ///
+    /// A class that is not frozen has no `get`:
+    ///
+    /// ```compile_fail
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x)]
+    /// struct P { x: f64 }
+    ///
+    /// let p = Py::new(P::new(1.0));
+    /// let x = p.get();          // error: the trait `Frozen` is not implemented for `P`
+    /// ```
+    #[inline]
+    pub fn get(&self) -> &T
+    where
+        T: Frozen,
+    {
+        match self.0.value.get() {
+            Some(obj) => obj,
+            None => panic!("`Frozen` is implemented for a class that is not #[pyclass_like(frozen)]"),
+        }
     }
 
     /// Every byte the object costs: its shared allocation (the reference
-    /// counts, the collector's header word, the lock, the instance), every
+    /// counts, the collector's header word, the borrow flag, the instance), every
     /// heap byte the instance owns ([`total_sizeof`](crate::total_sizeof)
     /// less the instance itself), and its entry in the cycle collector's
     /// registry, [`gc::BYTES_PER_TRACKED`] (16): tracking costs that, and
@@ -253,7 +336,7 @@ impl<T: PyClass> Py<T> {
     /// struct Point { x: f64, y: f64 }
     ///
     /// let p = Py::new(Point::new(1.0, 2.0));
-    /// // 16 counts + 8 header + 8 lock + 24 instance + 16 registry entry
+    /// // 16 counts + 8 header + 8 borrow flag + 24 instance + 16 registry entry
     /// assert_eq!(p.total_sizeof()?, 72);
     /// assert_eq!(pyslots::gc::BYTES_PER_TRACKED, 16);
     /// # Ok::<(), pyslots::Error>(())
@@ -289,28 +372,45 @@ impl<T: PyClass> Py<T> {
     /// # drop(guard);
     /// # Ok::<(), pyslots::Error>(())
     /// ```
+    #[inline]
     pub fn getattr(&self, name: &str) -> Result<Value, Error> {
-        self.try_read()?.getattr(name)
+        if T::has_methods(&()) {
+            // User code may run: borrowed, not holding the lock for it.
+            return self.try_read()?.getattr(name);
+        }
+        gil::hold(|held| borrow::read_held(&self.0.value, held, |obj| obj.getattr(name)))
     }
 
     /// `setattr(obj, name, value)`, borrowing the object for the call: as
     /// [`Object::setattr`], or the `RuntimeError` `Already borrowed` (or
     /// `Already mutably borrowed`) if this thread reads (or writes) it.
+    #[inline]
     pub fn setattr(&self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let value = value.into();
-        self.try_write()?.setattr(name, value)
+        let frozen = || Error::frozen_assign(name);
+        if T::has_methods(&()) {
+            return self.write_for(frozen)?.setattr(name, value);
+        }
+        gil::hold(|held| borrow::write_held(&self.0.value, held, frozen, |obj| obj.setattr(name, value)))
     }
 
     /// `delattr(obj, name)`, borrowing the object for the call, as
     /// [`setattr`](Py::setattr).
     pub fn delattr(&self, name: &str) -> Result<(), Error> {
-        self.try_write()?.delattr(name)
+        let frozen = || Error::frozen_delete(name);
+        if T::has_methods(&()) {
+            return self.write_for(frozen)?.delattr(name);
+        }
+        gil::hold(|held| borrow::write_held(&self.0.value, held, frozen, |obj| obj.delattr(name)))
     }
 
     /// `hasattr(obj, name)`, borrowing the object for the call, as
     /// [`getattr`](Py::getattr).
     pub fn hasattr(&self, name: &str) -> Result<bool, Error> {
-        Ok(self.try_read()?.hasattr(name))
+        if T::has_methods(&()) {
+            return Ok(self.try_read()?.hasattr(name));
+        }
+        gil::hold(|held| borrow::read_held(&self.0.value, held, |obj| Ok(obj.hasattr(name))))
     }
 
     /// `dir(obj)`, borrowing the object for the call, as
@@ -400,7 +500,7 @@ impl<T: PyClass> fmt::Display for Py<T> {
 
 impl<T: PyClass> fmt::Debug for Py<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.value.try_read_recursive() {
+        match borrow::peek(&self.0.value) {
             Some(guard) => fmt::Debug::fmt(&*guard, f),
             None => fmt::Display::fmt(self, f),
         }
@@ -506,14 +606,21 @@ impl PyObject {
     /// [`Py::try_read`].
     #[inline]
     pub fn try_read(&self) -> Result<PyRef<'_, dyn Object>, Error> {
-        borrow::try_read(self.0.lock())
+        borrow::try_read(self.0.cell())
     }
 
     /// Borrows the object for writing, or the `RuntimeError` of
     /// [`Py::try_write`].
     #[inline]
     pub fn try_write(&self) -> Result<PyRefMut<'_, dyn Object>, Error> {
-        borrow::try_write(self.0.lock())
+        borrow::try_write(self.0.cell(), frozen_write)
+    }
+
+    /// [`try_write`](PyObject::try_write), with `frozen` the error for a
+    /// frozen object.
+    #[inline(always)]
+    fn write_for(&self, frozen: impl FnOnce() -> Error) -> Result<PyRefMut<'_, dyn Object>, Error> {
+        borrow::try_write(self.0.cell(), frozen)
     }
 
     /// The object's class name, read without locking.
@@ -611,7 +718,20 @@ impl PyObject {
     /// assert!(!p.hasattr("x")?);
     /// # Ok::<(), pyslots::Error>(())
     /// ```
+    #[inline]
     pub fn getattr(&self, name: &str) -> Result<Value, Error> {
+        match gil::hold(|held| self.0.getattr_held(held, name)) {
+            Some(result) => result,
+            None => self.getattr_with_methods(name),
+        }
+    }
+
+    /// `getattr` of an object whose class has methods: what it runs
+    /// (properties, hooks) may be user code, which runs with the object
+    /// borrowed but without the global lock (outside a scope), so that it
+    /// may wait for another thread as any Rust code may.
+    #[inline(never)]
+    fn getattr_with_methods(&self, name: &str) -> Result<Value, Error> {
         let result = self.try_read()?.getattr(name);
         match result {
             Ok(value) => Ok(bind_found(value, self, name)),
@@ -651,15 +771,26 @@ impl PyObject {
     /// `setattr` on the object, borrowing it for the call: the
     /// `RuntimeError` `Already borrowed` (or `Already mutably borrowed`) if
     /// this thread reads (or writes) it.
+    #[inline]
     pub fn setattr(&self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let value = value.into();
+        match gil::hold(|held| self.0.setattr_held(held, name, value)) {
+            Ok(result) => result,
+            Err(value) => self.setattr_with_methods(name, value),
+        }
+    }
+
+    /// `setattr` of an object whose class has methods, as
+    /// [`getattr_with_methods`](PyObject::getattr_with_methods).
+    #[inline(never)]
+    fn setattr_with_methods(&self, name: &str, value: Value) -> Result<(), Error> {
         if let Some((_, set, _)) = self.runtime_property(name) {
             return match set {
                 Some(set) => set.call(&[Value::Object(self.clone()), value], &[]).map(drop),
                 None => Err(Error::property_missing(self.layout().qualname(), name, "setter")),
             };
         }
-        self.try_write()?.setattr(name, value)
+        self.write_for(|| Error::frozen_assign(name))?.setattr(name, value)
     }
 
     /// `delattr` on the object, borrowing it for the call, as
@@ -671,7 +802,7 @@ impl PyObject {
                 None => Err(Error::property_missing(self.layout().qualname(), name, "deleter")),
             };
         }
-        self.try_write()?.delattr(name)
+        self.write_for(|| Error::frozen_delete(name))?.delattr(name)
     }
 
     /// `hasattr` on the object, borrowing it for the call, as
@@ -820,24 +951,56 @@ impl<T: CellValue> gc::Node for Cell<T> {
         &self.gc
     }
     fn try_traverse(&self, visit: &mut gc::Visit<'_>) -> bool {
-        let Some(obj) = self.value.try_read_recursive() else { return false };
+        let Some(obj) = borrow::peek(&self.value) else { return false };
         obj.traverse(visit);
         true
     }
     fn try_lock(&self) -> Option<Box<dyn gc::Locked + '_>> {
-        let guard = self.value.try_write()?;
-        Some(Box::new(gc::WriteLocked { guard, traverse: |obj: &T, visit: &mut gc::Visit<'_>| obj.traverse(visit) }))
+        if let Some(obj) = self.value.get() {
+            return Some(Box::new(FrozenLocked(obj)));
+        }
+        let guard = gil::hold(|held| self.value.try_exclusive(held).ok())?;
+        Some(Box::new(ObjectLocked(guard)))
     }
     fn clear(&self) {
         // CPython's `tp_clear`: the references go, the object stays, for
         // its `Drop` to run once when the last of them is gone. They drop
         // after the lock is released.
-        let held = self.value.try_write().map(|mut obj| take_references(&mut *obj));
+        let held = gil::hold(|held| self.value.try_exclusive(held).ok().map(|mut obj| take_references(&mut *obj)));
         drop(held);
     }
     fn is_object(&self) -> bool {
         true
     }
+    fn immutable(&self) -> bool {
+        // A frozen object cannot be cleared (it is read with no borrow):
+        // as a tuple, it is freed by clearing what holds it.
+        self.value.is_frozen()
+    }
+}
+
+/// An object the collector marked written while it confirms it garbage.
+struct ObjectLocked<'a, T: CellValue>(Exclusive<'a, T>);
+
+impl<T: CellValue> gc::Locked for ObjectLocked<'_, T> {
+    fn traverse(&self, visit: &mut gc::Visit<'_>) {
+        self.0.traverse(visit);
+    }
+}
+
+/// A frozen object, read by the collector as it confirms it garbage.
+struct FrozenLocked<'a, T: CellValue>(&'a T);
+
+impl<T: CellValue> gc::Locked for FrozenLocked<'_, T> {
+    fn traverse(&self, visit: &mut gc::Visit<'_>) {
+        self.0.traverse(visit);
+    }
+}
+
+/// The error of a write borrow of a frozen object through a handle.
+#[cold]
+fn frozen_write() -> Error {
+    Error::frozen_write()
 }
 
 impl<T: PyClass> Py<T> {

@@ -453,6 +453,14 @@ pub(crate) use generic_attribute_methods;
 
 /// Every class is an [`Object`] through the one attribute algorithm below;
 /// generated code emits none of this.
+/// `FrozenInstanceError: cannot assign to field 'x'`: what a frozen
+/// class's `ClassImpl::slot_set` returns for every name, so that
+/// `setattr` refuses it before anything else.
+#[cold]
+pub fn frozen_setattr(name: &str) -> Error {
+    Error::frozen_assign(name)
+}
+
 impl<T: ClassImpl> Object for T {
     #[inline]
     fn type_name(&self) -> &str {
@@ -622,6 +630,8 @@ fn getattr_described<T: Hooks + ?Sized>(obj: &T, name: &str) -> Result<Value, Er
         Some(Descriptor::Value(f)) => match f.kind() {
             FnKind::Property(..) => Err(needs_handle(obj.class_layout(), name)),
             FnKind::Static(inner) => Ok(dict_entry(obj, name).unwrap_or_else(|| inner.clone())),
+            FnKind::ClassMethod(inner) => Ok(dict_entry(obj, name)
+                .unwrap_or_else(|| PyFunction::bound_to_class(inner, obj.class_layout().to_type()))),
             _ => Ok(dict_entry(obj, name).unwrap_or(Value::Function(f))),
         },
         None => {
@@ -925,6 +935,9 @@ pub fn generic_setattr<T: Hooks + ?Sized>(obj: &mut T, name: &str, value: Value)
 /// `delattr`, CPython's `PyObject_GenericSetAttr` with no value.
 #[inline(always)]
 pub fn generic_delattr<T: Hooks + ?Sized>(obj: &mut T, name: &str) -> Result<(), Error> {
+    if obj.class_layout().frozen() {
+        return Err(Error::frozen_delete(name));
+    }
     match obj.remove_slot(name) {
         SlotDel::Done => return Ok(()),
         SlotDel::Unset => return Err(Error::unset_slot(name)),

@@ -47,6 +47,8 @@ pub struct Layout {
     pub has_weakref: bool,
     #[doc(hidden)]
     pub size: usize,
+    #[doc(hidden)]
+    pub frozen: bool,
     /// The class's own properties, methods and hooks (`#[methods]`): a
     /// `MethodTable`, which the attribute algorithm reads back (a layout
     /// knows nothing of what the table holds but `method_flags`).
@@ -94,6 +96,15 @@ impl Layout {
     #[inline]
     pub const fn name(&self) -> &'static str {
         self.name
+    }
+
+    /// Whether the class is `#[pyclass_like(frozen)]`: its instances
+    /// refuse every `setattr` and `delattr` by name (dataclasses'
+    /// `frozen=True`), and [`Py::get`](crate::Py::get) reads one through
+    /// its handle with no borrow.
+    #[inline]
+    pub const fn frozen(&self) -> bool {
+        self.frozen
     }
 
     /// The Rust module the class is defined in; with `name` it identifies
@@ -1079,6 +1090,30 @@ pub const fn merge_solid_bases(bases: &[&'static Layout]) -> Result<Option<&'sta
 /// Bases whose slot layouts do not form one line of descent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LayoutConflict;
+
+/// Whether any of the bases is frozen.
+pub const fn any_frozen(bases: &'static [&'static Layout]) -> bool {
+    let mut i = 0;
+    while i < bases.len() {
+        if bases[i].frozen {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Whether every base is frozen.
+pub const fn all_frozen(bases: &'static [&'static Layout]) -> bool {
+    let mut i = 0;
+    while i < bases.len() {
+        if !bases[i].frozen {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
 
 /// Whether the bases' layouts conflict (see `merge_solid_bases`).
 pub const fn layout_conflict(bases: &'static [&'static Layout]) -> bool {

@@ -352,6 +352,15 @@ impl<'a> LayoutRef<'a> {
         }
     }
 
+    /// Whether the class is frozen (a run-time class never is).
+    #[inline(always)]
+    pub fn frozen(&self) -> bool {
+        match self.0 {
+            Repr::Static(l) => l.frozen,
+            Repr::Runtime(_) => false,
+        }
+    }
+
     /// Whether instances can be weakly referenced.
     ///
     /// ```

@@ -515,6 +515,29 @@ pub trait WeakRefsOn {}
 
 impl WeakRefsOn for WeakRefs<true> {}
 
+/// A `#[pyclass_like(frozen)]` class (dataclasses' `frozen=True`, PyO3's
+/// `frozen`): its instances refuse every `setattr` and `delattr` by name
+/// with `FrozenInstanceError`, it has no setter accessors, and
+/// [`Py::get`](crate::Py::get) reads a shared one with no borrow at all.
+/// Implemented by the macro only: a hand-written impl on a class that is
+/// not frozen makes `Py::get` panic.
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// #[pyclass_like(frozen)]
+/// #[slots(x, y)]
+/// struct Point { x: f64, y: f64 }
+///
+/// let p = Py::new(Point::new(1.0, 2.0));
+/// assert_eq!(*p.get().x()?, 1.0);                  // no borrow, no lock
+/// let e = p.setattr("x", 3.0).unwrap_err();
+/// assert_eq!((e.exception(), e.to_string().as_str()), ("FrozenInstanceError", "cannot assign to field 'x'"));
+/// assert_eq!(p.delattr("y").unwrap_err().to_string(), "cannot delete field 'y'");
+/// # Ok::<(), pyslots::Error>(())
+/// ```
+pub trait Frozen: PyClass {}
+
 /// A class whose instances support weak references (`__weakref__` in its
 /// slots or a base's, or a class without `#[slots]`).
 ///

@@ -83,7 +83,8 @@ fn special_copy(o: &PyObject, deep: bool) -> Result<Option<Value>, Error> {
 /// Gives the fresh instance `y` dict entries (`y.__dict__.update`) and
 /// slots by name (`setattr`).
 fn restore(y: &PyObject, entries: Vec<(PyStr, Value)>, slots: Vec<(&str, Value)>) -> Result<(), Error> {
-    let mut y = y.write();
+    // A frozen object's copy refuses the write: FrozenInstanceError.
+    let mut y = y.try_write()?;
     if let Some(mut d) = y.dict_view_mut() {
         d.update(entries.into_iter().collect());
     }
@@ -707,7 +708,8 @@ impl Memo {
         if let Some(temp) = temp {
             temp.replace(dict.clone());
         }
-        let mut w = y.write();
+        // A frozen object's copy refuses the write: FrozenInstanceError.
+        let mut w = y.try_write()?;
         if let Some(mut d) = w.dict_view_mut() {
             d.update(dict);
         }

@@ -230,7 +230,8 @@ impl<'de> de::DeserializeSeed<'de> for &Type {
 
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<PyObject, A::Error> {
                 let obj = self.0.instantiate().map_err(de::Error::custom)?;
-                set_from_map(map, &mut *obj.write())?;
+                // A frozen class's object refuses the write: an error, not a panic.
+                set_from_map(map, &mut *obj.try_write().map_err(de::Error::custom)?)?;
                 Ok(obj)
             }
         }

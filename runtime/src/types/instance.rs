@@ -730,6 +730,7 @@ impl fmt::Debug for Instance {
 /// words): the cell of a run-time `Point` with two floats is no larger
 /// than CPython's object.
 impl CellValue for Instance {
+    const FROZEN: bool = false;
     type Class = Arc<RtClass>;
     fn class_of(&self) -> Arc<RtClass> {
         self.class.clone()
@@ -742,6 +743,10 @@ impl CellValue for Instance {
     }
     fn type_of(class: &Arc<RtClass>) -> Type {
         Type::runtime(class.clone())
+    }
+    #[inline(always)]
+    fn has_methods(class: &Arc<RtClass>) -> bool {
+        class.has_methods
     }
 }
 

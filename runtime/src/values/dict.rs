@@ -10,6 +10,7 @@ use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::error::{Error, LiveKeys};
 use crate::handles::gc;
+use crate::handles::gil;
 use crate::handles::trashcan;
 use crate::values::pystr::PyStr;
 use crate::values::value::{self, Value};
@@ -560,9 +561,16 @@ impl fmt::Debug for Dict {
 #[derive(Clone)]
 pub struct PyDict(Arc<DictCell>);
 
+impl DictCell {
+    fn read(&self) -> RwLockReadGuard<'_, Dict> {
+        let map = &self.map;
+        gil::without_waiting(|| map.try_read_recursive(), || map.read_recursive())
+    }
+}
+
 impl LiveKeys for DictCell {
     fn keys(&self) -> Vec<PyStr> {
-        self.map.read().entries().map(|(k, _)| k.clone()).collect()
+        self.read().entries().map(|(k, _)| k.clone()).collect()
     }
 }
 
@@ -595,12 +603,16 @@ impl PyDict {
         PyDict::default()
     }
 
+    /// The entries, locked for reading; a thread holding the global
+    /// interpreter lock lets it go if it must wait (`gil::without_waiting`).
     pub(crate) fn read(&self) -> RwLockReadGuard<'_, Dict> {
-        self.0.map.read_recursive()
+        self.0.read()
     }
 
+    /// The entries, locked for writing, as [`read`](PyDict::read).
     fn write(&self) -> RwLockWriteGuard<'_, Dict> {
-        self.0.map.write()
+        let map = &self.0.map;
+        gil::without_waiting(|| map.try_write(), || map.write())
     }
 
     /// Reports this handle to the cycle collector (see [`Value::traverse`]).

@@ -7,6 +7,7 @@ use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::error::Error;
 use crate::handles::gc;
+use crate::handles::gil;
 use crate::handles::trashcan;
 use crate::values::value::{self, Value};
 
@@ -62,12 +63,17 @@ impl PyList {
         PyList::default()
     }
 
+    /// The items, locked for reading; a thread holding the global
+    /// interpreter lock lets it go if it must wait (`gil::without_waiting`).
     pub(crate) fn read(&self) -> RwLockReadGuard<'_, Vec<Value>> {
-        self.0.items.read_recursive()
+        let items = &self.0.items;
+        gil::without_waiting(|| items.try_read_recursive(), || items.read_recursive())
     }
 
+    /// The items, locked for writing, as [`read`](PyList::read).
     fn write(&self) -> RwLockWriteGuard<'_, Vec<Value>> {
-        self.0.items.write()
+        let items = &self.0.items;
+        gil::without_waiting(|| items.try_write(), || items.write())
     }
 
     /// Reports this handle to the cycle collector (see [`Value::traverse`]).
@@ -263,5 +269,19 @@ impl PartialEq for PyList {
 impl fmt::Debug for PyList {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
+    }
+}
+
+/// The tests' face of a list's own lock (`runtime/tests/containers.rs`):
+/// what no public operation does, hold it across other work.
+#[doc(hidden)]
+pub mod testing {
+    use super::PyList;
+
+    /// Runs `f` holding `list`'s lock for writing, as a list's own
+    /// operations hold it (without the global interpreter lock).
+    pub fn with_items_locked<R>(list: &PyList, f: impl FnOnce() -> R) -> R {
+        let _items = list.0.items.write();
+        f()
     }
 }

@@ -100,9 +100,11 @@ pub enum Value {
     Dict(PyDict),
     /// Another object, shared by reference as in Python.
     Object(PyObject),
-    /// A function a class defines: a method read from an owned object or
-    /// a class (`function`), or bound to an object through a handle
-    /// (`method`); see [`Value::call`].
+    /// Something callable a class defines or is: a method read from an
+    /// owned object or a class (`function`), or bound to an object through
+    /// a handle (`method`); a run-time class's `property`, `staticmethod`
+    /// or `classmethod`; or a class itself (`type`, from
+    /// [`Value::from(Type)`](crate::Type)). See [`Value::call`].
     Function(PyFunction),
     /// A `float`.
     Float(f64),
@@ -1177,6 +1179,11 @@ pub(crate) enum Func {
     Property(Option<Value>, Option<Value>, Option<Value>),
     /// `staticmethod(f)`.
     Static(Value),
+    /// `classmethod(f)`.
+    ClassMethod(Value),
+    /// A class, as a value: what a class method gets first, and calling
+    /// it makes an instance (`type.__call__`).
+    Class(crate::types::rt_class::Type),
     /// A callable bound to its first argument (a function of a run-time
     /// class read through a handle).
     BoundValue(Value, Value),
@@ -1191,6 +1198,8 @@ pub(crate) enum FnKind<'a> {
     Function,
     /// `staticmethod(f)`: `f`, unbound.
     Static(&'a Value),
+    /// `classmethod(f)`: `f`, bound to the instance's class.
+    ClassMethod(&'a Value),
     /// Anything else: a plain value.
     Plain,
 }
@@ -1262,6 +1271,74 @@ impl Value {
     pub fn staticmethod(f: Value) -> Value {
         Value::Function(PyFunction(Arc::new(Func::Static(f))))
     }
+
+    /// `classmethod(f)` for a class made at run time: `f`, read through an
+    /// instance or called as a method, gets the instance's class first
+    /// (a subclass's instance, the subclass), as a value that makes an
+    /// instance when called.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let mut ns = Dict::new();
+    /// ns.insert("__slots__", Value::tuple(["x"]));
+    /// let make = Value::function("make", |args, _| {
+    ///     let obj = args[0].call(&[], &[])?;            // cls()
+    ///     obj.as_object().expect("an instance").setattr("x", args[1].clone())?;
+    ///     Ok(obj)
+    /// });
+    /// ns.insert("make", Value::classmethod(make));
+    /// let point = Type::new("Point", &[], ns)?;
+    /// let sub = Type::new("Sub", &[point.clone()], Dict::new())?;
+    ///
+    /// let p = sub.call(&[], &[])?.call_method("make", &[Value::Int(3)], &[])?;
+    /// assert_eq!(p.as_object().unwrap().class(), sub);   // the class of the instance it was read through
+    /// assert_eq!(p.as_object().unwrap().getattr("x")?, Value::Int(3));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
+    pub fn classmethod(f: Value) -> Value {
+        Value::Function(PyFunction(Arc::new(Func::ClassMethod(f))))
+    }
+}
+
+/// A class as a value: what a class method gets as `cls`; calling it
+/// makes an instance, as calling a class does in Python.
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// let point = Type::new("Point", &[], Dict::new())?;
+/// let cls = Value::from(point.clone());
+/// assert_eq!(cls.to_string(), "<class 'Point'>");
+/// assert_eq!(cls.type_name(), "type");
+/// let p = cls.call(&[], &[])?;
+/// assert_eq!(p.as_object().unwrap().class(), point);
+/// # Ok::<(), pyslots::Error>(())
+/// ```
+impl From<crate::types::rt_class::Type> for Value {
+    fn from(class: crate::types::rt_class::Type) -> Value {
+        Value::Function(PyFunction(Arc::new(Func::Class(class))))
+    }
+}
+
+impl PyFunction {
+    /// The class this value is, if it is one ([`Value::from`] a
+    /// [`Type`](crate::Type)).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// let point = Type::new("Point", &[], Dict::new())?;
+    /// let Value::Function(f) = Value::from(point.clone()) else { unreachable!() };
+    /// assert_eq!(f.as_class(), Some(&point));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
+    pub fn as_class(&self) -> Option<&crate::types::rt_class::Type> {
+        match &*self.0 {
+            Func::Class(t) => Some(t),
+            _ => None,
+        }
+    }
 }
 
 impl PyFunction {
@@ -1274,6 +1351,16 @@ impl PyFunction {
     }
 
     /// `f` bound to `receiver`: called, it gets `receiver` first.
+    /// `classmethod(inner)` read through an instance of `class`: `inner`
+    /// bound to the class (a value that is no function is left as it is,
+    /// and fails when called, as CPython's bound method of it does).
+    pub(crate) fn bound_to_class(inner: &Value, class: crate::types::rt_class::Type) -> Value {
+        match inner {
+            Value::Function(g) => Value::Function(PyFunction::bound_value(g, Value::from(class))),
+            other => other.clone(),
+        }
+    }
+
     pub(crate) fn bound_value(f: &PyFunction, receiver: Value) -> PyFunction {
         PyFunction(Arc::new(Func::BoundValue(Value::Function(f.clone()), receiver)))
     }
@@ -1292,6 +1379,7 @@ impl PyFunction {
             Func::Property(g, s, d) => FnKind::Property(g.as_ref(), s.as_ref(), d.as_ref()),
             Func::Native(..) => FnKind::Function,
             Func::Static(f) => FnKind::Static(f),
+            Func::ClassMethod(f) => FnKind::ClassMethod(f),
             _ => FnKind::Plain,
         }
     }
@@ -1328,6 +1416,8 @@ impl PyFunction {
             Func::Bound(..) | Func::BoundValue(..) => "method",
             Func::Property(..) => "property",
             Func::Static(_) => "staticmethod",
+            Func::ClassMethod(_) => "classmethod",
+            Func::Class(_) => "type",
         }
     }
 
@@ -1345,6 +1435,7 @@ impl PyFunction {
             Func::Method(def) | Func::Bound(def, _) => def.sig.qualname,
             Func::Native(name, _) => name.as_str(),
             Func::BoundValue(Value::Function(f), _) => f.qualname(),
+            Func::Class(t) => t.name(),
             _ => "",
         }
     }
@@ -1362,7 +1453,11 @@ impl PyFunction {
     /// assert!(!PyFunction::is(&f, &h));
     /// ```
     pub fn is(a: &PyFunction, b: &PyFunction) -> bool {
-        Arc::ptr_eq(&a.0, &b.0)
+        match (&*a.0, &*b.0) {
+            // One class, however many values name it.
+            (Func::Class(x), Func::Class(y)) => x == y,
+            _ => Arc::ptr_eq(&a.0, &b.0),
+        }
     }
 
     /// Python's `==` on functions: the same function, or bound methods of
@@ -1453,7 +1548,8 @@ impl PyFunction {
                 all.extend_from_slice(args);
                 f.call(&all, kwargs)
             }
-            Func::Property(..) | Func::Static(_) => {
+            Func::Class(t) => t.call(args, kwargs).map(Value::Object),
+            Func::Property(..) | Func::Static(_) | Func::ClassMethod(_) => {
                 Err(Error::type_error(format!("'{}' object is not callable", self.type_name())))
             }
         }
@@ -1470,6 +1566,8 @@ impl PyFunction {
             Func::BoundValue(func, first) => write!(f, "<bound method {} of {first}>", self.qualname_of(func)),
             Func::Property(..) => f.write_str("<property object>"),
             Func::Static(inner) => write!(f, "<staticmethod({inner})>"),
+            Func::ClassMethod(inner) => write!(f, "<classmethod({inner})>"),
+            Func::Class(t) => write!(f, "{t}"),
         }
     }
 
@@ -1500,8 +1598,8 @@ impl PyFunction {
                 b.traverse(visit);
             }
             Func::Property(g, s, d) => [g, s, d].into_iter().flatten().for_each(|v| v.traverse(visit)),
-            Func::Static(v) => v.traverse(visit),
-            Func::Method(_) | Func::Native(..) => {}
+            Func::Static(v) | Func::ClassMethod(v) => v.traverse(visit),
+            Func::Method(_) | Func::Native(..) | Func::Class(_) => {}
         }
     }
 
@@ -1511,8 +1609,8 @@ impl PyFunction {
             Func::Bound(..) => true,
             Func::BoundValue(a, b) => a.may_hold_references() || b.may_hold_references(),
             Func::Property(g, s, d) => [g, s, d].into_iter().flatten().any(Value::may_hold_references),
-            Func::Static(v) => v.may_hold_references(),
-            Func::Method(_) | Func::Native(..) => false,
+            Func::Static(v) | Func::ClassMethod(v) => v.may_hold_references(),
+            Func::Method(_) | Func::Native(..) | Func::Class(_) => false,
         }
     }
 }

@@ -73,6 +73,9 @@ const BAD_CLASS_ARGS: &[(&str, &str)] = &[
     ("class_attrs(x = 1), \u{1}class_attrs(y = 2)", "duplicate `class_attrs` argument"),
     ("class_attrs(\u{1}1 = 2)", "expected a class attribute: `name = literal`"),
     ("class_attrs(x = \u{1}, y = 1)", "a class attribute is a literal"),
+    ("frozen, \u{1}frozen", "duplicate `frozen` argument"),
+    ("\u{1}frozen = true", "`frozen` takes no value: `#[pyclass_like(frozen)]`"),
+    ("\u{1}frozen(x)", "`frozen` takes no value: `#[pyclass_like(frozen)]`"),
 ];
 
 /// Class attribute values that are refused, and the message of each.

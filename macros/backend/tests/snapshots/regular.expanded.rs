@@ -152,6 +152,7 @@ impl ::pyslots::__private::PyClass for Person {
         has_dict: true,
         has_weakref: true,
         size: ::pyslots::__private::size_of::<Self>(),
+        frozen: false,
         methods: {
             use ::pyslots::__private::NoMethods as _;
             Person::__PYSLOTS_METHODS

@@ -206,6 +206,7 @@ impl ::pyslots::__private::PyClass for Dog {
         has_dict: ::pyslots::__private::any_has_dict(&[&<Animal as ::pyslots::__private::PyClass>::LAYOUT]),
         has_weakref: ::pyslots::__private::any_has_weakref(&[&<Animal as ::pyslots::__private::PyClass>::LAYOUT]),
         size: ::pyslots::__private::size_of::<Self>(),
+        frozen: false,
         methods: {
             use ::pyslots::__private::NoMethods as _;
             Dog::__PYSLOTS_METHODS
@@ -284,4 +285,8 @@ where
         <Animal as ::pyslots::__private::Embeds<__PyslotsB>>::embedded_mut(&mut self.__pyslots_base)
     }
 }
+const _: () = ::core::assert!(
+    !::pyslots::__private::any_frozen(&[&<Animal as ::pyslots::__private::PyClass>::LAYOUT]),
+    "cannot inherit non-frozen dataclass from a frozen one"
+);
 const _ : () = :: core :: assert ! (! :: pyslots :: __private :: any_has_slot (& [& < Animal as :: pyslots :: __private :: PyClass > :: LAYOUT] , "breed") , "'breed' is already a slot of a base class: don't repeat parent slots (CPython would keep both, wasting the parent's); remove it from this class") ;

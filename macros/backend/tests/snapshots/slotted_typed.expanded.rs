@@ -171,6 +171,7 @@ impl ::pyslots::__private::PyClass for Point {
         has_dict: ::pyslots::__private::any_has_dict(&[]),
         has_weakref: ::pyslots::__private::any_has_weakref(&[]),
         size: ::pyslots::__private::size_of::<Self>(),
+        frozen: false,
         methods: {
             use ::pyslots::__private::NoMethods as _;
             Point::__PYSLOTS_METHODS

@@ -122,6 +122,7 @@ impl ::pyslots::__private::PyClass for Node {
         has_dict: ::pyslots::__private::any_has_dict(&[]),
         has_weakref: true,
         size: ::pyslots::__private::size_of::<Self>(),
+        frozen: false,
         methods: {
             use ::pyslots::__private::NoMethods as _;
             Node::__PYSLOTS_METHODS
