@@ -425,6 +425,23 @@ type ThisThread = PhantomData<MutexGuard<'static, ()>>;
 /// [`Py::read`](crate::Py::read) and [`PyObject::read`](crate::PyObject::read)
 /// return. Dereferences to the object; dropping it ends the borrow. Stays
 /// on the thread that made it.
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// #[pyclass_like]
+/// #[slots(x, y)]
+/// struct Point { x: f64, y: f64 }
+///
+/// let p = Py::new(Point::new(1.0, 2.0));
+/// let a = p.read();
+/// let b = p.read();                          // readers share
+/// assert_eq!(*a.x()? + *b.y()?, 3.0);
+/// assert!(p.try_write().is_err());           // a writer waits for none of them on this thread: an error
+/// drop((a, b));
+/// assert!(p.try_write().is_ok());
+/// # Ok::<(), pyslots::Error>(())
+/// ```
 pub struct PyRef<'a, T: ?Sized> {
     shared: Shared<'a, T>,
     _thread: ThisThread,
@@ -455,6 +472,23 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for PyRef<'_, T> {
 /// [`PyObject::write`](crate::PyObject::write) return. Dereferences to the
 /// object, mutably; dropping it ends the borrow. Stays on the thread that
 /// made it.
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// #[pyclass_like]
+/// #[slots(x, y)]
+/// struct Point { x: f64, y: f64 }
+///
+/// let p = Py::new(Point::new(1.0, 2.0));
+/// {
+///     let mut w = p.write();
+///     w.set_x(10.0);
+///     assert_eq!(p.try_read().unwrap_err().to_string(), "Already mutably borrowed");
+/// }                                          // the borrow ends here
+/// assert_eq!(*p.read().x()?, 10.0);
+/// # Ok::<(), pyslots::Error>(())
+/// ```
 pub struct PyRefMut<'a, T: ?Sized> {
     exclusive: Exclusive<'a, T>,
     _thread: ThisThread,

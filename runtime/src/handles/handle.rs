@@ -209,6 +209,20 @@ pub struct Py<T: PyClass>(Arc<Cell<T>>);
 impl<T: PyClass> Py<T> {
     /// Moves `obj` into a new shared handle.
     /// The cycle collector tracks it from now on.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    ///
+    /// let p = Py::new(Point::new(1.0, 2.0));
+    /// let q = p.clone();                       // the same object, as `q = p`
+    /// q.setattr("x", 5.0)?;
+    /// assert_eq!(p.getattr("x")?, Value::Float(5.0));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn new(obj: T) -> Py<T> {
         Py(Cell::new(obj))
     }
@@ -220,6 +234,18 @@ impl<T: PyClass> Py<T> {
     ///
     /// With `Already mutably borrowed` if this thread writes it (see
     /// [`try_read`](Py::try_read)).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    ///
+    /// let p = Py::new(Point::new(1.0, 2.0));
+    /// assert_eq!(*p.read().x()?, 1.0);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline]
     #[track_caller]
     pub fn read(&self) -> PyRef<'_, T> {
@@ -232,6 +258,19 @@ impl<T: PyClass> Py<T> {
     ///
     /// With `Already borrowed` if this thread reads it, `Already mutably
     /// borrowed` if it writes it (see [`try_write`](Py::try_write)).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    ///
+    /// let p = Py::new(Point::new(1.0, 2.0));
+    /// p.write().set_y(4.0);
+    /// assert_eq!(p.getattr("y")?, Value::Float(4.0));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline]
     #[track_caller]
     pub fn write(&self) -> PyRefMut<'_, T> {
@@ -266,6 +305,20 @@ impl<T: PyClass> Py<T> {
     /// Borrows the object for writing; a `RuntimeError` if this thread
     /// borrows it already: `Already borrowed` while it reads it, `Already
     /// mutably borrowed` while it writes it (PyO3's `try_borrow_mut`).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    ///
+    /// let p = Py::new(Point::new(1.0, 2.0));
+    /// let reading = p.read();
+    /// assert_eq!(p.try_write().unwrap_err().to_string(), "Already borrowed");
+    /// drop(reading);
+    /// assert!(p.try_write().is_ok());
+    /// ```
     #[inline]
     pub fn try_write(&self) -> Result<PyRefMut<'_, T>, Error> {
         borrow::try_write(&self.0.value, frozen_write)
@@ -346,6 +399,18 @@ impl<T: PyClass> Py<T> {
     ///
     /// The `RuntimeError` of [`try_read`](Py::try_read) if this thread
     /// writes the object.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    ///
+    /// let p = Py::new(Point::new(1.0, 2.0)).into_object();
+    /// assert!(p.total_sizeof()? >= std::mem::size_of::<Point>());
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn total_sizeof(&self) -> Result<usize, Error> {
         Ok(object_total(self.0.cell_size(), self.try_read()?.heap_size()))
     }
@@ -384,6 +449,22 @@ impl<T: PyClass> Py<T> {
     /// `setattr(obj, name, value)`, borrowing the object for the call: as
     /// [`Object::setattr`], or the `RuntimeError` `Already borrowed` (or
     /// `Already mutably borrowed`) if this thread reads (or writes) it.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    ///
+    /// let p = Py::new(Point::new(1.0, 2.0));
+    /// p.setattr("x", 3.0)?;
+    /// assert_eq!(p.setattr("z", 1.0).unwrap_err().to_string(), "'Point' object has no attribute 'z'");
+    /// let reading = p.read();
+    /// assert_eq!(p.setattr("x", 0.0).unwrap_err().to_string(), "Already borrowed");
+    /// drop(reading);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline]
     pub fn setattr(&self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let value = value.into();
@@ -396,6 +477,20 @@ impl<T: PyClass> Py<T> {
 
     /// `delattr(obj, name)`, borrowing the object for the call, as
     /// [`setattr`](Py::setattr).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    ///
+    /// let p = Py::new(Point::new(1.0, 2.0));
+    /// p.delattr("x")?;
+    /// assert!(!p.hasattr("x")?);
+    /// assert_eq!(p.delattr("x").unwrap_err().to_string(), "x");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn delattr(&self, name: &str) -> Result<(), Error> {
         let frozen = || Error::frozen_delete(name);
         if T::has_methods(&()) {
@@ -406,6 +501,19 @@ impl<T: PyClass> Py<T> {
 
     /// `hasattr(obj, name)`, borrowing the object for the call, as
     /// [`getattr`](Py::getattr).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    ///
+    /// let p = Py::new(Point::new(1.0, 2.0));
+    /// assert!(p.hasattr("x")?);
+    /// assert!(!p.hasattr("z")?);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn hasattr(&self, name: &str) -> Result<bool, Error> {
         if T::has_methods(&()) {
             return Ok(self.try_read()?.hasattr(name));
@@ -415,16 +523,55 @@ impl<T: PyClass> Py<T> {
 
     /// `dir(obj)`, borrowing the object for the call, as
     /// [`getattr`](Py::getattr).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    ///
+    /// let p = Py::new(Point::new(1.0, 2.0));
+    /// assert_eq!(p.dir()?, ["__slots__", "x", "y"]);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn dir(&self) -> Result<Vec<String>, Error> {
         Ok(self.try_read()?.dir())
     }
 
     /// Whether two handles are the same object (Python's `is`).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    ///
+    /// let p = Py::new(Point::new(1.0, 2.0));
+    /// let same = p.clone();
+    /// let equal = Py::new(Point::new(1.0, 2.0));
+    /// assert!(Py::is(&p, &same));
+    /// assert!(!Py::is(&p, &equal));
+    /// ```
     pub fn is(a: &Py<T>, b: &Py<T>) -> bool {
         Arc::ptr_eq(&a.0, &b.0)
     }
 
     /// Erases the class: a handle usable with any other object.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    ///
+    /// let any: PyObject = Py::new(Point::new(1.0, 2.0)).into_object();
+    /// assert_eq!(any.type_name(), "Point");
+    /// assert_eq!(any.getattr("y")?, Value::Float(2.0));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn into_object(self) -> PyObject {
         PyObject(self.0)
     }
@@ -453,6 +600,25 @@ impl<T: PyClass> Py<T> {
     /// A weak reference, or the `TypeError` CPython raises for a class
     /// whose instances do not support weak references:
     /// `cannot create weak reference to 'P' object`.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, __weakref__)]
+    /// struct Node { x: i64 }
+    ///
+    /// let n = Py::new(Node::new(1));
+    /// assert!(Py::try_downgrade(&n)?.upgrade().is_some());
+    /// let p = Py::new(Point::new(1.0, 2.0));      // no __weakref__
+    /// assert_eq!(Py::try_downgrade(&p).unwrap_err().to_string(), "cannot create weak reference to 'Point' object");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn try_downgrade(this: &Py<T>) -> Result<WeakRef<T>, Error> {
         if T::LAYOUT.has_weakref {
             Ok(WeakRef(Arc::downgrade(&this.0)))
@@ -463,6 +629,20 @@ impl<T: PyClass> Py<T> {
 
     /// How many strong handles share the object (Python's
     /// `sys.getrefcount`, less its own temporary reference).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    ///
+    /// let p = Py::new(Point::new(1.0, 2.0));
+    /// let q = p.clone();
+    /// assert_eq!(Py::strong_count(&p), 2);
+    /// drop(q);
+    /// assert_eq!(Py::strong_count(&p), 1);
+    /// ```
     pub fn strong_count(this: &Py<T>) -> usize {
         Arc::strong_count(&this.0)
     }
@@ -529,6 +709,20 @@ impl<T: PyClass> WeakRef<T> {
     /// The object, if it is still alive (calling a Python weakref): `None`
     /// once its last handle dropped, or once the cycle collector found it
     /// garbage (even before its memory is freed).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, __weakref__)]
+    /// struct Node { x: i64 }
+    ///
+    /// let n = Py::new(Node::new(1));
+    /// let w = Py::downgrade(&n);
+    /// assert_eq!(w.upgrade().map(|n| *n.read().x().unwrap()), Some(1));
+    /// drop(n);
+    /// assert!(w.upgrade().is_none());
+    /// ```
     pub fn upgrade(&self) -> Option<Py<T>> {
         let cell = {
             let _no_collection = gc::upgrading();
@@ -584,6 +778,18 @@ impl PyObject {
     /// # Panics
     ///
     /// With `Already mutably borrowed` if this thread writes it.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    ///
+    /// let p = Py::new(Point::new(1.0, 2.0)).into_object();
+    /// assert_eq!(p.read().getattr("x")?, Value::Float(1.0));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline]
     #[track_caller]
     pub fn read(&self) -> PyRef<'_, dyn Object> {
@@ -596,6 +802,19 @@ impl PyObject {
     ///
     /// With `Already borrowed` or `Already mutably borrowed` if this
     /// thread borrows it already.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    ///
+    /// let p = Py::new(Point::new(1.0, 2.0)).into_object();
+    /// p.write().setattr("x", Value::Float(9.0))?;
+    /// assert_eq!(p.getattr("x")?, Value::Float(9.0));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline]
     #[track_caller]
     pub fn write(&self) -> PyRefMut<'_, dyn Object> {
@@ -604,6 +823,20 @@ impl PyObject {
 
     /// Borrows the object for reading, or the `RuntimeError` of
     /// [`Py::try_read`].
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    ///
+    /// let p = Py::new(Point::new(1.0, 2.0)).into_object();
+    /// let writing = p.write();
+    /// assert_eq!(p.try_read().unwrap_err().to_string(), "Already mutably borrowed");
+    /// drop(writing);
+    /// assert!(p.try_read().is_ok());
+    /// ```
     #[inline]
     pub fn try_read(&self) -> Result<PyRef<'_, dyn Object>, Error> {
         borrow::try_read(self.0.cell())
@@ -611,6 +844,20 @@ impl PyObject {
 
     /// Borrows the object for writing, or the `RuntimeError` of
     /// [`Py::try_write`].
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    ///
+    /// let p = Py::new(Point::new(1.0, 2.0)).into_object();
+    /// let reading = p.read();
+    /// assert_eq!(p.try_write().unwrap_err().to_string(), "Already borrowed");
+    /// drop(reading);
+    /// assert!(p.try_write().is_ok());
+    /// ```
     #[inline]
     pub fn try_write(&self) -> Result<PyRefMut<'_, dyn Object>, Error> {
         borrow::try_write(self.0.cell(), frozen_write)
@@ -624,11 +871,35 @@ impl PyObject {
     }
 
     /// The object's class name, read without locking.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    ///
+    /// let p = Py::new(Point::new(1.0, 2.0)).into_object();
+    /// let writing = p.write();
+    /// assert_eq!(p.type_name(), "Point");      // no borrow: not refused while written
+    /// drop(writing);
+    /// ```
     pub fn type_name(&self) -> &str {
         self.0.layout().name()
     }
 
     /// The object's class layout, read without locking.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    ///
+    /// let p = Py::new(Point::new(1.0, 2.0)).into_object();
+    /// assert_eq!(p.layout().slots(), ["x", "y"]);
+    /// ```
     pub fn layout(&self) -> LayoutRef<'_> {
         self.0.layout()
     }
@@ -644,6 +915,18 @@ impl PyObject {
     }
 
     /// Whether two handles are the same object (Python's `is`).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    ///
+    /// let p = Py::new(Point::new(1.0, 2.0)).into_object();
+    /// assert!(PyObject::is(&p, &p.clone()));
+    /// assert!(!PyObject::is(&p, &Py::new(Point::new(1.0, 2.0)).into_object()));
+    /// ```
     pub fn is(a: &PyObject, b: &PyObject) -> bool {
         std::ptr::addr_eq(Arc::as_ptr(&a.0), Arc::as_ptr(&b.0))
     }
@@ -681,6 +964,18 @@ impl PyObject {
     }
 
     /// The object's class, `type(obj)`, read without locking.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    ///
+    /// let p = Py::new(Point::new(1.0, 2.0)).into_object();
+    /// assert_eq!(p.class(), Type::of::<Point>());
+    /// assert_eq!(p.class().to_string(), "<class 'Point'>");
+    /// ```
     pub fn class(&self) -> Type {
         self.0.class()
     }
@@ -691,6 +986,25 @@ impl PyObject {
     }
 
     /// The typed handle, if the object is a `T`; otherwise the handle back.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, __weakref__)]
+    /// struct Node { x: i64 }
+    ///
+    /// let any = Py::new(Point::new(1.0, 2.0)).into_object();
+    /// let any = any.downcast::<Node>().unwrap_err();     // not a Node: the handle back
+    /// let p: Py<Point> = any.downcast::<Point>().unwrap();
+    /// assert_eq!(*p.read().x()?, 1.0);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn downcast<T: PyClass>(self) -> Result<Py<T>, PyObject> {
         if !self.0.layout().same_class(LayoutRef::of_static(&T::LAYOUT)) {
             return Err(self);
@@ -771,6 +1085,20 @@ impl PyObject {
     /// `setattr` on the object, borrowing it for the call: the
     /// `RuntimeError` `Already borrowed` (or `Already mutably borrowed`) if
     /// this thread reads (or writes) it.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    ///
+    /// let p = Py::new(Point::new(1.0, 2.0)).into_object();
+    /// p.setattr("x", 3.0)?;
+    /// assert_eq!(p.getattr("x")?, Value::Float(3.0));
+    /// assert_eq!(p.setattr("z", 0).unwrap_err().to_string(), "'Point' object has no attribute 'z'");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     #[inline]
     pub fn setattr(&self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let value = value.into();
@@ -795,6 +1123,19 @@ impl PyObject {
 
     /// `delattr` on the object, borrowing it for the call, as
     /// [`setattr`](PyObject::setattr).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    ///
+    /// let p = Py::new(Point::new(1.0, 2.0)).into_object();
+    /// p.delattr("y")?;
+    /// assert_eq!(p.getattr("y").unwrap_err().to_string(), "'Point' object has no attribute 'y'");
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn delattr(&self, name: &str) -> Result<(), Error> {
         if let Some((_, _, del)) = self.runtime_property(name) {
             return match del {
@@ -807,6 +1148,19 @@ impl PyObject {
 
     /// `hasattr` on the object, borrowing it for the call, as
     /// [`getattr`](PyObject::getattr).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    ///
+    /// let p = Py::new(Point::new(1.0, 2.0)).into_object();
+    /// assert!(p.hasattr("y")?);
+    /// assert!(!p.hasattr("z")?);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn hasattr(&self, name: &str) -> Result<bool, Error> {
         let found = self.try_read()?.hasattr(name);
         Ok(found || self.runtime_property(name).is_some() && self.getattr(name).is_ok())
@@ -814,6 +1168,18 @@ impl PyObject {
 
     /// `dir` on the object, borrowing it for the call, as
     /// [`getattr`](PyObject::getattr).
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, y)]
+    /// struct Point { x: f64, y: f64 }
+    ///
+    /// let p = Py::new(Point::new(1.0, 2.0)).into_object();
+    /// assert_eq!(p.dir()?, ["__slots__", "x", "y"]);
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn dir(&self) -> Result<Vec<String>, Error> {
         Ok(self.try_read()?.dir())
     }
@@ -821,12 +1187,42 @@ impl PyObject {
 
 /// A weak reference to an object of any class (Python's `weakref.ref`);
 /// see [`PyObject::try_downgrade`].
+///
+/// ```
+/// use pyslots::prelude::*;
+///
+/// #[pyclass_like]
+/// #[slots(x, __weakref__)]
+/// struct Node { x: i64 }
+///
+/// let n = Py::new(Node::new(1)).into_object();
+/// let w: pyslots::WeakObject = n.try_downgrade()?;
+/// assert!(w.upgrade().is_some());
+/// drop(n);
+/// assert!(w.upgrade().is_none());
+/// # Ok::<(), pyslots::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct WeakObject(Weak<dyn ErasedCell>);
 
 impl WeakObject {
     /// The object, if it is still alive: `None` once its last handle
     /// dropped, or once the cycle collector found it garbage.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(x, __weakref__)]
+    /// struct Node { x: i64 }
+    ///
+    /// let n = Py::new(Node::new(1)).into_object();
+    /// let w = n.try_downgrade()?;
+    /// assert_eq!(w.upgrade().map(|n| n.type_name().to_string()).as_deref(), Some("Node"));
+    /// drop(n);
+    /// assert!(w.upgrade().is_none());
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn upgrade(&self) -> Option<PyObject> {
         let cell = {
             let _no_collection = gc::upgrading();
@@ -888,6 +1284,28 @@ impl PyObject {
     /// conflicts is the `RuntimeError` `Already borrowed` (or `Already
     /// mutably borrowed`), never a hang. Anything else callable that
     /// `getattr` finds is called with the object unborrowed.
+    ///
+    /// ```
+    /// use pyslots::prelude::*;
+    ///
+    /// #[pyclass_like]
+    /// #[slots(count)]
+    /// struct Counter { count: i64 }
+    ///
+    /// #[methods]
+    /// impl Counter {
+    ///     fn add(&mut self, by: i64) -> Result<i64, Error> {
+    ///         let now = self.count().copied().unwrap_or(0) + by;
+    ///         self.set_count(now);
+    ///         Ok(now)
+    ///     }
+    /// }
+    ///
+    /// let c = Py::new(Counter::new(1)).into_object();
+    /// assert_eq!(c.call_method("add", &[Value::Int(2)], &[])?, Value::Int(3));
+    /// assert_eq!(c.getattr("count")?, Value::Int(3));
+    /// # Ok::<(), pyslots::Error>(())
+    /// ```
     pub fn call_method(&self, name: &str, args: &[Value], kwargs: &[(&str, Value)]) -> Result<Value, Error> {
         let def = self.try_read()?.method_to_call(name);
         if let Some(def) = def {
