@@ -2,7 +2,7 @@
 //! attribute hooks and `__repr__`, each message compared with CPython 3.11.
 
 use pyslots::prelude::*;
-use pyslots::{generic_getattr, generic_setattr, Type as PyType};
+use pyslots::{generic_getattr, generic_setattr, PyClass, Type as PyType};
 
 #[pyclass_like]
 #[slots(_celsius)]
@@ -105,6 +105,20 @@ fn methods_are_called_with_cpythons_binding_rules() {
         "TypeError: Temperature.warm() got multiple values for argument 'by'"
     );
     assert_eq!(err(&[Value::from("x")], &[]), "TypeError: Temperature.warm() argument 'by' must be float, not str");
+    // A keyword given twice, `t.warm(**{'by': 1}, by=2)`: CPython 3.11 says
+    // `__main__.Temperature.warm() got multiple values for keyword argument
+    // 'by'`, before any other check; pyslots names no module.
+    let twice = "TypeError: Temperature.warm() got multiple values for keyword argument 'by'";
+    assert_eq!(err(&[], &[("by", Value::Int(1)), ("by", Value::Int(2))]), twice);
+    assert_eq!(err(&[Value::Int(1)], &[("by", Value::Int(1)), ("by", Value::Int(2))]), twice);
+    assert_eq!(
+        err(&[], &[("zz", Value::Int(1)), ("zz", Value::Int(2))]),
+        "TypeError: Temperature.warm() got multiple values for keyword argument 'zz'"
+    );
+    assert_eq!(
+        err(&[], &[("self", Value::Int(1))]),
+        "TypeError: Temperature.warm() got multiple values for argument 'self'"
+    );
     assert_eq!(pyslots::call_method(&mut t, "describe", &[], &[]).unwrap(), Value::from("22.5C"));
     assert_eq!(pyslots::call_method(&mut t, "describe", &["F".into()], &[]).unwrap(), Value::from("72.5F"));
     assert_eq!(
@@ -335,6 +349,83 @@ fn suggestions_consider_properties_and_methods() {
     let t = Temperature::new(1.0);
     assert_eq!(t.getattr("fahrenheat").unwrap_err().suggestion(), Some("fahrenheit"));
     assert_eq!(t.getattr("warn").unwrap_err().suggestion(), Some("warm"));
+}
+
+// --- a subclass's property or method hides a base's slot -------------------
+
+/// `class HideBase: __slots__ = ('x', 'y', 'z')`.
+#[pyclass_like]
+#[slots(x, y, z)]
+struct HideBase;
+
+/// `class HideSub(HideBase): __slots__ = ('w',)` with a property `x` and a
+/// method `y`: CPython's type lookup finds them (in `HideSub`) before the
+/// base's slots.
+#[pyclass_like(extends = HideBase)]
+#[slots(w)]
+struct HideSub;
+
+#[methods]
+impl HideSub {
+    #[getter]
+    fn x(&self) -> String {
+        "prop x".to_string()
+    }
+    fn y(&self, v: i64) -> i64 {
+        v + 1
+    }
+}
+
+/// `class HideLeaf(HideSub): __slots__ = ()`: it inherits the hiding.
+#[pyclass_like(extends = HideSub)]
+#[slots()]
+struct HideLeaf;
+
+fn hiding_lines(o: &mut dyn Object) -> Vec<String> {
+    let mut out = vec![
+        text(o.getattr("x")),
+        text(o.setattr("x", Value::Int(1))),
+        text(o.delattr("x")),
+        text(pyslots::call_method(o, "y", &[Value::Int(1)], &[])),
+        text(o.setattr("y", Value::Int(1))),
+        text(o.delattr("y")),
+    ];
+    o.setattr("z", Value::Int(3)).unwrap();
+    out.push(text(o.getattr("z")));
+    out.push(format!("{}", o.hasattr("x")));
+    out
+}
+
+#[test]
+fn a_subclass_property_or_method_hides_a_base_slot_as_in_cpython() {
+    // python3: the same classes, each line as CPython 3.11 prints it
+    // (`repr` of a result, the exception and its message; `hasattr` as a
+    // Rust `bool`).
+    let cpython = |cls: &str| {
+        vec![
+            "'prop x'".to_string(),
+            format!("AttributeError: property 'x' of '{cls}' object has no setter"),
+            format!("AttributeError: property 'x' of '{cls}' object has no deleter"),
+            "2".to_string(),
+            format!("AttributeError: '{cls}' object attribute 'y' is read-only"),
+            format!("AttributeError: '{cls}' object attribute 'y' is read-only"),
+            "3".to_string(),
+            "true".to_string(),
+        ]
+    };
+    assert_eq!(hiding_lines(&mut HideSub::default()), cpython("HideSub"));
+    assert_eq!(hiding_lines(&mut HideLeaf::default()), cpython("HideLeaf"));
+    // Through `dyn Object`, and for a class made at run time over it.
+    let o: &mut dyn Object = &mut HideLeaf::default();
+    assert_eq!(hiding_lines(o), cpython("HideLeaf"));
+    let mut ns = Dict::new();
+    ns.insert("__slots__", Value::tuple(Vec::<Value>::new()));
+    let rt = Type::new("HideRt", &[Type::of::<HideSub>()], ns).unwrap();
+    let mut i = pyslots::Instance::new(&rt).unwrap();
+    assert_eq!(hiding_lines(&mut i), cpython("HideRt"));
+    // The slot itself is no attribute of the subclass.
+    assert!(HideSub::LAYOUT.slot_index("x").is_none());
+    assert!(HideBase::LAYOUT.slot_index("x").is_some());
 }
 
 // --- run-time subclasses -----------------------------------------------------

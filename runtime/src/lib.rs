@@ -59,9 +59,11 @@ pub mod __private {
         all_frozen, any_frozen, any_has_dict, any_has_slot, any_has_weakref, best_base_has_dict, best_base_index,
         has_own_slot, layout_conflict, lookup_by_stored_base, mro_conflict, secondary_dict,
     };
-    pub use crate::objects::method::{arg, bind, exact, receiver, receiver_mut, setter_arg, IntoReturn, IntoUnit};
+    pub use crate::objects::method::{
+        arg, bind, exact, no_entry, positional, receiver, receiver_mut, setter_arg, IntoReturn, IntoUnit,
+    };
     pub use crate::objects::object::{
-        method_flags, Body, Copied, MethodDef, MethodTable, ObjectStorage, PropertyDef, Signature,
+        method_flags, Body, Copied, Kwargs, MethodDef, MethodTable, Named, ObjectStorage, PropertyDef, Signature,
     };
     pub use crate::values::list::testing as list_testing;
 
@@ -74,6 +76,23 @@ pub mod __private {
         const __PYSLOTS_METHODS: &'static MethodTable = &MethodTable::EMPTY;
         /// No property or method names.
         const __PYSLOTS_METHOD_NAMES: &'static [&'static str] = &[];
+        /// No name is a property or method of the class's own block.
+        #[inline(always)]
+        fn __pyslots_named(name: &str) -> Named {
+            let _ = name;
+            Named::Nothing
+        }
+        /// No getter to call (never asked: no name gave an index).
+        #[inline(always)]
+        fn __pyslots_get(&self, index: usize) -> Result<Value, Error> {
+            Err(no_entry(index))
+        }
+        /// No method to call (never asked: no name gave an index).
+        #[inline(always)]
+        fn __pyslots_call_mut(&mut self, index: usize, args: &[Value], kwargs: Kwargs<'_>) -> Result<Value, Error> {
+            let _ = (args, kwargs);
+            Err(no_entry(index))
+        }
     }
     impl<T: ?Sized> NoMethods for T {}
     #[cfg(feature = "serde")]

@@ -563,6 +563,28 @@ impl<'a> ClassBuilder<'a> {
                     use #pv::NoMethods as _;
                     #ident::__PYSLOTS_METHODS
                 };
+                // The `#[methods]` block's name `match` and glue (inherent
+                // items, which shadow the trait's empty ones).
+                #[inline(always)]
+                fn own_named(__pyslots_name: &::core::primitive::str) -> #pv::Named {
+                    use #pv::NoMethods as _;
+                    #ident::__pyslots_named(__pyslots_name)
+                }
+                #[inline(always)]
+                fn own_get(&self, __pyslots_i: ::core::primitive::usize) -> #pv::Result<#pv::Value, #pv::Error> {
+                    use #pv::NoMethods as _;
+                    #ident::__pyslots_get(self, __pyslots_i)
+                }
+                #[inline(always)]
+                fn own_call(
+                    &mut self,
+                    __pyslots_i: ::core::primitive::usize,
+                    __pyslots_args: &[#pv::Value],
+                    __pyslots_kwargs: #pv::Kwargs<'_>,
+                ) -> #pv::Result<#pv::Value, #pv::Error> {
+                    use #pv::NoMethods as _;
+                    #ident::__pyslots_call_mut(self, __pyslots_i, __pyslots_args, __pyslots_kwargs)
+                }
                 #slot_methods
                 #dict_methods
                 #heap
@@ -607,13 +629,24 @@ impl<'a> ClassBuilder<'a> {
         // after it along the MRO declares. The class's own slots it cannot
         // meet (`slots_exclude_class_attrs`).
         let hidden = self.class_attr_names();
-        let hide = (!hidden.is_empty()).then(|| {
+        let hide_attrs = (!hidden.is_empty()).then(|| {
             quote! {
                 if ::core::matches!(__pyslots_name, #(#hidden)|*) {
                     return #pv::HIDDEN;
                 }
             }
         });
+        // So does a property or method of the class's `#[methods]` block
+        // (its name `match`; a constant `Nothing` without a block, and the
+        // test compiles away).
+        let hide_methods = self.has_bases().then(|| {
+            quote! {
+                if !::core::matches!(<Self as #pv::ClassImpl>::own_named(__pyslots_name), #pv::Named::Nothing) {
+                    return #pv::HIDDEN;
+                }
+            }
+        });
+        let hide = (hide_attrs.is_some() || hide_methods.is_some()).then(|| quote!(#hide_attrs #hide_methods));
         // The stored base's indices start after the own slots; with nothing
         // of its own, the base's answer is the class's.
         let tail = match stored {

@@ -157,6 +157,13 @@ pub fn parse(cx: &Ctxt, args: TokenStream, item: TokenStream) -> Option<Methods>
         for attr in &kept {
             attr.to_tokens(&mut body);
         }
+        // A getter or method is called from its class's glue, inlined into
+        // `getattr` and `call_method`: the hint lets LLVM inline a small one
+        // there too (it is a separate function with several callers). The
+        // user's own `#[inline(..)]` is left as written.
+        if matches!(role, Role::Getter(_) | Role::Method) && !kept.iter().any(|a| a.path().is_ident("inline")) {
+            body.extend(quote::quote!(#[inline]));
+        }
         f.vis.to_tokens(&mut body);
         body.extend(f.sig_tokens);
         body.extend(f.body);

@@ -26,15 +26,19 @@ pub fn expand(m: &Methods) -> TokenStream {
             }
         }
     }
-    let properties = property_names.iter().map(|name| {
+    // The getters' glue: `__pyslots_get(&self, i)` calls property `i`'s
+    // getter on the class itself; the table's getter (for a `&dyn Object`,
+    // a subclass's instance included) finds the receiver and calls it.
+    let mut get_arms = Vec::new();
+    let properties: Vec<TokenStream> = property_names.iter().enumerate().map(|(i, name)| {
         let find = |pick: fn(&Role) -> bool| m.fns.iter().find(|f| pick(&f.role) && &f.py_name() == name);
         let get = match find(|r| matches!(r, Role::Getter(_))) {
             Some(f) => {
                 let ident = &f.ident;
+                get_arms.push(quote!(#i => #pv::IntoReturn::into_return(#class::#ident(self))));
                 quote! {
                     #pv::Some(|__pyslots_obj: &dyn #pv::Object| {
-                        let __pyslots_self = #pv::receiver::<#class>(__pyslots_obj, #name, #class_name)?;
-                        #pv::IntoReturn::into_return(#class::#ident(__pyslots_self))
+                        #class::__pyslots_get(#pv::receiver::<#class>(__pyslots_obj, #name, #class_name)?, #i)
                     })
                 }
             }
@@ -67,15 +71,15 @@ pub fn expand(m: &Methods) -> TokenStream {
             None => quote!(#pv::None),
         };
         quote!(#pv::PropertyDef { name: #name, get: #get, set: #set, del: #del })
-    });
+    }).collect();
 
     let hook = |name: &str| m.fns.iter().find(|f| f.role == Role::Method && f.ident == name);
     let is_hook = |f: &MethodFn| is_hook_name(&f.ident.to_string());
-    let methods = m
-        .fns
-        .iter()
-        .filter(|f| matches!(f.role, Role::Method | Role::Static | Role::Class) && !is_hook(f))
-        .map(|f| method_def(&pv, class, &class_name, f));
+    let method_fns: Vec<&MethodFn> =
+        m.fns.iter().filter(|f| matches!(f.role, Role::Method | Role::Static | Role::Class) && !is_hook(f)).collect();
+    let mut glue = Glue::default();
+    let methods: Vec<TokenStream> =
+        method_fns.iter().enumerate().map(|(i, f)| method_def(&pv, class, &class_name, f, i, &mut glue)).collect();
 
     let getattr = match hook("__getattr__") {
         Some(f) => {
@@ -202,20 +206,82 @@ pub fn expand(m: &Methods) -> TokenStream {
         }
     });
     let mut names: Vec<String> = property_names.clone();
-    names.extend(
-        m.fns
-            .iter()
-            .filter(|f| matches!(f.role, Role::Method | Role::Static | Role::Class) && !is_hook(f))
-            .map(MethodFn::py_name),
+    names.extend(method_fns.iter().map(|f| f.py_name()));
+    // The one `match` from a name to its entry (names are distinct:
+    // `valid::names_distinct`).
+    let property_indices = 0..property_names.len();
+    let method_names: Vec<String> = method_fns.iter().map(|f| f.py_name()).collect();
+    let method_indices = 0..method_names.len();
+    let fallback = |arms: &[TokenStream], otherwise: TokenStream| {
+        if arms.is_empty() {
+            otherwise
+        } else {
+            quote!(match __pyslots_i { #(#arms,)* _ => #otherwise })
+        }
+    };
+    let no_entry = quote!(#pv::Err(#pv::no_entry(__pyslots_i)));
+    let get_body = fallback(&get_arms, no_entry.clone());
+    let static_body = fallback(&glue.static_arms, no_entry);
+    let ref_body =
+        fallback(&glue.ref_arms, quote!(#class::__pyslots_call_static(__pyslots_i, __pyslots_args, __pyslots_kwargs)));
+    let mut_body = fallback(
+        &glue.mut_arms,
+        quote!(#class::__pyslots_call_ref(self, __pyslots_i, __pyslots_args, __pyslots_kwargs)),
     );
+    let args_ty = quote!(&[#pv::Value]);
+    let kwargs_ty = quote!(&[(&::core::primitive::str, #pv::Value)]);
+    let result_ty = quote!(#pv::Result<#pv::Value, #pv::Error>);
     quote! {
         #stripped
         #display
+        #[allow(clippy::needless_question_mark, clippy::redundant_closure_call)]
         impl #class {
             #[doc(hidden)]
             pub const __PYSLOTS_METHOD_NAMES: &'static [&'static ::core::primitive::str] = &[#(#names),*];
             #[doc(hidden)]
-            #[allow(clippy::needless_question_mark, clippy::redundant_closure_call)]
+            #[inline(always)]
+            pub fn __pyslots_named(__pyslots_name: &::core::primitive::str) -> #pv::Named {
+                match __pyslots_name {
+                    #(#property_names => #pv::Named::Property(#property_indices),)*
+                    #(#method_names => #pv::Named::Method(#method_indices),)*
+                    _ => #pv::Named::Nothing,
+                }
+            }
+            #[doc(hidden)]
+            #[inline(always)]
+            pub fn __pyslots_get(&self, __pyslots_i: ::core::primitive::usize) -> #result_ty {
+                #get_body
+            }
+            #[doc(hidden)]
+            #[inline(always)]
+            pub fn __pyslots_call_mut(
+                &mut self,
+                __pyslots_i: ::core::primitive::usize,
+                __pyslots_args: #args_ty,
+                __pyslots_kwargs: #kwargs_ty,
+            ) -> #result_ty {
+                #mut_body
+            }
+            #[doc(hidden)]
+            #[inline(always)]
+            pub fn __pyslots_call_ref(
+                &self,
+                __pyslots_i: ::core::primitive::usize,
+                __pyslots_args: #args_ty,
+                __pyslots_kwargs: #kwargs_ty,
+            ) -> #result_ty {
+                #ref_body
+            }
+            #[doc(hidden)]
+            #[inline(always)]
+            pub fn __pyslots_call_static(
+                __pyslots_i: ::core::primitive::usize,
+                __pyslots_args: #args_ty,
+                __pyslots_kwargs: #kwargs_ty,
+            ) -> #result_ty {
+                #static_body
+            }
+            #[doc(hidden)]
             pub const __PYSLOTS_METHODS: &'static #pv::MethodTable = &#pv::MethodTable {
                 properties: &[#(#properties),*],
                 methods: &[#(#methods),*],
@@ -233,9 +299,28 @@ pub fn expand(m: &Methods) -> TokenStream {
     }
 }
 
-/// One method's `MethodDef`: its signature and a wrapper that binds,
-/// converts and calls.
-fn method_def(pv: &TokenStream, class: &Ident, class_name: &str, f: &MethodFn) -> TokenStream {
+/// The methods' glue, by receiver: `__pyslots_call_mut(&mut self, i,
+/// ..)`, `__pyslots_call_ref(&self, i, ..)` and `__pyslots_call_static(i,
+/// ..)`, each a `match` on the method's index whose arm binds, converts and
+/// calls, falling through to the next (a `&mut self` caller can call
+/// anything).
+#[derive(Default)]
+struct Glue {
+    mut_arms: Vec<TokenStream>,
+    ref_arms: Vec<TokenStream>,
+    static_arms: Vec<TokenStream>,
+}
+
+/// One method's `MethodDef` (its signature, and a table entry that finds
+/// the receiver and calls the glue), and its arm of the glue.
+fn method_def(
+    pv: &TokenStream,
+    class: &Ident,
+    class_name: &str,
+    f: &MethodFn,
+    index: usize,
+    glue: &mut Glue,
+) -> TokenStream {
     let ident = &f.ident;
     let name = f.py_name();
     let qualname = format!("{class_name}.{name}");
@@ -264,36 +349,58 @@ fn method_def(pv: &TokenStream, class: &Ident, class_name: &str, f: &MethodFn) -
             let #slot = #pv::arg::<#ty>(#slot, &__PYSLOTS_SIG, #i)?;
         }
     });
-    let (body_kind, recv_arg, call_self) = match (f.role.clone(), f.receiver) {
-        (Role::Method, Receiver::Mut) => (
-            quote!(Mut),
-            quote!(__pyslots_obj: &mut dyn #pv::Object,),
-            quote!(let __pyslots_self = #pv::receiver_mut::<#class>(__pyslots_obj, #name, #class_name)?;),
-        ),
-        (Role::Method, _) => (
-            quote!(Ref),
-            quote!(__pyslots_obj: &dyn #pv::Object,),
-            quote!(let __pyslots_self = #pv::receiver::<#class>(__pyslots_obj, #name, #class_name)?;),
-        ),
-        _ => (quote!(Static), quote!(), quote!()),
-    };
     let call = match f.role {
-        Role::Method => quote!(#class::#ident(__pyslots_self, #(#slots),*)),
+        Role::Method => quote!(#class::#ident(self, #(#slots),*)),
         Role::Class => quote!(#class::#ident(&#pv::Type::of::<#class>(), #(#slots),*)),
         _ => quote!(#class::#ident(#(#slots),*)),
     };
-    quote! {
-        #pv::MethodDef {
-            name: #name,
-            sig: #sig,
-            body: #pv::Body::#body_kind(|#recv_arg __pyslots_args: &[#pv::Value], __pyslots_kwargs: &[(&::core::primitive::str, #pv::Value)]| {
-                const __PYSLOTS_SIG: #pv::Signature = #sig;
-                let [#(#slots),*] = #pv::bind::<#n>(&__PYSLOTS_SIG, __pyslots_args, __pyslots_kwargs)?;
-                #(#converts)*
-                #call_self
-                #pv::IntoReturn::into_return(#call)
-            }),
+    // Arguments given positionally, exactly as many as the parameters, are
+    // lent as they are; any other call is bound (keywords, defaults and
+    // CPython's errors) into `__pyslots_bound`.
+    let arm = quote! {
+        #index => {
+            const __PYSLOTS_SIG: #pv::Signature = #sig;
+            let __pyslots_bound: [#pv::Value; #n];
+            let [#(#slots),*] = match #pv::positional::<#n>(__pyslots_args, __pyslots_kwargs) {
+                #pv::Some(__pyslots_given) => __pyslots_given,
+                #pv::None => {
+                    __pyslots_bound = #pv::bind::<#n>(&__PYSLOTS_SIG, __pyslots_args, __pyslots_kwargs)?;
+                    &__pyslots_bound
+                }
+            };
+            #(#converts)*
+            #pv::IntoReturn::into_return(#call)
         }
+    };
+    let args = quote!(__pyslots_args: &[#pv::Value], __pyslots_kwargs: &[(&::core::primitive::str, #pv::Value)]);
+    let body = match (f.role.clone(), f.receiver) {
+        (Role::Method, Receiver::Mut) => {
+            glue.mut_arms.push(arm);
+            quote! {
+                #pv::Body::Mut(|__pyslots_obj: &mut dyn #pv::Object, #args| {
+                    let __pyslots_self = #pv::receiver_mut::<#class>(__pyslots_obj, #name, #class_name)?;
+                    #class::__pyslots_call_mut(__pyslots_self, #index, __pyslots_args, __pyslots_kwargs)
+                })
+            }
+        }
+        (Role::Method, _) => {
+            glue.ref_arms.push(arm);
+            quote! {
+                #pv::Body::Ref(|__pyslots_obj: &dyn #pv::Object, #args| {
+                    let __pyslots_self = #pv::receiver::<#class>(__pyslots_obj, #name, #class_name)?;
+                    #class::__pyslots_call_ref(__pyslots_self, #index, __pyslots_args, __pyslots_kwargs)
+                })
+            }
+        }
+        _ => {
+            glue.static_arms.push(arm);
+            quote! {
+                #pv::Body::Static(|#args| #class::__pyslots_call_static(#index, __pyslots_args, __pyslots_kwargs))
+            }
+        }
+    };
+    quote! {
+        #pv::MethodDef { name: #name, sig: #sig, body: #body }
     }
 }
 

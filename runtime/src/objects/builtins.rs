@@ -292,6 +292,12 @@ pub fn generic_delattr(obj: &mut dyn Object, name: &str) -> Result<(), Error> {
 /// );
 /// # Ok::<(), pyslots::Error>(())
 /// ```
-pub fn call_method(obj: &mut dyn Object, name: &str, args: &[Value], kwargs: &[(&str, Value)]) -> Result<Value, Error> {
-    crate::objects::method::call_on_owned(obj, name, args, kwargs)
+#[inline]
+pub fn call_method<O: Object + ?Sized>(
+    obj: &mut O,
+    name: &str,
+    args: &[Value],
+    kwargs: &[(&str, Value)],
+) -> Result<Value, Error> {
+    obj.call_method_dyn(name, args, kwargs)
 }

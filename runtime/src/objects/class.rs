@@ -14,7 +14,7 @@ use std::fmt;
 use crate::error::Error;
 use crate::objects::layout::Layout;
 use crate::objects::layout_ref::LayoutRef;
-use crate::objects::object::{Descriptor, Object, ObjectStorage, PyClass};
+use crate::objects::object::{Descriptor, Kwargs, Named, Object, ObjectStorage, PyClass};
 use crate::storage::slot::{ItemAt, Mismatch, SetFlags, SlotValue};
 use crate::values::pystr::PyStr;
 use crate::values::value::{FnKind, PyFunction, Value, ValueRef};
@@ -52,6 +52,30 @@ pub trait ClassImpl: PyClass {
     /// opaque): what the attribute algorithm searches first, as constant
     /// data it can unroll.
     const METHODS: &'static crate::objects::object::MethodTable = &crate::objects::object::MethodTable::EMPTY;
+    /// What the class's own `#[methods]` block names `name`: the block's
+    /// generated `match` over its property and method names, with the
+    /// entry's index in [`METHODS`](ClassImpl::METHODS) (the name is
+    /// compared once, not searched for in the table's lists).
+    #[inline(always)]
+    fn own_named(name: &str) -> Named {
+        let _ = name;
+        Named::Nothing
+    }
+    /// Reads the class's own property `METHODS.properties[index]`, which
+    /// has a getter, calling the getter on `Self` directly (the block's
+    /// generated glue: no `&dyn Object` and no downcast on the way).
+    #[inline(always)]
+    fn own_get(&self, index: usize) -> Result<Value, Error> {
+        Err(crate::objects::method::no_entry(index))
+    }
+    /// Calls the class's own method `METHODS.methods[index]` with `self`
+    /// as its receiver (a `&self` or static method too), binding and
+    /// converting the arguments in the block's generated glue.
+    #[inline(always)]
+    fn own_call(&mut self, index: usize, args: &[Value], kwargs: Kwargs<'_>) -> Result<Value, Error> {
+        let _ = (args, kwargs);
+        Err(crate::objects::method::no_entry(index))
+    }
     /// Where slot `name` sits among [`SLOT_COUNT`](ClassImpl::SLOT_COUNT):
     /// `u32::MAX` if it is no slot, [`HIDDEN`] (or `u32::MAX`) if a class
     /// attribute found first hides it. The same index as
@@ -282,6 +306,15 @@ pub trait Hooks {
     fn find_descriptor(&self, name: &str) -> Option<Descriptor> {
         self.class_layout().find_descriptor(name)
     }
+    /// A property read's fast path: if `name` is a property with a getter
+    /// of the instance's own class (the first along the MRO, so nothing
+    /// else can answer first but a slot, which the caller has tried), its
+    /// getter's result; `None` sends the read on to the descriptor walk.
+    #[inline(always)]
+    fn own_property(&self, name: &str) -> Option<Result<Value, Error>> {
+        let _ = name;
+        None
+    }
 }
 
 /// A `#[pyclass_like]` class's hooks: its constants and generated code.
@@ -338,16 +371,24 @@ impl<T: ClassImpl> Hooks for T {
     /// a table, the walk along the MRO.
     #[inline(always)]
     fn find_descriptor(&self, name: &str) -> Option<Descriptor> {
-        if let Some(p) = T::METHODS.property(name) {
-            return Some(Descriptor::Property(p, &T::LAYOUT));
-        }
-        if let Some(m) = T::METHODS.method(name) {
-            return Some(Descriptor::Method(m, &T::LAYOUT));
+        match T::own_named(name) {
+            Named::Property(i) => return Some(Descriptor::Property(&T::METHODS.properties[i], &T::LAYOUT)),
+            Named::Method(i) => return Some(Descriptor::Method(&T::METHODS.methods[i], &T::LAYOUT)),
+            Named::Nothing => {}
         }
         if const { bases_have_methods(&T::LAYOUT) } {
             return LayoutRef::of_static(&T::LAYOUT).find_descriptor(name);
         }
         None
+    }
+    /// The own class's getter, called on `T` itself: the generated `match`
+    /// gives the index, the generated glue calls the getter.
+    #[inline(always)]
+    fn own_property(&self, name: &str) -> Option<Result<Value, Error>> {
+        match T::own_named(name) {
+            Named::Property(i) if T::METHODS.properties[i].get.is_some() => Some(T::own_get(self, i)),
+            _ => None,
+        }
     }
 }
 
@@ -495,6 +536,21 @@ impl<T: ClassImpl> ObjectStorage for T {
         }
         method_to_call(self, name)
     }
+    /// The class's own method, found by the generated `match` and called
+    /// on `T` through the generated glue, unless the instance dict shadows
+    /// it (a class without a dict has a constant `None` here); anything
+    /// else takes the general path.
+    #[inline(always)]
+    fn call_method_dyn(&mut self, name: &str, args: &[Value], kwargs: Kwargs<'_>) -> Result<Value, Error> {
+        if const { T::LAYOUT.has_methods() } {
+            if let Named::Method(i) = T::own_named(name) {
+                if dict_entry(self, name).is_none() {
+                    return T::own_call(self, i, args, kwargs);
+                }
+            }
+        }
+        crate::objects::method::call_on_owned(self, name, args, kwargs)
+    }
     generic_attribute_methods!();
     fn stored_base(&self) -> Option<&dyn Object> {
         ClassImpl::stored_base(self)
@@ -557,6 +613,9 @@ fn getattr_hook_slow<T: Hooks + ?Sized>(obj: &T, name: &str, error: Error) -> Re
 /// the instance dict, the dict before a method).
 #[inline(never)]
 fn getattr_described<T: Hooks + ?Sized>(obj: &T, name: &str) -> Result<Value, Error> {
+    if let Some(result) = obj.own_property(name) {
+        return result;
+    }
     match obj.find_descriptor(name) {
         Some(Descriptor::Property(p, _)) => match p.get {
             Some(get) => get(obj.as_object()),
@@ -688,6 +747,11 @@ pub fn generic_getattr<T: Hooks + ?Sized>(obj: &T, name: &str) -> Result<Value, 
         SlotGet::Unset => Err(getattr_missing(obj, name)),
         SlotGet::NotSlot => {
             if obj.has_methods() {
+                // The class's own property inline (a generated `match` and
+                // a call of the getter), the rest of the walk out of line.
+                if let Some(result) = obj.own_property(name) {
+                    return result;
+                }
                 return getattr_described(obj, name);
             }
             // A regular class's declared attribute: the generated match has
@@ -932,7 +996,10 @@ fn weakref_not_writable(layout: LayoutRef<'_>) -> Error {
     Error::attribute_error(format!("attribute '__weakref__' of '{owner}' objects is not writable"))
 }
 
-/// `dir(obj)` over the layout chain and the dict.
+/// `dir(obj)` over the layout chain and the dict. Inlined into each
+/// class's `dir` (left to LLVM, it was inlined or not by the size of
+/// unrelated code in the caller's crate: 7 instructions of a call).
+#[inline(always)]
 pub fn generic_dir<T: Hooks + ?Sized>(obj: &T) -> Vec<String> {
     let keys = obj.instance_dict().map(|d| d.keys());
     let names = obj.class_layout().dir_names(keys.as_deref().map(|k| k.iter().map(PyStr::as_str)));

@@ -558,8 +558,9 @@ impl Layout {
     /// Where slot `name` sits in the instance: its index (the class's own
     /// slots first, then its stored base's, recursively), the class that
     /// declares it, and its position among that class's own slots. `None`
-    /// if the name is no slot, or if a class attribute comes before the
-    /// slot along the MRO (Python's type lookup finds that first). The
+    /// if the name is no slot, or if a class attribute, property or method
+    /// comes before the slot along the MRO (Python's type lookup finds that
+    /// first). The
     /// generated `ClassImpl::slot_index` gives the same index.
     ///
     /// ```
@@ -593,7 +594,9 @@ impl Layout {
             if let Some(local) = class.slots.iter().position(|s| *s == name) {
                 return Some((self.base_offset(class)? + local as u32, class, local));
             }
-            if class.class_attrs.iter().any(|(n, _)| *n == name) {
+            // A class attribute, property or method of a class before the
+            // slot's along the MRO is what Python's type lookup finds.
+            if class.class_attrs.iter().any(|(n, _)| *n == name) || class.method_names.contains(&name) {
                 return None;
             }
         }
@@ -1032,9 +1035,9 @@ pub const fn secondary_dict(bases: &'static [&'static Layout]) -> bool {
 
 /// Whether a class's slot lookup may go from its own names straight to its
 /// stored base's lookup: true unless a class it inherits from other than
-/// through its stored base has class attributes (such a class has no slots
-/// of its own, but its class attribute may come before a stored slot along
-/// the MRO and hide it). Where it is false, generated code asks
+/// through its stored base has class attributes, properties or methods
+/// (such a class has no slots of its own, but its attribute may come
+/// before a stored slot along the MRO and hide it). Where it is false, generated code asks
 /// [`Layout::slot_index`], which walks the MRO.
 pub const fn lookup_by_stored_base(layout: &'static Layout) -> bool {
     match layout.best_base() {
@@ -1049,7 +1052,8 @@ const fn attrs_only_within(classes: &'static [&'static Layout], stored: &'static
     let mut i = 0;
     while i < classes.len() {
         let c = classes[i];
-        if !is_subclass(stored, c) && (!c.class_attrs.is_empty() || !attrs_only_within(c.bases, stored)) {
+        let has_attrs = !c.class_attrs.is_empty() || !c.method_names.is_empty();
+        if !is_subclass(stored, c) && (has_attrs || !attrs_only_within(c.bases, stored)) {
             return false;
         }
         i += 1;

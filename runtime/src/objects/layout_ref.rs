@@ -641,7 +641,8 @@ impl<'a> LayoutRef<'a> {
             if let Some(local) = (0..class.own_slot_count()).find(|&i| class.slot(i) == name) {
                 return Some((self.base_offset(class)? + local as u32, class, local));
             }
-            if class.own_class_attr(name).is_some() {
+            if class.own_class_attr(name).is_some() || class.as_static().is_some_and(|l| l.method_names.contains(&name))
+            {
                 return None;
             }
         }

@@ -14,12 +14,25 @@ use crate::objects::object::{Body, Kwargs, MethodDef, Object, Signature};
 use crate::storage::slot::SlotValue;
 use crate::values::value::Value;
 
+/// The arguments of the common call, every parameter given positionally
+/// and no keyword: `args` itself, lent, nothing copied. `None` sends the
+/// call to [`bind`].
+#[inline(always)]
+pub fn positional<'a, const N: usize>(args: &'a [Value], kwargs: Kwargs<'_>) -> Option<&'a [Value; N]> {
+    if kwargs.is_empty() {
+        args.try_into().ok()
+    } else {
+        None
+    }
+}
+
 /// Binds `args` and `kwargs` to the `N` parameters of `sig` (the receiver,
 /// if any, already bound), with CPython 3.11's checks in its order:
 /// unexpected or repeated keywords, too many positional arguments,
-/// missing required ones. An omitted optional parameter is `None`.
-#[inline]
-pub fn bind<const N: usize>(sig: &Signature, args: &[Value], kwargs: Kwargs<'_>) -> Result<[Option<Value>; N], Error> {
+/// missing required ones. An omitted optional parameter is `None`. Every
+/// call that [`positional`] does not answer.
+#[inline(never)]
+pub fn bind<const N: usize>(sig: &Signature, args: &[Value], kwargs: Kwargs<'_>) -> Result<[Value; N], Error> {
     let mut out: [Option<Value>; N] = std::array::from_fn(|_| None);
     for (slot, arg) in out.iter_mut().zip(args) {
         *slot = Some(arg.clone());
@@ -30,12 +43,24 @@ pub fn bind<const N: usize>(sig: &Signature, args: &[Value], kwargs: Kwargs<'_>)
     if let Some(missing) = out[..sig.required].iter().position(Option::is_none) {
         return Err(missing_error(sig, &out, missing));
     }
-    Ok(out)
+    Ok(out.map(|v| v.unwrap_or(Value::None)))
 }
 
 #[cold]
 #[inline(never)]
 fn bind_slow(sig: &Signature, given: usize, kwargs: Kwargs<'_>, out: &mut [Option<Value>]) -> Result<(), Error> {
+    // A keyword given twice: CPython finds it first, as it merges the
+    // keywords into one dict before binding (`f(**{'x': 1}, x=2)`). Its
+    // message names the function with its module (`__main__.P.m()`), which
+    // a pyslots class does not have (its `repr` has none either).
+    for (i, (name, _)) in kwargs.iter().enumerate() {
+        if kwargs[..i].iter().any(|(earlier, _)| earlier == name) {
+            return Err(Error::type_error(format!(
+                "{}() got multiple values for keyword argument '{name}'",
+                sig.qualname
+            )));
+        }
+    }
     for (name, value) in kwargs {
         if sig.receiver == Some(*name) {
             return Err(Error::type_error(format!("{}() got multiple values for argument '{name}'", sig.qualname)));
@@ -72,14 +97,30 @@ fn missing_error(sig: &Signature, out: &[Option<Value>], first: usize) -> Error 
 
 /// Converts a bound argument to the parameter's type, as a typed slot
 /// converts a write; the error names the parameter
-/// (`Temperature.warm() argument 'by' must be float, not str`).
-#[inline]
-pub fn arg<T: SlotValue>(value: Option<Value>, sig: &Signature, index: usize) -> Result<T, Error> {
-    let value = value.unwrap_or(Value::None);
-    match T::convert(value) {
-        Ok(stored) => T::unstore(stored).ok_or_else(|| arg_error::<T>(sig, index, "None")),
-        Err(mismatch) => Err(arg_error::<T>(sig, index, mismatch_found(&mismatch).as_ref())),
+/// (`Temperature.warm() argument 'by' must be float, not str`). A number
+/// converts from the borrowed value ([`SlotValue::convert_ref`]); anything
+/// else from a clone.
+#[inline(always)]
+pub fn arg<T: SlotValue>(value: &Value, sig: &Signature, index: usize) -> Result<T, Error> {
+    let stored = match T::convert_ref(value) {
+        Some(stored) => stored,
+        None => match T::convert(value.clone()) {
+            Ok(stored) => stored,
+            Err(mismatch) => return Err(arg_mismatch::<T>(sig, index, mismatch)),
+        },
+    };
+    match T::unstore(stored) {
+        Some(v) => Ok(v),
+        None => Err(arg_error::<T>(sig, index, "None")),
     }
+}
+
+/// [`arg`]'s error for a value of the wrong type, out of line (with the
+/// mismatch's drop) so the conversion inlines small.
+#[cold]
+#[inline(never)]
+fn arg_mismatch<T: SlotValue>(sig: &Signature, index: usize, mismatch: crate::storage::slot::Mismatch) -> Error {
+    arg_error::<T>(sig, index, mismatch_found(&mismatch).as_ref())
 }
 
 fn mismatch_found(mismatch: &crate::storage::slot::Mismatch) -> Cow<'_, str> {
@@ -201,6 +242,15 @@ pub fn receiver_mut<'a, C: 'static>(obj: &'a mut dyn Object, name: &str, cls: &s
         Some(base) => receiver_mut::<C>(base, name, cls).map_err(|_| Error::not_applicable(name, cls, &type_name)),
         None => Err(Error::not_applicable(name, cls, &type_name)),
     }
+}
+
+/// What the generated glue of a `#[methods]` block answers for an index
+/// that is not in its class's table: never reached (the runtime asks the
+/// glue only with an index the class's own `match` gave).
+#[cold]
+#[inline(never)]
+pub fn no_entry(index: usize) -> Error {
+    Error::type_error(format!("no #[methods] entry {index} in this class's table"))
 }
 
 /// Calls method `name` of `obj` (owned): a method of its class with the

@@ -269,6 +269,13 @@ pub trait ObjectStorage {
     /// it.
     fn method_to_call(&self, name: &str) -> Option<&'static MethodDef>;
 
+    /// [`call_method`](crate::call_method) on this object: a
+    /// `#[pyclass_like]` class calls its own methods through the generated
+    /// glue, on the concrete type; everything else takes the general path
+    /// ([`method_to_call`](ObjectStorage::method_to_call), then anything
+    /// callable `getattr` finds).
+    fn call_method_dyn(&mut self, name: &str, args: &[Value], kwargs: Kwargs<'_>) -> Result<Value, Error>;
+
     /// `object.__getattribute__`: the generic lookup, without the class's
     /// `__getattr__` ([`generic_getattr`](crate::generic_getattr)).
     fn generic_getattr_dyn(&self, name: &str) -> Result<Value, Error>;
@@ -673,6 +680,22 @@ impl MethodTable {
     pub fn method(&self, name: &str) -> Option<&MethodDef> {
         self.methods.iter().find(|m| m.name == name)
     }
+}
+
+/// What a class's own `#[methods]` block names a name: the answer of the
+/// `match` over its property and method names that `#[methods]` generates
+/// (`ClassImpl::own_named`), with the entry's index in the class's
+/// [`MethodTable`]. The name is compared once, in that `match`, instead of
+/// by a search of the table's lists; the index then selects the generated
+/// glue that calls the getter or method on the concrete type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Named {
+    /// `properties[i]` of the class's table.
+    Property(usize),
+    /// `methods[i]` of the class's table.
+    Method(usize),
+    /// No property or method of the class's own block (a base's may be).
+    Nothing,
 }
 
 /// What [`Layout::method_flags`] holds for `table`, computed where the

@@ -223,6 +223,15 @@ pub trait SlotValue: Sized + Send + Sync + 'static {
     }
     /// Converts a [`Value`] for storing, or says why it cannot be stored.
     fn convert(value: Value) -> Result<Self::Stored, Mismatch>;
+    /// Converts a borrowed [`Value`] where that needs no clone and cannot
+    /// fail (a number for a number); `None` leaves the decision, errors
+    /// included, to [`convert`](SlotValue::convert) of a clone. What a
+    /// method's argument converts through first. By default `None`.
+    #[inline(always)]
+    fn convert_ref(value: &Value) -> Option<Self::Stored> {
+        let _ = value;
+        None
+    }
     /// Heap bytes the stored value owns.
     fn heap_size(stored: &Self::Stored) -> usize {
         let _ = stored;
@@ -274,6 +283,7 @@ macro_rules! slot_value {
             borrow($borrow_arg:ident): $borrow:expr,
             $(heap_size($heap_arg:ident): $heap:expr,)?
             $(traverse($traverse_arg:ident, $visit:ident): $traverse:expr,)?
+            $(convert_ref($convert_ref_arg:ident): $convert_ref:expr,)?
             $(#[$convert_attr:meta])*
             fn convert($value:ident: Value) -> Result<$converted:ty, Mismatch> $convert:block
         }
@@ -322,6 +332,12 @@ macro_rules! slot_value {
                     $traverse
                 }
             )?
+            $(
+                #[inline(always)]
+                fn convert_ref($convert_ref_arg: &Value) -> Option<$stored> {
+                    $convert_ref
+                }
+            )?
             $(#[$convert_attr])*
             fn convert($value: Value) -> Result<$converted, Mismatch> $convert
         }
@@ -366,6 +382,11 @@ macro_rules! int_slot {
                 get(stored): Some(stored),
                 load(stored): Value::from(*stored),
                 borrow(stored): int_ref(Value::from(*stored)),
+                convert_ref(value): match value {
+                    Value::Int(i) => <$t>::try_from(*i).ok(),
+                    Value::Bool(b) => Some(<$t>::from(*b)),
+                    _ => None,
+                },
                 #[inline]
                 fn convert(value: Value) -> Result<$t, Mismatch> {
                     // A match, not `ok_or(Mismatch::Type(value))`: that moves
@@ -396,6 +417,10 @@ slot_value! {
         get(stored): Some(stored),
         load(stored): Value::Bool(*stored),
         borrow(stored): ValueRef::Bool(*stored),
+        convert_ref(value): match value {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        },
         /// Only `True` and `False`, as CPython's `T_BOOL` members.
         #[inline]
         fn convert(value: Value) -> Result<bool, Mismatch> {
@@ -420,6 +445,12 @@ slot_value! {
         get(stored): Some(stored),
         load(stored): Value::Float(*stored),
         borrow(stored): ValueRef::Float(*stored),
+        convert_ref(value): match value {
+            Value::Float(x) => Some(*x),
+            Value::Int(i) => Some(*i as f64),
+            Value::Bool(b) => Some(f64::from(u8::from(*b))),
+            _ => None,
+        },
         /// Floats, and ints converted as Python's `float(n)`.
         #[inline]
         fn convert(value: Value) -> Result<f64, Mismatch> {
@@ -446,6 +477,7 @@ slot_value! {
         get(stored): Some(stored),
         load(stored): Value::Float(f64::from(*stored)),
         borrow(stored): ValueRef::Float(f64::from(*stored)),
+        convert_ref(value): <f64 as SlotValue>::convert_ref(value).map(|x| x as f32),
         /// Rounds to the nearest `f32`, as ctypes' `c_float` does.
         #[inline]
         fn convert(value: Value) -> Result<f32, Mismatch> {

@@ -664,6 +664,14 @@ impl ObjectStorage for Instance {
         }
         crate::objects::class::method_to_call(self, name)
     }
+    fn call_method_dyn(
+        &mut self,
+        name: &str,
+        args: &[Value],
+        kwargs: crate::objects::object::Kwargs<'_>,
+    ) -> Result<Value, Error> {
+        crate::objects::method::call_on_owned(self, name, args, kwargs)
+    }
     generic_attribute_methods!();
     fn stored_base(&self) -> Option<&dyn Object> {
         self.base()

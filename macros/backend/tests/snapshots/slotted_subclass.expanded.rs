@@ -58,6 +58,29 @@ impl ::pyslots::__private::ClassImpl for Dog {
         use ::pyslots::__private::NoMethods as _;
         Dog::__PYSLOTS_METHODS
     };
+    #[inline(always)]
+    fn own_named(__pyslots_name: &::core::primitive::str) -> ::pyslots::__private::Named {
+        use ::pyslots::__private::NoMethods as _;
+        Dog::__pyslots_named(__pyslots_name)
+    }
+    #[inline(always)]
+    fn own_get(
+        &self,
+        __pyslots_i: ::core::primitive::usize,
+    ) -> ::pyslots::__private::Result<::pyslots::__private::Value, ::pyslots::__private::Error> {
+        use ::pyslots::__private::NoMethods as _;
+        Dog::__pyslots_get(self, __pyslots_i)
+    }
+    #[inline(always)]
+    fn own_call(
+        &mut self,
+        __pyslots_i: ::core::primitive::usize,
+        __pyslots_args: &[::pyslots::__private::Value],
+        __pyslots_kwargs: ::pyslots::__private::Kwargs<'_>,
+    ) -> ::pyslots::__private::Result<::pyslots::__private::Value, ::pyslots::__private::Error> {
+        use ::pyslots::__private::NoMethods as _;
+        Dog::__pyslots_call_mut(self, __pyslots_i, __pyslots_args, __pyslots_kwargs)
+    }
     const SLOT_COUNT: ::core::primitive::u32 = 1u32 + <Animal as ::pyslots::__private::ClassImpl>::SLOT_COUNT;
     #[inline(always)]
     fn slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
@@ -73,6 +96,12 @@ impl ::pyslots::__private::ClassImpl for Dog {
         };
         if __pyslots_i != ::core::primitive::u32::MAX {
             return __pyslots_i;
+        }
+        if !::core::matches!(
+            <Self as ::pyslots::__private::ClassImpl>::own_named(__pyslots_name),
+            ::pyslots::__private::Named::Nothing
+        ) {
+            return ::pyslots::__private::HIDDEN;
         }
         let __pyslots_i = <Animal as ::pyslots::__private::ClassImpl>::slot_index(__pyslots_name);
         if __pyslots_i == ::core::primitive::u32::MAX || __pyslots_i == ::pyslots::__private::HIDDEN {

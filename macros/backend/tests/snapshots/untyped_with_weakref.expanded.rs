@@ -26,6 +26,29 @@ impl ::pyslots::__private::ClassImpl for Node {
         use ::pyslots::__private::NoMethods as _;
         Node::__PYSLOTS_METHODS
     };
+    #[inline(always)]
+    fn own_named(__pyslots_name: &::core::primitive::str) -> ::pyslots::__private::Named {
+        use ::pyslots::__private::NoMethods as _;
+        Node::__pyslots_named(__pyslots_name)
+    }
+    #[inline(always)]
+    fn own_get(
+        &self,
+        __pyslots_i: ::core::primitive::usize,
+    ) -> ::pyslots::__private::Result<::pyslots::__private::Value, ::pyslots::__private::Error> {
+        use ::pyslots::__private::NoMethods as _;
+        Node::__pyslots_get(self, __pyslots_i)
+    }
+    #[inline(always)]
+    fn own_call(
+        &mut self,
+        __pyslots_i: ::core::primitive::usize,
+        __pyslots_args: &[::pyslots::__private::Value],
+        __pyslots_kwargs: ::pyslots::__private::Kwargs<'_>,
+    ) -> ::pyslots::__private::Result<::pyslots::__private::Value, ::pyslots::__private::Error> {
+        use ::pyslots::__private::NoMethods as _;
+        Node::__pyslots_call_mut(self, __pyslots_i, __pyslots_args, __pyslots_kwargs)
+    }
     const SLOT_COUNT: ::core::primitive::u32 = 2u32;
     #[inline(always)]
     fn slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
