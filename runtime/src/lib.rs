@@ -63,7 +63,7 @@ pub mod __private {
         arg, bind, exact, no_entry, positional, receiver, receiver_mut, setter_arg, IntoReturn, IntoUnit,
     };
     pub use crate::objects::object::{
-        method_flags, Body, Copied, Kwargs, MethodDef, MethodTable, Named, ObjectStorage, PropertyDef, Signature,
+        method_flags, Body, Copied, Glue, Kwargs, MethodDef, MethodTable, Named, ObjectStorage, PropertyDef, Signature,
     };
     pub use crate::values::list::testing as list_testing;
 
@@ -76,23 +76,8 @@ pub mod __private {
         const __PYSLOTS_METHODS: &'static MethodTable = &MethodTable::EMPTY;
         /// No property or method names.
         const __PYSLOTS_METHOD_NAMES: &'static [&'static str] = &[];
-        /// No name is a property or method of the class's own block.
-        #[inline(always)]
-        fn __pyslots_named(name: &str) -> Named {
-            let _ = name;
-            Named::Nothing
-        }
-        /// No getter to call (never asked: no name gave an index).
-        #[inline(always)]
-        fn __pyslots_get(&self, index: usize) -> Result<Value, Error> {
-            Err(no_entry(index))
-        }
-        /// No method to call (never asked: no name gave an index).
-        #[inline(always)]
-        fn __pyslots_call_mut(&mut self, index: usize, args: &[Value], kwargs: Kwargs<'_>) -> Result<Value, Error> {
-            let _ = (args, kwargs);
-            Err(no_entry(index))
-        }
+        /// No name match nor glue.
+        const __PYSLOTS_GLUE: Glue<Self> = Glue::NONE;
     }
     impl<T: ?Sized> NoMethods for T {}
     #[cfg(feature = "serde")]

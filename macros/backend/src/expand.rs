@@ -563,28 +563,12 @@ impl<'a> ClassBuilder<'a> {
                     use #pv::NoMethods as _;
                     #ident::__PYSLOTS_METHODS
                 };
-                // The `#[methods]` block's name `match` and glue (inherent
-                // items, which shadow the trait's empty ones).
-                #[inline(always)]
-                fn own_named(__pyslots_name: &::core::primitive::str) -> #pv::Named {
+                // The `#[methods]` block's name `match` and glue (an
+                // inherent constant, which shadows the trait's empty one).
+                const GLUE: #pv::Glue<Self> = {
                     use #pv::NoMethods as _;
-                    #ident::__pyslots_named(__pyslots_name)
-                }
-                #[inline(always)]
-                fn own_get(&self, __pyslots_i: ::core::primitive::usize) -> #pv::Result<#pv::Value, #pv::Error> {
-                    use #pv::NoMethods as _;
-                    #ident::__pyslots_get(self, __pyslots_i)
-                }
-                #[inline(always)]
-                fn own_call(
-                    &mut self,
-                    __pyslots_i: ::core::primitive::usize,
-                    __pyslots_args: &[#pv::Value],
-                    __pyslots_kwargs: #pv::Kwargs<'_>,
-                ) -> #pv::Result<#pv::Value, #pv::Error> {
-                    use #pv::NoMethods as _;
-                    #ident::__pyslots_call_mut(self, __pyslots_i, __pyslots_args, __pyslots_kwargs)
-                }
+                    #ident::__PYSLOTS_GLUE
+                };
                 #slot_methods
                 #dict_methods
                 #heap
@@ -849,16 +833,11 @@ impl<'a> ClassBuilder<'a> {
                     has_weakref: #has_weakref,
                     size: #pv::size_of::<Self>(),
                     frozen: #frozen,
-                    // A `#[methods]` block's table (an inherent constant,
-                    // which shadows the trait's empty one).
-                    methods: {
-                        use #pv::NoMethods as _;
-                        #ident::__PYSLOTS_METHODS
-                    },
-                    method_flags: #pv::method_flags({
-                        use #pv::NoMethods as _;
-                        #ident::__PYSLOTS_METHODS
-                    }),
+                    // A `#[methods]` block's table, as `ClassImpl` found it
+                    // (each lookup through `NoMethods` costs rustc a method
+                    // probe per class: asked once, there).
+                    methods: <Self as #pv::ClassImpl>::METHODS,
+                    method_flags: #pv::method_flags(<Self as #pv::ClassImpl>::METHODS),
                     method_names: {
                         use #pv::NoMethods as _;
                         #ident::__PYSLOTS_METHOD_NAMES

@@ -282,6 +282,12 @@ pub fn expand(m: &Methods) -> TokenStream {
                 #static_body
             }
             #[doc(hidden)]
+            pub const __PYSLOTS_GLUE: #pv::Glue<Self> = #pv::Glue {
+                named: Self::__pyslots_named,
+                get: Self::__pyslots_get,
+                call: Self::__pyslots_call_mut,
+            };
+            #[doc(hidden)]
             pub const __PYSLOTS_METHODS: &'static #pv::MethodTable = &#pv::MethodTable {
                 properties: &[#(#properties),*],
                 methods: &[#(#methods),*],

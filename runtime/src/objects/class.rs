@@ -52,29 +52,31 @@ pub trait ClassImpl: PyClass {
     /// opaque): what the attribute algorithm searches first, as constant
     /// data it can unroll.
     const METHODS: &'static crate::objects::object::MethodTable = &crate::objects::object::MethodTable::EMPTY;
+    /// The class's own `#[methods]` block's name `match` and glue, which
+    /// [`own_named`](ClassImpl::own_named), [`own_get`](ClassImpl::own_get)
+    /// and [`own_call`](ClassImpl::own_call) call.
+    const GLUE: crate::objects::object::Glue<Self> = crate::objects::object::Glue::NONE;
     /// What the class's own `#[methods]` block names `name`: the block's
     /// generated `match` over its property and method names, with the
     /// entry's index in [`METHODS`](ClassImpl::METHODS) (the name is
     /// compared once, not searched for in the table's lists).
     #[inline(always)]
     fn own_named(name: &str) -> Named {
-        let _ = name;
-        Named::Nothing
+        (Self::GLUE.named)(name)
     }
     /// Reads the class's own property `METHODS.properties[index]`, which
     /// has a getter, calling the getter on `Self` directly (the block's
     /// generated glue: no `&dyn Object` and no downcast on the way).
     #[inline(always)]
     fn own_get(&self, index: usize) -> Result<Value, Error> {
-        Err(crate::objects::method::no_entry(index))
+        (Self::GLUE.get)(self, index)
     }
     /// Calls the class's own method `METHODS.methods[index]` with `self`
     /// as its receiver (a `&self` or static method too), binding and
     /// converting the arguments in the block's generated glue.
     #[inline(always)]
     fn own_call(&mut self, index: usize, args: &[Value], kwargs: Kwargs<'_>) -> Result<Value, Error> {
-        let _ = (args, kwargs);
-        Err(crate::objects::method::no_entry(index))
+        (Self::GLUE.call)(self, index, args, kwargs)
     }
     /// Where slot `name` sits among [`SLOT_COUNT`](ClassImpl::SLOT_COUNT):
     /// `u32::MAX` if it is no slot, [`HIDDEN`] (or `u32::MAX`) if a class

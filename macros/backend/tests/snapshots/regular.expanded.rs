@@ -70,29 +70,10 @@ impl ::pyslots::__private::ClassImpl for Person {
         use ::pyslots::__private::NoMethods as _;
         Person::__PYSLOTS_METHODS
     };
-    #[inline(always)]
-    fn own_named(__pyslots_name: &::core::primitive::str) -> ::pyslots::__private::Named {
+    const GLUE: ::pyslots::__private::Glue<Self> = {
         use ::pyslots::__private::NoMethods as _;
-        Person::__pyslots_named(__pyslots_name)
-    }
-    #[inline(always)]
-    fn own_get(
-        &self,
-        __pyslots_i: ::core::primitive::usize,
-    ) -> ::pyslots::__private::Result<::pyslots::__private::Value, ::pyslots::__private::Error> {
-        use ::pyslots::__private::NoMethods as _;
-        Person::__pyslots_get(self, __pyslots_i)
-    }
-    #[inline(always)]
-    fn own_call(
-        &mut self,
-        __pyslots_i: ::core::primitive::usize,
-        __pyslots_args: &[::pyslots::__private::Value],
-        __pyslots_kwargs: ::pyslots::__private::Kwargs<'_>,
-    ) -> ::pyslots::__private::Result<::pyslots::__private::Value, ::pyslots::__private::Error> {
-        use ::pyslots::__private::NoMethods as _;
-        Person::__pyslots_call_mut(self, __pyslots_i, __pyslots_args, __pyslots_kwargs)
-    }
+        Person::__PYSLOTS_GLUE
+    };
     #[inline]
     fn dict(&self) -> ::pyslots::__private::Option<::pyslots::__private::DictView<'_>> {
         ::pyslots::__private::DictSlot::view(
@@ -153,14 +134,8 @@ impl ::pyslots::__private::PyClass for Person {
         has_weakref: true,
         size: ::pyslots::__private::size_of::<Self>(),
         frozen: false,
-        methods: {
-            use ::pyslots::__private::NoMethods as _;
-            Person::__PYSLOTS_METHODS
-        },
-        method_flags: ::pyslots::__private::method_flags({
-            use ::pyslots::__private::NoMethods as _;
-            Person::__PYSLOTS_METHODS
-        }),
+        methods: <Self as ::pyslots::__private::ClassImpl>::METHODS,
+        method_flags: ::pyslots::__private::method_flags(<Self as ::pyslots::__private::ClassImpl>::METHODS),
         method_names: {
             use ::pyslots::__private::NoMethods as _;
             Person::__PYSLOTS_METHOD_NAMES
