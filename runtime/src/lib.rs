@@ -60,10 +60,11 @@ pub mod __private {
         has_own_slot, layout_conflict, lookup_by_stored_base, mro_conflict, secondary_dict,
     };
     pub use crate::objects::method::{
-        arg, bind, exact, no_entry, positional, receiver, receiver_mut, setter_arg, IntoReturn, IntoUnit,
+        arg, bind, exact, positional, receiver, receiver_mut, setter_arg, IntoReturn, IntoUnit,
     };
     pub use crate::objects::object::{
-        method_flags, Body, Copied, Glue, Kwargs, MethodDef, MethodTable, Named, ObjectStorage, PropertyDef, Signature,
+        method_flags, no_entry, Body, Copied, Glue, Kwargs, MethodDef, MethodTable, Named, ObjectStorage, PropertyDef,
+        Signature,
     };
     pub use crate::values::list::testing as list_testing;
 

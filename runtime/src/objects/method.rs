@@ -244,15 +244,6 @@ pub fn receiver_mut<'a, C: 'static>(obj: &'a mut dyn Object, name: &str, cls: &s
     }
 }
 
-/// What the generated glue of a `#[methods]` block answers for an index
-/// that is not in its class's table: never reached (the runtime asks the
-/// glue only with an index the class's own `match` gave).
-#[cold]
-#[inline(never)]
-pub fn no_entry(index: usize) -> Error {
-    Error::type_error(format!("no #[methods] entry {index} in this class's table"))
-}
-
 /// Calls method `name` of `obj` (owned): a method of its class with the
 /// receiver it needs, or anything callable `getattr` finds.
 pub(crate) fn call_on_owned(

@@ -727,11 +727,20 @@ impl<T: ?Sized> fmt::Debug for Glue<T> {
 }
 
 fn no_get<T: ?Sized>(_: &T, index: usize) -> Result<Value, Error> {
-    Err(crate::objects::method::no_entry(index))
+    Err(no_entry(index))
 }
 
 fn no_call<T: ?Sized>(_: &mut T, index: usize, _: &[Value], _: Kwargs<'_>) -> Result<Value, Error> {
-    Err(crate::objects::method::no_entry(index))
+    Err(no_entry(index))
+}
+
+/// What the generated glue of a `#[methods]` block answers for an index
+/// that is not in its class's table: never reached (the runtime asks the
+/// glue only with an index the class's own `match` gave).
+#[cold]
+#[inline(never)]
+pub fn no_entry(index: usize) -> Error {
+    Error::type_error(format!("no #[methods] entry {index} in this class's table"))
 }
 
 /// What [`Layout::method_flags`] holds for `table`, computed where the
