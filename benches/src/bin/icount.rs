@@ -13,6 +13,11 @@
 //! --list` prints the names. The count per operation is the difference
 //! between two runs of different `N`, divided by the difference of `N`, so
 //! the program's start and the registration of the other operations cancel.
+//!
+//! `icount --time NAME N` times `N` runs of the operation in the report's
+//! loop (the operation inlined, its result left in place) and prints the
+//! nanoseconds per run: one operation alone, for `perf record`, where the
+//! report would time everything else too.
 
 use pyslots_bench::{consume, register_all, Runner};
 
@@ -20,12 +25,21 @@ struct Only {
     name: String,
     times: u64,
     list: bool,
+    time: bool,
 }
 
 impl Runner for Only {
     fn run<R, F: FnMut() -> R>(&mut self, name: &'static str, f: F) {
         if self.list {
             println!("{name}");
+        } else if name == self.name && self.time {
+            let (times, mut f) = (self.times, f);
+            let start = std::time::Instant::now();
+            for _ in 0..times {
+                let result = f();
+                std::hint::black_box(&result);
+            }
+            println!("{name}: {:.2} ns", start.elapsed().as_secs_f64() * 1e9 / times as f64);
         } else if name == self.name {
             repeat(self.times, f);
         }
@@ -54,11 +68,18 @@ fn black_box_call<R>(f: &mut dyn FnMut() -> R) -> R {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let only = |name: &String, times: &String, time| Only {
+        name: name.clone(),
+        times: times.parse().expect("N is a count"),
+        list: false,
+        time,
+    };
     let mut only = match args.as_slice() {
-        [flag] if flag == "--list" => Only { name: String::new(), times: 0, list: true },
-        [name, times] => Only { name: name.clone(), times: times.parse().expect("N is a count"), list: false },
+        [flag] if flag == "--list" => Only { name: String::new(), times: 0, list: true, time: false },
+        [flag, name, times] if flag == "--time" => only(name, times, true),
+        [name, times] => only(name, times, false),
         _ => {
-            eprintln!("usage: icount NAME N | icount --list");
+            eprintln!("usage: icount NAME N | icount --time NAME N | icount --list");
             std::process::exit(2);
         }
     };

@@ -289,18 +289,27 @@ pub(crate) fn try_write<T: ?Sized>(cell: &PyCell<T>, frozen: impl FnOnce() -> Er
     }
 }
 
-/// Runs `f` on the object of `cell` read, as [`try_read`] borrows it,
-/// this thread holding the global lock (`held`): the borrow and its end
-/// cost no look at whether it does, and no guard leaves the call. The
-/// common case (this thread borrows nothing else, nobody writes the
-/// object) is a straight line; anything else is [`shared_recorded`], out
-/// of line.
+/// Runs `f` on the object of `cell` read, as [`lend_read`] borrows it.
 #[inline(always)]
 pub(crate) fn read_held<T: ?Sized, R>(
     cell: &PyCell<T>,
     held: gil::Held<'_>,
     f: impl FnOnce(&T) -> Result<R, Error>,
 ) -> Result<R, Error> {
+    let lent = lend_read(cell, held)?;
+    f(lent.get())
+}
+
+/// Reads `cell`, as [`try_read`] borrows it, this thread holding the
+/// global lock (`held`): the borrow and its end cost no look at whether
+/// it does, and the guard stays on this stack. The common case (this
+/// thread borrows nothing else, nobody writes the object) is a straight
+/// line; anything else is [`shared_recorded`], out of line.
+#[inline(always)]
+pub(crate) fn lend_read<'a, 'h, T: ?Sized>(
+    cell: &'a PyCell<T>,
+    held: gil::Held<'h>,
+) -> Result<Lent<'h, Shared<'a, T>>, Error> {
     let addr = address(cell);
     let fast = if WORD.with(Cell::get) == 0 { cell.try_shared_fast(held) } else { None };
     let shared = match fast {
@@ -310,11 +319,7 @@ pub(crate) fn read_held<T: ?Sized, R>(
         }
         None => shared_recorded(cell, held)?,
     };
-    let leaving = Leave(addr);
-    let result = f(&shared);
-    drop(leaving);
-    shared.release(held);
-    result
+    Ok(Lent { guard: Some(shared), held, addr })
 }
 
 /// The borrow of [`read_held`] when this thread borrows something
@@ -333,8 +338,7 @@ fn shared_recorded<'a, T: ?Sized>(cell: &'a PyCell<T>, held: gil::Held<'_>) -> R
     Ok(cell.shared(held))
 }
 
-/// Runs `f` on the object of `cell` written, as [`try_write`] borrows
-/// it, this thread holding the global lock (`held`), as [`read_held`].
+/// Runs `f` on the object of `cell` written, as [`lend_write`] borrows it.
 #[inline(always)]
 pub(crate) fn write_held<T: ?Sized, R>(
     cell: &PyCell<T>,
@@ -342,9 +346,22 @@ pub(crate) fn write_held<T: ?Sized, R>(
     frozen: impl FnOnce() -> Error,
     f: impl FnOnce(&mut T) -> Result<R, Error>,
 ) -> Result<R, Error> {
+    let mut lent = lend_write(cell, held, frozen)?;
+    f(lent.get_mut())
+}
+
+/// Writes `cell`, as [`try_write`] borrows it, this thread holding the
+/// global lock (`held`), as [`lend_read`]; `frozen` makes the error of a
+/// frozen object.
+#[inline(always)]
+pub(crate) fn lend_write<'a, 'h, T: ?Sized>(
+    cell: &'a PyCell<T>,
+    held: gil::Held<'h>,
+    frozen: impl FnOnce() -> Error,
+) -> Result<Lent<'h, Exclusive<'a, T>>, Error> {
     let addr = address(cell);
     let fast = if WORD.with(Cell::get) == 0 { cell.try_exclusive_free(held) } else { None };
-    let mut exclusive = match fast {
+    let exclusive = match fast {
         Some(exclusive) => {
             WORD.with(|w| w.set(addr | WRITE));
             exclusive
@@ -354,11 +371,7 @@ pub(crate) fn write_held<T: ?Sized, R>(
             None => return Err(frozen()),
         },
     };
-    let leaving = Leave(addr);
-    let result = f(&mut exclusive);
-    drop(leaving);
-    exclusive.release(held);
-    result
+    Ok(Lent { guard: Some(exclusive), held, addr })
 }
 
 /// The borrow of [`write_held`] when this thread borrows something
@@ -386,14 +399,71 @@ fn exclusive_recorded<'a, T: ?Sized>(
     }
 }
 
-/// Takes a borrow out of this thread's record when dropped (also if the
-/// code borrowing panics).
-struct Leave(usize);
+/// A borrow that [`lend_read`] or [`lend_write`] lends, ended when
+/// dropped (also if the code borrowing panics): taken out of this thread's
+/// record, then the flag released with the proof that the lock is held.
+///
+/// A drop guard rather than a release after the call, so that the call
+/// borrowing is the function's tail and writes its result where the
+/// caller wants it: a result kept in a local across the release is copied
+/// afterwards, and the copy of a `Value` just written (a 16-byte load over
+/// two 8-byte stores) stalls store forwarding for longer than the whole
+/// read takes (12 ns against 4, measured on `PyObject::getattr`).
+pub(crate) struct Lent<'h, G: Release> {
+    /// Always `Some` until the drop takes it.
+    guard: Option<G>,
+    held: gil::Held<'h>,
+    addr: usize,
+}
 
-impl Drop for Leave {
+/// A guard [`Lent`] ends with the lock held.
+pub(crate) trait Release {
+    fn release(self, held: gil::Held<'_>);
+}
+
+impl<T: ?Sized> Release for Shared<'_, T> {
+    #[inline(always)]
+    fn release(self, held: gil::Held<'_>) {
+        Shared::release(self, held);
+    }
+}
+
+impl<T: ?Sized> Release for Exclusive<'_, T> {
+    #[inline(always)]
+    fn release(self, held: gil::Held<'_>) {
+        Exclusive::release(self, held);
+    }
+}
+
+impl<G: Release + Deref> Lent<'_, G> {
+    /// The object lent.
+    #[inline(always)]
+    pub(crate) fn get(&self) -> &G::Target {
+        match &self.guard {
+            Some(guard) => guard,
+            None => unreachable!("a lent borrow is taken only by its drop"),
+        }
+    }
+}
+
+impl<G: Release + DerefMut> Lent<'_, G> {
+    /// The object lent, to write.
+    #[inline(always)]
+    pub(crate) fn get_mut(&mut self) -> &mut G::Target {
+        match &mut self.guard {
+            Some(guard) => guard,
+            None => unreachable!("a lent borrow is taken only by its drop"),
+        }
+    }
+}
+
+impl<G: Release> Drop for Lent<'_, G> {
     #[inline(always)]
     fn drop(&mut self) {
-        leave(self.0);
+        leave(self.addr);
+        if let Some(guard) = self.guard.take() {
+            guard.release(self.held);
+        }
     }
 }
 

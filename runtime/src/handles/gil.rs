@@ -157,31 +157,55 @@ impl Drop for Exit {
 }
 
 /// Runs `f` holding the lock, taking it first unless this thread holds it.
-///
-/// Inlined whole: moving `f`'s captures into another function's frame
-/// copies them with wide loads over the narrow stores that just wrote
-/// them, which the CPU cannot forward (a stall of about 10 ns, measured on
-/// `PyObject::setattr`); the lock's slow path is out of line.
 #[inline(always)]
 pub(crate) fn hold<R>(f: impl FnOnce(Held<'_>) -> R) -> R {
-    if let Some(held) = held() {
-        return f(held);
+    let hold = enter();
+    f(hold.held())
+}
+
+/// The lock held until this guard drops: taken by [`enter`] unless this
+/// thread held it already.
+///
+/// A guard, not only a closure ([`hold`]), so that an operation on a
+/// handle passes its arguments straight to the object: a `Value` moved
+/// into a closure is copied into its frame with wide loads over the
+/// narrow stores that just wrote it, which the CPU cannot forward (a stall
+/// of about 10 ns on each copy, measured on `PyObject::setattr`).
+pub(crate) struct Hold {
+    /// Whether this guard took the lock, and lets it go.
+    took: bool,
+}
+
+/// Takes the lock unless this thread holds it, until the guard drops.
+#[inline(always)]
+pub(crate) fn enter() -> Hold {
+    if held().is_some() {
+        return Hold { took: false };
     }
+    lock();
+    DEPTH.with(|d| d.set(1));
+    Hold { took: true }
+}
+
+impl Hold {
+    /// The proof, for as long as the guard lives.
+    #[inline(always)]
+    pub(crate) fn held(&self) -> Held<'_> {
+        Held(PhantomData)
+    }
+}
+
+impl Drop for Hold {
     /// Leaves the outermost hold: nothing nested inside changed the depth
-    /// for good (nested holds return early, `try_hold` and `allow_threads`
-    /// restore it), so it is 1 here, and the lock goes.
-    struct Leave;
-    impl Drop for Leave {
-        #[inline(always)]
-        fn drop(&mut self) {
+    /// for good (nested holds do not touch it, `try_hold` and
+    /// `allow_threads` restore it), so it is 1 here, and the lock goes.
+    #[inline(always)]
+    fn drop(&mut self) {
+        if self.took {
             DEPTH.with(|d| d.set(0));
             unlock();
         }
     }
-    lock();
-    DEPTH.with(|d| d.set(1));
-    let _leave = Leave;
-    f(Held(PhantomData))
 }
 
 /// Runs `f`, which only marks or unmarks a borrow flag, holding the lock

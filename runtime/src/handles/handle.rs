@@ -119,14 +119,16 @@ trait ErasedCell: gc::Node + Send + Sync + 'static {
     fn class(&self) -> Type;
     /// The cell's own bytes (reference counts aside).
     fn cell_size(&self) -> usize;
-    /// `getattr`, this thread holding the global lock, the object borrowed
-    /// for the call (the class's own code, statically dispatched); `None`
-    /// if the class has methods (the caller takes the path that runs user
-    /// code without the lock).
-    fn getattr_held(&self, held: gil::Held<'_>, name: &str) -> Option<Result<Value, Error>>;
-    /// `setattr`, as [`getattr_held`](ErasedCell::getattr_held); the value
-    /// back if the class has methods.
-    fn setattr_held(&self, held: gil::Held<'_>, name: &str, value: Value) -> Result<Result<(), Error>, Value>;
+    /// [`PyObject::getattr`], statically dispatched on the class: under
+    /// the global lock, the object borrowed for the call, if the class has
+    /// no methods; otherwise `handle`'s path that runs user code without
+    /// the lock. One virtual call whose result is the caller's: a result
+    /// passed back through a second function would be copied, and a copy
+    /// of a `Value` just written (a wide load over narrower stores) stalls
+    /// store forwarding for longer than the whole operation takes.
+    fn getattr(&self, handle: &PyObject, name: &str) -> Result<Value, Error>;
+    /// [`PyObject::setattr`], as [`getattr`](ErasedCell::getattr).
+    fn setattr(&self, handle: &PyObject, name: &str, value: Value) -> Result<(), Error>;
 }
 
 impl<T: CellValue> ErasedCell for Cell<T> {
@@ -148,18 +150,23 @@ impl<T: CellValue> ErasedCell for Cell<T> {
     fn cell_size(&self) -> usize {
         std::mem::size_of::<Self>()
     }
-    fn getattr_held(&self, held: gil::Held<'_>, name: &str) -> Option<Result<Value, Error>> {
+    #[inline]
+    fn getattr(&self, handle: &PyObject, name: &str) -> Result<Value, Error> {
         if T::has_methods(&self.class) {
-            return None;
+            return handle.getattr_with_methods(name);
         }
-        Some(borrow::read_held(&self.value, held, |obj| obj.getattr(name)))
+        let hold = gil::enter();
+        let lent = borrow::lend_read(&self.value, hold.held())?;
+        lent.get().getattr(name)
     }
-    fn setattr_held(&self, held: gil::Held<'_>, name: &str, value: Value) -> Result<Result<(), Error>, Value> {
+    #[inline]
+    fn setattr(&self, handle: &PyObject, name: &str, value: Value) -> Result<(), Error> {
         if T::has_methods(&self.class) {
-            return Err(value);
+            return handle.setattr_with_methods(name, value);
         }
-        let frozen = || Error::frozen_assign(name);
-        Ok(borrow::write_held(&self.value, held, frozen, |obj| obj.setattr(name, value)))
+        let hold = gil::enter();
+        let mut lent = borrow::lend_write(&self.value, hold.held(), || Error::frozen_assign(name))?;
+        lent.get_mut().setattr(name, value)
     }
 }
 
@@ -1034,10 +1041,7 @@ impl PyObject {
     /// ```
     #[inline]
     pub fn getattr(&self, name: &str) -> Result<Value, Error> {
-        match gil::hold(|held| self.0.getattr_held(held, name)) {
-            Some(result) => result,
-            None => self.getattr_with_methods(name),
-        }
+        self.0.getattr(self, name)
     }
 
     /// `getattr` of an object whose class has methods: what it runs
@@ -1101,11 +1105,7 @@ impl PyObject {
     /// ```
     #[inline]
     pub fn setattr(&self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
-        let value = value.into();
-        match gil::hold(|held| self.0.setattr_held(held, name, value)) {
-            Ok(result) => result,
-            Err(value) => self.setattr_with_methods(name, value),
-        }
+        self.0.setattr(self, name, value.into())
     }
 
     /// `setattr` of an object whose class has methods, as

@@ -468,7 +468,7 @@ impl<T: ClassImpl> Object for T {
     fn type_name(&self) -> &str {
         T::LAYOUT.name
     }
-    #[inline]
+    #[inline(always)]
     fn getattr(&self, name: &str) -> Result<Value, Error> {
         if const { T::LAYOUT.has_methods() } {
             return match generic_getattr(self, name) {
@@ -478,7 +478,7 @@ impl<T: ClassImpl> Object for T {
         }
         generic_getattr(self, name)
     }
-    #[inline]
+    #[inline(always)]
     fn setattr(&mut self, name: &str, value: Value) -> Result<(), Error> {
         if const { T::LAYOUT.has_setattr_hook() } {
             return setattr_hook(self, name, value);
