@@ -17,7 +17,9 @@
 //! `icount --time NAME N` times `N` runs of the operation in the report's
 //! loop (the operation inlined, its result left in place) and prints the
 //! nanoseconds per run: one operation alone, for `perf record`, where the
-//! report would time everything else too.
+//! report would time everything else too. `icount --workload N` runs
+//! issue 24's workload (`pyslots_bench::workload`) `N` times in a GIL
+//! scope and prints the milliseconds per run, for the same use.
 
 use pyslots_bench::{consume, register_all, Runner};
 
@@ -77,9 +79,18 @@ fn main() {
     let mut only = match args.as_slice() {
         [flag] if flag == "--list" => Only { name: String::new(), times: 0, list: true, time: false },
         [flag, name, times] if flag == "--time" => only(name, times, true),
+        [flag, times] if flag == "--workload" => {
+            let times: u32 = times.parse().expect("N is a count");
+            let start = std::time::Instant::now();
+            for _ in 0..times {
+                std::hint::black_box(pyslots::gil::with_gil(|| pyslots_bench::workload(100_000, 10)));
+            }
+            println!("workload: {:.2} ms", start.elapsed().as_secs_f64() * 1e3 / f64::from(times));
+            return;
+        }
         [name, times] => only(name, times, false),
         _ => {
-            eprintln!("usage: icount NAME N | icount --time NAME N | icount --list");
+            eprintln!("usage: icount NAME N | icount --time NAME N | icount --workload N | icount --list");
             std::process::exit(2);
         }
     };

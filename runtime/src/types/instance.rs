@@ -551,7 +551,7 @@ impl Object for Instance {
                 Some(Packed::Int(x)) => return Ok(Value::Int(*x)),
                 Some(Packed::Bool(b)) => return Ok(Value::Bool(*b)),
                 Some(Packed::None) => return Ok(Value::None),
-                Some(Packed::Boxed(v)) => return Ok((**v).clone()),
+                Some(Packed::Boxed(v)) => return cloned(v),
                 Some(Packed::Unset) | None => {}
             },
             // Not a slot: an inline value of the instance dict comes next
@@ -561,7 +561,7 @@ impl Object for Instance {
             None => match self.learned_value(probe, name) {
                 Some(Value::Float(x)) => return Ok(Value::Float(*x)),
                 Some(Value::Int(x)) => return Ok(Value::Int(*x)),
-                Some(v) => return Ok(v.clone()),
+                Some(v) => return cloned(v),
                 None => {}
             },
             Some(Loc::Embedded(_)) => {}
@@ -569,51 +569,8 @@ impl Object for Instance {
         getattr_slow(self, name)
     }
     #[inline(always)]
-    fn setattr(&mut self, name: &str, value: Value) -> Result<(), Error> {
-        // A slot of the instance's own storage takes the value first, as in
-        // `generic_setattr`. The value is matched where it lies, not moved
-        // into `Packed::pack`: moved, it was copied with a 16-byte load
-        // over the two 8-byte stores the caller built it with, which the
-        // CPU cannot forward (a float 8.4 -> 3.x ns, benches report).
-        // A hooked class's slots are out of range here (`HOOKED`); any
-        // other name of a class with properties or methods takes the walk.
-        let probe = NameKey::of(name);
-        let loc = self.class.find_key(probe, name);
-        if loc.is_none() {
-            if self.class.has_methods {
-                return setattr_hooked(self, name, value);
-            }
-            // An inline value of the instance dict, present: overwritten
-            // in place (anything else may reorder or learn: the algorithm).
-            if let Some(slot) = self.learned_value_mut(probe, name) {
-                *slot = match value {
-                    Value::Float(x) => Value::Float(x),
-                    Value::Int(i) => Value::Int(i),
-                    other => other,
-                };
-                return Ok(());
-            }
-        }
-        if let Some(Loc::Value(i)) = loc {
-            if let Some(slot) = self.values_mut().get_mut(i as usize) {
-                // The numbers are copied out, and `value` is forgotten
-                // rather than left to its drop glue: LLVM called the
-                // out-of-line `drop_in_place::<Value>` after each of them.
-                *slot = match value {
-                    Value::Float(x) => {
-                        std::mem::forget(value);
-                        Packed::Float(x)
-                    }
-                    Value::Int(i) => {
-                        std::mem::forget(value);
-                        Packed::Int(i)
-                    }
-                    other => Packed::pack(other),
-                };
-                return Ok(());
-            }
-        }
-        setattr_slow(self, name, value)
+    fn setattr(&mut self, name: &str, mut value: Value) -> Result<(), Error> {
+        set_in_place(self, name, &mut value)
     }
     object_methods_over_hooks!();
     #[inline]
@@ -700,6 +657,62 @@ fn getattr_slow(obj: &Instance, name: &str) -> Result<Value, Error> {
     }
 }
 
+/// `setattr`, the value taken from where the caller left it only if it
+/// is stored as it is (a number is copied out, the caller's left to drop).
+///
+/// A slot of the instance's own storage takes the value first, as in
+/// `generic_setattr`. The value is read where it lies, never moved whole
+/// before its kind is known: moved, it is copied with a 16-byte load over
+/// the two 8-byte stores the caller built it with, which the CPU cannot
+/// forward (a float 8.4 -> 3.x ns, benches report). A hooked class's
+/// slots are out of range here (`HOOKED`); any other name of a class with
+/// properties or methods takes the walk.
+#[inline(always)]
+fn set_in_place(obj: &mut Instance, name: &str, value: &mut Value) -> Result<(), Error> {
+    let probe = NameKey::of(name);
+    let loc = obj.class.find_key(probe, name);
+    if loc.is_none() {
+        if obj.class.has_methods {
+            return setattr_hooked(obj, name, std::mem::take(value));
+        }
+        // An inline value of the instance dict, present: overwritten in
+        // place (anything else may reorder or learn: the algorithm).
+        if let Some(slot) = obj.learned_value_mut(probe, name) {
+            *slot = match value {
+                Value::Float(x) => Value::Float(*x),
+                Value::Int(i) => Value::Int(*i),
+                other => std::mem::take(other),
+            };
+            return Ok(());
+        }
+    }
+    if let Some(Loc::Value(i)) = loc {
+        if let Some(slot) = obj.values_mut().get_mut(i as usize) {
+            *slot = match value {
+                Value::Float(x) => Packed::Float(*x),
+                Value::Int(i) => Packed::Int(*i),
+                other => Packed::pack(std::mem::take(other)),
+            };
+            return Ok(());
+        }
+    }
+    setattr_slow(obj, name, std::mem::take(value))
+}
+
+/// `Ok(value.clone())`, an object or a string built where the caller
+/// wants the result: `Value::clone` out of line writes its own temporary,
+/// which `Ok` then copies with a 16-byte load over the two 8-byte stores
+/// that wrote it, a stall the CPU cannot forward (in a walk along `next`
+/// references, a sixth of the time).
+#[inline(always)]
+fn cloned(value: &Value) -> Result<Value, Error> {
+    match value {
+        Value::Object(o) => Ok(Value::Object(o.clone())),
+        Value::Str(s) => Ok(Value::Str(s.clone())),
+        other => Ok(other.clone()),
+    }
+}
+
 /// The rest of `setattr`, out of line (see [`getattr_slow`]).
 #[inline(never)]
 fn setattr_slow(obj: &mut Instance, name: &str, value: Value) -> Result<(), Error> {
@@ -747,6 +760,13 @@ impl CellValue for Instance {
     #[inline(always)]
     fn has_methods(class: &Arc<RtClass>) -> bool {
         class.has_methods
+    }
+    /// Out of line, unlike a compile-time class's: the cell of every
+    /// run-time class shares it, and the value stays where the handle's
+    /// caller built it.
+    #[inline(never)]
+    fn setattr_shared(&mut self, name: &str, value: &mut Value) -> Result<(), Error> {
+        set_in_place(self, name, value)
     }
 }
 
