@@ -110,6 +110,12 @@ pub(crate) trait Node: Send + Sync + 'static {
     fn is_object(&self) -> bool {
         false
     }
+    /// The collector's word of the object's class, if the collector tracks
+    /// it (a class made at run time): an object's handle reaches its class
+    /// without a borrow, so it is checked before its class.
+    fn class_node(&self) -> Option<&Header> {
+        None
+    }
 }
 
 /// A node locked by the collector: what it holds cannot change.
@@ -570,21 +576,51 @@ fn confirm(weaks: &[Weak<dyn Node>], census: &mut Census, alive: &mut [bool], ga
             for (i, _, _) in &garbage {
                 internal[*i] = 0;
             }
-            for l in &locks {
+            // Each node's references, counted again under the locks, and
+            // what the collector recounts or orders by: how many a node
+            // reported, and the edges along which another thread can move
+            // a reference without a lock (what an immutable node holds, an
+            // object's class).
+            let mut reported = Vec::with_capacity(garbage.len());
+            let mut order = Order { spans: Vec::with_capacity(garbage.len()), edges: Vec::new() };
+            for (l, (_, _, node)) in locks.iter().zip(&garbage) {
+                let (immutable, class) = (node.immutable(), node.class_node().map(|h| h.0.load(Relaxed)));
+                let start = order.edges.len() as u32;
+                let mut n = 0usize;
                 l.traverse(&mut Visit {
                     f: &mut |h: &Header| {
+                        n += 1;
                         let word = h.0.load(Relaxed);
                         if word & !0xffff_ffff == tag && !alive[word as u32 as usize] {
                             internal[word as u32 as usize] += 1;
+                            if immutable || Some(word) == class {
+                                order.edges.push(word as u32);
+                            }
                         }
                     },
                 });
+                reported.push(n);
+                order.spans.push((start, order.edges.len() as u32));
             }
-            // Immutable nodes first, each before what it holds, then the
-            // locked ones: an outside handle can only move along what the
-            // nodes not yet checked hold, so it is seen.
-            busy = check_order(census, alive, &garbage)
-                .filter(|&k| Arc::strong_count(&garbage[k].2) - 1 > census.internal[garbage[k].0] as usize)
+            // In an order where a node that holds another without a lock
+            // comes first: an outside reference can only move along what
+            // the nodes not yet checked hold, so it is seen. An immutable
+            // node is read again once it passes: a function value it holds
+            // is counted through only while nothing else shares it (see
+            // `Value::traverse`), and one taken out meanwhile is seen so.
+            busy = check_order(census, alive, &garbage, &order)
+                .filter(|&k| {
+                    let (i, _, node) = &garbage[k];
+                    if Arc::strong_count(node) - 1 > census.internal[*i] as usize {
+                        return true;
+                    }
+                    if !node.immutable() {
+                        return false;
+                    }
+                    let mut n = 0usize;
+                    locks[k].traverse(&mut Visit { f: &mut |_: &Header| n += 1 });
+                    n < reported[k]
+                })
                 .map(|k| garbage[k].0)
                 .collect();
             if busy.is_empty() {
@@ -604,43 +640,47 @@ fn confirm(weaks: &[Weak<dyn Node>], census: &mut Census, alive: &mut [bool], ga
     garbage
 }
 
-/// Positions in `garbage` in the order their counts are checked:
-/// immutable nodes (tuples) each before the tuples it holds, then the
-/// others.
-fn check_order<'a>(
-    census: &'a Census,
-    alive: &'a [bool],
-    garbage: &'a [Candidate],
-) -> impl Iterator<Item = usize> + 'a {
+/// The edges [`check_order`] follows, by position in the garbage list:
+/// `edges[spans[k].0..spans[k].1]`, node indices.
+struct Order {
+    spans: Vec<(u32, u32)>,
+    edges: Vec<u32>,
+}
+
+/// Positions in `garbage` in the order their counts are checked: the
+/// reverse post-order of a depth-first walk along `order`'s edges (what an
+/// immutable node holds, an object's class), so that a node comes before
+/// every node it holds without a lock. Those edges go from newer nodes to
+/// older ones (a class's contents and a tuple's items exist before it, an
+/// instance's class before the instance), so they form no cycle; the walk
+/// ends whatever they are.
+fn check_order(census: &Census, alive: &[bool], garbage: &[Candidate], order: &Order) -> impl Iterator<Item = usize> {
     let mut at = vec![NONE; census.count.len()];
-    for (k, (i, _, node)) in garbage.iter().enumerate() {
-        if node.immutable() {
-            at[*i] = k as u32;
-        }
+    for (k, (i, _, _)) in garbage.iter().enumerate() {
+        at[*i] = k as u32;
     }
-    // Reverse post-order of a depth-first walk over tuples: holders first.
-    let mut seen = vec![false; census.count.len()];
-    let mut post = Vec::new();
-    for &(root, _, _) in garbage.iter().filter(|(i, _, _)| at[*i] != NONE) {
+    let mut seen = vec![false; garbage.len()];
+    let mut post = Vec::with_capacity(garbage.len());
+    let mut stack = Vec::new();
+    for root in 0..garbage.len() {
         if seen[root] {
             continue;
         }
         seen[root] = true;
-        let mut stack = vec![(root, 0usize)];
-        while let Some((i, k)) = stack.pop() {
-            match census.children(i).get(k) {
-                Some(&j) => {
-                    stack.push((i, k + 1));
-                    let j = j as usize;
-                    if !alive[j] && at[j] != NONE && !seen[j] {
-                        seen[j] = true;
-                        stack.push((j, 0));
-                    }
+        stack.push((root, order.spans[root].0));
+        while let Some((k, e)) = stack.pop() {
+            if e < order.spans[k].1 {
+                stack.push((k, e + 1));
+                let j = order.edges[e as usize] as usize;
+                let next = at[j] as usize;
+                if !alive[j] && at[j] != NONE && !seen[next] {
+                    seen[next] = true;
+                    stack.push((next, order.spans[next].0));
                 }
-                None => post.push(at[i] as usize),
+            } else {
+                post.push(k);
             }
         }
     }
-    let locked = (0..garbage.len()).filter(move |&k| !garbage[k].2.immutable());
-    post.into_iter().rev().chain(locked)
+    post.into_iter().rev()
 }

@@ -687,6 +687,10 @@ impl ObjectStorage for Instance {
         if let Some(b) = self.large().and_then(|e| e.base.as_ref()) {
             b.traverse(visit);
         }
+        // The instance's own count of its class (its cell holds another).
+        if let Some(h) = self.class.gc_header() {
+            visit.node(h);
+        }
     }
 }
 
@@ -747,6 +751,9 @@ impl CellValue for Instance {
     #[inline(always)]
     fn has_methods(class: &Arc<RtClass>) -> bool {
         class.has_methods
+    }
+    fn class_node(class: &Arc<RtClass>) -> Option<&crate::handles::gc::Header> {
+        class.gc_header()
     }
 }
 

@@ -549,7 +549,7 @@ impl<'a> Builder<'a> {
             DictAt::Own
         };
         LIVE_CLASSES.fetch_add(1, Ordering::Relaxed);
-        let class = Arc::new(RtClass {
+        let class = RtClass {
             id,
             name: PyStr::new(self.name),
             slots: own,
@@ -572,7 +572,9 @@ impl<'a> Builder<'a> {
                 Some(Value::Str(q)) => Some(q.clone()),
                 _ => None,
             },
-        });
+            node: Default::default(),
+        }
+        .share();
         Type::runtime(class)
     }
 }
