@@ -168,14 +168,14 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("base_sub", |w| {
         // B.subs = [S], S(B)
         let b = w.class("B", &[], &["__weakref__"], vec![("subs", Value::list(Vec::<Value>::new()))]);
-        let s = w.class("S", &[b.clone()], &[], vec![]);
+        let s = w.class("S", std::slice::from_ref(&b), &[], vec![]);
         list(&b, "subs").push(Value::from(s));
         None
     }),
     ("sub_instance", |w| {
         // B.registry = [S()], S(B)
         let b = w.class("B", &[], &["__weakref__"], vec![("registry", Value::list(Vec::<Value>::new()))]);
-        let s = w.class("S", &[b.clone()], &[], vec![]);
+        let s = w.class("S", std::slice::from_ref(&b), &[], vec![]);
         let inst = s.call(&[], &[]).unwrap();
         w.object(&inst);
         list(&b, "registry").push(Value::Object(inst));
@@ -278,7 +278,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("live_subclass", |w| {
         // B.subs = [S], S held outside
         let b = w.class("B", &[], &["__weakref__"], vec![("subs", Value::list(Vec::<Value>::new()))]);
-        let s = w.class("S", &[b.clone()], &[], vec![]);
+        let s = w.class("S", std::slice::from_ref(&b), &[], vec![]);
         list(&b, "subs").push(Value::from(s.clone()));
         Some(Value::from(s))
     }),

@@ -5,8 +5,10 @@
 //! freed here instead, by CPython's algorithm (`Modules/gcmodule.c`):
 //!
 //! 1. every cell that can hold references is *tracked*: objects, lists,
-//!    dicts, and tuples that hold something other than numbers and
-//!    strings. Each is listed in a global registry of weak pointers;
+//!    dicts, tuples that hold something other than numbers and strings,
+//!    and classes made at run time (their class attributes, bases and MRO;
+//!    an instance holds its class). Each is listed in a global registry of
+//!    weak pointers;
 //! 2. a collection copies each tracked node's strong count, then
 //!    subtracts the references tracked nodes hold to each other, found by
 //!    traversing them ([`ClassImpl::traverse`](crate::objects::class::ClassImpl::traverse)
@@ -19,14 +21,19 @@
 //!    before containers: clearing one node of a cycle breaks it, and the
 //!    rest are freed by reference counting. Every object's `Drop` runs
 //!    once, on it, with its plain values there. Deep drops stay iterative
-//!    (the trashcan).
+//!    (the trashcan). Immutable nodes (tuples, frozen objects, classes)
+//!    are not cleared: what one holds is older than it, so a cycle through
+//!    it also passes through a node changed after it was made, which is.
 //!
 //! Other threads go on meanwhile, so the verdict of steps 2-3 is checked
 //! before anything is cleared: every garbage node is write-locked (with a
 //! try-lock: a node some thread holds is alive), weak references are kept
 //! from upgrading, and each node's strong count must equal the references
 //! the other garbage nodes hold to it; otherwise it and what it reaches
-//! are alive after all. Nothing waits for a lock held elsewhere; a node
+//! are alive after all. A thread can still move a reference along what a
+//! node holds without a lock (an immutable node's contents, an object's
+//! class, read beside the object): the counts are checked holders first
+//! along those edges, so a reference that moves is met where it lands. Nothing waits for a lock held elsewhere; a node
 //! locked when it is traversed counts as alive. A collection holds the
 //! global interpreter lock (`gil.rs`): no object's borrow starts or ends
 //! meanwhile, though threads go on with the borrows they hold, the
@@ -86,7 +93,8 @@ impl fmt::Debug for Visit<'_> {
     }
 }
 
-/// A tracked cell: an object's, a list's, a dict's or a tuple's.
+/// A tracked cell: an object's, a list's, a dict's, a tuple's, or a class
+/// made at run time.
 pub(crate) trait Node: Send + Sync + 'static {
     /// The collector's word.
     fn header(&self) -> &Header;
@@ -266,8 +274,35 @@ pub(crate) fn upgrading() -> parking_lot::RwLockReadGuard<'static, ()> {
 // The public face.
 
 /// Runs a full collection now and returns how many tracked nodes it freed
-/// (objects, and the lists, dicts and tuples among them, as CPython's
-/// `gc.collect()` counts), whether or not automatic collection is enabled.
+/// (objects, and the lists, dicts, tuples and classes made at run time
+/// among them, as CPython's `gc.collect()` counts), whether or not
+/// automatic collection is enabled.
+///
+/// A cycle may pass through a class made at run time ([`Type::new`](crate::Type::new)):
+/// its class attributes, its bases, and every instance (which holds its
+/// class) are references the collector follows, so a class whose
+/// namespace holds its own instances or itself (`C.registry = [C()]`,
+/// `C.me = [C]`) is freed with them once nothing outside reaches either.
+/// What a Rust closure ([`Value::function`](crate::Value::function))
+/// captures is not seen: a class captured there is alive while the
+/// function is.
+///
+/// ```
+/// use pyslots::prelude::*;
+/// use pyslots::{gc, Attr};
+///
+/// let mut ns = Dict::new();
+/// ns.insert("registry", Value::list(Vec::<Value>::new()));
+/// let c = Type::new("C", &[], ns)?;
+/// let Attr::Value(registry) = c.attr("registry")? else { unreachable!() };
+/// registry.as_list().unwrap().push(c.call(&[], &[])?); // C.registry = [C()]
+/// let before = Type::live_runtime_classes();
+/// drop((c, registry));
+/// assert_eq!(Type::live_runtime_classes(), before, "the cycle keeps the class");
+/// gc::collect();
+/// assert_eq!(Type::live_runtime_classes(), before - 1);
+/// # Ok::<(), pyslots::Error>(())
+/// ```
 ///
 /// Automatic collection runs the same collection on the thread that
 /// tracks a new object (an instance in a [`Py`](crate::Py), a list, a

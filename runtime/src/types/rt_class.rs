@@ -27,7 +27,10 @@ use crate::values::value::Value;
 /// A class made at run time is freed once nothing uses it: no `Type`, no
 /// instance, no subclass and no handle of an instance (as CPython frees a
 /// heap type whose reference count falls to zero), so a program that makes
-/// and drops classes in a loop runs in bounded memory. Cloning such a
+/// and drops classes in a loop runs in bounded memory. A class in a
+/// reference cycle (its namespace holding a list of its instances, or
+/// itself) is freed by the cycle collector, [`gc::collect`](crate::gc::collect),
+/// as CPython's collects heap types. Cloning such a
 /// `Type` counts one more use (an atomic increment); a `#[pyclass_like]`
 /// class's `Type` is two words copied. Its instances reach their class
 /// without touching the count.

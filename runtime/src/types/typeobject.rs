@@ -87,7 +87,9 @@ impl Type {
     /// process: made and not yet freed. A class is freed once no `Type`,
     /// instance, subclass or handle of an instance uses it (nor an error
     /// of a failed `getattr` on one of its instances, which keeps it for
-    /// its suggestion, as CPython's `AttributeError.obj` keeps the object).
+    /// its suggestion, as CPython's `AttributeError.obj` keeps the object),
+    /// or, when only reference cycles use it, once the cycle collector has
+    /// run ([`gc::collect`](crate::gc::collect)).
     ///
     /// ```
     /// use pyslots::prelude::*;

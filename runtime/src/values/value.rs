@@ -402,7 +402,9 @@ impl Value {
     /// Reports the handle this value is, if it is one (an object, a list,
     /// a dict, a tuple), to the cycle collector: what a
     /// [`SlotValue::traverse`](crate::SlotValue::traverse) of a type that
-    /// holds values calls for each.
+    /// holds values calls for each. A function value reports what it holds
+    /// (a bound object, a class made at run time, ...) while nothing else
+    /// shares it.
     #[inline]
     pub fn traverse(&self, visit: &mut crate::handles::gc::Visit<'_>) {
         match self {
