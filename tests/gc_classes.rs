@@ -625,3 +625,28 @@ fn threads_use_classes_while_others_collect() {
     gc::collect();
     assert_eq!(w.line(), "dead");
 }
+
+#[test]
+fn a_bound_method_shared_with_a_variable_keeps_its_object_whole() {
+    // o.cb = o.get, and the variable `m` holds the same bound method: the
+    // cycle is reachable through `m`, so nothing in it is cleared (before,
+    // each holder reported the method's object and `o.cb` was taken out).
+    let mut w = Watch::default();
+    let get = Value::function("C.get", |args, _| Ok(args[0].clone()));
+    let c = w.class("C", &[], &["cb", "__weakref__"], vec![("get", get)]);
+    let o = c.call(&[], &[]).unwrap();
+    w.object(&o);
+    let m = o.getattr("get").unwrap();
+    o.setattr("cb", m.clone()).unwrap();
+    drop((c, o));
+    for _ in 0..2 {
+        gc::collect();
+        assert_eq!(w.line(), "alive alive");
+        let this = m.call(&[], &[]).unwrap();
+        let cb = this.as_object().unwrap().getattr("cb").expect("o.cb is still there");
+        assert!(Value::is(&cb, &m));
+    }
+    drop(m);
+    gc::collect();
+    assert_eq!(w.line(), "dead dead");
+}
