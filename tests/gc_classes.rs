@@ -24,6 +24,14 @@ use pyslots_testkit::oracle;
 static DROPPED: Mutex<BTreeSet<i64>> = Mutex::new(BTreeSet::new());
 static NEXT_ID: AtomicI64 = AtomicI64::new(1);
 
+/// One test at a time: a collection another test ran would free a cycle
+/// before a scenario looked at it.
+static ONE: Mutex<()> = Mutex::new(());
+
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    ONE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn dropped(id: i64) -> bool {
     DROPPED.lock().unwrap().contains(&id)
 }
@@ -444,6 +452,7 @@ fn check_kept_works(name: &str, kept: &Value) {
 
 #[test]
 fn cycles_through_classes_are_freed_as_cpython_frees_them() {
+    let _one = one_at_a_time();
     let names: Vec<&str> = SCENARIOS.iter().map(|(n, _)| *n).collect();
     let script = format!("NAMES = {names:?}\n{PYTHON}");
     let cpython = oracle::run(&script);
@@ -456,6 +465,7 @@ fn cycles_through_classes_are_freed_as_cpython_frees_them() {
 
 #[test]
 fn every_scenario_frees_everything_once_nothing_holds_it() {
+    let _one = one_at_a_time();
     for (name, scenario) in SCENARIOS {
         let mut w = Watch::default();
         drop(scenario(&mut w));
@@ -466,6 +476,7 @@ fn every_scenario_frees_everything_once_nothing_holds_it() {
 
 #[test]
 fn a_cycle_through_a_class_drops_the_rust_values_inside() {
+    let _one = one_at_a_time();
     // C(DropBase) with C.registry = [C()]: the embedded base's `Drop` runs.
     let base = NEXT_ID.fetch_add(1, Ordering::Relaxed);
     let mut w = Watch::default();
@@ -483,6 +494,7 @@ fn a_cycle_through_a_class_drops_the_rust_values_inside() {
 
 #[test]
 fn a_class_reached_only_through_a_live_instance_keeps_working() {
+    let _one = one_at_a_time();
     let mut w = Watch::default();
     let c = w.class(
         "C",
@@ -512,6 +524,7 @@ fn a_class_reached_only_through_a_live_instance_keeps_working() {
 
 #[test]
 fn a_class_value_shared_with_a_variable_is_kept_until_the_variable_goes() {
+    let _one = one_at_a_time();
     // The value `[C]` holds is also held by a variable: the class is alive
     // while the variable is, whole; once it goes, the cycle is garbage.
     let mut w = Watch::default();
@@ -535,6 +548,7 @@ fn a_class_value_shared_with_a_variable_is_kept_until_the_variable_goes() {
 /// dropped without recursion.
 #[test]
 fn a_ring_of_a_hundred_thousand_classes_is_collected_on_a_small_stack() {
+    let _one = one_at_a_time();
     std::thread::Builder::new()
         .stack_size(512 * 1024)
         .spawn(|| {
@@ -561,6 +575,7 @@ fn a_ring_of_a_hundred_thousand_classes_is_collected_on_a_small_stack() {
 /// recursion when its last class goes (no collector).
 #[test]
 fn a_chain_of_a_hundred_thousand_classes_drops_on_a_small_stack() {
+    let _one = one_at_a_time();
     std::thread::Builder::new()
         .stack_size(512 * 1024)
         .spawn(|| {
@@ -582,6 +597,7 @@ fn a_chain_of_a_hundred_thousand_classes_drops_on_a_small_stack() {
 /// or hangs, the shared class keeps working, the garbage goes.
 #[test]
 fn threads_use_classes_while_others_collect() {
+    let _one = one_at_a_time();
     const THREADS: usize = 3;
     let mut w = Watch::default();
     let shared = w.class("Shared", &[], &["x", "__weakref__"], vec![("registry", Value::list(Vec::<Value>::new()))]);
@@ -628,6 +644,7 @@ fn threads_use_classes_while_others_collect() {
 
 #[test]
 fn a_bound_method_shared_with_a_variable_keeps_its_object_whole() {
+    let _one = one_at_a_time();
     // o.cb = o.get, and the variable `m` holds the same bound method: the
     // cycle is reachable through `m`, so nothing in it is cleared (before,
     // each holder reported the method's object and `o.cb` was taken out).
@@ -660,6 +677,7 @@ fn a_bound_method_shared_with_a_variable_keeps_its_object_whole() {
 /// class edge left out of that order, in 2,000,000 moves.)
 #[test]
 fn a_reference_moving_round_a_cycle_through_a_class_is_seen() {
+    let _one = one_at_a_time();
     use std::sync::atomic::AtomicBool;
     let stop = Arc::new(AtomicBool::new(false));
     let collector = {
