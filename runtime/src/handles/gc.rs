@@ -108,8 +108,9 @@ pub(crate) trait Node: Send + Sync + 'static {
     /// `tp_clear`), unless the node is locked; nothing for a node that
     /// cannot change (a tuple), which drops with what holds it.
     fn clear(&self);
-    /// Whether the node cannot change (a tuple): it has no lock, and what
-    /// holds it is checked before what it holds.
+    /// Whether the node cannot change (a tuple, a frozen object, a class
+    /// made at run time): it is read without a lock, never cleared, and
+    /// checked before what it holds.
     fn immutable(&self) -> bool {
         false
     }
