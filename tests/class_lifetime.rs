@@ -222,3 +222,45 @@ fn a_class_attribute_holding_objects_is_dropped_with_the_class() {
     assert!(weak.upgrade().is_none());
     assert_eq!(live(), before);
 }
+
+/// A class in a cycle with an instance and with itself (`C.registry =
+/// [C(), C]`): freed by the cycle collector, so making and dropping such
+/// classes in a loop runs in bounded memory too (before, each one leaked).
+fn cyclic_class(i: usize) {
+    let mut ns = Dict::new();
+    ns.insert("__slots__", Value::tuple(["x", "__weakref__"]));
+    ns.insert("registry", Value::list(Vec::<Value>::new()));
+    ns.insert("label", Value::from(format!("cyclic class number {i}")));
+    let class = Type::new(&format!("Cyclic{i}"), &[], ns).expect("a valid class");
+    let Attr::Value(Value::List(registry)) = class.attr("registry").unwrap() else { panic!("a list") };
+    let p = class.instantiate().unwrap();
+    p.setattr("x", Value::Float(i as f64)).unwrap();
+    registry.push(p);
+    registry.push(Value::from(class));
+}
+
+#[test]
+fn classes_in_cycles_are_freed_by_the_collector() {
+    let _one = one_at_a_time();
+    let before = live();
+    cyclic_class(0);
+    assert_eq!(live(), before + 1, "reference counting alone keeps the cycle");
+    pyslots::gc::collect();
+    assert_eq!(live(), before);
+    // Many, with the automatic collections that making them runs.
+    (0..2_000).for_each(cyclic_class);
+    pyslots::gc::collect();
+    let (bytes, classes) = (live_bytes(), live());
+    let n = classes_in_cycles();
+    (0..n).for_each(cyclic_class);
+    pyslots::gc::collect();
+    let grown = live_bytes().saturating_sub(bytes);
+    eprintln!("{n} classes in cycles: live heap {grown} B after a collection");
+    assert_eq!(live(), classes, "every class made in the loop is freed");
+    assert!(grown < 2 << 20, "{n} classes in cycles left {grown} B on the heap");
+}
+
+/// How many cyclic classes the loop makes (a tenth of `classes()`).
+fn classes_in_cycles() -> usize {
+    classes() / 10
+}

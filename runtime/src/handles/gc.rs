@@ -5,8 +5,10 @@
 //! freed here instead, by CPython's algorithm (`Modules/gcmodule.c`):
 //!
 //! 1. every cell that can hold references is *tracked*: objects, lists,
-//!    dicts, and tuples that hold something other than numbers and
-//!    strings. Each is listed in a global registry of weak pointers;
+//!    dicts, tuples that hold something other than numbers and strings,
+//!    and classes made at run time (their class attributes, bases and MRO;
+//!    an instance holds its class). Each is listed in a global registry of
+//!    weak pointers;
 //! 2. a collection copies each tracked node's strong count, then
 //!    subtracts the references tracked nodes hold to each other, found by
 //!    traversing them ([`ClassImpl::traverse`](crate::objects::class::ClassImpl::traverse)
@@ -19,14 +21,19 @@
 //!    before containers: clearing one node of a cycle breaks it, and the
 //!    rest are freed by reference counting. Every object's `Drop` runs
 //!    once, on it, with its plain values there. Deep drops stay iterative
-//!    (the trashcan).
+//!    (the trashcan). Immutable nodes (tuples, frozen objects, classes)
+//!    are not cleared: what one holds is older than it, so a cycle through
+//!    it also passes through a node changed after it was made, which is.
 //!
 //! Other threads go on meanwhile, so the verdict of steps 2-3 is checked
 //! before anything is cleared: every garbage node is write-locked (with a
 //! try-lock: a node some thread holds is alive), weak references are kept
 //! from upgrading, and each node's strong count must equal the references
 //! the other garbage nodes hold to it; otherwise it and what it reaches
-//! are alive after all. Nothing waits for a lock held elsewhere; a node
+//! are alive after all. A thread can still move a reference along what a
+//! node holds without a lock (an immutable node's contents, an object's
+//! class, read beside the object): the counts are checked holders first
+//! along those edges, so a reference that moves is met where it lands. Nothing waits for a lock held elsewhere; a node
 //! locked when it is traversed counts as alive. A collection holds the
 //! global interpreter lock (`gil.rs`): no object's borrow starts or ends
 //! meanwhile, though threads go on with the borrows they hold, the
@@ -86,7 +93,8 @@ impl fmt::Debug for Visit<'_> {
     }
 }
 
-/// A tracked cell: an object's, a list's, a dict's or a tuple's.
+/// A tracked cell: an object's, a list's, a dict's, a tuple's, or a class
+/// made at run time.
 pub(crate) trait Node: Send + Sync + 'static {
     /// The collector's word.
     fn header(&self) -> &Header;
@@ -100,8 +108,9 @@ pub(crate) trait Node: Send + Sync + 'static {
     /// `tp_clear`), unless the node is locked; nothing for a node that
     /// cannot change (a tuple), which drops with what holds it.
     fn clear(&self);
-    /// Whether the node cannot change (a tuple): it has no lock, and what
-    /// holds it is checked before what it holds.
+    /// Whether the node cannot change (a tuple, a frozen object, a class
+    /// made at run time): it is read without a lock, never cleared, and
+    /// checked before what it holds.
     fn immutable(&self) -> bool {
         false
     }
@@ -109,6 +118,12 @@ pub(crate) trait Node: Send + Sync + 'static {
     /// containers, so that an object's `Drop` sees its own dict whole.
     fn is_object(&self) -> bool {
         false
+    }
+    /// The collector's word of the object's class, if the collector tracks
+    /// it (a class made at run time): an object's handle reaches its class
+    /// without a borrow, so it is checked before its class.
+    fn class_node(&self) -> Option<&Header> {
+        None
     }
 }
 
@@ -260,8 +275,35 @@ pub(crate) fn upgrading() -> parking_lot::RwLockReadGuard<'static, ()> {
 // The public face.
 
 /// Runs a full collection now and returns how many tracked nodes it freed
-/// (objects, and the lists, dicts and tuples among them, as CPython's
-/// `gc.collect()` counts), whether or not automatic collection is enabled.
+/// (objects, and the lists, dicts, tuples and classes made at run time
+/// among them, as CPython's `gc.collect()` counts), whether or not
+/// automatic collection is enabled.
+///
+/// A cycle may pass through a class made at run time ([`Type::new`](crate::Type::new)):
+/// its class attributes, its bases, and every instance (which holds its
+/// class) are references the collector follows, so a class whose
+/// namespace holds its own instances or itself (`C.registry = [C()]`,
+/// `C.me = [C]`) is freed with them once nothing outside reaches either.
+/// What a Rust closure ([`Value::function`](crate::Value::function))
+/// captures is not seen: a class captured there is alive while the
+/// function is.
+///
+/// ```
+/// use pyslots::prelude::*;
+/// use pyslots::{gc, Attr};
+///
+/// let mut ns = Dict::new();
+/// ns.insert("registry", Value::list(Vec::<Value>::new()));
+/// let c = Type::new("C", &[], ns)?;
+/// let Attr::Value(registry) = c.attr("registry")? else { unreachable!() };
+/// registry.as_list().unwrap().push(c.call(&[], &[])?); // C.registry = [C()]
+/// let before = Type::live_runtime_classes();
+/// drop((c, registry));
+/// assert_eq!(Type::live_runtime_classes(), before, "the cycle keeps the class");
+/// gc::collect();
+/// assert_eq!(Type::live_runtime_classes(), before - 1);
+/// # Ok::<(), pyslots::Error>(())
+/// ```
 ///
 /// Automatic collection runs the same collection on the thread that
 /// tracks a new object (an instance in a [`Py`](crate::Py), a list, a
@@ -570,21 +612,51 @@ fn confirm(weaks: &[Weak<dyn Node>], census: &mut Census, alive: &mut [bool], ga
             for (i, _, _) in &garbage {
                 internal[*i] = 0;
             }
-            for l in &locks {
+            // Each node's references, counted again under the locks, and
+            // what the collector recounts or orders by: how many a node
+            // reported, and the edges along which another thread can move
+            // a reference without a lock (what an immutable node holds, an
+            // object's class).
+            let mut reported = Vec::with_capacity(garbage.len());
+            let mut order = Order { spans: Vec::with_capacity(garbage.len()), edges: Vec::new() };
+            for (l, (_, _, node)) in locks.iter().zip(&garbage) {
+                let (immutable, class) = (node.immutable(), node.class_node().map(|h| h.0.load(Relaxed)));
+                let start = order.edges.len() as u32;
+                let mut n = 0usize;
                 l.traverse(&mut Visit {
                     f: &mut |h: &Header| {
+                        n += 1;
                         let word = h.0.load(Relaxed);
                         if word & !0xffff_ffff == tag && !alive[word as u32 as usize] {
                             internal[word as u32 as usize] += 1;
+                            if immutable || Some(word) == class {
+                                order.edges.push(word as u32);
+                            }
                         }
                     },
                 });
+                reported.push(n);
+                order.spans.push((start, order.edges.len() as u32));
             }
-            // Immutable nodes first, each before what it holds, then the
-            // locked ones: an outside handle can only move along what the
-            // nodes not yet checked hold, so it is seen.
-            busy = check_order(census, alive, &garbage)
-                .filter(|&k| Arc::strong_count(&garbage[k].2) - 1 > census.internal[garbage[k].0] as usize)
+            // In an order where a node that holds another without a lock
+            // comes first: an outside reference can only move along what
+            // the nodes not yet checked hold, so it is seen. An immutable
+            // node is read again once it passes: a function value it holds
+            // is counted through only while nothing else shares it (see
+            // `Value::traverse`), and one taken out meanwhile is seen so.
+            busy = check_order(census, alive, &garbage, &order)
+                .filter(|&k| {
+                    let (i, _, node) = &garbage[k];
+                    if Arc::strong_count(node) - 1 > census.internal[*i] as usize {
+                        return true;
+                    }
+                    if !node.immutable() {
+                        return false;
+                    }
+                    let mut n = 0usize;
+                    locks[k].traverse(&mut Visit { f: &mut |_: &Header| n += 1 });
+                    n < reported[k]
+                })
                 .map(|k| garbage[k].0)
                 .collect();
             if busy.is_empty() {
@@ -604,43 +676,47 @@ fn confirm(weaks: &[Weak<dyn Node>], census: &mut Census, alive: &mut [bool], ga
     garbage
 }
 
-/// Positions in `garbage` in the order their counts are checked:
-/// immutable nodes (tuples) each before the tuples it holds, then the
-/// others.
-fn check_order<'a>(
-    census: &'a Census,
-    alive: &'a [bool],
-    garbage: &'a [Candidate],
-) -> impl Iterator<Item = usize> + 'a {
+/// The edges [`check_order`] follows, by position in the garbage list:
+/// `edges[spans[k].0..spans[k].1]`, node indices.
+struct Order {
+    spans: Vec<(u32, u32)>,
+    edges: Vec<u32>,
+}
+
+/// Positions in `garbage` in the order their counts are checked: the
+/// reverse post-order of a depth-first walk along `order`'s edges (what an
+/// immutable node holds, an object's class), so that a node comes before
+/// every node it holds without a lock. Those edges go from newer nodes to
+/// older ones (a class's contents and a tuple's items exist before it, an
+/// instance's class before the instance), so they form no cycle; the walk
+/// ends whatever they are.
+fn check_order(census: &Census, alive: &[bool], garbage: &[Candidate], order: &Order) -> impl Iterator<Item = usize> {
     let mut at = vec![NONE; census.count.len()];
-    for (k, (i, _, node)) in garbage.iter().enumerate() {
-        if node.immutable() {
-            at[*i] = k as u32;
-        }
+    for (k, (i, _, _)) in garbage.iter().enumerate() {
+        at[*i] = k as u32;
     }
-    // Reverse post-order of a depth-first walk over tuples: holders first.
-    let mut seen = vec![false; census.count.len()];
-    let mut post = Vec::new();
-    for &(root, _, _) in garbage.iter().filter(|(i, _, _)| at[*i] != NONE) {
+    let mut seen = vec![false; garbage.len()];
+    let mut post = Vec::with_capacity(garbage.len());
+    let mut stack = Vec::new();
+    for root in 0..garbage.len() {
         if seen[root] {
             continue;
         }
         seen[root] = true;
-        let mut stack = vec![(root, 0usize)];
-        while let Some((i, k)) = stack.pop() {
-            match census.children(i).get(k) {
-                Some(&j) => {
-                    stack.push((i, k + 1));
-                    let j = j as usize;
-                    if !alive[j] && at[j] != NONE && !seen[j] {
-                        seen[j] = true;
-                        stack.push((j, 0));
-                    }
+        stack.push((root, order.spans[root].0));
+        while let Some((k, e)) = stack.pop() {
+            if e < order.spans[k].1 {
+                stack.push((k, e + 1));
+                let j = order.edges[e as usize] as usize;
+                let next = at[j] as usize;
+                if !alive[j] && at[j] != NONE && !seen[next] {
+                    seen[next] = true;
+                    stack.push((next, order.spans[next].0));
                 }
-                None => post.push(at[i] as usize),
+            } else {
+                post.push(k);
             }
         }
     }
-    let locked = (0..garbage.len()).filter(move |&k| !garbage[k].2.immutable());
-    post.into_iter().rev().chain(locked)
+    post.into_iter().rev()
 }

@@ -73,6 +73,10 @@ pub(crate) trait CellValue: Object + Sized {
     /// loads over the narrow stores that just wrote it, which the CPU
     /// cannot forward (a stall of about 10 ns).
     fn setattr_shared(&mut self, name: &str, value: &mut Value) -> Result<(), Error>;
+    /// The collector's word of the class, if the collector tracks it (a
+    /// class made at run time): the cell's own count of its class is a
+    /// reference the collector must see.
+    fn class_node(class: &Self::Class) -> Option<&gc::Header>;
 }
 
 impl<T: PyClass> CellValue for T {
@@ -95,6 +99,9 @@ impl<T: PyClass> CellValue for T {
     #[inline(always)]
     fn setattr_shared(&mut self, name: &str, value: &mut Value) -> Result<(), Error> {
         self.setattr(name, std::mem::take(value))
+    }
+    fn class_node((): &()) -> Option<&gc::Header> {
+        None
     }
 }
 
@@ -1386,14 +1393,19 @@ impl<T: CellValue> gc::Node for Cell<T> {
     fn try_traverse(&self, visit: &mut gc::Visit<'_>) -> bool {
         let Some(obj) = borrow::peek(&self.value) else { return false };
         obj.traverse(visit);
+        self.class_node().into_iter().for_each(|h| visit.node(h));
         true
     }
     fn try_lock(&self) -> Option<Box<dyn gc::Locked + '_>> {
+        let class = self.class_node();
         if let Some(obj) = self.value.get() {
-            return Some(Box::new(FrozenLocked(obj)));
+            return Some(Box::new(FrozenLocked(obj, class)));
         }
         let guard = gil::hold(|held| self.value.try_exclusive(held).ok())?;
-        Some(Box::new(ObjectLocked(guard)))
+        Some(Box::new(ObjectLocked(guard, class)))
+    }
+    fn class_node(&self) -> Option<&gc::Header> {
+        T::class_node(&self.class)
     }
     fn clear(&self) {
         // CPython's `tp_clear`: the references go, the object stays, for
@@ -1412,21 +1424,25 @@ impl<T: CellValue> gc::Node for Cell<T> {
     }
 }
 
-/// An object the collector marked written while it confirms it garbage.
-struct ObjectLocked<'a, T: CellValue>(Exclusive<'a, T>);
+/// An object the collector marked written while it confirms it garbage,
+/// and its cell's class node.
+struct ObjectLocked<'a, T: CellValue>(Exclusive<'a, T>, Option<&'a gc::Header>);
 
 impl<T: CellValue> gc::Locked for ObjectLocked<'_, T> {
     fn traverse(&self, visit: &mut gc::Visit<'_>) {
         self.0.traverse(visit);
+        self.1.into_iter().for_each(|h| visit.node(h));
     }
 }
 
-/// A frozen object, read by the collector as it confirms it garbage.
-struct FrozenLocked<'a, T: CellValue>(&'a T);
+/// A frozen object, read by the collector as it confirms it garbage, and
+/// its cell's class node.
+struct FrozenLocked<'a, T: CellValue>(&'a T, Option<&'a gc::Header>);
 
 impl<T: CellValue> gc::Locked for FrozenLocked<'_, T> {
     fn traverse(&self, visit: &mut gc::Visit<'_>) {
         self.0.traverse(visit);
+        self.1.into_iter().for_each(|h| visit.node(h));
     }
 }
 

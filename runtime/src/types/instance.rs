@@ -644,6 +644,10 @@ impl ObjectStorage for Instance {
         if let Some(b) = self.large().and_then(|e| e.base.as_ref()) {
             b.traverse(visit);
         }
+        // The instance's own count of its class (its cell holds another).
+        if let Some(h) = self.class.gc_header() {
+            visit.node(h);
+        }
     }
 }
 
@@ -767,6 +771,9 @@ impl CellValue for Instance {
     #[inline(never)]
     fn setattr_shared(&mut self, name: &str, value: &mut Value) -> Result<(), Error> {
         set_in_place(self, name, value)
+    }
+    fn class_node(class: &Arc<RtClass>) -> Option<&crate::handles::gc::Header> {
+        class.gc_header()
     }
 }
 

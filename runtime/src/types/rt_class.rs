@@ -7,9 +7,11 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, Weak};
 
+use crate::handles::gc;
 use crate::handles::handle::{Py, PyObject};
+use crate::handles::trashcan;
 use crate::objects::layout::Layout;
 use crate::objects::layout_ref::LayoutRef;
 use crate::objects::object::{Object, PyClass};
@@ -25,7 +27,10 @@ use crate::values::value::Value;
 /// A class made at run time is freed once nothing uses it: no `Type`, no
 /// instance, no subclass and no handle of an instance (as CPython frees a
 /// heap type whose reference count falls to zero), so a program that makes
-/// and drops classes in a loop runs in bounded memory. Cloning such a
+/// and drops classes in a loop runs in bounded memory. A class in a
+/// reference cycle (its namespace holding a list of its instances, or
+/// itself) is freed by the cycle collector, [`gc::collect`](crate::gc::collect),
+/// as CPython's collects heap types. Cloning such a
 /// `Type` counts one more use (an atomic increment); a `#[pyclass_like]`
 /// class's `Type` is two words copied. Its instances reach their class
 /// without touching the count.
@@ -117,6 +122,17 @@ pub(crate) struct RtClass {
     pub(crate) has_methods: bool,
     /// `__qualname__` as the namespace gave it (a str), if it did.
     pub(crate) qualname: Option<PyStr>,
+    /// Its part in the cycle collector; last, so that it drops last.
+    pub(crate) node: ClassNode,
+}
+
+/// A class's part in the cycle collector: the collector's word (a class
+/// is a node, see the `gc::Node` impl below; `object` is not tracked) and
+/// the trashcan's level, closed when it drops, after the class's contents.
+#[derive(Debug, Default)]
+pub(crate) struct ClassNode {
+    gc: gc::Header,
+    _depth: trashcan::Exit,
 }
 
 /// One entry of a class's slot name table.
@@ -202,10 +218,19 @@ impl fmt::Debug for RtClass {
 /// How many classes made at run time are alive.
 pub(crate) static LIVE_CLASSES: AtomicUsize = AtomicUsize::new(0);
 
+/// A chain of classes, each a class attribute of the next (or reached
+/// through one), drops as deep as it is long: past the trashcan's depth,
+/// the class attributes and bases are queued instead (as a handle's cell
+/// queues what its object holds).
 impl Drop for RtClass {
     fn drop(&mut self) {
         if self.id != 0 {
             LIVE_CLASSES.fetch_sub(1, Ordering::Relaxed);
+        }
+        if trashcan::enter() {
+            let held =
+                (std::mem::take(&mut self.class_attrs), std::mem::take(&mut self.bases), std::mem::take(&mut self.mro));
+            trashcan::defer(held);
         }
     }
 }
@@ -234,8 +259,58 @@ pub(crate) fn object_class() -> &'static Arc<RtClass> {
             has_class_attrs: false,
             has_methods: false,
             qualname: None,
+            node: ClassNode::default(),
         })
     })
+}
+
+/// A class made at run time as a node of the cycle collector (CPython's
+/// heap types are tracked too): it holds its class attributes, its bases
+/// and its MRO, and its instances hold it, so a cycle can pass through it
+/// (`C.registry = [C()]`, `C.me = [C]`).
+///
+/// It is immutable: nothing it holds changes after `type_new`, so it is
+/// read without a lock (its instances' attribute reads stay as they are)
+/// and never cleared. It need not be: what it holds is older than it, so
+/// every cycle through a class also passes through a node changed after
+/// the class was made (a list, a dict, an object), which the collector
+/// clears; the class is then freed by reference counting, as a tuple is.
+impl gc::Node for RtClass {
+    fn header(&self) -> &gc::Header {
+        &self.node.gc
+    }
+    fn try_traverse(&self, visit: &mut gc::Visit<'_>) -> bool {
+        for (_, v) in self.class_attrs.iter() {
+            v.traverse(visit);
+        }
+        for t in self.bases.iter().chain(self.mro.iter()) {
+            t.traverse(visit);
+        }
+        true
+    }
+    fn try_lock(&self) -> Option<Box<dyn gc::Locked + '_>> {
+        Some(Box::new(gc::Unlocked(self)))
+    }
+    fn clear(&self) {}
+    fn immutable(&self) -> bool {
+        true
+    }
+}
+
+impl RtClass {
+    /// Shares a new class and tracks it (its `Drop` is how it leaves the
+    /// collector's registry).
+    pub(crate) fn share(self) -> Arc<RtClass> {
+        let class = Arc::new(self);
+        gc::track(Arc::downgrade(&class) as Weak<dyn gc::Node>);
+        class
+    }
+
+    /// The collector's word of a class it tracks: not `object`'s.
+    #[inline]
+    pub(crate) fn gc_header(&self) -> Option<&gc::Header> {
+        (self.id != 0).then_some(&self.node.gc)
+    }
 }
 
 /// What a `Type` is, read without `type_new`: the classes the value
@@ -330,6 +405,24 @@ impl Type {
     /// behind it, if it is a run-time class's.
     pub(crate) fn runtime(class: Arc<RtClass>) -> Type {
         Type(Repr::Runtime(class))
+    }
+
+    /// Reports the class to the cycle collector, if it is a class made at
+    /// run time (the one count this `Type` holds): what a class attribute,
+    /// a base or a class as a value held by a tracked node calls.
+    #[inline]
+    pub(crate) fn traverse(&self, visit: &mut gc::Visit<'_>) {
+        if let Repr::Runtime(c) = &self.0 {
+            if let Some(h) = c.gc_header() {
+                visit.node(h);
+            }
+        }
+    }
+
+    /// Whether the type is a class the collector tracks (made at run time).
+    #[inline]
+    pub(crate) fn is_tracked(&self) -> bool {
+        matches!(&self.0, Repr::Runtime(c) if c.id != 0)
     }
 }
 

@@ -87,7 +87,9 @@ impl Type {
     /// process: made and not yet freed. A class is freed once no `Type`,
     /// instance, subclass or handle of an instance uses it (nor an error
     /// of a failed `getattr` on one of its instances, which keeps it for
-    /// its suggestion, as CPython's `AttributeError.obj` keeps the object).
+    /// its suggestion, as CPython's `AttributeError.obj` keeps the object),
+    /// or, when only reference cycles use it, once the cycle collector has
+    /// run ([`gc::collect`](crate::gc::collect)).
     ///
     /// ```
     /// use pyslots::prelude::*;
@@ -549,7 +551,7 @@ impl<'a> Builder<'a> {
             DictAt::Own
         };
         LIVE_CLASSES.fetch_add(1, Ordering::Relaxed);
-        let class = Arc::new(RtClass {
+        let class = RtClass {
             id,
             name: PyStr::new(self.name),
             slots: own,
@@ -572,7 +574,9 @@ impl<'a> Builder<'a> {
                 Some(Value::Str(q)) => Some(q.clone()),
                 _ => None,
             },
-        });
+            node: Default::default(),
+        }
+        .share();
         Type::runtime(class)
     }
 }

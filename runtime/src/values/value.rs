@@ -402,7 +402,9 @@ impl Value {
     /// Reports the handle this value is, if it is one (an object, a list,
     /// a dict, a tuple), to the cycle collector: what a
     /// [`SlotValue::traverse`](crate::SlotValue::traverse) of a type that
-    /// holds values calls for each.
+    /// holds values calls for each. A function value reports what it holds
+    /// (a bound object, a class made at run time, ...) while nothing else
+    /// shares it.
     #[inline]
     pub fn traverse(&self, visit: &mut crate::handles::gc::Visit<'_>) {
         match self {
@@ -1588,9 +1590,22 @@ impl PyFunction {
     }
 
     /// Reports the handles it holds (a bound receiver, a property's or a
-    /// static method's functions) to the cycle collector. What a Rust
-    /// closure captures it cannot see.
+    /// static method's functions, a class made at run time) to the cycle
+    /// collector, as part of the node that holds it. What a Rust closure
+    /// captures it cannot see.
+    ///
+    /// A function value is not a node of its own (one is made on every
+    /// read of a method through a handle, which must stay free of the
+    /// collector's costs), so what it holds is reported as held by each
+    /// node that holds the function: right only while one node does. A
+    /// function shared (a clone held elsewhere, in a variable, in a second
+    /// container) reports nothing, and what it holds counts as referenced
+    /// from outside, alive: a cycle through it waits until the clones are
+    /// gone, never freed while one is still there.
     pub(crate) fn traverse(&self, visit: &mut crate::handles::gc::Visit<'_>) {
+        if Arc::strong_count(&self.0) != 1 {
+            return;
+        }
         match &*self.0 {
             Func::Bound(_, obj) => obj.traverse(visit),
             Func::BoundValue(a, b) => {
@@ -1599,18 +1614,21 @@ impl PyFunction {
             }
             Func::Property(g, s, d) => [g, s, d].into_iter().flatten().for_each(|v| v.traverse(visit)),
             Func::Static(v) | Func::ClassMethod(v) => v.traverse(visit),
-            Func::Method(_) | Func::Native(..) | Func::Class(_) => {}
+            Func::Class(t) => t.traverse(visit),
+            Func::Method(_) | Func::Native(..) => {}
         }
     }
 
-    /// Whether it holds a value that may take part in a cycle.
+    /// Whether it holds a value that may take part in a cycle (a class made
+    /// at run time among them).
     pub(crate) fn may_hold_references(&self) -> bool {
         match &*self.0 {
             Func::Bound(..) => true,
             Func::BoundValue(a, b) => a.may_hold_references() || b.may_hold_references(),
             Func::Property(g, s, d) => [g, s, d].into_iter().flatten().any(Value::may_hold_references),
             Func::Static(v) | Func::ClassMethod(v) => v.may_hold_references(),
-            Func::Method(_) | Func::Native(..) | Func::Class(_) => false,
+            Func::Class(t) => t.is_tracked(),
+            Func::Method(_) | Func::Native(..) => false,
         }
     }
 }
