@@ -570,7 +570,11 @@ impl Object for Instance {
     }
     #[inline(always)]
     fn setattr(&mut self, name: &str, mut value: Value) -> Result<(), Error> {
-        set_in_place(self, name, &mut value)
+        let result = set_in_place(self, name, &mut value);
+        // Left a number or `None`: nothing to drop, and no call of the
+        // drop glue.
+        std::mem::forget(value);
+        result
     }
     object_methods_over_hooks!();
     #[inline]
