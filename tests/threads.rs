@@ -348,3 +348,62 @@ fn a_thread_in_a_scope_waiting_for_a_container_lets_the_gil_go() {
         assert_eq!(dict.get("t3"), Some(Value::Int(1_999)));
     });
 }
+
+#[test]
+fn a_run_time_objects_getattr_reads_no_value_a_writer_is_replacing() {
+    // `PyObject::getattr` of a run-time class without methods reads a set
+    // slot with no mark in the object's flag (`PyCell::get_unmarked`):
+    // sound only while no thread writes the object. Writers hold write
+    // borrows (on other threads, and on this one) while they replace a
+    // boxed value (a tuple) again and again; readers clone it through the
+    // handle, in and out of GIL scopes. Every tuple read must be one a
+    // writer wrote whole (`(k, -k)`), and a reader's own write borrow is
+    // the borrow error, not a read under it.
+    use pyslots::gil;
+
+    let mut ns = Dict::new();
+    ns.insert("__slots__", Value::tuple(["pair", "x"]));
+    let class = Type::new("Cell", &[], ns).unwrap();
+    let objects: Vec<PyObject> = (0..2)
+        .map(|_| {
+            let o = class.instantiate().unwrap();
+            o.setattr("pair", Value::tuple([0, 0])).unwrap();
+            o.setattr("x", 0.5).unwrap();
+            o
+        })
+        .collect();
+    let check = |v: Value| {
+        let Value::Tuple(t) = v else { panic!("not a tuple: {v:?}") };
+        let (a, b) = (t[0].as_int().unwrap(), t[1].as_int().unwrap());
+        assert_eq!(a + b, 0, "a torn or freed value read");
+        a
+    };
+    thread::scope(|s| {
+        for t in 0..4usize {
+            let objects = &objects;
+            s.spawn(move || {
+                for i in 0..3_000i64 {
+                    let o = &objects[(i as usize + t) % 2];
+                    if t % 2 == 0 {
+                        let mut w = o.write();
+                        w.setattr("pair", Value::tuple([i, -i])).unwrap();
+                        // Under this thread's own write borrow the handle's
+                        // read is the borrow error.
+                        assert_eq!(o.getattr("pair").unwrap_err().to_string(), "Already mutably borrowed");
+                    } else if i % 2 == 0 {
+                        gil::with_gil(|| check(o.getattr("pair").unwrap()));
+                    } else {
+                        check(o.getattr("pair").unwrap());
+                        assert_eq!(o.getattr("x").unwrap(), Value::Float(0.5));
+                    }
+                }
+            });
+        }
+    });
+    for o in &objects {
+        check(o.getattr("pair").unwrap());
+        let r = o.read();
+        assert_eq!(o.getattr("x").unwrap(), Value::Float(0.5), "another read beside a read borrow");
+        drop(r);
+    }
+}

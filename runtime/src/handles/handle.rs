@@ -73,6 +73,21 @@ pub(crate) trait CellValue: Object + Sized {
     /// loads over the narrow stores that just wrote it, which the CPU
     /// cannot forward (a stall of about 10 ns).
     fn setattr_shared(&mut self, name: &str, value: &mut Value) -> Result<(), Error>;
+    /// Whether [`getattr_plain`](CellValue::getattr_plain) may find
+    /// anything: a handle's `getattr` tries it first, the object read with
+    /// no mark in its flag.
+    const PLAIN_SLOTS: bool = false;
+    /// `getattr`'s result if `name` is a set slot of the object's own
+    /// storage and that is all `getattr` would look at; `None` otherwise.
+    /// Must look up and clone only, as [`PyCell::get_unmarked`] requires:
+    /// borrow nothing, wait for nothing, track or drop nothing, run no
+    /// user code (a compile-time class's slot may hold a user's
+    /// `SlotValue`, whose `load` is user code: so only run-time instances
+    /// have one).
+    #[inline(always)]
+    fn getattr_plain(&self, _name: &str) -> Option<Result<Value, Error>> {
+        None
+    }
     /// The collector's word of the class, if the collector tracks it (a
     /// class made at run time): the cell's own count of its class is a
     /// reference the collector must see.
@@ -169,11 +184,23 @@ impl<T: CellValue> ErasedCell for Cell<T> {
         std::mem::size_of::<Self>()
     }
     #[inline]
+    #[allow(unsafe_code)] // the one read with no mark: see `PyCell::get_unmarked`
     fn getattr(&self, handle: &PyObject, name: &str) -> Result<Value, Error> {
         if T::has_methods(&self.class) {
             return handle.getattr_with_methods(name);
         }
         let hold = gil::enter();
+        if T::PLAIN_SLOTS {
+            // SAFETY: `getattr_plain` looks `name` up in the class's table
+            // and clones what the slot holds (reference counts, a copy):
+            // it borrows nothing, waits for nothing, tracks no node, drops
+            // nothing and runs no user code (`CellValue::getattr_plain`),
+            // and the lock is held until `hold` drops, after the look.
+            if let Some(found) = unsafe { self.value.get_unmarked(hold.held()) }.and_then(|obj| obj.getattr_plain(name))
+            {
+                return found;
+            }
+        }
         let lent = borrow::lend_read(&self.value, hold.held())?;
         lent.get().getattr(name)
     }

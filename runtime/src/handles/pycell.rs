@@ -1,6 +1,6 @@
 //! `PyCell<T>`: an object and its borrow flag, the one place in pyslots
 //! that lends an object shared between threads; the only module with
-//! `unsafe` code.
+//! `unsafe` code but one call (`handle.rs`'s read with no mark, point 6).
 //!
 //! It is a read-write lock whose state word is changed only under the
 //! global interpreter lock (`gil.rs`): a [`Held`] proves the caller holds
@@ -37,6 +37,14 @@
 //!    `Send`, std's `RwLock` bounds: a shared reference to the cell lends
 //!    `&T` to several threads (needs `Sync`) and `&mut T` to one of them
 //!    (needs `Send`).
+//! 6. [`PyCell::get_unmarked`] lends `&T` with no mark, to a caller that
+//!    holds the lock for as long as the reference lives and runs nothing
+//!    meanwhile that could make a guard or let the lock go (an `unsafe`
+//!    promise: `handle.rs` keeps it for a run-time instance's set slot, a
+//!    name lookup and a clone). It checks the flag is not `WRITING`, so no
+//!    `Exclusive` exists; by point 2 no other thread makes one before the
+//!    lock is let go, and by the promise this thread makes none: no `&mut
+//!    T` exists while the `&T` does.
 #![allow(unsafe_code)]
 
 use std::cell::UnsafeCell;
@@ -119,6 +127,34 @@ impl<T: ?Sized> PyCell<T> {
         // it is never `FREE`: no `Exclusive` guard of this cell ever exists
         // (only a `FREE` flag lets one be made) and no `&mut T` is lent but
         // through `get_mut`, which needs the cell unshared.
+        Some(unsafe { &*self.value.get() })
+    }
+
+    /// The object, read with no mark in the flag, if no thread writes it:
+    /// for a look so short and closed that the flag's store and the
+    /// record's (a chain of dependent loads and stores through memory on
+    /// every read) cost more than it does.
+    ///
+    /// # Safety
+    ///
+    /// While the reference lives, this thread must run nothing that could
+    /// borrow an object behind a handle, let the global lock go (wait for
+    /// a borrow, `allow_threads`, wait for a container's lock), track a
+    /// node or collect, or drop anything that owns an object or runs user
+    /// code. Then nothing writes the object meanwhile: no `Exclusive`
+    /// exists now (the flag is not `WRITING`), no other thread can make
+    /// one before this thread lets the lock go (point 2 of the module's
+    /// argument: making one needs the lock, which `held` proves this
+    /// thread holds until `'a` ends), and this thread makes none.
+    #[inline(always)]
+    pub(crate) unsafe fn get_unmarked<'a>(&'a self, _: Held<'a>) -> Option<&'a T> {
+        if self.flag.load(Relaxed) == WRITING {
+            return None;
+        }
+        // SAFETY: no `Exclusive` guard exists and none is made while the
+        // reference lives (the caller's promise, above); readers on other
+        // threads hold `&T` too, which `T: Sync` (the cell's `Sync` bound)
+        // allows.
         Some(unsafe { &*self.value.get() })
     }
 
