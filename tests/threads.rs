@@ -350,7 +350,7 @@ fn a_thread_in_a_scope_waiting_for_a_container_lets_the_gil_go() {
 }
 
 #[test]
-fn a_run_time_objects_getattr_reads_no_value_a_writer_is_replacing() {
+fn a_run_time_objects_handle_reads_and_writes_respect_every_borrow() {
     // `PyObject::getattr` of a run-time class without methods reads a set
     // slot with no mark in the object's flag (`PyCell::get_unmarked`):
     // sound only while no thread writes the object. Writers hold write
@@ -358,7 +358,9 @@ fn a_run_time_objects_getattr_reads_no_value_a_writer_is_replacing() {
     // boxed value (a tuple) again and again; readers clone it through the
     // handle, in and out of GIL scopes. Every tuple read must be one a
     // writer wrote whole (`(k, -k)`), and a reader's own write borrow is
-    // the borrow error, not a read under it.
+    // the borrow error, not a read under it. A number written through the
+    // handle (with no mark, when nobody borrows the object) never lands
+    // under another thread's read borrow.
     use pyslots::gil;
 
     let mut ns = Dict::new();
@@ -394,7 +396,15 @@ fn a_run_time_objects_getattr_reads_no_value_a_writer_is_replacing() {
                         gil::with_gil(|| check(o.getattr("pair").unwrap()));
                     } else {
                         check(o.getattr("pair").unwrap());
-                        assert_eq!(o.getattr("x").unwrap(), Value::Float(0.5));
+                        // A number written through the handle (no mark when
+                        // nobody borrows the object) waits for this read.
+                        let r = o.read();
+                        let x = r.getattr("x").unwrap();
+                        thread::yield_now();
+                        assert_eq!(r.getattr("x").unwrap(), x, "a write under a read borrow");
+                    }
+                    if t == 3 {
+                        o.setattr("x", i as f64 + 0.5).unwrap();
                     }
                 }
             });
@@ -403,7 +413,14 @@ fn a_run_time_objects_getattr_reads_no_value_a_writer_is_replacing() {
     for o in &objects {
         check(o.getattr("pair").unwrap());
         let r = o.read();
-        assert_eq!(o.getattr("x").unwrap(), Value::Float(0.5), "another read beside a read borrow");
+        let x = o.getattr("x").unwrap();
+        assert!(x.as_float().is_some(), "another read beside a read borrow");
+        assert_eq!(o.setattr("x", 1.5).unwrap_err().to_string(), "Already borrowed");
         drop(r);
+        let w = o.write();
+        assert_eq!(o.setattr("x", 1.5).unwrap_err().to_string(), "Already mutably borrowed");
+        drop(w);
+        o.setattr("x", 1.5).unwrap();
+        assert_eq!(o.getattr("x").unwrap(), Value::Float(1.5));
     }
 }

@@ -88,6 +88,15 @@ pub(crate) trait CellValue: Object + Sized {
     fn getattr_plain(&self, _name: &str) -> Option<Result<Value, Error>> {
         None
     }
+    /// `setattr` of a number, if `name` is a slot of the object's own
+    /// storage that holds a number or nothing (nothing to drop) and that
+    /// is all `setattr` would do: whether it did. As
+    /// [`getattr_plain`](CellValue::getattr_plain), a look and a copy,
+    /// nothing else ([`PyCell::get_unmarked_mut`]).
+    #[inline(always)]
+    fn setattr_plain(&mut self, _name: &str, _value: &Value) -> bool {
+        false
+    }
     /// The collector's word of the class, if the collector tracks it (a
     /// class made at run time): the cell's own count of its class is a
     /// reference the collector must see.
@@ -205,11 +214,23 @@ impl<T: CellValue> ErasedCell for Cell<T> {
         lent.get().getattr(name)
     }
     #[inline]
+    #[allow(unsafe_code)] // the one write with no mark: see `PyCell::get_unmarked_mut`
     fn setattr(&self, handle: &PyObject, name: &str, mut value: Value) -> Result<(), Error> {
         if T::has_methods(&self.class) {
             return handle.setattr_with_methods(name, value);
         }
         let hold = gil::enter();
+        if T::PLAIN_SLOTS {
+            // SAFETY: `setattr_plain` looks `name` up in the class's table
+            // and writes a number over a number: it borrows nothing, waits
+            // for nothing, tracks or drops nothing and runs no user code,
+            // and the lock is held until `hold` drops, after the write.
+            if let Some(obj) = unsafe { self.value.get_unmarked_mut(hold.held()) } {
+                if obj.setattr_plain(name, &value) {
+                    return Ok(());
+                }
+            }
+        }
         let mut lent = borrow::lend_write(&self.value, hold.held(), || Error::frozen_assign(name))?;
         let result = lent.get_mut().setattr_shared(name, &mut value);
         // Left a number or `None`: nothing to drop, and the drop glue's

@@ -44,7 +44,9 @@
 //!    name lookup and a clone). It checks the flag is not `WRITING`, so no
 //!    `Exclusive` exists; by point 2 no other thread makes one before the
 //!    lock is let go, and by the promise this thread makes none: no `&mut
-//!    T` exists while the `&T` does.
+//!    T` exists while the `&T` does. [`PyCell::get_unmarked_mut`] lends
+//!    `&mut T` the same way if the flag is `FREE` (no guard at all), for
+//!    a number written over a number.
 #![allow(unsafe_code)]
 
 use std::cell::UnsafeCell;
@@ -156,6 +158,29 @@ impl<T: ?Sized> PyCell<T> {
         // threads hold `&T` too, which `T: Sync` (the cell's `Sync` bound)
         // allows.
         Some(unsafe { &*self.value.get() })
+    }
+
+    /// The object, to write with no mark in the flag, if nobody borrows
+    /// it: [`get_unmarked`](PyCell::get_unmarked) for a write as short and
+    /// closed (a number over a number).
+    ///
+    /// # Safety
+    ///
+    /// As for [`get_unmarked`](PyCell::get_unmarked), and the caller holds
+    /// no other reference this cell lent while this one lives.
+    #[inline(always)]
+    #[allow(clippy::mut_from_ref)]
+    pub(crate) unsafe fn get_unmarked_mut<'a>(&'a self, _: Held<'a>) -> Option<&'a mut T> {
+        if self.flag.load(Relaxed) != FREE {
+            return None;
+        }
+        // SAFETY: a `FREE` flag counts no guard, so none exists (point 1);
+        // no other thread makes one, or reads with no mark, before this
+        // thread lets the lock go (point 2: both need the lock, and an
+        // unmarked reference ends before its holder lets it go), and this
+        // thread makes none and holds no other reference meanwhile (the
+        // caller's promise): the reference is unique while it lives.
+        Some(unsafe { &mut *self.value.get() })
     }
 
     /// Marks the cell read, if no thread writes it.

@@ -808,6 +808,22 @@ impl CellValue for Instance {
             Loc::Embedded(_) => None,
         }
     }
+    #[inline(always)]
+    fn setattr_plain(&mut self, name: &str, value: &Value) -> bool {
+        let number = match value {
+            Value::Float(x) => Packed::Float(*x),
+            Value::Int(i) => Packed::Int(*i),
+            _ => return false,
+        };
+        let Some(Loc::Value(i)) = self.class.find_key(NameKey::of(name), name) else { return false };
+        match self.values_mut().get_mut(i as usize) {
+            Some(slot @ (Packed::Unset | Packed::None | Packed::Bool(_) | Packed::Int(_) | Packed::Float(_))) => {
+                *slot = number;
+                true
+            }
+            _ => false,
+        }
+    }
     fn class_node(class: &Arc<RtClass>) -> Option<&crate::handles::gc::Header> {
         class.gc_header()
     }
