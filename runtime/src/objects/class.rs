@@ -28,6 +28,60 @@ pub use crate::storage::shared_keys::{SharedKeys, NO_KEYS};
 /// [`ClassImpl::slot_index`] of a name that a class attribute hides.
 pub const HIDDEN: u32 = u32::MAX - 1;
 
+/// What [`ClassImpl::slot_write_at`] did: the write's and the deletion's
+/// outcomes in one type.
+#[derive(Debug)]
+pub enum SlotWrite {
+    /// The slot was written, or it was set and is now unset.
+    Done,
+    /// A deletion of a slot that was not set.
+    Unset,
+    /// No slot at that index; the value (if any) comes back untouched.
+    NotSlot(Option<Value>),
+}
+
+/// What [`ClassImpl::visit_slots`] shows each slot field to: one generated
+/// method serves every walk over a class's fields (its heap bytes, its
+/// handles for the collector).
+pub trait SlotVisitor {
+    /// A typed slot of Rust type `T`, as stored (set or not: an unset slot
+    /// holds [`SlotValue::vacant`], which owns nothing).
+    fn typed<T: SlotValue>(&mut self, stored: &T::Stored);
+    /// An untyped slot.
+    fn untyped(&mut self, stored: &Option<Value>);
+}
+
+/// [`ClassImpl::heap_size`]'s visitor: the slots' heap bytes, summed.
+struct HeapSize(usize);
+
+impl SlotVisitor for HeapSize {
+    #[inline]
+    fn typed<T: SlotValue>(&mut self, stored: &T::Stored) {
+        self.0 += T::heap_size(stored);
+    }
+    #[inline]
+    fn untyped(&mut self, stored: &Option<Value>) {
+        self.0 += stored.as_ref().map_or(0, Value::heap_size);
+    }
+}
+
+/// [`ClassImpl::traverse`]'s visitor: every handle the slots hold, shown
+/// to the collector.
+struct Traverse<'v, 'a>(&'v mut crate::handles::gc::Visit<'a>);
+
+impl SlotVisitor for Traverse<'_, '_> {
+    #[inline]
+    fn typed<T: SlotValue>(&mut self, stored: &T::Stored) {
+        T::traverse(stored, self.0);
+    }
+    #[inline]
+    fn untyped(&mut self, stored: &Option<Value>) {
+        if let Some(v) = stored {
+            v.traverse(self.0);
+        }
+    }
+}
+
 /// Implemented by `#[pyclass_like]`: the name-to-storage glue of one class.
 /// What a class has none of (slots, a dict, heap bytes) it leaves to the
 /// defaults.
@@ -87,30 +141,51 @@ pub trait ClassImpl: PyClass {
         let _ = name;
         u32::MAX
     }
-    /// Reads slot `index`.
-    #[inline(always)]
-    fn slot_get_at(&self, index: u32) -> SlotGet {
-        let _ = index;
-        SlotGet::NotSlot
-    }
-    /// Reads slot `index`, borrowed.
+    /// Reads slot `index`, borrowed. With
+    /// [`slot_write_at`](ClassImpl::slot_write_at), the one way a class's
+    /// slots are reached by index: the owned read, the write and the
+    /// deletion are made of these two (a generated method less per class
+    /// each is rustc's time saved: issue 22).
     #[inline(always)]
     fn slot_get_ref_at(&self, index: u32) -> SlotGetRef<'_> {
         let _ = index;
         SlotGetRef::NotSlot
     }
+    /// Writes slot `index` (`Some`) or unsets it (`None`); a wrong-typed
+    /// value is an error and leaves the slot as it was. `cls` is the
+    /// instance's class name, for messages. Called with a constant
+    /// `Some` or `None` (by [`slot_set_at`](ClassImpl::slot_set_at) and
+    /// [`slot_del_at`](ClassImpl::slot_del_at)), whose test folds away
+    /// once the generated `match` is inlined.
+    #[inline(always)]
+    fn slot_write_at(&mut self, index: u32, value: Option<Value>, cls: &'static str) -> Result<SlotWrite, Error> {
+        let _ = (index, cls);
+        Ok(SlotWrite::NotSlot(value))
+    }
+    /// Reads slot `index`: the borrowed read, made owned (what it lends,
+    /// cloned; a number or a short string is copied, as
+    /// [`SlotValue::load`] does).
+    #[inline(always)]
+    fn slot_get_at(&self, index: u32) -> SlotGet {
+        ClassImpl::slot_get_ref_at(self, index).into_owned()
+    }
     /// Writes slot `index`; a wrong-typed value is an error and leaves the
     /// slot as it was. `cls` is the instance's class name, for messages.
     #[inline(always)]
     fn slot_set_at(&mut self, index: u32, value: Value, cls: &'static str) -> Result<SlotSet, Error> {
-        let _ = (index, cls);
-        Ok(SlotSet::NotSlot(value))
+        Ok(match ClassImpl::slot_write_at(self, index, Some(value), cls)? {
+            SlotWrite::NotSlot(Some(value)) => SlotSet::NotSlot(value),
+            SlotWrite::Done | SlotWrite::Unset | SlotWrite::NotSlot(None) => SlotSet::Done,
+        })
     }
     /// Unsets slot `index`.
     #[inline(always)]
     fn slot_del_at(&mut self, index: u32) -> SlotDel {
-        let _ = index;
-        SlotDel::NotSlot
+        match ClassImpl::slot_write_at(self, index, None, "") {
+            Ok(SlotWrite::Done) => SlotDel::Done,
+            Ok(SlotWrite::Unset) => SlotDel::Unset,
+            Ok(SlotWrite::NotSlot(_)) | Err(_) => SlotDel::NotSlot,
+        }
     }
     /// Reads slot `name` of this class or its bases.
     #[inline(always)]
@@ -153,20 +228,37 @@ pub trait ClassImpl: PyClass {
     fn stored_base_mut(&mut self) -> Option<&mut dyn Object> {
         None
     }
+    /// Shows `visitor` every slot field of this class and its stored
+    /// base, typed and untyped (not the instance dict, which
+    /// [`dict`](ClassImpl::dict) finds wherever it lives): what
+    /// [`heap_size`](ClassImpl::heap_size) and
+    /// [`traverse`](ClassImpl::traverse) are made of, one generated method
+    /// for both (one term a field: the visitor is known where it is
+    /// called, and inlines).
+    #[inline]
+    fn visit_slots<V: SlotVisitor>(&self, visitor: &mut V) {
+        let _ = visitor;
+    }
     /// Heap bytes owned by the slots and dict of this class and its bases:
-    /// [`Object::heap_size`].
+    /// [`Object::heap_size`]. The slots' through
+    /// [`visit_slots`](ClassImpl::visit_slots), then the dict's (an
+    /// instance has one dict at most, its own or a base's).
     #[inline]
     fn heap_size(&self) -> usize {
-        0
+        let mut sum = HeapSize(0);
+        ClassImpl::visit_slots(self, &mut sum);
+        sum.0 + dict_heap_size(ClassImpl::dict(self))
     }
     /// Reports every handle the slots and dict of this class and its bases
     /// hold to the cycle collector ([`crate::handles::gc`]): typed slots through
     /// [`SlotValue::traverse`], untyped slots and the dict's values through
-    /// [`Value::traverse`]. Generated as [`heap_size`](ClassImpl::heap_size)
-    /// is, one term a field.
+    /// [`Value::traverse`]; the slots through
+    /// [`visit_slots`](ClassImpl::visit_slots), as
+    /// [`heap_size`](ClassImpl::heap_size).
     #[inline]
     fn traverse(&self, visit: &mut crate::handles::gc::Visit<'_>) {
-        let _ = visit;
+        ClassImpl::visit_slots(self, &mut Traverse(visit));
+        dict_traverse(ClassImpl::dict(self), visit);
     }
     /// The key table a regular class's dicts share: one `static`, so dicts
     /// can tell whether they are still over it by address.
@@ -184,9 +276,10 @@ pub trait ClassImpl: PyClass {
 }
 
 /// A class whose Rust value holds a `B`: itself, its stored base, that
-/// base's stored base, and so on. `#[pyclass_like]` implements it for the
-/// class itself and, through [`StoredEmbeds`], for every class its stored
-/// base holds; `AsRef<B>` and `AsMut<B>` follow it. A base that is not
+/// base's stored base, and so on. Every class holds itself (the blanket
+/// implementation below); `#[pyclass_like]` implements it, through
+/// [`StoredEmbeds`] with several bases, for every class its stored base
+/// holds; `AsRef<B>` and `AsMut<B>` follow it. A base that is not
 /// stored (a diamond's second side, which adds no storage to the first)
 /// is not held: there is no second copy of the shared base to lend.
 #[diagnostic::on_unimplemented(
@@ -201,6 +294,21 @@ pub trait Embeds<B> {
     fn embedded(&self) -> &B;
     /// The `B` this value holds, to write.
     fn embedded_mut(&mut self) -> &mut B;
+}
+
+/// Every class holds itself. One implementation here rather than one
+/// generated per class (rustc checked two methods a class for it); a
+/// subclass's generated implementation for what its stored base holds
+/// does not overlap it, as no class's stored base holds the class itself.
+impl<T: ClassImpl> Embeds<T> for T {
+    #[inline(always)]
+    fn embedded(&self) -> &T {
+        self
+    }
+    #[inline(always)]
+    fn embedded_mut(&mut self) -> &mut T {
+        self
+    }
 }
 
 /// Which base a class stores, as a type: `StoredIf<c0, B0, StoredIf<c1,
@@ -1038,16 +1146,6 @@ pub fn fmt_debug<T: Hooks + ?Sized>(obj: &T, f: &mut fmt::Formatter<'_>) -> fmt:
     s.finish()
 }
 
-/// Reads a typed slot.
-#[inline(always)]
-pub fn read_typed<T: SlotValue, F: SetFlags>(stored: &T::Stored, flags: &F, bit: u32) -> SlotGet {
-    if flags.get(bit) {
-        SlotGet::Found(T::load(stored))
-    } else {
-        SlotGet::Unset
-    }
-}
-
 /// Reads a typed slot, borrowed.
 #[inline(always)]
 pub fn read_typed_ref<'a, T: SlotValue, F: SetFlags>(stored: &'a T::Stored, flags: &F, bit: u32) -> SlotGetRef<'a> {
@@ -1058,22 +1156,30 @@ pub fn read_typed_ref<'a, T: SlotValue, F: SetFlags>(stored: &'a T::Stored, flag
     }
 }
 
-/// Writes a typed slot: converts first, so a wrong-typed value leaves the
-/// slot as it was.
+/// Writes a typed slot (`Some`): converts first, so a wrong-typed value
+/// leaves the slot as it was; or unsets it (`None`) and drops its value.
 #[inline(always)]
 pub fn write_typed<T: SlotValue, F: SetFlags>(
     stored: &mut T::Stored,
     flags: &mut F,
     bit: u32,
-    value: Value,
+    value: Option<Value>,
     cls: &'static str,
     attr: &'static str,
-) -> Result<SlotSet, Error> {
+) -> Result<SlotWrite, Error> {
+    let Some(value) = value else {
+        if !flags.get(bit) {
+            return Ok(SlotWrite::Unset);
+        }
+        *stored = T::vacant();
+        flags.clear(bit);
+        return Ok(SlotWrite::Done);
+    };
     match T::convert(value) {
         Ok(v) => {
             *stored = v;
             flags.set(bit);
-            Ok(SlotSet::Done)
+            Ok(SlotWrite::Done)
         }
         Err(mismatch) => Err(mismatch_error::<T>(mismatch, cls, attr)),
     }
@@ -1155,18 +1261,6 @@ pub fn dict_set<C: ClassImpl>(obj: &mut C, attr: &'static str, value: Value) {
     }
 }
 
-/// Unsets a typed slot and drops its value.
-#[inline(always)]
-pub fn delete_typed<T: SlotValue, F: SetFlags>(stored: &mut T::Stored, flags: &mut F, bit: u32) -> SlotDel {
-    if flags.get(bit) {
-        *stored = T::vacant();
-        flags.clear(bit);
-        SlotDel::Done
-    } else {
-        SlotDel::Unset
-    }
-}
-
 /// The typed accessor of a slot: a reference, or the `AttributeError` an
 /// unset slot gives.
 #[inline(always)]
@@ -1192,15 +1286,6 @@ pub fn set_typed<T: SlotValue, F: SetFlags>(stored: &mut T::Stored, flags: &mut 
     flags.set(bit);
 }
 
-/// Reads an untyped slot.
-#[inline(always)]
-pub fn read_untyped(stored: &Option<Value>) -> SlotGet {
-    match stored {
-        Some(v) => SlotGet::Found(v.clone()),
-        None => SlotGet::Unset,
-    }
-}
-
 /// Reads an untyped slot, borrowed.
 #[inline(always)]
 pub fn read_untyped_ref(stored: &Option<Value>) -> SlotGetRef<'_> {
@@ -1210,32 +1295,17 @@ pub fn read_untyped_ref(stored: &Option<Value>) -> SlotGetRef<'_> {
     }
 }
 
-/// Writes an untyped slot.
+/// Writes an untyped slot (`Some`), or unsets it (`None`).
 #[inline(always)]
-pub fn write_untyped(stored: &mut Option<Value>, value: Value) -> Result<SlotSet, Error> {
-    *stored = Some(value);
-    Ok(SlotSet::Done)
-}
-
-/// Unsets an untyped slot.
-#[inline(always)]
-pub fn delete_untyped(stored: &mut Option<Value>) -> SlotDel {
-    match stored.take() {
-        Some(_) => SlotDel::Done,
-        None => SlotDel::Unset,
-    }
-}
-
-/// Reports what an untyped slot holds to the cycle collector.
-#[inline]
-pub fn untyped_traverse(stored: &Option<Value>, visit: &mut crate::handles::gc::Visit<'_>) {
-    if let Some(v) = stored {
-        v.traverse(visit);
-    }
-}
-
-/// Heap bytes of an untyped slot.
-#[inline]
-pub fn untyped_heap_size(stored: &Option<Value>) -> usize {
-    stored.as_ref().map_or(0, Value::heap_size)
+pub fn write_untyped(stored: &mut Option<Value>, value: Option<Value>) -> Result<SlotWrite, Error> {
+    Ok(match value {
+        Some(value) => {
+            *stored = Some(value);
+            SlotWrite::Done
+        }
+        None => match stored.take() {
+            Some(_) => SlotWrite::Done,
+            None => SlotWrite::Unset,
+        },
+    })
 }

@@ -88,23 +88,6 @@ impl ::pyslots::__private::ClassImpl for Person {
             <Self as ::pyslots::__private::ClassImpl>::shared_keys(),
         )
     }
-    #[inline]
-    fn heap_size(&self) -> ::core::primitive::usize {
-        ::pyslots::__private::dict_heap_size(::pyslots::__private::DictSlot::view(
-            &self.__pyslots_dict,
-            <Self as ::pyslots::__private::ClassImpl>::shared_keys(),
-        ))
-    }
-    #[inline]
-    fn traverse(&self, __pyslots_visit: &mut ::pyslots::__private::Visit<'_>) {
-        ::pyslots::__private::dict_traverse(
-            ::pyslots::__private::DictSlot::view(
-                &self.__pyslots_dict,
-                <Self as ::pyslots::__private::ClassImpl>::shared_keys(),
-            ),
-            __pyslots_visit,
-        );
-    }
     #[inline(always)]
     fn shared_keys() -> &'static ::pyslots::__private::SharedKeys {
         static KEYS: ::pyslots::__private::SharedKeys = ::pyslots::__private::SharedKeys::new(&["name", "age"]);
@@ -150,13 +133,3 @@ impl ::pyslots::__private::fmt::Debug for Person {
     }
 }
 ::pyslots::__private::impl_serde!(Person);
-impl ::pyslots::__private::Embeds<Person> for Person {
-    #[inline(always)]
-    fn embedded(&self) -> &Person {
-        self
-    }
-    #[inline(always)]
-    fn embedded_mut(&mut self) -> &mut Person {
-        self
-    }
-}

@@ -92,16 +92,6 @@ impl ::pyslots::__private::ClassImpl for Dog {
         }
     }
     #[inline(always)]
-    fn slot_get_at(&self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotGet {
-        match __pyslots_i {
-            0u32 => ::pyslots::__private::read_typed::<String, _>(&self.breed, &self.__pyslots_set, 0u32),
-            _ => {
-                let __pyslots_i = __pyslots_i - 1u32;
-                ::pyslots::__private::ClassImpl::slot_get_at(&self.__pyslots_base, __pyslots_i)
-            }
-        }
-    }
-    #[inline(always)]
     fn slot_get_ref_at(&self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotGetRef<'_> {
         match __pyslots_i {
             0u32 => ::pyslots::__private::read_typed_ref::<String, _>(&self.breed, &self.__pyslots_set, 0u32),
@@ -112,12 +102,12 @@ impl ::pyslots::__private::ClassImpl for Dog {
         }
     }
     #[inline(always)]
-    fn slot_set_at(
+    fn slot_write_at(
         &mut self,
         __pyslots_i: ::core::primitive::u32,
-        __pyslots_value: ::pyslots::__private::Value,
+        __pyslots_value: ::pyslots::__private::Option<::pyslots::__private::Value>,
         __pyslots_cls: &'static ::core::primitive::str,
-    ) -> ::pyslots::__private::Result<::pyslots::__private::SlotSet, ::pyslots::__private::Error> {
+    ) -> ::pyslots::__private::Result<::pyslots::__private::SlotWrite, ::pyslots::__private::Error> {
         match __pyslots_i {
             0u32 => ::pyslots::__private::write_typed::<String, _>(
                 &mut self.breed,
@@ -129,22 +119,12 @@ impl ::pyslots::__private::ClassImpl for Dog {
             ),
             _ => {
                 let __pyslots_i = __pyslots_i - 1u32;
-                ::pyslots::__private::ClassImpl::slot_set_at(
+                ::pyslots::__private::ClassImpl::slot_write_at(
                     &mut self.__pyslots_base,
                     __pyslots_i,
                     __pyslots_value,
                     __pyslots_cls,
                 )
-            }
-        }
-    }
-    #[inline(always)]
-    fn slot_del_at(&mut self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotDel {
-        match __pyslots_i {
-            0u32 => ::pyslots::__private::delete_typed::<String, _>(&mut self.breed, &mut self.__pyslots_set, 0u32),
-            _ => {
-                let __pyslots_i = __pyslots_i - 1u32;
-                ::pyslots::__private::ClassImpl::slot_del_at(&mut self.__pyslots_base, __pyslots_i)
             }
         }
     }
@@ -157,14 +137,9 @@ impl ::pyslots::__private::ClassImpl for Dog {
         ::pyslots::__private::ClassImpl::dict_mut(&mut self.__pyslots_base)
     }
     #[inline]
-    fn heap_size(&self) -> ::core::primitive::usize {
-        <String as ::pyslots::__private::SlotValue>::heap_size(&self.breed)
-            + ::pyslots::__private::ClassImpl::heap_size(&self.__pyslots_base)
-    }
-    #[inline]
-    fn traverse(&self, __pyslots_visit: &mut ::pyslots::__private::Visit<'_>) {
-        <String as ::pyslots::__private::SlotValue>::traverse(&self.breed, __pyslots_visit);
-        ::pyslots::__private::ClassImpl::traverse(&self.__pyslots_base, __pyslots_visit);
+    fn visit_slots<__PyslotsV: ::pyslots::__private::SlotVisitor>(&self, __pyslots_v: &mut __PyslotsV) {
+        ::pyslots::__private::SlotVisitor::typed::<String>(__pyslots_v, &self.breed);
+        ::pyslots::__private::ClassImpl::visit_slots(&self.__pyslots_base, __pyslots_v);
     }
     #[inline]
     fn stored_base(&self) -> ::pyslots::__private::Option<&dyn ::pyslots::__private::Object> {
@@ -206,16 +181,6 @@ impl ::pyslots::__private::fmt::Debug for Dog {
     }
 }
 ::pyslots::__private::impl_serde!(Dog);
-impl ::pyslots::__private::Embeds<Dog> for Dog {
-    #[inline(always)]
-    fn embedded(&self) -> &Dog {
-        self
-    }
-    #[inline(always)]
-    fn embedded_mut(&mut self) -> &mut Dog {
-        self
-    }
-}
 impl ::core::ops::Deref for Dog {
     type Target = Animal;
     #[inline]

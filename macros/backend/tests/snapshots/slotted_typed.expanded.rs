@@ -79,14 +79,6 @@ impl ::pyslots::__private::ClassImpl for Point {
         }
     }
     #[inline(always)]
-    fn slot_get_at(&self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotGet {
-        match __pyslots_i {
-            0u32 => ::pyslots::__private::read_typed::<f64, _>(&self.x, &self.__pyslots_set, 0u32),
-            1u32 => ::pyslots::__private::read_typed::<f64, _>(&self.y, &self.__pyslots_set, 1u32),
-            _ => ::pyslots::__private::SlotGet::NotSlot,
-        }
-    }
-    #[inline(always)]
     fn slot_get_ref_at(&self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotGetRef<'_> {
         match __pyslots_i {
             0u32 => ::pyslots::__private::read_typed_ref::<f64, _>(&self.x, &self.__pyslots_set, 0u32),
@@ -95,12 +87,12 @@ impl ::pyslots::__private::ClassImpl for Point {
         }
     }
     #[inline(always)]
-    fn slot_set_at(
+    fn slot_write_at(
         &mut self,
         __pyslots_i: ::core::primitive::u32,
-        __pyslots_value: ::pyslots::__private::Value,
+        __pyslots_value: ::pyslots::__private::Option<::pyslots::__private::Value>,
         __pyslots_cls: &'static ::core::primitive::str,
-    ) -> ::pyslots::__private::Result<::pyslots::__private::SlotSet, ::pyslots::__private::Error> {
+    ) -> ::pyslots::__private::Result<::pyslots::__private::SlotWrite, ::pyslots::__private::Error> {
         match __pyslots_i {
             0u32 => ::pyslots::__private::write_typed::<f64, _>(
                 &mut self.x,
@@ -118,26 +110,13 @@ impl ::pyslots::__private::ClassImpl for Point {
                 __pyslots_cls,
                 "y",
             ),
-            _ => ::pyslots::__private::Ok(::pyslots::__private::SlotSet::NotSlot(__pyslots_value)),
-        }
-    }
-    #[inline(always)]
-    fn slot_del_at(&mut self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotDel {
-        match __pyslots_i {
-            0u32 => ::pyslots::__private::delete_typed::<f64, _>(&mut self.x, &mut self.__pyslots_set, 0u32),
-            1u32 => ::pyslots::__private::delete_typed::<f64, _>(&mut self.y, &mut self.__pyslots_set, 1u32),
-            _ => ::pyslots::__private::SlotDel::NotSlot,
+            _ => ::pyslots::__private::Ok(::pyslots::__private::SlotWrite::NotSlot(__pyslots_value)),
         }
     }
     #[inline]
-    fn heap_size(&self) -> ::core::primitive::usize {
-        <f64 as ::pyslots::__private::SlotValue>::heap_size(&self.x)
-            + <f64 as ::pyslots::__private::SlotValue>::heap_size(&self.y)
-    }
-    #[inline]
-    fn traverse(&self, __pyslots_visit: &mut ::pyslots::__private::Visit<'_>) {
-        <f64 as ::pyslots::__private::SlotValue>::traverse(&self.x, __pyslots_visit);
-        <f64 as ::pyslots::__private::SlotValue>::traverse(&self.y, __pyslots_visit);
+    fn visit_slots<__PyslotsV: ::pyslots::__private::SlotVisitor>(&self, __pyslots_v: &mut __PyslotsV) {
+        ::pyslots::__private::SlotVisitor::typed::<f64>(__pyslots_v, &self.x);
+        ::pyslots::__private::SlotVisitor::typed::<f64>(__pyslots_v, &self.y);
     }
 }
 impl ::pyslots::__private::PyClass for Point {
@@ -169,13 +148,3 @@ impl ::pyslots::__private::fmt::Debug for Point {
     }
 }
 ::pyslots::__private::impl_serde!(Point);
-impl ::pyslots::__private::Embeds<Point> for Point {
-    #[inline(always)]
-    fn embedded(&self) -> &Point {
-        self
-    }
-    #[inline(always)]
-    fn embedded_mut(&mut self) -> &mut Point {
-        self
-    }
-}

@@ -44,14 +44,6 @@ impl ::pyslots::__private::ClassImpl for Node {
         }
     }
     #[inline(always)]
-    fn slot_get_at(&self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotGet {
-        match __pyslots_i {
-            0u32 => ::pyslots::__private::read_untyped(&self.__pyslots_u0),
-            1u32 => ::pyslots::__private::read_untyped(&self.__pyslots_u1),
-            _ => ::pyslots::__private::SlotGet::NotSlot,
-        }
-    }
-    #[inline(always)]
     fn slot_get_ref_at(&self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotGetRef<'_> {
         match __pyslots_i {
             0u32 => ::pyslots::__private::read_untyped_ref(&self.__pyslots_u0),
@@ -60,35 +52,22 @@ impl ::pyslots::__private::ClassImpl for Node {
         }
     }
     #[inline(always)]
-    fn slot_set_at(
+    fn slot_write_at(
         &mut self,
         __pyslots_i: ::core::primitive::u32,
-        __pyslots_value: ::pyslots::__private::Value,
+        __pyslots_value: ::pyslots::__private::Option<::pyslots::__private::Value>,
         __pyslots_cls: &'static ::core::primitive::str,
-    ) -> ::pyslots::__private::Result<::pyslots::__private::SlotSet, ::pyslots::__private::Error> {
+    ) -> ::pyslots::__private::Result<::pyslots::__private::SlotWrite, ::pyslots::__private::Error> {
         match __pyslots_i {
             0u32 => ::pyslots::__private::write_untyped(&mut self.__pyslots_u0, __pyslots_value),
             1u32 => ::pyslots::__private::write_untyped(&mut self.__pyslots_u1, __pyslots_value),
-            _ => ::pyslots::__private::Ok(::pyslots::__private::SlotSet::NotSlot(__pyslots_value)),
-        }
-    }
-    #[inline(always)]
-    fn slot_del_at(&mut self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotDel {
-        match __pyslots_i {
-            0u32 => ::pyslots::__private::delete_untyped(&mut self.__pyslots_u0),
-            1u32 => ::pyslots::__private::delete_untyped(&mut self.__pyslots_u1),
-            _ => ::pyslots::__private::SlotDel::NotSlot,
+            _ => ::pyslots::__private::Ok(::pyslots::__private::SlotWrite::NotSlot(__pyslots_value)),
         }
     }
     #[inline]
-    fn heap_size(&self) -> ::core::primitive::usize {
-        ::pyslots::__private::untyped_heap_size(&self.__pyslots_u0)
-            + ::pyslots::__private::untyped_heap_size(&self.__pyslots_u1)
-    }
-    #[inline]
-    fn traverse(&self, __pyslots_visit: &mut ::pyslots::__private::Visit<'_>) {
-        ::pyslots::__private::untyped_traverse(&self.__pyslots_u0, __pyslots_visit);
-        ::pyslots::__private::untyped_traverse(&self.__pyslots_u1, __pyslots_visit);
+    fn visit_slots<__PyslotsV: ::pyslots::__private::SlotVisitor>(&self, __pyslots_v: &mut __PyslotsV) {
+        ::pyslots::__private::SlotVisitor::untyped(__pyslots_v, &self.__pyslots_u0);
+        ::pyslots::__private::SlotVisitor::untyped(__pyslots_v, &self.__pyslots_u1);
     }
 }
 impl ::pyslots::__private::PyClass for Node {
@@ -120,13 +99,3 @@ impl ::pyslots::__private::fmt::Debug for Node {
     }
 }
 ::pyslots::__private::impl_serde!(Node);
-impl ::pyslots::__private::Embeds<Node> for Node {
-    #[inline(always)]
-    fn embedded(&self) -> &Node {
-        self
-    }
-    #[inline(always)]
-    fn embedded_mut(&mut self) -> &mut Node {
-        self
-    }
-}
