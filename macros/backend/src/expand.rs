@@ -84,9 +84,9 @@ struct Storage {
     /// The doc comment of each own slot.
     slot_docs: Vec<Option<String>>,
     /// The class's own slots: names and the `index => ...` arms of
-    /// `slot_get_ref_at` and `slot_write_at`.
+    /// `slot_read_at` and `slot_write_at`.
     slot_names: Vec<String>,
-    get_ref_arms: Vec<TokenStream>,
+    read_arms: Vec<TokenStream>,
     write_arms: Vec<TokenStream>,
     /// Whether the class has a `__pyslots_dict` field (a `DictSlot`).
     own_dict: bool,
@@ -269,10 +269,11 @@ impl<'a> ClassBuilder<'a> {
                     s.fields.push(quote!(#(#lints)* #fid: #stored));
                     s.init_new.push(quote!(#fid: <#ty as #pv::SlotValue>::store(#fid)));
                     s.init_default.push(quote!(#fid: <#ty as #pv::SlotValue>::vacant()));
-                    s.get_ref_arms
-                        .push(quote!(#key => #pv::read_typed_ref::<#ty, _>(&self.#fid, &self.__pyslots_set, #bit)));
+                    s.read_arms.push(
+                        quote!(#key => <__PyslotsR as #pv::SlotRead>::typed::<#ty, _>(&self.#fid, &self.__pyslots_set, #bit)),
+                    );
                     s.write_arms.push(quote!(
-                        #key => #pv::write_typed::<#ty, _>(&mut self.#fid, &mut self.__pyslots_set, #bit, __pyslots_value, __pyslots_cls, #name)
+                        #key => <__PyslotsW as #pv::SlotWrite>::typed::<#ty, _>(__pyslots_op, &mut self.#fid, &mut self.__pyslots_set, #bit, #name)
                     ));
                     s.visits.push(quote!(#pv::SlotVisitor::typed::<#ty>(__pyslots_v, &self.#fid);));
                 }
@@ -281,8 +282,9 @@ impl<'a> ClassBuilder<'a> {
                     s.fields.push(quote!(#fid: #pv::Option<#pv::Value>));
                     s.init_new.push(quote!(#fid: #pv::None));
                     s.init_default.push(quote!(#fid: #pv::None));
-                    s.get_ref_arms.push(quote!(#key => #pv::read_untyped_ref(&self.#fid)));
-                    s.write_arms.push(quote!(#key => #pv::write_untyped(&mut self.#fid, __pyslots_value)));
+                    s.read_arms.push(quote!(#key => <__PyslotsR as #pv::SlotRead>::untyped(&self.#fid)));
+                    s.write_arms
+                        .push(quote!(#key => <__PyslotsW as #pv::SlotWrite>::untyped(__pyslots_op, &mut self.#fid)));
                     s.visits.push(quote!(#pv::SlotVisitor::untyped(__pyslots_v, &self.#fid);));
                 }
             }
@@ -609,15 +611,15 @@ impl<'a> ClassBuilder<'a> {
                 }
             },
         };
-        let get_ref = at(
-            &s.get_ref_arms,
-            quote!(#pv::ClassImpl::slot_get_ref_at(&self.__pyslots_base, __pyslots_i)),
-            quote!(#pv::SlotGetRef::NotSlot),
+        let read = at(
+            &s.read_arms,
+            quote!(#pv::ClassImpl::slot_read_at::<__PyslotsR>(&self.__pyslots_base, __pyslots_i)),
+            quote!(<__PyslotsR as #pv::SlotRead>::not_slot()),
         );
         let write = at(
             &s.write_arms,
-            quote!(#pv::ClassImpl::slot_write_at(&mut self.__pyslots_base, __pyslots_i, __pyslots_value, __pyslots_cls)),
-            quote!(#pv::Ok(#pv::SlotWrite::NotSlot(__pyslots_value))),
+            quote!(#pv::ClassImpl::slot_write_at(&mut self.__pyslots_base, __pyslots_i, __pyslots_op)),
+            quote!(<__PyslotsW as #pv::SlotWrite>::not_slot(__pyslots_op)),
         );
         // With several bases, a class attribute of a base that is not
         // stored may come before a stored slot along the MRO; then the
@@ -653,16 +655,18 @@ impl<'a> ClassBuilder<'a> {
                 #tail
             }
             #[inline(always)]
-            fn slot_get_ref_at(&self, __pyslots_i: ::core::primitive::u32) -> #pv::SlotGetRef<'_> {
-                #get_ref
+            fn slot_read_at<__PyslotsR: #pv::SlotRead>(
+                &self,
+                __pyslots_i: ::core::primitive::u32,
+            ) -> <__PyslotsR as #pv::SlotRead>::Out<'_> {
+                #read
             }
             #[inline(always)]
-            fn slot_write_at(
+            fn slot_write_at<__PyslotsW: #pv::SlotWrite>(
                 &mut self,
                 __pyslots_i: ::core::primitive::u32,
-                __pyslots_value: #pv::Option<#pv::Value>,
-                __pyslots_cls: &'static ::core::primitive::str,
-            ) -> #pv::Result<#pv::SlotWrite, #pv::Error> {
+                __pyslots_op: __PyslotsW,
+            ) -> <__PyslotsW as #pv::SlotWrite>::Out {
                 #write
             }
         }

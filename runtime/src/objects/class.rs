@@ -28,16 +28,172 @@ pub use crate::storage::shared_keys::{SharedKeys, NO_KEYS};
 /// [`ClassImpl::slot_index`] of a name that a class attribute hides.
 pub const HIDDEN: u32 = u32::MAX - 1;
 
-/// What [`ClassImpl::slot_write_at`] did: the write's and the deletion's
-/// outcomes in one type.
+/// What a read by index makes of the slot it finds:
+/// [`ClassImpl::slot_read_at`], generated once per class, serves the owned
+/// read ([`ReadOwned`]: a [`SlotGet`]) and the borrowed one ([`ReadRef`]:
+/// a [`SlotGetRef`]), each monomorphised into the same code as a `match`
+/// written for it.
+pub trait SlotRead {
+    /// What the read returns.
+    type Out<'a>;
+    /// A typed slot of Rust type `T`, its set-flags and its bit.
+    fn typed<'a, T: SlotValue, F: SetFlags>(stored: &'a T::Stored, flags: &F, bit: u32) -> Self::Out<'a>;
+    /// An untyped slot.
+    fn untyped(stored: &Option<Value>) -> Self::Out<'_>;
+    /// No slot at that index.
+    fn not_slot<'a>() -> Self::Out<'a>;
+}
+
+/// The owned read: [`ClassImpl::slot_get_at`].
 #[derive(Debug)]
-pub enum SlotWrite {
-    /// The slot was written, or it was set and is now unset.
-    Done,
-    /// A deletion of a slot that was not set.
-    Unset,
-    /// No slot at that index; the value (if any) comes back untouched.
-    NotSlot(Option<Value>),
+pub struct ReadOwned;
+
+impl SlotRead for ReadOwned {
+    type Out<'a> = SlotGet;
+    #[inline(always)]
+    fn typed<'a, T: SlotValue, F: SetFlags>(stored: &'a T::Stored, flags: &F, bit: u32) -> SlotGet {
+        if flags.get(bit) {
+            SlotGet::Found(T::load(stored))
+        } else {
+            SlotGet::Unset
+        }
+    }
+    #[inline(always)]
+    fn untyped(stored: &Option<Value>) -> SlotGet {
+        match stored {
+            Some(v) => SlotGet::Found(v.clone()),
+            None => SlotGet::Unset,
+        }
+    }
+    #[inline(always)]
+    fn not_slot<'a>() -> Self::Out<'a> {
+        SlotGet::NotSlot
+    }
+}
+
+/// The borrowed read: [`ClassImpl::slot_get_ref_at`].
+#[derive(Debug)]
+pub struct ReadRef;
+
+impl SlotRead for ReadRef {
+    type Out<'a> = SlotGetRef<'a>;
+    #[inline(always)]
+    fn typed<'a, T: SlotValue, F: SetFlags>(stored: &'a T::Stored, flags: &F, bit: u32) -> SlotGetRef<'a> {
+        if flags.get(bit) {
+            SlotGetRef::Found(T::borrow(stored))
+        } else {
+            SlotGetRef::Unset
+        }
+    }
+    #[inline(always)]
+    fn untyped(stored: &Option<Value>) -> SlotGetRef<'_> {
+        match stored {
+            Some(v) => SlotGetRef::Found(ValueRef::Value(v)),
+            None => SlotGetRef::Unset,
+        }
+    }
+    #[inline(always)]
+    fn not_slot<'a>() -> Self::Out<'a> {
+        SlotGetRef::NotSlot
+    }
+}
+
+/// What a write by index does to the slot it finds:
+/// [`ClassImpl::slot_write_at`], generated once per class, serves the
+/// write ([`Store`]) and the deletion ([`Delete`]), each monomorphised into
+/// the same code as a `match` written for it.
+pub trait SlotWrite {
+    /// What the write returns.
+    type Out;
+    /// A typed slot of Rust type `T`, its set-flags, its bit and its name.
+    fn typed<T: SlotValue, F: SetFlags>(
+        self,
+        stored: &mut T::Stored,
+        flags: &mut F,
+        bit: u32,
+        attr: &'static str,
+    ) -> Self::Out;
+    /// An untyped slot.
+    fn untyped(self, stored: &mut Option<Value>) -> Self::Out;
+    /// No slot at that index.
+    fn not_slot(self) -> Self::Out;
+}
+
+/// The write: [`ClassImpl::slot_set_at`]. A wrong-typed value is an error
+/// and leaves the slot as it was; `cls` is the instance's class name, for
+/// the message.
+#[derive(Debug)]
+pub struct Store {
+    /// The value to write.
+    pub value: Value,
+    /// The instance's class name.
+    pub cls: &'static str,
+}
+
+impl SlotWrite for Store {
+    type Out = Result<SlotSet, Error>;
+    /// Converts first, so a wrong-typed value leaves the slot as it was.
+    #[inline(always)]
+    fn typed<T: SlotValue, F: SetFlags>(
+        self,
+        stored: &mut T::Stored,
+        flags: &mut F,
+        bit: u32,
+        attr: &'static str,
+    ) -> Result<SlotSet, Error> {
+        match T::convert(self.value) {
+            Ok(v) => {
+                *stored = v;
+                flags.set(bit);
+                Ok(SlotSet::Done)
+            }
+            Err(mismatch) => Err(mismatch_error::<T>(mismatch, self.cls, attr)),
+        }
+    }
+    #[inline(always)]
+    fn untyped(self, stored: &mut Option<Value>) -> Result<SlotSet, Error> {
+        *stored = Some(self.value);
+        Ok(SlotSet::Done)
+    }
+    #[inline(always)]
+    fn not_slot(self) -> Result<SlotSet, Error> {
+        Ok(SlotSet::NotSlot(self.value))
+    }
+}
+
+/// The deletion: [`ClassImpl::slot_del_at`], which drops the value.
+#[derive(Debug)]
+pub struct Delete;
+
+impl SlotWrite for Delete {
+    type Out = SlotDel;
+    #[inline(always)]
+    fn typed<T: SlotValue, F: SetFlags>(
+        self,
+        stored: &mut T::Stored,
+        flags: &mut F,
+        bit: u32,
+        _: &'static str,
+    ) -> SlotDel {
+        if flags.get(bit) {
+            *stored = T::vacant();
+            flags.clear(bit);
+            SlotDel::Done
+        } else {
+            SlotDel::Unset
+        }
+    }
+    #[inline(always)]
+    fn untyped(self, stored: &mut Option<Value>) -> SlotDel {
+        match stored.take() {
+            Some(_) => SlotDel::Done,
+            None => SlotDel::Unset,
+        }
+    }
+    #[inline(always)]
+    fn not_slot(self) -> SlotDel {
+        SlotDel::NotSlot
+    }
 }
 
 /// What [`ClassImpl::visit_slots`] shows each slot field to: one generated
@@ -141,51 +297,43 @@ pub trait ClassImpl: PyClass {
         let _ = name;
         u32::MAX
     }
-    /// Reads slot `index`, borrowed. With
-    /// [`slot_write_at`](ClassImpl::slot_write_at), the one way a class's
-    /// slots are reached by index: the owned read, the write and the
-    /// deletion are made of these two (a generated method less per class
-    /// each is rustc's time saved: issue 22).
+    /// Reads slot `index`, as `R` makes of it: the one read by index a
+    /// class generates, which [`slot_get_at`](ClassImpl::slot_get_at) and
+    /// [`slot_get_ref_at`](ClassImpl::slot_get_ref_at) call (a generated
+    /// method less per class is rustc's time saved: issue 22).
     #[inline(always)]
-    fn slot_get_ref_at(&self, index: u32) -> SlotGetRef<'_> {
+    fn slot_read_at<R: SlotRead>(&self, index: u32) -> R::Out<'_> {
         let _ = index;
-        SlotGetRef::NotSlot
+        R::not_slot()
     }
-    /// Writes slot `index` (`Some`) or unsets it (`None`); a wrong-typed
-    /// value is an error and leaves the slot as it was. `cls` is the
-    /// instance's class name, for messages. Called with a constant
-    /// `Some` or `None` (by [`slot_set_at`](ClassImpl::slot_set_at) and
-    /// [`slot_del_at`](ClassImpl::slot_del_at)), whose test folds away
-    /// once the generated `match` is inlined.
+    /// Does `op` to slot `index`: the one write by index a class
+    /// generates, which [`slot_set_at`](ClassImpl::slot_set_at) and
+    /// [`slot_del_at`](ClassImpl::slot_del_at) call.
     #[inline(always)]
-    fn slot_write_at(&mut self, index: u32, value: Option<Value>, cls: &'static str) -> Result<SlotWrite, Error> {
-        let _ = (index, cls);
-        Ok(SlotWrite::NotSlot(value))
+    fn slot_write_at<W: SlotWrite>(&mut self, index: u32, op: W) -> W::Out {
+        let _ = index;
+        op.not_slot()
     }
-    /// Reads slot `index`: the borrowed read, made owned (what it lends,
-    /// cloned; a number or a short string is copied, as
-    /// [`SlotValue::load`] does).
+    /// Reads slot `index`.
     #[inline(always)]
     fn slot_get_at(&self, index: u32) -> SlotGet {
-        ClassImpl::slot_get_ref_at(self, index).into_owned()
+        ClassImpl::slot_read_at::<ReadOwned>(self, index)
+    }
+    /// Reads slot `index`, borrowed.
+    #[inline(always)]
+    fn slot_get_ref_at(&self, index: u32) -> SlotGetRef<'_> {
+        ClassImpl::slot_read_at::<ReadRef>(self, index)
     }
     /// Writes slot `index`; a wrong-typed value is an error and leaves the
     /// slot as it was. `cls` is the instance's class name, for messages.
     #[inline(always)]
     fn slot_set_at(&mut self, index: u32, value: Value, cls: &'static str) -> Result<SlotSet, Error> {
-        Ok(match ClassImpl::slot_write_at(self, index, Some(value), cls)? {
-            SlotWrite::NotSlot(Some(value)) => SlotSet::NotSlot(value),
-            SlotWrite::Done | SlotWrite::Unset | SlotWrite::NotSlot(None) => SlotSet::Done,
-        })
+        ClassImpl::slot_write_at(self, index, Store { value, cls })
     }
     /// Unsets slot `index`.
     #[inline(always)]
     fn slot_del_at(&mut self, index: u32) -> SlotDel {
-        match ClassImpl::slot_write_at(self, index, None, "") {
-            Ok(SlotWrite::Done) => SlotDel::Done,
-            Ok(SlotWrite::Unset) => SlotDel::Unset,
-            Ok(SlotWrite::NotSlot(_)) | Err(_) => SlotDel::NotSlot,
-        }
+        ClassImpl::slot_write_at(self, index, Delete)
     }
     /// Reads slot `name` of this class or its bases.
     #[inline(always)]
@@ -1146,45 +1294,6 @@ pub fn fmt_debug<T: Hooks + ?Sized>(obj: &T, f: &mut fmt::Formatter<'_>) -> fmt:
     s.finish()
 }
 
-/// Reads a typed slot, borrowed.
-#[inline(always)]
-pub fn read_typed_ref<'a, T: SlotValue, F: SetFlags>(stored: &'a T::Stored, flags: &F, bit: u32) -> SlotGetRef<'a> {
-    if flags.get(bit) {
-        SlotGetRef::Found(T::borrow(stored))
-    } else {
-        SlotGetRef::Unset
-    }
-}
-
-/// Writes a typed slot (`Some`): converts first, so a wrong-typed value
-/// leaves the slot as it was; or unsets it (`None`) and drops its value.
-#[inline(always)]
-pub fn write_typed<T: SlotValue, F: SetFlags>(
-    stored: &mut T::Stored,
-    flags: &mut F,
-    bit: u32,
-    value: Option<Value>,
-    cls: &'static str,
-    attr: &'static str,
-) -> Result<SlotWrite, Error> {
-    let Some(value) = value else {
-        if !flags.get(bit) {
-            return Ok(SlotWrite::Unset);
-        }
-        *stored = T::vacant();
-        flags.clear(bit);
-        return Ok(SlotWrite::Done);
-    };
-    match T::convert(value) {
-        Ok(v) => {
-            *stored = v;
-            flags.set(bit);
-            Ok(SlotWrite::Done)
-        }
-        Err(mismatch) => Err(mismatch_error::<T>(mismatch, cls, attr)),
-    }
-}
-
 /// The exception of a failed write to a typed slot of `T` (see
 /// [`Mismatch`] for the messages). Out of line: only the error path pays
 /// for the formatting.
@@ -1284,28 +1393,4 @@ pub fn typed_ref<'a, T: SlotValue, F: SetFlags>(
 pub fn set_typed<T: SlotValue, F: SetFlags>(stored: &mut T::Stored, flags: &mut F, bit: u32, value: T) {
     *stored = value.store();
     flags.set(bit);
-}
-
-/// Reads an untyped slot, borrowed.
-#[inline(always)]
-pub fn read_untyped_ref(stored: &Option<Value>) -> SlotGetRef<'_> {
-    match stored {
-        Some(v) => SlotGetRef::Found(ValueRef::Value(v)),
-        None => SlotGetRef::Unset,
-    }
-}
-
-/// Writes an untyped slot (`Some`), or unsets it (`None`).
-#[inline(always)]
-pub fn write_untyped(stored: &mut Option<Value>, value: Option<Value>) -> Result<SlotWrite, Error> {
-    Ok(match value {
-        Some(value) => {
-            *stored = Some(value);
-            SlotWrite::Done
-        }
-        None => match stored.take() {
-            Some(_) => SlotWrite::Done,
-            None => SlotWrite::Unset,
-        },
-    })
 }

@@ -127,18 +127,6 @@ pub enum SlotGetRef<'a> {
     NotSlot,
 }
 
-impl SlotGetRef<'_> {
-    /// The owned read: what is lent, cloned (`ValueRef::into_value`).
-    #[inline(always)]
-    pub(crate) fn into_owned(self) -> SlotGet {
-        match self {
-            SlotGetRef::Found(v) => SlotGet::Found(v.into_value()),
-            SlotGetRef::Unset => SlotGet::Unset,
-            SlotGetRef::NotSlot => SlotGet::NotSlot,
-        }
-    }
-}
-
 /// What a slot write by name did.
 #[derive(Debug)]
 pub enum SlotSet {

@@ -551,23 +551,6 @@ impl ValueRef<'_> {
         }
     }
 
-    /// An owned [`Value`]: what is lent, cloned; a value made for the read
-    /// (`Owned`), moved out. How a class's owned slot read is made of its
-    /// borrowed one (`ClassImpl::slot_get_at`).
-    #[inline(always)]
-    pub(crate) fn into_value(self) -> Value {
-        match self {
-            ValueRef::Value(v) => v.clone(),
-            ValueRef::Str(s) => Value::Str(s.clone()),
-            ValueRef::Bytes(b) => Value::Bytes(b.clone()),
-            ValueRef::Object(o) => Value::Object(o.clone()),
-            ValueRef::Float(x) => Value::Float(x),
-            ValueRef::Int(i) => Value::Int(i),
-            ValueRef::Bool(b) => Value::Bool(b),
-            ValueRef::Owned(v) => v,
-        }
-    }
-
     /// The text, if the value is a `str`.
     ///
     /// ```

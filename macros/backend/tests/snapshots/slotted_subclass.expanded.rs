@@ -92,39 +92,39 @@ impl ::pyslots::__private::ClassImpl for Dog {
         }
     }
     #[inline(always)]
-    fn slot_get_ref_at(&self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotGetRef<'_> {
+    fn slot_read_at<__PyslotsR: ::pyslots::__private::SlotRead>(
+        &self,
+        __pyslots_i: ::core::primitive::u32,
+    ) -> <__PyslotsR as ::pyslots::__private::SlotRead>::Out<'_> {
         match __pyslots_i {
-            0u32 => ::pyslots::__private::read_typed_ref::<String, _>(&self.breed, &self.__pyslots_set, 0u32),
+            0u32 => <__PyslotsR as ::pyslots::__private::SlotRead>::typed::<String, _>(
+                &self.breed,
+                &self.__pyslots_set,
+                0u32,
+            ),
             _ => {
                 let __pyslots_i = __pyslots_i - 1u32;
-                ::pyslots::__private::ClassImpl::slot_get_ref_at(&self.__pyslots_base, __pyslots_i)
+                ::pyslots::__private::ClassImpl::slot_read_at::<__PyslotsR>(&self.__pyslots_base, __pyslots_i)
             }
         }
     }
     #[inline(always)]
-    fn slot_write_at(
+    fn slot_write_at<__PyslotsW: ::pyslots::__private::SlotWrite>(
         &mut self,
         __pyslots_i: ::core::primitive::u32,
-        __pyslots_value: ::pyslots::__private::Option<::pyslots::__private::Value>,
-        __pyslots_cls: &'static ::core::primitive::str,
-    ) -> ::pyslots::__private::Result<::pyslots::__private::SlotWrite, ::pyslots::__private::Error> {
+        __pyslots_op: __PyslotsW,
+    ) -> <__PyslotsW as ::pyslots::__private::SlotWrite>::Out {
         match __pyslots_i {
-            0u32 => ::pyslots::__private::write_typed::<String, _>(
+            0u32 => <__PyslotsW as ::pyslots::__private::SlotWrite>::typed::<String, _>(
+                __pyslots_op,
                 &mut self.breed,
                 &mut self.__pyslots_set,
                 0u32,
-                __pyslots_value,
-                __pyslots_cls,
                 "breed",
             ),
             _ => {
                 let __pyslots_i = __pyslots_i - 1u32;
-                ::pyslots::__private::ClassImpl::slot_write_at(
-                    &mut self.__pyslots_base,
-                    __pyslots_i,
-                    __pyslots_value,
-                    __pyslots_cls,
-                )
+                ::pyslots::__private::ClassImpl::slot_write_at(&mut self.__pyslots_base, __pyslots_i, __pyslots_op)
             }
         }
     }

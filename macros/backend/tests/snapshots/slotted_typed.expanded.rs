@@ -79,38 +79,38 @@ impl ::pyslots::__private::ClassImpl for Point {
         }
     }
     #[inline(always)]
-    fn slot_get_ref_at(&self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotGetRef<'_> {
+    fn slot_read_at<__PyslotsR: ::pyslots::__private::SlotRead>(
+        &self,
+        __pyslots_i: ::core::primitive::u32,
+    ) -> <__PyslotsR as ::pyslots::__private::SlotRead>::Out<'_> {
         match __pyslots_i {
-            0u32 => ::pyslots::__private::read_typed_ref::<f64, _>(&self.x, &self.__pyslots_set, 0u32),
-            1u32 => ::pyslots::__private::read_typed_ref::<f64, _>(&self.y, &self.__pyslots_set, 1u32),
-            _ => ::pyslots::__private::SlotGetRef::NotSlot,
+            0u32 => <__PyslotsR as ::pyslots::__private::SlotRead>::typed::<f64, _>(&self.x, &self.__pyslots_set, 0u32),
+            1u32 => <__PyslotsR as ::pyslots::__private::SlotRead>::typed::<f64, _>(&self.y, &self.__pyslots_set, 1u32),
+            _ => <__PyslotsR as ::pyslots::__private::SlotRead>::not_slot(),
         }
     }
     #[inline(always)]
-    fn slot_write_at(
+    fn slot_write_at<__PyslotsW: ::pyslots::__private::SlotWrite>(
         &mut self,
         __pyslots_i: ::core::primitive::u32,
-        __pyslots_value: ::pyslots::__private::Option<::pyslots::__private::Value>,
-        __pyslots_cls: &'static ::core::primitive::str,
-    ) -> ::pyslots::__private::Result<::pyslots::__private::SlotWrite, ::pyslots::__private::Error> {
+        __pyslots_op: __PyslotsW,
+    ) -> <__PyslotsW as ::pyslots::__private::SlotWrite>::Out {
         match __pyslots_i {
-            0u32 => ::pyslots::__private::write_typed::<f64, _>(
+            0u32 => <__PyslotsW as ::pyslots::__private::SlotWrite>::typed::<f64, _>(
+                __pyslots_op,
                 &mut self.x,
                 &mut self.__pyslots_set,
                 0u32,
-                __pyslots_value,
-                __pyslots_cls,
                 "x",
             ),
-            1u32 => ::pyslots::__private::write_typed::<f64, _>(
+            1u32 => <__PyslotsW as ::pyslots::__private::SlotWrite>::typed::<f64, _>(
+                __pyslots_op,
                 &mut self.y,
                 &mut self.__pyslots_set,
                 1u32,
-                __pyslots_value,
-                __pyslots_cls,
                 "y",
             ),
-            _ => ::pyslots::__private::Ok(::pyslots::__private::SlotWrite::NotSlot(__pyslots_value)),
+            _ => <__PyslotsW as ::pyslots::__private::SlotWrite>::not_slot(__pyslots_op),
         }
     }
     #[inline]

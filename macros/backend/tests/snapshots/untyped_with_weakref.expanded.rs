@@ -44,24 +44,26 @@ impl ::pyslots::__private::ClassImpl for Node {
         }
     }
     #[inline(always)]
-    fn slot_get_ref_at(&self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotGetRef<'_> {
+    fn slot_read_at<__PyslotsR: ::pyslots::__private::SlotRead>(
+        &self,
+        __pyslots_i: ::core::primitive::u32,
+    ) -> <__PyslotsR as ::pyslots::__private::SlotRead>::Out<'_> {
         match __pyslots_i {
-            0u32 => ::pyslots::__private::read_untyped_ref(&self.__pyslots_u0),
-            1u32 => ::pyslots::__private::read_untyped_ref(&self.__pyslots_u1),
-            _ => ::pyslots::__private::SlotGetRef::NotSlot,
+            0u32 => <__PyslotsR as ::pyslots::__private::SlotRead>::untyped(&self.__pyslots_u0),
+            1u32 => <__PyslotsR as ::pyslots::__private::SlotRead>::untyped(&self.__pyslots_u1),
+            _ => <__PyslotsR as ::pyslots::__private::SlotRead>::not_slot(),
         }
     }
     #[inline(always)]
-    fn slot_write_at(
+    fn slot_write_at<__PyslotsW: ::pyslots::__private::SlotWrite>(
         &mut self,
         __pyslots_i: ::core::primitive::u32,
-        __pyslots_value: ::pyslots::__private::Option<::pyslots::__private::Value>,
-        __pyslots_cls: &'static ::core::primitive::str,
-    ) -> ::pyslots::__private::Result<::pyslots::__private::SlotWrite, ::pyslots::__private::Error> {
+        __pyslots_op: __PyslotsW,
+    ) -> <__PyslotsW as ::pyslots::__private::SlotWrite>::Out {
         match __pyslots_i {
-            0u32 => ::pyslots::__private::write_untyped(&mut self.__pyslots_u0, __pyslots_value),
-            1u32 => ::pyslots::__private::write_untyped(&mut self.__pyslots_u1, __pyslots_value),
-            _ => ::pyslots::__private::Ok(::pyslots::__private::SlotWrite::NotSlot(__pyslots_value)),
+            0u32 => <__PyslotsW as ::pyslots::__private::SlotWrite>::untyped(__pyslots_op, &mut self.__pyslots_u0),
+            1u32 => <__PyslotsW as ::pyslots::__private::SlotWrite>::untyped(__pyslots_op, &mut self.__pyslots_u1),
+            _ => <__PyslotsW as ::pyslots::__private::SlotWrite>::not_slot(__pyslots_op),
         }
     }
     #[inline]
