@@ -318,8 +318,19 @@ impl<'a> ClassBuilder<'a> {
         }
         s.accessors = self.accessors(sp);
         s.declared_slots = quote!(#pv::Some(&[#(#declared),*]));
-        s.has_dict = if sp.dict.is_some() { quote!(true) } else { quote!(#pv::any_has_dict(#bases)) };
-        s.has_weakref = if sp.weakref.is_some() { quote!(true) } else { quote!(#pv::any_has_weakref(#bases)) };
+        // Without bases, a literal: `WeakRefs<{ .. }>` is a constant rustc
+        // evaluates per class.
+        let no_bases = self.class.args.extends.is_empty();
+        s.has_dict = match (sp.dict.is_some(), no_bases) {
+            (true, _) => quote!(true),
+            (false, true) => quote!(false),
+            (false, false) => quote!(#pv::any_has_dict(#bases)),
+        };
+        s.has_weakref = match (sp.weakref.is_some(), no_bases) {
+            (true, _) => quote!(true),
+            (false, true) => quote!(false),
+            (false, false) => quote!(#pv::any_has_weakref(#bases)),
+        };
         s.dict_entry = sp.dict.clone();
         s.weakref_entry = sp.weakref.clone();
         s.new_doc = if class.fields.is_empty() && !self.has_bases() {
@@ -510,15 +521,12 @@ impl<'a> ClassBuilder<'a> {
         });
         quote! {
             impl #pv::ClassImpl for #ident {
-                const METHODS: &'static #pv::MethodTable = {
+                // The `#[methods]` block's table, names, name `match` and
+                // glue (an inherent constant, which shadows the trait's
+                // empty one): one lookup through `NoMethods` per class.
+                const BLOCK: #pv::MethodBlock<Self> = {
                     use #pv::NoMethods as _;
-                    #ident::__PYSLOTS_METHODS
-                };
-                // The `#[methods]` block's name `match` and glue (an
-                // inherent constant, which shadows the trait's empty one).
-                const GLUE: #pv::Glue<Self> = {
-                    use #pv::NoMethods as _;
-                    #ident::__PYSLOTS_GLUE
+                    #ident::__PYSLOTS_BLOCK
                 };
                 #slot_methods
                 #dict_methods
@@ -531,19 +539,15 @@ impl<'a> ClassBuilder<'a> {
     }
 
     /// The slots by index: the class's own first, then the stored base's
-    /// (`SLOT_COUNT` of them), and `slot_index` from names to that index. A
-    /// name that is a class attribute of this class hides the slots of
-    /// that name of the classes after it along the MRO (Python's type
-    /// lookup finds it first).
+    /// (`ClassImpl::SLOT_COUNT` of them, from the layout), and
+    /// `slot_index` from names to that index. A name that is a class
+    /// attribute of this class hides the slots of that name of the classes
+    /// after it along the MRO (Python's type lookup finds it first).
     fn slot_methods(&self) -> TokenStream {
         let pv = &self.pv;
         let s = &self.storage;
         let own = s.slot_names.len() as u32;
         let stored = self.stored.as_ref().map(|b| &b.ty);
-        let count = match stored {
-            Some(ty) => quote!(#own + <#ty as #pv::ClassImpl>::SLOT_COUNT),
-            None => quote!(#own),
-        };
         // Without bases or class attributes, the own names' `match` is the
         // whole answer; otherwise a miss goes on to what follows.
         let more = self.has_bases() || !self.class_attrs.is_empty();
@@ -645,7 +649,6 @@ impl<'a> ClassBuilder<'a> {
             (None, None)
         };
         quote! {
-            const SLOT_COUNT: ::core::primitive::u32 = #count;
             #lookup_const
             #[inline(always)]
             fn slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
@@ -754,6 +757,9 @@ impl<'a> ClassBuilder<'a> {
             };
             quote!((#attr, #value))
         });
+        // A literal as it is; an expression in braces.
+        let literal = matches!(has_weakref.to_string().as_str(), "true" | "false");
+        let weak_refs = if literal { has_weakref.clone() } else { quote!({ #has_weakref }) };
         quote! {
             impl #pv::PyClass for #ident {
                 const LAYOUT: #pv::Layout = #pv::Layout {
@@ -773,12 +779,9 @@ impl<'a> ClassBuilder<'a> {
                     // probe per class: asked once, there).
                     methods: <Self as #pv::ClassImpl>::METHODS,
                     method_flags: #pv::method_flags(<Self as #pv::ClassImpl>::METHODS),
-                    method_names: {
-                        use #pv::NoMethods as _;
-                        #ident::__PYSLOTS_METHOD_NAMES
-                    },
+                    method_names: <Self as #pv::ClassImpl>::BLOCK.names,
                 };
-                type WeakRefs = #pv::WeakRefs<{ #has_weakref }>;
+                type WeakRefs = #pv::WeakRefs<#weak_refs>;
             }
         }
     }

@@ -248,9 +248,11 @@ impl SlotVisitor for Traverse<'_, '_> {
 #[diagnostic::on_unimplemented(message = "`{Self}` is not a #[pyclass_like] class", label = "not a pyslots class")]
 pub trait ClassImpl: PyClass {
     /// How many slots an instance carries: the class's own, then its
-    /// stored base's. The index space of the `slot_*_at` methods; the same
-    /// as [`Layout::slot_count`](crate::objects::layout::Layout::slot_count).
-    const SLOT_COUNT: u32 = 0;
+    /// stored base's. The index space of the `slot_*_at` methods:
+    /// [`Layout::slot_count`](crate::objects::layout::Layout::slot_count)
+    /// of the class's layout (not generated: a constant per class is an
+    /// item rustc checks per class).
+    const SLOT_COUNT: u32 = Self::LAYOUT.slot_count();
     /// Whether [`slot_index`](ClassImpl::slot_index) may go from the own
     /// names straight to the stored base's
     /// ([`lookup_by_stored_base`](crate::objects::layout::lookup_by_stored_base)).
@@ -258,14 +260,17 @@ pub trait ClassImpl: PyClass {
     /// may hide a stored slot), it asks [`Layout::slot_index`](crate::objects::layout::Layout::slot_index), which walks
     /// the MRO.
     const LOOKUP_BY_STORED_BASE: bool = true;
+    /// The class's own `#[methods]` block: its table, names and glue, one
+    /// constant the macro sets (`X::__PYSLOTS_BLOCK`, or the empty one).
+    const BLOCK: crate::objects::object::MethodBlock<Self> = crate::objects::object::MethodBlock::NONE;
     /// The class's own `#[methods]` table, typed (the layout holds it
     /// opaque): what the attribute algorithm searches first, as constant
     /// data it can unroll.
-    const METHODS: &'static crate::objects::object::MethodTable = &crate::objects::object::MethodTable::EMPTY;
+    const METHODS: &'static crate::objects::object::MethodTable = Self::BLOCK.table;
     /// The class's own `#[methods]` block's name `match` and glue, which
     /// [`own_named`](ClassImpl::own_named), [`own_get`](ClassImpl::own_get)
     /// and [`own_call`](ClassImpl::own_call) call.
-    const GLUE: crate::objects::object::Glue<Self> = crate::objects::object::Glue::NONE;
+    const GLUE: crate::objects::object::Glue<Self> = Self::BLOCK.glue;
     /// What the class's own `#[methods]` block names `name`: the block's
     /// generated `match` over its property and method names, with the
     /// entry's index in [`METHODS`](ClassImpl::METHODS) (the name is

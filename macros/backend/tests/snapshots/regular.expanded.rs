@@ -66,13 +66,9 @@ impl ::pyslots::__private::Default for Person {
     }
 }
 impl ::pyslots::__private::ClassImpl for Person {
-    const METHODS: &'static ::pyslots::__private::MethodTable = {
+    const BLOCK: ::pyslots::__private::MethodBlock<Self> = {
         use ::pyslots::__private::NoMethods as _;
-        Person::__PYSLOTS_METHODS
-    };
-    const GLUE: ::pyslots::__private::Glue<Self> = {
-        use ::pyslots::__private::NoMethods as _;
-        Person::__PYSLOTS_GLUE
+        Person::__PYSLOTS_BLOCK
     };
     #[inline]
     fn dict(&self) -> ::pyslots::__private::Option<::pyslots::__private::DictView<'_>> {
@@ -119,12 +115,9 @@ impl ::pyslots::__private::PyClass for Person {
         frozen: false,
         methods: <Self as ::pyslots::__private::ClassImpl>::METHODS,
         method_flags: ::pyslots::__private::method_flags(<Self as ::pyslots::__private::ClassImpl>::METHODS),
-        method_names: {
-            use ::pyslots::__private::NoMethods as _;
-            Person::__PYSLOTS_METHOD_NAMES
-        },
+        method_names: <Self as ::pyslots::__private::ClassImpl>::BLOCK.names,
     };
-    type WeakRefs = ::pyslots::__private::WeakRefs<{ true }>;
+    type WeakRefs = ::pyslots::__private::WeakRefs<true>;
 }
 impl ::pyslots::__private::fmt::Debug for Person {
     #[inline]

@@ -22,15 +22,10 @@ impl ::pyslots::__private::Default for Node {
     }
 }
 impl ::pyslots::__private::ClassImpl for Node {
-    const METHODS: &'static ::pyslots::__private::MethodTable = {
+    const BLOCK: ::pyslots::__private::MethodBlock<Self> = {
         use ::pyslots::__private::NoMethods as _;
-        Node::__PYSLOTS_METHODS
+        Node::__PYSLOTS_BLOCK
     };
-    const GLUE: ::pyslots::__private::Glue<Self> = {
-        use ::pyslots::__private::NoMethods as _;
-        Node::__PYSLOTS_GLUE
-    };
-    const SLOT_COUNT: ::core::primitive::u32 = 2u32;
     #[inline(always)]
     fn slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
         let __pyslots_bytes = ::core::primitive::str::as_bytes(__pyslots_name);
@@ -81,18 +76,15 @@ impl ::pyslots::__private::PyClass for Node {
         class_attrs: &[],
         declared_slots: ::pyslots::__private::Some(&["a", "b", "__weakref__"]),
         bases: &[],
-        has_dict: ::pyslots::__private::any_has_dict(&[]),
+        has_dict: false,
         has_weakref: true,
         size: ::pyslots::__private::size_of::<Self>(),
         frozen: false,
         methods: <Self as ::pyslots::__private::ClassImpl>::METHODS,
         method_flags: ::pyslots::__private::method_flags(<Self as ::pyslots::__private::ClassImpl>::METHODS),
-        method_names: {
-            use ::pyslots::__private::NoMethods as _;
-            Node::__PYSLOTS_METHOD_NAMES
-        },
+        method_names: <Self as ::pyslots::__private::ClassImpl>::BLOCK.names,
     };
-    type WeakRefs = ::pyslots::__private::WeakRefs<{ true }>;
+    type WeakRefs = ::pyslots::__private::WeakRefs<true>;
 }
 impl ::pyslots::__private::fmt::Debug for Node {
     #[inline]
