@@ -51,7 +51,7 @@ pub struct ReadOwned;
 impl SlotRead for ReadOwned {
     type Out<'a> = SlotGet;
     #[inline(always)]
-    fn typed<'a, T: SlotValue, F: SetFlags>(stored: &'a T::Stored, flags: &F, bit: u32) -> SlotGet {
+    fn typed<'a, T: SlotValue, F: SetFlags>(stored: &'a T::Stored, flags: &F, bit: u32) -> Self::Out<'a> {
         if flags.get(bit) {
             SlotGet::Found(T::load(stored))
         } else {
