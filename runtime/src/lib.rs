@@ -63,22 +63,18 @@ pub mod __private {
         arg, bind, exact, positional, receiver, receiver_mut, setter_arg, IntoReturn, IntoUnit,
     };
     pub use crate::objects::object::{
-        method_flags, no_entry, Body, Copied, Glue, Kwargs, MethodDef, MethodTable, Named, ObjectStorage, PropertyDef,
-        Signature,
+        method_flags, no_entry, Body, Copied, Glue, Kwargs, MethodBlock, MethodDef, MethodTable, Named, ObjectStorage,
+        PropertyDef, Signature,
     };
     pub use crate::values::list::testing as list_testing;
 
-    /// The fallback `#[pyclass_like]` reads a class's table through: a
-    /// class without a `#[methods]` block gets [`MethodTable::EMPTY`]; one
-    /// with a block has an inherent constant of the same name, which
-    /// shadows this one.
+    /// The fallback `#[pyclass_like]` reads a class's block through: a
+    /// class without a `#[methods]` block gets [`MethodBlock::NONE`] (an
+    /// empty table, no names, no glue); one with a block has an inherent
+    /// constant of the same name, which shadows this one.
     pub trait NoMethods {
-        /// The empty table.
-        const __PYSLOTS_METHODS: &'static MethodTable = &MethodTable::EMPTY;
-        /// No property or method names.
-        const __PYSLOTS_METHOD_NAMES: &'static [&'static str] = &[];
-        /// No name match nor glue.
-        const __PYSLOTS_GLUE: Glue<Self> = Glue::NONE;
+        /// No `#[methods]` block.
+        const __PYSLOTS_BLOCK: MethodBlock<Self> = MethodBlock::NONE;
     }
     impl<T: ?Sized> NoMethods for T {}
     #[cfg(feature = "serde")]

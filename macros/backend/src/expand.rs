@@ -84,17 +84,16 @@ struct Storage {
     /// The doc comment of each own slot.
     slot_docs: Vec<Option<String>>,
     /// The class's own slots: names and the `index => ...` arms of
-    /// `slot_get`, `slot_set` and `slot_del`.
+    /// `slot_read_at` and `slot_write_at`.
     slot_names: Vec<String>,
-    get_arms: Vec<TokenStream>,
-    get_ref_arms: Vec<TokenStream>,
-    set_arms: Vec<TokenStream>,
-    del_arms: Vec<TokenStream>,
+    read_arms: Vec<TokenStream>,
+    write_arms: Vec<TokenStream>,
     /// Whether the class has a `__pyslots_dict` field (a `DictSlot`).
     own_dict: bool,
-    /// What the instance owns, the bases' aside: one term of `heap_size`
-    /// and of `traverse` each.
-    owned: Vec<Owned>,
+    /// The slot fields, the bases' aside: one statement of `visit_slots`
+    /// each (the dict is not visited: `ClassImpl::heap_size` and
+    /// `traverse` find it through `dict`).
+    visits: Vec<TokenStream>,
     /// Further `ClassImpl` items (a regular class's key table).
     class_impl_extra: TokenStream,
     /// Typed accessors.
@@ -112,20 +111,6 @@ struct Storage {
     weakref_entry: Option<TokenStream>,
     /// The doc of `new`.
     new_doc: String,
-}
-
-/// A field the instance owns: `heap_size` sums `#heap(#arg)` over them,
-/// `traverse` calls `#traverse(#arg, visit)` on each.
-struct Owned {
-    heap: TokenStream,
-    traverse: TokenStream,
-    arg: TokenStream,
-}
-
-impl Owned {
-    fn new(heap: TokenStream, traverse: TokenStream, arg: TokenStream) -> Owned {
-        Owned { heap, traverse, arg }
-    }
 }
 
 /// Everything the items of one class are built from.
@@ -240,7 +225,6 @@ impl<'a> ClassBuilder<'a> {
                 }
             };
         }
-        s.owned.push(self.own_dict());
         s.declared_slots = quote!(#pv::None);
         s.has_dict = quote!(true);
         s.has_weakref = quote!(true);
@@ -285,32 +269,23 @@ impl<'a> ClassBuilder<'a> {
                     s.fields.push(quote!(#(#lints)* #fid: #stored));
                     s.init_new.push(quote!(#fid: <#ty as #pv::SlotValue>::store(#fid)));
                     s.init_default.push(quote!(#fid: <#ty as #pv::SlotValue>::vacant()));
-                    s.get_arms.push(quote!(#key => #pv::read_typed::<#ty, _>(&self.#fid, &self.__pyslots_set, #bit)));
-                    s.get_ref_arms
-                        .push(quote!(#key => #pv::read_typed_ref::<#ty, _>(&self.#fid, &self.__pyslots_set, #bit)));
-                    s.set_arms.push(quote!(
-                        #key => #pv::write_typed::<#ty, _>(&mut self.#fid, &mut self.__pyslots_set, #bit, __pyslots_value, __pyslots_cls, #name)
-                    ));
-                    s.del_arms.push(
-                        quote!(#key => #pv::delete_typed::<#ty, _>(&mut self.#fid, &mut self.__pyslots_set, #bit)),
+                    s.read_arms.push(
+                        quote!(#key => <__PyslotsR as #pv::SlotRead>::typed::<#ty, _>(&self.#fid, &self.__pyslots_set, #bit)),
                     );
-                    let slot = quote!(<#ty as #pv::SlotValue>);
-                    s.owned.push(Owned::new(quote!(#slot::heap_size), quote!(#slot::traverse), quote!(&self.#fid)));
+                    s.write_arms.push(quote!(
+                        #key => <__PyslotsW as #pv::SlotWrite>::typed::<#ty, _>(__pyslots_op, &mut self.#fid, &mut self.__pyslots_set, #bit, #name)
+                    ));
+                    s.visits.push(quote!(#pv::SlotVisitor::typed::<#ty>(__pyslots_v, &self.#fid);));
                 }
                 SlotKind::Untyped { index } => {
                     let fid = format_ident!("__pyslots_u{}", index);
                     s.fields.push(quote!(#fid: #pv::Option<#pv::Value>));
                     s.init_new.push(quote!(#fid: #pv::None));
                     s.init_default.push(quote!(#fid: #pv::None));
-                    s.get_arms.push(quote!(#key => #pv::read_untyped(&self.#fid)));
-                    s.get_ref_arms.push(quote!(#key => #pv::read_untyped_ref(&self.#fid)));
-                    s.set_arms.push(quote!(#key => #pv::write_untyped(&mut self.#fid, __pyslots_value)));
-                    s.del_arms.push(quote!(#key => #pv::delete_untyped(&mut self.#fid)));
-                    s.owned.push(Owned::new(
-                        quote!(#pv::untyped_heap_size),
-                        quote!(#pv::untyped_traverse),
-                        quote!(&self.#fid),
-                    ));
+                    s.read_arms.push(quote!(#key => <__PyslotsR as #pv::SlotRead>::untyped(&self.#fid)));
+                    s.write_arms
+                        .push(quote!(#key => <__PyslotsW as #pv::SlotWrite>::untyped(__pyslots_op, &mut self.#fid)));
+                    s.visits.push(quote!(#pv::SlotVisitor::untyped(__pyslots_v, &self.#fid);));
                 }
             }
             s.own_names.push((name.clone(), slot.tokens.clone()));
@@ -340,12 +315,22 @@ impl<'a> ClassBuilder<'a> {
             s.fields.push(quote!(__pyslots_dict: #dict_ty));
             s.init_new.push(quote!(__pyslots_dict: #pv::Default::default()));
             s.init_default.push(quote!(__pyslots_dict: #pv::Default::default()));
-            s.owned.push(self.own_dict());
         }
         s.accessors = self.accessors(sp);
         s.declared_slots = quote!(#pv::Some(&[#(#declared),*]));
-        s.has_dict = if sp.dict.is_some() { quote!(true) } else { quote!(#pv::any_has_dict(#bases)) };
-        s.has_weakref = if sp.weakref.is_some() { quote!(true) } else { quote!(#pv::any_has_weakref(#bases)) };
+        // Without bases, a literal: `WeakRefs<{ .. }>` is a constant rustc
+        // evaluates per class.
+        let no_bases = self.class.args.extends.is_empty();
+        s.has_dict = match (sp.dict.is_some(), no_bases) {
+            (true, _) => quote!(true),
+            (false, true) => quote!(false),
+            (false, false) => quote!(#pv::any_has_dict(#bases)),
+        };
+        s.has_weakref = match (sp.weakref.is_some(), no_bases) {
+            (true, _) => quote!(true),
+            (false, true) => quote!(false),
+            (false, false) => quote!(#pv::any_has_weakref(#bases)),
+        };
         s.dict_entry = sp.dict.clone();
         s.weakref_entry = sp.weakref.clone();
         s.new_doc = if class.fields.is_empty() && !self.has_bases() {
@@ -356,16 +341,6 @@ impl<'a> ClassBuilder<'a> {
             "A new instance with every slot set.".to_owned()
         };
         s
-    }
-
-    /// The class's own dict storage.
-    fn own_dict(&self) -> Owned {
-        let pv = &self.pv;
-        Owned::new(
-            quote!(#pv::dict_heap_size),
-            quote!(#pv::dict_traverse),
-            quote!(#pv::DictSlot::view(&self.__pyslots_dict, <Self as #pv::ClassImpl>::shared_keys())),
-        )
     }
 
     // -----------------------------------------------------------------------
@@ -500,30 +475,17 @@ impl<'a> ClassBuilder<'a> {
         let has_slot_methods = !s.slot_names.is_empty() || self.has_bases() || !self.class_attrs.is_empty();
         let slot_methods = has_slot_methods.then(|| self.slot_methods());
         let dict_methods = self.dict_methods();
-        let bases: Vec<Owned> = self
-            .stored
-            .iter()
-            .map(|_| {
-                Owned::new(
-                    quote!(#pv::ClassImpl::heap_size),
-                    quote!(#pv::ClassImpl::traverse),
-                    quote!(&self.__pyslots_base),
-                )
-            })
-            .collect();
-        let owned: Vec<&Owned> = s.owned.iter().chain(&bases).collect();
-        let heap = (!owned.is_empty()).then(|| {
-            let heap = owned.iter().map(|o| &o.heap);
-            let traverse = owned.iter().map(|o| &o.traverse);
-            let (arg, arg2) = (owned.iter().map(|o| &o.arg), owned.iter().map(|o| &o.arg));
+        // The slot fields, then the stored base's: `heap_size` and
+        // `traverse` (the trait's) walk them, and add the dict.
+        let base_visit =
+            self.stored.as_ref().map(|_| quote!(#pv::ClassImpl::visit_slots(&self.__pyslots_base, __pyslots_v);));
+        let visits = &s.visits;
+        let heap = (!visits.is_empty() || base_visit.is_some()).then(|| {
             quote! {
                 #[inline]
-                fn heap_size(&self) -> ::core::primitive::usize {
-                    #(#heap(#arg))+*
-                }
-                #[inline]
-                fn traverse(&self, __pyslots_visit: &mut #pv::Visit<'_>) {
-                    #(#traverse(#arg2, __pyslots_visit);)*
+                fn visit_slots<__PyslotsV: #pv::SlotVisitor>(&self, __pyslots_v: &mut __PyslotsV) {
+                    #(#visits)*
+                    #base_visit
                 }
             }
         });
@@ -559,15 +521,12 @@ impl<'a> ClassBuilder<'a> {
         });
         quote! {
             impl #pv::ClassImpl for #ident {
-                const METHODS: &'static #pv::MethodTable = {
+                // The `#[methods]` block's table, names, name `match` and
+                // glue (an inherent constant, which shadows the trait's
+                // empty one): one lookup through `NoMethods` per class.
+                const BLOCK: #pv::MethodBlock<Self> = {
                     use #pv::NoMethods as _;
-                    #ident::__PYSLOTS_METHODS
-                };
-                // The `#[methods]` block's name `match` and glue (an
-                // inherent constant, which shadows the trait's empty one).
-                const GLUE: #pv::Glue<Self> = {
-                    use #pv::NoMethods as _;
-                    #ident::__PYSLOTS_GLUE
+                    #ident::__PYSLOTS_BLOCK
                 };
                 #slot_methods
                 #dict_methods
@@ -580,19 +539,15 @@ impl<'a> ClassBuilder<'a> {
     }
 
     /// The slots by index: the class's own first, then the stored base's
-    /// (`SLOT_COUNT` of them), and `slot_index` from names to that index. A
-    /// name that is a class attribute of this class hides the slots of
-    /// that name of the classes after it along the MRO (Python's type
-    /// lookup finds it first).
+    /// (`ClassImpl::SLOT_COUNT` of them, from the layout), and
+    /// `slot_index` from names to that index. A name that is a class
+    /// attribute of this class hides the slots of that name of the classes
+    /// after it along the MRO (Python's type lookup finds it first).
     fn slot_methods(&self) -> TokenStream {
         let pv = &self.pv;
         let s = &self.storage;
         let own = s.slot_names.len() as u32;
         let stored = self.stored.as_ref().map(|b| &b.ty);
-        let count = match stored {
-            Some(ty) => quote!(#own + <#ty as #pv::ClassImpl>::SLOT_COUNT),
-            None => quote!(#own),
-        };
         // Without bases or class attributes, the own names' `match` is the
         // whole answer; otherwise a miss goes on to what follows.
         let more = self.has_bases() || !self.class_attrs.is_empty();
@@ -660,25 +615,15 @@ impl<'a> ClassBuilder<'a> {
                 }
             },
         };
-        let get = at(
-            &s.get_arms,
-            quote!(#pv::ClassImpl::slot_get_at(&self.__pyslots_base, __pyslots_i)),
-            quote!(#pv::SlotGet::NotSlot),
+        let read = at(
+            &s.read_arms,
+            quote!(#pv::ClassImpl::slot_read_at::<__PyslotsR>(&self.__pyslots_base, __pyslots_i)),
+            quote!(<__PyslotsR as #pv::SlotRead>::not_slot()),
         );
-        let get_ref = at(
-            &s.get_ref_arms,
-            quote!(#pv::ClassImpl::slot_get_ref_at(&self.__pyslots_base, __pyslots_i)),
-            quote!(#pv::SlotGetRef::NotSlot),
-        );
-        let set = at(
-            &s.set_arms,
-            quote!(#pv::ClassImpl::slot_set_at(&mut self.__pyslots_base, __pyslots_i, __pyslots_value, __pyslots_cls)),
-            quote!(#pv::Ok(#pv::SlotSet::NotSlot(__pyslots_value))),
-        );
-        let del = at(
-            &s.del_arms,
-            quote!(#pv::ClassImpl::slot_del_at(&mut self.__pyslots_base, __pyslots_i)),
-            quote!(#pv::SlotDel::NotSlot),
+        let write = at(
+            &s.write_arms,
+            quote!(#pv::ClassImpl::slot_write_at(&mut self.__pyslots_base, __pyslots_i, __pyslots_op)),
+            quote!(<__PyslotsW as #pv::SlotWrite>::not_slot(__pyslots_op)),
         );
         // With several bases, a class attribute of a base that is not
         // stored may come before a stored slot along the MRO; then the
@@ -704,7 +649,6 @@ impl<'a> ClassBuilder<'a> {
             (None, None)
         };
         quote! {
-            const SLOT_COUNT: ::core::primitive::u32 = #count;
             #lookup_const
             #[inline(always)]
             fn slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
@@ -714,25 +658,19 @@ impl<'a> ClassBuilder<'a> {
                 #tail
             }
             #[inline(always)]
-            fn slot_get_at(&self, __pyslots_i: ::core::primitive::u32) -> #pv::SlotGet {
-                #get
+            fn slot_read_at<__PyslotsR: #pv::SlotRead>(
+                &self,
+                __pyslots_i: ::core::primitive::u32,
+            ) -> <__PyslotsR as #pv::SlotRead>::Out<'_> {
+                #read
             }
             #[inline(always)]
-            fn slot_get_ref_at(&self, __pyslots_i: ::core::primitive::u32) -> #pv::SlotGetRef<'_> {
-                #get_ref
-            }
-            #[inline(always)]
-            fn slot_set_at(
+            fn slot_write_at<__PyslotsW: #pv::SlotWrite>(
                 &mut self,
                 __pyslots_i: ::core::primitive::u32,
-                __pyslots_value: #pv::Value,
-                __pyslots_cls: &'static ::core::primitive::str,
-            ) -> #pv::Result<#pv::SlotSet, #pv::Error> {
-                #set
-            }
-            #[inline(always)]
-            fn slot_del_at(&mut self, __pyslots_i: ::core::primitive::u32) -> #pv::SlotDel {
-                #del
+                __pyslots_op: __PyslotsW,
+            ) -> <__PyslotsW as #pv::SlotWrite>::Out {
+                #write
             }
         }
     }
@@ -819,6 +757,9 @@ impl<'a> ClassBuilder<'a> {
             };
             quote!((#attr, #value))
         });
+        // A literal as it is; an expression in braces.
+        let literal = matches!(has_weakref.to_string().as_str(), "true" | "false");
+        let weak_refs = if literal { has_weakref.clone() } else { quote!({ #has_weakref }) };
         quote! {
             impl #pv::PyClass for #ident {
                 const LAYOUT: #pv::Layout = #pv::Layout {
@@ -838,12 +779,9 @@ impl<'a> ClassBuilder<'a> {
                     // probe per class: asked once, there).
                     methods: <Self as #pv::ClassImpl>::METHODS,
                     method_flags: #pv::method_flags(<Self as #pv::ClassImpl>::METHODS),
-                    method_names: {
-                        use #pv::NoMethods as _;
-                        #ident::__PYSLOTS_METHOD_NAMES
-                    },
+                    method_names: <Self as #pv::ClassImpl>::BLOCK.names,
                 };
-                type WeakRefs = #pv::WeakRefs<{ #has_weakref }>;
+                type WeakRefs = #pv::WeakRefs<#weak_refs>;
             }
         }
     }
@@ -882,8 +820,8 @@ impl<'a> ClassBuilder<'a> {
         }
     }
 
-    /// `Embeds<Self>`, and with bases: `Deref` to the stored base, and
-    /// `Embeds`, `AsRef` and `AsMut` to every class the stored base holds
+    /// With bases: `Deref` to the stored base, and `Embeds`, `AsRef` and
+    /// `AsMut` to every class the stored base holds
     /// (itself, its stored base, ...), so the bases' typed accessors are at
     /// hand: `dog.name()` on a `Dog(Animal)`. A base that is not stored (a
     /// diamond's second side) is not offered: `AsRef<Right>` on a
@@ -892,20 +830,8 @@ impl<'a> ClassBuilder<'a> {
     fn base_access(&self) -> TokenStream {
         let pv = &self.pv;
         let ident = &self.class.ident;
-        let own = quote! {
-            impl #pv::Embeds<#ident> for #ident {
-                #[inline(always)]
-                fn embedded(&self) -> &#ident {
-                    self
-                }
-                #[inline(always)]
-                fn embedded_mut(&mut self) -> &mut #ident {
-                    self
-                }
-            }
-        };
         let Some(StoredBase { ty, selector, single, .. }) = &self.stored else {
-            return own;
+            return TokenStream::new();
         };
         // With one base, what it holds is asked of the base itself; a
         // `StoredIf` chain in these bounds (which several bases need, as
@@ -927,7 +853,6 @@ impl<'a> ClassBuilder<'a> {
             )
         };
         quote! {
-            #own
             impl ::core::ops::Deref for #ident {
                 type Target = #ty;
                 #[inline]

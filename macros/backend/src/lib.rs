@@ -68,7 +68,7 @@ pub fn expand(entry: Entry, args: TokenStream, item: TokenStream) -> TokenStream
 /// use quote::quote;
 ///
 /// let out = expand_methods(quote!(), quote!(impl P { #[getter] fn x(&self) -> f64 { 1.0 } }));
-/// assert!(out.to_string().contains("__PYSLOTS_METHODS"));
+/// assert!(out.to_string().contains("__PYSLOTS_BLOCK"));
 ///
 /// let err = expand_methods(quote!(), quote!(impl P { #[getter] fn x(&self, y: f64) -> f64 { y } }));
 /// assert!(err.to_string().contains("a #[getter] takes `&self` alone"));

@@ -1,6 +1,7 @@
 //! Emit a valid `#[methods]` block: the user's functions unchanged, and the
-//! class's `MethodTable` as an inherent constant (`__PYSLOTS_METHODS`,
-//! which `#[pyclass_like]`'s layout reads, shadowing the empty default):
+//! class's `MethodTable`, names and glue as one inherent constant
+//! (`__PYSLOTS_BLOCK`, which `#[pyclass_like]`'s `ClassImpl::BLOCK` reads,
+//! shadowing the empty default):
 //! per function only a small wrapper that converts arguments and the
 //! result and calls it. Binding, lookup and messages are runtime code.
 
@@ -237,8 +238,6 @@ pub fn expand(m: &Methods) -> TokenStream {
         #[allow(clippy::needless_question_mark, clippy::redundant_closure_call)]
         impl #class {
             #[doc(hidden)]
-            pub const __PYSLOTS_METHOD_NAMES: &'static [&'static ::core::primitive::str] = &[#(#names),*];
-            #[doc(hidden)]
             #[inline(always)]
             pub fn __pyslots_named(__pyslots_name: &::core::primitive::str) -> #pv::Named {
                 match __pyslots_name {
@@ -282,23 +281,25 @@ pub fn expand(m: &Methods) -> TokenStream {
                 #static_body
             }
             #[doc(hidden)]
-            pub const __PYSLOTS_GLUE: #pv::Glue<Self> = #pv::Glue {
-                named: Self::__pyslots_named,
-                get: Self::__pyslots_get,
-                call: Self::__pyslots_call_mut,
-            };
-            #[doc(hidden)]
-            pub const __PYSLOTS_METHODS: &'static #pv::MethodTable = &#pv::MethodTable {
-                properties: &[#(#properties),*],
-                methods: &[#(#methods),*],
-                getattr: #getattr,
-                setattr: #setattr,
-                delattr: #delattr,
-                repr: #repr,
-                eq: #eq,
-                hash: #hash,
-                copy: #copy,
-                deepcopy: #deepcopy,
+            pub const __PYSLOTS_BLOCK: #pv::MethodBlock<Self> = #pv::MethodBlock {
+                table: &#pv::MethodTable {
+                    properties: &[#(#properties),*],
+                    methods: &[#(#methods),*],
+                    getattr: #getattr,
+                    setattr: #setattr,
+                    delattr: #delattr,
+                    repr: #repr,
+                    eq: #eq,
+                    hash: #hash,
+                    copy: #copy,
+                    deepcopy: #deepcopy,
+                },
+                names: &[#(#names),*],
+                glue: #pv::Glue {
+                    named: Self::__pyslots_named,
+                    get: Self::__pyslots_get,
+                    call: Self::__pyslots_call_mut,
+                },
             };
         }
         #(#conflicts)*

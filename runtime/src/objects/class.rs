@@ -28,6 +28,216 @@ pub use crate::storage::shared_keys::{SharedKeys, NO_KEYS};
 /// [`ClassImpl::slot_index`] of a name that a class attribute hides.
 pub const HIDDEN: u32 = u32::MAX - 1;
 
+/// What a read by index makes of the slot it finds:
+/// [`ClassImpl::slot_read_at`], generated once per class, serves the owned
+/// read ([`ReadOwned`]: a [`SlotGet`]) and the borrowed one ([`ReadRef`]:
+/// a [`SlotGetRef`]), each monomorphised into the same code as a `match`
+/// written for it.
+pub trait SlotRead {
+    /// What the read returns.
+    type Out<'a>;
+    /// A typed slot of Rust type `T`, its set-flags and its bit.
+    fn typed<'a, T: SlotValue, F: SetFlags>(stored: &'a T::Stored, flags: &F, bit: u32) -> Self::Out<'a>;
+    /// An untyped slot.
+    fn untyped(stored: &Option<Value>) -> Self::Out<'_>;
+    /// No slot at that index.
+    fn not_slot<'a>() -> Self::Out<'a>;
+}
+
+/// The owned read: [`ClassImpl::slot_get_at`].
+#[derive(Debug)]
+pub struct ReadOwned;
+
+impl SlotRead for ReadOwned {
+    type Out<'a> = SlotGet;
+    #[inline(always)]
+    fn typed<'a, T: SlotValue, F: SetFlags>(stored: &'a T::Stored, flags: &F, bit: u32) -> Self::Out<'a> {
+        if flags.get(bit) {
+            SlotGet::Found(T::load(stored))
+        } else {
+            SlotGet::Unset
+        }
+    }
+    #[inline(always)]
+    fn untyped(stored: &Option<Value>) -> SlotGet {
+        match stored {
+            Some(v) => SlotGet::Found(v.clone()),
+            None => SlotGet::Unset,
+        }
+    }
+    #[inline(always)]
+    fn not_slot<'a>() -> Self::Out<'a> {
+        SlotGet::NotSlot
+    }
+}
+
+/// The borrowed read: [`ClassImpl::slot_get_ref_at`].
+#[derive(Debug)]
+pub struct ReadRef;
+
+impl SlotRead for ReadRef {
+    type Out<'a> = SlotGetRef<'a>;
+    #[inline(always)]
+    fn typed<'a, T: SlotValue, F: SetFlags>(stored: &'a T::Stored, flags: &F, bit: u32) -> SlotGetRef<'a> {
+        if flags.get(bit) {
+            SlotGetRef::Found(T::borrow(stored))
+        } else {
+            SlotGetRef::Unset
+        }
+    }
+    #[inline(always)]
+    fn untyped(stored: &Option<Value>) -> SlotGetRef<'_> {
+        match stored {
+            Some(v) => SlotGetRef::Found(ValueRef::Value(v)),
+            None => SlotGetRef::Unset,
+        }
+    }
+    #[inline(always)]
+    fn not_slot<'a>() -> Self::Out<'a> {
+        SlotGetRef::NotSlot
+    }
+}
+
+/// What a write by index does to the slot it finds:
+/// [`ClassImpl::slot_write_at`], generated once per class, serves the
+/// write ([`Store`]) and the deletion ([`Delete`]), each monomorphised into
+/// the same code as a `match` written for it.
+pub trait SlotWrite {
+    /// What the write returns.
+    type Out;
+    /// A typed slot of Rust type `T`, its set-flags, its bit and its name.
+    fn typed<T: SlotValue, F: SetFlags>(
+        self,
+        stored: &mut T::Stored,
+        flags: &mut F,
+        bit: u32,
+        attr: &'static str,
+    ) -> Self::Out;
+    /// An untyped slot.
+    fn untyped(self, stored: &mut Option<Value>) -> Self::Out;
+    /// No slot at that index.
+    fn not_slot(self) -> Self::Out;
+}
+
+/// The write: [`ClassImpl::slot_set_at`]. A wrong-typed value is an error
+/// and leaves the slot as it was; `cls` is the instance's class name, for
+/// the message.
+#[derive(Debug)]
+pub struct Store {
+    /// The value to write.
+    pub value: Value,
+    /// The instance's class name.
+    pub cls: &'static str,
+}
+
+impl SlotWrite for Store {
+    type Out = Result<SlotSet, Error>;
+    /// Converts first, so a wrong-typed value leaves the slot as it was.
+    #[inline(always)]
+    fn typed<T: SlotValue, F: SetFlags>(
+        self,
+        stored: &mut T::Stored,
+        flags: &mut F,
+        bit: u32,
+        attr: &'static str,
+    ) -> Result<SlotSet, Error> {
+        match T::convert(self.value) {
+            Ok(v) => {
+                *stored = v;
+                flags.set(bit);
+                Ok(SlotSet::Done)
+            }
+            Err(mismatch) => Err(mismatch_error::<T>(mismatch, self.cls, attr)),
+        }
+    }
+    #[inline(always)]
+    fn untyped(self, stored: &mut Option<Value>) -> Result<SlotSet, Error> {
+        *stored = Some(self.value);
+        Ok(SlotSet::Done)
+    }
+    #[inline(always)]
+    fn not_slot(self) -> Result<SlotSet, Error> {
+        Ok(SlotSet::NotSlot(self.value))
+    }
+}
+
+/// The deletion: [`ClassImpl::slot_del_at`], which drops the value.
+#[derive(Debug)]
+pub struct Delete;
+
+impl SlotWrite for Delete {
+    type Out = SlotDel;
+    #[inline(always)]
+    fn typed<T: SlotValue, F: SetFlags>(
+        self,
+        stored: &mut T::Stored,
+        flags: &mut F,
+        bit: u32,
+        _: &'static str,
+    ) -> SlotDel {
+        if flags.get(bit) {
+            *stored = T::vacant();
+            flags.clear(bit);
+            SlotDel::Done
+        } else {
+            SlotDel::Unset
+        }
+    }
+    #[inline(always)]
+    fn untyped(self, stored: &mut Option<Value>) -> SlotDel {
+        match stored.take() {
+            Some(_) => SlotDel::Done,
+            None => SlotDel::Unset,
+        }
+    }
+    #[inline(always)]
+    fn not_slot(self) -> SlotDel {
+        SlotDel::NotSlot
+    }
+}
+
+/// What [`ClassImpl::visit_slots`] shows each slot field to: one generated
+/// method serves every walk over a class's fields (its heap bytes, its
+/// handles for the collector).
+pub trait SlotVisitor {
+    /// A typed slot of Rust type `T`, as stored (set or not: an unset slot
+    /// holds [`SlotValue::vacant`], which owns nothing).
+    fn typed<T: SlotValue>(&mut self, stored: &T::Stored);
+    /// An untyped slot.
+    fn untyped(&mut self, stored: &Option<Value>);
+}
+
+/// [`ClassImpl::heap_size`]'s visitor: the slots' heap bytes, summed.
+struct HeapSize(usize);
+
+impl SlotVisitor for HeapSize {
+    #[inline]
+    fn typed<T: SlotValue>(&mut self, stored: &T::Stored) {
+        self.0 += T::heap_size(stored);
+    }
+    #[inline]
+    fn untyped(&mut self, stored: &Option<Value>) {
+        self.0 += stored.as_ref().map_or(0, Value::heap_size);
+    }
+}
+
+/// [`ClassImpl::traverse`]'s visitor: every handle the slots hold, shown
+/// to the collector.
+struct Traverse<'v, 'a>(&'v mut crate::handles::gc::Visit<'a>);
+
+impl SlotVisitor for Traverse<'_, '_> {
+    #[inline]
+    fn typed<T: SlotValue>(&mut self, stored: &T::Stored) {
+        T::traverse(stored, self.0);
+    }
+    #[inline]
+    fn untyped(&mut self, stored: &Option<Value>) {
+        if let Some(v) = stored {
+            v.traverse(self.0);
+        }
+    }
+}
+
 /// Implemented by `#[pyclass_like]`: the name-to-storage glue of one class.
 /// What a class has none of (slots, a dict, heap bytes) it leaves to the
 /// defaults.
@@ -38,9 +248,11 @@ pub const HIDDEN: u32 = u32::MAX - 1;
 #[diagnostic::on_unimplemented(message = "`{Self}` is not a #[pyclass_like] class", label = "not a pyslots class")]
 pub trait ClassImpl: PyClass {
     /// How many slots an instance carries: the class's own, then its
-    /// stored base's. The index space of the `slot_*_at` methods; the same
-    /// as [`Layout::slot_count`](crate::objects::layout::Layout::slot_count).
-    const SLOT_COUNT: u32 = 0;
+    /// stored base's. The index space of the `slot_*_at` methods:
+    /// [`Layout::slot_count`](crate::objects::layout::Layout::slot_count)
+    /// of the class's layout (not generated: a constant per class is an
+    /// item rustc checks per class).
+    const SLOT_COUNT: u32 = Self::LAYOUT.slot_count();
     /// Whether [`slot_index`](ClassImpl::slot_index) may go from the own
     /// names straight to the stored base's
     /// ([`lookup_by_stored_base`](crate::objects::layout::lookup_by_stored_base)).
@@ -48,14 +260,17 @@ pub trait ClassImpl: PyClass {
     /// may hide a stored slot), it asks [`Layout::slot_index`](crate::objects::layout::Layout::slot_index), which walks
     /// the MRO.
     const LOOKUP_BY_STORED_BASE: bool = true;
+    /// The class's own `#[methods]` block: its table, names and glue, one
+    /// constant the macro sets (`X::__PYSLOTS_BLOCK`, or the empty one).
+    const BLOCK: crate::objects::object::MethodBlock<Self> = crate::objects::object::MethodBlock::NONE;
     /// The class's own `#[methods]` table, typed (the layout holds it
     /// opaque): what the attribute algorithm searches first, as constant
     /// data it can unroll.
-    const METHODS: &'static crate::objects::object::MethodTable = &crate::objects::object::MethodTable::EMPTY;
+    const METHODS: &'static crate::objects::object::MethodTable = Self::BLOCK.table;
     /// The class's own `#[methods]` block's name `match` and glue, which
     /// [`own_named`](ClassImpl::own_named), [`own_get`](ClassImpl::own_get)
     /// and [`own_call`](ClassImpl::own_call) call.
-    const GLUE: crate::objects::object::Glue<Self> = crate::objects::object::Glue::NONE;
+    const GLUE: crate::objects::object::Glue<Self> = Self::BLOCK.glue;
     /// What the class's own `#[methods]` block names `name`: the block's
     /// generated `match` over its property and method names, with the
     /// entry's index in [`METHODS`](ClassImpl::METHODS) (the name is
@@ -87,30 +302,43 @@ pub trait ClassImpl: PyClass {
         let _ = name;
         u32::MAX
     }
+    /// Reads slot `index`, as `R` makes of it: the one read by index a
+    /// class generates, which [`slot_get_at`](ClassImpl::slot_get_at) and
+    /// [`slot_get_ref_at`](ClassImpl::slot_get_ref_at) call (a generated
+    /// method less per class is rustc's time saved: issue 22).
+    #[inline(always)]
+    fn slot_read_at<R: SlotRead>(&self, index: u32) -> R::Out<'_> {
+        let _ = index;
+        R::not_slot()
+    }
+    /// Does `op` to slot `index`: the one write by index a class
+    /// generates, which [`slot_set_at`](ClassImpl::slot_set_at) and
+    /// [`slot_del_at`](ClassImpl::slot_del_at) call.
+    #[inline(always)]
+    fn slot_write_at<W: SlotWrite>(&mut self, index: u32, op: W) -> W::Out {
+        let _ = index;
+        op.not_slot()
+    }
     /// Reads slot `index`.
     #[inline(always)]
     fn slot_get_at(&self, index: u32) -> SlotGet {
-        let _ = index;
-        SlotGet::NotSlot
+        ClassImpl::slot_read_at::<ReadOwned>(self, index)
     }
     /// Reads slot `index`, borrowed.
     #[inline(always)]
     fn slot_get_ref_at(&self, index: u32) -> SlotGetRef<'_> {
-        let _ = index;
-        SlotGetRef::NotSlot
+        ClassImpl::slot_read_at::<ReadRef>(self, index)
     }
     /// Writes slot `index`; a wrong-typed value is an error and leaves the
     /// slot as it was. `cls` is the instance's class name, for messages.
     #[inline(always)]
     fn slot_set_at(&mut self, index: u32, value: Value, cls: &'static str) -> Result<SlotSet, Error> {
-        let _ = (index, cls);
-        Ok(SlotSet::NotSlot(value))
+        ClassImpl::slot_write_at(self, index, Store { value, cls })
     }
     /// Unsets slot `index`.
     #[inline(always)]
     fn slot_del_at(&mut self, index: u32) -> SlotDel {
-        let _ = index;
-        SlotDel::NotSlot
+        ClassImpl::slot_write_at(self, index, Delete)
     }
     /// Reads slot `name` of this class or its bases.
     #[inline(always)]
@@ -153,20 +381,37 @@ pub trait ClassImpl: PyClass {
     fn stored_base_mut(&mut self) -> Option<&mut dyn Object> {
         None
     }
+    /// Shows `visitor` every slot field of this class and its stored
+    /// base, typed and untyped (not the instance dict, which
+    /// [`dict`](ClassImpl::dict) finds wherever it lives): what
+    /// [`heap_size`](ClassImpl::heap_size) and
+    /// [`traverse`](ClassImpl::traverse) are made of, one generated method
+    /// for both (one term a field: the visitor is known where it is
+    /// called, and inlines).
+    #[inline]
+    fn visit_slots<V: SlotVisitor>(&self, visitor: &mut V) {
+        let _ = visitor;
+    }
     /// Heap bytes owned by the slots and dict of this class and its bases:
-    /// [`Object::heap_size`].
+    /// [`Object::heap_size`]. The slots' through
+    /// [`visit_slots`](ClassImpl::visit_slots), then the dict's (an
+    /// instance has one dict at most, its own or a base's).
     #[inline]
     fn heap_size(&self) -> usize {
-        0
+        let mut sum = HeapSize(0);
+        ClassImpl::visit_slots(self, &mut sum);
+        sum.0 + dict_heap_size(ClassImpl::dict(self))
     }
     /// Reports every handle the slots and dict of this class and its bases
     /// hold to the cycle collector ([`crate::handles::gc`]): typed slots through
     /// [`SlotValue::traverse`], untyped slots and the dict's values through
-    /// [`Value::traverse`]. Generated as [`heap_size`](ClassImpl::heap_size)
-    /// is, one term a field.
+    /// [`Value::traverse`]; the slots through
+    /// [`visit_slots`](ClassImpl::visit_slots), as
+    /// [`heap_size`](ClassImpl::heap_size).
     #[inline]
     fn traverse(&self, visit: &mut crate::handles::gc::Visit<'_>) {
-        let _ = visit;
+        ClassImpl::visit_slots(self, &mut Traverse(visit));
+        dict_traverse(ClassImpl::dict(self), visit);
     }
     /// The key table a regular class's dicts share: one `static`, so dicts
     /// can tell whether they are still over it by address.
@@ -184,9 +429,10 @@ pub trait ClassImpl: PyClass {
 }
 
 /// A class whose Rust value holds a `B`: itself, its stored base, that
-/// base's stored base, and so on. `#[pyclass_like]` implements it for the
-/// class itself and, through [`StoredEmbeds`], for every class its stored
-/// base holds; `AsRef<B>` and `AsMut<B>` follow it. A base that is not
+/// base's stored base, and so on. Every class holds itself (the blanket
+/// implementation below); `#[pyclass_like]` implements it, through
+/// [`StoredEmbeds`] with several bases, for every class its stored base
+/// holds; `AsRef<B>` and `AsMut<B>` follow it. A base that is not
 /// stored (a diamond's second side, which adds no storage to the first)
 /// is not held: there is no second copy of the shared base to lend.
 #[diagnostic::on_unimplemented(
@@ -201,6 +447,21 @@ pub trait Embeds<B> {
     fn embedded(&self) -> &B;
     /// The `B` this value holds, to write.
     fn embedded_mut(&mut self) -> &mut B;
+}
+
+/// Every class holds itself. One implementation here rather than one
+/// generated per class (rustc checked two methods a class for it); a
+/// subclass's generated implementation for what its stored base holds
+/// does not overlap it, as no class's stored base holds the class itself.
+impl<T: ClassImpl> Embeds<T> for T {
+    #[inline(always)]
+    fn embedded(&self) -> &T {
+        self
+    }
+    #[inline(always)]
+    fn embedded_mut(&mut self) -> &mut T {
+        self
+    }
 }
 
 /// Which base a class stores, as a type: `StoredIf<c0, B0, StoredIf<c1,
@@ -1038,47 +1299,6 @@ pub fn fmt_debug<T: Hooks + ?Sized>(obj: &T, f: &mut fmt::Formatter<'_>) -> fmt:
     s.finish()
 }
 
-/// Reads a typed slot.
-#[inline(always)]
-pub fn read_typed<T: SlotValue, F: SetFlags>(stored: &T::Stored, flags: &F, bit: u32) -> SlotGet {
-    if flags.get(bit) {
-        SlotGet::Found(T::load(stored))
-    } else {
-        SlotGet::Unset
-    }
-}
-
-/// Reads a typed slot, borrowed.
-#[inline(always)]
-pub fn read_typed_ref<'a, T: SlotValue, F: SetFlags>(stored: &'a T::Stored, flags: &F, bit: u32) -> SlotGetRef<'a> {
-    if flags.get(bit) {
-        SlotGetRef::Found(T::borrow(stored))
-    } else {
-        SlotGetRef::Unset
-    }
-}
-
-/// Writes a typed slot: converts first, so a wrong-typed value leaves the
-/// slot as it was.
-#[inline(always)]
-pub fn write_typed<T: SlotValue, F: SetFlags>(
-    stored: &mut T::Stored,
-    flags: &mut F,
-    bit: u32,
-    value: Value,
-    cls: &'static str,
-    attr: &'static str,
-) -> Result<SlotSet, Error> {
-    match T::convert(value) {
-        Ok(v) => {
-            *stored = v;
-            flags.set(bit);
-            Ok(SlotSet::Done)
-        }
-        Err(mismatch) => Err(mismatch_error::<T>(mismatch, cls, attr)),
-    }
-}
-
 /// The exception of a failed write to a typed slot of `T` (see
 /// [`Mismatch`] for the messages). Out of line: only the error path pays
 /// for the formatting.
@@ -1155,18 +1375,6 @@ pub fn dict_set<C: ClassImpl>(obj: &mut C, attr: &'static str, value: Value) {
     }
 }
 
-/// Unsets a typed slot and drops its value.
-#[inline(always)]
-pub fn delete_typed<T: SlotValue, F: SetFlags>(stored: &mut T::Stored, flags: &mut F, bit: u32) -> SlotDel {
-    if flags.get(bit) {
-        *stored = T::vacant();
-        flags.clear(bit);
-        SlotDel::Done
-    } else {
-        SlotDel::Unset
-    }
-}
-
 /// The typed accessor of a slot: a reference, or the `AttributeError` an
 /// unset slot gives.
 #[inline(always)]
@@ -1190,52 +1398,4 @@ pub fn typed_ref<'a, T: SlotValue, F: SetFlags>(
 pub fn set_typed<T: SlotValue, F: SetFlags>(stored: &mut T::Stored, flags: &mut F, bit: u32, value: T) {
     *stored = value.store();
     flags.set(bit);
-}
-
-/// Reads an untyped slot.
-#[inline(always)]
-pub fn read_untyped(stored: &Option<Value>) -> SlotGet {
-    match stored {
-        Some(v) => SlotGet::Found(v.clone()),
-        None => SlotGet::Unset,
-    }
-}
-
-/// Reads an untyped slot, borrowed.
-#[inline(always)]
-pub fn read_untyped_ref(stored: &Option<Value>) -> SlotGetRef<'_> {
-    match stored {
-        Some(v) => SlotGetRef::Found(ValueRef::Value(v)),
-        None => SlotGetRef::Unset,
-    }
-}
-
-/// Writes an untyped slot.
-#[inline(always)]
-pub fn write_untyped(stored: &mut Option<Value>, value: Value) -> Result<SlotSet, Error> {
-    *stored = Some(value);
-    Ok(SlotSet::Done)
-}
-
-/// Unsets an untyped slot.
-#[inline(always)]
-pub fn delete_untyped(stored: &mut Option<Value>) -> SlotDel {
-    match stored.take() {
-        Some(_) => SlotDel::Done,
-        None => SlotDel::Unset,
-    }
-}
-
-/// Reports what an untyped slot holds to the cycle collector.
-#[inline]
-pub fn untyped_traverse(stored: &Option<Value>, visit: &mut crate::handles::gc::Visit<'_>) {
-    if let Some(v) = stored {
-        v.traverse(visit);
-    }
-}
-
-/// Heap bytes of an untyped slot.
-#[inline]
-pub fn untyped_heap_size(stored: &Option<Value>) -> usize {
-    stored.as_ref().map_or(0, Value::heap_size)
 }

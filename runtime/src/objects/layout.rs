@@ -528,8 +528,7 @@ impl Layout {
     /// How many slots an instance carries, bases' included: its own, then
     /// its stored base's ([`best_base`](Layout::best_base)), each slot
     /// once, a diamond's shared base too: the size of the index space of
-    /// [`slot_index`](Layout::slot_index). Generated code has the same
-    /// figure as `ClassImpl::SLOT_COUNT`.
+    /// [`slot_index`](Layout::slot_index); `ClassImpl::SLOT_COUNT`.
     ///
     /// ```
     /// use pyslots::prelude::*;

@@ -720,6 +720,32 @@ impl<T: ?Sized> Glue<T> {
     pub const NONE: Glue<T> = Glue { named: |_| Named::Nothing, get: no_get::<T>, call: no_call::<T> };
 }
 
+/// A class's `#[methods]` block as `#[pyclass_like]` reads it: its table,
+/// its property and method names (for `dir()` and suggestions) and its
+/// glue, in one constant (`__PYSLOTS_BLOCK`), so that the class asks for
+/// it once ([`ClassImpl::BLOCK`](crate::objects::class::ClassImpl::BLOCK)):
+/// each lookup through the `NoMethods` fallback costs rustc a probe per
+/// class.
+pub struct MethodBlock<T: ?Sized> {
+    /// The block's table.
+    pub table: &'static MethodTable,
+    /// Its properties' and methods' names.
+    pub names: &'static [&'static str],
+    /// Its name `match` and glue.
+    pub glue: Glue<T>,
+}
+
+impl<T: ?Sized> MethodBlock<T> {
+    /// A class without a `#[methods]` block.
+    pub const NONE: MethodBlock<T> = MethodBlock { table: &MethodTable::EMPTY, names: &[], glue: Glue::NONE };
+}
+
+impl<T: ?Sized> fmt::Debug for MethodBlock<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MethodBlock").field("names", &self.names).finish_non_exhaustive()
+    }
+}
+
 impl<T: ?Sized> fmt::Debug for Glue<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Glue")

@@ -66,13 +66,9 @@ impl ::pyslots::__private::Default for Person {
     }
 }
 impl ::pyslots::__private::ClassImpl for Person {
-    const METHODS: &'static ::pyslots::__private::MethodTable = {
+    const BLOCK: ::pyslots::__private::MethodBlock<Self> = {
         use ::pyslots::__private::NoMethods as _;
-        Person::__PYSLOTS_METHODS
-    };
-    const GLUE: ::pyslots::__private::Glue<Self> = {
-        use ::pyslots::__private::NoMethods as _;
-        Person::__PYSLOTS_GLUE
+        Person::__PYSLOTS_BLOCK
     };
     #[inline]
     fn dict(&self) -> ::pyslots::__private::Option<::pyslots::__private::DictView<'_>> {
@@ -87,23 +83,6 @@ impl ::pyslots::__private::ClassImpl for Person {
             &mut self.__pyslots_dict,
             <Self as ::pyslots::__private::ClassImpl>::shared_keys(),
         )
-    }
-    #[inline]
-    fn heap_size(&self) -> ::core::primitive::usize {
-        ::pyslots::__private::dict_heap_size(::pyslots::__private::DictSlot::view(
-            &self.__pyslots_dict,
-            <Self as ::pyslots::__private::ClassImpl>::shared_keys(),
-        ))
-    }
-    #[inline]
-    fn traverse(&self, __pyslots_visit: &mut ::pyslots::__private::Visit<'_>) {
-        ::pyslots::__private::dict_traverse(
-            ::pyslots::__private::DictSlot::view(
-                &self.__pyslots_dict,
-                <Self as ::pyslots::__private::ClassImpl>::shared_keys(),
-            ),
-            __pyslots_visit,
-        );
     }
     #[inline(always)]
     fn shared_keys() -> &'static ::pyslots::__private::SharedKeys {
@@ -136,12 +115,9 @@ impl ::pyslots::__private::PyClass for Person {
         frozen: false,
         methods: <Self as ::pyslots::__private::ClassImpl>::METHODS,
         method_flags: ::pyslots::__private::method_flags(<Self as ::pyslots::__private::ClassImpl>::METHODS),
-        method_names: {
-            use ::pyslots::__private::NoMethods as _;
-            Person::__PYSLOTS_METHOD_NAMES
-        },
+        method_names: <Self as ::pyslots::__private::ClassImpl>::BLOCK.names,
     };
-    type WeakRefs = ::pyslots::__private::WeakRefs<{ true }>;
+    type WeakRefs = ::pyslots::__private::WeakRefs<true>;
 }
 impl ::pyslots::__private::fmt::Debug for Person {
     #[inline]
@@ -150,13 +126,3 @@ impl ::pyslots::__private::fmt::Debug for Person {
     }
 }
 ::pyslots::__private::impl_serde!(Person);
-impl ::pyslots::__private::Embeds<Person> for Person {
-    #[inline(always)]
-    fn embedded(&self) -> &Person {
-        self
-    }
-    #[inline(always)]
-    fn embedded_mut(&mut self) -> &mut Person {
-        self
-    }
-}

@@ -54,15 +54,10 @@ impl ::pyslots::__private::Default for Dog {
     }
 }
 impl ::pyslots::__private::ClassImpl for Dog {
-    const METHODS: &'static ::pyslots::__private::MethodTable = {
+    const BLOCK: ::pyslots::__private::MethodBlock<Self> = {
         use ::pyslots::__private::NoMethods as _;
-        Dog::__PYSLOTS_METHODS
+        Dog::__PYSLOTS_BLOCK
     };
-    const GLUE: ::pyslots::__private::Glue<Self> = {
-        use ::pyslots::__private::NoMethods as _;
-        Dog::__PYSLOTS_GLUE
-    };
-    const SLOT_COUNT: ::core::primitive::u32 = 1u32 + <Animal as ::pyslots::__private::ClassImpl>::SLOT_COUNT;
     #[inline(always)]
     fn slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
         let __pyslots_i = {
@@ -92,59 +87,39 @@ impl ::pyslots::__private::ClassImpl for Dog {
         }
     }
     #[inline(always)]
-    fn slot_get_at(&self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotGet {
+    fn slot_read_at<__PyslotsR: ::pyslots::__private::SlotRead>(
+        &self,
+        __pyslots_i: ::core::primitive::u32,
+    ) -> <__PyslotsR as ::pyslots::__private::SlotRead>::Out<'_> {
         match __pyslots_i {
-            0u32 => ::pyslots::__private::read_typed::<String, _>(&self.breed, &self.__pyslots_set, 0u32),
+            0u32 => <__PyslotsR as ::pyslots::__private::SlotRead>::typed::<String, _>(
+                &self.breed,
+                &self.__pyslots_set,
+                0u32,
+            ),
             _ => {
                 let __pyslots_i = __pyslots_i - 1u32;
-                ::pyslots::__private::ClassImpl::slot_get_at(&self.__pyslots_base, __pyslots_i)
+                ::pyslots::__private::ClassImpl::slot_read_at::<__PyslotsR>(&self.__pyslots_base, __pyslots_i)
             }
         }
     }
     #[inline(always)]
-    fn slot_get_ref_at(&self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotGetRef<'_> {
-        match __pyslots_i {
-            0u32 => ::pyslots::__private::read_typed_ref::<String, _>(&self.breed, &self.__pyslots_set, 0u32),
-            _ => {
-                let __pyslots_i = __pyslots_i - 1u32;
-                ::pyslots::__private::ClassImpl::slot_get_ref_at(&self.__pyslots_base, __pyslots_i)
-            }
-        }
-    }
-    #[inline(always)]
-    fn slot_set_at(
+    fn slot_write_at<__PyslotsW: ::pyslots::__private::SlotWrite>(
         &mut self,
         __pyslots_i: ::core::primitive::u32,
-        __pyslots_value: ::pyslots::__private::Value,
-        __pyslots_cls: &'static ::core::primitive::str,
-    ) -> ::pyslots::__private::Result<::pyslots::__private::SlotSet, ::pyslots::__private::Error> {
+        __pyslots_op: __PyslotsW,
+    ) -> <__PyslotsW as ::pyslots::__private::SlotWrite>::Out {
         match __pyslots_i {
-            0u32 => ::pyslots::__private::write_typed::<String, _>(
+            0u32 => <__PyslotsW as ::pyslots::__private::SlotWrite>::typed::<String, _>(
+                __pyslots_op,
                 &mut self.breed,
                 &mut self.__pyslots_set,
                 0u32,
-                __pyslots_value,
-                __pyslots_cls,
                 "breed",
             ),
             _ => {
                 let __pyslots_i = __pyslots_i - 1u32;
-                ::pyslots::__private::ClassImpl::slot_set_at(
-                    &mut self.__pyslots_base,
-                    __pyslots_i,
-                    __pyslots_value,
-                    __pyslots_cls,
-                )
-            }
-        }
-    }
-    #[inline(always)]
-    fn slot_del_at(&mut self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotDel {
-        match __pyslots_i {
-            0u32 => ::pyslots::__private::delete_typed::<String, _>(&mut self.breed, &mut self.__pyslots_set, 0u32),
-            _ => {
-                let __pyslots_i = __pyslots_i - 1u32;
-                ::pyslots::__private::ClassImpl::slot_del_at(&mut self.__pyslots_base, __pyslots_i)
+                ::pyslots::__private::ClassImpl::slot_write_at(&mut self.__pyslots_base, __pyslots_i, __pyslots_op)
             }
         }
     }
@@ -157,14 +132,9 @@ impl ::pyslots::__private::ClassImpl for Dog {
         ::pyslots::__private::ClassImpl::dict_mut(&mut self.__pyslots_base)
     }
     #[inline]
-    fn heap_size(&self) -> ::core::primitive::usize {
-        <String as ::pyslots::__private::SlotValue>::heap_size(&self.breed)
-            + ::pyslots::__private::ClassImpl::heap_size(&self.__pyslots_base)
-    }
-    #[inline]
-    fn traverse(&self, __pyslots_visit: &mut ::pyslots::__private::Visit<'_>) {
-        <String as ::pyslots::__private::SlotValue>::traverse(&self.breed, __pyslots_visit);
-        ::pyslots::__private::ClassImpl::traverse(&self.__pyslots_base, __pyslots_visit);
+    fn visit_slots<__PyslotsV: ::pyslots::__private::SlotVisitor>(&self, __pyslots_v: &mut __PyslotsV) {
+        ::pyslots::__private::SlotVisitor::typed::<String>(__pyslots_v, &self.breed);
+        ::pyslots::__private::ClassImpl::visit_slots(&self.__pyslots_base, __pyslots_v);
     }
     #[inline]
     fn stored_base(&self) -> ::pyslots::__private::Option<&dyn ::pyslots::__private::Object> {
@@ -190,10 +160,7 @@ impl ::pyslots::__private::PyClass for Dog {
         frozen: false,
         methods: <Self as ::pyslots::__private::ClassImpl>::METHODS,
         method_flags: ::pyslots::__private::method_flags(<Self as ::pyslots::__private::ClassImpl>::METHODS),
-        method_names: {
-            use ::pyslots::__private::NoMethods as _;
-            Dog::__PYSLOTS_METHOD_NAMES
-        },
+        method_names: <Self as ::pyslots::__private::ClassImpl>::BLOCK.names,
     };
     type WeakRefs = ::pyslots::__private::WeakRefs<
         { ::pyslots::__private::any_has_weakref(&[&<Animal as ::pyslots::__private::PyClass>::LAYOUT]) },
@@ -206,16 +173,6 @@ impl ::pyslots::__private::fmt::Debug for Dog {
     }
 }
 ::pyslots::__private::impl_serde!(Dog);
-impl ::pyslots::__private::Embeds<Dog> for Dog {
-    #[inline(always)]
-    fn embedded(&self) -> &Dog {
-        self
-    }
-    #[inline(always)]
-    fn embedded_mut(&mut self) -> &mut Dog {
-        self
-    }
-}
 impl ::core::ops::Deref for Dog {
     type Target = Animal;
     #[inline]

@@ -57,15 +57,10 @@ impl ::pyslots::__private::Default for Point {
     }
 }
 impl ::pyslots::__private::ClassImpl for Point {
-    const METHODS: &'static ::pyslots::__private::MethodTable = {
+    const BLOCK: ::pyslots::__private::MethodBlock<Self> = {
         use ::pyslots::__private::NoMethods as _;
-        Point::__PYSLOTS_METHODS
+        Point::__PYSLOTS_BLOCK
     };
-    const GLUE: ::pyslots::__private::Glue<Self> = {
-        use ::pyslots::__private::NoMethods as _;
-        Point::__PYSLOTS_GLUE
-    };
-    const SLOT_COUNT: ::core::primitive::u32 = 2u32;
     #[inline(always)]
     fn slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
         let __pyslots_bytes = ::core::primitive::str::as_bytes(__pyslots_name);
@@ -79,65 +74,44 @@ impl ::pyslots::__private::ClassImpl for Point {
         }
     }
     #[inline(always)]
-    fn slot_get_at(&self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotGet {
+    fn slot_read_at<__PyslotsR: ::pyslots::__private::SlotRead>(
+        &self,
+        __pyslots_i: ::core::primitive::u32,
+    ) -> <__PyslotsR as ::pyslots::__private::SlotRead>::Out<'_> {
         match __pyslots_i {
-            0u32 => ::pyslots::__private::read_typed::<f64, _>(&self.x, &self.__pyslots_set, 0u32),
-            1u32 => ::pyslots::__private::read_typed::<f64, _>(&self.y, &self.__pyslots_set, 1u32),
-            _ => ::pyslots::__private::SlotGet::NotSlot,
+            0u32 => <__PyslotsR as ::pyslots::__private::SlotRead>::typed::<f64, _>(&self.x, &self.__pyslots_set, 0u32),
+            1u32 => <__PyslotsR as ::pyslots::__private::SlotRead>::typed::<f64, _>(&self.y, &self.__pyslots_set, 1u32),
+            _ => <__PyslotsR as ::pyslots::__private::SlotRead>::not_slot(),
         }
     }
     #[inline(always)]
-    fn slot_get_ref_at(&self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotGetRef<'_> {
-        match __pyslots_i {
-            0u32 => ::pyslots::__private::read_typed_ref::<f64, _>(&self.x, &self.__pyslots_set, 0u32),
-            1u32 => ::pyslots::__private::read_typed_ref::<f64, _>(&self.y, &self.__pyslots_set, 1u32),
-            _ => ::pyslots::__private::SlotGetRef::NotSlot,
-        }
-    }
-    #[inline(always)]
-    fn slot_set_at(
+    fn slot_write_at<__PyslotsW: ::pyslots::__private::SlotWrite>(
         &mut self,
         __pyslots_i: ::core::primitive::u32,
-        __pyslots_value: ::pyslots::__private::Value,
-        __pyslots_cls: &'static ::core::primitive::str,
-    ) -> ::pyslots::__private::Result<::pyslots::__private::SlotSet, ::pyslots::__private::Error> {
+        __pyslots_op: __PyslotsW,
+    ) -> <__PyslotsW as ::pyslots::__private::SlotWrite>::Out {
         match __pyslots_i {
-            0u32 => ::pyslots::__private::write_typed::<f64, _>(
+            0u32 => <__PyslotsW as ::pyslots::__private::SlotWrite>::typed::<f64, _>(
+                __pyslots_op,
                 &mut self.x,
                 &mut self.__pyslots_set,
                 0u32,
-                __pyslots_value,
-                __pyslots_cls,
                 "x",
             ),
-            1u32 => ::pyslots::__private::write_typed::<f64, _>(
+            1u32 => <__PyslotsW as ::pyslots::__private::SlotWrite>::typed::<f64, _>(
+                __pyslots_op,
                 &mut self.y,
                 &mut self.__pyslots_set,
                 1u32,
-                __pyslots_value,
-                __pyslots_cls,
                 "y",
             ),
-            _ => ::pyslots::__private::Ok(::pyslots::__private::SlotSet::NotSlot(__pyslots_value)),
-        }
-    }
-    #[inline(always)]
-    fn slot_del_at(&mut self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotDel {
-        match __pyslots_i {
-            0u32 => ::pyslots::__private::delete_typed::<f64, _>(&mut self.x, &mut self.__pyslots_set, 0u32),
-            1u32 => ::pyslots::__private::delete_typed::<f64, _>(&mut self.y, &mut self.__pyslots_set, 1u32),
-            _ => ::pyslots::__private::SlotDel::NotSlot,
+            _ => <__PyslotsW as ::pyslots::__private::SlotWrite>::not_slot(__pyslots_op),
         }
     }
     #[inline]
-    fn heap_size(&self) -> ::core::primitive::usize {
-        <f64 as ::pyslots::__private::SlotValue>::heap_size(&self.x)
-            + <f64 as ::pyslots::__private::SlotValue>::heap_size(&self.y)
-    }
-    #[inline]
-    fn traverse(&self, __pyslots_visit: &mut ::pyslots::__private::Visit<'_>) {
-        <f64 as ::pyslots::__private::SlotValue>::traverse(&self.x, __pyslots_visit);
-        <f64 as ::pyslots::__private::SlotValue>::traverse(&self.y, __pyslots_visit);
+    fn visit_slots<__PyslotsV: ::pyslots::__private::SlotVisitor>(&self, __pyslots_v: &mut __PyslotsV) {
+        ::pyslots::__private::SlotVisitor::typed::<f64>(__pyslots_v, &self.x);
+        ::pyslots::__private::SlotVisitor::typed::<f64>(__pyslots_v, &self.y);
     }
 }
 impl ::pyslots::__private::PyClass for Point {
@@ -149,18 +123,15 @@ impl ::pyslots::__private::PyClass for Point {
         class_attrs: &[],
         declared_slots: ::pyslots::__private::Some(&["x", "y"]),
         bases: &[],
-        has_dict: ::pyslots::__private::any_has_dict(&[]),
-        has_weakref: ::pyslots::__private::any_has_weakref(&[]),
+        has_dict: false,
+        has_weakref: false,
         size: ::pyslots::__private::size_of::<Self>(),
         frozen: false,
         methods: <Self as ::pyslots::__private::ClassImpl>::METHODS,
         method_flags: ::pyslots::__private::method_flags(<Self as ::pyslots::__private::ClassImpl>::METHODS),
-        method_names: {
-            use ::pyslots::__private::NoMethods as _;
-            Point::__PYSLOTS_METHOD_NAMES
-        },
+        method_names: <Self as ::pyslots::__private::ClassImpl>::BLOCK.names,
     };
-    type WeakRefs = ::pyslots::__private::WeakRefs<{ ::pyslots::__private::any_has_weakref(&[]) }>;
+    type WeakRefs = ::pyslots::__private::WeakRefs<false>;
 }
 impl ::pyslots::__private::fmt::Debug for Point {
     #[inline]
@@ -169,13 +140,3 @@ impl ::pyslots::__private::fmt::Debug for Point {
     }
 }
 ::pyslots::__private::impl_serde!(Point);
-impl ::pyslots::__private::Embeds<Point> for Point {
-    #[inline(always)]
-    fn embedded(&self) -> &Point {
-        self
-    }
-    #[inline(always)]
-    fn embedded_mut(&mut self) -> &mut Point {
-        self
-    }
-}

@@ -22,15 +22,10 @@ impl ::pyslots::__private::Default for Node {
     }
 }
 impl ::pyslots::__private::ClassImpl for Node {
-    const METHODS: &'static ::pyslots::__private::MethodTable = {
+    const BLOCK: ::pyslots::__private::MethodBlock<Self> = {
         use ::pyslots::__private::NoMethods as _;
-        Node::__PYSLOTS_METHODS
+        Node::__PYSLOTS_BLOCK
     };
-    const GLUE: ::pyslots::__private::Glue<Self> = {
-        use ::pyslots::__private::NoMethods as _;
-        Node::__PYSLOTS_GLUE
-    };
-    const SLOT_COUNT: ::core::primitive::u32 = 2u32;
     #[inline(always)]
     fn slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
         let __pyslots_bytes = ::core::primitive::str::as_bytes(__pyslots_name);
@@ -44,51 +39,32 @@ impl ::pyslots::__private::ClassImpl for Node {
         }
     }
     #[inline(always)]
-    fn slot_get_at(&self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotGet {
+    fn slot_read_at<__PyslotsR: ::pyslots::__private::SlotRead>(
+        &self,
+        __pyslots_i: ::core::primitive::u32,
+    ) -> <__PyslotsR as ::pyslots::__private::SlotRead>::Out<'_> {
         match __pyslots_i {
-            0u32 => ::pyslots::__private::read_untyped(&self.__pyslots_u0),
-            1u32 => ::pyslots::__private::read_untyped(&self.__pyslots_u1),
-            _ => ::pyslots::__private::SlotGet::NotSlot,
+            0u32 => <__PyslotsR as ::pyslots::__private::SlotRead>::untyped(&self.__pyslots_u0),
+            1u32 => <__PyslotsR as ::pyslots::__private::SlotRead>::untyped(&self.__pyslots_u1),
+            _ => <__PyslotsR as ::pyslots::__private::SlotRead>::not_slot(),
         }
     }
     #[inline(always)]
-    fn slot_get_ref_at(&self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotGetRef<'_> {
-        match __pyslots_i {
-            0u32 => ::pyslots::__private::read_untyped_ref(&self.__pyslots_u0),
-            1u32 => ::pyslots::__private::read_untyped_ref(&self.__pyslots_u1),
-            _ => ::pyslots::__private::SlotGetRef::NotSlot,
-        }
-    }
-    #[inline(always)]
-    fn slot_set_at(
+    fn slot_write_at<__PyslotsW: ::pyslots::__private::SlotWrite>(
         &mut self,
         __pyslots_i: ::core::primitive::u32,
-        __pyslots_value: ::pyslots::__private::Value,
-        __pyslots_cls: &'static ::core::primitive::str,
-    ) -> ::pyslots::__private::Result<::pyslots::__private::SlotSet, ::pyslots::__private::Error> {
+        __pyslots_op: __PyslotsW,
+    ) -> <__PyslotsW as ::pyslots::__private::SlotWrite>::Out {
         match __pyslots_i {
-            0u32 => ::pyslots::__private::write_untyped(&mut self.__pyslots_u0, __pyslots_value),
-            1u32 => ::pyslots::__private::write_untyped(&mut self.__pyslots_u1, __pyslots_value),
-            _ => ::pyslots::__private::Ok(::pyslots::__private::SlotSet::NotSlot(__pyslots_value)),
-        }
-    }
-    #[inline(always)]
-    fn slot_del_at(&mut self, __pyslots_i: ::core::primitive::u32) -> ::pyslots::__private::SlotDel {
-        match __pyslots_i {
-            0u32 => ::pyslots::__private::delete_untyped(&mut self.__pyslots_u0),
-            1u32 => ::pyslots::__private::delete_untyped(&mut self.__pyslots_u1),
-            _ => ::pyslots::__private::SlotDel::NotSlot,
+            0u32 => <__PyslotsW as ::pyslots::__private::SlotWrite>::untyped(__pyslots_op, &mut self.__pyslots_u0),
+            1u32 => <__PyslotsW as ::pyslots::__private::SlotWrite>::untyped(__pyslots_op, &mut self.__pyslots_u1),
+            _ => <__PyslotsW as ::pyslots::__private::SlotWrite>::not_slot(__pyslots_op),
         }
     }
     #[inline]
-    fn heap_size(&self) -> ::core::primitive::usize {
-        ::pyslots::__private::untyped_heap_size(&self.__pyslots_u0)
-            + ::pyslots::__private::untyped_heap_size(&self.__pyslots_u1)
-    }
-    #[inline]
-    fn traverse(&self, __pyslots_visit: &mut ::pyslots::__private::Visit<'_>) {
-        ::pyslots::__private::untyped_traverse(&self.__pyslots_u0, __pyslots_visit);
-        ::pyslots::__private::untyped_traverse(&self.__pyslots_u1, __pyslots_visit);
+    fn visit_slots<__PyslotsV: ::pyslots::__private::SlotVisitor>(&self, __pyslots_v: &mut __PyslotsV) {
+        ::pyslots::__private::SlotVisitor::untyped(__pyslots_v, &self.__pyslots_u0);
+        ::pyslots::__private::SlotVisitor::untyped(__pyslots_v, &self.__pyslots_u1);
     }
 }
 impl ::pyslots::__private::PyClass for Node {
@@ -100,18 +76,15 @@ impl ::pyslots::__private::PyClass for Node {
         class_attrs: &[],
         declared_slots: ::pyslots::__private::Some(&["a", "b", "__weakref__"]),
         bases: &[],
-        has_dict: ::pyslots::__private::any_has_dict(&[]),
+        has_dict: false,
         has_weakref: true,
         size: ::pyslots::__private::size_of::<Self>(),
         frozen: false,
         methods: <Self as ::pyslots::__private::ClassImpl>::METHODS,
         method_flags: ::pyslots::__private::method_flags(<Self as ::pyslots::__private::ClassImpl>::METHODS),
-        method_names: {
-            use ::pyslots::__private::NoMethods as _;
-            Node::__PYSLOTS_METHOD_NAMES
-        },
+        method_names: <Self as ::pyslots::__private::ClassImpl>::BLOCK.names,
     };
-    type WeakRefs = ::pyslots::__private::WeakRefs<{ true }>;
+    type WeakRefs = ::pyslots::__private::WeakRefs<true>;
 }
 impl ::pyslots::__private::fmt::Debug for Node {
     #[inline]
@@ -120,13 +93,3 @@ impl ::pyslots::__private::fmt::Debug for Node {
     }
 }
 ::pyslots::__private::impl_serde!(Node);
-impl ::pyslots::__private::Embeds<Node> for Node {
-    #[inline(always)]
-    fn embedded(&self) -> &Node {
-        self
-    }
-    #[inline(always)]
-    fn embedded_mut(&mut self) -> &mut Node {
-        self
-    }
-}
