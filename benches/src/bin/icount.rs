@@ -19,7 +19,7 @@
 //! nanoseconds per run: one operation alone, for `perf record`, where the
 //! report would time everything else too. `icount --workload N` runs
 //! issue 24's workload (`pyslots_bench::workload`) `N` times in a GIL
-//! scope and prints the milliseconds per run, for the same use.
+//! scope and prints the milliseconds of each run, for the same use.
 
 use pyslots_bench::{consume, register_all, Runner};
 
@@ -81,11 +81,11 @@ fn main() {
         [flag, name, times] if flag == "--time" => only(name, times, true),
         [flag, times] if flag == "--workload" => {
             let times: u32 = times.parse().expect("N is a count");
-            let start = std::time::Instant::now();
             for _ in 0..times {
+                let start = std::time::Instant::now();
                 std::hint::black_box(pyslots::gil::with_gil(|| pyslots_bench::workload(100_000, 10)));
+                println!("workload: {:.2} ms", start.elapsed().as_secs_f64() * 1e3);
             }
-            println!("workload: {:.2} ms", start.elapsed().as_secs_f64() * 1e3 / f64::from(times));
             return;
         }
         [name, times] => only(name, times, false),
