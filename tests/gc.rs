@@ -17,6 +17,15 @@ use pyslots::{total_sizeof, PyDict, PyList, WeakRef};
 use pyslots_testkit::oracle;
 use pyslots_testkit::rng::{env_or, Rng};
 
+/// Every test here holds it: one test's collection would free another's
+/// cycle between its drop and its look ("reference counting alone keeps a
+/// cycle"), and `gc::disable` is global.
+static ONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    ONE.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Ids of the instances whose `Drop` ran (every test's: ids are unique).
 static FREED: Mutex<BTreeSet<i64>> = Mutex::new(BTreeSet::new());
 
@@ -75,6 +84,7 @@ struct Link {
 
 #[test]
 fn a_self_reference_is_freed_at_the_next_collection() {
+    let _serial = one_at_a_time();
     let a = Py::new(GS::new(1_000_001));
     a.write().setattr("a", Value::from(&a)).unwrap(); // a.a = a
     let weak = Py::downgrade(&a);
@@ -87,6 +97,7 @@ fn a_self_reference_is_freed_at_the_next_collection() {
 
 #[test]
 fn a_cycle_through_a_list_is_freed() {
+    let _serial = one_at_a_time();
     let a = Py::new(GS::new(1_000_002));
     let children = PyList::new();
     children.push(Value::from(&a));
@@ -102,6 +113,7 @@ fn a_cycle_through_a_list_is_freed() {
 
 #[test]
 fn a_typed_cycle_and_what_it_holds_are_freed() {
+    let _serial = one_at_a_time();
     let a = Py::new(Link::new(None));
     let b = Py::new(Link::new(Some(a.clone())));
     let kept = Py::new(GS::new(1_000_003));
@@ -145,6 +157,7 @@ fn counted_drops(ids: &[i64]) -> Vec<(i64, Option<String>, bool)> {
 
 #[test]
 fn each_collected_object_drops_once_with_its_plain_values() {
+    let _serial = one_at_a_time();
     // A self-cycle: one Drop.
     let a = Py::new(Counted::new(2_000_001, "self".into()));
     a.write().setattr("peer", Value::from(&a)).unwrap();
@@ -166,6 +179,7 @@ fn each_collected_object_drops_once_with_its_plain_values() {
 
 #[test]
 fn disabled_collection_frees_cycles_only_when_asked() {
+    let _serial = one_at_a_time();
     // Automatic collection is global: this only checks the switch.
     gc::disable();
     assert!(!gc::is_enabled());
@@ -411,6 +425,7 @@ for g in GRAPHS:
 
 #[test]
 fn random_graphs_free_what_cpython_frees() {
+    let _serial = one_at_a_time();
     let count = env_or("PYSLOTS_GC_GRAPHS", 10_000usize);
     let seed = env_or("PYSLOTS_GC_SEED", 0x9c_5eed_u64);
     let mut rng = Rng::new(seed);
@@ -467,6 +482,7 @@ fn random_graphs_free_what_cpython_frees() {
 
 #[test]
 fn a_collected_ring_of_a_million_nodes_drops_without_overflow() {
+    let _serial = one_at_a_time();
     std::thread::Builder::new()
         .stack_size(256 * 1024)
         .spawn(|| {
@@ -495,6 +511,7 @@ struct Counter {
 
 #[test]
 fn threads_run_while_another_collects() {
+    let _serial = one_at_a_time();
     const THREADS: usize = 3;
     const ROUNDS: i64 = 3_000;
     let counter = Py::new(Counter::new(0));
@@ -549,6 +566,7 @@ fn threads_run_while_another_collects() {
 
 #[test]
 fn same_thread_conflicts_are_errors() {
+    let _serial = one_at_a_time();
     let a = Py::new(Counter::new(1));
     let o = a.clone().into_object();
     {
@@ -589,6 +607,7 @@ fn same_thread_conflicts_are_errors() {
 #[test]
 #[should_panic(expected = "Already borrowed")]
 fn write_while_reading_panics() {
+    let _serial = one_at_a_time();
     let a = Py::new(Counter::new(1));
     let _r = a.read();
     let _w = a.write();
@@ -596,6 +615,7 @@ fn write_while_reading_panics() {
 
 #[test]
 fn reentrant_reads_do_not_wait_for_a_waiting_writer() {
+    let _serial = one_at_a_time();
     let a = Py::new(Counter::new(1));
     let (tx, rx) = std::sync::mpsc::channel();
     let reader = {
@@ -623,6 +643,7 @@ fn reentrant_reads_do_not_wait_for_a_waiting_writer() {
 
 #[test]
 fn total_sizeof_of_a_handle_counts_the_collector_registry_entry() {
+    let _serial = one_at_a_time();
     let p = Py::new(Link::default());
     p.write().setattr("items", Value::list(["a text longer than fifteen bytes"])).unwrap();
     let instance = total_sizeof(&*p.read());
