@@ -350,9 +350,10 @@ fn a_thread_in_a_scope_waiting_for_a_container_lets_the_gil_go() {
 }
 
 #[test]
-fn a_run_time_objects_handle_reads_and_writes_respect_every_borrow() {
-    // `PyObject::getattr` of a run-time class without methods reads a set
-    // slot with no mark in the object's flag (`PyCell::get_unmarked`):
+fn handle_reads_and_writes_with_no_mark_respect_every_borrow() {
+    // `PyObject::getattr` of a class without methods (made at run time or
+    // with `#[pyclass_like]`) reads a set slot with no mark in the
+    // object's flag (`PyCell::get_unmarked`):
     // sound only while no thread writes the object. Writers hold write
     // borrows (on other threads, and on this one) while they replace a
     // boxed value (a tuple) again and again; readers clone it through the
@@ -366,9 +367,14 @@ fn a_run_time_objects_handle_reads_and_writes_respect_every_borrow() {
     let mut ns = Dict::new();
     ns.insert("__slots__", Value::tuple(["pair", "x"]));
     let class = Type::new("Cell", &[], ns).unwrap();
-    let objects: Vec<PyObject> = (0..2)
-        .map(|_| {
-            let o = class.instantiate().unwrap();
+    #[pyclass_like]
+    #[slots(pair, x)]
+    struct Compiled {
+        x: f64,
+    }
+    let objects: Vec<PyObject> = (0..4)
+        .map(|i| {
+            let o = if i % 2 == 0 { class.instantiate().unwrap() } else { Py::new(Compiled::new(0.5)).into_object() };
             o.setattr("pair", Value::tuple([0, 0])).unwrap();
             o.setattr("x", 0.5).unwrap();
             o
@@ -385,7 +391,7 @@ fn a_run_time_objects_handle_reads_and_writes_respect_every_borrow() {
             let objects = &objects;
             s.spawn(move || {
                 for i in 0..3_000i64 {
-                    let o = &objects[(i as usize + t) % 2];
+                    let o = &objects[(i as usize + t) % 4];
                     if t % 2 == 0 {
                         let mut w = o.write();
                         w.setattr("pair", Value::tuple([i, -i])).unwrap();
@@ -423,4 +429,74 @@ fn a_run_time_objects_handle_reads_and_writes_respect_every_borrow() {
         o.setattr("x", 1.5).unwrap();
         assert_eq!(o.getattr("x").unwrap(), Value::Float(1.5));
     }
+}
+
+#[test]
+fn a_typed_slot_of_another_crates_type_is_read_with_the_mark() {
+    // A handle's unmarked read takes only slots whose type's `load` is
+    // pyslots' own (`SlotValue::PLAIN`, which no other crate can claim):
+    // this type's `load` tries to write the very object it is read from,
+    // which must find it borrowed, as under any other read.
+    use pyslots::{Mismatch, SlotValue};
+    use std::borrow::Cow;
+    use std::sync::Mutex;
+
+    static TARGET: Mutex<Option<PyObject>> = Mutex::new(None);
+    static SEEN: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    struct Meddler(f64);
+
+    impl SlotValue for Meddler {
+        type Stored = Meddler;
+        type Ref<'a> = &'a Meddler;
+        fn expected() -> Cow<'static, str> {
+            "Meddler".into()
+        }
+        fn vacant() -> Meddler {
+            Meddler(0.0)
+        }
+        fn store(self) -> Meddler {
+            self
+        }
+        fn unstore(stored: Meddler) -> Option<Meddler> {
+            Some(stored)
+        }
+        fn get(stored: &Meddler) -> Option<&Meddler> {
+            Some(stored)
+        }
+        fn load(stored: &Meddler) -> Value {
+            let target = TARGET.lock().unwrap().clone();
+            if let Some(o) = target {
+                let outcome = match o.try_write() {
+                    Ok(_) => "written while read".to_string(),
+                    Err(e) => e.to_string(),
+                };
+                SEEN.lock().unwrap().push(outcome);
+            }
+            Value::Float(stored.0)
+        }
+        fn convert(value: Value) -> Result<Meddler, Mismatch> {
+            value.as_float().map(Meddler).ok_or(Mismatch::Type(value))
+        }
+    }
+
+    #[pyclass_like]
+    #[slots(m, plain)]
+    struct Host {
+        m: Meddler,
+        plain: f64,
+    }
+
+    let o = Py::new(Host::new(Meddler(1.5), 2.5)).into_object();
+    *TARGET.lock().unwrap() = Some(o.clone());
+    for scoped in [false, true] {
+        SEEN.lock().unwrap().clear();
+        let read = || o.getattr("m").unwrap();
+        let v = if scoped { pyslots::gil::with_gil(read) } else { read() };
+        assert_eq!(v, Value::Float(1.5));
+        assert_eq!(*SEEN.lock().unwrap(), ["Already borrowed"], "scoped: {scoped}");
+        assert_eq!(o.getattr("plain").unwrap(), Value::Float(2.5));
+    }
+    *TARGET.lock().unwrap() = None;
 }

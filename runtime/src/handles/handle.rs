@@ -73,26 +73,15 @@ pub(crate) trait CellValue: Object + Sized {
     /// loads over the narrow stores that just wrote it, which the CPU
     /// cannot forward (a stall of about 10 ns).
     fn setattr_shared(&mut self, name: &str, value: &mut Value) -> Result<(), Error>;
-    /// Whether [`getattr_plain`](CellValue::getattr_plain) may find
-    /// anything: a handle's `getattr` tries it first, the object read with
-    /// no mark in its flag.
-    const PLAIN_SLOTS: bool = false;
-    /// `getattr`'s result if `name` is a set slot of the object's own
-    /// storage and that is all `getattr` would look at; `None` otherwise.
-    /// Must look up and clone only, as [`PyCell::get_unmarked`] requires:
-    /// borrow nothing, wait for nothing, track or drop nothing, run no
-    /// user code (a compile-time class's slot may hold a user's
-    /// `SlotValue`, whose `load` is user code: so only run-time instances
-    /// have one).
-    #[inline(always)]
-    fn getattr_plain(&self, _name: &str) -> Option<Result<Value, Error>> {
-        None
-    }
+    /// Whether [`setattr_plain`](CellValue::setattr_plain) may do anything:
+    /// a handle's `setattr` tries it first, the object written with no
+    /// mark in its flag.
+    const PLAIN_WRITES: bool = false;
     /// `setattr` of a number, if `name` is a slot of the object's own
     /// storage that holds a number or nothing (nothing to drop) and that
     /// is all `setattr` would do: whether it did. As
-    /// [`getattr_plain`](CellValue::getattr_plain), a look and a copy,
-    /// nothing else ([`PyCell::get_unmarked_mut`]).
+    /// `ObjectStorage::getattr_plain`, a look and a copy, nothing else
+    /// ([`PyCell::get_unmarked_mut`]).
     #[inline(always)]
     fn setattr_plain(&mut self, _name: &str, _value: &Value) -> bool {
         false
@@ -124,6 +113,7 @@ impl<T: PyClass> CellValue for T {
     fn setattr_shared(&mut self, name: &str, value: &mut Value) -> Result<(), Error> {
         self.setattr(name, std::mem::take(value))
     }
+
     fn class_node((): &()) -> Option<&gc::Header> {
         None
     }
@@ -199,16 +189,13 @@ impl<T: CellValue> ErasedCell for Cell<T> {
             return handle.getattr_with_methods(name);
         }
         let hold = gil::enter();
-        if T::PLAIN_SLOTS {
-            // SAFETY: `getattr_plain` looks `name` up in the class's table
-            // and clones what the slot holds (reference counts, a copy):
-            // it borrows nothing, waits for nothing, tracks no node, drops
-            // nothing and runs no user code (`CellValue::getattr_plain`),
-            // and the lock is held until `hold` drops, after the look.
-            if let Some(found) = unsafe { self.value.get_unmarked(hold.held()) }.and_then(|obj| obj.getattr_plain(name))
-            {
-                return found;
-            }
+        // SAFETY: `getattr_plain` looks `name` up in the class's table and
+        // clones or copies what the slot holds with the runtime's own code:
+        // it borrows nothing, waits for nothing, tracks no node, drops
+        // nothing and runs no user code (`ObjectStorage::getattr_plain`),
+        // and the lock is held until `hold` drops, after the look.
+        if let Some(found) = unsafe { self.value.get_unmarked(hold.held()) }.and_then(|obj| obj.getattr_plain(name)) {
+            return found;
         }
         let lent = borrow::lend_read(&self.value, hold.held())?;
         lent.get().getattr(name)
@@ -220,7 +207,7 @@ impl<T: CellValue> ErasedCell for Cell<T> {
             return handle.setattr_with_methods(name, value);
         }
         let hold = gil::enter();
-        if T::PLAIN_SLOTS {
+        if T::PLAIN_WRITES {
             // SAFETY: `setattr_plain` looks `name` up in the class's table
             // and writes a number over a number: it borrows nothing, waits
             // for nothing, tracks or drops nothing and runs no user code,

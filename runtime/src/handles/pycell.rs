@@ -1,6 +1,7 @@
 //! `PyCell<T>`: an object and its borrow flag, the one place in pyslots
 //! that lends an object shared between threads; the only module with
-//! `unsafe` code but one call (`handle.rs`'s read with no mark, point 6).
+//! `unsafe` code but two calls (`handle.rs`'s read and write with no mark,
+//! point 6).
 //!
 //! It is a read-write lock whose state word is changed only under the
 //! global interpreter lock (`gil.rs`): a [`Held`] proves the caller holds
@@ -40,8 +41,8 @@
 //! 6. [`PyCell::get_unmarked`] lends `&T` with no mark, to a caller that
 //!    holds the lock for as long as the reference lives and runs nothing
 //!    meanwhile that could make a guard or let the lock go (an `unsafe`
-//!    promise: `handle.rs` keeps it for a run-time instance's set slot, a
-//!    name lookup and a clone). It checks the flag is not `WRITING`, so no
+//!    promise: `handle.rs` keeps it for a set slot that the runtime's own
+//!    code reads, a name lookup and a clone, `ObjectStorage::getattr_plain`). It checks the flag is not `WRITING`, so no
 //!    `Exclusive` exists; by point 2 no other thread makes one before the
 //!    lock is let go, and by the promise this thread makes none: no `&mut
 //!    T` exists while the `&T` does. [`PyCell::get_unmarked_mut`] lends

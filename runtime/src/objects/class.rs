@@ -98,6 +98,34 @@ impl SlotRead for ReadRef {
     }
 }
 
+/// The read a handle makes with no mark in the object's borrow flag
+/// ([`ObjectStorage::getattr_plain`]): a set slot whose type's `load` is the
+/// runtime's own ([`SlotValue::PLAIN`]) or an untyped one, cloned; `None`
+/// for anything else (unset, not a slot, a type another crate
+/// implemented), which the caller reads the marked way.
+#[derive(Debug)]
+pub(crate) struct ReadPlain;
+
+impl SlotRead for ReadPlain {
+    type Out<'a> = Option<Result<Value, Error>>;
+    #[inline(always)]
+    fn typed<'a, T: SlotValue, F: SetFlags>(stored: &'a T::Stored, flags: &F, bit: u32) -> Self::Out<'a> {
+        if T::PLAIN.is_some() && flags.get(bit) {
+            Some(Ok(T::load(stored)))
+        } else {
+            None
+        }
+    }
+    #[inline(always)]
+    fn untyped(stored: &Option<Value>) -> Self::Out<'_> {
+        stored.as_ref().map(|v| Ok(v.clone()))
+    }
+    #[inline(always)]
+    fn not_slot<'a>() -> Self::Out<'a> {
+        None
+    }
+}
+
 /// What a write by index does to the slot it finds:
 /// [`ClassImpl::slot_write_at`], generated once per class, serves the
 /// write ([`Store`]) and the deletion ([`Delete`]), each monomorphised into
@@ -759,6 +787,14 @@ impl<T: ClassImpl> Object for T {
 impl<T: ClassImpl> crate::objects::object::sealed::Sealed for T {}
 
 impl<T: ClassImpl> ObjectStorage for T {
+    /// A slot is what `getattr` finds first (a class with properties or
+    /// methods never asks: its handle takes the path that may run user
+    /// code); only an untyped slot, or a typed one whose type's `load` is
+    /// the runtime's own, is read here ([`ReadPlain`]).
+    #[inline(always)]
+    fn getattr_plain(&self, name: &str) -> Option<Result<Value, Error>> {
+        ClassImpl::slot_read_at::<ReadPlain>(self, T::slot_index(name))
+    }
     #[inline]
     fn slot_get_at(&self, index: u32) -> SlotGet {
         ClassImpl::slot_get_at(self, index)

@@ -201,6 +201,19 @@ pub(crate) enum Store<'a> {
     note = "put #[pyclass_like] on the struct (and #[slots(...)] for slots) instead of implementing `Object` by hand"
 )]
 pub trait ObjectStorage {
+    /// `getattr`'s answer if `name` is a set slot read by pyslots' own code
+    /// alone (a look-up, then a clone or a copy: no borrow of any object,
+    /// no wait, no new tracked container, no user code), else `None`. What
+    /// a handle's `getattr` tries first, with no mark in the object's
+    /// borrow flag (`PyCell::get_unmarked`, whose promise this keeps): a
+    /// typed slot of another crate's type is `None` here, as its `load`
+    /// is that crate's code ([`SlotValue::PLAIN`](crate::SlotValue)).
+    #[inline(always)]
+    fn getattr_plain(&self, name: &str) -> Option<Result<Value, Error>> {
+        let _ = name;
+        None
+    }
+
     /// Reads slot `index` of the class's slot index space (see
     /// [`Layout::slot_index`]); what [`Member::get_dyn`](crate::Member::get_dyn)
     /// uses. Not a slot: `SlotGet::NotSlot`.

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::marker::PhantomData;
 
 use crate::handles::gc::Visit;
 use crate::handles::handle::{Py, PyObject};
@@ -245,6 +246,37 @@ pub trait SlotValue: Sized + Send + Sync + 'static {
     fn traverse(stored: &Self::Stored, visit: &mut Visit<'_>) {
         let _ = (stored, visit);
     }
+    /// Whether [`load`](SlotValue::load) is pyslots' own code that only
+    /// clones or copies (no borrow of any object, no wait, no new tracked
+    /// container, no user code): `Some` for the runtime's scalar, string,
+    /// `Value` and handle types, which lets a handle's `getattr` read such
+    /// a slot with no mark in the object's borrow flag. No other crate can
+    /// make a [`Plain`], so for any other type it is `None`, the default.
+    #[doc(hidden)]
+    const PLAIN: Option<Plain<Self>> = None;
+}
+
+/// The runtime's word that a [`SlotValue`]'s `load` is its own plain code
+/// ([`SlotValue::PLAIN`]). Its field is private and only the runtime makes
+/// one, for its own types: a `Plain<T>` of another crate's `T` cannot
+/// exist, so no impl elsewhere can claim what the handle's unmarked read
+/// (`PyCell::get_unmarked`) relies on.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Plain<T: ?Sized>(PhantomData<fn() -> T>);
+
+impl<T: ?Sized> Plain<T> {
+    /// The word, for one of the runtime's own types.
+    const fn new() -> Plain<T> {
+        Plain(PhantomData)
+    }
+}
+
+/// `Some(Plain)`, for the runtime's impls below.
+macro_rules! plain {
+    () => {
+        Some(Plain::new())
+    };
 }
 
 /// `None`, to lend.
@@ -284,6 +316,7 @@ macro_rules! slot_value {
             $(heap_size($heap_arg:ident): $heap:expr,)?
             $(traverse($traverse_arg:ident, $visit:ident): $traverse:expr,)?
             $(convert_ref($convert_ref_arg:ident): $convert_ref:expr,)?
+            $(plain: $plain:expr,)?
             $(#[$convert_attr:meta])*
             fn convert($value:ident: Value) -> Result<$converted:ty, Mismatch> $convert:block
         }
@@ -338,6 +371,7 @@ macro_rules! slot_value {
                     $convert_ref
                 }
             )?
+            $(const PLAIN: Option<Plain<Self>> = $plain;)?
             $(#[$convert_attr])*
             fn convert($value: Value) -> Result<$converted, Mismatch> $convert
         }
@@ -387,6 +421,7 @@ macro_rules! int_slot {
                     Value::Bool(b) => Some(<$t>::from(*b)),
                     _ => None,
                 },
+                plain: plain!(),
                 #[inline]
                 fn convert(value: Value) -> Result<$t, Mismatch> {
                     // A match, not `ok_or(Mismatch::Type(value))`: that moves
@@ -421,6 +456,7 @@ slot_value! {
             Value::Bool(b) => Some(*b),
             _ => None,
         },
+        plain: plain!(),
         /// Only `True` and `False`, as CPython's `T_BOOL` members.
         #[inline]
         fn convert(value: Value) -> Result<bool, Mismatch> {
@@ -451,6 +487,7 @@ slot_value! {
             Value::Bool(b) => Some(f64::from(u8::from(*b))),
             _ => None,
         },
+        plain: plain!(),
         /// Floats, and ints converted as Python's `float(n)`.
         #[inline]
         fn convert(value: Value) -> Result<f64, Mismatch> {
@@ -478,6 +515,7 @@ slot_value! {
         load(stored): Value::Float(f64::from(*stored)),
         borrow(stored): ValueRef::Float(f64::from(*stored)),
         convert_ref(value): <f64 as SlotValue>::convert_ref(value).map(|x| x as f32),
+        plain: plain!(),
         /// Rounds to the nearest `f32`, as ctypes' `c_float` does.
         #[inline]
         fn convert(value: Value) -> Result<f32, Mismatch> {
@@ -503,6 +541,7 @@ macro_rules! shared_slot {
                 load(stored): Value::$variant(stored.clone()),
                 borrow(stored): ValueRef::$variant(stored),
                 heap_size(stored): stored.heap_size(),
+                plain: plain!(),
                 #[inline]
                 fn convert(value: Value) -> Result<$t, Mismatch> {
                     match value {
@@ -534,6 +573,7 @@ shared_slot! {
 impl SlotValue for String {
     type Stored = PyStr;
     type Ref<'a> = &'a str;
+    const PLAIN: Option<Plain<Self>> = plain!();
     #[inline]
     fn expected() -> Cow<'static, str> {
         "str".into()
@@ -586,6 +626,7 @@ slot_value! {
         borrow(stored): ValueRef::Value(stored),
         heap_size(stored): stored.heap_size(),
         traverse(stored, visit): stored.traverse(visit),
+        plain: plain!(),
         #[inline]
         fn convert(value: Value) -> Result<Value, Mismatch> {
             Ok(value)
@@ -597,6 +638,10 @@ slot_value! {
 impl<T: SlotValue> SlotValue for Option<T> {
     type Stored = Option<T::Stored>;
     type Ref<'a> = Option<T::Ref<'a>>;
+    const PLAIN: Option<Plain<Self>> = match T::PLAIN {
+        Some(_) => plain!(),
+        None => None,
+    };
     #[inline]
     fn expected() -> Cow<'static, str> {
         format!("{} or None", T::expected()).into()
@@ -666,6 +711,7 @@ slot_value! {
         load(stored): stored.as_ref().map_or(Value::None, |p| Value::from(p.clone())),
         borrow(stored): ValueRef::Owned(Self::load(stored)),
         traverse(stored, visit): if let Some(p) = stored { p.traverse(visit) },
+        plain: plain!(),
         #[inline]
         fn convert(value: Value) -> Result<Option<Py<T>>, Mismatch> {
             match value {
@@ -692,6 +738,7 @@ slot_value! {
         load(stored): stored.clone().map_or(Value::None, Value::Object),
         borrow(stored): stored.as_ref().map_or(ValueRef::Value(&NONE), ValueRef::Object),
         traverse(stored, visit): if let Some(o) = stored { o.traverse(visit) },
+        plain: plain!(),
         #[inline]
         fn convert(value: Value) -> Result<Option<PyObject>, Mismatch> {
             match value {

@@ -599,6 +599,18 @@ impl Object for Instance {
 impl crate::objects::object::sealed::Sealed for Instance {}
 
 impl ObjectStorage for Instance {
+    /// A set slot of the instance's own storage is what `getattr` finds
+    /// first (a class with properties or methods never asks: its handle
+    /// takes the path that may run user code), and what a slot holds is a
+    /// `Value`, whose clone only counts references or copies. A slot of an
+    /// embedded `#[pyclass_like]` base is left to the marked read.
+    #[inline(always)]
+    fn getattr_plain(&self, name: &str) -> Option<Result<Value, Error>> {
+        match self.class.find_key(NameKey::of(name), name)? {
+            Loc::Value(i) => self.own_slot(i),
+            Loc::Embedded(_) => None,
+        }
+    }
     fn slot_get_at(&self, index: u32) -> SlotGet {
         self.read(self.class.at(index))
     }
@@ -711,7 +723,7 @@ impl Instance {
     /// What slot `i` of the instance's own storage holds, if it is set,
     /// each kind of value written straight into the result; a look and a
     /// clone (reference counts, a copy), nothing else, as
-    /// [`CellValue::getattr_plain`] requires. (`getattr` spells the same
+    /// [`ObjectStorage::getattr_plain`] requires. (`getattr` spells the same
     /// match out: through this `Option`, its float read took 7
     /// instructions more.)
     #[inline(always)]
@@ -796,18 +808,9 @@ impl CellValue for Instance {
     fn setattr_shared(&mut self, name: &str, value: &mut Value) -> Result<(), Error> {
         set_in_place(self, name, value)
     }
-    /// A set slot of the instance's own storage is what `getattr` finds
-    /// first (a class with properties or methods never asks: its handle
-    /// takes the path that may run user code), and what a slot holds is a
-    /// `Value`, whose clone only counts references or copies.
-    const PLAIN_SLOTS: bool = true;
-    #[inline(always)]
-    fn getattr_plain(&self, name: &str) -> Option<Result<Value, Error>> {
-        match self.class.find_key(NameKey::of(name), name)? {
-            Loc::Value(i) => self.own_slot(i),
-            Loc::Embedded(_) => None,
-        }
-    }
+    /// A number written over a number in the instance's own storage drops
+    /// nothing and runs no code but this.
+    const PLAIN_WRITES: bool = true;
     #[inline(always)]
     fn setattr_plain(&mut self, name: &str, value: &Value) -> bool {
         let number = match value {
