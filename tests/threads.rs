@@ -432,11 +432,13 @@ fn handle_reads_and_writes_with_no_mark_respect_every_borrow() {
 }
 
 #[test]
-fn a_typed_slot_of_another_crates_type_is_read_with_the_mark() {
+fn a_typed_slot_of_another_crates_type_is_read_and_written_with_the_mark() {
     // A handle's unmarked read takes only slots whose type's `load` is
-    // pyslots' own (`SlotValue::PLAIN`, which no other crate can claim):
+    // pyslots' own (`SlotValue::PLAIN`, which no other crate can claim),
+    // its unmarked write only slots whose conversion is (`PLAIN_STORE`):
     // this type's `load` tries to write the very object it is read from,
-    // which must find it borrowed, as under any other read.
+    // and its conversions to read the object being written; each must
+    // find the object borrowed, as under any other read or write.
     use pyslots::{Mismatch, SlotValue};
     use std::borrow::Cow;
     use std::sync::Mutex;
@@ -477,7 +479,25 @@ fn a_typed_slot_of_another_crates_type_is_read_with_the_mark() {
             Value::Float(stored.0)
         }
         fn convert(value: Value) -> Result<Meddler, Mismatch> {
+            probe();
             value.as_float().map(Meddler).ok_or(Mismatch::Type(value))
+        }
+        fn convert_ref(value: &Value) -> Option<Meddler> {
+            probe();
+            value.as_float().map(Meddler)
+        }
+    }
+
+    /// Tries to read the object being written: a write with the mark
+    /// makes that the borrow error.
+    fn probe() {
+        let target = TARGET.lock().unwrap().clone();
+        if let Some(o) = target {
+            let outcome = match o.try_read() {
+                Ok(_) => "read while written".to_string(),
+                Err(e) => e.to_string(),
+            };
+            SEEN.lock().unwrap().push(outcome);
         }
     }
 
@@ -494,9 +514,23 @@ fn a_typed_slot_of_another_crates_type_is_read_with_the_mark() {
         SEEN.lock().unwrap().clear();
         let read = || o.getattr("m").unwrap();
         let v = if scoped { pyslots::gil::with_gil(read) } else { read() };
-        assert_eq!(v, Value::Float(1.5));
+        // The second round reads what the first wrote.
+        let (m, plain) = if scoped { (3.5, 4.5) } else { (1.5, 2.5) };
+        assert_eq!(v, Value::Float(m));
         assert_eq!(*SEEN.lock().unwrap(), ["Already borrowed"], "scoped: {scoped}");
-        assert_eq!(o.getattr("plain").unwrap(), Value::Float(2.5));
+        assert_eq!(o.getattr("plain").unwrap(), Value::Float(plain));
+        // A write of a number is the same: the type's conversion is this
+        // crate's code, so it runs under the write borrow's mark.
+        SEEN.lock().unwrap().clear();
+        let write = || o.setattr("m", 3.5).unwrap();
+        if scoped {
+            pyslots::gil::with_gil(write);
+        } else {
+            write();
+        }
+        assert_eq!(*SEEN.lock().unwrap(), ["Already mutably borrowed"], "scoped: {scoped}");
+        o.setattr("plain", 4.5).unwrap();
+        assert_eq!(o.getattr("plain").unwrap(), Value::Float(4.5));
     }
     *TARGET.lock().unwrap() = None;
 }

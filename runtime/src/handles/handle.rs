@@ -73,19 +73,6 @@ pub(crate) trait CellValue: Object + Sized {
     /// loads over the narrow stores that just wrote it, which the CPU
     /// cannot forward (a stall of about 10 ns).
     fn setattr_shared(&mut self, name: &str, value: &mut Value) -> Result<(), Error>;
-    /// Whether [`setattr_plain`](CellValue::setattr_plain) may do anything:
-    /// a handle's `setattr` tries it first, the object written with no
-    /// mark in its flag.
-    const PLAIN_WRITES: bool = false;
-    /// `setattr` of a number, if `name` is a slot of the object's own
-    /// storage that holds a number or nothing (nothing to drop) and that
-    /// is all `setattr` would do: whether it did. As
-    /// `ObjectStorage::getattr_plain`, a look and a copy, nothing else
-    /// ([`PyCell::get_unmarked_mut`]).
-    #[inline(always)]
-    fn setattr_plain(&mut self, _name: &str, _value: &Value) -> bool {
-        false
-    }
     /// The collector's word of the class, if the collector tracks it (a
     /// class made at run time): the cell's own count of its class is a
     /// reference the collector must see.
@@ -207,15 +194,14 @@ impl<T: CellValue> ErasedCell for Cell<T> {
             return handle.setattr_with_methods(name, value);
         }
         let hold = gil::enter();
-        if T::PLAIN_WRITES {
-            // SAFETY: `setattr_plain` looks `name` up in the class's table
-            // and writes a number over a number: it borrows nothing, waits
-            // for nothing, tracks or drops nothing and runs no user code,
-            // and the lock is held until `hold` drops, after the write.
-            if let Some(obj) = unsafe { self.value.get_unmarked_mut(hold.held()) } {
-                if obj.setattr_plain(name, &value) {
-                    return Ok(());
-                }
+        // SAFETY: `setattr_plain` looks `name` up in the class's table and
+        // writes a number over a number with the runtime's own code: it
+        // borrows nothing, waits for nothing, tracks or drops nothing and
+        // runs no user code (`ObjectStorage::setattr_plain`), and the lock
+        // is held until `hold` drops, after the write.
+        if let Some(obj) = unsafe { self.value.get_unmarked_mut(hold.held()) } {
+            if obj.setattr_plain(name, &value) {
+                return Ok(());
             }
         }
         let mut lent = borrow::lend_write(&self.value, hold.held(), || Error::frozen_assign(name))?;

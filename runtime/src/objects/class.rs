@@ -189,6 +189,57 @@ impl SlotWrite for Store {
     }
 }
 
+/// The write a handle makes with no mark in the object's borrow flag
+/// ([`ObjectStorage::setattr_plain`]): a number over a number, nothing
+/// dropped, no code but the runtime's; `false` for anything else, which
+/// the caller writes the marked way.
+#[derive(Debug)]
+pub(crate) struct StorePlain<'v>(pub(crate) &'v Value);
+
+impl SlotWrite for StorePlain<'_> {
+    type Out = bool;
+    #[inline(always)]
+    fn typed<T: SlotValue, F: SetFlags>(
+        self,
+        stored: &mut T::Stored,
+        flags: &mut F,
+        bit: u32,
+        attr: &'static str,
+    ) -> bool {
+        let _ = attr;
+        if T::PLAIN_STORE.is_none() {
+            return false;
+        }
+        match T::convert_ref(self.0) {
+            Some(v) => {
+                *stored = v;
+                flags.set(bit);
+                true
+            }
+            None => false,
+        }
+    }
+    #[inline(always)]
+    fn untyped(self, stored: &mut Option<Value>) -> bool {
+        let number = match self.0 {
+            Value::Float(x) => Value::Float(*x),
+            Value::Int(i) => Value::Int(*i),
+            _ => return false,
+        };
+        match stored {
+            None | Some(Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_)) => {
+                *stored = Some(number);
+                true
+            }
+            Some(_) => false,
+        }
+    }
+    #[inline(always)]
+    fn not_slot(self) -> bool {
+        false
+    }
+}
+
 /// The deletion: [`ClassImpl::slot_del_at`], which drops the value.
 #[derive(Debug)]
 pub struct Delete;
@@ -794,6 +845,14 @@ impl<T: ClassImpl> ObjectStorage for T {
     #[inline(always)]
     fn getattr_plain(&self, name: &str) -> Option<Result<Value, Error>> {
         ClassImpl::slot_read_at::<ReadPlain>(self, T::slot_index(name))
+    }
+    /// A number into a slot whose type says its conversion of a number and
+    /// the drop of what it held are the runtime's own and own no object
+    /// ([`SlotValue::PLAIN_STORE`]: the integers, the floats, `bool`), or
+    /// into an untyped slot holding a number or nothing ([`StorePlain`]).
+    #[inline(always)]
+    fn setattr_plain(&mut self, name: &str, value: &Value) -> bool {
+        ClassImpl::slot_write_at(self, T::slot_index(name), StorePlain(value))
     }
     #[inline]
     fn slot_get_at(&self, index: u32) -> SlotGet {

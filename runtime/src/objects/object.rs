@@ -214,6 +214,18 @@ pub trait ObjectStorage {
         None
     }
 
+    /// `setattr` of a number, if `name` is a slot that holds a number or
+    /// nothing and that is all `setattr` would do (the old value needs no
+    /// drop, the conversion is the runtime's own): whether it wrote it.
+    /// What a handle's `setattr` tries first, with no mark in the object's
+    /// borrow flag (`PyCell::get_unmarked_mut`, whose promise this keeps,
+    /// as [`getattr_plain`](ObjectStorage::getattr_plain)).
+    #[inline(always)]
+    fn setattr_plain(&mut self, name: &str, value: &Value) -> bool {
+        let _ = (name, value);
+        false
+    }
+
     /// Reads slot `index` of the class's slot index space (see
     /// [`Layout::slot_index`]); what [`Member::get_dyn`](crate::Member::get_dyn)
     /// uses. Not a slot: `SlotGet::NotSlot`.

@@ -254,6 +254,14 @@ pub trait SlotValue: Sized + Send + Sync + 'static {
     /// make a [`Plain`], so for any other type it is `None`, the default.
     #[doc(hidden)]
     const PLAIN: Option<Plain<Self>> = None;
+    /// Whether [`convert_ref`](SlotValue::convert_ref) is pyslots' own code
+    /// and dropping a stored value runs nothing and owns no object: `Some`
+    /// for the runtime's integers, floats and `bool` (and `Option`s of
+    /// them), which lets a handle's `setattr` write a number into such a
+    /// slot with no mark in the object's borrow flag. Only the runtime can
+    /// make a [`Plain`]; leave it `None`.
+    #[doc(hidden)]
+    const PLAIN_STORE: Option<Plain<Self>> = None;
 }
 
 /// The runtime's word that a [`SlotValue`]'s `load` is its own plain code
@@ -317,6 +325,7 @@ macro_rules! slot_value {
             $(traverse($traverse_arg:ident, $visit:ident): $traverse:expr,)?
             $(convert_ref($convert_ref_arg:ident): $convert_ref:expr,)?
             $(plain: $plain:expr,)?
+            $(plain_store: $plain_store:expr,)?
             $(#[$convert_attr:meta])*
             fn convert($value:ident: Value) -> Result<$converted:ty, Mismatch> $convert:block
         }
@@ -372,6 +381,7 @@ macro_rules! slot_value {
                 }
             )?
             $(const PLAIN: Option<Plain<Self>> = $plain;)?
+            $(const PLAIN_STORE: Option<Plain<Self>> = $plain_store;)?
             $(#[$convert_attr])*
             fn convert($value: Value) -> Result<$converted, Mismatch> $convert
         }
@@ -422,6 +432,7 @@ macro_rules! int_slot {
                     _ => None,
                 },
                 plain: plain!(),
+                plain_store: plain!(),
                 #[inline]
                 fn convert(value: Value) -> Result<$t, Mismatch> {
                     // A match, not `ok_or(Mismatch::Type(value))`: that moves
@@ -457,6 +468,7 @@ slot_value! {
             _ => None,
         },
         plain: plain!(),
+        plain_store: plain!(),
         /// Only `True` and `False`, as CPython's `T_BOOL` members.
         #[inline]
         fn convert(value: Value) -> Result<bool, Mismatch> {
@@ -488,6 +500,7 @@ slot_value! {
             _ => None,
         },
         plain: plain!(),
+        plain_store: plain!(),
         /// Floats, and ints converted as Python's `float(n)`.
         #[inline]
         fn convert(value: Value) -> Result<f64, Mismatch> {
@@ -516,6 +529,7 @@ slot_value! {
         borrow(stored): ValueRef::Float(f64::from(*stored)),
         convert_ref(value): <f64 as SlotValue>::convert_ref(value).map(|x| x as f32),
         plain: plain!(),
+        plain_store: plain!(),
         /// Rounds to the nearest `f32`, as ctypes' `c_float` does.
         #[inline]
         fn convert(value: Value) -> Result<f32, Mismatch> {
@@ -639,6 +653,10 @@ impl<T: SlotValue> SlotValue for Option<T> {
     type Stored = Option<T::Stored>;
     type Ref<'a> = Option<T::Ref<'a>>;
     const PLAIN: Option<Plain<Self>> = match T::PLAIN {
+        Some(_) => plain!(),
+        None => None,
+    };
+    const PLAIN_STORE: Option<Plain<Self>> = match T::PLAIN_STORE {
         Some(_) => plain!(),
         None => None,
     };

@@ -599,6 +599,24 @@ impl Object for Instance {
 impl crate::objects::object::sealed::Sealed for Instance {}
 
 impl ObjectStorage for Instance {
+    /// A number written over a number in the instance's own storage drops
+    /// nothing and runs no code but this.
+    #[inline(always)]
+    fn setattr_plain(&mut self, name: &str, value: &Value) -> bool {
+        let number = match value {
+            Value::Float(x) => Packed::Float(*x),
+            Value::Int(i) => Packed::Int(*i),
+            _ => return false,
+        };
+        let Some(Loc::Value(i)) = self.class.find_key(NameKey::of(name), name) else { return false };
+        match self.values_mut().get_mut(i as usize) {
+            Some(slot @ (Packed::Unset | Packed::None | Packed::Bool(_) | Packed::Int(_) | Packed::Float(_))) => {
+                *slot = number;
+                true
+            }
+            _ => false,
+        }
+    }
     /// A set slot of the instance's own storage is what `getattr` finds
     /// first (a class with properties or methods never asks: its handle
     /// takes the path that may run user code), and what a slot holds is a
@@ -807,25 +825,6 @@ impl CellValue for Instance {
     #[inline(never)]
     fn setattr_shared(&mut self, name: &str, value: &mut Value) -> Result<(), Error> {
         set_in_place(self, name, value)
-    }
-    /// A number written over a number in the instance's own storage drops
-    /// nothing and runs no code but this.
-    const PLAIN_WRITES: bool = true;
-    #[inline(always)]
-    fn setattr_plain(&mut self, name: &str, value: &Value) -> bool {
-        let number = match value {
-            Value::Float(x) => Packed::Float(*x),
-            Value::Int(i) => Packed::Int(*i),
-            _ => return false,
-        };
-        let Some(Loc::Value(i)) = self.class.find_key(NameKey::of(name), name) else { return false };
-        match self.values_mut().get_mut(i as usize) {
-            Some(slot @ (Packed::Unset | Packed::None | Packed::Bool(_) | Packed::Int(_) | Packed::Float(_))) => {
-                *slot = number;
-                true
-            }
-            _ => false,
-        }
     }
     fn class_node(class: &Arc<RtClass>) -> Option<&crate::handles::gc::Header> {
         class.gc_header()
