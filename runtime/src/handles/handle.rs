@@ -8,7 +8,7 @@ use std::sync::{Arc, Weak};
 use crate::error::Error;
 use crate::handles::borrow::{self, PyRef, PyRefMut};
 use crate::handles::gc;
-use crate::handles::gil;
+use crate::handles::gil::{self, Held};
 use crate::handles::pycell::{Exclusive, PyCell};
 use crate::handles::trashcan;
 use crate::objects::layout_ref::LayoutRef;
@@ -66,6 +66,10 @@ pub(crate) trait CellValue: Object + Sized {
     /// attribute operation may run user code, which may borrow the object
     /// again or wait for another thread.
     fn has_methods(class: &Self::Class) -> bool;
+    /// Whether a name is found in a few compares (a compile-time class's
+    /// generated `match`), not a table's scan: the handle's path outside a
+    /// scope is then a function of its own (see `ErasedCell::getattr`).
+    const SMALL_LOOKUP: bool;
     /// `setattr` on the object behind a handle, the value taken from where
     /// the handle's caller left it, which is left a number or `None`,
     /// nothing to drop (taken, or a number copied out): a `Value`
@@ -92,6 +96,7 @@ impl<T: PyClass> CellValue for T {
     fn type_of((): &()) -> Type {
         Type::of::<T>()
     }
+    const SMALL_LOOKUP: bool = true;
     #[inline(always)]
     fn has_methods((): &()) -> bool {
         const { T::LAYOUT.has_methods() }
@@ -170,46 +175,120 @@ impl<T: CellValue> ErasedCell for Cell<T> {
         std::mem::size_of::<Self>()
     }
     #[inline]
-    #[allow(unsafe_code)] // the one read with no mark: see `PyCell::get_unmarked`
     fn getattr(&self, handle: &PyObject, name: &str) -> Result<Value, Error> {
         if T::has_methods(&self.class) {
             return handle.getattr_with_methods(name);
         }
-        let hold = gil::enter();
-        // SAFETY: `getattr_plain` looks `name` up in the class's table and
-        // clones or copies what the slot holds with the runtime's own code:
-        // it borrows nothing, waits for nothing, tracks no node, drops
-        // nothing and runs no user code (`ObjectStorage::getattr_plain`),
-        // and the lock is held until `hold` drops, after the look.
-        if let Some(found) = unsafe { self.value.get_unmarked(hold.held()) }.and_then(|obj| obj.getattr_plain(name)) {
-            return found;
+        match gil::held() {
+            Some(held) => self.getattr_held(name, held),
+            // Out of line where the lookup is a few compares: the function
+            // a scope runs then needs no frame for the lock's path (104 ->
+            // 85 instructions in a scope). A run-time class's table scan
+            // needs the registers either way, and the call would only add.
+            None if T::SMALL_LOOKUP => self.getattr_locked(name),
+            None => {
+                let hold = gil::enter();
+                self.getattr_held(name, hold.held())
+            }
         }
-        let lent = borrow::lend_read(&self.value, hold.held())?;
-        lent.get().getattr(name)
     }
     #[inline]
-    #[allow(unsafe_code)] // the one write with no mark: see `PyCell::get_unmarked_mut`
     fn setattr(&self, handle: &PyObject, name: &str, mut value: Value) -> Result<(), Error> {
         if T::has_methods(&self.class) {
             return handle.setattr_with_methods(name, value);
         }
+        let result = match gil::held() {
+            Some(held) => self.setattr_held(name, &mut value, held),
+            None if T::SMALL_LOOKUP => return self.setattr_locked(name, value),
+            None => {
+                let hold = gil::enter();
+                self.setattr_held(name, &mut value, hold.held())
+            }
+        };
+        // Left a number or `None` (`setattr_held` takes anything else):
+        // nothing to drop, and the drop glue's call and its load of the
+        // tag are skipped.
+        std::mem::forget(value);
+        result
+    }
+}
+
+impl<T: CellValue> Cell<T> {
+    /// [`ErasedCell::getattr`] outside a scope: the lock taken for the
+    /// call.
+    #[inline(never)]
+    fn getattr_locked(&self, name: &str) -> Result<Value, Error> {
         let hold = gil::enter();
+        self.getattr_held(name, hold.held())
+    }
+
+    /// [`ErasedCell::getattr`] under the lock: the read with no mark where
+    /// it serves, else the object marked read for the whole algorithm.
+    #[inline(always)]
+    #[allow(unsafe_code)] // the one read with no mark: see `PyCell::get_unmarked`
+    fn getattr_held(&self, name: &str, held: Held<'_>) -> Result<Value, Error> {
+        // SAFETY: `getattr_plain` looks `name` up in the class's table and
+        // clones or copies what the slot holds with the runtime's own code:
+        // it borrows nothing, waits for nothing, tracks no node, drops
+        // nothing and runs no user code (`ObjectStorage::getattr_plain`),
+        // and the caller holds the lock until after the look.
+        if let Some(found) = unsafe { self.value.get_unmarked(held) }.and_then(|obj| obj.getattr_plain(name)) {
+            return found;
+        }
+        self.getattr_marked(name, held)
+    }
+
+    /// The object marked read for the whole algorithm, out of line: the
+    /// algorithm inlined would give every access its frame.
+    #[inline(never)]
+    fn getattr_marked(&self, name: &str, held: Held<'_>) -> Result<Value, Error> {
+        let lent = borrow::lend_read(&self.value, held)?;
+        lent.get().getattr(name)
+    }
+
+    /// [`ErasedCell::setattr`] outside a scope, as
+    /// [`getattr_locked`](Cell::getattr_locked).
+    #[inline(never)]
+    fn setattr_locked(&self, name: &str, mut value: Value) -> Result<(), Error> {
+        let hold = gil::enter();
+        let result = self.setattr_held(name, &mut value, hold.held());
+        // As in `ErasedCell::setattr`.
+        std::mem::forget(value);
+        result
+    }
+
+    /// [`ErasedCell::setattr`] under the lock: a number written with no
+    /// mark where it serves, else the object marked written for the whole
+    /// algorithm. It takes what `value` holds unless that is a number or
+    /// `None` (`CellValue::setattr_shared`), so the caller forgets it.
+    #[inline(always)]
+    #[allow(unsafe_code)] // the one write with no mark: see `PyCell::get_unmarked_mut`
+    fn setattr_held(&self, name: &str, value: &mut Value, held: Held<'_>) -> Result<(), Error> {
         // SAFETY: `setattr_plain` looks `name` up in the class's table and
         // writes a number over a number with the runtime's own code: it
         // borrows nothing, waits for nothing, tracks or drops nothing and
-        // runs no user code (`ObjectStorage::setattr_plain`), and the lock
-        // is held until `hold` drops, after the write.
-        if let Some(obj) = unsafe { self.value.get_unmarked_mut(hold.held()) } {
-            if obj.setattr_plain(name, &value) {
+        // runs no user code (`ObjectStorage::setattr_plain`), and the
+        // caller holds the lock until after the write.
+        if let Some(obj) = unsafe { self.value.get_unmarked_mut(held) } {
+            if obj.setattr_plain(name, value) {
                 return Ok(());
             }
         }
-        let mut lent = borrow::lend_write(&self.value, hold.held(), || Error::frozen_assign(name))?;
-        let result = lent.get_mut().setattr_shared(name, &mut value);
-        // Left a number or `None`: nothing to drop, and the drop glue's
-        // call and its load of the tag are skipped.
-        std::mem::forget(value);
-        result
+        self.setattr_marked(name, value, held)
+    }
+
+    /// The object marked written for the whole algorithm, out of line (see
+    /// [`getattr_marked`](Cell::getattr_marked)).
+    #[inline(never)]
+    fn setattr_marked(&self, name: &str, value: &mut Value, held: Held<'_>) -> Result<(), Error> {
+        let mut lent = match borrow::lend_write(&self.value, held, || Error::frozen_assign(name)) {
+            Ok(lent) => lent,
+            Err(e) => {
+                std::mem::take(value);
+                return Err(e);
+            }
+        };
+        lent.get_mut().setattr_shared(name, value)
     }
 }
 

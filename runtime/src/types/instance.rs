@@ -815,6 +815,7 @@ impl CellValue for Instance {
     fn type_of(class: &Arc<RtClass>) -> Type {
         Type::runtime(class.clone())
     }
+    const SMALL_LOOKUP: bool = false;
     #[inline(always)]
     fn has_methods(class: &Arc<RtClass>) -> bool {
         class.has_methods
