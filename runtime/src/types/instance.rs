@@ -12,6 +12,12 @@
 //! 136. Any other instance is its class and one pointer to the rest (the
 //! slots, the dict, the embedded instance).
 //!
+//! Behind a handle, the cell is sized by the class: an instance with three
+//! to eight slots and nothing else keeps them in the cell
+//! (`Instance<3>`, `<4>`, `<8>`: [`new_shared`]), one allocation rather
+//! than two, and a read follows no second pointer (issue 24's workload,
+//! 903M -> 860M instructions).
+//!
 //! It reads and writes through the same attribute algorithm as every
 //! `#[pyclass_like]` class (`class.rs`), through [`Hooks`]: the slot name
 //! table of its class replaces the generated `match`.
@@ -32,13 +38,20 @@ use crate::storage::name_key::NameKey;
 use crate::types::rt_class::{object_class, unhooked, DictAt, Loc, RtClass, Type};
 use crate::values::value::{Value, ValueRef};
 
-/// How many slot values an instance keeps inline.
+/// How many slot values an owned instance keeps inline (`Instance`'s
+/// default `N`).
 const INLINE: usize = 2;
 
 /// An instance of a class made at run time: what
 /// [`Type::instantiate`](crate::Type::instantiate) puts behind a
 /// [`PyObject`](crate::PyObject), or [`Instance::new`] hands over
 /// owned. It is an [`Object`] like any `#[pyclass_like]` struct.
+///
+/// `N` is how many slot values it keeps inline, without an allocation of
+/// their own: an `Instance` you make keeps two (so that it stays as small
+/// as CPython's object); one made behind a handle keeps as many as its
+/// class has, up to eight. Code outside pyslots only ever names
+/// `Instance`.
 ///
 /// ```
 /// use pyslots::prelude::*;
@@ -55,19 +68,19 @@ const INLINE: usize = 2;
 /// assert_eq!(p.class(), point);
 /// # Ok::<(), pyslots::Error>(())
 /// ```
-pub struct Instance {
+pub struct Instance<const N: usize = 2> {
     /// The class, kept alive by its instances: one count each, taken when
     /// the instance is made and let go when it is dropped; an access reads
     /// through it without touching the count.
     class: Arc<RtClass>,
-    storage: Storage,
+    storage: Storage<N>,
 }
 
 /// The pointers fit beside `Small`'s first tag, so the enum needs no tag
 /// of its own: 32 bytes.
-enum Storage {
+enum Storage<const N: usize> {
     /// At most two slots and nothing else.
-    Small([Packed; INLINE]),
+    Small([Packed; N]),
     /// More slots and nothing else: one allocation, one pointer to follow.
     Slots(Box<[Packed]>),
     /// A dict and nothing else: one allocation.
@@ -76,7 +89,7 @@ enum Storage {
     Large(Box<Large>),
 }
 
-impl Storage {
+impl<const N: usize> Storage<N> {
     /// The instance's own dict storage, if its class gives it one.
     #[inline(always)]
     fn dict_mut(&mut self) -> Option<&mut LearnedValues> {
@@ -203,13 +216,16 @@ impl Instance {
             ))),
         }
     }
+}
 
-    /// A new instance of `class`, every slot unset.
-    pub(crate) fn of_class(class: &Arc<RtClass>) -> Instance {
+impl<const N: usize> Instance<N> {
+    /// A new instance of `class`, every slot unset: its slot values inline
+    /// if the class has no more than `N` and nothing else.
+    pub(crate) fn of_class(class: &Arc<RtClass>) -> Instance<N> {
         let n = class.value_count as usize;
         let own_dict = class.dict == DictAt::Own;
         let storage = match (own_dict, class.embedded.is_some(), n) {
-            (false, false, 0..=INLINE) => Storage::Small([Packed::Unset, Packed::Unset]),
+            (false, false, _) if n <= N => Storage::Small(std::array::from_fn(|_| Packed::Unset)),
             (false, false, _) => Storage::Slots((0..n).map(|_| Packed::Unset).collect()),
             (true, false, 0) => Storage::Dict(LearnedValues::new(&class.keys)),
             _ => Storage::Large(Box::new(Large {
@@ -455,13 +471,13 @@ impl Instance {
 
 /// An instance of `object`: what a cell holds once the cycle collector
 /// or a deep drop took its contents.
-impl Default for Instance {
+impl<const N: usize> Default for Instance<N> {
     fn default() -> Self {
         Instance::of_class(object_class())
     }
 }
 
-impl Hooks for Instance {
+impl<const N: usize> Hooks for Instance<N> {
     #[inline(always)]
     fn class_layout(&self) -> LayoutRef<'_> {
         LayoutRef::runtime(&self.class)
@@ -531,7 +547,7 @@ impl Hooks for Instance {
     }
 }
 
-impl Object for Instance {
+impl<const N: usize> Object for Instance<N> {
     #[inline]
     fn type_name(&self) -> &str {
         self.class.name.as_str()
@@ -596,9 +612,9 @@ impl Object for Instance {
     }
 }
 
-impl crate::objects::object::sealed::Sealed for Instance {}
+impl<const N: usize> crate::objects::object::sealed::Sealed for Instance<N> {}
 
-impl ObjectStorage for Instance {
+impl<const N: usize> ObjectStorage for Instance<N> {
     /// A number written over a number in the instance's own storage drops
     /// nothing and runs no code but this.
     #[inline(always)]
@@ -688,7 +704,7 @@ impl ObjectStorage for Instance {
 /// The rest of `getattr` after the instance's own set slots, out of line
 /// so that the fast path inlines into its caller.
 #[inline(never)]
-fn getattr_slow(obj: &Instance, name: &str) -> Result<Value, Error> {
+fn getattr_slow<const N: usize>(obj: &Instance<N>, name: &str) -> Result<Value, Error> {
     match generic_getattr(obj, name) {
         Ok(v) => Ok(v),
         Err(e) => crate::objects::class::getattr_hook(obj, name, e),
@@ -706,7 +722,7 @@ fn getattr_slow(obj: &Instance, name: &str) -> Result<Value, Error> {
 /// slots are out of range here (`HOOKED`); any other name of a class with
 /// properties or methods takes the walk.
 #[inline(always)]
-fn set_in_place(obj: &mut Instance, name: &str, value: &mut Value) -> Result<(), Error> {
+fn set_in_place<const N: usize>(obj: &mut Instance<N>, name: &str, value: &mut Value) -> Result<(), Error> {
     let probe = NameKey::of(name);
     let loc = obj.class.find_key(probe, name);
     if loc.is_none() {
@@ -737,7 +753,7 @@ fn set_in_place(obj: &mut Instance, name: &str, value: &mut Value) -> Result<(),
     setattr_slow(obj, name, std::mem::take(value))
 }
 
-impl Instance {
+impl<const N: usize> Instance<N> {
     /// What slot `i` of the instance's own storage holds, if it is set,
     /// each kind of value written straight into the result; a look and a
     /// clone (reference counts, a copy), nothing else, as
@@ -773,7 +789,7 @@ fn cloned(value: &Value) -> Result<Value, Error> {
 
 /// The rest of `setattr`, out of line (see [`getattr_slow`]).
 #[inline(never)]
-fn setattr_slow(obj: &mut Instance, name: &str, value: Value) -> Result<(), Error> {
+fn setattr_slow<const N: usize>(obj: &mut Instance<N>, name: &str, value: Value) -> Result<(), Error> {
     if obj.class.has_methods {
         return setattr_hooked(obj, name, value);
     }
@@ -783,7 +799,7 @@ fn setattr_slow(obj: &mut Instance, name: &str, value: Value) -> Result<(), Erro
 /// `setattr` of an instance whose class has properties, methods or hooks:
 /// `__setattr__` if one is found along the MRO, else the generic walk.
 #[inline(never)]
-fn setattr_hooked(obj: &mut Instance, name: &str, value: Value) -> Result<(), Error> {
+fn setattr_hooked<const N: usize>(obj: &mut Instance<N>, name: &str, value: Value) -> Result<(), Error> {
     if let Some(hook) = obj.layout().find_hook(|t| t.setattr) {
         return hook(obj, name, value);
     }
@@ -791,7 +807,7 @@ fn setattr_hooked(obj: &mut Instance, name: &str, value: Value) -> Result<(), Er
 }
 
 /// `Point { x: 3.0, y: <unset> }`, as a `#[pyclass_like]` struct's.
-impl fmt::Debug for Instance {
+impl<const N: usize> fmt::Debug for Instance<N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt_debug(self, f)
     }
@@ -800,7 +816,7 @@ impl fmt::Debug for Instance {
 /// A shared instance keeps its class as one pointer (a `Type` is two
 /// words): the cell of a run-time `Point` with two floats is no larger
 /// than CPython's object.
-impl CellValue for Instance {
+impl<const N: usize> CellValue for Instance<N> {
     const FROZEN: bool = false;
     type Class = Arc<RtClass>;
     fn class_of(&self) -> Arc<RtClass> {
@@ -810,7 +826,7 @@ impl CellValue for Instance {
         LayoutRef::runtime(class)
     }
     fn instantiate(class: &Arc<RtClass>) -> PyObject {
-        PyObject::from(Instance::of_class(class))
+        new_shared(class)
     }
     fn type_of(class: &Arc<RtClass>) -> Type {
         Type::runtime(class.clone())
@@ -833,9 +849,51 @@ impl CellValue for Instance {
 }
 
 /// An instance of a class made at run time, behind a new handle; the
-/// cycle collector tracks it from now on.
+/// cycle collector tracks it from now on. Its slot values move into the
+/// cell if its class has at most [`MAX_INLINE`] and nothing else (see
+/// [`new_shared`]).
 impl From<Instance> for PyObject {
     fn from(obj: Instance) -> PyObject {
-        PyObject::new_cell(obj)
+        let Instance { class, storage } = obj;
+        match storage {
+            Storage::Slots(values) => match values.len() {
+                3 => inlined::<3>(class, values),
+                4 => inlined::<4>(class, values),
+                5..=MAX_INLINE => inlined::<MAX_INLINE>(class, values),
+                _ => PyObject::new_cell(Instance::<INLINE> { class, storage: Storage::Slots(values) }),
+            },
+            storage => PyObject::new_cell(Instance::<INLINE> { class, storage }),
+        }
     }
+}
+
+/// The most slot values an instance behind a handle keeps in its cell.
+const MAX_INLINE: usize = 8;
+
+/// A new instance of `class` behind a handle, every slot unset: Python's
+/// `object.__new__(cls)`. The cell is sized by the class: up to
+/// [`MAX_INLINE`] slot values (and nothing else: no dict, no embedded
+/// instance) lie in the cell itself, so a read follows no second pointer
+/// and the object is one allocation (an owned [`Instance`] keeps two
+/// inline, so that its size stays that of CPython's object; its cell
+/// sizes are 3, 4 and 8 values, three copies of the code, not eight).
+pub(crate) fn new_shared(class: &Arc<RtClass>) -> PyObject {
+    if class.dict != DictAt::Own && class.embedded.is_none() {
+        match class.value_count as usize {
+            3 => return PyObject::new_cell(Instance::<3>::of_class(class)),
+            4 => return PyObject::new_cell(Instance::<4>::of_class(class)),
+            5..=MAX_INLINE => return PyObject::new_cell(Instance::<MAX_INLINE>::of_class(class)),
+            _ => {}
+        }
+    }
+    PyObject::new_cell(Instance::<INLINE>::of_class(class))
+}
+
+/// `values` moved into an instance that keeps `K` inline, behind a handle.
+fn inlined<const K: usize>(class: Arc<RtClass>, values: Box<[Packed]>) -> PyObject {
+    let mut inline: [Packed; K] = std::array::from_fn(|_| Packed::Unset);
+    for (to, from) in inline.iter_mut().zip(values.into_vec()) {
+        *to = from;
+    }
+    PyObject::new_cell(Instance::<K> { class, storage: Storage::Small(inline) })
 }

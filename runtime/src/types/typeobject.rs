@@ -24,7 +24,6 @@ use crate::objects::layout_ref::{merge_solid_bases, LayoutRef};
 use crate::objects::object::Member;
 use crate::objects::object::Object;
 use crate::storage::shared_keys::LearnedKeys;
-use crate::types::instance::Instance;
 use crate::types::rt_class::{DictAt, Loc, Make, Repr, RtClass, SlotName, Type, HOOKED, LIVE_CLASSES};
 use crate::values::dict::Dict;
 use crate::values::pystr::PyStr;
@@ -226,7 +225,7 @@ impl Type {
             Repr::Static { layout, make: None } => {
                 Err(Error::type_error(format!("cannot make instances of {layout}: pass Type::of::<{}>()", layout.name)))
             }
-            Repr::Runtime(c) => Ok(PyObject::from(Instance::of_class(c))),
+            Repr::Runtime(c) => Ok(crate::types::instance::new_shared(c)),
         }
     }
 
