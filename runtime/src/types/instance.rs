@@ -287,6 +287,33 @@ impl<const N: usize> Instance<N> {
         }
     }
 
+    /// [`values`](Self::values) for the reads and writes with no mark: a
+    /// cell's instance that keeps more than two values inline (made by
+    /// [`new_shared`]) has no other storage, so its values are found with
+    /// one compare, not the four-way match; the rest is left to the
+    /// marked path.
+    #[inline(always)]
+    fn plain_values(&self) -> &[Packed] {
+        if N > INLINE {
+            return match &self.storage {
+                Storage::Small(v) => v,
+                _ => &[],
+            };
+        }
+        self.values()
+    }
+
+    #[inline(always)]
+    fn plain_values_mut(&mut self) -> &mut [Packed] {
+        if N > INLINE {
+            return match &mut self.storage {
+                Storage::Small(v) => v,
+                _ => &mut [],
+            };
+        }
+        self.values_mut()
+    }
+
     #[inline(always)]
     fn values_mut(&mut self) -> &mut [Packed] {
         match &mut self.storage {
@@ -625,7 +652,7 @@ impl<const N: usize> ObjectStorage for Instance<N> {
             _ => return false,
         };
         let Some(Loc::Value(i)) = self.class.find_key(NameKey::of(name), name) else { return false };
-        match self.values_mut().get_mut(i as usize) {
+        match self.plain_values_mut().get_mut(i as usize) {
             Some(slot @ (Packed::Unset | Packed::None | Packed::Bool(_) | Packed::Int(_) | Packed::Float(_))) => {
                 *slot = number;
                 true
@@ -741,7 +768,7 @@ fn set_in_place<const N: usize>(obj: &mut Instance<N>, name: &str, value: &mut V
         }
     }
     if let Some(Loc::Value(i)) = loc {
-        if let Some(slot) = obj.values_mut().get_mut(i as usize) {
+        if let Some(slot) = obj.plain_values_mut().get_mut(i as usize) {
             *slot = match value {
                 Value::Float(x) => Packed::Float(*x),
                 Value::Int(i) => Packed::Int(*i),
@@ -762,7 +789,7 @@ impl<const N: usize> Instance<N> {
     /// instructions more.)
     #[inline(always)]
     fn own_slot(&self, i: u32) -> Option<Result<Value, Error>> {
-        match self.values().get(i as usize)? {
+        match self.plain_values().get(i as usize)? {
             Packed::Float(x) => Some(Ok(Value::Float(*x))),
             Packed::Int(x) => Some(Ok(Value::Int(*x))),
             Packed::Bool(b) => Some(Ok(Value::Bool(*b))),
