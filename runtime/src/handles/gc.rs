@@ -39,9 +39,23 @@
 //! meanwhile, though threads go on with the borrows they hold, the
 //! containers and the reference counts.
 //!
-//! Collections run when [`collect`] is called, and automatically, as
-//! CPython's generation 0: when the objects tracked since the last
-//! collection exceed `max(700, survivors / 4)` (see [`collect`]).
+//! The registry is split in three generations, as CPython's: new nodes
+//! enter generation 0, and the survivors of a collection move to the
+//! next one. Automatic collections (on the thread that tracks a new node)
+//! examine only the young: generation 0 once it holds more than 700
+//! nodes, generations 0-1 every 10 of those, and all three (a full
+//! collection) every 10 of those and only once generation 2 grew by a
+//! quarter since the last full one, so that the amortized work per
+//! allocation stays constant however many objects live. A collection of
+//! generations `0..=g` is the algorithm above over their nodes alone: a
+//! node of an older generation is never traversed, so the references it
+//! holds to young nodes are not subtracted and count as outside
+//! references; it is met only as what a young node holds, and counts as
+//! alive (as a node in another thread's batch, not yet in the registry,
+//! does). The confirmation locks and counts only the garbage set, so it
+//! holds whatever part of the registry was examined: an older node is
+//! one more holder outside the set. [`collect`] is a full collection;
+//! [`collect_generation`] collects the young ones alone.
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
@@ -712,7 +726,8 @@ impl Census {
     }
 }
 
-/// One collection; `epoch` numbers it. The caller holds the global
+/// One collection of `generation` and the younger ones (CPython's
+/// `gc_collect_main`); `epoch` numbers it. The caller holds the global
 /// interpreter lock (no borrow of an object starts or ends meanwhile, but
 /// where a collection lets it go: a `Drop` of garbage that waits for
 /// another thread) and [`COLLECTOR`].
@@ -722,9 +737,12 @@ fn run(epoch: &mut u32, generation: usize) -> usize {
     *epoch = if *epoch >= u32::MAX - 1 { 1 } else { *epoch + 1 };
     let mut weaks = lock(&REGISTRY).take(generation);
 
-    // 1-2. In one pass over the registry (each node's memory touched once):
-    // each live node's strong count, less the references the nodes
-    // traversed hold to it; the edges, for step 3. Dead entries are pruned.
+    // 1-2. In one pass over the generations collected (each node's memory
+    // touched once): each live node's strong count, less the references
+    // the nodes traversed hold to it; the edges, for step 3. Dead entries
+    // are pruned. A node of an older generation is met only as what a
+    // young node holds: its count stays unknown (alive), and it is not
+    // traversed, so what it holds keeps an outside reference.
     let n = weaks.len();
     let mut census = Census {
         tag: u64::from(*epoch) << 32,
