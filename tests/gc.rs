@@ -559,7 +559,7 @@ fn an_old_object_keeps_a_young_one_alive_through_young_collections() {
     }
     let after = gc::get_stats();
     assert!(after[0].collections >= before[0].collections + 20, "{before:?} -> {after:?}");
-    assert!(after[1].collections >= before[1].collections + 1, "{before:?} -> {after:?}");
+    assert!(after[1].collections > before[1].collections, "{before:?} -> {after:?}");
     assert_eq!(after[2].collections, before[2].collections, "no full collection ran");
     for (w, id) in young.iter().zip(30_000_011..) {
         assert!(!freed(id), "young node {id} freed while an old node holds it");
