@@ -628,6 +628,27 @@ fn a_full_collection_runs_automatically_once_the_long_lived_objects_grew_by_a_qu
 }
 
 #[test]
+fn young_collections_prune_the_entries_of_dead_old_objects() {
+    let _serial = one_at_a_time();
+    let _t = Thresholds::set(700, 10, 10);
+    let old: Vec<Py<Link>> = (0..100_000).map(|_| Py::new(Link::new(None))).collect();
+    gc::collect();
+    assert!(gc::generation_sizes()[2] >= 100_000);
+    drop(old); // freed by reference counting; their entries stay in generation 2
+    let before = gc::get_stats();
+    // Short-lived lists: young collections only (nothing moves into
+    // generation 2, so no full collection is due), each of which drops
+    // the dead entries among as many of generation 2's as it examines.
+    for _ in 0..200_000 {
+        drop(Value::list(vec![Value::None]));
+    }
+    let after = gc::get_stats();
+    assert_eq!(after[2].collections, before[2].collections, "no full collection ran");
+    let sizes = gc::generation_sizes();
+    assert!(sizes[2] < 1_000, "dead entries left in generation 2: {sizes:?}");
+}
+
+#[test]
 fn a_deep_young_cycle_is_freed_by_a_young_collection_on_a_small_stack() {
     let _serial = one_at_a_time();
     let _t = no_automatic_collection();

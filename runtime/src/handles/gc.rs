@@ -212,6 +212,9 @@ struct Registry {
     long_lived_pending: usize,
     /// Nodes the last full collection kept (`long_lived_total`).
     long_lived_total: usize,
+    /// Where the next young collection goes on pruning generation 2's
+    /// dead entries ([`Registry::sweep_oldest`]).
+    sweep: usize,
     stats: [GenerationStats; GENERATIONS],
 }
 
@@ -220,6 +223,7 @@ static REGISTRY: Mutex<Registry> = Mutex::new(Registry {
     count: [0; GENERATIONS],
     long_lived_pending: 0,
     long_lived_total: 0,
+    sweep: 0,
     stats: [GenerationStats { collections: 0, collected: 0 }; GENERATIONS],
 });
 /// The thresholds in force ([`set_threshold`]).
@@ -313,7 +317,33 @@ impl Registry {
         for g in (0..generation).rev() {
             nodes.append(&mut self.gens[g]);
         }
+        if generation + 1 < GENERATIONS {
+            self.sweep_oldest(nodes.len());
+        }
         nodes
+    }
+
+    /// Drops the entries of dead nodes among the next `budget` entries of
+    /// generation 2, from where the last call stopped (round and round):
+    /// a cell's memory stays allocated while its entry does, and a full
+    /// collection, which prunes them all, may not come for a long time.
+    /// Each young collection checks as many as it examines, so the work
+    /// per allocation stays constant and a dead long-lived node's memory
+    /// is given back within one round.
+    fn sweep_oldest(&mut self, budget: usize) {
+        let list = &mut self.gens[GENERATIONS - 1];
+        let mut i = self.sweep.min(list.len());
+        let mut end = (i + budget).min(list.len());
+        while i < end {
+            if list[i].strong_count() == 0 {
+                // The last entry takes its place and is looked at next.
+                list.swap_remove(i);
+                end = end.min(list.len());
+            } else {
+                i += 1;
+            }
+        }
+        self.sweep = if i >= list.len() { 0 } else { i };
     }
 
     /// Puts back the survivors of a collection (or pruning) of
@@ -617,6 +647,15 @@ pub fn get_count() -> (usize, usize, usize) {
     flush_own();
     let r = lock(&REGISTRY);
     (r.count[0], r.count[1], r.count[2])
+}
+
+/// How many registry entries each generation holds, dead nodes' included
+/// until a collection prunes them (the calling thread's batch not yet in
+/// generation 0). For tests.
+#[doc(hidden)]
+pub fn generation_sizes() -> [usize; GENERATIONS] {
+    let r = lock(&REGISTRY);
+    [r.gens[0].len(), r.gens[1].len(), r.gens[2].len()]
 }
 
 /// What the collections of one generation did (a `gc.get_stats()` entry).
