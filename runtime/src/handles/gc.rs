@@ -55,7 +55,11 @@
 //! does). The confirmation locks and counts only the garbage set, so it
 //! holds whatever part of the registry was examined: an older node is
 //! one more holder outside the set. [`collect`] is a full collection;
-//! [`collect_generation`] collects the young ones alone.
+//! [`collect_generation`] collects the young ones alone. A node freed by
+//! reference counting keeps its registry entry (and its cell's memory)
+//! until a collection prunes it: its generation's, or for generation 2
+//! the sweep each young collection makes of as many of its entries as it
+//! examines.
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
@@ -193,7 +197,9 @@ const THRESHOLDS: [usize; GENERATIONS] = [700, 10, 10];
 /// 8-byte header word (in an object's cell it takes the place of what
 /// std's lock needed beyond parking_lot's, so a `Py`'s cell is no larger
 /// than before), and a dead cell's memory (not its contents) stays
-/// allocated until a collection of its generation prunes its entry.
+/// allocated until a collection prunes its entry (one of its generation,
+/// or for generation 2 the sweep each young collection makes of part of
+/// it).
 pub const BYTES_PER_TRACKED: usize = std::mem::size_of::<Weak<dyn Node>>();
 
 /// The registry: every tracked node's weak pointer, in the list of its
