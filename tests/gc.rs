@@ -649,6 +649,30 @@ fn young_collections_prune_the_entries_of_dead_old_objects() {
 }
 
 #[test]
+fn a_tag_left_from_a_collection_with_the_same_number_is_not_trusted() {
+    let _serial = one_at_a_time();
+    let _t = no_automatic_collection();
+    let old = Py::new(GS::new(30_000_040));
+    gc::collect(); // `old` is in generation 2
+    let n = gc::testing::last_collection();
+    // Collection n + 1 meets `old` as what the last of 2,000 young lists
+    // holds, and tags it with its number and an index near 2,000.
+    let lists: Vec<Value> = (0..2_000).map(|_| Value::list(vec![Value::None])).collect();
+    lists[1_999].as_list().unwrap().push(Value::from(&old));
+    gc::collect_generation(0);
+    drop(lists);
+    // The numbers went round: the next collection is n + 1 again, and
+    // meets `old`, tagged so, among two nodes.
+    gc::testing::set_last_collection(n);
+    let young = dropped_self_cycle(30_000_041);
+    young.upgrade().unwrap().write().setattr("b", Value::from(&old)).unwrap(); // young.b = old
+    gc::collect_generation(0);
+    assert!(freed(30_000_041), "the young cycle is freed");
+    assert!(!freed(30_000_040), "what it held is not");
+    assert_eq!(*old.read().id().unwrap(), 30_000_040);
+}
+
+#[test]
 fn a_deep_young_cycle_is_freed_by_a_young_collection_on_a_small_stack() {
     let _serial = one_at_a_time();
     let _t = no_automatic_collection();

@@ -664,6 +664,22 @@ pub fn generation_sizes() -> [usize; GENERATIONS] {
     [r.gens[0].len(), r.gens[1].len(), r.gens[2].len()]
 }
 
+/// Collection numbers, for tests: a collection tags what it meets with
+/// its number, and the numbers go round after 2^32 collections.
+#[doc(hidden)]
+pub mod testing {
+    /// The number of the last collection.
+    pub fn last_collection() -> u32 {
+        *super::lock(&super::COLLECTOR)
+    }
+
+    /// Makes `n` the number of the last collection: the next one is
+    /// `n + 1`, as it would be again once the numbers went round.
+    pub fn set_last_collection(n: u32) {
+        *super::lock(&super::COLLECTOR) = n;
+    }
+}
+
 /// What the collections of one generation did (a `gc.get_stats()` entry).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -728,6 +744,9 @@ struct Census {
     /// The node's edges: `edges[spans[i].0..spans[i].1]`.
     spans: Vec<(u32, u32)>,
     edges: Vec<u32>,
+    /// The address of the node's header: what tells a node this
+    /// collection indexed from one with a stale tag ([`Census::known`]).
+    headers: Vec<usize>,
 }
 
 impl Census {
@@ -736,8 +755,8 @@ impl Census {
     #[inline(always)]
     fn index(&mut self, h: &Header) -> Option<usize> {
         let word = h.0.load(Relaxed);
-        if word & !0xffff_ffff == self.tag {
-            return Some(word as u32 as usize);
+        if let Some(i) = self.known(h, word) {
+            return Some(i);
         }
         if word == DEAD {
             return None;
@@ -748,7 +767,19 @@ impl Census {
         self.internal.push(0);
         self.pos.push(NONE);
         self.spans.push((0, 0));
+        self.headers.push(h as *const Header as usize);
         Some(i)
+    }
+
+    /// The index this collection gave the node with header `h`, whose
+    /// word is `word`, if it gave it one. The tag alone could be one a
+    /// node kept from a collection 2^32 collections ago (the numbers go
+    /// round; a node in generation 2, or in an idle thread's batch, may be
+    /// met by none of them), so the index is checked to be this node's.
+    #[inline(always)]
+    fn known(&self, h: &Header, word: u64) -> Option<usize> {
+        let i = word as u32 as usize;
+        (word & !0xffff_ffff == self.tag && self.headers.get(i) == Some(&(h as *const Header as usize))).then_some(i)
     }
 
     fn children(&self, i: usize) -> &[u32] {
@@ -796,6 +827,7 @@ fn run(epoch: &mut u32, generation: usize) -> usize {
         pos: Vec::with_capacity(n),
         spans: Vec::with_capacity(n),
         edges: Vec::with_capacity(n),
+        headers: Vec::with_capacity(n),
     };
     let mut live = 0;
     for p in 0..n {
@@ -898,7 +930,7 @@ fn confirm(weaks: &[Weak<dyn Node>], census: &mut Census, alive: &mut [bool], ga
             }
         }
         if busy.is_empty() {
-            let internal = &mut census.internal;
+            let (internal, headers) = (&mut census.internal, &census.headers);
             for (i, _, _) in &garbage {
                 internal[*i] = 0;
             }
@@ -917,7 +949,9 @@ fn confirm(weaks: &[Weak<dyn Node>], census: &mut Census, alive: &mut [bool], ga
                     f: &mut |h: &Header| {
                         n += 1;
                         let word = h.0.load(Relaxed);
-                        if word & !0xffff_ffff == tag && !alive[word as u32 as usize] {
+                        let known = word & !0xffff_ffff == tag
+                            && headers.get(word as u32 as usize) == Some(&(h as *const Header as usize));
+                        if known && !alive[word as u32 as usize] {
                             internal[word as u32 as usize] += 1;
                             if immutable || Some(word) == class {
                                 order.edges.push(word as u32);
