@@ -237,6 +237,9 @@ static THRESHOLD: [AtomicUsize; GENERATIONS] =
     [AtomicUsize::new(THRESHOLDS[0]), AtomicUsize::new(THRESHOLDS[1]), AtomicUsize::new(THRESHOLDS[2])];
 /// Held by the collecting thread; the number of the last collection.
 static COLLECTOR: Mutex<u32> = Mutex::new(0);
+/// Whether the collection numbers went round: a node's tag may then be
+/// one a collection of the same number left 2^32 collections before.
+static WENT_ROUND: AtomicBool = AtomicBool::new(false);
 /// Weak references upgrade under it shared; a collection confirms and
 /// marks its garbage under it exclusive, so none is resurrected.
 static UPGRADES: parking_lot::RwLock<()> = parking_lot::const_rwlock(());
@@ -561,8 +564,11 @@ pub fn enable() {
 }
 
 /// Turns automatic collection off (`gc.disable()`): cycles are freed only
-/// by [`collect`]. Dead entries are still pruned from the registry at the
-/// same threshold.
+/// by [`collect`] and [`collect_generation`]. Dead entries are still
+/// pruned from the registry on the automatic schedule, and the live ones
+/// moved to the next generation as a collection would (unlike CPython,
+/// where nothing moves while collection is off): a collection of
+/// generation 0 after more than 700 new nodes examines those alone.
 ///
 /// ```
 /// use pyslots::prelude::*;
@@ -674,9 +680,12 @@ pub mod testing {
     }
 
     /// Makes `n` the number of the last collection: the next one is
-    /// `n + 1`, as it would be again once the numbers went round.
+    /// `n + 1`, as it would be again once the numbers went round (which
+    /// this counts as their going round).
     pub fn set_last_collection(n: u32) {
-        *super::lock(&super::COLLECTOR) = n;
+        let mut last = super::lock(&super::COLLECTOR);
+        super::WENT_ROUND.store(true, super::Relaxed);
+        *last = n;
     }
 }
 
@@ -746,7 +755,10 @@ struct Census {
     edges: Vec<u32>,
     /// The address of the node's header: what tells a node this
     /// collection indexed from one with a stale tag ([`Census::known`]).
+    /// Kept only once the collection numbers went round (`checked`):
+    /// before, no tag is stale.
     headers: Vec<usize>,
+    checked: bool,
 }
 
 impl Census {
@@ -767,7 +779,9 @@ impl Census {
         self.internal.push(0);
         self.pos.push(NONE);
         self.spans.push((0, 0));
-        self.headers.push(h as *const Header as usize);
+        if self.checked {
+            self.headers.push(h as *const Header as usize);
+        }
         Some(i)
     }
 
@@ -775,11 +789,19 @@ impl Census {
     /// word is `word`, if it gave it one. The tag alone could be one a
     /// node kept from a collection 2^32 collections ago (the numbers go
     /// round; a node in generation 2, or in an idle thread's batch, may be
-    /// met by none of them), so the index is checked to be this node's.
+    /// met by none of them), so once they went round the index is checked
+    /// to be this node's.
     #[inline(always)]
     fn known(&self, h: &Header, word: u64) -> Option<usize> {
         let i = word as u32 as usize;
-        (word & !0xffff_ffff == self.tag && self.headers.get(i) == Some(&(h as *const Header as usize))).then_some(i)
+        (word & !0xffff_ffff == self.tag && (!self.checked || self.is(i, h))).then_some(i)
+    }
+
+    /// Whether index `i` is the node with header `h` (kept only when
+    /// `checked`).
+    #[inline(never)]
+    fn is(&self, i: usize, h: &Header) -> bool {
+        self.headers.get(i) == Some(&(h as *const Header as usize))
     }
 
     fn children(&self, i: usize) -> &[u32] {
@@ -810,7 +832,12 @@ impl Census {
 fn run(epoch: &mut u32, generation: usize) -> usize {
     let _collecting = Collecting::enter();
     flush_own();
-    *epoch = if *epoch >= u32::MAX - 1 { 1 } else { *epoch + 1 };
+    if *epoch >= u32::MAX - 1 {
+        WENT_ROUND.store(true, Relaxed);
+        *epoch = 1;
+    } else {
+        *epoch += 1;
+    }
     let mut weaks = lock(&REGISTRY).take(generation);
 
     // 1-2. In one pass over the generations collected (each node's memory
@@ -827,7 +854,8 @@ fn run(epoch: &mut u32, generation: usize) -> usize {
         pos: Vec::with_capacity(n),
         spans: Vec::with_capacity(n),
         edges: Vec::with_capacity(n),
-        headers: Vec::with_capacity(n),
+        headers: Vec::new(),
+        checked: WENT_ROUND.load(Relaxed),
     };
     let mut live = 0;
     for p in 0..n {
@@ -930,7 +958,7 @@ fn confirm(weaks: &[Weak<dyn Node>], census: &mut Census, alive: &mut [bool], ga
             }
         }
         if busy.is_empty() {
-            let (internal, headers) = (&mut census.internal, &census.headers);
+            let (internal, headers, checked) = (&mut census.internal, &census.headers, census.checked);
             for (i, _, _) in &garbage {
                 internal[*i] = 0;
             }
@@ -950,7 +978,7 @@ fn confirm(weaks: &[Weak<dyn Node>], census: &mut Census, alive: &mut [bool], ga
                         n += 1;
                         let word = h.0.load(Relaxed);
                         let known = word & !0xffff_ffff == tag
-                            && headers.get(word as u32 as usize) == Some(&(h as *const Header as usize));
+                            && (!checked || headers.get(word as u32 as usize) == Some(&(h as *const Header as usize)));
                         if known && !alive[word as u32 as usize] {
                             internal[word as u32 as usize] += 1;
                             if immutable || Some(word) == class {
