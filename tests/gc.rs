@@ -324,21 +324,23 @@ fn node_id(gid: usize, i: usize) -> i64 {
     (gid * 100 + i) as i64
 }
 
-/// Builds the graph; returns what is held and the weak references.
-fn build(gid: usize, g: &Graph) -> (Vec<Value>, Vec<Weak>) {
-    let nodes: Vec<Value> = g
-        .slotted
-        .iter()
-        .enumerate()
-        .map(|(i, &s)| {
-            let id = node_id(gid, i);
-            if s {
-                Value::from(Py::new(GS::new(id)))
-            } else {
-                Value::from(Py::new(GR::new(id)))
-            }
-        })
-        .collect();
+/// Builds the graph; returns what is held and the weak references. The
+/// first `old` nodes are made first and survive a full collection (they
+/// are in the oldest generation); nothing else is when `old` is 0.
+fn build(gid: usize, g: &Graph, old: usize) -> (Vec<Value>, Vec<Weak>) {
+    let node = |i: usize| {
+        let id = node_id(gid, i);
+        if g.slotted[i] {
+            Value::from(Py::new(GS::new(id)))
+        } else {
+            Value::from(Py::new(GR::new(id)))
+        }
+    };
+    let mut nodes: Vec<Value> = (0..old).map(node).collect();
+    if old > 0 {
+        gc::collect();
+    }
+    nodes.extend((old..g.slotted.len()).map(node));
     let mut conts: Vec<Value> = g
         .conts
         .iter()
@@ -441,7 +443,7 @@ fn random_graphs_free_what_cpython_frees() {
     let (mut leaked, mut wrongly_freed, mut unlike_cpython) = (0, 0, 0);
     for (i, g) in graphs.iter().enumerate() {
         let gid = base + i;
-        let (held, weak) = build(gid, g);
+        let (held, weak) = build(gid, g, 0);
         gc::collect();
         let reachable = g.reachable();
         let ours: Vec<i64> = (0..g.slotted.len()).map(|n| node_id(gid, n)).filter(|&id| freed(id)).collect();
@@ -475,6 +477,340 @@ fn random_graphs_free_what_cpython_frees() {
          drops of instances never made"
     );
     assert_eq!((leaked, wrongly_freed, unlike_cpython, phantoms), (0, 0, 0, 0));
+}
+
+// ---------------------------------------------------------------------------
+// Generations.
+
+/// Sets the collection thresholds for a test; puts CPython's back (and
+/// automatic collection on) when dropped, even if the test fails.
+struct Thresholds;
+
+impl Thresholds {
+    fn set(t0: usize, t1: usize, t2: usize) -> Thresholds {
+        gc::set_threshold(t0, t1, t2);
+        gc::enable();
+        Thresholds
+    }
+}
+
+impl Drop for Thresholds {
+    fn drop(&mut self) {
+        gc::set_threshold(700, 10, 10);
+        gc::enable();
+    }
+}
+
+/// No automatic collection and no pruning: generations change only by
+/// the test's own collections.
+fn no_automatic_collection() -> Thresholds {
+    Thresholds::set(usize::MAX, 10, 10)
+}
+
+/// A slotted node with id `id` that holds itself (`a.a = a`), dropped.
+fn dropped_self_cycle(id: i64) -> WeakRef<GS> {
+    let a = Py::new(GS::new(id));
+    a.write().setattr("a", Value::from(&a)).unwrap();
+    Py::downgrade(&a)
+}
+
+#[test]
+fn a_young_cycle_is_freed_by_a_young_collection_among_a_million_old_objects() {
+    let _serial = one_at_a_time();
+    let _t = Thresholds::set(700, 10, 10);
+    assert_eq!(gc::get_threshold(), (700, 10, 10));
+    let old: Vec<Py<Link>> = (0..1_000_000).map(|_| Py::new(Link::new(None))).collect();
+    gc::collect(); // all in generation 2
+    assert_eq!(gc::get_count(), (0, 0, 0));
+    let before = gc::get_stats();
+    let weak = dropped_self_cycle(30_000_001);
+    assert!(weak.upgrade().is_some(), "reference counting alone keeps a cycle");
+    // Two thousand new lists, dropped at once: generation 0 passes 700.
+    for _ in 0..2_000 {
+        drop(Value::list(vec![Value::None]));
+    }
+    let after = gc::get_stats();
+    assert!(freed(30_000_001), "an automatic collection freed the young cycle");
+    assert!(weak.upgrade().is_none());
+    assert!(after[0].collections >= before[0].collections + 2, "{before:?} -> {after:?}");
+    assert_eq!(after[1].collections, before[1].collections, "no collection of generation 1 ran");
+    assert_eq!(after[2].collections, before[2].collections, "no full collection ran");
+    assert!(after[0].collected > before[0].collected);
+    drop(old);
+}
+
+#[test]
+fn an_old_object_keeps_a_young_one_alive_through_young_collections() {
+    let _serial = one_at_a_time();
+    let _t = Thresholds::set(700, 10, 10);
+    let holder = Py::new(GS::new(30_000_010));
+    let list = PyList::new();
+    let dict = PyDict::new();
+    gc::collect(); // the holders are old
+    let young: Vec<WeakRef<GS>> = (30_000_011..30_000_014).map(dropped_self_cycle).collect();
+    holder.write().setattr("b", Value::from(young[0].upgrade().unwrap())).unwrap(); // holder.b = y0
+    list.push(Value::from(young[1].upgrade().unwrap())); // list = [y1]
+    dict.insert("k", Value::from(young[2].upgrade().unwrap())); // dict = {'k': y2}
+    let before = gc::get_stats();
+    // Twenty thousand new lists: about 28 collections of generation 0,
+    // two of generation 1, no full one.
+    for _ in 0..20_000 {
+        drop(Value::list(vec![Value::None]));
+    }
+    let after = gc::get_stats();
+    assert!(after[0].collections >= before[0].collections + 20, "{before:?} -> {after:?}");
+    assert!(after[1].collections > before[1].collections, "{before:?} -> {after:?}");
+    assert_eq!(after[2].collections, before[2].collections, "no full collection ran");
+    for (w, id) in young.iter().zip(30_000_011..) {
+        assert!(!freed(id), "young node {id} freed while an old node holds it");
+        let y = w.upgrade().expect("alive");
+        assert_eq!(*y.read().id().unwrap(), id, "untouched");
+        let a = y.read().getattr("a").unwrap();
+        assert!(a.as_object().is_some(), "its cycle is whole");
+    }
+    assert_eq!(gc::collect_generation(1), 0, "nothing younger is garbage");
+    // The holders let go: the young cycles are garbage now, in older
+    // generations; a full collection frees them.
+    drop(holder);
+    assert!(freed(30_000_010), "reference counting frees the holder");
+    list.clear();
+    dict.clear();
+    gc::collect();
+    for (w, id) in young.iter().zip(30_000_011..) {
+        assert!(freed(id));
+        assert!(w.upgrade().is_none());
+    }
+}
+
+#[test]
+fn a_young_cycle_held_only_by_an_old_garbage_cycle_waits_for_a_full_collection() {
+    let _serial = one_at_a_time();
+    let _t = no_automatic_collection();
+    let old = Py::new(GS::new(30_000_020));
+    old.write().setattr("a", Value::from(&old)).unwrap(); // old.a = old
+    gc::collect(); // `old` is in generation 2
+    let young = dropped_self_cycle(30_000_021);
+    old.write().setattr("b", Value::from(young.upgrade().unwrap())).unwrap(); // old.b = young
+    drop(old);
+    gc::collect_generation(0);
+    gc::collect_generation(1);
+    assert!(!freed(30_000_021), "the old cycle's reference counts as an outside one");
+    assert!(!freed(30_000_020));
+    assert!(young.upgrade().is_some());
+    assert!(gc::collect() >= 2);
+    assert!(freed(30_000_020) && freed(30_000_021));
+    assert!(young.upgrade().is_none());
+}
+
+#[test]
+fn a_full_collection_runs_automatically_once_the_long_lived_objects_grew_by_a_quarter() {
+    let _serial = one_at_a_time();
+    let _t = Thresholds::set(700, 10, 10);
+    let old = Py::new(GS::new(30_000_030));
+    old.write().setattr("a", Value::from(&old)).unwrap();
+    gc::collect();
+    let young = dropped_self_cycle(30_000_031);
+    old.write().setattr("b", Value::from(young.upgrade().unwrap())).unwrap();
+    drop(old);
+    let before = gc::get_stats();
+    // New lists kept alive: survivors move to generation 2 (eleven
+    // collections of generation 1, 77,000 nodes, then a full one).
+    let mut kept = Vec::new();
+    while gc::get_stats()[2].collections == before[2].collections {
+        kept.push(Value::list(vec![Value::None]));
+        assert!(kept.len() < 200_000, "no full collection after {} new nodes", kept.len());
+    }
+    let after = gc::get_stats();
+    assert!((70_000..=90_000).contains(&kept.len()), "a full collection after {} new nodes", kept.len());
+    assert_eq!(after[1].collections, before[1].collections + 11, "{before:?} -> {after:?}");
+    assert!(freed(30_000_030) && freed(30_000_031), "the full collection freed the cycles");
+    assert!(young.upgrade().is_none());
+}
+
+#[test]
+fn young_collections_prune_the_entries_of_dead_old_objects() {
+    let _serial = one_at_a_time();
+    let _t = Thresholds::set(700, 10, 10);
+    let old: Vec<Py<Link>> = (0..100_000).map(|_| Py::new(Link::new(None))).collect();
+    gc::collect();
+    assert!(gc::generation_sizes()[2] >= 100_000);
+    drop(old); // freed by reference counting; their entries stay in generation 2
+    let before = gc::get_stats();
+    // Short-lived lists: young collections only (nothing moves into
+    // generation 2, so no full collection is due), each of which drops
+    // the dead entries among as many of generation 2's as it examines.
+    for _ in 0..200_000 {
+        drop(Value::list(vec![Value::None]));
+    }
+    let after = gc::get_stats();
+    assert_eq!(after[2].collections, before[2].collections, "no full collection ran");
+    let sizes = gc::generation_sizes();
+    assert!(sizes[2] < 1_000, "dead entries left in generation 2: {sizes:?}");
+}
+
+#[test]
+fn a_tag_left_from_a_collection_with_the_same_number_is_not_trusted() {
+    let _serial = one_at_a_time();
+    let _t = no_automatic_collection();
+    let old = Py::new(GS::new(30_000_040));
+    gc::collect(); // `old` is in generation 2
+    let n = gc::testing::last_collection();
+    // Collection n + 1 meets `old` as what the last of 2,000 young lists
+    // holds, and tags it with its number and an index near 2,000.
+    let lists: Vec<Value> = (0..2_000).map(|_| Value::list(vec![Value::None])).collect();
+    lists[1_999].as_list().unwrap().push(Value::from(&old));
+    gc::collect_generation(0);
+    drop(lists);
+    // The numbers went round: the next collection is n + 1 again, and
+    // meets `old`, tagged so, among two nodes.
+    gc::testing::set_last_collection(n);
+    let young = dropped_self_cycle(30_000_041);
+    young.upgrade().unwrap().write().setattr("b", Value::from(&old)).unwrap(); // young.b = old
+    gc::collect_generation(0);
+    assert!(freed(30_000_041), "the young cycle is freed");
+    assert!(!freed(30_000_040), "what it held is not");
+    assert_eq!(*old.read().id().unwrap(), 30_000_040);
+}
+
+#[test]
+fn a_deep_young_cycle_is_freed_by_a_young_collection_on_a_small_stack() {
+    let _serial = one_at_a_time();
+    let _t = no_automatic_collection();
+    std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(|| {
+            // [[[...[outer]...]]]: a million nested lists, the innermost
+            // holding the outermost, all young.
+            let inner = PyList::new();
+            let mut outer = Value::List(inner.clone());
+            for _ in 1..1_000_000 {
+                outer = Value::list(vec![outer]);
+            }
+            inner.push(outer.clone());
+            let n = gc::collect_generation(0);
+            assert_eq!(n, 0, "the handle keeps it");
+            drop((outer, inner));
+            // The thread's own lists were moved into generation 1.
+            assert!(gc::collect_generation(1) >= 1_000_000);
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+const PYTHON_YOUNG_GRAPHS: &str = r#"
+import gc, weakref
+freed = []
+class S:
+    __slots__ = ('id', 'a', 'b', '__weakref__')
+    def __init__(self, id): self.id = id
+    def __del__(self): freed.append(self.id)
+class R:
+    def __init__(self, id): self.id = id
+    def __del__(self): freed.append(self.id)
+def build(gid, kinds, conts, attrs, held, weak, old):
+    make = lambda i: (S if kinds[i] == 's' else R)(gid * 100 + i)
+    nodes = [make(i) for i in range(old)]
+    if old:
+        gc.collect()
+    nodes += [make(i) for i in range(old, len(kinds))]
+    cs = [[] if k == 'l' else {} if k == 'd' else None for k, _ in conts]
+    ref = lambda r: nodes[r[1]] if r[0] == 'n' else cs[r[1]]
+    for i, (k, items) in enumerate(conts):
+        if k == 't':
+            cs[i] = tuple(ref(r) for r in items)
+    for i, (k, items) in enumerate(conts):
+        if k == 'l':
+            cs[i].extend(ref(r) for r in items)
+        elif k == 'd':
+            cs[i].update((f'k{j}', ref(r)) for j, r in enumerate(items))
+    for n, name, r in attrs:
+        setattr(nodes[n], name, ref(r))
+    return [ref(r) for r in held], [weakref.ref(nodes[i]) for i in weak]
+def ids():
+    out = ' '.join(map(str, sorted(freed)))
+    freed.clear()
+    return out
+gc.disable()
+gc.freeze()  # GRAPHS itself
+for g in GRAPHS:
+    held, weak = build(*g)
+    gc.collect(0)
+    young = ids()
+    alive = ' '.join('1' if w() is not None else '0' for w in weak)
+    del held
+    gc.collect(1)
+    middle = ids()
+    gc.collect()
+    full = ids()
+    del weak
+    print(young, '|', alive, '|', middle, '|', full)
+"#;
+
+/// Random graphs whose first nodes are old (they survived a full
+/// collection) and the rest young: a collection of generation 0, then
+/// (what is held let go) one of generation 1, then a full one, each frees
+/// what CPython's `gc.collect(0)`, `gc.collect(1)` and `gc.collect()`
+/// free.
+#[test]
+fn young_collections_free_what_cpythons_free() {
+    let _serial = one_at_a_time();
+    let _t = no_automatic_collection();
+    let count = env_or("PYSLOTS_GC_YOUNG_GRAPHS", 3_000usize);
+    let seed = env_or("PYSLOTS_GC_SEED", 0x9c_5eed_u64) ^ 0x01d;
+    let mut rng = Rng::new(seed);
+    let graphs: Vec<(Graph, usize)> = (0..count)
+        .map(|_| {
+            let g = random_graph(&mut rng);
+            let old = rng.below(g.slotted.len() + 1);
+            (g, old)
+        })
+        .collect();
+    // Ids from 2 * 10^7 on: clear of the other tests' ids.
+    let base = 200_000;
+    let script = format!(
+        "GRAPHS = [\n{}\n]\n{PYTHON_YOUNG_GRAPHS}",
+        graphs
+            .iter()
+            .enumerate()
+            .map(|(i, (g, old))| format!("{},{old}),", g.python(base + i).trim_end_matches(')')))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let cpython = oracle::run(&script);
+    assert_eq!(cpython.len(), count);
+    let mut unlike_cpython = 0;
+    for (i, (g, old)) in graphs.iter().enumerate() {
+        let gid = base + i;
+        let n = g.slotted.len();
+        let mut seen = BTreeSet::new();
+        let mut step = || {
+            let now: BTreeSet<i64> = (0..n).map(|k| node_id(gid, k)).filter(|&id| freed(id)).collect();
+            let new: Vec<String> = now.difference(&seen).map(i64::to_string).collect();
+            seen = now;
+            new.join(" ")
+        };
+        let (held, weak) = build(gid, g, *old);
+        gc::collect_generation(0);
+        let young = step();
+        let alive = weak.iter().map(|w| if w.alive() { "1" } else { "0" }).collect::<Vec<_>>().join(" ");
+        drop(held);
+        gc::collect_generation(1);
+        let middle = step();
+        gc::collect();
+        let full = step();
+        drop(weak);
+        let ours = format!("{young} | {alive} | {middle} | {full}");
+        if ours != cpython[i] {
+            unlike_cpython += 1;
+            if unlike_cpython <= 5 {
+                eprintln!("graph {i} ({old} old): pyslots `{ours}`, CPython `{}`\n  {g:?}", cpython[i]);
+            }
+        }
+        assert_eq!(seen.len(), n, "graph {i}: a node outlives everything that held it");
+    }
+    println!("{count} graphs, {unlike_cpython} unlike CPython");
+    assert_eq!(unlike_cpython, 0);
 }
 
 // ---------------------------------------------------------------------------

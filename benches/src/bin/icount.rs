@@ -20,6 +20,12 @@
 //! report would time everything else too. `icount --workload N` runs
 //! issue 24's workload (`pyslots_bench::workload`) `N` times in a GIL
 //! scope and prints the milliseconds of each run, for the same use.
+//! `icount --young-cycles N` makes a million long-lived objects (slotted
+//! `Point`s in handles, one full collection), then `N` lists that hold
+//! themselves, each dropped at once (young garbage only the collector
+//! frees), and prints the milliseconds of the second part: the cost of
+//! automatic collection per allocation while many objects live (under
+//! callgrind, the instructions of two `N` apart, over their difference).
 
 use pyslots_bench::{consume, register_all, Runner};
 
@@ -88,11 +94,35 @@ fn main() {
             }
             return;
         }
+        [flag, times] if flag == "--young-cycles" => {
+            young_cycles(times.parse().expect("N is a count"));
+            return;
+        }
         [name, times] => only(name, times, false),
         _ => {
-            eprintln!("usage: icount NAME N | icount --time NAME N | icount --workload N | icount --list");
+            eprintln!(
+                "usage: icount NAME N | icount --time NAME N | icount --workload N | icount --young-cycles N | \
+                 icount --list"
+            );
             std::process::exit(2);
         }
     };
     register_all(&mut only);
+}
+
+/// `--young-cycles N`: `N` dropped self-cycles (`l = []; l.append(l)`)
+/// while a million objects live.
+fn young_cycles(n: usize) {
+    use pyslots::prelude::*;
+    let old: Vec<Py<pyslots_bench::SlottedPoint>> =
+        (0..pyslots_bench::GC_OBJECTS).map(|i| Py::new(pyslots_bench::SlottedPoint::new(i as f64, 1.0))).collect();
+    pyslots::gc::collect();
+    let start = std::time::Instant::now();
+    for _ in 0..n {
+        let l = pyslots::PyList::new();
+        l.push(Value::List(l.clone()));
+        std::hint::black_box(&l);
+    }
+    println!("young cycles: {:.2} ms", start.elapsed().as_secs_f64() * 1e3);
+    drop(old);
 }

@@ -39,13 +39,31 @@
 //! meanwhile, though threads go on with the borrows they hold, the
 //! containers and the reference counts.
 //!
-//! Collections run when [`collect`] is called, and automatically, as
-//! CPython's generation 0: when the objects tracked since the last
-//! collection exceed `max(700, survivors / 4)` (see [`collect`]).
+//! The registry is split in three generations, as CPython's: new nodes
+//! enter generation 0, and the survivors of a collection move to the
+//! next one. Automatic collections (on the thread that tracks a new node)
+//! examine only the young: generation 0 once it holds more than 700
+//! nodes, generations 0-1 every 10 of those, and all three (a full
+//! collection) every 10 of those and only once generation 2 grew by a
+//! quarter since the last full one, so that the amortized work per
+//! allocation stays constant however many objects live. A collection of
+//! generations `0..=g` is the algorithm above over their nodes alone: a
+//! node of an older generation is never traversed, so the references it
+//! holds to young nodes are not subtracted and count as outside
+//! references; it is met only as what a young node holds, and counts as
+//! alive (as a node in another thread's batch, not yet in the registry,
+//! does). The confirmation locks and counts only the garbage set, so it
+//! holds whatever part of the registry was examined: an older node is
+//! one more holder outside the set. [`collect`] is a full collection;
+//! [`collect_generation`] collects the young ones alone. A node freed by
+//! reference counting keeps its registry entry (and its cell's memory)
+//! until a collection prunes it: its generation's, or for generation 2
+//! the sweep each young collection makes of as many of its entries as it
+//! examines.
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError, Weak};
 
 use crate::handles::gil;
@@ -166,29 +184,62 @@ pub(crate) fn clear<T: Default>(lock: &parking_lot::RwLock<T>) {
 
 /// Tracked nodes a thread made and has not yet added to the registry.
 const BATCH: usize = 64;
-/// Collections start once this many nodes were tracked since the last one
-/// (CPython's generation-0 threshold), or a quarter of the survivors.
-const THRESHOLD: usize = 700;
+/// How many generations the registry keeps (CPython's `NUM_GENERATIONS`).
+pub const GENERATIONS: usize = 3;
+/// CPython's thresholds: generation 0 is collected once 700 nodes were
+/// tracked since its last collection, generation 1 every 10 collections
+/// of generation 0, generation 2 every 10 of generation 1 (and only when
+/// the long-lived nodes grew by a quarter; see [`collect`]).
+const THRESHOLDS: [usize; GENERATIONS] = [700, 10, 10];
 
 /// Bytes the collector keeps per tracked node: its entry in the registry,
 /// a weak pointer to the cell. Besides, each tracked cell carries an
 /// 8-byte header word (in an object's cell it takes the place of what
 /// std's lock needed beyond parking_lot's, so a `Py`'s cell is no larger
 /// than before), and a dead cell's memory (not its contents) stays
-/// allocated until the next collection prunes its entry.
+/// allocated until a collection prunes its entry (one of its generation,
+/// or for generation 2 the sweep each young collection makes of part of
+/// it).
 pub const BYTES_PER_TRACKED: usize = std::mem::size_of::<Weak<dyn Node>>();
 
+/// The registry: every tracked node's weak pointer, in the list of its
+/// generation (CPython's `gc_generation` lists).
 struct Registry {
-    nodes: Vec<Weak<dyn Node>>,
-    /// Nodes added since the last collection.
-    added: usize,
-    /// Nodes the last collection kept.
-    survivors: usize,
+    /// Generation 0 holds the nodes tracked since its last collection;
+    /// the survivors of a collection of generation `g` move to `g + 1`
+    /// (those of generation 2 stay there).
+    gens: [Vec<Weak<dyn Node>>; GENERATIONS],
+    /// CPython's `count` of each generation: for 0, the nodes added since
+    /// its last collection; for 1 and 2, the collections of the generation
+    /// below since their last one.
+    count: [usize; GENERATIONS],
+    /// Nodes moved into generation 2 since the last full collection
+    /// (CPython's `long_lived_pending`).
+    long_lived_pending: usize,
+    /// Nodes the last full collection kept (`long_lived_total`).
+    long_lived_total: usize,
+    /// Where the next young collection goes on pruning generation 2's
+    /// dead entries ([`Registry::sweep_oldest`]).
+    sweep: usize,
+    stats: [GenerationStats; GENERATIONS],
 }
 
-static REGISTRY: Mutex<Registry> = Mutex::new(Registry { nodes: Vec::new(), added: 0, survivors: 0 });
+static REGISTRY: Mutex<Registry> = Mutex::new(Registry {
+    gens: [Vec::new(), Vec::new(), Vec::new()],
+    count: [0; GENERATIONS],
+    long_lived_pending: 0,
+    long_lived_total: 0,
+    sweep: 0,
+    stats: [GenerationStats { collections: 0, collected: 0 }; GENERATIONS],
+});
+/// The thresholds in force ([`set_threshold`]).
+static THRESHOLD: [AtomicUsize; GENERATIONS] =
+    [AtomicUsize::new(THRESHOLDS[0]), AtomicUsize::new(THRESHOLDS[1]), AtomicUsize::new(THRESHOLDS[2])];
 /// Held by the collecting thread; the number of the last collection.
 static COLLECTOR: Mutex<u32> = Mutex::new(0);
+/// Whether the collection numbers went round: a node's tag may then be
+/// one a collection of the same number left 2^32 collections before.
+static WENT_ROUND: AtomicBool = AtomicBool::new(false);
 /// Weak references upgrade under it shared; a collection confirms and
 /// marks its garbage under it exclusive, so none is resurrected.
 static UPGRADES: parking_lot::RwLock<()> = parking_lot::const_rwlock(());
@@ -238,31 +289,130 @@ pub(crate) fn track(node: Weak<dyn Node>) {
     }
 }
 
+/// This thread's batch into the registry, with no collection.
+fn flush_own() {
+    if let Ok(mut batch) = PENDING.try_with(|p| std::mem::take(&mut p.borrow_mut().0)) {
+        flush(&mut batch, false);
+    }
+}
+
+impl Registry {
+    /// The generation an automatic collection would collect now, if any:
+    /// CPython's `gc_collect_generations`, the oldest whose count exceeds
+    /// its threshold, generation 2 only once the nodes moved into it since
+    /// the last full collection are a quarter of those that one kept.
+    fn due(&self) -> Option<usize> {
+        let threshold = |g: usize| match THRESHOLD[g].load(Relaxed) {
+            // Generation 0's threshold 0 turns collection off (`collect_now`
+            // says so); dead entries are still pruned at the default one.
+            0 if g == 0 => THRESHOLDS[0],
+            t => t,
+        };
+        (0..GENERATIONS).rev().find(|&g| {
+            self.count[g] > threshold(g)
+                && !(g == GENERATIONS - 1 && self.long_lived_pending < self.long_lived_total / 4)
+        })
+    }
+
+    /// Takes out the lists a collection of `generation` examines (that
+    /// generation and the younger ones, CPython's merge) and updates the
+    /// counts as CPython's `gc_collect_main` does.
+    fn take(&mut self, generation: usize) -> Vec<Weak<dyn Node>> {
+        if generation + 1 < GENERATIONS {
+            self.count[generation + 1] += 1;
+        }
+        self.count[..=generation].fill(0);
+        let mut nodes = std::mem::take(&mut self.gens[generation]);
+        for g in (0..generation).rev() {
+            nodes.append(&mut self.gens[g]);
+        }
+        if generation + 1 < GENERATIONS {
+            self.sweep_oldest(nodes.len());
+        }
+        nodes
+    }
+
+    /// Drops the entries of dead nodes among the next `budget` entries of
+    /// generation 2, from where the last call stopped (round and round):
+    /// a cell's memory stays allocated while its entry does, and a full
+    /// collection, which prunes them all, may not come for a long time.
+    /// Each young collection checks as many as it examines, so the work
+    /// per allocation stays constant and a dead long-lived node's memory
+    /// is given back within one round.
+    fn sweep_oldest(&mut self, budget: usize) {
+        let list = &mut self.gens[GENERATIONS - 1];
+        let mut i = self.sweep.min(list.len());
+        let mut end = (i + budget).min(list.len());
+        while i < end {
+            if list[i].strong_count() == 0 {
+                // The last entry takes its place and is looked at next.
+                list.swap_remove(i);
+                end = end.min(list.len());
+            } else {
+                i += 1;
+            }
+        }
+        self.sweep = if i >= list.len() { 0 } else { i };
+    }
+
+    /// Puts back the survivors of a collection (or pruning) of
+    /// `generation`: into the next generation, or generation 2 for a full
+    /// one, which then counts them as the long-lived total.
+    fn put_back(&mut self, generation: usize, mut survivors: Vec<Weak<dyn Node>>) {
+        let n = survivors.len();
+        let to = (generation + 1).min(GENERATIONS - 1);
+        if generation + 1 == GENERATIONS {
+            (self.long_lived_pending, self.long_lived_total) = (0, n);
+        } else if to == GENERATIONS - 1 {
+            self.long_lived_pending += n;
+        }
+        // The shorter list is copied: nothing but pruning (under this
+        // lock) adds to generation `to` while a collection runs, so it is
+        // usually empty for a full collection and long for a young one.
+        let list = &mut self.gens[to];
+        if list.len() < survivors.len() {
+            std::mem::swap(list, &mut survivors);
+        }
+        list.append(&mut survivors);
+    }
+}
+
 /// Moves a batch into the registry, then collects (or, disabled, prunes
-/// dead entries) if the threshold is passed and `may_collect`.
+/// dead entries) if a threshold is passed and `may_collect`.
 fn flush(batch: &mut Vec<Weak<dyn Node>>, may_collect: bool) {
     let due = {
         let mut r = lock(&REGISTRY);
-        r.added += batch.len();
-        r.nodes.append(batch);
-        r.added > THRESHOLD.max(r.survivors / 4)
+        r.count[0] += batch.len();
+        r.gens[0].append(batch);
+        if !may_collect || COLLECTING.with(Cell::get) {
+            return;
+        }
+        let due = r.due();
+        if let (Some(generation), false) = (due, collect_now()) {
+            // Disabled: the same schedule prunes the dead entries instead
+            // (their cells' memory stays allocated until then), and moves
+            // the rest along so that the next pruning is young again.
+            let mut nodes = r.take(generation);
+            nodes.retain(|w| w.strong_count() > 0);
+            r.put_back(generation, nodes);
+            return;
+        }
+        due
     };
-    if !(due && may_collect) || COLLECTING.with(Cell::get) {
-        return;
-    }
-    if !ENABLED.load(Relaxed) {
-        let mut r = lock(&REGISTRY);
-        r.nodes.retain(|w| w.strong_count() > 0);
-        (r.added, r.survivors) = (0, r.nodes.len());
-    } else {
-        // Never waits: a thread that tracks a node may hold a container's
-        // lock that the holder of the global lock waits for.
-        gil::try_hold(|_| {
-            if let Ok(mut epoch) = COLLECTOR.try_lock() {
-                run(&mut epoch);
-            }
-        });
-    }
+    let Some(generation) = due else { return };
+    // Never waits: a thread that tracks a node may hold a container's
+    // lock that the holder of the global lock waits for.
+    gil::try_hold(|_| {
+        if let Ok(mut epoch) = COLLECTOR.try_lock() {
+            run(&mut epoch, generation);
+        }
+    });
+}
+
+/// Whether automatic collection is on: enabled, and generation 0's
+/// threshold is not 0.
+fn collect_now() -> bool {
+    ENABLED.load(Relaxed) && THRESHOLD[0].load(Relaxed) != 0
 }
 
 /// The lock weak references upgrade under.
@@ -305,14 +455,23 @@ pub(crate) fn upgrading() -> parking_lot::RwLockReadGuard<'static, ()> {
 /// # Ok::<(), pyslots::Error>(())
 /// ```
 ///
-/// Automatic collection runs the same collection on the thread that
-/// tracks a new object (an instance in a [`Py`](crate::Py), a list, a
-/// dict, or a tuple that holds references) once the nodes tracked since
-/// the last collection exceed `max(700, survivors / 4)`, where survivors
-/// are the nodes the last collection kept: CPython's generation-0
-/// threshold of 700, and its rule for full collections (a quarter of the
-/// long-lived objects), which keeps the amortized cost per allocation
-/// constant. There is one generation: every collection is full.
+/// Automatic collections are CPython's (3.11): they run on the thread
+/// that tracks a new object (an instance in a [`Py`](crate::Py), a list,
+/// a dict, or a tuple that holds references) and examine only the young
+/// generations. Generation 0 (the nodes tracked since its last
+/// collection) is collected once it has more than 700; its survivors move
+/// to generation 1, collected (with generation 0) every 10 collections of
+/// generation 0; its survivors move to generation 2, collected (with
+/// everything: a full collection) every 10 collections of generation 1,
+/// and only once the nodes moved into generation 2 since the last full
+/// collection are at least a quarter of those it kept, which keeps the
+/// amortized cost per allocation constant however many objects live
+/// ([`get_threshold`], [`set_threshold`], [`get_count`], [`get_stats`]).
+/// A young collection counts the references an older node holds to a young
+/// one as outside references: the young node and what it reaches survive
+/// it, and a cycle through older nodes waits for the collection of the
+/// oldest of them. This function is the full collection (CPython's
+/// `gc.collect()`); [`collect_generation`] collects the young ones alone.
 ///
 /// Returns 0 without collecting when called from code a collection runs
 /// (a `Drop` of garbage).
@@ -335,6 +494,45 @@ pub(crate) fn upgrading() -> parking_lot::RwLockReadGuard<'static, ()> {
 /// # Ok::<(), pyslots::Error>(())
 /// ```
 pub fn collect() -> usize {
+    collect_generation(GENERATIONS - 1)
+}
+
+/// Collects `generation` and the younger ones (CPython's
+/// `gc.collect(generation)`), moves the survivors to the next generation
+/// (those of generation 2 stay there) and returns how many tracked nodes
+/// it freed; `collect_generation(2)` is [`collect`]. References that
+/// older nodes hold count as outside references: what they reach survives.
+///
+/// ```
+/// use pyslots::prelude::*;
+/// use pyslots::gc;
+///
+/// #[pyclass_like]
+/// #[slots(other, __weakref__)]
+/// struct Node {}
+///
+/// gc::disable(); // no automatic collection in between
+/// let old = Py::new(Node::new());
+/// gc::collect(); // `old` survives a full collection: generation 2
+/// let young = Py::new(Node::new());
+/// young.write().setattr("other", Value::from(&young))?; // a young cycle
+/// old.write().setattr("other", Value::from(&young))?;   // old.other = young
+/// let weak = Py::downgrade(&young);
+/// drop(young);
+/// gc::collect_generation(0); // `old` holds it: it survives, into generation 1
+/// assert!(weak.upgrade().is_some());
+/// drop(old); // `old` is freed; the young cycle is left
+/// assert_eq!(gc::collect_generation(1), 1);
+/// assert!(weak.upgrade().is_none());
+/// gc::enable();
+/// # Ok::<(), pyslots::Error>(())
+/// ```
+///
+/// # Panics
+///
+/// If `generation` is not 0, 1 or 2 (CPython's `ValueError`).
+pub fn collect_generation(generation: usize) -> usize {
+    assert!(generation < GENERATIONS, "invalid generation {generation}: there are {GENERATIONS}");
     if COLLECTING.with(Cell::get) {
         return 0;
     }
@@ -344,8 +542,8 @@ pub fn collect() -> usize {
     // thread waits for that collection with the global lock let go.
     gil::hold(|_| loop {
         match COLLECTOR.try_lock() {
-            Ok(mut epoch) => return run(&mut epoch),
-            Err(TryLockError::Poisoned(p)) => return run(&mut p.into_inner()),
+            Ok(mut epoch) => return run(&mut epoch, generation),
+            Err(TryLockError::Poisoned(p)) => return run(&mut p.into_inner(), generation),
             Err(TryLockError::WouldBlock) => gil::allow_threads(|| drop(lock(&COLLECTOR))),
         }
     })
@@ -366,8 +564,11 @@ pub fn enable() {
 }
 
 /// Turns automatic collection off (`gc.disable()`): cycles are freed only
-/// by [`collect`]. Dead entries are still pruned from the registry at the
-/// same threshold.
+/// by [`collect`] and [`collect_generation`]. Dead entries are still
+/// pruned from the registry on the automatic schedule, and the live ones
+/// moved to the next generation as a collection would (unlike CPython,
+/// where nothing moves while collection is off): a collection of
+/// generation 0 after more than 700 new nodes examines those alone.
 ///
 /// ```
 /// use pyslots::prelude::*;
@@ -396,6 +597,122 @@ pub fn disable() {
 /// ```
 pub fn is_enabled() -> bool {
     ENABLED.load(Relaxed)
+}
+
+/// The automatic collection thresholds of the three generations
+/// (`gc.get_threshold()`): `(700, 10, 10)` unless [`set_threshold`]
+/// changed them. See [`collect`] for what they mean.
+///
+/// ```
+/// assert_eq!(pyslots::gc::get_threshold(), (700, 10, 10));
+/// ```
+pub fn get_threshold() -> (usize, usize, usize) {
+    let t = |g: usize| THRESHOLD[g].load(Relaxed);
+    (t(0), t(1), t(2))
+}
+
+/// Sets the automatic collection thresholds (`gc.set_threshold()`):
+/// generation 0 is collected when more than `threshold0` nodes were
+/// tracked since its last collection, generation 1 after more than
+/// `threshold1` collections of generation 0, generation 2 after more
+/// than `threshold2` of generation 1 (and when the long-lived nodes grew
+/// by a quarter). `threshold0` 0 turns automatic collection off, as
+/// [`disable`] does (dead entries are still pruned at the threshold 700).
+///
+/// ```
+/// use pyslots::gc;
+///
+/// let before = gc::get_threshold();
+/// gc::set_threshold(1000, 15, 15);
+/// assert_eq!(gc::get_threshold(), (1000, 15, 15));
+/// gc::set_threshold(before.0, before.1, before.2);
+/// ```
+pub fn set_threshold(threshold0: usize, threshold1: usize, threshold2: usize) {
+    for (t, v) in THRESHOLD.iter().zip([threshold0, threshold1, threshold2]) {
+        t.store(v, Relaxed);
+    }
+}
+
+/// The current collection counts (`gc.get_count()`): the nodes tracked
+/// since generation 0 was last collected (the calling thread's batch of
+/// nodes not yet in the registry included, other threads' not), the
+/// collections of generation 0 since generation 1 was last collected, and
+/// those of generation 1 since generation 2 was. Unlike CPython, a node
+/// freed by reference counting is not taken off the first count: its
+/// entry in generation 0 stays until that is collected.
+///
+/// ```
+/// use pyslots::prelude::*;
+/// use pyslots::gc;
+///
+/// gc::disable();
+/// gc::collect();
+/// assert_eq!(gc::get_count(), (0, 0, 0));
+/// let list = Value::list(vec![Value::None]);
+/// assert_eq!(gc::get_count().0, 1);
+/// gc::collect_generation(0);
+/// assert_eq!(gc::get_count(), (0, 1, 0));
+/// # drop(list);
+/// gc::enable();
+/// ```
+pub fn get_count() -> (usize, usize, usize) {
+    flush_own();
+    let r = lock(&REGISTRY);
+    (r.count[0], r.count[1], r.count[2])
+}
+
+/// How many registry entries each generation holds, dead nodes' included
+/// until a collection prunes them (the calling thread's batch not yet in
+/// generation 0). For tests.
+#[doc(hidden)]
+pub fn generation_sizes() -> [usize; GENERATIONS] {
+    let r = lock(&REGISTRY);
+    [r.gens[0].len(), r.gens[1].len(), r.gens[2].len()]
+}
+
+/// Collection numbers, for tests: a collection tags what it meets with
+/// its number, and the numbers go round after 2^32 collections.
+#[doc(hidden)]
+pub mod testing {
+    /// The number of the last collection.
+    pub fn last_collection() -> u32 {
+        *super::lock(&super::COLLECTOR)
+    }
+
+    /// Makes `n` the number of the last collection: the next one is
+    /// `n + 1`, as it would be again once the numbers went round (which
+    /// this counts as their going round).
+    pub fn set_last_collection(n: u32) {
+        let mut last = super::lock(&super::COLLECTOR);
+        super::WENT_ROUND.store(true, super::Relaxed);
+        *last = n;
+    }
+}
+
+/// What the collections of one generation did (a `gc.get_stats()` entry).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct GenerationStats {
+    /// How many times the generation was collected (with the younger
+    /// ones), automatically or not.
+    pub collections: usize,
+    /// How many tracked nodes those collections freed.
+    pub collected: usize,
+}
+
+/// The statistics of each generation since the program started
+/// (`gc.get_stats()`), youngest first.
+///
+/// ```
+/// use pyslots::gc;
+///
+/// let before = gc::get_stats();
+/// gc::collect();
+/// let after = gc::get_stats();
+/// assert_eq!(after[2].collections, before[2].collections + 1);
+/// ```
+pub fn get_stats() -> [GenerationStats; GENERATIONS] {
+    lock(&REGISTRY).stats
 }
 
 // ---------------------------------------------------------------------------
@@ -436,6 +753,12 @@ struct Census {
     /// The node's edges: `edges[spans[i].0..spans[i].1]`.
     spans: Vec<(u32, u32)>,
     edges: Vec<u32>,
+    /// The address of the node's header: what tells a node this
+    /// collection indexed from one with a stale tag ([`Census::known`]).
+    /// Kept only once the collection numbers went round (`checked`):
+    /// before, no tag is stale.
+    headers: Vec<usize>,
+    checked: bool,
 }
 
 impl Census {
@@ -444,8 +767,8 @@ impl Census {
     #[inline(always)]
     fn index(&mut self, h: &Header) -> Option<usize> {
         let word = h.0.load(Relaxed);
-        if word & !0xffff_ffff == self.tag {
-            return Some(word as u32 as usize);
+        if let Some(i) = self.known(h, word) {
+            return Some(i);
         }
         if word == DEAD {
             return None;
@@ -456,7 +779,29 @@ impl Census {
         self.internal.push(0);
         self.pos.push(NONE);
         self.spans.push((0, 0));
+        if self.checked {
+            self.headers.push(h as *const Header as usize);
+        }
         Some(i)
+    }
+
+    /// The index this collection gave the node with header `h`, whose
+    /// word is `word`, if it gave it one. The tag alone could be one a
+    /// node kept from a collection 2^32 collections ago (the numbers go
+    /// round; a node in generation 2, or in an idle thread's batch, may be
+    /// met by none of them), so once they went round the index is checked
+    /// to be this node's.
+    #[inline(always)]
+    fn known(&self, h: &Header, word: u64) -> Option<usize> {
+        let i = word as u32 as usize;
+        (word & !0xffff_ffff == self.tag && (!self.checked || self.is(i, h))).then_some(i)
+    }
+
+    /// Whether index `i` is the node with header `h` (kept only when
+    /// `checked`).
+    #[inline(never)]
+    fn is(&self, i: usize, h: &Header) -> bool {
+        self.headers.get(i) == Some(&(h as *const Header as usize))
     }
 
     fn children(&self, i: usize) -> &[u32] {
@@ -479,25 +824,28 @@ impl Census {
     }
 }
 
-/// One collection; `epoch` numbers it. The caller holds the global
+/// One collection of `generation` and the younger ones (CPython's
+/// `gc_collect_main`); `epoch` numbers it. The caller holds the global
 /// interpreter lock (no borrow of an object starts or ends meanwhile, but
 /// where a collection lets it go: a `Drop` of garbage that waits for
 /// another thread) and [`COLLECTOR`].
-fn run(epoch: &mut u32) -> usize {
+fn run(epoch: &mut u32, generation: usize) -> usize {
     let _collecting = Collecting::enter();
-    if let Ok(mut batch) = PENDING.try_with(|p| std::mem::take(&mut p.borrow_mut().0)) {
-        flush(&mut batch, false);
+    flush_own();
+    if *epoch >= u32::MAX - 1 {
+        WENT_ROUND.store(true, Relaxed);
+        *epoch = 1;
+    } else {
+        *epoch += 1;
     }
-    *epoch = if *epoch >= u32::MAX - 1 { 1 } else { *epoch + 1 };
-    let mut weaks = {
-        let mut r = lock(&REGISTRY);
-        r.added = 0;
-        std::mem::take(&mut r.nodes)
-    };
+    let mut weaks = lock(&REGISTRY).take(generation);
 
-    // 1-2. In one pass over the registry (each node's memory touched once):
-    // each live node's strong count, less the references the nodes
-    // traversed hold to it; the edges, for step 3. Dead entries are pruned.
+    // 1-2. In one pass over the generations collected (each node's memory
+    // touched once): each live node's strong count, less the references
+    // the nodes traversed hold to it; the edges, for step 3. Dead entries
+    // are pruned. A node of an older generation is met only as what a
+    // young node holds: its count stays unknown (alive), and it is not
+    // traversed, so what it holds keeps an outside reference.
     let n = weaks.len();
     let mut census = Census {
         tag: u64::from(*epoch) << 32,
@@ -506,6 +854,8 @@ fn run(epoch: &mut u32) -> usize {
         pos: Vec::with_capacity(n),
         spans: Vec::with_capacity(n),
         edges: Vec::with_capacity(n),
+        headers: Vec::new(),
+        checked: WENT_ROUND.load(Relaxed),
     };
     let mut live = 0;
     for p in 0..n {
@@ -562,9 +912,9 @@ fn run(epoch: &mut u32) -> usize {
     }
     {
         let mut r = lock(&REGISTRY);
-        weaks.append(&mut r.nodes);
-        r.nodes = weaks;
-        r.survivors = r.nodes.len();
+        r.put_back(generation, weaks);
+        r.stats[generation].collections += 1;
+        r.stats[generation].collected += freed;
     }
     let (objects, containers): (Vec<_>, Vec<_>) = garbage.into_iter().partition(|(_, _, node)| node.is_object());
     let garbage: Vec<Weak<dyn Node>> =
@@ -608,7 +958,7 @@ fn confirm(weaks: &[Weak<dyn Node>], census: &mut Census, alive: &mut [bool], ga
             }
         }
         if busy.is_empty() {
-            let internal = &mut census.internal;
+            let (internal, headers, checked) = (&mut census.internal, &census.headers, census.checked);
             for (i, _, _) in &garbage {
                 internal[*i] = 0;
             }
@@ -627,7 +977,9 @@ fn confirm(weaks: &[Weak<dyn Node>], census: &mut Census, alive: &mut [bool], ga
                     f: &mut |h: &Header| {
                         n += 1;
                         let word = h.0.load(Relaxed);
-                        if word & !0xffff_ffff == tag && !alive[word as u32 as usize] {
+                        let known = word & !0xffff_ffff == tag
+                            && (!checked || headers.get(word as u32 as usize) == Some(&(h as *const Header as usize)));
+                        if known && !alive[word as u32 as usize] {
                             internal[word as u32 as usize] += 1;
                             if immutable || Some(word) == class {
                                 order.edges.push(word as u32);
