@@ -132,7 +132,8 @@ struct ClassBuilder<'a> {
 
 impl<'a> ClassBuilder<'a> {
     fn new(class: &'a Class, plan: &'a Plan) -> Self {
-        let pv = quote!(::pyslots::__private);
+        let alias = private_alias(class);
+        let pv = quote!(#alias);
         let bases = &class.args.extends;
         let mut builder = ClassBuilder {
             class,
@@ -151,7 +152,12 @@ impl<'a> ClassBuilder<'a> {
     }
 
     fn build(&self) -> TokenStream {
+        // The facade's `__private` under a name of this class's own: each
+        // path into it is then 4 tokens, not 9 (tokens are most of what the
+        // macro's run and rustc's parsing cost).
+        let alias = private_alias(self.class);
         let items = [
+            quote!(#[allow(unused_imports)] use ::pyslots::__private as #alias;),
             self.struct_item(),
             self.inherent_impl(),
             self.default_impl(),
@@ -757,9 +763,18 @@ impl<'a> ClassBuilder<'a> {
             };
             quote!((#attr, #value))
         });
-        // A literal as it is; an expression in braces.
+        // A literal as it is; with one base and nothing of its own, the
+        // base's type (a `WeakRefs<{ .. }>` is a constant rustc evaluates,
+        // the base's layout with it); else an expression in braces.
         let literal = matches!(has_weakref.to_string().as_str(), "true" | "false");
-        let weak_refs = if literal { has_weakref.clone() } else { quote!({ #has_weakref }) };
+        let extends = &self.class.args.extends;
+        let weak_refs = if literal {
+            quote!(#pv::WeakRefs<#has_weakref>)
+        } else if let [base] = extends.as_slice() {
+            quote!(<#base as #pv::PyClass>::WeakRefs)
+        } else {
+            quote!(#pv::WeakRefs<{ #has_weakref }>)
+        };
         quote! {
             impl #pv::PyClass for #ident {
                 const LAYOUT: #pv::Layout = #pv::Layout {
@@ -781,7 +796,7 @@ impl<'a> ClassBuilder<'a> {
                     method_flags: #pv::method_flags(<Self as #pv::ClassImpl>::METHODS),
                     method_names: <Self as #pv::ClassImpl>::BLOCK.names,
                 };
-                type WeakRefs = #pv::WeakRefs<#weak_refs>;
+                type WeakRefs = #weak_refs;
             }
         }
     }
@@ -1092,6 +1107,11 @@ impl<'a> ClassBuilder<'a> {
         }
         quote!(#(#getters)* #(#setters)*)
     }
+}
+
+/// The name the expansion of `class` gives the facade's `__private`.
+fn private_alias(class: &Class) -> Ident {
+    format_ident!("__pyslots_{}", syn::ext::IdentExt::unraw(&class.ident))
 }
 
 /// The last segment of a base's path, unraw: `m::Animal` is `Animal`.
