@@ -513,16 +513,11 @@ impl<'a> ClassBuilder<'a> {
             }
         });
         // Where a base's method finds its receiver in this instance.
+        // (one constant: `stored_base`, `stored_base_mut` and, without a
+        // dict of its own, `dict` and `dict_mut` go through the `Deref`).
         let stored_base = self.stored.as_ref().map(|_| {
             quote! {
-                #[inline]
-                fn stored_base(&self) -> #pv::Option<&dyn #pv::Object> {
-                    #pv::Some(&self.__pyslots_base)
-                }
-                #[inline]
-                fn stored_base_mut(&mut self) -> #pv::Option<&mut dyn #pv::Object> {
-                    #pv::Some(&mut self.__pyslots_base)
-                }
+                const STORED: #pv::Option<#pv::StoredAccess<Self>> = #pv::Some(#pv::StoredAccess::VIA_DEREF);
             }
         });
         quote! {
@@ -698,6 +693,10 @@ impl<'a> ClassBuilder<'a> {
             get_mut.push(quote!(#pv::DictSlot::view_mut(&mut self.__pyslots_dict, #keys)));
         }
         if self.has_bases() {
+            if get.is_empty() {
+                // The stored base's, through `ClassImpl::STORED`.
+                return TokenStream::new();
+            }
             get.push(quote!(#pv::ClassImpl::dict(&self.__pyslots_base)));
             get_mut.push(quote!(#pv::ClassImpl::dict_mut(&mut self.__pyslots_base)));
         }

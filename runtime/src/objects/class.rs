@@ -350,6 +350,12 @@ pub trait ClassImpl: PyClass {
     /// [`own_named`](ClassImpl::own_named), [`own_get`](ClassImpl::own_get)
     /// and [`own_call`](ClassImpl::own_call) call.
     const GLUE: crate::objects::object::Glue<Self> = Self::BLOCK.glue;
+    /// How a class that extends another reaches its stored base, and the
+    /// dict when the base holds it: `Some(`[`StoredAccess::VIA_DEREF`]`)`, set by
+    /// the macro for a class with bases (one constant rather than four
+    /// forwarding methods per class, each an item rustc checks); `None`
+    /// without bases.
+    const STORED: Option<StoredAccess<Self>> = None;
     /// What the class's own `#[methods]` block names `name`: the block's
     /// generated `match` over its property and method names, with the
     /// entry's index in [`METHODS`](ClassImpl::METHODS) (the name is
@@ -439,26 +445,40 @@ pub trait ClassImpl: PyClass {
     fn slot_del(&mut self, name: &str) -> SlotDel {
         ClassImpl::slot_del_at(self, Self::slot_index(name))
     }
-    /// The instance dict, wherever in the chain it lives.
+    /// The instance dict, wherever in the chain it lives (generated for a
+    /// class with a dict of its own; else the stored base's, through
+    /// [`STORED`](ClassImpl::STORED), or none).
     #[inline(always)]
     fn dict(&self) -> Option<DictView<'_>> {
-        None
+        match Self::STORED {
+            Some(stored) => (stored.dict)(self),
+            None => None,
+        }
     }
     /// The instance dict, to write.
     #[inline(always)]
     fn dict_mut(&mut self) -> Option<DictViewMut<'_>> {
-        None
+        match Self::STORED {
+            Some(stored) => (stored.dict_mut)(self),
+            None => None,
+        }
     }
     /// The stored base's instance, for a class that extends another
-    /// (generated: `Some(&self.__pyslots_base)`).
+    /// (through [`STORED`](ClassImpl::STORED)).
     #[inline(always)]
     fn stored_base(&self) -> Option<&dyn Object> {
-        None
+        match Self::STORED {
+            Some(stored) => Some((stored.base)(self)),
+            None => None,
+        }
     }
     /// The stored base's instance, to write.
     #[inline(always)]
     fn stored_base_mut(&mut self) -> Option<&mut dyn Object> {
-        None
+        match Self::STORED {
+            Some(stored) => Some((stored.base_mut)(self)),
+            None => None,
+        }
     }
     /// Shows `visitor` every slot field of this class and its stored
     /// base, typed and untyped (not the instance dict, which
@@ -505,6 +525,51 @@ pub trait ClassImpl: PyClass {
         let _ = name;
         None
     }
+}
+
+/// How a class that extends another reaches its stored base (the field
+/// its `Deref` lends) and the dict the base holds:
+/// [`ClassImpl::STORED`]. Function pointers in a constant, which the
+/// defaults of [`ClassImpl::stored_base`] and [`ClassImpl::dict`] call
+/// directly once monomorphised, as [`ClassImpl::GLUE`].
+pub struct StoredAccess<T: ?Sized> {
+    /// The stored base's instance.
+    pub base: fn(&T) -> &dyn Object,
+    /// The stored base's instance, to write.
+    pub base_mut: fn(&mut T) -> &mut dyn Object,
+    /// The stored base's instance dict (the chain's, wherever it lives).
+    pub dict: fn(&T) -> Option<DictView<'_>>,
+    /// The stored base's instance dict, to write.
+    pub dict_mut: fn(&mut T) -> Option<DictViewMut<'_>>,
+}
+
+impl<T: ?Sized> Clone for StoredAccess<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: ?Sized> Copy for StoredAccess<T> {}
+
+impl<T: ?Sized> fmt::Debug for StoredAccess<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("StoredAccess")
+    }
+}
+
+impl<T, B> StoredAccess<T>
+where
+    T: std::ops::DerefMut<Target = B>,
+    B: ClassImpl,
+{
+    /// The stored base is what `T`'s `Deref` lends (the generated
+    /// `Deref` of a class with bases).
+    pub const VIA_DEREF: StoredAccess<T> = StoredAccess {
+        base: |t| &**t,
+        base_mut: |t| &mut **t,
+        dict: |t| ClassImpl::dict(&**t),
+        dict_mut: |t| ClassImpl::dict_mut(&mut **t),
+    };
 }
 
 /// A class whose Rust value holds a `B`: itself, its stored base, that
