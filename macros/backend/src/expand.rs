@@ -162,7 +162,6 @@ impl<'a> ClassBuilder<'a> {
             self.inherent_impl(),
             self.default_impl(),
             self.class_impl(),
-            self.py_class_impl(),
             self.debug_impl(),
             self.serde_impls(),
             self.base_access(),
@@ -476,6 +475,7 @@ impl<'a> ClassBuilder<'a> {
     fn class_impl(&self) -> TokenStream {
         let pv = &self.pv;
         let ident = &self.class.ident;
+        let py_class = self.py_class_items();
         let s = &self.storage;
         // A class attribute must be there to hide a later base's slot.
         let has_slot_methods = !s.slot_names.is_empty() || self.has_bases() || !self.class_attrs.is_empty();
@@ -535,6 +535,7 @@ impl<'a> ClassBuilder<'a> {
                 #stored_base
                 #extra
                 #frozen
+                #py_class
             }
         }
     }
@@ -729,10 +730,12 @@ impl<'a> ClassBuilder<'a> {
         }
     }
 
-    fn py_class_impl(&self) -> TokenStream {
+    /// The layout and weak-reference type, in the class's `ClassImpl`:
+    /// `PyClass` is a blanket implementation over `ClassImpl` that reads
+    /// them (one trait implementation per class fewer for rustc to check).
+    fn py_class_items(&self) -> TokenStream {
         let frozen = self.class.args.frozen.is_some();
         let pv = &self.pv;
-        let ident = &self.class.ident;
         let name = self.name;
         let bases = &self.bases_const;
         let s = &self.storage;
@@ -775,8 +778,7 @@ impl<'a> ClassBuilder<'a> {
             quote!(#pv::WeakRefs<{ #has_weakref }>)
         };
         quote! {
-            impl #pv::PyClass for #ident {
-                const LAYOUT: #pv::Layout = #pv::Layout {
+                const CLASS_LAYOUT: #pv::Layout = #pv::Layout {
                     name: #name,
                     module_path: #pv::module_path!(),
                     slots: &[#(#slots),*],
@@ -795,8 +797,7 @@ impl<'a> ClassBuilder<'a> {
                     method_flags: #pv::method_flags(<Self as #pv::ClassImpl>::METHODS),
                     method_names: <Self as #pv::ClassImpl>::BLOCK.names,
                 };
-                type WeakRefs = #weak_refs;
-            }
+                type ClassWeakRefs = #weak_refs;
         }
     }
 

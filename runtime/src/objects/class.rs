@@ -326,6 +326,10 @@ impl SlotVisitor for Traverse<'_, '_> {
 /// so the generated slot `match` inlines into it.
 #[diagnostic::on_unimplemented(message = "`{Self}` is not a #[pyclass_like] class", label = "not a pyslots class")]
 pub trait ClassImpl: PyClass {
+    /// [`PyClass::LAYOUT`], which the blanket `PyClass` reads.
+    const CLASS_LAYOUT: Layout;
+    /// [`PyClass::WeakRefs`], which the blanket `PyClass` reads.
+    type ClassWeakRefs;
     /// How many slots an instance carries: the class's own, then its
     /// stored base's. The index space of the `slot_*_at` methods:
     /// [`Layout::slot_count`](crate::objects::layout::Layout::slot_count)
@@ -866,6 +870,13 @@ pub(crate) use generic_attribute_methods;
 #[cold]
 pub fn frozen_setattr(name: &str) -> Error {
     Error::frozen_assign(name)
+}
+
+/// Every class's `PyClass`, from what its generated `ClassImpl` holds: one
+/// trait implementation per class fewer for rustc to check (issue 22).
+impl<T: ClassImpl> PyClass for T {
+    const LAYOUT: Layout = T::CLASS_LAYOUT;
+    type WeakRefs = T::ClassWeakRefs;
 }
 
 impl<T: ClassImpl> Object for T {
