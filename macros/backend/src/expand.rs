@@ -921,7 +921,10 @@ impl<'a> ClassBuilder<'a> {
         if !self.has_bases() {
             return TokenStream::new();
         }
-        let pv = &self.pv;
+        // `base_rule` is `#[track_caller]`: the call, alias included, is
+        // spanned on the tokens to blame, which the error then points at.
+        let alias = private_alias(self.class);
+        let at = |span: Span| Ident::new(&alias.to_string(), span);
         let bases = &self.bases_const;
         let s = &self.storage;
         let mut out = TokenStream::new();
@@ -930,9 +933,10 @@ impl<'a> ClassBuilder<'a> {
             let names: Vec<String> = self.class.args.extends.iter().map(last_segment).collect();
             let mro_message =
                 format!("Cannot create a consistent method resolution order (MRO) for bases {}", names.join(", "));
+            let pv = at(span);
             out.extend(quote_spanned! {span=>
-                const _: () = ::core::assert!(!#pv::mro_conflict(#bases), #mro_message);
-                const _: () = ::core::assert!(
+                const _: () = #pv::base_rule(!#pv::mro_conflict(#bases), #mro_message);
+                const _: () = #pv::base_rule(
                     !#pv::layout_conflict(#bases),
                     "multiple bases have instance lay-out conflict"
                 );
@@ -941,44 +945,48 @@ impl<'a> ClassBuilder<'a> {
         // dataclasses' rule: frozen classes extend frozen ones only, and
         // classes that are not frozen extend none.
         let span = self.class.args.extends_tokens.as_ref().map_or_else(Span::call_site, Spanned::span);
+        let pv = at(span);
         out.extend(if self.class.args.frozen.is_some() {
             quote_spanned! {span=>
-                const _: () = ::core::assert!(
+                const _: () = #pv::base_rule(
                     #pv::all_frozen(#bases),
                     "cannot inherit frozen dataclass from a non-frozen one"
                 );
             }
         } else {
             quote_spanned! {span=>
-                const _: () = ::core::assert!(
+                const _: () = #pv::base_rule(
                     !#pv::any_frozen(#bases),
                     "cannot inherit non-frozen dataclass from a frozen one"
                 );
             }
         });
         if let Some(tokens) = &s.dict_entry {
+            let pv = at(tokens.span());
             out.extend(quote_spanned! {tokens.span()=>
-                const _: () = ::core::assert!(
+                const _: () = #pv::base_rule(
                     !#pv::any_has_dict(#bases),
                     "__dict__ slot disallowed: we already got one"
                 );
             });
         }
         if let Some(tokens) = &s.weakref_entry {
+            let pv = at(tokens.span());
             out.extend(quote_spanned! {tokens.span()=>
-                const _: () = ::core::assert!(
+                const _: () = #pv::base_rule(
                     !#pv::any_has_weakref(#bases),
                     "__weakref__ slot disallowed: we already got one"
                 );
             });
         }
         for (name, tokens) in &s.own_names {
+            let pv = at(tokens.span());
             let message = format!(
                 "'{name}' is already a slot of a base class: don't repeat parent slots (CPython would keep both, \
                  wasting the parent's); remove it from this class"
             );
             out.extend(quote_spanned! {tokens.span()=>
-                const _: () = ::core::assert!(!#pv::any_has_slot(#bases, #name), #message);
+                const _: () = #pv::base_rule(!#pv::any_has_slot(#bases, #name), #message);
             });
         }
         out

@@ -1090,6 +1090,18 @@ pub const fn merge_solid_bases(bases: &[&'static Layout]) -> Result<Option<&'sta
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LayoutConflict;
 
+/// A rule on the bases' layouts, in the `const _` a subclass's expansion
+/// checks it in: panics (a compile error, blamed on the caller's tokens)
+/// with `message` unless `ok`. One function rather than an `assert!` in
+/// each constant: the panic's formatting is compiled once, here, not per
+/// rule (issue 22).
+#[track_caller]
+pub const fn base_rule(ok: bool, message: &'static str) {
+    if !ok {
+        panic!("{}", message);
+    }
+}
+
 /// Whether any of the bases is frozen.
 pub const fn any_frozen(bases: &'static [&'static Layout]) -> bool {
     let mut i = 0;

@@ -194,8 +194,8 @@ where
         <Animal as __pyslots_Dog::Embeds<__PyslotsB>>::embedded_mut(&mut self.__pyslots_base)
     }
 }
-const _: () = ::core::assert!(
+const _: () = __pyslots_Dog::base_rule(
     !__pyslots_Dog::any_frozen(&[&<Animal as __pyslots_Dog::PyClass>::LAYOUT]),
-    "cannot inherit non-frozen dataclass from a frozen one"
+    "cannot inherit non-frozen dataclass from a frozen one",
 );
-const _ : () = :: core :: assert ! (! __pyslots_Dog :: any_has_slot (& [& < Animal as __pyslots_Dog :: PyClass > :: LAYOUT] , "breed") , "'breed' is already a slot of a base class: don't repeat parent slots (CPython would keep both, wasting the parent's); remove it from this class") ;
+const _ : () = __pyslots_Dog :: base_rule (! __pyslots_Dog :: any_has_slot (& [& < Animal as __pyslots_Dog :: PyClass > :: LAYOUT] , "breed") , "'breed' is already a slot of a base class: don't repeat parent slots (CPython would keep both, wasting the parent's); remove it from this class") ;
