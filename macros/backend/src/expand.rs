@@ -222,7 +222,7 @@ impl<'a> ClassBuilder<'a> {
                     &KEYS
                 }
                 #[inline(always)]
-                fn dict_key(__pyslots_name: &::core::primitive::str) -> #pv::Option<(&'static #pv::SharedKeys, ::core::primitive::usize)> {
+                fn dict_key(__pyslots_name: &#pv::str) -> #pv::Option<(&'static #pv::SharedKeys, #pv::usize)> {
                     match __pyslots_name {
                         #(#keys => #pv::Some((<Self as #pv::ClassImpl>::shared_keys(), #indices)),)*
                         _ => #pv::None,
@@ -274,11 +274,10 @@ impl<'a> ClassBuilder<'a> {
                     s.fields.push(quote!(#(#lints)* #fid: #stored));
                     s.init_new.push(quote!(#fid: <#ty as #pv::SlotValue>::store(#fid)));
                     s.init_default.push(quote!(#fid: <#ty as #pv::SlotValue>::vacant()));
-                    s.read_arms.push(
-                        quote!(#key => <__PyslotsR as #pv::SlotRead>::typed::<#ty, _>(&self.#fid, &self.__pyslots_set, #bit)),
-                    );
+                    s.read_arms
+                        .push(quote!(#key => __PyslotsR::typed::<#ty, _>(&self.#fid, &self.__pyslots_set, #bit)));
                     s.write_arms.push(quote!(
-                        #key => <__PyslotsW as #pv::SlotWrite>::typed::<#ty, _>(__pyslots_op, &mut self.#fid, &mut self.__pyslots_set, #bit, #name)
+                        #key => __PyslotsW::typed::<#ty, _>(__pyslots_op, &mut self.#fid, &mut self.__pyslots_set, #bit, #name)
                     ));
                     s.visits.push(quote!(#pv::SlotVisitor::typed::<#ty>(__pyslots_v, &self.#fid);));
                 }
@@ -287,9 +286,8 @@ impl<'a> ClassBuilder<'a> {
                     s.fields.push(quote!(#fid: #pv::Option<#pv::Value>));
                     s.init_new.push(quote!(#fid: #pv::None));
                     s.init_default.push(quote!(#fid: #pv::None));
-                    s.read_arms.push(quote!(#key => <__PyslotsR as #pv::SlotRead>::untyped(&self.#fid)));
-                    s.write_arms
-                        .push(quote!(#key => <__PyslotsW as #pv::SlotWrite>::untyped(__pyslots_op, &mut self.#fid)));
+                    s.read_arms.push(quote!(#key => __PyslotsR::untyped(&self.#fid)));
+                    s.write_arms.push(quote!(#key => __PyslotsW::untyped(__pyslots_op, &mut self.#fid)));
                     s.visits.push(quote!(#pv::SlotVisitor::untyped(__pyslots_v, &self.#fid);));
                 }
             }
@@ -297,7 +295,7 @@ impl<'a> ClassBuilder<'a> {
         }
         let n_typed = sp.typed_count();
         if n_typed > 0 {
-            let flags_ty = flags_type(n_typed);
+            let flags_ty = flags_type(pv, n_typed);
             let n = n_typed as u32;
             s.fields.push(quote!(__pyslots_set: #flags_ty));
             s.init_new.push(quote!(__pyslots_set: <#flags_ty as #pv::SetFlags>::all(#n)));
@@ -554,11 +552,11 @@ impl<'a> ClassBuilder<'a> {
         // whole answer; otherwise a miss goes on to what follows.
         let more = self.has_bases() || !self.class_attrs.is_empty();
         let own_index = (own > 0).then(|| {
-            let index = name_index(&s.slot_names);
+            let index = name_index(pv, &s.slot_names);
             if more {
                 quote! {
                     let __pyslots_i = { #index };
-                    if __pyslots_i != ::core::primitive::u32::MAX {
+                    if __pyslots_i != #pv::u32::MAX {
                         return __pyslots_i;
                     }
                 }
@@ -594,13 +592,13 @@ impl<'a> ClassBuilder<'a> {
             Some(ty) if own == 0 && hide.is_none() => quote!(<#ty as #pv::ClassImpl>::slot_index(__pyslots_name)),
             Some(ty) => quote! {
                 let __pyslots_i = <#ty as #pv::ClassImpl>::slot_index(__pyslots_name);
-                if __pyslots_i == ::core::primitive::u32::MAX || __pyslots_i == #pv::HIDDEN {
+                if __pyslots_i == #pv::u32::MAX || __pyslots_i == #pv::HIDDEN {
                     __pyslots_i
                 } else {
                     #own + __pyslots_i
                 }
             },
-            None => quote!(::core::primitive::u32::MAX),
+            None => quote!(#pv::u32::MAX),
         };
         let tail = (own == 0 || more).then_some(tail);
         // `slot_*_at`: a `match` on the own slots, then the stored base.
@@ -620,12 +618,12 @@ impl<'a> ClassBuilder<'a> {
         let read = at(
             &s.read_arms,
             quote!(#pv::ClassImpl::slot_read_at::<__PyslotsR>(&self.__pyslots_base, __pyslots_i)),
-            quote!(<__PyslotsR as #pv::SlotRead>::not_slot()),
+            quote!(__PyslotsR::not_slot()),
         );
         let write = at(
             &s.write_arms,
             quote!(#pv::ClassImpl::slot_write_at(&mut self.__pyslots_base, __pyslots_i, __pyslots_op)),
-            quote!(<__PyslotsW as #pv::SlotWrite>::not_slot(__pyslots_op)),
+            quote!(__PyslotsW::not_slot(__pyslots_op)),
         );
         // With several bases, a class attribute of a base that is not
         // stored may come before a stored slot along the MRO; then the
@@ -635,14 +633,14 @@ impl<'a> ClassBuilder<'a> {
         let (lookup_const, by_mro) = if self.class.args.extends.len() > 1 {
             (
                 Some(quote! {
-                    const LOOKUP_BY_STORED_BASE: ::core::primitive::bool =
+                    const LOOKUP_BY_STORED_BASE: #pv::bool =
                         #pv::lookup_by_stored_base(&<Self as #pv::PyClass>::LAYOUT);
                 }),
                 Some(quote! {
                     if !<Self as #pv::ClassImpl>::LOOKUP_BY_STORED_BASE {
                         return match #pv::Layout::slot_index(&<Self as #pv::PyClass>::LAYOUT, __pyslots_name) {
                             #pv::Some((__pyslots_i, _, _)) => __pyslots_i,
-                            #pv::None => ::core::primitive::u32::MAX,
+                            #pv::None => #pv::u32::MAX,
                         };
                     }
                 }),
@@ -653,7 +651,7 @@ impl<'a> ClassBuilder<'a> {
         quote! {
             #lookup_const
             #[inline(always)]
-            fn slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
+            fn slot_index(__pyslots_name: &#pv::str) -> #pv::u32 {
                 #by_mro
                 #own_index
                 #hide
@@ -662,16 +660,16 @@ impl<'a> ClassBuilder<'a> {
             #[inline(always)]
             fn slot_read_at<__PyslotsR: #pv::SlotRead>(
                 &self,
-                __pyslots_i: ::core::primitive::u32,
-            ) -> <__PyslotsR as #pv::SlotRead>::Out<'_> {
+                __pyslots_i: #pv::u32,
+            ) -> __PyslotsR::Out<'_> {
                 #read
             }
             #[inline(always)]
             fn slot_write_at<__PyslotsW: #pv::SlotWrite>(
                 &mut self,
-                __pyslots_i: ::core::primitive::u32,
+                __pyslots_i: #pv::u32,
                 __pyslots_op: __PyslotsW,
-            ) -> <__PyslotsW as #pv::SlotWrite>::Out {
+            ) -> __PyslotsW::Out {
                 #write
             }
         }
@@ -755,7 +753,7 @@ impl<'a> ClassBuilder<'a> {
                 // `1e999` is Python's `inf`; a token cannot spell it.
                 AttrLiteral::Float(x) if x.is_infinite() => {
                     let inf = if *x > 0.0 { quote!(INFINITY) } else { quote!(NEG_INFINITY) };
-                    quote!(#pv::Literal::Float(::core::primitive::f64::#inf))
+                    quote!(#pv::Literal::Float(#pv::f64::#inf))
                 }
                 AttrLiteral::Float(x) => {
                     let x = Literal::f64_suffixed(*x);
@@ -1188,16 +1186,16 @@ fn snake_case(s: &str) -> String {
 
 /// The flag type for `n` typed slots: the smallest unsigned integer with a
 /// bit for each, an array of `u64` past 128.
-fn flags_type(n: usize) -> TokenStream {
+fn flags_type(pv: &TokenStream, n: usize) -> TokenStream {
     match n {
-        0..=8 => quote!(::core::primitive::u8),
-        9..=16 => quote!(::core::primitive::u16),
-        17..=32 => quote!(::core::primitive::u32),
-        33..=64 => quote!(::core::primitive::u64),
-        65..=128 => quote!(::core::primitive::u128),
+        0..=8 => quote!(#pv::u8),
+        9..=16 => quote!(#pv::u16),
+        17..=32 => quote!(#pv::u32),
+        33..=64 => quote!(#pv::u64),
+        65..=128 => quote!(#pv::u128),
         _ => {
             let words = n.div_ceil(64);
-            quote!([::core::primitive::u64; #words])
+            quote!([#pv::u64; #words])
         }
     }
 }
@@ -1213,7 +1211,7 @@ fn index_literal(index: usize) -> Literal {
 /// best tells that length's names apart, then one comparison of the whole
 /// name. A plain `match name` compares the name against each candidate in
 /// turn; this reaches any slot in two branches and one comparison.
-fn name_index(names: &[String]) -> TokenStream {
+fn name_index(pv: &TokenStream, names: &[String]) -> TokenStream {
     let mut by_len: BTreeMap<usize, Vec<(usize, &[u8])>> = BTreeMap::new();
     for (i, n) in names.iter().enumerate() {
         by_len.entry(n.len()).or_default().push((i, n.as_bytes()));
@@ -1242,14 +1240,14 @@ fn name_index(names: &[String]) -> TokenStream {
             let index = index_literal(group[0].0);
             quote!(0usize => #index)
         } else {
-            quote!(#len_lit => match __pyslots_bytes[#pos] { #(#arms,)* _ => ::core::primitive::u32::MAX })
+            quote!(#len_lit => match __pyslots_bytes[#pos] { #(#arms,)* _ => #pv::u32::MAX })
         }
     });
     quote! {
-        let __pyslots_bytes = ::core::primitive::str::as_bytes(__pyslots_name);
+        let __pyslots_bytes = #pv::str::as_bytes(__pyslots_name);
         match __pyslots_bytes.len() {
             #(#groups,)*
-            _ => ::core::primitive::u32::MAX,
+            _ => #pv::u32::MAX,
         }
     }
 }

@@ -90,8 +90,8 @@ impl __pyslots_Person::ClassImpl for Person {
     }
     #[inline(always)]
     fn dict_key(
-        __pyslots_name: &::core::primitive::str,
-    ) -> __pyslots_Person::Option<(&'static __pyslots_Person::SharedKeys, ::core::primitive::usize)> {
+        __pyslots_name: &__pyslots_Person::str,
+    ) -> __pyslots_Person::Option<(&'static __pyslots_Person::SharedKeys, __pyslots_Person::usize)> {
         match __pyslots_name {
             "name" => __pyslots_Person::Some((<Self as __pyslots_Person::ClassImpl>::shared_keys(), 0usize)),
             "age" => __pyslots_Person::Some((<Self as __pyslots_Person::ClassImpl>::shared_keys(), 1usize)),

@@ -6,7 +6,7 @@ use ::pyslots::__private as __pyslots_Dog;
 pub struct Dog {
     __pyslots_base: Animal,
     breed: <String as ::pyslots::__private::SlotValue>::Stored,
-    __pyslots_set: ::core::primitive::u8,
+    __pyslots_set: __pyslots_Dog::u8,
 }
 impl Dog {
     #[doc = "A new instance with every slot set. This class's own fields only: the bases start as `Default` makes them (every slot unset, as `object.__new__` leaves what `__init__` does not set); `with_base` takes the stored base's instance."]
@@ -16,7 +16,7 @@ impl Dog {
         Self {
             __pyslots_base: __pyslots_Dog::Default::default(),
             breed: <String as __pyslots_Dog::SlotValue>::store(breed),
-            __pyslots_set: <::core::primitive::u8 as __pyslots_Dog::SetFlags>::all(1u32),
+            __pyslots_set: <__pyslots_Dog::u8 as __pyslots_Dog::SetFlags>::all(1u32),
         }
     }
     #[doc = "A new instance with every slot set. The stored base's instance first (`animal`; with several bases, the one CPython lays the instance out over, `Layout::best_base`), then this class's own fields; `new` starts the base as `Default` makes it."]
@@ -26,7 +26,7 @@ impl Dog {
         Self {
             __pyslots_base: animal,
             breed: <String as __pyslots_Dog::SlotValue>::store(breed),
-            __pyslots_set: <::core::primitive::u8 as __pyslots_Dog::SetFlags>::all(1u32),
+            __pyslots_set: <__pyslots_Dog::u8 as __pyslots_Dog::SetFlags>::all(1u32),
         }
     }
     #[doc = "Slot `breed`, typed. An unset slot (deleted, or never set on a `Default` instance) is `AttributeError: 'Dog' object has no attribute 'breed'`."]
@@ -48,7 +48,7 @@ impl __pyslots_Dog::Default for Dog {
         Self {
             __pyslots_base: __pyslots_Dog::Default::default(),
             breed: <String as __pyslots_Dog::SlotValue>::vacant(),
-            __pyslots_set: <::core::primitive::u8 as __pyslots_Dog::Default>::default(),
+            __pyslots_set: <__pyslots_Dog::u8 as __pyslots_Dog::Default>::default(),
         }
     }
 }
@@ -58,18 +58,18 @@ impl __pyslots_Dog::ClassImpl for Dog {
         Dog::__PYSLOTS_BLOCK
     };
     #[inline(always)]
-    fn slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
+    fn slot_index(__pyslots_name: &__pyslots_Dog::str) -> __pyslots_Dog::u32 {
         let __pyslots_i = {
-            let __pyslots_bytes = ::core::primitive::str::as_bytes(__pyslots_name);
+            let __pyslots_bytes = __pyslots_Dog::str::as_bytes(__pyslots_name);
             match __pyslots_bytes.len() {
                 5usize => match __pyslots_bytes[0usize] {
                     98u8 if __pyslots_bytes == b"breed" => 0u32,
-                    _ => ::core::primitive::u32::MAX,
+                    _ => __pyslots_Dog::u32::MAX,
                 },
-                _ => ::core::primitive::u32::MAX,
+                _ => __pyslots_Dog::u32::MAX,
             }
         };
-        if __pyslots_i != ::core::primitive::u32::MAX {
+        if __pyslots_i != __pyslots_Dog::u32::MAX {
             return __pyslots_i;
         }
         if !::core::matches!(
@@ -79,7 +79,7 @@ impl __pyslots_Dog::ClassImpl for Dog {
             return __pyslots_Dog::HIDDEN;
         }
         let __pyslots_i = <Animal as __pyslots_Dog::ClassImpl>::slot_index(__pyslots_name);
-        if __pyslots_i == ::core::primitive::u32::MAX || __pyslots_i == __pyslots_Dog::HIDDEN {
+        if __pyslots_i == __pyslots_Dog::u32::MAX || __pyslots_i == __pyslots_Dog::HIDDEN {
             __pyslots_i
         } else {
             1u32 + __pyslots_i
@@ -88,10 +88,10 @@ impl __pyslots_Dog::ClassImpl for Dog {
     #[inline(always)]
     fn slot_read_at<__PyslotsR: __pyslots_Dog::SlotRead>(
         &self,
-        __pyslots_i: ::core::primitive::u32,
-    ) -> <__PyslotsR as __pyslots_Dog::SlotRead>::Out<'_> {
+        __pyslots_i: __pyslots_Dog::u32,
+    ) -> __PyslotsR::Out<'_> {
         match __pyslots_i {
-            0u32 => <__PyslotsR as __pyslots_Dog::SlotRead>::typed::<String, _>(&self.breed, &self.__pyslots_set, 0u32),
+            0u32 => __PyslotsR::typed::<String, _>(&self.breed, &self.__pyslots_set, 0u32),
             _ => {
                 let __pyslots_i = __pyslots_i - 1u32;
                 __pyslots_Dog::ClassImpl::slot_read_at::<__PyslotsR>(&self.__pyslots_base, __pyslots_i)
@@ -101,17 +101,13 @@ impl __pyslots_Dog::ClassImpl for Dog {
     #[inline(always)]
     fn slot_write_at<__PyslotsW: __pyslots_Dog::SlotWrite>(
         &mut self,
-        __pyslots_i: ::core::primitive::u32,
+        __pyslots_i: __pyslots_Dog::u32,
         __pyslots_op: __PyslotsW,
-    ) -> <__PyslotsW as __pyslots_Dog::SlotWrite>::Out {
+    ) -> __PyslotsW::Out {
         match __pyslots_i {
-            0u32 => <__PyslotsW as __pyslots_Dog::SlotWrite>::typed::<String, _>(
-                __pyslots_op,
-                &mut self.breed,
-                &mut self.__pyslots_set,
-                0u32,
-                "breed",
-            ),
+            0u32 => {
+                __PyslotsW::typed::<String, _>(__pyslots_op, &mut self.breed, &mut self.__pyslots_set, 0u32, "breed")
+            }
             _ => {
                 let __pyslots_i = __pyslots_i - 1u32;
                 __pyslots_Dog::ClassImpl::slot_write_at(&mut self.__pyslots_base, __pyslots_i, __pyslots_op)

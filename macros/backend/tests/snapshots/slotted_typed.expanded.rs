@@ -6,7 +6,7 @@ use ::pyslots::__private as __pyslots_Point;
 pub struct Point {
     x: <f64 as ::pyslots::__private::SlotValue>::Stored,
     y: <f64 as ::pyslots::__private::SlotValue>::Stored,
-    __pyslots_set: ::core::primitive::u8,
+    __pyslots_set: __pyslots_Point::u8,
 }
 impl Point {
     #[doc = "A new instance with every slot set."]
@@ -16,7 +16,7 @@ impl Point {
         Self {
             x: <f64 as __pyslots_Point::SlotValue>::store(x),
             y: <f64 as __pyslots_Point::SlotValue>::store(y),
-            __pyslots_set: <::core::primitive::u8 as __pyslots_Point::SetFlags>::all(2u32),
+            __pyslots_set: <__pyslots_Point::u8 as __pyslots_Point::SetFlags>::all(2u32),
         }
     }
     #[doc = "Slot `x`, typed. An unset slot (deleted, or never set on a `Default` instance) is `AttributeError: 'Point' object has no attribute 'x'`."]
@@ -48,7 +48,7 @@ impl __pyslots_Point::Default for Point {
         Self {
             x: <f64 as __pyslots_Point::SlotValue>::vacant(),
             y: <f64 as __pyslots_Point::SlotValue>::vacant(),
-            __pyslots_set: <::core::primitive::u8 as __pyslots_Point::Default>::default(),
+            __pyslots_set: <__pyslots_Point::u8 as __pyslots_Point::Default>::default(),
         }
     }
 }
@@ -58,50 +58,38 @@ impl __pyslots_Point::ClassImpl for Point {
         Point::__PYSLOTS_BLOCK
     };
     #[inline(always)]
-    fn slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
-        let __pyslots_bytes = ::core::primitive::str::as_bytes(__pyslots_name);
+    fn slot_index(__pyslots_name: &__pyslots_Point::str) -> __pyslots_Point::u32 {
+        let __pyslots_bytes = __pyslots_Point::str::as_bytes(__pyslots_name);
         match __pyslots_bytes.len() {
             1usize => match __pyslots_bytes[0usize] {
                 120u8 => 0u32,
                 121u8 => 1u32,
-                _ => ::core::primitive::u32::MAX,
+                _ => __pyslots_Point::u32::MAX,
             },
-            _ => ::core::primitive::u32::MAX,
+            _ => __pyslots_Point::u32::MAX,
         }
     }
     #[inline(always)]
     fn slot_read_at<__PyslotsR: __pyslots_Point::SlotRead>(
         &self,
-        __pyslots_i: ::core::primitive::u32,
-    ) -> <__PyslotsR as __pyslots_Point::SlotRead>::Out<'_> {
+        __pyslots_i: __pyslots_Point::u32,
+    ) -> __PyslotsR::Out<'_> {
         match __pyslots_i {
-            0u32 => <__PyslotsR as __pyslots_Point::SlotRead>::typed::<f64, _>(&self.x, &self.__pyslots_set, 0u32),
-            1u32 => <__PyslotsR as __pyslots_Point::SlotRead>::typed::<f64, _>(&self.y, &self.__pyslots_set, 1u32),
-            _ => <__PyslotsR as __pyslots_Point::SlotRead>::not_slot(),
+            0u32 => __PyslotsR::typed::<f64, _>(&self.x, &self.__pyslots_set, 0u32),
+            1u32 => __PyslotsR::typed::<f64, _>(&self.y, &self.__pyslots_set, 1u32),
+            _ => __PyslotsR::not_slot(),
         }
     }
     #[inline(always)]
     fn slot_write_at<__PyslotsW: __pyslots_Point::SlotWrite>(
         &mut self,
-        __pyslots_i: ::core::primitive::u32,
+        __pyslots_i: __pyslots_Point::u32,
         __pyslots_op: __PyslotsW,
-    ) -> <__PyslotsW as __pyslots_Point::SlotWrite>::Out {
+    ) -> __PyslotsW::Out {
         match __pyslots_i {
-            0u32 => <__PyslotsW as __pyslots_Point::SlotWrite>::typed::<f64, _>(
-                __pyslots_op,
-                &mut self.x,
-                &mut self.__pyslots_set,
-                0u32,
-                "x",
-            ),
-            1u32 => <__PyslotsW as __pyslots_Point::SlotWrite>::typed::<f64, _>(
-                __pyslots_op,
-                &mut self.y,
-                &mut self.__pyslots_set,
-                1u32,
-                "y",
-            ),
-            _ => <__PyslotsW as __pyslots_Point::SlotWrite>::not_slot(__pyslots_op),
+            0u32 => __PyslotsW::typed::<f64, _>(__pyslots_op, &mut self.x, &mut self.__pyslots_set, 0u32, "x"),
+            1u32 => __PyslotsW::typed::<f64, _>(__pyslots_op, &mut self.y, &mut self.__pyslots_set, 1u32, "y"),
+            _ => __PyslotsW::not_slot(__pyslots_op),
         }
     }
     #[inline]

@@ -29,38 +29,38 @@ impl __pyslots_Node::ClassImpl for Node {
         Node::__PYSLOTS_BLOCK
     };
     #[inline(always)]
-    fn slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
-        let __pyslots_bytes = ::core::primitive::str::as_bytes(__pyslots_name);
+    fn slot_index(__pyslots_name: &__pyslots_Node::str) -> __pyslots_Node::u32 {
+        let __pyslots_bytes = __pyslots_Node::str::as_bytes(__pyslots_name);
         match __pyslots_bytes.len() {
             1usize => match __pyslots_bytes[0usize] {
                 97u8 => 0u32,
                 98u8 => 1u32,
-                _ => ::core::primitive::u32::MAX,
+                _ => __pyslots_Node::u32::MAX,
             },
-            _ => ::core::primitive::u32::MAX,
+            _ => __pyslots_Node::u32::MAX,
         }
     }
     #[inline(always)]
     fn slot_read_at<__PyslotsR: __pyslots_Node::SlotRead>(
         &self,
-        __pyslots_i: ::core::primitive::u32,
-    ) -> <__PyslotsR as __pyslots_Node::SlotRead>::Out<'_> {
+        __pyslots_i: __pyslots_Node::u32,
+    ) -> __PyslotsR::Out<'_> {
         match __pyslots_i {
-            0u32 => <__PyslotsR as __pyslots_Node::SlotRead>::untyped(&self.__pyslots_u0),
-            1u32 => <__PyslotsR as __pyslots_Node::SlotRead>::untyped(&self.__pyslots_u1),
-            _ => <__PyslotsR as __pyslots_Node::SlotRead>::not_slot(),
+            0u32 => __PyslotsR::untyped(&self.__pyslots_u0),
+            1u32 => __PyslotsR::untyped(&self.__pyslots_u1),
+            _ => __PyslotsR::not_slot(),
         }
     }
     #[inline(always)]
     fn slot_write_at<__PyslotsW: __pyslots_Node::SlotWrite>(
         &mut self,
-        __pyslots_i: ::core::primitive::u32,
+        __pyslots_i: __pyslots_Node::u32,
         __pyslots_op: __PyslotsW,
-    ) -> <__PyslotsW as __pyslots_Node::SlotWrite>::Out {
+    ) -> __PyslotsW::Out {
         match __pyslots_i {
-            0u32 => <__PyslotsW as __pyslots_Node::SlotWrite>::untyped(__pyslots_op, &mut self.__pyslots_u0),
-            1u32 => <__PyslotsW as __pyslots_Node::SlotWrite>::untyped(__pyslots_op, &mut self.__pyslots_u1),
-            _ => <__PyslotsW as __pyslots_Node::SlotWrite>::not_slot(__pyslots_op),
+            0u32 => __PyslotsW::untyped(__pyslots_op, &mut self.__pyslots_u0),
+            1u32 => __PyslotsW::untyped(__pyslots_op, &mut self.__pyslots_u1),
+            _ => __PyslotsW::not_slot(__pyslots_op),
         }
     }
     #[inline]
