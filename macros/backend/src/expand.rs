@@ -90,10 +90,6 @@ struct Storage {
     write_arms: Vec<TokenStream>,
     /// Whether the class has a `__pyslots_dict` field (a `DictSlot`).
     own_dict: bool,
-    /// The slot fields, the bases' aside: one statement of `visit_slots`
-    /// each (the dict is not visited: `ClassImpl::heap_size` and
-    /// `traverse` find it through `dict`).
-    visits: Vec<TokenStream>,
     /// Further `ClassImpl` items (a regular class's key table).
     class_impl_extra: TokenStream,
     /// Typed accessors.
@@ -274,21 +270,20 @@ impl<'a> ClassBuilder<'a> {
                     s.fields.push(quote!(#(#lints)* #fid: #stored));
                     s.init_new.push(quote!(#fid: <#ty as #pv::SlotValue>::store(#fid)));
                     s.init_default.push(quote!(#fid: <#ty as #pv::SlotValue>::vacant()));
-                    s.read_arms
-                        .push(quote!(#key => __PyslotsR::typed::<#ty, _>(&self.#fid, &self.__pyslots_set, #bit)));
+                    s.read_arms.push(
+                        quote!(#key => __PyslotsR::typed::<#ty, _>(__pyslots_r, &self.#fid, &self.__pyslots_set, #bit)),
+                    );
                     s.write_arms.push(quote!(
                         #key => __PyslotsW::typed::<#ty, _>(__pyslots_op, &mut self.#fid, &mut self.__pyslots_set, #bit, #name)
                     ));
-                    s.visits.push(quote!(#pv::SlotVisitor::typed::<#ty>(__pyslots_v, &self.#fid);));
                 }
                 SlotKind::Untyped { index } => {
                     let fid = format_ident!("__pyslots_u{}", index);
                     s.fields.push(quote!(#fid: #pv::Option<#pv::Value>));
                     s.init_new.push(quote!(#fid: #pv::None));
                     s.init_default.push(quote!(#fid: #pv::None));
-                    s.read_arms.push(quote!(#key => __PyslotsR::untyped(&self.#fid)));
+                    s.read_arms.push(quote!(#key => __PyslotsR::untyped(__pyslots_r, &self.#fid)));
                     s.write_arms.push(quote!(#key => __PyslotsW::untyped(__pyslots_op, &mut self.#fid)));
-                    s.visits.push(quote!(#pv::SlotVisitor::untyped(__pyslots_v, &self.#fid);));
                 }
             }
             s.own_names.push((name.clone(), slot.tokens.clone()));
@@ -479,20 +474,6 @@ impl<'a> ClassBuilder<'a> {
         let has_slot_methods = !s.slot_names.is_empty() || self.has_bases() || !self.class_attrs.is_empty();
         let slot_methods = has_slot_methods.then(|| self.slot_methods());
         let dict_methods = self.dict_methods();
-        // The slot fields, then the stored base's: `heap_size` and
-        // `traverse` (the trait's) walk them, and add the dict.
-        let base_visit =
-            self.stored.as_ref().map(|_| quote!(#pv::ClassImpl::visit_slots(&self.__pyslots_base, __pyslots_v);));
-        let visits = &s.visits;
-        let heap = (!visits.is_empty() || base_visit.is_some()).then(|| {
-            quote! {
-                #[inline]
-                fn visit_slots<__PyslotsV: #pv::SlotVisitor>(&self, __pyslots_v: &mut __PyslotsV) {
-                    #(#visits)*
-                    #base_visit
-                }
-            }
-        });
         let extra = &s.class_impl_extra;
         // A frozen class refuses every write by name where the attribute
         // algorithm starts, with the slots: a class that is not frozen
@@ -529,7 +510,6 @@ impl<'a> ClassBuilder<'a> {
                 };
                 #slot_methods
                 #dict_methods
-                #heap
                 #stored_base
                 #extra
                 #frozen
@@ -617,8 +597,8 @@ impl<'a> ClassBuilder<'a> {
         };
         let read = at(
             &s.read_arms,
-            quote!(#pv::ClassImpl::slot_read_at::<__PyslotsR>(&self.__pyslots_base, __pyslots_i)),
-            quote!(__PyslotsR::not_slot()),
+            quote!(#pv::ClassImpl::slot_read_at(&self.__pyslots_base, __pyslots_i, __pyslots_r)),
+            quote!(__PyslotsR::not_slot(__pyslots_r)),
         );
         let write = at(
             &s.write_arms,
@@ -661,6 +641,7 @@ impl<'a> ClassBuilder<'a> {
             fn slot_read_at<__PyslotsR: #pv::SlotRead>(
                 &self,
                 __pyslots_i: #pv::u32,
+                __pyslots_r: __PyslotsR,
             ) -> __PyslotsR::Out<'_> {
                 #read
             }

@@ -89,12 +89,13 @@ impl __pyslots_Dog::ClassImpl for Dog {
     fn slot_read_at<__PyslotsR: __pyslots_Dog::SlotRead>(
         &self,
         __pyslots_i: __pyslots_Dog::u32,
+        __pyslots_r: __PyslotsR,
     ) -> __PyslotsR::Out<'_> {
         match __pyslots_i {
-            0u32 => __PyslotsR::typed::<String, _>(&self.breed, &self.__pyslots_set, 0u32),
+            0u32 => __PyslotsR::typed::<String, _>(__pyslots_r, &self.breed, &self.__pyslots_set, 0u32),
             _ => {
                 let __pyslots_i = __pyslots_i - 1u32;
-                __pyslots_Dog::ClassImpl::slot_read_at::<__PyslotsR>(&self.__pyslots_base, __pyslots_i)
+                __pyslots_Dog::ClassImpl::slot_read_at(&self.__pyslots_base, __pyslots_i, __pyslots_r)
             }
         }
     }
@@ -113,11 +114,6 @@ impl __pyslots_Dog::ClassImpl for Dog {
                 __pyslots_Dog::ClassImpl::slot_write_at(&mut self.__pyslots_base, __pyslots_i, __pyslots_op)
             }
         }
-    }
-    #[inline]
-    fn visit_slots<__PyslotsV: __pyslots_Dog::SlotVisitor>(&self, __pyslots_v: &mut __PyslotsV) {
-        __pyslots_Dog::SlotVisitor::typed::<String>(__pyslots_v, &self.breed);
-        __pyslots_Dog::ClassImpl::visit_slots(&self.__pyslots_base, __pyslots_v);
     }
     const STORED: __pyslots_Dog::Option<__pyslots_Dog::StoredAccess<Self>> =
         __pyslots_Dog::Some(__pyslots_Dog::StoredAccess::VIA_DEREF);

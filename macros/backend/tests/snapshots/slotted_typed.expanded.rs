@@ -73,11 +73,12 @@ impl __pyslots_Point::ClassImpl for Point {
     fn slot_read_at<__PyslotsR: __pyslots_Point::SlotRead>(
         &self,
         __pyslots_i: __pyslots_Point::u32,
+        __pyslots_r: __PyslotsR,
     ) -> __PyslotsR::Out<'_> {
         match __pyslots_i {
-            0u32 => __PyslotsR::typed::<f64, _>(&self.x, &self.__pyslots_set, 0u32),
-            1u32 => __PyslotsR::typed::<f64, _>(&self.y, &self.__pyslots_set, 1u32),
-            _ => __PyslotsR::not_slot(),
+            0u32 => __PyslotsR::typed::<f64, _>(__pyslots_r, &self.x, &self.__pyslots_set, 0u32),
+            1u32 => __PyslotsR::typed::<f64, _>(__pyslots_r, &self.y, &self.__pyslots_set, 1u32),
+            _ => __PyslotsR::not_slot(__pyslots_r),
         }
     }
     #[inline(always)]
@@ -91,11 +92,6 @@ impl __pyslots_Point::ClassImpl for Point {
             1u32 => __PyslotsW::typed::<f64, _>(__pyslots_op, &mut self.y, &mut self.__pyslots_set, 1u32, "y"),
             _ => __PyslotsW::not_slot(__pyslots_op),
         }
-    }
-    #[inline]
-    fn visit_slots<__PyslotsV: __pyslots_Point::SlotVisitor>(&self, __pyslots_v: &mut __PyslotsV) {
-        __pyslots_Point::SlotVisitor::typed::<f64>(__pyslots_v, &self.x);
-        __pyslots_Point::SlotVisitor::typed::<f64>(__pyslots_v, &self.y);
     }
     const CLASS_LAYOUT: __pyslots_Point::Layout = __pyslots_Point::Layout {
         name: "Point",

@@ -44,11 +44,12 @@ impl __pyslots_Node::ClassImpl for Node {
     fn slot_read_at<__PyslotsR: __pyslots_Node::SlotRead>(
         &self,
         __pyslots_i: __pyslots_Node::u32,
+        __pyslots_r: __PyslotsR,
     ) -> __PyslotsR::Out<'_> {
         match __pyslots_i {
-            0u32 => __PyslotsR::untyped(&self.__pyslots_u0),
-            1u32 => __PyslotsR::untyped(&self.__pyslots_u1),
-            _ => __PyslotsR::not_slot(),
+            0u32 => __PyslotsR::untyped(__pyslots_r, &self.__pyslots_u0),
+            1u32 => __PyslotsR::untyped(__pyslots_r, &self.__pyslots_u1),
+            _ => __PyslotsR::not_slot(__pyslots_r),
         }
     }
     #[inline(always)]
@@ -62,11 +63,6 @@ impl __pyslots_Node::ClassImpl for Node {
             1u32 => __PyslotsW::untyped(__pyslots_op, &mut self.__pyslots_u1),
             _ => __PyslotsW::not_slot(__pyslots_op),
         }
-    }
-    #[inline]
-    fn visit_slots<__PyslotsV: __pyslots_Node::SlotVisitor>(&self, __pyslots_v: &mut __PyslotsV) {
-        __pyslots_Node::SlotVisitor::untyped(__pyslots_v, &self.__pyslots_u0);
-        __pyslots_Node::SlotVisitor::untyped(__pyslots_v, &self.__pyslots_u1);
     }
     const CLASS_LAYOUT: __pyslots_Node::Layout = __pyslots_Node::Layout {
         name: "Node",
