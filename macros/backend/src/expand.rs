@@ -315,7 +315,11 @@ impl<'a> ClassBuilder<'a> {
             s.init_default.push(quote!(__pyslots_dict: #pv::Default::default()));
         }
         s.accessors = self.accessors(sp);
-        s.declared_slots = quote!(#pv::Some(&[#(#declared),*]));
+        // `Some(&[])` where `__slots__` is the slots (no `__dict__`,
+        // `__weakref__` or mangled name): `Layout::declared_slots` reads
+        // `slots` then; one borrowed array fewer in the layout constant.
+        s.declared_slots =
+            if *declared == s.slot_names { quote!(#pv::Some(&[])) } else { quote!(#pv::Some(&[#(#declared),*])) };
         // Without bases, a literal: `WeakRefs<{ .. }>` is a constant rustc
         // evaluates per class.
         let no_bases = self.class.args.extends.is_empty();
@@ -719,7 +723,10 @@ impl<'a> ClassBuilder<'a> {
         let bases = &self.bases_const;
         let s = &self.storage;
         let (slots, declared, has_dict, has_weakref) = (&s.slot_names, &s.declared_slots, &s.has_dict, &s.has_weakref);
-        let docs = s.slot_docs.iter().map(|d| match d {
+        // No docs, and few enough slots: `&[]`, which `Layout::slot_docs`
+        // reads as a `None` for each slot.
+        let no_docs = s.slot_docs.iter().all(Option::is_none) && s.slot_docs.len() <= NO_DOCS_MAX;
+        let docs = s.slot_docs.iter().filter(|_| !no_docs).map(|d| match d {
             Some(doc) => quote!(#pv::Some(#doc)),
             None => quote!(#pv::None),
         });
@@ -1095,6 +1102,10 @@ impl<'a> ClassBuilder<'a> {
         quote!(#(#getters)* #(#setters)*)
     }
 }
+
+/// `pyslots_runtime::objects::layout::NO_DOCS_MAX`: how many slots without
+/// docs `Layout::slot_docs` can lend `None`s for.
+const NO_DOCS_MAX: usize = 64;
 
 /// The name the expansion of `class` gives the facade's `__private`.
 fn private_alias(class: &Class) -> Ident {

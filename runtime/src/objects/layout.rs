@@ -64,6 +64,15 @@ pub struct Layout {
     pub method_names: &'static [&'static str],
 }
 
+/// How many slots without docs [`Layout::slot_docs`] can lend a list of
+/// `None`s for: `#[pyclass_like]` writes `slot_docs: &[]` for a class of
+/// up to this many slots none of which has a doc (a constant's every
+/// borrowed temporary costs rustc when it evaluates the layout; issue 22).
+#[doc(hidden)]
+pub const NO_DOCS_MAX: usize = 64;
+
+const NO_DOCS: &[Option<&str>; NO_DOCS_MAX] = &[None; NO_DOCS_MAX];
+
 /// [`Layout::method_flags`]: the table has something in it.
 pub const METHODS_ANY: u8 = 1;
 /// [`Layout::method_flags`]: the table has `__setattr__`.
@@ -186,7 +195,11 @@ impl Layout {
     /// ```
     #[inline]
     pub const fn declared_slots(&self) -> Option<&'static [&'static str]> {
-        self.declared_slots
+        match self.declared_slots {
+            // The expansion's short form where `__slots__` is `slots`.
+            Some(declared) if declared.is_empty() => Some(self.slots),
+            declared => declared,
+        }
     }
 
     /// The doc comment of each of `slots` (a typed slot's field's doc
@@ -214,7 +227,12 @@ impl Layout {
     /// ```
     #[inline]
     pub const fn slot_docs(&self) -> &'static [Option<&'static str>] {
-        self.slot_docs
+        if self.slot_docs.is_empty() {
+            // The expansion's short form where no slot has a doc.
+            NO_DOCS.split_at(self.slots.len()).0
+        } else {
+            self.slot_docs
+        }
     }
 
     /// The class's own class attributes (`#[pyclass_like(class_attrs(...))]`),
@@ -759,10 +777,10 @@ impl Layout {
     /// assert_eq!(p3.slots_attr(), Some(&["z", "__weakref__"][..]));
     /// ```
     pub fn slots_attr(&'static self) -> Option<&'static [&'static str]> {
-        if let Some(s) = self.declared_slots {
+        if let Some(s) = self.declared_slots() {
             return Some(s);
         }
-        self.mro().iter().find_map(|l| l.declared_slots)
+        self.mro().iter().find_map(|l| l.declared_slots())
     }
 
     /// The base CPython builds the instance on (`tp_base`): the first base

@@ -68,7 +68,7 @@ impl __pyslots_Node::ClassImpl for Node {
         name: "Node",
         module_path: __pyslots_Node::module_path!(),
         slots: &["a", "b"],
-        slot_docs: &[__pyslots_Node::None, __pyslots_Node::None],
+        slot_docs: &[],
         class_attrs: &[],
         declared_slots: __pyslots_Node::Some(&["a", "b", "__weakref__"]),
         bases: &[],
