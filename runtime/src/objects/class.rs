@@ -135,7 +135,7 @@ pub(crate) struct VisitSlot<'v, V>(pub(crate) &'v mut V);
 impl<V: SlotVisitor> SlotRead for VisitSlot<'_, V> {
     type Out<'a> = ();
     #[inline(always)]
-    fn typed<'a, T: SlotValue, F: SetFlags>(self, stored: &'a T::Stored, _: &F, _: u32) {
+    fn typed<T: SlotValue, F: SetFlags>(self, stored: &T::Stored, _: &F, _: u32) {
         self.0.typed::<T>(stored);
     }
     #[inline(always)]

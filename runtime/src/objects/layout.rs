@@ -197,7 +197,7 @@ impl Layout {
     pub const fn declared_slots(&self) -> Option<&'static [&'static str]> {
         match self.declared_slots {
             // The expansion's short form where `__slots__` is `slots`.
-            Some(declared) if declared.is_empty() => Some(self.slots),
+            Some([]) => Some(self.slots),
             declared => declared,
         }
     }
@@ -227,7 +227,7 @@ impl Layout {
     /// ```
     #[inline]
     pub const fn slot_docs(&self) -> &'static [Option<&'static str>] {
-        if self.slot_docs.is_empty() {
+        if self.slot_docs.is_empty() && self.slots.len() <= NO_DOCS_MAX {
             // The expansion's short form where no slot has a doc.
             NO_DOCS.split_at(self.slots.len()).0
         } else {
