@@ -696,7 +696,7 @@ impl Layout {
         if self.has_weakref {
             names.push("__weakref__");
         }
-        if self.slots_attr().is_some() {
+        if self.has_slots_attr() {
             names.push("__slots__");
         }
         names.extend(self.all_class_attrs().into_iter().map(|(n, _)| n));
@@ -777,10 +777,18 @@ impl Layout {
     /// assert_eq!(p3.slots_attr(), Some(&["z", "__weakref__"][..]));
     /// ```
     pub fn slots_attr(&'static self) -> Option<&'static [&'static str]> {
-        if let Some(s) = self.declared_slots() {
-            return Some(s);
-        }
-        self.mro().iter().find_map(|l| l.declared_slots())
+        let declares = if self.declared_slots.is_some() {
+            self
+        } else {
+            self.mro().iter().copied().find(|l| l.declared_slots.is_some())?
+        };
+        declares.declared_slots()
+    }
+
+    /// Whether [`slots_attr`](Layout::slots_attr) finds a `__slots__`.
+    #[inline]
+    pub(crate) fn has_slots_attr(&'static self) -> bool {
+        self.declared_slots.is_some() || self.mro().iter().any(|l| l.declared_slots.is_some())
     }
 
     /// The base CPython builds the instance on (`tp_base`): the first base
