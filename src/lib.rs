@@ -169,6 +169,7 @@ pub mod __private {
     pub use core::default::Default;
     pub use core::mem::size_of;
     pub use core::option::Option::{self, None, Some};
+    pub use core::primitive::{bool, f64, str, u128, u16, u32, u64, u8, usize};
     pub use core::result::Result::{self, Err, Ok};
     pub use core::{fmt, module_path};
     pub use pyslots_runtime::__private::*;

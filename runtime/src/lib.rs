@@ -56,8 +56,8 @@ pub mod __private {
     pub use crate::handles::gc::Visit;
     pub use crate::objects::class::*;
     pub use crate::objects::layout::{
-        all_frozen, any_frozen, any_has_dict, any_has_slot, any_has_weakref, best_base_has_dict, best_base_index,
-        has_own_slot, layout_conflict, lookup_by_stored_base, mro_conflict, secondary_dict,
+        all_frozen, any_frozen, any_has_dict, any_has_slot, any_has_weakref, base_rule, best_base_has_dict,
+        best_base_index, has_own_slot, layout_conflict, lookup_by_stored_base, mro_conflict, secondary_dict,
     };
     pub use crate::objects::method::{
         arg, bind, exact, positional, receiver, receiver_mut, setter_arg, IntoReturn, IntoUnit,

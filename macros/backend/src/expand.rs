@@ -90,10 +90,6 @@ struct Storage {
     write_arms: Vec<TokenStream>,
     /// Whether the class has a `__pyslots_dict` field (a `DictSlot`).
     own_dict: bool,
-    /// The slot fields, the bases' aside: one statement of `visit_slots`
-    /// each (the dict is not visited: `ClassImpl::heap_size` and
-    /// `traverse` find it through `dict`).
-    visits: Vec<TokenStream>,
     /// Further `ClassImpl` items (a regular class's key table).
     class_impl_extra: TokenStream,
     /// Typed accessors.
@@ -132,7 +128,8 @@ struct ClassBuilder<'a> {
 
 impl<'a> ClassBuilder<'a> {
     fn new(class: &'a Class, plan: &'a Plan) -> Self {
-        let pv = quote!(::pyslots::__private);
+        let alias = private_alias(class);
+        let pv = quote!(#alias);
         let bases = &class.args.extends;
         let mut builder = ClassBuilder {
             class,
@@ -151,12 +148,16 @@ impl<'a> ClassBuilder<'a> {
     }
 
     fn build(&self) -> TokenStream {
+        // The facade's `__private` under a name of this class's own: each
+        // path into it is then 4 tokens, not 9 (tokens are most of what the
+        // macro's run and rustc's parsing cost).
+        let alias = private_alias(self.class);
         let items = [
+            quote!(#[allow(unused_imports)] use ::pyslots::__private as #alias;),
             self.struct_item(),
             self.inherent_impl(),
             self.default_impl(),
             self.class_impl(),
-            self.py_class_impl(),
             self.debug_impl(),
             self.serde_impls(),
             self.base_access(),
@@ -217,7 +218,7 @@ impl<'a> ClassBuilder<'a> {
                     &KEYS
                 }
                 #[inline(always)]
-                fn dict_key(__pyslots_name: &::core::primitive::str) -> #pv::Option<(&'static #pv::SharedKeys, ::core::primitive::usize)> {
+                fn dict_key(__pyslots_name: &#pv::str) -> #pv::Option<(&'static #pv::SharedKeys, #pv::usize)> {
                     match __pyslots_name {
                         #(#keys => #pv::Some((<Self as #pv::ClassImpl>::shared_keys(), #indices)),)*
                         _ => #pv::None,
@@ -270,29 +271,26 @@ impl<'a> ClassBuilder<'a> {
                     s.init_new.push(quote!(#fid: <#ty as #pv::SlotValue>::store(#fid)));
                     s.init_default.push(quote!(#fid: <#ty as #pv::SlotValue>::vacant()));
                     s.read_arms.push(
-                        quote!(#key => <__PyslotsR as #pv::SlotRead>::typed::<#ty, _>(&self.#fid, &self.__pyslots_set, #bit)),
+                        quote!(#key => __PyslotsR::typed::<#ty, _>(__pyslots_r, &self.#fid, &self.__pyslots_set, #bit)),
                     );
                     s.write_arms.push(quote!(
-                        #key => <__PyslotsW as #pv::SlotWrite>::typed::<#ty, _>(__pyslots_op, &mut self.#fid, &mut self.__pyslots_set, #bit, #name)
+                        #key => __PyslotsW::typed::<#ty, _>(__pyslots_op, &mut self.#fid, &mut self.__pyslots_set, #bit, #name)
                     ));
-                    s.visits.push(quote!(#pv::SlotVisitor::typed::<#ty>(__pyslots_v, &self.#fid);));
                 }
                 SlotKind::Untyped { index } => {
                     let fid = format_ident!("__pyslots_u{}", index);
                     s.fields.push(quote!(#fid: #pv::Option<#pv::Value>));
                     s.init_new.push(quote!(#fid: #pv::None));
                     s.init_default.push(quote!(#fid: #pv::None));
-                    s.read_arms.push(quote!(#key => <__PyslotsR as #pv::SlotRead>::untyped(&self.#fid)));
-                    s.write_arms
-                        .push(quote!(#key => <__PyslotsW as #pv::SlotWrite>::untyped(__pyslots_op, &mut self.#fid)));
-                    s.visits.push(quote!(#pv::SlotVisitor::untyped(__pyslots_v, &self.#fid);));
+                    s.read_arms.push(quote!(#key => __PyslotsR::untyped(__pyslots_r, &self.#fid)));
+                    s.write_arms.push(quote!(#key => __PyslotsW::untyped(__pyslots_op, &mut self.#fid)));
                 }
             }
             s.own_names.push((name.clone(), slot.tokens.clone()));
         }
         let n_typed = sp.typed_count();
         if n_typed > 0 {
-            let flags_ty = flags_type(n_typed);
+            let flags_ty = flags_type(pv, n_typed);
             let n = n_typed as u32;
             s.fields.push(quote!(__pyslots_set: #flags_ty));
             s.init_new.push(quote!(__pyslots_set: <#flags_ty as #pv::SetFlags>::all(#n)));
@@ -317,7 +315,11 @@ impl<'a> ClassBuilder<'a> {
             s.init_default.push(quote!(__pyslots_dict: #pv::Default::default()));
         }
         s.accessors = self.accessors(sp);
-        s.declared_slots = quote!(#pv::Some(&[#(#declared),*]));
+        // `Some(&[])` where `__slots__` is the slots (no `__dict__`,
+        // `__weakref__` or mangled name): `Layout::declared_slots` reads
+        // `slots` then; one borrowed array fewer in the layout constant.
+        s.declared_slots =
+            if *declared == s.slot_names { quote!(#pv::Some(&[])) } else { quote!(#pv::Some(&[#(#declared),*])) };
         // Without bases, a literal: `WeakRefs<{ .. }>` is a constant rustc
         // evaluates per class.
         let no_bases = self.class.args.extends.is_empty();
@@ -470,25 +472,12 @@ impl<'a> ClassBuilder<'a> {
     fn class_impl(&self) -> TokenStream {
         let pv = &self.pv;
         let ident = &self.class.ident;
+        let py_class = self.py_class_items();
         let s = &self.storage;
         // A class attribute must be there to hide a later base's slot.
         let has_slot_methods = !s.slot_names.is_empty() || self.has_bases() || !self.class_attrs.is_empty();
         let slot_methods = has_slot_methods.then(|| self.slot_methods());
         let dict_methods = self.dict_methods();
-        // The slot fields, then the stored base's: `heap_size` and
-        // `traverse` (the trait's) walk them, and add the dict.
-        let base_visit =
-            self.stored.as_ref().map(|_| quote!(#pv::ClassImpl::visit_slots(&self.__pyslots_base, __pyslots_v);));
-        let visits = &s.visits;
-        let heap = (!visits.is_empty() || base_visit.is_some()).then(|| {
-            quote! {
-                #[inline]
-                fn visit_slots<__PyslotsV: #pv::SlotVisitor>(&self, __pyslots_v: &mut __PyslotsV) {
-                    #(#visits)*
-                    #base_visit
-                }
-            }
-        });
         let extra = &s.class_impl_extra;
         // A frozen class refuses every write by name where the attribute
         // algorithm starts, with the slots: a class that is not frozen
@@ -507,16 +496,11 @@ impl<'a> ClassBuilder<'a> {
             }
         });
         // Where a base's method finds its receiver in this instance.
+        // (one constant: `stored_base`, `stored_base_mut` and, without a
+        // dict of its own, `dict` and `dict_mut` go through the `Deref`).
         let stored_base = self.stored.as_ref().map(|_| {
             quote! {
-                #[inline]
-                fn stored_base(&self) -> #pv::Option<&dyn #pv::Object> {
-                    #pv::Some(&self.__pyslots_base)
-                }
-                #[inline]
-                fn stored_base_mut(&mut self) -> #pv::Option<&mut dyn #pv::Object> {
-                    #pv::Some(&mut self.__pyslots_base)
-                }
+                const STORED: #pv::Option<#pv::StoredAccess<Self>> = #pv::Some(#pv::StoredAccess::VIA_DEREF);
             }
         });
         quote! {
@@ -530,10 +514,10 @@ impl<'a> ClassBuilder<'a> {
                 };
                 #slot_methods
                 #dict_methods
-                #heap
                 #stored_base
                 #extra
                 #frozen
+                #py_class
             }
         }
     }
@@ -552,11 +536,11 @@ impl<'a> ClassBuilder<'a> {
         // whole answer; otherwise a miss goes on to what follows.
         let more = self.has_bases() || !self.class_attrs.is_empty();
         let own_index = (own > 0).then(|| {
-            let index = name_index(&s.slot_names);
+            let index = name_index(pv, &s.slot_names);
             if more {
                 quote! {
                     let __pyslots_i = { #index };
-                    if __pyslots_i != ::core::primitive::u32::MAX {
+                    if __pyslots_i != #pv::u32::MAX {
                         return __pyslots_i;
                     }
                 }
@@ -592,13 +576,13 @@ impl<'a> ClassBuilder<'a> {
             Some(ty) if own == 0 && hide.is_none() => quote!(<#ty as #pv::ClassImpl>::slot_index(__pyslots_name)),
             Some(ty) => quote! {
                 let __pyslots_i = <#ty as #pv::ClassImpl>::slot_index(__pyslots_name);
-                if __pyslots_i == ::core::primitive::u32::MAX || __pyslots_i == #pv::HIDDEN {
+                if __pyslots_i == #pv::u32::MAX || __pyslots_i == #pv::HIDDEN {
                     __pyslots_i
                 } else {
                     #own + __pyslots_i
                 }
             },
-            None => quote!(::core::primitive::u32::MAX),
+            None => quote!(#pv::u32::MAX),
         };
         let tail = (own == 0 || more).then_some(tail);
         // `slot_*_at`: a `match` on the own slots, then the stored base.
@@ -617,13 +601,13 @@ impl<'a> ClassBuilder<'a> {
         };
         let read = at(
             &s.read_arms,
-            quote!(#pv::ClassImpl::slot_read_at::<__PyslotsR>(&self.__pyslots_base, __pyslots_i)),
-            quote!(<__PyslotsR as #pv::SlotRead>::not_slot()),
+            quote!(#pv::ClassImpl::slot_read_at(&self.__pyslots_base, __pyslots_i, __pyslots_r)),
+            quote!(__PyslotsR::not_slot(__pyslots_r)),
         );
         let write = at(
             &s.write_arms,
             quote!(#pv::ClassImpl::slot_write_at(&mut self.__pyslots_base, __pyslots_i, __pyslots_op)),
-            quote!(<__PyslotsW as #pv::SlotWrite>::not_slot(__pyslots_op)),
+            quote!(__PyslotsW::not_slot(__pyslots_op)),
         );
         // With several bases, a class attribute of a base that is not
         // stored may come before a stored slot along the MRO; then the
@@ -633,14 +617,14 @@ impl<'a> ClassBuilder<'a> {
         let (lookup_const, by_mro) = if self.class.args.extends.len() > 1 {
             (
                 Some(quote! {
-                    const LOOKUP_BY_STORED_BASE: ::core::primitive::bool =
+                    const LOOKUP_BY_STORED_BASE: #pv::bool =
                         #pv::lookup_by_stored_base(&<Self as #pv::PyClass>::LAYOUT);
                 }),
                 Some(quote! {
                     if !<Self as #pv::ClassImpl>::LOOKUP_BY_STORED_BASE {
                         return match #pv::Layout::slot_index(&<Self as #pv::PyClass>::LAYOUT, __pyslots_name) {
                             #pv::Some((__pyslots_i, _, _)) => __pyslots_i,
-                            #pv::None => ::core::primitive::u32::MAX,
+                            #pv::None => #pv::u32::MAX,
                         };
                     }
                 }),
@@ -651,7 +635,7 @@ impl<'a> ClassBuilder<'a> {
         quote! {
             #lookup_const
             #[inline(always)]
-            fn slot_index(__pyslots_name: &::core::primitive::str) -> ::core::primitive::u32 {
+            fn slot_index(__pyslots_name: &#pv::str) -> #pv::u32 {
                 #by_mro
                 #own_index
                 #hide
@@ -660,16 +644,17 @@ impl<'a> ClassBuilder<'a> {
             #[inline(always)]
             fn slot_read_at<__PyslotsR: #pv::SlotRead>(
                 &self,
-                __pyslots_i: ::core::primitive::u32,
-            ) -> <__PyslotsR as #pv::SlotRead>::Out<'_> {
+                __pyslots_i: #pv::u32,
+                __pyslots_r: __PyslotsR,
+            ) -> __PyslotsR::Out<'_> {
                 #read
             }
             #[inline(always)]
             fn slot_write_at<__PyslotsW: #pv::SlotWrite>(
                 &mut self,
-                __pyslots_i: ::core::primitive::u32,
+                __pyslots_i: #pv::u32,
                 __pyslots_op: __PyslotsW,
-            ) -> <__PyslotsW as #pv::SlotWrite>::Out {
+            ) -> __PyslotsW::Out {
                 #write
             }
         }
@@ -692,6 +677,10 @@ impl<'a> ClassBuilder<'a> {
             get_mut.push(quote!(#pv::DictSlot::view_mut(&mut self.__pyslots_dict, #keys)));
         }
         if self.has_bases() {
+            if get.is_empty() {
+                // The stored base's, through `ClassImpl::STORED`.
+                return TokenStream::new();
+            }
             get.push(quote!(#pv::ClassImpl::dict(&self.__pyslots_base)));
             get_mut.push(quote!(#pv::ClassImpl::dict_mut(&mut self.__pyslots_base)));
         }
@@ -724,15 +713,20 @@ impl<'a> ClassBuilder<'a> {
         }
     }
 
-    fn py_class_impl(&self) -> TokenStream {
+    /// The layout and weak-reference type, in the class's `ClassImpl`:
+    /// `PyClass` is a blanket implementation over `ClassImpl` that reads
+    /// them (one trait implementation per class fewer for rustc to check).
+    fn py_class_items(&self) -> TokenStream {
         let frozen = self.class.args.frozen.is_some();
         let pv = &self.pv;
-        let ident = &self.class.ident;
         let name = self.name;
         let bases = &self.bases_const;
         let s = &self.storage;
         let (slots, declared, has_dict, has_weakref) = (&s.slot_names, &s.declared_slots, &s.has_dict, &s.has_weakref);
-        let docs = s.slot_docs.iter().map(|d| match d {
+        // No docs, and few enough slots: `&[]`, which `Layout::slot_docs`
+        // reads as a `None` for each slot.
+        let no_docs = s.slot_docs.iter().all(Option::is_none) && s.slot_docs.len() <= NO_DOCS_MAX;
+        let docs = s.slot_docs.iter().filter(|_| !no_docs).map(|d| match d {
             Some(doc) => quote!(#pv::Some(#doc)),
             None => quote!(#pv::None),
         });
@@ -747,7 +741,7 @@ impl<'a> ClassBuilder<'a> {
                 // `1e999` is Python's `inf`; a token cannot spell it.
                 AttrLiteral::Float(x) if x.is_infinite() => {
                     let inf = if *x > 0.0 { quote!(INFINITY) } else { quote!(NEG_INFINITY) };
-                    quote!(#pv::Literal::Float(::core::primitive::f64::#inf))
+                    quote!(#pv::Literal::Float(#pv::f64::#inf))
                 }
                 AttrLiteral::Float(x) => {
                     let x = Literal::f64_suffixed(*x);
@@ -757,12 +751,20 @@ impl<'a> ClassBuilder<'a> {
             };
             quote!((#attr, #value))
         });
-        // A literal as it is; an expression in braces.
+        // A literal as it is; with one base and nothing of its own, the
+        // base's type (a `WeakRefs<{ .. }>` is a constant rustc evaluates,
+        // the base's layout with it); else an expression in braces.
         let literal = matches!(has_weakref.to_string().as_str(), "true" | "false");
-        let weak_refs = if literal { has_weakref.clone() } else { quote!({ #has_weakref }) };
+        let extends = &self.class.args.extends;
+        let weak_refs = if literal {
+            quote!(#pv::WeakRefs<#has_weakref>)
+        } else if let [base] = extends.as_slice() {
+            quote!(<#base as #pv::PyClass>::WeakRefs)
+        } else {
+            quote!(#pv::WeakRefs<{ #has_weakref }>)
+        };
         quote! {
-            impl #pv::PyClass for #ident {
-                const LAYOUT: #pv::Layout = #pv::Layout {
+                const CLASS_LAYOUT: #pv::Layout = #pv::Layout {
                     name: #name,
                     module_path: #pv::module_path!(),
                     slots: &[#(#slots),*],
@@ -781,8 +783,7 @@ impl<'a> ClassBuilder<'a> {
                     method_flags: #pv::method_flags(<Self as #pv::ClassImpl>::METHODS),
                     method_names: <Self as #pv::ClassImpl>::BLOCK.names,
                 };
-                type WeakRefs = #pv::WeakRefs<#weak_refs>;
-            }
+                type ClassWeakRefs = #weak_refs;
         }
     }
 
@@ -906,7 +907,10 @@ impl<'a> ClassBuilder<'a> {
         if !self.has_bases() {
             return TokenStream::new();
         }
-        let pv = &self.pv;
+        // `base_rule` is `#[track_caller]`: the call, alias included, is
+        // spanned on the tokens to blame, which the error then points at.
+        let alias = private_alias(self.class);
+        let at = |span: Span| Ident::new(&alias.to_string(), span);
         let bases = &self.bases_const;
         let s = &self.storage;
         let mut out = TokenStream::new();
@@ -915,9 +919,10 @@ impl<'a> ClassBuilder<'a> {
             let names: Vec<String> = self.class.args.extends.iter().map(last_segment).collect();
             let mro_message =
                 format!("Cannot create a consistent method resolution order (MRO) for bases {}", names.join(", "));
+            let pv = at(span);
             out.extend(quote_spanned! {span=>
-                const _: () = ::core::assert!(!#pv::mro_conflict(#bases), #mro_message);
-                const _: () = ::core::assert!(
+                const _: () = #pv::base_rule(!#pv::mro_conflict(#bases), #mro_message);
+                const _: () = #pv::base_rule(
                     !#pv::layout_conflict(#bases),
                     "multiple bases have instance lay-out conflict"
                 );
@@ -926,44 +931,48 @@ impl<'a> ClassBuilder<'a> {
         // dataclasses' rule: frozen classes extend frozen ones only, and
         // classes that are not frozen extend none.
         let span = self.class.args.extends_tokens.as_ref().map_or_else(Span::call_site, Spanned::span);
+        let pv = at(span);
         out.extend(if self.class.args.frozen.is_some() {
             quote_spanned! {span=>
-                const _: () = ::core::assert!(
+                const _: () = #pv::base_rule(
                     #pv::all_frozen(#bases),
                     "cannot inherit frozen dataclass from a non-frozen one"
                 );
             }
         } else {
             quote_spanned! {span=>
-                const _: () = ::core::assert!(
+                const _: () = #pv::base_rule(
                     !#pv::any_frozen(#bases),
                     "cannot inherit non-frozen dataclass from a frozen one"
                 );
             }
         });
         if let Some(tokens) = &s.dict_entry {
+            let pv = at(tokens.span());
             out.extend(quote_spanned! {tokens.span()=>
-                const _: () = ::core::assert!(
+                const _: () = #pv::base_rule(
                     !#pv::any_has_dict(#bases),
                     "__dict__ slot disallowed: we already got one"
                 );
             });
         }
         if let Some(tokens) = &s.weakref_entry {
+            let pv = at(tokens.span());
             out.extend(quote_spanned! {tokens.span()=>
-                const _: () = ::core::assert!(
+                const _: () = #pv::base_rule(
                     !#pv::any_has_weakref(#bases),
                     "__weakref__ slot disallowed: we already got one"
                 );
             });
         }
         for (name, tokens) in &s.own_names {
+            let pv = at(tokens.span());
             let message = format!(
                 "'{name}' is already a slot of a base class: don't repeat parent slots (CPython would keep both, \
                  wasting the parent's); remove it from this class"
             );
             out.extend(quote_spanned! {tokens.span()=>
-                const _: () = ::core::assert!(!#pv::any_has_slot(#bases, #name), #message);
+                const _: () = #pv::base_rule(!#pv::any_has_slot(#bases, #name), #message);
             });
         }
         out
@@ -1094,6 +1103,15 @@ impl<'a> ClassBuilder<'a> {
     }
 }
 
+/// `pyslots_runtime::objects::layout::NO_DOCS_MAX`: how many slots without
+/// docs `Layout::slot_docs` can lend `None`s for.
+const NO_DOCS_MAX: usize = 64;
+
+/// The name the expansion of `class` gives the facade's `__private`.
+fn private_alias(class: &Class) -> Ident {
+    format_ident!("__pyslots_{}", syn::ext::IdentExt::unraw(&class.ident))
+}
+
 /// The last segment of a base's path, unraw: `m::Animal` is `Animal`.
 fn last_segment(path: &syn::Path) -> String {
     path.segments.last().map(|s| syn::ext::IdentExt::unraw(&s.ident).to_string()).unwrap_or_default()
@@ -1160,16 +1178,16 @@ fn snake_case(s: &str) -> String {
 
 /// The flag type for `n` typed slots: the smallest unsigned integer with a
 /// bit for each, an array of `u64` past 128.
-fn flags_type(n: usize) -> TokenStream {
+fn flags_type(pv: &TokenStream, n: usize) -> TokenStream {
     match n {
-        0..=8 => quote!(::core::primitive::u8),
-        9..=16 => quote!(::core::primitive::u16),
-        17..=32 => quote!(::core::primitive::u32),
-        33..=64 => quote!(::core::primitive::u64),
-        65..=128 => quote!(::core::primitive::u128),
+        0..=8 => quote!(#pv::u8),
+        9..=16 => quote!(#pv::u16),
+        17..=32 => quote!(#pv::u32),
+        33..=64 => quote!(#pv::u64),
+        65..=128 => quote!(#pv::u128),
         _ => {
             let words = n.div_ceil(64);
-            quote!([::core::primitive::u64; #words])
+            quote!([#pv::u64; #words])
         }
     }
 }
@@ -1185,7 +1203,7 @@ fn index_literal(index: usize) -> Literal {
 /// best tells that length's names apart, then one comparison of the whole
 /// name. A plain `match name` compares the name against each candidate in
 /// turn; this reaches any slot in two branches and one comparison.
-fn name_index(names: &[String]) -> TokenStream {
+fn name_index(pv: &TokenStream, names: &[String]) -> TokenStream {
     let mut by_len: BTreeMap<usize, Vec<(usize, &[u8])>> = BTreeMap::new();
     for (i, n) in names.iter().enumerate() {
         by_len.entry(n.len()).or_default().push((i, n.as_bytes()));
@@ -1214,14 +1232,14 @@ fn name_index(names: &[String]) -> TokenStream {
             let index = index_literal(group[0].0);
             quote!(0usize => #index)
         } else {
-            quote!(#len_lit => match __pyslots_bytes[#pos] { #(#arms,)* _ => ::core::primitive::u32::MAX })
+            quote!(#len_lit => match __pyslots_bytes[#pos] { #(#arms,)* _ => #pv::u32::MAX })
         }
     });
     quote! {
-        let __pyslots_bytes = ::core::primitive::str::as_bytes(__pyslots_name);
+        let __pyslots_bytes = #pv::str::as_bytes(__pyslots_name);
         match __pyslots_bytes.len() {
             #(#groups,)*
-            _ => ::core::primitive::u32::MAX,
+            _ => #pv::u32::MAX,
         }
     }
 }

@@ -32,16 +32,18 @@ pub const HIDDEN: u32 = u32::MAX - 1;
 /// [`ClassImpl::slot_read_at`], generated once per class, serves the owned
 /// read ([`ReadOwned`]: a [`SlotGet`]) and the borrowed one ([`ReadRef`]:
 /// a [`SlotGetRef`]), each monomorphised into the same code as a `match`
-/// written for it.
-pub trait SlotRead {
+/// written for it, and [`ClassImpl::visit_slots`] (`VisitSlot`, which
+/// hands the slot to a [`SlotVisitor`]). The reader is a value (a unit
+/// struct but for the visitor's), passed to the arm that reads.
+pub trait SlotRead: Sized {
     /// What the read returns.
     type Out<'a>;
     /// A typed slot of Rust type `T`, its set-flags and its bit.
-    fn typed<'a, T: SlotValue, F: SetFlags>(stored: &'a T::Stored, flags: &F, bit: u32) -> Self::Out<'a>;
+    fn typed<'a, T: SlotValue, F: SetFlags>(self, stored: &'a T::Stored, flags: &F, bit: u32) -> Self::Out<'a>;
     /// An untyped slot.
-    fn untyped(stored: &Option<Value>) -> Self::Out<'_>;
+    fn untyped<'a>(self, stored: &'a Option<Value>) -> Self::Out<'a>;
     /// No slot at that index.
-    fn not_slot<'a>() -> Self::Out<'a>;
+    fn not_slot<'a>(self) -> Self::Out<'a>;
 }
 
 /// The owned read: [`ClassImpl::slot_get_at`].
@@ -51,7 +53,7 @@ pub struct ReadOwned;
 impl SlotRead for ReadOwned {
     type Out<'a> = SlotGet;
     #[inline(always)]
-    fn typed<'a, T: SlotValue, F: SetFlags>(stored: &'a T::Stored, flags: &F, bit: u32) -> Self::Out<'a> {
+    fn typed<'a, T: SlotValue, F: SetFlags>(self, stored: &'a T::Stored, flags: &F, bit: u32) -> Self::Out<'a> {
         if flags.get(bit) {
             SlotGet::Found(T::load(stored))
         } else {
@@ -59,14 +61,14 @@ impl SlotRead for ReadOwned {
         }
     }
     #[inline(always)]
-    fn untyped(stored: &Option<Value>) -> SlotGet {
+    fn untyped(self, stored: &Option<Value>) -> SlotGet {
         match stored {
             Some(v) => SlotGet::Found(v.clone()),
             None => SlotGet::Unset,
         }
     }
     #[inline(always)]
-    fn not_slot<'a>() -> Self::Out<'a> {
+    fn not_slot<'a>(self) -> Self::Out<'a> {
         SlotGet::NotSlot
     }
 }
@@ -78,7 +80,7 @@ pub struct ReadRef;
 impl SlotRead for ReadRef {
     type Out<'a> = SlotGetRef<'a>;
     #[inline(always)]
-    fn typed<'a, T: SlotValue, F: SetFlags>(stored: &'a T::Stored, flags: &F, bit: u32) -> SlotGetRef<'a> {
+    fn typed<'a, T: SlotValue, F: SetFlags>(self, stored: &'a T::Stored, flags: &F, bit: u32) -> SlotGetRef<'a> {
         if flags.get(bit) {
             SlotGetRef::Found(T::borrow(stored))
         } else {
@@ -86,14 +88,14 @@ impl SlotRead for ReadRef {
         }
     }
     #[inline(always)]
-    fn untyped(stored: &Option<Value>) -> SlotGetRef<'_> {
+    fn untyped(self, stored: &Option<Value>) -> SlotGetRef<'_> {
         match stored {
             Some(v) => SlotGetRef::Found(ValueRef::Value(v)),
             None => SlotGetRef::Unset,
         }
     }
     #[inline(always)]
-    fn not_slot<'a>() -> Self::Out<'a> {
+    fn not_slot<'a>(self) -> Self::Out<'a> {
         SlotGetRef::NotSlot
     }
 }
@@ -109,7 +111,7 @@ pub(crate) struct ReadPlain;
 impl SlotRead for ReadPlain {
     type Out<'a> = Option<Result<Value, Error>>;
     #[inline(always)]
-    fn typed<'a, T: SlotValue, F: SetFlags>(stored: &'a T::Stored, flags: &F, bit: u32) -> Self::Out<'a> {
+    fn typed<'a, T: SlotValue, F: SetFlags>(self, stored: &'a T::Stored, flags: &F, bit: u32) -> Self::Out<'a> {
         if T::PLAIN.is_some() && flags.get(bit) {
             Some(Ok(T::load(stored)))
         } else {
@@ -117,13 +119,31 @@ impl SlotRead for ReadPlain {
         }
     }
     #[inline(always)]
-    fn untyped(stored: &Option<Value>) -> Self::Out<'_> {
+    fn untyped(self, stored: &Option<Value>) -> Self::Out<'_> {
         stored.as_ref().map(|v| Ok(v.clone()))
     }
     #[inline(always)]
-    fn not_slot<'a>() -> Self::Out<'a> {
+    fn not_slot<'a>(self) -> Self::Out<'a> {
         None
     }
+}
+
+/// The read [`ClassImpl::visit_slots`] makes of each slot: shows it to the
+/// visitor, set or not (an unset typed slot holds [`SlotValue::vacant`]).
+pub(crate) struct VisitSlot<'v, V>(pub(crate) &'v mut V);
+
+impl<V: SlotVisitor> SlotRead for VisitSlot<'_, V> {
+    type Out<'a> = ();
+    #[inline(always)]
+    fn typed<T: SlotValue, F: SetFlags>(self, stored: &T::Stored, _: &F, _: u32) {
+        self.0.typed::<T>(stored);
+    }
+    #[inline(always)]
+    fn untyped(self, stored: &Option<Value>) {
+        self.0.untyped(stored);
+    }
+    #[inline(always)]
+    fn not_slot<'a>(self) -> Self::Out<'a> {}
 }
 
 /// What a write by index does to the slot it finds:
@@ -326,6 +346,10 @@ impl SlotVisitor for Traverse<'_, '_> {
 /// so the generated slot `match` inlines into it.
 #[diagnostic::on_unimplemented(message = "`{Self}` is not a #[pyclass_like] class", label = "not a pyslots class")]
 pub trait ClassImpl: PyClass {
+    /// [`PyClass::LAYOUT`], which the blanket `PyClass` reads.
+    const CLASS_LAYOUT: Layout;
+    /// [`PyClass::WeakRefs`], which the blanket `PyClass` reads.
+    type ClassWeakRefs;
     /// How many slots an instance carries: the class's own, then its
     /// stored base's. The index space of the `slot_*_at` methods:
     /// [`Layout::slot_count`](crate::objects::layout::Layout::slot_count)
@@ -350,6 +374,12 @@ pub trait ClassImpl: PyClass {
     /// [`own_named`](ClassImpl::own_named), [`own_get`](ClassImpl::own_get)
     /// and [`own_call`](ClassImpl::own_call) call.
     const GLUE: crate::objects::object::Glue<Self> = Self::BLOCK.glue;
+    /// How a class that extends another reaches its stored base, and the
+    /// dict when the base holds it: `Some(`[`StoredAccess::VIA_DEREF`]`)`, set by
+    /// the macro for a class with bases (one constant rather than four
+    /// forwarding methods per class, each an item rustc checks); `None`
+    /// without bases.
+    const STORED: Option<StoredAccess<Self>> = None;
     /// What the class's own `#[methods]` block names `name`: the block's
     /// generated `match` over its property and method names, with the
     /// entry's index in [`METHODS`](ClassImpl::METHODS) (the name is
@@ -386,9 +416,9 @@ pub trait ClassImpl: PyClass {
     /// [`slot_get_ref_at`](ClassImpl::slot_get_ref_at) call (a generated
     /// method less per class is rustc's time saved: issue 22).
     #[inline(always)]
-    fn slot_read_at<R: SlotRead>(&self, index: u32) -> R::Out<'_> {
+    fn slot_read_at<R: SlotRead>(&self, index: u32, reader: R) -> R::Out<'_> {
         let _ = index;
-        R::not_slot()
+        reader.not_slot()
     }
     /// Does `op` to slot `index`: the one write by index a class
     /// generates, which [`slot_set_at`](ClassImpl::slot_set_at) and
@@ -401,12 +431,12 @@ pub trait ClassImpl: PyClass {
     /// Reads slot `index`.
     #[inline(always)]
     fn slot_get_at(&self, index: u32) -> SlotGet {
-        ClassImpl::slot_read_at::<ReadOwned>(self, index)
+        ClassImpl::slot_read_at(self, index, ReadOwned)
     }
     /// Reads slot `index`, borrowed.
     #[inline(always)]
     fn slot_get_ref_at(&self, index: u32) -> SlotGetRef<'_> {
-        ClassImpl::slot_read_at::<ReadRef>(self, index)
+        ClassImpl::slot_read_at(self, index, ReadRef)
     }
     /// Writes slot `index`; a wrong-typed value is an error and leaves the
     /// slot as it was. `cls` is the instance's class name, for messages.
@@ -439,37 +469,56 @@ pub trait ClassImpl: PyClass {
     fn slot_del(&mut self, name: &str) -> SlotDel {
         ClassImpl::slot_del_at(self, Self::slot_index(name))
     }
-    /// The instance dict, wherever in the chain it lives.
+    /// The instance dict, wherever in the chain it lives (generated for a
+    /// class with a dict of its own; else the stored base's, through
+    /// [`STORED`](ClassImpl::STORED), or none).
     #[inline(always)]
     fn dict(&self) -> Option<DictView<'_>> {
-        None
+        match Self::STORED {
+            Some(stored) => (stored.dict)(self),
+            None => None,
+        }
     }
     /// The instance dict, to write.
     #[inline(always)]
     fn dict_mut(&mut self) -> Option<DictViewMut<'_>> {
-        None
+        match Self::STORED {
+            Some(stored) => (stored.dict_mut)(self),
+            None => None,
+        }
     }
     /// The stored base's instance, for a class that extends another
-    /// (generated: `Some(&self.__pyslots_base)`).
+    /// (through [`STORED`](ClassImpl::STORED)).
     #[inline(always)]
     fn stored_base(&self) -> Option<&dyn Object> {
-        None
+        match Self::STORED {
+            Some(stored) => Some((stored.base)(self)),
+            None => None,
+        }
     }
     /// The stored base's instance, to write.
     #[inline(always)]
     fn stored_base_mut(&mut self) -> Option<&mut dyn Object> {
-        None
+        match Self::STORED {
+            Some(stored) => Some((stored.base_mut)(self)),
+            None => None,
+        }
     }
     /// Shows `visitor` every slot field of this class and its stored
     /// base, typed and untyped (not the instance dict, which
     /// [`dict`](ClassImpl::dict) finds wherever it lives): what
     /// [`heap_size`](ClassImpl::heap_size) and
-    /// [`traverse`](ClassImpl::traverse) are made of, one generated method
-    /// for both (one term a field: the visitor is known where it is
-    /// called, and inlines).
+    /// [`traverse`](ClassImpl::traverse) are made of: each slot by index
+    /// through [`slot_read_at`](ClassImpl::slot_read_at) with a
+    /// `VisitSlot` reader (not generated: a generic method less per
+    /// class, issue 22; the count is a constant, the loop unrolls).
     #[inline]
     fn visit_slots<V: SlotVisitor>(&self, visitor: &mut V) {
-        let _ = visitor;
+        let mut index = 0;
+        while index < Self::SLOT_COUNT {
+            ClassImpl::slot_read_at(self, index, VisitSlot(&mut *visitor));
+            index += 1;
+        }
     }
     /// Heap bytes owned by the slots and dict of this class and its bases:
     /// [`Object::heap_size`]. The slots' through
@@ -505,6 +554,51 @@ pub trait ClassImpl: PyClass {
         let _ = name;
         None
     }
+}
+
+/// How a class that extends another reaches its stored base (the field
+/// its `Deref` lends) and the dict the base holds:
+/// [`ClassImpl::STORED`]. Function pointers in a constant, which the
+/// defaults of [`ClassImpl::stored_base`] and [`ClassImpl::dict`] call
+/// directly once monomorphised, as [`ClassImpl::GLUE`].
+pub struct StoredAccess<T: ?Sized> {
+    /// The stored base's instance.
+    pub base: fn(&T) -> &dyn Object,
+    /// The stored base's instance, to write.
+    pub base_mut: fn(&mut T) -> &mut dyn Object,
+    /// The stored base's instance dict (the chain's, wherever it lives).
+    pub dict: fn(&T) -> Option<DictView<'_>>,
+    /// The stored base's instance dict, to write.
+    pub dict_mut: fn(&mut T) -> Option<DictViewMut<'_>>,
+}
+
+impl<T: ?Sized> Clone for StoredAccess<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: ?Sized> Copy for StoredAccess<T> {}
+
+impl<T: ?Sized> fmt::Debug for StoredAccess<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("StoredAccess")
+    }
+}
+
+impl<T, B> StoredAccess<T>
+where
+    T: std::ops::DerefMut<Target = B>,
+    B: ClassImpl,
+{
+    /// The stored base is what `T`'s `Deref` lends (the generated
+    /// `Deref` of a class with bases).
+    pub const VIA_DEREF: StoredAccess<T> = StoredAccess {
+        base: |t| &**t,
+        base_mut: |t| &mut **t,
+        dict: |t| ClassImpl::dict(&**t),
+        dict_mut: |t| ClassImpl::dict_mut(&mut **t),
+    };
 }
 
 /// A class whose Rust value holds a `B`: itself, its stored base, that
@@ -803,6 +897,13 @@ pub fn frozen_setattr(name: &str) -> Error {
     Error::frozen_assign(name)
 }
 
+/// Every class's `PyClass`, from what its generated `ClassImpl` holds: one
+/// trait implementation per class fewer for rustc to check (issue 22).
+impl<T: ClassImpl> PyClass for T {
+    const LAYOUT: Layout = T::CLASS_LAYOUT;
+    type WeakRefs = T::ClassWeakRefs;
+}
+
 impl<T: ClassImpl> Object for T {
     #[inline]
     fn type_name(&self) -> &str {
@@ -844,7 +945,7 @@ impl<T: ClassImpl> ObjectStorage for T {
     /// the runtime's own, is read here ([`ReadPlain`]).
     #[inline(always)]
     fn getattr_plain(&self, name: &str) -> Option<Result<Value, Error>> {
-        ClassImpl::slot_read_at::<ReadPlain>(self, T::slot_index(name))
+        ClassImpl::slot_read_at(self, T::slot_index(name), ReadPlain)
     }
     /// A number into a slot whose type says its conversion of a number and
     /// the drop of what it held are the runtime's own and own no object

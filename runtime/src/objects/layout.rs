@@ -64,6 +64,15 @@ pub struct Layout {
     pub method_names: &'static [&'static str],
 }
 
+/// How many slots without docs [`Layout::slot_docs`] can lend a list of
+/// `None`s for: `#[pyclass_like]` writes `slot_docs: &[]` for a class of
+/// up to this many slots none of which has a doc (a constant's every
+/// borrowed temporary costs rustc when it evaluates the layout; issue 22).
+#[doc(hidden)]
+pub const NO_DOCS_MAX: usize = 64;
+
+const NO_DOCS: &[Option<&str>; NO_DOCS_MAX] = &[None; NO_DOCS_MAX];
+
 /// [`Layout::method_flags`]: the table has something in it.
 pub const METHODS_ANY: u8 = 1;
 /// [`Layout::method_flags`]: the table has `__setattr__`.
@@ -186,7 +195,11 @@ impl Layout {
     /// ```
     #[inline]
     pub const fn declared_slots(&self) -> Option<&'static [&'static str]> {
-        self.declared_slots
+        match self.declared_slots {
+            // The expansion's short form where `__slots__` is `slots`.
+            Some([]) => Some(self.slots),
+            declared => declared,
+        }
     }
 
     /// The doc comment of each of `slots` (a typed slot's field's doc
@@ -214,7 +227,12 @@ impl Layout {
     /// ```
     #[inline]
     pub const fn slot_docs(&self) -> &'static [Option<&'static str>] {
-        self.slot_docs
+        if self.slot_docs.is_empty() && self.slots.len() <= NO_DOCS_MAX {
+            // The expansion's short form where no slot has a doc.
+            NO_DOCS.split_at(self.slots.len()).0
+        } else {
+            self.slot_docs
+        }
     }
 
     /// The class's own class attributes (`#[pyclass_like(class_attrs(...))]`),
@@ -678,7 +696,7 @@ impl Layout {
         if self.has_weakref {
             names.push("__weakref__");
         }
-        if self.slots_attr().is_some() {
+        if self.has_slots_attr() {
             names.push("__slots__");
         }
         names.extend(self.all_class_attrs().into_iter().map(|(n, _)| n));
@@ -759,10 +777,18 @@ impl Layout {
     /// assert_eq!(p3.slots_attr(), Some(&["z", "__weakref__"][..]));
     /// ```
     pub fn slots_attr(&'static self) -> Option<&'static [&'static str]> {
-        if let Some(s) = self.declared_slots {
-            return Some(s);
-        }
-        self.mro().iter().find_map(|l| l.declared_slots)
+        let declares = if self.declared_slots.is_some() {
+            self
+        } else {
+            self.mro().iter().copied().find(|l| l.declared_slots.is_some())?
+        };
+        declares.declared_slots()
+    }
+
+    /// Whether [`slots_attr`](Layout::slots_attr) finds a `__slots__`.
+    #[inline]
+    pub(crate) fn has_slots_attr(&'static self) -> bool {
+        self.declared_slots.is_some() || self.mro().iter().any(|l| l.declared_slots.is_some())
     }
 
     /// The base CPython builds the instance on (`tp_base`): the first base
@@ -1089,6 +1115,18 @@ pub const fn merge_solid_bases(bases: &[&'static Layout]) -> Result<Option<&'sta
 /// Bases whose slot layouts do not form one line of descent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LayoutConflict;
+
+/// A rule on the bases' layouts, in the `const _` a subclass's expansion
+/// checks it in: panics (a compile error, blamed on the caller's tokens)
+/// with `message` unless `ok`. One function rather than an `assert!` in
+/// each constant: the panic's formatting is compiled once, here, not per
+/// rule (issue 22).
+#[track_caller]
+pub const fn base_rule(ok: bool, message: &'static str) {
+    if !ok {
+        panic!("{}", message);
+    }
+}
 
 /// Whether any of the bases is frozen.
 pub const fn any_frozen(bases: &'static [&'static Layout]) -> bool {

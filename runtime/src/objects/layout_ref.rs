@@ -266,7 +266,7 @@ impl<'a> LayoutRef<'a> {
     /// ```
     pub fn slot_doc(&self, local: usize) -> Option<&'a str> {
         match self.0 {
-            Repr::Static(l) => l.slot_docs.get(local).copied().flatten(),
+            Repr::Static(l) => l.slot_docs().get(local).copied().flatten(),
             Repr::Runtime(c) => c.slot_docs.get(local)?.as_deref(),
         }
     }
@@ -290,7 +290,7 @@ impl<'a> LayoutRef<'a> {
     /// ```
     pub fn declared_slots(&self) -> Option<Vec<&'a str>> {
         match self.0 {
-            Repr::Static(l) => l.declared_slots.map(<[_]>::to_vec),
+            Repr::Static(l) => l.declared_slots().map(<[_]>::to_vec),
             Repr::Runtime(c) => c.declared.as_ref().map(|d| d.iter().map(|s| &**s).collect()),
         }
     }

@@ -1,8 +1,10 @@
 // The expansion of:
 // pub struct Person { name : String , age : u32 , }
 
+#[allow(unused_imports)]
+use ::pyslots::__private as __pyslots_Person;
 pub struct Person {
-    __pyslots_dict: ::pyslots::__private::InlineValues<2usize>,
+    __pyslots_dict: __pyslots_Person::InlineValues<2usize>,
 }
 impl Person {
     #[doc = "A new instance whose dict holds the fields in declaration order, as `__init__` would set them: `name`, `age`."]
@@ -10,7 +12,7 @@ impl Person {
     #[allow(clippy::too_many_arguments)]
     pub fn new(name: String, age: u32) -> Self {
         Self {
-            __pyslots_dict: ::pyslots::__private::InlineValues::new([
+            __pyslots_dict: __pyslots_Person::InlineValues::new([
                 <::pyslots::__private::Value as ::core::convert::From<String>>::from(name),
                 <::pyslots::__private::Value as ::core::convert::From<u32>>::from(age),
             ]),
@@ -18,111 +20,106 @@ impl Person {
     }
     #[doc = "Attribute `name`, read as `getattr` reads it and converted to the field's type. A deleted entry is `AttributeError: 'Person' object has no attribute 'name'`; a value of another type (set by name) is the `TypeError` a typed slot of that type gives."]
     #[inline]
-    fn name(&self) -> ::pyslots::__private::Result<String, ::pyslots::__private::Error>
+    fn name(&self) -> __pyslots_Person::Result<String, __pyslots_Person::Error>
     where
-        for<'__pyslots_a> String: ::pyslots::__private::SlotValue,
+        for<'__pyslots_a> String: __pyslots_Person::SlotValue,
     {
-        ::pyslots::__private::dict_typed::<String, Self>(self, "Person", "name")
+        __pyslots_Person::dict_typed::<String, Self>(self, "Person", "name")
     }
     #[doc = "Attribute `age`, read as `getattr` reads it and converted to the field's type. A deleted entry is `AttributeError: 'Person' object has no attribute 'age'`; a value of another type (set by name) is the `TypeError` a typed slot of that type gives."]
     #[inline]
-    fn age(&self) -> ::pyslots::__private::Result<u32, ::pyslots::__private::Error>
+    fn age(&self) -> __pyslots_Person::Result<u32, __pyslots_Person::Error>
     where
-        for<'__pyslots_a> u32: ::pyslots::__private::SlotValue,
+        for<'__pyslots_a> u32: __pyslots_Person::SlotValue,
     {
-        ::pyslots::__private::dict_typed::<u32, Self>(self, "Person", "age")
+        __pyslots_Person::dict_typed::<u32, Self>(self, "Person", "age")
     }
     #[doc = "Sets attribute `name` in the instance dict."]
     #[inline]
     fn set_name(&mut self, __pyslots_value: String)
     where
-        for<'__pyslots_a> ::pyslots::__private::Value: ::core::convert::From<String>,
+        for<'__pyslots_a> __pyslots_Person::Value: ::core::convert::From<String>,
     {
-        ::pyslots::__private::dict_set::<Self>(
+        __pyslots_Person::dict_set::<Self>(
             self,
             "name",
-            <::pyslots::__private::Value as ::core::convert::From<String>>::from(__pyslots_value),
+            <__pyslots_Person::Value as ::core::convert::From<String>>::from(__pyslots_value),
         )
     }
     #[doc = "Sets attribute `age` in the instance dict."]
     #[inline]
     fn set_age(&mut self, __pyslots_value: u32)
     where
-        for<'__pyslots_a> ::pyslots::__private::Value: ::core::convert::From<u32>,
+        for<'__pyslots_a> __pyslots_Person::Value: ::core::convert::From<u32>,
     {
-        ::pyslots::__private::dict_set::<Self>(
+        __pyslots_Person::dict_set::<Self>(
             self,
             "age",
-            <::pyslots::__private::Value as ::core::convert::From<u32>>::from(__pyslots_value),
+            <__pyslots_Person::Value as ::core::convert::From<u32>>::from(__pyslots_value),
         )
     }
 }
-impl ::pyslots::__private::Default for Person {
+impl __pyslots_Person::Default for Person {
     #[doc = r" An instance with every slot unset and an empty dict, as"]
     #[doc = r" `object.__new__` makes it before `__init__` assigns anything."]
     #[inline]
     fn default() -> Self {
-        Self { __pyslots_dict: ::pyslots::__private::Default::default() }
+        Self { __pyslots_dict: __pyslots_Person::Default::default() }
     }
 }
-impl ::pyslots::__private::ClassImpl for Person {
-    const BLOCK: ::pyslots::__private::MethodBlock<Self> = {
-        use ::pyslots::__private::NoMethods as _;
+impl __pyslots_Person::ClassImpl for Person {
+    const BLOCK: __pyslots_Person::MethodBlock<Self> = {
+        use __pyslots_Person::NoMethods as _;
         Person::__PYSLOTS_BLOCK
     };
     #[inline]
-    fn dict(&self) -> ::pyslots::__private::Option<::pyslots::__private::DictView<'_>> {
-        ::pyslots::__private::DictSlot::view(
-            &self.__pyslots_dict,
-            <Self as ::pyslots::__private::ClassImpl>::shared_keys(),
-        )
+    fn dict(&self) -> __pyslots_Person::Option<__pyslots_Person::DictView<'_>> {
+        __pyslots_Person::DictSlot::view(&self.__pyslots_dict, <Self as __pyslots_Person::ClassImpl>::shared_keys())
     }
     #[inline]
-    fn dict_mut(&mut self) -> ::pyslots::__private::Option<::pyslots::__private::DictViewMut<'_>> {
-        ::pyslots::__private::DictSlot::view_mut(
+    fn dict_mut(&mut self) -> __pyslots_Person::Option<__pyslots_Person::DictViewMut<'_>> {
+        __pyslots_Person::DictSlot::view_mut(
             &mut self.__pyslots_dict,
-            <Self as ::pyslots::__private::ClassImpl>::shared_keys(),
+            <Self as __pyslots_Person::ClassImpl>::shared_keys(),
         )
     }
     #[inline(always)]
-    fn shared_keys() -> &'static ::pyslots::__private::SharedKeys {
-        static KEYS: ::pyslots::__private::SharedKeys = ::pyslots::__private::SharedKeys::new(&["name", "age"]);
+    fn shared_keys() -> &'static __pyslots_Person::SharedKeys {
+        static KEYS: __pyslots_Person::SharedKeys = __pyslots_Person::SharedKeys::new(&["name", "age"]);
         &KEYS
     }
     #[inline(always)]
     fn dict_key(
-        __pyslots_name: &::core::primitive::str,
-    ) -> ::pyslots::__private::Option<(&'static ::pyslots::__private::SharedKeys, ::core::primitive::usize)> {
+        __pyslots_name: &__pyslots_Person::str,
+    ) -> __pyslots_Person::Option<(&'static __pyslots_Person::SharedKeys, __pyslots_Person::usize)> {
         match __pyslots_name {
-            "name" => ::pyslots::__private::Some((<Self as ::pyslots::__private::ClassImpl>::shared_keys(), 0usize)),
-            "age" => ::pyslots::__private::Some((<Self as ::pyslots::__private::ClassImpl>::shared_keys(), 1usize)),
-            _ => ::pyslots::__private::None,
+            "name" => __pyslots_Person::Some((<Self as __pyslots_Person::ClassImpl>::shared_keys(), 0usize)),
+            "age" => __pyslots_Person::Some((<Self as __pyslots_Person::ClassImpl>::shared_keys(), 1usize)),
+            _ => __pyslots_Person::None,
         }
     }
-}
-impl ::pyslots::__private::PyClass for Person {
-    const LAYOUT: ::pyslots::__private::Layout = ::pyslots::__private::Layout {
+    const CLASS_LAYOUT: __pyslots_Person::Layout = __pyslots_Person::Layout {
         name: "Person",
-        module_path: ::pyslots::__private::module_path!(),
+        module_path: __pyslots_Person::module_path!(),
         slots: &[],
         slot_docs: &[],
         class_attrs: &[],
-        declared_slots: ::pyslots::__private::None,
+        declared_slots: __pyslots_Person::None,
         bases: &[],
         has_dict: true,
         has_weakref: true,
-        size: ::pyslots::__private::size_of::<Self>(),
+        size: __pyslots_Person::size_of::<Self>(),
         frozen: false,
-        methods: <Self as ::pyslots::__private::ClassImpl>::METHODS,
-        method_flags: ::pyslots::__private::method_flags(<Self as ::pyslots::__private::ClassImpl>::METHODS),
-        method_names: <Self as ::pyslots::__private::ClassImpl>::BLOCK.names,
+        methods: <Self as __pyslots_Person::ClassImpl>::METHODS,
+        method_flags: __pyslots_Person::method_flags(<Self as __pyslots_Person::ClassImpl>::METHODS),
+        method_names: <Self as __pyslots_Person::ClassImpl>::BLOCK.names,
     };
-    type WeakRefs = ::pyslots::__private::WeakRefs<true>;
+    type ClassWeakRefs = __pyslots_Person::WeakRefs<true>;
 }
-impl ::pyslots::__private::fmt::Debug for Person {
+impl __pyslots_Person::fmt::Debug for Person {
     #[inline]
-    fn fmt(&self, __pyslots_f: &mut ::pyslots::__private::fmt::Formatter<'_>) -> ::pyslots::__private::fmt::Result {
-        ::pyslots::__private::fmt_debug(self, __pyslots_f)
+    fn fmt(&self, __pyslots_f: &mut __pyslots_Person::fmt::Formatter<'_>) -> __pyslots_Person::fmt::Result {
+        __pyslots_Person::fmt_debug(self, __pyslots_f)
     }
 }
-::pyslots::__private::impl_serde!(Person);
+__pyslots_Person::impl_serde!(Person);
