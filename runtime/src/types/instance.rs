@@ -14,7 +14,7 @@
 //!
 //! Behind a handle, the cell is sized by the class: an instance with three
 //! to eight slots and nothing else keeps them in the cell
-//! (`Instance<3>`, `<4>`, `<8>`: [`new_shared`]), one allocation rather
+//! (`Instance<3>`, `<4>`, `<8>`: `new_shared`), one allocation rather
 //! than two, and a read follows no second pointer (issue 24's workload,
 //! 903M -> 860M instructions).
 //!
@@ -877,8 +877,8 @@ impl<const N: usize> CellValue for Instance<N> {
 
 /// An instance of a class made at run time, behind a new handle; the
 /// cycle collector tracks it from now on. Its slot values move into the
-/// cell if its class has at most [`MAX_INLINE`] and nothing else (see
-/// [`new_shared`]).
+/// cell if its class has at most eight and nothing else (see
+/// `new_shared`).
 impl From<Instance> for PyObject {
     fn from(obj: Instance) -> PyObject {
         let Instance { class, storage } = obj;

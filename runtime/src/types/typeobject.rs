@@ -74,7 +74,7 @@ impl Type {
     /// [`Layout::best_base`]). Every other base adds no slots to that line
     /// (else the lay-outs conflict), so it needs no storage of its own: a
     /// compile-time class off the line is not embedded (nor reachable
-    /// through [`Instance::base_as`]; its slots and dict by name are the
+    /// through [`Instance::base_as`](crate::Instance#method.base_as); its slots and dict by name are the
     /// instance's), and a dict it has, the class has as its own. The
     /// embedded class must come from [`Type::of`], which knows how to make
     /// its instances.
@@ -191,7 +191,7 @@ impl Type {
     }
 
     /// A new instance behind a handle, every slot unset and the dict
-    /// empty: Python's `object.__new__(cls)`. [`Instance::new`] makes an
+    /// empty: Python's `object.__new__(cls)`. [`Instance::new`](crate::Instance#method.new) makes an
     /// owned one of a class made at run time.
     ///
     /// ```
