@@ -388,7 +388,12 @@ fn build(gid: usize, g: &Graph, old: usize) -> (Vec<Value>, Vec<Weak>) {
     (held, weak)
 }
 
-const PYTHON_GRAPHS: &str = r#"
+/// CPython's side of the random-graph tests: the two classes (slotted,
+/// with a weak reference slot; regular), `build`, which makes a graph's
+/// nodes (the first `old` surviving a collection before the rest are
+/// made), containers and references, and `ids`, the ids freed since the
+/// last call.
+const PYTHON_GRAPH_BUILD: &str = r#"
 import gc, weakref
 freed = []
 class S:
@@ -398,8 +403,12 @@ class S:
 class R:
     def __init__(self, id): self.id = id
     def __del__(self): freed.append(self.id)
-def build(gid, kinds, conts, attrs, held, weak):
-    nodes = [(S if k == 's' else R)(gid * 100 + i) for i, k in enumerate(kinds)]
+def build(gid, kinds, conts, attrs, held, weak, old=0):
+    make = lambda i: (S if kinds[i] == 's' else R)(gid * 100 + i)
+    nodes = [make(i) for i in range(old)]
+    if old:
+        gc.collect()
+    nodes += [make(i) for i in range(old, len(kinds))]
     cs = [[] if k == 'l' else {} if k == 'd' else None for k, _ in conts]
     ref = lambda r: nodes[r[1]] if r[0] == 'n' else cs[r[1]]
     for i, (k, items) in enumerate(conts):
@@ -413,13 +422,19 @@ def build(gid, kinds, conts, attrs, held, weak):
     for n, name, r in attrs:
         setattr(nodes[n], name, ref(r))
     return [ref(r) for r in held], [weakref.ref(nodes[i]) for i in weak]
+def ids():
+    out = ' '.join(map(str, sorted(freed)))
+    freed.clear()
+    return out
+"#;
+
+const PYTHON_GRAPHS: &str = r#"
 gc.disable()
 gc.freeze()  # GRAPHS itself: not scanned by every collection
 for g in GRAPHS:
     held, weak = build(*g)
     gc.collect()
-    print(' '.join(map(str, sorted(freed))), '|', ' '.join('1' if w() is not None else '0' for w in weak))
-    freed.clear()
+    print(ids(), '|', ' '.join('1' if w() is not None else '0' for w in weak))
     del held, weak
     gc.collect()
     freed.clear()
@@ -435,7 +450,7 @@ fn random_graphs_free_what_cpython_frees() {
     // Ids from 10^7 on: clear of the other tests' ids.
     let base = 100_000;
     let script = format!(
-        "GRAPHS = [\n{}\n]\n{PYTHON_GRAPHS}",
+        "GRAPHS = [\n{}\n]\n{PYTHON_GRAPH_BUILD}{PYTHON_GRAPHS}",
         graphs.iter().enumerate().map(|(i, g)| g.python(base + i) + ",").collect::<Vec<_>>().join("\n")
     );
     let cpython = oracle::run(&script);
@@ -699,38 +714,6 @@ fn a_deep_young_cycle_is_freed_by_a_young_collection_on_a_small_stack() {
 }
 
 const PYTHON_YOUNG_GRAPHS: &str = r#"
-import gc, weakref
-freed = []
-class S:
-    __slots__ = ('id', 'a', 'b', '__weakref__')
-    def __init__(self, id): self.id = id
-    def __del__(self): freed.append(self.id)
-class R:
-    def __init__(self, id): self.id = id
-    def __del__(self): freed.append(self.id)
-def build(gid, kinds, conts, attrs, held, weak, old):
-    make = lambda i: (S if kinds[i] == 's' else R)(gid * 100 + i)
-    nodes = [make(i) for i in range(old)]
-    if old:
-        gc.collect()
-    nodes += [make(i) for i in range(old, len(kinds))]
-    cs = [[] if k == 'l' else {} if k == 'd' else None for k, _ in conts]
-    ref = lambda r: nodes[r[1]] if r[0] == 'n' else cs[r[1]]
-    for i, (k, items) in enumerate(conts):
-        if k == 't':
-            cs[i] = tuple(ref(r) for r in items)
-    for i, (k, items) in enumerate(conts):
-        if k == 'l':
-            cs[i].extend(ref(r) for r in items)
-        elif k == 'd':
-            cs[i].update((f'k{j}', ref(r)) for j, r in enumerate(items))
-    for n, name, r in attrs:
-        setattr(nodes[n], name, ref(r))
-    return [ref(r) for r in held], [weakref.ref(nodes[i]) for i in weak]
-def ids():
-    out = ' '.join(map(str, sorted(freed)))
-    freed.clear()
-    return out
 gc.disable()
 gc.freeze()  # GRAPHS itself
 for g in GRAPHS:
@@ -769,7 +752,7 @@ fn young_collections_free_what_cpythons_free() {
     // Ids from 2 * 10^7 on: clear of the other tests' ids.
     let base = 200_000;
     let script = format!(
-        "GRAPHS = [\n{}\n]\n{PYTHON_YOUNG_GRAPHS}",
+        "GRAPHS = [\n{}\n]\n{PYTHON_GRAPH_BUILD}{PYTHON_YOUNG_GRAPHS}",
         graphs
             .iter()
             .enumerate()
