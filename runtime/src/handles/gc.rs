@@ -235,8 +235,12 @@ static REGISTRY: Mutex<Registry> = Mutex::new(Registry {
 /// The thresholds in force ([`set_threshold`]).
 static THRESHOLD: [AtomicUsize; GENERATIONS] =
     [AtomicUsize::new(THRESHOLDS[0]), AtomicUsize::new(THRESHOLDS[1]), AtomicUsize::new(THRESHOLDS[2])];
-/// Held by the collecting thread; the number of the last collection.
-static COLLECTOR: Mutex<u32> = Mutex::new(0);
+/// Held by the collecting thread: the number of the last collection,
+/// and the collection's working memory.
+static COLLECTOR: Mutex<Collector> = Mutex::new(Collector {
+    epoch: 0,
+    scratch: Scratch { nodes: Vec::new(), census: Census::EMPTY, alive: Vec::new(), stack: Vec::new() },
+});
 /// Whether the collection numbers went round: a node's tag may then be
 /// one a collection of the same number left 2^32 collections before.
 static WENT_ROUND: AtomicBool = AtomicBool::new(false);
@@ -403,8 +407,8 @@ fn flush(batch: &mut Vec<Weak<dyn Node>>, may_collect: bool) {
     // Never waits: a thread that tracks a node may hold a container's
     // lock that the holder of the global lock waits for.
     gil::try_hold(|_| {
-        if let Ok(mut epoch) = COLLECTOR.try_lock() {
-            run(&mut epoch, generation);
+        if let Ok(mut collector) = COLLECTOR.try_lock() {
+            run(&mut collector, generation);
         }
     });
 }
@@ -542,7 +546,7 @@ pub fn collect_generation(generation: usize) -> usize {
     // thread waits for that collection with the global lock let go.
     gil::hold(|_| loop {
         match COLLECTOR.try_lock() {
-            Ok(mut epoch) => return run(&mut epoch, generation),
+            Ok(mut collector) => return run(&mut collector, generation),
             Err(TryLockError::Poisoned(p)) => return run(&mut p.into_inner(), generation),
             Err(TryLockError::WouldBlock) => gil::allow_threads(|| drop(lock(&COLLECTOR))),
         }
@@ -676,7 +680,7 @@ pub fn generation_sizes() -> [usize; GENERATIONS] {
 pub mod testing {
     /// The number of the last collection.
     pub fn last_collection() -> u32 {
-        *super::lock(&super::COLLECTOR)
+        super::lock(&super::COLLECTOR).epoch
     }
 
     /// Makes `n` the number of the last collection: the next one is
@@ -685,7 +689,7 @@ pub mod testing {
     pub fn set_last_collection(n: u32) {
         let mut last = super::lock(&super::COLLECTOR);
         super::WENT_ROUND.store(true, super::Relaxed);
-        *last = n;
+        last.epoch = n;
     }
 }
 
@@ -734,27 +738,34 @@ impl Drop for Collecting {
     }
 }
 
-/// A node's strong count when it is unknown (a node met only as what
-/// another holds) or it could not be traversed: it is alive.
+/// A node's strong count when it could not be traversed: it is alive.
 const ALIVE: u32 = u32::MAX;
-/// No registry entry.
+/// Not in the garbage list ([`check_order`]).
 const NONE: u32 = u32::MAX;
 
-/// What one pass over the registry learns, by node index (the order nodes
-/// are first met: as a registry entry, or as what one holds).
+/// What a collection learns of one node of the generations it examines.
+/// A node's index is its position in the registry's list once the dead
+/// entries are pruned, and in [`Scratch::nodes`].
+#[derive(Clone, Copy)]
+struct Entry {
+    /// Strong count less the collector's own handle, or [`ALIVE`].
+    count: u32,
+    /// References from the traversed nodes.
+    internal: u32,
+    /// The node's edges: `edges[start..end]`.
+    start: u32,
+    end: u32,
+}
+
+/// The nodes a collection examines: what it learns of each, and the
+/// edges between them (an edge to a node it does not examine is left
+/// out: such a node counts as alive, and what it holds is not looked at).
 struct Census {
     tag: u64,
-    /// Strong count less the collector's own, or [`ALIVE`].
-    count: Vec<u32>,
-    /// References from the traversed nodes.
-    internal: Vec<u32>,
-    /// Position in the registry snapshot, or [`NONE`].
-    pos: Vec<u32>,
-    /// The node's edges: `edges[spans[i].0..spans[i].1]`.
-    spans: Vec<(u32, u32)>,
+    entries: Vec<Entry>,
     edges: Vec<u32>,
-    /// The address of the node's header: what tells a node this
-    /// collection indexed from one with a stale tag ([`Census::known`]).
+    /// The address of each node's header: what tells a node this
+    /// collection numbered from one with a stale tag ([`Census::known`]).
     /// Kept only once the collection numbers went round (`checked`):
     /// before, no tag is stale.
     headers: Vec<usize>,
@@ -762,37 +773,17 @@ struct Census {
 }
 
 impl Census {
-    /// The index of the node with header `h`, given one if it has none in
-    /// this collection; `None` for a node already found garbage.
-    #[inline(always)]
-    fn index(&mut self, h: &Header) -> Option<usize> {
-        let word = h.0.load(Relaxed);
-        if let Some(i) = self.known(h, word) {
-            return Some(i);
-        }
-        if word == DEAD {
-            return None;
-        }
-        let i = self.count.len();
-        h.0.store(self.tag | i as u64, Relaxed);
-        self.count.push(ALIVE);
-        self.internal.push(0);
-        self.pos.push(NONE);
-        self.spans.push((0, 0));
-        if self.checked {
-            self.headers.push(h as *const Header as usize);
-        }
-        Some(i)
-    }
+    const EMPTY: Census = Census { tag: 0, entries: Vec::new(), edges: Vec::new(), headers: Vec::new(), checked: false };
 
-    /// The index this collection gave the node with header `h`, whose
-    /// word is `word`, if it gave it one. The tag alone could be one a
-    /// node kept from a collection 2^32 collections ago (the numbers go
-    /// round; a node in generation 2, or in an idle thread's batch, may be
-    /// met by none of them), so once they went round the index is checked
-    /// to be this node's.
+    /// The index this collection gave the node with header `h`, if it is
+    /// one of the nodes it examines. The tag alone could be one a node
+    /// kept from a collection 2^32 collections ago (the numbers go round;
+    /// a node in generation 2, or in an idle thread's batch, may be met by
+    /// none of them), so once they went round the index is checked to be
+    /// this node's.
     #[inline(always)]
-    fn known(&self, h: &Header, word: u64) -> Option<usize> {
+    fn known(&self, h: &Header) -> Option<usize> {
+        let word = h.0.load(Relaxed);
         let i = word as u32 as usize;
         (word & !0xffff_ffff == self.tag && (!self.checked || self.is(i, h))).then_some(i)
     }
@@ -805,8 +796,8 @@ impl Census {
     }
 
     fn children(&self, i: usize) -> &[u32] {
-        let (a, b) = self.spans[i];
-        &self.edges[a as usize..b as usize]
+        let e = self.entries[i];
+        &self.edges[e.start as usize..e.end as usize]
     }
 
     /// Marks `i` and all it reaches alive; `stack` is scratch space.
@@ -824,14 +815,37 @@ impl Census {
     }
 }
 
+/// A collection's working memory, kept from one to the next in
+/// [`COLLECTOR`]: a young collection runs every 700 new nodes, and
+/// vectors allocated anew for each cost more than its traversal (glibc
+/// consolidating its free chunks for every one, a full collection's
+/// mapped and unmapped).
+struct Scratch {
+    /// A handle to each node examined, by index: held from the first step
+    /// to the last, so the nodes are read in the second without
+    /// upgrading a weak pointer again.
+    nodes: Vec<Arc<dyn Node>>,
+    census: Census,
+    alive: Vec<bool>,
+    stack: Vec<u32>,
+}
+
+/// What the collecting thread holds.
+struct Collector {
+    /// The number of the last collection.
+    epoch: u32,
+    scratch: Scratch,
+}
+
 /// One collection of `generation` and the younger ones (CPython's
-/// `gc_collect_main`); `epoch` numbers it. The caller holds the global
-/// interpreter lock (no borrow of an object starts or ends meanwhile, but
-/// where a collection lets it go: a `Drop` of garbage that waits for
-/// another thread) and [`COLLECTOR`].
-fn run(epoch: &mut u32, generation: usize) -> usize {
+/// `gc_collect_main`). The caller holds the global interpreter lock (no
+/// borrow of an object starts or ends meanwhile, but where a collection
+/// lets it go: a `Drop` of garbage that waits for another thread) and
+/// [`COLLECTOR`].
+fn run(collector: &mut Collector, generation: usize) -> usize {
     let _collecting = Collecting::enter();
     flush_own();
+    let Collector { epoch, scratch } = collector;
     if *epoch >= u32::MAX - 1 {
         WENT_ROUND.store(true, Relaxed);
         *epoch = 1;
@@ -839,75 +853,87 @@ fn run(epoch: &mut u32, generation: usize) -> usize {
         *epoch += 1;
     }
     let mut weaks = lock(&REGISTRY).take(generation);
+    let Scratch { nodes, census, alive, stack } = scratch;
+    // Left as they were if a `Drop` of the last collection's garbage
+    // panicked.
+    nodes.clear();
+    census.entries.clear();
+    census.edges.clear();
+    census.headers.clear();
+    census.tag = u64::from(*epoch) << 32;
+    census.checked = WENT_ROUND.load(Relaxed);
 
-    // 1-2. In one pass over the generations collected (each node's memory
-    // touched once): each live node's strong count, less the references
-    // the nodes traversed hold to it; the edges, for step 3. Dead entries
-    // are pruned. A node of an older generation is met only as what a
-    // young node holds: its count stays unknown (alive), and it is not
-    // traversed, so what it holds keeps an outside reference.
-    let n = weaks.len();
-    let mut census = Census {
-        tag: u64::from(*epoch) << 32,
-        count: Vec::with_capacity(n),
-        internal: Vec::with_capacity(n),
-        pos: Vec::with_capacity(n),
-        spans: Vec::with_capacity(n),
-        edges: Vec::with_capacity(n),
-        headers: Vec::new(),
-        checked: WENT_ROUND.load(Relaxed),
-    };
+    // 1. Each live node of the generations collected, numbered in the
+    // list's order (its header tagged with the number), with its strong
+    // count (CPython's `update_refs`). Dead entries are pruned.
     let mut live = 0;
-    for p in 0..n {
+    for p in 0..weaks.len() {
         let Some(node) = weaks[p].upgrade() else { continue };
+        let h = node.header();
+        // Garbage already (its entry goes), or listed twice.
+        if h.0.load(Relaxed) == DEAD || census.known(h).is_some() {
+            continue;
+        }
         if live != p {
             weaks.swap(live, p);
         }
-        let Some(i) = census.index(node.header()) else { continue };
-        census.pos[i] = live as u32;
-        census.count[i] = u32::try_from(Arc::strong_count(&node) - 1).unwrap_or(ALIVE);
+        h.0.store(census.tag | live as u64, Relaxed);
+        if census.checked {
+            census.headers.push(h as *const Header as usize);
+        }
+        let count = u32::try_from(Arc::strong_count(&node) - 1).unwrap_or(ALIVE);
+        census.entries.push(Entry { count, internal: 0, start: 0, end: 0 });
+        nodes.push(node);
         live += 1;
+    }
+    weaks.truncate(live);
+
+    // 2. The references they hold to each other subtracted (CPython's
+    // `subtract_refs`), and kept as edges for step 3. A node of an older
+    // generation (or in another thread's batch, not yet listed) is not
+    // counted: it is not examined, so it is alive, and what it holds
+    // keeps an outside reference.
+    for (i, node) in nodes.iter().enumerate() {
         let start = census.edges.len() as u32;
         let traversed = node.try_traverse(&mut Visit {
             f: &mut |h: &Header| {
-                if let Some(j) = census.index(h) {
-                    census.internal[j] += 1;
+                if let Some(j) = census.known(h) {
+                    census.entries[j].internal += 1;
                     census.edges.push(j as u32);
                 }
             },
         });
+        let end = census.edges.len() as u32;
+        let entry = &mut census.entries[i];
         if traversed {
-            census.spans[i] = (start, census.edges.len() as u32);
+            (entry.start, entry.end) = (start, end);
         } else {
-            census.count[i] = ALIVE;
+            entry.count = ALIVE;
             census.edges.truncate(start as usize);
         }
     }
-    weaks.truncate(live);
 
     // 3. What outside references reach is alive.
-    let m = census.count.len();
-    let mut alive = vec![false; m];
-    let mut stack = Vec::new();
+    let m = census.entries.len();
+    alive.clear();
+    alive.resize(m, false);
     for i in 0..m {
-        if !alive[i] && census.count[i] > census.internal[i] {
-            census.mark_alive(i, &mut alive, &mut stack);
+        let e = census.entries[i];
+        if !alive[i] && e.count > e.internal {
+            census.mark_alive(i, alive, stack);
         }
     }
     let garbage: Vec<usize> = (0..m).filter(|&i| !alive[i]).collect();
 
     // 4. Confirmed, then cleared, objects first.
-    let garbage = if garbage.is_empty() { Vec::new() } else { confirm(&weaks, &mut census, &mut alive, garbage) };
+    let garbage = if garbage.is_empty() { garbage } else { confirm(nodes, census, alive, stack, garbage) };
     let freed = garbage.len();
     if freed > 0 {
-        let mut keep = vec![true; weaks.len()];
-        for (_, p, _) in &garbage {
-            keep[*p] = false;
-        }
+        // The garbage is what is not alive (`confirm`).
         let mut p = 0;
         weaks.retain(|_| {
             p += 1;
-            keep[p - 1]
+            alive[p - 1]
         });
     }
     {
@@ -916,9 +942,9 @@ fn run(epoch: &mut u32, generation: usize) -> usize {
         r.stats[generation].collections += 1;
         r.stats[generation].collected += freed;
     }
-    let (objects, containers): (Vec<_>, Vec<_>) = garbage.into_iter().partition(|(_, _, node)| node.is_object());
-    let garbage: Vec<Weak<dyn Node>> =
-        objects.into_iter().chain(containers).map(|(_, _, node)| Arc::downgrade(&node)).collect();
+    let (objects, containers): (Vec<usize>, Vec<usize>) = garbage.into_iter().partition(|&i| nodes[i].is_object());
+    let garbage: Vec<Weak<dyn Node>> = objects.into_iter().chain(containers).map(|i| Arc::downgrade(&nodes[i])).collect();
+    nodes.clear();
     for node in garbage {
         // Gone already if clearing another node freed it.
         if let Some(node) = node.upgrade() {
@@ -928,39 +954,35 @@ fn run(epoch: &mut u32, generation: usize) -> usize {
     freed
 }
 
-/// A garbage node: its index, its registry position, and a handle.
-type Candidate = (usize, usize, Arc<dyn Node>);
-
-/// Confirms `garbage` (nodes no outside reference reached in the counts of
-/// steps 1-2, which other threads may have changed since): locks every
-/// node, then checks that each one's strong count is the references the
-/// others hold to it. A node that fails, and what it reaches, is alive;
-/// the rest are tried again. Returns the garbage, marked dead: nothing
-/// reaches it any more but itself.
-fn confirm(weaks: &[Weak<dyn Node>], census: &mut Census, alive: &mut [bool], garbage: Vec<usize>) -> Vec<Candidate> {
-    let mut garbage: Vec<Candidate> = garbage
-        .into_iter()
-        .filter_map(|i| {
-            let p = census.pos[i] as usize;
-            Some((i, p, weaks.get(p)?.upgrade()?))
-        })
-        .collect();
+/// Confirms `garbage` (indices of nodes no outside reference reached in
+/// the counts of steps 1-2, which other threads may have changed since):
+/// locks every node, then checks that each one's strong count is the
+/// references the others hold to it. A node that fails, and what it
+/// reaches, is alive; the rest are tried again. Returns the garbage,
+/// marked dead: nothing reaches it any more but itself. It is then
+/// exactly the nodes not `alive`.
+fn confirm(
+    nodes: &[Arc<dyn Node>],
+    census: &mut Census,
+    alive: &mut [bool],
+    stack: &mut Vec<u32>,
+    mut garbage: Vec<usize>,
+) -> Vec<usize> {
     let _no_upgrades = UPGRADES.write();
-    let mut stack = Vec::new();
     let tag = census.tag;
     while !garbage.is_empty() {
         let mut locks = Vec::with_capacity(garbage.len());
         let mut busy = Vec::new();
-        for (i, _, node) in &garbage {
-            match node.try_lock() {
+        for &i in &garbage {
+            match nodes[i].try_lock() {
                 Some(l) => locks.push(l),
-                None => busy.push(*i),
+                None => busy.push(i),
             }
         }
         if busy.is_empty() {
-            let (internal, headers, checked) = (&mut census.internal, &census.headers, census.checked);
-            for (i, _, _) in &garbage {
-                internal[*i] = 0;
+            let (entries, headers, checked) = (&mut census.entries, &census.headers, census.checked);
+            for &i in &garbage {
+                entries[i].internal = 0;
             }
             // Each node's references, counted again under the locks, and
             // what the collector recounts or orders by: how many a node
@@ -969,7 +991,8 @@ fn confirm(weaks: &[Weak<dyn Node>], census: &mut Census, alive: &mut [bool], ga
             // object's class).
             let mut reported = Vec::with_capacity(garbage.len());
             let mut order = Order { spans: Vec::with_capacity(garbage.len()), edges: Vec::new() };
-            for (l, (_, _, node)) in locks.iter().zip(&garbage) {
+            for (l, &i) in locks.iter().zip(&garbage) {
+                let node = &nodes[i];
                 let (immutable, class) = (node.immutable(), node.class_node().map(|h| h.0.load(Relaxed)));
                 let start = order.edges.len() as u32;
                 let mut n = 0usize;
@@ -977,12 +1000,13 @@ fn confirm(weaks: &[Weak<dyn Node>], census: &mut Census, alive: &mut [bool], ga
                     f: &mut |h: &Header| {
                         n += 1;
                         let word = h.0.load(Relaxed);
+                        let j = word as u32 as usize;
                         let known = word & !0xffff_ffff == tag
-                            && (!checked || headers.get(word as u32 as usize) == Some(&(h as *const Header as usize)));
-                        if known && !alive[word as u32 as usize] {
-                            internal[word as u32 as usize] += 1;
+                            && (!checked || headers.get(j) == Some(&(h as *const Header as usize)));
+                        if known && !alive[j] {
+                            entries[j].internal += 1;
                             if immutable || Some(word) == class {
-                                order.edges.push(word as u32);
+                                order.edges.push(j as u32);
                             }
                         }
                     },
@@ -998,8 +1022,9 @@ fn confirm(weaks: &[Weak<dyn Node>], census: &mut Census, alive: &mut [bool], ga
             // `Value::traverse`), and one taken out meanwhile is seen so.
             busy = check_order(census, alive, &garbage, &order)
                 .filter(|&k| {
-                    let (i, _, node) = &garbage[k];
-                    if Arc::strong_count(node) - 1 > census.internal[*i] as usize {
+                    let i = garbage[k];
+                    let node = &nodes[i];
+                    if Arc::strong_count(node) - 1 > census.entries[i].internal as usize {
                         return true;
                     }
                     if !node.immutable() {
@@ -1009,11 +1034,11 @@ fn confirm(weaks: &[Weak<dyn Node>], census: &mut Census, alive: &mut [bool], ga
                     locks[k].traverse(&mut Visit { f: &mut |_: &Header| n += 1 });
                     n < reported[k]
                 })
-                .map(|k| garbage[k].0)
+                .map(|k| garbage[k])
                 .collect();
             if busy.is_empty() {
-                for (_, _, node) in &garbage {
-                    node.header().0.store(DEAD, Relaxed);
+                for &i in &garbage {
+                    nodes[i].header().0.store(DEAD, Relaxed);
                 }
                 drop(locks);
                 return garbage;
@@ -1021,9 +1046,9 @@ fn confirm(weaks: &[Weak<dyn Node>], census: &mut Census, alive: &mut [bool], ga
         }
         drop(locks);
         for i in busy {
-            census.mark_alive(i, alive, &mut stack);
+            census.mark_alive(i, alive, stack);
         }
-        garbage.retain(|(i, _, _)| !alive[*i]);
+        garbage.retain(|&i| !alive[i]);
     }
     garbage
 }
@@ -1042,10 +1067,10 @@ struct Order {
 /// older ones (a class's contents and a tuple's items exist before it, an
 /// instance's class before the instance), so they form no cycle; the walk
 /// ends whatever they are.
-fn check_order(census: &Census, alive: &[bool], garbage: &[Candidate], order: &Order) -> impl Iterator<Item = usize> {
-    let mut at = vec![NONE; census.count.len()];
-    for (k, (i, _, _)) in garbage.iter().enumerate() {
-        at[*i] = k as u32;
+fn check_order(census: &Census, alive: &[bool], garbage: &[usize], order: &Order) -> impl Iterator<Item = usize> {
+    let mut at = vec![NONE; census.entries.len()];
+    for (k, &i) in garbage.iter().enumerate() {
+        at[i] = k as u32;
     }
     let mut seen = vec![false; garbage.len()];
     let mut post = Vec::with_capacity(garbage.len());
