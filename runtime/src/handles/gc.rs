@@ -773,7 +773,8 @@ struct Census {
 }
 
 impl Census {
-    const EMPTY: Census = Census { tag: 0, entries: Vec::new(), edges: Vec::new(), headers: Vec::new(), checked: false };
+    const EMPTY: Census =
+        Census { tag: 0, entries: Vec::new(), edges: Vec::new(), headers: Vec::new(), checked: false };
 
     /// The index this collection gave the node with header `h`, if it is
     /// one of the nodes it examines. The tag alone could be one a node
@@ -862,6 +863,15 @@ fn run(collector: &mut Collector, generation: usize) -> usize {
     census.headers.clear();
     census.tag = u64::from(*epoch) << 32;
     census.checked = WENT_ROUND.load(Relaxed);
+    // Grown once to what this collection needs, not doubling entry by
+    // entry (at most what the largest collection so far needed).
+    let n = weaks.len();
+    nodes.reserve(n);
+    census.entries.reserve(n);
+    census.edges.reserve(n);
+    if census.checked {
+        census.headers.reserve(n);
+    }
 
     // 1. Each live node of the generations collected, numbered in the
     // list's order (its header tagged with the number), with its strong
@@ -943,7 +953,8 @@ fn run(collector: &mut Collector, generation: usize) -> usize {
         r.stats[generation].collected += freed;
     }
     let (objects, containers): (Vec<usize>, Vec<usize>) = garbage.into_iter().partition(|&i| nodes[i].is_object());
-    let garbage: Vec<Weak<dyn Node>> = objects.into_iter().chain(containers).map(|i| Arc::downgrade(&nodes[i])).collect();
+    let garbage: Vec<Weak<dyn Node>> =
+        objects.into_iter().chain(containers).map(|i| Arc::downgrade(&nodes[i])).collect();
     nodes.clear();
     for node in garbage {
         // Gone already if clearing another node freed it.

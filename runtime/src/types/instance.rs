@@ -646,14 +646,19 @@ impl<const N: usize> ObjectStorage for Instance<N> {
     /// nothing and runs no code but this.
     #[inline(always)]
     fn setattr_plain(&mut self, name: &str, value: &Value) -> bool {
-        let number = match value {
-            Value::Float(x) => Packed::Float(*x),
-            Value::Int(i) => Packed::Int(*i),
-            _ => return false,
-        };
+        if !matches!(value, Value::Float(_) | Value::Int(_)) {
+            return false;
+        }
         let Some(Loc::Value(i)) = self.class.find_key(NameKey::of(name), name) else { return false };
         match self.plain_values_mut().get_mut(i as usize) {
             Some(slot @ (Packed::Unset | Packed::None | Packed::Bool(_) | Packed::Int(_) | Packed::Float(_))) => {
+                // Read after the scan, not before: held through it, the
+                // number was stored to the stack and loaded back.
+                let number = match value {
+                    Value::Float(x) => Packed::Float(*x),
+                    Value::Int(i) => Packed::Int(*i),
+                    _ => return false,
+                };
                 // What it replaces holds nothing to drop (matched above),
                 // but `*slot = number` still called the drop glue out of
                 // line (12 of the run-time setattr's 90 instructions).
