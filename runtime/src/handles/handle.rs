@@ -271,10 +271,11 @@ impl<T: CellValue> Cell<T> {
     #[allow(unsafe_code)] // the one write with no mark: see `PyCell::get_unmarked_mut`
     fn setattr_held(&self, name: &str, value: &mut Value, held: Held<'_>) -> Result<(), Error> {
         // SAFETY: `setattr_plain` looks `name` up in the class's table and
-        // writes a number over a number with the runtime's own code: it
-        // borrows nothing, waits for nothing, tracks or drops nothing and
-        // runs no user code (`ObjectStorage::setattr_plain`), and the
-        // caller holds the lock until after the write.
+        // writes over a number or nothing with the runtime's own code (a
+        // number, or the value moved into a box): it borrows nothing,
+        // waits for nothing, tracks or drops nothing and runs no user code
+        // (`ObjectStorage::setattr_plain`), and the caller holds the lock
+        // until after the write.
         if let Some(obj) = unsafe { self.value.get_unmarked_mut(held) } {
             if obj.setattr_plain(name, value) {
                 return Ok(());

@@ -952,7 +952,7 @@ impl<T: ClassImpl> ObjectStorage for T {
     /// ([`SlotValue::PLAIN_STORE`]: the integers, the floats, `bool`), or
     /// into an untyped slot holding a number or nothing ([`StorePlain`]).
     #[inline(always)]
-    fn setattr_plain(&mut self, name: &str, value: &Value) -> bool {
+    fn setattr_plain(&mut self, name: &str, value: &mut Value) -> bool {
         ClassImpl::slot_write_at(self, T::slot_index(name), StorePlain(value))
     }
     #[inline]

@@ -214,14 +214,16 @@ pub trait ObjectStorage {
         None
     }
 
-    /// `setattr` of a number, if `name` is a slot that holds a number or
-    /// nothing and that is all `setattr` would do (the old value needs no
-    /// drop, the conversion is the runtime's own): whether it wrote it.
-    /// What a handle's `setattr` tries first, with no mark in the object's
-    /// borrow flag (`PyCell::get_unmarked_mut`, whose promise this keeps,
-    /// as [`getattr_plain`](ObjectStorage::getattr_plain)).
+    /// `setattr`, if `name` is a slot that holds a number or nothing and
+    /// storing is all `setattr` would do (the old value needs no drop, the
+    /// conversion is the runtime's own): whether it wrote it. A number is
+    /// copied; what else it stores it takes, leaving `None` (a
+    /// compile-time class stores only numbers here, a run-time class's
+    /// instance any value). What a handle's `setattr` tries first, with no
+    /// mark in the object's borrow flag (`PyCell::get_unmarked_mut`, whose
+    /// promise this keeps, as [`getattr_plain`](ObjectStorage::getattr_plain)).
     #[inline(always)]
-    fn setattr_plain(&mut self, name: &str, value: &Value) -> bool {
+    fn setattr_plain(&mut self, name: &str, value: &mut Value) -> bool {
         let _ = (name, value);
         false
     }
