@@ -250,11 +250,14 @@ WORKLOAD_NODES = 100_000
 WORKLOAD_WALKS = 10
 
 
-def workload(n=WORKLOAD_NODES, walks=WORKLOAD_WALKS):
+def workload(n=WORKLOAD_NODES, walks=WORKLOAD_WALKS, phases=None):
     """Issue 24's workload, as pyslots_bench::workload runs it: n instances
     of a class made by type() with slots x, y, next, linked, then walked
-    `walks` times reading and writing the floats by name."""
+    `walks` times reading and writing the floats by name. With a list as
+    `phases`, appends the seconds of the build, the walks and the teardown
+    (the last reference to the head dropped), as workload_phases does."""
     node = type("Node", (), {"__slots__": ("x", "y", "next")})
+    start = time.perf_counter()
     head = None
     for i in range(n):
         o = node()
@@ -262,6 +265,8 @@ def workload(n=WORKLOAD_NODES, walks=WORKLOAD_WALKS):
         setattr(o, "y", 0.0)
         setattr(o, "next", head)
         head = o
+    del o
+    built = time.perf_counter()
     total = 0.0
     for _ in range(walks):
         cur = head
@@ -271,18 +276,28 @@ def workload(n=WORKLOAD_NODES, walks=WORKLOAD_WALKS):
             setattr(cur, "y", y + x)
             total += y
             cur = getattr(cur, "next")
+    walked = time.perf_counter()
+    del head
+    if phases is not None:
+        phases += [built - start, walked - built, time.perf_counter() - walked]
     return total
 
 
 def workload_speed(rounds=5):
     """ns of one `workload()` (its teardown included), the median of
-    `rounds`, with the garbage collector on as in a program."""
+    `rounds`, with the garbage collector on as in a program; and the
+    median of each phase."""
     times = []
+    phases = []
     for _ in range(rounds):
         start = time.perf_counter()
-        workload()
+        p = []
+        workload(phases=p)
         times.append(time.perf_counter() - start)
-    return round(statistics.median(times) * 1e9, 3)
+        phases.append(p)
+    ns = lambda seconds: round(seconds * 1e9, 3)
+    medians = [ns(statistics.median(p[k] for p in phases)) for k in range(3)]
+    return ns(statistics.median(times)), medians
 
 
 def per_instance(make, n):
@@ -347,7 +362,11 @@ def main(argv):
     if do_speed:
         result["ns"] = speed()
         result["ns"]["gc/collect_1m"] = gc_speed()
-        result["ns"]["workload/linked_100k"] = workload_speed()
+        total, (build, walk, teardown) = workload_speed()
+        result["ns"]["workload/linked_100k"] = total
+        result["ns"]["workload/build"] = build
+        result["ns"]["workload/walk"] = walk
+        result["ns"]["workload/teardown"] = teardown
         result["ns"]["workload/total"] = workload()
     if do_memory:
         result["memory"] = memory(counts)

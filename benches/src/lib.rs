@@ -16,6 +16,7 @@
 
 use std::collections::HashMap;
 use std::hint::black_box;
+use std::time::Instant;
 
 use bevy_reflect::structs::Struct;
 use bevy_reflect::{PartialReflect, Reflect};
@@ -567,10 +568,30 @@ fn handle_rows(r: &mut impl Runner, handle: &str, runtime: &str) {
 /// an interpreter runs `cpython_baseline.py`'s `workload`. Returns the
 /// sum it computes, which the caller checks against CPython's.
 pub fn workload(n: usize, walks: usize) -> f64 {
+    workload_phases(n, walks).0
+}
+
+/// How long each phase of [`workload`] took, in ns: building the list,
+/// the walks, and dropping it (as `cpython_baseline.py`'s `workload`
+/// times its own).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Phases {
+    /// Making the instances and linking them.
+    pub build: f64,
+    /// The walks along the list.
+    pub walk: f64,
+    /// Dropping the list: the last handle to the head frees the chain.
+    pub teardown: f64,
+}
+
+/// [`workload`], with the time of each phase.
+pub fn workload_phases(n: usize, walks: usize) -> (f64, Phases) {
     let mut ns = Dict::new();
     ns.insert("__slots__", Value::tuple(["x", "y", "next"]));
     let node = Type::new("Node", &[], ns).expect("a valid class");
-    let run = || -> Result<f64, pyslots::Error> {
+    let since = |t: Instant| t.elapsed().as_secs_f64() * 1e9;
+    let run = || -> Result<(f64, Phases), pyslots::Error> {
+        let start = Instant::now();
         let mut head = Value::None;
         for i in 0..n {
             let o = node.instantiate()?;
@@ -579,6 +600,8 @@ pub fn workload(n: usize, walks: usize) -> f64 {
             o.setattr("next", head)?;
             head = Value::from(o);
         }
+        let build = since(start);
+        let start = Instant::now();
         let mut total = 0.0;
         for _ in 0..walks {
             let mut cur = head.clone();
@@ -590,7 +613,11 @@ pub fn workload(n: usize, walks: usize) -> f64 {
                 cur = o.getattr("next")?;
             }
         }
-        Ok(total)
+        let walk = since(start);
+        let start = Instant::now();
+        drop(head);
+        let teardown = since(start);
+        Ok((total, Phases { build, walk, teardown }))
     };
     run().expect("the workload raises nothing")
 }

@@ -89,8 +89,15 @@ fn main() {
             let times: u32 = times.parse().expect("N is a count");
             for _ in 0..times {
                 let start = std::time::Instant::now();
-                std::hint::black_box(pyslots::gil::with_gil(|| pyslots_bench::workload(100_000, 10)));
-                println!("workload: {:.2} ms", start.elapsed().as_secs_f64() * 1e3);
+                let (total, p) = pyslots::gil::with_gil(|| pyslots_bench::workload_phases(100_000, 10));
+                std::hint::black_box(total);
+                println!(
+                    "workload: {:.2} ms (build {:.2}, walk {:.2}, teardown {:.2})",
+                    start.elapsed().as_secs_f64() * 1e3,
+                    p.build / 1e6,
+                    p.walk / 1e6,
+                    p.teardown / 1e6
+                );
             }
             return;
         }

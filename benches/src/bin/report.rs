@@ -373,8 +373,9 @@ struct Report {
     spread: BTreeMap<&'static str, f64>,
     cpython: Option<CPython>,
     memory: Vec<(usize, [PerInstance; 6])>,
-    /// Issue 24's workload: ns in a GIL scope, ns without one.
-    workload: Option<(f64, f64)>,
+    /// Issue 24's workload: ns in a GIL scope, ns without one, and the
+    /// phases in a scope.
+    workload: Option<(f64, f64, pyslots_bench::Phases)>,
     /// A shared run-time Point: `total_sizeof` and the allocator's bytes.
     shared: Option<(f64, f64)>,
 }
@@ -488,31 +489,41 @@ fn only_or_all(only: &[String], name: &str) -> bool {
 }
 
 /// Issue 24's workload (`pyslots_bench::workload`), ns per run: the median
-/// of 5 runs inside one `gil::with_gil` scope, and of 5 without.
-fn time_workload() -> (f64, f64) {
+/// of 5 runs inside one `gil::with_gil` scope, and of 5 without; and the
+/// median of each phase of the runs in a scope.
+fn time_workload() -> (f64, f64, pyslots_bench::Phases) {
     // The rows timed before leave dead registry entries behind (a million
     // from `gc/collect_1m`'s objects): pruned by the workload's first
     // collection, they would be charged to it. CPython runs it in a
     // process of its own.
     pyslots::gc::collect();
     let nodes = 100_000;
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
     let time = |scoped: bool| {
-        let mut runs: Vec<f64> = (0..5)
+        let runs: Vec<(f64, pyslots_bench::Phases)> = (0..5)
             .map(|_| {
                 let start = Instant::now();
-                let total = if scoped {
-                    pyslots::gil::with_gil(|| pyslots_bench::workload(nodes, 10))
+                let (total, phases) = if scoped {
+                    pyslots::gil::with_gil(|| pyslots_bench::workload_phases(nodes, 10))
                 } else {
-                    pyslots_bench::workload(nodes, 10)
+                    pyslots_bench::workload_phases(nodes, 10)
                 };
                 black_box(total);
-                start.elapsed().as_secs_f64() * 1e9
+                (start.elapsed().as_secs_f64() * 1e9, phases)
             })
             .collect();
-        runs.sort_by(f64::total_cmp);
-        runs[runs.len() / 2]
+        let phases = pyslots_bench::Phases {
+            build: median(runs.iter().map(|r| r.1.build).collect()),
+            walk: median(runs.iter().map(|r| r.1.walk).collect()),
+            teardown: median(runs.iter().map(|r| r.1.teardown).collect()),
+        };
+        (median(runs.iter().map(|r| r.0).collect()), phases)
     };
-    (time(true), time(false))
+    let (scoped, phases) = time(true);
+    (scoped, time(false).0, phases)
 }
 
 /// A run-time class's instance with two float slots behind a `PyObject`,
@@ -579,7 +590,7 @@ fn print_issue24(r: &Report) {
         ns(r.cpython("getattr/slot_f64")),
         ns(r.cpython("setattr/slot_f64"))
     );
-    if let Some((gil, plain)) = r.workload {
+    if let Some((gil, plain, phases)) = r.workload {
         let c = r.cpython("workload/linked_100k");
         println!(
             "  workload (10^5 linked run-time objects, built, walked 10 times by name): GIL scope {:.2} ms, \
@@ -589,6 +600,21 @@ fn print_issue24(r: &Report) {
             c.map_or("-".to_string(), |c| format!("{:.2}", c / 1e6)),
             ratio(div(c, Some(gil))),
             ratio(div(c, Some(plain)))
+        );
+        let phase = |name: &str, ours: f64| {
+            let c = r.cpython(&format!("workload/{name}"));
+            format!(
+                "{name} {:.2} ms (CPython {} ms, {} faster)",
+                ours / 1e6,
+                c.map_or("-".to_string(), |c| format!("{:.2}", c / 1e6)),
+                ratio(div(c, Some(ours)))
+            )
+        };
+        println!(
+            "    in the scope, by phase: {}; {}; {}",
+            phase("build", phases.build),
+            phase("walk", phases.walk),
+            phase("teardown", phases.teardown)
         );
     }
     if let Some((total, alloc)) = r.shared {
