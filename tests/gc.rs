@@ -663,6 +663,28 @@ fn young_collections_prune_the_entries_of_dead_old_objects() {
     assert!(sizes[2] < 1_000, "dead entries left in generation 2: {sizes:?}");
 }
 
+/// Old nodes that die on another thread, a few, are counted when that
+/// thread ends: the young collections of this one, which itself frees
+/// nothing, then sweep their entries out of generation 2. (The sweep runs
+/// only once some node died since its last round.)
+#[test]
+fn old_entries_of_nodes_dropped_on_another_thread_are_swept() {
+    let _serial = one_at_a_time();
+    let _t = Thresholds::set(700, 1_000, 1_000);
+    let old: Vec<Py<Link>> = (0..40).map(|_| Py::new(Link::new(None))).collect();
+    gc::collect();
+    let start = gc::generation_sizes()[2];
+    assert!(start >= 40);
+    std::thread::spawn(move || drop(old)).join().unwrap();
+    // Young collections only, of nodes kept alive: this thread frees
+    // none, and nothing reaches generation 2 (no collection of
+    // generation 1 is due); they sweep as many entries as they examine.
+    let kept: Vec<Value> = (0..start + 2_100).map(|_| Value::list(vec![Value::None])).collect();
+    let sizes = gc::generation_sizes();
+    assert!(sizes[2] <= start - 40, "the dead entries left in generation 2: {start} -> {sizes:?}");
+    drop(kept);
+}
+
 #[test]
 fn a_tag_left_from_a_collection_with_the_same_number_is_not_trusted() {
     let _serial = one_at_a_time();

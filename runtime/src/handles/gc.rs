@@ -59,7 +59,9 @@
 //! reference counting keeps its registry entry (and its cell's memory)
 //! until a collection prunes it: its generation's, or for generation 2
 //! the sweep each young collection makes of as many of its entries as it
-//! examines.
+//! examines, while some node died since the sweep's last round began
+//! (each thread counts the nodes that die on it, and adds them up every
+//! 64 and when it ends).
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
@@ -87,6 +89,27 @@ impl Header {
     #[inline]
     pub(crate) fn is_dead(&self) -> bool {
         self.0.load(Relaxed) == DEAD
+    }
+}
+
+/// A node's contents dropped (its last handle gone, or a collection's
+/// clear finished it): counted, so that the sweep of generation 2's dead
+/// entries runs only once some node died ([`Registry::take`]).
+impl Drop for Header {
+    #[inline]
+    fn drop(&mut self) {
+        let counted = DROPPED.try_with(|d| {
+            let n = d.0.get() + 1;
+            if n >= BATCH as u32 {
+                DROPPED_TOTAL.fetch_add(n as usize, Relaxed);
+                d.0.set(0);
+            } else {
+                d.0.set(n);
+            }
+        });
+        if counted.is_err() {
+            DROPPED_TOTAL.fetch_add(1, Relaxed);
+        }
     }
 }
 
@@ -221,6 +244,12 @@ struct Registry {
     /// Where the next young collection goes on pruning generation 2's
     /// dead entries ([`Registry::sweep_oldest`]).
     sweep: usize,
+    /// Nodes that died (counted by the threads in batches,
+    /// [`DROPPED_TOTAL`]), and how many had when the sweep's round under
+    /// way started: a round prunes the entries of every node dead before
+    /// it, so the sweep goes on only while more died since.
+    dead: usize,
+    dead_swept: usize,
     stats: [GenerationStats; GENERATIONS],
 }
 
@@ -230,6 +259,8 @@ static REGISTRY: Mutex<Registry> = Mutex::new(Registry {
     long_lived_pending: 0,
     long_lived_total: 0,
     sweep: 0,
+    dead: 0,
+    dead_swept: 0,
     stats: [GenerationStats { collections: 0, collected: 0 }; GENERATIONS],
 });
 /// The thresholds in force ([`set_threshold`]).
@@ -249,9 +280,24 @@ static WENT_ROUND: AtomicBool = AtomicBool::new(false);
 static UPGRADES: parking_lot::RwLock<()> = parking_lot::const_rwlock(());
 static ENABLED: AtomicBool = AtomicBool::new(true);
 
+/// Nodes whose contents dropped, added by each thread every [`BATCH`]
+/// of them (and when it tracks a batch of new ones).
+static DROPPED_TOTAL: AtomicUsize = AtomicUsize::new(0);
+
 thread_local! {
+    static DROPPED: Dropped = const { Dropped(Cell::new(0)) };
     static PENDING: RefCell<Pending> = const { RefCell::new(Pending(Vec::new())) };
     static COLLECTING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// How many nodes' contents dropped on a thread and are not yet added to
+/// [`DROPPED_TOTAL`]; added when the thread ends.
+struct Dropped(Cell<u32>);
+
+impl Drop for Dropped {
+    fn drop(&mut self) {
+        DROPPED_TOTAL.fetch_add(self.0.get() as usize, Relaxed);
+    }
 }
 
 /// A thread's nodes not yet in the registry; added when the thread ends.
@@ -320,17 +366,28 @@ impl Registry {
 
     /// Takes out the lists a collection of `generation` examines (that
     /// generation and the younger ones, CPython's merge) and updates the
-    /// counts as CPython's `gc_collect_main` does.
+    /// counts as CPython's `gc_collect_main` does. A young collection
+    /// also sweeps part of generation 2 if some node died since the
+    /// sweep's last round began: a sweep reads every entry's strong count,
+    /// a cache miss each in a large heap, and a program that only builds
+    /// (the workload's build, 100,000 misses) has nothing to sweep.
     fn take(&mut self, generation: usize) -> Vec<Weak<dyn Node>> {
         if generation + 1 < GENERATIONS {
             self.count[generation + 1] += 1;
         }
         self.count[..=generation].fill(0);
+        self.dead += DROPPED_TOTAL.swap(0, Relaxed) + DROPPED.try_with(|d| d.0.replace(0)).unwrap_or(0) as usize;
         let mut nodes = std::mem::take(&mut self.gens[generation]);
         for g in (0..generation).rev() {
             nodes.append(&mut self.gens[g]);
         }
-        if generation + 1 < GENERATIONS {
+        if generation + 1 == GENERATIONS {
+            // Every entry is examined, the dead ones pruned: a new round.
+            (self.sweep, self.dead_swept) = (0, self.dead);
+        } else if self.sweep != 0 || self.dead > self.dead_swept {
+            if self.sweep == 0 {
+                self.dead_swept = self.dead;
+            }
             self.sweep_oldest(nodes.len());
         }
         nodes
@@ -378,6 +435,13 @@ impl Registry {
             std::mem::swap(list, &mut survivors);
         }
         list.append(&mut survivors);
+        // The emptied list keeps its capacity for the generation taken out
+        // (`take` left it none): grown again from nothing, generation 0
+        // reallocated five times a collection, each a request large enough
+        // for glibc to consolidate its free chunks first.
+        if self.gens[generation].capacity() == 0 {
+            self.gens[generation] = survivors;
+        }
     }
 }
 
