@@ -135,7 +135,7 @@ impl<'a> ClassBuilder<'a> {
             class,
             name: &plan.name,
             class_attrs: &plan.class_attrs,
-            bases_const: quote!(&[#(&<#bases as #pv::PyClass>::LAYOUT),*]),
+            bases_const: bases_list(&pv, bases),
             pv,
             stored: stored_base(class),
             storage: Storage::default(),
@@ -763,26 +763,41 @@ impl<'a> ClassBuilder<'a> {
         } else {
             quote!(#pv::WeakRefs<{ #has_weakref }>)
         };
+        // What is not the default (`LAYOUT_UNSET`), as fields: each `&[]`
+        // or other literal left out is rustc's work saved per class; the
+        // size and the `#[methods]` block's fields `class_layout` fills in.
+        let mut fields = Vec::new();
+        if !slots.is_empty() {
+            fields.push(quote!(slots: &[#(#slots),*],));
+        }
+        if !no_docs {
+            fields.push(quote!(slot_docs: &[#(#docs),*],));
+        }
+        if !self.class_attrs.is_empty() {
+            fields.push(quote!(class_attrs: &[#(#class_attrs),*],));
+        }
+        if declared.to_string() != quote!(#pv::None).to_string() {
+            fields.push(quote!(declared_slots: #declared,));
+        }
+        if !extends.is_empty() {
+            fields.push(quote!(bases: #bases,));
+        }
+        if has_dict.to_string() != "false" {
+            fields.push(quote!(has_dict: #has_dict,));
+        }
+        if has_weakref.to_string() != "false" {
+            fields.push(quote!(has_weakref: #has_weakref,));
+        }
+        if frozen {
+            fields.push(quote!(frozen: true,));
+        }
         quote! {
-                const CLASS_LAYOUT: #pv::Layout = #pv::Layout {
+                const CLASS_LAYOUT: #pv::Layout = #pv::class_layout::<Self>(#pv::Layout {
                     name: #name,
                     module_path: #pv::module_path!(),
-                    slots: &[#(#slots),*],
-                    slot_docs: &[#(#docs),*],
-                    class_attrs: &[#(#class_attrs),*],
-                    declared_slots: #declared,
-                    bases: #bases,
-                    has_dict: #has_dict,
-                    has_weakref: #has_weakref,
-                    size: #pv::size_of::<Self>(),
-                    frozen: #frozen,
-                    // A `#[methods]` block's table, as `ClassImpl` found it
-                    // (each lookup through `NoMethods` costs rustc a method
-                    // probe per class: asked once, there).
-                    methods: <Self as #pv::ClassImpl>::METHODS,
-                    method_flags: #pv::method_flags(<Self as #pv::ClassImpl>::METHODS),
-                    method_names: <Self as #pv::ClassImpl>::BLOCK.names,
-                };
+                    #(#fields)*
+                    ..#pv::LAYOUT_UNSET
+                });
                 type ClassWeakRefs = #weak_refs;
         }
     }
@@ -1103,6 +1118,25 @@ impl<'a> ClassBuilder<'a> {
     }
 }
 
+/// `pyslots_runtime::objects::class::BASES_MAX`: how many bases the
+/// runtime's `Bases` tuples go up to.
+const BASES_MAX: usize = 12;
+
+/// The bases' layouts, as one constant: `<(A, B,) as Bases>::LIST`, which
+/// the runtime checks once and rustc evaluates once per class (an array
+/// `&[&<A as PyClass>::LAYOUT, ..]` in each rule is a promoted constant
+/// rustc checks per rule: issue 22); the array without bases or past
+/// `BASES_MAX`.
+fn bases_list(pv: &TokenStream, bases: &[syn::Path]) -> TokenStream {
+    if !bases.is_empty() && bases.len() <= BASES_MAX {
+        // Spanned on the base (the first of several): a base that is no
+        // class is blamed there.
+        quote_spanned!(bases[0].span()=> <(#(#bases,)*) as #pv::Bases>::LIST)
+    } else {
+        quote!(&[#(&<#bases as #pv::PyClass>::LAYOUT),*])
+    }
+}
+
 /// `pyslots_runtime::objects::layout::NO_DOCS_MAX`: how many slots without
 /// docs `Layout::slot_docs` can lend `None`s for.
 const NO_DOCS_MAX: usize = 64;
@@ -1148,7 +1182,7 @@ fn stored_base(class: &Class) -> Option<StoredBase> {
     }
     let span = if bases.len() == 1 { first.span() } else { Span::call_site() };
     let param = Ident::new(&param, span);
-    let consts = &quote!(&[#(&<#bases as #pv::PyClass>::LAYOUT),*]);
+    let consts = &bases_list(&pv, bases);
     let selector = if bases.len() == 1 {
         quote!(#pv::StoredIf<true, #first, #pv::NoBase>)
     } else {

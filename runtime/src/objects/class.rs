@@ -637,6 +637,78 @@ impl<T: ClassImpl> Embeds<T> for T {
     }
 }
 
+/// What a generated `CLASS_LAYOUT` leaves out of its `Layout` literal
+/// (`..LAYOUT_UNSET`): no slots, docs, class attributes or bases, neither
+/// `__dict__` nor `__weakref__`, not frozen; and what [`class_layout`]
+/// fills in. Each `&[]` a class writes is a promoted constant rustc checks
+/// in that class's constant (about 1M instructions each; issue 22).
+pub const LAYOUT_UNSET: Layout = Layout {
+    name: "",
+    module_path: "",
+    slots: &[],
+    declared_slots: None,
+    slot_docs: &[],
+    class_attrs: &[],
+    bases: &[],
+    has_dict: false,
+    has_weakref: false,
+    size: 0,
+    frozen: false,
+    methods: &crate::objects::object::MethodTable::EMPTY,
+    method_flags: 0,
+    method_names: &[],
+};
+
+/// A class's layout, from what `#[pyclass_like]` writes of it: the size
+/// and the `#[methods]` block's table, flags and names come from `T`
+/// here, generic code rustc checks once rather than in each class's
+/// constant (issue 22).
+pub const fn class_layout<T: ClassImpl>(layout: Layout) -> Layout {
+    Layout {
+        size: std::mem::size_of::<T>(),
+        methods: T::METHODS,
+        method_flags: crate::objects::object::method_flags(T::METHODS),
+        method_names: T::BLOCK.names,
+        ..layout
+    }
+}
+
+/// A class's bases, as a tuple of their types, `(A, B)`: their layouts
+/// as one constant, `<(A, B) as Bases>::LIST`, which the generated
+/// `Layout::bases` and every rule on the bases (`base_rule(..)`) read.
+/// Written `&[&<A as PyClass>::LAYOUT, ..]` in each rule, the borrowed
+/// array was a promoted constant rustc checked per rule (about 1.8M
+/// instructions each); this constant is checked once here and evaluated
+/// once per class (issue 22). Implemented for up to
+/// [`BASES_MAX`] bases; `#[pyclass_like]` writes the array beyond.
+pub trait Bases {
+    /// The bases' layouts, in order.
+    const LIST: &'static [&'static Layout];
+}
+
+/// How many bases [`Bases`] is implemented for.
+pub const BASES_MAX: usize = 12;
+
+macro_rules! impl_bases {
+    ($($b:ident)+) => {
+        impl<$($b: PyClass),+> Bases for ($($b,)+) {
+            const LIST: &'static [&'static Layout] = &[$(&$b::LAYOUT),+];
+        }
+    };
+}
+impl_bases!(A);
+impl_bases!(A B);
+impl_bases!(A B C);
+impl_bases!(A B C D);
+impl_bases!(A B C D E);
+impl_bases!(A B C D E F);
+impl_bases!(A B C D E F G);
+impl_bases!(A B C D E F G H);
+impl_bases!(A B C D E F G H I);
+impl_bases!(A B C D E F G H I J);
+impl_bases!(A B C D E F G H I J K);
+impl_bases!(A B C D E F G H I J K L);
+
 /// Which base a class stores, as a type: `StoredIf<c0, B0, StoredIf<c1,
 /// B1, NoBase>>` is `B0` if `c0`, else `B1` if `c1`. The conditions are
 /// constants over the bases' layouts (`best_base_index(...) == k`), which

@@ -98,22 +98,13 @@ impl __pyslots_Person::ClassImpl for Person {
             _ => __pyslots_Person::None,
         }
     }
-    const CLASS_LAYOUT: __pyslots_Person::Layout = __pyslots_Person::Layout {
+    const CLASS_LAYOUT: __pyslots_Person::Layout = __pyslots_Person::class_layout::<Self>(__pyslots_Person::Layout {
         name: "Person",
         module_path: __pyslots_Person::module_path!(),
-        slots: &[],
-        slot_docs: &[],
-        class_attrs: &[],
-        declared_slots: __pyslots_Person::None,
-        bases: &[],
         has_dict: true,
         has_weakref: true,
-        size: __pyslots_Person::size_of::<Self>(),
-        frozen: false,
-        methods: <Self as __pyslots_Person::ClassImpl>::METHODS,
-        method_flags: __pyslots_Person::method_flags(<Self as __pyslots_Person::ClassImpl>::METHODS),
-        method_names: <Self as __pyslots_Person::ClassImpl>::BLOCK.names,
-    };
+        ..__pyslots_Person::LAYOUT_UNSET
+    });
     type ClassWeakRefs = __pyslots_Person::WeakRefs<true>;
 }
 impl __pyslots_Person::fmt::Debug for Person {

@@ -117,22 +117,16 @@ impl __pyslots_Dog::ClassImpl for Dog {
     }
     const STORED: __pyslots_Dog::Option<__pyslots_Dog::StoredAccess<Self>> =
         __pyslots_Dog::Some(__pyslots_Dog::StoredAccess::VIA_DEREF);
-    const CLASS_LAYOUT: __pyslots_Dog::Layout = __pyslots_Dog::Layout {
+    const CLASS_LAYOUT: __pyslots_Dog::Layout = __pyslots_Dog::class_layout::<Self>(__pyslots_Dog::Layout {
         name: "Dog",
         module_path: __pyslots_Dog::module_path!(),
         slots: &["breed"],
-        slot_docs: &[],
-        class_attrs: &[],
         declared_slots: __pyslots_Dog::Some(&[]),
-        bases: &[&<Animal as __pyslots_Dog::PyClass>::LAYOUT],
-        has_dict: __pyslots_Dog::any_has_dict(&[&<Animal as __pyslots_Dog::PyClass>::LAYOUT]),
-        has_weakref: __pyslots_Dog::any_has_weakref(&[&<Animal as __pyslots_Dog::PyClass>::LAYOUT]),
-        size: __pyslots_Dog::size_of::<Self>(),
-        frozen: false,
-        methods: <Self as __pyslots_Dog::ClassImpl>::METHODS,
-        method_flags: __pyslots_Dog::method_flags(<Self as __pyslots_Dog::ClassImpl>::METHODS),
-        method_names: <Self as __pyslots_Dog::ClassImpl>::BLOCK.names,
-    };
+        bases: <(Animal,) as __pyslots_Dog::Bases>::LIST,
+        has_dict: __pyslots_Dog::any_has_dict(<(Animal,) as __pyslots_Dog::Bases>::LIST),
+        has_weakref: __pyslots_Dog::any_has_weakref(<(Animal,) as __pyslots_Dog::Bases>::LIST),
+        ..__pyslots_Dog::LAYOUT_UNSET
+    });
     type ClassWeakRefs = <Animal as __pyslots_Dog::PyClass>::WeakRefs;
 }
 impl __pyslots_Dog::fmt::Debug for Dog {
@@ -187,7 +181,7 @@ where
     }
 }
 const _: () = __pyslots_Dog::base_rule(
-    !__pyslots_Dog::any_frozen(&[&<Animal as __pyslots_Dog::PyClass>::LAYOUT]),
+    !__pyslots_Dog::any_frozen(<(Animal,) as __pyslots_Dog::Bases>::LIST),
     "cannot inherit non-frozen dataclass from a frozen one",
 );
-const _ : () = __pyslots_Dog :: base_rule (! __pyslots_Dog :: any_has_slot (& [& < Animal as __pyslots_Dog :: PyClass > :: LAYOUT] , "breed") , "'breed' is already a slot of a base class: don't repeat parent slots (CPython would keep both, wasting the parent's); remove it from this class") ;
+const _ : () = __pyslots_Dog :: base_rule (! __pyslots_Dog :: any_has_slot (< (Animal ,) as __pyslots_Dog :: Bases > :: LIST , "breed") , "'breed' is already a slot of a base class: don't repeat parent slots (CPython would keep both, wasting the parent's); remove it from this class") ;

@@ -93,22 +93,13 @@ impl __pyslots_Point::ClassImpl for Point {
             _ => __PyslotsW::not_slot(__pyslots_op),
         }
     }
-    const CLASS_LAYOUT: __pyslots_Point::Layout = __pyslots_Point::Layout {
+    const CLASS_LAYOUT: __pyslots_Point::Layout = __pyslots_Point::class_layout::<Self>(__pyslots_Point::Layout {
         name: "Point",
         module_path: __pyslots_Point::module_path!(),
         slots: &["x", "y"],
-        slot_docs: &[],
-        class_attrs: &[],
         declared_slots: __pyslots_Point::Some(&[]),
-        bases: &[],
-        has_dict: false,
-        has_weakref: false,
-        size: __pyslots_Point::size_of::<Self>(),
-        frozen: false,
-        methods: <Self as __pyslots_Point::ClassImpl>::METHODS,
-        method_flags: __pyslots_Point::method_flags(<Self as __pyslots_Point::ClassImpl>::METHODS),
-        method_names: <Self as __pyslots_Point::ClassImpl>::BLOCK.names,
-    };
+        ..__pyslots_Point::LAYOUT_UNSET
+    });
     type ClassWeakRefs = __pyslots_Point::WeakRefs<false>;
 }
 impl __pyslots_Point::fmt::Debug for Point {

@@ -64,22 +64,14 @@ impl __pyslots_Node::ClassImpl for Node {
             _ => __PyslotsW::not_slot(__pyslots_op),
         }
     }
-    const CLASS_LAYOUT: __pyslots_Node::Layout = __pyslots_Node::Layout {
+    const CLASS_LAYOUT: __pyslots_Node::Layout = __pyslots_Node::class_layout::<Self>(__pyslots_Node::Layout {
         name: "Node",
         module_path: __pyslots_Node::module_path!(),
         slots: &["a", "b"],
-        slot_docs: &[],
-        class_attrs: &[],
         declared_slots: __pyslots_Node::Some(&["a", "b", "__weakref__"]),
-        bases: &[],
-        has_dict: false,
         has_weakref: true,
-        size: __pyslots_Node::size_of::<Self>(),
-        frozen: false,
-        methods: <Self as __pyslots_Node::ClassImpl>::METHODS,
-        method_flags: __pyslots_Node::method_flags(<Self as __pyslots_Node::ClassImpl>::METHODS),
-        method_names: <Self as __pyslots_Node::ClassImpl>::BLOCK.names,
-    };
+        ..__pyslots_Node::LAYOUT_UNSET
+    });
     type ClassWeakRefs = __pyslots_Node::WeakRefs<true>;
 }
 impl __pyslots_Node::fmt::Debug for Node {
