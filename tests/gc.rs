@@ -685,6 +685,42 @@ fn old_entries_of_nodes_dropped_on_another_thread_are_swept() {
     drop(kept);
 }
 
+/// Nodes that survived a collection of generation 0 and died after are
+/// pruned from generation 1 by the next collection of generation 0, not
+/// left (their cells' memory with them) until generation 1's.
+#[test]
+fn young_collections_prune_generation_1_of_nodes_that_died_there() {
+    let _serial = one_at_a_time();
+    let _t = Thresholds::set(700, 1_000, 1_000);
+    gc::collect();
+    let middle: Vec<Value> = (0..500).map(|_| Value::list(vec![Value::None])).collect();
+    gc::collect_generation(0); // they survive: generation 1
+    let before = gc::generation_sizes()[1];
+    assert!(before >= 500);
+    drop(middle);
+    gc::collect_generation(0);
+    let sizes = gc::generation_sizes();
+    assert!(sizes[1] + 500 <= before, "generation 1 {before} -> {sizes:?}");
+}
+
+/// With collection disabled, the schedule prunes instead of collecting;
+/// a pruning of generation 0 prunes generation 1 too, where the nodes
+/// that survived an earlier pruning and died after are.
+#[test]
+fn with_collection_disabled_generation_1_is_pruned_too() {
+    let _serial = one_at_a_time();
+    let _t = Thresholds::set(700, 1_000, 1_000);
+    gc::collect();
+    gc::disable();
+    let middle: Vec<Value> = (0..5_000).map(|_| Value::list(vec![Value::None])).collect();
+    assert!(gc::generation_sizes()[1] >= 4_000, "{:?}", gc::generation_sizes());
+    drop(middle);
+    let kept: Vec<Value> = (0..1_500).map(|_| Value::list(vec![Value::None])).collect();
+    let sizes = gc::generation_sizes();
+    assert!(sizes[1] <= 1_500, "dead entries left in generation 1: {sizes:?}");
+    drop(kept);
+}
+
 #[test]
 fn a_tag_left_from_a_collection_with_the_same_number_is_not_trusted() {
     let _serial = one_at_a_time();
