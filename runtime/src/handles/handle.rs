@@ -77,6 +77,8 @@ pub(crate) trait CellValue: Object + Sized {
     /// loads over the narrow stores that just wrote it, which the CPU
     /// cannot forward (a stall of about 10 ns).
     fn setattr_shared(&mut self, name: &str, value: &mut Value) -> Result<(), Error>;
+    fn getattr_fast(&self, name: &str) -> Plain<'_>;
+    fn setattr_fast(&mut self, name: &str, value: &mut Value) -> bool;
     /// The collector's word of the class, if the collector tracks it (a
     /// class made at run time): the cell's own count of its class is a
     /// reference the collector must see.
@@ -106,6 +108,23 @@ impl<T: PyClass> CellValue for T {
         self.setattr(name, std::mem::take(value))
     }
 
+    #[inline(always)]
+    fn getattr_fast(&self, name: &str) -> Plain<'_> {
+        if const { T::LAYOUT.has_methods() } {
+            return Plain::Miss;
+        }
+        match self.getattr_plain(name) {
+            Some(found) => Plain::Found(found),
+            None => Plain::Miss,
+        }
+    }
+    #[inline(always)]
+    fn setattr_fast(&mut self, name: &str, value: &mut Value) -> bool {
+        if const { T::LAYOUT.has_methods() } {
+            return false;
+        }
+        self.setattr_plain(name, value)
+    }
     fn class_node((): &()) -> Option<&gc::Header> {
         None
     }
@@ -131,6 +150,17 @@ impl<T: CellValue> Cell<T> {
     }
 }
 
+pub(crate) enum Plain<'a> {
+    Miss,
+    None,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Object(&'a PyObject),
+    Str(&'a crate::values::pystr::PyStr),
+    Found(Result<Value, Error>),
+}
+
 /// The type-erased face of a `Cell<T>`; what the collector sees of it is
 /// its [`gc::Node`] face, at the end of this file.
 trait ErasedCell: gc::Node + Send + Sync + 'static {
@@ -151,6 +181,7 @@ trait ErasedCell: gc::Node + Send + Sync + 'static {
     /// of a `Value` just written (a wide load over narrower stores) stalls
     /// store forwarding for longer than the whole operation takes.
     fn getattr(&self, handle: &PyObject, name: &str) -> Result<Value, Error>;
+    fn getattr_in_scope(&self, handle: &PyObject, name: &str, held: Held<'_>) -> Result<Value, Error>;
     /// [`PyObject::setattr`], as [`getattr`](ErasedCell::getattr). It
     /// takes what `value` holds unless that is a number or `None`, which
     /// the caller then forgets: the value stays where the caller built it
@@ -159,6 +190,7 @@ trait ErasedCell: gc::Node + Send + Sync + 'static {
     /// value was copied to the frame first: `PyObject::setattr` of a
     /// compile-time class in a scope 3.7 -> 2.9 ns).
     fn setattr(&self, handle: &PyObject, name: &str, value: &mut Value) -> Result<(), Error>;
+    fn setattr_in_scope(&self, handle: &PyObject, name: &str, value: &mut Value, held: Held<'_>) -> Result<(), Error>;
 }
 
 impl<T: CellValue> ErasedCell for Cell<T> {
@@ -185,64 +217,85 @@ impl<T: CellValue> ErasedCell for Cell<T> {
         if T::has_methods(&self.class) {
             return handle.getattr_with_methods(name);
         }
-        match gil::held() {
-            Some(held) => self.getattr_held(name, held),
-            // Out of line where the lookup is a few compares: the function
-            // a scope runs then needs no frame for the lock's path (104 ->
-            // 85 instructions in a scope). A run-time class's table scan
-            // needs the registers either way, and the call would only add.
-            None if T::SMALL_LOOKUP => self.getattr_locked(name),
-            None => {
-                let hold = gil::enter();
-                self.getattr_held(name, hold.held())
+        let hold = gil::enter();
+        self.getattr_held(name, hold.held())
+    }
+    #[inline]
+    fn getattr_in_scope(&self, handle: &PyObject, name: &str, held: Held<'_>) -> Result<Value, Error> {
+        {
+            match self.getattr_unmarked_fast(name, held) {
+                Plain::Miss => {}
+                Plain::None => return Ok(Value::None),
+                Plain::Bool(b) => return Ok(Value::Bool(b)),
+                Plain::Int(i) => return Ok(Value::Int(i)),
+                Plain::Float(x) => return Ok(Value::Float(x)),
+                Plain::Object(o) => return Ok(Value::Object(o.clone())),
+                Plain::Str(s) => return Ok(Value::Str(s.clone())),
+                Plain::Found(found) => return found,
             }
         }
+        self.getattr_rest(handle, name, held)
     }
     #[inline]
     fn setattr(&self, handle: &PyObject, name: &str, value: &mut Value) -> Result<(), Error> {
         if T::has_methods(&self.class) {
             return handle.setattr_with_methods(name, value);
         }
-        // The paths past the unmarked write take the caller's pointer to
-        // the value: a `Value` passed on by value to a function not inlined
-        // is copied to the frame first, with wide loads over the narrow
-        // stores that just wrote it, a stall the CPU cannot forward (6 ->
-        // 14 ns); so they are tail calls.
-        match gil::held() {
-            Some(held) => self.setattr_held(name, value, held),
-            // Out of line for a compile-time class, as `getattr`'s.
-            None if T::SMALL_LOOKUP => self.setattr_locked(name, value),
-            None => {
-                let hold = gil::enter();
-                self.setattr_held(name, value, hold.held())
-            }
+        let hold = gil::enter();
+        self.setattr_held(name, value, hold.held())
+    }
+    #[inline]
+    fn setattr_in_scope(&self, handle: &PyObject, name: &str, value: &mut Value, held: Held<'_>) -> Result<(), Error> {
+        if self.setattr_unmarked_fast(name, value, held) {
+            return Ok(());
         }
+        self.setattr_rest(handle, name, value, held)
     }
 }
 
 impl<T: CellValue> Cell<T> {
-    /// [`ErasedCell::getattr`] outside a scope: the lock taken for the
-    /// call.
-    #[inline(never)]
-    fn getattr_locked(&self, name: &str) -> Result<Value, Error> {
-        let hold = gil::enter();
-        self.getattr_held(name, hold.held())
-    }
-
     /// [`ErasedCell::getattr`] under the lock: the read with no mark where
     /// it serves, else the object marked read for the whole algorithm.
     #[inline(always)]
-    #[allow(unsafe_code)] // the one read with no mark: see `PyCell::get_unmarked`
     fn getattr_held(&self, name: &str, held: Held<'_>) -> Result<Value, Error> {
+        if let Some(found) = self.getattr_unmarked(name, held) {
+            return found;
+        }
+        self.getattr_marked(name, held)
+    }
+
+    /// The read with no mark, if it serves.
+    #[inline(always)]
+    #[allow(unsafe_code)] // the one read with no mark: see `PyCell::get_unmarked`
+    fn getattr_unmarked_fast<'a>(&'a self, name: &str, held: Held<'a>) -> Plain<'a> {
+        // SAFETY: as getattr_unmarked
+        match unsafe { self.value.get_unmarked(held) } {
+            Some(obj) => obj.getattr_fast(name),
+            None => Plain::Miss,
+        }
+    }
+    #[inline(always)]
+    #[allow(unsafe_code)] // the one read with no mark: see `PyCell::get_unmarked`
+    fn getattr_unmarked(&self, name: &str, held: Held<'_>) -> Option<Result<Value, Error>> {
         // SAFETY: `getattr_plain` looks `name` up in the class's table and
         // clones or copies what the slot holds with the runtime's own code:
         // it borrows nothing, waits for nothing, tracks no node, drops
         // nothing and runs no user code (`ObjectStorage::getattr_plain`),
         // and the caller holds the lock until after the look.
-        if let Some(found) = unsafe { self.value.get_unmarked(held) }.and_then(|obj| obj.getattr_plain(name)) {
+        unsafe { self.value.get_unmarked(held) }.and_then(|obj| obj.getattr_plain(name))
+    }
+
+    /// [`ErasedCell::getattr_in_scope`] past the read with no mark.
+    #[inline(never)]
+    fn getattr_rest(&self, handle: &PyObject, name: &str, held: Held<'_>) -> Result<Value, Error> {
+        if T::has_methods(&self.class) {
+            return handle.getattr_with_methods(name);
+        }
+        if let Some(found) = self.getattr_unmarked(name, held) {
             return found;
         }
-        self.getattr_marked(name, held)
+        let lent = borrow::lend_read(&self.value, held)?;
+        lent.get().getattr(name)
     }
 
     /// The object marked read for the whole algorithm, out of line: the
@@ -253,41 +306,63 @@ impl<T: CellValue> Cell<T> {
         lent.get().getattr(name)
     }
 
-    /// [`ErasedCell::setattr`] outside a scope, as
-    /// [`getattr_locked`](Cell::getattr_locked).
-    /// It takes what `value` holds unless that is a number or `None`, as
-    /// [`setattr_held`](Cell::setattr_held).
-    #[inline(never)]
-    fn setattr_locked(&self, name: &str, value: &mut Value) -> Result<(), Error> {
-        let hold = gil::enter();
-        self.setattr_held(name, value, hold.held())
-    }
-
     /// [`ErasedCell::setattr`] under the lock: a number written with no
     /// mark where it serves, else the object marked written for the whole
     /// algorithm. It takes what `value` holds unless that is a number or
     /// `None` (`CellValue::setattr_shared`), so the caller forgets it.
     #[inline(always)]
-    #[allow(unsafe_code)] // the one write with no mark: see `PyCell::get_unmarked_mut`
     fn setattr_held(&self, name: &str, value: &mut Value, held: Held<'_>) -> Result<(), Error> {
+        if self.setattr_unmarked(name, value, held) {
+            return Ok(());
+        }
+        self.setattr_marked(name, value, held)
+    }
+
+    /// The write with no mark, if it serves.
+    #[inline(always)]
+    #[allow(unsafe_code)] // the one write with no mark: see `PyCell::get_unmarked_mut`
+    fn setattr_unmarked_fast(&self, name: &str, value: &mut Value, held: Held<'_>) -> bool {
+        match unsafe { self.value.get_unmarked_mut(held) } {
+            Some(obj) => obj.setattr_fast(name, value),
+            None => false,
+        }
+    }
+    #[inline(always)]
+    #[allow(unsafe_code)] // the one write with no mark: see `PyCell::get_unmarked_mut`
+    fn setattr_unmarked(&self, name: &str, value: &mut Value, held: Held<'_>) -> bool {
         // SAFETY: `setattr_plain` looks `name` up in the class's table and
         // writes over a number or nothing with the runtime's own code (a
         // number, or the value moved into a box): it borrows nothing,
         // waits for nothing, tracks or drops nothing and runs no user code
         // (`ObjectStorage::setattr_plain`), and the caller holds the lock
         // until after the write.
-        if let Some(obj) = unsafe { self.value.get_unmarked_mut(held) } {
-            if obj.setattr_plain(name, value) {
-                return Ok(());
-            }
+        match unsafe { self.value.get_unmarked_mut(held) } {
+            Some(obj) => obj.setattr_plain(name, value),
+            None => false,
         }
-        self.setattr_marked(name, value, held)
+    }
+
+    /// [`ErasedCell::setattr_in_scope`] past the write with no mark.
+    #[inline(never)]
+    fn setattr_rest(&self, handle: &PyObject, name: &str, value: &mut Value, held: Held<'_>) -> Result<(), Error> {
+        if T::has_methods(&self.class) {
+            return handle.setattr_with_methods(name, value);
+        }
+        if self.setattr_unmarked(name, value, held) {
+            return Ok(());
+        }
+        self.setattr_marked_inline(name, value, held)
     }
 
     /// The object marked written for the whole algorithm, out of line (see
     /// [`getattr_marked`](Cell::getattr_marked)).
     #[inline(never)]
     fn setattr_marked(&self, name: &str, value: &mut Value, held: Held<'_>) -> Result<(), Error> {
+        self.setattr_marked_inline(name, value, held)
+    }
+
+    #[inline(always)]
+    fn setattr_marked_inline(&self, name: &str, value: &mut Value, held: Held<'_>) -> Result<(), Error> {
         let mut lent = match borrow::lend_write(&self.value, held, || Error::frozen_assign(name)) {
             Ok(lent) => lent,
             Err(e) => {
@@ -1170,7 +1245,10 @@ impl PyObject {
     /// ```
     #[inline]
     pub fn getattr(&self, name: &str) -> Result<Value, Error> {
-        self.0.getattr(self, name)
+        match gil::held() {
+            Some(held) => self.0.getattr_in_scope(self, name, held),
+            None => self.0.getattr(self, name),
+        }
     }
 
     /// `getattr` of an object whose class has methods: what it runs
@@ -1235,7 +1313,10 @@ impl PyObject {
     #[inline]
     pub fn setattr(&self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let mut value = value.into();
-        let result = self.0.setattr(self, name, &mut value);
+        let result = match gil::held() {
+            Some(held) => self.0.setattr_in_scope(self, name, &mut value, held),
+            None => self.0.setattr(self, name, &mut value),
+        };
         // Left a number or `None` (the cell takes anything else): nothing
         // to drop, and the drop glue's call and its load of the tag are
         // skipped.

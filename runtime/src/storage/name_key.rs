@@ -13,6 +13,9 @@ pub(crate) struct NameKey {
 }
 
 impl NameKey {
+    /// A key no name has (no `str` is `usize::MAX` bytes long).
+    pub(crate) const NONE: NameKey = NameKey { len: usize::MAX, head: 0 };
+
     #[inline(always)]
     pub(crate) fn of(name: &str) -> NameKey {
         NameKey { len: name.len(), head: head_word(name.as_bytes()) }

@@ -26,7 +26,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::error::Error;
-use crate::handles::handle::{CellValue, PyObject};
+use crate::handles::handle::{CellValue, Plain, PyObject};
 use crate::objects::class::{
     dict_heap_size, dict_traverse, fmt_debug, generic_attribute_methods, generic_getattr, generic_setattr,
     object_methods_over_hooks, DictView, DictViewMut, Hooks, SharedKeys, SlotDel, SlotGet, SlotGetRef, SlotSet,
@@ -877,6 +877,52 @@ impl<const N: usize> CellValue for Instance<N> {
     #[inline(never)]
     fn setattr_shared(&mut self, name: &str, value: &mut Value) -> Result<(), Error> {
         set_in_place(self, name, value)
+    }
+    #[inline(always)]
+    fn getattr_fast(&self, name: &str) -> Plain<'_> {
+        let Storage::Small(values) = &self.storage else { return Plain::Miss };
+        let probe = NameKey::of(name);
+        for (key, value) in self.class.plain_keys.iter().zip(values) {
+            if *key == probe {
+                return match value {
+                    Packed::Float(x) => Plain::Float(*x),
+                    Packed::Int(x) => Plain::Int(*x),
+                    Packed::Bool(b) => Plain::Bool(*b),
+                    Packed::None => Plain::None,
+                    Packed::Boxed(v) => match &**v {
+                        Value::Object(o) => Plain::Object(o),
+                        Value::Str(s) => Plain::Str(s),
+                        _ => Plain::Miss,
+                    },
+                    Packed::Unset => Plain::Miss,
+                };
+            }
+        }
+        Plain::Miss
+    }
+    #[inline(always)]
+    fn setattr_fast(&mut self, name: &str, value: &mut Value) -> bool {
+        let Storage::Small(values) = &mut self.storage else { return false };
+        let probe = NameKey::of(name);
+        for (key, slot) in self.class.plain_keys.iter().zip(values) {
+            if *key == probe {
+                return match slot {
+                    Packed::Unset | Packed::None | Packed::Bool(_) | Packed::Int(_) | Packed::Float(_) => {
+                        let new = match value {
+                            Value::Float(x) => Packed::Float(*x),
+                            Value::Int(i) => Packed::Int(*i),
+                            Value::Bool(b) => Packed::Bool(*b),
+                            Value::None => Packed::None,
+                            _ => return false,
+                        };
+                        std::mem::forget(std::mem::replace(slot, new));
+                        true
+                    }
+                    Packed::Boxed(_) => false,
+                };
+            }
+        }
+        false
     }
     fn class_node(class: &Arc<RtClass>) -> Option<&crate::handles::gc::Header> {
         class.gc_header()

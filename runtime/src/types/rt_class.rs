@@ -106,6 +106,10 @@ pub(crate) struct RtClass {
     /// first class along the MRO that has the name as a slot, unless a
     /// class attribute comes first.
     pub(crate) slot_names: Box<[SlotName]>,
+    /// Entry `i`: the key of the name that finds value `i`, if that name
+    /// is eight bytes or fewer, the class has no methods and no
+    /// `__setattr__` hook; else [`NameKey::NONE`].
+    pub(crate) plain_keys: [NameKey; PLAIN_KEYS],
     /// The layout's slot index space ([`Layout::slot_index`]) onto storage.
     pub(crate) index_map: Box<[Loc]>,
     /// How many values an instance stores itself.
@@ -133,6 +137,27 @@ pub(crate) struct RtClass {
 pub(crate) struct ClassNode {
     gc: gc::Header,
     _depth: trashcan::Exit,
+}
+
+/// How many values [`RtClass::plain_keys`] covers.
+pub(crate) const PLAIN_KEYS: usize = 8;
+
+/// [`RtClass::plain_keys`] from a class's slot name table.
+pub(crate) fn plain_keys(slot_names: &[SlotName], has_methods: bool) -> [NameKey; PLAIN_KEYS] {
+    let mut keys = [NameKey::NONE; PLAIN_KEYS];
+    if has_methods {
+        return keys;
+    }
+    for entry in slot_names {
+        if let Loc::Value(i) = entry.loc {
+            if entry.key.is_short() {
+                if let Some(key) = keys.get_mut(i as usize) {
+                    *key = entry.key;
+                }
+            }
+        }
+    }
+    keys
 }
 
 /// One entry of a class's slot name table.
@@ -202,6 +227,21 @@ impl RtClass {
         None
     }
 
+    /// [`find_key`](Self::find_key) for a name of eight bytes or fewer,
+    /// else `None`.
+    #[inline(always)]
+    pub(crate) fn find_short(&self, probe: NameKey) -> Option<Loc> {
+        if !probe.is_short() {
+            return None;
+        }
+        for entry in self.slot_names.iter() {
+            if entry.key == probe {
+                return Some(entry.loc);
+            }
+        }
+        None
+    }
+
     /// Where slot `index` of the layout's index space is stored.
     #[inline]
     pub(crate) fn at(&self, index: u32) -> Option<Loc> {
@@ -251,6 +291,7 @@ pub(crate) fn object_class() -> &'static Arc<RtClass> {
             bases: Box::new([]),
             mro: Box::new([]),
             slot_names: Box::new([]),
+            plain_keys: [NameKey::NONE; PLAIN_KEYS],
             index_map: Box::new([]),
             value_count: 0,
             dict: DictAt::None,
