@@ -8,7 +8,7 @@ use std::sync::{Arc, Weak};
 use crate::error::Error;
 use crate::handles::borrow::{self, PyRef, PyRefMut};
 use crate::handles::gc;
-use crate::handles::gil::{self, Held};
+use crate::handles::gil::{self, Held, Unheld};
 use crate::handles::pycell::{Exclusive, PyCell};
 use crate::handles::trashcan;
 use crate::objects::layout_ref::LayoutRef;
@@ -66,10 +66,9 @@ pub(crate) trait CellValue: Object + Sized {
     /// attribute operation may run user code, which may borrow the object
     /// again or wait for another thread.
     fn has_methods(class: &Self::Class) -> bool;
-    /// Whether a name is found in a few compares (a compile-time class's
-    /// generated `match`), not a table's scan: the handle's path outside a
-    /// scope is then a function of its own (see `ErasedCell::getattr`).
-    const SMALL_LOOKUP: bool;
+    /// Whether `getattr_fast`/`setattr_fast` may miss what
+    /// `getattr_plain`/`setattr_plain` find.
+    const PARTIAL_FAST: bool;
     /// `setattr` on the object behind a handle, the value taken from where
     /// the handle's caller left it, which is left a number or `None`,
     /// nothing to drop (taken, or a number copied out): a `Value`
@@ -98,7 +97,7 @@ impl<T: PyClass> CellValue for T {
     fn type_of((): &()) -> Type {
         Type::of::<T>()
     }
-    const SMALL_LOOKUP: bool = true;
+    const PARTIAL_FAST: bool = false;
     #[inline(always)]
     fn has_methods((): &()) -> bool {
         const { T::LAYOUT.has_methods() }
@@ -180,7 +179,7 @@ trait ErasedCell: gc::Node + Send + Sync + 'static {
     /// passed back through a second function would be copied, and a copy
     /// of a `Value` just written (a wide load over narrower stores) stalls
     /// store forwarding for longer than the whole operation takes.
-    fn getattr(&self, handle: &PyObject, name: &str) -> Result<Value, Error>;
+    fn getattr(&self, handle: &PyObject, name: &str, unheld: Unheld) -> Result<Value, Error>;
     fn getattr_in_scope(&self, handle: &PyObject, name: &str, held: Held<'_>) -> Result<Value, Error>;
     /// [`PyObject::setattr`], as [`getattr`](ErasedCell::getattr). It
     /// takes what `value` holds unless that is a number or `None`, which
@@ -189,7 +188,7 @@ trait ErasedCell: gc::Node + Send + Sync + 'static {
     /// write are tail calls with the caller's pointer (a `Value` taken by
     /// value was copied to the frame first: `PyObject::setattr` of a
     /// compile-time class in a scope 3.7 -> 2.9 ns).
-    fn setattr(&self, handle: &PyObject, name: &str, value: &mut Value) -> Result<(), Error>;
+    fn setattr(&self, handle: &PyObject, name: &str, value: &mut Value, unheld: Unheld) -> Result<(), Error>;
     fn setattr_in_scope(&self, handle: &PyObject, name: &str, value: &mut Value, held: Held<'_>) -> Result<(), Error>;
 }
 
@@ -213,76 +212,80 @@ impl<T: CellValue> ErasedCell for Cell<T> {
         std::mem::size_of::<Self>()
     }
     #[inline]
-    fn getattr(&self, handle: &PyObject, name: &str) -> Result<Value, Error> {
+    fn getattr(&self, handle: &PyObject, name: &str, unheld: Unheld) -> Result<Value, Error> {
         if T::has_methods(&self.class) {
             return handle.getattr_with_methods(name);
         }
-        let hold = gil::enter();
-        self.getattr_held(name, hold.held())
+        let hold = unheld.enter();
+        let held = hold.held();
+        found_or(self.read_unmarked(name, held, false), || {
+            if T::PARTIAL_FAST {
+                if let Plain::Found(found) = self.read_unmarked(name, held, true) {
+                    return found;
+                }
+            }
+            self.getattr_marked(name, held)
+        })
     }
     #[inline]
     fn getattr_in_scope(&self, handle: &PyObject, name: &str, held: Held<'_>) -> Result<Value, Error> {
-        {
-            match self.getattr_unmarked_fast(name, held) {
-                Plain::Miss => {}
-                Plain::None => return Ok(Value::None),
-                Plain::Bool(b) => return Ok(Value::Bool(b)),
-                Plain::Int(i) => return Ok(Value::Int(i)),
-                Plain::Float(x) => return Ok(Value::Float(x)),
-                Plain::Object(o) => return Ok(Value::Object(o.clone())),
-                Plain::Str(s) => return Ok(Value::Str(s.clone())),
-                Plain::Found(found) => return found,
-            }
-        }
-        self.getattr_rest(handle, name, held)
+        found_or(self.read_unmarked(name, held, false), || self.getattr_rest(handle, name, held))
     }
     #[inline]
-    fn setattr(&self, handle: &PyObject, name: &str, value: &mut Value) -> Result<(), Error> {
+    fn setattr(&self, handle: &PyObject, name: &str, value: &mut Value, unheld: Unheld) -> Result<(), Error> {
         if T::has_methods(&self.class) {
             return handle.setattr_with_methods(name, value);
         }
-        let hold = gil::enter();
-        self.setattr_held(name, value, hold.held())
+        let hold = unheld.enter();
+        let held = hold.held();
+        if self.write_unmarked(name, value, held, false) || T::PARTIAL_FAST && self.write_unmarked(name, value, held, true)
+        {
+            return Ok(());
+        }
+        self.setattr_marked(name, value, held)
     }
     #[inline]
     fn setattr_in_scope(&self, handle: &PyObject, name: &str, value: &mut Value, held: Held<'_>) -> Result<(), Error> {
-        if self.setattr_unmarked_fast(name, value, held) {
+        if self.write_unmarked(name, value, held, false) {
             return Ok(());
         }
         self.setattr_rest(handle, name, value, held)
     }
 }
 
-impl<T: CellValue> Cell<T> {
-    /// [`ErasedCell::getattr`] under the lock: the read with no mark where
-    /// it serves, else the object marked read for the whole algorithm.
-    #[inline(always)]
-    fn getattr_held(&self, name: &str, held: Held<'_>) -> Result<Value, Error> {
-        if let Some(found) = self.getattr_unmarked(name, held) {
-            return found;
-        }
-        self.getattr_marked(name, held)
+/// What a read with no mark found, as a result; else `rest()`.
+#[inline(always)]
+fn found_or(plain: Plain<'_>, rest: impl FnOnce() -> Result<Value, Error>) -> Result<Value, Error> {
+    match plain {
+        Plain::Miss => rest(),
+        Plain::None => Ok(Value::None),
+        Plain::Bool(b) => Ok(Value::Bool(b)),
+        Plain::Int(i) => Ok(Value::Int(i)),
+        Plain::Float(x) => Ok(Value::Float(x)),
+        Plain::Object(o) => Ok(Value::Object(o.clone())),
+        Plain::Str(s) => Ok(Value::Str(s.clone())),
+        Plain::Found(found) => found,
     }
+}
 
-    /// The read with no mark, if it serves.
+impl<T: CellValue> Cell<T> {
+    /// The read with no mark: `getattr_fast`, or `getattr_plain` if `full`.
     #[inline(always)]
     #[allow(unsafe_code)] // the one read with no mark: see `PyCell::get_unmarked`
-    fn getattr_unmarked_fast<'a>(&'a self, name: &str, held: Held<'a>) -> Plain<'a> {
-        // SAFETY: as getattr_unmarked
-        match unsafe { self.value.get_unmarked(held) } {
-            Some(obj) => obj.getattr_fast(name),
-            None => Plain::Miss,
-        }
-    }
-    #[inline(always)]
-    #[allow(unsafe_code)] // the one read with no mark: see `PyCell::get_unmarked`
-    fn getattr_unmarked(&self, name: &str, held: Held<'_>) -> Option<Result<Value, Error>> {
+    fn read_unmarked<'a>(&'a self, name: &str, held: Held<'a>, full: bool) -> Plain<'a> {
         // SAFETY: `getattr_plain` looks `name` up in the class's table and
         // clones or copies what the slot holds with the runtime's own code:
         // it borrows nothing, waits for nothing, tracks no node, drops
         // nothing and runs no user code (`ObjectStorage::getattr_plain`),
         // and the caller holds the lock until after the look.
-        unsafe { self.value.get_unmarked(held) }.and_then(|obj| obj.getattr_plain(name))
+        match unsafe { self.value.get_unmarked(held) } {
+            Some(obj) if full => match obj.getattr_plain(name) {
+                Some(found) => Plain::Found(found),
+                None => Plain::Miss,
+            },
+            Some(obj) => obj.getattr_fast(name),
+            None => Plain::Miss,
+        }
     }
 
     /// [`ErasedCell::getattr_in_scope`] past the read with no mark.
@@ -291,8 +294,10 @@ impl<T: CellValue> Cell<T> {
         if T::has_methods(&self.class) {
             return handle.getattr_with_methods(name);
         }
-        if let Some(found) = self.getattr_unmarked(name, held) {
-            return found;
+        if T::PARTIAL_FAST {
+            if let Plain::Found(found) = self.read_unmarked(name, held, true) {
+                return found;
+            }
         }
         let lent = borrow::lend_read(&self.value, held)?;
         lent.get().getattr(name)
@@ -306,30 +311,10 @@ impl<T: CellValue> Cell<T> {
         lent.get().getattr(name)
     }
 
-    /// [`ErasedCell::setattr`] under the lock: a number written with no
-    /// mark where it serves, else the object marked written for the whole
-    /// algorithm. It takes what `value` holds unless that is a number or
-    /// `None` (`CellValue::setattr_shared`), so the caller forgets it.
-    #[inline(always)]
-    fn setattr_held(&self, name: &str, value: &mut Value, held: Held<'_>) -> Result<(), Error> {
-        if self.setattr_unmarked(name, value, held) {
-            return Ok(());
-        }
-        self.setattr_marked(name, value, held)
-    }
-
-    /// The write with no mark, if it serves.
+    /// The write with no mark: `setattr_fast`, or `setattr_plain` if `full`.
     #[inline(always)]
     #[allow(unsafe_code)] // the one write with no mark: see `PyCell::get_unmarked_mut`
-    fn setattr_unmarked_fast(&self, name: &str, value: &mut Value, held: Held<'_>) -> bool {
-        match unsafe { self.value.get_unmarked_mut(held) } {
-            Some(obj) => obj.setattr_fast(name, value),
-            None => false,
-        }
-    }
-    #[inline(always)]
-    #[allow(unsafe_code)] // the one write with no mark: see `PyCell::get_unmarked_mut`
-    fn setattr_unmarked(&self, name: &str, value: &mut Value, held: Held<'_>) -> bool {
+    fn write_unmarked(&self, name: &str, value: &mut Value, held: Held<'_>, full: bool) -> bool {
         // SAFETY: `setattr_plain` looks `name` up in the class's table and
         // writes over a number or nothing with the runtime's own code (a
         // number, or the value moved into a box): it borrows nothing,
@@ -337,7 +322,8 @@ impl<T: CellValue> Cell<T> {
         // (`ObjectStorage::setattr_plain`), and the caller holds the lock
         // until after the write.
         match unsafe { self.value.get_unmarked_mut(held) } {
-            Some(obj) => obj.setattr_plain(name, value),
+            Some(obj) if full => obj.setattr_plain(name, value),
+            Some(obj) => obj.setattr_fast(name, value),
             None => false,
         }
     }
@@ -348,7 +334,7 @@ impl<T: CellValue> Cell<T> {
         if T::has_methods(&self.class) {
             return handle.setattr_with_methods(name, value);
         }
-        if self.setattr_unmarked(name, value, held) {
+        if T::PARTIAL_FAST && self.write_unmarked(name, value, held, true) {
             return Ok(());
         }
         self.setattr_marked_inline(name, value, held)
@@ -1245,9 +1231,9 @@ impl PyObject {
     /// ```
     #[inline]
     pub fn getattr(&self, name: &str) -> Result<Value, Error> {
-        match gil::held() {
-            Some(held) => self.0.getattr_in_scope(self, name, held),
-            None => self.0.getattr(self, name),
+        match gil::state() {
+            Ok(held) => self.0.getattr_in_scope(self, name, held),
+            Err(unheld) => self.0.getattr(self, name, unheld),
         }
     }
 
@@ -1313,9 +1299,9 @@ impl PyObject {
     #[inline]
     pub fn setattr(&self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let mut value = value.into();
-        let result = match gil::held() {
-            Some(held) => self.0.setattr_in_scope(self, name, &mut value, held),
-            None => self.0.setattr(self, name, &mut value),
+        let result = match gil::state() {
+            Ok(held) => self.0.setattr_in_scope(self, name, &mut value, held),
+            Err(unheld) => self.0.setattr(self, name, &mut value, unheld),
         };
         // Left a number or `None` (the cell takes anything else): nothing
         // to drop, and the drop glue's call and its load of the tag are

@@ -866,7 +866,7 @@ impl<const N: usize> CellValue for Instance<N> {
     fn type_of(class: &Arc<RtClass>) -> Type {
         Type::runtime(class.clone())
     }
-    const SMALL_LOOKUP: bool = false;
+    const PARTIAL_FAST: bool = true;
     #[inline(always)]
     fn has_methods(class: &Arc<RtClass>) -> bool {
         class.has_methods

@@ -227,21 +227,6 @@ impl RtClass {
         None
     }
 
-    /// [`find_key`](Self::find_key) for a name of eight bytes or fewer,
-    /// else `None`.
-    #[inline(always)]
-    pub(crate) fn find_short(&self, probe: NameKey) -> Option<Loc> {
-        if !probe.is_short() {
-            return None;
-        }
-        for entry in self.slot_names.iter() {
-            if entry.key == probe {
-                return Some(entry.loc);
-            }
-        }
-        None
-    }
-
     /// Where slot `index` of the layout's index space is stored.
     #[inline]
     pub(crate) fn at(&self, index: u32) -> Option<Loc> {
