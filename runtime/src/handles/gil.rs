@@ -192,13 +192,17 @@ pub(crate) fn enter() -> Hold {
 /// ([`Unheld::enter`]).
 #[inline(always)]
 pub(crate) fn state<'a>() -> Result<Held<'a>, Unheld> {
-    held().ok_or(Unheld(PhantomData))
+    held().ok_or(Unheld(PhantomData, 0))
 }
 
 /// This thread did not hold the lock when [`state`] looked, and has
 /// taken it nowhere since: made only there, never `Send`, consumed to
-/// take it.
-pub(crate) struct Unheld(PhantomData<*const ()>);
+/// take it. Its byte, never read, is an argument the handle's two
+/// vtable calls (in a scope, outside one) do not share: with the same
+/// arguments LLVM chose the function pointer with no branch (`setne`,
+/// one instruction more than the branch on the path in a scope:
+/// `handle/gil/object_getattr` 81 -> 82).
+pub(crate) struct Unheld(PhantomData<*const ()>, #[allow(dead_code)] u8);
 
 impl Unheld {
     /// [`enter`] where this thread is known not to hold the lock (the
