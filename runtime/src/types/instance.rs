@@ -908,14 +908,13 @@ impl<const N: usize> CellValue for Instance<N> {
             if *key == probe {
                 return match slot {
                     Packed::Unset | Packed::None | Packed::Bool(_) | Packed::Int(_) | Packed::Float(_) => {
-                        let new = match value {
-                            Value::Float(x) => Packed::Float(*x),
-                            Value::Int(i) => Packed::Int(*i),
-                            Value::Bool(b) => Packed::Bool(*b),
-                            Value::None => Packed::None,
+                        match value {
+                            Value::Float(x) => std::mem::forget(std::mem::replace(slot, Packed::Float(*x))),
+                            Value::Int(i) => std::mem::forget(std::mem::replace(slot, Packed::Int(*i))),
+                            Value::None => std::mem::forget(std::mem::replace(slot, Packed::None)),
+                            Value::Bool(b) => std::mem::forget(std::mem::replace(slot, Packed::Bool(*b))),
                             _ => return false,
-                        };
-                        std::mem::forget(std::mem::replace(slot, new));
+                        }
                         true
                     }
                     Packed::Boxed(_) => false,
