@@ -66,8 +66,11 @@ pub(crate) trait CellValue: Object + Sized {
     /// attribute operation may run user code, which may borrow the object
     /// again or wait for another thread.
     fn has_methods(class: &Self::Class) -> bool;
-    /// Whether `getattr_fast`/`setattr_fast` may miss what
-    /// `getattr_plain`/`setattr_plain` find.
+    /// Whether [`getattr_fast`](CellValue::getattr_fast) and
+    /// [`setattr_fast`](CellValue::setattr_fast) may leave to the caller
+    /// what `ObjectStorage::getattr_plain`/`setattr_plain` would do (a
+    /// run-time class's: a long name, a boxed value, a slot past the
+    /// eighth), which then tries those before the marked path.
     const PARTIAL_FAST: bool;
     /// `setattr` on the object behind a handle, the value taken from where
     /// the handle's caller left it, which is left a number or `None`,
@@ -76,7 +79,16 @@ pub(crate) trait CellValue: Object + Sized {
     /// loads over the narrow stores that just wrote it, which the CPU
     /// cannot forward (a stall of about 10 ns).
     fn setattr_shared(&mut self, name: &str, value: &mut Value) -> Result<(), Error>;
+    /// The read with no mark that a handle's `getattr` tries first in a
+    /// scope, in a function with no frame: what `getattr_plain` finds, or
+    /// part of it (`PARTIAL_FAST`), and nothing (`Plain::Miss`) for a
+    /// class with methods. It must not call anything: a call made the
+    /// whole function keep a frame (a run-time class's: six registers
+    /// pushed and popped, 16 of its 74 instructions).
     fn getattr_fast(&self, name: &str) -> Plain<'_>;
+    /// The write with no mark a handle's `setattr` tries first, as
+    /// [`getattr_fast`](CellValue::getattr_fast) (`setattr_plain`, or
+    /// part of it): whether it wrote.
     fn setattr_fast(&mut self, name: &str, value: &mut Value) -> bool;
     /// The collector's word of the class, if the collector tracks it (a
     /// class made at run time): the cell's own count of its class is a
@@ -149,14 +161,24 @@ impl<T: CellValue> Cell<T> {
     }
 }
 
+/// What a read with no mark found ([`CellValue::getattr_fast`]): a
+/// number, or a value to clone, is made into the result by the handle's
+/// own function, straight where its caller wants it. Returned as an
+/// `Option<Result<Value, Error>>` (as `getattr_plain` does), the result
+/// was built in a temporary that LLVM cut at a bool's one byte, and every
+/// number was then stored as two pieces merged with `and`/`or` (5
+/// instructions more on every run-time read).
 pub(crate) enum Plain<'a> {
+    /// Nothing read: the rest of the algorithm decides.
     Miss,
     None,
     Bool(bool),
     Int(i64),
     Float(f64),
-    Object(&'a PyObject),
-    Str(&'a crate::values::pystr::PyStr),
+    /// A boxed value: an object or a string is cloned in line, anything
+    /// else by the rest of the algorithm (`Value::clone` is a call).
+    Boxed(&'a Value),
+    /// A compile-time class's `getattr_plain`, whole.
     Found(Result<Value, Error>),
 }
 
@@ -172,14 +194,22 @@ trait ErasedCell: gc::Node + Send + Sync + 'static {
     fn class(&self) -> Type;
     /// The cell's own bytes (reference counts aside).
     fn cell_size(&self) -> usize;
-    /// [`PyObject::getattr`], statically dispatched on the class: under
-    /// the global lock, the object borrowed for the call, if the class has
-    /// no methods; otherwise `handle`'s path that runs user code without
-    /// the lock. One virtual call whose result is the caller's: a result
-    /// passed back through a second function would be copied, and a copy
-    /// of a `Value` just written (a wide load over narrower stores) stalls
-    /// store forwarding for longer than the whole operation takes.
+    /// [`PyObject::getattr`] outside a scope, statically dispatched on
+    /// the class: the global lock taken for the call, the object borrowed
+    /// for it, if the class has no methods; otherwise `handle`'s path that
+    /// runs user code without the lock. One virtual call whose result is
+    /// the caller's: a result passed back through a second function would
+    /// be copied, and a copy of a `Value` just written (a wide load over
+    /// narrower stores) stalls store forwarding for longer than the whole
+    /// operation takes.
     fn getattr(&self, handle: &PyObject, name: &str, unheld: Unheld) -> Result<Value, Error>;
+    /// [`PyObject::getattr`] in a scope: the read with no mark
+    /// (`CellValue::getattr_fast`), the rest one call out of line. An
+    /// entry of its own, chosen by the caller (`gil::state`), not a branch
+    /// in one function: the lock's path there (its calls, the values kept
+    /// across them) gave the whole function a frame, and the in-scope
+    /// path is now a run-time class's few compares with none (issue 24's
+    /// workload 686M -> 510M instructions).
     fn getattr_in_scope(&self, handle: &PyObject, name: &str, held: Held<'_>) -> Result<Value, Error>;
     /// [`PyObject::setattr`], as [`getattr`](ErasedCell::getattr). It
     /// takes what `value` holds unless that is a number or `None`, which
@@ -189,6 +219,8 @@ trait ErasedCell: gc::Node + Send + Sync + 'static {
     /// value was copied to the frame first: `PyObject::setattr` of a
     /// compile-time class in a scope 3.7 -> 2.9 ns).
     fn setattr(&self, handle: &PyObject, name: &str, value: &mut Value, unheld: Unheld) -> Result<(), Error>;
+    /// [`PyObject::setattr`] in a scope, as
+    /// [`getattr_in_scope`](ErasedCell::getattr_in_scope).
     fn setattr_in_scope(&self, handle: &PyObject, name: &str, value: &mut Value, held: Held<'_>) -> Result<(), Error>;
 }
 
@@ -238,7 +270,8 @@ impl<T: CellValue> ErasedCell for Cell<T> {
         }
         let hold = unheld.enter();
         let held = hold.held();
-        if self.write_unmarked(name, value, held, false) || T::PARTIAL_FAST && self.write_unmarked(name, value, held, true)
+        if self.write_unmarked(name, value, held, false)
+            || T::PARTIAL_FAST && self.write_unmarked(name, value, held, true)
         {
             return Ok(());
         }
@@ -253,7 +286,8 @@ impl<T: CellValue> ErasedCell for Cell<T> {
     }
 }
 
-/// What a read with no mark found, as a result; else `rest()`.
+/// What a read with no mark found, as the result, each kind written
+/// straight into it; else `rest()`.
 #[inline(always)]
 fn found_or(plain: Plain<'_>, rest: impl FnOnce() -> Result<Value, Error>) -> Result<Value, Error> {
     match plain {
@@ -262,14 +296,16 @@ fn found_or(plain: Plain<'_>, rest: impl FnOnce() -> Result<Value, Error>) -> Re
         Plain::Bool(b) => Ok(Value::Bool(b)),
         Plain::Int(i) => Ok(Value::Int(i)),
         Plain::Float(x) => Ok(Value::Float(x)),
-        Plain::Object(o) => Ok(Value::Object(o.clone())),
-        Plain::Str(s) => Ok(Value::Str(s.clone())),
+        Plain::Boxed(Value::Object(o)) => Ok(Value::Object(o.clone())),
+        Plain::Boxed(Value::Str(s)) => Ok(Value::Str(s.clone())),
+        Plain::Boxed(_) => rest(),
         Plain::Found(found) => found,
     }
 }
 
 impl<T: CellValue> Cell<T> {
-    /// The read with no mark: `getattr_fast`, or `getattr_plain` if `full`.
+    /// The read with no mark: `getattr_fast`, or all of `getattr_plain` if
+    /// `full` (where `getattr_fast` left it).
     #[inline(always)]
     #[allow(unsafe_code)] // the one read with no mark: see `PyCell::get_unmarked`
     fn read_unmarked<'a>(&'a self, name: &str, held: Held<'a>, full: bool) -> Plain<'a> {
@@ -288,7 +324,9 @@ impl<T: CellValue> Cell<T> {
         }
     }
 
-    /// [`ErasedCell::getattr_in_scope`] past the read with no mark.
+    /// [`ErasedCell::getattr_in_scope`] past `getattr_fast`, out of line:
+    /// the class's methods, `getattr_plain` where `getattr_fast` is
+    /// partial, then the object marked read for the whole algorithm.
     #[inline(never)]
     fn getattr_rest(&self, handle: &PyObject, name: &str, held: Held<'_>) -> Result<Value, Error> {
         if T::has_methods(&self.class) {
@@ -311,7 +349,8 @@ impl<T: CellValue> Cell<T> {
         lent.get().getattr(name)
     }
 
-    /// The write with no mark: `setattr_fast`, or `setattr_plain` if `full`.
+    /// The write with no mark: `setattr_fast`, or all of `setattr_plain`
+    /// if `full` (where `setattr_fast` left it).
     #[inline(always)]
     #[allow(unsafe_code)] // the one write with no mark: see `PyCell::get_unmarked_mut`
     fn write_unmarked(&self, name: &str, value: &mut Value, held: Held<'_>, full: bool) -> bool {
@@ -328,7 +367,8 @@ impl<T: CellValue> Cell<T> {
         }
     }
 
-    /// [`ErasedCell::setattr_in_scope`] past the write with no mark.
+    /// [`ErasedCell::setattr_in_scope`] past `setattr_fast`, out of line,
+    /// as [`getattr_rest`](Cell::getattr_rest).
     #[inline(never)]
     fn setattr_rest(&self, handle: &PyObject, name: &str, value: &mut Value, held: Held<'_>) -> Result<(), Error> {
         if T::has_methods(&self.class) {
@@ -347,6 +387,7 @@ impl<T: CellValue> Cell<T> {
         self.setattr_marked_inline(name, value, held)
     }
 
+    /// The object marked written, then the whole algorithm.
     #[inline(always)]
     fn setattr_marked_inline(&self, name: &str, value: &mut Value, held: Held<'_>) -> Result<(), Error> {
         let mut lent = match borrow::lend_write(&self.value, held, || Error::frozen_assign(name)) {
