@@ -187,6 +187,34 @@ pub(crate) fn enter() -> Hold {
     Hold { took: true }
 }
 
+/// This thread's part in the lock: the proof that it holds it, or, if
+/// it does not, the means to take it with no second look
+/// ([`Unheld::enter`]).
+#[inline(always)]
+pub(crate) fn state<'a>() -> Result<Held<'a>, Unheld> {
+    held().ok_or(Unheld(PhantomData, 0))
+}
+
+/// This thread did not hold the lock when [`state`] looked, and has
+/// taken it nowhere since: made only there, never `Send`, consumed to
+/// take it. Its byte, never read, is an argument the handle's two
+/// vtable calls (in a scope, outside one) do not share: with the same
+/// arguments LLVM chose the function pointer with no branch (`setne`,
+/// one instruction more than the branch on the path in a scope:
+/// `handle/gil/object_getattr` 81 -> 82).
+pub(crate) struct Unheld(PhantomData<*const ()>, #[allow(dead_code)] u8);
+
+impl Unheld {
+    /// [`enter`] where this thread is known not to hold the lock (the
+    /// handle's attribute operations, which asked [`state`] just before).
+    #[inline(always)]
+    pub(crate) fn enter(self) -> Hold {
+        lock();
+        DEPTH.with(|d| d.set(1));
+        Hold { took: true }
+    }
+}
+
 impl Hold {
     /// The proof, for as long as the guard lives.
     #[inline(always)]

@@ -8,7 +8,7 @@ use std::sync::{Arc, Weak};
 use crate::error::Error;
 use crate::handles::borrow::{self, PyRef, PyRefMut};
 use crate::handles::gc;
-use crate::handles::gil::{self, Held};
+use crate::handles::gil::{self, Held, Unheld};
 use crate::handles::pycell::{Exclusive, PyCell};
 use crate::handles::trashcan;
 use crate::objects::layout_ref::LayoutRef;
@@ -66,10 +66,12 @@ pub(crate) trait CellValue: Object + Sized {
     /// attribute operation may run user code, which may borrow the object
     /// again or wait for another thread.
     fn has_methods(class: &Self::Class) -> bool;
-    /// Whether a name is found in a few compares (a compile-time class's
-    /// generated `match`), not a table's scan: the handle's path outside a
-    /// scope is then a function of its own (see `ErasedCell::getattr`).
-    const SMALL_LOOKUP: bool;
+    /// Whether [`getattr_fast`](CellValue::getattr_fast) and
+    /// [`setattr_fast`](CellValue::setattr_fast) may leave to the caller
+    /// what `ObjectStorage::getattr_plain`/`setattr_plain` would do (a
+    /// run-time class's: a long name, a boxed value, a slot past the
+    /// eighth), which then tries those before the marked path.
+    const PARTIAL_FAST: bool;
     /// `setattr` on the object behind a handle, the value taken from where
     /// the handle's caller left it, which is left a number or `None`,
     /// nothing to drop (taken, or a number copied out): a `Value`
@@ -77,6 +79,17 @@ pub(crate) trait CellValue: Object + Sized {
     /// loads over the narrow stores that just wrote it, which the CPU
     /// cannot forward (a stall of about 10 ns).
     fn setattr_shared(&mut self, name: &str, value: &mut Value) -> Result<(), Error>;
+    /// The read with no mark that a handle's `getattr` tries first in a
+    /// scope, in a function with no frame: what `getattr_plain` finds, or
+    /// part of it (`PARTIAL_FAST`), and nothing (`Plain::Miss`) for a
+    /// class with methods. It must not call anything: a call made the
+    /// whole function keep a frame (a run-time class's: six registers
+    /// pushed and popped, 16 of its 74 instructions).
+    fn getattr_fast(&self, name: &str) -> Plain<'_>;
+    /// The write with no mark a handle's `setattr` tries first, as
+    /// [`getattr_fast`](CellValue::getattr_fast) (`setattr_plain`, or
+    /// part of it): whether it wrote.
+    fn setattr_fast(&mut self, name: &str, value: &mut Value) -> bool;
     /// The collector's word of the class, if the collector tracks it (a
     /// class made at run time): the cell's own count of its class is a
     /// reference the collector must see.
@@ -96,7 +109,7 @@ impl<T: PyClass> CellValue for T {
     fn type_of((): &()) -> Type {
         Type::of::<T>()
     }
-    const SMALL_LOOKUP: bool = true;
+    const PARTIAL_FAST: bool = false;
     #[inline(always)]
     fn has_methods((): &()) -> bool {
         const { T::LAYOUT.has_methods() }
@@ -106,6 +119,23 @@ impl<T: PyClass> CellValue for T {
         self.setattr(name, std::mem::take(value))
     }
 
+    #[inline(always)]
+    fn getattr_fast(&self, name: &str) -> Plain<'_> {
+        if const { T::LAYOUT.has_methods() } {
+            return Plain::Miss;
+        }
+        match self.getattr_plain(name) {
+            Some(found) => Plain::Found(found),
+            None => Plain::Miss,
+        }
+    }
+    #[inline(always)]
+    fn setattr_fast(&mut self, name: &str, value: &mut Value) -> bool {
+        if const { T::LAYOUT.has_methods() } {
+            return false;
+        }
+        self.setattr_plain(name, value)
+    }
     fn class_node((): &()) -> Option<&gc::Header> {
         None
     }
@@ -131,6 +161,27 @@ impl<T: CellValue> Cell<T> {
     }
 }
 
+/// What a read with no mark found ([`CellValue::getattr_fast`]): a
+/// number, or a value to clone, is made into the result by the handle's
+/// own function, straight where its caller wants it. Returned as an
+/// `Option<Result<Value, Error>>` (as `getattr_plain` does), the result
+/// was built in a temporary that LLVM cut at a bool's one byte, and every
+/// number was then stored as two pieces merged with `and`/`or` (5
+/// instructions more on every run-time read).
+pub(crate) enum Plain<'a> {
+    /// Nothing read: the rest of the algorithm decides.
+    Miss,
+    None,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    /// A boxed value: an object or a string is cloned in line, anything
+    /// else by the rest of the algorithm (`Value::clone` is a call).
+    Boxed(&'a Value),
+    /// A compile-time class's `getattr_plain`, whole.
+    Found(Result<Value, Error>),
+}
+
 /// The type-erased face of a `Cell<T>`; what the collector sees of it is
 /// its [`gc::Node`] face, at the end of this file.
 trait ErasedCell: gc::Node + Send + Sync + 'static {
@@ -143,14 +194,23 @@ trait ErasedCell: gc::Node + Send + Sync + 'static {
     fn class(&self) -> Type;
     /// The cell's own bytes (reference counts aside).
     fn cell_size(&self) -> usize;
-    /// [`PyObject::getattr`], statically dispatched on the class: under
-    /// the global lock, the object borrowed for the call, if the class has
-    /// no methods; otherwise `handle`'s path that runs user code without
-    /// the lock. One virtual call whose result is the caller's: a result
-    /// passed back through a second function would be copied, and a copy
-    /// of a `Value` just written (a wide load over narrower stores) stalls
-    /// store forwarding for longer than the whole operation takes.
-    fn getattr(&self, handle: &PyObject, name: &str) -> Result<Value, Error>;
+    /// [`PyObject::getattr`] outside a scope, statically dispatched on
+    /// the class: the global lock taken for the call, the object borrowed
+    /// for it, if the class has no methods; otherwise `handle`'s path that
+    /// runs user code without the lock. One virtual call whose result is
+    /// the caller's: a result passed back through a second function would
+    /// be copied, and a copy of a `Value` just written (a wide load over
+    /// narrower stores) stalls store forwarding for longer than the whole
+    /// operation takes.
+    fn getattr(&self, handle: &PyObject, name: &str, unheld: Unheld) -> Result<Value, Error>;
+    /// [`PyObject::getattr`] in a scope: the read with no mark
+    /// (`CellValue::getattr_fast`), the rest one call out of line. An
+    /// entry of its own, chosen by the caller (`gil::state`), not a branch
+    /// in one function: the lock's path there (its calls, the values kept
+    /// across them) gave the whole function a frame, and the in-scope
+    /// path is now a run-time class's few compares with none (issue 24's
+    /// workload 686M -> 510M instructions).
+    fn getattr_in_scope(&self, handle: &PyObject, name: &str, held: Held<'_>) -> Result<Value, Error>;
     /// [`PyObject::setattr`], as [`getattr`](ErasedCell::getattr). It
     /// takes what `value` holds unless that is a number or `None`, which
     /// the caller then forgets: the value stays where the caller built it
@@ -158,7 +218,10 @@ trait ErasedCell: gc::Node + Send + Sync + 'static {
     /// write are tail calls with the caller's pointer (a `Value` taken by
     /// value was copied to the frame first: `PyObject::setattr` of a
     /// compile-time class in a scope 3.7 -> 2.9 ns).
-    fn setattr(&self, handle: &PyObject, name: &str, value: &mut Value) -> Result<(), Error>;
+    fn setattr(&self, handle: &PyObject, name: &str, value: &mut Value, unheld: Unheld) -> Result<(), Error>;
+    /// [`PyObject::setattr`] in a scope, as
+    /// [`getattr_in_scope`](ErasedCell::getattr_in_scope).
+    fn setattr_in_scope(&self, handle: &PyObject, name: &str, value: &mut Value, held: Held<'_>) -> Result<(), Error>;
 }
 
 impl<T: CellValue> ErasedCell for Cell<T> {
@@ -181,68 +244,101 @@ impl<T: CellValue> ErasedCell for Cell<T> {
         std::mem::size_of::<Self>()
     }
     #[inline]
-    fn getattr(&self, handle: &PyObject, name: &str) -> Result<Value, Error> {
+    fn getattr(&self, handle: &PyObject, name: &str, unheld: Unheld) -> Result<Value, Error> {
         if T::has_methods(&self.class) {
             return handle.getattr_with_methods(name);
         }
-        match gil::held() {
-            Some(held) => self.getattr_held(name, held),
-            // Out of line where the lookup is a few compares: the function
-            // a scope runs then needs no frame for the lock's path (104 ->
-            // 85 instructions in a scope). A run-time class's table scan
-            // needs the registers either way, and the call would only add.
-            None if T::SMALL_LOOKUP => self.getattr_locked(name),
-            None => {
-                let hold = gil::enter();
-                self.getattr_held(name, hold.held())
+        let hold = unheld.enter();
+        let held = hold.held();
+        found_or(self.read_unmarked(name, held, false), || {
+            if T::PARTIAL_FAST {
+                if let Plain::Found(found) = self.read_unmarked(name, held, true) {
+                    return found;
+                }
             }
-        }
+            self.getattr_marked(name, held)
+        })
     }
     #[inline]
-    fn setattr(&self, handle: &PyObject, name: &str, value: &mut Value) -> Result<(), Error> {
+    fn getattr_in_scope(&self, handle: &PyObject, name: &str, held: Held<'_>) -> Result<Value, Error> {
+        found_or(self.read_unmarked(name, held, false), || self.getattr_rest(handle, name, held))
+    }
+    #[inline]
+    fn setattr(&self, handle: &PyObject, name: &str, value: &mut Value, unheld: Unheld) -> Result<(), Error> {
         if T::has_methods(&self.class) {
             return handle.setattr_with_methods(name, value);
         }
-        // The paths past the unmarked write take the caller's pointer to
-        // the value: a `Value` passed on by value to a function not inlined
-        // is copied to the frame first, with wide loads over the narrow
-        // stores that just wrote it, a stall the CPU cannot forward (6 ->
-        // 14 ns); so they are tail calls.
-        match gil::held() {
-            Some(held) => self.setattr_held(name, value, held),
-            // Out of line for a compile-time class, as `getattr`'s.
-            None if T::SMALL_LOOKUP => self.setattr_locked(name, value),
-            None => {
-                let hold = gil::enter();
-                self.setattr_held(name, value, hold.held())
-            }
+        let hold = unheld.enter();
+        let held = hold.held();
+        if self.write_unmarked(name, value, held, false)
+            || T::PARTIAL_FAST && self.write_unmarked(name, value, held, true)
+        {
+            return Ok(());
         }
+        self.setattr_marked(name, value, held)
+    }
+    #[inline]
+    fn setattr_in_scope(&self, handle: &PyObject, name: &str, value: &mut Value, held: Held<'_>) -> Result<(), Error> {
+        if self.write_unmarked(name, value, held, false) {
+            return Ok(());
+        }
+        self.setattr_rest(handle, name, value, held)
+    }
+}
+
+/// What a read with no mark found, as the result, each kind written
+/// straight into it; else `rest()`.
+#[inline(always)]
+fn found_or(plain: Plain<'_>, rest: impl FnOnce() -> Result<Value, Error>) -> Result<Value, Error> {
+    match plain {
+        Plain::Miss => rest(),
+        Plain::None => Ok(Value::None),
+        Plain::Bool(b) => Ok(Value::Bool(b)),
+        Plain::Int(i) => Ok(Value::Int(i)),
+        Plain::Float(x) => Ok(Value::Float(x)),
+        Plain::Boxed(Value::Object(o)) => Ok(Value::Object(o.clone())),
+        Plain::Boxed(Value::Str(s)) => Ok(Value::Str(s.clone())),
+        Plain::Boxed(_) => rest(),
+        Plain::Found(found) => found,
     }
 }
 
 impl<T: CellValue> Cell<T> {
-    /// [`ErasedCell::getattr`] outside a scope: the lock taken for the
-    /// call.
-    #[inline(never)]
-    fn getattr_locked(&self, name: &str) -> Result<Value, Error> {
-        let hold = gil::enter();
-        self.getattr_held(name, hold.held())
-    }
-
-    /// [`ErasedCell::getattr`] under the lock: the read with no mark where
-    /// it serves, else the object marked read for the whole algorithm.
+    /// The read with no mark: `getattr_fast`, or all of `getattr_plain` if
+    /// `full` (where `getattr_fast` left it).
     #[inline(always)]
     #[allow(unsafe_code)] // the one read with no mark: see `PyCell::get_unmarked`
-    fn getattr_held(&self, name: &str, held: Held<'_>) -> Result<Value, Error> {
+    fn read_unmarked<'a>(&'a self, name: &str, held: Held<'a>, full: bool) -> Plain<'a> {
         // SAFETY: `getattr_plain` looks `name` up in the class's table and
         // clones or copies what the slot holds with the runtime's own code:
         // it borrows nothing, waits for nothing, tracks no node, drops
         // nothing and runs no user code (`ObjectStorage::getattr_plain`),
         // and the caller holds the lock until after the look.
-        if let Some(found) = unsafe { self.value.get_unmarked(held) }.and_then(|obj| obj.getattr_plain(name)) {
-            return found;
+        match unsafe { self.value.get_unmarked(held) } {
+            Some(obj) if full => match obj.getattr_plain(name) {
+                Some(found) => Plain::Found(found),
+                None => Plain::Miss,
+            },
+            Some(obj) => obj.getattr_fast(name),
+            None => Plain::Miss,
         }
-        self.getattr_marked(name, held)
+    }
+
+    /// [`ErasedCell::getattr_in_scope`] past `getattr_fast`, out of line:
+    /// the class's methods, `getattr_plain` where `getattr_fast` is
+    /// partial, then the object marked read for the whole algorithm.
+    #[inline(never)]
+    fn getattr_rest(&self, handle: &PyObject, name: &str, held: Held<'_>) -> Result<Value, Error> {
+        if T::has_methods(&self.class) {
+            return handle.getattr_with_methods(name);
+        }
+        if T::PARTIAL_FAST {
+            if let Plain::Found(found) = self.read_unmarked(name, held, true) {
+                return found;
+            }
+        }
+        let lent = borrow::lend_read(&self.value, held)?;
+        lent.get().getattr(name)
     }
 
     /// The object marked read for the whole algorithm, out of line: the
@@ -253,41 +349,47 @@ impl<T: CellValue> Cell<T> {
         lent.get().getattr(name)
     }
 
-    /// [`ErasedCell::setattr`] outside a scope, as
-    /// [`getattr_locked`](Cell::getattr_locked).
-    /// It takes what `value` holds unless that is a number or `None`, as
-    /// [`setattr_held`](Cell::setattr_held).
-    #[inline(never)]
-    fn setattr_locked(&self, name: &str, value: &mut Value) -> Result<(), Error> {
-        let hold = gil::enter();
-        self.setattr_held(name, value, hold.held())
-    }
-
-    /// [`ErasedCell::setattr`] under the lock: a number written with no
-    /// mark where it serves, else the object marked written for the whole
-    /// algorithm. It takes what `value` holds unless that is a number or
-    /// `None` (`CellValue::setattr_shared`), so the caller forgets it.
+    /// The write with no mark: `setattr_fast`, or all of `setattr_plain`
+    /// if `full` (where `setattr_fast` left it).
     #[inline(always)]
     #[allow(unsafe_code)] // the one write with no mark: see `PyCell::get_unmarked_mut`
-    fn setattr_held(&self, name: &str, value: &mut Value, held: Held<'_>) -> Result<(), Error> {
+    fn write_unmarked(&self, name: &str, value: &mut Value, held: Held<'_>, full: bool) -> bool {
         // SAFETY: `setattr_plain` looks `name` up in the class's table and
         // writes over a number or nothing with the runtime's own code (a
         // number, or the value moved into a box): it borrows nothing,
         // waits for nothing, tracks or drops nothing and runs no user code
         // (`ObjectStorage::setattr_plain`), and the caller holds the lock
         // until after the write.
-        if let Some(obj) = unsafe { self.value.get_unmarked_mut(held) } {
-            if obj.setattr_plain(name, value) {
-                return Ok(());
-            }
+        match unsafe { self.value.get_unmarked_mut(held) } {
+            Some(obj) if full => obj.setattr_plain(name, value),
+            Some(obj) => obj.setattr_fast(name, value),
+            None => false,
         }
-        self.setattr_marked(name, value, held)
+    }
+
+    /// [`ErasedCell::setattr_in_scope`] past `setattr_fast`, out of line,
+    /// as [`getattr_rest`](Cell::getattr_rest).
+    #[inline(never)]
+    fn setattr_rest(&self, handle: &PyObject, name: &str, value: &mut Value, held: Held<'_>) -> Result<(), Error> {
+        if T::has_methods(&self.class) {
+            return handle.setattr_with_methods(name, value);
+        }
+        if T::PARTIAL_FAST && self.write_unmarked(name, value, held, true) {
+            return Ok(());
+        }
+        self.setattr_marked_inline(name, value, held)
     }
 
     /// The object marked written for the whole algorithm, out of line (see
     /// [`getattr_marked`](Cell::getattr_marked)).
     #[inline(never)]
     fn setattr_marked(&self, name: &str, value: &mut Value, held: Held<'_>) -> Result<(), Error> {
+        self.setattr_marked_inline(name, value, held)
+    }
+
+    /// The object marked written, then the whole algorithm.
+    #[inline(always)]
+    fn setattr_marked_inline(&self, name: &str, value: &mut Value, held: Held<'_>) -> Result<(), Error> {
         let mut lent = match borrow::lend_write(&self.value, held, || Error::frozen_assign(name)) {
             Ok(lent) => lent,
             Err(e) => {
@@ -1170,7 +1272,10 @@ impl PyObject {
     /// ```
     #[inline]
     pub fn getattr(&self, name: &str) -> Result<Value, Error> {
-        self.0.getattr(self, name)
+        match gil::state() {
+            Ok(held) => self.0.getattr_in_scope(self, name, held),
+            Err(unheld) => self.0.getattr(self, name, unheld),
+        }
     }
 
     /// `getattr` of an object whose class has methods: what it runs
@@ -1235,7 +1340,10 @@ impl PyObject {
     #[inline]
     pub fn setattr(&self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let mut value = value.into();
-        let result = self.0.setattr(self, name, &mut value);
+        let result = match gil::state() {
+            Ok(held) => self.0.setattr_in_scope(self, name, &mut value, held),
+            Err(unheld) => self.0.setattr(self, name, &mut value, unheld),
+        };
         // Left a number or `None` (the cell takes anything else): nothing
         // to drop, and the drop glue's call and its load of the tag are
         // skipped.

@@ -106,6 +106,15 @@ pub(crate) struct RtClass {
     /// first class along the MRO that has the name as a slot, unless a
     /// class attribute comes first.
     pub(crate) slot_names: Box<[SlotName]>,
+    /// Entry `i`: the key of the name that finds value `i` (if one does),
+    /// if that name is eight bytes or fewer (its key is then all of it)
+    /// and the class has no methods (so no hooks); else [`NameKey::NONE`].
+    /// What a handle's read and write with no mark compare a name with,
+    /// against the values an instance keeps inline (`Instance::getattr_fast`):
+    /// a value's key sits at the value's own index, so the compares are
+    /// unrolled and need no bound, and no more is needed to tell a class
+    /// with methods.
+    pub(crate) plain_keys: [NameKey; PLAIN_KEYS],
     /// The layout's slot index space ([`Layout::slot_index`]) onto storage.
     pub(crate) index_map: Box<[Loc]>,
     /// How many values an instance stores itself.
@@ -133,6 +142,30 @@ pub(crate) struct RtClass {
 pub(crate) struct ClassNode {
     gc: gc::Header,
     _depth: trashcan::Exit,
+}
+
+/// How many values [`RtClass::plain_keys`] covers: as many as an instance
+/// behind a handle keeps inline (`instance::MAX_INLINE`).
+pub(crate) const PLAIN_KEYS: usize = 8;
+
+/// [`RtClass::plain_keys`] from a class's slot name table. A hooked
+/// class's indices ([`HOOKED`]) are out of its range, and its class has
+/// methods anyway.
+pub(crate) fn plain_keys(slot_names: &[SlotName], has_methods: bool) -> [NameKey; PLAIN_KEYS] {
+    let mut keys = [NameKey::NONE; PLAIN_KEYS];
+    if has_methods {
+        return keys;
+    }
+    for entry in slot_names {
+        if let Loc::Value(i) = entry.loc {
+            if entry.key.is_short() {
+                if let Some(key) = keys.get_mut(i as usize) {
+                    *key = entry.key;
+                }
+            }
+        }
+    }
+    keys
 }
 
 /// One entry of a class's slot name table.
@@ -251,6 +284,7 @@ pub(crate) fn object_class() -> &'static Arc<RtClass> {
             bases: Box::new([]),
             mro: Box::new([]),
             slot_names: Box::new([]),
+            plain_keys: [NameKey::NONE; PLAIN_KEYS],
             index_map: Box::new([]),
             value_count: 0,
             dict: DictAt::None,

@@ -561,6 +561,7 @@ impl<'a> Builder<'a> {
             has_weakref: slots.has_weakref,
             bases: self.bases.to_vec().into_boxed_slice(),
             mro: mro.into_boxed_slice(),
+            plain_keys: crate::types::rt_class::plain_keys(&tables.slot_names, has_methods),
             slot_names: tables.slot_names.into_boxed_slice(),
             index_map: tables.index_map.into_boxed_slice(),
             value_count: tables.value_count,
