@@ -263,7 +263,17 @@ const ROW_KEYS: &[[&str; 9]] = &[
     ["hasattr missing (slotted)", "hasattr/slot_missing", "hasattr/slot_missing", "", "", "", "", "", ""],
     ["property read by name", "methods/getattr_prop", "getattr/prop", "", "", "", "", "", ""],
     ["call_method, one argument", "methods/call_m", "call/method", "", "", "", "", "", ""],
-    ["getattr f64 slot, #[methods] class", "methods/getattr_slot_f64", "getattr/methods_slot_f64", "f64", "", "", "", "", ""],
+    [
+        "getattr f64 slot, #[methods] class",
+        "methods/getattr_slot_f64",
+        "getattr/methods_slot_f64",
+        "f64",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ],
     ["getattr f64 via &dyn Object", "getattr_dyn/slot_f64", "getattr/slot_f64", "", "", "", "", "", ""],
     ["getattr 8th via &dyn Object", "getattr_dyn/slot_last", "getattr/slot_last", "", "", "", "", "", ""],
     ["p.x() / p.x / a field", "accessor/f64", "attr/slot_f64", "baseline/direct/f64", "", "", "", "", ""],
@@ -761,9 +771,10 @@ fn targets(r: &Report) -> Vec<Check> {
         }
     }
     // Issue 23: behaviour behind names.
-    for (what, key, c_key) in
-        [("property read by name", "methods/getattr_prop", "getattr/prop"), ("call_method, one argument", "methods/call_m", "call/method")]
-    {
+    for (what, key, c_key) in [
+        ("property read by name", "methods/getattr_prop", "getattr/prop"),
+        ("call_method, one argument", "methods/call_m", "call/method"),
+    ] {
         let p = r.rust(&format!("pyslots/{key}"));
         let c = r.cpython(c_key);
         out.push(check(format!("{what} >= 10x faster than CPython"), div(c, p), "x", |x| x >= 10.0));
