@@ -55,13 +55,22 @@
 //! does). The confirmation locks and counts only the garbage set, so it
 //! holds whatever part of the registry was examined: an older node is
 //! one more holder outside the set. [`collect`] is a full collection;
-//! [`collect_generation`] collects the young ones alone. A node freed by
-//! reference counting keeps its registry entry (and its cell's memory)
-//! until a collection prunes it: its generation's, or for generation 2
-//! the sweep each young collection makes of as many of its entries as it
-//! examines, while some node died since the sweep's last round began
-//! (each thread counts the nodes that die on it, and adds them up every
-//! 64 and when it ends).
+//! [`collect_generation`] collects the young ones alone.
+//!
+//! A registry entry is a weak pointer, which keeps the cell's memory (not
+//! its contents) allocated. So a node that survived a collection takes its
+//! entry out when it dies: the collection wrote in its header where it is
+//! listed (entries stay in place between collections of their generation;
+//! a dead one leaves a hole, dropped by the next such collection), and
+//! the dying node's thread replaces the entry with a hole, 64 at a time
+//! and at the end of the drop that freed them. Its memory is then freed at
+//! once, in the order the nodes die, as CPython frees an object. A node
+//! that dies before any collection listed it keeps its entry until
+//! generation 0 is next collected (at most 700 new nodes later); one whose
+//! entry moved or was in a collection's hands when it died is counted, and
+//! pruned by the next collection of generation 0 (generation 1's entries)
+//! or by the sweep each young collection makes of as many of generation
+//! 2's entries as it examines.
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
@@ -104,9 +113,19 @@ impl Header {
     }
 }
 
-/// A node of generation 1 or 2 whose contents dropped (its last handle
-/// gone): counted, so that its generation's dead entries are pruned
-/// before that generation's collection comes ([`Registry::take`]).
+/// A node that dropped (its last handle gone) after a collection listed
+/// it in generation 1 or 2 takes its entry out of the registry at once,
+/// so that its cell's memory is given back now, as CPython frees an
+/// object: a dead node's entry (a weak pointer) would hold that memory
+/// until a collection pruned it, and the allocator, handed a heap's worth
+/// of cells late and in another order, served the next objects scattered
+/// over it (a list of 10^5 nodes rebuilt over such memory was walked three
+/// times slower). The header says where the entry is ([`Registry`] keeps
+/// entries in place between collections of their generation); the entry
+/// is taken only if it points at this cell, so a stale position (the
+/// entry moved since, or is in a collection's hands) only leaves it to be
+/// pruned. Such nodes are counted ([`Registry::take`]) so that their
+/// generation is pruned before its collection comes.
 impl Drop for Header {
     #[inline]
     fn drop(&mut self) {
@@ -114,9 +133,79 @@ impl Drop for Header {
         if word & (MIDDLE | OLD) == 0 || word == DEAD {
             return;
         }
-        let g = usize::from(word & OLD != 0);
+        let dead = (word, self as *const Header as usize);
+        let listed = UNLISTING.try_with(|u| {
+            let mut u = u.borrow_mut();
+            u.0.push(dead);
+            u.0.len() >= BATCH
+        });
+        match listed {
+            Ok(false) => {}
+            Ok(true) => unlist_dead(),
+            Err(_) => unlist(&mut vec![dead]),
+        }
+    }
+}
+
+/// This thread's dead nodes whose entries are not yet taken out: taken
+/// out in batches (one lock for [`BATCH`] of them), at the end of a drop
+/// that freed any (`trashcan`), and before a collection.
+struct Unlisting(Vec<(u64, usize)>);
+
+impl Drop for Unlisting {
+    fn drop(&mut self) {
+        unlist(&mut self.0);
+    }
+}
+
+/// Takes this thread's dead nodes' entries out of the registry.
+#[inline(never)]
+pub(crate) fn unlist_dead() {
+    let mut batch = UNLISTING.try_with(|u| std::mem::take(&mut u.borrow_mut().0)).unwrap_or_default();
+    if batch.is_empty() {
+        return;
+    }
+    unlist(&mut batch);
+    // The emptied vector holds the next batch.
+    let _ = UNLISTING.try_with(|u| {
+        let mut u = u.borrow_mut();
+        if u.0.capacity() == 0 {
+            u.0 = batch;
+        }
+    });
+}
+
+/// Replaces the entry of each dead node of `dead` (its header's last word
+/// and its address) with a [`hole`], if it is where the header says and
+/// points at that cell (every node type puts its header first, so the
+/// cell's address is its header's); the others are counted, to be pruned.
+/// Never waits: the registry's lock may be held by this thread (a
+/// collection's `take`) or by another one.
+fn unlist(dead: &mut Vec<(u64, usize)>) {
+    let mut missed = [0usize; 2];
+    match REGISTRY.try_lock() {
+        Ok(mut r) => {
+            for &(word, header) in dead.iter() {
+                let g = usize::from(word & OLD != 0);
+                match r.gens[g + 1].get_mut((word & INDEX) as usize) {
+                    Some(entry) if entry.as_ptr() as *const () as usize == header => *entry = hole(),
+                    _ => missed[g] += 1,
+                }
+            }
+        }
+        Err(_) => {
+            for &(word, _) in dead.iter() {
+                missed[usize::from(word & OLD != 0)] += 1;
+            }
+        }
+    }
+    dead.clear();
+    for (g, n) in missed.into_iter().enumerate() {
+        if n == 0 {
+            continue;
+        }
         let counted = DROPPED.try_with(|d| {
-            let n = d.0[g].get() + 1;
+            let n = d.0[g].get() + n as u32;
             if n >= BATCH as u32 {
                 DROPPED_TOTAL[g].fetch_add(n as usize, Relaxed);
                 d.0[g].set(0);
@@ -125,7 +214,7 @@ impl Drop for Header {
             }
         });
         if counted.is_err() {
-            DROPPED_TOTAL[g].fetch_add(1, Relaxed);
+            DROPPED_TOTAL[g].fetch_add(n, Relaxed);
         }
     }
 }
@@ -236,10 +325,10 @@ const THRESHOLDS: [usize; GENERATIONS] = [700, 10, 10];
 /// a weak pointer to the cell. Besides, each tracked cell carries an
 /// 8-byte header word (in an object's cell it takes the place of what
 /// std's lock needed beyond parking_lot's, so a `Py`'s cell is no larger
-/// than before), and a dead cell's memory (not its contents) stays
-/// allocated until a collection prunes its entry (one of its generation,
-/// or for generation 2 the sweep each young collection makes of part of
-/// it).
+/// than before). A node that died leaves a hole of this size in its
+/// generation's list until that generation is next collected: the
+/// registry takes as much memory as its generations held at their
+/// largest since their last collections.
 pub const BYTES_PER_TRACKED: usize = std::mem::size_of::<Weak<dyn Node>>();
 
 /// The registry: every tracked node's weak pointer, in the list of its
@@ -261,8 +350,8 @@ struct Registry {
     /// Where the next young collection goes on pruning generation 2's
     /// dead entries ([`Registry::sweep_oldest`]).
     sweep: usize,
-    /// Nodes of generations 1 and 2 that died (counted by the threads in
-    /// batches, [`DROPPED_TOTAL`]), and how many had when generation 1
+    /// Nodes of generations 1 and 2 that died without taking their entries
+    /// out (counted by the threads in batches, [`DROPPED_TOTAL`]), and how many had when generation 1
     /// was last pruned and when the sweep's round under way over
     /// generation 2 started: a round prunes the entries of every node
     /// dead before it, so the sweep goes on only while more died since.
@@ -298,19 +387,21 @@ static WENT_ROUND: AtomicBool = AtomicBool::new(false);
 static UPGRADES: parking_lot::RwLock<()> = parking_lot::const_rwlock(());
 static ENABLED: AtomicBool = AtomicBool::new(true);
 
-/// Nodes of generation 1 and of generation 2 whose contents dropped,
-/// added by each thread every [`BATCH`] of them and when it ends (and by
+/// Nodes of generation 1 and of generation 2 whose contents dropped and
+/// whose entries were not where their headers said (`unlist`), added by
+/// each thread every [`BATCH`] of them and when it ends (and by
 /// a collecting thread when it collects).
 static DROPPED_TOTAL: [AtomicUsize; 2] = [AtomicUsize::new(0), AtomicUsize::new(0)];
 
 thread_local! {
     static DROPPED: Dropped = const { Dropped([Cell::new(0), Cell::new(0)]) };
     static PENDING: RefCell<Pending> = const { RefCell::new(Pending(Vec::new())) };
+    static UNLISTING: RefCell<Unlisting> = const { RefCell::new(Unlisting(Vec::new())) };
     static COLLECTING: Cell<bool> = const { Cell::new(false) };
 }
 
-/// How many nodes of generations 1 and 2 died on a thread and are not
-/// yet added to [`DROPPED_TOTAL`]; added when the thread ends.
+/// How many nodes of generations 1 and 2 died on a thread, their entries
+/// left in the registry, and are not yet added to [`DROPPED_TOTAL`]; added when the thread ends.
 struct Dropped([Cell<u32>; 2]);
 
 impl Drop for Dropped {
@@ -390,13 +481,12 @@ impl Registry {
     /// counts as CPython's `gc_collect_main` does.
     ///
     /// A collection of generation 0 also prunes generation 1's dead
-    /// entries if one of its nodes died since it was last pruned (a dead
-    /// cell's memory waits for its entry, and the allocator, given it
-    /// late, serves later requests slower; see `flush`), and sweeps part
-    /// of generation 2 while one of its nodes died since the sweep's round
-    /// began. Both read each entry's strong count, a cache miss each in a
-    /// large heap, and a program that only builds (the workload's build,
-    /// 100,000 misses) has nothing to prune.
+    /// entries if one of its nodes died and was counted since it was last
+    /// pruned (a dead cell's memory waits for its entry; see `unlist`),
+    /// and sweeps part of generation 2 while one of its nodes was counted
+    /// dead since the sweep's round began. Both read each entry's strong
+    /// count, a cache miss each in a large heap, and most dead nodes took
+    /// their entries out themselves.
     fn take(&mut self, generation: usize) -> Vec<Weak<dyn Node>> {
         if generation + 1 < GENERATIONS {
             self.count[generation + 1] += 1;
@@ -407,8 +497,9 @@ impl Registry {
         }
         if generation == 0 && self.dead[0] > self.dead_pruned[0] {
             // Bounded: the survivors of at most ten collections of
-            // generation 0 since its own last collection.
-            self.gens[1].retain(|w| w.strong_count() > 0);
+            // generation 0 since its own last collection. In place: the
+            // live entries' headers say where they are.
+            prune_in_place(&mut self.gens[1]);
         }
         if generation > 0 || self.dead[0] > self.dead_pruned[0] {
             // Examined now (generation 1's dead entries go with it), or
@@ -437,21 +528,16 @@ impl Registry {
     /// collection, which prunes them all, may not come for a long time.
     /// Each young collection checks as many as it examines, so the work
     /// per allocation stays constant and a dead long-lived node's memory
-    /// is given back within one round.
+    /// is given back within one round. Each becomes a [`hole`], in place,
+    /// in the list's order: the live entries' headers say where they are,
+    /// and the cells are freed in about the order they were made (see
+    /// `unlist`).
     fn sweep_oldest(&mut self, budget: usize) {
         let list = &mut self.gens[GENERATIONS - 1];
-        let mut i = self.sweep.min(list.len());
-        let mut end = (i + budget).min(list.len());
-        while i < end {
-            if list[i].strong_count() == 0 {
-                // The last entry takes its place and is looked at next.
-                list.swap_remove(i);
-                end = end.min(list.len());
-            } else {
-                i += 1;
-            }
-        }
-        self.sweep = if i >= list.len() { 0 } else { i };
+        let start = self.sweep.min(list.len());
+        let end = (start + budget).min(list.len());
+        prune_in_place(&mut list[start..end]);
+        self.sweep = if end >= list.len() { 0 } else { end };
     }
 
     /// Puts back the survivors of a collection (or pruning) of
@@ -465,11 +551,13 @@ impl Registry {
         } else if to == GENERATIONS - 1 {
             self.long_lived_pending += n;
         }
-        // The shorter list is copied: nothing but pruning (under this
-        // lock) adds to generation `to` while a collection runs, so it is
-        // usually empty for a full collection and long for a young one.
+        // Appended where the collection said (`take`'s base), the entries
+        // there left in place: their headers say where they are. Nothing
+        // but pruning (under this lock) adds to generation `to` while a
+        // collection runs, so it is empty for a full collection, and then
+        // the list is not copied.
         let list = &mut self.gens[to];
-        if list.len() < survivors.len() {
+        if list.is_empty() {
             std::mem::swap(list, &mut survivors);
         }
         list.append(&mut survivors);
@@ -481,6 +569,39 @@ impl Registry {
             self.gens[generation] = survivors;
         }
     }
+}
+
+/// Replaces the entries of dead nodes with [`hole`]s, in order, leaving
+/// every other entry where it is.
+fn prune_in_place(entries: &mut [Weak<dyn Node>]) {
+    for entry in entries {
+        if entry.strong_count() == 0 {
+            *entry = hole();
+        }
+    }
+}
+
+/// What takes the place of a registry entry dropped in place: a weak
+/// pointer to nothing, which never upgrades and holds no memory. The next
+/// collection of its generation drops it.
+fn hole() -> Weak<dyn Node> {
+    Weak::<Hole>::new()
+}
+
+struct Hole;
+
+impl Node for Hole {
+    fn header(&self) -> &Header {
+        static HEADER: Header = Header::new();
+        &HEADER
+    }
+    fn try_traverse(&self, _: &mut Visit<'_>) -> bool {
+        true
+    }
+    fn try_lock(&self) -> Option<Box<dyn Locked + '_>> {
+        None
+    }
+    fn clear(&self) {}
 }
 
 /// Moves a batch into the registry, then collects (or, disabled, prunes
@@ -777,13 +898,18 @@ pub fn get_count() -> (usize, usize, usize) {
     (r.count[0], r.count[1], r.count[2])
 }
 
-/// How many registry entries each generation holds, dead nodes' included
-/// until a collection prunes them (the calling thread's batch not yet in
-/// generation 0). For tests.
+/// How many registry entries each generation holds that point at a cell:
+/// the live nodes, and the dead ones whose entries (and cells' memory) are
+/// left for a collection or a sweep to prune; not the calling thread's
+/// batch, not yet in generation 0, nor the holes dead nodes left. For
+/// tests.
 #[doc(hidden)]
 pub fn generation_sizes() -> [usize; GENERATIONS] {
+    unlist_dead();
     let r = lock(&REGISTRY);
-    [r.gens[0].len(), r.gens[1].len(), r.gens[2].len()]
+    let hole = hole().as_ptr() as *const ();
+    let cells = |g: &Vec<Weak<dyn Node>>| g.iter().filter(|w| !std::ptr::eq(w.as_ptr() as *const (), hole)).count();
+    [cells(&r.gens[0]), cells(&r.gens[1]), cells(&r.gens[2])]
 }
 
 /// Collection numbers, for tests: a collection tags what it meets with
@@ -874,6 +1000,10 @@ struct Entry {
 /// out: such a node counts as alive, and what it holds is not looked at).
 struct Census {
     tag: u64,
+    /// Where the survivors will be listed in their next generation: a
+    /// header tagged by this collection holds `base` plus the node's index
+    /// here, which is its position there once it survives.
+    base: usize,
     entries: Vec<Entry>,
     edges: Vec<u32>,
     /// The address of each node's header: what tells a node this
@@ -886,7 +1016,7 @@ struct Census {
 
 impl Census {
     const EMPTY: Census =
-        Census { tag: 0, entries: Vec::new(), edges: Vec::new(), headers: Vec::new(), checked: false };
+        Census { tag: 0, base: 0, entries: Vec::new(), edges: Vec::new(), headers: Vec::new(), checked: false };
 
     /// The index this collection gave the node with header `h`, if it is
     /// one of the nodes it examines. The tag alone could be one a node
@@ -897,7 +1027,7 @@ impl Census {
     #[inline(always)]
     fn known(&self, h: &Header) -> Option<usize> {
         let word = h.0.load(Relaxed);
-        let i = (word & INDEX) as usize;
+        let i = ((word & INDEX) as usize).wrapping_sub(self.base);
         (word & !0xffff_ffff == self.tag && (!self.checked || self.is(i, h))).then_some(i)
     }
 
@@ -958,6 +1088,7 @@ struct Collector {
 fn run(collector: &mut Collector, generation: usize) -> usize {
     let _collecting = Collecting::enter();
     flush_own();
+    unlist_dead();
     let Collector { epoch, scratch } = collector;
     if *epoch >= u32::MAX - 1 {
         WENT_ROUND.store(true, Relaxed);
@@ -965,7 +1096,13 @@ fn run(collector: &mut Collector, generation: usize) -> usize {
     } else {
         *epoch += 1;
     }
-    let mut weaks = lock(&REGISTRY).take(generation);
+    let (mut weaks, base) = {
+        let mut r = lock(&REGISTRY);
+        let weaks = r.take(generation);
+        // Where the survivors will be listed: after what their next
+        // generation holds now (nothing, for a full collection).
+        (weaks, r.gens[(generation + 1).min(GENERATIONS - 1)].len())
+    };
     let Scratch { nodes, census, alive, stack } = scratch;
     // Left as they were if a `Drop` of the last collection's garbage
     // panicked.
@@ -974,6 +1111,7 @@ fn run(collector: &mut Collector, generation: usize) -> usize {
     census.edges.clear();
     census.headers.clear();
     census.tag = u64::from(*epoch) << 32;
+    census.base = base;
     census.checked = WENT_ROUND.load(Relaxed);
     let old = if generation > 0 { OLD } else { MIDDLE };
     // Grown once to what this collection needs, not doubling entry by
@@ -1006,7 +1144,7 @@ fn run(collector: &mut Collector, generation: usize) -> usize {
         }
         // The generation its survivors go to, marked in the tag (what is
         // garbage becomes `DEAD`).
-        h.0.store(census.tag | live as u64 & INDEX | old, Relaxed);
+        h.0.store(census.tag | (base + live) as u64 & INDEX | old, Relaxed);
         if census.checked {
             census.headers.push(h as *const Header as usize);
         }
@@ -1063,13 +1201,10 @@ fn run(collector: &mut Collector, generation: usize) -> usize {
     // 4. Confirmed, then cleared, objects first.
     let garbage = if garbage.is_empty() { garbage } else { confirm(nodes, census, alive, stack, garbage) };
     let freed = garbage.len();
-    if freed > 0 {
-        // The garbage is what is not alive (`confirm`).
-        let mut p = 0;
-        weaks.retain(|_| {
-            p += 1;
-            alive[p - 1]
-        });
+    // The garbage is what is not alive (`confirm`): its entries become
+    // holes, so that every survivor is listed where its header says.
+    for &i in &garbage {
+        weaks[i] = hole();
     }
     {
         let mut r = lock(&REGISTRY);
@@ -1105,7 +1240,7 @@ fn confirm(
     mut garbage: Vec<usize>,
 ) -> Vec<usize> {
     let _no_upgrades = UPGRADES.write();
-    let tag = census.tag;
+    let (tag, base) = (census.tag, census.base);
     while !garbage.is_empty() {
         let mut locks = Vec::with_capacity(garbage.len());
         let mut busy = Vec::new();
@@ -1136,7 +1271,7 @@ fn confirm(
                     f: &mut |h: &Header| {
                         n += 1;
                         let word = h.0.load(Relaxed);
-                        let j = (word & INDEX) as usize;
+                        let j = ((word & INDEX) as usize).wrapping_sub(base);
                         let known = word & !0xffff_ffff == tag
                             && (!checked || headers.get(j) == Some(&(h as *const Header as usize)));
                         if known && !alive[j] {

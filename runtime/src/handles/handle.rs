@@ -20,6 +20,9 @@ use crate::values::value::Value;
 /// vtable's ([`ErasedCell::layout`]), so a handle's class can be named (in
 /// messages, in `Display`) without locking, even while the object is being
 /// written.
+// The collector's header first: a dead cell's registry entry is found
+// by its address (`gc::unlist`).
+#[repr(C)]
 struct Cell<T: CellValue> {
     /// The cycle collector's word.
     gc: gc::Header,

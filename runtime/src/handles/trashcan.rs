@@ -12,11 +12,19 @@
 use std::any::Any;
 use std::cell::{Cell, RefCell};
 
+use crate::handles::gc;
+
 /// How deep drops may nest before contents are queued instead.
 const MAX_DEPTH: u32 = 64;
 
+/// How many cells an outermost drop may free (with those freed since the
+/// last time) before it asks the allocator to merge its free chunks.
+const MERGE_AFTER: u32 = 1024;
+
 thread_local! {
     static DEPTH: Cell<u32> = const { Cell::new(0) };
+    /// Cells dropped since the allocator was last asked to merge.
+    static DROPPED: Cell<u32> = const { Cell::new(0) };
     static DRAINING: Cell<bool> = const { Cell::new(false) };
     static QUEUE: RefCell<Vec<Box<dyn Any>>> = const { RefCell::new(Vec::new()) };
 }
@@ -57,6 +65,10 @@ impl Drop for Exit {
             d.set(d.get().saturating_sub(1));
             d.get()
         });
+        let dropped = DROPPED.with(|n| {
+            n.set(n.get() + 1);
+            n.get()
+        });
         if depth > 0 || DRAINING.with(Cell::get) {
             return;
         }
@@ -65,5 +77,25 @@ impl Drop for Exit {
             drop(contents);
         }
         DRAINING.with(|f| f.set(false));
+        gc::unlist_dead();
+        if dropped >= MERGE_AFTER || DROPPED.with(Cell::get) >= MERGE_AFTER {
+            DROPPED.with(|n| n.set(0));
+            merge_free_memory();
+        }
     }
+}
+
+/// Asks the allocator to merge the chunks just freed, after many cells
+/// were: glibc keeps small freed chunks (a cell, a boxed value) in
+/// per-size lists without merging them, and hands them out again
+/// last-freed first, refilled seven at a time. A structure rebuilt over a
+/// structure just freed was then laid out in runs of a few cells going
+/// the wrong way, and walking it missed the cache at every run (a list of
+/// 10^5 objects was walked up to five times slower than the same list
+/// built over fresh memory). A request of 1 KiB or more makes glibc merge
+/// those lists into whole free blocks first, which later requests are cut
+/// from in address order; to any other allocator it is one allocation.
+#[inline(never)]
+fn merge_free_memory() {
+    drop(std::hint::black_box(Vec::<u8>::with_capacity(4096)));
 }

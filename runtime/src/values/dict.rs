@@ -574,6 +574,9 @@ impl LiveKeys for DictCell {
     }
 }
 
+// The collector's header first: a dead cell's registry entry is found
+// by its address (`gc::unlist`).
+#[repr(C)]
 struct DictCell {
     gc: gc::Header,
     map: RwLock<Dict>,

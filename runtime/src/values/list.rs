@@ -36,6 +36,9 @@ use crate::values::value::{self, Value};
 #[derive(Clone)]
 pub struct PyList(Arc<ListCell>);
 
+// The collector's header first: a dead cell's registry entry is found
+// by its address (`gc::unlist`).
+#[repr(C)]
 struct ListCell {
     gc: gc::Header,
     items: RwLock<Vec<Value>>,

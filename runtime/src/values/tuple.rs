@@ -26,6 +26,9 @@ use crate::values::value::{self, Value};
 pub struct PyTuple(Arc<TupleCell>);
 
 #[derive(Default)]
+// The collector's header first: a dead cell's registry entry is found
+// by its address (`gc::unlist`).
+#[repr(C)]
 struct TupleCell {
     gc: gc::Header,
     items: Box<[Value]>,
