@@ -505,3 +505,40 @@ fn shared_instances_of_every_slot_count_behave_as_cpythons() {
     }
     assert_eq!(ours, python);
 }
+
+/// An instance of three to eight slots behind a handle keeps a reference
+/// to another object in its slot itself: read by `getattr` it is the same
+/// object, and borrowed by `getattr_ref` it is the slot's own handle (no
+/// count taken); replaced or deleted, the object it held is let go.
+#[test]
+fn a_shared_instance_keeps_an_object_it_refers_to_in_its_slot() {
+    #[pyclass_like]
+    #[slots(v)]
+    struct Leaf {}
+
+    let mut ns = Dict::new();
+    ns.insert("__slots__", Value::tuple(["x", "y", "next"]));
+    let node = Type::new("Node", &[], ns).unwrap();
+    let a = node.instantiate().unwrap();
+    let leaf = Py::new(Leaf::new());
+    a.setattr("next", Value::from(&leaf)).unwrap();
+    assert_eq!(Py::strong_count(&leaf), 2);
+    let read = a.getattr("next").unwrap();
+    assert!(Value::is(&read, &Value::from(&leaf)));
+    drop(read);
+    {
+        let guard = a.read();
+        let before = Py::strong_count(&leaf);
+        match guard.getattr_ref("next").unwrap() {
+            pyslots::ValueRef::Object(o) => assert!(Value::is(&Value::Object(o.clone()), &Value::from(&leaf))),
+            other => panic!("an object slot read as {other:?}"),
+        }
+        assert_eq!(Py::strong_count(&leaf), before, "a borrowed read takes no count");
+    }
+    a.setattr("next", Value::None).unwrap();
+    assert_eq!(Py::strong_count(&leaf), 1, "replaced: let go");
+    a.setattr("next", Value::from(&leaf)).unwrap();
+    a.delattr("next").unwrap();
+    assert_eq!(Py::strong_count(&leaf), 1, "deleted: let go");
+    assert_eq!(a.getattr("next").unwrap_err().to_string(), "'Node' object has no attribute 'next'");
+}

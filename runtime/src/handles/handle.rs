@@ -170,8 +170,10 @@ impl<T: CellValue> Cell<T> {
 /// `Option<Result<Value, Error>>` (as `getattr_plain` does), the result
 /// was built in a temporary that LLVM cut at a bool's one byte, and every
 /// number was then stored as two pieces merged with `and`/`or` (5
-/// instructions more on every run-time read).
-pub(crate) enum Plain<'a> {
+/// instructions more on every run-time read). Public only as what
+/// `SlotStore` (a sealed trait of `instance.rs`) returns.
+#[derive(Debug)]
+pub enum Plain<'a> {
     /// Nothing read: the rest of the algorithm decides.
     Miss,
     None,
@@ -181,6 +183,8 @@ pub(crate) enum Plain<'a> {
     /// A boxed value: an object or a string is cloned in line, anything
     /// else by the rest of the algorithm (`Value::clone` is a call).
     Boxed(&'a Value),
+    /// An object's handle, kept in place.
+    Object(&'a PyObject),
     /// A compile-time class's `getattr_plain`, whole.
     Found(Result<Value, Error>),
 }
@@ -299,7 +303,7 @@ fn found_or(plain: Plain<'_>, rest: impl FnOnce() -> Result<Value, Error>) -> Re
         Plain::Bool(b) => Ok(Value::Bool(b)),
         Plain::Int(i) => Ok(Value::Int(i)),
         Plain::Float(x) => Ok(Value::Float(x)),
-        Plain::Boxed(Value::Object(o)) => Ok(Value::Object(o.clone())),
+        Plain::Boxed(Value::Object(o)) | Plain::Object(o) => Ok(Value::Object(o.clone())),
         Plain::Boxed(Value::Str(s)) => Ok(Value::Str(s.clone())),
         Plain::Boxed(_) => rest(),
         Plain::Found(found) => found,

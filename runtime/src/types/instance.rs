@@ -14,9 +14,12 @@
 //!
 //! Behind a handle, the cell is sized by the class: an instance with three
 //! to eight slots and nothing else keeps them in the cell
-//! (`Instance<3>`, `<4>`, `<8>`: `new_shared`), one allocation rather
-//! than two, and a read follows no second pointer (issue 24's workload,
-//! 903M -> 860M instructions).
+//! (`Instance<3, Wide>`, `<4, Wide>`, `<8, Wide>`: `new_shared`), one
+//! allocation rather than two, and a read follows no second pointer
+//! (issue 24's workload, 903M -> 860M instructions). Those slots are 24
+//! bytes ([`Wide`]): an object reference is kept in place, not boxed, so
+//! linking objects allocates nothing and reading a link follows one
+//! pointer fewer (the workload's teardown 9 -> 5.5 ms, its frees halved).
 //!
 //! It reads and writes through the same attribute algorithm as every
 //! `#[pyclass_like]` class (`class.rs`), through [`Hooks`]: the slot name
@@ -68,28 +71,28 @@ const INLINE: usize = 2;
 /// assert_eq!(p.class(), point);
 /// # Ok::<(), pyslots::Error>(())
 /// ```
-pub struct Instance<const N: usize = 2> {
+pub struct Instance<const N: usize = 2, S: SlotStore = Packed> {
     /// The class, kept alive by its instances: one count each, taken when
     /// the instance is made and let go when it is dropped; an access reads
     /// through it without touching the count.
     class: Arc<RtClass>,
-    storage: Storage<N>,
+    storage: Storage<N, S>,
 }
 
 /// The pointers fit beside `Small`'s first tag, so the enum needs no tag
 /// of its own: 32 bytes.
-enum Storage<const N: usize> {
-    /// At most two slots and nothing else.
-    Small([Packed; N]),
+enum Storage<const N: usize, S> {
+    /// At most `N` slots and nothing else.
+    Small([S; N]),
     /// More slots and nothing else: one allocation, one pointer to follow.
-    Slots(Box<[Packed]>),
+    Slots(Box<[S]>),
     /// A dict and nothing else: one allocation.
     Dict(LearnedValues),
     /// Slots and a dict, or an embedded `#[pyclass_like]` instance.
-    Large(Box<Large>),
+    Large(Box<Large<S>>),
 }
 
-impl<const N: usize> Storage<N> {
+impl<const N: usize, S> Storage<N, S> {
     /// The instance's own dict storage, if its class gives it one.
     #[inline(always)]
     fn dict_mut(&mut self) -> Option<&mut LearnedValues> {
@@ -101,86 +104,273 @@ impl<const N: usize> Storage<N> {
     }
 }
 
-struct Large {
-    values: Box<[Packed]>,
+struct Large<S> {
+    values: Box<[S]>,
     /// The instance's own dict, where its class gives it one.
     dict: Option<LearnedValues>,
     base: Option<Box<dyn Object>>,
 }
 
-/// A slot's value as an instance of a run-time class stores it: 16 bytes
-/// where a [`Value`] takes 24, with room for "unset".
-#[derive(Default)]
-enum Packed {
+/// How an instance of a run-time class stores a slot's value, with room
+/// for "unset": [`Packed`], 16 bytes, anything but a number or `None`
+/// boxed, or [`Wide`], 24 bytes, an object's handle in place. Only this
+/// module implements it.
+///
+/// An owned instance, and one behind a handle that keeps at most two
+/// values inline, packs them: a run-time `Point` with two floats behind a
+/// handle is then no larger than CPython's. One that keeps three or more
+/// in its cell (`new_shared`) has room to spare next to that, and keeps an
+/// object it refers to in place: no box to allocate when the link is set,
+/// to follow when it is read, or to free (issue 24's workload: a linked
+/// list of 10^5 three-slot nodes, build, walks and teardown).
+pub trait SlotStore: Default + Send + Sync + 'static {
+    /// `value` as stored.
+    fn pack(value: Value) -> Self;
+    /// The value stored, `None` if unset.
+    fn unpack(self) -> Option<Value>;
+    /// The value, cloned.
+    fn get(&self) -> SlotGet;
+    /// The value, borrowed.
+    fn get_ref(&self) -> SlotGetRef<'_>;
+    /// The value, each kind written straight into the result (see
+    /// `Object::getattr`); `None` if unset.
+    fn read(&self) -> Option<Result<Value, Error>>;
+    /// The value, each kind written straight into the result; `miss()`
+    /// if unset (`Object::getattr`: through an `Option`, as `read` gives
+    /// it, a float's read took 7 instructions more).
+    fn read_or(&self, miss: impl FnOnce() -> Result<Value, Error>) -> Result<Value, Error>;
+    /// The value for a read with no mark (`CellValue::getattr_fast`).
+    fn plain(&self) -> Plain<'_>;
+    /// Writes `value` over a number or nothing, if it is a number, `None`
+    /// or a bool (or, [`Wide`], an object, taken): nothing dropped, no
+    /// allocation (`CellValue::setattr_fast`).
+    fn write_fast(&mut self, value: &mut Value) -> bool;
+    /// Writes `value` over a number or nothing, taking any value that is
+    /// not a number (`ObjectStorage::setattr_plain`).
+    fn write_plain(&mut self, value: &mut Value) -> bool;
+    /// Stores `value`, a number copied, any other value taken (`setattr`
+    /// of a slot: what the slot held is dropped).
+    fn store(&mut self, value: &mut Value);
+    /// Heap bytes the slot owns: a box and what its value owns.
+    fn heap_size(&self) -> usize;
+    /// Visits what the value refers to.
+    fn traverse(&self, visit: &mut crate::handles::gc::Visit<'_>);
+}
+
+/// A slot's value in 16 bytes where a [`Value`] takes 24, with room for
+/// "unset": a number or `None` inline, anything else boxed.
+#[derive(Debug, Default)]
+pub enum Packed {
+    /// Not set.
     #[default]
     Unset,
+    /// `None`.
     None,
+    /// A bool.
     Bool(bool),
+    /// An int.
     Int(i64),
+    /// A float.
     Float(f64),
     /// Any other value.
     Boxed(Box<Value>),
 }
 
-impl Packed {
-    #[inline(always)]
-    fn pack(value: Value) -> Packed {
-        match value {
-            Value::Float(x) => Packed::Float(x),
-            Value::Int(i) => Packed::Int(i),
-            Value::Bool(b) => Packed::Bool(b),
-            Value::None => Packed::None,
-            other => Packed::Boxed(Box::new(other)),
+/// A slot's value in 24 bytes: a number, `None` or an object's handle
+/// inline, anything else boxed.
+#[derive(Debug, Default)]
+pub enum Wide {
+    /// Not set.
+    #[default]
+    Unset,
+    /// `None`.
+    None,
+    /// A bool.
+    Bool(bool),
+    /// An int.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// An object.
+    Object(PyObject),
+    /// Any other value.
+    Boxed(Box<Value>),
+}
+
+/// What a value of either kind holds; the two are written once.
+macro_rules! slot_store {
+    ($t:ident, $($object:ident)?) => {
+        impl SlotStore for $t {
+            #[inline(always)]
+            fn pack(value: Value) -> $t {
+                match value {
+                    Value::Float(x) => $t::Float(x),
+                    Value::Int(i) => $t::Int(i),
+                    Value::Bool(b) => $t::Bool(b),
+                    Value::None => $t::None,
+                    $(Value::Object(o) => $t::$object(o),)?
+                    other => $t::Boxed(Box::new(other)),
+                }
+            }
+            #[inline(always)]
+            fn unpack(self) -> Option<Value> {
+                Some(match self {
+                    $t::Unset => return None,
+                    $t::None => Value::None,
+                    $t::Bool(b) => Value::Bool(b),
+                    $t::Int(i) => Value::Int(i),
+                    $t::Float(x) => Value::Float(x),
+                    $($t::$object(o) => Value::Object(o),)?
+                    $t::Boxed(v) => *v,
+                })
+            }
+            #[inline(always)]
+            fn get(&self) -> SlotGet {
+                match self {
+                    $t::Unset => SlotGet::Unset,
+                    $t::None => SlotGet::Found(Value::None),
+                    $t::Bool(b) => SlotGet::Found(Value::Bool(*b)),
+                    $t::Int(i) => SlotGet::Found(Value::Int(*i)),
+                    $t::Float(x) => SlotGet::Found(Value::Float(*x)),
+                    $($t::$object(o) => SlotGet::Found(Value::Object(o.clone())),)?
+                    $t::Boxed(v) => SlotGet::Found((**v).clone()),
+                }
+            }
+            #[inline(always)]
+            fn get_ref(&self) -> SlotGetRef<'_> {
+                match self {
+                    $t::Unset => SlotGetRef::Unset,
+                    $t::None => SlotGetRef::Found(ValueRef::Owned(Value::None)),
+                    $t::Bool(b) => SlotGetRef::Found(ValueRef::Bool(*b)),
+                    $t::Int(i) => SlotGetRef::Found(ValueRef::Int(*i)),
+                    $t::Float(x) => SlotGetRef::Found(ValueRef::Float(*x)),
+                    $($t::$object(o) => SlotGetRef::Found(ValueRef::Object(o)),)?
+                    $t::Boxed(v) => SlotGetRef::Found(ValueRef::Value(v)),
+                }
+            }
+            #[inline(always)]
+            fn read(&self) -> Option<Result<Value, Error>> {
+                match self {
+                    $t::Float(x) => Some(Ok(Value::Float(*x))),
+                    $t::Int(x) => Some(Ok(Value::Int(*x))),
+                    $t::Bool(b) => Some(Ok(Value::Bool(*b))),
+                    $t::None => Some(Ok(Value::None)),
+                    $($t::$object(o) => Some(Ok(Value::Object(o.clone()))),)?
+                    $t::Boxed(v) => Some(cloned(v)),
+                    $t::Unset => None,
+                }
+            }
+            #[inline(always)]
+            fn read_or(&self, miss: impl FnOnce() -> Result<Value, Error>) -> Result<Value, Error> {
+                match self {
+                    $t::Float(x) => Ok(Value::Float(*x)),
+                    $t::Int(x) => Ok(Value::Int(*x)),
+                    $t::Bool(b) => Ok(Value::Bool(*b)),
+                    $t::None => Ok(Value::None),
+                    $($t::$object(o) => Ok(Value::Object(o.clone())),)?
+                    $t::Boxed(v) => cloned(v),
+                    $t::Unset => miss(),
+                }
+            }
+            #[inline(always)]
+            fn plain(&self) -> Plain<'_> {
+                match self {
+                    $t::Float(x) => Plain::Float(*x),
+                    $t::Int(x) => Plain::Int(*x),
+                    $t::Bool(b) => Plain::Bool(*b),
+                    $t::None => Plain::None,
+                    $($t::$object(o) => Plain::Object(o),)?
+                    $t::Boxed(v) => Plain::Boxed(v),
+                    $t::Unset => Plain::Miss,
+                }
+            }
+            #[inline(always)]
+            fn write_fast(&mut self, value: &mut Value) -> bool {
+                match self {
+                    $t::Unset | $t::None | $t::Bool(_) | $t::Int(_) | $t::Float(_) => {
+                        // Each kind stored in its own arm: through one
+                        // temporary, a bool's byte was merged into every
+                        // write (3 instructions more). What it replaces
+                        // holds nothing to drop, but `*self = new` still
+                        // called the drop glue out of line.
+                        match value {
+                            Value::Float(x) => std::mem::forget(std::mem::replace(self, $t::Float(*x))),
+                            Value::Int(i) => std::mem::forget(std::mem::replace(self, $t::Int(*i))),
+                            Value::None => std::mem::forget(std::mem::replace(self, $t::None)),
+                            Value::Bool(b) => std::mem::forget(std::mem::replace(self, $t::Bool(*b))),
+                            // Out of line: in line, its temporaries gave
+                            // every write a frame (2 instructions).
+                            $(Value::Object(_) => return take_object(self, value, $t::$object),)?
+                            _ => return false,
+                        }
+                        true
+                    }
+                    _ => false,
+                }
+            }
+            #[inline(always)]
+            fn write_plain(&mut self, value: &mut Value) -> bool {
+                match self {
+                    $t::Unset | $t::None | $t::Bool(_) | $t::Int(_) | $t::Float(_) => {
+                        // Read after the caller's scan, not before: held
+                        // through it, the number was stored to the stack
+                        // and loaded back.
+                        let new = match value {
+                            Value::Float(x) => $t::Float(*x),
+                            Value::Int(i) => $t::Int(*i),
+                            // Any other value is taken (and boxed, unless
+                            // it is kept in place): the runtime's own
+                            // allocation, nothing borrowed, nothing
+                            // dropped (the workload's `next` link: 105
+                            // instructions fewer).
+                            other => $t::pack(std::mem::take(other)),
+                        };
+                        // What it replaces holds nothing to drop (matched
+                        // above), but `*self = new` still called the drop
+                        // glue out of line (12 of the run-time setattr's
+                        // 90 instructions).
+                        std::mem::forget(std::mem::replace(self, new));
+                        true
+                    }
+                    _ => false,
+                }
+            }
+            #[inline(always)]
+            fn store(&mut self, value: &mut Value) {
+                *self = match value {
+                    Value::Float(x) => $t::Float(*x),
+                    Value::Int(i) => $t::Int(*i),
+                    other => $t::pack(std::mem::take(other)),
+                };
+            }
+            fn heap_size(&self) -> usize {
+                match self {
+                    $t::Boxed(v) => std::mem::size_of::<Value>() + v.heap_size(),
+                    _ => 0,
+                }
+            }
+            fn traverse(&self, visit: &mut crate::handles::gc::Visit<'_>) {
+                match self {
+                    $($t::$object(o) => o.traverse(visit),)?
+                    $t::Boxed(v) => v.traverse(visit),
+                    _ => {}
+                }
+            }
         }
-    }
+    };
+}
 
-    #[inline(always)]
-    fn unpack(self) -> Option<Value> {
-        Some(match self {
-            Packed::Unset => return None,
-            Packed::None => Value::None,
-            Packed::Bool(b) => Value::Bool(b),
-            Packed::Int(i) => Value::Int(i),
-            Packed::Float(x) => Value::Float(x),
-            Packed::Boxed(v) => *v,
-        })
-    }
+slot_store!(Packed,);
+slot_store!(Wide, Object);
 
-    #[inline(always)]
-    fn get(&self) -> SlotGet {
-        match self {
-            Packed::Unset => SlotGet::Unset,
-            Packed::None => SlotGet::Found(Value::None),
-            Packed::Bool(b) => SlotGet::Found(Value::Bool(*b)),
-            Packed::Int(i) => SlotGet::Found(Value::Int(*i)),
-            Packed::Float(x) => SlotGet::Found(Value::Float(*x)),
-            Packed::Boxed(v) => SlotGet::Found((**v).clone()),
-        }
+/// Takes the object `value` holds into `slot`, which holds a number or
+/// nothing (nothing to drop), leaving the caller's value `None`.
+#[inline(never)]
+fn take_object<S>(slot: &mut S, value: &mut Value, stored: fn(PyObject) -> S) -> bool {
+    if let Value::Object(o) = std::mem::take(value) {
+        std::mem::forget(std::mem::replace(slot, stored(o)));
     }
-
-    #[inline(always)]
-    fn get_ref(&self) -> SlotGetRef<'_> {
-        match self {
-            Packed::Unset => SlotGetRef::Unset,
-            Packed::None => SlotGetRef::Found(ValueRef::Owned(Value::None)),
-            Packed::Bool(b) => SlotGetRef::Found(ValueRef::Bool(*b)),
-            Packed::Int(i) => SlotGetRef::Found(ValueRef::Int(*i)),
-            Packed::Float(x) => SlotGetRef::Found(ValueRef::Float(*x)),
-            Packed::Boxed(v) => SlotGetRef::Found(ValueRef::Value(v)),
-        }
-    }
-
-    fn as_value(&self) -> Option<&Value> {
-        match self {
-            Packed::Boxed(v) => Some(v),
-            _ => None,
-        }
-    }
-
-    /// Heap bytes: the box and what its value owns.
-    fn heap_size(&self) -> usize {
-        self.as_value().map_or(0, |v| std::mem::size_of::<Value>() + v.heap_size())
-    }
+    true
 }
 
 impl Instance {
@@ -218,18 +408,18 @@ impl Instance {
     }
 }
 
-impl<const N: usize> Instance<N> {
+impl<const N: usize, S: SlotStore> Instance<N, S> {
     /// A new instance of `class`, every slot unset: its slot values inline
     /// if the class has no more than `N` and nothing else.
-    pub(crate) fn of_class(class: &Arc<RtClass>) -> Instance<N> {
+    pub(crate) fn of_class(class: &Arc<RtClass>) -> Instance<N, S> {
         let n = class.value_count as usize;
         let own_dict = class.dict == DictAt::Own;
         let storage = match (own_dict, class.embedded.is_some(), n) {
-            (false, false, _) if n <= N => Storage::Small(std::array::from_fn(|_| Packed::Unset)),
-            (false, false, _) => Storage::Slots((0..n).map(|_| Packed::Unset).collect()),
+            (false, false, _) if n <= N => Storage::Small(std::array::from_fn(|_| S::default())),
+            (false, false, _) => Storage::Slots((0..n).map(|_| S::default()).collect()),
             (true, false, 0) => Storage::Dict(LearnedValues::new(&class.keys)),
             _ => Storage::Large(Box::new(Large {
-                values: (0..n).map(|_| Packed::Unset).collect(),
+                values: (0..n).map(|_| S::default()).collect(),
                 dict: own_dict.then(|| LearnedValues::new(&class.keys)),
                 base: class.embedded.map(|make| make()),
             })),
@@ -237,14 +427,14 @@ impl<const N: usize> Instance<N> {
         Instance { class: class.clone(), storage }
     }
 
-    fn large(&self) -> Option<&Large> {
+    fn large(&self) -> Option<&Large<S>> {
         match &self.storage {
             Storage::Large(l) => Some(l),
             Storage::Small(_) | Storage::Slots(_) | Storage::Dict(_) => None,
         }
     }
 
-    fn large_mut(&mut self) -> Option<&mut Large> {
+    fn large_mut(&mut self) -> Option<&mut Large<S>> {
         match &mut self.storage {
             Storage::Large(l) => Some(l),
             Storage::Small(_) | Storage::Slots(_) | Storage::Dict(_) => None,
@@ -278,7 +468,7 @@ impl<const N: usize> Instance<N> {
     }
 
     #[inline(always)]
-    fn values(&self) -> &[Packed] {
+    fn values(&self) -> &[S] {
         match &self.storage {
             Storage::Small(v) => v,
             Storage::Slots(v) => v,
@@ -293,7 +483,7 @@ impl<const N: usize> Instance<N> {
     /// one compare, not the four-way match; the rest is left to the
     /// marked path.
     #[inline(always)]
-    fn plain_values(&self) -> &[Packed] {
+    fn plain_values(&self) -> &[S] {
         if N > INLINE {
             return match &self.storage {
                 Storage::Small(v) => v,
@@ -304,7 +494,7 @@ impl<const N: usize> Instance<N> {
     }
 
     #[inline(always)]
-    fn plain_values_mut(&mut self) -> &mut [Packed] {
+    fn plain_values_mut(&mut self) -> &mut [S] {
         if N > INLINE {
             return match &mut self.storage {
                 Storage::Small(v) => v,
@@ -315,7 +505,7 @@ impl<const N: usize> Instance<N> {
     }
 
     #[inline(always)]
-    fn values_mut(&mut self) -> &mut [Packed] {
+    fn values_mut(&mut self) -> &mut [S] {
         match &mut self.storage {
             Storage::Small(v) => v,
             Storage::Slots(v) => v,
@@ -464,7 +654,7 @@ impl<const N: usize> Instance<N> {
         match loc {
             Some(Loc::Value(i)) => match self.values_mut().get_mut(unhooked(i)) {
                 Some(slot) => {
-                    *slot = Packed::pack(value);
+                    *slot = S::pack(value);
                     Ok(SlotSet::Done)
                 }
                 None => Ok(SlotSet::NotSlot(value)),
@@ -498,13 +688,13 @@ impl<const N: usize> Instance<N> {
 
 /// An instance of `object`: what a cell holds once the cycle collector
 /// or a deep drop took its contents.
-impl<const N: usize> Default for Instance<N> {
+impl<const N: usize, S: SlotStore> Default for Instance<N, S> {
     fn default() -> Self {
         Instance::of_class(object_class())
     }
 }
 
-impl<const N: usize> Hooks for Instance<N> {
+impl<const N: usize, S: SlotStore> Hooks for Instance<N, S> {
     #[inline(always)]
     fn class_layout(&self) -> LayoutRef<'_> {
         LayoutRef::runtime(&self.class)
@@ -574,7 +764,7 @@ impl<const N: usize> Hooks for Instance<N> {
     }
 }
 
-impl<const N: usize> Object for Instance<N> {
+impl<const N: usize, S: SlotStore> Object for Instance<N, S> {
     #[inline]
     fn type_name(&self) -> &str {
         self.class.name.as_str()
@@ -589,14 +779,11 @@ impl<const N: usize> Object for Instance<N> {
         // float slot 7.8 -> 2.x ns, benches report).
         let probe = NameKey::of(name);
         match self.class.find_key(probe, name) {
-            Some(Loc::Value(i)) => match self.values().get(i as usize) {
-                Some(Packed::Float(x)) => return Ok(Value::Float(*x)),
-                Some(Packed::Int(x)) => return Ok(Value::Int(*x)),
-                Some(Packed::Bool(b)) => return Ok(Value::Bool(*b)),
-                Some(Packed::None) => return Ok(Value::None),
-                Some(Packed::Boxed(v)) => return cloned(v),
-                Some(Packed::Unset) | None => {}
-            },
+            Some(Loc::Value(i)) => {
+                if let Some(slot) = self.values().get(i as usize) {
+                    return slot.read_or(|| getattr_slow(self, name));
+                }
+            }
             // Not a slot: an inline value of the instance dict comes next
             // (no learned key is `__dict__` or `__weakref__`, the other
             // data descriptors; nor a property's name: `setattr` of it
@@ -625,48 +812,29 @@ impl<const N: usize> Object for Instance<N> {
         LayoutRef::runtime(&self.class)
     }
     fn heap_size(&self) -> usize {
-        let held: usize = self.values().iter().map(Packed::heap_size).sum();
+        let held: usize = self.values().iter().map(S::heap_size).sum();
         let slots = match &self.storage {
             Storage::Slots(v) => std::mem::size_of_val(&**v),
             _ => 0,
         };
         let large = self.large().map_or(0, |e| {
             let base = e.base.as_ref().map_or(0, |b| std::mem::size_of_val(&**b) + b.heap_size());
-            std::mem::size_of::<Large>() + std::mem::size_of_val(&*e.values) + base
+            std::mem::size_of::<Large<S>>() + std::mem::size_of_val(&*e.values) + base
         });
         let dict = dict_heap_size(self.own_dict().map(|d| d.view(&self.class.keys)));
         held + slots + large + dict
     }
 }
 
-impl<const N: usize> crate::objects::object::sealed::Sealed for Instance<N> {}
+impl<const N: usize, S: SlotStore> crate::objects::object::sealed::Sealed for Instance<N, S> {}
 
-impl<const N: usize> ObjectStorage for Instance<N> {
+impl<const N: usize, S: SlotStore> ObjectStorage for Instance<N, S> {
     /// A number written over a number in the instance's own storage drops
     /// nothing and runs no code but this.
     #[inline(always)]
     fn setattr_plain(&mut self, name: &str, value: &mut Value) -> bool {
         let Some(Loc::Value(i)) = self.class.find_key(NameKey::of(name), name) else { return false };
-        match self.plain_values_mut().get_mut(i as usize) {
-            Some(slot @ (Packed::Unset | Packed::None | Packed::Bool(_) | Packed::Int(_) | Packed::Float(_))) => {
-                // Read after the scan, not before: held through it, the
-                // number was stored to the stack and loaded back.
-                let new = match value {
-                    Value::Float(x) => Packed::Float(*x),
-                    Value::Int(i) => Packed::Int(*i),
-                    // Any other value is taken and boxed: the runtime's
-                    // own allocation, nothing borrowed, nothing dropped
-                    // (the workload's `next` link: 105 instructions fewer).
-                    other => Packed::pack(std::mem::take(other)),
-                };
-                // What it replaces holds nothing to drop (matched above),
-                // but `*slot = new` still called the drop glue out of
-                // line (12 of the run-time setattr's 90 instructions).
-                std::mem::forget(std::mem::replace(slot, new));
-                true
-            }
-            _ => false,
-        }
+        self.plain_values_mut().get_mut(i as usize).is_some_and(|slot| slot.write_plain(value))
     }
     /// A set slot of the instance's own storage is what `getattr` finds
     /// first (a class with properties or methods never asks: its handle
@@ -722,7 +890,7 @@ impl<const N: usize> ObjectStorage for Instance<N> {
         self.base_mut()
     }
     fn traverse(&self, visit: &mut crate::handles::gc::Visit<'_>) {
-        for v in self.values().iter().filter_map(Packed::as_value) {
+        for v in self.values() {
             v.traverse(visit);
         }
         dict_traverse(self.own_dict().map(|d| d.view(&self.class.keys)), visit);
@@ -739,7 +907,7 @@ impl<const N: usize> ObjectStorage for Instance<N> {
 /// The rest of `getattr` after the instance's own set slots, out of line
 /// so that the fast path inlines into its caller.
 #[inline(never)]
-fn getattr_slow<const N: usize>(obj: &Instance<N>, name: &str) -> Result<Value, Error> {
+fn getattr_slow<const N: usize, S: SlotStore>(obj: &Instance<N, S>, name: &str) -> Result<Value, Error> {
     match generic_getattr(obj, name) {
         Ok(v) => Ok(v),
         Err(e) => crate::objects::class::getattr_hook(obj, name, e),
@@ -757,7 +925,11 @@ fn getattr_slow<const N: usize>(obj: &Instance<N>, name: &str) -> Result<Value, 
 /// slots are out of range here (`HOOKED`); any other name of a class with
 /// properties or methods takes the walk.
 #[inline(always)]
-fn set_in_place<const N: usize>(obj: &mut Instance<N>, name: &str, value: &mut Value) -> Result<(), Error> {
+fn set_in_place<const N: usize, S: SlotStore>(
+    obj: &mut Instance<N, S>,
+    name: &str,
+    value: &mut Value,
+) -> Result<(), Error> {
     let probe = NameKey::of(name);
     let loc = obj.class.find_key(probe, name);
     if loc.is_none() {
@@ -777,18 +949,14 @@ fn set_in_place<const N: usize>(obj: &mut Instance<N>, name: &str, value: &mut V
     }
     if let Some(Loc::Value(i)) = loc {
         if let Some(slot) = obj.plain_values_mut().get_mut(i as usize) {
-            *slot = match value {
-                Value::Float(x) => Packed::Float(*x),
-                Value::Int(i) => Packed::Int(*i),
-                other => Packed::pack(std::mem::take(other)),
-            };
+            slot.store(value);
             return Ok(());
         }
     }
     setattr_slow(obj, name, std::mem::take(value))
 }
 
-impl<const N: usize> Instance<N> {
+impl<const N: usize, S: SlotStore> Instance<N, S> {
     /// What slot `i` of the instance's own storage holds, if it is set,
     /// each kind of value written straight into the result; a look and a
     /// clone (reference counts, a copy), nothing else, as
@@ -797,14 +965,7 @@ impl<const N: usize> Instance<N> {
     /// instructions more.)
     #[inline(always)]
     fn own_slot(&self, i: u32) -> Option<Result<Value, Error>> {
-        match self.plain_values().get(i as usize)? {
-            Packed::Float(x) => Some(Ok(Value::Float(*x))),
-            Packed::Int(x) => Some(Ok(Value::Int(*x))),
-            Packed::Bool(b) => Some(Ok(Value::Bool(*b))),
-            Packed::None => Some(Ok(Value::None)),
-            Packed::Boxed(v) => Some(cloned(v)),
-            Packed::Unset => None,
-        }
+        self.plain_values().get(i as usize)?.read()
     }
 }
 
@@ -824,7 +985,7 @@ fn cloned(value: &Value) -> Result<Value, Error> {
 
 /// The rest of `setattr`, out of line (see [`getattr_slow`]).
 #[inline(never)]
-fn setattr_slow<const N: usize>(obj: &mut Instance<N>, name: &str, value: Value) -> Result<(), Error> {
+fn setattr_slow<const N: usize, S: SlotStore>(obj: &mut Instance<N, S>, name: &str, value: Value) -> Result<(), Error> {
     if obj.class.has_methods {
         return setattr_hooked(obj, name, value);
     }
@@ -834,7 +995,11 @@ fn setattr_slow<const N: usize>(obj: &mut Instance<N>, name: &str, value: Value)
 /// `setattr` of an instance whose class has properties, methods or hooks:
 /// `__setattr__` if one is found along the MRO, else the generic walk.
 #[inline(never)]
-fn setattr_hooked<const N: usize>(obj: &mut Instance<N>, name: &str, value: Value) -> Result<(), Error> {
+fn setattr_hooked<const N: usize, S: SlotStore>(
+    obj: &mut Instance<N, S>,
+    name: &str,
+    value: Value,
+) -> Result<(), Error> {
     if let Some(hook) = obj.layout().find_hook(|t| t.setattr) {
         return hook(obj, name, value);
     }
@@ -842,7 +1007,7 @@ fn setattr_hooked<const N: usize>(obj: &mut Instance<N>, name: &str, value: Valu
 }
 
 /// `Point { x: 3.0, y: <unset> }`, as a `#[pyclass_like]` struct's.
-impl<const N: usize> fmt::Debug for Instance<N> {
+impl<const N: usize, S: SlotStore> fmt::Debug for Instance<N, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt_debug(self, f)
     }
@@ -851,7 +1016,7 @@ impl<const N: usize> fmt::Debug for Instance<N> {
 /// A shared instance keeps its class as one pointer (a `Type` is two
 /// words): the cell of a run-time `Point` with two floats is no larger
 /// than CPython's object.
-impl<const N: usize> CellValue for Instance<N> {
+impl<const N: usize, S: SlotStore> CellValue for Instance<N, S> {
     const FROZEN: bool = false;
     type Class = Arc<RtClass>;
     fn class_of(&self) -> Arc<RtClass> {
@@ -895,44 +1060,23 @@ impl<const N: usize> CellValue for Instance<N> {
         let probe = NameKey::of(name);
         for (key, value) in self.class.plain_keys.iter().zip(values) {
             if *key == probe {
-                return match value {
-                    Packed::Float(x) => Plain::Float(*x),
-                    Packed::Int(x) => Plain::Int(*x),
-                    Packed::Bool(b) => Plain::Bool(*b),
-                    Packed::None => Plain::None,
-                    Packed::Boxed(v) => Plain::Boxed(v),
-                    Packed::Unset => Plain::Miss,
-                };
+                return value.plain();
             }
         }
         Plain::Miss
     }
-    /// A number or `None` written over a number or nothing among the
-    /// values the instance keeps inline, found as
-    /// [`getattr_fast`](CellValue::getattr_fast) finds them; anything
+    /// A number or `None` (or an object, kept in place) written over a
+    /// number or nothing among the values the instance keeps inline, found
+    /// as [`getattr_fast`](CellValue::getattr_fast) finds them; anything
     /// else is left to `setattr_plain` (boxing a value is an allocation, a
-    /// call). Each kind is stored in its own arm: through one `Packed`
-    /// temporary, a bool's byte was merged into every write (3
-    /// instructions more). `type/gil/object_setattr` 124 -> 86.
+    /// call). `type/gil/object_setattr` 124 -> 86.
     #[inline(always)]
     fn setattr_fast(&mut self, name: &str, value: &mut Value) -> bool {
         let Storage::Small(values) = &mut self.storage else { return false };
         let probe = NameKey::of(name);
         for (key, slot) in self.class.plain_keys.iter().zip(values) {
             if *key == probe {
-                return match slot {
-                    Packed::Unset | Packed::None | Packed::Bool(_) | Packed::Int(_) | Packed::Float(_) => {
-                        match value {
-                            Value::Float(x) => std::mem::forget(std::mem::replace(slot, Packed::Float(*x))),
-                            Value::Int(i) => std::mem::forget(std::mem::replace(slot, Packed::Int(*i))),
-                            Value::None => std::mem::forget(std::mem::replace(slot, Packed::None)),
-                            Value::Bool(b) => std::mem::forget(std::mem::replace(slot, Packed::Bool(*b))),
-                            _ => return false,
-                        }
-                        true
-                    }
-                    Packed::Boxed(_) => false,
-                };
+                return slot.write_fast(value);
             }
         }
         false
@@ -974,9 +1118,9 @@ const MAX_INLINE: usize = 8;
 pub(crate) fn new_shared(class: &Arc<RtClass>) -> PyObject {
     if class.dict != DictAt::Own && class.embedded.is_none() {
         match class.value_count as usize {
-            3 => return PyObject::new_cell(Instance::<3>::of_class(class)),
-            4 => return PyObject::new_cell(Instance::<4>::of_class(class)),
-            5..=MAX_INLINE => return PyObject::new_cell(Instance::<MAX_INLINE>::of_class(class)),
+            3 => return PyObject::new_cell(Instance::<3, Wide>::of_class(class)),
+            4 => return PyObject::new_cell(Instance::<4, Wide>::of_class(class)),
+            5..=MAX_INLINE => return PyObject::new_cell(Instance::<MAX_INLINE, Wide>::of_class(class)),
             _ => {}
         }
     }
@@ -985,9 +1129,11 @@ pub(crate) fn new_shared(class: &Arc<RtClass>) -> PyObject {
 
 /// `values` moved into an instance that keeps `K` inline, behind a handle.
 fn inlined<const K: usize>(class: Arc<RtClass>, values: Box<[Packed]>) -> PyObject {
-    let mut inline: [Packed; K] = std::array::from_fn(|_| Packed::Unset);
+    let mut inline: [Wide; K] = std::array::from_fn(|_| Wide::Unset);
     for (to, from) in inline.iter_mut().zip(values.into_vec()) {
-        *to = from;
+        if let Some(value) = from.unpack() {
+            *to = Wide::pack(value);
+        }
     }
-    PyObject::new_cell(Instance::<K> { class, storage: Storage::Small(inline) })
+    PyObject::new_cell(Instance::<K, Wide> { class, storage: Storage::Small(inline) })
 }
