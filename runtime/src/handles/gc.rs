@@ -133,6 +133,16 @@ impl Drop for Header {
         if word & (MIDDLE | OLD) == 0 || word == DEAD {
             return;
         }
+        self.died(word);
+    }
+}
+
+impl Header {
+    /// Queues the entry of a node that died in generation 1 or 2 to be
+    /// taken out. Out of line: in line, it made every cell's drop call
+    /// the header's drop out of line instead.
+    #[inline(never)]
+    fn died(&self, word: u64) {
         let dead = (word, self as *const Header as usize);
         let listed = UNLISTING.try_with(|u| {
             let mut u = u.borrow_mut();
@@ -161,10 +171,11 @@ impl Drop for Unlisting {
 /// Takes this thread's dead nodes' entries out of the registry.
 #[inline(never)]
 pub(crate) fn unlist_dead() {
-    let mut batch = UNLISTING.try_with(|u| std::mem::take(&mut u.borrow_mut().0)).unwrap_or_default();
-    if batch.is_empty() {
-        return;
-    }
+    let batch = UNLISTING.try_with(|u| {
+        let mut u = u.borrow_mut();
+        (!u.0.is_empty()).then(|| std::mem::take(&mut u.0))
+    });
+    let Ok(Some(mut batch)) = batch else { return };
     unlist(&mut batch);
     // The emptied vector holds the next batch.
     let _ = UNLISTING.try_with(|u| {

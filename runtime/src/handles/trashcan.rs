@@ -19,12 +19,17 @@ const MAX_DEPTH: u32 = 64;
 
 /// How many cells an outermost drop may free (with those freed since the
 /// last time) before it asks the allocator to merge its free chunks.
-const MERGE_AFTER: u32 = 1024;
+const MERGE_AFTER: u64 = 1024;
+
+/// One level of nesting in [`LEVELS`], and one cell dropped.
+const LEVEL: u64 = 1;
+const DROP: u64 = 1 << 32;
 
 thread_local! {
-    static DEPTH: Cell<u32> = const { Cell::new(0) };
-    /// Cells dropped since the allocator was last asked to merge.
-    static DROPPED: Cell<u32> = const { Cell::new(0) };
+    /// How deep drops nest now (the low half), and how many cells were
+    /// dropped since the allocator was last asked to merge (the high
+    /// half): one thread-local word for both, read and written once a drop.
+    static LEVELS: Cell<u64> = const { Cell::new(0) };
     static DRAINING: Cell<bool> = const { Cell::new(false) };
     static QUEUE: RefCell<Vec<Box<dyn Any>>> = const { RefCell::new(Vec::new()) };
 }
@@ -32,9 +37,10 @@ thread_local! {
 /// Opens one level of nesting; true when the contents must be deferred.
 /// The level is closed by dropping an [`Exit`].
 pub(crate) fn enter() -> bool {
-    DEPTH.with(|d| {
-        d.set(d.get() + 1);
-        d.get() > MAX_DEPTH
+    LEVELS.with(|l| {
+        let levels = l.get() + LEVEL;
+        l.set(levels);
+        levels as u32 > MAX_DEPTH
     })
 }
 
@@ -61,27 +67,34 @@ pub(crate) struct Exit;
 
 impl Drop for Exit {
     fn drop(&mut self) {
-        let depth = DEPTH.with(|d| {
-            d.set(d.get().saturating_sub(1));
-            d.get()
+        let levels = LEVELS.with(|l| {
+            // Closing a level never opened (`Exit::default()` outside a
+            // drop) leaves the depth at 0.
+            let levels = if l.get() as u32 == 0 { l.get() + DROP } else { l.get() - LEVEL + DROP };
+            l.set(levels);
+            levels
         });
-        let dropped = DROPPED.with(|n| {
-            n.set(n.get() + 1);
-            n.get()
-        });
-        if depth > 0 || DRAINING.with(Cell::get) {
+        if levels as u32 > 0 || DRAINING.with(Cell::get) {
             return;
         }
-        DRAINING.with(|f| f.set(true));
-        while let Some(contents) = QUEUE.with(|q| q.borrow_mut().pop()) {
-            drop(contents);
-        }
-        DRAINING.with(|f| f.set(false));
-        gc::unlist_dead();
-        if dropped >= MERGE_AFTER || DROPPED.with(Cell::get) >= MERGE_AFTER {
-            DROPPED.with(|n| n.set(0));
-            merge_free_memory();
-        }
+        outermost();
+    }
+}
+
+/// The end of an outermost drop: the queue emptied, the dead nodes'
+/// registry entries taken out, and, after many cells, the allocator asked
+/// to merge its free chunks.
+#[inline(never)]
+fn outermost() {
+    DRAINING.with(|f| f.set(true));
+    while let Some(contents) = QUEUE.with(|q| q.borrow_mut().pop()) {
+        drop(contents);
+    }
+    DRAINING.with(|f| f.set(false));
+    gc::unlist_dead();
+    if LEVELS.with(Cell::get) >> 32 >= MERGE_AFTER {
+        LEVELS.with(|l| l.set(l.get() as u32 as u64));
+        merge_free_memory();
     }
 }
 
