@@ -134,14 +134,49 @@ impl Drop for Header {
 /// (or the `traverse` of a handle) on every value a type holds, so the
 /// collector sees the references it holds. Only the collector makes one.
 pub struct Visit<'a> {
-    f: &'a mut dyn FnMut(&Header),
+    to: To<'a>,
+    /// The collector holds the global lock: a node's traversal borrows
+    /// what it reads with this, not asking the thread-local again.
+    held: gil::Held<'a>,
 }
 
-impl Visit<'_> {
+/// Where a [`Visit`] reports.
+enum To<'a> {
+    /// The count of a collection's second step, the one every node
+    /// examined goes through: in line in each traversal, not a call per
+    /// reference.
+    Census(&'a mut Census),
+    /// Anything else the collector counts (its confirmation).
+    Each(&'a mut dyn FnMut(&Header)),
+}
+
+impl<'a> Visit<'a> {
     /// Reports a reference to the tracked node with header `header`.
     #[inline]
     pub(crate) fn node(&mut self, header: &Header) {
-        (self.f)(header)
+        match &mut self.to {
+            To::Census(census) => census.count(header, 1),
+            To::Each(f) => f(header),
+        }
+    }
+
+    /// Reports two references to the same node (an instance's class,
+    /// counted by the instance and by its cell): one edge, not two.
+    #[inline]
+    pub(crate) fn node_twice(&mut self, header: &Header) {
+        match &mut self.to {
+            To::Census(census) => census.count(header, 2),
+            To::Each(f) => {
+                f(header);
+                f(header);
+            }
+        }
+    }
+
+    /// The proof that the collecting thread holds the global lock.
+    #[inline]
+    pub(crate) fn held(&self) -> gil::Held<'a> {
+        self.held
     }
 }
 
@@ -518,9 +553,9 @@ fn flush(batch: &mut Vec<Weak<dyn Node>>, may_collect: bool) {
     let Some(generation) = due else { return };
     // Never waits: a thread that tracks a node may hold a container's
     // lock that the holder of the global lock waits for.
-    gil::try_hold(|_| {
+    gil::try_hold(|held| {
         if let Ok(mut collector) = COLLECTOR.try_lock() {
-            run(&mut collector, generation);
+            run(&mut collector, generation, held);
         }
     });
 }
@@ -656,10 +691,10 @@ pub fn collect_generation(generation: usize) -> usize {
     // a collection under way may wait, in a `Drop` of its garbage, for a
     // borrow another thread must take the global lock to end, so this
     // thread waits for that collection with the global lock let go.
-    gil::hold(|_| loop {
+    gil::hold(|held| loop {
         match COLLECTOR.try_lock() {
-            Ok(mut collector) => return run(&mut collector, generation),
-            Err(TryLockError::Poisoned(p)) => return run(&mut p.into_inner(), generation),
+            Ok(mut collector) => return run(&mut collector, generation, held),
+            Err(TryLockError::Poisoned(p)) => return run(&mut p.into_inner(), generation, held),
             Err(TryLockError::WouldBlock) => gil::allow_threads(|| drop(lock(&COLLECTOR))),
         }
     })
@@ -908,6 +943,19 @@ impl Census {
         self.headers.get(i) == Some(&(h as *const Header as usize))
     }
 
+    /// Step 2's count of `n` references to the node with header `h`: one
+    /// edge for step 3 (which only asks what a node reaches), `n` for the
+    /// count.
+    #[inline(always)]
+    fn count(&mut self, h: &Header, n: u32) {
+        if let Some(j) = self.known(h) {
+            if let Some(e) = self.entries.get_mut(j) {
+                e.internal += n;
+                self.edges.push(j as u32);
+            }
+        }
+    }
+
     fn children(&self, i: usize) -> &[u32] {
         let e = self.entries[i];
         &self.edges[e.start as usize..e.end as usize]
@@ -955,7 +1003,7 @@ struct Collector {
 /// borrow of an object starts or ends meanwhile, but where a collection
 /// lets it go: a `Drop` of garbage that waits for another thread) and
 /// [`COLLECTOR`].
-fn run(collector: &mut Collector, generation: usize) -> usize {
+fn run(collector: &mut Collector, generation: usize, held: gil::Held<'_>) -> usize {
     let _collecting = Collecting::enter();
     flush_own();
     let Collector { epoch, scratch } = collector;
@@ -1026,14 +1074,7 @@ fn run(collector: &mut Collector, generation: usize) -> usize {
     // keeps an outside reference.
     for (i, node) in nodes.iter().enumerate() {
         let start = census.edges.len() as u32;
-        let traversed = node.try_traverse(&mut Visit {
-            f: &mut |h: &Header| {
-                if let Some(j) = census.known(h) {
-                    census.entries[j].internal += 1;
-                    census.edges.push(j as u32);
-                }
-            },
-        });
+        let traversed = node.try_traverse(&mut Visit { to: To::Census(census), held });
         let end = census.edges.len() as u32;
         let entry = &mut census.entries[i];
         if traversed {
@@ -1061,7 +1102,7 @@ fn run(collector: &mut Collector, generation: usize) -> usize {
     let garbage: Vec<usize> = (0..m).filter(|&i| !alive[i]).collect();
 
     // 4. Confirmed, then cleared, objects first.
-    let garbage = if garbage.is_empty() { garbage } else { confirm(nodes, census, alive, stack, garbage) };
+    let garbage = if garbage.is_empty() { garbage } else { confirm(nodes, census, alive, stack, garbage, held) };
     let freed = garbage.len();
     if freed > 0 {
         // The garbage is what is not alive (`confirm`).
@@ -1103,6 +1144,7 @@ fn confirm(
     alive: &mut [bool],
     stack: &mut Vec<u32>,
     mut garbage: Vec<usize>,
+    held: gil::Held<'_>,
 ) -> Vec<usize> {
     let _no_upgrades = UPGRADES.write();
     let tag = census.tag;
@@ -1133,7 +1175,8 @@ fn confirm(
                 let start = order.edges.len() as u32;
                 let mut n = 0usize;
                 l.traverse(&mut Visit {
-                    f: &mut |h: &Header| {
+                    held,
+                    to: To::Each(&mut |h: &Header| {
                         n += 1;
                         let word = h.0.load(Relaxed);
                         let j = (word & INDEX) as usize;
@@ -1145,7 +1188,7 @@ fn confirm(
                                 order.edges.push(j as u32);
                             }
                         }
-                    },
+                    }),
                 });
                 reported.push(n);
                 order.spans.push((start, order.edges.len() as u32));
@@ -1167,7 +1210,7 @@ fn confirm(
                         return false;
                     }
                     let mut n = 0usize;
-                    locks[k].traverse(&mut Visit { f: &mut |_: &Header| n += 1 });
+                    locks[k].traverse(&mut Visit { to: To::Each(&mut |_: &Header| n += 1), held });
                     n < reported[k]
                 })
                 .map(|k| garbage[k])

@@ -287,6 +287,33 @@ impl<const N: usize> Instance<N> {
         }
     }
 
+    /// [`ObjectStorage::traverse`], and the cell's own reference to the
+    /// class too if `cell_class` (it is the instance's): one report of two
+    /// references.
+    #[inline(always)]
+    fn traverse_counting_class(&self, visit: &mut crate::handles::gc::Visit<'_>, cell_class: bool) {
+        // Only a boxed value can hold a reference.
+        for p in self.values() {
+            if let Packed::Boxed(v) = p {
+                v.traverse(visit);
+            }
+        }
+        if !matches!(self.storage, Storage::Small(_) | Storage::Slots(_)) {
+            dict_traverse(self.own_dict().map(|d| d.view(&self.class.keys)), visit);
+            if let Some(b) = self.large().and_then(|e| e.base.as_ref()) {
+                b.traverse(visit);
+            }
+        }
+        // The instance's own count of its class (its cell holds another).
+        if let Some(h) = self.class.gc_header() {
+            if cell_class {
+                visit.node_twice(h);
+            } else {
+                visit.node(h);
+            }
+        }
+    }
+
     /// [`values`](Self::values) for the reads and writes with no mark: a
     /// cell's instance that keeps more than two values inline (made by
     /// [`new_shared`]) has no other storage, so its values are found with
@@ -722,17 +749,7 @@ impl<const N: usize> ObjectStorage for Instance<N> {
         self.base_mut()
     }
     fn traverse(&self, visit: &mut crate::handles::gc::Visit<'_>) {
-        for v in self.values().iter().filter_map(Packed::as_value) {
-            v.traverse(visit);
-        }
-        dict_traverse(self.own_dict().map(|d| d.view(&self.class.keys)), visit);
-        if let Some(b) = self.large().and_then(|e| e.base.as_ref()) {
-            b.traverse(visit);
-        }
-        // The instance's own count of its class (its cell holds another).
-        if let Some(h) = self.class.gc_header() {
-            visit.node(h);
-        }
+        self.traverse_counting_class(visit, false);
     }
 }
 
@@ -939,6 +956,17 @@ impl<const N: usize> CellValue for Instance<N> {
     }
     fn class_node(class: &Arc<RtClass>) -> Option<&crate::handles::gc::Header> {
         class.gc_header()
+    }
+    #[inline(always)]
+    fn traverse_in_cell(&self, class: &Arc<RtClass>, visit: &mut crate::handles::gc::Visit<'_>) {
+        if Arc::ptr_eq(class, &self.class) {
+            self.traverse_counting_class(visit, true);
+        } else {
+            self.traverse_counting_class(visit, false);
+            if let Some(h) = class.gc_header() {
+                visit.node(h);
+            }
+        }
     }
 }
 
