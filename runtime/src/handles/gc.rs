@@ -961,18 +961,34 @@ impl Census {
         &self.edges[e.start as usize..e.end as usize]
     }
 
-    /// Marks `i` and all it reaches alive; `stack` is scratch space.
-    fn mark_alive(&self, i: usize, alive: &mut [bool], stack: &mut Vec<u32>) {
+    /// Marks `i` and all it reaches alive, unless it is; `stack` is
+    /// scratch space. Returns how many nodes it marked.
+    fn mark_alive(&self, i: usize, alive: &mut [bool], stack: &mut Vec<u32>) -> usize {
+        if alive[i] {
+            return 0;
+        }
         alive[i] = true;
-        stack.push(i as u32);
-        while let Some(i) = stack.pop() {
-            for &j in self.children(i as usize) {
-                if !alive[j as usize] {
-                    alive[j as usize] = true;
-                    stack.push(j);
+        let mut marked = 1;
+        // A local while it grows and shrinks (behind `&mut`, its length
+        // went back to memory at every push and pop).
+        let mut work = std::mem::take(stack);
+        let mut k = i;
+        loop {
+            for &j in self.children(k) {
+                let a = &mut alive[j as usize];
+                if !*a {
+                    *a = true;
+                    marked += 1;
+                    work.push(j);
                 }
             }
+            match work.pop() {
+                Some(j) => k = j as usize,
+                None => break,
+            }
         }
+        *stack = work;
+        marked
     }
 }
 
@@ -1089,17 +1105,25 @@ fn run(collector: &mut Collector, generation: usize, held: gil::Held<'_>) -> usi
     let m = census.entries.len();
     alive.clear();
     alive.resize(m, false);
-    for (i, e) in census.entries.iter().enumerate() {
-        if !alive[i] && e.count > e.internal {
-            if e.start == e.end {
-                // Holds nothing examined (a leaf, the common case): no walk.
-                alive[i] = true;
-            } else {
-                census.mark_alive(i, alive, stack);
+    let mut reached = 0;
+    {
+        // The slices' lengths known equal: no bounds check on `alive[i]`.
+        let (entries, alive) = (&census.entries[..m], &mut alive[..m]);
+        for (i, e) in entries.iter().enumerate() {
+            if e.count > e.internal && !alive[i] {
+                if e.start == e.end {
+                    // Holds nothing examined (a leaf, the common case): no walk.
+                    alive[i] = true;
+                    reached += 1;
+                } else {
+                    reached += census.mark_alive(i, alive, stack);
+                }
             }
         }
     }
-    let garbage: Vec<usize> = (0..m).filter(|&i| !alive[i]).collect();
+    // Everything reached (a young collection of a growing heap): no scan
+    // for what was not.
+    let garbage: Vec<usize> = if reached == m { Vec::new() } else { (0..m).filter(|&i| !alive[i]).collect() };
 
     // 4. Confirmed, then cleared, objects first.
     let garbage = if garbage.is_empty() { garbage } else { confirm(nodes, census, alive, stack, garbage, held) };
