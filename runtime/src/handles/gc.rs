@@ -1058,11 +1058,15 @@ fn run(collector: &mut Collector, generation: usize, held: gil::Held<'_>) -> usi
     let mut live = 0;
     let mut entries = std::mem::take(&mut census.entries);
     let mut found = std::mem::take(nodes);
+    let (tag, checked) = (census.tag, census.checked);
+    let mark = tag | old;
     for p in 0..weaks.len() {
         let Some(node) = weaks[p].upgrade() else { continue };
         let h = node.header();
-        // Garbage already (its entry goes), or listed twice.
-        if h.0.load(Relaxed) == DEAD || census.known(h).is_some() {
+        let word = h.0.load(Relaxed);
+        // Garbage already (its entry goes), or listed twice (`DEAD`'s high
+        // half is no collection's number).
+        if word == DEAD || word & !0xffff_ffff == tag && (!checked || census.is((word & INDEX) as usize, h)) {
             continue;
         }
         if live != p {
@@ -1070,8 +1074,8 @@ fn run(collector: &mut Collector, generation: usize, held: gil::Held<'_>) -> usi
         }
         // The generation its survivors go to, marked in the tag (what is
         // garbage becomes `DEAD`).
-        h.0.store(census.tag | live as u64 & INDEX | old, Relaxed);
-        if census.checked {
+        h.0.store(mark | live as u64 & INDEX, Relaxed);
+        if checked {
             census.headers.push(h as *const Header as usize);
         }
         let count = u32::try_from(Arc::strong_count(&node) - 1).unwrap_or(ALIVE);
