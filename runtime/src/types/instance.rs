@@ -292,10 +292,14 @@ impl<const N: usize> Instance<N> {
     /// references.
     #[inline(always)]
     fn traverse_counting_class(&self, visit: &mut crate::handles::gc::Visit<'_>, cell_class: bool) {
-        // Only a boxed value can hold a reference.
+        // Only a boxed value can hold a reference; an object's is reported
+        // in line, the rest by a call.
         for p in self.values() {
             if let Packed::Boxed(v) = p {
-                v.traverse(visit);
+                match &**v {
+                    Value::Object(o) => o.traverse(visit),
+                    v => v.traverse(visit),
+                }
             }
         }
         if !matches!(self.storage, Storage::Small(_) | Storage::Slots(_)) {
