@@ -962,7 +962,11 @@ impl Census {
     }
 
     /// Marks `i` and all it reaches alive, unless it is; `stack` is
-    /// scratch space. Returns how many nodes it marked.
+    /// scratch space. Returns how many nodes it marked. Out of line: its
+    /// loop keeps its registers (in line, it spilled to the stack), and a
+    /// collection calls it once per node with outside references that
+    /// holds others.
+    #[inline(never)]
     fn mark_alive(&self, i: usize, alive: &mut [bool], stack: &mut Vec<u32>) -> usize {
         if alive[i] {
             return 0;
@@ -974,15 +978,20 @@ impl Census {
         let mut work = std::mem::take(stack);
         let mut k = i;
         loop {
+            // The last node newly reached is walked next, not pushed and
+            // popped: a chain (a linked list) is followed with no stack.
+            let mut next = None;
             for &j in self.children(k) {
                 let a = &mut alive[j as usize];
                 if !*a {
                     *a = true;
                     marked += 1;
-                    work.push(j);
+                    if let Some(other) = next.replace(j) {
+                        work.push(other);
+                    }
                 }
             }
-            match work.pop() {
+            match next.or_else(|| work.pop()) {
                 Some(j) => k = j as usize,
                 None => break,
             }
