@@ -1064,35 +1064,44 @@ fn run(collector: &mut Collector, generation: usize, held: gil::Held<'_>) -> usi
     // count (CPython's `update_refs`). Dead entries are pruned.
     // The vectors as locals while they grow (fields behind `&mut`, each
     // push stored the length back to memory).
-    let mut live = 0;
     let mut entries = std::mem::take(&mut census.entries);
     let mut found = std::mem::take(nodes);
     let (tag, checked) = (census.tag, census.checked);
     let mark = tag | old;
-    for p in 0..weaks.len() {
-        let Some(node) = weaks[p].upgrade() else { continue };
+    let mut pruned = false;
+    for weak in weaks.iter() {
+        let Some(node) = weak.upgrade() else {
+            pruned = true;
+            continue;
+        };
         let h = node.header();
         let word = h.0.load(Relaxed);
         // Garbage already (its entry goes), or listed twice (`DEAD`'s high
         // half is no collection's number).
         if word == DEAD || word & !0xffff_ffff == tag && (!checked || census.is((word & INDEX) as usize, h)) {
+            pruned = true;
             continue;
-        }
-        if live != p {
-            weaks.swap(live, p);
         }
         // The generation its survivors go to, marked in the tag (what is
         // garbage becomes `DEAD`).
-        h.0.store(mark | live as u64 & INDEX, Relaxed);
+        h.0.store(mark | found.len() as u64 & INDEX, Relaxed);
         if checked {
             census.headers.push(h as *const Header as usize);
         }
         let count = u32::try_from(Arc::strong_count(&node) - 1).unwrap_or(ALIVE);
         entries.push(Entry { count, internal: 0, start: 0, end: 0 });
         found.push(node);
-        live += 1;
     }
-    weaks.truncate(live);
+    if pruned {
+        // The entries kept are those of `found`, in order (an entry listed
+        // twice meets the next node there, not its own).
+        let mut k = 0;
+        weaks.retain(|w| {
+            let kept = found.get(k).is_some_and(|n| std::ptr::addr_eq(w.as_ptr(), Arc::as_ptr(n)));
+            k += usize::from(kept);
+            kept
+        });
+    }
     census.entries = entries;
     *nodes = found;
 
