@@ -292,6 +292,14 @@ impl<const N: usize> Instance<N> {
     /// references.
     #[inline(always)]
     fn traverse_counting_class(&self, visit: &mut crate::handles::gc::Visit<'_>, cell_class: bool) {
+        // The instance's own count of its class (its cell holds another).
+        if let Some(h) = self.class.gc_header() {
+            if cell_class {
+                visit.node_twice(h);
+            } else {
+                visit.node(h);
+            }
+        }
         // Only a boxed value can hold a reference; an object's is reported
         // in line, the rest by a call.
         for p in self.values() {
@@ -306,14 +314,6 @@ impl<const N: usize> Instance<N> {
             dict_traverse(self.own_dict().map(|d| d.view(&self.class.keys)), visit);
             if let Some(b) = self.large().and_then(|e| e.base.as_ref()) {
                 b.traverse(visit);
-            }
-        }
-        // The instance's own count of its class (its cell holds another).
-        if let Some(h) = self.class.gc_header() {
-            if cell_class {
-                visit.node_twice(h);
-            } else {
-                visit.node(h);
             }
         }
     }
