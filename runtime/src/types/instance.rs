@@ -301,7 +301,21 @@ impl<const N: usize> Instance<N> {
             }
         }
         // Only a boxed value can hold a reference; an object's is reported
-        // in line, the rest by a call.
+        // in line, the rest by a call. A cell's instance with its values
+        // inline (`new_shared`) has nothing else: one compare finds them.
+        if N > INLINE {
+            if let Storage::Small(values) = &self.storage {
+                for p in values {
+                    if let Packed::Boxed(v) = p {
+                        match &**v {
+                            Value::Object(o) => o.traverse(visit),
+                            v => v.traverse(visit),
+                        }
+                    }
+                }
+                return;
+            }
+        }
         for p in self.values() {
             if let Packed::Boxed(v) = p {
                 match &**v {
