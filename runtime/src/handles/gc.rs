@@ -379,20 +379,26 @@ pub(crate) fn track(node: Weak<dyn Node>) {
         (p.0.len() >= BATCH).then(|| std::mem::take(&mut p.0))
     });
     match (full, node) {
-        (Ok(Some(mut batch)), _) => {
-            flush(&mut batch, true);
-            // The emptied batch holds the next one: a new vector would
-            // grow through five reallocations per batch.
-            let _ = PENDING.try_with(|p| {
-                let mut p = p.borrow_mut();
-                if p.0.capacity() == 0 {
-                    p.0 = batch;
-                }
-            });
-        }
+        (Ok(None), _) => {}
+        (Ok(Some(batch)), _) => flush_full(batch),
         (Err(_), Some(node)) => flush(&mut vec![node], false),
-        _ => {}
+        (Err(_), None) => {}
     }
+}
+
+/// A full batch into the registry (and maybe a collection), out of line:
+/// [`track`] keeps the few registers its common path needs.
+#[inline(never)]
+fn flush_full(mut batch: Vec<Weak<dyn Node>>) {
+    flush(&mut batch, true);
+    // The emptied batch holds the next one: a new vector would grow
+    // through five reallocations per batch.
+    let _ = PENDING.try_with(|p| {
+        let mut p = p.borrow_mut();
+        if p.0.capacity() == 0 {
+            p.0 = batch;
+        }
+    });
 }
 
 /// This thread's batch into the registry, with no collection.
