@@ -973,10 +973,10 @@ impl Census {
     }
 
     /// Marks `i` and all it reaches alive, unless it is; `stack` is
-    /// scratch space. Returns how many nodes it marked. Out of line: its
-    /// loop keeps its registers (in line, it spilled to the stack), and a
+    /// scratch space. Returns how many nodes it marked. Out of line: a
     /// collection calls it once per node with outside references that
-    /// holds others.
+    /// holds others, and its loop gets registers of its own rather than
+    /// what `run` leaves.
     #[inline(never)]
     fn mark_alive(&self, i: usize, alive: &mut [bool], stack: &mut Vec<u32>) -> usize {
         if alive[i] {
@@ -1140,7 +1140,8 @@ fn run(collector: &mut Collector, generation: usize, held: gil::Held<'_>) -> usi
     alive.resize(m, false);
     let mut reached = 0;
     {
-        // The slices' lengths known equal: no bounds check on `alive[i]`.
+        // Slices, not the vectors behind `&mut`: their lengths and
+        // pointers stay in registers across `mark_alive`.
         let (entries, alive) = (&census.entries[..m], &mut alive[..m]);
         for (i, e) in entries.iter().enumerate() {
             if e.count > e.internal && !alive[i] {
