@@ -1140,8 +1140,6 @@ fn run(collector: &mut Collector, generation: usize, held: gil::Held<'_>) -> usi
     alive.resize(m, false);
     let mut reached = 0;
     {
-        // Slices, not the vectors behind `&mut`: their lengths and
-        // pointers stay in registers across `mark_alive`.
         let (entries, alive) = (&census.entries[..m], &mut alive[..m]);
         for (i, e) in entries.iter().enumerate() {
             if e.count > e.internal && !alive[i] {
