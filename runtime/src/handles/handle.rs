@@ -97,6 +97,15 @@ pub(crate) trait CellValue: Object + Sized {
     /// class made at run time): the cell's own count of its class is a
     /// reference the collector must see.
     fn class_node(class: &Self::Class) -> Option<&gc::Header>;
+    /// Visits what the object holds and the cell's own reference to its
+    /// class (`class`).
+    #[inline(always)]
+    fn traverse_in_cell(&self, class: &Self::Class, visit: &mut gc::Visit<'_>) {
+        self.traverse(visit);
+        if let Some(h) = Self::class_node(class) {
+            visit.node(h);
+        }
+    }
 }
 
 impl<T: PyClass> CellValue for T {
@@ -1623,9 +1632,9 @@ impl<T: CellValue> gc::Node for Cell<T> {
         &self.gc
     }
     fn try_traverse(&self, visit: &mut gc::Visit<'_>) -> bool {
-        let Some(obj) = borrow::peek(&self.value) else { return false };
-        obj.traverse(visit);
-        self.class_node().into_iter().for_each(|h| visit.node(h));
+        let Ok(obj) = self.value.try_shared(visit.held()) else { return false };
+        obj.traverse_in_cell(&self.class, visit);
+        obj.release(visit.held());
         true
     }
     fn try_lock(&self) -> Option<Box<dyn gc::Locked + '_>> {

@@ -349,10 +349,17 @@ macro_rules! slot_store {
                     _ => 0,
                 }
             }
+            /// Only an object or a boxed value can hold a reference; an
+            /// object's (in place or boxed) is reported in line, the rest
+            /// by a call.
+            #[inline(always)]
             fn traverse(&self, visit: &mut crate::handles::gc::Visit<'_>) {
                 match self {
                     $($t::$object(o) => o.traverse(visit),)?
-                    $t::Boxed(v) => v.traverse(visit),
+                    $t::Boxed(v) => match &**v {
+                        Value::Object(o) => o.traverse(visit),
+                        v => v.traverse(visit),
+                    },
                     _ => {}
                 }
             }
@@ -474,6 +481,41 @@ impl<const N: usize, S: SlotStore> Instance<N, S> {
             Storage::Slots(v) => v,
             Storage::Dict(_) => &[],
             Storage::Large(l) => &l.values,
+        }
+    }
+
+    /// [`ObjectStorage::traverse`], and the cell's own reference to the
+    /// class too if `cell_class` (it is the instance's): one report of two
+    /// references.
+    #[inline(always)]
+    fn traverse_counting_class(&self, visit: &mut crate::handles::gc::Visit<'_>, cell_class: bool) {
+        // The instance's own count of its class (its cell holds another).
+        if let Some(h) = self.class.gc_header() {
+            if cell_class {
+                visit.node_twice(h);
+            } else {
+                visit.node(h);
+            }
+        }
+        // Only a boxed value can hold a reference; an object's is reported
+        // in line, the rest by a call. A cell's instance with its values
+        // inline (`new_shared`) has nothing else: one compare finds them.
+        if N > INLINE {
+            if let Storage::Small(values) = &self.storage {
+                for p in values {
+                    p.traverse(visit);
+                }
+                return;
+            }
+        }
+        for p in self.values() {
+            p.traverse(visit);
+        }
+        if !matches!(self.storage, Storage::Small(_) | Storage::Slots(_)) {
+            dict_traverse(self.own_dict().map(|d| d.view(&self.class.keys)), visit);
+            if let Some(b) = self.large().and_then(|e| e.base.as_ref()) {
+                b.traverse(visit);
+            }
         }
     }
 
@@ -890,17 +932,7 @@ impl<const N: usize, S: SlotStore> ObjectStorage for Instance<N, S> {
         self.base_mut()
     }
     fn traverse(&self, visit: &mut crate::handles::gc::Visit<'_>) {
-        for v in self.values() {
-            v.traverse(visit);
-        }
-        dict_traverse(self.own_dict().map(|d| d.view(&self.class.keys)), visit);
-        if let Some(b) = self.large().and_then(|e| e.base.as_ref()) {
-            b.traverse(visit);
-        }
-        // The instance's own count of its class (its cell holds another).
-        if let Some(h) = self.class.gc_header() {
-            visit.node(h);
-        }
+        self.traverse_counting_class(visit, false);
     }
 }
 
@@ -1083,6 +1115,17 @@ impl<const N: usize, S: SlotStore> CellValue for Instance<N, S> {
     }
     fn class_node(class: &Arc<RtClass>) -> Option<&crate::handles::gc::Header> {
         class.gc_header()
+    }
+    #[inline(always)]
+    fn traverse_in_cell(&self, class: &Arc<RtClass>, visit: &mut crate::handles::gc::Visit<'_>) {
+        if Arc::ptr_eq(class, &self.class) {
+            self.traverse_counting_class(visit, true);
+        } else {
+            self.traverse_counting_class(visit, false);
+            if let Some(h) = class.gc_header() {
+                visit.node(h);
+            }
+        }
     }
 }
 
