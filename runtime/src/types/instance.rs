@@ -157,49 +157,31 @@ pub trait SlotStore: Default + Send + Sync + 'static {
     fn traverse(&self, visit: &mut crate::handles::gc::Visit<'_>);
 }
 
-/// A slot's value in 16 bytes where a [`Value`] takes 24, with room for
-/// "unset": a number or `None` inline, anything else boxed.
-#[derive(Debug, Default)]
-pub enum Packed {
-    /// Not set.
-    #[default]
-    Unset,
-    /// `None`.
-    None,
-    /// A bool.
-    Bool(bool),
-    /// An int.
-    Int(i64),
-    /// A float.
-    Float(f64),
-    /// Any other value.
-    Boxed(Box<Value>),
-}
-
-/// A slot's value in 24 bytes: a number, `None` or an object's handle
-/// inline, anything else boxed.
-#[derive(Debug, Default)]
-pub enum Wide {
-    /// Not set.
-    #[default]
-    Unset,
-    /// `None`.
-    None,
-    /// A bool.
-    Bool(bool),
-    /// An int.
-    Int(i64),
-    /// A float.
-    Float(f64),
-    /// An object.
-    Object(PyObject),
-    /// Any other value.
-    Boxed(Box<Value>),
-}
-
-/// What a value of either kind holds; the two are written once.
+/// The two kinds of slot value, each declared and implemented once.
 macro_rules! slot_store {
-    ($t:ident, $($object:ident)?) => {
+    ($(#[$doc:meta])* $t:ident, $($object:ident)?) => {
+        $(#[$doc])*
+        #[derive(Debug, Default)]
+        pub enum $t {
+            /// Not set.
+            #[default]
+            Unset,
+            /// `None`.
+            None,
+            /// A bool.
+            Bool(bool),
+            /// An int.
+            Int(i64),
+            /// A float.
+            Float(f64),
+            $(
+                /// An object.
+                $object(PyObject),
+            )?
+            /// Any other value.
+            Boxed(Box<Value>),
+        }
+
         impl SlotStore for $t {
             #[inline(always)]
             fn pack(value: Value) -> $t {
@@ -367,8 +349,17 @@ macro_rules! slot_store {
     };
 }
 
-slot_store!(Packed,);
-slot_store!(Wide, Object);
+slot_store!(
+    /// A slot's value in 16 bytes where a [`Value`] takes 24, with room
+    /// for "unset": a number or `None` inline, anything else boxed.
+    Packed,
+);
+slot_store!(
+    /// A slot's value in 24 bytes: a number, `None` or an object's handle
+    /// inline, anything else boxed.
+    Wide,
+    Object
+);
 
 /// Takes the object `value` holds into `slot`, which holds a number or
 /// nothing (nothing to drop), leaving the caller's value `None`.
