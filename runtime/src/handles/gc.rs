@@ -65,8 +65,10 @@
 //! the dying node's thread replaces the entry with a hole, 64 at a time
 //! and at the end of the drop that freed them. Its memory is then freed at
 //! once, in the order the nodes die, as CPython frees an object. A node
-//! that dies before any collection listed it keeps its entry until
-//! generation 0 is next collected (at most 700 new nodes later); one whose
+//! that dies before any collection listed it, while it is the newest of
+//! its thread's batch (a temporary), is taken out of the batch and never
+//! counted; any other keeps its entry until generation 0 is next
+//! collected (at most 700 new nodes later). One whose
 //! entry moved or was in a collection's hands when it died is counted, and
 //! pruned by the next collection of generation 0 (generation 1's entries)
 //! or by the sweep each young collection makes of as many of generation
@@ -130,11 +132,39 @@ impl Drop for Header {
     #[inline]
     fn drop(&mut self) {
         let word = *self.0.get_mut();
+        if word == 0 {
+            let address = self as *const Header as usize;
+            if YOUNGEST.try_with(Cell::get) == Ok(address) {
+                forget_youngest();
+            }
+            return;
+        }
         if word & (MIDDLE | OLD) == 0 || word == DEAD {
             return;
         }
         self.died(word);
     }
+}
+
+/// Takes the newest entry of this thread's batch of new nodes out, its
+/// node dying before any collection saw it (a temporary: a loop that
+/// makes and drops an object or a list): its memory is freed at once,
+/// and the same memory serves the next one, and it is never counted, as
+/// CPython takes an object freed by reference counting off generation 0's
+/// count. Then the entry before it is the newest, so a temporary holding
+/// another (a list of new dicts) goes whole. Any other node that dies
+/// before a collection saw it (made earlier, in another thread's batch,
+/// already in the registry) keeps its entry until generation 0 is next
+/// collected; telling costs a thread-local load and a compare.
+#[inline(never)]
+fn forget_youngest() {
+    let _ = PENDING.try_with(|p| {
+        let Ok(mut p) = p.try_borrow_mut() else { return };
+        let Pending(batch, addresses) = &mut *p;
+        batch.pop();
+        let newest = batch.len().checked_sub(1).and_then(|i| addresses.get(i)).copied().unwrap_or(0);
+        let _ = YOUNGEST.try_with(|y| y.set(newest));
+    });
 }
 
 impl Header {
@@ -441,7 +471,9 @@ static DROPPED_TOTAL: [AtomicUsize; 2] = [AtomicUsize::new(0), AtomicUsize::new(
 
 thread_local! {
     static DROPPED: Dropped = const { Dropped([Cell::new(0), Cell::new(0)]) };
-    static PENDING: RefCell<Pending> = const { RefCell::new(Pending(Vec::new())) };
+    static PENDING: RefCell<Pending> = const { RefCell::new(Pending(Vec::new(), [0; BATCH])) };
+    /// The address of the newest node in [`PENDING`], 0 if it is empty.
+    static YOUNGEST: Cell<usize> = const { Cell::new(0) };
     static UNLISTING: RefCell<Unlisting> = const { RefCell::new(Unlisting(Vec::new())) };
     static COLLECTING: Cell<bool> = const { Cell::new(false) };
 }
@@ -459,7 +491,7 @@ impl Drop for Dropped {
 }
 
 /// A thread's nodes not yet in the registry; added when the thread ends.
-struct Pending(Vec<Weak<dyn Node>>);
+struct Pending(Vec<Weak<dyn Node>>, [usize; BATCH]);
 
 impl Drop for Pending {
     fn drop(&mut self) {
@@ -473,12 +505,18 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// Tracks a new cell. Nodes are added to the registry in batches; adding
 /// one may run an automatic collection.
-pub(crate) fn track(node: Weak<dyn Node>) {
-    let mut node = Some(node);
+pub(crate) fn track<N: Node>(cell: &Arc<N>) {
+    let address = Arc::as_ptr(cell) as usize;
+    let mut node = Some(Arc::downgrade(cell) as Weak<dyn Node>);
     let full = PENDING.try_with(|p| {
-        let mut p = p.borrow_mut();
-        p.0.extend(node.take());
-        (p.0.len() >= BATCH).then(|| std::mem::take(&mut p.0))
+        let Pending(batch, addresses) = &mut *p.borrow_mut();
+        if let Some(slot) = addresses.get_mut(batch.len()) {
+            *slot = address;
+        }
+        batch.extend(node.take());
+        let full = batch.len() >= BATCH;
+        let _ = YOUNGEST.try_with(|y| y.set(if full { 0 } else { address }));
+        full.then(|| std::mem::take(batch))
     });
     match (full, node) {
         (Ok(None), _) => {}
@@ -505,6 +543,7 @@ fn flush_full(mut batch: Vec<Weak<dyn Node>>) {
 
 /// This thread's batch into the registry, with no collection.
 fn flush_own() {
+    let _ = YOUNGEST.try_with(|y| y.set(0));
     if let Ok(mut batch) = PENDING.try_with(|p| std::mem::take(&mut p.borrow_mut().0)) {
         flush(&mut batch, false);
     }
@@ -931,9 +970,11 @@ pub fn set_threshold(threshold0: usize, threshold1: usize, threshold2: usize) {
 /// since generation 0 was last collected (the calling thread's batch of
 /// nodes not yet in the registry included, other threads' not), the
 /// collections of generation 0 since generation 1 was last collected, and
-/// those of generation 1 since generation 2 was. Unlike CPython, a node
-/// freed by reference counting is not taken off the first count: its
-/// entry in generation 0 stays until that is collected.
+/// those of generation 1 since generation 2 was. A node freed by
+/// reference counting while it is the newest of its thread's batch (a
+/// temporary: made and dropped) is taken off the first count, as CPython
+/// takes every freed object off; any other node freed before generation 0
+/// is collected stays counted until then.
 ///
 /// ```
 /// use pyslots::prelude::*;
@@ -985,6 +1026,17 @@ pub mod testing {
         let mut last = super::lock(&super::COLLECTOR);
         super::WENT_ROUND.store(true, super::Relaxed);
         last.epoch = n;
+    }
+
+    /// Runs `f` holding the registry's lock: a node that dies meanwhile
+    /// cannot take its entry out (it is counted, for the prunings and the
+    /// sweep to find), as when another thread holds the lock. `f` must not
+    /// track a node (it would wait for the lock).
+    pub fn with_registry_held<R>(f: impl FnOnce() -> R) -> R {
+        let _held = super::lock(&super::REGISTRY);
+        let result = f();
+        super::unlist_dead();
+        result
     }
 }
 

@@ -168,7 +168,7 @@ impl<T: CellValue> Cell<T> {
             value: if T::FROZEN { PyCell::frozen(obj) } else { PyCell::new(obj) },
             _depth: trashcan::Exit,
         });
-        gc::track(Arc::downgrade(&cell) as Weak<dyn gc::Node>);
+        gc::track(&cell);
         cell
     }
 }

@@ -7,7 +7,7 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock, Weak};
+use std::sync::{Arc, OnceLock};
 
 use crate::handles::gc;
 use crate::handles::handle::{Py, PyObject};
@@ -336,7 +336,7 @@ impl RtClass {
     /// collector's registry).
     pub(crate) fn share(self) -> Arc<RtClass> {
         let class = Arc::new(self);
-        gc::track(Arc::downgrade(&class) as Weak<dyn gc::Node>);
+        gc::track(&class);
         class
     }
 

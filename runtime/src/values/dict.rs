@@ -3,7 +3,7 @@
 
 use std::fmt;
 use std::mem::size_of;
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -827,7 +827,7 @@ impl PyDict {
 impl From<Dict> for PyDict {
     fn from(contents: Dict) -> PyDict {
         let cell = Arc::new(DictCell { gc: gc::Header::new(), map: RwLock::new(contents) });
-        gc::track(Arc::downgrade(&cell) as Weak<dyn gc::Node>);
+        gc::track(&cell);
         PyDict(cell)
     }
 }

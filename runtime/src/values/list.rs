@@ -1,7 +1,7 @@
 //! `PyList`: Python's `list`, shared and mutable.
 
 use std::fmt;
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 
 use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -227,7 +227,7 @@ impl PyList {
 impl From<Vec<Value>> for PyList {
     fn from(items: Vec<Value>) -> PyList {
         let cell = Arc::new(ListCell { gc: gc::Header::new(), items: RwLock::new(items) });
-        gc::track(Arc::downgrade(&cell) as Weak<dyn gc::Node>);
+        gc::track(&cell);
         PyList(cell)
     }
 }

@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::ops::Deref;
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 
 use crate::handles::gc;
 use crate::handles::trashcan;
@@ -61,7 +61,7 @@ impl PyTuple {
         let tracked = items.iter().any(Value::may_hold_references);
         let cell = Arc::new(TupleCell { gc: gc::Header::new(), items: items.into_boxed_slice(), tracked });
         if tracked {
-            gc::track(Arc::downgrade(&cell) as Weak<dyn gc::Node>);
+            gc::track(&cell);
         }
         PyTuple(cell)
     }
