@@ -22,6 +22,20 @@ impl NameKey {
         NameKey { len: name.len(), head: head_word(name.as_bytes()) }
     }
 
+    /// The key's word, to hand on: a handle's caller makes the key (of a
+    /// name known at compile time, a constant) and the handle's function
+    /// takes the word in a register ([`with_head`](Self::with_head)).
+    #[inline(always)]
+    pub(crate) fn head(self) -> u64 {
+        self.head
+    }
+
+    /// The key of `name`, whose word [`head`](Self::head) gave.
+    #[inline(always)]
+    pub(crate) fn with_head(name: &str, head: u64) -> NameKey {
+        NameKey { len: name.len(), head }
+    }
+
     /// Whether `stored`, whose key this is, is `name`, whose key is `probe`.
     #[inline(always)]
     pub(crate) fn matches(self, stored: &str, probe: NameKey, name: &str) -> bool {

@@ -1078,9 +1078,8 @@ impl<const N: usize, S: SlotStore> CellValue for Instance<N, S> {
     /// `ErasedCell::getattr_in_scope`): `type/gil/object_getattr` 128 ->
     /// 90 instructions.
     #[inline(always)]
-    fn getattr_fast(&self, name: &str) -> Plain<'_> {
+    fn getattr_fast(&self, _: &str, probe: NameKey) -> Plain<'_> {
         let Storage::Small(values) = &self.storage else { return Plain::Miss };
-        let probe = NameKey::of(name);
         for (key, value) in self.class.plain_keys.iter().zip(values) {
             if *key == probe {
                 return value.plain();
@@ -1094,9 +1093,8 @@ impl<const N: usize, S: SlotStore> CellValue for Instance<N, S> {
     /// else is left to `setattr_plain` (boxing a value is an allocation, a
     /// call). `type/gil/object_setattr` 124 -> 86.
     #[inline(always)]
-    fn setattr_fast(&mut self, name: &str, value: &mut Value) -> bool {
+    fn setattr_fast(&mut self, _: &str, probe: NameKey, value: &mut Value) -> bool {
         let Storage::Small(values) = &mut self.storage else { return false };
-        let probe = NameKey::of(name);
         for (key, slot) in self.class.plain_keys.iter().zip(values) {
             if *key == probe {
                 return slot.write_fast(value);
