@@ -243,14 +243,7 @@ trait ErasedCell: gc::Node + Send + Sync + 'static {
     fn setattr(&self, handle: &PyObject, name: &str, value: &mut Value, unheld: Unheld) -> Result<(), Error>;
     /// [`PyObject::setattr`] in a scope, as
     /// [`getattr_in_scope`](ErasedCell::getattr_in_scope).
-    fn setattr_in_scope(
-        &self,
-        handle: &PyObject,
-        name: &str,
-        value: &mut Value,
-        head: u64,
-        held: Held<'_>,
-    ) -> Result<(), Error>;
+    fn setattr_in_scope(&self, handle: &PyObject, name: &str, value: &mut Value, held: Held<'_>) -> Result<(), Error>;
 }
 
 impl<T: CellValue> ErasedCell for Cell<T> {
@@ -310,15 +303,8 @@ impl<T: CellValue> ErasedCell for Cell<T> {
         self.setattr_marked(name, value, held)
     }
     #[inline]
-    fn setattr_in_scope(
-        &self,
-        handle: &PyObject,
-        name: &str,
-        value: &mut Value,
-        head: u64,
-        held: Held<'_>,
-    ) -> Result<(), Error> {
-        if self.write_unmarked(name, NameKey::with_head(name, head), value, held, false) {
+    fn setattr_in_scope(&self, handle: &PyObject, name: &str, value: &mut Value, held: Held<'_>) -> Result<(), Error> {
+        if self.write_unmarked(name, NameKey::of(name), value, held, false) {
             return Ok(());
         }
         self.setattr_rest(handle, name, value, held)
@@ -1380,7 +1366,7 @@ impl PyObject {
     pub fn setattr(&self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let mut value = value.into();
         let result = match gil::state() {
-            Ok(held) => self.0.setattr_in_scope(self, name, &mut value, NameKey::of(name).head(), held),
+            Ok(held) => self.0.setattr_in_scope(self, name, &mut value, held),
             Err(unheld) => self.0.setattr(self, name, &mut value, unheld),
         };
         // Left a number or `None` (the cell takes anything else): nothing
