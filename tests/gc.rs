@@ -1082,3 +1082,124 @@ fn temporaries_are_taken_off_generation_0_when_they_die() {
     assert_eq!(after.1, before.1, "automatic collections ran");
     drop((class, kept));
 }
+
+/// Old objects dying on several threads while another thread collects:
+/// a dying node takes its entry out only where its header says, and only
+/// if the entry is its own, so entries moving under a collection, or held
+/// by it, are left to the prunings. At the end every object is gone and
+/// the registry holds nothing of them.
+#[test]
+fn old_objects_dying_on_several_threads_during_collections() {
+    let _serial = one_at_a_time();
+    let _t = Thresholds::set(700, 10, 10);
+    gc::collect();
+    let baseline = gc::generation_sizes();
+    // Live cycles listed beside the dying chains: had a dying node taken
+    // out any entry but its own, one of these would be left untracked and
+    // never freed.
+    let cycles: Vec<Py<Link>> = (0..2_000)
+        .map(|_| {
+            let a = Py::new(Link::new(None));
+            a.write().setattr("other", Value::from(&a)).unwrap();
+            a
+        })
+        .collect();
+    let weak: Vec<WeakRef<Link>> = cycles.iter().map(Py::downgrade).collect();
+    let threads = 3;
+    let per_thread = 20_000;
+    let ready = Barrier::new(threads + 1);
+    let done = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        for t in 0..threads {
+            let ready = &ready;
+            s.spawn(move || {
+                // A chain per thread, moved to the old generations by the
+                // collections its own making runs.
+                let mut head: Option<Py<Link>> = None;
+                for _ in 0..per_thread {
+                    head = Some(Py::new(Link::new(head.take())));
+                }
+                gc::collect_generation(1 + t % 2);
+                ready.wait();
+                drop(head); // dies while the main thread collects
+            });
+        }
+        ready.wait();
+        let collector = s.spawn(|| {
+            let mut n = 0;
+            while !done.load(Ordering::Relaxed) || n < 5 {
+                gc::collect_generation(n % 3);
+                n += 1;
+            }
+        });
+        std::thread::sleep(Duration::from_millis(50));
+        done.store(true, Ordering::Relaxed);
+        collector.join().unwrap();
+    });
+    drop(cycles);
+    gc::collect();
+    assert!(weak.iter().all(|w| w.upgrade().is_none()), "a cycle survived: its entry was taken out");
+    let sizes = gc::generation_sizes();
+    let left: usize = sizes.iter().sum::<usize>() - baseline.iter().sum::<usize>().min(sizes.iter().sum());
+    assert!(left < 100, "entries left after the chains died: {baseline:?} -> {sizes:?}");
+}
+
+/// What `entry_reused_before_its_dead_node_unlists_it` holds its thread at.
+static HOLD_DROP: Mutex<Option<(std::sync::Arc<Barrier>, std::sync::Arc<Barrier>)>> = Mutex::new(None);
+
+/// A node whose `Drop` lets go of what its slot `held` holds, then waits
+/// for the test: the node let go of dies inside this drop, so its
+/// registry entry is taken out only when this drop ends.
+#[pyclass_like]
+#[slots(held)]
+struct Blocker {}
+
+impl Drop for Blocker {
+    fn drop(&mut self) {
+        let _ = self.setattr("held", Value::None);
+        let barriers = HOLD_DROP.lock().unwrap().clone();
+        if let Some((dead, reused)) = barriers {
+            dead.wait();
+            reused.wait();
+        }
+    }
+}
+
+/// A node that dies in generation 1 and whose registry entry is taken out
+/// only after a collection of generation 1 pruned it and a collection of
+/// generation 0 put other nodes' entries where it was, one of them in the
+/// dead node's memory: the dying node must take out only its own entry,
+/// and the address matches (the position is checked to be written since
+/// the list last changed hands). Had it taken the other node's out, that
+/// node, a live cycle, would be left untracked and never freed.
+#[test]
+fn an_entry_reused_before_its_dead_node_unlists_it_is_left_alone() {
+    let _serial = one_at_a_time();
+    let _t = no_automatic_collection();
+    gc::collect();
+    let a = Py::new(Link::new(None));
+    gc::collect_generation(0); // `a` in generation 1, its index in its header
+    let blocker = Py::new(Blocker::new());
+    blocker.write().setattr("held", Value::from(&a)).unwrap();
+    drop(a);
+    let (dead, reused) = (std::sync::Arc::new(Barrier::new(2)), std::sync::Arc::new(Barrier::new(2)));
+    *HOLD_DROP.lock().unwrap() = Some((dead.clone(), reused.clone()));
+    let dropper = std::thread::spawn(move || drop(blocker));
+    dead.wait(); // `a` died; its entry waits in the dropping thread's batch
+    gc::collect_generation(1); // prunes `a`'s entry: generation 1 empty
+    let cycles: Vec<Py<Link>> = (0..200)
+        .map(|_| {
+            let c = Py::new(Link::new(None));
+            c.write().setattr("other", Value::from(&c)).unwrap();
+            c
+        })
+        .collect();
+    gc::collect_generation(0); // the cycles listed in generation 1, from index 0
+    let weak: Vec<WeakRef<Link>> = cycles.iter().map(Py::downgrade).collect();
+    reused.wait(); // the drop ends: `a`'s entry is looked for
+    dropper.join().unwrap();
+    *HOLD_DROP.lock().unwrap() = None;
+    drop(cycles);
+    gc::collect();
+    assert!(weak.iter().all(|w| w.upgrade().is_none()), "a live node's entry was taken out by a dead one");
+}

@@ -217,9 +217,15 @@ pub(crate) fn unlist_dead() {
 }
 
 /// Replaces the entry of each dead node of `dead` (its header's last word
-/// and its address) with a [`hole`], if it is where the header says and
-/// points at that cell (every node type puts its header first, so the
-/// cell's address is its header's); the others are counted, to be pruned.
+/// and its address) with a [`hole`], if it is where the header says: the
+/// collection that wrote the position is not older than the list's last
+/// change of hands ([`Registry::positions_since`]), and the entry points
+/// at that cell (every node type puts its header first, so the cell's
+/// address is its header's). The address alone is not enough: the dead
+/// node's entry may have been pruned meanwhile, its memory freed and
+/// given to a new node listed at the same position (test
+/// `an_entry_reused_before_its_dead_node_unlists_it_is_left_alone`). The
+/// others are counted, to be pruned.
 /// Never waits: the registry's lock may be held by this thread (a
 /// collection's `take`) or by another one.
 fn unlist(dead: &mut Vec<(u64, usize)>) {
@@ -228,8 +234,12 @@ fn unlist(dead: &mut Vec<(u64, usize)>) {
         Ok(mut r) => {
             for &(word, header) in dead.iter() {
                 let g = usize::from(word & OLD != 0);
+                // Written by a collection since the list last changed
+                // hands, and pointing at this cell.
+                let tagged = (word >> 32) as u32;
+                let current = tagged.wrapping_sub(r.positions_since[g + 1]) < 1 << 31;
                 match r.gens[g + 1].get_mut((word & INDEX) as usize) {
-                    Some(entry) if entry.as_ptr() as *const () as usize == header => *entry = hole(),
+                    Some(entry) if current && entry.as_ptr() as *const () as usize == header => *entry = hole(),
                     _ => missed[g] += 1,
                 }
             }
@@ -433,6 +443,16 @@ struct Registry {
     /// dead before it, so the sweep goes on only while more died since.
     dead: [usize; 2],
     dead_pruned: [usize; 2],
+    /// The number of the collection from which the positions in each
+    /// generation's list hold: when a list is taken out (by a collection,
+    /// or by a pruning with collection disabled, whose number is the next
+    /// collection's), a position written by an earlier collection no
+    /// longer says where its node is. A dead node's entry may have been
+    /// pruned, its memory freed and given to a new node listed at the same
+    /// position: the address alone would match (`unlist`).
+    positions_since: [u32; GENERATIONS],
+    /// The number of the last collection that took lists out.
+    last_collection: u32,
     stats: [GenerationStats; GENERATIONS],
 }
 
@@ -444,6 +464,8 @@ static REGISTRY: Mutex<Registry> = Mutex::new(Registry {
     sweep: 0,
     dead: [0; 2],
     dead_pruned: [0; 2],
+    positions_since: [0; GENERATIONS],
+    last_collection: 0,
     stats: [GenerationStats { collections: 0, collected: 0 }; GENERATIONS],
 });
 /// The thresholds in force ([`set_threshold`]).
@@ -578,7 +600,15 @@ impl Registry {
     /// dead since the sweep's round began. Both read each entry's strong
     /// count, a cache miss each in a large heap, and most dead nodes took
     /// their entries out themselves.
-    fn take(&mut self, generation: usize) -> Vec<Weak<dyn Node>> {
+    fn take(&mut self, generation: usize, collection: Option<u32>) -> Vec<Weak<dyn Node>> {
+        let since = match collection {
+            Some(n) => {
+                self.last_collection = n;
+                n
+            }
+            None => self.last_collection.wrapping_add(1),
+        };
+        self.positions_since[..=generation].fill(since);
         if generation + 1 < GENERATIONS {
             self.count[generation + 1] += 1;
         }
@@ -725,7 +755,7 @@ fn flush(batch: &mut Vec<Weak<dyn Node>>, may_collect: bool) {
             if generation == 0 {
                 r.gens[1].retain(|w| w.strong_count() > 0);
             }
-            let mut nodes = r.take(generation);
+            let mut nodes = r.take(generation, None);
             nodes.retain(|w| w.strong_count() > 0);
             r.put_back(generation, nodes);
             return;
@@ -1245,7 +1275,7 @@ fn run(collector: &mut Collector, generation: usize, held: gil::Held<'_>) -> usi
     }
     let (mut weaks, base) = {
         let mut r = lock(&REGISTRY);
-        let weaks = r.take(generation);
+        let weaks = r.take(generation, Some(*epoch));
         // Where the survivors will be listed: after what their next
         // generation holds now (nothing, for a full collection).
         (weaks, r.gens[(generation + 1).min(GENERATIONS - 1)].len())
