@@ -98,6 +98,14 @@ pub(crate) trait CellValue: Object + Sized {
     /// class made at run time): the cell's own count of its class is a
     /// reference the collector must see.
     fn class_node(class: &Self::Class) -> Option<&gc::Header>;
+    /// Whether the object's traversal is only the runtime's own code (a
+    /// run-time class's instance with no embedded `#[pyclass_like]`
+    /// base): the collector then reads it with no mark in its flag
+    /// (`PyCell::get_unmarked`), as a handle's read in a scope does. A
+    /// `#[pyclass_like]` class's traversal may reach a user's
+    /// `SlotValue::traverse`, which could borrow the object: it is marked
+    /// read for it.
+    fn traverses_plainly(class: &Self::Class) -> bool;
     /// Visits what the object holds and the cell's own reference to its
     /// class (`class`).
     #[inline(always)]
@@ -151,6 +159,9 @@ impl<T: PyClass> CellValue for T {
     }
     fn class_node((): &()) -> Option<&gc::Header> {
         None
+    }
+    fn traverses_plainly((): &()) -> bool {
+        false
     }
 }
 
@@ -1641,6 +1652,9 @@ impl<T: CellValue> gc::Node for Cell<T> {
         &self.gc
     }
     fn try_traverse(&self, visit: &mut gc::Visit<'_>) -> bool {
+        if T::traverses_plainly(&self.class) {
+            return self.traverse_unmarked(visit);
+        }
         let Ok(obj) = self.value.try_shared(visit.held()) else { return false };
         obj.traverse_in_cell(&self.class, visit);
         obj.release(visit.held());
@@ -1671,6 +1685,30 @@ impl<T: CellValue> gc::Node for Cell<T> {
         // A frozen object cannot be cleared (it is read with no borrow):
         // as a tuple, it is freed by clearing what holds it.
         self.value.is_frozen()
+    }
+}
+
+impl<T: CellValue> Cell<T> {
+    /// [`try_traverse`](gc::Node::try_traverse) of an object whose
+    /// traversal is the runtime's own code (`CellValue::traverses_plainly`),
+    /// read with no mark: a young collection's every object, 12
+    /// instructions fewer each (the flag's two stores, and the look for a
+    /// waiting writer after).
+    #[inline(always)]
+    #[allow(unsafe_code)] // the collector's read with no mark: see `PyCell::get_unmarked`
+    fn traverse_unmarked(&self, visit: &mut gc::Visit<'_>) -> bool {
+        // SAFETY: the traversal is the runtime's own code (`Value::traverse`
+        // and the instance's): it only reports headers to the collector,
+        // which counts them; it borrows nothing, waits for nothing, tracks
+        // or drops nothing and runs no user code, and the collector holds
+        // the lock throughout (`visit.held()`).
+        match unsafe { self.value.get_unmarked(visit.held()) } {
+            Some(obj) => {
+                obj.traverse_in_cell(&self.class, visit);
+                true
+            }
+            None => false,
+        }
     }
 }
 
@@ -1714,6 +1752,6 @@ impl PyObject {
     /// Reports this handle to the collector (see [`Value::traverse`]).
     #[inline]
     pub fn traverse(&self, visit: &mut gc::Visit<'_>) {
-        visit.node(self.0.header());
+        visit.node(gc::header_of(&self.0));
     }
 }

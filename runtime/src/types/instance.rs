@@ -1059,6 +1059,10 @@ impl<const N: usize, S: SlotStore> CellValue for Instance<N, S> {
     fn has_methods(class: &Arc<RtClass>) -> bool {
         class.has_methods
     }
+    #[inline(always)]
+    fn traverses_plainly(class: &Arc<RtClass>) -> bool {
+        class.embedded.is_none()
+    }
     /// Out of line, unlike a compile-time class's: the cell of every
     /// run-time class shares it, and the value stays where the handle's
     /// caller built it.
