@@ -132,7 +132,7 @@ impl Drop for Header {
     #[inline]
     fn drop(&mut self) {
         let word = *self.0.get_mut();
-        if word == 0 {
+        if word >> 32 == 0 {
             let address = self as *const Header as usize;
             if YOUNGEST.try_with(Cell::get) == Ok(address) {
                 forget_youngest();
@@ -160,7 +160,7 @@ impl Drop for Header {
 fn forget_youngest() {
     let _ = PENDING.try_with(|p| {
         let Ok(mut p) = p.try_borrow_mut() else { return };
-        let Pending(batch, addresses) = &mut *p;
+        let Pending(batch, addresses, _) = &mut *p;
         batch.pop();
         let newest = batch.len().checked_sub(1).and_then(|i| addresses.get(i)).copied().unwrap_or(0);
         let _ = YOUNGEST.try_with(|y| y.set(newest));
@@ -382,6 +382,122 @@ pub(crate) fn header_of<N: ?Sized + Node>(cell: &Arc<N>) -> &Header {
     unsafe { &*(Arc::as_ptr(cell) as *const () as *const Header) }
 }
 
+// ---------------------------------------------------------------------------
+// Young cycles.
+//
+// A cycle among the nodes a collection examines has an edge from a node to
+// one listed at the same time or later (around a cycle the listing order
+// cannot only go down). So while no node of generation 0 (or of a batch not
+// yet listed) was given a reference to a node that is not provably older
+// than it, generation 0 holds no cycle that it does not share with an older
+// generation, and a collection of it finds no garbage: it skips the count
+// (the traversals, steps 2 and 3 of `run`) and only moves the survivors on,
+// as the count would have found them. The same for generation 1 with its
+// own flag. Programs that build bottom-up (a list that grows at its head, a
+// tree from its leaves, a parser's syntax tree) keep both flags clear;
+// a store of a newer object into an older one sets the flag until the next
+// collection of that generation counts. A store the runtime cannot judge (a
+// write borrow, a list's or a dict's change) sets both.
+//
+// Provably older, by the header: a node a collection tagged (generation 1
+// or 2) was listed before every node not yet tagged; a node of generation 2
+// before every node of generation 1; and a node not yet tagged, made earlier
+// on the same thread, before one made later there (a thread's batches are
+// listed in order). A node not yet tagged keeps that stamp in its header:
+// a number of its thread and a count of the nodes the thread made.
+
+/// Whether generation 0 (and the batches not yet listed), and generation
+/// 1, may hold a cycle of their own: see above.
+static YOUNG_DIRTY: [AtomicBool; 2] = [AtomicBool::new(false), AtomicBool::new(false)];
+
+/// The numbers stamped in new nodes' headers on a thread: the thread's
+/// number (high bits) and a count (low bits), below [`MIDDLE`].
+struct Stamps(u32);
+
+/// The bits of a stamp that count; the thread's number is above them.
+const STAMP_COUNT: u32 = (1 << 20) - 1;
+/// How far back a stamp of the same thread is known to be older (the rest
+/// of the count's range is taken as newer, so a stamp from before the count
+/// went round is never taken as older than one after).
+const STAMP_WINDOW: u32 = 1 << 19;
+/// The next thread number (1-based: an untracked header's 0 is no
+/// thread's), modulo the 10 bits a stamp has for it.
+static THREADS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+
+impl Stamps {
+    /// The stamp of the next node made on this thread.
+    #[inline(always)]
+    fn next(&mut self) -> u64 {
+        if self.0 == 0 {
+            self.0 = (THREADS.fetch_add(1, Relaxed) % 1024).max(1) << 20;
+        }
+        let stamp = self.0;
+        self.0 = (stamp & !STAMP_COUNT) | (stamp.wrapping_add(1) & STAMP_COUNT);
+        u64::from(stamp)
+    }
+}
+
+/// Whether the node with header word `older` was listed before the one
+/// with `newer`, both untagged: made earlier on the same thread.
+#[inline(always)]
+fn stamped_before(older: u64, newer: u64) -> bool {
+    let (older, newer) = (older as u32, newer as u32);
+    older & !STAMP_COUNT == newer & !STAMP_COUNT
+        && (newer.wrapping_sub(older) & STAMP_COUNT).wrapping_sub(1) < STAMP_WINDOW - 1
+}
+
+/// Whether the node with header word `older` was listed before the one
+/// with `newer`, both in generation 1: moved there by an earlier
+/// collection of generation 0 (whose number is the tag), or by the same
+/// one from an earlier position. Not known once the numbers went round.
+#[inline(always)]
+fn listed_before(older: u64, newer: u64) -> bool {
+    let key = |w: u64| (w >> 32, w & INDEX);
+    key(older) < key(newer) && !WENT_ROUND.load(Relaxed)
+}
+
+/// Sets the flag of a young generation, unless it is set (a load, not a
+/// store, on the common path: no line bounced between threads).
+#[inline(always)]
+fn set_dirty(generation: usize) {
+    if !YOUNG_DIRTY[generation].load(Relaxed) {
+        YOUNG_DIRTY[generation].store(true, Relaxed);
+    }
+}
+
+/// A reference that the runtime cannot judge may be stored into a node
+/// (a write borrow of an object, a change to a list or a dict): both young
+/// generations may hold a cycle now.
+#[inline(always)]
+pub(crate) fn young_may_cycle() {
+    set_dirty(0);
+    set_dirty(1);
+}
+
+/// A reference to the node with header `to` is stored into the node with
+/// header `into`: the generation of `into` may now hold a cycle unless
+/// `to` was listed before it (see above). Under the global lock, as every
+/// tag a collection writes: the words do not change meanwhile.
+#[inline(always)]
+pub(crate) fn stored(into: &Header, to: &Header) {
+    let u = into.0.load(Relaxed);
+    if u & OLD != 0 {
+        // Generation 2 (or garbage): no young collection examines it.
+        return;
+    }
+    let v = to.0.load(Relaxed);
+    if u >> 32 == 0 {
+        // Generation 0, or a batch.
+        if !(v >> 32 != 0 && v != DEAD || stamped_before(v, u)) {
+            set_dirty(0);
+        }
+    } else if !(v != DEAD && (v & OLD != 0 || v & MIDDLE != 0 && listed_before(v, u))) {
+        // Generation 1, given a reference to a node of generation 0, or one
+        // of generation 1 listed after it.
+        set_dirty(1);
+    }
+}
+
 /// A node locked by the collector: what it holds cannot change.
 pub(crate) trait Locked {
     /// Visits what the node holds.
@@ -515,7 +631,7 @@ static DROPPED_TOTAL: [AtomicUsize; 2] = [AtomicUsize::new(0), AtomicUsize::new(
 
 thread_local! {
     static DROPPED: Dropped = const { Dropped([Cell::new(0), Cell::new(0)]) };
-    static PENDING: RefCell<Pending> = const { RefCell::new(Pending(Vec::new(), [0; BATCH])) };
+    static PENDING: RefCell<Pending> = const { RefCell::new(Pending(Vec::new(), [0; BATCH], Stamps(0))) };
     /// The address of the newest node in [`PENDING`], 0 if it is empty.
     static YOUNGEST: Cell<usize> = const { Cell::new(0) };
     static UNLISTING: RefCell<Unlisting> = const { RefCell::new(Unlisting(Vec::new())) };
@@ -535,7 +651,7 @@ impl Drop for Dropped {
 }
 
 /// A thread's nodes not yet in the registry; added when the thread ends.
-struct Pending(Vec<Weak<dyn Node>>, [usize; BATCH]);
+struct Pending(Vec<Weak<dyn Node>>, [usize; BATCH], Stamps);
 
 impl Drop for Pending {
     fn drop(&mut self) {
@@ -554,7 +670,9 @@ pub(crate) fn track<N: Node>(cell: &Arc<N>) {
     let address = Arc::as_ptr(cell) as usize;
     let mut node = Some(Arc::downgrade(cell) as Weak<dyn Node>);
     let full = PENDING.try_with(|p| {
-        let Pending(batch, addresses) = &mut *p.borrow_mut();
+        let Pending(batch, addresses, stamps) = &mut *p.borrow_mut();
+        // Under no other borrow of the cell: it was made just now.
+        cell.header().0.store(stamps.next(), Relaxed);
         if let Some(slot) = addresses.get_mut(batch.len()) {
             *slot = address;
         }
@@ -1296,6 +1414,18 @@ fn run(collector: &mut Collector, generation: usize, held: gil::Held<'_>) -> usi
     } else {
         *epoch += 1;
     }
+    // Whether the generations examined may hold a cycle of their own
+    // ("Young cycles" above); their flags are cleared for this count, and
+    // what is stored from now on sets them again.
+    let counts = match generation {
+        0 => YOUNG_DIRTY[0].swap(false, Relaxed),
+        1 => YOUNG_DIRTY[0].swap(false, Relaxed) | YOUNG_DIRTY[1].swap(false, Relaxed),
+        _ => {
+            YOUNG_DIRTY[0].store(false, Relaxed);
+            YOUNG_DIRTY[1].store(false, Relaxed);
+            true
+        }
+    };
     let (mut weaks, base) = {
         let mut r = lock(&REGISTRY);
         let weaks = r.take(generation, Some(*epoch));
@@ -1371,6 +1501,46 @@ fn run(collector: &mut Collector, generation: usize, held: gil::Held<'_>) -> usi
     }
     census.entries = entries;
     *nodes = found;
+    let garbage = if counts { count(nodes, census, alive, stack, generation, held) } else { Vec::new() };
+    let freed = garbage.len();
+    // The garbage is what is not alive (`confirm`): its entries become
+    // holes, so that every survivor is listed where its header says.
+    for &i in &garbage {
+        weaks[i] = hole();
+    }
+    {
+        let mut r = lock(&REGISTRY);
+        r.put_back(generation, weaks);
+        r.stats[generation].collections += 1;
+        r.stats[generation].collected += freed;
+    }
+    let (objects, containers): (Vec<usize>, Vec<usize>) = garbage.into_iter().partition(|&i| nodes[i].is_object());
+    let garbage: Vec<Weak<dyn Node>> =
+        objects.into_iter().chain(containers).map(|i| Arc::downgrade(&nodes[i])).collect();
+    nodes.clear();
+    for node in garbage {
+        // Gone already if clearing another node freed it.
+        if let Some(node) = node.upgrade() {
+            node.clear();
+        }
+    }
+    freed
+}
+
+/// Steps 2 to 4 of a collection ([`run`]) of `generation`, over the nodes
+/// step 1 numbered: the garbage, confirmed. Whatever survives goes to the
+/// next generation; if it held a cycle of its own, so may that one.
+fn count(
+    nodes: &[Arc<dyn Node>],
+    census: &mut Census,
+    alive: &mut Vec<bool>,
+    stack: &mut Vec<u32>,
+    generation: usize,
+    held: gil::Held<'_>,
+) -> Vec<usize> {
+    if generation == 0 {
+        set_dirty(1);
+    }
 
     // 2. The references they hold to each other subtracted (CPython's
     // `subtract_refs`), and kept as edges for step 3. A node of an older
@@ -1413,31 +1583,12 @@ fn run(collector: &mut Collector, generation: usize, held: gil::Held<'_>) -> usi
     // for what was not.
     let garbage: Vec<usize> = if reached == m { Vec::new() } else { (0..m).filter(|&i| !alive[i]).collect() };
 
-    // 4. Confirmed, then cleared, objects first.
-    let garbage = if garbage.is_empty() { garbage } else { confirm(nodes, census, alive, stack, garbage, held) };
-    let freed = garbage.len();
-    // The garbage is what is not alive (`confirm`): its entries become
-    // holes, so that every survivor is listed where its header says.
-    for &i in &garbage {
-        weaks[i] = hole();
+    // 4. Confirmed (then cleared by the caller, objects first).
+    if garbage.is_empty() {
+        garbage
+    } else {
+        confirm(nodes, census, alive, stack, garbage, held)
     }
-    {
-        let mut r = lock(&REGISTRY);
-        r.put_back(generation, weaks);
-        r.stats[generation].collections += 1;
-        r.stats[generation].collected += freed;
-    }
-    let (objects, containers): (Vec<usize>, Vec<usize>) = garbage.into_iter().partition(|&i| nodes[i].is_object());
-    let garbage: Vec<Weak<dyn Node>> =
-        objects.into_iter().chain(containers).map(|i| Arc::downgrade(&nodes[i])).collect();
-    nodes.clear();
-    for node in garbage {
-        // Gone already if clearing another node freed it.
-        if let Some(node) = node.upgrade() {
-            node.clear();
-        }
-    }
-    freed
 }
 
 /// Confirms `garbage` (indices of nodes no outside reference reached in

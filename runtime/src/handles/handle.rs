@@ -254,6 +254,10 @@ trait ErasedCell: gc::Node + Send + Sync + 'static {
     fn setattr(&self, handle: &PyObject, name: &str, value: &mut Value, unheld: Unheld) -> Result<(), Error>;
     /// [`PyObject::setattr`] in a scope, as
     /// [`getattr_in_scope`](ErasedCell::getattr_in_scope).
+    ///
+    /// The caller has told the collector what `value` references
+    /// (`PyObject::storing`), holding the lock as it does now: the write
+    /// with no mark is the one store it does not see.
     fn setattr_in_scope(&self, handle: &PyObject, name: &str, value: &mut Value, held: Held<'_>) -> Result<(), Error>;
 }
 
@@ -305,6 +309,7 @@ impl<T: CellValue> ErasedCell for Cell<T> {
         }
         let hold = unheld.enter();
         let held = hold.held();
+        handle.storing(value);
         let key = NameKey::of(name);
         if self.write_unmarked(name, key, value, held, false)
             || T::PARTIAL_FAST && self.write_unmarked(name, key, value, held, true)
@@ -1377,7 +1382,10 @@ impl PyObject {
     pub fn setattr(&self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let mut value = value.into();
         let result = match gil::state() {
-            Ok(held) => self.0.setattr_in_scope(self, name, &mut value, held),
+            Ok(held) => {
+                self.storing(&value);
+                self.0.setattr_in_scope(self, name, &mut value, held)
+            }
             Err(unheld) => self.0.setattr(self, name, &mut value, unheld),
         };
         // Left a number or `None` (the cell takes anything else): nothing
@@ -1392,6 +1400,26 @@ impl PyObject {
     /// [`getattr_with_methods`](PyObject::getattr_with_methods). It takes
     /// `value` from where the caller left it (a tail call, see
     /// `ErasedCell::setattr`).
+    /// Tells the collector what `value` references before it is stored in
+    /// this object, under the lock the store is made under (`gc`'s young
+    /// cycles): a handle is judged (`gc::stored`), anything else that may
+    /// hold one is not (`gc::young_may_cycle`). The look at the kind is in
+    /// line, the rest out of line: a number stored costs one compare.
+    #[inline(always)]
+    fn storing(&self, value: &Value) {
+        if matches!(value, Value::Object(_) | Value::List(_) | Value::Dict(_) | Value::Tuple(_) | Value::Function(_)) {
+            self.storing_reference(value);
+        }
+    }
+
+    #[inline(never)]
+    fn storing_reference(&self, value: &Value) {
+        match value {
+            Value::Object(o) => gc::stored(gc::header_of(&self.0), gc::header_of(&o.0)),
+            _ => gc::young_may_cycle(),
+        }
+    }
+
     #[inline(never)]
     fn setattr_with_methods(&self, name: &str, value: &mut Value) -> Result<(), Error> {
         let value = std::mem::take(value);

@@ -55,6 +55,7 @@ use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
+use crate::handles::gc;
 use crate::handles::gil::{self, Held};
 
 /// Nobody borrows the object.
@@ -201,6 +202,8 @@ impl<T: ?Sized> PyCell<T> {
         match self.flag.load(Relaxed) {
             FREE => {
                 self.flag.store(WRITING, Relaxed);
+                // What the writer stores is not seen (`gc`'s young cycles).
+                gc::young_may_cycle();
                 Ok(Exclusive { cell: self })
             }
             WRITING => Err(Busy::Borrowed),
@@ -228,6 +231,7 @@ impl<T: ?Sized> PyCell<T> {
             return None;
         }
         self.flag.store(WRITING, Relaxed);
+        gc::young_may_cycle();
         Some(Exclusive { cell: self })
     }
 

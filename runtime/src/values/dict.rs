@@ -615,7 +615,12 @@ impl PyDict {
     /// The entries, locked for writing, as [`read`](PyDict::read).
     fn write(&self) -> RwLockWriteGuard<'_, Dict> {
         let map = &self.0.map;
-        gil::without_waiting(|| map.try_write(), || map.write())
+        let guard = gil::without_waiting(|| map.try_write(), || map.write());
+        // What is stored is not judged (`gc`'s young cycles); marked under
+        // the lock, so a collection that counts meanwhile either finds
+        // the lock taken or leaves the mark set.
+        gc::young_may_cycle();
+        guard
     }
 
     /// Reports this handle to the cycle collector (see [`Value::traverse`]).

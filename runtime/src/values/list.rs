@@ -76,7 +76,12 @@ impl PyList {
     /// The items, locked for writing, as [`read`](PyList::read).
     fn write(&self) -> RwLockWriteGuard<'_, Vec<Value>> {
         let items = &self.0.items;
-        gil::without_waiting(|| items.try_write(), || items.write())
+        let guard = gil::without_waiting(|| items.try_write(), || items.write());
+        // What is stored is not judged (`gc`'s young cycles); marked under
+        // the lock, so a collection that counts meanwhile either finds
+        // the lock taken or leaves the mark set.
+        gc::young_may_cycle();
+        guard
     }
 
     /// Reports this handle to the cycle collector (see [`Value::traverse`]).
