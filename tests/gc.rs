@@ -1203,3 +1203,302 @@ fn an_entry_reused_before_its_dead_node_unlists_it_is_left_alone() {
     gc::collect();
     assert!(weak.iter().all(|w| w.upgrade().is_none()), "a live node's entry was taken out by a dead one");
 }
+
+// ---------------------------------------------------------------------------
+// Young cycles: a collection of generation 0 or 1 skips its count while
+// no object of those generations was given a reference to a newer one
+// (`gc`'s "Young cycles").
+
+/// A run-time class with two slots for links and weak references.
+fn link_class() -> Type {
+    let mut ns = Dict::new();
+    ns.insert("__slots__", Value::tuple(["a", "b", "__weakref__"]));
+    Type::new("Node", &[], ns).unwrap()
+}
+
+#[test]
+fn young_collections_do_not_count_a_list_built_from_its_tail() {
+    let _serial = one_at_a_time();
+    let _t = Thresholds::set(700, 10, 10);
+    gc::collect();
+    let class = link_class();
+    let (counted, stats) = (gc::testing::counted(), gc::get_stats());
+    // Each new object points at the one before: never at a newer one.
+    let mut head = Value::None;
+    let mut weak = Vec::new();
+    for _ in 0..20_000 {
+        let o = class.instantiate().unwrap();
+        o.setattr("a", head).unwrap();
+        o.setattr("b", 1.5).unwrap();
+        weak.push(o.try_downgrade().unwrap());
+        head = Value::from(o);
+    }
+    let after = gc::get_stats();
+    let young = after[0].collections - stats[0].collections + after[1].collections - stats[1].collections;
+    assert!(young >= 25, "{stats:?} -> {after:?}");
+    assert_eq!(
+        gc::testing::counted() - counted,
+        after[2].collections - stats[2].collections,
+        "only the full collections counted"
+    );
+    assert!(weak.iter().all(|w| w.upgrade().is_some()), "every object survived");
+    // A newer object stored in the newest one (in generation 0 or 1 now):
+    // the next collection of generation 1 counts, and finds the cycle.
+    let newest = head.as_object().unwrap().clone();
+    let newer = class.instantiate().unwrap();
+    newest.setattr("b", newer.clone()).unwrap();
+    newer.setattr("a", newest.clone()).unwrap();
+    let (w_newest, w_newer) = (newest.try_downgrade().unwrap(), newer.try_downgrade().unwrap());
+    drop((newest, newer));
+    let counted = gc::testing::counted();
+    assert_eq!(head.as_object().unwrap().setattr("a", Value::None).map(drop), Ok(()));
+    drop(head); // the newest two: a cycle, garbage; the rest freed by counting
+    assert!(w_newest.upgrade().is_some(), "reference counting alone keeps a cycle");
+    assert_eq!(gc::collect_generation(1), 2);
+    assert_eq!(gc::testing::counted(), counted + 1);
+    assert!(w_newest.upgrade().is_none() && w_newer.upgrade().is_none());
+    assert!(weak.iter().all(|w| w.upgrade().is_none()));
+}
+
+#[test]
+fn a_cycle_of_new_objects_linked_by_setattr_is_freed_by_a_young_collection() {
+    let _serial = one_at_a_time();
+    let _t = no_automatic_collection();
+    gc::collect();
+    let class = link_class();
+    // Made in order a, b; `a.a = b` stores the newer in the older.
+    let a = class.instantiate().unwrap();
+    let b = class.instantiate().unwrap();
+    a.setattr("a", b.clone()).unwrap();
+    b.setattr("a", a.clone()).unwrap();
+    let weak = [a.try_downgrade().unwrap(), b.try_downgrade().unwrap()];
+    drop((a, b));
+    assert_eq!(gc::collect_generation(0), 2);
+    assert!(weak.iter().all(|w| w.upgrade().is_none()));
+    // A self-reference is a store of an object in itself.
+    let c = class.instantiate().unwrap();
+    c.setattr("b", c.clone()).unwrap();
+    let weak = c.try_downgrade().unwrap();
+    drop(c);
+    assert_eq!(gc::collect_generation(0), 1);
+    assert!(weak.upgrade().is_none());
+}
+
+#[test]
+fn a_cycle_between_generations_1_and_0_is_freed_by_a_collection_of_generation_1() {
+    let _serial = one_at_a_time();
+    let _t = no_automatic_collection();
+    gc::collect();
+    let class = link_class();
+    let older = class.instantiate().unwrap();
+    gc::collect_generation(0); // `older` is in generation 1
+    let newer = class.instantiate().unwrap();
+    newer.setattr("a", older.clone()).unwrap(); // judged: older
+    older.setattr("a", newer.clone()).unwrap(); // generation 1 given a newer object
+    let weak = [older.try_downgrade().unwrap(), newer.try_downgrade().unwrap()];
+    drop((older, newer));
+    assert_eq!(gc::collect_generation(0), 0, "`older` holds `newer` from generation 1");
+    assert_eq!(gc::collect_generation(1), 2);
+    assert!(weak.iter().all(|w| w.upgrade().is_none()));
+}
+
+#[test]
+fn cycles_through_lists_write_borrows_and_other_threads_are_freed_by_young_collections() {
+    let _serial = one_at_a_time();
+    let _t = no_automatic_collection();
+    gc::collect();
+    let class = link_class();
+    // Through a list, made after both: `a.a = [b]`, `b.a = a`.
+    let a = class.instantiate().unwrap();
+    let b = class.instantiate().unwrap();
+    let list = PyList::new();
+    list.push(Value::from(b.clone()));
+    b.setattr("a", a.clone()).unwrap();
+    a.setattr("a", Value::List(list)).unwrap();
+    let weak = [a.try_downgrade().unwrap(), b.try_downgrade().unwrap()];
+    drop((a, b));
+    assert_eq!(gc::collect_generation(0), 3, "the two objects and the list");
+    assert!(weak.iter().all(|w| w.upgrade().is_none()));
+    // Through a write borrow: `a.a = b` inside a guard (an older object
+    // given a newer one where the runtime does not see it).
+    let a = class.instantiate().unwrap();
+    let b = class.instantiate().unwrap();
+    gc::collect_generation(1); // both in generation 2: clears the flags
+    let c = class.instantiate().unwrap();
+    let d = class.instantiate().unwrap();
+    c.write().setattr("a", Value::from(d.clone())).unwrap();
+    d.setattr("a", c.clone()).unwrap();
+    let weak = [c.try_downgrade().unwrap(), d.try_downgrade().unwrap()];
+    drop((c, d));
+    assert_eq!(gc::collect_generation(0), 2);
+    assert!(weak.iter().all(|w| w.upgrade().is_none()));
+    drop((a, b));
+    // Made on another thread: its stamp is not this thread's, so its age
+    // is not judged.
+    let x = std::thread::spawn({
+        let class = class.clone();
+        move || class.instantiate().unwrap()
+    })
+    .join()
+    .unwrap();
+    let y = class.instantiate().unwrap();
+    y.setattr("a", x.clone()).unwrap();
+    x.setattr("a", y.clone()).unwrap();
+    let weak = [x.try_downgrade().unwrap(), y.try_downgrade().unwrap()];
+    drop((x, y));
+    assert_eq!(gc::collect_generation(0), 2);
+    assert!(weak.iter().all(|w| w.upgrade().is_none()));
+}
+
+/// One step of a random program of run-time objects.
+#[derive(Clone, Copy, Debug)]
+enum Step {
+    /// A new object, held.
+    Make,
+    /// `held[i].name = held[j]`.
+    Link(usize, &'static str, usize),
+    /// `held[i].name = [held[j]]`: through a new list.
+    LinkList(usize, &'static str, usize),
+    /// `held[i].name = None`.
+    Unlink(usize, &'static str),
+    /// The program lets `held[i]` go.
+    Drop(usize),
+    /// `gc.collect(generation)`.
+    Collect(usize),
+}
+
+fn random_program(rng: &mut Rng) -> Vec<Step> {
+    let mut steps = Vec::new();
+    let mut made = 0;
+    let mut held: Vec<usize> = Vec::new();
+    for _ in 0..rng.below(60) + 1 {
+        let name = *rng.pick(&["a", "b"]);
+        let roll = rng.below(100);
+        let step = match roll {
+            _ if held.is_empty() || roll < 25 => {
+                held.push(made);
+                made += 1;
+                Step::Make
+            }
+            25..=59 => Step::Link(*rng.pick(&held), name, *rng.pick(&held)),
+            60..=66 => Step::LinkList(*rng.pick(&held), name, *rng.pick(&held)),
+            67..=71 => Step::Unlink(*rng.pick(&held), name),
+            72..=84 => Step::Drop(held.swap_remove(rng.below(held.len()))),
+            _ => Step::Collect(*rng.pick(&[0, 0, 0, 1, 1, 2])),
+        };
+        steps.push(step);
+    }
+    steps
+}
+
+fn program_python(steps: &[Step]) -> String {
+    let steps: Vec<String> = steps
+        .iter()
+        .map(|s| match *s {
+            Step::Make => "('m',)".into(),
+            Step::Link(i, n, j) => format!("('l',{i},'{n}',{j})"),
+            Step::LinkList(i, n, j) => format!("('L',{i},'{n}',{j})"),
+            Step::Unlink(i, n) => format!("('u',{i},'{n}')"),
+            Step::Drop(i) => format!("('d',{i})"),
+            Step::Collect(g) => format!("('c',{g})"),
+        })
+        .collect();
+    format!("[{}]", steps.join(","))
+}
+
+const PYTHON_PROGRAMS: &str = r#"
+import gc, weakref
+gc.disable()
+gc.freeze()
+Node = type('Node', (), {'__slots__': ('a', 'b', '__weakref__')})
+def run(steps):
+    held, ws, out = {}, [], []
+    for s in steps:
+        k = s[0]
+        if k == 'm':
+            i = len(ws)
+            held[i] = Node()
+            ws.append(weakref.ref(held[i]))
+        elif k == 'l':
+            setattr(held[s[1]], s[2], held[s[3]])
+        elif k == 'L':
+            setattr(held[s[1]], s[2], [held[s[3]]])
+        elif k == 'u':
+            setattr(held[s[1]], s[2], None)
+        elif k == 'd':
+            del held[s[1]]
+        else:
+            n = gc.collect(s[1])
+            out.append(f"{n}:" + ''.join('1' if w() is not None else '0' for w in ws))
+    held.clear()
+    n = gc.collect()
+    out.append(f"{n}:" + ''.join('1' if w() is not None else '0' for w in ws))
+    print(' '.join(out))
+for p in PROGRAMS:
+    run(p)
+"#;
+
+/// Random programs of a run-time class's objects linked by
+/// `PyObject::setattr` (the store the collector judges: a link to an
+/// older object or to a newer one, or through a new list), let go and
+/// collected by generation: after each collection, what it freed and
+/// which objects live are what CPython's `gc.collect(generation)` gives.
+#[test]
+fn random_programs_of_run_time_objects_free_what_cpython_frees() {
+    let _serial = one_at_a_time();
+    let _t = no_automatic_collection();
+    gc::collect();
+    let count = env_or("PYSLOTS_GC_PROGRAMS", 1_000usize);
+    let seed = env_or("PYSLOTS_GC_SEED", 0x9c_5eed_u64) ^ 0x9f0;
+    let mut rng = Rng::new(seed);
+    let programs: Vec<Vec<Step>> = (0..count).map(|_| random_program(&mut rng)).collect();
+    let script = format!(
+        "PROGRAMS = [\n{}\n]\n{PYTHON_PROGRAMS}",
+        programs.iter().map(|p| program_python(p) + ",").collect::<Vec<_>>().join("\n")
+    );
+    let cpython = oracle::run(&script);
+    assert_eq!(cpython.len(), count);
+    let class = link_class();
+    let counted = gc::testing::counted();
+    let mut unlike_cpython = 0;
+    for (k, steps) in programs.iter().enumerate() {
+        let mut held: std::collections::HashMap<usize, PyObject> = std::collections::HashMap::new();
+        let mut weak = Vec::new();
+        let mut out = Vec::new();
+        let alive = |weak: &[pyslots::WeakObject]| -> String {
+            weak.iter().map(|w| if w.upgrade().is_some() { '1' } else { '0' }).collect()
+        };
+        for step in steps {
+            match *step {
+                Step::Make => {
+                    let o = class.instantiate().unwrap();
+                    weak.push(o.try_downgrade().unwrap());
+                    held.insert(weak.len() - 1, o);
+                }
+                Step::Link(i, name, j) => held[&i].setattr(name, held[&j].clone()).unwrap(),
+                Step::LinkList(i, name, j) => {
+                    held[&i].setattr(name, Value::list(vec![Value::from(held[&j].clone())])).unwrap()
+                }
+                Step::Unlink(i, name) => held[&i].setattr(name, Value::None).unwrap(),
+                Step::Drop(i) => drop(held.remove(&i)),
+                Step::Collect(g) => {
+                    let n = gc::collect_generation(g);
+                    out.push(format!("{n}:{}", alive(&weak)));
+                }
+            }
+        }
+        held.clear();
+        let n = gc::collect();
+        out.push(format!("{n}:{}", alive(&weak)));
+        let ours = out.join(" ");
+        if ours != cpython[k] {
+            unlike_cpython += 1;
+            if unlike_cpython <= 5 {
+                eprintln!("program {k}: pyslots `{ours}`, CPython `{}`\n  {steps:?}", cpython[k]);
+            }
+        }
+    }
+    let counted = gc::testing::counted() - counted;
+    println!("{count} programs, {unlike_cpython} unlike CPython, {counted} collections counted");
+    assert_eq!(unlike_cpython, 0);
+}

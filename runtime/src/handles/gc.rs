@@ -328,15 +328,8 @@ impl fmt::Debug for Visit<'_> {
 
 /// A tracked cell: an object's, a list's, a dict's, a tuple's, or a class
 /// made at run time.
-///
-/// Every implementor that is ever tracked is `#[repr(C)]` with its
-/// [`Header`] as its first field, the one [`header`](Node::header)
-/// returns: the collector reads a node's header through the cell's
-/// address ([`header_of`]), with no call through the vtable (a tenth of
-/// a young collection's instructions), and a dying node's entry is found
-/// by that address (`unlist`). [`track`] checks it in debug builds.
 pub(crate) trait Node: Send + Sync + 'static {
-    /// The collector's word: the cell's first field.
+    /// The collector's word.
     fn header(&self) -> &Header;
     /// Visits what the node holds, if it can be read now without waiting;
     /// false if another borrow is in the way.
@@ -367,21 +360,6 @@ pub(crate) trait Node: Send + Sync + 'static {
     }
 }
 
-/// The header of the node `cell` points at: its first field (see
-/// [`Node`]), read through the cell's address rather than a call through
-/// the vtable.
-#[inline(always)]
-#[allow(unsafe_code)] // a cell's first field, through the cell's address
-pub(crate) fn header_of<N: ?Sized + Node>(cell: &Arc<N>) -> &Header {
-    // SAFETY: every tracked node is `#[repr(C)]` with its `Header` first
-    // (the contract of `Node`, checked by `track` in debug builds; a
-    // `Hole` is never upgraded), so the address of the cell is the address
-    // of a live, initialised `Header`, which the `Arc` keeps alive for as
-    // long as the borrow of `cell`. `Header` is an atomic word: shared
-    // references to it may coexist with the cell's own.
-    unsafe { &*(Arc::as_ptr(cell) as *const () as *const Header) }
-}
-
 // ---------------------------------------------------------------------------
 // Young cycles.
 //
@@ -409,6 +387,9 @@ pub(crate) fn header_of<N: ?Sized + Node>(cell: &Arc<N>) -> &Header {
 /// Whether generation 0 (and the batches not yet listed), and generation
 /// 1, may hold a cycle of their own: see above.
 static YOUNG_DIRTY: [AtomicBool; 2] = [AtomicBool::new(false), AtomicBool::new(false)];
+/// How many collections counted (`count`), for the tests
+/// ([`testing::counted`]).
+static COUNTED: AtomicUsize = AtomicUsize::new(0);
 
 /// The numbers stamped in new nodes' headers on a thread: the thread's
 /// number (high bits) and a count (low bits), below [`MIDDLE`].
@@ -448,12 +429,17 @@ fn stamped_before(older: u64, newer: u64) -> bool {
 
 /// Whether the node with header word `older` was listed before the one
 /// with `newer`, both in generation 1: moved there by an earlier
-/// collection of generation 0 (whose number is the tag), or by the same
-/// one from an earlier position. Not known once the numbers went round.
+/// collection of generation 0 (whose number is the tag, compared as the
+/// numbers go round: generation 1 is collected long before 2^31 others
+/// pass), or by the same one from an earlier position.
 #[inline(always)]
 fn listed_before(older: u64, newer: u64) -> bool {
-    let key = |w: u64| (w >> 32, w & INDEX);
-    key(older) < key(newer) && !WENT_ROUND.load(Relaxed)
+    let (to, tn) = ((older >> 32) as u32, (newer >> 32) as u32);
+    if to == tn {
+        older & INDEX < newer & INDEX
+    } else {
+        tn.wrapping_sub(to) < 1 << 31
+    }
 }
 
 /// Sets the flag of a young generation, unless it is set (a load, not a
@@ -666,7 +652,6 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// Tracks a new cell. Nodes are added to the registry in batches; adding
 /// one may run an automatic collection.
 pub(crate) fn track<N: Node>(cell: &Arc<N>) {
-    debug_assert!(std::ptr::eq(cell.header(), header_of(cell)), "a node's header is its first field");
     let address = Arc::as_ptr(cell) as usize;
     let mut node = Some(Arc::downgrade(cell) as Weak<dyn Node>);
     let full = PENDING.try_with(|p| {
@@ -1185,6 +1170,13 @@ pub fn generation_sizes() -> [usize; GENERATIONS] {
 /// its number, and the numbers go round after 2^32 collections.
 #[doc(hidden)]
 pub mod testing {
+    /// How many collections so far counted the references between the
+    /// nodes they examined (the rest skipped it: their generations held
+    /// no cycle of their own, see the module's "Young cycles").
+    pub fn counted() -> usize {
+        super::COUNTED.load(super::Relaxed)
+    }
+
     /// The number of the last collection.
     pub fn last_collection() -> u32 {
         super::lock(&super::COLLECTOR).epoch
@@ -1469,7 +1461,7 @@ fn run(collector: &mut Collector, generation: usize, held: gil::Held<'_>) -> usi
             pruned = true;
             continue;
         };
-        let h = header_of(&node);
+        let h = node.header();
         let word = h.0.load(Relaxed);
         // Garbage already (its entry goes), or listed twice (`DEAD`'s high
         // half is no collection's number).
@@ -1538,6 +1530,7 @@ fn count(
     generation: usize,
     held: gil::Held<'_>,
 ) -> Vec<usize> {
+    COUNTED.fetch_add(1, Relaxed);
     if generation == 0 {
         set_dirty(1);
     }

@@ -1415,7 +1415,7 @@ impl PyObject {
     #[inline(never)]
     fn storing_reference(&self, value: &Value) {
         match value {
-            Value::Object(o) => gc::stored(gc::header_of(&self.0), gc::header_of(&o.0)),
+            Value::Object(o) => gc::stored(self.0.header(), o.0.header()),
             _ => gc::young_may_cycle(),
         }
     }
@@ -1693,7 +1693,7 @@ impl<T: CellValue> gc::Node for Cell<T> {
         if let Some(obj) = self.value.get() {
             return Some(Box::new(FrozenLocked(obj, class)));
         }
-        let guard = gil::hold(|held| self.value.try_exclusive(held).ok())?;
+        let guard = gil::hold(|held| self.value.try_exclusive_to_clear(held).ok())?;
         Some(Box::new(ObjectLocked(guard, class)))
     }
     fn class_node(&self) -> Option<&gc::Header> {
@@ -1703,7 +1703,8 @@ impl<T: CellValue> gc::Node for Cell<T> {
         // CPython's `tp_clear`: the references go, the object stays, for
         // its `Drop` to run once when the last of them is gone. They drop
         // after the lock is released.
-        let held = gil::hold(|held| self.value.try_exclusive(held).ok().map(|mut obj| take_references(&mut *obj)));
+        let held =
+            gil::hold(|held| self.value.try_exclusive_to_clear(held).ok().map(|mut obj| take_references(&mut *obj)));
         drop(held);
     }
     fn is_object(&self) -> bool {
@@ -1780,6 +1781,6 @@ impl PyObject {
     /// Reports this handle to the collector (see [`Value::traverse`]).
     #[inline]
     pub fn traverse(&self, visit: &mut gc::Visit<'_>) {
-        visit.node(gc::header_of(&self.0));
+        visit.node(self.0.header());
     }
 }

@@ -198,12 +198,20 @@ impl<T: ?Sized> PyCell<T> {
 
     /// Marks the cell written, if no thread borrows it.
     #[inline(always)]
-    pub(crate) fn try_exclusive(&self, _: Held<'_>) -> Result<Exclusive<'_, T>, Busy> {
+    pub(crate) fn try_exclusive(&self, held: Held<'_>) -> Result<Exclusive<'_, T>, Busy> {
+        let guard = self.try_exclusive_to_clear(held)?;
+        // What the writer stores is not seen (`gc`'s young cycles).
+        gc::young_may_cycle();
+        Ok(guard)
+    }
+
+    /// [`try_exclusive`](PyCell::try_exclusive) for the collector, which
+    /// only takes references out (or looks): no store to judge.
+    #[inline(always)]
+    pub(crate) fn try_exclusive_to_clear(&self, _: Held<'_>) -> Result<Exclusive<'_, T>, Busy> {
         match self.flag.load(Relaxed) {
             FREE => {
                 self.flag.store(WRITING, Relaxed);
-                // What the writer stores is not seen (`gc`'s young cycles).
-                gc::young_may_cycle();
                 Ok(Exclusive { cell: self })
             }
             WRITING => Err(Busy::Borrowed),

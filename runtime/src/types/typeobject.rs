@@ -574,8 +574,7 @@ impl<'a> Builder<'a> {
                 Some(Value::Str(q)) => Some(q.clone()),
                 _ => None,
             },
-            gc: Default::default(),
-            _depth: Default::default(),
+            node: Default::default(),
         }
         .share();
         Type::runtime(class)
