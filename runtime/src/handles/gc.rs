@@ -76,7 +76,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError, Weak};
 
 use crate::handles::gil;
@@ -386,7 +386,11 @@ pub(crate) trait Node: Send + Sync + 'static {
 
 /// Whether generation 0 (and the batches not yet listed), and generation
 /// 1, may hold a cycle of their own: see above.
-static YOUNG_DIRTY: [AtomicBool; 2] = [AtomicBool::new(false), AtomicBool::new(false)];
+/// Bit `1 << g` for generation `g`; one byte, so that the common case of
+/// a mark (both set already) is one load and one compare.
+static YOUNG_DIRTY: AtomicU8 = AtomicU8::new(0);
+/// Both flags.
+const BOTH_DIRTY: u8 = 0b11;
 /// How many collections counted (`count`), for the tests
 /// ([`testing::counted`]).
 static COUNTED: AtomicUsize = AtomicUsize::new(0);
@@ -442,12 +446,13 @@ fn listed_before(older: u64, newer: u64) -> bool {
     }
 }
 
-/// Sets the flag of a young generation, unless it is set (a load, not a
-/// store, on the common path: no line bounced between threads).
+/// Sets the flags `bits` of the young generations, unless they are set
+/// (a load, not a store, on the common path: no line bounced between
+/// threads).
 #[inline(always)]
-fn set_dirty(generation: usize) {
-    if !YOUNG_DIRTY[generation].load(Relaxed) {
-        YOUNG_DIRTY[generation].store(true, Relaxed);
+fn set_dirty(bits: u8) {
+    if YOUNG_DIRTY.load(Relaxed) & bits != bits {
+        YOUNG_DIRTY.fetch_or(bits, Relaxed);
     }
 }
 
@@ -456,8 +461,10 @@ fn set_dirty(generation: usize) {
 /// generations may hold a cycle now.
 #[inline(always)]
 pub(crate) fn young_may_cycle() {
-    set_dirty(0);
-    set_dirty(1);
+    // One compare with memory and a branch (the byte holds no other bit).
+    if YOUNG_DIRTY.load(Relaxed) != BOTH_DIRTY {
+        YOUNG_DIRTY.fetch_or(BOTH_DIRTY, Relaxed);
+    }
 }
 
 /// A reference to the node with header `to` is stored into the node with
@@ -475,12 +482,12 @@ pub(crate) fn stored(into: &Header, to: &Header) {
     if u >> 32 == 0 {
         // Generation 0, or a batch.
         if !(v >> 32 != 0 && v != DEAD || stamped_before(v, u)) {
-            set_dirty(0);
+            set_dirty(1);
         }
     } else if !(v != DEAD && (v & OLD != 0 || v & MIDDLE != 0 && listed_before(v, u))) {
         // Generation 1, given a reference to a node of generation 0, or one
         // of generation 1 listed after it.
-        set_dirty(1);
+        set_dirty(2);
     }
 }
 
@@ -1409,15 +1416,8 @@ fn run(collector: &mut Collector, generation: usize, held: gil::Held<'_>) -> usi
     // Whether the generations examined may hold a cycle of their own
     // ("Young cycles" above); their flags are cleared for this count, and
     // what is stored from now on sets them again.
-    let counts = match generation {
-        0 => YOUNG_DIRTY[0].swap(false, Relaxed),
-        1 => YOUNG_DIRTY[0].swap(false, Relaxed) | YOUNG_DIRTY[1].swap(false, Relaxed),
-        _ => {
-            YOUNG_DIRTY[0].store(false, Relaxed);
-            YOUNG_DIRTY[1].store(false, Relaxed);
-            true
-        }
-    };
+    let examined = if generation == 0 { 1 } else { BOTH_DIRTY };
+    let counts = YOUNG_DIRTY.fetch_and(!examined, Relaxed) & examined != 0 || generation == GENERATIONS - 1;
     let (mut weaks, base) = {
         let mut r = lock(&REGISTRY);
         let weaks = r.take(generation, Some(*epoch));
@@ -1532,7 +1532,7 @@ fn count(
 ) -> Vec<usize> {
     COUNTED.fetch_add(1, Relaxed);
     if generation == 0 {
-        set_dirty(1);
+        set_dirty(2);
     }
 
     // 2. The references they hold to each other subtracted (CPython's

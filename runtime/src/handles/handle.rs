@@ -309,7 +309,12 @@ impl<T: CellValue> ErasedCell for Cell<T> {
         }
         let hold = unheld.enter();
         let held = hold.held();
-        handle.storing(value);
+        // Outside a scope a handle is not judged (a call here gave the
+        // function a frame: 12 instructions on every write): both young
+        // generations may hold a cycle from now on (`gc`'s young cycles).
+        if value.may_be_a_reference() {
+            gc::young_may_cycle();
+        }
         let key = NameKey::of(name);
         if self.write_unmarked(name, key, value, held, false)
             || T::PARTIAL_FAST && self.write_unmarked(name, key, value, held, true)
@@ -1407,7 +1412,7 @@ impl PyObject {
     /// line, the rest out of line: a number stored costs one compare.
     #[inline(always)]
     fn storing(&self, value: &Value) {
-        if matches!(value, Value::Object(_) | Value::List(_) | Value::Dict(_) | Value::Tuple(_) | Value::Function(_)) {
+        if value.may_be_a_reference() {
             self.storing_reference(value);
         }
     }

@@ -86,7 +86,12 @@ fn new_embedded<T: PyClass>() -> Box<dyn Object> {
 
 /// A class made at run time: its layout (a compile-time class's [`Layout`]
 /// fields, owned) and the tables its instances are read through.
+// The collector's header first, as every node's: a dead node's registry
+// entry is found by its address (`gc::unlist`).
+#[repr(C)]
 pub(crate) struct RtClass {
+    /// The cycle collector's word (`object` is not tracked).
+    pub(crate) gc: gc::Header,
     /// A number of its own, in the order classes are made (0: `object`,
     /// which is never freed nor counted among the live classes).
     pub(crate) id: u64,
@@ -131,17 +136,9 @@ pub(crate) struct RtClass {
     pub(crate) has_methods: bool,
     /// `__qualname__` as the namespace gave it (a str), if it did.
     pub(crate) qualname: Option<PyStr>,
-    /// Its part in the cycle collector; last, so that it drops last.
-    pub(crate) node: ClassNode,
-}
-
-/// A class's part in the cycle collector: the collector's word (a class
-/// is a node, see the `gc::Node` impl below; `object` is not tracked) and
-/// the trashcan's level, closed when it drops, after the class's contents.
-#[derive(Debug, Default)]
-pub(crate) struct ClassNode {
-    gc: gc::Header,
-    _depth: trashcan::Exit,
+    /// Closes the trashcan's level when the class drops; last, so that it
+    /// drops after the class's contents.
+    pub(crate) _depth: trashcan::Exit,
 }
 
 /// How many values [`RtClass::plain_keys`] covers: as many as an instance
@@ -293,7 +290,8 @@ pub(crate) fn object_class() -> &'static Arc<RtClass> {
             has_class_attrs: false,
             has_methods: false,
             qualname: None,
-            node: ClassNode::default(),
+            gc: gc::Header::new(),
+            _depth: trashcan::Exit,
         })
     })
 }
@@ -311,7 +309,7 @@ pub(crate) fn object_class() -> &'static Arc<RtClass> {
 /// clears; the class is then freed by reference counting, as a tuple is.
 impl gc::Node for RtClass {
     fn header(&self) -> &gc::Header {
-        &self.node.gc
+        &self.gc
     }
     fn try_traverse(&self, visit: &mut gc::Visit<'_>) -> bool {
         for (_, v) in self.class_attrs.iter() {
@@ -343,7 +341,7 @@ impl RtClass {
     /// The collector's word of a class it tracks: not `object`'s.
     #[inline]
     pub(crate) fn gc_header(&self) -> Option<&gc::Header> {
-        (self.id != 0).then_some(&self.node.gc)
+        (self.id != 0).then_some(&self.gc)
     }
 }
 

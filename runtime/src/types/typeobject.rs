@@ -574,7 +574,8 @@ impl<'a> Builder<'a> {
                 Some(Value::Str(q)) => Some(q.clone()),
                 _ => None,
             },
-            node: Default::default(),
+            gc: Default::default(),
+            _depth: Default::default(),
         }
         .share();
         Type::runtime(class)

@@ -417,6 +417,15 @@ impl Value {
         }
     }
 
+    /// Whether the value is of a kind that may hold a reference to a
+    /// tracked node (an object, a list, a dict, a tuple, a function): one
+    /// compare, where [`may_hold_references`](Value::may_hold_references)
+    /// looks inside.
+    #[inline(always)]
+    pub(crate) fn may_be_a_reference(&self) -> bool {
+        matches!(self, Value::Object(_) | Value::List(_) | Value::Dict(_) | Value::Tuple(_) | Value::Function(_))
+    }
+
     /// Whether the value can take part in a reference cycle: an object, a
     /// list, a dict, or a tuple holding one.
     pub(crate) fn may_hold_references(&self) -> bool {
