@@ -361,36 +361,41 @@ pub(crate) trait Node: Send + Sync + 'static {
 }
 
 // ---------------------------------------------------------------------------
-// Young cycles.
+// Cycles of a generation's own.
 //
 // A cycle among the nodes a collection examines has an edge from a node to
 // one listed at the same time or later (around a cycle the listing order
 // cannot only go down). So while no node of generation 0 (or of a batch not
-// yet listed) was given a reference to a node that is not provably older
-// than it, generation 0 holds no cycle that it does not share with an older
-// generation, and a collection of it finds no garbage: it skips the count
-// (the traversals, steps 2 and 3 of `run`) and only moves the survivors on,
-// as the count would have found them. The same for generation 1 with its
-// own flag. Programs that build bottom-up (a list that grows at its head, a
-// tree from its leaves, a parser's syntax tree) keep both flags clear;
-// a store of a newer object into an older one sets the flag until the next
-// collection of that generation counts. A store the runtime cannot judge (a
-// write borrow, a list's or a dict's change) sets both.
+// yet listed) has a reference to a node that is not provably older than
+// it, generation 0 holds no cycle of its own, and a collection of it finds
+// no garbage: it skips the count (steps 2 to 4 of `run`, `count`) and only
+// numbers the survivors and moves them on, as the count would have. The
+// same for generations 1 and 2, each with its flag; a collection skips if
+// the flags of every generation it examines are clear. A reference enters
+// a node by a store (judged or not, see `stored` and `may_cycle`), or came
+// with the nodes a collection moved on: a collection that counts clears
+// the flags of what it examines, and sets the flag of the generation its
+// survivors go to if it met a reference from one of them to one not older
+// (an edge to an index not below its own, or to a node of a batch not yet
+// listed), or could not traverse one. Programs that build bottom-up (a
+// list that grows at its head, a tree from its leaves, a parser's syntax
+// tree) keep every flag clear, and even a full collection skips the count.
 //
 // Provably older, by the header: a node a collection tagged (generation 1
 // or 2) was listed before every node not yet tagged; a node of generation 2
-// before every node of generation 1; and a node not yet tagged, made earlier
-// on the same thread, before one made later there (a thread's batches are
-// listed in order). A node not yet tagged keeps that stamp in its header:
-// a number of its thread and a count of the nodes the thread made.
+// before every node of generation 1; two nodes of the same generation by
+// their tags and positions (see `listed_before`); and a node not yet
+// tagged, made earlier on the same thread, before one made later there (a
+// thread's batches are listed in order). A node not yet tagged keeps that
+// stamp in its header: a number of its thread and a count of the nodes the
+// thread made.
 
-/// Whether generation 0 (and the batches not yet listed), and generation
-/// 1, may hold a cycle of their own: see above.
-/// Bit `1 << g` for generation `g`; one byte, so that the common case of
-/// a mark (both set already) is one load and one compare.
-static YOUNG_DIRTY: AtomicU8 = AtomicU8::new(0);
-/// Both flags.
-const BOTH_DIRTY: u8 = 0b11;
+/// Whether each generation may hold a cycle of its own (bit `1 << g`):
+/// see above. One byte, so that the common case of a mark (all set
+/// already) is one load and one compare.
+static MAY_CYCLE: AtomicU8 = AtomicU8::new(0);
+/// Every generation's flag.
+const ALL: u8 = 0b111;
 /// How many collections counted (`count`), for the tests
 /// ([`testing::counted`]).
 static COUNTED: AtomicUsize = AtomicUsize::new(0);
@@ -432,10 +437,12 @@ fn stamped_before(older: u64, newer: u64) -> bool {
 }
 
 /// Whether the node with header word `older` was listed before the one
-/// with `newer`, both in generation 1: moved there by an earlier
-/// collection of generation 0 (whose number is the tag, compared as the
-/// numbers go round: generation 1 is collected long before 2^31 others
-/// pass), or by the same one from an earlier position.
+/// with `newer`, both tagged in the same generation (1 or 2): moved (or,
+/// in generation 2, listed again by a full collection) by an earlier
+/// collection (whose number is the tag, compared as the numbers go round:
+/// no node keeps a tag 2^31 collections old but in a generation not
+/// collected that long), or by the same one from an earlier position (a
+/// collection lists its survivors in order, after what is there).
 #[inline(always)]
 fn listed_before(older: u64, newer: u64) -> bool {
     let (to, tn) = ((older >> 32) as u32, (newer >> 32) as u32);
@@ -446,24 +453,23 @@ fn listed_before(older: u64, newer: u64) -> bool {
     }
 }
 
-/// Sets the flags `bits` of the young generations, unless they are set
-/// (a load, not a store, on the common path: no line bounced between
-/// threads).
+/// Sets the flags `bits` (see above), unless they are set (a load, not a
+/// store, on the common path: no line bounced between threads).
 #[inline(always)]
-fn set_dirty(bits: u8) {
-    if YOUNG_DIRTY.load(Relaxed) & bits != bits {
-        YOUNG_DIRTY.fetch_or(bits, Relaxed);
+fn set_may_cycle(bits: u8) {
+    if MAY_CYCLE.load(Relaxed) & bits != bits {
+        MAY_CYCLE.fetch_or(bits, Relaxed);
     }
 }
 
-/// A reference that the runtime cannot judge may be stored into a node
-/// (a write borrow of an object, a change to a list or a dict): both young
-/// generations may hold a cycle now.
+/// A reference that the runtime does not judge may be stored into a node
+/// (a write borrow of an object, a change to a list or a dict, a store
+/// outside a scope): every generation may hold a cycle now.
 #[inline(always)]
-pub(crate) fn young_may_cycle() {
+pub(crate) fn may_cycle() {
     // One compare with memory and a branch (the byte holds no other bit).
-    if YOUNG_DIRTY.load(Relaxed) != BOTH_DIRTY {
-        YOUNG_DIRTY.fetch_or(BOTH_DIRTY, Relaxed);
+    if MAY_CYCLE.load(Relaxed) != ALL {
+        MAY_CYCLE.fetch_or(ALL, Relaxed);
     }
 }
 
@@ -473,21 +479,25 @@ pub(crate) fn young_may_cycle() {
 /// tag a collection writes: the words do not change meanwhile.
 #[inline(always)]
 pub(crate) fn stored(into: &Header, to: &Header) {
-    let u = into.0.load(Relaxed);
-    if u & OLD != 0 {
-        // Generation 2 (or garbage): no young collection examines it.
-        return;
-    }
-    let v = to.0.load(Relaxed);
-    if u >> 32 == 0 {
-        // Generation 0, or a batch.
-        if !(v >> 32 != 0 && v != DEAD || stamped_before(v, u)) {
-            set_dirty(1);
+    let (u, v) = (into.0.load(Relaxed), to.0.load(Relaxed));
+    if u == DEAD || v == DEAD {
+        // Garbage being cleared: not judged.
+        may_cycle();
+    } else if u >> 32 == 0 {
+        // Generation 0, or a batch: given a node of generation 1 or 2, or
+        // one made before it on this thread.
+        if !(v >> 32 != 0 || stamped_before(v, u)) {
+            set_may_cycle(1);
         }
-    } else if !(v != DEAD && (v & OLD != 0 || v & MIDDLE != 0 && listed_before(v, u))) {
-        // Generation 1, given a reference to a node of generation 0, or one
-        // of generation 1 listed after it.
-        set_dirty(2);
+    } else if u & OLD == 0 {
+        // Generation 1: given a node of generation 2, or of generation 1
+        // listed before it.
+        if !(v & OLD != 0 || v & MIDDLE != 0 && listed_before(v, u)) {
+            set_may_cycle(2);
+        }
+    } else if !(v & OLD != 0 && listed_before(v, u)) {
+        // Generation 2: given a node of generation 2 listed before it.
+        set_may_cycle(4);
     }
 }
 
@@ -1291,11 +1301,26 @@ struct Census {
     /// before, no tag is stale.
     headers: Vec<usize>,
     checked: bool,
+    /// The index of the node step 2 traverses now.
+    current: u32,
+    /// Whether step 2 met a reference from a node to one not older than
+    /// it (an index not below its own, or a node of a batch not yet
+    /// listed), or a node it could not traverse: what survives may hold a
+    /// cycle of its own ("Cycles of a generation's own").
+    forward: bool,
 }
 
 impl Census {
-    const EMPTY: Census =
-        Census { tag: 0, base: 0, entries: Vec::new(), edges: Vec::new(), headers: Vec::new(), checked: false };
+    const EMPTY: Census = Census {
+        tag: 0,
+        base: 0,
+        entries: Vec::new(),
+        edges: Vec::new(),
+        headers: Vec::new(),
+        checked: false,
+        current: 0,
+        forward: false,
+    };
 
     /// The index this collection gave the node with header `h`, if it is
     /// one of the nodes it examines. The tag alone could be one a node
@@ -1326,8 +1351,15 @@ impl Census {
             if let Some(e) = self.entries.get_mut(j) {
                 e.internal += n;
                 self.edges.push(j as u32);
+                self.forward |= j as u32 >= self.current;
+                return;
             }
         }
+        // Not examined: older (tagged), in a batch not yet listed
+        // (stamped), or never tracked (0: a tuple of plain values, which
+        // holds no reference).
+        let word = h.0.load(Relaxed);
+        self.forward |= word >> 32 == 0 && word != 0;
     }
 
     fn children(&self, i: usize) -> &[u32] {
@@ -1416,8 +1448,8 @@ fn run(collector: &mut Collector, generation: usize, held: gil::Held<'_>) -> usi
     // Whether the generations examined may hold a cycle of their own
     // ("Young cycles" above); their flags are cleared for this count, and
     // what is stored from now on sets them again.
-    let examined = if generation == 0 { 1 } else { BOTH_DIRTY };
-    let counts = YOUNG_DIRTY.fetch_and(!examined, Relaxed) & examined != 0 || generation == GENERATIONS - 1;
+    let examined = (2u8 << generation) - 1;
+    let counts = MAY_CYCLE.fetch_and(!examined, Relaxed) & examined != 0;
     let (mut weaks, base) = {
         let mut r = lock(&REGISTRY);
         let weaks = r.take(generation, Some(*epoch));
@@ -1531,9 +1563,7 @@ fn count(
     held: gil::Held<'_>,
 ) -> Vec<usize> {
     COUNTED.fetch_add(1, Relaxed);
-    if generation == 0 {
-        set_dirty(2);
-    }
+    census.forward = false;
 
     // 2. The references they hold to each other subtracted (CPython's
     // `subtract_refs`), and kept as edges for step 3. A node of an older
@@ -1542,6 +1572,7 @@ fn count(
     // keeps an outside reference.
     for (i, node) in nodes.iter().enumerate() {
         let start = census.edges.len() as u32;
+        census.current = i as u32;
         let traversed = node.try_traverse(&mut Visit { to: To::Census(census), held });
         let end = census.edges.len() as u32;
         let entry = &mut census.entries[i];
@@ -1550,7 +1581,11 @@ fn count(
         } else {
             entry.count = ALIVE;
             census.edges.truncate(start as usize);
+            census.forward = true;
         }
+    }
+    if census.forward {
+        set_may_cycle(1 << (generation + 1).min(GENERATIONS - 1));
     }
 
     // 3. What outside references reach is alive.

@@ -308,20 +308,12 @@ impl<T: CellValue> ErasedCell for Cell<T> {
             return handle.setattr_with_methods(name, value);
         }
         let hold = unheld.enter();
-        let held = hold.held();
-        // Outside a scope a handle is not judged (a call here gave the
-        // function a frame: 12 instructions on every write): both young
-        // generations may hold a cycle from now on (`gc`'s young cycles).
         if value.may_be_a_reference() {
-            gc::young_may_cycle();
+            // Judged under the lock, out of line: the call in line gave
+            // this function a frame, 12 instructions on every write.
+            return self.setattr_judging(handle, name, value, hold);
         }
-        let key = NameKey::of(name);
-        if self.write_unmarked(name, key, value, held, false)
-            || T::PARTIAL_FAST && self.write_unmarked(name, key, value, held, true)
-        {
-            return Ok(());
-        }
-        self.setattr_marked(name, value, held)
+        self.setattr_held(name, value, hold.held())
     }
     #[inline]
     fn setattr_in_scope(&self, handle: &PyObject, name: &str, value: &mut Value, held: Held<'_>) -> Result<(), Error> {
@@ -424,6 +416,27 @@ impl<T: CellValue> Cell<T> {
             return Ok(());
         }
         self.setattr_marked_inline(name, value, held)
+    }
+
+    /// [`ErasedCell::setattr`] past the lock's taking.
+    #[inline(always)]
+    fn setattr_held(&self, name: &str, value: &mut Value, held: Held<'_>) -> Result<(), Error> {
+        let key = NameKey::of(name);
+        if self.write_unmarked(name, key, value, held, false)
+            || T::PARTIAL_FAST && self.write_unmarked(name, key, value, held, true)
+        {
+            return Ok(());
+        }
+        self.setattr_marked(name, value, held)
+    }
+
+    /// [`ErasedCell::setattr`] of a value that may hold a reference: the
+    /// collector told of it (`PyObject::storing`) under the lock `hold`
+    /// took, and the store made before it is let go.
+    #[inline(never)]
+    fn setattr_judging(&self, handle: &PyObject, name: &str, value: &mut Value, hold: gil::Hold) -> Result<(), Error> {
+        handle.storing_reference(value);
+        self.setattr_held(name, value, hold.held())
     }
 
     /// The object marked written for the whole algorithm, out of line (see
@@ -1408,7 +1421,7 @@ impl PyObject {
     /// Tells the collector what `value` references before it is stored in
     /// this object, under the lock the store is made under (`gc`'s young
     /// cycles): a handle is judged (`gc::stored`), anything else that may
-    /// hold one is not (`gc::young_may_cycle`). The look at the kind is in
+    /// hold one is not (`gc::may_cycle`). The look at the kind is in
     /// line, the rest out of line: a number stored costs one compare.
     #[inline(always)]
     fn storing(&self, value: &Value) {
@@ -1418,10 +1431,10 @@ impl PyObject {
     }
 
     #[inline(never)]
-    fn storing_reference(&self, value: &Value) {
+    pub(crate) fn storing_reference(&self, value: &Value) {
         match value {
             Value::Object(o) => gc::stored(self.0.header(), o.0.header()),
-            _ => gc::young_may_cycle(),
+            _ => gc::may_cycle(),
         }
     }
 

@@ -201,7 +201,7 @@ impl<T: ?Sized> PyCell<T> {
     pub(crate) fn try_exclusive(&self, held: Held<'_>) -> Result<Exclusive<'_, T>, Busy> {
         let guard = self.try_exclusive_to_clear(held)?;
         // What the writer stores is not seen (`gc`'s young cycles).
-        gc::young_may_cycle();
+        gc::may_cycle();
         Ok(guard)
     }
 
@@ -239,7 +239,7 @@ impl<T: ?Sized> PyCell<T> {
             return None;
         }
         self.flag.store(WRITING, Relaxed);
-        gc::young_may_cycle();
+        gc::may_cycle();
         Some(Exclusive { cell: self })
     }
 

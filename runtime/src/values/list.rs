@@ -80,7 +80,7 @@ impl PyList {
         // What is stored is not judged (`gc`'s young cycles); marked under
         // the lock, so a collection that counts meanwhile either finds
         // the lock taken or leaves the mark set.
-        gc::young_may_cycle();
+        gc::may_cycle();
         guard
     }
 
