@@ -1189,7 +1189,7 @@ pub fn generation_sizes() -> [usize; GENERATIONS] {
 pub mod testing {
     /// How many collections so far counted the references between the
     /// nodes they examined (the rest skipped it: their generations held
-    /// no cycle of their own, see the module's "Young cycles").
+    /// no cycle of their own, see the module's "Cycles of a generation's own").
     pub fn counted() -> usize {
         super::COUNTED.load(super::Relaxed)
     }
@@ -1446,7 +1446,7 @@ fn run(collector: &mut Collector, generation: usize, held: gil::Held<'_>) -> usi
         *epoch += 1;
     }
     // Whether the generations examined may hold a cycle of their own
-    // ("Young cycles" above); their flags are cleared for this count, and
+    // ("Cycles of a generation's own" above); their flags are cleared for this count, and
     // what is stored from now on sets them again.
     let examined = (2u8 << generation) - 1;
     let counts = MAY_CYCLE.fetch_and(!examined, Relaxed) & examined != 0;

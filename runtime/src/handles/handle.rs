@@ -1414,15 +1414,12 @@ impl PyObject {
         result
     }
 
-    /// `setattr` of an object whose class has methods, as
-    /// [`getattr_with_methods`](PyObject::getattr_with_methods). It takes
-    /// `value` from where the caller left it (a tail call, see
-    /// `ErasedCell::setattr`).
     /// Tells the collector what `value` references before it is stored in
-    /// this object, under the lock the store is made under (`gc`'s young
-    /// cycles): a handle is judged (`gc::stored`), anything else that may
-    /// hold one is not (`gc::may_cycle`). The look at the kind is in
-    /// line, the rest out of line: a number stored costs one compare.
+    /// this object, under the lock the store is made under (`gc`'s
+    /// "Cycles of a generation's own"): a handle is judged (`gc::stored`),
+    /// anything else that may hold one is not (`gc::may_cycle`). The look
+    /// at the kind is in line, the rest out of line: a number stored costs
+    /// one compare.
     #[inline(always)]
     fn storing(&self, value: &Value) {
         if value.may_be_a_reference() {
@@ -1430,6 +1427,7 @@ impl PyObject {
         }
     }
 
+    /// [`storing`](PyObject::storing) of a value that may be a reference.
     #[inline(never)]
     pub(crate) fn storing_reference(&self, value: &Value) {
         match value {
@@ -1438,6 +1436,10 @@ impl PyObject {
         }
     }
 
+    /// `setattr` of an object whose class has methods, as
+    /// [`getattr_with_methods`](PyObject::getattr_with_methods). It takes
+    /// `value` from where the caller left it (a tail call, see
+    /// `ErasedCell::setattr`).
     #[inline(never)]
     fn setattr_with_methods(&self, name: &str, value: &mut Value) -> Result<(), Error> {
         let value = std::mem::take(value);

@@ -200,7 +200,7 @@ impl<T: ?Sized> PyCell<T> {
     #[inline(always)]
     pub(crate) fn try_exclusive(&self, held: Held<'_>) -> Result<Exclusive<'_, T>, Busy> {
         let guard = self.try_exclusive_to_clear(held)?;
-        // What the writer stores is not seen (`gc`'s young cycles).
+        // What the writer stores is not seen (`gc`'s "Cycles of a generation's own").
         gc::may_cycle();
         Ok(guard)
     }

@@ -616,7 +616,7 @@ impl PyDict {
     fn write(&self) -> RwLockWriteGuard<'_, Dict> {
         let map = &self.0.map;
         let guard = gil::without_waiting(|| map.try_write(), || map.write());
-        // What is stored is not judged (`gc`'s young cycles); marked under
+        // What is stored is not judged (`gc`'s "Cycles of a generation's own"); marked under
         // the lock, so a collection that counts meanwhile either finds
         // the lock taken or leaves the mark set.
         gc::may_cycle();

@@ -77,7 +77,7 @@ impl PyList {
     fn write(&self) -> RwLockWriteGuard<'_, Vec<Value>> {
         let items = &self.0.items;
         let guard = gil::without_waiting(|| items.try_write(), || items.write());
-        // What is stored is not judged (`gc`'s young cycles); marked under
+        // What is stored is not judged (`gc`'s "Cycles of a generation's own"); marked under
         // the lock, so a collection that counts meanwhile either finds
         // the lock taken or leaves the mark set.
         gc::may_cycle();
