@@ -313,6 +313,18 @@ impl<'a> Visit<'a> {
         }
     }
 
+    /// Reports references the node holds but cannot report now (a
+    /// function value shared with a variable): they become the node's
+    /// when the variable goes, with no store to tell of it, so what
+    /// survives may hold a cycle of its own ("Cycles of a generation's
+    /// own").
+    #[inline]
+    pub(crate) fn hidden(&mut self) {
+        if let To::Census(census) = &mut self.to {
+            census.forward = true;
+        }
+    }
+
     /// The proof that the collecting thread holds the global lock.
     #[inline]
     pub(crate) fn held(&self) -> gil::Held<'a> {

@@ -1613,6 +1613,11 @@ impl PyFunction {
     /// gone, never freed while one is still there.
     pub(crate) fn traverse(&self, visit: &mut crate::handles::gc::Visit<'_>) {
         if Arc::strong_count(&self.0) != 1 {
+            // What it holds becomes a reference of this node when the
+            // other clones go, with no store the collector sees.
+            if self.may_hold_references() {
+                visit.hidden();
+            }
             return;
         }
         match &*self.0 {
