@@ -1216,6 +1216,24 @@ fn link_class() -> Type {
     Type::new("Node", &[], ns).unwrap()
 }
 
+/// One test at a time, no automatic collection, everything older than
+/// the test in generation 2, and [`link_class`].
+fn quiet_heap() -> (std::sync::MutexGuard<'static, ()>, Thresholds, Type) {
+    let serial = one_at_a_time();
+    let thresholds = no_automatic_collection();
+    gc::collect();
+    (serial, thresholds, link_class())
+}
+
+/// `first.a = second`, then `second.a = first`: a cycle, the first store
+/// of a newer object into an older one if `second` is the newer. Weak
+/// references to both.
+fn link_both(first: &PyObject, second: &PyObject) -> [pyslots::WeakObject; 2] {
+    first.setattr("a", second.clone()).unwrap();
+    second.setattr("a", first.clone()).unwrap();
+    [first.try_downgrade().unwrap(), second.try_downgrade().unwrap()]
+}
+
 #[test]
 fn collections_do_not_count_a_list_built_from_its_tail() {
     let _serial = one_at_a_time();
@@ -1262,15 +1280,10 @@ fn collections_do_not_count_a_list_built_from_its_tail() {
 
 #[test]
 fn a_cycle_that_grew_old_alive_is_freed_by_a_full_collection_once_garbage() {
-    let _serial = one_at_a_time();
-    let _t = no_automatic_collection();
-    gc::collect();
-    let class = link_class();
+    let (_serial, _t, class) = quiet_heap();
     let a = class.instantiate().unwrap();
     let b = class.instantiate().unwrap();
-    a.setattr("a", b.clone()).unwrap();
-    b.setattr("a", a.clone()).unwrap();
-    let weak = [a.try_downgrade().unwrap(), b.try_downgrade().unwrap()];
+    let weak = link_both(&a, &b);
     drop(b);
     // Held, it survives a collection of each generation into generation 2;
     // the flags of the generations they went through are cleared by the
@@ -1290,9 +1303,7 @@ fn a_cycle_that_grew_old_alive_is_freed_by_a_full_collection_once_garbage() {
     gc::collect();
     gc::collect();
     let new = class.instantiate().unwrap();
-    new.setattr("a", old.clone()).unwrap();
-    old.setattr("a", new.clone()).unwrap();
-    let weak = [old.try_downgrade().unwrap(), new.try_downgrade().unwrap()];
+    let weak = link_both(&new, &old);
     drop((old, new));
     assert_eq!(gc::collect_generation(1), 0, "`old` holds `new` from generation 2");
     assert_eq!(gc::collect(), 2);
@@ -1306,16 +1317,11 @@ fn a_cycle_that_grew_old_alive_is_freed_by_a_full_collection_once_garbage() {
 
 #[test]
 fn a_cycle_of_new_objects_linked_by_setattr_is_freed_by_a_young_collection() {
-    let _serial = one_at_a_time();
-    let _t = no_automatic_collection();
-    gc::collect();
-    let class = link_class();
+    let (_serial, _t, class) = quiet_heap();
     // Made in order a, b; `a.a = b` stores the newer in the older.
     let a = class.instantiate().unwrap();
     let b = class.instantiate().unwrap();
-    a.setattr("a", b.clone()).unwrap();
-    b.setattr("a", a.clone()).unwrap();
-    let weak = [a.try_downgrade().unwrap(), b.try_downgrade().unwrap()];
+    let weak = link_both(&a, &b);
     drop((a, b));
     assert_eq!(gc::collect_generation(0), 2);
     assert!(weak.iter().all(|w| w.upgrade().is_none()));
@@ -1330,16 +1336,13 @@ fn a_cycle_of_new_objects_linked_by_setattr_is_freed_by_a_young_collection() {
 
 #[test]
 fn a_cycle_between_generations_1_and_0_is_freed_by_a_collection_of_generation_1() {
-    let _serial = one_at_a_time();
-    let _t = no_automatic_collection();
-    gc::collect();
-    let class = link_class();
+    let (_serial, _t, class) = quiet_heap();
     let older = class.instantiate().unwrap();
     gc::collect_generation(0); // `older` is in generation 1
     let newer = class.instantiate().unwrap();
-    newer.setattr("a", older.clone()).unwrap(); // judged: older
-    older.setattr("a", newer.clone()).unwrap(); // generation 1 given a newer object
-    let weak = [older.try_downgrade().unwrap(), newer.try_downgrade().unwrap()];
+    // `newer.a = older` judged older; `older.a = newer`: generation 1
+    // given a newer object.
+    let weak = link_both(&newer, &older);
     drop((older, newer));
     assert_eq!(gc::collect_generation(0), 0, "`older` holds `newer` from generation 1");
     assert_eq!(gc::collect_generation(1), 2);
@@ -1348,10 +1351,7 @@ fn a_cycle_between_generations_1_and_0_is_freed_by_a_collection_of_generation_1(
 
 #[test]
 fn cycles_through_lists_write_borrows_and_other_threads_are_freed_by_young_collections() {
-    let _serial = one_at_a_time();
-    let _t = no_automatic_collection();
-    gc::collect();
-    let class = link_class();
+    let (_serial, _t, class) = quiet_heap();
     // Through a list, made after both: `a.a = [b]`, `b.a = a`.
     let a = class.instantiate().unwrap();
     let b = class.instantiate().unwrap();
@@ -1386,9 +1386,7 @@ fn cycles_through_lists_write_borrows_and_other_threads_are_freed_by_young_colle
     .join()
     .unwrap();
     let y = class.instantiate().unwrap();
-    y.setattr("a", x.clone()).unwrap();
-    x.setattr("a", y.clone()).unwrap();
-    let weak = [x.try_downgrade().unwrap(), y.try_downgrade().unwrap()];
+    let weak = link_both(&y, &x);
     drop((x, y));
     assert_eq!(gc::collect_generation(0), 2);
     assert!(weak.iter().all(|w| w.upgrade().is_none()));
