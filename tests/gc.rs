@@ -1549,3 +1549,19 @@ fn random_programs_of_run_time_objects_free_what_cpython_frees() {
     println!("{count} programs, {unlike_cpython} unlike CPython, {counted} collections counted");
     assert_eq!(unlike_cpython, 0);
 }
+
+#[test]
+fn a_cycle_in_this_threads_batch_is_not_forgotten_by_another_threads_collection() {
+    let (_serial, _t, class) = quiet_heap();
+    // `a.a = [a]`: the list is marked, `a` and the list in this thread's
+    // batch, which no other thread's collection examines.
+    let a = class.instantiate().unwrap();
+    let list = PyList::new();
+    list.push(Value::from(a.clone()));
+    a.setattr("a", Value::List(list)).unwrap();
+    let weak = a.try_downgrade().unwrap();
+    std::thread::spawn(|| gc::collect()).join().unwrap();
+    drop(a);
+    assert_eq!(gc::collect(), 2, "the object and its list");
+    assert!(weak.upgrade().is_none());
+}

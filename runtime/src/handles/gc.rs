@@ -76,7 +76,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering::Relaxed, Ordering::SeqCst};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError, Weak};
 
 use crate::handles::gil;
@@ -160,7 +160,7 @@ impl Drop for Header {
 fn forget_youngest() {
     let _ = PENDING.try_with(|p| {
         let Ok(mut p) = p.try_borrow_mut() else { return };
-        let Pending(batch, addresses, _) = &mut *p;
+        let Pending(batch, addresses, _, _) = &mut *p;
         batch.pop();
         let newest = batch.len().checked_sub(1).and_then(|i| addresses.get(i)).copied().unwrap_or(0);
         let _ = YOUNGEST.try_with(|y| y.set(newest));
@@ -408,6 +408,13 @@ pub(crate) trait Node: Send + Sync + 'static {
 static MAY_CYCLE: AtomicU8 = AtomicU8::new(0);
 /// Every generation's flag.
 const ALL: u8 = 0b111;
+/// How many threads hold a batch of new nodes not yet listed (counted from
+/// a batch's first node to its listing). A collection does not examine
+/// another thread's batch, so it leaves generation 0's flag set while
+/// any is held: a reference given to one of its nodes would otherwise be
+/// forgotten before the node is listed. (With several threads making
+/// objects, generation 0 is then always counted, as before.)
+static BATCHES: AtomicUsize = AtomicUsize::new(0);
 /// How many collections counted (`count`), for the tests
 /// ([`testing::counted`]).
 static COUNTED: AtomicUsize = AtomicUsize::new(0);
@@ -469,8 +476,8 @@ fn listed_before(older: u64, newer: u64) -> bool {
 /// store, on the common path: no line bounced between threads).
 #[inline(always)]
 fn set_may_cycle(bits: u8) {
-    if MAY_CYCLE.load(Relaxed) & bits != bits {
-        MAY_CYCLE.fetch_or(bits, Relaxed);
+    if MAY_CYCLE.load(SeqCst) & bits != bits {
+        MAY_CYCLE.fetch_or(bits, SeqCst);
     }
 }
 
@@ -480,8 +487,8 @@ fn set_may_cycle(bits: u8) {
 #[inline(always)]
 pub(crate) fn may_cycle() {
     // One compare with memory and a branch (the byte holds no other bit).
-    if MAY_CYCLE.load(Relaxed) != ALL {
-        MAY_CYCLE.fetch_or(ALL, Relaxed);
+    if MAY_CYCLE.load(SeqCst) != ALL {
+        MAY_CYCLE.fetch_or(ALL, SeqCst);
     }
 }
 
@@ -646,7 +653,7 @@ static DROPPED_TOTAL: [AtomicUsize; 2] = [AtomicUsize::new(0), AtomicUsize::new(
 
 thread_local! {
     static DROPPED: Dropped = const { Dropped([Cell::new(0), Cell::new(0)]) };
-    static PENDING: RefCell<Pending> = const { RefCell::new(Pending(Vec::new(), [0; BATCH], Stamps(0))) };
+    static PENDING: RefCell<Pending> = const { RefCell::new(Pending(Vec::new(), [0; BATCH], Stamps(0), false)) };
     /// The address of the newest node in [`PENDING`], 0 if it is empty.
     static YOUNGEST: Cell<usize> = const { Cell::new(0) };
     static UNLISTING: RefCell<Unlisting> = const { RefCell::new(Unlisting(Vec::new())) };
@@ -666,11 +673,14 @@ impl Drop for Dropped {
 }
 
 /// A thread's nodes not yet in the registry; added when the thread ends.
-struct Pending(Vec<Weak<dyn Node>>, [usize; BATCH], Stamps);
+struct Pending(Vec<Weak<dyn Node>>, [usize; BATCH], Stamps, bool);
 
 impl Drop for Pending {
     fn drop(&mut self) {
         flush(&mut self.0, false);
+        if std::mem::take(&mut self.3) {
+            BATCHES.fetch_sub(1, SeqCst);
+        }
     }
 }
 
@@ -684,7 +694,12 @@ pub(crate) fn track<N: Node>(cell: &Arc<N>) {
     let address = Arc::as_ptr(cell) as usize;
     let mut node = Some(Arc::downgrade(cell) as Weak<dyn Node>);
     let full = PENDING.try_with(|p| {
-        let Pending(batch, addresses, stamps) = &mut *p.borrow_mut();
+        let Pending(batch, addresses, stamps, counted) = &mut *p.borrow_mut();
+        if !*counted {
+            // Before the node can be given a reference (see `BATCHES`).
+            *counted = true;
+            BATCHES.fetch_add(1, SeqCst);
+        }
         // Under no other borrow of the cell: it was made just now.
         cell.header().0.store(stamps.next(), Relaxed);
         if let Some(slot) = addresses.get_mut(batch.len()) {
@@ -693,6 +708,10 @@ pub(crate) fn track<N: Node>(cell: &Arc<N>) {
         batch.extend(node.take());
         let full = batch.len() >= BATCH;
         let _ = YOUNGEST.try_with(|y| y.set(if full { 0 } else { address }));
+        if full {
+            *counted = false;
+            BATCHES.fetch_sub(1, SeqCst);
+        }
         full.then(|| std::mem::take(batch))
     });
     match (full, node) {
@@ -721,7 +740,14 @@ fn flush_full(mut batch: Vec<Weak<dyn Node>>) {
 /// This thread's batch into the registry, with no collection.
 fn flush_own() {
     let _ = YOUNGEST.try_with(|y| y.set(0));
-    if let Ok(mut batch) = PENDING.try_with(|p| std::mem::take(&mut p.borrow_mut().0)) {
+    let taken = PENDING.try_with(|p| {
+        let mut p = p.borrow_mut();
+        if std::mem::take(&mut p.3) {
+            BATCHES.fetch_sub(1, SeqCst);
+        }
+        std::mem::take(&mut p.0)
+    });
+    if let Ok(mut batch) = taken {
         flush(&mut batch, false);
     }
 }
@@ -1460,8 +1486,15 @@ fn run(collector: &mut Collector, generation: usize, held: gil::Held<'_>) -> usi
     // Whether the generations examined may hold a cycle of their own
     // ("Cycles of a generation's own" above); their flags are cleared for this count, and
     // what is stored from now on sets them again.
+    // Sequentially consistent with the marks and the batches' counting: a
+    // mark on a node of another thread's batch made before this clears it
+    // is seen here as that batch (its thread counted it first), and the
+    // flag set again.
     let examined = (2u8 << generation) - 1;
-    let counts = MAY_CYCLE.fetch_and(!examined, Relaxed) & examined != 0;
+    let counts = MAY_CYCLE.fetch_and(!examined, SeqCst) & examined != 0;
+    if BATCHES.load(SeqCst) != 0 {
+        MAY_CYCLE.fetch_or(1, SeqCst);
+    }
     let (mut weaks, base) = {
         let mut r = lock(&REGISTRY);
         let weaks = r.take(generation, Some(*epoch));
