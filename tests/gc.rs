@@ -1560,7 +1560,7 @@ fn a_cycle_in_this_threads_batch_is_not_forgotten_by_another_threads_collection(
     list.push(Value::from(a.clone()));
     a.setattr("a", Value::List(list)).unwrap();
     let weak = a.try_downgrade().unwrap();
-    std::thread::spawn(|| gc::collect()).join().unwrap();
+    std::thread::spawn(gc::collect).join().unwrap();
     drop(a);
     assert_eq!(gc::collect(), 2, "the object and its list");
     assert!(weak.upgrade().is_none());
