@@ -1565,3 +1565,98 @@ fn a_cycle_in_this_threads_batch_is_not_forgotten_by_another_threads_collection(
     assert_eq!(gc::collect(), 2, "the object and its list");
     assert!(weak.upgrade().is_none());
 }
+
+/// Objects made one after the other, each holding the one before in `a`
+/// (`b` a float): no reference to a newer object. The newest, and weak
+/// references to all.
+fn chain(class: &Type, n: usize, tail: Value) -> (Value, Vec<pyslots::WeakObject>) {
+    let mut head = tail;
+    let mut weak = Vec::with_capacity(n);
+    for _ in 0..n {
+        let o = class.instantiate().unwrap();
+        o.setattr("a", head).unwrap();
+        o.setattr("b", 1.5).unwrap();
+        weak.push(o.try_downgrade().unwrap());
+        head = Value::from(o);
+    }
+    (head, weak)
+}
+
+/// Makes objects (a chain kept alive in `young`) until an automatic full
+/// collection ran; returns how many entries the collections took out to
+/// examine meanwhile.
+fn until_a_full_collection(class: &Type, young: &mut Value) -> usize {
+    let (full, examined) = (gc::get_stats()[2].collections, gc::testing::examined());
+    for made in 0.. {
+        assert!(made < 1_000_000, "no automatic full collection");
+        if gc::get_stats()[2].collections > full {
+            break;
+        }
+        let (head, _) = chain(class, 1, std::mem::take(young));
+        *young = head;
+    }
+    gc::testing::examined() - examined
+}
+
+#[test]
+fn an_automatic_full_collection_examines_generation_2_only_if_it_may_hold_a_cycle() {
+    let _serial = one_at_a_time();
+    // Frequent full collections: generation 1 every 2 of generation 0,
+    // generation 2 every 2 of generation 1 (and once it grew by a quarter).
+    let _t = Thresholds::set(100, 1, 1);
+    gc::collect();
+    let class = link_class();
+    let (old, old_weak) = chain(&class, 20_000, Value::None);
+    gc::collect();
+    let oldest = gc::generation_sizes()[2];
+    assert!(oldest >= 20_000);
+    // Generation 2 holds no cycle of its own: the young generations' nodes
+    // are examined (each by at most two collections), not its own.
+    let mut young = Value::None;
+    let met = until_a_full_collection(&class, &mut young);
+    assert!(met < oldest, "{met} entries examined, generation 2 holds {oldest}");
+    assert_eq!(gc::get_count().2, 0, "counted as a full collection");
+    // A newer object stored into the newest old one, and it holds that
+    // one back: a cycle, its oldest node in generation 2. The next full
+    // collection examines generation 2 and frees the cycle.
+    let newest = old.as_object().unwrap().clone();
+    let newer = class.instantiate().unwrap();
+    newest.setattr("b", newer.clone()).unwrap();
+    newer.setattr("a", newest.clone()).unwrap();
+    let cycle = [newest.try_downgrade().unwrap(), newer.try_downgrade().unwrap()];
+    drop((newest, newer, old));
+    assert!(cycle.iter().all(|w| w.upgrade().is_some()), "reference counting alone keeps a cycle");
+    let met = until_a_full_collection(&class, &mut young);
+    assert!(met >= oldest, "{met} entries examined, generation 2 held {oldest}");
+    assert!(cycle.iter().all(|w| w.upgrade().is_none()), "the cycle is freed");
+    assert!(old_weak.iter().all(|w| w.upgrade().is_none()));
+}
+
+#[test]
+fn objects_dying_newest_first_take_their_entries_out_of_generation_2() {
+    let (_serial, _t, class) = quiet_heap();
+    gc::collect();
+    let before = gc::testing::list_lengths()[2];
+    // Dropped from its newest object: the entries go from the end of the
+    // list, and it is as long as before.
+    let (head, weak) = chain(&class, 10_000, Value::None);
+    gc::collect();
+    assert_eq!(gc::testing::list_lengths()[2], before + 10_000);
+    drop(head);
+    assert!(weak.iter().all(|w| w.upgrade().is_none()));
+    assert_eq!(gc::testing::list_lengths()[2], before);
+    // Dropped oldest first, but for the newest: the entries become holes,
+    // which the next full collection takes out.
+    let mut objects: Vec<PyObject> = (0..10_000).map(|_| class.instantiate().unwrap()).collect();
+    gc::collect();
+    assert_eq!(gc::testing::list_lengths()[2], before + 10_000);
+    let newest = objects.pop();
+    drop(objects);
+    assert_eq!(gc::testing::list_lengths()[2], before + 10_000, "holes");
+    assert_eq!(gc::generation_sizes()[2], before + 1);
+    gc::collect();
+    assert_eq!(gc::testing::list_lengths()[2], before + 1);
+    // The newest, last in the list, then takes its entry with it.
+    drop(newest);
+    assert_eq!(gc::testing::list_lengths()[2], before);
+}

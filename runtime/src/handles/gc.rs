@@ -239,10 +239,14 @@ fn unlist(dead: &mut Vec<(u64, usize)>) {
                 let tagged = (word >> 32) as u32;
                 let current = tagged.wrapping_sub(r.positions_since[g + 1]) < 1 << 31;
                 match r.gens[g + 1].get_mut((word & INDEX) as usize) {
-                    Some(entry) if current && entry.as_ptr() as *const () as usize == header => *entry = hole(),
+                    Some(entry) if current && entry.as_ptr() as *const () as usize == header => {
+                        *entry = hole();
+                        r.holes_oldest += usize::from(g + 1 == GENERATIONS - 1);
+                    }
                     _ => missed[g] += 1,
                 }
             }
+            r.trim();
         }
         Err(_) => {
             for &(word, _) in dead.iter() {
@@ -418,6 +422,9 @@ static BATCHES: AtomicUsize = AtomicUsize::new(0);
 /// How many collections counted (`count`), for the tests
 /// ([`testing::counted`]).
 static COUNTED: AtomicUsize = AtomicUsize::new(0);
+/// How many registry entries collections took out to examine, for the
+/// tests ([`testing::examined`]).
+static EXAMINED: AtomicUsize = AtomicUsize::new(0);
 
 /// The numbers stamped in new nodes' headers on a thread: the thread's
 /// number (high bits) and a count (low bits), below [`MIDDLE`].
@@ -611,6 +618,13 @@ struct Registry {
     /// pruned, its memory freed and given to a new node listed at the same
     /// position: the address alone would match (`unlist`).
     positions_since: [u32; GENERATIONS],
+    /// Holes in generation 2's list since it was last taken out (by a
+    /// full collection that examined it): what a dead node's entry
+    /// became, 16 bytes each, which only that takes out of the list.
+    holes_oldest: usize,
+    /// Whether a collection took lists out and has not put its survivors
+    /// back: their positions follow what the next generation held then.
+    collecting: bool,
     /// The number of the last collection that took lists out.
     last_collection: u32,
     stats: [GenerationStats; GENERATIONS],
@@ -625,6 +639,8 @@ static REGISTRY: Mutex<Registry> = Mutex::new(Registry {
     dead: [0; 2],
     dead_pruned: [0; 2],
     positions_since: [0; GENERATIONS],
+    holes_oldest: 0,
+    collecting: false,
     last_collection: 0,
     stats: [GenerationStats { collections: 0, collected: 0 }; GENERATIONS],
 });
@@ -785,6 +801,7 @@ impl Registry {
         let since = match collection {
             Some(n) => {
                 self.last_collection = n;
+                self.collecting = true;
                 n
             }
             None => self.last_collection.wrapping_add(1),
@@ -807,6 +824,9 @@ impl Registry {
             // Examined now (generation 1's dead entries go with it), or
             // pruned above.
             self.dead_pruned[0] = self.dead[0];
+        }
+        if generation + 1 == GENERATIONS {
+            self.holes_oldest = 0;
         }
         let mut nodes = std::mem::take(&mut self.gens[generation]);
         for g in (0..generation).rev() {
@@ -838,14 +858,57 @@ impl Registry {
         let list = &mut self.gens[GENERATIONS - 1];
         let start = self.sweep.min(list.len());
         let end = (start + budget).min(list.len());
-        prune_in_place(&mut list[start..end]);
+        self.holes_oldest += prune_in_place(&mut list[start..end]);
         self.sweep = if end >= list.len() { 0 } else { end };
+    }
+
+    /// Drops the holes at the end of generations 1 and 2's lists: the entry
+    /// of the newest node there, when it dies, and those before it that
+    /// died already. Objects often die newest first (a structure torn down
+    /// from the end it was built at: issue 24's workload, a stack); their
+    /// entries then leave the list rather than wait as holes for a full
+    /// collection that examines it (see [`young_will_do`]). No position
+    /// changes. Not while a collection runs: its survivors' positions
+    /// count from the end of the list as it was.
+    fn trim(&mut self) {
+        if self.collecting {
+            return;
+        }
+        for g in 1..GENERATIONS {
+            let list = &mut self.gens[g];
+            let len = list.len();
+            while list.last().is_some_and(is_hole) {
+                list.pop();
+            }
+            if g == GENERATIONS - 1 {
+                self.holes_oldest = self.holes_oldest.saturating_sub(len - list.len());
+            }
+        }
+    }
+
+    /// Counts a collection of `generation` that examined the lists of
+    /// generation `lists` and the younger ones (a full collection may
+    /// examine the young ones only, [`young_will_do`]) and freed `freed`
+    /// nodes, whose entries it left as holes in the next generation.
+    fn collected(&mut self, generation: usize, lists: usize, freed: usize) {
+        if lists + 1 >= GENERATIONS - 1 {
+            self.holes_oldest += freed;
+        }
+        if lists != generation {
+            // As after a full collection: generation 2 is what it kept.
+            self.count[GENERATIONS - 1] = 0;
+            self.long_lived_pending = 0;
+            self.long_lived_total = self.gens[GENERATIONS - 1].len().saturating_sub(self.holes_oldest);
+        }
+        self.stats[generation].collections += 1;
+        self.stats[generation].collected += freed;
     }
 
     /// Puts back the survivors of a collection (or pruning) of
     /// `generation`: into the next generation, or generation 2 for a full
     /// one, which then counts them as the long-lived total.
     fn put_back(&mut self, generation: usize, mut survivors: Vec<Weak<dyn Node>>) {
+        self.collecting = false;
         let n = survivors.len();
         let to = (generation + 1).min(GENERATIONS - 1);
         if generation + 1 == GENERATIONS {
@@ -879,13 +942,21 @@ impl Registry {
 }
 
 /// Replaces the entries of dead nodes with [`hole`]s, in order, leaving
-/// every other entry where it is.
-fn prune_in_place(entries: &mut [Weak<dyn Node>]) {
+/// every other entry where it is; returns how many it replaced.
+fn prune_in_place(entries: &mut [Weak<dyn Node>]) -> usize {
+    let mut pruned = 0;
     for entry in entries {
-        if entry.strong_count() == 0 {
+        if entry.strong_count() == 0 && !is_hole(entry) {
             *entry = hole();
+            pruned += 1;
         }
     }
+    pruned
+}
+
+/// Whether `entry` is a [`hole`].
+fn is_hole(entry: &Weak<dyn Node>) -> bool {
+    std::ptr::addr_eq(entry.as_ptr(), hole().as_ptr())
 }
 
 /// What takes the place of a registry entry dropped in place: a weak
@@ -948,7 +1019,7 @@ fn flush(batch: &mut Vec<Weak<dyn Node>>, may_collect: bool) {
     // lock that the holder of the global lock waits for.
     gil::try_hold(|held| {
         if let Ok(mut collector) = COLLECTOR.try_lock() {
-            run(&mut collector, generation, held);
+            run(&mut collector, generation, true, held);
         }
     });
 }
@@ -1086,8 +1157,8 @@ pub fn collect_generation(generation: usize) -> usize {
     // thread waits for that collection with the global lock let go.
     gil::hold(|held| loop {
         match COLLECTOR.try_lock() {
-            Ok(mut collector) => return run(&mut collector, generation, held),
-            Err(TryLockError::Poisoned(p)) => return run(&mut p.into_inner(), generation, held),
+            Ok(mut collector) => return run(&mut collector, generation, false, held),
+            Err(TryLockError::Poisoned(p)) => return run(&mut p.into_inner(), generation, false, held),
             Err(TryLockError::WouldBlock) => gil::allow_threads(|| drop(lock(&COLLECTOR))),
         }
     })
@@ -1230,6 +1301,20 @@ pub mod testing {
     /// no cycle of their own, see the module's "Cycles of a generation's own").
     pub fn counted() -> usize {
         super::COUNTED.load(super::Relaxed)
+    }
+
+    /// How many registry entries collections took out to examine so far
+    /// (live nodes, dead ones, holes).
+    pub fn examined() -> usize {
+        super::EXAMINED.load(super::Relaxed)
+    }
+
+    /// How many entries each generation's list holds, holes included
+    /// (after this thread's dead nodes took theirs out).
+    pub fn list_lengths() -> [usize; super::GENERATIONS] {
+        super::unlist_dead();
+        let r = super::lock(&super::REGISTRY);
+        [r.gens[0].len(), r.gens[1].len(), r.gens[2].len()]
     }
 
     /// The number of the last collection.
@@ -1472,7 +1557,7 @@ struct Collector {
 /// borrow of an object starts or ends meanwhile, but where a collection
 /// lets it go: a `Drop` of garbage that waits for another thread) and
 /// [`COLLECTOR`].
-fn run(collector: &mut Collector, generation: usize, held: gil::Held<'_>) -> usize {
+fn run(collector: &mut Collector, generation: usize, automatic: bool, held: gil::Held<'_>) -> usize {
     let _collecting = Collecting::enter();
     flush_own();
     unlist_dead();
@@ -1490,18 +1575,20 @@ fn run(collector: &mut Collector, generation: usize, held: gil::Held<'_>) -> usi
     // mark on a node of another thread's batch made before this clears it
     // is seen here as that batch (its thread counted it first), and the
     // flag set again.
-    let examined = (2u8 << generation) - 1;
+    let lists = if automatic && generation == GENERATIONS - 1 && young_will_do() { generation - 1 } else { generation };
+    let examined = (2u8 << lists) - 1;
     let counts = MAY_CYCLE.fetch_and(!examined, SeqCst) & examined != 0;
     if BATCHES.load(SeqCst) != 0 {
         MAY_CYCLE.fetch_or(1, SeqCst);
     }
     let (mut weaks, base) = {
         let mut r = lock(&REGISTRY);
-        let weaks = r.take(generation, Some(*epoch));
+        let weaks = r.take(lists, Some(*epoch));
         // Where the survivors will be listed: after what their next
         // generation holds now (nothing, for a full collection).
-        (weaks, r.gens[(generation + 1).min(GENERATIONS - 1)].len())
+        (weaks, r.gens[(lists + 1).min(GENERATIONS - 1)].len())
     };
+    EXAMINED.fetch_add(weaks.len(), Relaxed);
     let Scratch { nodes, census, alive, stack } = scratch;
     // Left as they were if a `Drop` of the last collection's garbage
     // panicked.
@@ -1512,12 +1599,12 @@ fn run(collector: &mut Collector, generation: usize, held: gil::Held<'_>) -> usi
     census.tag = u64::from(*epoch) << 32;
     census.base = base;
     census.checked = WENT_ROUND.load(Relaxed);
-    let old = if generation > 0 { OLD } else { MIDDLE };
+    let old = if lists > 0 { OLD } else { MIDDLE };
     if !counts {
         let last = renumber(&mut weaks, census, old);
         let mut r = lock(&REGISTRY);
-        r.put_back(generation, weaks);
-        r.stats[generation].collections += 1;
+        r.put_back(lists, weaks);
+        r.collected(generation, lists, 0);
         drop(r);
         drop(last);
         return 0;
@@ -1579,7 +1666,7 @@ fn run(collector: &mut Collector, generation: usize, held: gil::Held<'_>) -> usi
     }
     census.entries = entries;
     *nodes = found;
-    let garbage = if counts { count(nodes, census, alive, stack, generation, held) } else { Vec::new() };
+    let garbage = if counts { count(nodes, census, alive, stack, lists, held) } else { Vec::new() };
     let freed = garbage.len();
     // The garbage is what is not alive (`confirm`): its entries become
     // holes, so that every survivor is listed where its header says.
@@ -1588,9 +1675,8 @@ fn run(collector: &mut Collector, generation: usize, held: gil::Held<'_>) -> usi
     }
     {
         let mut r = lock(&REGISTRY);
-        r.put_back(generation, weaks);
-        r.stats[generation].collections += 1;
-        r.stats[generation].collected += freed;
+        r.put_back(lists, weaks);
+        r.collected(generation, lists, freed);
     }
     let (objects, containers): (Vec<usize>, Vec<usize>) = garbage.into_iter().partition(|&i| nodes[i].is_object());
     let garbage: Vec<Weak<dyn Node>> =
@@ -1603,6 +1689,22 @@ fn run(collector: &mut Collector, generation: usize, held: gil::Held<'_>) -> usi
         }
     }
     freed
+}
+
+/// Whether an automatic full collection may examine generations 0 and 1
+/// only, as a collection of generation 1 does, and leave generation 2's
+/// list as it is: generation 2 holds no cycle of its own (its flag is
+/// clear), so every cycle has its oldest node, and with it all its nodes,
+/// in the younger generations; and its list holds few holes, which only
+/// a full collection that examines it takes out. A heap of long-lived
+/// objects with no cycles among them is then not examined again and again
+/// (each of its nodes a cache miss and two atomic operations): the
+/// workload's build examined its 77,000 oldest nodes once more.
+fn young_will_do() -> bool {
+    MAY_CYCLE.load(SeqCst) & (1 << (GENERATIONS - 1)) == 0 && {
+        let r = lock(&REGISTRY);
+        r.holes_oldest * 4 <= r.gens[GENERATIONS - 1].len()
+    }
 }
 
 /// Step 1 of a collection ([`run`]) that cannot find garbage ("Cycles of
