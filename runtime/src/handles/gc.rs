@@ -579,9 +579,11 @@ const THRESHOLDS: [usize; GENERATIONS] = [700, 10, 10];
 /// 8-byte header word (in an object's cell it takes the place of what
 /// std's lock needed beyond parking_lot's, so a `Py`'s cell is no larger
 /// than before). A node that died leaves a hole of this size in its
-/// generation's list until that generation is next collected: the
-/// registry takes as much memory as its generations held at their
-/// largest since their last collections.
+/// generation's list until that generation is next examined (unless it
+/// was the newest there: its entry then goes, and the holes before it),
+/// generation 2's until a full collection examines it, once its holes
+/// are a quarter of its list or at `collect()`: the registry takes about
+/// as much memory as its generations held at their largest since then.
 pub const BYTES_PER_TRACKED: usize = std::mem::size_of::<Weak<dyn Node>>();
 
 /// The registry: every tracked node's weak pointer, in the list of its
