@@ -1242,15 +1242,7 @@ fn collections_do_not_count_a_list_built_from_its_tail() {
     let class = link_class();
     let (counted, stats) = (gc::testing::counted(), gc::get_stats());
     // Each new object points at the one before: never at a newer one.
-    let mut head = Value::None;
-    let mut weak = Vec::new();
-    for _ in 0..20_000 {
-        let o = class.instantiate().unwrap();
-        o.setattr("a", head).unwrap();
-        o.setattr("b", 1.5).unwrap();
-        weak.push(o.try_downgrade().unwrap());
-        head = Value::from(o);
-    }
+    let (head, weak) = chain(&class, 20_000, Value::None);
     let after = gc::get_stats();
     let young = after[0].collections - stats[0].collections + after[1].collections - stats[1].collections;
     assert!(young >= 25, "{stats:?} -> {after:?}");
