@@ -355,15 +355,6 @@ def memory(counts):
 
 
 def main(argv):
-    if "--workload" in argv:
-        # One run of the workload alone, in a fresh process: report.rs
-        # runs one between each two of pyslots', so that both meet the
-        # same load on a shared machine.
-        total, (build, walk, teardown) = workload_speed(rounds=1)
-        print("python", "%d.%d.%d" % sys.version_info[:3])
-        for key, ns in [("linked_100k", total), ("build", build), ("walk", walk), ("teardown", teardown)]:
-            print("ns", "workload/" + key, ns)
-        return
     do_speed = "--speed" in argv or "--memory" not in argv
     counts = [int(a) for a in argv if a.isdigit()] or [1_000, 1_000_000]
     do_memory = "--memory" in argv or "--speed" not in argv

@@ -500,20 +500,14 @@ fn only_or_all(only: &[String], name: &str) -> bool {
 
 /// Issue 24's workload (`pyslots_bench::workload`), ns per run: the median
 /// of 5 runs inside one `gil::with_gil` scope, and of 5 without; and the
-/// median of each phase of the runs in a scope. With `python`, CPython
-/// runs it after each run in a scope (`cpython_baseline.py --workload`,
-/// a fresh process each time), and the medians of those runs are
-/// CPython's figures: on a shared machine whose load comes and goes for
-/// seconds at a time, both then meet the same load (measured apart, the
-/// ratio of one report run was 3.6x, of the next two 5.3x and 5.7x).
-fn time_workload(python: bool) -> (f64, f64, pyslots_bench::Phases, Option<BTreeMap<String, f64>>) {
+/// median of each phase of the runs in a scope.
+fn time_workload() -> (f64, f64, pyslots_bench::Phases) {
     let nodes = 100_000;
     let median = |mut v: Vec<f64>| {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     };
-    let mut cpython: Vec<BTreeMap<String, f64>> = Vec::new();
-    let mut time = |scoped: bool| {
+    let time = |scoped: bool| {
         let runs: Vec<(f64, pyslots_bench::Phases)> = (0..5)
             .map(|_| {
                 let start = Instant::now();
@@ -523,14 +517,7 @@ fn time_workload(python: bool) -> (f64, f64, pyslots_bench::Phases, Option<BTree
                     pyslots_bench::workload_phases(nodes, 10)
                 };
                 black_box(total);
-                let ns = start.elapsed().as_secs_f64() * 1e9;
-                if scoped && python {
-                    match run_cpython(&["--workload"]) {
-                        Ok(c) => cpython.push(c.ns),
-                        Err(e) => eprintln!("note: no interleaved CPython workload: {e}"),
-                    }
-                }
-                (ns, phases)
+                (start.elapsed().as_secs_f64() * 1e9, phases)
             })
             .collect();
         let phases = pyslots_bench::Phases {
@@ -541,12 +528,7 @@ fn time_workload(python: bool) -> (f64, f64, pyslots_bench::Phases, Option<BTree
         (median(runs.iter().map(|r| r.0).collect()), phases)
     };
     let (scoped, phases) = time(true);
-    let plain = time(false).0;
-    let cpython = (cpython.len() == 5).then(|| {
-        let keys: Vec<String> = cpython[0].keys().cloned().collect();
-        keys.into_iter().map(|k| (k.clone(), median(cpython.iter().filter_map(|c| c.get(&k).copied()).collect()))).collect()
-    });
-    (scoped, plain, phases, cpython)
+    (scoped, time(false).0, phases)
 }
 
 /// A run-time class's instance with two float slots behind a `PyObject`,
@@ -1279,7 +1261,7 @@ fn main() {
     // by `gc/collect_1m`, the memory rows), its 100,000 nodes were
     // scattered over the free lists those left and its walk took twice
     // as long (37.6 ms against 18-19 alone).
-    let workload = only_or_all(&timer.only, "workload").then(|| time_workload(python));
+    let workload = only_or_all(&timer.only, "workload").then(time_workload);
     for _ in 0..if quick { 1 } else { 3 } {
         register_all(&mut timer);
     }
@@ -1292,13 +1274,7 @@ fn main() {
     let cpython = if python {
         eprintln!("running cpython_baseline.py (timeit, then tracemalloc over 1,000,000 instances)...");
         match run_cpython(&[]) {
-            Ok(mut c) => {
-                // The interleaved runs' figures replace the script's own.
-                if let Some(Some(interleaved)) = workload.as_ref().map(|w| &w.3) {
-                    c.ns.extend(interleaved.clone());
-                }
-                Some(c)
-            }
+            Ok(c) => Some(c),
             Err(e) => {
                 eprintln!("note: no CPython figures: {e}");
                 None
@@ -1309,7 +1285,6 @@ fn main() {
     };
 
     let shared = Some(shared_memory());
-    let workload = workload.map(|(scoped, plain, phases, _)| (scoped, plain, phases));
     let report = Report { rows: rows(), rust, spread, cpython, memory, workload, shared };
     println!("pyslots performance report (issue 5)");
     match &report.cpython {
