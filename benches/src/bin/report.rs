@@ -901,12 +901,17 @@ fn targets(r: &Report) -> Vec<Check> {
         "x",
         |x| x >= 5.0,
     ));
-    if let Some((_, bytes)) = r.shared {
+    if let Some((total, allocated)) = r.shared {
+        // The larger of the two: what the allocator handed out while the
+        // objects were made leaves out the registry's entries when its
+        // lists kept the room from an earlier, larger heap (80 B against
+        // `total_sizeof`'s 96 in a run after the gc row's 10^6 objects).
         out.push(check(
             "shared run-time Point (PyObject) no larger than CPython's (CPy/ours)",
-            div(r.cpython_memory(1_000_000, "RuntimePoint"), Some(bytes)),
+            div(r.cpython_memory(1_000_000, "RuntimePoint"), Some(total.max(allocated))),
             "x",
-            |x| x >= 1.0,
+            // Within 0.01% of the bound, as the memory rows (tracemalloc's noise).
+            |x| x >= 1.0 - 1e-4,
         ));
     }
     // Issue 15: a collection over a million objects, none garbage.
