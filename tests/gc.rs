@@ -1652,3 +1652,24 @@ fn objects_dying_newest_first_take_their_entries_out_of_generation_2() {
     drop(newest);
     assert_eq!(gc::testing::list_lengths()[2], before);
 }
+
+#[test]
+fn generation_2_is_examined_again_after_2_pow_28_collections_that_left_it() {
+    let _serial = one_at_a_time();
+    let _t = Thresholds::set(100, 1, 1);
+    gc::collect();
+    let class = link_class();
+    let (old, _) = chain(&class, 20_000, Value::None);
+    gc::collect();
+    let oldest = gc::generation_sizes()[2];
+    let mut young = Value::None;
+    assert!(until_a_full_collection(&class, &mut young) < oldest);
+    // As if 2^28 collections ran since generation 2 was last examined:
+    // its nodes' tags would soon be too old to compare.
+    gc::testing::set_last_collection(gc::testing::last_collection().wrapping_add(1 << 28));
+    let met = until_a_full_collection(&class, &mut young);
+    assert!(met >= oldest, "{met} entries examined, generation 2 holds {oldest}");
+    // And then left alone again.
+    assert!(until_a_full_collection(&class, &mut young) < oldest);
+    drop(old);
+}

@@ -1577,7 +1577,8 @@ fn run(collector: &mut Collector, generation: usize, automatic: bool, held: gil:
     // mark on a node of another thread's batch made before this clears it
     // is seen here as that batch (its thread counted it first), and the
     // flag set again.
-    let lists = if automatic && generation == GENERATIONS - 1 && young_will_do() { generation - 1 } else { generation };
+    let lists =
+        if automatic && generation == GENERATIONS - 1 && young_will_do(*epoch) { generation - 1 } else { generation };
     let examined = (2u8 << lists) - 1;
     let counts = MAY_CYCLE.fetch_and(!examined, SeqCst) & examined != 0;
     if BATCHES.load(SeqCst) != 0 {
@@ -1701,11 +1702,16 @@ fn run(collector: &mut Collector, generation: usize, automatic: bool, held: gil:
 /// a full collection that examines it takes out. A heap of long-lived
 /// objects with no cycles among them is then not examined again and again
 /// (each of its nodes a cache miss and two atomic operations): the
-/// workload's build examined its 77,000 oldest nodes once more.
-fn young_will_do() -> bool {
+/// workload's build examined its 77,000 oldest nodes once more. Not when
+/// generation 2 was last examined 2^28 collections before `collection`
+/// (hours of allocation): its nodes' tags are compared as the numbers go
+/// round (`listed_before`, `unlist`), which holds for tags less than 2^31
+/// collections old.
+fn young_will_do(collection: u32) -> bool {
     MAY_CYCLE.load(SeqCst) & (1 << (GENERATIONS - 1)) == 0 && {
         let r = lock(&REGISTRY);
         r.holes_oldest * 4 <= r.gens[GENERATIONS - 1].len()
+            && collection.wrapping_sub(r.positions_since[GENERATIONS - 1]) < 1 << 28
     }
 }
 
