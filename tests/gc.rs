@@ -1673,3 +1673,80 @@ fn generation_2_is_examined_again_after_2_pow_28_collections_that_left_it() {
     assert!(until_a_full_collection(&class, &mut young) < oldest);
     drop(old);
 }
+
+/// Random programs as `random_programs_of_run_time_objects_free_what_cpython_frees`'s,
+/// with automatic collections between their steps (thresholds 3, 1, 1:
+/// full collections that examine the young generations only among them,
+/// and the ends of the lists trimmed as objects die): nothing reachable
+/// from what the program holds is ever freed, and once it lets go of
+/// everything, the next two automatic full collections free all of it.
+#[test]
+fn random_programs_with_automatic_collections_free_nothing_reachable_and_leak_nothing() {
+    let _serial = one_at_a_time();
+    let _t = Thresholds::set(3, 1, 1);
+    gc::collect();
+    let count = env_or("PYSLOTS_GC_PROGRAMS", 1_000usize);
+    let seed = env_or("PYSLOTS_GC_SEED", 0x9c_5eed_u64) ^ 0xa07;
+    let mut rng = Rng::new(seed);
+    let class = link_class();
+    let (stats, examined) = (gc::get_stats(), gc::testing::examined());
+    let slot = |name: &str| usize::from(name == "b");
+    for k in 0..count {
+        let steps = random_program(&mut rng);
+        let run = || {
+            let mut held: std::collections::HashMap<usize, PyObject> = std::collections::HashMap::new();
+            let mut weak = Vec::new();
+            // What each object's slots `a` and `b` reach (through a list or not).
+            let mut links: Vec<[Option<usize>; 2]> = Vec::new();
+            for step in &steps {
+                match *step {
+                    Step::Make => {
+                        let o = class.instantiate().unwrap();
+                        weak.push(o.try_downgrade().unwrap());
+                        links.push([None, None]);
+                        held.insert(weak.len() - 1, o);
+                    }
+                    Step::Link(i, name, j) => {
+                        held[&i].setattr(name, held[&j].clone()).unwrap();
+                        links[i][slot(name)] = Some(j);
+                    }
+                    Step::LinkList(i, name, j) => {
+                        held[&i].setattr(name, Value::list(vec![Value::from(held[&j].clone())])).unwrap();
+                        links[i][slot(name)] = Some(j);
+                    }
+                    Step::Unlink(i, name) => {
+                        held[&i].setattr(name, Value::None).unwrap();
+                        links[i][slot(name)] = None;
+                    }
+                    Step::Drop(i) => drop(held.remove(&i)),
+                    Step::Collect(g) => drop(gc::collect_generation(g)),
+                }
+                let mut reachable = vec![false; weak.len()];
+                let mut stack: Vec<usize> = held.keys().copied().collect();
+                while let Some(i) = stack.pop() {
+                    if !std::mem::replace(&mut reachable[i], true) {
+                        stack.extend(links[i].iter().flatten());
+                    }
+                }
+                for (i, w) in weak.iter().enumerate() {
+                    assert!(!reachable[i] || w.upgrade().is_some(), "program {k}: {i} freed, reachable\n  {steps:?}");
+                }
+            }
+            held.clear();
+            // New objects, kept, until two automatic full collections ran.
+            let full = gc::get_stats()[2].collections;
+            let mut kept = Vec::new();
+            while gc::get_stats()[2].collections < full + 2 {
+                assert!(kept.len() < 100_000, "no automatic full collection");
+                kept.push(class.instantiate().unwrap());
+            }
+            assert!(weak.iter().all(|w| w.upgrade().is_none()), "program {k} leaked\n  {steps:?}");
+        };
+        if k % 2 == 1 {
+            pyslots::gil::with_gil(run);
+        } else {
+            run();
+        }
+    }
+    println!("{stats:?} -> {:?}, {} entries examined", gc::get_stats(), gc::testing::examined() - examined);
+}
