@@ -681,6 +681,11 @@ pub const fn class_layout<T: ClassImpl>(layout: Layout) -> Layout {
 /// instructions each); this constant is checked once here and evaluated
 /// once per class (issue 22). Implemented for up to
 /// [`BASES_MAX`] bases; `#[pyclass_like]` writes the array beyond.
+#[diagnostic::on_unimplemented(
+    message = "a base in `extends` is not a #[pyclass_like] class",
+    label = "not a pyslots class",
+    note = "`extends` and `Py<T>` take classes made with #[pyclass_like]"
+)]
 pub trait Bases {
     /// The bases' layouts, in order.
     const LIST: &'static [&'static Layout];
@@ -691,6 +696,7 @@ pub const BASES_MAX: usize = 12;
 
 macro_rules! impl_bases {
     ($($b:ident)+) => {
+        #[diagnostic::do_not_recommend]
         impl<$($b: PyClass),+> Bases for ($($b,)+) {
             const LIST: &'static [&'static Layout] = &[$(&$b::LAYOUT),+];
         }
@@ -971,11 +977,13 @@ pub fn frozen_setattr(name: &str) -> Error {
 
 /// Every class's `PyClass`, from what its generated `ClassImpl` holds: one
 /// trait implementation per class fewer for rustc to check (issue 22).
+#[diagnostic::do_not_recommend]
 impl<T: ClassImpl> PyClass for T {
     const LAYOUT: Layout = T::CLASS_LAYOUT;
     type WeakRefs = T::ClassWeakRefs;
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: ClassImpl> Object for T {
     #[inline]
     fn type_name(&self) -> &str {
