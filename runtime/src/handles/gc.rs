@@ -893,6 +893,9 @@ impl Registry {
     /// examine the young ones only, [`young_will_do`]) and freed `freed`
     /// nodes, whose entries it left as holes in the next generation.
     fn collected(&mut self, generation: usize, lists: usize, freed: usize) {
+        // Here, not in `put_back`: a pruning with collection disabled puts
+        // back lists too, while an explicit collection may have its own out.
+        self.collecting = false;
         if lists + 1 >= GENERATIONS - 1 {
             self.holes_oldest += freed;
         }
@@ -910,7 +913,6 @@ impl Registry {
     /// `generation`: into the next generation, or generation 2 for a full
     /// one, which then counts them as the long-lived total.
     fn put_back(&mut self, generation: usize, mut survivors: Vec<Weak<dyn Node>>) {
-        self.collecting = false;
         let n = survivors.len();
         let to = (generation + 1).min(GENERATIONS - 1);
         if generation + 1 == GENERATIONS {
