@@ -1440,6 +1440,28 @@ fn program_python(steps: &[Step]) -> String {
     format!("[{}]", steps.join(","))
 }
 
+/// What a random program holds, by the number of each object it made.
+type Held = std::collections::HashMap<usize, PyObject>;
+
+/// Performs `step` of a random program of `class`'s objects: a new object
+/// is held as the next number, with a weak reference in `weak`. A
+/// collection's count of what it freed is returned.
+fn perform(step: Step, class: &Type, held: &mut Held, weak: &mut Vec<pyslots::WeakObject>) -> Option<usize> {
+    match step {
+        Step::Make => {
+            let o = class.instantiate().unwrap();
+            weak.push(o.try_downgrade().unwrap());
+            held.insert(weak.len() - 1, o);
+        }
+        Step::Link(i, name, j) => held[&i].setattr(name, held[&j].clone()).unwrap(),
+        Step::LinkList(i, name, j) => held[&i].setattr(name, Value::list(vec![Value::from(held[&j].clone())])).unwrap(),
+        Step::Unlink(i, name) => held[&i].setattr(name, Value::None).unwrap(),
+        Step::Drop(i) => drop(held.remove(&i)),
+        Step::Collect(g) => return Some(gc::collect_generation(g)),
+    }
+    None
+}
+
 const PYTHON_PROGRAMS: &str = r#"
 import gc, weakref
 gc.disable()
@@ -1496,29 +1518,15 @@ fn random_programs_of_run_time_objects_free_what_cpython_frees() {
     let counted = gc::testing::counted();
     let mut unlike_cpython = 0;
     let run = |steps: &[Step]| -> String {
-        let mut held: std::collections::HashMap<usize, PyObject> = std::collections::HashMap::new();
+        let mut held = Held::new();
         let mut weak = Vec::new();
         let mut out = Vec::new();
         let alive = |weak: &[pyslots::WeakObject]| -> String {
             weak.iter().map(|w| if w.upgrade().is_some() { '1' } else { '0' }).collect()
         };
-        for step in steps {
-            match *step {
-                Step::Make => {
-                    let o = class.instantiate().unwrap();
-                    weak.push(o.try_downgrade().unwrap());
-                    held.insert(weak.len() - 1, o);
-                }
-                Step::Link(i, name, j) => held[&i].setattr(name, held[&j].clone()).unwrap(),
-                Step::LinkList(i, name, j) => {
-                    held[&i].setattr(name, Value::list(vec![Value::from(held[&j].clone())])).unwrap()
-                }
-                Step::Unlink(i, name) => held[&i].setattr(name, Value::None).unwrap(),
-                Step::Drop(i) => drop(held.remove(&i)),
-                Step::Collect(g) => {
-                    let n = gc::collect_generation(g);
-                    out.push(format!("{n}:{}", alive(&weak)));
-                }
+        for &step in steps {
+            if let Some(n) = perform(step, &class, &mut held, &mut weak) {
+                out.push(format!("{n}:{}", alive(&weak)));
             }
         }
         held.clear();
@@ -1694,32 +1702,17 @@ fn random_programs_with_automatic_collections_free_nothing_reachable_and_leak_no
     for k in 0..count {
         let steps = random_program(&mut rng);
         let run = || {
-            let mut held: std::collections::HashMap<usize, PyObject> = std::collections::HashMap::new();
+            let mut held = Held::new();
             let mut weak = Vec::new();
             // What each object's slots `a` and `b` reach (through a list or not).
             let mut links: Vec<[Option<usize>; 2]> = Vec::new();
-            for step in &steps {
-                match *step {
-                    Step::Make => {
-                        let o = class.instantiate().unwrap();
-                        weak.push(o.try_downgrade().unwrap());
-                        links.push([None, None]);
-                        held.insert(weak.len() - 1, o);
-                    }
-                    Step::Link(i, name, j) => {
-                        held[&i].setattr(name, held[&j].clone()).unwrap();
-                        links[i][slot(name)] = Some(j);
-                    }
-                    Step::LinkList(i, name, j) => {
-                        held[&i].setattr(name, Value::list(vec![Value::from(held[&j].clone())])).unwrap();
-                        links[i][slot(name)] = Some(j);
-                    }
-                    Step::Unlink(i, name) => {
-                        held[&i].setattr(name, Value::None).unwrap();
-                        links[i][slot(name)] = None;
-                    }
-                    Step::Drop(i) => drop(held.remove(&i)),
-                    Step::Collect(g) => drop(gc::collect_generation(g)),
+            for &step in &steps {
+                perform(step, &class, &mut held, &mut weak);
+                match step {
+                    Step::Make => links.push([None, None]),
+                    Step::Link(i, name, j) | Step::LinkList(i, name, j) => links[i][slot(name)] = Some(j),
+                    Step::Unlink(i, name) => links[i][slot(name)] = None,
+                    Step::Drop(_) | Step::Collect(_) => {}
                 }
                 let mut reachable = vec![false; weak.len()];
                 let mut stack: Vec<usize> = held.keys().copied().collect();
