@@ -246,6 +246,33 @@ def gc_speed(rounds=7):
     return round(statistics.median(times) * 1e9, 3)
 
 
+def gc_linked_speed(rounds=7):
+    """ns of one `gc.collect()` over GC_OBJECTS instances of a class made
+    by type() with slots x and next, each holding the one made before (as
+    pyslots_bench's `gc/collect_1m_linked`), none garbage: the median of
+    `rounds`."""
+    import gc
+
+    node = type("Node", (), {"__slots__": ("x", "next")})
+    head = None
+    for i in range(GC_OBJECTS):
+        o = node()
+        o.x = float(i)
+        o.next = head
+        head = o
+    del o
+    gc.collect()
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        gc.collect()
+        times.append(time.perf_counter() - start)
+    # Dropped by hand: the chain is a million deep.
+    while head is not None:
+        head = head.next
+    return round(statistics.median(times) * 1e9, 3)
+
+
 WORKLOAD_NODES = 100_000
 WORKLOAD_WALKS = 10
 
@@ -364,6 +391,7 @@ def main(argv):
         total, (build, walk, teardown) = workload_speed()
         result["ns"] = speed()
         result["ns"]["gc/collect_1m"] = gc_speed()
+        result["ns"]["gc/collect_1m_linked"] = gc_linked_speed()
         result["ns"]["workload/linked_100k"] = total
         result["ns"]["workload/build"] = build
         result["ns"]["workload/walk"] = walk

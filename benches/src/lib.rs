@@ -638,6 +638,37 @@ fn register_gc(r: &mut impl Runner) {
         }
         pyslots::gc::collect()
     });
+    // The same over a heap that must be counted: a million instances of a
+    // run-time class, each holding the one made before (`next`), with a
+    // list written before each collection (which may add a reference the
+    // collector does not judge, so every generation is counted). CPython's
+    // `gc.collect()` over the same chain. The row above skips its count:
+    // its heap holds no reference at all.
+    let mut head = Value::None;
+    r.run("pyslots/gc/collect_1m_linked", || {
+        if matches!(head, Value::None) {
+            head = linked_chain(GC_OBJECTS);
+            pyslots::gc::collect();
+        }
+        PyList::new().push(Value::None);
+        pyslots::gc::collect()
+    });
+}
+
+/// `n` instances of a run-time class with slots `x` and `next`, each
+/// holding the one made before: the newest.
+fn linked_chain(n: usize) -> Value {
+    let mut ns = Dict::new();
+    ns.insert("__slots__", Value::tuple(["x", "next"]));
+    let node = Type::new("Node", &[], ns).expect("a valid class");
+    let mut head = Value::None;
+    for i in 0..n {
+        let o = node.instantiate().expect("a run-time class");
+        o.setattr("x", i as f64).expect("a slot");
+        o.setattr("next", head).expect("a slot");
+        head = Value::from(o);
+    }
+    head
 }
 
 fn register_baselines(r: &mut impl Runner) {
