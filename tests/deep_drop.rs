@@ -94,3 +94,51 @@ fn deferred_objects_are_dropped_all_the_same() {
     });
     assert!(all_gone);
 }
+
+/// Counts its drops: what [`a_million_run_time_instances_drop_without_overflow`]
+/// hangs on each node.
+#[pyclass_like]
+struct Tracker {}
+
+static TRACKERS_DROPPED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+impl Drop for Tracker {
+    fn drop(&mut self) {
+        TRACKERS_DROPPED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+#[test]
+fn a_million_run_time_instances_drop_without_overflow() {
+    // Instances of classes made at run time, each kind of storage a cell
+    // queues its references from past the trashcan's depth: three slots
+    // kept in the cell, the link in place (an object) or boxed (a list
+    // holding it), and a `__dict__`. Each node holds a tracker: every one
+    // is dropped, none twice.
+    on_small_stack(|| {
+        let mut ns = Dict::new();
+        ns.insert("__slots__", Value::tuple(["next", "tracker", "x"]));
+        let slotted = Type::new("Node", &[], ns).unwrap();
+        let regular = Type::new("Regular", &[], Dict::new()).unwrap();
+        let mut head = Value::None;
+        for i in 0..N {
+            let node = if i % 3 == 2 { regular.instantiate() } else { slotted.instantiate() }.unwrap();
+            let link = if i % 3 == 1 { Value::list([head]) } else { head };
+            node.setattr("next", link).unwrap();
+            node.setattr("tracker", Value::from(Py::new(Tracker::new()))).unwrap();
+            node.setattr("x", i as f64).unwrap();
+            head = Value::from(node);
+        }
+        drop(head);
+        // As above: another test's collection may hold a node a moment.
+        let all_dropped = (0..100).any(|_| {
+            let dropped = TRACKERS_DROPPED.load(std::sync::atomic::Ordering::Relaxed);
+            assert!(dropped <= N, "a tracker dropped twice");
+            if dropped < N {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            dropped == N
+        });
+        assert!(all_dropped);
+    });
+}

@@ -19,7 +19,10 @@
 //! nanoseconds per run: one operation alone, for `perf record`, where the
 //! report would time everything else too. `icount --workload N` runs
 //! issue 24's workload (`pyslots_bench::workload`) `N` times in a GIL
-//! scope and prints the milliseconds of each run, for the same use.
+//! scope and prints the milliseconds of each run, for the same use;
+//! with `NODES=n` in the environment, over `n` nodes walked 10^6 / `n`
+//! times (the same million visits: at 10^3 nodes, all in the cache, the
+//! walk takes as long as at 10^5, so it is not waiting for memory).
 //! `icount --young-cycles N` makes a million long-lived objects (slotted
 //! `Point`s in handles, one full collection), then `N` lists that hold
 //! themselves, each dropped at once (young garbage only the collector
@@ -89,7 +92,9 @@ fn main() {
             let times: u32 = times.parse().expect("N is a count");
             for _ in 0..times {
                 let start = std::time::Instant::now();
-                let (total, p) = pyslots::gil::with_gil(|| pyslots_bench::workload_phases(100_000, 10));
+                let nodes: usize = std::env::var("NODES").ok().and_then(|s| s.parse().ok()).unwrap_or(100_000);
+                let walks = (1_000_000 / nodes).max(1);
+                let (total, p) = pyslots::gil::with_gil(|| pyslots_bench::workload_phases(nodes, walks));
                 std::hint::black_box(total);
                 println!(
                     "workload: {:.2} ms (build {:.2}, walk {:.2}, teardown {:.2})",

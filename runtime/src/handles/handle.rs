@@ -44,11 +44,18 @@ struct Cell<T: CellValue> {
 impl<T: CellValue> Drop for Cell<T> {
     fn drop(&mut self) {
         if trashcan::enter() {
-            let held = take_references(self.value.get_mut());
-            if !held.is_empty() {
-                trashcan::defer(held);
-            }
+            self.value.get_mut().defer_references();
         }
+    }
+}
+
+/// [`CellValue::defer_references`] of any object: each slot and dict
+/// value that can hold references taken out (a clone, then the slot
+/// deleted) and queued.
+pub(crate) fn defer_references(obj: &mut dyn Object) {
+    let held = take_references(obj);
+    if !held.is_empty() {
+        trashcan::defer_values(held.into_iter());
     }
 }
 
@@ -106,6 +113,12 @@ pub(crate) trait CellValue: Object + Sized {
     /// `SlotValue::traverse`, which could borrow the object: it is marked
     /// read for it.
     fn traverses_plainly(class: &Self::Class) -> bool;
+    /// Moves what the object holds that can nest (objects, lists, dicts,
+    /// tuples) into the trashcan's queue: its cell drops past the depth
+    /// (`Cell::drop`). The object drops in place after, those slots unset.
+    fn defer_references(&mut self) {
+        defer_references(self);
+    }
     /// Visits what the object holds and the cell's own reference to its
     /// class (`class`).
     #[inline(always)]

@@ -30,6 +30,7 @@ use std::sync::Arc;
 
 use crate::error::Error;
 use crate::handles::handle::{CellValue, Plain, PyObject};
+use crate::handles::trashcan;
 use crate::objects::class::{
     dict_heap_size, dict_traverse, fmt_debug, generic_attribute_methods, generic_getattr, generic_setattr,
     object_methods_over_hooks, DictView, DictViewMut, Hooks, SharedKeys, SlotDel, SlotGet, SlotGetRef, SlotSet,
@@ -151,6 +152,9 @@ pub trait SlotStore: Default + Send + Sync + 'static {
     /// Stores `value`, a number copied, any other value taken (`setattr`
     /// of a slot: what the slot held is dropped).
     fn store(&mut self, value: &mut Value);
+    /// Takes the value out if it can hold references (an object, a list,
+    /// a dict, a tuple), leaving the slot unset: moved, not cloned.
+    fn take_reference(&mut self) -> Option<Value>;
     /// Heap bytes the slot owns: a box and what its value owns.
     fn heap_size(&self) -> usize;
     /// Visits what the value refers to.
@@ -324,6 +328,14 @@ macro_rules! slot_store {
                     Value::Int(i) => $t::Int(*i),
                     other => $t::pack(std::mem::take(other)),
                 };
+            }
+            #[inline(always)]
+            fn take_reference(&mut self) -> Option<Value> {
+                match self {
+                    $($t::$object(_) => std::mem::take(self).unpack(),)?
+                    $t::Boxed(v) if v.may_hold_references() => std::mem::take(self).unpack(),
+                    _ => None,
+                }
             }
             fn heap_size(&self) -> usize {
                 match self {
@@ -1108,6 +1120,14 @@ impl<const N: usize, S: SlotStore> CellValue for Instance<N, S> {
     }
     fn class_node(class: &Arc<RtClass>) -> Option<&crate::handles::gc::Header> {
         class.gc_header()
+    }
+    /// The values kept inline moved out as they are: no clone, no box
+    /// (a linked list's teardown: one value per node past the depth).
+    fn defer_references(&mut self) {
+        match &mut self.storage {
+            Storage::Small(values) => trashcan::defer_values(values.iter_mut().filter_map(S::take_reference)),
+            _ => crate::handles::handle::defer_references(self),
+        }
     }
     #[inline(always)]
     fn traverse_in_cell(&self, class: &Arc<RtClass>, visit: &mut crate::handles::gc::Visit<'_>) {
