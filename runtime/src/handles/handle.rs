@@ -55,7 +55,7 @@ impl<T: CellValue> Drop for Cell<T> {
 pub(crate) fn defer_references(obj: &mut dyn Object) {
     let held = take_references(obj);
     if !held.is_empty() {
-        trashcan::defer_values(held.into_iter());
+        trashcan::defer(held);
     }
 }
 

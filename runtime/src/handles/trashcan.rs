@@ -13,7 +13,6 @@ use std::any::Any;
 use std::cell::{Cell, RefCell};
 
 use crate::handles::gc;
-use crate::values::value::Value;
 
 /// How deep drops may nest before contents are queued instead.
 const MAX_DEPTH: u32 = 64;
@@ -32,17 +31,7 @@ thread_local! {
     /// half): one thread-local word for both, read and written once a drop.
     static LEVELS: Cell<u64> = const { Cell::new(0) };
     static DRAINING: Cell<bool> = const { Cell::new(false) };
-    static QUEUE: RefCell<Vec<Deferred>> = const { RefCell::new(Vec::new()) };
-}
-
-/// What the queue holds: a value an object held, queued as it is (a cell
-/// past the depth moves its references here: no allocation per cell, a
-/// linked list's teardown queues one value per node), or a container's
-/// contents, boxed.
-enum Deferred {
-    // Never read: it is queued to be dropped.
-    Value(#[allow(dead_code)] Value),
-    Contents(#[allow(dead_code)] Box<dyn Any>),
+    static QUEUE: RefCell<Vec<Box<dyn Any>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Opens one level of nesting; true when the contents must be deferred.
@@ -57,15 +46,7 @@ pub(crate) fn enter() -> bool {
 
 /// Queues contents to be dropped by the outermost drop.
 pub(crate) fn defer<T: 'static>(contents: T) {
-    QUEUE.with(|q| q.borrow_mut().push(Deferred::Contents(Box::new(contents))));
-}
-
-/// Queues values an object held, to be dropped by the outermost drop in
-/// the order given. `values` runs with the queue borrowed: it may move
-/// values, never drop one.
-pub(crate) fn defer_values(values: impl DoubleEndedIterator<Item = Value>) {
-    // Pushed last first: the queue is emptied from its end.
-    QUEUE.with(|q| q.borrow_mut().extend(values.rev().map(Deferred::Value)));
+    QUEUE.with(|q| q.borrow_mut().push(Box::new(contents)));
 }
 
 /// Drops `contents` (what a cell held, moved out of it) now, or queues it

@@ -1121,11 +1121,16 @@ impl<const N: usize, S: SlotStore> CellValue for Instance<N, S> {
     fn class_node(class: &Arc<RtClass>) -> Option<&crate::handles::gc::Header> {
         class.gc_header()
     }
-    /// The values kept inline moved out as they are: no clone, no box
-    /// (a linked list's teardown: one value per node past the depth).
+    /// The values kept inline moved out as they are, not cloned and then
+    /// deleted (two atomic operations an object).
     fn defer_references(&mut self) {
         match &mut self.storage {
-            Storage::Small(values) => trashcan::defer_values(values.iter_mut().filter_map(S::take_reference)),
+            Storage::Small(values) => {
+                let held: Vec<Value> = values.iter_mut().filter_map(S::take_reference).collect();
+                if !held.is_empty() {
+                    trashcan::defer(held);
+                }
+            }
             _ => crate::handles::handle::defer_references(self),
         }
     }
