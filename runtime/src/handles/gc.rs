@@ -1541,9 +1541,11 @@ impl Census {
 /// mapped and unmapped).
 struct Scratch {
     /// A handle to each node examined, by index: held from the first step
-    /// to the last, so the nodes are read in the second without
-    /// upgrading a weak pointer again.
-    nodes: Vec<Arc<dyn Node>>,
+    /// until the second has traversed it (so it is read there without
+    /// upgrading a weak pointer again), then let go while its lines are
+    /// still in the cache; a node found garbage is held again from the
+    /// third step to the end.
+    nodes: Vec<Option<Arc<dyn Node>>>,
     census: Census,
     alive: Vec<bool>,
     stack: Vec<u32>,
@@ -1657,21 +1659,23 @@ fn run(collector: &mut Collector, generation: usize, automatic: bool, held: gil:
         }
         let count = u32::try_from(Arc::strong_count(&node) - 1).unwrap_or(ALIVE);
         entries.push(Entry { count, internal: 0, start: 0, end: 0 });
-        found.push(node);
+        found.push(Some(node));
     }
     if pruned {
         // The entries kept are those of `found`, in order (an entry listed
         // twice meets the next node there, not its own).
         let mut k = 0;
         weaks.retain(|w| {
-            let kept = found.get(k).is_some_and(|n| std::ptr::addr_eq(w.as_ptr(), Arc::as_ptr(n)));
+            let kept =
+                found.get(k).and_then(Option::as_ref).is_some_and(|n| std::ptr::addr_eq(w.as_ptr(), Arc::as_ptr(n)));
             k += usize::from(kept);
             kept
         });
     }
     census.entries = entries;
     *nodes = found;
-    let garbage = if counts { count(nodes, census, alive, stack, lists, held) } else { Vec::new() };
+    let mut last = Vec::new();
+    let garbage = if counts { count(nodes, &weaks, &mut last, census, alive, stack, lists, held) } else { Vec::new() };
     let freed = garbage.len();
     // The garbage is what is not alive (`confirm`): its entries become
     // holes, so that every survivor is listed where its header says.
@@ -1683,9 +1687,13 @@ fn run(collector: &mut Collector, generation: usize, automatic: bool, held: gil:
         r.put_back(lists, weaks);
         r.collected(generation, lists, freed);
     }
-    let (objects, containers): (Vec<usize>, Vec<usize>) = garbage.into_iter().partition(|&i| nodes[i].is_object());
-    let garbage: Vec<Weak<dyn Node>> =
-        objects.into_iter().chain(containers).map(|i| Arc::downgrade(&nodes[i])).collect();
+    // Listed again: their `Drop` finds their entries.
+    drop(last);
+    // Held again since the third step (`count`).
+    let garbage: Vec<&Arc<dyn Node>> = garbage.into_iter().filter_map(|i| nodes[i].as_ref()).collect();
+    let (objects, containers): (Vec<&Arc<dyn Node>>, Vec<&Arc<dyn Node>>) =
+        garbage.into_iter().partition(|n| n.is_object());
+    let garbage: Vec<Weak<dyn Node>> = objects.into_iter().chain(containers).map(Arc::downgrade).collect();
     nodes.clear();
     for node in garbage {
         // Gone already if clearing another node freed it.
@@ -1761,8 +1769,11 @@ fn renumber(weaks: &mut Vec<Weak<dyn Node>>, census: &mut Census, old: u64) -> V
 /// Steps 2 to 4 of a collection ([`run`]) of `generation`, over the nodes
 /// step 1 numbered: the garbage, confirmed. Whatever survives goes to the
 /// next generation; if it held a cycle of its own, so may that one.
+#[allow(clippy::too_many_arguments)]
 fn count(
-    nodes: &[Arc<dyn Node>],
+    nodes: &mut [Option<Arc<dyn Node>>],
+    weaks: &[Weak<dyn Node>],
+    last: &mut Vec<Arc<dyn Node>>,
     census: &mut Census,
     alive: &mut Vec<bool>,
     stack: &mut Vec<u32>,
@@ -1777,10 +1788,20 @@ fn count(
     // generation (or in another thread's batch, not yet listed) is not
     // counted: it is not examined, so it is alive, and what it holds
     // keeps an outside reference.
-    for (i, node) in nodes.iter().enumerate() {
+    for (i, held_node) in nodes.iter_mut().enumerate() {
+        let Some(node) = held_node.take() else { continue };
         let start = census.edges.len() as u32;
         census.current = i as u32;
         let traversed = node.try_traverse(&mut Visit { to: To::Census(census), held });
+        // Let go now, while its lines are in the cache: at the end, after
+        // a million others, each was a cache miss again (the counted full
+        // collection's third of its time). One this holds the last
+        // reference to is dropped once the survivors are listed again.
+        if Arc::strong_count(&node) == 1 {
+            last.push(node);
+        } else {
+            drop(node);
+        }
         let end = census.edges.len() as u32;
         let entry = &mut census.entries[i];
         if traversed {
@@ -1818,6 +1839,25 @@ fn count(
     // for what was not.
     let garbage: Vec<usize> = if reached == m { Vec::new() } else { (0..m).filter(|&i| !alive[i]).collect() };
 
+    if garbage.is_empty() {
+        return garbage;
+    }
+    // Held again. One that died since it was let go (its last holder
+    // outside let go) is no garbage of this collection; what it reached
+    // is taken for alive, as a node another thread holds is.
+    let mut gone = false;
+    for &i in &garbage {
+        nodes[i] = weaks[i].upgrade();
+        if nodes[i].is_none() {
+            census.mark_alive(i, alive, stack);
+            gone = true;
+        }
+    }
+    let mut garbage = garbage;
+    if gone {
+        garbage.retain(|&i| !alive[i]);
+    }
+
     // 4. Confirmed (then cleared by the caller, objects first).
     if garbage.is_empty() {
         garbage
@@ -1834,7 +1874,7 @@ fn count(
 /// marked dead: nothing reaches it any more but itself. It is then
 /// exactly the nodes not `alive`.
 fn confirm(
-    nodes: &[Arc<dyn Node>],
+    nodes: &[Option<Arc<dyn Node>>],
     census: &mut Census,
     alive: &mut [bool],
     stack: &mut Vec<u32>,
@@ -1845,10 +1885,16 @@ fn confirm(
     let (tag, base) = (census.tag, census.base);
     while !garbage.is_empty() {
         let mut locks = Vec::with_capacity(garbage.len());
+        // The nodes locked, in `garbage`'s order once none is busy: each
+        // is held (`count`; one that is not is busy, taken for alive).
+        let mut locked = Vec::with_capacity(garbage.len());
         let mut busy = Vec::new();
         for &i in &garbage {
-            match nodes[i].try_lock() {
-                Some(l) => locks.push(l),
+            match nodes[i].as_ref().and_then(|n| Some((n, n.try_lock()?))) {
+                Some((n, l)) => {
+                    locked.push(n);
+                    locks.push(l);
+                }
                 None => busy.push(i),
             }
         }
@@ -1864,8 +1910,7 @@ fn confirm(
             // object's class).
             let mut reported = Vec::with_capacity(garbage.len());
             let mut order = Order { spans: Vec::with_capacity(garbage.len()), edges: Vec::new() };
-            for (l, &i) in locks.iter().zip(&garbage) {
-                let node = &nodes[i];
+            for (l, node) in locks.iter().zip(&locked) {
                 let (immutable, class) = (node.immutable(), node.class_node().map(|h| h.0.load(Relaxed)));
                 let start = order.edges.len() as u32;
                 let mut n = 0usize;
@@ -1896,8 +1941,7 @@ fn confirm(
             // `Value::traverse`), and one taken out meanwhile is seen so.
             busy = check_order(census, alive, &garbage, &order)
                 .filter(|&k| {
-                    let i = garbage[k];
-                    let node = &nodes[i];
+                    let (i, node) = (garbage[k], locked[k]);
                     if Arc::strong_count(node) - 1 > census.entries[i].internal as usize {
                         return true;
                     }
@@ -1911,8 +1955,8 @@ fn confirm(
                 .map(|k| garbage[k])
                 .collect();
             if busy.is_empty() {
-                for &i in &garbage {
-                    nodes[i].header().0.store(DEAD, Relaxed);
+                for node in &locked {
+                    node.header().0.store(DEAD, Relaxed);
                 }
                 drop(locks);
                 return garbage;
