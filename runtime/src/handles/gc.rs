@@ -1690,9 +1690,8 @@ fn run(collector: &mut Collector, generation: usize, automatic: bool, held: gil:
     // Listed again: their `Drop` finds their entries.
     drop(last);
     // Held again since the third step (`count`).
-    let garbage: Vec<&Arc<dyn Node>> = garbage.into_iter().filter_map(|i| nodes[i].as_ref()).collect();
-    let (objects, containers): (Vec<&Arc<dyn Node>>, Vec<&Arc<dyn Node>>) =
-        garbage.into_iter().partition(|n| n.is_object());
+    let garbage = garbage.into_iter().filter_map(|i| nodes[i].as_ref());
+    let (objects, containers): (Vec<_>, Vec<_>) = garbage.partition(|n| n.is_object());
     let garbage: Vec<Weak<dyn Node>> = objects.into_iter().chain(containers).map(Arc::downgrade).collect();
     nodes.clear();
     for node in garbage {
