@@ -31,14 +31,7 @@ fn a_million_typed_links_drop_without_overflow() {
         // Held once. A collection that another test's thread runs
         // meanwhile holds a reference to each node it examines until it
         // ends: looked at again after a moment if so.
-        let held_once = (0..100).any(|_| {
-            let once = head.as_ref().map(Py::strong_count) == Some(1);
-            if !once {
-                std::thread::sleep(std::time::Duration::from_millis(10));
-            }
-            once
-        });
-        assert!(held_once);
+        assert!(pyslots_testkit::soon(|| head.as_ref().map(Py::strong_count) == Some(1)));
         drop(head);
     });
 }
@@ -85,14 +78,7 @@ fn deferred_objects_are_dropped_all_the_same() {
     // A collection that another test's thread runs meanwhile may hold a
     // node it examines, which then goes (with the rest of the chain) when
     // that collection lets it go: looked at again after a moment if so.
-    let all_gone = (0..100).any(|_| {
-        let gone = weaks.iter().all(|w| w.upgrade().is_none());
-        if !gone {
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
-        gone
-    });
-    assert!(all_gone);
+    assert!(pyslots_testkit::soon(|| weaks.iter().all(|w| w.upgrade().is_none())));
 }
 
 /// Counts its drops: what [`a_million_run_time_instances_drop_without_overflow`]
@@ -131,14 +117,10 @@ fn a_million_run_time_instances_drop_without_overflow() {
         }
         drop(head);
         // As above: another test's collection may hold a node a moment.
-        let all_dropped = (0..100).any(|_| {
+        assert!(pyslots_testkit::soon(|| {
             let dropped = TRACKERS_DROPPED.load(std::sync::atomic::Ordering::Relaxed);
             assert!(dropped <= N, "a tracker dropped twice");
-            if dropped < N {
-                std::thread::sleep(std::time::Duration::from_millis(10));
-            }
             dropped == N
-        });
-        assert!(all_dropped);
+        }));
     });
 }

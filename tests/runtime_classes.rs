@@ -47,7 +47,8 @@ fn a_run_time_class_extends_a_compile_time_class() {
     let weak = handle.try_downgrade().unwrap();
     assert!(weak.upgrade().is_some());
     drop(handle);
-    assert!(weak.upgrade().is_none());
+    // Another test thread's collection may hold it a moment.
+    assert!(pyslots_testkit::soon(|| weak.upgrade().is_none()));
 }
 
 #[test]

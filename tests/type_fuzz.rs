@@ -770,7 +770,8 @@ fn run_rust(made: &Made, partial_writes: &mut Vec<String>) -> Vec<String> {
             let strong = t.instantiate().unwrap();
             let weak = strong.try_downgrade()?;
             drop(strong);
-            assert!(weak.upgrade().is_none(), "the only strong handle is gone");
+            // Another test thread's collection may hold it a moment.
+            assert!(pyslots_testkit::soon(|| weak.upgrade().is_none()), "the only strong handle is gone");
             Ok(())
         };
         if t.layout().has_methods() {

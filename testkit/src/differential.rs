@@ -99,7 +99,8 @@ pub fn weak_of<T: PyClass + Default>() -> Result<(), Error> {
     let strong = Py::new(T::default());
     let weak = Py::try_downgrade(&strong)?;
     drop(strong);
-    assert!(weak.upgrade().is_none(), "the only strong handle is gone");
+    // Another test thread's collection may hold it a moment.
+    assert!(crate::soon(|| weak.upgrade().is_none()), "the only strong handle is gone");
     Ok(())
 }
 

@@ -28,3 +28,19 @@ pub mod alloc;
 pub mod differential;
 pub mod oracle;
 pub mod rng;
+
+/// Whether `done` holds now or within about a second, looked at again
+/// every 10 ms: for what another test thread may delay a moment. A
+/// collection running in another thread holds each object it examines
+/// until it lets it go, so an object whose last handle was just dropped
+/// may still be alive, and is freed (by that thread) when the collection
+/// lets it go.
+pub fn soon(mut done: impl FnMut() -> bool) -> bool {
+    (0..100).any(|_| {
+        let now = done();
+        if !now {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        now
+    })
+}
