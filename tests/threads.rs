@@ -5,6 +5,7 @@ use std::sync::Barrier;
 use std::thread;
 
 use pyslots::prelude::*;
+use pyslots::WeakObject;
 
 #[pyclass_like]
 #[slots(count, last, __weakref__)]
@@ -533,4 +534,97 @@ fn a_typed_slot_of_another_crates_type_is_read_and_written_with_the_mark() {
         assert_eq!(o.getattr("plain").unwrap(), Value::Float(4.5));
     }
     *TARGET.lock().unwrap() = None;
+}
+
+#[test]
+fn counted_collections_never_clear_what_another_thread_still_reaches() {
+    // Chains of run-time objects, each node a cycle of its own (`peer` is
+    // itself, so every collection counts), made and dropped by worker
+    // threads while another thread collects all along: a collection lets
+    // each node go during its count and takes the garbage it finds back
+    // afterwards, so handles dropped meanwhile must neither get a node
+    // that is still reached cleared (its `next` would be gone) nor keep
+    // anything from being freed in the end.
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let mut ns = Dict::new();
+    ns.insert("__slots__", Value::tuple(["next", "peer", "__weakref__"]));
+    let node = Type::new("Link", &[], ns).unwrap();
+    const LENGTH: usize = 40;
+    let chain = |node: &Type, weaks: &mut Vec<WeakObject>| -> PyObject {
+        let mut head = Value::None;
+        for _ in 0..LENGTH {
+            let o = node.instantiate().unwrap();
+            o.setattr("peer", Value::from(o.clone())).unwrap();
+            o.setattr("next", head).unwrap();
+            weaks.push(o.try_downgrade().unwrap());
+            head = Value::from(o);
+        }
+        head.as_object().unwrap().clone()
+    };
+    let length = |head: &PyObject| -> usize {
+        let mut n = 0;
+        let mut cur = Value::from(head.clone());
+        while let Value::Object(o) = cur {
+            assert!(Value::is(&o.getattr("peer").unwrap(), &Value::from(o.clone())), "a reached node was cleared");
+            n += 1;
+            cur = o.getattr("next").expect("a reached node keeps its link");
+        }
+        n
+    };
+    let done = AtomicBool::new(false);
+    let weaks: Vec<WeakObject> = thread::scope(|s| {
+        let collector = s.spawn(|| {
+            while !done.load(Ordering::Relaxed) {
+                pyslots::gc::collect();
+                thread::yield_now();
+            }
+        });
+        let workers: Vec<_> = (0..3)
+            .map(|t| {
+                let node = node.clone();
+                s.spawn(move || {
+                    let mut weaks = Vec::new();
+                    let mut kept: Vec<PyObject> = Vec::new();
+                    let mut dropped: Vec<WeakObject> = Vec::new();
+                    for round in 0..40 {
+                        kept.push(chain(&node, &mut weaks));
+                        for head in &kept {
+                            assert_eq!(length(head), LENGTH);
+                        }
+                        // Drop a chain now and then, from either end of the list,
+                        // keeping a weak reference to its head.
+                        if round % 2 == t % 2 && kept.len() > 2 {
+                            let head = if round % 3 == 0 { kept.remove(0) } else { kept.pop().unwrap() };
+                            dropped.push(head.try_downgrade().unwrap());
+                            drop(head);
+                        }
+                        // Take one back while collections run: a chain not yet
+                        // found garbage comes back whole (one found garbage
+                        // upgrades to nothing from then on).
+                        if let Some(head) = dropped.get(round % dropped.len().max(1)).and_then(WeakObject::upgrade) {
+                            assert_eq!(length(&head), LENGTH, "a chain taken back whole");
+                            if round % 5 == 0 {
+                                kept.push(head);
+                            }
+                        }
+                    }
+                    for head in &kept {
+                        assert_eq!(length(head), LENGTH);
+                    }
+                    weaks
+                })
+            })
+            .collect();
+        let weaks = workers.into_iter().flat_map(|w| w.join().unwrap()).collect();
+        done.store(true, Ordering::Relaxed);
+        collector.join().unwrap();
+        weaks
+    });
+    pyslots::gc::collect();
+    pyslots::gc::collect();
+    assert!(
+        pyslots_testkit::soon(|| weaks.iter().all(|w| w.upgrade().is_none())),
+        "every chain was dropped: none is left alive"
+    );
 }
