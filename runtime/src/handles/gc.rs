@@ -1674,33 +1674,88 @@ fn run(collector: &mut Collector, generation: usize, automatic: bool, held: gil:
     }
     census.entries = entries;
     *nodes = found;
+    // Dropped once the survivors are listed again (their `Drop` finds
+    // their entries): declared before `taken`, so that after a panic too.
     let mut last = Vec::new();
-    let garbage = if counts { count(nodes, &weaks, &mut last, census, alive, stack, lists, held) } else { Vec::new() };
+    // From here every live node is numbered where it will be listed, so
+    // the lists can go back as they are if a traversal panics.
+    let mut taken = Taken { weaks, lists, generation, back: false };
+    let garbage =
+        if counts { count(nodes, &taken.weaks, &mut last, census, alive, stack, lists, held) } else { Vec::new() };
     let freed = garbage.len();
     // The garbage is what is not alive (`confirm`): its entries become
     // holes, so that every survivor is listed where its header says.
     for &i in &garbage {
-        weaks[i] = hole();
+        taken.weaks[i] = hole();
     }
-    {
-        let mut r = lock(&REGISTRY);
-        r.put_back(lists, weaks);
-        r.collected(generation, lists, freed);
-    }
-    // Listed again: their `Drop` finds their entries.
-    drop(last);
+    taken.put_back(freed);
+    // A `Drop` that panics (of a node let go, or of one cleared, which
+    // drops what it held) leaves the rest to be cleared all the same: the
+    // garbage's entries are gone, no later collection would find it. The
+    // first panic goes on once everything is done.
+    let mut panicked = None;
+    carry_on(&mut panicked, || drop(last));
     // Held again since the third step (`count`).
     let garbage = garbage.into_iter().filter_map(|i| nodes[i].as_ref());
     let (objects, containers): (Vec<_>, Vec<_>) = garbage.partition(|n| n.is_object());
     let garbage: Vec<Weak<dyn Node>> = objects.into_iter().chain(containers).map(Arc::downgrade).collect();
-    nodes.clear();
+    carry_on(&mut panicked, || nodes.clear());
     for node in garbage {
         // Gone already if clearing another node freed it.
-        if let Some(node) = node.upgrade() {
-            node.clear();
-        }
+        carry_on(&mut panicked, || {
+            if let Some(node) = node.upgrade() {
+                node.clear();
+            }
+        });
+    }
+    if let Some(payload) = panicked {
+        std::panic::resume_unwind(payload);
     }
     freed
+}
+
+/// Runs `f`; if it panics, keeps the first panic's payload in `panicked`
+/// and returns.
+fn carry_on(panicked: &mut Option<Box<dyn std::any::Any + Send>>, f: impl FnOnce()) {
+    if let Err(payload) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        panicked.get_or_insert(payload);
+    }
+}
+
+/// The lists a collection took out of the registry, numbered where they
+/// will be listed: put back by [`put_back`](Taken::put_back), or, if the
+/// collection panics first (a traversal may run another crate's
+/// `SlotValue::traverse`), when this drops, as a collection that found
+/// nothing leaves them. Lost with the panic, their nodes would never be
+/// examined again, and a cycle among them never freed.
+struct Taken {
+    weaks: Vec<Weak<dyn Node>>,
+    lists: usize,
+    generation: usize,
+    back: bool,
+}
+
+impl Taken {
+    /// The survivors (and the holes the garbage left) back in the
+    /// registry, the collection counted with `freed` nodes freed.
+    fn put_back(&mut self, freed: usize) {
+        self.back = true;
+        let weaks = std::mem::take(&mut self.weaks);
+        let mut r = lock(&REGISTRY);
+        r.put_back(self.lists, weaks);
+        r.collected(self.generation, self.lists, freed);
+    }
+}
+
+impl Drop for Taken {
+    fn drop(&mut self) {
+        if !self.back {
+            self.put_back(0);
+            // The flags of what it examined were cleared for a count that
+            // did not finish: a cycle among these nodes is not ruled out.
+            set_may_cycle((1 << GENERATIONS) - 1);
+        }
+    }
 }
 
 /// Whether an automatic full collection may examine generations 0 and 1
