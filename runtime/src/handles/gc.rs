@@ -1588,7 +1588,11 @@ fn run(collector: &mut Collector, generation: usize, automatic: bool, held: gil:
     if BATCHES.load(SeqCst) != 0 {
         MAY_CYCLE.fetch_or(1, SeqCst);
     }
-    let (mut weaks, base) = {
+    let Scratch { nodes, census, alive, stack } = scratch;
+    // Left as they were if the last collection panicked; let go before
+    // the lists are taken out (a `Drop` may panic).
+    nodes.clear();
+    let (weaks, base) = {
         let mut r = lock(&REGISTRY);
         let weaks = r.take(lists, Some(*epoch));
         // Where the survivors will be listed: after what their next
@@ -1596,10 +1600,14 @@ fn run(collector: &mut Collector, generation: usize, automatic: bool, held: gil:
         (weaks, r.gens[(lists + 1).min(GENERATIONS - 1)].len())
     };
     EXAMINED.fetch_add(weaks.len(), Relaxed);
-    let Scratch { nodes, census, alive, stack } = scratch;
-    // Left as they were if a `Drop` of the last collection's garbage
-    // panicked.
-    nodes.clear();
+    // Nodes whose last reference this collection holds, dropped once the
+    // survivors are listed again (their `Drop` finds their entries):
+    // declared before `taken`, so that after a panic too.
+    let mut last: Vec<Arc<dyn Node>> = Vec::new();
+    // The lists go back however this ends: dropping a node may run a
+    // `Drop`, and a traversal another crate's code, either of which may
+    // panic.
+    let mut taken = Taken { weaks, lists, generation, back: false };
     census.entries.clear();
     census.edges.clear();
     census.headers.clear();
@@ -1608,17 +1616,14 @@ fn run(collector: &mut Collector, generation: usize, automatic: bool, held: gil:
     census.checked = WENT_ROUND.load(Relaxed);
     let old = if lists > 0 { OLD } else { MIDDLE };
     if !counts {
-        let last = renumber(&mut weaks, census, old);
-        let mut r = lock(&REGISTRY);
-        r.put_back(lists, weaks);
-        r.collected(generation, lists, 0);
-        drop(r);
+        last = renumber(&mut taken.weaks, census, old);
+        taken.put_back(0);
         drop(last);
         return 0;
     }
     // Grown once to what this collection needs, not doubling entry by
     // entry (at most what the largest collection so far needed).
-    let n = weaks.len();
+    let n = taken.weaks.len();
     nodes.reserve(n);
     census.entries.reserve(n);
     census.edges.reserve(n);
@@ -1636,7 +1641,7 @@ fn run(collector: &mut Collector, generation: usize, automatic: bool, held: gil:
     let (tag, checked) = (census.tag, census.checked);
     let mark = tag | old;
     let mut pruned = false;
-    for weak in weaks.iter() {
+    for weak in taken.weaks.iter() {
         let Some(node) = weak.upgrade() else {
             pruned = true;
             continue;
@@ -1665,7 +1670,7 @@ fn run(collector: &mut Collector, generation: usize, automatic: bool, held: gil:
         // The entries kept are those of `found`, in order (an entry listed
         // twice meets the next node there, not its own).
         let mut k = 0;
-        weaks.retain(|w| {
+        taken.weaks.retain(|w| {
             let kept =
                 found.get(k).and_then(Option::as_ref).is_some_and(|n| std::ptr::addr_eq(w.as_ptr(), Arc::as_ptr(n)));
             k += usize::from(kept);
@@ -1674,12 +1679,6 @@ fn run(collector: &mut Collector, generation: usize, automatic: bool, held: gil:
     }
     census.entries = entries;
     *nodes = found;
-    // Dropped once the survivors are listed again (their `Drop` finds
-    // their entries): declared before `taken`, so that after a panic too.
-    let mut last = Vec::new();
-    // From here every live node is numbered where it will be listed, so
-    // the lists can go back as they are if a traversal panics.
-    let mut taken = Taken { weaks, lists, generation, back: false };
     let garbage =
         if counts { count(nodes, &taken.weaks, &mut last, census, alive, stack, lists, held) } else { Vec::new() };
     let freed = garbage.len();
@@ -1722,12 +1721,15 @@ fn carry_on(panicked: &mut Option<Box<dyn std::any::Any + Send>>, f: impl FnOnce
     }
 }
 
-/// The lists a collection took out of the registry, numbered where they
-/// will be listed: put back by [`put_back`](Taken::put_back), or, if the
-/// collection panics first (a traversal may run another crate's
-/// `SlotValue::traverse`), when this drops, as a collection that found
-/// nothing leaves them. Lost with the panic, their nodes would never be
-/// examined again, and a cycle among them never freed.
+/// The lists a collection took out of the registry: put back by
+/// [`put_back`](Taken::put_back), or, if the collection panics first
+/// (a `Drop` of a node it lets go, another crate's `SlotValue::traverse`),
+/// when this drops, as a collection that found nothing leaves them. Lost
+/// with the panic, their nodes would never be examined again, and a cycle
+/// among them never freed. After the first step every node is numbered
+/// where it is put back; a panic within it leaves some numbered for
+/// positions they do not get, which only leaves a dead node's entry to
+/// be pruned rather than taken out (`unlist` checks the address).
 struct Taken {
     weaks: Vec<Weak<dyn Node>>,
     lists: usize,
