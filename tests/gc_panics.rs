@@ -1,8 +1,9 @@
-//! A panic in user code that a collection runs (a `Drop` of garbage, a
-//! `SlotValue::traverse` of another crate) leaves the collector whole: the
-//! garbage is cleared all the same, no tracked object is lost, and the
-//! panic goes on to the caller. Its own test binary: a panic armed here
-//! must not meet another test's collection.
+//! User code that a collection runs (a `Drop` of garbage, a
+//! `SlotValue::traverse` of another crate): a panic there leaves the
+//! collector whole (the garbage is cleared all the same, no tracked
+//! object is lost, and the panic goes on to the caller), and a reference
+//! it takes back meanwhile keeps its object alive. Its own test binary:
+//! what a test arms here must not meet another test's collection.
 
 use std::borrow::Cow;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -11,7 +12,7 @@ use std::sync::Mutex;
 
 use pyslots::gc::{self, Visit};
 use pyslots::prelude::*;
-use pyslots::{Mismatch, SlotValue};
+use pyslots::{Mismatch, SlotValue, WeakObject};
 
 /// One test at a time: each arms a panic that any collection would meet.
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -148,4 +149,81 @@ fn a_traversal_that_panics_loses_no_tracked_object() {
     assert_eq!(*wired.read().wire().unwrap(), Tripwire(1.0));
     assert!(Value::is(&wired.getattr("other").unwrap(), &Value::from(&wired)));
     wired.delattr("other").unwrap();
+}
+
+/// What [`Hook`]'s traversal takes back, and where it keeps it.
+static TAKE_BACK: Mutex<Option<WeakObject>> = Mutex::new(None);
+static TAKEN: Mutex<Option<PyObject>> = Mutex::new(None);
+
+/// A slot type whose traversal upgrades [`TAKE_BACK`] into [`TAKEN`]:
+/// a reference taken after the collection read the counts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Hook(f64);
+
+impl SlotValue for Hook {
+    type Stored = Hook;
+    type Ref<'a> = &'a Hook;
+    fn expected() -> Cow<'static, str> {
+        "Hook".into()
+    }
+    fn vacant() -> Hook {
+        Hook(0.0)
+    }
+    fn store(self) -> Hook {
+        self
+    }
+    fn unstore(stored: Hook) -> Option<Hook> {
+        Some(stored)
+    }
+    fn get(stored: &Hook) -> Option<&Hook> {
+        Some(stored)
+    }
+    fn load(stored: &Hook) -> Value {
+        Value::Float(stored.0)
+    }
+    fn convert(value: Value) -> Result<Hook, Mismatch> {
+        value.as_float().map(Hook).ok_or(Mismatch::Type(value))
+    }
+    fn traverse(_: &Hook, _: &mut Visit<'_>) {
+        let back = TAKE_BACK.lock().unwrap().take();
+        if let Some(weak) = back {
+            *TAKEN.lock().unwrap() = weak.upgrade();
+        }
+    }
+}
+
+#[pyclass_like]
+#[slots(hook)]
+struct Hooked {
+    hook: Hook,
+}
+
+#[pyclass_like]
+#[slots(other, __weakref__)]
+struct WeakLink {}
+
+#[test]
+fn a_reference_taken_back_during_a_collection_keeps_its_cycle_alive() {
+    let _serial = serial();
+    gc::collect();
+    gc::disable();
+    let hooked = Py::new(Hooked::new(Hook(1.0)));
+    // A garbage cycle by the counts the collection reads first; while it
+    // traverses, a weak reference to one of its objects is upgraded.
+    let a = Py::new(WeakLink::new()).into_object();
+    let b = Py::new(WeakLink::new()).into_object();
+    a.setattr("other", Value::from(b.clone())).unwrap();
+    b.setattr("other", Value::from(a.clone())).unwrap();
+    *TAKE_BACK.lock().unwrap() = Some(a.try_downgrade().unwrap());
+    let weak_b = b.try_downgrade().unwrap();
+    drop((a, b));
+    assert_eq!(gc::collect(), 0, "the count is confirmed against the strong counts: nothing freed");
+    gc::enable();
+    let a = TAKEN.lock().unwrap().take().expect("the traversal took it back");
+    // Whole: neither object was cleared.
+    let b = a.getattr("other").expect("not cleared");
+    assert!(Value::is(&b, &Value::from(weak_b.upgrade().expect("alive"))));
+    assert!(Value::is(&b.as_object().unwrap().getattr("other").unwrap(), &Value::from(a.clone())));
+    a.delattr("other").unwrap();
+    drop(hooked);
 }
