@@ -80,46 +80,10 @@ fn a_drop_that_panics_during_a_collection_leaves_the_rest_of_the_garbage_cleared
 
 static TRIPPED: AtomicBool = AtomicBool::new(false);
 
-/// A slot type of "another crate" whose traversal panics while
-/// `TRIPPED` is set.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Tripwire(f64);
-
-impl SlotValue for Tripwire {
-    type Stored = Tripwire;
-    type Ref<'a> = &'a Tripwire;
-    fn expected() -> Cow<'static, str> {
-        "Tripwire".into()
-    }
-    fn vacant() -> Tripwire {
-        Tripwire(0.0)
-    }
-    fn store(self) -> Tripwire {
-        self
-    }
-    fn unstore(stored: Tripwire) -> Option<Tripwire> {
-        Some(stored)
-    }
-    fn get(stored: &Tripwire) -> Option<&Tripwire> {
-        Some(stored)
-    }
-    fn load(stored: &Tripwire) -> Value {
-        Value::Float(stored.0)
-    }
-    fn convert(value: Value) -> Result<Tripwire, Mismatch> {
-        value.as_float().map(Tripwire).ok_or(Mismatch::Type(value))
-    }
-    fn traverse(_: &Tripwire, _: &mut Visit<'_>) {
-        if TRIPPED.load(Ordering::SeqCst) {
-            panic!("a traversal that panics");
-        }
-    }
-}
-
 #[pyclass_like]
 #[slots(wire, other)]
 struct Wired {
-    wire: Tripwire,
+    wire: Hook,
 }
 
 #[test]
@@ -129,7 +93,7 @@ fn a_traversal_that_panics_loses_no_tracked_object() {
     gc::disable();
     // A cycle (so that collections count), and garbage cycles beside it,
     // all examined by the collection that panics.
-    let wired = Py::new(Wired::new(Tripwire(1.0)));
+    let wired = Py::new(Wired::new(Hook(1.0)));
     wired.setattr("other", Value::from(&wired)).unwrap();
     let before = LINKS_DROPPED.load(Ordering::SeqCst);
     for _ in 0..3 {
@@ -146,7 +110,7 @@ fn a_traversal_that_panics_loses_no_tracked_object() {
     assert_eq!(gc::collect(), 6);
     gc::enable();
     assert_eq!(LINKS_DROPPED.load(Ordering::SeqCst) - before, 6);
-    assert_eq!(*wired.read().wire().unwrap(), Tripwire(1.0));
+    assert_eq!(*wired.read().wire().unwrap(), Hook(1.0));
     assert!(Value::is(&wired.getattr("other").unwrap(), &Value::from(&wired)));
     wired.delattr("other").unwrap();
 }
@@ -155,8 +119,9 @@ fn a_traversal_that_panics_loses_no_tracked_object() {
 static TAKE_BACK: Mutex<Option<WeakObject>> = Mutex::new(None);
 static TAKEN: Mutex<Option<PyObject>> = Mutex::new(None);
 
-/// A slot type whose traversal upgrades [`TAKE_BACK`] into [`TAKEN`]:
-/// a reference taken after the collection read the counts.
+/// A slot type of "another crate" whose traversal panics while
+/// [`TRIPPED`] is set, and otherwise upgrades [`TAKE_BACK`] into
+/// [`TAKEN`]: a reference taken after the collection read the counts.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Hook(f64);
 
@@ -185,17 +150,14 @@ impl SlotValue for Hook {
         value.as_float().map(Hook).ok_or(Mismatch::Type(value))
     }
     fn traverse(_: &Hook, _: &mut Visit<'_>) {
+        if TRIPPED.load(Ordering::SeqCst) {
+            panic!("a traversal that panics");
+        }
         let back = TAKE_BACK.lock().unwrap().take();
         if let Some(weak) = back {
             *TAKEN.lock().unwrap() = weak.upgrade();
         }
     }
-}
-
-#[pyclass_like]
-#[slots(hook)]
-struct Hooked {
-    hook: Hook,
 }
 
 #[pyclass_like]
@@ -207,7 +169,8 @@ fn a_reference_taken_back_during_a_collection_keeps_its_cycle_alive() {
     let _serial = serial();
     gc::collect();
     gc::disable();
-    let hooked = Py::new(Hooked::new(Hook(1.0)));
+    // Traversed in the collection, running the hook.
+    let hooked = Py::new(Wired::new(Hook(1.0)));
     // A garbage cycle by the counts the collection reads first; while it
     // traverses, a weak reference to one of its objects is upgraded.
     let a = Py::new(WeakLink::new()).into_object();
